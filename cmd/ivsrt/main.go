@@ -1,0 +1,42 @@
+// Command ivsrt is the toolkit's one binary: serve the fake, run the
+// conformance suite, or generate code from a spec.
+//
+//	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
+//	ivsrt generate -spec FILE -out DIR -package NAME
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage: ivsrt <command> [flags]
+
+commands:
+  serve      serve the validating fake over HTTP
+  generate   generate the fake's wire layer from a spec
+
+"ivsrt <command> -h" shows a command's flags.
+`
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run is main without the process: it returns the exit code (2 on bad usage).
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "generate":
+		return generate(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "ivsrt: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

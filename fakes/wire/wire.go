@@ -1,0 +1,325 @@
+// Package wire holds the server side of AWS's restJson1 protocol that every
+// generated fake shares: reading and decoding request bodies, writing JSON
+// responses, writing errors in AWS's form (status, x-amzn-ErrorType header,
+// {"exceptionMessage": ...} body) and issuing request ids.
+//
+// Generated handlers call these helpers; nothing here knows about a
+// particular service.
+package wire
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Header names, written with AWS's own spelling. They are set directly in
+// the header map, not via Header.Set, so the case is kept on the wire.
+const (
+	HeaderErrorType = "x-amzn-ErrorType"
+	HeaderRequestID = "x-amzn-RequestId"
+)
+
+// MaxBodyBytes is the default request body limit (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// Error is an AWS error as it goes on the wire.
+type Error struct {
+	Type    string // e.g. "ValidationException"
+	Status  int    // HTTP status
+	Message string // goes in {"exceptionMessage": ...}
+}
+
+// Error returns "Type: Message".
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+// NewError builds an Error. The message is fmt.Sprintf(format, args...) when
+// args are given, else format as is (so a message containing '%' is safe).
+//
+// go vet treats NewError as a printf wrapper and reports a format that is
+// not a constant; pass such a message as NewError(typ, status, "%s", msg).
+func NewError(typ string, status int, format string, args ...any) *Error {
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	return &Error{Type: typ, Status: status, Message: msg}
+}
+
+// SerializationError is the 400 SerializationException AWS answers with when
+// the body is not valid JSON or a member has the wrong JSON type.
+func SerializationError(format string, args ...any) *Error {
+	return NewError("SerializationException", http.StatusBadRequest, format, args...)
+}
+
+// InternalError is the 500 InternalServerException.
+func InternalError() *Error {
+	return NewError("InternalServerException", http.StatusInternalServerError, "Internal server error")
+}
+
+// UnknownOperation is the 404 UnknownOperationException for a request that
+// names no operation of the service.
+func UnknownOperation(method, path string) *Error {
+	return NewError("UnknownOperationException", http.StatusNotFound,
+		"No operation matches %s %s", method, strconv.Quote(path))
+}
+
+// WriteError writes err in AWS's form: the status, header
+// x-amzn-ErrorType: Type, Content-Type application/json and body
+// {"exceptionMessage":"..."}.
+//
+// If err is not and does not wrap an *Error, it writes InternalError(); the
+// text of other Go errors never reaches the client. A status outside
+// 100..599 is written as 500 (net/http would panic on some of them).
+func WriteError(w http.ResponseWriter, err error) {
+	var e *Error
+	if !errors.As(err, &e) || e == nil {
+		e = InternalError()
+	}
+	status := e.Status
+	if status < 100 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	body, merr := json.Marshal(struct {
+		Message string `json:"exceptionMessage"`
+	}{e.Message})
+	if merr != nil { // cannot happen for a string; keep the wire form anyway
+		body = []byte(`{"exceptionMessage":"Internal server error"}`)
+	}
+	h := w.Header()
+	h[HeaderErrorType] = []string{e.Type}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// WriteJSON writes 200 with Content-Type application/json and the
+// json.Marshal of v. If v cannot be marshalled it writes InternalError().
+func WriteJSON(w http.ResponseWriter, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		WriteError(w, InternalError())
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// SetRequestID sets x-amzn-RequestId to a fresh request id and returns it.
+func SetRequestID(w http.ResponseWriter) string {
+	id := NewRequestID()
+	w.Header()[HeaderRequestID] = []string{id}
+	return id
+}
+
+// NewRequestID returns a random UUID version 4 in its canonical form
+// (xxxxxxxx-xxxx-4xxx-Yxxx-xxxxxxxxxxxx, lower case).
+func NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])  // crypto/rand.Read never fails (it crashes the program instead)
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // variant 10
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+// ReadBody reads the whole request body, at most limit bytes (limit <= 0
+// means MaxBodyBytes). A larger body, or one whose Content-Length is larger,
+// gives a 400 SerializationException "Request body is larger than N bytes";
+// a read error gives a SerializationException too (without the Go error
+// text). A nil body reads as empty.
+func ReadBody(r *http.Request, limit int64) ([]byte, *Error) {
+	if limit <= 0 {
+		limit = MaxBodyBytes
+	}
+	tooLarge := func() *Error {
+		return NewError("SerializationException", http.StatusBadRequest,
+			"Request body is larger than %d bytes", limit)
+	}
+	if r == nil || r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, tooLarge()
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge()
+		}
+		return nil, SerializationError("Request body could not be read")
+	}
+	if int64(len(body)) > limit {
+		return nil, tooLarge()
+	}
+	return body, nil
+}
+
+// maxEcho bounds how much of a client's input an error message repeats.
+const maxEcho = 32
+
+// Decode unmarshals a JSON request body into v, a pointer to a generated
+// request struct, with encoding/json. Rules, as AWS applies them:
+//
+//   - an empty or all-whitespace body means {} (no members), and so does a
+//     top-level JSON null (the fake is lenient here; v is left untouched);
+//   - invalid JSON, a top-level value that is not an object, a member of the
+//     wrong JSON type (including numbers that do not fit the member, such as
+//     3000000000 or 1.5 for an int32) and data after the object all give a
+//     400 SerializationException whose message names the member path when
+//     it is known, e.g. "Value of type string at
+//     'participantTokenConfigurations.duration' cannot be read as integer";
+//   - a member whose value is null stays absent;
+//   - unknown members are ignored.
+//
+// Member names are matched as encoding/json does, which also accepts a
+// different case ("Name" for "name"); AWS would ignore such a member.
+//
+// A v that is not a non-nil pointer is a bug in the caller and gives
+// InternalError().
+func Decode(body []byte, v any) *Error {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if trimmed[0] == '{' {
+		if err := dec.Decode(v); err != nil {
+			return decodeError(err)
+		}
+	} else {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return decodeError(err)
+		}
+		if string(raw) != "null" {
+			return SerializationError("Request body must be a JSON object, not %s", jsonKind(raw[0]))
+		}
+	}
+	if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return SerializationError("Request body is not valid JSON: unexpected data after the top-level value at byte %d",
+			len(body)-len(rest)+1)
+	}
+	return nil
+}
+
+func decodeError(err error) *Error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		inv *json.InvalidUnmarshalError
+	)
+	switch {
+	case errors.As(err, &typ):
+		return typeError(typ)
+	case errors.As(err, &syn):
+		return SerializationError("Request body is not valid JSON: %s at byte %d", syn.Error(), syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return SerializationError("Request body is not valid JSON: unexpected end of input")
+	case errors.As(err, &inv):
+		return InternalError()
+	default:
+		return SerializationError("Request body could not be read as JSON")
+	}
+}
+
+func typeError(e *json.UnmarshalTypeError) *Error {
+	got := e.Value
+	literal := ""
+	switch {
+	case len(got) > len("number ") && got[:len("number ")] == "number ":
+		literal = got[len("number "):]
+		got = "number"
+	case got == "bool":
+		got = "boolean"
+	case got == "array":
+		got = "list"
+	case got == "object":
+		got = "structure"
+	}
+	if literal != "" {
+		got += " (" + truncate(literal, maxEcho) + ")"
+	}
+	want := goTypeWord(e.Type)
+	if e.Field == "" {
+		return SerializationError("Value of type %s cannot be read as %s", got, want)
+	}
+	return SerializationError("Value of type %s at '%s' cannot be read as %s", got, e.Field, want)
+}
+
+// goTypeWord names a Go type with the word AWS's models use.
+func goTypeWord(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "list"
+	case reflect.Map:
+		return "map"
+	case reflect.Struct:
+		return "structure"
+	default:
+		return "value"
+	}
+}
+
+func jsonKind(c byte) string {
+	switch {
+	case c == '[':
+		return "a list"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "a number"
+	default:
+		return "a JSON value"
+	}
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, adding "...".
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}

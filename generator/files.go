@@ -1,0 +1,84 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ivsrt/contract/generator/model"
+	"github.com/ivsrt/contract/spec"
+)
+
+// FromFile loads the spec at path and generates from it.
+func FromFile(path string, opts Options) (map[string][]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := spec.Load(filepath.Base(path), data)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := model.Build(doc)
+	if err != nil {
+		return nil, err
+	}
+	if opts.SpecName == "" {
+		opts.SpecName = filepath.Base(path)
+	}
+	return Generate(svc, opts)
+}
+
+// owned reports whether a file in the output directory is one the generator
+// wrote: a *_gen.go file that starts with the generated-code header.
+func owned(path string) bool {
+	if !strings.HasSuffix(path, "_gen.go") {
+		return false
+	}
+	data, err := os.ReadFile(path)
+	return err == nil && bytes.HasPrefix(data, []byte("// "+Header))
+}
+
+// WriteDir writes files into dir, creating it if needed, and removes the
+// files it owns there that are no longer generated. It leaves every other
+// file alone, and rewrites a file only when its bytes change.
+func WriteDir(dir string, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if _, keep := files[e.Name()]; !keep && !e.IsDir() && owned(p) {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+		}
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if old, err := os.ReadFile(p); err == nil {
+			if bytes.Equal(old, files[n]) {
+				continue
+			}
+			if !owned(p) {
+				return fmt.Errorf("generator: %s exists and was not generated; not overwriting it", p)
+			}
+		}
+		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

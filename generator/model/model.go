@@ -1,0 +1,217 @@
+// Package model is the typed intermediate representation between the spec
+// and the code emitters: operations, structures, enums, constraints,
+// defaults, filters, errors and identifier formats. Emitters read only this
+// model and never walk OpenAPI themselves.
+package model
+
+// Service is everything the spec says, in spec order.
+type Service struct {
+	Title        string
+	APIVersion   string // info.version, e.g. 2024-06-20
+	Protocol     string // restJson1
+	SigningName  string
+	ServiceID    string
+	ModelVersion string
+	Endpoint     string
+
+	Operations []*Operation
+	Structs    []*Struct // every object schema, in components order
+	Enums      []*Enum
+	// Identifiers are the named string types that carry an identifier template.
+	Identifiers []*Scalar
+	// Scalars are the named, constrained string types (StageArn, SessionId, ...).
+	Scalars []*Scalar
+	// Errors is every error name the spec knows: declared ones first, in order
+	// of first use, then the protocol-level ones.
+	Errors []*Error
+}
+
+// Operation is one POST /{Name} operation.
+type Operation struct {
+	Name      string
+	Path      string
+	Summary   string
+	Input     *Struct
+	Output    *Struct
+	Errors    []*Error // declared errors (not the protocol-level ones)
+	Paginated *Pagination
+}
+
+// Declares reports whether the operation declares the named error.
+func (o *Operation) Declares(name string) bool {
+	for _, e := range o.Errors {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Error is an AWS error type and the HTTP status it travels with.
+type Error struct {
+	Name     string
+	Status   int
+	Protocol bool // protocol-level: any operation may answer with it
+}
+
+// Pagination names the members that page a list (like Smithy's @paginated).
+type Pagination struct {
+	InputToken  *Member // request member carrying the token
+	OutputToken *Member // response member carrying the next token
+	PageSize    *Member // request member with the page size
+	Items       *Member // response list that is paged
+}
+
+// Struct is an object schema.
+type Struct struct {
+	Name    string
+	Doc     string
+	Pointer string
+	Members []*Member
+	// Filters, when set, are mutually exclusive list filters (x-ivsrt-filters).
+	Filters *Filters
+	// ResetWhen, when set, resets the other members to defaults (x-ivsrt-reset-when).
+	ResetWhen *ResetWhen
+	// Input and Output say where the struct is used: as (part of) a request,
+	// or of a response. A struct may be both.
+	Input, Output bool
+}
+
+// Member finds a member by its JSON name.
+func (s *Struct) Member(name string) *Member {
+	for _, m := range s.Members {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Member is one property of a struct.
+type Member struct {
+	Name      string // JSON name
+	GoName    string
+	Doc       string
+	Pointer   string
+	Required  bool
+	Sensitive bool
+	Type      *Type
+	// Default is the JSON value of the spec's default (nil when none): a
+	// string, float64, bool, []any or map[string]any as YAML decodes it.
+	Default any
+}
+
+// Kind is a type's kind.
+type Kind int
+
+// The kinds of type the generator handles.
+const (
+	String Kind = iota
+	Integer
+	Boolean
+	Timestamp
+	List
+	Map
+	Object
+)
+
+func (k Kind) String() string {
+	return [...]string{"string", "integer", "boolean", "timestamp", "list", "map", "object"}[k]
+}
+
+// Type is a member's type with its constraints.
+type Type struct {
+	Kind   Kind
+	Bits   int     // Integer: 32 or 64
+	Scalar *Scalar // String: the named string type, if any
+	Enum   *Enum   // String: the enum, if any
+	Struct *Struct // Object
+	Elem   *Type   // List items, Map values
+	Limits Limits  // constraints on this type
+}
+
+// Limits are the constraints on a value. Nil pointers mean "no constraint".
+type Limits struct {
+	MinLength, MaxLength *int     // strings, in characters
+	Pattern              *Pattern // strings
+	Min, Max             *int64   // integers
+	MinItems, MaxItems   *int     // lists
+	MaxEntries           *int     // maps
+	MinKeyLength         *int     // maps (x-ivsrt-key-length)
+	MaxKeyLength         *int     // maps (x-ivsrt-key-length)
+	MaxTotalBytes        *int     // string maps (x-ivsrt-max-total-bytes)
+}
+
+// Pattern is an anchored regular expression.
+type Pattern struct {
+	Expr    string // as in the spec, anchored
+	Display string // as AWS prints it in messages: anchors dropped where AWS's model has none
+}
+
+// Scalar is a named string schema (StageArn, SessionId, ...).
+type Scalar struct {
+	Name       string
+	Doc        string
+	Limits     Limits
+	Identifier *Identifier
+}
+
+// Identifier is a template for minting identifiers: literal text, variables
+// the caller supplies, and random letters and digits.
+type Identifier struct {
+	Template string
+	Parts    []IdentifierPart
+}
+
+// Vars lists the template's variables in order.
+func (id *Identifier) Vars() []string {
+	var out []string
+	for _, p := range id.Parts {
+		if p.Var != "" {
+			out = append(out, p.Var)
+		}
+	}
+	return out
+}
+
+// IdentifierPart is one piece of a template: exactly one field is set.
+type IdentifierPart struct {
+	Literal string
+	Var     string
+	Random  int // count of random letters and digits
+}
+
+// Enum is a string enumeration.
+type Enum struct {
+	Name   string
+	Doc    string
+	Values []string
+}
+
+// Filters are mutually exclusive list filters: at most one may be given, and
+// each keeps the items whose Field equals the filter's value.
+type Filters struct {
+	Items *Struct // the listed element type
+	Match []FilterMatch
+}
+
+// Names lists the filter members' JSON names in order.
+func (f *Filters) Names() []string {
+	out := make([]string, len(f.Match))
+	for i, m := range f.Match {
+		out[i] = m.Filter.Name
+	}
+	return out
+}
+
+// FilterMatch pairs a request filter member with the element member it matches.
+type FilterMatch struct {
+	Filter *Member // request member
+	Field  *Member // element member
+}
+
+// ResetWhen says: when Member equals Equals, reset the other members.
+type ResetWhen struct {
+	Member *Member
+	Equals string
+}

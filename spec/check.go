@@ -1,0 +1,352 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// checker walks the raw YAML and refuses what the generator does not handle.
+// It checks where keywords and extensions may stand and the shape of each
+// extension's value; the generator's model builder relies on both.
+type checker struct {
+	file string
+	errs []error
+}
+
+func (c *checker) errorf(n *yaml.Node, pointer, format string, args ...any) {
+	e := &Error{File: c.file, Pointer: pointer, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line = n.Line
+	}
+	c.errs = append(c.errs, e)
+}
+
+func (c *checker) joined() error { return errors.Join(c.errs...) }
+
+type entry struct {
+	key  string
+	node *yaml.Node // the value
+	line int
+}
+
+// entries lists a mapping's keys and values; any other node is an error.
+func (c *checker) entries(n *yaml.Node, pointer, what string) []entry {
+	if n.Kind != yaml.MappingNode {
+		c.errorf(n, pointer, "%s must be a mapping", what)
+		return nil
+	}
+	out := make([]entry, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, entry{key: n.Content[i].Value, node: n.Content[i+1], line: n.Content[i].Line})
+	}
+	return out
+}
+
+func (c *checker) unsupported(e entry, pointer, where string) {
+	kind := "keyword"
+	if strings.HasPrefix(e.key, "x-") {
+		kind = "extension"
+	}
+	c.errs = append(c.errs, &Error{File: c.file, Pointer: Pointer(pointer, e.key), Line: e.line,
+		Msg: fmt.Sprintf("unsupported %s %q in %s: the generator does not handle it", kind, e.key, where)})
+}
+
+func (c *checker) document(root *yaml.Node) {
+	for _, e := range c.entries(root, "", "the document") {
+		p := Pointer("", e.key)
+		switch e.key {
+		case "openapi":
+			if !strings.HasPrefix(e.node.Value, "3.0.") && !strings.HasPrefix(e.node.Value, "3.1.") {
+				c.errorf(e.node, p, "openapi %q: only 3.0.x and 3.1.x are supported", e.node.Value)
+			}
+		case "info", "servers":
+		case "x-ivsrt-service":
+			c.service(e.node, p)
+		case "paths":
+			for _, pe := range c.entries(e.node, p, "paths") {
+				c.path(pe, Pointer(p, pe.key))
+			}
+		case "components":
+			c.components(e.node, p)
+		default:
+			c.unsupported(e, "", "the document")
+		}
+	}
+}
+
+func (c *checker) service(n *yaml.Node, p string) {
+	for _, e := range c.entries(n, p, "x-ivsrt-service") {
+		switch e.key {
+		case "protocol":
+			if e.node.Value != "restJson1" {
+				c.errorf(e.node, Pointer(p, e.key), "protocol %q: only restJson1 is supported", e.node.Value)
+			}
+		case "signingName", "serviceId", "modelVersion", "endpoint":
+			c.scalar(e, p)
+		default:
+			c.unsupported(e, p, "x-ivsrt-service")
+		}
+	}
+}
+
+func (c *checker) path(pe entry, p string) {
+	if !strings.HasPrefix(pe.key, "/") || strings.Count(pe.key, "/") != 1 || strings.ContainsAny(pe.key, "{}") {
+		c.errorf(pe.node, p, "path %q: restJson1 operations here are POST /{OperationName}", pe.key)
+	}
+	for _, e := range c.entries(pe.node, p, "a path item") {
+		if e.key != "post" {
+			c.unsupported(e, p, "a path item (only post)")
+			continue
+		}
+		c.operation(e.node, Pointer(p, "post"), pe.key)
+	}
+}
+
+func (c *checker) operation(n *yaml.Node, p, path string) {
+	for _, e := range c.entries(n, p, "an operation") {
+		ep := Pointer(p, e.key)
+		switch e.key {
+		case "operationId":
+			if "/"+e.node.Value != path {
+				c.errorf(e.node, ep, "operationId %q must match the path %q", e.node.Value, path)
+			}
+		case "summary", "description":
+		case "requestBody":
+			c.requestBody(e.node, ep)
+		case "responses":
+			for _, re := range c.entries(e.node, ep, "responses") {
+				if re.key != "default" && !regexp.MustCompile(`^[1-5][0-9][0-9]$`).MatchString(re.key) {
+					c.errorf(re.node, Pointer(ep, re.key), "response key %q is not a status code", re.key)
+				}
+				c.response(re.node, Pointer(ep, re.key), re.key == "default")
+			}
+		case "x-ivsrt-paginated":
+			for _, pe := range c.entries(e.node, ep, "x-ivsrt-paginated") {
+				switch pe.key {
+				case "inputToken", "outputToken", "pageSize", "items":
+					c.scalar(pe, ep)
+				default:
+					c.unsupported(pe, ep, "x-ivsrt-paginated")
+				}
+			}
+		default:
+			c.unsupported(e, p, "an operation")
+		}
+	}
+}
+
+func (c *checker) requestBody(n *yaml.Node, p string) {
+	for _, e := range c.entries(n, p, "a request body") {
+		switch e.key {
+		case "required", "description":
+		case "content":
+			c.content(e.node, Pointer(p, e.key))
+		default:
+			c.unsupported(e, p, "a request body")
+		}
+	}
+}
+
+func (c *checker) content(n *yaml.Node, p string) {
+	for _, e := range c.entries(n, p, "content") {
+		if e.key != "application/json" {
+			c.unsupported(e, p, "content (only application/json)")
+			continue
+		}
+		for _, me := range c.entries(e.node, Pointer(p, e.key), "a media type") {
+			if me.key != "schema" {
+				c.unsupported(me, Pointer(p, e.key), "a media type")
+				continue
+			}
+			c.schema(me.node, Pointer(p, e.key, "schema"))
+		}
+	}
+}
+
+func (c *checker) response(n *yaml.Node, p string, isDefault bool) {
+	for _, e := range c.entries(n, p, "a response") {
+		ep := Pointer(p, e.key)
+		switch e.key {
+		case "$ref", "description":
+		case "content":
+			c.content(e.node, ep)
+		case "headers":
+			for _, he := range c.entries(e.node, ep, "headers") {
+				if !strings.EqualFold(he.key, "x-amzn-ErrorType") {
+					c.unsupported(he, ep, "headers (only x-amzn-ErrorType)")
+				}
+			}
+		case "x-ivsrt-errors":
+			if e.node.Kind != yaml.SequenceNode || len(e.node.Content) == 0 {
+				c.errorf(e.node, ep, "x-ivsrt-errors must be a non-empty list of error names")
+				continue
+			}
+			for i, v := range e.node.Content {
+				if !isIdent(v.Value) {
+					c.errorf(v, Pointer(ep, strconv.Itoa(i)), "error name %q is not an identifier", v.Value)
+				}
+			}
+		case "x-ivsrt-protocol-errors":
+			for _, pe := range c.entries(e.node, ep, "x-ivsrt-protocol-errors") {
+				if !isIdent(pe.key) || !regexp.MustCompile(`^[45][0-9][0-9]$`).MatchString(pe.node.Value) {
+					c.errorf(pe.node, Pointer(ep, pe.key), "protocol errors map a name to a 4xx or 5xx status")
+				}
+			}
+		default:
+			c.unsupported(e, p, "a response")
+		}
+	}
+	_ = isDefault
+}
+
+func (c *checker) components(n *yaml.Node, p string) {
+	for _, e := range c.entries(n, p, "components") {
+		ep := Pointer(p, e.key)
+		switch e.key {
+		case "schemas":
+			for _, se := range c.entries(e.node, ep, "schemas") {
+				if !isIdent(se.key) {
+					c.errorf(se.node, Pointer(ep, se.key), "schema name %q is not an identifier", se.key)
+				}
+				c.schema(se.node, Pointer(ep, se.key))
+			}
+		case "responses":
+			for _, re := range c.entries(e.node, ep, "responses") {
+				c.response(re.node, Pointer(ep, re.key), false)
+			}
+		default:
+			c.unsupported(e, p, "components (only schemas and responses)")
+		}
+	}
+}
+
+var (
+	schemaTypes   = map[string]bool{"string": true, "integer": true, "boolean": true, "object": true, "array": true}
+	schemaFormats = map[string]bool{"int32": true, "int64": true, "date-time": true}
+)
+
+func (c *checker) schema(n *yaml.Node, p string) {
+	for _, e := range c.entries(n, p, "a schema") {
+		ep := Pointer(p, e.key)
+		switch e.key {
+		case "$ref", "description", "required", "enum", "default",
+			"minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "maxProperties":
+		case "type":
+			if !schemaTypes[e.node.Value] {
+				c.errorf(e.node, ep, "type %q is not supported", e.node.Value)
+			}
+		case "format":
+			if !schemaFormats[e.node.Value] {
+				c.errorf(e.node, ep, "format %q is not supported", e.node.Value)
+			}
+		case "pattern":
+			c.pattern(e.node, ep)
+		case "properties":
+			for _, pe := range c.entries(e.node, ep, "properties") {
+				c.schema(pe.node, Pointer(ep, pe.key))
+			}
+		case "items", "additionalProperties":
+			c.schema(e.node, ep)
+		case "allOf":
+			if e.node.Kind != yaml.SequenceNode || len(e.node.Content) != 1 || len(e.node.Content[0].Content) != 2 || e.node.Content[0].Content[0].Value != "$ref" {
+				c.errorf(e.node, ep, "allOf is supported only as a single $ref (to put a default beside a reference)")
+			}
+		case "x-ivsrt-max-total-bytes":
+			c.integer(e)
+		case "x-ivsrt-key-length":
+			for _, ke := range c.entries(e.node, ep, "x-ivsrt-key-length") {
+				if ke.key != "min" && ke.key != "max" {
+					c.unsupported(ke, ep, "x-ivsrt-key-length")
+				}
+				c.integer(ke)
+			}
+		case "x-ivsrt-reset-when":
+			for _, re := range c.entries(e.node, ep, "x-ivsrt-reset-when") {
+				if re.key != "member" && re.key != "equals" {
+					c.unsupported(re, ep, "x-ivsrt-reset-when")
+				}
+			}
+		case "x-ivsrt-filters":
+			for _, fe := range c.entries(e.node, ep, "x-ivsrt-filters") {
+				switch fe.key {
+				case "items":
+					c.scalar(fe, ep)
+				case "match":
+					c.entries(fe.node, Pointer(ep, "match"), "x-ivsrt-filters.match")
+				default:
+					c.unsupported(fe, ep, "x-ivsrt-filters")
+				}
+			}
+		case "x-ivsrt-identifier":
+			if !regexp.MustCompile(`^([^{}]|\{[a-z]+\}|\{alnum:[0-9]+\})+$`).MatchString(e.node.Value) {
+				c.errorf(e.node, ep, "identifier template %q: use literal text, {variable} and {alnum:N}", e.node.Value)
+			}
+		case "x-ivsrt-sensitive":
+			if e.node.Value != "true" && e.node.Value != "false" {
+				c.errorf(e.node, ep, "x-ivsrt-sensitive must be a boolean")
+			}
+		default:
+			c.unsupported(e, p, "a schema")
+		}
+	}
+}
+
+// pattern accepts a regular expression that Go compiles and that is anchored
+// in every top-level alternative.
+func (c *checker) pattern(n *yaml.Node, p string) {
+	if _, err := regexp.Compile(n.Value); err != nil {
+		c.errorf(n, p, "pattern does not compile: %v", err)
+		return
+	}
+	for _, alt := range TopLevelAlternatives(n.Value) {
+		if !strings.HasPrefix(alt, "^") || !strings.HasSuffix(alt, "$") {
+			c.errorf(n, p, "pattern %q is not anchored: every alternative must start with ^ and end with $", n.Value)
+			return
+		}
+	}
+}
+
+// TopLevelAlternatives splits a pattern at the | that are outside brackets and groups.
+func TopLevelAlternatives(pattern string) []string {
+	var out []string
+	depth, class, start := 0, false, 0
+	for i := 0; i < len(pattern); i++ {
+		switch ch := pattern[i]; {
+		case ch == '\\':
+			i++
+		case class:
+			if ch == ']' {
+				class = false
+			}
+		case ch == '[':
+			class = true
+		case ch == '(':
+			depth++
+		case ch == ')':
+			depth--
+		case ch == '|' && depth == 0:
+			out = append(out, pattern[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, pattern[start:])
+}
+
+func (c *checker) scalar(e entry, p string) {
+	if e.node.Kind != yaml.ScalarNode || e.node.Value == "" {
+		c.errorf(e.node, Pointer(p, e.key), "%s must be a non-empty scalar", e.key)
+	}
+}
+
+func (c *checker) integer(e entry) {
+	if !regexp.MustCompile(`^[0-9]+$`).MatchString(e.node.Value) {
+		c.errorf(e.node, "", "%s must be a non-negative integer", e.key)
+	}
+}
+
+func isIdent(s string) bool { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`).MatchString(s) }

@@ -1,0 +1,48 @@
+// Package spec holds the machine-readable contract of the five Amazon IVS
+// Real-Time operations (ivsrealtime.yaml, OpenAPI 3.0.3) and loads it.
+//
+// Load parses a spec with kin-openapi, validates it, and refuses any keyword
+// or extension that the generator does not handle, naming the file, the JSON
+// pointer and the line. A spec that loads is one the generator can turn into
+// code without silently dropping a rule.
+//
+// # Schema keywords
+//
+// Schemas may use: type (string, integer, boolean, object, array), format
+// (int32, int64, date-time), description, properties, required, items, enum,
+// minLength, maxLength, pattern, minimum, maximum, minItems, maxItems,
+// maxProperties, additionalProperties (a string schema), default, $ref, and
+// allOf with exactly one $ref (the OpenAPI 3.0 way to put a default beside a
+// reference). Patterns must be anchored (every top-level alternative starts
+// with ^ and ends with $), because AWS matches them against the whole value.
+//
+// # Extensions
+//
+//   - x-ivsrt-service (document): protocol, signingName, serviceId,
+//     modelVersion and endpoint of the AWS service. info.version is the API
+//     version the spec describes (2024-06-20).
+//   - x-ivsrt-errors (response): the AWS error names (x-amzn-ErrorType) that
+//     the response's status code stands for. The status is the response key,
+//     so one error name must have one status throughout the spec.
+//   - x-ivsrt-protocol-errors (response used as "default"): a map of the
+//     protocol-level error names any endpoint may answer with to their status.
+//   - x-ivsrt-paginated (operation): {inputToken, outputToken, pageSize, items}
+//     naming the request token member, response token member, page-size member
+//     and the response list that is paged.
+//   - x-ivsrt-filters (request schema): {items, match}. items names the schema
+//     of the listed elements; match maps each filter member of the request to
+//     the element member it must equal. All the filters named are mutually
+//     exclusive: a request may give at most one.
+//   - x-ivsrt-max-total-bytes (string map schema): the most UTF-8 bytes that
+//     all keys and values together may take.
+//   - x-ivsrt-key-length (map schema): {min, max} characters of each key;
+//     OpenAPI 3.0 has no propertyNames.
+//   - x-ivsrt-reset-when (object schema): {member, equals}. When the member
+//     has that value, every other member is reset to its default (or
+//     removed when it has none).
+//   - x-ivsrt-identifier (string schema): the template a service uses to
+//     mint identifiers of this type: literal text, {variable} parts given by
+//     the caller (region, account) and {alnum:N} random letters and digits.
+//   - x-ivsrt-sensitive (property): the value is a secret (a participant
+//     token) that reports and logs must not print.
+package spec

@@ -1,0 +1,148 @@
+package spec
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
+)
+
+// File is the name of the embedded spec, used in error messages.
+const File = "ivsrealtime.yaml"
+
+// Source is the embedded spec, as written.
+//
+//go:embed ivsrealtime.yaml
+var Source []byte
+
+// Document is a loaded, validated spec.
+type Document struct {
+	// Name is the file the spec came from, for error messages.
+	Name string
+	// OpenAPI is the document as kin-openapi resolves it ($refs followed).
+	OpenAPI *openapi3.T
+	// Source is the raw text, kept so generated code can embed the very spec it came from.
+	Source []byte
+
+	root *yaml.Node
+}
+
+// Error is a problem at one place in a spec.
+type Error struct {
+	File    string
+	Pointer string // JSON pointer, e.g. /components/schemas/Stage/properties/arn
+	Line    int    // 0 when unknown
+	Msg     string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s#%s (line %d): %s", e.File, e.Pointer, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s#%s: %s", e.File, e.Pointer, e.Msg)
+}
+
+var embedded = sync.OnceValues(func() (*Document, error) { return Load(File, Source) })
+
+// Embedded returns the spec shipped in this package, loaded once.
+func Embedded() (*Document, error) { return embedded() }
+
+// Load parses and validates a spec. name is used in error messages.
+func Load(name string, data []byte) (*Document, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &Error{File: name, Pointer: "", Msg: "not valid YAML: " + err.Error()}
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, &Error{File: name, Msg: "the document is not a mapping"}
+	}
+	c := &checker{file: name}
+	c.document(root.Content[0])
+	if len(c.errs) > 0 {
+		return nil, c.joined()
+	}
+
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, &Error{File: name, Msg: "kin-openapi cannot load it: " + err.Error()}
+	}
+	if err := doc.Validate(context.Background(), openapi3.EnableSchemaDefaultsValidation()); err != nil {
+		return nil, &Error{File: name, Msg: "invalid OpenAPI: " + err.Error()}
+	}
+	return &Document{Name: name, OpenAPI: doc, Source: data, root: root.Content[0]}, nil
+}
+
+// Keys returns the keys of the mapping at a JSON pointer in the order the spec
+// writes them (kin-openapi keeps maps, which lose it). nil if there is none.
+func (d *Document) Keys(pointer string) []string {
+	n := lookup(d.root, pointer)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	keys := make([]string, 0, len(n.Content)/2)
+	for i := 0; i < len(n.Content); i += 2 {
+		keys = append(keys, n.Content[i].Value)
+	}
+	return keys
+}
+
+// Line returns the line of the node at a JSON pointer, 0 if there is none.
+func (d *Document) Line(pointer string) int {
+	if n := lookup(d.root, pointer); n != nil {
+		return n.Line
+	}
+	return 0
+}
+
+// Errorf returns an Error at pointer in this document.
+func (d *Document) Errorf(pointer, format string, args ...any) *Error {
+	return &Error{File: d.Name, Pointer: pointer, Line: d.Line(pointer), Msg: fmt.Sprintf(format, args...)}
+}
+
+func lookup(n *yaml.Node, pointer string) *yaml.Node {
+	if pointer == "" {
+		return n
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch n.Kind {
+		case yaml.MappingNode:
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == tok {
+					next = n.Content[i+1]
+					break
+				}
+			}
+			if next == nil {
+				return nil
+			}
+			n = next
+		case yaml.SequenceNode:
+			var idx int
+			if _, err := fmt.Sscanf(tok, "%d", &idx); err != nil || idx < 0 || idx >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[idx]
+		default:
+			return nil
+		}
+	}
+	return n
+}
+
+// Pointer joins JSON pointer tokens, escaping them.
+func Pointer(base string, tokens ...string) string {
+	var b strings.Builder
+	b.WriteString(base)
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
