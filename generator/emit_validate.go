@@ -16,26 +16,19 @@ func (g *gen) validators(f *jen.File) {
 		}
 	})
 	validation := errorByName(g.svc, "ValidationException")
-	inputs := map[*model.Struct]bool{}
-	for _, op := range g.svc.Operations {
-		inputs[op.Input] = true
-	}
+	// Every struct gets validators: requests are checked by the fake, and
+	// responses can be held to the same rules by a backend or a test.
 	for _, st := range g.svc.Structs {
-		if !st.Input {
-			continue
-		}
-		if inputs[st] {
-			f.Comment("Validate checks every constraint the spec puts on " + st.Name + " and")
-			f.Comment("reports all violations at once, as one " + validation.Name + " in AWS's form.")
-			f.Func().Params(jen.Id("s").Op("*").Id(st.Name)).Id("Validate").Params().Error().Block(
-				jen.Var().Id("e").Qual(validatePkg, "Errors"),
-				jen.Id("s").Dot("validate").Call(jen.Op("&").Id("e"), jen.Lit("")),
-				jen.If(jen.Id("e").Dot("Len").Call().Op(">").Lit(0)).Block(
-					jen.Return(jen.Qual(wirePkg, "NewError").Call(jen.Lit(validation.Name), jen.Lit(validation.Status), jen.Lit("%s"), jen.Id("e").Dot("Message").Call())),
-				),
-				jen.Return(jen.Nil()),
-			)
-		}
+		f.Comment("Validate checks every constraint the spec puts on " + st.Name + " and")
+		f.Comment("reports all violations at once, as one " + validation.Name + " in AWS's form.")
+		f.Func().Params(jen.Id("s").Op("*").Id(st.Name)).Id("Validate").Params().Error().Block(
+			jen.Var().Id("e").Qual(validatePkg, "Errors"),
+			jen.Id("s").Dot("validate").Call(jen.Op("&").Id("e"), jen.Lit("")),
+			jen.If(jen.Id("e").Dot("Len").Call().Op(">").Lit(0)).Block(
+				jen.Return(jen.Qual(wirePkg, "NewError").Call(jen.Lit(validation.Name), jen.Lit(validation.Status), jen.Lit("%s"), jen.Id("e").Dot("Message").Call())),
+			),
+			jen.Return(jen.Nil()),
+		)
 		f.Func().Params(jen.Id("s").Op("*").Id(st.Name)).Id("validate").Params(
 			jen.Id("e").Op("*").Qual(validatePkg, "Errors"), jen.Id("path").String(),
 		).BlockFunc(func(b *jen.Group) {

@@ -1,5 +1,123 @@
 package main
 
-import "io"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
-func serve(args []string, stdout, stderr io.Writer) int { return 2 }
+	"github.com/ivsrt/contract/fakes/ivsfake"
+	"github.com/ivsrt/contract/fakes/wire"
+)
+
+func serve(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ivsrt serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:4566", "listen `address`; port 0 picks a free port")
+	region := fs.String("region", "us-east-1", "AWS `region` in the ARNs the fake mints")
+	account := fs.String("account", "123456789012", "AWS `account` id in the ARNs the fake mints")
+	quota := fs.Int("stage-quota", 1000, "how many stages the account may hold")
+	logFormat := fs.String("log", "text", "request log `format`: text, json or off")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ivsrt serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	var logger *slog.Logger
+	switch *logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	case "off":
+		logger = slog.New(slog.DiscardHandler)
+	default:
+		fmt.Fprintf(stderr, "ivsrt serve: -log %q: use text, json or off\n", *logFormat)
+		return 2
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
+		return 1
+	}
+	fake := ivsfake.New(ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota})
+	srv := &http.Server{Handler: logRequests(fake, logger), ReadHeaderTimeout: 10 * time.Second}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-done:
+		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		fmt.Fprintf(stderr, "ivsrt serve: shutdown: %v\n", err)
+		return 1
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
+		return 1
+	}
+	logger.Info("stopped")
+	return 0
+}
+
+// statusRecorder remembers what a handler answered, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// logRequests writes one structured line per request: method, path, status,
+// AWS error type, request id and duration.
+func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		h := rec.Header()
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.String("requestId", first(h[wire.HeaderRequestID])),
+			slog.Duration("duration", time.Since(start)),
+		}
+		level := slog.LevelInfo
+		if t := first(h[wire.HeaderErrorType]); t != "" {
+			attrs = append(attrs, slog.String("errorType", t))
+			level = slog.LevelWarn
+		}
+		logger.LogAttrs(r.Context(), level, "request", attrs...)
+	})
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}

@@ -74,7 +74,7 @@ func UnknownOperation(method, path string) *Error {
 
 // WriteError writes err in AWS's form: the status, header
 // x-amzn-ErrorType: Type, Content-Type application/json and body
-// {"exceptionMessage":"..."}.
+// {"exceptionMessage":"...","message":"..."}.
 //
 // If err is not and does not wrap an *Error, it writes InternalError(); the
 // text of other Go errors never reaches the client. A status outside
@@ -88,9 +88,13 @@ func WriteError(w http.ResponseWriter, err error) {
 	if status < 100 || status > 599 {
 		status = http.StatusInternalServerError
 	}
+	// IVS names the member exceptionMessage; the AWS SDKs' generic error
+	// reader looks for "message", so it goes out under both names and a
+	// client's err.Error() shows the reason.
 	body, merr := json.Marshal(struct {
-		Message string `json:"exceptionMessage"`
-	}{e.Message})
+		ExceptionMessage string `json:"exceptionMessage"`
+		Message          string `json:"message"`
+	}{e.Message, e.Message})
 	if merr != nil { // cannot happen for a string; keep the wire form anyway
 		body = []byte(`{"exceptionMessage":"Internal server error"}`)
 	}

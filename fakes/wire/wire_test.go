@@ -73,49 +73,49 @@ func TestWriteError(t *testing.T) {
 			name:   "validation",
 			err:    NewError("ValidationException", 400, "1 validation error detected"),
 			status: 400, typ: "ValidationException",
-			body: `{"exceptionMessage":"1 validation error detected"}`,
+			body: `{"exceptionMessage":"1 validation error detected","message":"1 validation error detected"}`,
 		},
 		{
 			name:   "not found",
 			err:    NewError("ResourceNotFoundException", 404, "Stage not found"),
 			status: 404, typ: "ResourceNotFoundException",
-			body: `{"exceptionMessage":"Stage not found"}`,
+			body: `{"exceptionMessage":"Stage not found","message":"Stage not found"}`,
 		},
 		{
 			name:   "wrapped *Error",
 			err:    fmt.Errorf("handler: %w", NewError("ConflictException", 409, "busy")),
 			status: 409, typ: "ConflictException",
-			body: `{"exceptionMessage":"busy"}`,
+			body: `{"exceptionMessage":"busy","message":"busy"}`,
 		},
 		{
 			name:   "escaping of quotes, backslashes, newlines and control characters",
 			err:    NewError("ValidationException", 400, "Value 'a\"b\\c\nd\te\x01' at 'name'"),
 			status: 400, typ: "ValidationException",
-			body: `{"exceptionMessage":"Value 'a\"b\\c\nd\te\u0001' at 'name'"}`,
+			body: `{"exceptionMessage":"Value 'a\"b\\c\nd\te\u0001' at 'name'","message":"Value 'a\"b\\c\nd\te\u0001' at 'name'"}`,
 		},
 		{
 			name:   "plain Go error does not leak",
 			err:    errors.New("open /secret/db: permission denied"),
 			status: 500, typ: "InternalServerException",
-			body: `{"exceptionMessage":"Internal server error"}`,
+			body: `{"exceptionMessage":"Internal server error","message":"Internal server error"}`,
 		},
 		{
 			name:   "nil error",
 			err:    nil,
 			status: 500, typ: "InternalServerException",
-			body: `{"exceptionMessage":"Internal server error"}`,
+			body: `{"exceptionMessage":"Internal server error","message":"Internal server error"}`,
 		},
 		{
 			name:   "typed nil *Error",
 			err:    (*Error)(nil),
 			status: 500, typ: "InternalServerException",
-			body: `{"exceptionMessage":"Internal server error"}`,
+			body: `{"exceptionMessage":"Internal server error","message":"Internal server error"}`,
 		},
 		{
 			name:   "invalid status becomes 500",
 			err:    NewError("WeirdException", 0, "x"),
 			status: 500, typ: "WeirdException",
-			body: `{"exceptionMessage":"x"}`,
+			body: `{"exceptionMessage":"x","message":"x"}`,
 		},
 	}
 	for _, tt := range tests {
@@ -140,6 +140,7 @@ func TestWriteError(t *testing.T) {
 				var e *Error
 				require.True(t, errors.As(tt.err, &e))
 				assert.Equal(t, e.Message, decoded["exceptionMessage"])
+				assert.Equal(t, e.Message, decoded["message"])
 			}
 		})
 	}
@@ -183,7 +184,7 @@ func TestWriteJSON(t *testing.T) {
 	WriteJSON(rec, map[string]any{"bad": math.NaN()})
 	assert.Equal(t, 500, rec.Code)
 	assert.Equal(t, []string{"InternalServerException"}, raw(rec.Header(), HeaderErrorType))
-	assert.Equal(t, `{"exceptionMessage":"Internal server error"}`, rec.Body.String())
+	assert.Equal(t, `{"exceptionMessage":"Internal server error","message":"Internal server error"}`, rec.Body.String())
 
 	rec = httptest.NewRecorder()
 	WriteJSON(rec, make(chan int))

@@ -1,0 +1,139 @@
+package ivsfake
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/wire"
+)
+
+// Control is the Go API over a fake's control endpoints. It speaks HTTP, so
+// it drives an in-process fake and an `ivsrt serve` alike. Errors the fake
+// returns are *wire.Error.
+type Control struct {
+	base string
+	http *http.Client
+}
+
+// NewControl returns a Control for the fake at baseURL (e.g.
+// http://127.0.0.1:4566); hc nil means http.DefaultClient.
+func NewControl(baseURL string, hc *http.Client) *Control {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return &Control{base: strings.TrimSuffix(baseURL, "/") + strings.TrimSuffix(ControlPrefix, "/"), http: hc}
+}
+
+// Join makes the token's participant join its stage.
+func (c *Control) Join(ctx context.Context, in JoinInput) (*JoinOutput, error) {
+	var out JoinOutput
+	if err := c.call(ctx, http.MethodPost, "/join", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Publish makes a participant publish.
+func (c *Control) Publish(ctx context.Context, ref ParticipantRef) error {
+	return c.call(ctx, http.MethodPost, "/publish", ref, nil)
+}
+
+// SetRecording sets a participant's recording state.
+func (c *Control) SetRecording(ctx context.Context, ref ParticipantRef, state ivsapi.ParticipantRecordingState) error {
+	return c.call(ctx, http.MethodPost, "/recording", RecordingInput{ParticipantRef: ref, State: state}, nil)
+}
+
+// StartRecording moves a participant's recording to ACTIVE.
+func (c *Control) StartRecording(ctx context.Context, ref ParticipantRef) error {
+	return c.SetRecording(ctx, ref, ivsapi.ParticipantRecordingStateActive)
+}
+
+// StopRecording moves a participant's recording to STOPPED.
+func (c *Control) StopRecording(ctx context.Context, ref ParticipantRef) error {
+	return c.SetRecording(ctx, ref, ivsapi.ParticipantRecordingStateStopped)
+}
+
+// FailRecording moves a participant's recording to FAILED.
+func (c *Control) FailRecording(ctx context.Context, ref ParticipantRef) error {
+	return c.SetRecording(ctx, ref, ivsapi.ParticipantRecordingStateFailed)
+}
+
+// Leave makes a participant leave.
+func (c *Control) Leave(ctx context.Context, ref ParticipantRef) error {
+	return c.call(ctx, http.MethodPost, "/leave", ref, nil)
+}
+
+// EndSession ends a stage's live session.
+func (c *Control) EndSession(ctx context.Context, stageArn string) error {
+	return c.call(ctx, http.MethodPost, "/end-session", map[string]string{"stageArn": stageArn}, nil)
+}
+
+// InjectFault makes the next calls of an operation fail.
+func (c *Control) InjectFault(ctx context.Context, f Fault) error {
+	return c.call(ctx, http.MethodPost, "/faults", f, nil)
+}
+
+// Reset forgets all state and pending faults.
+func (c *Control) Reset(ctx context.Context) error {
+	return c.call(ctx, http.MethodPost, "/reset", struct{}{}, nil)
+}
+
+// Info reports what the fake is; an error means the endpoint is not an ivsrt fake.
+func (c *Control) Info(ctx context.Context) (*Info, error) {
+	var out Info
+	if err := c.call(ctx, http.MethodGet, "/", nil, &out); err != nil {
+		return nil, err
+	}
+	if out.Service != "ivsrt" {
+		return nil, fmt.Errorf("ivsfake: %s does not answer as an ivsrt fake", c.base)
+	}
+	return &out, nil
+}
+
+func (c *Control) call(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, wire.MaxBodyBytes))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Message string `json:"exceptionMessage"`
+		}
+		_ = json.Unmarshal(data, &e)
+		typ := resp.Header.Get(wire.HeaderErrorType)
+		if typ == "" {
+			typ = "UnknownError"
+		}
+		return &wire.Error{Type: typ, Status: resp.StatusCode, Message: e.Message}
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("ivsfake: %s%s answered %q: %w", c.base, path, data, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package ivsfake
+
+import (
+	"strings"
+	"time"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+)
+
+// ClientInfo is what a joining client reports about itself. Each field must
+// fit the spec's client-attribute constraints; empty means unknown.
+type ClientInfo struct {
+	IspName        string `json:"ispName,omitempty"`
+	OsName         string `json:"osName,omitempty"`
+	OsVersion      string `json:"osVersion,omitempty"`
+	BrowserName    string `json:"browserName,omitempty"`
+	BrowserVersion string `json:"browserVersion,omitempty"`
+	SdkVersion     string `json:"sdkVersion,omitempty"`
+}
+
+// JoinInput makes a participant join a stage with a token from CreateStage.
+type JoinInput struct {
+	Token string `json:"token"`
+	ClientInfo
+}
+
+// JoinOutput says where the participant joined.
+type JoinOutput struct {
+	StageArn      string `json:"stageArn"`
+	SessionId     string `json:"sessionId"`
+	ParticipantId string `json:"participantId"`
+}
+
+// ParticipantRef names a participant of a stage's live session.
+type ParticipantRef struct {
+	StageArn      string `json:"stageArn"`
+	ParticipantId string `json:"participantId"`
+}
+
+// RecordingInput sets a participant's recording state.
+type RecordingInput struct {
+	ParticipantRef
+	State ivsapi.ParticipantRecordingState `json:"state"`
+}
+
+// Join connects the token's participant to its stage's live session,
+// starting one if none is live. The participant's recording is DISABLED
+// when the stage has no storage configuration, else STOPPED until it
+// publishes.
+func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
+	if err := checkClientInfo(in.ClientInfo); err != nil {
+		return nil, err
+	}
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.tokens[in.Token]
+	if t == nil {
+		return nil, ivsapi.NewResourceNotFoundException("token: no stage issued this token")
+	}
+	if !now.Before(t.expires) {
+		return nil, ivsapi.NewValidationException("token: expired at %s", t.expires.Format(time.RFC3339))
+	}
+	st := m.stages[t.stageArn]
+	if st == nil {
+		return nil, ivsapi.NewResourceNotFoundException("token: its stage %s no longer exists", t.stageArn)
+	}
+	if st.active == nil {
+		id := ivsapi.NewSessionId()
+		st.active = &session{id: id, byID: map[string]*participant{}}
+		st.sessions[id] = st.active
+	}
+	s := st.active
+	p := s.byID[t.participantID]
+	switch {
+	case p != nil && p.state == ivsapi.ParticipantStateConnected:
+		return nil, ivsapi.NewConflictException("participant %s is already connected to session %s", p.id, s.id)
+	case p != nil: // rejoining the same session
+		p.state = ivsapi.ParticipantStateConnected
+		p.client = in.ClientInfo
+	default:
+		p = &participant{
+			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
+			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: in.ClientInfo,
+			recording: ivsapi.ParticipantRecordingStateDisabled,
+		}
+		if arn := valueOf(st.rec.StorageConfigurationArn); arn != "" {
+			p.recording = ivsapi.ParticipantRecordingStateStopped
+			p.bucket = bucketName(arn)
+			p.prefix = resourceID(st.arn) + "-" + s.id + "-" + p.id
+		}
+		s.participants = append(s.participants, p)
+		s.byID[p.id] = p
+	}
+	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
+}
+
+// bucketName makes a valid S3 bucket name from a storage configuration ARN:
+// the fake has no S3, so any name in the spec's form will do.
+func bucketName(storageArn string) string {
+	name := "ivsrt-" + strings.ToLower(resourceID(storageArn))
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return name
+}
+
+// connected finds a connected participant of the stage's live session.
+func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
+	st := m.stages[ref.StageArn]
+	if st == nil {
+		return nil, nil, ivsapi.NewResourceNotFoundException("stage %s not found", ref.StageArn)
+	}
+	if st.active == nil {
+		return nil, nil, ivsapi.NewResourceNotFoundException("stage %s has no live session", ref.StageArn)
+	}
+	p := st.active.byID[ref.ParticipantId]
+	if p == nil || p.state != ivsapi.ParticipantStateConnected {
+		return nil, nil, ivsapi.NewResourceNotFoundException("participant %s is not connected to stage %s", ref.ParticipantId, ref.StageArn)
+	}
+	return st, p, nil
+}
+
+// Publish marks a connected participant as having published; when its
+// stage records participants, its recording is STARTING.
+func (m *Memory) Publish(ref ParticipantRef) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, p, err := m.connected(ref)
+	if err != nil {
+		return err
+	}
+	p.published = true
+	switch p.recording {
+	case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
+	default:
+		p.recording = ivsapi.ParticipantRecordingStateStarting
+	}
+	return nil
+}
+
+// SetRecording moves a connected participant's recording to a state:
+// ACTIVE (recording started), STOPPING, STOPPED or FAILED, or back to
+// STARTING. A participant whose recording is DISABLED cannot record.
+func (m *Memory) SetRecording(in RecordingInput) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, p, err := m.connected(in.ParticipantRef)
+	if err != nil {
+		return err
+	}
+	valid := false
+	for _, v := range ivsapi.ParticipantRecordingFilterByRecordingStateValues {
+		valid = valid || string(in.State) == v
+	}
+	if !valid {
+		return ivsapi.NewValidationException("state: %q is not one of %v", in.State, ivsapi.ParticipantRecordingFilterByRecordingStateValues)
+	}
+	if p.recording == ivsapi.ParticipantRecordingStateDisabled {
+		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
+	}
+	p.recording = in.State
+	return nil
+}
+
+// Leave disconnects a participant; a recording in progress is STOPPING.
+// The session ends when nobody is left connected.
+func (m *Memory) Leave(ref ParticipantRef) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, p, err := m.connected(ref)
+	if err != nil {
+		return err
+	}
+	p.leave()
+	for _, q := range st.active.participants {
+		if q.state == ivsapi.ParticipantStateConnected {
+			return nil
+		}
+	}
+	st.active = nil
+	return nil
+}
+
+func (p *participant) leave() {
+	p.state = ivsapi.ParticipantStateDisconnected
+	switch p.recording {
+	case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
+		p.recording = ivsapi.ParticipantRecordingStateStopping
+	}
+}
+
+// EndSession ends a stage's live session: every participant leaves and
+// every recording still going stops.
+func (m *Memory) EndSession(stageArn string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.stages[stageArn]
+	if st == nil {
+		return ivsapi.NewResourceNotFoundException("stage %s not found", stageArn)
+	}
+	if st.active == nil {
+		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)
+	}
+	for _, p := range st.active.participants {
+		p.leave()
+		if p.recording == ivsapi.ParticipantRecordingStateStopping {
+			p.recording = ivsapi.ParticipantRecordingStateStopped
+		}
+	}
+	st.active = nil
+	return nil
+}
+
+// Reset forgets every stage, token, session and participant.
+func (m *Memory) Reset() { m.reset() }
+
+// checkClientInfo holds client attributes to the spec's rules, so the fake
+// never answers with a participant that breaks its own contract.
+func checkClientInfo(c ClientInfo) error {
+	p := ivsapi.Participant{
+		IspName: &c.IspName, OsName: &c.OsName, OsVersion: &c.OsVersion,
+		BrowserName: &c.BrowserName, BrowserVersion: &c.BrowserVersion, SdkVersion: &c.SdkVersion,
+	}
+	return p.Validate()
+}

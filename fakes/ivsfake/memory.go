@@ -1,0 +1,359 @@
+package ivsfake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+)
+
+// Options configure a fake.
+type Options struct {
+	// Region and Account go into the ARNs the fake mints. A request for a
+	// stage of another account gets AccessDeniedException.
+	Region  string // default us-east-1
+	Account string // default 123456789012
+	// StageQuota is how many stages the account may hold (default 1000).
+	StageQuota int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.Account == "" {
+		o.Account = "123456789012"
+	}
+	if o.StageQuota <= 0 {
+		o.StageQuota = 1000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Memory is the in-memory Backend: it keeps stages, tokens, sessions and
+// participants, and is safe for concurrent use.
+type Memory struct {
+	opts  Options
+	pages pageTokens
+
+	mu     sync.RWMutex
+	stages map[string]*stage  // by ARN
+	tokens map[string]*pToken // by token value
+}
+
+var _ ivsapi.Backend = (*Memory)(nil)
+
+type stage struct {
+	arn      string
+	name     string
+	tags     map[string]string
+	rec      ivsapi.AutoParticipantRecordingConfiguration // defaults applied
+	sessions map[string]*session
+	active   *session
+}
+
+type pToken struct {
+	value         string
+	stageArn      string
+	participantID string
+	userID        *string
+	attributes    map[string]string
+	capabilities  []ivsapi.ParticipantTokenCapability
+	duration      int32
+	expires       time.Time
+}
+
+type session struct {
+	id           string
+	participants []*participant // in join order: pages index into it
+	byID         map[string]*participant
+}
+
+type participant struct {
+	id, userID     string
+	attributes     map[string]string
+	state          ivsapi.ParticipantState
+	firstJoin      time.Time
+	published      bool
+	client         ClientInfo
+	recording      ivsapi.ParticipantRecordingState
+	bucket, prefix string
+}
+
+// NewMemory returns an empty backend.
+func NewMemory(opts Options) *Memory {
+	m := &Memory{opts: opts.withDefaults(), pages: newPageTokens()}
+	m.reset()
+	return m
+}
+
+func (m *Memory) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stages = map[string]*stage{}
+	m.tokens = map[string]*pToken{}
+}
+
+func (m *Memory) now() time.Time { return m.opts.Now().UTC().Truncate(time.Millisecond) }
+
+// lookup finds a stage the caller may see: another account's stage is
+// AccessDeniedException, an unknown one ResourceNotFoundException.
+func (m *Memory) lookup(arn string) (*stage, error) {
+	if _, account, ok := ivsapi.ParseStageArn(arn); ok && account != m.opts.Account {
+		return nil, ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, arn)
+	}
+	st := m.stages[arn]
+	if st == nil {
+		return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
+	}
+	return st, nil
+}
+
+// CreateStage creates a stage and one token per configuration, in order.
+func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (*ivsapi.CreateStageResponse, error) {
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.stages) >= m.opts.StageQuota {
+		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit", m.opts.StageQuota)
+	}
+	st := &stage{
+		arn:      ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
+		name:     valueOf(in.Name),
+		tags:     copyMap(in.Tags),
+		rec:      copyRecording(in.AutoParticipantRecordingConfiguration),
+		sessions: map[string]*session{},
+	}
+	m.stages[st.arn] = st
+	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
+	for _, c := range in.ParticipantTokenConfigurations {
+		t := &pToken{
+			value:         newSecret(),
+			stageArn:      st.arn,
+			participantID: ivsapi.NewParticipantId(),
+			userID:        c.UserId,
+			attributes:    copyMap(c.Attributes),
+			capabilities:  append([]ivsapi.ParticipantTokenCapability(nil), c.Capabilities...),
+			duration:      *c.Duration,
+		}
+		t.expires = now.Add(time.Duration(t.duration) * time.Minute)
+		m.tokens[t.value] = t
+		out.ParticipantTokens = append(out.ParticipantTokens, t.view())
+	}
+	return out, nil
+}
+
+// GetStage returns a stage.
+func (m *Memory) GetStage(_ context.Context, in *ivsapi.GetStageRequest) (*ivsapi.GetStageResponse, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	st, err := m.lookup(*in.Arn)
+	if err != nil {
+		return nil, err
+	}
+	return &ivsapi.GetStageResponse{Stage: st.view()}, nil
+}
+
+// UpdateStage changes only the members it is given. The recording
+// configuration cannot change while a participant of the stage is being
+// recorded.
+func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (*ivsapi.UpdateStageResponse, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.lookup(*in.Arn)
+	if err != nil {
+		return nil, err
+	}
+	if in.AutoParticipantRecordingConfiguration != nil {
+		if p := st.recording(); p != nil {
+			return nil, ivsapi.NewConflictException("Auto participant recording configuration cannot be updated while recording is active: participant %s is %s", p.id, p.recording)
+		}
+	}
+	if in.Name != nil {
+		st.name = *in.Name
+	}
+	if in.AutoParticipantRecordingConfiguration != nil {
+		st.rec = copyRecording(in.AutoParticipantRecordingConfiguration)
+	}
+	return &ivsapi.UpdateStageResponse{Stage: st.view()}, nil
+}
+
+// recording returns a participant being recorded (STARTING, ACTIVE or STOPPING), if any.
+func (st *stage) recording() *participant {
+	for _, s := range st.sessions {
+		for _, p := range s.participants {
+			switch p.recording {
+			case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive, ivsapi.ParticipantRecordingStateStopping:
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// GetParticipant returns one participant of a session.
+func (m *Memory) GetParticipant(_ context.Context, in *ivsapi.GetParticipantRequest) (*ivsapi.GetParticipantResponse, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	st, err := m.lookup(*in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	s := st.sessions[*in.SessionId]
+	if s == nil {
+		return nil, ivsapi.NewResourceNotFoundException("Session %s not found in stage %s", *in.SessionId, st.arn)
+	}
+	p := s.byID[*in.ParticipantId]
+	if p == nil {
+		return nil, ivsapi.NewResourceNotFoundException("Participant %s not found in session %s", *in.ParticipantId, s.id)
+	}
+	return &ivsapi.GetParticipantResponse{Participant: p.view()}, nil
+}
+
+// ListParticipants returns one page of a session's participants that pass
+// the request's filter, in join order. Page tokens point into the join
+// order, which only grows, so paging stays exact while participants join.
+func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipantsRequest) (*ivsapi.ListParticipantsResponse, error) {
+	query := pageQuery(*in.StageArn, *in.SessionId, in.FilterKey())
+	start := 0
+	if in.NextToken != nil && *in.NextToken != "" {
+		var err error
+		if start, err = m.pages.open(*in.NextToken, query); err != nil {
+			return nil, err
+		}
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := &ivsapi.ListParticipantsResponse{Participants: []ivsapi.ParticipantSummary{}}
+	if _, account, ok := ivsapi.ParseStageArn(*in.StageArn); ok && account != m.opts.Account {
+		_, err := m.lookup(*in.StageArn)
+		return nil, err
+	}
+	// An unknown stage or session is an empty list, not an error.
+	st := m.stages[*in.StageArn]
+	if st == nil || st.sessions[*in.SessionId] == nil {
+		return out, nil
+	}
+	ps := st.sessions[*in.SessionId].participants
+	limit := int(*in.MaxResults)
+	for i := start; i < len(ps); i++ {
+		sum := ps[i].summary()
+		if !in.Match(&sum) {
+			continue
+		}
+		if len(out.Participants) == limit {
+			out.NextToken = new(m.pages.issue(i, query))
+			break
+		}
+		out.Participants = append(out.Participants, sum)
+	}
+	return out, nil
+}
+
+// ---- views: internal state as the API shows it ----------------------------
+
+func (st *stage) view() *ivsapi.Stage {
+	rec := st.rec
+	rec.MediaTypes = append([]ivsapi.ParticipantRecordingMediaType(nil), st.rec.MediaTypes...)
+	out := &ivsapi.Stage{Arn: new(st.arn), Name: new(st.name), Tags: copyMap(st.tags), AutoParticipantRecordingConfiguration: &rec}
+	if out.Tags == nil {
+		out.Tags = map[string]string{}
+	}
+	if st.active != nil {
+		out.ActiveSessionId = new(st.active.id)
+	}
+	return out
+}
+
+func (t *pToken) view() ivsapi.ParticipantToken {
+	return ivsapi.ParticipantToken{
+		ParticipantId:  new(t.participantID),
+		Token:          new(t.value),
+		UserId:         t.userID,
+		Attributes:     copyMap(t.attributes),
+		Duration:       new(t.duration),
+		Capabilities:   append([]ivsapi.ParticipantTokenCapability(nil), t.capabilities...),
+		ExpirationTime: new(t.expires),
+	}
+}
+
+func (p *participant) view() *ivsapi.Participant {
+	attrs := copyMap(p.attributes)
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	return &ivsapi.Participant{
+		ParticipantId:         new(p.id),
+		UserId:                new(p.userID),
+		State:                 new(p.state),
+		FirstJoinTime:         new(p.firstJoin),
+		Attributes:            attrs,
+		Published:             new(p.published),
+		IspName:               new(p.client.IspName),
+		OsName:                new(p.client.OsName),
+		OsVersion:             new(p.client.OsVersion),
+		BrowserName:           new(p.client.BrowserName),
+		BrowserVersion:        new(p.client.BrowserVersion),
+		SdkVersion:            new(p.client.SdkVersion),
+		RecordingS3BucketName: new(p.bucket),
+		RecordingS3Prefix:     new(p.prefix),
+		RecordingState:        new(p.recording),
+	}
+}
+
+func (p *participant) summary() ivsapi.ParticipantSummary {
+	return ivsapi.ParticipantSummary{
+		ParticipantId:  new(p.id),
+		UserId:         new(p.userID),
+		State:          new(p.state),
+		FirstJoinTime:  new(p.firstJoin),
+		Published:      new(p.published),
+		RecordingState: new(p.recording),
+	}
+}
+
+// ---- small helpers ------------------------------------------------------------
+
+func copyRecording(c *ivsapi.AutoParticipantRecordingConfiguration) ivsapi.AutoParticipantRecordingConfiguration {
+	out := ivsapi.AutoParticipantRecordingConfiguration{StorageConfigurationArn: new(valueOf(c.StorageConfigurationArn))}
+	out.MediaTypes = append([]ivsapi.ParticipantRecordingMediaType(nil), c.MediaTypes...)
+	return out
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func valueOf[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// newSecret returns an unguessable participant token.
+func newSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return "ivsrt." + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// resourceID is the last path segment of an ARN.
+func resourceID(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }

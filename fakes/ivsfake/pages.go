@@ -1,0 +1,69 @@
+package ivsfake
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/validate"
+)
+
+// pageTokens issues and opens ListParticipants page tokens. A token holds
+// the position to resume from and a hash of the query (stage, session and
+// filter) it was issued for, sealed with an HMAC under a key of this fake, so
+// a token of another query, another fake or a forged one is refused.
+type pageTokens struct{ key []byte }
+
+func newPageTokens() pageTokens {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return pageTokens{key: key}
+}
+
+const (
+	posLen   = 4
+	queryLen = 8
+	macLen   = 12
+)
+
+// pageQuery is the hash of what a token is bound to.
+func pageQuery(stageArn, sessionID, filterKey string) [queryLen]byte {
+	h := sha256.Sum256([]byte(stageArn + "\x00" + sessionID + "\x00" + filterKey))
+	var q [queryLen]byte
+	copy(q[:], h[:])
+	return q
+}
+
+func (t pageTokens) mac(msg []byte) []byte {
+	m := hmac.New(sha256.New, t.key)
+	m.Write(msg)
+	return m.Sum(nil)[:macLen]
+}
+
+func (t pageTokens) issue(pos int, query [queryLen]byte) string {
+	b := make([]byte, posLen+queryLen, posLen+queryLen+macLen)
+	binary.BigEndian.PutUint32(b, uint32(pos))
+	copy(b[posLen:], query[:])
+	return base64.RawURLEncoding.EncodeToString(append(b, t.mac(b)...))
+}
+
+// open returns the position a token resumes from, or a ValidationException
+// naming nextToken when the token was not issued by this fake for this query.
+func (t pageTokens) open(token string, query [queryLen]byte) (int, error) {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != posLen+queryLen+macLen ||
+		!hmac.Equal(b[posLen+queryLen:], t.mac(b[:posLen+queryLen])) ||
+		!hmac.Equal(b[posLen:posLen+queryLen], query[:]) {
+		var e validate.Errors
+		e.Add(validate.Violation{
+			Path:  "nextToken",
+			Value: validate.Render(token),
+			Rule:  "Member must be a token issued for this stageArn, sessionId and filter",
+		})
+		return 0, ivsapi.NewValidationException("%s", e.Message())
+	}
+	return int(binary.BigEndian.Uint32(b)), nil
+}
