@@ -103,21 +103,14 @@ func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
-			slog.String("requestId", first(h[wire.HeaderRequestID])),
+			slog.String("requestId", wire.HeaderValue(h, wire.HeaderRequestID)),
 			slog.Duration("duration", time.Since(start)),
 		}
 		level := slog.LevelInfo
-		if t := first(h[wire.HeaderErrorType]); t != "" {
+		if t := wire.HeaderValue(h, wire.HeaderErrorType); t != "" {
 			attrs = append(attrs, slog.String("errorType", t))
 			level = slog.LevelWarn
 		}
 		logger.LogAttrs(r.Context(), level, "request", attrs...)
 	})
-}
-
-func first(v []string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
 }

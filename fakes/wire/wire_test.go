@@ -380,3 +380,11 @@ func BenchmarkNewRequestID(b *testing.B) {
 		_ = NewRequestID()
 	}
 }
+
+func TestHeaderValue(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteError(rec, NewError("ThrottlingException", 429, "slow down"))
+	assert.Equal(t, "ThrottlingException", HeaderValue(rec.Header(), HeaderErrorType))
+	assert.Equal(t, "ThrottlingException", HeaderValue(rec.Header(), "X-Amzn-Errortype"))
+	assert.Equal(t, "", HeaderValue(rec.Header(), HeaderRequestID))
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"nope"}, 2},
+		{[]string{"help"}, 0},
+		{[]string{"serve", "-log", "xml"}, 2},
+		{[]string{"serve", "extra"}, 2},
+		{[]string{"generate"}, 2},
+		{[]string{"generate", "-spec", "missing.yaml", "-out", t.TempDir(), "-package", "x"}, 1},
+	} {
+		var out, errb bytes.Buffer
+		require.Equal(t, tc.code, run(tc.args, &out, &errb), "ivsrt %v: %s", tc.args, errb.String())
+	}
+}
+
+// TestServe runs the real binary as a user would: it prints where it
+// listens, the official SDK works against it, it logs each request as JSON,
+// and SIGTERM stops it cleanly.
+func TestServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "ivsrt")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-log", "json", "-region", "eu-west-1", "-account", "111122223333")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	lines := make(chan string, 1)
+	go func() {
+		s := bufio.NewScanner(stdout)
+		if s.Scan() {
+			lines <- s.Text()
+		}
+	}()
+	var url string
+	select {
+	case line := <-lines:
+		require.True(t, strings.HasPrefix(line, "listening on http://127.0.0.1:"), line)
+		url = strings.TrimPrefix(line, "listening on ")
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not say where it listens")
+	}
+
+	ctx := context.Background()
+	client := ivsfake.NewClient(url, "eu-west-1")
+	out, err := client.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("from-cli")})
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(*out.Stage.Arn, "arn:aws:ivs:eu-west-1:111122223333:stage/"), *out.Stage.Arn)
+	_, err = client.GetStage(ctx, &ivsrealtime.GetStageInput{Arn: aws.String("not-an-arn")})
+	var ve *types.ValidationException
+	require.True(t, errors.As(err, &ve), "%v", err)
+
+	info, err := ivsfake.NewControl(url, nil).Info(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "2024-06-20", info.APIVersion)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit after SIGTERM; logs:\n%s", logs.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+
+	// One JSON log line per request, with the AWS error type on failures.
+	var requests []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec), line)
+		if rec["msg"] == "request" {
+			requests = append(requests, rec)
+		}
+	}
+	require.Len(t, requests, 3)
+	require.Equal(t, "/CreateStage", requests[0]["path"])
+	require.EqualValues(t, 200, requests[0]["status"])
+	require.Equal(t, "ValidationException", requests[1]["errorType"])
+	require.NotEmpty(t, requests[1]["requestId"])
+}
