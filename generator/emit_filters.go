@@ -30,9 +30,14 @@ func (g *gen) filters(f *jen.File) {
 			for _, m := range fl.Match {
 				want := jen.Op("*").Id("s").Dot(m.Filter.GoName)
 				got := jen.Id("valueOf").Call(jen.Id("item").Dot(m.Field.GoName))
-				if m.Filter.Type.Enum != nil || m.Field.Type.Enum != nil {
+				switch {
+				case m.Filter.Type.Enum != nil || m.Field.Type.Enum != nil:
 					want = jen.String().Parens(want)
 					got = jen.String().Parens(got)
+				case m.Filter.Type.Kind == model.Integer && m.Filter.Type.Bits != m.Field.Type.Bits:
+					// int32 against int64: compare as int64.
+					want = jen.Int64().Parens(want)
+					got = jen.Int64().Parens(got)
 				}
 				b.If(jen.Id("s").Dot(m.Filter.GoName).Op("!=").Nil().Op("&&").Add(got).Op("!=").Add(want)).Block(jen.Return(jen.False()))
 			}

@@ -2,6 +2,8 @@ package generator
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -93,11 +95,14 @@ func (g *gen) goType(t *model.Type, member bool) jen.Code {
 
 // enumConst names an enum value the way the AWS SDK for Go does:
 // ParticipantState + CONNECTED -> ParticipantStateConnected.
+// Any character other than a letter or digit separates words, so every value
+// gives a Go identifier (video/mp4 -> VideoMp4).
 func enumConst(e *model.Enum, v string) string {
 	var b strings.Builder
 	b.WriteString(e.Name)
-	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '_' || r == '-' || r == ' ' }) {
-		b.WriteString(strings.ToUpper(part[:1]) + strings.ToLower(part[1:]))
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		r, size := utf8.DecodeRuneInString(part)
+		b.WriteString(string(unicode.ToUpper(r)) + strings.ToLower(part[size:]))
 	}
 	return b.String()
 }

@@ -10,11 +10,13 @@ import (
 // every constraint and reports all violations, and for each operation input
 // a Validate method that turns them into one ValidationException.
 func (g *gen) validators(f *jen.File) {
-	f.Var().DefsFunc(func(d *jen.Group) {
-		for _, p := range g.sortedPatterns() {
-			d.Id(p[0]).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p[1]))
-		}
-	})
+	if patterns := g.sortedPatterns(); len(patterns) > 0 {
+		f.Var().DefsFunc(func(d *jen.Group) {
+			for _, p := range patterns {
+				d.Id(p[0]).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p[1]))
+			}
+		})
+	}
 	validation := errorByName(g.svc, "ValidationException")
 	// Every struct gets validators: requests are checked by the fake, and
 	// responses can be held to the same rules by a backend or a test.
@@ -132,7 +134,10 @@ func (g *gen) checks(t *model.Type, v, p jen.Code, depth int) []jen.Code {
 		val := jen.Id(loopVar("v", depth))
 		inner := g.checks(t.Elem, val, jen.Qual(validatePkg, "Join").Call(p, k), depth+1)
 		if len(inner) > 0 {
-			out = append(out, jen.For(jen.List(k, val).Op(":=").Range().Add(v)).Block(inner...))
+			// Keys in order, so several violations always read the same.
+			out = append(out, jen.For(jen.List(jen.Id("_"), k).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(v))).Block(
+				append([]jen.Code{jen.Add(val).Op(":=").Add(v).Index(k)}, inner...)...,
+			))
 		}
 	}
 	return out

@@ -44,10 +44,30 @@ func owned(path string) bool {
 
 // WriteDir writes files into dir, creating it if needed, and removes the
 // files it owns there that are no longer generated. It leaves every other
-// file alone, and rewrites a file only when its bytes change.
+// file alone, and rewrites a file only when its bytes change. When a file
+// to write would replace one it did not generate, it changes nothing.
 func WriteDir(dir string, files map[string][]byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	// Refuse before touching anything, so a refusal leaves dir as it was.
+	var write []string
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if old, err := os.ReadFile(p); err == nil {
+			if bytes.Equal(old, files[n]) {
+				continue
+			}
+			if !owned(p) {
+				return fmt.Errorf("generator: %s exists and was not generated; not overwriting it", p)
+			}
+		}
+		write = append(write, n)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -61,22 +81,8 @@ func WriteDir(dir string, files map[string][]byte) error {
 			}
 		}
 	}
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		p := filepath.Join(dir, n)
-		if old, err := os.ReadFile(p); err == nil {
-			if bytes.Equal(old, files[n]) {
-				continue
-			}
-			if !owned(p) {
-				return fmt.Errorf("generator: %s exists and was not generated; not overwriting it", p)
-			}
-		}
-		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+	for _, n := range write {
+		if err := os.WriteFile(filepath.Join(dir, n), files[n], 0o644); err != nil {
 			return err
 		}
 	}

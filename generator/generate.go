@@ -119,6 +119,21 @@ func check(svc *model.Service) error {
 			return fmt.Errorf("generator: operation %s must declare ValidationException", op.Name)
 		}
 	}
+	// Each enum value becomes a constant; two values must not share one, and
+	// a value without letters or digits would take the enum type's own name.
+	for _, e := range svc.Enums {
+		seen := map[string]string{}
+		for _, v := range e.Values {
+			name := enumConst(e, v)
+			if name == e.Name {
+				return fmt.Errorf("generator: enum %s: value %q has no letters or digits to name a constant after", e.Name, v)
+			}
+			if other, ok := seen[name]; ok {
+				return fmt.Errorf("generator: enum %s: values %q and %q both become the constant %s", e.Name, other, v, name)
+			}
+			seen[name] = v
+		}
+	}
 	return nil
 }
 

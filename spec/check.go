@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -169,7 +170,9 @@ func (c *checker) content(n *yaml.Node, p string) {
 }
 
 func (c *checker) response(n *yaml.Node, p string, isDefault bool) {
-	for _, e := range c.entries(n, p, "a response") {
+	es := c.entries(n, p, "a response")
+	c.siblings(es, p, "$ref", "OpenAPI 3.0 ignores it", "description")
+	for _, e := range es {
 		ep := Pointer(p, e.key)
 		switch e.key {
 		case "$ref", "description":
@@ -187,13 +190,13 @@ func (c *checker) response(n *yaml.Node, p string, isDefault bool) {
 				continue
 			}
 			for i, v := range e.node.Content {
-				if !isIdent(v.Value) {
+				if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || !isIdent(v.Value) {
 					c.errorf(v, Pointer(ep, strconv.Itoa(i)), "error name %q is not an identifier", v.Value)
 				}
 			}
 		case "x-ivsrt-protocol-errors":
 			for _, pe := range c.entries(e.node, ep, "x-ivsrt-protocol-errors") {
-				if !isIdent(pe.key) || !regexp.MustCompile(`^[45][0-9][0-9]$`).MatchString(pe.node.Value) {
+				if !isIdent(pe.key) || pe.node.ShortTag() != "!!int" || !regexp.MustCompile(`^[45][0-9][0-9]$`).MatchString(pe.node.Value) {
 					c.errorf(pe.node, Pointer(ep, pe.key), "protocol errors map a name to a 4xx or 5xx status")
 				}
 			}
@@ -231,7 +234,11 @@ var (
 )
 
 func (c *checker) schema(n *yaml.Node, p string) {
-	for _, e := range c.entries(n, p, "a schema") {
+	es := c.entries(n, p, "a schema")
+	c.siblings(es, p, "$ref", "OpenAPI 3.0 ignores it (put it on the referenced schema, or a default beside an allOf of the $ref)", "description")
+	// The model reads only the default beside allOf; anything else would be dropped.
+	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default and description beside it", "default", "description")
+	for _, e := range es {
 		ep := Pointer(p, e.key)
 		switch e.key {
 		case "$ref", "description", "required", "enum", "default",
@@ -257,13 +264,14 @@ func (c *checker) schema(n *yaml.Node, p string) {
 				c.errorf(e.node, ep, "allOf is supported only as a single $ref (to put a default beside a reference)")
 			}
 		case "x-ivsrt-max-total-bytes":
-			c.integer(e)
+			c.integer(e, p)
 		case "x-ivsrt-key-length":
 			for _, ke := range c.entries(e.node, ep, "x-ivsrt-key-length") {
 				if ke.key != "min" && ke.key != "max" {
 					c.unsupported(ke, ep, "x-ivsrt-key-length")
+					continue
 				}
-				c.integer(ke)
+				c.integer(ke, ep)
 			}
 		case "x-ivsrt-reset-when":
 			for _, re := range c.entries(e.node, ep, "x-ivsrt-reset-when") {
@@ -283,11 +291,11 @@ func (c *checker) schema(n *yaml.Node, p string) {
 				}
 			}
 		case "x-ivsrt-identifier":
-			if !regexp.MustCompile(`^([^{}]|\{[a-z]+\}|\{alnum:[0-9]+\})+$`).MatchString(e.node.Value) {
+			if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^([^{}]|\{[a-z]+\}|\{alnum:[1-9][0-9]*\})+$`).MatchString(e.node.Value) {
 				c.errorf(e.node, ep, "identifier template %q: use literal text, {variable} and {alnum:N}", e.node.Value)
 			}
 		case "x-ivsrt-sensitive":
-			if e.node.Value != "true" && e.node.Value != "false" {
+			if e.node.ShortTag() != "!!bool" {
 				c.errorf(e.node, ep, "x-ivsrt-sensitive must be a boolean")
 			}
 		default:
@@ -343,9 +351,26 @@ func (c *checker) scalar(e entry, p string) {
 	}
 }
 
-func (c *checker) integer(e entry) {
-	if !regexp.MustCompile(`^[0-9]+$`).MatchString(e.node.Value) {
-		c.errorf(e.node, "", "%s must be a non-negative integer", e.key)
+// integer accepts a non-negative YAML integer; a quoted number is a string,
+// which the model would not read.
+func (c *checker) integer(e entry, p string) {
+	if e.node.ShortTag() != "!!int" || !regexp.MustCompile(`^[0-9]+$`).MatchString(e.node.Value) {
+		c.errorf(e.node, Pointer(p, e.key), "%s must be a non-negative integer", e.key)
+	}
+}
+
+// siblings refuses, in a mapping that has key, every other key but those
+// allowed. Beside a $ref OpenAPI 3.0 ignores them, and the model reads only
+// a default beside allOf: a constraint or extension there would be dropped.
+func (c *checker) siblings(es []entry, p, key, hint string, allowed ...string) {
+	if !slices.ContainsFunc(es, func(e entry) bool { return e.key == key }) {
+		return
+	}
+	for _, e := range es {
+		if e.key != key && !slices.Contains(allowed, e.key) {
+			c.errs = append(c.errs, &Error{File: c.file, Pointer: Pointer(p, e.key), Line: e.line,
+				Msg: fmt.Sprintf("%q beside %s is not supported: %s", e.key, key, hint)})
+		}
 	}
 }
 

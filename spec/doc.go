@@ -13,8 +13,12 @@
 // minLength, maxLength, pattern, minimum, maximum, minItems, maxItems,
 // maxProperties, additionalProperties (a string schema), default, $ref, and
 // allOf with exactly one $ref (the OpenAPI 3.0 way to put a default beside a
-// reference). Patterns must be anchored (every top-level alternative starts
-// with ^ and ends with $), because AWS matches them against the whole value.
+// reference). Beside a $ref only description may stand, and beside allOf
+// only default and description: OpenAPI 3.0 ignores the rest, so a
+// constraint or extension there would be lost. Patterns must be anchored
+// (every top-level alternative starts with ^ and ends with $), because AWS
+// matches them against the whole value. Numbers and booleans in extensions
+// are YAML numbers and booleans, not quoted strings.
 //
 // # Extensions
 //
@@ -42,7 +46,9 @@
 //     removed when it has none).
 //   - x-ivsrt-identifier (string schema): the template a service uses to
 //     mint identifiers of this type: literal text, {variable} parts given by
-//     the caller (region, account) and {alnum:N} random letters and digits.
+//     the caller (region, account) and {alnum:N} random letters and digits
+//     (N >= 1). Variables become Go parameters, so they must be distinct and
+//     may not be Go keywords or predeclared names.
 //   - x-ivsrt-sensitive (property): the value is a secret (a participant
 //     token) that reports and logs must not print.
 package spec

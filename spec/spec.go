@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -80,7 +81,7 @@ func Load(name string, data []byte) (*Document, error) {
 // Keys returns the keys of the mapping at a JSON pointer in the order the spec
 // writes them (kin-openapi keeps maps, which lose it). nil if there is none.
 func (d *Document) Keys(pointer string) []string {
-	n := lookup(d.root, pointer)
+	n, _ := lookup(d.root, pointer)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -92,11 +93,11 @@ func (d *Document) Keys(pointer string) []string {
 }
 
 // Line returns the line of the node at a JSON pointer, 0 if there is none.
+// For a member of a mapping it is the line of the member's key, where a
+// reader looks for it (a mapping value starts at its own first key).
 func (d *Document) Line(pointer string) int {
-	if n := lookup(d.root, pointer); n != nil {
-		return n.Line
-	}
-	return 0
+	_, line := lookup(d.root, pointer)
+	return line
 }
 
 // Errorf returns an Error at pointer in this document.
@@ -104,10 +105,13 @@ func (d *Document) Errorf(pointer, format string, args ...any) *Error {
 	return &Error{File: d.Name, Pointer: pointer, Line: d.Line(pointer), Msg: fmt.Sprintf(format, args...)}
 }
 
-func lookup(n *yaml.Node, pointer string) *yaml.Node {
+// lookup finds the node at pointer, and its line: the key's for a mapping
+// member, else the node's own.
+func lookup(n *yaml.Node, pointer string) (*yaml.Node, int) {
 	if pointer == "" {
-		return n
+		return n, n.Line
 	}
+	line := n.Line
 	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		switch n.Kind {
@@ -115,25 +119,26 @@ func lookup(n *yaml.Node, pointer string) *yaml.Node {
 			var next *yaml.Node
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				if n.Content[i].Value == tok {
-					next = n.Content[i+1]
+					next, line = n.Content[i+1], n.Content[i].Line
 					break
 				}
 			}
 			if next == nil {
-				return nil
+				return nil, 0
 			}
 			n = next
 		case yaml.SequenceNode:
-			var idx int
-			if _, err := fmt.Sscanf(tok, "%d", &idx); err != nil || idx < 0 || idx >= len(n.Content) {
-				return nil
+			idx, err := strconv.Atoi(tok)
+			if err != nil || idx < 0 || idx >= len(n.Content) || strings.ContainsAny(tok, "+-") {
+				return nil, 0
 			}
 			n = n.Content[idx]
+			line = n.Line
 		default:
-			return nil
+			return nil, 0
 		}
 	}
-	return n
+	return n, line
 }
 
 // Pointer joins JSON pointer tokens, escaping them.

@@ -1,13 +1,367 @@
 package spec
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
 
 func TestEmbeddedLoads(t *testing.T) {
 	d, err := Embedded()
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	require.Equal(t, "2024-06-20", d.OpenAPI.Info.Version)
+	require.Equal(t, File, d.Name)
+	require.Equal(t, Source, d.Source)
+	require.Len(t, d.OpenAPI.Paths.Map(), 5)
+	require.Equal(t, "restJson1", d.OpenAPI.Extensions["x-ivsrt-service"].(map[string]any)["protocol"])
+
+	again, err := Embedded()
+	require.NoError(t, err)
+	require.Same(t, d, again, "the embedded spec is loaded once")
+}
+
+func TestLoadIsRepeatable(t *testing.T) {
+	d, err := Load("copy.yaml", Source)
+	require.NoError(t, err)
+	require.Equal(t, "copy.yaml", d.Name)
+}
+
+// edit returns the embedded spec with old replaced by new; old must occur
+// exactly once, so a drifting spec fails the test instead of testing nothing.
+func edit(t *testing.T, old, new string) []byte {
+	t.Helper()
+	src := string(Source)
+	require.Equal(t, 1, strings.Count(src, old), "the spec must contain %q exactly once", old)
+	return []byte(strings.Replace(src, old, new, 1))
+}
+
+// specErrors lists every *Error in a (joined) error tree.
+func specErrors(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		if e, ok := err.(*Error); ok {
+			out = append(out, e)
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
 	}
-	if got := d.OpenAPI.Info.Version; got != "2024-06-20" {
-		t.Fatalf("info.version = %q", got)
+	walk(err)
+	return out
+}
+
+// requireRefused asserts that Load refuses data with an *Error at pointer,
+// on a known line, whose message contains msg.
+func requireRefused(t *testing.T, data []byte, pointer, msg string) {
+	t.Helper()
+	d, err := Load("edited.yaml", data)
+	require.Error(t, err)
+	require.Nil(t, d)
+
+	var first *Error
+	require.True(t, errors.As(err, &first), "want a *spec.Error, got %T: %v", err, err)
+	require.Equal(t, "edited.yaml", first.File)
+
+	var pointers []string
+	for _, e := range specErrors(err) {
+		pointers = append(pointers, e.Pointer)
+		if e.Pointer != pointer {
+			continue
+		}
+		require.Positive(t, e.Line, "error at %s has no line: %v", pointer, e)
+		require.Contains(t, e.Msg, msg)
+		require.Contains(t, e.Error(), "edited.yaml#"+pointer)
+		return
+	}
+	require.Failf(t, "no error at the expected pointer", "want %s, got %q:\n%v", pointer, pointers, err)
+}
+
+const (
+	schemas    = "/components/schemas"
+	stageName  = "    StageName:\n      type: string\n"
+	userID     = "    UserId:\n      type: string\n"
+	getStageOp = "      operationId: GetStage\n"
+)
+
+func TestLoadRefuses(t *testing.T) {
+	cases := []struct {
+		name     string
+		old, new string
+		pointer  string
+		msg      string
+	}{
+		// Unsupported schema keywords.
+		{"oneOf", stageName, stageName + "      oneOf:\n        - type: string\n",
+			schemas + "/StageName/oneOf", `unsupported keyword "oneOf"`},
+		{"uniqueItems", "          maxItems: 2\n          # Documented", "          maxItems: 2\n          uniqueItems: true\n          # Documented",
+			schemas + "/ParticipantTokenConfiguration/properties/capabilities/uniqueItems", `unsupported keyword "uniqueItems"`},
+		{"multipleOf", "          maximum: 100\n          default: 50\n", "          maximum: 100\n          default: 50\n          multipleOf: 5\n",
+			schemas + "/ListParticipantsRequest/properties/maxResults/multipleOf", `unsupported keyword "multipleOf"`},
+		{"nullable", userID, userID + "      nullable: true\n",
+			schemas + "/UserId/nullable", `unsupported keyword "nullable"`},
+		{"unsupported type", "    ParticipantAttributes:\n      type: object\n", "    ParticipantAttributes:\n      type: number\n",
+			schemas + "/ParticipantAttributes/type", `type "number" is not supported`},
+		{"unsupported format", "      format: date-time\n", "      format: uuid\n",
+			schemas + "/Timestamp/format", `format "uuid" is not supported`},
+
+		// Patterns.
+		{"unanchored pattern", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    UserId:", "pattern: \"[a-zA-Z0-9-_]*\"\n    UserId:",
+			schemas + "/StageName/pattern", "not anchored"},
+		{"pattern anchored only at the start", `pattern: "^st-[a-zA-Z0-9]+$"`, `pattern: "^st-[a-zA-Z0-9]+"`,
+			schemas + "/SessionId/pattern", "not anchored"},
+		{"one alternative unanchored", `"^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$"`,
+			`"^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+"`,
+			schemas + "/StorageConfigurationArn/pattern", "not anchored"},
+		{"pattern does not compile", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    UserId:", "pattern: \"^[a-zA-Z0-9-_*$\"\n    UserId:",
+			schemas + "/StageName/pattern", "does not compile"},
+
+		// allOf and $ref.
+		{"allOf with two entries", "            - $ref: \"#/components/schemas/Tags\"\n",
+			"            - $ref: \"#/components/schemas/Tags\"\n            - $ref: \"#/components/schemas/UserId\"\n",
+			schemas + "/CreateStageRequest/properties/tags/allOf", "single $ref"},
+		{"allOf with an inline schema", "            - $ref: \"#/components/schemas/Tags\"\n",
+			"            - type: object\n",
+			schemas + "/CreateStageRequest/properties/tags/allOf", "single $ref"},
+		{"constraint beside allOf", "          # A stage always reports its tags, {} when there are none.\n",
+			"          maxProperties: 3\n",
+			schemas + "/CreateStageRequest/properties/tags/maxProperties", `"maxProperties" beside allOf`},
+		{"default beside $ref", "        maxResults:\n          type: integer\n",
+			"        maxResults:\n          $ref: \"#/components/schemas/ParticipantTokenCapability\"\n          type: integer\n",
+			schemas + "/ListParticipantsRequest/properties/maxResults/type", `"type" beside $ref`},
+		{"extension beside $ref", "        token:\n          type: string\n",
+			"        token:\n          $ref: \"#/components/schemas/UserId\"\n",
+			schemas + "/ParticipantToken/properties/token/x-ivsrt-sensitive", `"x-ivsrt-sensitive" beside $ref`},
+		{"extension beside a response $ref", "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n",
+			"        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n          x-ivsrt-errors: [ConflictException]\n",
+			"/paths/~1UpdateStage/post/responses/409/x-ivsrt-errors", `"x-ivsrt-errors" beside $ref`},
+
+		// Unknown extensions, wherever they stand.
+		{"unknown extension on a schema", stageName, stageName + "      x-ivsrt-trim: true\n",
+			schemas + "/StageName/x-ivsrt-trim", `unsupported extension "x-ivsrt-trim" in a schema`},
+		{"unknown extension on a property", "        published:\n          type: boolean\n        ispName:",
+			"        published:\n          type: boolean\n          x-go-type: bool\n        ispName:",
+			schemas + "/Participant/properties/published/x-go-type", `unsupported extension "x-go-type"`},
+		{"unknown extension on an operation", getStageOp, getStageOp + "      x-ivsrt-idempotent: true\n",
+			"/paths/~1GetStage/post/x-ivsrt-idempotent", `unsupported extension "x-ivsrt-idempotent" in an operation`},
+		{"unknown extension on a response", "      x-ivsrt-errors: [ConflictException]\n",
+			"      x-ivsrt-errors: [ConflictException]\n      x-ivsrt-retryable: true\n",
+			"/components/responses/ConflictException/x-ivsrt-retryable", `unsupported extension "x-ivsrt-retryable" in a response`},
+		{"unknown extension in x-ivsrt-service", "  signingName: ivs\n", "  signingName: ivs\n  region: us-east-1\n",
+			"/x-ivsrt-service/region", `unsupported keyword "region"`},
+		{"unknown top-level key", "paths:\n", "security: []\npaths:\n",
+			"/security", `unsupported keyword "security" in the document`},
+		{"unknown components section", "components:\n", "components:\n  parameters: {}\n",
+			"/components/parameters", `unsupported keyword "parameters" in components`},
+
+		// Paths and operations.
+		{"non-POST path item", "  /GetStage:\n    post:\n", "  /GetStage:\n    get:\n      operationId: GetStage\n    post:\n",
+			"/paths/~1GetStage/get", `unsupported keyword "get" in a path item`},
+		{"path with a parameter", "  /GetStage:\n", "  /GetStage/{arn}:\n",
+			"/paths/~1GetStage~1{arn}", "POST /{OperationName}"},
+		{"path that is a parameter", "  /GetStage:\n", "  /{GetStage}:\n",
+			"/paths/~1{GetStage}", "POST /{OperationName}"},
+		{"operationId not matching the path", getStageOp, "      operationId: FetchStage\n",
+			"/paths/~1GetStage/post/operationId", `operationId "FetchStage" must match the path "/GetStage"`},
+		{"response key not a status", "        \"409\":\n", "        \"4XX\":\n",
+			"/paths/~1UpdateStage/post/responses/4XX", "not a status code"},
+		{"content other than JSON", "          application/json:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
+			"          application/xml:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
+			"/paths/~1CreateStage/post/requestBody/content/application~1xml", "only application/json"},
+		{"header other than the error type", "      x-ivsrt-errors: [ConflictException]\n      headers:\n",
+			"      x-ivsrt-errors: [ConflictException]\n      headers:\n        Retry-After:\n          schema:\n            type: string\n",
+			"/components/responses/ConflictException/headers/Retry-After", "only x-amzn-ErrorType"},
+		{"protocol other than restJson1", "  protocol: restJson1\n", "  protocol: awsJson1_1\n",
+			"/x-ivsrt-service/protocol", "only restJson1"},
+		{"openapi 2.0", "openapi: 3.0.3\n", "openapi: 2.0\n",
+			"/openapi", "only 3.0.x and 3.1.x"},
+
+		// The shape of each extension.
+		{"identifier template with an unknown part", `"st-{alnum:13}"`, `"st-{Alnum:13}"`,
+			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+		{"identifier template with alnum and no count", `"st-{alnum:13}"`, `"st-{alnum}-{alnum:}"`,
+			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+		{"identifier template with alnum:0", `"st-{alnum:13}"`, `"st-{alnum:0}"`,
+			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+		{"identifier template with an unclosed brace", `"st-{alnum:13}"`, `"st-{alnum:13"`,
+			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+		{"x-ivsrt-key-length with an unknown key", "        max: 128\n", "        max: 128\n        avg: 20\n",
+			schemas + "/Tags/x-ivsrt-key-length/avg", `unsupported keyword "avg" in x-ivsrt-key-length`},
+		{"x-ivsrt-key-length not an integer", "        max: 128\n", "        max: many\n",
+			schemas + "/Tags/x-ivsrt-key-length/max", "non-negative integer"},
+		{"x-ivsrt-max-total-bytes not an integer", "x-ivsrt-max-total-bytes: 1024", "x-ivsrt-max-total-bytes: 1KB",
+			schemas + "/ParticipantTokenAttributes/x-ivsrt-max-total-bytes", "non-negative integer"},
+		{"x-ivsrt-max-total-bytes quoted", "x-ivsrt-max-total-bytes: 1024", `x-ivsrt-max-total-bytes: "1024"`,
+			schemas + "/ParticipantTokenAttributes/x-ivsrt-max-total-bytes", "non-negative integer"},
+		{"x-ivsrt-max-total-bytes negative", "x-ivsrt-max-total-bytes: 1024", "x-ivsrt-max-total-bytes: -1",
+			schemas + "/ParticipantTokenAttributes/x-ivsrt-max-total-bytes", "non-negative integer"},
+		{"x-ivsrt-filters with an unknown key", "        items: ParticipantSummary\n", "        items: ParticipantSummary\n        mode: any\n",
+			schemas + "/ListParticipantsRequest/x-ivsrt-filters/mode", `unsupported keyword "mode" in x-ivsrt-filters`},
+		{"x-ivsrt-filters match not a mapping", "        match:\n          filterByUserId: userId\n          filterByPublished: published\n          filterByState: state\n          filterByRecordingState: recordingState\n",
+			"        match: [filterByUserId]\n",
+			schemas + "/ListParticipantsRequest/x-ivsrt-filters/match", "must be a mapping"},
+		{"x-ivsrt-reset-when with an unknown key", "        equals: \"\"\n", "        equals: \"\"\n        also: mediaTypes\n",
+			schemas + "/AutoParticipantRecordingConfiguration/x-ivsrt-reset-when/also", `unsupported keyword "also" in x-ivsrt-reset-when`},
+		{"x-ivsrt-paginated with an unknown key", "        items: participants\n", "        items: participants\n        limit: 100\n",
+			"/paths/~1ListParticipants/post/x-ivsrt-paginated/limit", `unsupported keyword "limit" in x-ivsrt-paginated`},
+		{"x-ivsrt-paginated with an empty member", "        pageSize: maxResults\n", "        pageSize: \"\"\n",
+			"/paths/~1ListParticipants/post/x-ivsrt-paginated/pageSize", "non-empty scalar"},
+		{"x-ivsrt-sensitive not a boolean", "x-ivsrt-sensitive: true", "x-ivsrt-sensitive: yes please",
+			schemas + "/ParticipantToken/properties/token/x-ivsrt-sensitive", "must be a boolean"},
+		{"x-ivsrt-sensitive quoted", "x-ivsrt-sensitive: true", `x-ivsrt-sensitive: "true"`,
+			schemas + "/ParticipantToken/properties/token/x-ivsrt-sensitive", "must be a boolean"},
+		{"x-ivsrt-errors empty", "x-ivsrt-errors: [ConflictException]", "x-ivsrt-errors: []",
+			"/components/responses/ConflictException/x-ivsrt-errors", "non-empty list"},
+		{"x-ivsrt-errors not a name", "x-ivsrt-errors: [ConflictException]", "x-ivsrt-errors: [Conflict-Exception]",
+			"/components/responses/ConflictException/x-ivsrt-errors/0", "not an identifier"},
+		{"x-ivsrt-errors a boolean", "x-ivsrt-errors: [ConflictException]", "x-ivsrt-errors: [ConflictException, true]",
+			"/components/responses/ConflictException/x-ivsrt-errors/1", "not an identifier"},
+		{"x-ivsrt-protocol-errors with a 3xx status", "ThrottlingException: 429", "ThrottlingException: 302",
+			"/components/responses/ProtocolError/x-ivsrt-protocol-errors/ThrottlingException", "4xx or 5xx"},
+		{"x-ivsrt-protocol-errors with a 2xx status", "InternalServerException: 500", "InternalServerException: 200",
+			"/components/responses/ProtocolError/x-ivsrt-protocol-errors/InternalServerException", "4xx or 5xx"},
+		{"x-ivsrt-protocol-errors with a quoted status", "ThrottlingException: 429", `ThrottlingException: "429"`,
+			"/components/responses/ProtocolError/x-ivsrt-protocol-errors/ThrottlingException", "4xx or 5xx"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requireRefused(t, edit(t, tc.old, tc.new), tc.pointer, tc.msg)
+		})
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	data := edit(t, stageName, stageName+"      oneOf:\n        - type: string\n")
+	data = []byte(strings.Replace(string(data), "operationId: GetStage\n", "operationId: FetchStage\n", 1))
+	_, err := Load("two.yaml", data)
+	require.Error(t, err)
+	var pointers []string
+	for _, e := range specErrors(err) {
+		pointers = append(pointers, e.Pointer)
+	}
+	require.ElementsMatch(t, []string{"/paths/~1GetStage/post/operationId", schemas + "/StageName/oneOf"}, pointers)
+}
+
+func TestLoadRefusesNonDocuments(t *testing.T) {
+	for name, data := range map[string]string{
+		"invalid YAML":   "openapi: [3.0.3\n",
+		"a list":         "- openapi\n",
+		"a scalar":       "openapi\n",
+		"a YAML comment": "# nothing\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load("bad.yaml", []byte(data))
+			var e *Error
+			require.True(t, errors.As(err, &e), "got %v", err)
+			require.Equal(t, "bad.yaml", e.File)
+		})
+	}
+}
+
+// TestLoadRefusesInvalidOpenAPI: what the allowlist lets through, kin-openapi
+// still validates (here: a default that breaks its own schema).
+func TestLoadRefusesInvalidOpenAPI(t *testing.T) {
+	_, err := Load("bad.yaml", edit(t, "          default: 720\n", "          default: 0\n"))
+	var e *Error
+	require.True(t, errors.As(err, &e), "got %v", err)
+	require.Contains(t, e.Msg, "invalid OpenAPI")
+}
+
+func TestKeysKeepSpecOrder(t *testing.T) {
+	d, err := Embedded()
+	require.NoError(t, err)
+
+	require.Equal(t, []string{"/CreateStage", "/GetStage", "/UpdateStage", "/GetParticipant", "/ListParticipants"}, d.Keys("/paths"))
+	require.Equal(t, []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState"},
+		d.Keys(Pointer(schemas, "ParticipantSummary", "properties")))
+	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},
+		d.Keys(Pointer(schemas, "ListParticipantsRequest", "x-ivsrt-filters", "match")))
+	require.Equal(t, []string{"SerializationException", "UnrecognizedClientException", "InvalidSignatureException",
+		"MissingAuthenticationTokenException", "ThrottlingException", "InternalServerException"},
+		d.Keys("/components/responses/ProtocolError/x-ivsrt-protocol-errors"))
+	require.Equal(t, []string{"200", "400", "402", "403", "404", "409", "default"}, d.Keys("/paths/~1UpdateStage/post/responses"))
+
+	names := d.Keys(schemas)
+	require.Equal(t, "ErrorBody", names[0])
+	require.Equal(t, "ListParticipantsResponse", names[len(names)-1])
+
+	require.Nil(t, d.Keys("/paths/~1Nope"), "no such node")
+	require.Nil(t, d.Keys("/openapi"), "a scalar has no keys")
+	require.Nil(t, d.Keys("/servers"), "a sequence has no keys")
+}
+
+func TestLine(t *testing.T) {
+	d, err := Embedded()
+	require.NoError(t, err)
+	lines := strings.Split(string(Source), "\n")
+	at := func(pointer, text string) {
+		t.Helper()
+		n := d.Line(pointer)
+		require.Positive(t, n, pointer)
+		require.Contains(t, lines[n-1], text, pointer)
+	}
+	at("", "openapi")
+	at("/paths/~1CreateStage", "/CreateStage:")
+	// A member whose value is a mapping is on its key's line, not its first child's.
+	at(Pointer(schemas, "ListParticipantsRequest", "x-ivsrt-filters"), "x-ivsrt-filters:")
+	at("/paths/~1ListParticipants/post/x-ivsrt-paginated", "x-ivsrt-paginated:")
+	at("/paths/~1CreateStage/post/operationId", "operationId: CreateStage")
+	at(Pointer(schemas, "StageArn", "x-ivsrt-identifier"), "x-ivsrt-identifier")
+	at("/servers/0", "url:")
+	at("/components/responses/AccessDeniedOrPendingVerification/x-ivsrt-errors/1", "PendingVerification")
+
+	for _, p := range []string{"/nope", "/servers/1", "/servers/-1", "/servers/+0", "/servers/0x", "/servers/x", "/openapi/deeper"} {
+		require.Zero(t, d.Line(p), p)
+	}
+
+	e := d.Errorf("/paths/~1GetStage", "bad %s", "thing")
+	require.Equal(t, &Error{File: File, Pointer: "/paths/~1GetStage", Line: d.Line("/paths/~1GetStage"), Msg: "bad thing"}, e)
+	require.Equal(t, "ivsrealtime.yaml#/paths/~1GetStage (line 51): bad thing", e.Error())
+	require.Equal(t, "f.yaml#/x: m", (&Error{File: "f.yaml", Pointer: "/x", Msg: "m"}).Error())
+}
+
+func TestPointerEscaping(t *testing.T) {
+	require.Equal(t, "", Pointer(""))
+	require.Equal(t, "/paths/~1CreateStage/post", Pointer("", "paths", "/CreateStage", "post"))
+	require.Equal(t, "/a/b~0c/d~1e/~01", Pointer("/a", "b~c", "d/e", "~1"))
+	require.Equal(t, "/x/", Pointer("/x", ""))
+
+	// A property whose name needs both escapes is found through its pointer.
+	weird := "we/ird~name"
+	data := edit(t, "      properties:\n        exceptionMessage:\n          type: string\n",
+		"      properties:\n        exceptionMessage:\n          type: string\n        "+weird+":\n          type: string\n")
+	d, err := Load("weird.yaml", data)
+	require.NoError(t, err)
+	props := Pointer(schemas, "ErrorBody", "properties")
+	require.Equal(t, []string{"exceptionMessage", weird}, d.Keys(props))
+	require.Equal(t, "/components/schemas/ErrorBody/properties/we~1ird~0name", Pointer(props, weird))
+	require.Equal(t, d.Line(Pointer(props, "exceptionMessage"))+2, d.Line(Pointer(props, weird)))
+	require.Equal(t, []string{"type"}, d.Keys(Pointer(props, weird)))
+	require.Zero(t, d.Line(props+"/we/ird~name"), "an unescaped pointer names another path")
+}
+
+func TestTopLevelAlternatives(t *testing.T) {
+	for in, want := range map[string][]string{
+		"^a$":                {"^a$"},
+		"^$|^a$":             {"^$", "^a$"},
+		"^(a|b)$":            {"^(a|b)$"},
+		"^[|]$|^x$":          {"^[|]$", "^x$"},
+		`^a\|b$`:             {`^a\|b$`},
+		"^(a(b|c)|d)$|^e$":   {"^(a(b|c)|d)$", "^e$"},
+		"":                   {""},
+		"^[a-z]|[0-9]$":      {"^[a-z]", "[0-9]$"},
+		`^[\]|]$|^y$`:        {`^[\]|]$`, "^y$"},
+		"^a$|":               {"^a$", ""},
+		"^x-[a-zA-Z0-9-_]*$": {"^x-[a-zA-Z0-9-_]*$"},
+	} {
+		require.Equal(t, want, TopLevelAlternatives(in), in)
 	}
 }

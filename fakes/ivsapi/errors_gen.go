@@ -10,14 +10,14 @@ const (
 	ErrServiceQuotaExceededException       = "ServiceQuotaExceededException"
 	ErrAccessDeniedException               = "AccessDeniedException"
 	ErrPendingVerification                 = "PendingVerification"
+	ErrResourceNotFoundException           = "ResourceNotFoundException"
+	ErrConflictException                   = "ConflictException"
 	ErrSerializationException              = "SerializationException"
 	ErrUnrecognizedClientException         = "UnrecognizedClientException"
 	ErrInvalidSignatureException           = "InvalidSignatureException"
 	ErrMissingAuthenticationTokenException = "MissingAuthenticationTokenException"
 	ErrThrottlingException                 = "ThrottlingException"
 	ErrInternalServerException             = "InternalServerException"
-	ErrResourceNotFoundException           = "ResourceNotFoundException"
-	ErrConflictException                   = "ConflictException"
 )
 
 // ErrorStatus maps every error type the spec knows to its HTTP status.
@@ -94,6 +94,16 @@ func NewPendingVerification(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrPendingVerification, 403, format, args...)
 }
 
+// NewResourceNotFoundException returns a ResourceNotFoundException (HTTP 404).
+func NewResourceNotFoundException(format string, args ...any) *wire.Error {
+	return wire.NewError(ErrResourceNotFoundException, 404, format, args...)
+}
+
+// NewConflictException returns a ConflictException (HTTP 409).
+func NewConflictException(format string, args ...any) *wire.Error {
+	return wire.NewError(ErrConflictException, 409, format, args...)
+}
+
 // NewSerializationException returns a SerializationException (HTTP 400).
 func NewSerializationException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrSerializationException, 400, format, args...)
@@ -122,14 +132,4 @@ func NewThrottlingException(format string, args ...any) *wire.Error {
 // NewInternalServerException returns a InternalServerException (HTTP 500).
 func NewInternalServerException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrInternalServerException, 500, format, args...)
-}
-
-// NewResourceNotFoundException returns a ResourceNotFoundException (HTTP 404).
-func NewResourceNotFoundException(format string, args ...any) *wire.Error {
-	return wire.NewError(ErrResourceNotFoundException, 404, format, args...)
-}
-
-// NewConflictException returns a ConflictException (HTTP 409).
-func NewConflictException(format string, args ...any) *wire.Error {
-	return wire.NewError(ErrConflictException, 409, format, args...)
 }

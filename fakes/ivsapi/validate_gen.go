@@ -5,7 +5,9 @@ package ivsapi
 import (
 	"github.com/ivsrt/contract/fakes/validate"
 	"github.com/ivsrt/contract/fakes/wire"
+	"maps"
 	"regexp"
+	"slices"
 )
 
 var (
@@ -116,7 +118,8 @@ func (s *Stage) validate(e *validate.Errors, path string) {
 		p := validate.Join(path, "tags")
 		validate.MaxEntries(e, p, s.Tags, 50)
 		e.KeyLength(p, s.Tags, 1, 128)
-		for k, v := range s.Tags {
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
 			e.MaxLength(validate.Join(p, k), v, 256)
 		}
 	}
@@ -297,7 +300,8 @@ func (s *CreateStageRequest) validate(e *validate.Errors, path string) {
 		p := validate.Join(path, "tags")
 		validate.MaxEntries(e, p, s.Tags, 50)
 		e.KeyLength(p, s.Tags, 1, 128)
-		for k, v := range s.Tags {
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
 			e.MaxLength(validate.Join(p, k), v, 256)
 		}
 	}

@@ -209,19 +209,21 @@ func Decode(body []byte, v any) *Error {
 	if len(trimmed) == 0 {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
 	if trimmed[0] == '{' {
-		if err := dec.Decode(v); err != nil {
+		// json.Unmarshal checks the whole body, trailing data included,
+		// before it decodes, and is cheaper than a Decoder for small bodies.
+		if err := json.Unmarshal(body, v); err != nil {
 			return decodeError(err)
 		}
-	} else {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return decodeError(err)
-		}
-		if string(raw) != "null" {
-			return SerializationError("Request body must be a JSON object, not %s", jsonKind(raw[0]))
-		}
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return decodeError(err)
+	}
+	if string(raw) != "null" {
+		return SerializationError("Request body must be a JSON object, not %s", jsonKind(raw[0]))
 	}
 	if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
 		return SerializationError("Request body is not valid JSON: unexpected data after the top-level value at byte %d",
@@ -239,6 +241,10 @@ func decodeError(err error) *Error {
 	switch {
 	case errors.As(err, &typ):
 		return typeError(typ)
+	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
+		return SerializationError("Request body is not valid JSON: unexpected end of input")
+	case errors.As(err, &syn) && strings.HasSuffix(syn.Error(), "after top-level value"):
+		return SerializationError("Request body is not valid JSON: unexpected data after the top-level value at byte %d", syn.Offset)
 	case errors.As(err, &syn):
 		return SerializationError("Request body is not valid JSON: %s at byte %d", syn.Error(), syn.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

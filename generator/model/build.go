@@ -3,7 +3,11 @@ package model
 import (
 	"errors"
 	"fmt"
+	"go/token"
+	"go/types"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,7 +21,7 @@ import (
 func Build(doc *spec.Document) (*Service, error) {
 	b := &builder{doc: doc, oa: doc.OpenAPI,
 		structs: map[string]*Struct{}, enums: map[string]*Enum{}, scalars: map[string]*Scalar{},
-		errors: map[string]*Error{}}
+		errors: map[string]*Error{}, failed: map[string]bool{}}
 	s := b.build()
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
@@ -35,10 +39,15 @@ type builder struct {
 	enums   map[string]*Enum
 	scalars map[string]*Scalar
 	errors  map[string]*Error
+	failed  map[string]bool // pointer and message of each error, to report one once
 }
 
 func (b *builder) fail(pointer, format string, args ...any) {
-	b.errs = append(b.errs, b.doc.Errorf(pointer, format, args...))
+	e := b.doc.Errorf(pointer, format, args...)
+	if key := e.Pointer + "\x00" + e.Msg; !b.failed[key] {
+		b.failed[key] = true
+		b.errs = append(b.errs, e)
+	}
 }
 
 const schemasPointer = "/components/schemas"
@@ -96,6 +105,17 @@ func (b *builder) build() *Service {
 	for _, st := range svc.Structs {
 		b.structExtensions(st)
 	}
+	// Declared errors first, then the protocol-level ones, each in order of
+	// first use (operations list their default response among the others).
+	slices.SortStableFunc(svc.Errors, func(x, y *Error) int {
+		switch {
+		case x.Protocol == y.Protocol:
+			return 0
+		case y.Protocol:
+			return -1
+		}
+		return 1
+	})
 	return svc
 }
 
@@ -106,8 +126,10 @@ func (b *builder) declare(name string) {
 	p := spec.Pointer(schemasPointer, name)
 	switch {
 	case s.Type.Is("object") && s.AdditionalProperties.Schema == nil:
+		b.extensions(s, p, "an object", extFilters, extResetWhen, extSensitive)
 		b.structs[name] = &Struct{Name: name, Doc: s.Description, Pointer: p}
 	case s.Type.Is("string") && len(s.Enum) > 0:
+		b.extensions(s, p, "an enum", extSensitive)
 		e := &Enum{Name: name, Doc: s.Description}
 		for _, v := range s.Enum {
 			sv, ok := v.(string)
@@ -119,13 +141,69 @@ func (b *builder) declare(name string) {
 		}
 		b.enums[name] = e
 	case s.Type.Is("string") && s.Format == "":
+		b.extensions(s, p, "a string", extIdentifier, extSensitive)
 		sc := &Scalar{Name: name, Doc: s.Description, Limits: b.stringLimits(s, p)}
-		if t, ok := s.Extensions["x-ivsrt-identifier"].(string); ok {
+		if t, ok := s.Extensions[extIdentifier].(string); ok {
 			sc.Identifier = parseIdentifier(t)
+			b.identifierVars(sc.Identifier, p+"/"+extIdentifier)
 		}
 		b.scalars[name] = sc
 	}
+	// Maps, timestamps, integers, booleans and lists are expanded where they
+	// are used; their extensions are checked here, once.
+	switch {
+	case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
+		b.extensions(s, p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
+	case !s.Type.Is("object") && !s.Type.Is("string"), s.Type.Is("string") && s.Format != "":
+		b.extensions(s, p, "this schema", extSensitive)
+	}
 }
+
+// The extensions the model reads, and the kinds of schema each belongs on.
+const (
+	extFilters       = "x-ivsrt-filters"
+	extResetWhen     = "x-ivsrt-reset-when"
+	extIdentifier    = "x-ivsrt-identifier"
+	extKeyLength     = "x-ivsrt-key-length"
+	extMaxTotalBytes = "x-ivsrt-max-total-bytes"
+	extSensitive     = "x-ivsrt-sensitive"
+)
+
+var extensionHome = map[string]string{
+	extFilters:       "a named object schema (a request)",
+	extResetWhen:     "a named object schema",
+	extIdentifier:    "a named string schema",
+	extKeyLength:     "a map schema",
+	extMaxTotalBytes: "a map of strings",
+}
+
+// extensions refuses an x-ivsrt-* extension on a schema of a kind it does
+// not apply to, which the model would otherwise ignore without a word.
+func (b *builder) extensions(s *openapi3.Schema, p, kind string, allowed ...string) {
+	for _, ext := range slices.Sorted(maps.Keys(s.Extensions)) {
+		if home, ok := extensionHome[ext]; ok && !slices.Contains(allowed, ext) {
+			b.fail(spec.Pointer(p, ext), "%s does not apply to %s: it belongs on %s", ext, kind, home)
+		}
+	}
+}
+
+// identifierVars refuses template variables that cannot be Go parameters of
+// the generated New<Type> and Parse<Type>: keywords, predeclared names, the
+// names those functions use themselves, and repeats.
+func (b *builder) identifierVars(id *Identifier, p string) {
+	seen := map[string]bool{}
+	for _, v := range id.Vars() {
+		switch {
+		case seen[v]:
+			b.fail(p, "identifier variable {%s} appears twice", v)
+		case token.IsKeyword(v) || types.Universe.Lookup(v) != nil || v == "s" || v == "m" || v == "ok":
+			b.fail(p, "identifier variable {%s} cannot be a Go parameter name", v)
+		}
+		seen[v] = true
+	}
+}
+
+var memberName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
 
 var identifierPart = regexp.MustCompile(`\{alnum:([0-9]+)\}|\{([a-z]+)\}|[^{}]+`)
 
@@ -156,9 +234,17 @@ func (b *builder) fillStruct(st *Struct, s *openapi3.Schema) {
 	for _, name := range b.doc.Keys(st.Pointer + "/properties") {
 		ref := s.Properties[name]
 		p := spec.Pointer(st.Pointer, "properties", name)
+		if !memberName.MatchString(name) {
+			b.fail(p, "member name %q must be letters and digits, starting with a letter", name)
+			continue
+		}
 		typ, def := b.typeOf(ref, p)
 		if typ == nil {
 			continue
+		}
+		if typ.Kind == Timestamp && def != nil {
+			b.fail(p, "a default on a timestamp is not supported")
+			def = nil
 		}
 		sensitive, _ := ref.Value.Extensions["x-ivsrt-sensitive"].(bool)
 		st.Members = append(st.Members, &Member{
@@ -187,6 +273,18 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 			return &Type{Kind: String, Scalar: sc, Limits: sc.Limits}, s.Default
 		}
 		p = spec.Pointer(schemasPointer, name)
+	}
+	if ref.Ref == "" { // a named schema's extensions were checked by declare
+		switch {
+		case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
+			b.extensions(s, p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
+		default:
+			b.extensions(s, p, "an inline schema", extSensitive)
+		}
+	}
+	if len(s.Enum) > 0 && !s.Type.Is("string") {
+		b.fail(p, "enums are supported only on strings")
+		return nil, nil
 	}
 	switch {
 	case s.Type.Is("string") && s.Format == "date-time":
@@ -224,9 +322,12 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 		return t, s.Default
 	case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
 		v := s.AdditionalProperties.Schema.Value
-		if !v.Type.Is("string") || len(v.Enum) > 0 {
+		if !v.Type.Is("string") || len(v.Enum) > 0 || v.Format != "" {
 			b.fail(p+"/additionalProperties", "only maps of strings are supported")
 			return nil, nil
+		}
+		if s.AdditionalProperties.Schema.Ref == "" {
+			b.extensions(v, p+"/additionalProperties", "a map value", extSensitive)
 		}
 		t := &Type{Kind: Map, Elem: &Type{Kind: String, Limits: b.stringLimits(v, p+"/additionalProperties")}}
 		if s.MaxProps != nil {
@@ -259,9 +360,6 @@ func (b *builder) stringLimits(s *openapi3.Schema, p string) Limits {
 	if s.Pattern != "" {
 		l.Pattern = &Pattern{Expr: s.Pattern, Display: displayPattern(s.Pattern)}
 	}
-	if _, ok := s.Extensions["x-ivsrt-key-length"]; ok {
-		b.fail(p, "x-ivsrt-key-length belongs on a map schema")
-	}
 	return l
 }
 
@@ -286,6 +384,10 @@ func (b *builder) operation(path string) *Operation {
 		return nil
 	}
 	o := item.Post
+	if o.OperationID == "" {
+		b.fail(p, "an operation needs an operationId")
+		return nil
+	}
 	op := &Operation{Name: o.OperationID, Path: path, Summary: o.Summary}
 	if o.RequestBody == nil || o.RequestBody.Value.Content.Get("application/json") == nil {
 		b.fail(p, "an operation needs an application/json request body")
@@ -307,12 +409,23 @@ func (b *builder) operation(path string) *Operation {
 	for _, code := range b.doc.Keys(p + "/responses") {
 		rp := spec.Pointer(p, "responses", code)
 		r := o.Responses.Value(code)
+		_, declared := r.Value.Extensions["x-ivsrt-errors"]
+		_, protocol := r.Value.Extensions["x-ivsrt-protocol-errors"]
 		if code == "default" {
+			if declared {
+				b.fail(rp, "x-ivsrt-errors belongs on a response with a 4xx or 5xx status, not on default")
+			}
 			b.protocolErrors(r.Value.Extensions, rp)
 			continue
 		}
 		status, _ := strconv.Atoi(code)
+		if protocol {
+			b.fail(rp, "x-ivsrt-protocol-errors belongs on the default response")
+		}
 		if status < 400 {
+			if code != "200" {
+				b.fail(rp, "status %s: an operation answers 200 on success", code)
+			}
 			continue
 		}
 		names, _ := r.Value.Extensions["x-ivsrt-errors"].([]any)
@@ -320,7 +433,12 @@ func (b *builder) operation(path string) *Operation {
 			b.fail(rp, "an error response needs x-ivsrt-errors naming its error types")
 		}
 		for _, n := range names {
-			if e := b.error(n.(string), status, false, rp); e != nil {
+			name, ok := n.(string)
+			if !ok {
+				b.fail(rp, "x-ivsrt-errors names must be strings")
+				continue
+			}
+			if e := b.error(name, status, false, rp); e != nil {
 				op.Errors = append(op.Errors, e)
 			}
 		}
@@ -328,17 +446,21 @@ func (b *builder) operation(path string) *Operation {
 
 	if pg, ok := o.Extensions["x-ivsrt-paginated"].(map[string]any); ok {
 		pp := p + "/x-ivsrt-paginated"
-		member := func(st *Struct, key string) *Member {
+		member := func(st *Struct, key string, kind Kind) *Member {
 			name, _ := pg[key].(string)
 			m := st.Member(name)
-			if m == nil {
+			switch {
+			case m == nil:
 				b.fail(pp, "%s: %s has no member %q", key, st.Name, name)
+			case m.Type.Kind != kind:
+				b.fail(pp, "%s: %s.%s is of kind %s, not %s", key, st.Name, name, m.Type.Kind, kind)
+				return nil
 			}
 			return m
 		}
 		op.Paginated = &Pagination{
-			InputToken: member(op.Input, "inputToken"), OutputToken: member(op.Output, "outputToken"),
-			PageSize: member(op.Input, "pageSize"), Items: member(op.Output, "items"),
+			InputToken: member(op.Input, "inputToken", String), OutputToken: member(op.Output, "outputToken", String),
+			PageSize: member(op.Input, "pageSize", Integer), Items: member(op.Output, "items", List),
 		}
 	}
 	return op
@@ -401,9 +523,12 @@ func (b *builder) protocolErrors(ext map[string]any, p string) {
 		}
 	}
 	for _, name := range keys {
-		if st := anyInt(m[name]); st != nil {
-			b.error(name, *st, true, ptr)
+		st := anyInt(m[name])
+		if st == nil {
+			b.fail(ptr, "the status of %s must be an integer", name)
+			continue
 		}
+		b.error(name, *st, true, ptr)
 	}
 }
 
@@ -424,13 +549,14 @@ func (b *builder) structExtensions(st *Struct) {
 		for _, name := range b.doc.Keys(p + "/match") {
 			field, _ := match[name].(string)
 			fm, im := st.Member(name), items.Member(field)
+			mp := spec.Pointer(p, "match", name)
 			switch {
 			case fm == nil:
-				b.fail(p+"/match/"+name, "%s has no member %q", st.Name, name)
+				b.fail(mp, "%s has no member %q", st.Name, name)
 			case im == nil:
-				b.fail(p+"/match/"+name, "%s has no member %q", items.Name, field)
+				b.fail(mp, "%s has no member %q", items.Name, field)
 			case fm.Type.Kind != im.Type.Kind || (fm.Type.Kind != String && fm.Type.Kind != Boolean && fm.Type.Kind != Integer):
-				b.fail(p+"/match/"+name, "filter %s (%s) cannot match %s.%s (%s)", name, fm.Type.Kind, items.Name, field, im.Type.Kind)
+				b.fail(mp, "filter %s (%s) cannot match %s.%s (%s)", name, fm.Type.Kind, items.Name, field, im.Type.Kind)
 			default:
 				filters.Match = append(filters.Match, FilterMatch{Filter: fm, Field: im})
 			}
