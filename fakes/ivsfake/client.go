@@ -30,6 +30,15 @@ func NewControl(baseURL string, hc *http.Client) *Control {
 	return &Control{base: strings.TrimSuffix(baseURL, "/") + strings.TrimSuffix(ControlPrefix, "/"), http: hc}
 }
 
+// IssueToken mints one more participant token for an existing stage.
+func (c *Control) IssueToken(ctx context.Context, in TokenInput) (*ivsapi.ParticipantToken, error) {
+	var out ivsapi.ParticipantToken
+	if err := c.call(ctx, http.MethodPost, "/token", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Join makes the token's participant join its stage.
 func (c *Control) Join(ctx context.Context, in JoinInput) (*JoinOutput, error) {
 	var out JoinOutput

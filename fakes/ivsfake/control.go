@@ -43,6 +43,34 @@ type RecordingInput struct {
 	State ivsapi.ParticipantRecordingState `json:"state"`
 }
 
+// TokenInput asks for one more token for an existing stage, as AWS's
+// CreateParticipantToken does (an operation outside the contract). Without
+// it a session could hold no more participants than CreateStage issues
+// tokens (12).
+type TokenInput struct {
+	StageArn string `json:"stageArn"`
+	ivsapi.ParticipantTokenConfiguration
+}
+
+// IssueToken mints a token for an existing stage, validated and defaulted
+// as an item of CreateStage's participantTokenConfigurations.
+func (m *Memory) IssueToken(in TokenInput) (*ivsapi.ParticipantToken, error) {
+	c := in.ParticipantTokenConfiguration
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c.SetDefaults()
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.lookup(in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	out := m.issue(st.arn, c, now).view()
+	return &out, nil
+}
+
 // Join connects the token's participant to its stage's live session,
 // starting one if none is live. The participant's recording is DISABLED
 // when the stage has no storage configuration, else STOPPED until it
@@ -141,13 +169,25 @@ func (m *Memory) Publish(ref ParticipantRef) error {
 
 // SetRecording moves a connected participant's recording to a state:
 // ACTIVE (recording started), STOPPING, STOPPED or FAILED, or back to
-// STARTING. A participant whose recording is DISABLED cannot record.
+// STARTING. A participant whose recording is DISABLED cannot record. A
+// participant that has left with its recording STOPPING can still have it
+// finish, as STOPPED or FAILED.
 func (m *Memory) SetRecording(in RecordingInput) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_, p, err := m.connected(in.ParticipantRef)
 	if err != nil {
-		return err
+		if in.State != ivsapi.ParticipantRecordingStateStopped && in.State != ivsapi.ParticipantRecordingStateFailed {
+			return err
+		}
+		stopping := m.stopping(in.ParticipantRef)
+		if len(stopping) == 0 {
+			return err
+		}
+		for _, p := range stopping {
+			p.recording = in.State
+		}
+		return nil
 	}
 	valid := false
 	for _, v := range ivsapi.ParticipantRecordingFilterByRecordingStateValues {
@@ -161,6 +201,23 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 	}
 	p.recording = in.State
 	return nil
+}
+
+// stopping finds the participant, in every session of the stage, where it
+// has left with its recording STOPPING.
+func (m *Memory) stopping(ref ParticipantRef) []*participant {
+	st := m.stages[ref.StageArn]
+	if st == nil {
+		return nil
+	}
+	var out []*participant
+	for _, s := range st.sessions {
+		if p := s.byID[ref.ParticipantId]; p != nil && p.state == ivsapi.ParticipantStateDisconnected &&
+			p.recording == ivsapi.ParticipantRecordingStateStopping {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Leave disconnects a participant; a recording in progress is STOPPING.

@@ -108,14 +108,14 @@ func (m *Memory) now() time.Time { return m.opts.Now().UTC().Truncate(time.Milli
 // lookup finds a stage the caller may see: another account's stage is
 // AccessDeniedException, an unknown one ResourceNotFoundException.
 func (m *Memory) lookup(arn string) (*stage, error) {
+	// Every stored stage is this account's, so a hit needs no parsing.
+	if st := m.stages[arn]; st != nil {
+		return st, nil
+	}
 	if _, account, ok := ivsapi.ParseStageArn(arn); ok && account != m.opts.Account {
 		return nil, ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, arn)
 	}
-	st := m.stages[arn]
-	if st == nil {
-		return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
-	}
-	return st, nil
+	return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
 }
 
 // CreateStage creates a stage and one token per configuration, in order.
@@ -136,20 +136,26 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	m.stages[st.arn] = st
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
-		t := &pToken{
-			value:         newSecret(),
-			stageArn:      st.arn,
-			participantID: ivsapi.NewParticipantId(),
-			userID:        c.UserId,
-			attributes:    copyMap(c.Attributes),
-			capabilities:  append([]ivsapi.ParticipantTokenCapability(nil), c.Capabilities...),
-			duration:      *c.Duration,
-		}
-		t.expires = now.Add(time.Duration(t.duration) * time.Minute)
-		m.tokens[t.value] = t
-		out.ParticipantTokens = append(out.ParticipantTokens, t.view())
+		out.ParticipantTokens = append(out.ParticipantTokens, m.issue(st.arn, c, now).view())
 	}
 	return out, nil
+}
+
+// issue mints a token for a stage from a configuration with defaults applied.
+// The caller holds m.mu.
+func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, now time.Time) *pToken {
+	t := &pToken{
+		value:         newSecret(),
+		stageArn:      stageArn,
+		participantID: ivsapi.NewParticipantId(),
+		userID:        c.UserId,
+		attributes:    copyMap(c.Attributes),
+		capabilities:  append([]ivsapi.ParticipantTokenCapability(nil), c.Capabilities...),
+		duration:      *c.Duration,
+	}
+	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
+	m.tokens[t.value] = t
+	return t
 }
 
 // GetStage returns a stage.
@@ -261,10 +267,12 @@ func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipants
 
 // ---- views: internal state as the API shows it ----------------------------
 
+// view shares the stage's tags and media types with the response: they are
+// never changed in place (UpdateStage replaces the recording configuration
+// whole), so the response stays right after the lock is released.
 func (st *stage) view() *ivsapi.Stage {
 	rec := st.rec
-	rec.MediaTypes = append([]ivsapi.ParticipantRecordingMediaType(nil), st.rec.MediaTypes...)
-	out := &ivsapi.Stage{Arn: new(st.arn), Name: new(st.name), Tags: copyMap(st.tags), AutoParticipantRecordingConfiguration: &rec}
+	out := &ivsapi.Stage{Arn: new(st.arn), Name: new(st.name), Tags: st.tags, AutoParticipantRecordingConfiguration: &rec}
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}

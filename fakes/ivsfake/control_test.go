@@ -1,0 +1,177 @@
+package ivsfake_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+// TestControlInfo: GET /_ivsrt/ tells a fake from AWS.
+func TestControlInfo(t *testing.T) {
+	f := ivsfake.Start(t, ivsfake.Options{Region: "eu-west-1", Account: "111122223333"})
+	for _, path := range []string{"/_ivsrt/", "/_ivsrt"} {
+		r := raw(t, f, http.MethodGet, path, nil)
+		require.Equal(t, http.StatusOK, r.Status, path)
+		var info map[string]string
+		require.NoError(t, json.Unmarshal(r.Body, &info))
+		assert.Equal(t, "ivsrt", info["service"])
+		assert.Equal(t, "2024-06-20", info["apiVersion"])
+		assert.Equal(t, "eu-west-1", info["region"])
+		assert.Equal(t, "111122223333", info["account"])
+	}
+	info, err := f.Control.Info(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, ivsfake.Info{Service: "ivsrt", APIVersion: "2024-06-20", Region: "eu-west-1", Account: "111122223333"}, *info)
+
+	// The SDK client follows the options too.
+	out := createStage(t, f, nil)
+	assert.Regexp(t, `^arn:aws:ivs:eu-west-1:111122223333:stage/[a-zA-Z0-9]{12}$`, *out.Stage.Arn)
+}
+
+// TestControlInfoRefusesAnotherServer: Info fails on an endpoint that is not a fake.
+func TestControlInfoRefusesAnotherServer(t *testing.T) {
+	f := ivsfake.Start(t)
+	// The AWS paths of the fake are not the control API.
+	_, err := ivsfake.NewControl(f.URL+"/GetStage", nil).Info(ctxT(t))
+	require.Error(t, err)
+}
+
+// TestControlRawErrors: bad control input gets a 4xx in AWS's error form.
+func TestControlRawErrors(t *testing.T) {
+	f := ivsfake.Start(t)
+	stage := createStage(t, f, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("u")})
+	arn := *stage.Stage.Arn
+	j := join(t, f, stage.ParticipantTokens[0])
+	ref := `{"stageArn":"` + arn + `","participantId":"` + j.ParticipantId + `"}`
+
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		errType                  string
+	}{
+		{"join: not JSON", "POST", "/_ivsrt/join", `token=x`, 400, "SerializationException"},
+		{"join: token is a number", "POST", "/_ivsrt/join", `{"token":5}`, 400, "SerializationException"},
+		{"join: array", "POST", "/_ivsrt/join", `[]`, 400, "SerializationException"},
+		{"join: unknown token", "POST", "/_ivsrt/join", `{"token":"nope"}`, 404, "ResourceNotFoundException"},
+		{"join: no token", "POST", "/_ivsrt/join", `{}`, 404, "ResourceNotFoundException"},
+		{"join: bad client info", "POST", "/_ivsrt/join", `{"token":"` + *stage.ParticipantTokens[0].Token + `","ispName":"evil<script>"}`, 400, "ValidationException"},
+		{"join: client info too long", "POST", "/_ivsrt/join", `{"token":"` + *stage.ParticipantTokens[0].Token + `","osName":"` + strings.Repeat("a", 129) + `"}`, 400, "ValidationException"},
+		{"publish: unknown stage", "POST", "/_ivsrt/publish", `{"stageArn":"` + unknownStageArn + `","participantId":"x"}`, 404, "ResourceNotFoundException"},
+		{"publish: unknown participant", "POST", "/_ivsrt/publish", `{"stageArn":"` + arn + `","participantId":"Nobody123456"}`, 404, "ResourceNotFoundException"},
+		{"recording: bad state", "POST", "/_ivsrt/recording", strings.TrimSuffix(ref, "}") + `,"state":"DISABLED"}`, 400, "ValidationException"},
+		{"recording: no state", "POST", "/_ivsrt/recording", ref, 400, "ValidationException"},
+		{"leave: wrong type", "POST", "/_ivsrt/leave", `{"stageArn":["x"]}`, 400, "SerializationException"},
+		{"end-session: unknown stage", "POST", "/_ivsrt/end-session", `{"stageArn":"` + unknownStageArn + `"}`, 404, "ResourceNotFoundException"},
+		{"faults: unknown operation", "POST", "/_ivsrt/faults", `{"operation":"DeleteStage","error":"ThrottlingException"}`, 400, "ValidationException"},
+		{"faults: undeclared error", "POST", "/_ivsrt/faults", `{"operation":"GetStage","error":"ConflictException"}`, 400, "ValidationException"},
+		{"faults: count is a string", "POST", "/_ivsrt/faults", `{"operation":"GetStage","error":"ThrottlingException","count":"2"}`, 400, "SerializationException"},
+		{"token: unknown stage", "POST", "/_ivsrt/token", `{"stageArn":"` + unknownStageArn + `"}`, 404, "ResourceNotFoundException"},
+		{"token: another account", "POST", "/_ivsrt/token", `{"stageArn":"` + foreignStageArn + `"}`, 403, "AccessDeniedException"},
+		{"token: bad duration", "POST", "/_ivsrt/token", `{"stageArn":"` + arn + `","duration":0}`, 400, "ValidationException"},
+		{"unknown control path", "POST", "/_ivsrt/nope", `{}`, 404, "UnknownOperationException"},
+		{"GET on a control operation", "GET", "/_ivsrt/join", ``, 404, "UnknownOperationException"},
+		{"POST on the info path", "POST", "/_ivsrt/", `{}`, 404, "UnknownOperationException"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := raw(t, f, tc.method, tc.path, []byte(tc.body))
+			assert.Equal(t, tc.status, r.Status, "body %s", r.Body)
+			assert.Equal(t, tc.errType, r.ErrorType)
+			assert.NotEmpty(t, r.message(t), "exceptionMessage")
+		})
+	}
+
+	// None of that changed the participant.
+	p := getParticipant(t, f, j)
+	assert.Equal(t, types.ParticipantStateConnected, p.State)
+	assert.False(t, p.Published)
+	assert.Equal(t, "", aws.ToString(p.IspName))
+}
+
+// TestControlRawHappyPath drives a participant through the control API as
+// a non-Go client would.
+func TestControlRawHappyPath(t *testing.T) {
+	f := ivsfake.Start(t)
+	stage := createStage(t, f, &ivsrealtime.CreateStageInput{
+		AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: aws.String(storageArn)},
+	})
+	arn := *stage.Stage.Arn
+
+	r := post(t, f, "/_ivsrt/token", `{"stageArn":"`+arn+`","userId":"raw","attributes":{"a":"b"},"capabilities":["SUBSCRIBE"]}`)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	var tok ivsapi.ParticipantToken
+	require.NoError(t, json.Unmarshal(r.Body, &tok))
+	assert.Regexp(t, participantIDPattern, aws.ToString(tok.ParticipantId))
+	assert.Equal(t, int32(720), aws.ToInt32(tok.Duration))
+	assert.Equal(t, []ivsapi.ParticipantTokenCapability{"SUBSCRIBE"}, tok.Capabilities)
+	assert.Equal(t, "raw", aws.ToString(tok.UserId))
+
+	r = post(t, f, "/_ivsrt/join", `{"token":"`+*tok.Token+`","osName":"iOS","sdkVersion":"1.2.3"}`)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	var j ivsfake.JoinOutput
+	require.NoError(t, json.Unmarshal(r.Body, &j))
+	assert.Equal(t, arn, j.StageArn)
+	assert.Equal(t, *tok.ParticipantId, j.ParticipantId)
+
+	ref := `{"stageArn":"` + arn + `","participantId":"` + j.ParticipantId + `"}`
+	for _, step := range []struct{ path, body string }{
+		{"/_ivsrt/publish", ref},
+		{"/_ivsrt/recording", strings.TrimSuffix(ref, "}") + `,"state":"ACTIVE"}`},
+	} {
+		r = post(t, f, step.path, step.body)
+		require.Equal(t, http.StatusOK, r.Status, "%s: %s", step.path, r.Body)
+		assert.JSONEq(t, `{}`, string(r.Body))
+	}
+	p := getParticipant(t, f, &j)
+	assert.Equal(t, "raw", aws.ToString(p.UserId))
+	assert.Equal(t, map[string]string{"a": "b"}, p.Attributes)
+	assert.Equal(t, "iOS", aws.ToString(p.OsName))
+	assert.Equal(t, "1.2.3", aws.ToString(p.SdkVersion))
+	assert.True(t, p.Published)
+	assert.Equal(t, types.ParticipantRecordingStateActive, p.RecordingState)
+
+	r = post(t, f, "/_ivsrt/faults", `{"operation":"GetStage","error":"AccessDeniedException"}`)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	r = post(t, f, "/GetStage", `{"arn":"`+arn+`"}`)
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	assert.Equal(t, "AccessDeniedException", r.ErrorType)
+	assert.Equal(t, "Injected by the ivsrt control API", r.message(t))
+
+	r = post(t, f, "/_ivsrt/end-session", `{"stageArn":"`+arn+`"}`)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Nil(t, getStage(t, f, arn).ActiveSessionId)
+
+	r = post(t, f, "/_ivsrt/reset", ``)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	r = post(t, f, "/GetStage", `{"arn":"`+arn+`"}`)
+	assert.Equal(t, http.StatusNotFound, r.Status)
+	assert.Equal(t, "ResourceNotFoundException", r.ErrorType)
+}
+
+// TestIssueTokenValidates: tokens the control API mints follow the same
+// rules as CreateStage's.
+func TestIssueTokenValidates(t *testing.T) {
+	f := ivsfake.Start(t)
+	arn := *createStage(t, f, nil).Stage.Arn
+	_, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, ParticipantTokenConfiguration: ivsapi.ParticipantTokenConfiguration{
+		Capabilities: []ivsapi.ParticipantTokenCapability{"ADMIN"},
+	}})
+	requireWireError(t, err, "ValidationException", 400)
+
+	tok, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, ParticipantTokenConfiguration: ivsapi.ParticipantTokenConfiguration{Duration: aws.Int32(5)}})
+	require.NoError(t, err)
+	assert.Equal(t, int32(5), aws.ToInt32(tok.Duration))
+	assert.Equal(t, []ivsapi.ParticipantTokenCapability{"PUBLISH", "SUBSCRIBE"}, tok.Capabilities)
+	j := join(t, f, types.ParticipantToken{Token: tok.Token})
+	assert.Equal(t, arn, j.StageArn)
+}
