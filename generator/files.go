@@ -18,7 +18,7 @@ func FromFile(path string, opts Options) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := spec.Load(filepath.Base(path), data)
+	doc, err := spec.Load(path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@
 //
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME
+//	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]
 package main
 
 import (
@@ -16,6 +17,7 @@ const usage = `usage: ivsrt <command> [flags]
 commands:
   serve      serve the validating fake over HTTP
   generate   generate the fake's wire layer from a spec
+  conform    run the conformance suite against an endpoint (default: the embedded fake)
 
 "ivsrt <command> -h" shows a command's flags.
 `
@@ -33,6 +35,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stdout, stderr)
 	case "generate":
 		return generate(args[1:], stdout, stderr)
+	case "conform":
+		return conform(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

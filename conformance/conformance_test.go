@@ -1,0 +1,308 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+// The suite passes against the fake started in-process by ivsfake.Start.
+func TestFakeInProcess(t *testing.T) {
+	f := ivsfake.Start(t)
+	conformance.Run(t, suite.Target{Endpoint: f.URL})
+}
+
+// The suite passes over HTTP against a separately started fake with another
+// region and account, which it learns from the ARNs the fake mints.
+func TestFakeOverHTTP(t *testing.T) {
+	srv := httptest.NewServer(ivsfake.New(ivsfake.Options{Region: "eu-west-1", Account: "111122223333"}))
+	t.Cleanup(srv.Close)
+	conformance.Run(t, suite.Target{Endpoint: srv.URL, Region: "eu-west-1"})
+}
+
+// testCredentials keep the tests off the SDK's credential chain.
+var testCredentials = credentials.NewStaticCredentialsProvider("AKIDTEST", "test-secret", "")
+
+// results runs the whole suite against h served on 127.0.0.1.
+func results(t *testing.T, h http.Handler) map[string]suite.Result {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	out := map[string]suite.Result{}
+	for _, res := range conformance.RunAll(context.Background(), suite.Target{Endpoint: srv.URL, Credentials: testCredentials}) {
+		out[res.Name] = res
+	}
+	return out
+}
+
+// requireFails asserts that the named case failed with a reason that
+// contains each of words.
+func requireFails(t *testing.T, rs map[string]suite.Result, name string, words ...string) {
+	t.Helper()
+	res, ok := rs[name]
+	require.True(t, ok, "no case %s", name)
+	require.Equal(t, suite.Fail, res.Status, "%s should fail: %+v", name, res)
+	for _, w := range words {
+		assert.Contains(t, res.Reason, w, "%s", name)
+	}
+}
+
+func failed(rs map[string]suite.Result) []string {
+	var out []string
+	for name, res := range rs {
+		if res.Status == suite.Fail {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// middleware rewrites requests of op before the fake sees them.
+func rewriteRequest(h http.Handler, op string, rewrite func(body map[string]any)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/"+op {
+			data, _ := io.ReadAll(r.Body)
+			var body map[string]any
+			if json.Unmarshal(data, &body) == nil {
+				rewrite(body)
+				data, _ = json.Marshal(body)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			r.ContentLength = int64(len(data))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// rewriteResponse lets the fake answer, then rewrites the answer to an AWS
+// operation (not the control API) before it goes out.
+func rewriteResponse(h http.Handler, rewrite func(op string, rec *httptest.ResponseRecorder) (int, []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, ivsfake.ControlPrefix) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		status, body := rewrite(strings.TrimPrefix(r.URL.Path, "/"), rec)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	})
+}
+
+// editJSON applies edit to a JSON body.
+func editJSON(data []byte, edit func(doc map[string]any)) []byte {
+	var doc map[string]any
+	if json.Unmarshal(data, &doc) != nil {
+		return data
+	}
+	edit(doc)
+	out, _ := json.Marshal(doc)
+	return out
+}
+
+// A bound not enforced: duration 0 is rewritten to 1 before the fake sees it.
+func TestCatchesUnenforcedMinimum(t *testing.T) {
+	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "CreateStage", func(body map[string]any) {
+		configs, _ := body["participantTokenConfigurations"].([]any)
+		for _, c := range configs {
+			if m, ok := c.(map[string]any); ok && m["duration"] == float64(0) {
+				m["duration"] = 1
+			}
+		}
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "CreateStage/participantTokenConfigurations[].duration/minimum/under",
+		"want ValidationException naming 'participantTokenConfigurations.1.member.duration'", "got 200")
+	assert.ElementsMatch(t, []string{"CreateStage/participantTokenConfigurations[].duration/minimum/under"}, failed(rs))
+}
+
+// A default not applied: the stage's recording configuration goes out
+// without its default mediaTypes.
+func TestCatchesDroppedDefaultMediaTypes(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if st, ok := doc["stage"].(map[string]any); ok {
+				if rc, ok := st["autoParticipantRecordingConfiguration"].(map[string]any); ok {
+					delete(rc, "mediaTypes")
+				}
+			}
+		})
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "CreateStage/defaults/stage.autoParticipantRecordingConfiguration",
+		"the default of CreateStageRequest.autoParticipantRecordingConfiguration")
+	requireFails(t, rs, "CreateStage/defaults/autoParticipantRecordingConfiguration.mediaTypes",
+		"the default of AutoParticipantRecordingConfiguration.mediaTypes is [\"AUDIO_VIDEO\"]")
+	assert.ElementsMatch(t, []string{
+		"CreateStage/defaults/stage.autoParticipantRecordingConfiguration",
+		"CreateStage/defaults/autoParticipantRecordingConfiguration.mediaTypes",
+	}, failed(rs))
+}
+
+// validationAs rewrites every ValidationException into another status and type.
+func validationAs(status int, typ string) http.Handler {
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		// The fake writes the header under AWS's spelling, not Go's canonical one.
+		//lint:ignore SA1008 the key is meant to be AWS's spelling
+		if got := rec.Header()["x-amzn-ErrorType"]; len(got) != 1 || got[0] != "ValidationException" {
+			return rec.Code, rec.Body.Bytes()
+		}
+		rec.Header()["x-amzn-ErrorType"] = []string{typ}
+		return status, rec.Body.Bytes()
+	})
+}
+
+// An error with the wrong status: ValidationException as HTTP 500.
+func TestCatchesValidationExceptionWithWrongStatus(t *testing.T) {
+	rs := results(t, validationAs(http.StatusInternalServerError, "ValidationException"))
+	for _, op := range []string{"CreateStage", "GetStage", "UpdateStage", "GetParticipant", "ListParticipants"} {
+		requireFails(t, rs, op+"/errors/ValidationException", "ValidationException answered with HTTP 500; the spec gives it 400")
+	}
+	// Every case that wants a ValidationException fails; none other does.
+	for name, res := range rs {
+		assert.Equal(t, res.Status == suite.Fail, strings.Contains(res.Reason, "HTTP 500"), name)
+	}
+}
+
+// An error type the contract does not know: "BadRequest" for ValidationException.
+func TestCatchesUndeclaredErrorType(t *testing.T) {
+	rs := results(t, validationAs(http.StatusBadRequest, "BadRequest"))
+	requireFails(t, rs, "CreateStage/errors/ValidationException", "error type BadRequest is not one CreateStage may answer")
+	requireFails(t, rs, "ListParticipants/filters/filterByState+filterByRecordingState", "error type BadRequest")
+}
+
+// Timestamps written as epoch seconds, as some SDKs' JSON protocols do.
+func TestCatchesEpochTimestamps(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		epoch := func(m map[string]any, key string) {
+			if s, ok := m[key].(string); ok {
+				if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					m[key] = ts.Unix()
+				}
+			}
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			for _, list := range []string{"participantTokens", "participants"} {
+				items, _ := doc[list].([]any)
+				for _, it := range items {
+					if m, ok := it.(map[string]any); ok {
+						epoch(m, "expirationTime")
+						epoch(m, "firstJoinTime")
+					}
+				}
+			}
+			if p, ok := doc["participant"].(map[string]any); ok {
+				epoch(p, "firstJoinTime")
+			}
+		})
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "CreateStage/shape/participantTokens[].expirationTime/iso8601", "participantTokens.[].expirationTime is a number, not an ISO 8601 string")
+	requireFails(t, rs, "GetParticipant/shape/participant.firstJoinTime/iso8601", "is a number")
+	requireFails(t, rs, "ListParticipants/shape/participants[].firstJoinTime/iso8601", "is a number")
+	requireFails(t, rs, "CreateStage/shape/success", "does not match the spec")
+}
+
+// A filter ignored: ListParticipants drops filterByState before the fake sees it.
+func TestCatchesIgnoredFilter(t *testing.T) {
+	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "ListParticipants", func(body map[string]any) {
+		if _, others := body["filterByUserId"]; !others {
+			delete(body, "filterByState")
+		}
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "ListParticipants/filters/filterByState=CONNECTED", "filterByState=\"CONNECTED\" does not keep exactly the participants whose state is \"CONNECTED\"")
+	requireFails(t, rs, "ListParticipants/filters/filterByState=DISCONNECTED")
+}
+
+// Mutually exclusive filters let through: all but the first filter are dropped.
+func TestCatchesFilterPairsAccepted(t *testing.T) {
+	filters := []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"}
+	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "ListParticipants", func(body map[string]any) {
+		kept := false
+		for _, f := range filters {
+			if _, ok := body[f]; ok {
+				if kept {
+					delete(body, f)
+				}
+				kept = true
+			}
+		}
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "ListParticipants/filters/filterByPublished+filterByState", "want ValidationException naming 'filterByPublished' and 'filterByState', got 200")
+}
+
+// A required response member missing: ListParticipants without participants.
+func TestCatchesMissingRequiredResponseMember(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "ListParticipants" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) { delete(doc, "participants") })
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "ListParticipants/shape/success", "does not match the spec")
+	assert.Contains(t, rs["ListParticipants/shape/success"].Detail, "participants")
+}
+
+// Without a seeder (the control API hidden), the cases that need live
+// participants are skipped with the reason; the rest pass.
+func TestSkipsWithoutSeeder(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_ivsrt") {
+			http.NotFound(w, r)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	})
+	rs := results(t, h)
+	assert.Empty(t, failed(rs))
+	for _, name := range []string{"GetParticipant/shape/success", "ListParticipants/filters/filterByState=CONNECTED", "ListParticipants/pagination/maxResults=1"} {
+		require.Equal(t, suite.Skip, rs[name].Status, name)
+		assert.Contains(t, rs[name].Reason, "no seeder", name)
+	}
+	assert.Equal(t, suite.Pass, rs["GetStage/shape/success"].Status)
+}
+
+// An endpoint that is not there fails every case with the reason, and
+// does not hang.
+func TestUnreachableEndpoint(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	rs := conformance.RunAll(context.Background(), suite.Target{Endpoint: url, Credentials: testCredentials})
+	require.NotEmpty(t, rs)
+	for _, res := range rs {
+		assert.Equal(t, suite.Fail, res.Status, res.Name)
+	}
+}
+
+// Paging ignored: ListParticipants drops maxResults, so a page holds more.
+func TestCatchesIgnoredPageSize(t *testing.T) {
+	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "ListParticipants", func(body map[string]any) {
+		delete(body, "maxResults")
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "ListParticipants/pagination/maxResults=1", "a page of ListParticipants holds 3 items; maxResults was 1")
+}

@@ -1,0 +1,254 @@
+package suite
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/google/go-cmp/cmp"
+)
+
+// buildRoutes maps each operation of the contract to its route in the spec,
+// by path: the suite knows which operation it called, so it needs no
+// router (and no server URL matching the target).
+func buildRoutes(s *Suite) (map[string]*routers.Route, error) {
+	out := map[string]*routers.Route{}
+	for _, op := range s.Contract.Operations {
+		item := s.Spec.Paths.Find(op.Path)
+		if item == nil || item.Post == nil {
+			return nil, fmt.Errorf("suite: the spec has no POST %s for operation %s", op.Path, op.Name)
+		}
+		out[op.Name] = &routers.Route{Spec: s.Spec, Path: op.Path, PathItem: item, Method: http.MethodPost, Operation: item.Post}
+	}
+	return out, nil
+}
+
+// Answer is what the diff of a failed expectation compares.
+type Answer struct {
+	Status    int
+	ErrorType string   `json:",omitempty"`
+	Names     []string `json:",omitempty"` // member paths the error message names
+}
+
+// Accepted is what the diff of an ExpectAccepted case compares.
+type Accepted struct {
+	Accepted  bool
+	ErrorType string
+}
+
+// rejections are the error types that say the input itself was refused.
+var rejections = []string{"ValidationException", "SerializationException"}
+
+// checkContract holds an answer to the rules every answer obeys.
+func (r *Runner) checkContract(op *Operation, ex *exchange) *Failure {
+	c := r.suite.Contract
+	if ex.Status != http.StatusOK {
+		if ex.ErrType == "" {
+			return &Failure{Reason: fmt.Sprintf("error answer %d has no x-amzn-ErrorType header", ex.Status),
+				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: "<one of the errors " + op.Name + " may answer>"}, Answer{Status: ex.Status}), ex: ex}
+		}
+		if !c.Allows(op.Name, ex.ErrType) {
+			return &Failure{Reason: fmt.Sprintf("error type %s is not one %s may answer: it declares %v; any operation may answer %v",
+				ex.ErrType, op.Name, op.Errors, c.ProtocolErrors()), ex: ex}
+		}
+		if want := c.Error(ex.ErrType).Status; want != ex.Status {
+			return &Failure{Reason: fmt.Sprintf("%s answered with HTTP %d; the spec gives it %d", ex.ErrType, ex.Status, want),
+				Diff: cmp.Diff(Answer{Status: want, ErrorType: ex.ErrType}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
+		}
+		if strings.TrimSpace(ex.Message) == "" {
+			return failf(ex, "%s has no exceptionMessage in its body", ex.ErrType)
+		}
+	}
+	if err := r.validateResponse(op, ex); err != nil {
+		return &Failure{Reason: fmt.Sprintf("the %d answer does not match the spec: %s", ex.Status, firstLine(err.Error())),
+			Detail: err.Error(), ex: ex}
+	}
+	return nil
+}
+
+// validateResponse checks status, headers and body against the operation's
+// responses in the spec with kin-openapi.
+func (r *Runner) validateResponse(op *Operation, ex *exchange) error {
+	route := r.routes[op.Name]
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://target"+op.Path, strings.NewReader(ex.Body))
+	req.Header.Set("Content-Type", "application/json")
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route},
+		Status:                 ex.Status,
+		Header:                 ex.Header,
+		Body:                   io.NopCloser(bytes.NewReader(ex.Resp)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	return openapi3filter.ValidateResponse(context.Background(), in)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// expect checks a request case's expectation.
+func (r *Runner) expect(c *Case, ex *exchange) *Failure {
+	switch c.Expect {
+	case ExpectAccepted:
+		for _, rej := range rejections {
+			if ex.ErrType == rej {
+				return &Failure{Reason: fmt.Sprintf("rejected a valid request: %s: %s", ex.ErrType, shorten(ex.Message)),
+					Diff: cmp.Diff(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), ex: ex}
+			}
+		}
+		return nil
+	case ExpectSuccess:
+		return wantSuccess(ex)
+	case ExpectError:
+		want := Answer{Status: r.suite.Contract.Error(c.Error).Status, ErrorType: c.Error, Names: c.Paths}
+		got := Answer{Status: ex.Status, ErrorType: ex.ErrType}
+		if ex.ErrType == c.Error {
+			for _, p := range c.Paths {
+				if NamesPath(ex.Message, p) {
+					got.Names = append(got.Names, p)
+				}
+			}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			reason := fmt.Sprintf("want %s naming %s, got %s", c.Error, quoteAll(c.Paths), describe(ex))
+			if len(c.Paths) == 0 {
+				reason = fmt.Sprintf("want %s, got %s", c.Error, describe(ex))
+			}
+			return &Failure{Reason: reason, Diff: d, ex: ex}
+		}
+		return nil
+	}
+	return failf(ex, "unknown expectation %q", c.Expect)
+}
+
+func describe(ex *exchange) string {
+	if ex.Status == http.StatusOK {
+		return "200 OK"
+	}
+	if ex.Message != "" {
+		return fmt.Sprintf("%d %s (%s)", ex.Status, ex.ErrType, shorten(ex.Message))
+	}
+	return fmt.Sprintf("%d %s", ex.Status, ex.ErrType)
+}
+
+func quoteAll(paths []string) string {
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = "'" + p + "'"
+	}
+	return strings.Join(q, " and ")
+}
+
+func wantSuccess(ex *exchange) *Failure {
+	if ex.Status != http.StatusOK {
+		return &Failure{Reason: "want 200, got " + describe(ex),
+			Diff: cmp.Diff(Answer{Status: http.StatusOK}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
+	}
+	return nil
+}
+
+// NamesPath reports whether an error message names the member path p, as
+// AWS writes paths ('participantTokenConfigurations.1.member.duration'):
+// p must stand alone, or be followed by a deeper part of the path.
+func NamesPath(msg, p string) bool {
+	if p == "" {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(msg[i:], p)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(p)
+		if (start == 0 || strings.ContainsRune(pathBefore, rune(msg[start-1]))) &&
+			(end == len(msg) || strings.ContainsRune(pathAfter, rune(msg[end]))) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+const (
+	pathBefore = "'\" ,[("
+	pathAfter  = "'\" ,.]):;"
+)
+
+// checkTimestamps wants every value at path in the answer to be an ISO 8601
+// timestamp string. No value at all is a skip: the answer had none to check.
+func checkTimestamps(ex *exchange, path []string) *Failure {
+	var doc any
+	if err := json.Unmarshal(ex.Resp, &doc); err != nil {
+		return failf(ex, "the answer is not JSON: %v", err)
+	}
+	vals := valuesAt(doc, path)
+	if len(vals) == 0 {
+		return skipf("the answer has no value at %s to check", strings.Join(path, "."))
+	}
+	for _, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			return &Failure{Reason: fmt.Sprintf("%s is %s, not an ISO 8601 string", strings.Join(path, "."), jsonKind(v)),
+				Diff: cmp.Diff("an ISO 8601 string such as 2024-06-20T17:04:05Z", v), ex: ex}
+		}
+		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+			return failf(ex, "%s is %q, not an ISO 8601 timestamp: %v", strings.Join(path, "."), s, err)
+		}
+	}
+	return nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	default:
+		return "an object"
+	}
+}
+
+// valuesAt collects the values at a path of member names, "[]" standing for
+// every element of a list.
+func valuesAt(v any, path []string) []any {
+	if len(path) == 0 {
+		return []any{v}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if path[0] == "[]" {
+			return nil
+		}
+		next, ok := x[path[0]]
+		if !ok {
+			return nil
+		}
+		return valuesAt(next, path[1:])
+	case []any:
+		if path[0] != "[]" {
+			return nil
+		}
+		var out []any
+		for _, e := range x {
+			out = append(out, valuesAt(e, path[1:])...)
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,318 @@
+package suite
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// Status is the outcome of a case.
+type Status string
+
+// The outcomes.
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// Result is the outcome of one case.
+type Result struct {
+	Name      string        `json:"name"`
+	Operation string        `json:"operation"`
+	Member    string        `json:"member,omitempty"`
+	Rule      string        `json:"rule,omitempty"`
+	Status    Status        `json:"status"`
+	Reason    string        `json:"reason,omitempty"`   // one line: why it failed or was skipped
+	Diff      string        `json:"diff,omitempty"`     // go-cmp diff, -want +got
+	Detail    string        `json:"detail,omitempty"`   // more, e.g. the schema error
+	Request   string        `json:"request,omitempty"`  // the request that produced the failure
+	Response  string        `json:"response,omitempty"` // and its answer
+	Duration  time.Duration `json:"-"`
+}
+
+// MarshalJSON adds the duration in milliseconds.
+func (res Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		DurationMs float64 `json:"durationMs"`
+	}{plain(res), float64(res.Duration.Microseconds()) / 1000})
+}
+
+// Failure is why a case failed (or, with Skipped, why it did not run).
+type Failure struct {
+	Reason  string
+	Diff    string
+	Detail  string
+	Skipped bool
+	ex      *exchange
+}
+
+func failf(ex *exchange, format string, args ...any) *Failure {
+	return &Failure{Reason: fmt.Sprintf(format, args...), ex: ex}
+}
+
+func skipf(format string, args ...any) *Failure {
+	return &Failure{Reason: fmt.Sprintf(format, args...), Skipped: true}
+}
+
+// Runner runs cases against one target. It is safe for concurrent use
+// once NewRunner has returned.
+type Runner struct {
+	target Target
+	suite  *Suite
+	signer *v4.Signer
+	routes map[string]*routers.Route
+
+	// vars fill the ${...} placeholders of bodies; missing says why a live
+	// value is absent and whether that skips or fails the cases needing it.
+	vars    map[string]string
+	missing map[string]*Failure
+	seed    seedState
+}
+
+// RunID is the id of this run: the value of the run tag on every stage it creates.
+func (r *Runner) RunID() string { return r.vars["runId"] }
+
+// Target returns the target as resolved (defaults filled in).
+func (r *Runner) Target() Target { return r.target }
+
+// NewRunner resolves the target's defaults, prepares response validation
+// from the suite's spec and runs the setup that makes live resources (a
+// stage; with a Seeder, participants in it). A setup that fails does not
+// fail NewRunner: the cases that need what it could not make fail with
+// its reason. An error means the runner cannot run at all.
+func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	t, err := resolve(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{target: t, suite: s, signer: newSigner(), missing: map[string]*Failure{}}
+	if r.routes, err = buildRoutes(s); err != nil {
+		return nil, err
+	}
+	r.vars = map[string]string{
+		"region":  t.Region,
+		"account": defaultAccount,
+		"runId":   newRunID(),
+	}
+	r.setup(ctx)
+	return r, nil
+}
+
+// defaultAccount goes into made-up identifiers until the setup learns the
+// target's own account from an identifier it mints.
+const defaultAccount = "123456789012"
+
+func newRunID() string {
+	const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alnum[int(b[i])%len(alnum)]
+	}
+	return "run-" + string(b)
+}
+
+var placeholder = regexp.MustCompile(`\$\{([a-zA-Z]+(?::[a-zA-Z]+)?)\}`)
+
+// expand fills a body's placeholders. A missing live value gives the
+// Failure the setup recorded for it (a skip when no Seeder could make it).
+func (r *Runner) expand(body string) (string, *Failure) {
+	var miss *Failure
+	out := placeholder.ReplaceAllStringFunc(body, func(m string) string {
+		name := m[2 : len(m)-1]
+		if v, ok := r.vars[name]; ok {
+			return v
+		}
+		if miss == nil {
+			miss = r.missing[name]
+			if miss == nil {
+				miss = failf(nil, "the body needs ${%s}, which nothing provides", name)
+			}
+		}
+		return m
+	})
+	return out, miss
+}
+
+// Run runs one case.
+func (r *Runner) Run(ctx context.Context, c *Case) Result {
+	start := time.Now()
+	res := Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Status: Pass}
+	var f *Failure
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				f = failf(nil, "the runtime panicked: %v", v)
+			}
+		}()
+		f = r.run(ctx, c)
+	}()
+	res.Duration = time.Since(start)
+	if f == nil {
+		return res
+	}
+	res.Status, res.Reason, res.Diff, res.Detail = Fail, f.Reason, f.Diff, f.Detail
+	if f.Skipped {
+		res.Status = Skip
+	}
+	if f.ex != nil {
+		res.Request, res.Response = f.ex.requestLine(), f.ex.responseLine(r.suite.Contract.Sensitive)
+	}
+	return res
+}
+
+func (r *Runner) run(ctx context.Context, c *Case) *Failure {
+	op := r.suite.Contract.Operation(c.Operation)
+	switch c.Kind {
+	case KindCustom:
+		return c.Custom(ctx, r, c)
+	case KindRequest, KindShape, KindTimestamp:
+		body, miss := r.expand(c.Body)
+		if miss != nil {
+			return miss
+		}
+		ex, err := r.send(ctx, op, body)
+		if err != nil {
+			return sendFailure(op, body, err)
+		}
+		// The rule the case is named after is checked first, so that its
+		// failure is the one reported; then the rules every answer obeys.
+		var f *Failure
+		switch c.Kind {
+		case KindTimestamp:
+			if f = wantSuccess(ex); f == nil {
+				f = checkTimestamps(ex, c.ResponsePath)
+			}
+		case KindShape:
+			f = wantSuccess(ex)
+		}
+		if f != nil && !f.Skipped {
+			return f
+		}
+		if cf := r.checkContract(op, ex); cf != nil {
+			return cf
+		}
+		if c.Kind == KindRequest {
+			return r.expect(c, ex)
+		}
+		return f
+	case KindFilter:
+		return r.runFilter(ctx, op, c)
+	case KindPagination:
+		return r.runPagination(ctx, op, c)
+	}
+	return failf(nil, "unknown kind of case %q", c.Kind)
+}
+
+// call sends a body and checks the answer against the contract: an error
+// must be one the operation may answer with, with its status, header and
+// message; any answer must validate against the spec.
+func (r *Runner) call(ctx context.Context, op *Operation, body string) (*exchange, *Failure) {
+	ex, err := r.send(ctx, op, body)
+	if err != nil {
+		return nil, sendFailure(op, body, err)
+	}
+	if f := r.checkContract(op, ex); f != nil {
+		return ex, f
+	}
+	return ex, nil
+}
+
+func sendFailure(op *Operation, body string, err error) *Failure {
+	return &Failure{Reason: "request failed: " + err.Error(), ex: &exchange{Op: op.Name, Body: body}}
+}
+
+// Parallelism is how many cases RunAll runs at once.
+const Parallelism = 8
+
+// RunAll runs every case of s against target, Parallelism at a time, and
+// returns the results in case order. A runner that cannot start gives one
+// failed result per case, with the reason.
+func RunAll(ctx context.Context, target Target, s *Suite) []Result {
+	r, err := NewRunner(ctx, target, s)
+	if err != nil {
+		out := make([]Result, len(s.Cases))
+		for i, c := range s.Cases {
+			out[i] = Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Status: Fail, Reason: err.Error()}
+		}
+		return out
+	}
+	return r.RunAll(ctx, s.Cases)
+}
+
+// RunAll runs cases, Parallelism at a time, and returns the results in order.
+func (r *Runner) RunAll(ctx context.Context, cases []Case) []Result {
+	out := make([]Result, len(cases))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(Parallelism, len(cases)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = r.Run(ctx, &cases[i])
+			}
+		})
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// Select returns the cases whose name matches re (all when re is nil).
+func Select(cases []Case, re *regexp.Regexp) []Case {
+	if re == nil {
+		return cases
+	}
+	var out []Case
+	for _, c := range cases {
+		if re.MatchString(c.Name) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Counts tallies results.
+func Counts(results []Result) (passed, failed, skipped int) {
+	for _, res := range results {
+		switch res.Status {
+		case Pass:
+			passed++
+		case Fail:
+			failed++
+		case Skip:
+			skipped++
+		}
+	}
+	return
+}
+
+// operationsOf lists the distinct operations of the results, sorted.
+func operationsOf(results []Result) []string {
+	seen := map[string]bool{}
+	for _, res := range results {
+		seen[res.Operation] = true
+	}
+	out := make([]string, 0, len(seen))
+	for op := range seen {
+		out = append(out, op)
+	}
+	sort.Strings(out)
+	return out
+}

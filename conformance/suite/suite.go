@@ -1,0 +1,235 @@
+// Package suite is the hand-written runtime of the conformance suite: it
+// sends the generated cases to a target (the real AWS endpoint or a fake)
+// as signed raw HTTP requests, checks every answer against the contract
+// (the spec's response schemas via kin-openapi, the error table, the
+// case's own expectation) and reports the results as text, JUnit or JSON.
+//
+// Cases are data: the generator (generator.GenerateSuite) turns the spec
+// model into a table of Case values and a Contract; this package
+// interprets them. Only what the spec cannot say is written here by hand:
+// how to make a stage with live participants to point cases at (setup.go)
+// and the few default checks of CreateStage (defaults.go).
+package suite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Contract is what the spec says about the service as a whole, as the
+// generator writes it down for the runtime.
+type Contract struct {
+	Title       string
+	APIVersion  string // the spec's info.version, e.g. 2024-06-20
+	SigningName string // SigV4 signing name
+	ServiceID   string
+	SpecName    string // file the cases were generated from
+
+	// RunTagKey is the tag key the generated stage-creating requests carry,
+	// with the run id as value, so every resource a run makes can be found.
+	RunTagKey string
+
+	// Sensitive are the member names whose values (participant tokens, say)
+	// reports leave out.
+	Sensitive []string
+
+	Operations  []Operation
+	Errors      []ErrorType // every error type the spec knows
+	Identifiers []Identifier
+	Defaults    []Default
+}
+
+// Operation is one POST {Path} operation and the errors it declares.
+type Operation struct {
+	Name       string
+	Path       string
+	Errors     []string // declared error types (protocol-level ones are in Contract.Errors)
+	Pagination *Pagination
+}
+
+// Pagination names the members that page an operation's list.
+type Pagination struct {
+	InputToken, OutputToken, PageSize, Items string
+	MinPageSize, MaxPageSize                 int // bounds of PageSize (0 = none)
+}
+
+// ErrorType is an error name and the HTTP status it travels with.
+type ErrorType struct {
+	Name     string
+	Status   int
+	Protocol bool // any operation may answer with it
+}
+
+// Identifier is a named identifier format with a regexp whose named groups
+// read the template's variables (region, account, ...) back out.
+type Identifier struct {
+	Name     string
+	Template string
+	Parse    string
+}
+
+// Default is the spec's default for Struct.Member, as JSON. Type names the
+// struct of an object-valued default, so nested defaults can be applied.
+type Default struct {
+	Struct, Member string
+	JSON           string
+	Type           string
+}
+
+// Operation returns the named operation, or nil.
+func (c *Contract) Operation(name string) *Operation {
+	for i := range c.Operations {
+		if c.Operations[i].Name == name {
+			return &c.Operations[i]
+		}
+	}
+	return nil
+}
+
+// Error returns the named error type, or nil when the spec does not know it.
+func (c *Contract) Error(name string) *ErrorType {
+	for i := range c.Errors {
+		if c.Errors[i].Name == name {
+			return &c.Errors[i]
+		}
+	}
+	return nil
+}
+
+// Allows reports whether op may answer with the error type: one it
+// declares, or a protocol-level one.
+func (c *Contract) Allows(op, name string) bool {
+	if o := c.Operation(op); o != nil && slices.Contains(o.Errors, name) {
+		return true
+	}
+	e := c.Error(name)
+	return e != nil && e.Protocol
+}
+
+// ProtocolErrors lists the protocol-level error names.
+func (c *Contract) ProtocolErrors() []string {
+	var out []string
+	for _, e := range c.Errors {
+		if e.Protocol {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+// Default returns the JSON default of Struct.Member, if the spec gives one.
+func (c *Contract) Default(structName, member string) (Default, bool) {
+	for _, d := range c.Defaults {
+		if d.Struct == structName && d.Member == member {
+			return d, true
+		}
+	}
+	return Default{}, false
+}
+
+// Kind says how the runtime runs a case.
+type Kind string
+
+// The kinds of case.
+const (
+	// KindRequest sends Body once and checks the answer against Expect.
+	KindRequest Kind = "request"
+	// KindShape sends Body (live identifiers filled in) and wants a 200
+	// whose body validates against the spec.
+	KindShape Kind = "shape"
+	// KindTimestamp is a shape case that also checks that every value at
+	// ResponsePath is an ISO 8601 timestamp string.
+	KindTimestamp Kind = "timestamp"
+	// KindFilter lists with Filter set to Value and wants exactly the items
+	// of the unfiltered list whose Field equals it.
+	KindFilter Kind = "filter"
+	// KindPagination pages through the list with the smallest page size and
+	// wants every item of the unpaged list exactly once.
+	KindPagination Kind = "pagination"
+	// KindCustom runs Custom, a hand-written check.
+	KindCustom Kind = "custom"
+)
+
+// Expect is what a KindRequest case wants back.
+type Expect string
+
+// The expectations of a request case.
+const (
+	// ExpectAccepted: the input is valid, so the answer must not be a
+	// ValidationException or SerializationException (a 404 for a
+	// made-up identifier, say, is fine: the input passed validation).
+	ExpectAccepted Expect = "accepted"
+	// ExpectError: the answer must be error Error, with the spec's status,
+	// and its message must name each of Paths.
+	ExpectError Expect = "error"
+	// ExpectSuccess: the answer must be 200.
+	ExpectSuccess Expect = "success"
+)
+
+// Case is one conformance check.
+type Case struct {
+	Name      string // stable and readable: CreateStage/name/maxLength/over
+	Operation string
+	Member    string // member path in case-name form: participantTokenConfigurations[].duration
+	Rule      string // the rule under test: maxLength, required, wrong-type, ...
+	Kind      Kind
+
+	// Body is the JSON request body. ${name} placeholders are filled in at
+	// run time: ${region}, ${account}, ${runId}, and ${live:Type} for an
+	// identifier of a resource the setup made (live:StageArn, ...). A case
+	// whose live value is missing is skipped or failed with the reason.
+	Body string
+
+	Expect Expect
+	Error  string   // ExpectError: the error type
+	Paths  []string // ExpectError: member paths, as AWS writes them, the message must name
+
+	// ResponsePath locates values in the response (KindTimestamp):
+	// member names, and "[]" for every element of a list.
+	ResponsePath []string
+
+	// KindFilter: the request filter member, the item member it matches and
+	// the filter value as JSON. With EachPresent, the case also tries every
+	// distinct value of Field in the unfiltered list.
+	Filter, Field, Value string
+	EachPresent          bool
+
+	// Custom runs a KindCustom case.
+	Custom func(ctx context.Context, r *Runner, c *Case) *Failure
+}
+
+// Suite is everything a run needs: the contract, the cases and the spec
+// (for kin-openapi response validation).
+type Suite struct {
+	Contract *Contract
+	Cases    []Case
+	Spec     *openapi3.T
+}
+
+// Validate reports a suite whose cases refer to operations or error types
+// its contract does not have, or that repeat a name.
+func (s *Suite) Validate() error {
+	if s.Contract == nil || s.Spec == nil {
+		return fmt.Errorf("suite: a suite needs a contract and a spec")
+	}
+	seen := map[string]bool{}
+	for _, c := range s.Cases {
+		if seen[c.Name] {
+			return fmt.Errorf("suite: two cases are named %q", c.Name)
+		}
+		seen[c.Name] = true
+		if s.Contract.Operation(c.Operation) == nil {
+			return fmt.Errorf("suite: case %s: unknown operation %q", c.Name, c.Operation)
+		}
+		if c.Expect == ExpectError && s.Contract.Error(c.Error) == nil {
+			return fmt.Errorf("suite: case %s: unknown error type %q", c.Name, c.Error)
+		}
+		if c.Kind == KindCustom && c.Custom == nil {
+			return fmt.Errorf("suite: case %s: a custom case needs Custom", c.Name)
+		}
+	}
+	return nil
+}

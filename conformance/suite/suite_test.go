@@ -1,0 +1,162 @@
+package suite
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNamesPath(t *testing.T) {
+	msg := "2 validation errors detected: Value '0' at 'participantTokenConfigurations.1.member.duration' failed to satisfy constraint: ...; " +
+		"Value 'x' at 'tags.k' failed ...; Value '[a, b]' at 'filterByUserId,filterByState' failed: Only one of [filterByUserId, filterByState]"
+	for p, want := range map[string]bool{
+		"participantTokenConfigurations.1.member.duration": true,
+		"participantTokenConfigurations":                   true, // a deeper part follows
+		"duration":                                         false,
+		"member.duration":                                  false,
+		"tags":                                             true,
+		"filterByUserId":                                   true,
+		"filterByState":                                    true,
+		"userId":                                           false,
+		"":                                                 false,
+	} {
+		assert.Equal(t, want, NamesPath(msg, p), p)
+	}
+	assert.True(t, NamesPath("name", "name"))
+	assert.False(t, NamesPath("stageName x", "name"))
+}
+
+func TestValuesAt(t *testing.T) {
+	var doc any
+	require.NoError(t, json.Unmarshal([]byte(`{"a":[{"t":"x"},{"t":"y"},{}],"b":{"c":1}}`), &doc))
+	assert.Equal(t, []any{"x", "y"}, valuesAt(doc, []string{"a", "[]", "t"}))
+	assert.Equal(t, []any{float64(1)}, valuesAt(doc, []string{"b", "c"}))
+	assert.Nil(t, valuesAt(doc, []string{"b", "[]"}))
+	assert.Nil(t, valuesAt(doc, []string{"nope"}))
+}
+
+func TestRedact(t *testing.T) {
+	got := redact([]byte(`{"participantTokens":[{"token":"secret","userId":"u"}],"n":1}`), []string{"token"})
+	assert.JSONEq(t, `{"participantTokens":[{"token":"<redacted>","userId":"u"}],"n":1}`, string(got))
+	assert.NotContains(t, string(got), "secret")
+	assert.Equal(t, "not json", string(redact([]byte("not json"), []string{"token"})))
+}
+
+func TestErrorTypeHeader(t *testing.T) {
+	assert.Equal(t, "ValidationException", errorType("ValidationException:http://internal.amazon.com/coral/com.amazon.ivs/"))
+	assert.Equal(t, "ThrottlingException", errorType(" ThrottlingException "))
+}
+
+func TestIsLoopback(t *testing.T) {
+	assert.True(t, isLoopback("http://127.0.0.1:4566"))
+	assert.True(t, isLoopback("http://localhost:1"))
+	assert.True(t, isLoopback("http://[::1]:80"))
+	assert.False(t, isLoopback("https://ivsrealtime.us-east-1.amazonaws.com"))
+}
+
+var testContract = &Contract{
+	Title: "T", APIVersion: "v", SigningName: "ivs", RunTagKey: "tag",
+	Operations: []Operation{{Name: "Op", Path: "/Op", Errors: []string{"ValidationException"}}},
+	Errors: []ErrorType{
+		{Name: "ValidationException", Status: 400},
+		{Name: "ConflictException", Status: 409},
+		{Name: "ThrottlingException", Status: 429, Protocol: true},
+	},
+	Defaults: []Default{
+		{Struct: "Req", Member: "config", JSON: `{"arn":""}`, Type: "Config"},
+		{Struct: "Config", Member: "media", JSON: `["AV"]`},
+	},
+}
+
+func TestContract(t *testing.T) {
+	c := testContract
+	assert.True(t, c.Allows("Op", "ValidationException"))
+	assert.True(t, c.Allows("Op", "ThrottlingException"))
+	assert.False(t, c.Allows("Op", "ConflictException"), "known, but not declared by Op")
+	assert.False(t, c.Allows("Op", "BadRequest"))
+	assert.Equal(t, []string{"ThrottlingException"}, c.ProtocolErrors())
+	v, ok := c.defaultValue("Req", "config")
+	require.True(t, ok)
+	assert.Equal(t, map[string]any{"arn": "", "media": []any{"AV"}}, v, "nested defaults applied")
+	_, ok = c.defaultValue("Req", "nope")
+	assert.False(t, ok)
+}
+
+func TestSuiteValidate(t *testing.T) {
+	spec := &openapi3.T{}
+	ok := &Suite{Contract: testContract, Spec: spec, Cases: []Case{{Name: "a", Operation: "Op", Kind: KindRequest}}}
+	require.NoError(t, ok.Validate())
+	for name, s := range map[string]*Suite{
+		"duplicate":     {Contract: testContract, Spec: spec, Cases: []Case{{Name: "a", Operation: "Op"}, {Name: "a", Operation: "Op"}}},
+		"unknown op":    {Contract: testContract, Spec: spec, Cases: []Case{{Name: "a", Operation: "Nope"}}},
+		"unknown error": {Contract: testContract, Spec: spec, Cases: []Case{{Name: "a", Operation: "Op", Expect: ExpectError, Error: "Nope"}}},
+		"no custom":     {Contract: testContract, Spec: spec, Cases: []Case{{Name: "a", Operation: "Op", Kind: KindCustom}}},
+		"no spec":       {Contract: testContract},
+	} {
+		assert.Error(t, s.Validate(), name)
+	}
+}
+
+var testResults = []Result{
+	{Name: "Op/a/ok", Operation: "Op", Status: Pass, Duration: time.Millisecond},
+	{Name: "Op/b/bad", Operation: "Op", Status: Fail, Reason: "want ValidationException, got 200 OK",
+		Diff: "-\tStatus: 400,\n+\tStatus: 200,\n", Request: "POST /Op {}", Response: "200 {}"},
+	{Name: "Other/c", Operation: "Other", Status: Skip, Reason: "no seeder"},
+}
+
+func TestSummaryAndFailures(t *testing.T) {
+	assert.Equal(t, "1 passed, 1 failed, 1 skipped", Summary(testResults))
+	var b bytes.Buffer
+	require.NoError(t, WriteFailures(&b, testResults))
+	out := b.String()
+	assert.True(t, strings.HasPrefix(out, "FAIL Op/b/bad: want ValidationException, got 200 OK\n"), out)
+	assert.Contains(t, out, "diff (-want +got)")
+	assert.Contains(t, out, "request:  POST /Op {}")
+	assert.Equal(t, 1, strings.Count(out, "FAIL "))
+}
+
+func TestWriteJUnit(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteJUnit(&b, "ivsrt", testResults))
+	var doc junitSuites
+	require.NoError(t, xml.Unmarshal(b.Bytes(), &doc))
+	require.Len(t, doc.Suites, 2)
+	assert.Equal(t, "ivsrt/Op", doc.Suites[0].Name)
+	assert.Equal(t, 2, doc.Suites[0].Tests)
+	assert.Equal(t, 1, doc.Suites[0].Failures)
+	assert.Equal(t, "want ValidationException, got 200 OK", doc.Suites[0].Cases[1].Failure.Message)
+	assert.Equal(t, 1, doc.Suites[1].Skipped)
+}
+
+func TestWriteJSON(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteJSON(&b, Report{Title: "T", APIVersion: "v"}, testResults))
+	var doc struct {
+		APIVersion string `json:"apiVersion"`
+		Passed     int
+		Failed     int
+		Skipped    int
+		Results    []struct {
+			Name       string
+			Status     Status
+			DurationMs float64
+		}
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &doc))
+	assert.Equal(t, "v", doc.APIVersion)
+	assert.Equal(t, []int{1, 1, 1}, []int{doc.Passed, doc.Failed, doc.Skipped})
+	assert.Equal(t, 1.0, doc.Results[0].DurationMs)
+	assert.Equal(t, Fail, doc.Results[1].Status)
+}
+
+func TestSelect(t *testing.T) {
+	cases := []Case{{Name: "GetStage/arn"}, {Name: "CreateStage/name"}}
+	assert.Len(t, Select(cases, nil), 2)
+}

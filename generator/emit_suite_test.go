@@ -1,0 +1,164 @@
+package generator
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ivsrt/contract/generator/model"
+	"github.com/ivsrt/contract/spec"
+)
+
+func TestSuitePatternOfLength(t *testing.T) {
+	for _, tc := range []struct {
+		expr    string
+		lengths []int
+		none    []int // lengths no string of which matches
+	}{
+		{`^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`, []int{23, 24, 64, 128}, []int{0, 1, 22}},
+		{`^st-[a-zA-Z0-9]+$`, []int{4, 16, 17}, []int{0, 3}},
+		{`^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$`, []int{0, 39, 40, 128}, []int{1, 38}},
+		{`^[a-zA-Z0-9+/=_-]*$`, []int{0, 1, 1024}, nil},
+		{`^[a-zA-Z0-9-_.,:;\s]*$`, []int{0, 128}, nil},
+		{`^(ab)+$`, []int{2, 6}, []int{0, 5}},
+		{`^a{2,3}b?$`, []int{2, 3, 4}, []int{1, 5}},
+		{`^(?:x|yy)z$`, []int{2, 3}, []int{1, 4}},
+	} {
+		p, err := newSuitePattern(tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range tc.lengths {
+			s, ok := p.ofLength(n)
+			if !ok || utf8.RuneCountInString(s) != n || !regexp.MustCompile(tc.expr).MatchString(s) {
+				t.Errorf("%s: ofLength(%d) = %q, %v", tc.expr, n, s, ok)
+			}
+		}
+		for _, n := range tc.none {
+			if s, ok := p.ofLength(n); ok {
+				t.Errorf("%s: ofLength(%d) = %q, want none", tc.expr, n, s)
+			}
+		}
+	}
+}
+
+func TestSuitePatternPadsTheLastPart(t *testing.T) {
+	p, _ := newSuitePattern(`^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`)
+	s, _ := p.ofLength(30)
+	if s != "arn:aws:ivs:a:0:stage/aaaaaaaa" {
+		t.Errorf("got %q", s)
+	}
+}
+
+func TestSuitePatternMismatch(t *testing.T) {
+	for _, expr := range []string{`^st-[a-zA-Z0-9]+$`, `^[a-zA-Z0-9-_]*$`, `^$|^arn:aws:ivs:[a-z]+:[0-9]+:x/[a-z]+$`} {
+		p, _ := newSuitePattern(expr)
+		for n := 1; n <= 20; n++ {
+			if _, ok := p.ofLength(n); !ok {
+				continue
+			}
+			s, ok := p.mismatch(n)
+			if !ok || utf8.RuneCountInString(s) != n || p.re.MatchString(s) {
+				t.Errorf("%s: mismatch(%d) = %q, %v", expr, n, s, ok)
+			}
+		}
+	}
+	p, _ := newSuitePattern(`^.*$`)
+	if s, ok := p.mismatch(5); ok {
+		t.Errorf("^.*$ has no mismatch of 5 characters without a newline, got %q", s)
+	}
+}
+
+func TestSuiteBytes(t *testing.T) {
+	for _, n := range []int{0, 1, 1022, 1023, 1024} {
+		if s := suiteBytes(n); len(s) != n || !utf8.ValidString(s) {
+			t.Errorf("suiteBytes(%d) has %d bytes", n, len(s))
+		}
+	}
+}
+
+func embeddedModel(t *testing.T, edit func(string) string) *model.Service {
+	t.Helper()
+	src := string(spec.Source)
+	if edit != nil {
+		src = edit(src)
+	}
+	doc, err := spec.Load(spec.File, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := model.Build(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func TestGenerateSuiteIsDeterministic(t *testing.T) {
+	svc := embeddedModel(t, nil)
+	a, err := GenerateSuite(svc, Options{Package: "cases", SpecName: "s.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := GenerateSuite(embeddedModel(t, nil), Options{Package: "cases", SpecName: "s.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(SuiteFileNames()) {
+		t.Fatalf("files %v, want %v", len(a), SuiteFileNames())
+	}
+	for _, name := range SuiteFileNames() {
+		if !bytes.Equal(a[name], b[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+		if !bytes.HasPrefix(a[name], []byte("// "+Header+"\n")) {
+			t.Errorf("%s does not start with the header", name)
+		}
+	}
+	if _, err := GenerateSuite(svc, Options{}); err == nil {
+		t.Error("no package name: want an error")
+	}
+}
+
+// The cases follow the spec: a tighter bound gives bodies at the new bound.
+func TestGenerateSuiteFollowsTheSpec(t *testing.T) {
+	svc := embeddedModel(t, func(s string) string {
+		return strings.Replace(s, "    StageName:\n      type: string\n      maxLength: 128", "    StageName:\n      type: string\n      maxLength: 64", 1)
+	})
+	cases, err := buildSuiteCases(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]suiteCase{}
+	for _, c := range cases {
+		byName[c.Name] = c
+	}
+	at, over := byName["CreateStage/name/maxLength/at"], byName["CreateStage/name/maxLength/over"]
+	if !strings.Contains(at.Body, `"name":"`+strings.Repeat("a", 64)+`"`) || at.Expect != "ExpectAccepted" {
+		t.Errorf("at: %+v", at)
+	}
+	if !strings.Contains(over.Body, `"name":"`+strings.Repeat("a", 65)+`"`) || over.Error != "ValidationException" || over.Paths[0] != "name" {
+		t.Errorf("over: %+v", over)
+	}
+	d := byName["CreateStage/participantTokenConfigurations[].duration/minimum/under"]
+	if !strings.Contains(d.Body, `[{"duration":0}]`) || d.Paths[0] != "participantTokenConfigurations.1.member.duration" {
+		t.Errorf("duration: %+v", d)
+	}
+	if _, ok := byName["ListParticipants/nextToken/maxLength/at"]; ok {
+		t.Error("a made-up page token cannot be expected to be accepted")
+	}
+}
+
+// A pattern no string within the bounds breaks cannot get its cases:
+// generation fails and says where.
+func TestGenerateSuiteRefusesUnbreakablePattern(t *testing.T) {
+	svc := embeddedModel(t, func(s string) string {
+		return strings.Replace(s, `pattern: "^[a-zA-Z0-9-_]*$"`, `pattern: "^.*$"`, 1)
+	})
+	_, err := GenerateSuite(svc, Options{Package: "cases"})
+	if err == nil || !strings.Contains(err.Error(), "breaks pattern ^.*$") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,851 @@
+package generator
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ivsrt/contract/generator/model"
+)
+
+// This file turns the model into the conformance suite's cases: one or two
+// per constraint of every request member (at the bound and past it),
+// wrong JSON types, malformed bodies, mutually exclusive filters, and the
+// shape, filter and paging checks that need a live resource. Cases are
+// plain data; emit_suite.go writes them out and the hand-written runtime
+// (conformance/suite) interprets them.
+
+// suiteRunTagKey is the tag every stage a run creates carries, with the
+// run id as its value.
+const suiteRunTagKey = "ivsrt-conformance"
+
+// suiteTagsMember is the name of the request member that tags what an
+// operation creates (AWS's convention).
+const suiteTagsMember = "tags"
+
+// suiteSampleVars stand in for identifier template variables when the
+// generator checks a made-up identifier; at run time the placeholders
+// ${region} and ${account} take the target's values.
+var suiteSampleVars = map[string]string{"region": "us-east-1", "account": "123456789012"}
+
+// suiteCase is one generated case; its fields mirror suite.Case.
+type suiteCase struct {
+	Name, Op, Member, Rule string
+	Kind                   string // suite constant name, e.g. KindRequest
+	Body                   string
+	Expect                 string // suite constant name, e.g. ExpectError
+	Error                  string
+	Paths                  []string
+	ResponsePath           []string
+	Filter, Field, Value   string
+	EachPresent            bool
+}
+
+// suiteStep is one step from a request body's root to a member: a member
+// name, or the first element of a list (member == "").
+type suiteStep struct {
+	member string
+	typ    *model.Type // the type of the value at this step
+}
+
+type suiteLoc []suiteStep
+
+func (l suiteLoc) with(s suiteStep) suiteLoc {
+	return append(append(suiteLoc(nil), l...), s)
+}
+
+// name is the path in case names: participantTokenConfigurations[].duration.
+func (l suiteLoc) name() string {
+	var b strings.Builder
+	for _, s := range l {
+		if s.member == "" {
+			b.WriteString("[]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.member)
+	}
+	return b.String()
+}
+
+// awsPath is the path as AWS writes it in messages, items 1-based:
+// participantTokenConfigurations.1.member.duration. Trailing list elements
+// are left off: the message names the list, or something under it.
+func (l suiteLoc) awsPath() string {
+	end := len(l)
+	for end > 0 && l[end-1].member == "" {
+		end--
+	}
+	var parts []string
+	for _, s := range l[:end] {
+		if s.member == "" {
+			parts = append(parts, "1", "member")
+		} else {
+			parts = append(parts, s.member)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// suiteGen builds the cases of one service.
+type suiteGen struct {
+	svc      *model.Service
+	cases    []suiteCase
+	names    map[string]bool
+	patterns map[string]*suitePattern
+	err      error
+
+	// per operation
+	op   *model.Operation
+	base map[string]any
+}
+
+func (g *suiteGen) fail(format string, args ...any) {
+	if g.err == nil {
+		g.err = fmt.Errorf("generator: suite: "+format, args...)
+	}
+}
+
+func (g *suiteGen) add(c suiteCase) {
+	if g.names[c.Name] {
+		g.fail("two cases are named %q", c.Name)
+		return
+	}
+	g.names[c.Name] = true
+	g.cases = append(g.cases, c)
+}
+
+func (g *suiteGen) pattern(t *model.Type) *suitePattern {
+	if t.Limits.Pattern == nil {
+		return nil
+	}
+	expr := t.Limits.Pattern.Expr
+	if p, ok := g.patterns[expr]; ok {
+		return p
+	}
+	p, err := newSuitePattern(expr)
+	if err != nil {
+		g.fail("pattern %q: %v", expr, err)
+		return nil
+	}
+	g.patterns[expr] = p
+	return p
+}
+
+// buildSuiteCases makes every case of the service, in spec order.
+func buildSuiteCases(svc *model.Service) ([]suiteCase, error) {
+	g := &suiteGen{svc: svc, names: map[string]bool{}, patterns: map[string]*suitePattern{}}
+	for _, op := range svc.Operations {
+		g.operation(op)
+		if g.err != nil {
+			return nil, g.err
+		}
+	}
+	return g.cases, g.err
+}
+
+func (g *suiteGen) operation(op *model.Operation) {
+	g.op = op
+	g.base = g.minimal(op.Input, true)
+	if g.base == nil {
+		return
+	}
+
+	g.add(suiteCase{Name: op.Name + "/json/malformed", Op: op.Name, Rule: "json", Kind: "KindRequest",
+		Body: `{"`, Expect: "ExpectError", Error: "SerializationException"})
+	g.add(suiteCase{Name: op.Name + "/json/not-an-object", Op: op.Name, Rule: "json", Kind: "KindRequest",
+		Body: `[]`, Expect: "ExpectError", Error: "SerializationException"})
+
+	first := len(g.cases)
+	for _, m := range op.Input.Members {
+		g.member(suiteLoc{{member: m.Name, typ: m.Type}}, m)
+	}
+	if f := op.Input.Filters; f != nil {
+		g.filterRules(f)
+	}
+	// The error contract of ValidationException, on the first request the
+	// operation must refuse: status, x-amzn-ErrorType and exceptionMessage.
+	for _, c := range g.cases[first:] {
+		if c.Expect == "ExpectError" && c.Error == "ValidationException" {
+			g.add(suiteCase{Name: op.Name + "/errors/ValidationException", Op: op.Name, Member: c.Member, Rule: "error-contract",
+				Kind: "KindRequest", Body: c.Body, Expect: "ExpectError", Error: "ValidationException", Paths: c.Paths})
+			break
+		}
+	}
+
+	success := g.successBody()
+	g.add(suiteCase{Name: op.Name + "/shape/success", Op: op.Name, Rule: "shape", Kind: "KindShape", Body: success})
+	g.timestamps(op.Output, nil, nil, success, map[*model.Struct]bool{})
+	if f := op.Input.Filters; f != nil {
+		g.filterBehaviour(f, success)
+	}
+	if pg := op.Paginated; pg != nil && pg.PageSize != nil {
+		size := int64(1)
+		if pg.PageSize.Type.Limits.Min != nil {
+			size = max(*pg.PageSize.Type.Limits.Min, 1)
+		}
+		g.add(suiteCase{Name: fmt.Sprintf("%s/pagination/%s=%d", op.Name, pg.PageSize.Name, size), Op: op.Name,
+			Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success})
+	}
+}
+
+// ---- bodies ------------------------------------------------------------------
+
+func (g *suiteGen) encode(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		g.fail("encoding a body: %v", err)
+	}
+	return string(b)
+}
+
+func suiteDeepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = suiteDeepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = suiteDeepCopy(e)
+		}
+		return out
+	}
+	return v
+}
+
+// isTags reports whether loc is the operation's tags member, which carries
+// the run tag.
+func (g *suiteGen) isTags(loc suiteLoc) bool {
+	return len(loc) == 1 && loc[0].member == suiteTagsMember && loc[0].typ.Kind == model.Map
+}
+
+func suiteRunTag() map[string]any { return map[string]any{suiteRunTagKey: "${runId}"} }
+
+// minimal is a struct with only its required members, set to sample
+// values; the operation's input also gets the run tag.
+func (g *suiteGen) minimal(st *model.Struct, top bool) map[string]any {
+	out := map[string]any{}
+	for _, m := range st.Members {
+		if m.Required {
+			out[m.Name] = g.sample(m.Type)
+		}
+		if top && m.Name == suiteTagsMember && m.Type.Kind == model.Map {
+			out[m.Name] = suiteRunTag()
+		}
+	}
+	return out
+}
+
+// sample is a typical valid value of a type.
+func (g *suiteGen) sample(t *model.Type) any {
+	switch t.Kind {
+	case model.String:
+		if t.Enum != nil {
+			return t.Enum.Values[0]
+		}
+		if t.Scalar != nil && t.Scalar.Identifier != nil {
+			return g.identifier(t)
+		}
+		// A pattern gets its shortest match ("" where it allows that, as
+		// "^$|..." says on purpose); free text gets a letter.
+		lo := 1
+		if t.Limits.Pattern != nil {
+			lo = 0
+		}
+		if t.Limits.MinLength != nil {
+			lo = max(lo, *t.Limits.MinLength)
+		}
+		hi := lo + 256
+		if t.Limits.MaxLength != nil {
+			hi = min(hi, *t.Limits.MaxLength)
+		}
+		for n := lo; n <= hi; n++ {
+			if s, ok := g.stringOf(t, n, true); ok && g.satisfies(t, s) {
+				return s
+			}
+		}
+		g.fail("no sample string for %s", t)
+		return ""
+	case model.Integer:
+		v := int64(1)
+		if t.Limits.Min != nil {
+			v = max(v, *t.Limits.Min)
+		}
+		if t.Limits.Max != nil {
+			v = min(v, *t.Limits.Max)
+		}
+		return v
+	case model.Boolean:
+		return true
+	case model.Timestamp:
+		return "2024-06-20T17:04:05Z"
+	case model.List:
+		var out []any
+		if t.Limits.MinItems != nil {
+			for i := 0; i < *t.Limits.MinItems; i++ {
+				out = append(out, g.elemSample(t.Elem, i))
+			}
+		}
+		if out == nil {
+			out = []any{}
+		}
+		return out
+	case model.Map:
+		return map[string]any{}
+	case model.Object:
+		return g.minimal(t.Struct, false)
+	}
+	return nil
+}
+
+// elemSample is the i-th element of a sample list: enums cycle through
+// their values.
+func (g *suiteGen) elemSample(t *model.Type, i int) any {
+	if t.Kind == model.String && t.Enum != nil {
+		return t.Enum.Values[i%len(t.Enum.Values)]
+	}
+	return g.sample(t)
+}
+
+// identifier renders an identifier template: variables as ${name}
+// placeholders, random parts as fixed letters and digits. The result, with
+// sample variables, must satisfy the type's constraints.
+func (g *suiteGen) identifier(t *model.Type) string {
+	var b, check strings.Builder
+	for _, p := range t.Scalar.Identifier.Parts {
+		switch {
+		case p.Literal != "":
+			b.WriteString(p.Literal)
+			check.WriteString(p.Literal)
+		case p.Var != "":
+			v, ok := suiteSampleVars[p.Var]
+			if !ok {
+				g.fail("identifier %s: no sample for variable {%s}", t.Scalar.Name, p.Var)
+			}
+			b.WriteString("${" + p.Var + "}")
+			check.WriteString(v)
+		default:
+			s := suiteAlnumN(p.Random)
+			b.WriteString(s)
+			check.WriteString(s)
+		}
+	}
+	if !g.satisfies(t, check.String()) {
+		g.fail("identifier %s: %q breaks its own constraints", t.Scalar.Name, check.String())
+	}
+	return b.String()
+}
+
+// satisfies checks a string against a type's length and pattern.
+func (g *suiteGen) satisfies(t *model.Type, s string) bool {
+	n := utf8.RuneCountInString(s)
+	if t.Limits.MinLength != nil && n < *t.Limits.MinLength {
+		return false
+	}
+	if t.Limits.MaxLength != nil && n > *t.Limits.MaxLength {
+		return false
+	}
+	if p := g.pattern(t); p != nil && !p.re.MatchString(s) {
+		return false
+	}
+	return true
+}
+
+// stringOf returns a string of n characters: one that matches the pattern
+// when there is one (match), else, if match is false, letters.
+func (g *suiteGen) stringOf(t *model.Type, n int, match bool) (string, bool) {
+	if n < 0 {
+		return "", false
+	}
+	if p := g.pattern(t); p != nil {
+		if s, ok := p.ofLength(n); ok {
+			return s, true
+		}
+		if match {
+			return "", false
+		}
+	}
+	return strings.Repeat("a", n), true
+}
+
+// setIn returns cur with the value at steps replaced by val (or removed,
+// with omit); containers on the way are made with their required members.
+func (g *suiteGen) setIn(cur any, steps suiteLoc, val any, omit bool) any {
+	st := steps[0]
+	if st.member != "" {
+		m, _ := cur.(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+		}
+		if len(steps) == 1 {
+			if omit {
+				delete(m, st.member)
+			} else {
+				m[st.member] = val
+			}
+			return m
+		}
+		child, ok := m[st.member]
+		if !ok {
+			child = g.container(st.typ)
+		}
+		m[st.member] = g.setIn(child, steps[1:], val, omit)
+		return m
+	}
+	l, _ := cur.([]any)
+	if len(l) == 0 {
+		l = []any{g.sample(st.typ)}
+	}
+	if len(steps) == 1 {
+		if omit {
+			return l[1:]
+		}
+		l[0] = val
+		return l
+	}
+	l[0] = g.setIn(l[0], steps[1:], val, omit)
+	return l
+}
+
+func (g *suiteGen) container(t *model.Type) any {
+	switch t.Kind {
+	case model.Object:
+		return g.minimal(t.Struct, false)
+	case model.List:
+		return []any{}
+	case model.Map:
+		return map[string]any{}
+	}
+	return g.sample(t)
+}
+
+// bodyWith is the operation's base body with val at loc.
+func (g *suiteGen) bodyWith(loc suiteLoc, val any) string {
+	return g.encode(g.setIn(suiteDeepCopy(g.base), loc, val, false))
+}
+
+func (g *suiteGen) bodyWithout(loc suiteLoc) string {
+	return g.encode(g.setIn(suiteDeepCopy(g.base), loc, nil, true))
+}
+
+// successBody is the base body with identifiers of live resources, and one
+// minimal element in each list of structures, so the answer has something
+// in it to check.
+func (g *suiteGen) successBody() string {
+	body := suiteDeepCopy(g.base).(map[string]any)
+	for _, m := range g.op.Input.Members {
+		t := m.Type
+		switch {
+		case m.Required && t.Kind == model.String && t.Scalar != nil && t.Scalar.Identifier != nil:
+			body[m.Name] = "${live:" + t.Scalar.Name + "}"
+		case !m.Required && t.Kind == model.List && t.Elem.Kind == model.Object:
+			body[m.Name] = []any{g.minimal(t.Elem.Struct, false)}
+		}
+	}
+	return g.encode(body)
+}
+
+// ---- constraint cases --------------------------------------------------------
+
+// accepted adds a case whose request is valid.
+func (g *suiteGen) accepted(loc suiteLoc, rule, variant string, body string) {
+	if g.opaque(loc) {
+		return
+	}
+	g.add(suiteCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
+		Rule: rule, Kind: "KindRequest", Body: body, Expect: "ExpectAccepted"})
+}
+
+// rejected adds a case whose request must be refused with a
+// ValidationException naming paths.
+func (g *suiteGen) rejected(loc suiteLoc, rule, variant string, body string, paths ...string) {
+	if len(paths) == 0 {
+		paths = []string{loc.awsPath()}
+	}
+	g.add(suiteCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
+		Rule: rule, Kind: "KindRequest", Body: body, Expect: "ExpectError", Error: "ValidationException", Paths: paths})
+}
+
+// opaque reports whether loc is the operation's page token: a made-up
+// token is refused whatever its form, so no case may expect one accepted.
+func (g *suiteGen) opaque(loc suiteLoc) bool {
+	pg := g.op.Paginated
+	return pg != nil && pg.InputToken != nil && len(loc) == 1 && loc[0].member == pg.InputToken.Name
+}
+
+func (g *suiteGen) member(loc suiteLoc, m *model.Member) {
+	if m.Required {
+		g.rejected(loc, "required", "omitted", g.bodyWithout(loc))
+		// JSON null is no value: AWS reads it as a missing member.
+		g.rejected(loc, "required", "null", g.bodyWith(loc, nil))
+		g.accepted(loc, "required", "present", g.bodyWith(loc, g.sample(m.Type)))
+	}
+	g.add(suiteCase{Name: g.op.Name + "/" + loc.name() + "/wrong-type", Op: g.op.Name, Member: loc.name(), Rule: "wrong-type",
+		Kind: "KindRequest", Body: g.bodyWith(loc, suiteWrongType(m.Type)), Expect: "ExpectError", Error: "SerializationException"})
+	g.typeRules(loc, m.Type, func(v any) any { return v })
+}
+
+// suiteWrongType is a JSON value of another type than t's.
+func suiteWrongType(t *model.Type) any {
+	switch t.Kind {
+	case model.String, model.Timestamp:
+		return 123
+	case model.Integer:
+		return "123"
+	case model.Boolean:
+		return "true"
+	case model.List:
+		return map[string]any{}
+	default: // maps and structures
+		return []any{}
+	}
+}
+
+// typeRules adds the cases of t's constraints at loc; put wraps a value of
+// t into what goes at loc (for map values: a map holding it).
+func (g *suiteGen) typeRules(loc suiteLoc, t *model.Type, put func(any) any) {
+	body := func(v any) string { return g.bodyWith(loc, put(v)) }
+	switch t.Kind {
+	case model.String:
+		if t.Enum != nil {
+			for _, v := range t.Enum.Values {
+				g.accepted(loc, "enum", v, body(v))
+			}
+			g.rejected(loc, "enum", "not-a-member", body(suiteNotAMember(t.Enum.Values)))
+			return
+		}
+		g.stringRules(loc, t, body)
+	case model.Integer:
+		g.integerRules(loc, t, body)
+	case model.List:
+		g.listRules(loc, t, body)
+		elem := loc.with(suiteStep{typ: t.Elem})
+		switch t.Elem.Kind {
+		case model.Object:
+			for _, m := range t.Elem.Struct.Members {
+				g.member(elem.with(suiteStep{member: m.Name, typ: m.Type}), m)
+			}
+		default:
+			g.typeRules(elem, t.Elem, put)
+		}
+	case model.Map:
+		g.mapRules(loc, t)
+	case model.Object:
+		for _, m := range t.Struct.Members {
+			g.member(loc.with(suiteStep{member: m.Name, typ: m.Type}), m)
+		}
+	}
+}
+
+func suiteNotAMember(values []string) string {
+	cand := strings.ToLower(values[0])
+	for _, v := range values {
+		if v == cand {
+			return "NOT_A_MEMBER"
+		}
+	}
+	return cand
+}
+
+func (g *suiteGen) stringRules(loc suiteLoc, t *model.Type, body func(any) string) {
+	l := t.Limits
+	check := func(s string, ok bool, want bool, what string) string {
+		if !ok || g.satisfies(t, s) != want {
+			g.fail("%s %s: no sample %s (got %q)", g.op.Name, loc.name(), what, s)
+		}
+		return s
+	}
+	if l.MinLength != nil && *l.MinLength > 0 {
+		if s, ok := g.stringOf(t, *l.MinLength, true); ok {
+			g.accepted(loc, "minLength", "at", body(check(s, ok, true, "at minLength")))
+		}
+		s, ok := g.stringOf(t, *l.MinLength-1, false)
+		g.rejected(loc, "minLength", "under", body(check(s, ok, false, "under minLength")))
+	}
+	if l.MaxLength != nil {
+		if s, ok := g.stringOf(t, *l.MaxLength, true); ok {
+			g.accepted(loc, "maxLength", "at", body(check(s, ok, true, "at maxLength")))
+		}
+		if l.Pattern == nil {
+			s := suiteMultiByte(*l.MaxLength)
+			g.accepted(loc, "maxLength", "at-multibyte", body(check(s, true, true, "of multi-byte characters at maxLength")))
+		}
+		s, ok := g.stringOf(t, *l.MaxLength+1, false)
+		g.rejected(loc, "maxLength", "over", body(check(s, ok, false, "over maxLength")))
+	}
+	if p := g.pattern(t); p != nil {
+		lo := 1
+		if l.MinLength != nil {
+			lo = max(lo, *l.MinLength)
+		}
+		hi := lo + 256
+		if l.MaxLength != nil {
+			hi = *l.MaxLength
+		}
+		for n := lo; n <= hi; n++ {
+			if s, ok := p.mismatch(n); ok {
+				g.rejected(loc, "pattern", "mismatch", body(check(s, ok, false, "breaking the pattern")))
+				g.anchorRules(loc, t, p, body)
+				return
+			}
+		}
+		g.fail("%s %s: no string within the length bounds breaks pattern %s", g.op.Name, loc.name(), p.expr)
+	}
+}
+
+// anchorRules adds the cases that catch a pattern matched anywhere in the
+// value instead of against all of it: a valid value with a character that
+// breaks the pattern before it, and after it.
+func (g *suiteGen) anchorRules(loc suiteLoc, t *model.Type, p *suitePattern, body func(any) string) {
+	lo := 1
+	if t.Limits.MinLength != nil {
+		lo = max(lo, *t.Limits.MinLength)
+	}
+	hi := lo + 256
+	if t.Limits.MaxLength != nil {
+		hi = *t.Limits.MaxLength
+	}
+	for n := lo; n < hi; n++ {
+		valid, ok := p.ofLength(n)
+		if !ok {
+			continue
+		}
+		for _, c := range suiteBadChars {
+			before, after := string(c)+valid, valid+string(c)
+			if p.re.MatchString(before) || p.re.MatchString(after) {
+				continue
+			}
+			g.rejected(loc, "pattern", "junk-before", body(before))
+			g.rejected(loc, "pattern", "junk-after", body(after))
+			return
+		}
+		return
+	}
+}
+
+func (g *suiteGen) integerRules(loc suiteLoc, t *model.Type, body func(any) string) {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if t.Bits == 32 {
+		lo, hi = math.MinInt32, math.MaxInt32
+	}
+	if m := t.Limits.Min; m != nil {
+		g.accepted(loc, "minimum", "at", body(*m))
+		if *m > lo {
+			g.rejected(loc, "minimum", "under", body(*m-1))
+		}
+	}
+	if m := t.Limits.Max; m != nil {
+		g.accepted(loc, "maximum", "at", body(*m))
+		if *m < hi {
+			g.rejected(loc, "maximum", "over", body(*m+1))
+		}
+	}
+}
+
+func (g *suiteGen) listRules(loc suiteLoc, t *model.Type, body func(any) string) {
+	list := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = g.elemSample(t.Elem, i)
+		}
+		return out
+	}
+	if m := t.Limits.MinItems; m != nil && *m > 0 {
+		g.accepted(loc, "minItems", "at", body(list(*m)))
+		g.rejected(loc, "minItems", "under", body(list(*m-1)))
+	}
+	if m := t.Limits.MaxItems; m != nil {
+		g.accepted(loc, "maxItems", "at", body(list(*m)))
+		g.rejected(loc, "maxItems", "over", body(list(*m+1)))
+	}
+}
+
+// mapRules adds the cases of a map's entry count, key lengths, total size
+// and value constraints. The tags map keeps the run tag as one entry.
+func (g *suiteGen) mapRules(loc suiteLoc, t *model.Type) {
+	tagged := g.isTags(loc)
+	withTag := func(m map[string]any) map[string]any {
+		if tagged {
+			for k, v := range suiteRunTag() {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	reserved := 0
+	if tagged {
+		reserved = 1
+	}
+	l := t.Limits
+	value, _ := g.sample(t.Elem).(string)
+	if value == "" {
+		value = "v"
+	}
+	keyLen := 3
+	if l.MinKeyLength != nil {
+		keyLen = max(keyLen, *l.MinKeyLength)
+	}
+	if l.MaxKeyLength != nil {
+		keyLen = min(keyLen, *l.MaxKeyLength)
+	}
+	entries := func(n int) map[string]any {
+		m := map[string]any{}
+		for i := 0; i < n-reserved; i++ {
+			k := fmt.Sprintf("k%0*d", max(keyLen-1, 1), i+1)
+			m[k] = value
+		}
+		return withTag(m)
+	}
+	if m := l.MaxEntries; m != nil {
+		g.accepted(loc, "maxProperties", "at", g.bodyWith(loc, entries(*m)))
+		g.rejected(loc, "maxProperties", "over", g.bodyWith(loc, entries(*m+1)))
+	}
+	key := func(n int) string {
+		return g.bodyWith(loc, withTag(map[string]any{strings.Repeat("k", n): value}))
+	}
+	if m := l.MinKeyLength; m != nil && *m > 0 {
+		g.accepted(loc, "keyLength", "min-at", key(*m))
+		g.rejected(loc, "keyLength", "min-under", key(*m-1))
+	}
+	if m := l.MaxKeyLength; m != nil {
+		g.accepted(loc, "keyLength", "max-at", key(*m))
+		g.rejected(loc, "keyLength", "max-over", key(*m+1))
+	}
+	if m := l.MaxTotalBytes; m != nil {
+		used := 0
+		for k, v := range withTag(map[string]any{}) {
+			used += len(k) + len(v.(string))
+		}
+		sized := func(n int) string {
+			v := suiteBytes(n - used - 1)
+			if !g.satisfies(t.Elem, v) {
+				g.fail("%s %s: a value of %d bytes breaks the map's value constraints", g.op.Name, loc.name(), n-used-1)
+			}
+			return g.bodyWith(loc, withTag(map[string]any{"k": v}))
+		}
+		g.accepted(loc, "maxTotalBytes", "at", sized(*m))
+		g.rejected(loc, "maxTotalBytes", "over", sized(*m+1))
+	}
+	// The values' own constraints, one entry holding the value under test.
+	valueLoc := append(suiteLoc(nil), loc...)
+	valueLoc[len(valueLoc)-1].member += "{}"
+	put := func(v any) any { return withTag(map[string]any{"k": v}) }
+	g.mapValueRules(loc, valueLoc, t.Elem, put)
+}
+
+// mapValueRules adds the cases of a map value's constraints: they are
+// named after valueLoc (tags{}), the bodies put one entry holding the value
+// at the map's own location, and the message must name the map.
+func (g *suiteGen) mapValueRules(loc, valueLoc suiteLoc, t *model.Type, put func(any) any) {
+	before := len(g.cases)
+	g.stringRules(valueLoc, t, func(v any) string { return g.bodyWith(loc, put(v)) })
+	for i := range g.cases[before:] {
+		if c := &g.cases[before+i]; c.Expect == "ExpectError" {
+			c.Paths = []string{loc.awsPath()}
+		}
+	}
+}
+
+// filterRules adds the cases of mutually exclusive filters: each alone is
+// accepted, every pair is refused naming both.
+func (g *suiteGen) filterRules(f *model.Filters) {
+	for _, m := range f.Match {
+		loc := suiteLoc{{member: m.Filter.Name, typ: m.Filter.Type}}
+		g.add(suiteCase{Name: g.op.Name + "/filters/" + m.Filter.Name + "/alone", Op: g.op.Name, Member: m.Filter.Name,
+			Rule: "filters", Kind: "KindRequest", Body: g.bodyWith(loc, g.sample(m.Filter.Type)), Expect: "ExpectAccepted"})
+	}
+	for i, a := range f.Match {
+		for _, b := range f.Match[i+1:] {
+			body := suiteDeepCopy(g.base).(map[string]any)
+			body[a.Filter.Name] = g.sample(a.Filter.Type)
+			body[b.Filter.Name] = g.sample(b.Filter.Type)
+			g.add(suiteCase{Name: g.op.Name + "/filters/" + a.Filter.Name + "+" + b.Filter.Name, Op: g.op.Name,
+				Member: a.Filter.Name + "+" + b.Filter.Name, Rule: "filters", Kind: "KindRequest", Body: g.encode(body),
+				Expect: "ExpectError", Error: "ValidationException", Paths: []string{a.Filter.Name, b.Filter.Name}})
+		}
+	}
+}
+
+// filterBehaviour adds, per filter and value, a case that lists a live
+// resource with the filter and wants exactly the matching items.
+func (g *suiteGen) filterBehaviour(f *model.Filters, body string) {
+	for _, m := range f.Match {
+		t := m.Filter.Type
+		c := suiteCase{Op: g.op.Name, Member: m.Filter.Name, Rule: "filter", Kind: "KindFilter", Body: body,
+			Filter: m.Filter.Name, Field: m.Field.Name}
+		var values []any
+		switch {
+		case t.Kind == model.String && t.Enum != nil:
+			for _, v := range t.Enum.Values {
+				values = append(values, v)
+			}
+		case t.Kind == model.Boolean:
+			values = []any{true, false}
+		default:
+			c.EachPresent = true
+			c.Value = g.encode(g.sample(t))
+			c.Name = g.op.Name + "/filters/" + m.Filter.Name + "=each-present-value"
+			g.add(c)
+			continue
+		}
+		for _, v := range values {
+			c.Value = g.encode(v)
+			c.Name = fmt.Sprintf("%s/filters/%s=%v", g.op.Name, m.Filter.Name, v)
+			g.add(c)
+		}
+	}
+}
+
+// timestamps adds a case per timestamp member reachable in a response.
+func (g *suiteGen) timestamps(st *model.Struct, path []string, names []string, body string, seen map[*model.Struct]bool) {
+	if seen[st] {
+		return
+	}
+	seen[st] = true
+	defer delete(seen, st)
+	for _, m := range st.Members {
+		p := append(append([]string(nil), path...), m.Name)
+		n := append(append([]string(nil), names...), m.Name)
+		t := m.Type
+		for t.Kind == model.List {
+			p = append(p, "[]")
+			n[len(n)-1] += "[]"
+			t = t.Elem
+		}
+		switch t.Kind {
+		case model.Timestamp:
+			g.add(suiteCase{Name: g.op.Name + "/shape/" + strings.Join(n, ".") + "/iso8601", Op: g.op.Name,
+				Member: strings.Join(n, "."), Rule: "timestamp", Kind: "KindTimestamp", Body: body, ResponsePath: p})
+		case model.Object:
+			g.timestamps(t.Struct, p, n, body, seen)
+		}
+	}
+}
+
+// suiteIdentifierParse is a regexp reading an identifier's template variables
+// back out through named groups.
+func suiteIdentifierParse(id *model.Identifier) string {
+	var b strings.Builder
+	b.WriteString("^")
+	for _, p := range id.Parts {
+		switch {
+		case p.Literal != "":
+			b.WriteString(regexp.QuoteMeta(p.Literal))
+		case p.Var != "":
+			b.WriteString("(?P<" + p.Var + ">.+?)")
+		default:
+			b.WriteString(".+")
+		}
+	}
+	b.WriteString("$")
+	return b.String()
+}
