@@ -1,0 +1,74 @@
+// Usage: node check.mjs http://127.0.0.1:PORT
+// Exits non-zero when the fake does not behave as AWS would for this client.
+import assert from "node:assert/strict";
+import {
+  IVSRealTimeClient, CreateStageCommand, GetStageCommand, UpdateStageCommand,
+  GetParticipantCommand, ListParticipantsCommand,
+} from "@aws-sdk/client-ivs-realtime";
+
+const url = process.argv[2];
+const client = new IVSRealTimeClient({
+  region: "us-east-1", endpoint: url, maxAttempts: 1,
+  credentials: { accessKeyId: "AKIDJSCLIENT", secretAccessKey: "secret" },
+});
+
+const created = await client.send(new CreateStageCommand({
+  name: "js-stage", tags: { team: "web" },
+  participantTokenConfigurations: [{ userId: "alice", attributes: { seat: "1" } }, {}],
+}));
+assert.match(created.stage.arn, /^arn:aws:ivs:us-east-1:[0-9]+:stage\/[a-zA-Z0-9-]+$/);
+assert.deepEqual(created.stage.autoParticipantRecordingConfiguration, { storageConfigurationArn: "", mediaTypes: ["AUDIO_VIDEO"] });
+assert.equal(created.participantTokens.length, 2);
+for (const t of created.participantTokens) {
+  assert.equal(t.duration, 720);
+  assert.deepEqual(t.capabilities, ["PUBLISH", "SUBSCRIBE"]);
+  assert.ok(t.expirationTime instanceof Date && !isNaN(t.expirationTime));
+}
+assert.equal(created.participantTokens[0].userId, "alice");
+assert.deepEqual(created.participantTokens[0].attributes, { seat: "1" });
+
+const got = await client.send(new GetStageCommand({ arn: created.stage.arn }));
+assert.equal(got.stage.name, "js-stage");
+assert.deepEqual(got.stage.tags, { team: "web" });
+
+const updated = await client.send(new UpdateStageCommand({
+  arn: created.stage.arn,
+  autoParticipantRecordingConfiguration: { storageConfigurationArn: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc" },
+}));
+assert.equal(updated.stage.name, "js-stage");
+assert.deepEqual(updated.stage.autoParticipantRecordingConfiguration.mediaTypes, ["AUDIO_VIDEO"]);
+
+const join = await fetch(url + "/_ivsrt/join", {
+  method: "POST", body: JSON.stringify({ token: created.participantTokens[0].token, osName: "Linux" }),
+});
+assert.equal(join.status, 200);
+const joined = await join.json();
+const p = await client.send(new GetParticipantCommand(joined));
+assert.equal(p.participant.state, "CONNECTED");
+assert.equal(p.participant.userId, "alice");
+assert.equal(p.participant.osName, "Linux");
+assert.ok(p.participant.firstJoinTime instanceof Date);
+
+const listed = await client.send(new ListParticipantsCommand({ stageArn: joined.stageArn, sessionId: joined.sessionId, filterByState: "CONNECTED" }));
+assert.deepEqual(listed.participants.map((x) => x.participantId), [joined.participantId]);
+
+// Typed errors: name, status and a message that names the member.
+async function fails(command, name, status, text) {
+  try {
+    await client.send(command);
+  } catch (e) {
+    assert.equal(e.name, name, e.message);
+    assert.equal(e.$metadata.httpStatusCode, status);
+    if (text) assert.ok(e.message.includes(text), e.message);
+    return;
+  }
+  assert.fail(`expected ${name}`);
+}
+await fails(new CreateStageCommand({ name: "bad name!" }), "ValidationException", 400, "at 'name'");
+await fails(new CreateStageCommand({ participantTokenConfigurations: [{ duration: 0 }] }), "ValidationException", 400,
+  "participantTokenConfigurations.1.member.duration");
+await fails(new GetStageCommand({ arn: "arn:aws:ivs:us-east-1:123456789012:stage/missing" }), "ResourceNotFoundException", 404);
+await fails(new GetStageCommand({ arn: "arn:aws:ivs:us-east-1:999999999999:stage/other" }), "AccessDeniedException", 403);
+await fails(new ListParticipantsCommand({ stageArn: joined.stageArn, sessionId: joined.sessionId, filterByUserId: "x", filterByState: "CONNECTED" }),
+  "ValidationException", 400);
+console.log("javascript sdk: ok");
