@@ -8,23 +8,32 @@
 //	f := ivsfake.Start(t)
 //	conformance.Run(t, suite.Target{Endpoint: f.URL})
 //
+// This package's own tests run the suite against the in-process fake, or
+// against any endpoint with
+//
+//	go test ./conformance/... -args -endpoint URL [-region R]
+//
+// (or IVSRT_ENDPOINT and IVSRT_REGION in the environment).
+//
 // From the command line: ivsrt conform [-endpoint URL] (see Main).
 package conformance
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
 
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/spec"
 )
 
 // Suite returns the whole suite: the generated contract and cases, the
-// hand-written default checks, and a copy of the spec of its own for
+// hand-written default and behaviour checks, and a copy of the spec of its own for
 // response validation.
 func Suite() (*suite.Suite, error) {
 	doc, err := spec.Load(spec.File, spec.Source)
@@ -32,6 +41,7 @@ func Suite() (*suite.Suite, error) {
 		return nil, err
 	}
 	cases := append(slices.Clone(ivscases.Cases), suite.DefaultCases(ivscases.Contract)...)
+	cases = append(cases, suite.BehaviourCases(ivscases.Contract)...)
 	return &suite.Suite{Contract: ivscases.Contract, Cases: cases, Spec: doc.OpenAPI}, nil
 }
 
@@ -56,6 +66,8 @@ func RunAll(ctx context.Context, target suite.Target) []suite.Result {
 // Run runs every case against target as a parallel subtest named after the
 // case. A failed case reports its diff and the request that produced it; a
 // case that cannot run there (no seeder, say) is skipped with the reason.
+// When all are done, the stages the run created are deleted where the
+// target allows it.
 func Run(t *testing.T, target suite.Target) {
 	t.Helper()
 	s, err := Suite()
@@ -67,6 +79,8 @@ func Run(t *testing.T, target suite.Target) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// After every subtest: delete the stages the run created.
+	t.Cleanup(func() { t.Log(r.Cleanup(ctx)) })
 	for i := range s.Cases {
 		c := &s.Cases[i]
 		t.Run(c.Name, func(t *testing.T) {
@@ -112,3 +126,27 @@ func (s controlSeeder) StartRecording(ctx context.Context, p suite.Joined) error
 func (s controlSeeder) Leave(ctx context.Context, p suite.Joined) error {
 	return s.c.Leave(ctx, ref(p))
 }
+
+// IssueToken mints one more token through POST /_ivsrt/token.
+func (s controlSeeder) IssueToken(ctx context.Context, stageArn, userID string) (string, error) {
+	in := ivsfake.TokenInput{StageArn: stageArn}
+	in.UserId = &userID
+	out, err := s.c.IssueToken(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	if out.Token == nil {
+		return "", fmt.Errorf("the fake issued a token without a value")
+	}
+	return *out.Token, nil
+}
+
+// SetRecording sets a participant's recording state through POST /_ivsrt/recording.
+func (s controlSeeder) SetRecording(ctx context.Context, p suite.Joined, state string) error {
+	return s.c.SetRecording(ctx, ref(p), ivsapi.ParticipantRecordingState(state))
+}
+
+var (
+	_ suite.TokenIssuer     = controlSeeder{}
+	_ suite.RecordingSetter = controlSeeder{}
+)

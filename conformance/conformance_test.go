@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,14 +17,34 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/internal/targetflag"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
-// The suite passes against the fake started in-process by ivsfake.Start.
-func TestFakeInProcess(t *testing.T) {
+// TestConformance runs the suite against the target of
+//
+//	go test ./conformance/... -args -endpoint URL [-region R] [-storage-configuration ARN]
+//
+// (or $IVSRT_ENDPOINT, $IVSRT_REGION, $IVSRT_STORAGE_CONFIGURATION), else against the fake started
+// in-process by ivsfake.Start, where every case passes.
+func TestConformance(t *testing.T) {
+	if endpoint := targetflag.Endpoint(); endpoint != "" {
+		t.Logf("running the suite against %s", endpoint)
+		conformance.Run(t, suite.Target{Endpoint: endpoint, Region: targetflag.Region(), StorageConfigurationArn: targetflag.StorageConfiguration()})
+		return
+	}
 	f := ivsfake.Start(t)
 	conformance.Run(t, suite.Target{Endpoint: f.URL})
+}
+
+// Against the fake nothing is skipped: the seeder reaches every state a
+// filter can ask for.
+func TestNothingSkippedAgainstTheFake(t *testing.T) {
+	rs := results(t, ivsfake.New(ivsfake.Options{}))
+	for name, res := range rs {
+		assert.Equal(t, suite.Pass, res.Status, "%s: %s", name, res.Reason)
+	}
 }
 
 // The suite passes over HTTP against a separately started fake with another
@@ -46,7 +67,21 @@ func results(t *testing.T, h http.Handler) map[string]suite.Result {
 	for _, res := range conformance.RunAll(context.Background(), suite.Target{Endpoint: srv.URL, Credentials: testCredentials}) {
 		out[res.Name] = res
 	}
+	requireExplained(t, out)
 	return out
+}
+
+// requireExplained asserts that every failure shows a diff of what the
+// contract wants against what the target did, and the request behind it.
+func requireExplained(t *testing.T, rs map[string]suite.Result) {
+	t.Helper()
+	for name, res := range rs {
+		if res.Status != suite.Fail {
+			continue
+		}
+		assert.NotEmpty(t, res.Diff, "%s fails without a diff: %s", name, res.Reason)
+		assert.NotEmpty(t, res.Request, "%s fails without the request: %s", name, res.Reason)
+	}
 }
 
 // requireFails asserts that the named case failed with a reason that
@@ -152,9 +187,16 @@ func TestCatchesDroppedDefaultMediaTypes(t *testing.T) {
 		"the default of CreateStageRequest.autoParticipantRecordingConfiguration")
 	requireFails(t, rs, "CreateStage/defaults/autoParticipantRecordingConfiguration.mediaTypes",
 		"the default of AutoParticipantRecordingConfiguration.mediaTypes is [\"AUDIO_VIDEO\"]")
+	// The behaviour cases that read a recording configuration back see it too.
 	assert.ElementsMatch(t, []string{
 		"CreateStage/defaults/stage.autoParticipantRecordingConfiguration",
 		"CreateStage/defaults/autoParticipantRecordingConfiguration.mediaTypes",
+		"CreateStage/behaviour/round-trip/stage",
+		"CreateStage/behaviour/recording-reset/mediaTypes-given",
+		"UpdateStage/behaviour/recording-reset/mediaTypes-given",
+		"UpdateStage/behaviour/recording-reset/mediaTypes-omitted",
+		"UpdateStage/behaviour/partial-update/recording-configuration-only-keeps-name-and-tags",
+		"UpdateStage/behaviour/conflict-while-recording/allowed-once-STOPPED",
 	}, failed(rs))
 }
 
@@ -278,11 +320,37 @@ func TestSkipsWithoutSeeder(t *testing.T) {
 	})
 	rs := results(t, h)
 	assert.Empty(t, failed(rs))
-	for _, name := range []string{"GetParticipant/shape/success", "ListParticipants/filters/filterByState=CONNECTED", "ListParticipants/pagination/maxResults=1"} {
+	for _, name := range []string{
+		"GetParticipant/shape/success", "ListParticipants/filters/filterByState=CONNECTED", "ListParticipants/pagination/maxResults=1",
+		"ListParticipants/pagination/maxResults=100", "UpdateStage/behaviour/conflict-while-recording/ACTIVE",
+		"GetParticipant/behaviour/not-found/unknown-participant-id", "ListParticipants/behaviour/page-token/from-another-filter",
+	} {
 		require.Equal(t, suite.Skip, rs[name].Status, name)
 		assert.Contains(t, rs[name].Reason, "no seeder", name)
 	}
-	assert.Equal(t, suite.Pass, rs["GetStage/shape/success"].Status)
+	// Recording needs a storage configuration that exists: a made-up one
+	// is only for fakes.
+	for _, name := range []string{"CreateStage/behaviour/round-trip/stage", "UpdateStage/behaviour/partial-update/name-only-keeps-recording-configuration-and-tags"} {
+		require.Equal(t, suite.Skip, rs[name].Status, name)
+		assert.Contains(t, rs[name].Reason, "-storage-configuration ARN", name)
+	}
+	for _, name := range []string{
+		"GetStage/shape/success", "GetStage/behaviour/not-found/unknown-stage-arn", "GetParticipant/behaviour/not-found/unknown-session-id",
+		"ListParticipants/behaviour/unknown-session-id-lists-nothing", "CreateStage/behaviour/recording-reset/mediaTypes-given",
+	} {
+		assert.Equal(t, suite.Pass, rs[name].Status, name)
+	}
+
+	// Given a storage configuration, the cases that record without
+	// participants run.
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	for _, res := range conformance.RunAll(context.Background(), suite.Target{Endpoint: srv.URL, Credentials: testCredentials,
+		StorageConfigurationArn: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEf"}) {
+		if strings.Contains(res.Name, "/round-trip/") || strings.Contains(res.Name, "/partial-update/") || strings.Contains(res.Name, "/recording-reset/") {
+			assert.Equal(t, suite.Pass, res.Status, "%s: %s", res.Name, res.Reason)
+		}
+	}
 }
 
 // An endpoint that is not there fails every case with the reason, and
@@ -293,9 +361,12 @@ func TestUnreachableEndpoint(t *testing.T) {
 	srv.Close()
 	rs := conformance.RunAll(context.Background(), suite.Target{Endpoint: url, Credentials: testCredentials})
 	require.NotEmpty(t, rs)
+	byName := map[string]suite.Result{}
 	for _, res := range rs {
 		assert.Equal(t, suite.Fail, res.Status, res.Name)
+		byName[res.Name] = res
 	}
+	requireExplained(t, byName)
 }
 
 // Paging ignored: ListParticipants drops maxResults, so a page holds more.
@@ -304,5 +375,7 @@ func TestCatchesIgnoredPageSize(t *testing.T) {
 		delete(body, "maxResults")
 	})
 	rs := results(t, h)
-	requireFails(t, rs, "ListParticipants/pagination/maxResults=1", "a page of ListParticipants holds 3 items; maxResults was 1")
+	for _, n := range []int{1, 2, 29} {
+		requireFails(t, rs, fmt.Sprintf("ListParticipants/pagination/maxResults=%d", n), "a page of ListParticipants holds", fmt.Sprintf("items; maxResults was %d", n))
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/ivsrt/contract/conformance/suite"
@@ -17,10 +18,27 @@ import (
 // Main is `ivsrt conform`: it runs the suite against -endpoint, or against
 // the embedded fake started in-process on 127.0.0.1 when there is none. It
 // prints a header with the API version and case count, one FAIL line per
-// failed case with its diff and request, and the closing line
-// "N passed, N failed, N skipped". It returns 0 when nothing failed, 1 on
-// failures, 2 on bad usage.
+// failed case with its diff and request, a line on the cleanup of the
+// stages the run created, and the closing line
+// "N passed, N failed, N skipped". When stdout and stderr are terminals it
+// also keeps a progress counter on stderr while the cases run. It returns
+// 0 when nothing failed, 1 on failures, 2 on bad usage.
 func Main(args []string, stdout, stderr io.Writer) int {
+	return conform(args, stdout, stderr, isTerminal(stdout) && isTerminal(stderr))
+}
+
+// isTerminal reports whether w is a character device (a terminal), where a
+// \r-updated progress line belongs; a file or pipe never gets one.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func conform(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	fs := flag.NewFlagSet("ivsrt conform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	endpoint := fs.String("endpoint", "", "base `URL` of the implementation under test; none starts the embedded fake")
@@ -28,8 +46,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	run := fs.String("run", "", "run only the cases whose name matches `regex`")
 	junit := fs.String("junit", "", "write a JUnit XML report to `file`")
 	jsonOut := fs.String("json", "", "write a JSON report to `file`")
+	storage := fs.String("storage-configuration", "", "`ARN` of an existing storage configuration for the cases that record (default: a made-up one, which only a fake takes)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ivsrt conform [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]")
+		fmt.Fprintln(stderr, "usage: ivsrt conform [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE] [-storage-configuration ARN]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -80,13 +99,24 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 	ctx := context.Background()
 	start := time.Now()
-	r, err := suite.NewRunner(ctx, Prepare(ctx, suite.Target{Endpoint: *endpoint, Region: *region}), s)
+	target := suite.Target{Endpoint: *endpoint, Region: *region, StorageConfigurationArn: *storage}
+	r, err := suite.NewRunner(ctx, Prepare(ctx, target), s)
 	if err != nil {
 		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
 		return 2
 	}
-	results := r.RunAll(ctx, cases)
+	var done func(suite.Result)
+	var bar *progress
+	if showProgress {
+		bar = &progress{w: stderr, total: len(cases)}
+		done = bar.update
+	}
+	results := r.RunEach(ctx, cases, done)
 	elapsed := time.Since(start)
+	if bar != nil {
+		bar.clear()
+	}
+	cleanup := r.Cleanup(ctx)
 
 	if err := suite.WriteFailures(stdout, results); err != nil {
 		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
@@ -106,12 +136,50 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			status = 1
 		}
 	}
+	fmt.Fprintln(stdout, cleanup)
 	fmt.Fprintf(stdout, "ran %d cases in %s (run id %s)\n", len(results), elapsed.Round(time.Millisecond), r.RunID())
 	fmt.Fprintln(stdout, suite.Summary(results))
 	if _, failed, _ := suite.Counts(results); failed > 0 {
 		return 1
 	}
 	return status
+}
+
+// progress keeps one \r-updated counter line on a terminal.
+type progress struct {
+	w                      io.Writer
+	total, done            int
+	failed, skipped, width int
+	last                   time.Time
+}
+
+// progressEvery bounds how often the line is redrawn.
+const progressEvery = 50 * time.Millisecond
+
+func (p *progress) update(res suite.Result) {
+	p.done++
+	switch res.Status {
+	case suite.Fail:
+		p.failed++
+	case suite.Skip:
+		p.skipped++
+	}
+	now := time.Now()
+	if p.done < p.total && now.Sub(p.last) < progressEvery {
+		return
+	}
+	p.last = now
+	line := fmt.Sprintf("%d/%d cases, %d failed, %d skipped", p.done, p.total, p.failed, p.skipped)
+	pad := max(p.width-len(line), 0)
+	p.width = len(line)
+	fmt.Fprint(p.w, "\r"+line+strings.Repeat(" ", pad))
+}
+
+// clear blanks the line, so what follows starts on a clean one.
+func (p *progress) clear() {
+	if p.width > 0 {
+		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", p.width)+"\r")
+	}
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -2,20 +2,27 @@ package conformance_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"maps"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -38,6 +45,13 @@ func TestMainEmbeddedFake(t *testing.T) {
 	require.NotNil(t, m, out.String())
 	assert.Equal(t, "0", m[2])
 	assert.NotContains(t, out.String(), "FAIL")
+	// Not a terminal: no progress line, nothing \r-garbled.
+	assert.NotContains(t, out.String()+errOut.String(), "\r")
+	assert.Empty(t, errOut.String())
+	// The fake has no DeleteStage: said once.
+	assert.Equal(t, 1, strings.Count(out.String(), "cleanup: "), out.String())
+	assert.Contains(t, out.String(), "cleanup: the target does not allow DeleteStage, so the run's ")
+	assert.Contains(t, out.String(), "it answered 404 UnknownOperationException")
 }
 
 func TestMainRunSelects(t *testing.T) {
@@ -122,4 +136,251 @@ func TestMainReportsFailures(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &rep))
 	assert.Equal(t, "2024-06-20", rep.APIVersion)
 	assert.Equal(t, 1, rep.Failed)
+}
+
+// recorder serves a fake and notes what the suite sent and got.
+type recorder struct {
+	inner       http.Handler
+	mu          sync.Mutex
+	created     []map[string]any // stages CreateStage answered with
+	bodies      []string         // CreateStage request bodies
+	deleted     []string         // ARNs DeleteStage was asked for
+	scopes      map[string]bool  // SigV4 credential scopes (date/region/service)
+	deletes     int
+	allowDelete bool
+}
+
+func newRecorder(opts ivsfake.Options, allowDelete bool) *recorder {
+	return &recorder{inner: ivsfake.New(opts), scopes: map[string]bool{}, allowDelete: allowDelete}
+}
+
+var credentialScope = regexp.MustCompile(`Credential=[^/]+/\d+/([^/]+)/([^/]+)/aws4_request`)
+
+func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rc.mu.Lock()
+	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		rc.scopes[m[1]+"/"+m[2]] = true
+	}
+	rc.mu.Unlock()
+	switch r.URL.Path {
+	case "/DeleteStage":
+		body := readJSON(r)
+		rc.mu.Lock()
+		rc.deletes++
+		if rc.allowDelete {
+			rc.deleted = append(rc.deleted, body["arn"].(string))
+		}
+		rc.mu.Unlock()
+		if rc.allowDelete {
+			writeJSON(w, map[string]any{})
+			return
+		}
+	case "/CreateStage":
+		data, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		rec := httptest.NewRecorder()
+		rc.inner.ServeHTTP(rec, r)
+		var doc map[string]any
+		if rec.Code == http.StatusOK && json.Unmarshal(rec.Body.Bytes(), &doc) == nil {
+			rc.mu.Lock()
+			rc.created = append(rc.created, doc["stage"].(map[string]any))
+			rc.bodies = append(rc.bodies, string(data))
+			rc.mu.Unlock()
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	rc.inner.ServeHTTP(w, r)
+}
+
+// counts reads N passed, N failed, N skipped off the closing line.
+func counts(t *testing.T, out string) (passed, failed, skipped int) {
+	t.Helper()
+	m := closingLine.FindStringSubmatch(lastLine(out))
+	require.NotNil(t, m, out)
+	passed, _ = strconv.Atoi(m[1])
+	failed, _ = strconv.Atoi(m[2])
+	skipped, _ = strconv.Atoi(m[3])
+	return
+}
+
+// -endpoint and -region: the suite runs against that endpoint, signing
+// for that region.
+func TestMainEndpointAndRegion(t *testing.T) {
+	rc := newRecorder(ivsfake.Options{Region: "eu-west-1", Account: "111122223333"}, false)
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	var out, errOut bytes.Buffer
+	code := conformance.Main([]string{"-endpoint", srv.URL, "-region", "eu-west-1", "-run", "^GetStage/"}, &out, &errOut)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
+	assert.True(t, strings.HasSuffix(strings.SplitN(out.String(), "\n", 2)[0], "cases against "+srv.URL), out.String())
+	assert.NotContains(t, out.String(), "embedded fake")
+	assert.Equal(t, map[string]bool{"eu-west-1/ivs": true}, rc.scopes, "every request signed for eu-west-1, service ivs")
+	require.NotEmpty(t, rc.created)
+	for _, st := range rc.created {
+		assert.Contains(t, st["arn"], ":111122223333:stage/")
+	}
+}
+
+// -storage-configuration: the cases that record point stages at it.
+func TestMainStorageConfiguration(t *testing.T) {
+	const arn = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/MyStorage1"
+	rc := newRecorder(ivsfake.Options{}, false)
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	var out bytes.Buffer
+	require.Equal(t, 0, conformance.Main([]string{"-endpoint", srv.URL, "-storage-configuration", arn, "-run", "round-trip"}, &out, &out), out.String())
+	n := 0
+	for _, b := range rc.bodies {
+		if strings.Contains(b, `"storageConfigurationArn":"`+arn+`"`) {
+			n++
+		}
+	}
+	assert.Equal(t, 4, n, "the four round-trip cases each create a stage that records to %s", arn)
+}
+
+// -junit writes valid JUnit XML whose counts are the closing line's.
+func TestMainJUnitCounts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.xml")
+	var out bytes.Buffer
+	require.Equal(t, 0, conformance.Main([]string{"-junit", path, "-run", "^(GetStage|UpdateStage)/"}, &out, &out), out.String())
+	passed, failed, skipped := counts(t, out.String())
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var doc struct {
+		XMLName xml.Name `xml:"testsuites"`
+		Suites  []struct {
+			Name     string `xml:"name,attr"`
+			Tests    int    `xml:"tests,attr"`
+			Failures int    `xml:"failures,attr"`
+			Skipped  int    `xml:"skipped,attr"`
+			Cases    []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &doc))
+	var tests, fails, skips, listed int
+	var names []string
+	for _, s := range doc.Suites {
+		names = append(names, s.Name)
+		tests, fails, skips, listed = tests+s.Tests, fails+s.Failures, skips+s.Skipped, listed+len(s.Cases)
+	}
+	assert.Equal(t, []string{"ivsrt-conformance/GetStage", "ivsrt-conformance/UpdateStage"}, names)
+	assert.Equal(t, passed+failed+skipped, tests)
+	assert.Equal(t, tests, listed)
+	assert.Equal(t, failed, fails)
+	assert.Equal(t, skipped, skips)
+}
+
+// -json writes one JSON document whose counts and results are the run's.
+func TestMainJSONReport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.json")
+	var out bytes.Buffer
+	require.Equal(t, 0, conformance.Main([]string{"-json", path, "-run", "^ListParticipants/pagination/"}, &out, &out), out.String())
+	passed, failed, skipped := counts(t, out.String())
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var rep struct {
+		Title, APIVersion, Endpoint, RunID string
+		Passed, Failed, Skipped            int
+		Results                            []struct {
+			Name   string
+			Status string
+		}
+	}
+	require.NoError(t, json.Unmarshal(data, &rep))
+	assert.Equal(t, "2024-06-20", rep.APIVersion)
+	assert.Regexp(t, `^run-`, rep.RunID)
+	assert.Equal(t, []int{passed, failed, skipped}, []int{rep.Passed, rep.Failed, rep.Skipped})
+	require.Len(t, rep.Results, passed+failed+skipped)
+	assert.Equal(t, 101, len(rep.Results), "maxResults=1..100 and maxResults-omitted")
+	for _, res := range rep.Results {
+		assert.Equal(t, "pass", res.Status, res.Name)
+	}
+}
+
+// Cleanup, where the target has DeleteStage: every stage the run created
+// is deleted, once.
+func TestMainDeletesTheStagesItCreated(t *testing.T) {
+	rc := newRecorder(ivsfake.Options{}, true)
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	var out bytes.Buffer
+	require.Equal(t, 0, conformance.Main([]string{"-endpoint", srv.URL}, &out, &out), out.String())
+	var created []string
+	for _, st := range rc.created {
+		created = append(created, st["arn"].(string))
+	}
+	require.Greater(t, len(created), 20)
+	assert.ElementsMatch(t, created, rc.deleted)
+	assert.Contains(t, out.String(), fmt.Sprintf("cleanup: deleted the %d stages the run created\n", len(created)))
+}
+
+// Cleanup, where the target refuses DeleteStage: asked once, said once.
+func TestMainStopsDeletingAfterARefusal(t *testing.T) {
+	rc := newRecorder(ivsfake.Options{}, false)
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	var out bytes.Buffer
+	require.Equal(t, 0, conformance.Main([]string{"-endpoint", srv.URL}, &out, &out), out.String())
+	assert.Equal(t, 1, rc.deletes)
+	assert.Equal(t, 1, strings.Count(out.String(), "cleanup: "), out.String())
+	assert.Contains(t, out.String(), fmt.Sprintf("so the run's %d stages are left (%d tagged ivsrt-conformance=run-", len(rc.created), len(rc.created)-1))
+}
+
+// Every stage the suite creates carries the run tag, but the one of the
+// case that checks the default of tags (it must send none).
+func TestEveryCreatedStageIsTagged(t *testing.T) {
+	const untagged = "CreateStage/defaults/stage.tags"
+	s, err := conformance.Suite()
+	require.NoError(t, err)
+	key := s.Contract.RunTagKey
+	for _, tc := range []struct {
+		run          string
+		wantUntagged int
+	}{{"", 1}, {"^(?:" + regexp.QuoteMeta(untagged) + ")$", 1}} {
+		rc := newRecorder(ivsfake.Options{}, false)
+		srv := httptest.NewServer(rc)
+		args := []string{"-endpoint", srv.URL}
+		if tc.run != "" {
+			args = append(args, "-run", tc.run)
+		}
+		var out bytes.Buffer
+		require.Equal(t, 0, conformance.Main(args, &out, &out), out.String())
+		srv.Close()
+		runIDs := map[string]bool{}
+		untaggedStages := 0
+		for _, st := range rc.created {
+			tags, _ := st["tags"].(map[string]any)
+			if id, ok := tags[key].(string); ok {
+				runIDs[id] = true
+			} else {
+				untaggedStages++
+				assert.Empty(t, tags, "an untagged stage is one created without tags")
+			}
+		}
+		assert.Equal(t, tc.wantUntagged, untaggedStages, "-run %q", tc.run)
+		assert.LessOrEqual(t, len(runIDs), 1, "one run, one run id: %v", runIDs)
+	}
+	// Without that one case, no stage goes untagged.
+	rc := newRecorder(ivsfake.Options{}, false)
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	cases := []suite.Case{}
+	for _, c := range s.Cases {
+		if c.Name != untagged {
+			cases = append(cases, c)
+		}
+	}
+	s.Cases = cases
+	ctx := context.Background()
+	suite.RunAll(ctx, conformance.Prepare(ctx, suite.Target{Endpoint: srv.URL}), s)
+	require.Greater(t, len(rc.created), 20)
+	for _, st := range rc.created {
+		tags, _ := st["tags"].(map[string]any)
+		assert.Contains(t, tags, key, "stage %v", st["arn"])
+	}
 }

@@ -41,7 +41,7 @@ type suiteEmitter struct {
 
 // GenerateSuite renders the conformance cases of svc for a package that
 // imports conformance/suite: contract_gen.go (var Contract: operations,
-// errors, identifiers, defaults) and cases_gen.go (var Cases: the table of
+// errors, identifiers, enums, resets, defaults) and cases_gen.go (var Cases: the table of
 // generated cases). Sample values are computed and checked here, at
 // generation time, and written as literals. The same model and options
 // give the same bytes.
@@ -142,6 +142,22 @@ func (s *suiteEmitter) contract(f *jen.File) {
 			}
 			g.Line()
 		})),
+		suiteField("Enums", jen.Index().Qual(suitePkg, "Enum").ValuesFunc(func(g *jen.Group) {
+			for _, e := range svc.Enums {
+				g.Line().Values(suiteKey("Name", jen.Lit(e.Name)), suiteKey("Values", suiteStringsLit(e.Values)),
+					suiteKey("Members", suiteStringsLit(s.enumMembers(e))))
+			}
+			g.Line()
+		})),
+		suiteField("Resets", jen.Index().Qual(suitePkg, "Reset").ValuesFunc(func(g *jen.Group) {
+			for _, st := range svc.Structs {
+				if rw := st.ResetWhen; rw != nil {
+					g.Line().Values(suiteKey("Struct", jen.Lit(st.Name)), suiteKey("Member", jen.Lit(rw.Member.Name)),
+						suiteKey("Equals", jen.Lit(rw.Equals)))
+				}
+			}
+			g.Line()
+		})),
 		suiteField("Defaults", jen.Index().Qual(suitePkg, "Default").ValuesFunc(func(g *jen.Group) {
 			for _, st := range svc.Structs {
 				for _, m := range st.Members {
@@ -164,6 +180,24 @@ func (s *suiteEmitter) contract(f *jen.File) {
 		})),
 		jen.Line(),
 	)
+}
+
+// enumMembers lists the members, as Struct.member, whose values (or list
+// elements) are of enum e, in spec order.
+func (s *suiteEmitter) enumMembers(e *model.Enum) []string {
+	var out []string
+	for _, st := range s.svc.Structs {
+		for _, m := range st.Members {
+			t := m.Type
+			for t.Kind == model.List {
+				t = t.Elem
+			}
+			if t.Enum == e {
+				out = append(out, st.Name+"."+m.Name)
+			}
+		}
+	}
+	return out
 }
 
 // sensitive lists the names of members the spec marks x-ivsrt-sensitive, in
@@ -258,6 +292,9 @@ func (s *suiteEmitter) caseLit(c suiteCase) jen.Code {
 	}
 	if c.EachPresent {
 		items = append(items, suiteField("EachPresent", jen.True()))
+	}
+	if c.PageSize > 0 {
+		items = append(items, suiteField("PageSize", jen.Lit(c.PageSize)))
 	}
 	items = append(items, jen.Line())
 	return jen.Values(items...)

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -160,5 +161,81 @@ func TestGenerateSuiteRefusesUnbreakablePattern(t *testing.T) {
 	_, err := GenerateSuite(svc, Options{Package: "cases"})
 	if err == nil || !strings.Contains(err.Error(), "breaks pattern ^.*$") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Paging gets one case per page size from the minimum to the maximum when
+// there are at most suiteMaxPageSizeCases of them; a wider range gets its
+// ends and a few sizes between.
+func TestSuitePageSizes(t *testing.T) {
+	i := func(v int64) *int64 { return &v }
+	cases, err := buildSuiteCases(embeddedModel(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, c := range cases {
+		if c.Kind == "KindPagination" {
+			sizes = append(sizes, c.PageSize)
+			if want := fmt.Sprintf("ListParticipants/pagination/maxResults=%d", c.PageSize); c.Name != want {
+				t.Errorf("case %q, want %q", c.Name, want)
+			}
+		}
+	}
+	if len(sizes) != 100 || sizes[0] != 1 || sizes[99] != 100 {
+		t.Errorf("page sizes %v, want 1..100", sizes)
+	}
+	if got := suitePageSizes(model.Limits{Min: i(1), Max: i(1000)}); len(got) != 13 || got[0] != 1 || got[12] != 1000 {
+		t.Errorf("1..1000: %v", got)
+	}
+	if got := suitePageSizes(model.Limits{}); len(got) != 1 || got[0] != 1 {
+		t.Errorf("no bounds: %v", got)
+	}
+}
+
+// A value the listed field takes but the filter's enum leaves out gets a
+// case that wants it refused; a spec that lets the filter take it too
+// loses the case.
+func TestSuiteFilterValueNotFilterable(t *testing.T) {
+	const name = "ListParticipants/filters/filterByRecordingState=DISABLED/rejected"
+	byName := func(svc *model.Service) map[string]suiteCase {
+		cases, err := buildSuiteCases(svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]suiteCase{}
+		for _, c := range cases {
+			out[c.Name] = c
+		}
+		return out
+	}
+	c, ok := byName(embeddedModel(t, nil))[name]
+	if !ok || c.Error != "ValidationException" || c.Paths[0] != "filterByRecordingState" || !strings.Contains(c.Body, `"filterByRecordingState":"DISABLED"`) {
+		t.Errorf("%s: %+v", name, c)
+	}
+	widened := embeddedModel(t, func(s string) string {
+		return strings.Replace(s, "enum: [STARTING, ACTIVE, STOPPING, STOPPED, FAILED]\n", "enum: [STARTING, ACTIVE, STOPPING, STOPPED, FAILED, DISABLED]\n", 1)
+	})
+	if _, ok := byName(widened)[name]; ok {
+		t.Errorf("%s generated although the filter takes DISABLED", name)
+	}
+}
+
+// The contract carries the enums (with the members they type) and the
+// reset rules, for the hand-written behaviour cases to take values from.
+func TestSuiteContractEnumsAndResets(t *testing.T) {
+	files, err := GenerateSuite(embeddedModel(t, nil), Options{Package: "cases", SpecName: "s.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files["contract_gen.go"])
+	for _, want := range []string{
+		`{Name: "ParticipantRecordingMediaType", Values: []string{"AUDIO_VIDEO", "AUDIO_ONLY"}, Members: []string{"AutoParticipantRecordingConfiguration.mediaTypes"}}`,
+		`{Name: "ParticipantRecordingFilterByRecordingState", Values: []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED"}, Members: []string{"ListParticipantsRequest.filterByRecordingState"}}`,
+		`{Struct: "AutoParticipantRecordingConfiguration", Member: "storageConfigurationArn", Equals: ""}`,
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("contract_gen.go lacks %s", want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -42,6 +43,7 @@ type suiteCase struct {
 	ResponsePath           []string
 	Filter, Field, Value   string
 	EachPresent            bool
+	PageSize               int
 }
 
 // suiteStep is one step from a request body's root to a member: a member
@@ -184,14 +186,40 @@ func (g *suiteGen) operation(op *model.Operation) {
 	if f := op.Input.Filters; f != nil {
 		g.filterBehaviour(f, success)
 	}
-	if pg := op.Paginated; pg != nil && pg.PageSize != nil {
-		size := int64(1)
-		if pg.PageSize.Type.Limits.Min != nil {
-			size = max(*pg.PageSize.Type.Limits.Min, 1)
+	if pg := op.Paginated; pg != nil && pg.PageSize != nil && pg.OutputToken != nil {
+		for _, size := range suitePageSizes(pg.PageSize.Type.Limits) {
+			g.add(suiteCase{Name: fmt.Sprintf("%s/pagination/%s=%d", op.Name, pg.PageSize.Name, size), Op: op.Name,
+				Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success, PageSize: int(size)})
 		}
-		g.add(suiteCase{Name: fmt.Sprintf("%s/pagination/%s=%d", op.Name, pg.PageSize.Name, size), Op: op.Name,
-			Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success})
 	}
+}
+
+// suiteMaxPageSizeCases bounds how many page sizes get a case each: up to
+// this many, every size from the minimum to the maximum is tried (paging a
+// live list is cheap); a wider range gets its ends and a few sizes between.
+const suiteMaxPageSizeCases = 100
+
+// suitePageSizes lists the page sizes to page a live list with.
+func suitePageSizes(l model.Limits) []int64 {
+	lo := int64(1)
+	if l.Min != nil {
+		lo = max(*l.Min, 1)
+	}
+	if l.Max == nil || *l.Max < lo {
+		return []int64{lo}
+	}
+	hi := *l.Max
+	var out []int64
+	if hi-lo+1 <= suiteMaxPageSizeCases {
+		for n := lo; n <= hi; n++ {
+			out = append(out, n)
+		}
+		return out
+	}
+	for n := lo; n < lo+10; n++ {
+		out = append(out, n)
+	}
+	return append(out, hi/2, hi-1, hi)
 }
 
 // ---- bodies ------------------------------------------------------------------
@@ -762,6 +790,22 @@ func (g *suiteGen) filterRules(f *model.Filters) {
 		loc := suiteLoc{{member: m.Filter.Name, typ: m.Filter.Type}}
 		g.add(suiteCase{Name: g.op.Name + "/filters/" + m.Filter.Name + "/alone", Op: g.op.Name, Member: m.Filter.Name,
 			Rule: "filters", Kind: "KindRequest", Body: g.bodyWith(loc, g.sample(m.Filter.Type)), Expect: "ExpectAccepted"})
+	}
+	// A value the listed field can take but the filter's enum leaves out
+	// (a state nobody may filter by) is refused.
+	for _, m := range f.Match {
+		ft, it := m.Filter.Type, m.Field.Type
+		if ft.Kind != model.String || ft.Enum == nil || it.Kind != model.String || it.Enum == nil {
+			continue
+		}
+		loc := suiteLoc{{member: m.Filter.Name, typ: ft}}
+		for _, v := range it.Enum.Values {
+			if !slices.Contains(ft.Enum.Values, v) {
+				g.add(suiteCase{Name: fmt.Sprintf("%s/filters/%s=%s/rejected", g.op.Name, m.Filter.Name, v), Op: g.op.Name,
+					Member: m.Filter.Name, Rule: "enum", Kind: "KindRequest", Body: g.bodyWith(loc, v),
+					Expect: "ExpectError", Error: "ValidationException", Paths: []string{loc.awsPath()}})
+			}
+		}
 	}
 	for i, a := range f.Match {
 		for _, b := range f.Match[i+1:] {

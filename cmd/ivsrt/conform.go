@@ -7,7 +7,7 @@ import (
 )
 
 // conform runs the conformance suite: ivsrt conform [-endpoint URL] [-region R]
-// [-run REGEX] [-junit FILE] [-json FILE].
+// [-run REGEX] [-junit FILE] [-json FILE] [-storage-configuration ARN].
 func conform(args []string, stdout, stderr io.Writer) int {
 	return conformance.Main(args, stdout, stderr)
 }

@@ -71,6 +71,16 @@ var Contract = &suite.Contract{
 		{Name: "SessionId", Template: "st-{alnum:13}", Parse: "^st-.+$"},
 		{Name: "ParticipantId", Template: "{alnum:12}", Parse: "^.+$"},
 	},
+	Enums: []suite.Enum{
+		{Name: "ParticipantTokenCapability", Values: []string{"PUBLISH", "SUBSCRIBE"}, Members: []string{"ParticipantTokenConfiguration.capabilities", "ParticipantToken.capabilities"}},
+		{Name: "ParticipantRecordingMediaType", Values: []string{"AUDIO_VIDEO", "AUDIO_ONLY"}, Members: []string{"AutoParticipantRecordingConfiguration.mediaTypes"}},
+		{Name: "ParticipantState", Values: []string{"CONNECTED", "DISCONNECTED"}, Members: []string{"Participant.state", "ParticipantSummary.state", "ListParticipantsRequest.filterByState"}},
+		{Name: "ParticipantRecordingState", Values: []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED", "DISABLED"}, Members: []string{"Participant.recordingState", "ParticipantSummary.recordingState"}},
+		{Name: "ParticipantRecordingFilterByRecordingState", Values: []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED"}, Members: []string{"ListParticipantsRequest.filterByRecordingState"}},
+	},
+	Resets: []suite.Reset{
+		{Struct: "AutoParticipantRecordingConfiguration", Member: "storageConfigurationArn", Equals: ""},
+	},
 	Defaults: []suite.Default{
 		{Struct: "ParticipantTokenConfiguration", Member: "duration", JSON: "720"},
 		{Struct: "ParticipantTokenConfiguration", Member: "capabilities", JSON: `["PUBLISH","SUBSCRIBE"]`},

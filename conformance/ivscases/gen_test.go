@@ -10,6 +10,9 @@ import (
 	"github.com/ivsrt/contract/generator"
 	"github.com/ivsrt/contract/generator/model"
 	"github.com/ivsrt/contract/spec"
+
+	// Accepts -endpoint and -region, as every test binary under conformance/ must.
+	_ "github.com/ivsrt/contract/conformance/internal/targetflag"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated files of this package from the embedded spec")

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/google/go-cmp/cmp"
@@ -55,22 +58,46 @@ func (r *Runner) checkContract(op *Operation, ex *exchange) *Failure {
 				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: "<one of the errors " + op.Name + " may answer>"}, Answer{Status: ex.Status}), ex: ex}
 		}
 		if !c.Allows(op.Name, ex.ErrType) {
+			allowed := "one of " + strings.Join(append(slices.Clone(op.Errors), c.ProtocolErrors()...), ", ")
 			return &Failure{Reason: fmt.Sprintf("error type %s is not one %s may answer: it declares %v; any operation may answer %v",
-				ex.ErrType, op.Name, op.Errors, c.ProtocolErrors()), ex: ex}
+				ex.ErrType, op.Name, op.Errors, c.ProtocolErrors()),
+				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: allowed}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
 		}
 		if want := c.Error(ex.ErrType).Status; want != ex.Status {
 			return &Failure{Reason: fmt.Sprintf("%s answered with HTTP %d; the spec gives it %d", ex.ErrType, ex.Status, want),
 				Diff: cmp.Diff(Answer{Status: want, ErrorType: ex.ErrType}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
 		}
 		if strings.TrimSpace(ex.Message) == "" {
-			return failf(ex, "%s has no exceptionMessage in its body", ex.ErrType)
+			type errorBody struct{ ExceptionMessage string }
+			return mismatch(ex, fmt.Sprintf("%s has no exceptionMessage in its body", ex.ErrType),
+				errorBody{ExceptionMessage: "<why, in words>"}, errorBody{ExceptionMessage: ex.Message})
 		}
 	}
 	if err := r.validateResponse(op, ex); err != nil {
 		return &Failure{Reason: fmt.Sprintf("the %d answer does not match the spec: %s", ex.Status, firstLine(err.Error())),
-			Detail: err.Error(), ex: ex}
+			Diff: cmp.Diff([]string{}, violations(err)), Detail: err.Error(), ex: ex}
 	}
 	return nil
+}
+
+// violations lists what kin-openapi found wrong with an answer, one entry
+// per error: the diff of a failed schema check wants none.
+func violations(err error) []string {
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		var out []string
+		for _, e := range me {
+			out = append(out, violations(e)...)
+		}
+		return out
+	}
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) && re.Err != nil && re.Err != err {
+		if inner := violations(re.Err); len(inner) > 0 {
+			return inner
+		}
+	}
+	return []string{firstLine(err.Error())}
 }
 
 // validateResponse checks status, headers and body against the operation's
@@ -188,7 +215,7 @@ const (
 func checkTimestamps(ex *exchange, path []string) *Failure {
 	var doc any
 	if err := json.Unmarshal(ex.Resp, &doc); err != nil {
-		return failf(ex, "the answer is not JSON: %v", err)
+		return notJSON(ex, err)
 	}
 	vals := valuesAt(doc, path)
 	if len(vals) == 0 {
@@ -201,7 +228,8 @@ func checkTimestamps(ex *exchange, path []string) *Failure {
 				Diff: cmp.Diff("an ISO 8601 string such as 2024-06-20T17:04:05Z", v), ex: ex}
 		}
 		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
-			return failf(ex, "%s is %q, not an ISO 8601 timestamp: %v", strings.Join(path, "."), s, err)
+			return mismatch(ex, fmt.Sprintf("%s is %q, not an ISO 8601 timestamp: %v", strings.Join(path, "."), s, err),
+				"an ISO 8601 string such as 2024-06-20T17:04:05Z", s)
 		}
 	}
 	return nil

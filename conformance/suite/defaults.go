@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,7 +46,7 @@ func DefaultCases(c *Contract) []Case {
 				}
 				var doc any
 				if err := json.Unmarshal(ex.Resp, &doc); err != nil {
-					return failf(ex, "the answer is not JSON: %v", err)
+					return notJSON(ex, err)
 				}
 				return check(ctx, r, c, doc, ex)
 			},
@@ -134,18 +133,16 @@ func checkExpiration(_ context.Context, r *Runner, _ *Case, doc any, ex *exchang
 	if !ok || !isNum {
 		return skipf("the spec gives ParticipantTokenConfiguration.duration no numeric default")
 	}
-	s, ok := firstValue(doc, "participantTokens", "[]", "expirationTime").(string)
+	raw := firstValue(doc, "participantTokens", "[]", "expirationTime")
+	s, ok := raw.(string)
 	if !ok {
-		return failf(ex, "the token has no expirationTime string")
+		return mismatch(ex, "the token has no expirationTime string", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
 	}
 	got, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return failf(ex, "expirationTime %q is not ISO 8601: %v", s, err)
+		return mismatch(ex, fmt.Sprintf("expirationTime %q is not ISO 8601: %v", s, err), "an ISO 8601 string such as 2024-06-20T17:04:05Z", s)
 	}
-	issued, tolerance := ex.Sent, 5*time.Minute
-	if d, err := http.ParseTime(ex.Header.Get("Date")); err == nil {
-		issued, tolerance = d, expirationTolerance
-	}
+	issued, tolerance := issueTime(ex)
 	want := issued.Add(time.Duration(minutes) * time.Minute).UTC()
 	if diff := got.Sub(want); diff > tolerance || diff < -tolerance {
 		return &Failure{

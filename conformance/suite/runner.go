@@ -12,6 +12,7 @@ import (
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/google/go-cmp/cmp"
 )
 
 // Status is the outcome of a case.
@@ -49,16 +50,29 @@ func (res Result) MarshalJSON() ([]byte, error) {
 }
 
 // Failure is why a case failed (or, with Skipped, why it did not run).
+// A failure of the target carries a go-cmp diff of what the contract wants
+// against what the target did, and the request that showed it.
 type Failure struct {
 	Reason  string
 	Diff    string
 	Detail  string
 	Skipped bool
 	ex      *exchange
+	// request describes what produced the failure when it was not an
+	// HTTP exchange (a seeder action).
+	request string
 }
 
+// failf is a failure without a diff: for the suite's own errors (a case
+// that cannot be run as written), not for what a target answered.
 func failf(ex *exchange, format string, args ...any) *Failure {
 	return &Failure{Reason: fmt.Sprintf(format, args...), ex: ex}
+}
+
+// mismatch is a failure of the answer ex: want is what the contract
+// wants, got what the target did.
+func mismatch(ex *exchange, reason string, want, got any) *Failure {
+	return &Failure{Reason: reason, Diff: cmp.Diff(want, got), ex: ex}
 }
 
 func skipf(format string, args ...any) *Failure {
@@ -78,6 +92,7 @@ type Runner struct {
 	vars    map[string]string
 	missing map[string]*Failure
 	seed    seedState
+	created createdStages
 }
 
 // RunID is the id of this run: the value of the run tag on every stage it creates.
@@ -169,8 +184,14 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	if f.Skipped {
 		res.Status = Skip
 	}
-	if f.ex != nil {
-		res.Request, res.Response = f.ex.requestLine(), f.ex.responseLine(r.suite.Contract.Sensitive)
+	switch {
+	case f.ex != nil:
+		res.Request = f.ex.requestLine()
+		if f.ex.Status != 0 {
+			res.Response = f.ex.responseLine(r.suite.Contract.Sensitive)
+		}
+	case f.request != "":
+		res.Request = f.request
 	}
 	return res
 }
@@ -233,13 +254,15 @@ func (r *Runner) call(ctx context.Context, op *Operation, body string) (*exchang
 }
 
 func sendFailure(op *Operation, body string, err error) *Failure {
-	return &Failure{Reason: "request failed: " + err.Error(), ex: &exchange{Op: op.Name, Body: body}}
+	return &Failure{Reason: "request failed: " + err.Error(), Diff: cmp.Diff("an HTTP answer", err.Error()),
+		ex: &exchange{Op: op.Name, Body: body}}
 }
 
 // Parallelism is how many cases RunAll runs at once.
 const Parallelism = 8
 
-// RunAll runs every case of s against target, Parallelism at a time, and
+// RunAll runs every case of s against target, Parallelism at a time, then
+// deletes the stages the run created where the target allows it, and
 // returns the results in case order. A runner that cannot start gives one
 // failed result per case, with the reason.
 func RunAll(ctx context.Context, target Target, s *Suite) []Result {
@@ -251,18 +274,32 @@ func RunAll(ctx context.Context, target Target, s *Suite) []Result {
 		}
 		return out
 	}
-	return r.RunAll(ctx, s.Cases)
+	out := r.RunAll(ctx, s.Cases)
+	r.Cleanup(ctx)
+	return out
 }
 
 // RunAll runs cases, Parallelism at a time, and returns the results in order.
 func (r *Runner) RunAll(ctx context.Context, cases []Case) []Result {
+	return r.RunEach(ctx, cases, nil)
+}
+
+// RunEach is RunAll that also calls done (when not nil) with each result
+// as its case finishes, one call at a time.
+func (r *Runner) RunEach(ctx context.Context, cases []Case, done func(Result)) []Result {
 	out := make([]Result, len(cases))
 	next := make(chan int)
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range min(Parallelism, len(cases)) {
 		wg.Go(func() {
 			for i := range next {
 				out[i] = r.Run(ctx, &cases[i])
+				if done != nil {
+					mu.Lock()
+					done(out[i])
+					mu.Unlock()
+				}
 			}
 		})
 	}

@@ -4,24 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
-	"sort"
 
 	"github.com/google/go-cmp/cmp"
 )
 
 // This file is behaviour the spec cannot state, written by hand: how to get
 // a stage with a live session of participants whose states differ, so that
-// shape, filter and paging cases have something real to point at.
-
-// seedUsers are the userIds of the seeded participants: one publishes and
-// is recorded, one stays connected without publishing, one leaves.
-var seedUsers = []string{"ivsrt-user-1", "ivsrt-user-2", "ivsrt-user-3"}
+// shape, filter and paging cases have something real to point at. What the
+// seeded participants must look like is in seed.go.
 
 type seedState struct {
-	stageArn     string
-	participants []Joined
+	stageArn  string
+	sessionID string
+	// participants are the seeded participants in join order, each with
+	// what a listing must report about it.
+	participants []seeded
+	// why, when set, is why the seeded session lacks a kind of participant
+	// (no RecordingSetter, say): filter cases that would need one skip.
+	lacks string
 }
 
 // Live values the setup provides, by placeholder name.
@@ -30,6 +31,16 @@ const (
 	liveSessionID     = "live:SessionId"
 	liveParticipantID = "live:ParticipantId"
 )
+
+// seedCount is how many participants the setup seeds into the live
+// session when the seeder can issue tokens (else as many as CreateStage
+// issues in one call): enough for every filter value to have matching and
+// non-matching participants, and for pages of 1 to 100 to differ.
+const seedCount = 30
+
+// createTokenLimit is how many token configurations one CreateStage takes
+// (the spec's maxItems of participantTokenConfigurations).
+const createTokenLimit = 12
 
 // setup makes the live stage (and, with a Seeder, its participants) and
 // records, for each live value it could not make, why.
@@ -40,19 +51,19 @@ func (r *Runner) setup(ctx context.Context) {
 			r.missing[n] = f
 		}
 	}
-	create := c.Operation("CreateStage")
+	create := c.Operation(createOperation)
 	if create == nil {
 		missAll(skipf("the contract has no CreateStage to make a live stage with"), liveStageArn, liveSessionID, liveParticipantID)
 		return
 	}
-	configs := make([]map[string]any, len(seedUsers))
-	for i, u := range seedUsers {
-		configs[i] = map[string]any{"userId": u}
+	n := createTokenLimit
+	if r.target.Seeder == nil {
+		n = 1
 	}
-	doc, _, f := r.setupCall(ctx, create, map[string]any{
+	doc, ex, f := r.setupCall(ctx, create, map[string]any{
 		"name":                           "ivsrt-conformance",
 		"tags":                           r.runTags(),
-		"participantTokenConfigurations": configs,
+		"participantTokenConfigurations": seedConfigs(0, n),
 	})
 	if f != nil {
 		f.Reason = "setup: CreateStage of the live stage: " + f.Reason
@@ -61,7 +72,8 @@ func (r *Runner) setup(ctx context.Context) {
 	}
 	arn, _ := firstValue(doc, "stage", "arn").(string)
 	if arn == "" {
-		missAll(failf(nil, "setup: CreateStage answered without stage.arn"), liveStageArn, liveSessionID, liveParticipantID)
+		missAll(mismatch(ex, "setup: CreateStage answered without stage.arn", "a stage ARN", firstValue(doc, "stage", "arn")),
+			liveStageArn, liveSessionID, liveParticipantID)
 		return
 	}
 	r.vars[liveStageArn] = arn
@@ -69,55 +81,57 @@ func (r *Runner) setup(ctx context.Context) {
 	r.learnVars(arn)
 
 	if r.target.Seeder == nil {
-		missAll(skipf("no seeder: nothing can make participants join the target (an ivsrt fake offers one through its control API)"),
+		missAll(noSeeder(), liveSessionID, liveParticipantID)
+		return
+	}
+	tokens := stringsAt(doc, "participantTokens", "[]", "token")
+	if len(tokens) != n {
+		missAll(mismatch(ex, fmt.Sprintf("setup: CreateStage issued %d tokens for %d configurations", len(tokens), n), n, len(tokens)),
 			liveSessionID, liveParticipantID)
 		return
 	}
-	// Recording on before anyone joins, so that recording states differ.
-	if update := c.Operation("UpdateStage"); update != nil {
-		storage := "arn:aws:ivs:" + r.vars["region"] + ":" + r.vars["account"] + ":storage-configuration/ivsrtconformance"
-		_, _, _ = r.setupCall(ctx, update, map[string]any{
-			"arn": arn, "autoParticipantRecordingConfiguration": map[string]any{"storageConfigurationArn": storage},
-		})
+	if f := r.seedSession(ctx, arn, tokens); f != nil {
+		f.Reason = "setup: " + f.Reason
+		missAll(f, liveSessionID, liveParticipantID)
+		return
 	}
-	var tokens []string
-	for _, v := range valuesAt(doc, []string{"participantTokens", "[]", "token"}) {
-		if s, ok := v.(string); ok {
-			tokens = append(tokens, s)
+	r.vars[liveSessionID] = r.seed.sessionID
+	r.vars[liveParticipantID] = r.seed.participants[0].ParticipantID
+	// The participant GetParticipant cases point at: one being recorded,
+	// so that its bucket name and prefix are set.
+	for _, p := range r.seed.participants {
+		if p.role.record && !p.role.leave && p.role.finish == "" {
+			r.vars[liveParticipantID] = p.ParticipantID
+			break
 		}
 	}
-	if len(tokens) != len(seedUsers) {
-		missAll(failf(nil, "setup: CreateStage issued %d tokens for %d configurations", len(tokens), len(seedUsers)), liveSessionID, liveParticipantID)
-		return
-	}
-	if err := r.seedParticipants(ctx, tokens); err != nil {
-		missAll(failf(nil, "setup: seeder: %v", err), liveSessionID, liveParticipantID)
-		return
-	}
-	r.vars[liveSessionID] = r.seed.participants[0].SessionID
-	r.vars[liveParticipantID] = r.seed.participants[0].ParticipantID
 }
 
-func (r *Runner) seedParticipants(ctx context.Context, tokens []string) error {
-	s := r.target.Seeder
-	for _, tok := range tokens {
-		p, err := s.Join(ctx, tok)
-		if err != nil {
-			return fmt.Errorf("join: %w", err)
+func noSeeder() *Failure {
+	return skipf("no seeder: nothing can make participants join the target (an ivsrt fake offers one through its control API)")
+}
+
+// seedConfigs are the token configurations of seeded participants from..to.
+func seedConfigs(from, to int) []map[string]any {
+	out := make([]map[string]any, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, map[string]any{"userId": seedUser(i)})
+	}
+	return out
+}
+
+// seedUser is the userId of the i-th seeded participant: several
+// participants share each, so a userId filter keeps more than one.
+func seedUser(i int) string { return fmt.Sprintf("ivsrt-user-%d", i%7+1) }
+
+func stringsAt(doc any, path ...string) []string {
+	var out []string
+	for _, v := range valuesAt(doc, path) {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
 		}
-		r.seed.participants = append(r.seed.participants, p)
 	}
-	ps := r.seed.participants
-	if err := s.Publish(ctx, ps[0]); err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	if err := s.StartRecording(ctx, ps[0]); err != nil {
-		return fmt.Errorf("start recording: %w", err)
-	}
-	if err := s.Leave(ctx, ps[2]); err != nil {
-		return fmt.Errorf("leave: %w", err)
-	}
-	return nil
+	return out
 }
 
 // learnVars reads the template variables (region, account) of an
@@ -143,6 +157,23 @@ func (r *Runner) learnVars(id string) {
 
 func (r *Runner) runTags() map[string]any {
 	return map[string]any{r.suite.Contract.RunTagKey: r.vars["runId"]}
+}
+
+// storageArn is the storage configuration stages that record point at:
+// the target's, else a made-up one of its region and account where there
+// is a seeder (a fake, which takes any). Elsewhere (the real service wants
+// one that exists) the cases that need one are skipped, with the reason.
+func (r *Runner) storageArn() (string, *Failure) {
+	if _, f := r.live(liveStageArn); f != nil {
+		return "", f // the target could not even make a stage
+	}
+	if r.target.StorageConfigurationArn != "" {
+		return r.target.StorageConfigurationArn, nil
+	}
+	if r.target.Seeder == nil {
+		return "", skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
+	}
+	return "arn:aws:ivs:" + r.vars["region"] + ":" + r.vars["account"] + ":storage-configuration/ivsrtconformance", nil
 }
 
 // callJSON marshals body, fills its placeholders, sends it, and wants a 200
@@ -181,9 +212,15 @@ func (r *Runner) callJSONWith(ctx context.Context, op *Operation, body any, stri
 	}
 	var doc any
 	if err := json.Unmarshal(ex.Resp, &doc); err != nil {
-		return nil, ex, failf(ex, "the answer is not JSON: %v", err)
+		return nil, ex, notJSON(ex, err)
 	}
 	return doc, ex, nil
+}
+
+// notJSON is the failure of a 200 answer whose body is not JSON.
+func notJSON(ex *exchange, err error) *Failure {
+	return &Failure{Reason: fmt.Sprintf("the answer is not JSON: %v", err),
+		Diff: cmp.Diff("a JSON object", string(ex.Resp)), ex: ex}
 }
 
 func firstValue(doc any, path ...string) any {
@@ -191,48 +228,6 @@ func firstValue(doc any, path ...string) any {
 		return v[0]
 	}
 	return nil
-}
-
-// maxPages bounds how many pages a listing follows.
-const maxPages = 1000
-
-// listAll follows the pages of a paginated operation and returns every
-// item. pageSize 0 leaves the page size to the target. Each page must hold
-// at most pageSize items.
-func (r *Runner) listAll(ctx context.Context, op *Operation, base map[string]any, pageSize int) ([]any, *Failure) {
-	pg := op.Pagination
-	var items []any
-	token := ""
-	for page := 0; ; page++ {
-		if page == maxPages {
-			return nil, failf(nil, "%s did not stop handing out %s after %d pages", op.Name, pg.OutputToken, maxPages)
-		}
-		body := map[string]any{}
-		for k, v := range base {
-			body[k] = v
-		}
-		if pageSize > 0 {
-			body[pg.PageSize] = pageSize
-		}
-		if token != "" {
-			body[pg.InputToken] = token
-		}
-		doc, ex, f := r.callJSON(ctx, op, body)
-		if f != nil {
-			return nil, f
-		}
-		got := valuesAt(doc, []string{pg.Items, "[]"})
-		if pageSize > 0 && len(got) > pageSize {
-			return nil, &Failure{Reason: fmt.Sprintf("a page of %s holds %d items; %s was %d", op.Name, len(got), pg.PageSize, pageSize),
-				Diff: cmp.Diff(pageSize, len(got)), ex: ex}
-		}
-		items = append(items, got...)
-		next, _ := firstValue(doc, pg.OutputToken).(string)
-		if next == "" {
-			return items, nil
-		}
-		token = next
-	}
 }
 
 // bodyMap decodes a case body (placeholders filled) into a map.
@@ -252,97 +247,4 @@ func (r *Runner) bodyMap(body string) (map[string]any, *Failure) {
 func canonical(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func sortItems(items []any) []any {
-	out := append([]any(nil), items...)
-	sort.SliceStable(out, func(i, j int) bool { return canonical(out[i]) < canonical(out[j]) })
-	return out
-}
-
-// runFilter lists with the filter set and wants exactly the items of the
-// unfiltered list whose field equals the filter's value.
-func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure {
-	if op.Pagination == nil {
-		return failf(nil, "%s has no pagination to find its list items by", op.Name)
-	}
-	base, f := r.bodyMap(c.Body)
-	if f != nil {
-		return f
-	}
-	all, f := r.listAll(ctx, op, base, 0)
-	if f != nil {
-		return f
-	}
-	var values []any
-	var first any
-	if err := json.Unmarshal([]byte(c.Value), &first); err != nil {
-		return failf(nil, "the case's filter value %q is not JSON", c.Value)
-	}
-	values = append(values, first)
-	if c.EachPresent {
-		seen := map[string]bool{canonical(first): true}
-		for _, it := range all {
-			if m, ok := it.(map[string]any); ok {
-				if v, ok := m[c.Field]; ok && !seen[canonical(v)] {
-					seen[canonical(v)] = true
-					values = append(values, v)
-				}
-			}
-		}
-	}
-	for _, v := range values {
-		body := map[string]any{}
-		for k, bv := range base {
-			body[k] = bv
-		}
-		body[c.Filter] = v
-		got, f := r.listAll(ctx, op, body, 0)
-		if f != nil {
-			return f
-		}
-		var want []any
-		for _, it := range all {
-			if m, ok := it.(map[string]any); ok && canonical(m[c.Field]) == canonical(v) {
-				want = append(want, it)
-			}
-		}
-		if d := cmp.Diff(sortItems(want), sortItems(got)); d != "" {
-			b, _ := json.Marshal(body)
-			return &Failure{
-				Reason: fmt.Sprintf("%s=%s does not keep exactly the %s whose %s is %s", c.Filter, canonical(v), op.Pagination.Items, c.Field, canonical(v)),
-				Diff:   d, ex: &exchange{Op: op.Name, Body: string(b), Status: http.StatusOK},
-			}
-		}
-	}
-	return nil
-}
-
-// runPagination pages through the list with the smallest page size and
-// wants every item of the unpaged list exactly once.
-func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Failure {
-	pg := op.Pagination
-	if pg == nil {
-		return failf(nil, "%s is not paginated", op.Name)
-	}
-	base, f := r.bodyMap(c.Body)
-	if f != nil {
-		return f
-	}
-	all, f := r.listAll(ctx, op, base, pg.MaxPageSize)
-	if f != nil {
-		return f
-	}
-	size := max(pg.MinPageSize, 1)
-	paged, f := r.listAll(ctx, op, base, size)
-	if f != nil {
-		return f
-	}
-	if d := cmp.Diff(sortItems(all), sortItems(paged)); d != "" {
-		return &Failure{Reason: fmt.Sprintf("following %s with %s=%d does not give every item exactly once", pg.OutputToken, pg.PageSize, size), Diff: d}
-	}
-	if len(all) <= size {
-		return skipf("the list has %d items: too few to page with %s=%d", len(all), pg.PageSize, size)
-	}
-	return nil
 }

@@ -7,8 +7,12 @@
 // Cases are data: the generator (generator.GenerateSuite) turns the spec
 // model into a table of Case values and a Contract; this package
 // interprets them. Only what the spec cannot say is written here by hand:
-// how to make a stage with live participants to point cases at (setup.go)
-// and the few default checks of CreateStage (defaults.go).
+// how to make a stage with a seeded session of participants to point cases
+// at (setup.go, seed.go), how filters and pages are checked against it
+// (lists.go), the default checks of CreateStage (defaults.go), the
+// behaviour cases (behaviour.go) and the deletion of the stages a run made
+// (cleanup.go). The hand-written cases take every value they compare
+// against from the generated Contract.
 package suite
 
 import (
@@ -39,7 +43,23 @@ type Contract struct {
 	Operations  []Operation
 	Errors      []ErrorType // every error type the spec knows
 	Identifiers []Identifier
+	Enums       []Enum
+	Resets      []Reset
 	Defaults    []Default
+}
+
+// Enum is a string enumeration and the members (Struct.member) whose
+// values, or list elements, it types.
+type Enum struct {
+	Name    string
+	Values  []string
+	Members []string
+}
+
+// Reset says: when Struct.Member equals Equals, every other member of the
+// struct is reset to its default.
+type Reset struct {
+	Struct, Member, Equals string
 }
 
 // Operation is one POST {Path} operation and the errors it declares.
@@ -120,6 +140,38 @@ func (c *Contract) ProtocolErrors() []string {
 	return out
 }
 
+// EnumOf returns the values of the enum that types Struct.Member (or its
+// list elements), or nil when the member is not of an enum.
+func (c *Contract) EnumOf(structName, member string) []string {
+	key := structName + "." + member
+	for _, e := range c.Enums {
+		if slices.Contains(e.Members, key) {
+			return e.Values
+		}
+	}
+	return nil
+}
+
+// Reset returns the reset rule of a struct, if the spec gives one.
+func (c *Contract) Reset(structName string) (Reset, bool) {
+	for _, r := range c.Resets {
+		if r.Struct == structName {
+			return r, true
+		}
+	}
+	return Reset{}, false
+}
+
+// Identifier returns the named identifier format, or nil.
+func (c *Contract) Identifier(name string) *Identifier {
+	for i := range c.Identifiers {
+		if c.Identifiers[i].Name == name {
+			return &c.Identifiers[i]
+		}
+	}
+	return nil
+}
+
 // Default returns the JSON default of Struct.Member, if the spec gives one.
 func (c *Contract) Default(structName, member string) (Default, bool) {
 	for _, d := range c.Defaults {
@@ -146,8 +198,9 @@ const (
 	// KindFilter lists with Filter set to Value and wants exactly the items
 	// of the unfiltered list whose Field equals it.
 	KindFilter Kind = "filter"
-	// KindPagination pages through the list with the smallest page size and
-	// wants every item of the unpaged list exactly once.
+	// KindPagination pages through the list with PageSize items a page and
+	// wants every item of the list exactly once, no page over PageSize and
+	// no nextToken on the last page.
 	KindPagination Kind = "pagination"
 	// KindCustom runs Custom, a hand-written check.
 	KindCustom Kind = "custom"
@@ -196,6 +249,9 @@ type Case struct {
 	// distinct value of Field in the unfiltered list.
 	Filter, Field, Value string
 	EachPresent          bool
+
+	// PageSize is the page size a KindPagination case pages with.
+	PageSize int
 
 	// Custom runs a KindCustom case.
 	Custom func(ctx context.Context, r *Runner, c *Case) *Failure

@@ -39,6 +39,11 @@ type Target struct {
 	// Seeder makes participants join, publish, record and leave. Cases
 	// that need live participants are skipped when it is nil.
 	Seeder Seeder
+	// StorageConfigurationArn is the storage configuration the cases that
+	// record point stages at. Default: a made-up ARN of the target's own
+	// region and account, which a fake takes; the real service wants one
+	// that exists.
+	StorageConfigurationArn string
 }
 
 // DefaultRegion is the region used when a Target names none.
@@ -56,6 +61,22 @@ type Seeder interface {
 	StartRecording(ctx context.Context, p Joined) error
 	// Leave makes a participant leave.
 	Leave(ctx context.Context, p Joined) error
+}
+
+// TokenIssuer is a Seeder that can also mint participant tokens for an
+// existing stage, as AWS's CreateParticipantToken does (an operation outside
+// the contract). With one, the setup seeds more participants than
+// CreateStage issues tokens for in one call.
+type TokenIssuer interface {
+	IssueToken(ctx context.Context, stageArn, userID string) (token string, err error)
+}
+
+// RecordingSetter is a Seeder that can also move a participant's recording
+// to any state (STOPPED or FAILED, say), also after the participant left
+// while its recording was STOPPING. Without one, the seeded session has no
+// STOPPED-after-recording or FAILED participants.
+type RecordingSetter interface {
+	SetRecording(ctx context.Context, p Joined, state string) error
 }
 
 // Joined names a participant in a stage's session.
@@ -194,6 +215,9 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchang
 	}
 	ex := &exchange{Op: op.Name, Body: body, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
 		Resp: data, Request: req, Duration: time.Since(sent)}
+	if op.Name == createOperation && resp.StatusCode == http.StatusOK {
+		r.created.note(r.suite.Contract.RunTagKey, r.vars["runId"], data)
+	}
 	if resp.StatusCode != http.StatusOK {
 		ex.ErrType = errorType(resp.Header.Get("x-amzn-ErrorType"))
 		var e struct {
