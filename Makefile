@@ -3,16 +3,27 @@
 
 SPEC := spec/ivsrealtime.yaml
 
-.PHONY: generate check-generated test lint run bench ci
+.PHONY: generate check-generated examples test lint run bench ci
 
-## generate: regenerate the fake's wire layer from the spec
+# The directories `make generate` writes: the in-repo fake's wire layer, the
+# in-repo conformance cases, and the downstream example (its own module).
+GENERATED := fakes/ivsapi conformance/ivscases examples/downstream
+
+## generate: regenerate the fake's wire layer and the conformance cases from the spec, and the downstream example
 generate:
-	go run ./cmd/ivsrt generate -spec $(SPEC) -out fakes/ivsapi -package ivsapi
+	go run ./cmd/ivsrt generate -spec $(SPEC) -out fakes/ivsapi -package ivsapi -emit fake
+	go run ./cmd/ivsrt generate -spec $(SPEC) -out conformance/ivscases -package ivscases -emit suite
+	cp $(SPEC) examples/downstream/ivsrealtime.yaml
+	cd examples/downstream && go generate ./...
 
 ## check-generated: fail when the committed generated code differs from what the spec gives
 check-generated: generate
-	@git diff --exit-code --stat -- fakes/ivsapi || { echo "generated code is stale: run make generate and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- fakes/ivsapi)" || { git status --porcelain -- fakes/ivsapi; echo "untracked generated files: run make generate and commit"; exit 1; }
+	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo "untracked generated files: run make generate and commit"; exit 1; }
+
+## examples: what the downstream example's own CI runs: regenerate, no drift, vet, tests
+examples:
+	cd examples/downstream && go generate ./... && git diff --exit-code -- . && test -z "$$(git status --porcelain -- .)" && go vet ./... && go test -race -count=1 ./...
 
 ## test: the README's test command
 test:
@@ -33,4 +44,4 @@ bench:
 	go test -run TestBenchmarkRatios -count=1 -v ./fakes/ivsfake/ -args -ratios
 	go test -run '^$$' -bench . -benchmem ./fakes/ivsfake/
 
-ci: lint check-generated test
+ci: lint check-generated test examples

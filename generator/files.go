@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +13,10 @@ import (
 	"github.com/ivsrt/contract/spec"
 )
 
-// FromFile loads the spec at path and generates from it.
+// FromFile loads the spec at path and renders what opts.Emit selects from
+// it (see Render). Every error names the file: the spec's own errors and
+// the generator's refusals (*Refusal) come back as *spec.Error with the JSON
+// pointer and line; any other refusal is prefixed with the path.
 func FromFile(path string, opts Options) (map[string][]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -29,7 +33,24 @@ func FromFile(path string, opts Options) (map[string][]byte, error) {
 	if opts.SpecName == "" {
 		opts.SpecName = filepath.Base(path)
 	}
-	return Generate(svc, opts)
+	files, err := Render(svc, opts)
+	if err != nil {
+		return nil, inFile(doc, err)
+	}
+	return files, nil
+}
+
+// inFile places a generator error in the spec it came from.
+func inFile(doc *spec.Document, err error) error {
+	var r *Refusal
+	if errors.As(err, &r) {
+		e := &spec.Error{File: doc.Name, Pointer: r.Pointer, Msg: r.Error()}
+		if r.Pointer != "" {
+			e.Line = doc.Line(r.Pointer)
+		}
+		return e
+	}
+	return fmt.Errorf("%s: %w", doc.Name, err)
 }
 
 // owned reports whether a file in the output directory is one the generator

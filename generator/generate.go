@@ -1,20 +1,32 @@
 // Package generator turns the spec model into Go source: the wire layer of a
 // validating fake (types, validation, defaults, routing, AWS errors, filters,
-// identifiers and the Backend interface). Rendering does no disk I/O: it
-// returns file names and bytes, so tests compare bytes and the command
-// decides where they go.
+// identifiers and the Backend interface; Generate) and the conformance
+// suite's cases (GenerateSuite), or both into one package (Render, as
+// `ivsrt generate` does). Rendering does no disk I/O: it returns file names
+// and bytes, so tests compare bytes and the command decides where they go
+// (WriteDir).
+//
+// Generated code imports only the runtime packages of this module meant
+// for it: fakes/wire and fakes/validate (the fake) and conformance/suite
+// (the suite).
 package generator
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"path"
 	"sort"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/ivsrt/contract/generator/model"
+	"github.com/ivsrt/contract/spec"
 )
 
 // Import paths of the runtime packages generated code calls.
@@ -33,6 +45,33 @@ type Options struct {
 	Package string
 	// SpecName is the spec's file name, recorded in the generated package doc.
 	SpecName string
+	// Emit selects what Render and FromFile generate. The zero value is
+	// EmitFake (what they did before there was a choice); `ivsrt generate`
+	// defaults to EmitAll.
+	Emit Emit
+}
+
+// Emit selects the halves of the output.
+type Emit string
+
+// What Render can emit.
+const (
+	// EmitFake is the fake's wire layer and its Backend interface (Generate).
+	EmitFake Emit = "fake"
+	// EmitSuite is the conformance suite's contract and cases (GenerateSuite).
+	EmitSuite Emit = "suite"
+	// EmitAll is both, in one package: their file names and identifiers
+	// are disjoint, which Render checks.
+	EmitAll Emit = "all"
+)
+
+// ParseEmit reads an -emit flag value: fake, suite or all.
+func ParseEmit(s string) (Emit, error) {
+	switch e := Emit(s); e {
+	case EmitFake, EmitSuite, EmitAll:
+		return e, nil
+	}
+	return "", fmt.Errorf("generator: emit %q: use fake, suite or all", s)
 }
 
 // emitter renders one file's declarations into f.
@@ -98,6 +137,20 @@ func Generate(svc *model.Service, opts Options) (map[string][]byte, error) {
 	return out, nil
 }
 
+// Refusal is a model the generator will not render, at a place in its spec:
+// Pointer is a JSON pointer ("" for the document as a whole). FromFile turns
+// it into a *spec.Error that names the file, the pointer and the line.
+type Refusal struct {
+	Pointer string
+	Msg     string
+}
+
+func (r *Refusal) Error() string { return "generator: " + r.Msg }
+
+func refuse(pointer, format string, args ...any) *Refusal {
+	return &Refusal{Pointer: pointer, Msg: fmt.Sprintf(format, args...)}
+}
+
 // check refuses a model the runtime cannot serve: the fake answers bad input
 // with ValidationException and bad JSON with SerializationException, so the
 // spec must name both.
@@ -112,29 +165,144 @@ func check(svc *model.Service) error {
 		}
 	}
 	if !validation || !serialization {
-		return fmt.Errorf("generator: the spec must declare ValidationException and the protocol error SerializationException")
+		return refuse("", "the spec must declare ValidationException and the protocol error SerializationException")
 	}
 	for _, op := range svc.Operations {
 		if !op.Declares("ValidationException") {
-			return fmt.Errorf("generator: operation %s must declare ValidationException", op.Name)
+			return refuse(spec.Pointer("/paths", op.Path, "post", "responses"), "operation %s must declare ValidationException", op.Name)
 		}
 	}
 	// Each enum value becomes a constant; two values must not share one, and
 	// a value without letters or digits would take the enum type's own name.
 	for _, e := range svc.Enums {
+		at := spec.Pointer("/components/schemas", e.Name, "enum")
 		seen := map[string]string{}
 		for _, v := range e.Values {
 			name := enumConst(e, v)
 			if name == e.Name {
-				return fmt.Errorf("generator: enum %s: value %q has no letters or digits to name a constant after", e.Name, v)
+				return refuse(at, "enum %s: value %q has no letters or digits to name a constant after", e.Name, v)
 			}
 			if other, ok := seen[name]; ok {
-				return fmt.Errorf("generator: enum %s: values %q and %q both become the constant %s", e.Name, other, v, name)
+				return refuse(at, "enum %s: values %q and %q both become the constant %s", e.Name, other, v, name)
 			}
 			seen[name] = v
 		}
 	}
 	return nil
+}
+
+// Render generates what opts.Emit selects (the zero value: the fake) for
+// svc into one package, as `ivsrt generate` does. With EmitAll the fake's
+// files (FileNames) and the suite's (SuiteFileNames) go side by side; Render
+// refuses output in which two files, or two package-level identifiers, or an
+// identifier and an import, would share a name, so what it returns compiles
+// as one package.
+func Render(svc *model.Service, opts Options) (map[string][]byte, error) {
+	var parts []func(*model.Service, Options) (map[string][]byte, error)
+	switch opts.Emit {
+	case "", EmitFake:
+		parts = append(parts, Generate)
+	case EmitSuite:
+		parts = append(parts, GenerateSuite)
+	case EmitAll:
+		parts = append(parts, Generate, GenerateSuite)
+	default:
+		_, err := ParseEmit(string(opts.Emit))
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, generate := range parts {
+		files, err := generate(svc, opts)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range files {
+			if _, dup := out[name]; dup {
+				return nil, fmt.Errorf("generator: the fake and the suite both write %s", name)
+			}
+			out[name] = src
+		}
+	}
+	if err := disjoint(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// disjoint parses the files of one package and reports a package-level
+// name declared twice, or declared where a file imports a package under it.
+// Emitters choose their names independently; this is where the fake's and
+// the suite's meet.
+func disjoint(files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fset := token.NewFileSet()
+	declared := map[string]string{} // identifier -> file
+	imported := map[string]string{} // import name -> file
+	var errs []error
+	declare := func(id *ast.Ident, file string) {
+		if id == nil || id.Name == "_" || id.Name == "init" {
+			return
+		}
+		if other, ok := declared[id.Name]; ok {
+			errs = append(errs, fmt.Errorf("generator: %s and %s both declare %s", other, file, id.Name))
+			return
+		}
+		declared[id.Name] = file
+	}
+	for _, name := range names {
+		f, err := parser.ParseFile(fset, name, files[name], parser.SkipObjectResolution)
+		if err != nil {
+			return fmt.Errorf("generator: %s does not parse: %w", name, err)
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			local := path.Base(p)
+			if imp.Name != nil {
+				local = imp.Name.Name
+			}
+			if _, ok := imported[local]; !ok {
+				imported[local] = name
+			}
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					declare(d.Name, name)
+				}
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					switch sp := sp.(type) {
+					case *ast.TypeSpec:
+						declare(sp.Name, name)
+					case *ast.ValueSpec:
+						for _, id := range sp.Names {
+							declare(id, name)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, local := range sortedKeys(imported) {
+		if file, ok := declared[local]; ok && local != "." {
+			errs = append(errs, fmt.Errorf("generator: %s declares %s, the name %s imports a package under", file, local, imported[local]))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // namePatterns gives each distinct pattern one package variable, named after

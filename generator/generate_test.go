@@ -98,7 +98,7 @@ func TestGenerateHeaderAndFormat(t *testing.T) {
 // TestGeneratedFakeIsUpToDate is the drift check: the committed
 // fakes/ivsapi/*_gen.go are exactly what the embedded spec generates.
 // After changing the spec or the generator, run
-// go run ./cmd/ivsrt generate -spec spec/ivsrealtime.yaml -out fakes/ivsapi -package ivsapi
+// make generate (ivsrt generate ... -emit fake into fakes/ivsapi).
 func TestGeneratedFakeIsUpToDate(t *testing.T) {
 	const dir = "../fakes/ivsapi"
 	files := generateEmbedded(t)

@@ -2,7 +2,7 @@
 // conformance suite, or generate code from a spec.
 //
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
-//	ivsrt generate -spec FILE -out DIR -package NAME
+//	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
 //	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]
 package main
 
@@ -16,7 +16,7 @@ const usage = `usage: ivsrt <command> [flags]
 
 commands:
   serve      serve the validating fake over HTTP
-  generate   generate the fake's wire layer from a spec
+  generate   generate a fake's wire layer and a conformance suite from a spec
   conform    run the conformance suite against an endpoint (default: the embedded fake)
 
 "ivsrt <command> -h" shows a command's flags.

@@ -1,0 +1,111 @@
+// Package stages is a downstream team's own, deliberately tiny
+// implementation of the IVS Real-Time stage operations: a map of stages
+// behind the Backend interface that `ivsrt generate` wrote into package
+// ivs. The generated ivs.Handler does the protocol, validation and
+// defaults; this package only keeps stages. It has no sessions or
+// participants: GetParticipant finds none and ListParticipants lists none.
+package stages
+
+import (
+	"context"
+	"crypto/rand"
+	"maps"
+	"sync"
+	"time"
+
+	"example.com/downstream/ivs"
+)
+
+// Store keeps stages in memory. The zero value is not ready: use New.
+type Store struct {
+	region, account string
+
+	mu     sync.Mutex
+	stages map[string]*ivs.Stage
+}
+
+var _ ivs.Backend = (*Store)(nil)
+
+// New returns an empty store that mints ARNs in region and account.
+func New(region, account string) *Store {
+	return &Store{region: region, account: account, stages: map[string]*ivs.Stage{}}
+}
+
+// CreateStage stores a stage and issues one token per configuration. The
+// Handler has already validated the request and applied the spec's
+// defaults (token duration and capabilities, the recording configuration).
+func (s *Store) CreateStage(_ context.Context, in *ivs.CreateStageRequest) (*ivs.CreateStageResponse, error) {
+	st := &ivs.Stage{
+		Arn:                                   new(ivs.NewStageArn(s.region, s.account)),
+		Name:                                  new(deref(in.Name)),
+		Tags:                                  maps.Clone(in.Tags),
+		AutoParticipantRecordingConfiguration: in.AutoParticipantRecordingConfiguration,
+	}
+	out := &ivs.CreateStageResponse{Stage: st, ParticipantTokens: []ivs.ParticipantToken{}}
+	for _, c := range in.ParticipantTokenConfigurations {
+		out.ParticipantTokens = append(out.ParticipantTokens, ivs.ParticipantToken{
+			ParticipantId:  new(ivs.NewParticipantId()),
+			Token:          new(rand.Text()),
+			UserId:         c.UserId,
+			Attributes:     c.Attributes,
+			Duration:       c.Duration,
+			Capabilities:   c.Capabilities,
+			ExpirationTime: new(time.Now().UTC().Add(time.Duration(*c.Duration) * time.Minute).Truncate(time.Second)),
+		})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stages[*st.Arn] = st
+	return out, nil
+}
+
+// GetStage returns a stored stage.
+func (s *Store) GetStage(_ context.Context, in *ivs.GetStageRequest) (*ivs.GetStageResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.stages[*in.Arn]
+	if !ok {
+		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", *in.Arn)
+	}
+	return &ivs.GetStageResponse{Stage: clone(st)}, nil
+}
+
+// UpdateStage changes the members the request gives and leaves the others.
+func (s *Store) UpdateStage(_ context.Context, in *ivs.UpdateStageRequest) (*ivs.UpdateStageResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.stages[*in.Arn]
+	if !ok {
+		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", *in.Arn)
+	}
+	if in.Name != nil {
+		st.Name = in.Name
+	}
+	if in.AutoParticipantRecordingConfiguration != nil {
+		st.AutoParticipantRecordingConfiguration = in.AutoParticipantRecordingConfiguration
+	}
+	return &ivs.UpdateStageResponse{Stage: clone(st)}, nil
+}
+
+// GetParticipant finds no participant: nobody ever joins this store's stages.
+func (s *Store) GetParticipant(_ context.Context, in *ivs.GetParticipantRequest) (*ivs.GetParticipantResponse, error) {
+	return nil, ivs.NewResourceNotFoundException("Participant not found: %s", *in.ParticipantId)
+}
+
+// ListParticipants lists nobody, as the contract has it for an unknown session.
+func (s *Store) ListParticipants(context.Context, *ivs.ListParticipantsRequest) (*ivs.ListParticipantsResponse, error) {
+	return &ivs.ListParticipantsResponse{Participants: []ivs.ParticipantSummary{}}, nil
+}
+
+func clone(st *ivs.Stage) *ivs.Stage {
+	c := *st
+	c.Tags = maps.Clone(st.Tags)
+	return &c
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
