@@ -55,8 +55,9 @@ func (g *gen) router(f *jen.File) {
 		b.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Qual(wirePkg, "UnknownOperation").Call(jen.Id("r").Dot("Method"), jen.Id("r").Dot("URL").Dot("Path")))
 	})
 
-	f.Comment("request is what every operation input is: it validates itself and takes defaults.")
+	f.Comment("request is what every operation input is: it decodes, validates itself and takes defaults.")
 	f.Type().Id("request").Interface(
+		jen.Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(wirePkg, "JSONDecoder")).Error(),
 		jen.Id("Validate").Params().Error(),
 		jen.Id("SetDefaults").Params(),
 	)
@@ -74,7 +75,7 @@ func (g *gen) router(f *jen.File) {
 		),
 		jen.List(jen.Id("body"), jen.Id("werr")).Op(":=").Qual(wirePkg, "ReadBody").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes")),
 		jen.If(jen.Id("werr").Op("==").Nil()).Block(
-			jen.Id("werr").Op("=").Qual(wirePkg, "Decode").Call(jen.Id("body"), jen.Id("in")),
+			jen.Id("werr").Op("=").Qual(wirePkg, "DecodeBody").Call(jen.Id("body"), jen.Id("in").Dot("decodeJSON")),
 		),
 		jen.If(jen.Id("werr").Op("!=").Nil()).Block(
 			jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("werr")),

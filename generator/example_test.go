@@ -39,6 +39,7 @@ func ExampleFromFile() {
 	// backend_gen.go
 	// cases_gen.go
 	// contract_gen.go
+	// decode_gen.go
 	// defaults_gen.go
 	// errors_gen.go
 	// filters_gen.go

@@ -84,6 +84,7 @@ type emitter struct {
 var fakeFiles = []emitter{
 	{"api_gen.go", (*gen).api},
 	{"types_gen.go", (*gen).types},
+	{"decode_gen.go", (*gen).decoders},
 	{"validate_gen.go", (*gen).validators},
 	{"defaults_gen.go", (*gen).defaults},
 	{"errors_gen.go", (*gen).errors},

@@ -304,7 +304,7 @@ func newBenchValidators(tb testing.TB) *benchValidators {
 			body, werr := wire.ReadBody(r, wire.MaxBodyBytes)
 			if werr == nil {
 				var in ivsapi.CreateStageRequest
-				if werr = wire.Decode(body, &in); werr == nil {
+				if werr = ivsapi.DecodeRequest(body, &in); werr == nil {
 					return in.Validate()
 				}
 			}

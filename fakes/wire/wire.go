@@ -201,6 +201,8 @@ const maxEcho = 32
 //
 // Member names are matched as encoding/json does, which also accepts a
 // different case ("Name" for "name"); AWS would ignore such a member.
+// Generated handlers use DecodeBody, which keeps these rules but matches
+// member names exactly.
 //
 // A v that is not a non-nil pointer is a bug in the caller and gives
 // InternalError().

@@ -281,16 +281,20 @@ type createStage struct {
 	Flag    *bool             `json:"filterByPublished,omitempty"`
 }
 
-func TestDecode(t *testing.T) {
-	ser := func(msg string) *Error { return &Error{Type: "SerializationException", Status: 400, Message: msg} }
+type decodeCase struct {
+	name string
+	body string
+	want createStage
+	err  *Error
+}
+
+func ser(msg string) *Error { return &Error{Type: "SerializationException", Status: 400, Message: msg} }
+
+// decodeCases are Decode's contract; DecodeBody keeps it (jsondecode_test.go).
+func decodeCases() []decodeCase {
 	str := func(s string) *string { return &s }
 	i32 := func(i int32) *int32 { return &i }
-	tests := []struct {
-		name string
-		body string
-		want createStage
-		err  *Error
-	}{
+	return []decodeCase{
 		{name: "empty body", body: ""},
 		{name: "whitespace", body: " \t\r\n "},
 		{name: "empty object", body: "{}"},
@@ -343,7 +347,10 @@ func TestDecode(t *testing.T) {
 		{name: "bare word", body: `nope`,
 			err: ser("Request body is not valid JSON: invalid character 'o' in literal null (expecting 'u') at byte 2")},
 	}
-	for _, tt := range tests {
+}
+
+func TestDecode(t *testing.T) {
+	for _, tt := range decodeCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			var got createStage
 			err := Decode([]byte(tt.body), &got)

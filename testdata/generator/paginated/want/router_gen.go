@@ -49,8 +49,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	wire.WriteError(w, wire.UnknownOperation(r.Method, r.URL.Path))
 }
 
-// request is what every operation input is: it validates itself and takes defaults.
+// request is what every operation input is: it decodes, validates itself and takes defaults.
 type request interface {
+	decodeJSON(d *wire.JSONDecoder) error
 	Validate() error
 	SetDefaults()
 }
@@ -66,7 +67,7 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in req
 	}
 	body, werr := wire.ReadBody(r, h.opts.MaxBodyBytes)
 	if werr == nil {
-		werr = wire.Decode(body, in)
+		werr = wire.DecodeBody(body, in.decodeJSON)
 	}
 	if werr != nil {
 		wire.WriteError(w, werr)
