@@ -1,6 +1,10 @@
 package ivsfake
 
 import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"net/http/httptest"
 	"testing"
 
@@ -13,8 +17,8 @@ import (
 type Fake struct {
 	// URL is the fake's base URL, e.g. http://127.0.0.1:41234.
 	URL string
-	// Client is the official SDK client pointed at the fake. It does not
-	// retry, so an injected fault reaches the test as it was injected.
+	// Client is the official SDK client pointed at the fake. It retries no
+	// answer, so an injected fault reaches the test as it was injected.
 	Client *ivsrealtime.Client
 	// Control drives participants, sessions, faults and state.
 	Control *Control
@@ -37,12 +41,12 @@ func Start(t testing.TB, opts ...Options) *Fake {
 }
 
 // NewClient returns an SDK client for the fake at url, with static
-// credentials (the fake accepts any) and no retries.
+// credentials (the fake accepts any) that retries nothing the fake answers.
 func NewClient(url, region string) *ivsrealtime.Client {
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDIVSRTFAKE", "ivsrt-fake-secret", ""),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     connectionRetryer,
 	}
 	return ivsrealtime.NewFromConfig(cfg, func(o *ivsrealtime.Options) { o.BaseEndpoint = aws.String(url) })
 }
@@ -50,4 +54,18 @@ func NewClient(url, region string) *ivsrealtime.Client {
 // Ref names a joined participant, for Publish, recording and Leave.
 func (j *JoinOutput) Ref() ParticipantRef {
 	return ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
+}
+
+// connectionRetryer retries only broken connections, never an answer, so
+// an injected ThrottlingException or InternalServerException reaches the
+// caller exactly once. aws-sdk-go-v2 can find its own connection closed
+// under it while it reads a response body of more than a few KB (its issue
+// #2737); its default retryer retries that, and so must this one.
+func connectionRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+		o.RateLimiter = ratelimit.None
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+	})
 }
