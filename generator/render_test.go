@@ -207,12 +207,16 @@ func TestFromFileNamesTheFile(t *testing.T) {
 	}
 
 	// The suite cannot make a name that breaks this pattern: its refusal
-	// names the file too.
+	// names the file, the member's JSON pointer and the line.
 	unbreakable := write("unbreakable.yaml", "StageName:\n      type: string\n      maxLength: 128\n      pattern: \"^[a-zA-Z0-9-_]*$\"",
 		"StageName:\n      type: string\n      maxLength: 128\n      pattern: \"^.*$\"")
 	_, err := FromFile(unbreakable, Options{Package: "ivs", Emit: EmitAll})
-	require.Error(t, err)
-	require.True(t, strings.HasPrefix(err.Error(), unbreakable+": generator: "), err.Error())
+	var se *spec.Error
+	require.True(t, errors.As(err, &se), "%v", err)
+	require.Equal(t, unbreakable, se.File)
+	require.Equal(t, "/components/schemas/CreateStageRequest/properties/name", se.Pointer)
+	require.Positive(t, se.Line)
+	require.Contains(t, err.Error(), "breaks pattern ^.*$")
 	_, err = FromFile(unbreakable, Options{Package: "ivs", Emit: EmitFake})
 	require.NoError(t, err, "the fake has no sample values to make")
 }

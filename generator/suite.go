@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ivsrt/contract/generator/model"
+	"github.com/ivsrt/contract/spec"
 )
 
 // This file turns the model into the conformance suite's cases: one or two
@@ -105,11 +106,14 @@ type suiteGen struct {
 	// per operation
 	op   *model.Operation
 	base map[string]any
+	// at is the JSON pointer of what is being turned into cases, so a
+	// refusal names its place in the spec.
+	at string
 }
 
 func (g *suiteGen) fail(format string, args ...any) {
 	if g.err == nil {
-		g.err = fmt.Errorf("generator: suite: "+format, args...)
+		g.err = refuse(g.at, "suite: "+format, args...)
 	}
 }
 
@@ -153,6 +157,7 @@ func buildSuiteCases(svc *model.Service) ([]suiteCase, error) {
 
 func (g *suiteGen) operation(op *model.Operation) {
 	g.op = op
+	g.at = spec.Pointer("/paths", op.Path, "post")
 	g.base = g.minimal(op.Input, true)
 	if g.base == nil {
 		return
@@ -511,6 +516,8 @@ func (g *suiteGen) opaque(loc suiteLoc) bool {
 }
 
 func (g *suiteGen) member(loc suiteLoc, m *model.Member) {
+	defer func(at string) { g.at = at }(g.at)
+	g.at = m.Pointer
 	if m.Required {
 		g.rejected(loc, "required", "omitted", g.bodyWithout(loc))
 		// JSON null is no value: AWS reads it as a missing member.
