@@ -124,7 +124,7 @@ func (c *checker) operation(n *yaml.Node, p, path string) {
 				if re.key != "default" && !regexp.MustCompile(`^[1-5][0-9][0-9]$`).MatchString(re.key) {
 					c.errorf(re.node, Pointer(ep, re.key), "response key %q is not a status code", re.key)
 				}
-				c.response(re.node, Pointer(ep, re.key), re.key == "default")
+				c.response(re.node, Pointer(ep, re.key))
 			}
 		case "x-ivsrt-paginated":
 			for _, pe := range c.entries(e.node, ep, "x-ivsrt-paginated") {
@@ -169,7 +169,7 @@ func (c *checker) content(n *yaml.Node, p string) {
 	}
 }
 
-func (c *checker) response(n *yaml.Node, p string, isDefault bool) {
+func (c *checker) response(n *yaml.Node, p string) {
 	es := c.entries(n, p, "a response")
 	c.siblings(es, p, "$ref", "OpenAPI 3.0 ignores it", "description")
 	for _, e := range es {
@@ -204,7 +204,6 @@ func (c *checker) response(n *yaml.Node, p string, isDefault bool) {
 			c.unsupported(e, p, "a response")
 		}
 	}
-	_ = isDefault
 }
 
 func (c *checker) components(n *yaml.Node, p string) {
@@ -220,7 +219,7 @@ func (c *checker) components(n *yaml.Node, p string) {
 			}
 		case "responses":
 			for _, re := range c.entries(e.node, ep, "responses") {
-				c.response(re.node, Pointer(ep, re.key), false)
+				c.response(re.node, Pointer(ep, re.key))
 			}
 		default:
 			c.unsupported(e, p, "components (only schemas and responses)")
