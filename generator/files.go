@@ -15,7 +15,7 @@ import (
 
 // FromFile loads the spec at path and renders what opts.Emit selects from
 // it (see Render). Every error names the file: the spec's own errors and
-// the generator's refusals (*Refusal) come back as *spec.Error with the JSON
+// the generator's refusals come back as *spec.Error with the JSON
 // pointer and line; any other refusal is prefixed with the path.
 func FromFile(path string, opts Options) (map[string][]byte, error) {
 	data, err := os.ReadFile(path)
@@ -40,15 +40,17 @@ func FromFile(path string, opts Options) (map[string][]byte, error) {
 	return files, nil
 }
 
-// inFile places a generator error in the spec it came from.
+// inFile places a generator error in the spec it came from: a refusal
+// (a *spec.Error with no file) gets the file and the line of its pointer.
 func inFile(doc *spec.Document, err error) error {
-	var r *Refusal
-	if errors.As(err, &r) {
-		e := &spec.Error{File: doc.Name, Pointer: r.Pointer, Msg: r.Error()}
-		if r.Pointer != "" {
-			e.Line = doc.Line(r.Pointer)
+	var se *spec.Error
+	if errors.As(err, &se) && se.File == "" {
+		e := *se
+		e.File = doc.Name
+		if e.Pointer != "" {
+			e.Line = doc.Line(e.Pointer)
 		}
-		return e
+		return &e
 	}
 	return fmt.Errorf("%s: %w", doc.Name, err)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/generator/suitegen"
 	"github.com/ivsrt/contract/spec"
 )
 
@@ -148,7 +149,7 @@ func TestSpecChangesFlow(t *testing.T) {
 		return string(out)
 	}
 	run("run", "./cmd/ivsrt", "generate", "-spec", rel+"/ivsrealtime.yaml", "-out", rel+"/ivs", "-package", "ivs")
-	for _, name := range append(FileNames(), SuiteFileNames()...) {
+	for _, name := range append(FileNames(), suitegen.FileNames()...) {
 		require.FileExists(t, filepath.Join(tmp, "ivs", name))
 	}
 	out := run("test", "-count=1", "-v", "./"+rel+"/ivs")

@@ -26,6 +26,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/ivsrt/contract/generator/model"
+	"github.com/ivsrt/contract/generator/suitegen"
 	"github.com/ivsrt/contract/spec"
 )
 
@@ -116,40 +117,63 @@ func Generate(svc *model.Service, opts Options) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, e := range fakeFiles {
 		f := jen.NewFile(opts.Package)
-		f.HeaderComment(Header)
 		f.ImportName(wirePkg, "wire")
 		f.ImportName(validatePkg, "validate")
 		e.emit(g, f)
-		var buf bytes.Buffer
-		err := f.Render(&buf)
+		src, err := render(e.file, f)
 		if err != nil {
-			return nil, fmt.Errorf("generator: rendering %s: %w", e.file, err)
-		}
-		// jennifer puts declarations on consecutive lines; a blank line between
-		// top-level blocks reads as hand-written Go does.
-		src := bytes.ReplaceAll(buf.Bytes(), []byte("\n}\nfunc "), []byte("\n}\n\nfunc "))
-		src = bytes.ReplaceAll(src, []byte("\n}\n//"), []byte("\n}\n\n//"))
-		src = bytes.ReplaceAll(src, []byte("\n)\n//"), []byte("\n)\n\n//"))
-		if src, err = format.Source(src); err != nil {
-			return nil, fmt.Errorf("generator: formatting %s: %w", e.file, err)
+			return nil, err
 		}
 		out[e.file] = src
 	}
 	return out, nil
 }
 
-// Refusal is a model the generator will not render, at a place in its spec:
-// Pointer is a JSON pointer ("" for the document as a whole). FromFile turns
-// it into a *spec.Error that names the file, the pointer and the line.
-type Refusal struct {
-	Pointer string
-	Msg     string
+// GenerateSuite renders the conformance suite's contract and cases for svc
+// (see suitegen.Files). The same model and options give the same bytes.
+func GenerateSuite(svc *model.Service, opts Options) (map[string][]byte, error) {
+	if err := check(svc); err != nil {
+		return nil, err
+	}
+	files, err := suitegen.Files(svc, suitegen.Options{Package: opts.Package, SpecName: opts.SpecName})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		src, err := render(f.Name, f.Code)
+		if err != nil {
+			return nil, err
+		}
+		out[f.Name] = src
+	}
+	return out, nil
 }
 
-func (r *Refusal) Error() string { return "generator: " + r.Msg }
+// render writes one generated file: the header, the code, and gofmt.
+func render(name string, f *jen.File) ([]byte, error) {
+	f.HeaderComment(Header)
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, fmt.Errorf("generator: rendering %s: %w", name, err)
+	}
+	// jennifer puts declarations on consecutive lines; a blank line between
+	// top-level blocks reads as hand-written Go does.
+	src := bytes.ReplaceAll(buf.Bytes(), []byte("\n}\nfunc "), []byte("\n}\n\nfunc "))
+	src = bytes.ReplaceAll(src, []byte("\n}\n//"), []byte("\n}\n\n//"))
+	src = bytes.ReplaceAll(src, []byte("\n)\n//"), []byte("\n)\n\n//"))
+	src, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("generator: formatting %s: %w", name, err)
+	}
+	return src, nil
+}
 
-func refuse(pointer, format string, args ...any) *Refusal {
-	return &Refusal{Pointer: pointer, Msg: fmt.Sprintf(format, args...)}
+// refuse is a model the generator will not render, at a JSON pointer in its
+// spec ("" for the document as a whole). It has no file: FromFile, which
+// knows the file, adds it and the line.
+func refuse(pointer, format string, args ...any) *spec.Error {
+	return &spec.Error{Pointer: pointer, Msg: "generator: " + fmt.Sprintf(format, args...)}
 }
 
 // check refuses a model the runtime cannot serve: the fake answers bad input
@@ -194,7 +218,7 @@ func check(svc *model.Service) error {
 
 // Render generates what opts.Emit selects (the zero value: the fake) for
 // svc into one package, as `ivsrt generate` does. With EmitAll the fake's
-// files (FileNames) and the suite's (SuiteFileNames) go side by side; Render
+// files (FileNames) and the suite's (suitegen.FileNames) go side by side; Render
 // refuses output in which two files, or two package-level identifiers, or an
 // identifier and an import, would share a name, so what it returns compiles
 // as one package.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ivsrt/contract/generator"
 	"github.com/ivsrt/contract/generator/model"
+	"github.com/ivsrt/contract/generator/suitegen"
 	"github.com/ivsrt/contract/spec"
 
 	// Accepts -endpoint and -region, as every test binary under conformance/ must.
@@ -41,7 +42,7 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 		}
 		return
 	}
-	for _, name := range generator.SuiteFileNames() {
+	for _, name := range suitegen.FileNames() {
 		have, err := os.ReadFile(filepath.Join(".", name))
 		if err != nil {
 			t.Errorf("%s: %v (run this test with -update)", name, err)

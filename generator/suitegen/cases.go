@@ -1,4 +1,4 @@
-package generator
+package suitegen
 
 import (
 	"encoding/json"
@@ -20,21 +20,21 @@ import (
 // plain data; emit_suite.go writes them out and the hand-written runtime
 // (conformance/suite) interprets them.
 
-// suiteRunTagKey is the tag every stage a run creates carries, with the
+// runTagKey is the tag every stage a run creates carries, with the
 // run id as its value.
-const suiteRunTagKey = "ivsrt-conformance"
+const runTagKey = "ivsrt-conformance"
 
-// suiteTagsMember is the name of the request member that tags what an
+// tagsMember is the name of the request member that tags what an
 // operation creates (AWS's convention).
-const suiteTagsMember = "tags"
+const tagsMember = "tags"
 
-// suiteSampleVars stand in for identifier template variables when the
+// sampleVars stand in for identifier template variables when the
 // generator checks a made-up identifier; at run time the placeholders
 // ${region} and ${account} take the target's values.
-var suiteSampleVars = map[string]string{"region": "us-east-1", "account": "123456789012"}
+var sampleVars = map[string]string{"region": "us-east-1", "account": "123456789012"}
 
-// suiteCase is one generated case; its fields mirror suite.Case.
-type suiteCase struct {
+// testCase is one generated case; its fields mirror suite.Case.
+type testCase struct {
 	Name, Op, Member, Rule string
 	Kind                   string // suite constant name, e.g. KindRequest
 	Body                   string
@@ -47,21 +47,21 @@ type suiteCase struct {
 	PageSize               int
 }
 
-// suiteStep is one step from a request body's root to a member: a member
+// pathStep is one step from a request body's root to a member: a member
 // name, or the first element of a list (member == "").
-type suiteStep struct {
+type pathStep struct {
 	member string
 	typ    *model.Type // the type of the value at this step
 }
 
-type suiteLoc []suiteStep
+type memberPath []pathStep
 
-func (l suiteLoc) with(s suiteStep) suiteLoc {
-	return append(append(suiteLoc(nil), l...), s)
+func (l memberPath) with(s pathStep) memberPath {
+	return append(append(memberPath(nil), l...), s)
 }
 
 // name is the path in case names: participantTokenConfigurations[].duration.
-func (l suiteLoc) name() string {
+func (l memberPath) name() string {
 	var b strings.Builder
 	for _, s := range l {
 		if s.member == "" {
@@ -79,7 +79,7 @@ func (l suiteLoc) name() string {
 // awsPath is the path as AWS writes it in messages, items 1-based:
 // participantTokenConfigurations.1.member.duration. Trailing list elements
 // are left off: the message names the list, or something under it.
-func (l suiteLoc) awsPath() string {
+func (l memberPath) awsPath() string {
 	end := len(l)
 	for end > 0 && l[end-1].member == "" {
 		end--
@@ -95,12 +95,12 @@ func (l suiteLoc) awsPath() string {
 	return strings.Join(parts, ".")
 }
 
-// suiteGen builds the cases of one service.
-type suiteGen struct {
+// builder builds the cases of one service.
+type builder struct {
 	svc      *model.Service
-	cases    []suiteCase
+	cases    []testCase
 	names    map[string]bool
-	patterns map[string]*suitePattern
+	patterns map[string]*patternSampler
 	err      error
 
 	// per operation
@@ -111,13 +111,13 @@ type suiteGen struct {
 	at string
 }
 
-func (g *suiteGen) fail(format string, args ...any) {
+func (g *builder) fail(format string, args ...any) {
 	if g.err == nil {
-		g.err = refuse(g.at, "suite: "+format, args...)
+		g.err = &spec.Error{Pointer: g.at, Msg: "generator: suite: " + fmt.Sprintf(format, args...)}
 	}
 }
 
-func (g *suiteGen) add(c suiteCase) {
+func (g *builder) add(c testCase) {
 	if g.names[c.Name] {
 		g.fail("two cases are named %q", c.Name)
 		return
@@ -126,7 +126,7 @@ func (g *suiteGen) add(c suiteCase) {
 	g.cases = append(g.cases, c)
 }
 
-func (g *suiteGen) pattern(t *model.Type) *suitePattern {
+func (g *builder) pattern(t *model.Type) *patternSampler {
 	if t.Limits.Pattern == nil {
 		return nil
 	}
@@ -134,7 +134,7 @@ func (g *suiteGen) pattern(t *model.Type) *suitePattern {
 	if p, ok := g.patterns[expr]; ok {
 		return p
 	}
-	p, err := newSuitePattern(expr)
+	p, err := newPatternSampler(expr)
 	if err != nil {
 		g.fail("pattern %q: %v", expr, err)
 		return nil
@@ -143,9 +143,9 @@ func (g *suiteGen) pattern(t *model.Type) *suitePattern {
 	return p
 }
 
-// buildSuiteCases makes every case of the service, in spec order.
-func buildSuiteCases(svc *model.Service) ([]suiteCase, error) {
-	g := &suiteGen{svc: svc, names: map[string]bool{}, patterns: map[string]*suitePattern{}}
+// buildCases makes every case of the service, in spec order.
+func buildCases(svc *model.Service) ([]testCase, error) {
+	g := &builder{svc: svc, names: map[string]bool{}, patterns: map[string]*patternSampler{}}
 	for _, op := range svc.Operations {
 		g.operation(op)
 		if g.err != nil {
@@ -155,7 +155,7 @@ func buildSuiteCases(svc *model.Service) ([]suiteCase, error) {
 	return g.cases, g.err
 }
 
-func (g *suiteGen) operation(op *model.Operation) {
+func (g *builder) operation(op *model.Operation) {
 	g.op = op
 	g.at = spec.Pointer("/paths", op.Path, "post")
 	g.base = g.minimal(op.Input, true)
@@ -163,14 +163,14 @@ func (g *suiteGen) operation(op *model.Operation) {
 		return
 	}
 
-	g.add(suiteCase{Name: op.Name + "/json/malformed", Op: op.Name, Rule: "json", Kind: "KindRequest",
+	g.add(testCase{Name: op.Name + "/json/malformed", Op: op.Name, Rule: "json", Kind: "KindRequest",
 		Body: `{"`, Expect: "ExpectError", Error: "SerializationException"})
-	g.add(suiteCase{Name: op.Name + "/json/not-an-object", Op: op.Name, Rule: "json", Kind: "KindRequest",
+	g.add(testCase{Name: op.Name + "/json/not-an-object", Op: op.Name, Rule: "json", Kind: "KindRequest",
 		Body: `[]`, Expect: "ExpectError", Error: "SerializationException"})
 
 	first := len(g.cases)
 	for _, m := range op.Input.Members {
-		g.member(suiteLoc{{member: m.Name, typ: m.Type}}, m)
+		g.member(memberPath{{member: m.Name, typ: m.Type}}, m)
 	}
 	if f := op.Input.Filters; f != nil {
 		g.filterRules(f)
@@ -179,33 +179,33 @@ func (g *suiteGen) operation(op *model.Operation) {
 	// operation must refuse: status, x-amzn-ErrorType and exceptionMessage.
 	for _, c := range g.cases[first:] {
 		if c.Expect == "ExpectError" && c.Error == "ValidationException" {
-			g.add(suiteCase{Name: op.Name + "/errors/ValidationException", Op: op.Name, Member: c.Member, Rule: "error-contract",
+			g.add(testCase{Name: op.Name + "/errors/ValidationException", Op: op.Name, Member: c.Member, Rule: "error-contract",
 				Kind: "KindRequest", Body: c.Body, Expect: "ExpectError", Error: "ValidationException", Paths: c.Paths})
 			break
 		}
 	}
 
 	success := g.successBody()
-	g.add(suiteCase{Name: op.Name + "/shape/success", Op: op.Name, Rule: "shape", Kind: "KindShape", Body: success})
+	g.add(testCase{Name: op.Name + "/shape/success", Op: op.Name, Rule: "shape", Kind: "KindShape", Body: success})
 	g.timestamps(op.Output, nil, nil, success, map[*model.Struct]bool{})
 	if f := op.Input.Filters; f != nil {
 		g.filterBehaviour(f, success)
 	}
 	if pg := op.Paginated; pg != nil && pg.PageSize != nil && pg.OutputToken != nil {
-		for _, size := range suitePageSizes(pg.PageSize.Type.Limits) {
-			g.add(suiteCase{Name: fmt.Sprintf("%s/pagination/%s=%d", op.Name, pg.PageSize.Name, size), Op: op.Name,
+		for _, size := range pageSizes(pg.PageSize.Type.Limits) {
+			g.add(testCase{Name: fmt.Sprintf("%s/pagination/%s=%d", op.Name, pg.PageSize.Name, size), Op: op.Name,
 				Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success, PageSize: int(size)})
 		}
 	}
 }
 
-// suiteMaxPageSizeCases bounds how many page sizes get a case each: up to
+// maxPageSizeCases bounds how many page sizes get a case each: up to
 // this many, every size from the minimum to the maximum is tried (paging a
 // live list is cheap); a wider range gets its ends and a few sizes between.
-const suiteMaxPageSizeCases = 100
+const maxPageSizeCases = 100
 
-// suitePageSizes lists the page sizes to page a live list with.
-func suitePageSizes(l model.Limits) []int64 {
+// pageSizes lists the page sizes to page a live list with.
+func pageSizes(l model.Limits) []int64 {
 	lo := int64(1)
 	if l.Min != nil {
 		lo = max(*l.Min, 1)
@@ -215,7 +215,7 @@ func suitePageSizes(l model.Limits) []int64 {
 	}
 	hi := *l.Max
 	var out []int64
-	if hi-lo+1 <= suiteMaxPageSizeCases {
+	if hi-lo+1 <= maxPageSizeCases {
 		for n := lo; n <= hi; n++ {
 			out = append(out, n)
 		}
@@ -229,7 +229,7 @@ func suitePageSizes(l model.Limits) []int64 {
 
 // ---- bodies ------------------------------------------------------------------
 
-func (g *suiteGen) encode(v any) string {
+func (g *builder) encode(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		g.fail("encoding a body: %v", err)
@@ -237,18 +237,18 @@ func (g *suiteGen) encode(v any) string {
 	return string(b)
 }
 
-func suiteDeepCopy(v any) any {
+func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = suiteDeepCopy(e)
+			out[k] = deepCopy(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = suiteDeepCopy(e)
+			out[i] = deepCopy(e)
 		}
 		return out
 	}
@@ -257,29 +257,29 @@ func suiteDeepCopy(v any) any {
 
 // isTags reports whether loc is the operation's tags member, which carries
 // the run tag.
-func (g *suiteGen) isTags(loc suiteLoc) bool {
-	return len(loc) == 1 && loc[0].member == suiteTagsMember && loc[0].typ.Kind == model.Map
+func (g *builder) isTags(loc memberPath) bool {
+	return len(loc) == 1 && loc[0].member == tagsMember && loc[0].typ.Kind == model.Map
 }
 
-func suiteRunTag() map[string]any { return map[string]any{suiteRunTagKey: "${runId}"} }
+func runTag() map[string]any { return map[string]any{runTagKey: "${runId}"} }
 
 // minimal is a struct with only its required members, set to sample
 // values; the operation's input also gets the run tag.
-func (g *suiteGen) minimal(st *model.Struct, top bool) map[string]any {
+func (g *builder) minimal(st *model.Struct, top bool) map[string]any {
 	out := map[string]any{}
 	for _, m := range st.Members {
 		if m.Required {
 			out[m.Name] = g.sample(m.Type)
 		}
-		if top && m.Name == suiteTagsMember && m.Type.Kind == model.Map {
-			out[m.Name] = suiteRunTag()
+		if top && m.Name == tagsMember && m.Type.Kind == model.Map {
+			out[m.Name] = runTag()
 		}
 	}
 	return out
 }
 
 // sample is a typical valid value of a type.
-func (g *suiteGen) sample(t *model.Type) any {
+func (g *builder) sample(t *model.Type) any {
 	switch t.Kind {
 	case model.String:
 		if t.Enum != nil {
@@ -342,7 +342,7 @@ func (g *suiteGen) sample(t *model.Type) any {
 
 // elemSample is the i-th element of a sample list: enums cycle through
 // their values.
-func (g *suiteGen) elemSample(t *model.Type, i int) any {
+func (g *builder) elemSample(t *model.Type, i int) any {
 	if t.Kind == model.String && t.Enum != nil {
 		return t.Enum.Values[i%len(t.Enum.Values)]
 	}
@@ -352,7 +352,7 @@ func (g *suiteGen) elemSample(t *model.Type, i int) any {
 // identifier renders an identifier template: variables as ${name}
 // placeholders, random parts as fixed letters and digits. The result, with
 // sample variables, must satisfy the type's constraints.
-func (g *suiteGen) identifier(t *model.Type) string {
+func (g *builder) identifier(t *model.Type) string {
 	var b, check strings.Builder
 	for _, p := range t.Scalar.Identifier.Parts {
 		switch {
@@ -360,14 +360,14 @@ func (g *suiteGen) identifier(t *model.Type) string {
 			b.WriteString(p.Literal)
 			check.WriteString(p.Literal)
 		case p.Var != "":
-			v, ok := suiteSampleVars[p.Var]
+			v, ok := sampleVars[p.Var]
 			if !ok {
 				g.fail("identifier %s: no sample for variable {%s}", t.Scalar.Name, p.Var)
 			}
 			b.WriteString("${" + p.Var + "}")
 			check.WriteString(v)
 		default:
-			s := suiteAlnumN(p.Random)
+			s := alnumN(p.Random)
 			b.WriteString(s)
 			check.WriteString(s)
 		}
@@ -379,7 +379,7 @@ func (g *suiteGen) identifier(t *model.Type) string {
 }
 
 // satisfies checks a string against a type's length and pattern.
-func (g *suiteGen) satisfies(t *model.Type, s string) bool {
+func (g *builder) satisfies(t *model.Type, s string) bool {
 	n := utf8.RuneCountInString(s)
 	if t.Limits.MinLength != nil && n < *t.Limits.MinLength {
 		return false
@@ -395,7 +395,7 @@ func (g *suiteGen) satisfies(t *model.Type, s string) bool {
 
 // stringOf returns a string of n characters: one that matches the pattern
 // when there is one (match), else, if match is false, letters.
-func (g *suiteGen) stringOf(t *model.Type, n int, match bool) (string, bool) {
+func (g *builder) stringOf(t *model.Type, n int, match bool) (string, bool) {
 	if n < 0 {
 		return "", false
 	}
@@ -412,7 +412,7 @@ func (g *suiteGen) stringOf(t *model.Type, n int, match bool) (string, bool) {
 
 // setIn returns cur with the value at steps replaced by val (or removed,
 // with omit); containers on the way are made with their required members.
-func (g *suiteGen) setIn(cur any, steps suiteLoc, val any, omit bool) any {
+func (g *builder) setIn(cur any, steps memberPath, val any, omit bool) any {
 	st := steps[0]
 	if st.member != "" {
 		m, _ := cur.(map[string]any)
@@ -449,7 +449,7 @@ func (g *suiteGen) setIn(cur any, steps suiteLoc, val any, omit bool) any {
 	return l
 }
 
-func (g *suiteGen) container(t *model.Type) any {
+func (g *builder) container(t *model.Type) any {
 	switch t.Kind {
 	case model.Object:
 		return g.minimal(t.Struct, false)
@@ -462,19 +462,19 @@ func (g *suiteGen) container(t *model.Type) any {
 }
 
 // bodyWith is the operation's base body with val at loc.
-func (g *suiteGen) bodyWith(loc suiteLoc, val any) string {
-	return g.encode(g.setIn(suiteDeepCopy(g.base), loc, val, false))
+func (g *builder) bodyWith(loc memberPath, val any) string {
+	return g.encode(g.setIn(deepCopy(g.base), loc, val, false))
 }
 
-func (g *suiteGen) bodyWithout(loc suiteLoc) string {
-	return g.encode(g.setIn(suiteDeepCopy(g.base), loc, nil, true))
+func (g *builder) bodyWithout(loc memberPath) string {
+	return g.encode(g.setIn(deepCopy(g.base), loc, nil, true))
 }
 
 // successBody is the base body with identifiers of live resources, and one
 // minimal element in each list of structures, so the answer has something
 // in it to check.
-func (g *suiteGen) successBody() string {
-	body := suiteDeepCopy(g.base).(map[string]any)
+func (g *builder) successBody() string {
+	body := deepCopy(g.base).(map[string]any)
 	for _, m := range g.op.Input.Members {
 		t := m.Type
 		switch {
@@ -490,32 +490,32 @@ func (g *suiteGen) successBody() string {
 // ---- constraint cases --------------------------------------------------------
 
 // accepted adds a case whose request is valid.
-func (g *suiteGen) accepted(loc suiteLoc, rule, variant string, body string) {
+func (g *builder) accepted(loc memberPath, rule, variant string, body string) {
 	if g.opaque(loc) {
 		return
 	}
-	g.add(suiteCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
+	g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
 		Rule: rule, Kind: "KindRequest", Body: body, Expect: "ExpectAccepted"})
 }
 
 // rejected adds a case whose request must be refused with a
 // ValidationException naming paths.
-func (g *suiteGen) rejected(loc suiteLoc, rule, variant string, body string, paths ...string) {
+func (g *builder) rejected(loc memberPath, rule, variant string, body string, paths ...string) {
 	if len(paths) == 0 {
 		paths = []string{loc.awsPath()}
 	}
-	g.add(suiteCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
+	g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
 		Rule: rule, Kind: "KindRequest", Body: body, Expect: "ExpectError", Error: "ValidationException", Paths: paths})
 }
 
 // opaque reports whether loc is the operation's page token: a made-up
 // token is refused whatever its form, so no case may expect one accepted.
-func (g *suiteGen) opaque(loc suiteLoc) bool {
+func (g *builder) opaque(loc memberPath) bool {
 	pg := g.op.Paginated
 	return pg != nil && pg.InputToken != nil && len(loc) == 1 && loc[0].member == pg.InputToken.Name
 }
 
-func (g *suiteGen) member(loc suiteLoc, m *model.Member) {
+func (g *builder) member(loc memberPath, m *model.Member) {
 	defer func(at string) { g.at = at }(g.at)
 	g.at = m.Pointer
 	if m.Required {
@@ -524,13 +524,13 @@ func (g *suiteGen) member(loc suiteLoc, m *model.Member) {
 		g.rejected(loc, "required", "null", g.bodyWith(loc, nil))
 		g.accepted(loc, "required", "present", g.bodyWith(loc, g.sample(m.Type)))
 	}
-	g.add(suiteCase{Name: g.op.Name + "/" + loc.name() + "/wrong-type", Op: g.op.Name, Member: loc.name(), Rule: "wrong-type",
-		Kind: "KindRequest", Body: g.bodyWith(loc, suiteWrongType(m.Type)), Expect: "ExpectError", Error: "SerializationException"})
+	g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/wrong-type", Op: g.op.Name, Member: loc.name(), Rule: "wrong-type",
+		Kind: "KindRequest", Body: g.bodyWith(loc, wrongType(m.Type)), Expect: "ExpectError", Error: "SerializationException"})
 	g.typeRules(loc, m.Type, func(v any) any { return v })
 }
 
-// suiteWrongType is a JSON value of another type than t's.
-func suiteWrongType(t *model.Type) any {
+// wrongType is a JSON value of another type than t's.
+func wrongType(t *model.Type) any {
 	switch t.Kind {
 	case model.String, model.Timestamp:
 		return 123
@@ -547,7 +547,7 @@ func suiteWrongType(t *model.Type) any {
 
 // typeRules adds the cases of t's constraints at loc; put wraps a value of
 // t into what goes at loc (for map values: a map holding it).
-func (g *suiteGen) typeRules(loc suiteLoc, t *model.Type, put func(any) any) {
+func (g *builder) typeRules(loc memberPath, t *model.Type, put func(any) any) {
 	body := func(v any) string { return g.bodyWith(loc, put(v)) }
 	switch t.Kind {
 	case model.String:
@@ -555,7 +555,7 @@ func (g *suiteGen) typeRules(loc suiteLoc, t *model.Type, put func(any) any) {
 			for _, v := range t.Enum.Values {
 				g.accepted(loc, "enum", v, body(v))
 			}
-			g.rejected(loc, "enum", "not-a-member", body(suiteNotAMember(t.Enum.Values)))
+			g.rejected(loc, "enum", "not-a-member", body(notAMember(t.Enum.Values)))
 			return
 		}
 		g.stringRules(loc, t, body)
@@ -563,11 +563,11 @@ func (g *suiteGen) typeRules(loc suiteLoc, t *model.Type, put func(any) any) {
 		g.integerRules(loc, t, body)
 	case model.List:
 		g.listRules(loc, t, body)
-		elem := loc.with(suiteStep{typ: t.Elem})
+		elem := loc.with(pathStep{typ: t.Elem})
 		switch t.Elem.Kind {
 		case model.Object:
 			for _, m := range t.Elem.Struct.Members {
-				g.member(elem.with(suiteStep{member: m.Name, typ: m.Type}), m)
+				g.member(elem.with(pathStep{member: m.Name, typ: m.Type}), m)
 			}
 		default:
 			g.typeRules(elem, t.Elem, put)
@@ -576,12 +576,12 @@ func (g *suiteGen) typeRules(loc suiteLoc, t *model.Type, put func(any) any) {
 		g.mapRules(loc, t)
 	case model.Object:
 		for _, m := range t.Struct.Members {
-			g.member(loc.with(suiteStep{member: m.Name, typ: m.Type}), m)
+			g.member(loc.with(pathStep{member: m.Name, typ: m.Type}), m)
 		}
 	}
 }
 
-func suiteNotAMember(values []string) string {
+func notAMember(values []string) string {
 	cand := strings.ToLower(values[0])
 	for _, v := range values {
 		if v == cand {
@@ -591,7 +591,7 @@ func suiteNotAMember(values []string) string {
 	return cand
 }
 
-func (g *suiteGen) stringRules(loc suiteLoc, t *model.Type, body func(any) string) {
+func (g *builder) stringRules(loc memberPath, t *model.Type, body func(any) string) {
 	l := t.Limits
 	check := func(s string, ok bool, want bool, what string) string {
 		if !ok || g.satisfies(t, s) != want {
@@ -611,7 +611,7 @@ func (g *suiteGen) stringRules(loc suiteLoc, t *model.Type, body func(any) strin
 			g.accepted(loc, "maxLength", "at", body(check(s, ok, true, "at maxLength")))
 		}
 		if l.Pattern == nil {
-			s := suiteMultiByte(*l.MaxLength)
+			s := multiByte(*l.MaxLength)
 			g.accepted(loc, "maxLength", "at-multibyte", body(check(s, true, true, "of multi-byte characters at maxLength")))
 		}
 		s, ok := g.stringOf(t, *l.MaxLength+1, false)
@@ -640,7 +640,7 @@ func (g *suiteGen) stringRules(loc suiteLoc, t *model.Type, body func(any) strin
 // anchorRules adds the cases that catch a pattern matched anywhere in the
 // value instead of against all of it: a valid value with a character that
 // breaks the pattern before it, and after it.
-func (g *suiteGen) anchorRules(loc suiteLoc, t *model.Type, p *suitePattern, body func(any) string) {
+func (g *builder) anchorRules(loc memberPath, t *model.Type, p *patternSampler, body func(any) string) {
 	lo := 1
 	if t.Limits.MinLength != nil {
 		lo = max(lo, *t.Limits.MinLength)
@@ -654,7 +654,7 @@ func (g *suiteGen) anchorRules(loc suiteLoc, t *model.Type, p *suitePattern, bod
 		if !ok {
 			continue
 		}
-		for _, c := range suiteBadChars {
+		for _, c := range badChars {
 			before, after := string(c)+valid, valid+string(c)
 			if p.re.MatchString(before) || p.re.MatchString(after) {
 				continue
@@ -667,7 +667,7 @@ func (g *suiteGen) anchorRules(loc suiteLoc, t *model.Type, p *suitePattern, bod
 	}
 }
 
-func (g *suiteGen) integerRules(loc suiteLoc, t *model.Type, body func(any) string) {
+func (g *builder) integerRules(loc memberPath, t *model.Type, body func(any) string) {
 	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
 	if t.Bits == 32 {
 		lo, hi = math.MinInt32, math.MaxInt32
@@ -686,7 +686,7 @@ func (g *suiteGen) integerRules(loc suiteLoc, t *model.Type, body func(any) stri
 	}
 }
 
-func (g *suiteGen) listRules(loc suiteLoc, t *model.Type, body func(any) string) {
+func (g *builder) listRules(loc memberPath, t *model.Type, body func(any) string) {
 	list := func(n int) []any {
 		out := make([]any, n)
 		for i := range out {
@@ -706,11 +706,11 @@ func (g *suiteGen) listRules(loc suiteLoc, t *model.Type, body func(any) string)
 
 // mapRules adds the cases of a map's entry count, key lengths, total size
 // and value constraints. The tags map keeps the run tag as one entry.
-func (g *suiteGen) mapRules(loc suiteLoc, t *model.Type) {
+func (g *builder) mapRules(loc memberPath, t *model.Type) {
 	tagged := g.isTags(loc)
 	withTag := func(m map[string]any) map[string]any {
 		if tagged {
-			for k, v := range suiteRunTag() {
+			for k, v := range runTag() {
 				m[k] = v
 			}
 		}
@@ -761,7 +761,7 @@ func (g *suiteGen) mapRules(loc suiteLoc, t *model.Type) {
 			used += len(k) + len(v.(string))
 		}
 		sized := func(n int) string {
-			v := suiteBytes(n - used - 1)
+			v := nBytes(n - used - 1)
 			if !g.satisfies(t.Elem, v) {
 				g.fail("%s %s: a value of %d bytes breaks the map's value constraints", g.op.Name, loc.name(), n-used-1)
 			}
@@ -771,7 +771,7 @@ func (g *suiteGen) mapRules(loc suiteLoc, t *model.Type) {
 		g.rejected(loc, "maxTotalBytes", "over", sized(*m+1))
 	}
 	// The values' own constraints, one entry holding the value under test.
-	valueLoc := append(suiteLoc(nil), loc...)
+	valueLoc := append(memberPath(nil), loc...)
 	valueLoc[len(valueLoc)-1].member += "{}"
 	put := func(v any) any { return withTag(map[string]any{"k": v}) }
 	g.mapValueRules(loc, valueLoc, t.Elem, put)
@@ -780,7 +780,7 @@ func (g *suiteGen) mapRules(loc suiteLoc, t *model.Type) {
 // mapValueRules adds the cases of a map value's constraints: they are
 // named after valueLoc (tags{}), the bodies put one entry holding the value
 // at the map's own location, and the message must name the map.
-func (g *suiteGen) mapValueRules(loc, valueLoc suiteLoc, t *model.Type, put func(any) any) {
+func (g *builder) mapValueRules(loc, valueLoc memberPath, t *model.Type, put func(any) any) {
 	before := len(g.cases)
 	g.stringRules(valueLoc, t, func(v any) string { return g.bodyWith(loc, put(v)) })
 	for i := range g.cases[before:] {
@@ -792,10 +792,10 @@ func (g *suiteGen) mapValueRules(loc, valueLoc suiteLoc, t *model.Type, put func
 
 // filterRules adds the cases of mutually exclusive filters: each alone is
 // accepted, every pair is refused naming both.
-func (g *suiteGen) filterRules(f *model.Filters) {
+func (g *builder) filterRules(f *model.Filters) {
 	for _, m := range f.Match {
-		loc := suiteLoc{{member: m.Filter.Name, typ: m.Filter.Type}}
-		g.add(suiteCase{Name: g.op.Name + "/filters/" + m.Filter.Name + "/alone", Op: g.op.Name, Member: m.Filter.Name,
+		loc := memberPath{{member: m.Filter.Name, typ: m.Filter.Type}}
+		g.add(testCase{Name: g.op.Name + "/filters/" + m.Filter.Name + "/alone", Op: g.op.Name, Member: m.Filter.Name,
 			Rule: "filters", Kind: "KindRequest", Body: g.bodyWith(loc, g.sample(m.Filter.Type)), Expect: "ExpectAccepted"})
 	}
 	// A value the listed field can take but the filter's enum leaves out
@@ -805,10 +805,10 @@ func (g *suiteGen) filterRules(f *model.Filters) {
 		if ft.Kind != model.String || ft.Enum == nil || it.Kind != model.String || it.Enum == nil {
 			continue
 		}
-		loc := suiteLoc{{member: m.Filter.Name, typ: ft}}
+		loc := memberPath{{member: m.Filter.Name, typ: ft}}
 		for _, v := range it.Enum.Values {
 			if !slices.Contains(ft.Enum.Values, v) {
-				g.add(suiteCase{Name: fmt.Sprintf("%s/filters/%s=%s/rejected", g.op.Name, m.Filter.Name, v), Op: g.op.Name,
+				g.add(testCase{Name: fmt.Sprintf("%s/filters/%s=%s/rejected", g.op.Name, m.Filter.Name, v), Op: g.op.Name,
 					Member: m.Filter.Name, Rule: "enum", Kind: "KindRequest", Body: g.bodyWith(loc, v),
 					Expect: "ExpectError", Error: "ValidationException", Paths: []string{loc.awsPath()}})
 			}
@@ -816,10 +816,10 @@ func (g *suiteGen) filterRules(f *model.Filters) {
 	}
 	for i, a := range f.Match {
 		for _, b := range f.Match[i+1:] {
-			body := suiteDeepCopy(g.base).(map[string]any)
+			body := deepCopy(g.base).(map[string]any)
 			body[a.Filter.Name] = g.sample(a.Filter.Type)
 			body[b.Filter.Name] = g.sample(b.Filter.Type)
-			g.add(suiteCase{Name: g.op.Name + "/filters/" + a.Filter.Name + "+" + b.Filter.Name, Op: g.op.Name,
+			g.add(testCase{Name: g.op.Name + "/filters/" + a.Filter.Name + "+" + b.Filter.Name, Op: g.op.Name,
 				Member: a.Filter.Name + "+" + b.Filter.Name, Rule: "filters", Kind: "KindRequest", Body: g.encode(body),
 				Expect: "ExpectError", Error: "ValidationException", Paths: []string{a.Filter.Name, b.Filter.Name}})
 		}
@@ -828,10 +828,10 @@ func (g *suiteGen) filterRules(f *model.Filters) {
 
 // filterBehaviour adds, per filter and value, a case that lists a live
 // resource with the filter and wants exactly the matching items.
-func (g *suiteGen) filterBehaviour(f *model.Filters, body string) {
+func (g *builder) filterBehaviour(f *model.Filters, body string) {
 	for _, m := range f.Match {
 		t := m.Filter.Type
-		c := suiteCase{Op: g.op.Name, Member: m.Filter.Name, Rule: "filter", Kind: "KindFilter", Body: body,
+		c := testCase{Op: g.op.Name, Member: m.Filter.Name, Rule: "filter", Kind: "KindFilter", Body: body,
 			Filter: m.Filter.Name, Field: m.Field.Name}
 		var values []any
 		switch {
@@ -857,7 +857,7 @@ func (g *suiteGen) filterBehaviour(f *model.Filters, body string) {
 }
 
 // timestamps adds a case per timestamp member reachable in a response.
-func (g *suiteGen) timestamps(st *model.Struct, path []string, names []string, body string, seen map[*model.Struct]bool) {
+func (g *builder) timestamps(st *model.Struct, path []string, names []string, body string, seen map[*model.Struct]bool) {
 	if seen[st] {
 		return
 	}
@@ -874,7 +874,7 @@ func (g *suiteGen) timestamps(st *model.Struct, path []string, names []string, b
 		}
 		switch t.Kind {
 		case model.Timestamp:
-			g.add(suiteCase{Name: g.op.Name + "/shape/" + strings.Join(n, ".") + "/iso8601", Op: g.op.Name,
+			g.add(testCase{Name: g.op.Name + "/shape/" + strings.Join(n, ".") + "/iso8601", Op: g.op.Name,
 				Member: strings.Join(n, "."), Rule: "timestamp", Kind: "KindTimestamp", Body: body, ResponsePath: p})
 		case model.Object:
 			g.timestamps(t.Struct, p, n, body, seen)
@@ -882,9 +882,9 @@ func (g *suiteGen) timestamps(st *model.Struct, path []string, names []string, b
 	}
 }
 
-// suiteIdentifierParse is a regexp reading an identifier's template variables
+// identifierParse is a regexp reading an identifier's template variables
 // back out through named groups.
-func suiteIdentifierParse(id *model.Identifier) string {
+func identifierParse(id *model.Identifier) string {
 	var b strings.Builder
 	b.WriteString("^")
 	for _, p := range id.Parts {

@@ -1,4 +1,4 @@
-package generator
+package suitegen
 
 import (
 	"fmt"
@@ -13,14 +13,14 @@ import (
 // pattern, and one within the length bounds that does not. Every value is
 // checked with regexp before it is used, and generation fails otherwise.
 
-// suitePattern is a compiled pattern with its syntax tree for sampling.
-type suitePattern struct {
+// patternSampler is a compiled pattern with its syntax tree for sampling.
+type patternSampler struct {
 	expr string
 	re   *regexp.Regexp
 	tree *syntax.Regexp
 }
 
-func newSuitePattern(expr string) (*suitePattern, error) {
+func newPatternSampler(expr string) (*patternSampler, error) {
 	re, err := regexp.Compile(expr)
 	if err != nil {
 		return nil, err
@@ -29,33 +29,33 @@ func newSuitePattern(expr string) (*suitePattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &suitePattern{expr: expr, re: re, tree: tree.Simplify()}, nil
+	return &patternSampler{expr: expr, re: re, tree: tree.Simplify()}, nil
 }
 
 // ofLength returns a string of exactly n characters that matches the
 // pattern: the shortest form of each part, with the last part that can
 // repeat padded to reach n.
-func (p *suitePattern) ofLength(n int) (string, bool) {
-	s, ok := suiteSampleRegexp(p.tree, n)
+func (p *patternSampler) ofLength(n int) (string, bool) {
+	s, ok := sampleRegexp(p.tree, n)
 	if !ok || utf8.RuneCountInString(s) != n || !p.re.MatchString(s) {
 		return "", false
 	}
 	return s, true
 }
 
-// suiteBadChars are tried, in order, to break a pattern.
-var suiteBadChars = []rune{'!', '#', '*', ' ', '~', '%', 'é', '@', ':', '/', 'A', 'a', '0', '-', '_', '.'}
+// badChars are tried, in order, to break a pattern.
+var badChars = []rune{'!', '#', '*', ' ', '~', '%', 'é', '@', ':', '/', 'A', 'a', '0', '-', '_', '.'}
 
 // mismatch returns a string of n characters that does not match: a
 // matching string with one character replaced, from the end.
-func (p *suitePattern) mismatch(n int) (string, bool) {
+func (p *patternSampler) mismatch(n int) (string, bool) {
 	s, ok := p.ofLength(n)
 	if !ok {
 		return "", false
 	}
 	r := []rune(s)
 	for i := len(r) - 1; i >= 0; i-- {
-		for _, c := range suiteBadChars {
+		for _, c := range badChars {
 			if c == r[i] {
 				continue
 			}
@@ -70,30 +70,30 @@ func (p *suitePattern) mismatch(n int) (string, bool) {
 }
 
 // Bounds of the lengths a syntax tree matches; max -1 is unbounded.
-func suiteMinLen(re *syntax.Regexp) int {
+func minLen(re *syntax.Regexp) int {
 	switch re.Op {
 	case syntax.OpLiteral:
 		return len(re.Rune)
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		return 1
 	case syntax.OpCapture:
-		return suiteMinLen(re.Sub[0])
+		return minLen(re.Sub[0])
 	case syntax.OpStar, syntax.OpQuest:
 		return 0
 	case syntax.OpPlus:
-		return suiteMinLen(re.Sub[0])
+		return minLen(re.Sub[0])
 	case syntax.OpRepeat:
-		return re.Min * suiteMinLen(re.Sub[0])
+		return re.Min * minLen(re.Sub[0])
 	case syntax.OpConcat:
 		n := 0
 		for _, s := range re.Sub {
-			n += suiteMinLen(s)
+			n += minLen(s)
 		}
 		return n
 	case syntax.OpAlternate:
 		n := -1
 		for _, s := range re.Sub {
-			if m := suiteMinLen(s); n < 0 || m < n {
+			if m := minLen(s); n < 0 || m < n {
 				n = m
 			}
 		}
@@ -102,7 +102,7 @@ func suiteMinLen(re *syntax.Regexp) int {
 	return 0
 }
 
-func suiteMaxLen(re *syntax.Regexp) int {
+func maxLen(re *syntax.Regexp) int {
 	switch re.Op {
 	case syntax.OpNoMatch:
 		return 0
@@ -111,16 +111,16 @@ func suiteMaxLen(re *syntax.Regexp) int {
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		return 1
 	case syntax.OpCapture:
-		return suiteMaxLen(re.Sub[0])
+		return maxLen(re.Sub[0])
 	case syntax.OpStar, syntax.OpPlus:
-		if suiteMaxLen(re.Sub[0]) == 0 {
+		if maxLen(re.Sub[0]) == 0 {
 			return 0
 		}
 		return -1
 	case syntax.OpQuest:
-		return suiteMaxLen(re.Sub[0])
+		return maxLen(re.Sub[0])
 	case syntax.OpRepeat:
-		m := suiteMaxLen(re.Sub[0])
+		m := maxLen(re.Sub[0])
 		if m == 0 {
 			return 0
 		}
@@ -131,7 +131,7 @@ func suiteMaxLen(re *syntax.Regexp) int {
 	case syntax.OpConcat:
 		n := 0
 		for _, s := range re.Sub {
-			m := suiteMaxLen(s)
+			m := maxLen(s)
 			if m < 0 {
 				return -1
 			}
@@ -141,7 +141,7 @@ func suiteMaxLen(re *syntax.Regexp) int {
 	case syntax.OpAlternate:
 		n := 0
 		for _, s := range re.Sub {
-			m := suiteMaxLen(s)
+			m := maxLen(s)
 			if m < 0 {
 				return -1
 			}
@@ -152,11 +152,11 @@ func suiteMaxLen(re *syntax.Regexp) int {
 	return 0
 }
 
-// suitePreferred are the characters a class is sampled with, in order of
+// preferred are the characters a class is sampled with, in order of
 // preference: readable ones first.
-const suitePreferred = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+const preferred = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
-func suiteSampleClass(re *syntax.Regexp) (rune, bool) {
+func sampleClass(re *syntax.Regexp) (rune, bool) {
 	if re.Op != syntax.OpCharClass {
 		return 'a', true
 	}
@@ -168,7 +168,7 @@ func suiteSampleClass(re *syntax.Regexp) (rune, bool) {
 		}
 		return false
 	}
-	for _, c := range suitePreferred {
+	for _, c := range preferred {
 		if in(c) {
 			return c, true
 		}
@@ -179,14 +179,14 @@ func suiteSampleClass(re *syntax.Regexp) (rune, bool) {
 	return re.Rune[0], true
 }
 
-// suiteSampleRegexp returns a string of exactly n characters matched by re, if
+// sampleRegexp returns a string of exactly n characters matched by re, if
 // there is one it can find: earlier parts get their shortest form, so the
 // padding goes to the last part that can grow.
-func suiteSampleRegexp(re *syntax.Regexp, n int) (string, bool) {
-	if n < suiteMinLen(re) {
+func sampleRegexp(re *syntax.Regexp, n int) (string, bool) {
+	if n < minLen(re) {
 		return "", false
 	}
-	if m := suiteMaxLen(re); m >= 0 && n > m {
+	if m := maxLen(re); m >= 0 && n > m {
 		return "", false
 	}
 	switch re.Op {
@@ -196,15 +196,15 @@ func suiteSampleRegexp(re *syntax.Regexp, n int) (string, bool) {
 	case syntax.OpLiteral:
 		return string(re.Rune), len(re.Rune) == n
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		c, ok := suiteSampleClass(re)
+		c, ok := sampleClass(re)
 		return string(c), ok && n == 1
 	case syntax.OpCapture:
-		return suiteSampleRegexp(re.Sub[0], n)
+		return sampleRegexp(re.Sub[0], n)
 	case syntax.OpConcat:
-		return suiteSampleConcat(re.Sub, n)
+		return sampleConcat(re.Sub, n)
 	case syntax.OpAlternate:
 		for _, s := range re.Sub {
-			if out, ok := suiteSampleRegexp(s, n); ok {
+			if out, ok := sampleRegexp(s, n); ok {
 				return out, true
 			}
 		}
@@ -220,12 +220,12 @@ func suiteSampleRegexp(re *syntax.Regexp, n int) (string, bool) {
 			lo, hi = re.Min, re.Max
 		}
 		sub := re.Sub[0]
-		subMin, subMax := suiteMinLen(sub), suiteMaxLen(sub)
+		subMin, subMax := minLen(sub), maxLen(sub)
 		if n == 0 {
 			if lo == 0 {
 				return "", true
 			}
-			return suiteSampleConcat(suiteRepeatSub(sub, lo), 0)
+			return sampleConcat(repeatSub(sub, lo), 0)
 		}
 		start := max(lo, 1)
 		if subMax > 0 {
@@ -239,7 +239,7 @@ func suiteSampleRegexp(re *syntax.Regexp, n int) (string, bool) {
 			limit = min(limit, hi)
 		}
 		for k := start; k <= limit; k++ {
-			if out, ok := suiteSampleConcat(suiteRepeatSub(sub, k), n); ok {
+			if out, ok := sampleConcat(repeatSub(sub, k), n); ok {
 				return out, true
 			}
 		}
@@ -248,7 +248,7 @@ func suiteSampleRegexp(re *syntax.Regexp, n int) (string, bool) {
 	return "", false
 }
 
-func suiteRepeatSub(sub *syntax.Regexp, k int) []*syntax.Regexp {
+func repeatSub(sub *syntax.Regexp, k int) []*syntax.Regexp {
 	out := make([]*syntax.Regexp, k)
 	for i := range out {
 		out[i] = sub
@@ -256,63 +256,63 @@ func suiteRepeatSub(sub *syntax.Regexp, k int) []*syntax.Regexp {
 	return out
 }
 
-func suiteSampleConcat(subs []*syntax.Regexp, n int) (string, bool) {
+func sampleConcat(subs []*syntax.Regexp, n int) (string, bool) {
 	if len(subs) == 0 {
 		return "", n == 0
 	}
 	if len(subs) == 1 {
-		return suiteSampleRegexp(subs[0], n)
+		return sampleRegexp(subs[0], n)
 	}
 	restMin, restMax := 0, 0
 	for _, s := range subs[1:] {
-		restMin += suiteMinLen(s)
-		if m := suiteMaxLen(s); m < 0 || restMax < 0 {
+		restMin += minLen(s)
+		if m := maxLen(s); m < 0 || restMax < 0 {
 			restMax = -1
 		} else {
 			restMax += m
 		}
 	}
-	lo := suiteMinLen(subs[0])
+	lo := minLen(subs[0])
 	if restMax >= 0 {
 		lo = max(lo, n-restMax)
 	}
 	hi := n - restMin
-	if m := suiteMaxLen(subs[0]); m >= 0 {
+	if m := maxLen(subs[0]); m >= 0 {
 		hi = min(hi, m)
 	}
 	for l := lo; l <= hi; l++ {
-		head, ok := suiteSampleRegexp(subs[0], l)
+		head, ok := sampleRegexp(subs[0], l)
 		if !ok {
 			continue
 		}
-		if tail, ok := suiteSampleConcat(subs[1:], n-l); ok {
+		if tail, ok := sampleConcat(subs[1:], n-l); ok {
 			return head + tail, true
 		}
 	}
 	return "", false
 }
 
-// suiteAlnum is the deterministic stand-in for the random letters and
+// alnum is the deterministic stand-in for the random letters and
 // digits of an identifier template.
-const suiteAlnum = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0"
+const alnum = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0"
 
-func suiteAlnumN(n int) string {
+func alnumN(n int) string {
 	var b strings.Builder
 	for b.Len() < n {
-		b.WriteString(suiteAlnum[:min(len(suiteAlnum), n-b.Len())])
+		b.WriteString(alnum[:min(len(alnum), n-b.Len())])
 	}
 	return b.String()
 }
 
-// suiteMultiByte returns n characters of two UTF-8 bytes each.
-func suiteMultiByte(n int) string { return strings.Repeat("é", n) }
+// multiByte returns n characters of two UTF-8 bytes each.
+func multiByte(n int) string { return strings.Repeat("é", n) }
 
-// suiteBytes returns a string of exactly n UTF-8 bytes, mostly characters
+// nBytes returns a string of exactly n UTF-8 bytes, mostly characters
 // of three bytes, so that counting characters instead of bytes shows.
-func suiteBytes(n int) string {
+func nBytes(n int) string {
 	s := strings.Repeat("€", n/3) + strings.Repeat("a", n%3)
 	if len(s) != n {
-		panic(fmt.Sprintf("suiteBytes(%d) has %d bytes", n, len(s)))
+		panic(fmt.Sprintf("nBytes(%d) has %d bytes", n, len(s)))
 	}
 	return s
 }
