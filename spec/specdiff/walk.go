@@ -41,7 +41,7 @@ func compare(oldOps, newOps map[string]shape) (*Report, error) {
 		}
 		r.Operations = append(r.Operations, op)
 	}
-	if d.PathsDiff != nil {
+	if d != nil && d.PathsDiff != nil { // nil: nothing differs
 		for path, pd := range d.PathsDiff.Modified {
 			if pd.OperationsDiff == nil {
 				continue
