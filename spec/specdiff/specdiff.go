@@ -29,9 +29,10 @@ import (
 type Report struct {
 	// Operations are those that changed, sorted by name.
 	Operations []Operation `json:"operations"`
-	// Breaking counts breaking changes: each removed operation, each removed
-	// member (its sub-members are not counted again) and each changed
-	// keyword that breaks a client.
+	// Breaking counts breaking changes: each removed operation (its members
+	// are not listed), each removed member (its sub-members are not counted
+	// again) and each Change with Breaking set, which includes a new request
+	// member that is required. Exit code 1 means Breaking > 0.
 	Breaking int `json:"breaking"`
 
 	// Title and Version are the newer spec's info, for the text header.
