@@ -89,14 +89,20 @@ func TestRecordingChange(t *testing.T) {
 	require.Equal(t, "2024-06-20", r.Version)
 }
 
-// TestGolden holds the three formats of the recording change, and of its
-// reverse (everything removed, so every line breaks).
+// TestGolden holds the three formats of the recording change, of its
+// reverse (everything removed, so every line breaks), and of a mix: an
+// operation renamed (one added, one removed), a bound tightened and an enum
+// value added.
 func TestGolden(t *testing.T) {
-	for _, tc := range []struct{ name, old, new string }{
-		{"recording", "old.yaml", "new.yaml"},
-		{"recording-reversed", "new.yaml", "old.yaml"},
+	for _, tc := range []struct {
+		name     string
+		old, new []byte
+	}{
+		{"recording", read(t, "old.yaml"), read(t, "new.yaml")},
+		{"recording-reversed", read(t, "new.yaml"), read(t, "old.yaml")},
+		{"mixed", read(t, "new.yaml"), mixed(t)},
 	} {
-		r, err := CompareBytes(read(t, tc.old), read(t, tc.new))
+		r, err := CompareBytes(tc.old, tc.new)
 		require.NoError(t, err)
 		for _, f := range []struct {
 			ext   string
@@ -119,14 +125,20 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestDeterministic: maps are walked in random order; the output may not be.
-func TestDeterministic(t *testing.T) {
-	old, new := read(t, "new.yaml"), edit(t, read(t, "new.yaml"),
+// mixed is new.yaml with GetStage renamed, StageName's maxLength down and
+// a capability added.
+func mixed(t *testing.T) []byte {
+	return edit(t, read(t, "new.yaml"),
 		"  /GetStage:\n", "  /GetStageTwin:\n",
 		"      operationId: GetStage\n", "      operationId: GetStageTwin\n",
 		"    StageName:\n      type: string\n      maxLength: 128\n", "    StageName:\n      type: string\n      maxLength: 12\n",
 		"enum: [PUBLISH, SUBSCRIBE]", "enum: [PUBLISH, SUBSCRIBE, ADMIN]",
 	)
+}
+
+// TestDeterministic: maps are walked in random order; the output may not be.
+func TestDeterministic(t *testing.T) {
+	old, new := read(t, "new.yaml"), mixed(t)
 	var first [3]string
 	for i := range 20 {
 		r, err := CompareBytes(old, new)
