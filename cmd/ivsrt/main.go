@@ -1,9 +1,10 @@
 // Command ivsrt is the toolkit's one binary: serve the fake, run the
-// conformance suite, or generate code from a spec.
+// conformance suite, generate code from a spec, or compare two specs.
 //
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
 //	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]
+//	ivsrt diff     [-format text|markdown|json] OLD NEW
 package main
 
 import (
@@ -18,6 +19,7 @@ commands:
   serve      serve the validating fake over HTTP
   generate   generate a fake's wire layer and a conformance suite from a spec
   conform    run the conformance suite against an endpoint (default: the embedded fake)
+  diff       compare two specs: what changed, and whether it breaks clients (exit 1)
 
 "ivsrt <command> -h" shows a command's flags.
 `
@@ -37,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generate(args[1:], stdout, stderr)
 	case "conform":
 		return conform(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,183 @@
+package specdiff
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func read(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// summary is a report as one line per fact, so a test can state all of
+// it: "Op added|removed", "Op side +path", "Op side -path !",
+// "Op side path keyword old -> new [!]" (! marks breaking).
+func summary(r *Report) []string {
+	var out []string
+	for _, op := range r.Operations {
+		switch op.Change {
+		case ChangeAdded, ChangeRemoved:
+			out = append(out, op.Name+" "+op.Change)
+		}
+		if op.Change == ChangeAdded {
+			continue // its members are listed by TestOperationAdded
+		}
+		for _, s := range []struct {
+			name string
+			side Side
+		}{{"request", op.Request}, {"response", op.Response}} {
+			for _, p := range s.side.Added {
+				out = append(out, fmt.Sprintf("%s %s +%s", op.Name, s.name, p))
+			}
+			for _, p := range s.side.Removed {
+				out = append(out, fmt.Sprintf("%s %s -%s !", op.Name, s.name, p))
+			}
+			for _, c := range s.side.Changed {
+				out = append(out, fmt.Sprintf("%s %s %s %s %s -> %s%s", op.Name, s.name, c.Path, c.Keyword, value(c.Old), value(c.New), mark(c.Breaking, " !")))
+			}
+		}
+	}
+	return out
+}
+
+// TestRecordingChange is the change of 2024-06-20 on the five operations:
+// exactly the five, with the members AWS's change log names, nothing
+// breaking.
+func TestRecordingChange(t *testing.T) {
+	r, err := CompareBytes(read(t, "old.yaml"), read(t, "new.yaml"))
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"CreateStage request +autoParticipantRecordingConfiguration",
+		"CreateStage request +autoParticipantRecordingConfiguration.mediaTypes",
+		"CreateStage request +autoParticipantRecordingConfiguration.storageConfigurationArn",
+		"CreateStage response +stage.autoParticipantRecordingConfiguration",
+		"CreateStage response +stage.autoParticipantRecordingConfiguration.mediaTypes",
+		"CreateStage response +stage.autoParticipantRecordingConfiguration.storageConfigurationArn",
+		"GetParticipant response +participant.recordingS3BucketName",
+		"GetParticipant response +participant.recordingS3Prefix",
+		"GetParticipant response +participant.recordingState",
+		"GetStage response +stage.autoParticipantRecordingConfiguration",
+		"GetStage response +stage.autoParticipantRecordingConfiguration.mediaTypes",
+		"GetStage response +stage.autoParticipantRecordingConfiguration.storageConfigurationArn",
+		"ListParticipants request +filterByRecordingState",
+		"ListParticipants response +participants[].recordingState",
+		"UpdateStage request +autoParticipantRecordingConfiguration",
+		"UpdateStage request +autoParticipantRecordingConfiguration.mediaTypes",
+		"UpdateStage request +autoParticipantRecordingConfiguration.storageConfigurationArn",
+		"UpdateStage response +stage.autoParticipantRecordingConfiguration",
+		"UpdateStage response +stage.autoParticipantRecordingConfiguration.mediaTypes",
+		"UpdateStage response +stage.autoParticipantRecordingConfiguration.storageConfigurationArn",
+	}, summary(r))
+	require.Zero(t, r.Breaking)
+	for _, op := range r.Operations {
+		require.Equal(t, ChangeUpdated, op.Change)
+		require.False(t, op.Breaking)
+	}
+	require.Equal(t, "Amazon IVS Real-Time", r.Title)
+	require.Equal(t, "2024-06-20", r.Version)
+}
+
+// TestGolden holds the three formats of the recording change, of its
+// reverse (everything removed, so every line breaks), and of a mix: an
+// operation renamed (one added, one removed), a bound tightened and an enum
+// value added.
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		old, new []byte
+	}{
+		{"recording", read(t, "old.yaml"), read(t, "new.yaml")},
+		{"recording-reversed", read(t, "new.yaml"), read(t, "old.yaml")},
+		{"mixed", read(t, "new.yaml"), mixed(t)},
+	} {
+		r, err := CompareBytes(tc.old, tc.new)
+		require.NoError(t, err)
+		for _, f := range []struct {
+			ext   string
+			write func(*bytes.Buffer, *Report) error
+		}{
+			{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
+			{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
+			{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+		} {
+			var b bytes.Buffer
+			require.NoError(t, f.write(&b, r))
+			golden := filepath.Join("testdata", tc.name+"."+f.ext)
+			if *update {
+				require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "run go test ./spec/specdiff -update to write it")
+			require.Equal(t, string(want), b.String(), golden)
+		}
+	}
+}
+
+// mixed is new.yaml with GetStage renamed, StageName's maxLength down and
+// a capability added.
+func mixed(t *testing.T) []byte {
+	return edit(t, read(t, "new.yaml"),
+		"  /GetStage:\n", "  /GetStageTwin:\n",
+		"      operationId: GetStage\n", "      operationId: GetStageTwin\n",
+		"    StageName:\n      type: string\n      maxLength: 128\n", "    StageName:\n      type: string\n      maxLength: 12\n",
+		"enum: [PUBLISH, SUBSCRIBE]", "enum: [PUBLISH, SUBSCRIBE, ADMIN]",
+	)
+}
+
+// TestDeterministic: maps are walked in random order; the output may not be.
+func TestDeterministic(t *testing.T) {
+	old, new := read(t, "new.yaml"), mixed(t)
+	var first [3]string
+	for i := range 20 {
+		r, err := CompareBytes(old, new)
+		require.NoError(t, err)
+		var out [3]bytes.Buffer
+		require.NoError(t, WriteText(&out[0], r))
+		require.NoError(t, WriteMarkdown(&out[1], r))
+		require.NoError(t, WriteJSON(&out[2], r))
+		for j := range out {
+			if i == 0 {
+				first[j] = out[j].String()
+				continue
+			}
+			require.Equal(t, first[j], out[j].String(), "run %d, format %d", i, j)
+		}
+	}
+}
+
+// edit applies replacements (old, new, old, new, ...) to a spec; each old
+// text must occur exactly once, so an edit cannot silently miss.
+func edit(t *testing.T, spec []byte, pairs ...string) []byte {
+	t.Helper()
+	s := string(spec)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		require.Equal(t, 1, strings.Count(s, pairs[i]), "edit target %q", pairs[i])
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return []byte(s)
+}
+
+// TestErrors: a spec that does not load, or names an operation twice, is an
+// error that says which spec.
+func TestErrors(t *testing.T) {
+	good := read(t, "new.yaml")
+	_, err := CompareBytes([]byte("openapi: 3.0.3\ninfo: [\n"), good)
+	require.ErrorContains(t, err, "old spec: ")
+	_, err = CompareBytes(good, []byte("openapi: 3.0.3\n"))
+	require.ErrorContains(t, err, "new spec: invalid OpenAPI")
+	_, err = CompareBytes(good, edit(t, good, "      operationId: GetStage\n", "      operationId: CreateStage\n"))
+	require.ErrorContains(t, err, "new spec: invalid OpenAPI")
+	require.ErrorContains(t, err, "same operation id")
+}
