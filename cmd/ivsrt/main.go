@@ -1,9 +1,11 @@
 // Command ivsrt is the toolkit's one binary: serve the fake, run the
-// conformance suite, or generate code from a spec.
+// conformance suite, generate code from a spec, or import the spec from
+// AWS's service model.
 //
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
 //	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]
+//	ivsrt import   -model SOURCE [-ops Op1,Op2,...] [-overlay FILE] [-version YYYY-MM-DD] [-o FILE]
 package main
 
 import (
@@ -18,6 +20,7 @@ commands:
   serve      serve the validating fake over HTTP
   generate   generate a fake's wire layer and a conformance suite from a spec
   conform    run the conformance suite against an endpoint (default: the embedded fake)
+  import     write the spec from an AWS service model (api-2.json), plus an overlay
 
 "ivsrt <command> -h" shows a command's flags.
 `
@@ -37,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generate(args[1:], stdout, stderr)
 	case "conform":
 		return conform(args[1:], stdout, stderr)
+	case "import":
+		return importSpec(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
