@@ -50,19 +50,44 @@ func applyOverlay(doc *yaml.Node, data []byte) (*yaml.Node, error) {
 // normalise makes the spec one that spec.Load accepts and that prints the
 // same whatever the overlay's layout: a $ref with siblings other than
 // description becomes allOf: [{$ref}] plus those siblings (OpenAPI 3.0
-// ignores siblings of $ref), comments are dropped, and scalars lose any
-// quoting style so the encoder chooses it.
+// ignores siblings of $ref), comments are dropped, and every string is
+// quoted the same way whatever the overlay wrote: double quotes where YAML
+// needs quotes, and always on patterns and identifier templates, whose
+// punctuation a reader should not have to parse as YAML.
 func normalise(n *yaml.Node) {
 	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
 	switch n.Kind {
 	case yaml.ScalarNode:
-		n.Style &^= yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle
+		n.Style = quoting(n, false)
 	case yaml.MappingNode:
 		wrapRef(n)
 	}
 	for _, c := range n.Content {
 		normalise(c)
 	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k, v := n.Content[i].Value, n.Content[i+1]; v.Kind == yaml.ScalarNode && (k == "pattern" || k == "x-ivsrt-identifier") {
+				v.Style = quoting(v, true)
+			}
+		}
+	}
+}
+
+// quoting is the style of a scalar: plain unless it is a string YAML would
+// read as something else (or always is true), then double-quoted.
+func quoting(n *yaml.Node, always bool) yaml.Style {
+	if n.Tag != "!!str" && n.ShortTag() != "!!str" {
+		return 0
+	}
+	if always {
+		return yaml.DoubleQuotedStyle
+	}
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: n.Value})
+	if err != nil || len(out) == 0 || out[0] == '\'' || out[0] == '"' {
+		return yaml.DoubleQuotedStyle
+	}
+	return 0
 }
 
 func wrapRef(m *yaml.Node) {
