@@ -3,7 +3,23 @@
 
 SPEC := spec/ivsrealtime.yaml
 
-.PHONY: generate check-generated examples test lint run bench ci
+# The operations the fake implements: the ones the committed spec imports.
+SPEC_OPS := CreateStage,GetStage,UpdateStage,GetParticipant,ListParticipants
+
+# The AWS model release the committed spec is imported from, and the overlay
+# holding what that model does not state.
+SPEC_MODEL := github.com/aws/aws-sdk-go@v1.54.6
+SPEC_OVERLAY := spec/ivsrealtime.overlay.yaml
+
+.PHONY: spec check-spec generate check-generated examples test lint run bench ci
+
+## spec: import the spec from AWS's service model, plus the overlay
+spec:
+	go run ./cmd/ivsrt import -model $(SPEC_MODEL) -ops $(SPEC_OPS) -overlay $(SPEC_OVERLAY) -o $(SPEC)
+
+## check-spec: fail when the committed spec differs from what the import gives
+check-spec: spec
+	@git diff --exit-code --stat -- $(SPEC) || { echo "the spec is not what make spec gives: run make spec and commit"; exit 1; }
 
 # The directories `make generate` writes: the in-repo fake's wire layer, the
 # in-repo conformance cases, and the downstream example (its own module).
@@ -44,4 +60,4 @@ bench:
 	go test -run TestBenchmarkRatios -count=1 -v ./fakes/ivsfake/ -args -ratios
 	go test -run '^$$' -bench . -benchmem ./fakes/ivsfake/
 
-ci: lint check-generated test examples
+ci: lint check-spec check-generated test examples

@@ -145,14 +145,15 @@ func TestGenerateRefusesModelsTheRuntimeCannotServe(t *testing.T) {
 	})
 	t.Run("an operation without ValidationException", func(t *testing.T) {
 		svc := embeddedService(t)
-		op := svc.Operations[1]
+		op := svc.Operations[slices.IndexFunc(svc.Operations, func(o *model.Operation) bool { return o.Name == "GetStage" })]
 		op.Errors = slices.DeleteFunc(slices.Clone(op.Errors), func(e *model.Error) bool { return e.Name == "ValidationException" })
 		_, err := Generate(svc, Options{Package: "x"})
 		require.ErrorContains(t, err, "operation GetStage must declare ValidationException")
 	})
 	t.Run("enum values that name one constant", func(t *testing.T) {
 		svc := embeddedService(t)
-		svc.Enums[0].Values = append(svc.Enums[0].Values, "publish")
+		capability := svc.Enums[slices.IndexFunc(svc.Enums, func(e *model.Enum) bool { return e.Name == "ParticipantTokenCapability" })]
+		capability.Values = append(capability.Values, "publish")
 		_, err := Generate(svc, Options{Package: "x"})
 		require.ErrorContains(t, err, `values "PUBLISH" and "publish" both become the constant ParticipantTokenCapabilityPublish`)
 	})

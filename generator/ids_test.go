@@ -68,7 +68,7 @@ func TestParseStageArn(t *testing.T) {
 func TestNewSessionId(t *testing.T) {
 	seen := map[string]bool{}
 	for range 200 {
-		id := ivsapi.NewSessionId()
+		id := ivsapi.NewStageSessionId()
 		require.Len(t, id, 16, "SessionId is exactly 16 characters")
 		require.Regexp(t, sessionIDPattern, id)
 		require.Regexp(t, alnum, strings.TrimPrefix(id, "st-"))

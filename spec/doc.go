@@ -1,5 +1,8 @@
 // Package spec holds the machine-readable contract of the five Amazon IVS
 // Real-Time operations (ivsrealtime.yaml, OpenAPI 3.0.3) and loads it.
+// ivsrealtime.yaml is written by `make spec` (package spec/importer): AWS's
+// service model plus ivsrealtime.overlay.yaml, which holds, as overlay
+// actions with their reasons, every rule the model does not state.
 //
 // Load parses a spec with kin-openapi, validates it, and refuses any keyword
 // or extension that the generator does not handle, naming the file, the JSON
@@ -23,8 +26,8 @@
 // # Extensions
 //
 //   - x-ivsrt-service (document): protocol, signingName, serviceId,
-//     modelVersion and endpoint of the AWS service. info.version is the API
-//     version the spec describes (2024-06-20).
+//     modelVersion and endpoint of the AWS service. info.version is the date
+//     of the SDK release the model was imported from (2024-06-20).
 //   - x-ivsrt-errors (response): the AWS error names (x-amzn-ErrorType) that
 //     the response's status code stands for. The status is the response key,
 //     so one error name must have one status throughout the spec.

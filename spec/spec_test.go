@@ -102,7 +102,7 @@ func TestLoadRefuses(t *testing.T) {
 		// Unsupported schema keywords.
 		{"oneOf", stageName, stageName + "      oneOf:\n        - type: string\n",
 			schemas + "/StageName/oneOf", `unsupported keyword "oneOf"`},
-		{"uniqueItems", "          maxItems: 2\n          # Documented", "          maxItems: 2\n          uniqueItems: true\n          # Documented",
+		{"uniqueItems", "          default: [PUBLISH, SUBSCRIBE]\n", "          default: [PUBLISH, SUBSCRIBE]\n          uniqueItems: true\n",
 			schemas + "/ParticipantTokenConfiguration/properties/capabilities/uniqueItems", `unsupported keyword "uniqueItems"`},
 		{"multipleOf", "          maximum: 100\n          default: 50\n", "          maximum: 100\n          default: 50\n          multipleOf: 5\n",
 			schemas + "/ListParticipantsRequest/properties/maxResults/multipleOf", `unsupported keyword "multipleOf"`},
@@ -110,18 +110,19 @@ func TestLoadRefuses(t *testing.T) {
 			schemas + "/UserId/nullable", `unsupported keyword "nullable"`},
 		{"unsupported type", "    ParticipantAttributes:\n      type: object\n", "    ParticipantAttributes:\n      type: number\n",
 			schemas + "/ParticipantAttributes/type", `type "number" is not supported`},
-		{"unsupported format", "      format: date-time\n", "      format: uuid\n",
-			schemas + "/Timestamp/format", `format "uuid" is not supported`},
+		{"unsupported format", "        firstJoinTime:\n          type: string\n          format: date-time\n        attributes:",
+			"        firstJoinTime:\n          type: string\n          format: uuid\n        attributes:",
+			schemas + "/Participant/properties/firstJoinTime/format", `format "uuid" is not supported`},
 
 		// Patterns.
-		{"unanchored pattern", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    UserId:", "pattern: \"[a-zA-Z0-9-_]*\"\n    UserId:",
+		{"unanchored pattern", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    StageSessionId:", "pattern: \"[a-zA-Z0-9-_]*\"\n    StageSessionId:",
 			schemas + "/StageName/pattern", "not anchored"},
 		{"pattern anchored only at the start", `pattern: "^st-[a-zA-Z0-9]+$"`, `pattern: "^st-[a-zA-Z0-9]+"`,
-			schemas + "/SessionId/pattern", "not anchored"},
+			schemas + "/StageSessionId/pattern", "not anchored"},
 		{"one alternative unanchored", `"^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$"`,
 			`"^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+"`,
-			schemas + "/StorageConfigurationArn/pattern", "not anchored"},
-		{"pattern does not compile", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    UserId:", "pattern: \"^[a-zA-Z0-9-_*$\"\n    UserId:",
+			schemas + "/AutoParticipantRecordingStorageConfigurationArn/pattern", "not anchored"},
+		{"pattern does not compile", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    StageSessionId:", "pattern: \"^[a-zA-Z0-9-_*$\"\n    StageSessionId:",
 			schemas + "/StageName/pattern", "does not compile"},
 
 		// allOf and $ref.
@@ -131,8 +132,8 @@ func TestLoadRefuses(t *testing.T) {
 		{"allOf with an inline schema", "            - $ref: \"#/components/schemas/Tags\"\n",
 			"            - type: object\n",
 			schemas + "/CreateStageRequest/properties/tags/allOf", "single $ref"},
-		{"constraint beside allOf", "          # A stage always reports its tags, {} when there are none.\n",
-			"          maxProperties: 3\n",
+		{"constraint beside allOf", "          default: {}\n",
+			"          default: {}\n          maxProperties: 3\n",
 			schemas + "/CreateStageRequest/properties/tags/maxProperties", `"maxProperties" beside allOf`},
 		{"default beside $ref", "        maxResults:\n          type: integer\n",
 			"        maxResults:\n          $ref: \"#/components/schemas/ParticipantTokenCapability\"\n          type: integer\n",
@@ -186,13 +187,13 @@ func TestLoadRefuses(t *testing.T) {
 
 		// The shape of each extension.
 		{"identifier template with an unknown part", `"st-{alnum:13}"`, `"st-{Alnum:13}"`,
-			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+			schemas + "/StageSessionId/x-ivsrt-identifier", "identifier template"},
 		{"identifier template with alnum and no count", `"st-{alnum:13}"`, `"st-{alnum}-{alnum:}"`,
-			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+			schemas + "/StageSessionId/x-ivsrt-identifier", "identifier template"},
 		{"identifier template with alnum:0", `"st-{alnum:13}"`, `"st-{alnum:0}"`,
-			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+			schemas + "/StageSessionId/x-ivsrt-identifier", "identifier template"},
 		{"identifier template with an unclosed brace", `"st-{alnum:13}"`, `"st-{alnum:13"`,
-			schemas + "/SessionId/x-ivsrt-identifier", "identifier template"},
+			schemas + "/StageSessionId/x-ivsrt-identifier", "identifier template"},
 		{"x-ivsrt-key-length with an unknown key", "        max: 128\n", "        max: 128\n        avg: 20\n",
 			schemas + "/Tags/x-ivsrt-key-length/avg", `unsupported keyword "avg" in x-ivsrt-key-length`},
 		{"x-ivsrt-key-length not an integer", "        max: 128\n", "        max: many\n",
@@ -279,7 +280,7 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	d, err := Embedded()
 	require.NoError(t, err)
 
-	require.Equal(t, []string{"/CreateStage", "/GetStage", "/UpdateStage", "/GetParticipant", "/ListParticipants"}, d.Keys("/paths"))
+	require.Equal(t, []string{"/CreateStage", "/GetParticipant", "/GetStage", "/ListParticipants", "/UpdateStage"}, d.Keys("/paths"))
 	require.Equal(t, []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState"},
 		d.Keys(Pointer(schemas, "ParticipantSummary", "properties")))
 	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},
@@ -290,8 +291,8 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	require.Equal(t, []string{"200", "400", "402", "403", "404", "409", "default"}, d.Keys("/paths/~1UpdateStage/post/responses"))
 
 	names := d.Keys(schemas)
-	require.Equal(t, "ErrorBody", names[0])
-	require.Equal(t, "ListParticipantsResponse", names[len(names)-1])
+	require.Equal(t, "AutoParticipantRecordingConfiguration", names[0])
+	require.Equal(t, "UserId", names[len(names)-1])
 
 	require.Nil(t, d.Keys("/paths/~1Nope"), "no such node")
 	require.Nil(t, d.Keys("/openapi"), "a scalar has no keys")
@@ -316,7 +317,7 @@ func TestLine(t *testing.T) {
 	at("/paths/~1CreateStage/post/operationId", "operationId: CreateStage")
 	at(Pointer(schemas, "StageArn", "x-ivsrt-identifier"), "x-ivsrt-identifier")
 	at("/servers/0", "url:")
-	at("/components/responses/AccessDeniedOrPendingVerification/x-ivsrt-errors/1", "PendingVerification")
+	at("/components/responses/AccessDeniedExceptionOrPendingVerification/x-ivsrt-errors/1", "PendingVerification")
 
 	for _, p := range []string{"/nope", "/servers/1", "/servers/-1", "/servers/+0", "/servers/0x", "/servers/x", "/openapi/deeper"} {
 		require.Zero(t, d.Line(p), p)
@@ -324,7 +325,7 @@ func TestLine(t *testing.T) {
 
 	e := d.Errorf("/paths/~1GetStage", "bad %s", "thing")
 	require.Equal(t, &Error{File: File, Pointer: "/paths/~1GetStage", Line: d.Line("/paths/~1GetStage"), Msg: "bad thing"}, e)
-	require.Equal(t, "ivsrealtime.yaml#/paths/~1GetStage (line 51): bad thing", e.Error())
+	require.Equal(t, "ivsrealtime.yaml#/paths/~1GetStage (line 65): bad thing", e.Error())
 	require.Equal(t, "f.yaml#/x: m", (&Error{File: "f.yaml", Pointer: "/x", Msg: "m"}).Error())
 }
 

@@ -1,9 +1,11 @@
 // Command ivsrt is the toolkit's one binary: serve the fake, run the
-// conformance suite, generate code from a spec, or compare two specs.
+// conformance suite, generate code from a spec, import the spec from AWS's
+// service model, or compare two specs.
 //
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
 //	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]
+//	ivsrt import   -model SOURCE [-ops Op1,Op2,...] [-overlay FILE] [-version YYYY-MM-DD] [-o FILE]
 //	ivsrt diff     [-format text|markdown|json] OLD NEW
 package main
 
@@ -19,6 +21,7 @@ commands:
   serve      serve the validating fake over HTTP
   generate   generate a fake's wire layer and a conformance suite from a spec
   conform    run the conformance suite against an endpoint (default: the embedded fake)
+  import     write the spec from an AWS service model (api-2.json), plus an overlay
   diff       compare two specs: what changed, and whether it breaks clients (exit 1)
 
 "ivsrt <command> -h" shows a command's flags.
@@ -39,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generate(args[1:], stdout, stderr)
 	case "conform":
 		return conform(args[1:], stdout, stderr)
+	case "import":
+		return importSpec(args[1:], stdout, stderr)
 	case "diff":
 		return diff(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -763,9 +763,9 @@ func unknownParticipant(ctx context.Context, r *Runner, unknown string) *Failure
 	var body map[string]any
 	switch unknown {
 	case "stageArn":
-		body = map[string]any{"stageArn": mint("StageArn"), "sessionId": mint("SessionId"), "participantId": mint("ParticipantId")}
+		body = map[string]any{"stageArn": mint("StageArn"), "sessionId": mint("StageSessionId"), "participantId": mint("ParticipantId")}
 	case "sessionId":
-		body = map[string]any{"stageArn": arn, "sessionId": mint("SessionId"), "participantId": mint("ParticipantId")}
+		body = map[string]any{"stageArn": arn, "sessionId": mint("StageSessionId"), "participantId": mint("ParticipantId")}
 	default:
 		if f := r.seededNeeded(); f != nil {
 			return f
@@ -790,7 +790,7 @@ func unknownList(ctx context.Context, r *Runner, unknownStage bool) *Failure {
 			return f
 		}
 	}
-	session, f := r.mint("SessionId")
+	session, f := r.mint("StageSessionId")
 	if f != nil {
 		return f
 	}

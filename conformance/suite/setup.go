@@ -28,7 +28,7 @@ type seedState struct {
 // Live values the setup provides, by placeholder name.
 const (
 	liveStageArn      = "live:StageArn"
-	liveSessionID     = "live:SessionId"
+	liveSessionID     = "live:StageSessionId"
 	liveParticipantID = "live:ParticipantId"
 )
 
@@ -136,10 +136,12 @@ func stringsAt(doc any, path ...string) []string {
 
 // learnVars reads the template variables (region, account) of an
 // identifier the target minted, so made-up identifiers look like its own.
+// Formats without variables are skipped: one such as {alnum:12} parses
+// anything, and would hide the format that names them.
 func (r *Runner) learnVars(id string) {
 	for _, ident := range r.suite.Contract.Identifiers {
 		re, err := regexp.Compile(ident.Parse)
-		if err != nil {
+		if err != nil || re.NumSubexp() == 0 {
 			continue
 		}
 		m := re.FindStringSubmatch(id)

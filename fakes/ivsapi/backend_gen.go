@@ -10,14 +10,9 @@ import "context"
 // NewError and the New<Error> constructors) and as InternalServerException
 // otherwise.
 type Backend interface {
-	// CreateStage: Creates a new stage (and optionally participant tokens).
 	CreateStage(ctx context.Context, in *CreateStageRequest) (*CreateStageResponse, error)
-	// GetStage: Gets information for the specified stage.
-	GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error)
-	// UpdateStage: Updates a stage's configuration.
-	UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error)
-	// GetParticipant: Gets information about the specified participant token.
 	GetParticipant(ctx context.Context, in *GetParticipantRequest) (*GetParticipantResponse, error)
-	// ListParticipants: Lists all participants in a specified stage session.
+	GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error)
 	ListParticipants(ctx context.Context, in *ListParticipantsRequest) (*ListParticipantsResponse, error)
+	UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error)
 }

@@ -10,82 +10,6 @@ func DecodeRequest(body []byte, in request) *wire.Error {
 	return wire.DecodeBody(body, in.decodeJSON)
 }
 
-// decodeJSON reads ParticipantTokenConfiguration from d, matching member names exactly.
-func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
-	return d.Object(func(key string) error {
-		switch key {
-		case "duration":
-			if d.Null() {
-				s.Duration = nil
-				return nil
-			}
-			v, err := d.Int32()
-			if err != nil {
-				return err
-			}
-			s.Duration = &v
-		case "userId":
-			if d.Null() {
-				s.UserId = nil
-				return nil
-			}
-			v, err := d.String()
-			if err != nil {
-				return err
-			}
-			s.UserId = &v
-		case "attributes":
-			if d.Null() {
-				s.Attributes = nil
-				return nil
-			}
-			v := map[string]string{}
-			if err := d.Map(func(k1 string) error {
-				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
-				}
-				v1, err := d.String()
-				if err != nil {
-					return err
-				}
-				v[k1] = v1
-				return nil
-			}); err != nil {
-				return err
-			}
-			s.Attributes = v
-		case "capabilities":
-			if d.Null() {
-				s.Capabilities = nil
-				return nil
-			}
-			v := []ParticipantTokenCapability{}
-			if err := d.Array(func(int) error {
-				if d.Null() {
-					var zero ParticipantTokenCapability
-					v = append(v, zero)
-					return nil
-				}
-				v1s, err := d.String()
-				if err != nil {
-					return err
-				}
-				v1 := ParticipantTokenCapability(v1s)
-				v = append(v, v1)
-				return nil
-			}); err != nil {
-				return err
-			}
-			s.Capabilities = v
-		default:
-			return d.Skip()
-		}
-		return nil
-	})
-}
-
 // decodeJSON reads AutoParticipantRecordingConfiguration from d, matching member names exactly.
 func (s *AutoParticipantRecordingConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -205,68 +129,6 @@ func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads GetStageRequest from d, matching member names exactly.
-func (s *GetStageRequest) decodeJSON(d *wire.JSONDecoder) error {
-	return d.Object(func(key string) error {
-		switch key {
-		case "arn":
-			if d.Null() {
-				s.Arn = nil
-				return nil
-			}
-			v, err := d.String()
-			if err != nil {
-				return err
-			}
-			s.Arn = &v
-		default:
-			return d.Skip()
-		}
-		return nil
-	})
-}
-
-// decodeJSON reads UpdateStageRequest from d, matching member names exactly.
-func (s *UpdateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
-	return d.Object(func(key string) error {
-		switch key {
-		case "arn":
-			if d.Null() {
-				s.Arn = nil
-				return nil
-			}
-			v, err := d.String()
-			if err != nil {
-				return err
-			}
-			s.Arn = &v
-		case "name":
-			if d.Null() {
-				s.Name = nil
-				return nil
-			}
-			v, err := d.String()
-			if err != nil {
-				return err
-			}
-			s.Name = &v
-		case "autoParticipantRecordingConfiguration":
-			if d.Null() {
-				s.AutoParticipantRecordingConfiguration = nil
-				return nil
-			}
-			var v AutoParticipantRecordingConfiguration
-			if err := v.decodeJSON(d); err != nil {
-				return err
-			}
-			s.AutoParticipantRecordingConfiguration = &v
-		default:
-			return d.Skip()
-		}
-		return nil
-	})
-}
-
 // decodeJSON reads GetParticipantRequest from d, matching member names exactly.
 func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -301,6 +163,27 @@ func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.ParticipantId = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads GetStageRequest from d, matching member names exactly.
+func (s *GetStageRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
 		default:
 			return d.Skip()
 		}
@@ -363,17 +246,6 @@ func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 			}
 			v := ParticipantState(vs)
 			s.FilterByState = &v
-		case "filterByRecordingState":
-			if d.Null() {
-				s.FilterByRecordingState = nil
-				return nil
-			}
-			vs, err := d.String()
-			if err != nil {
-				return err
-			}
-			v := ParticipantRecordingFilterByRecordingState(vs)
-			s.FilterByRecordingState = &v
 		case "nextToken":
 			if d.Null() {
 				s.NextToken = nil
@@ -394,6 +266,134 @@ func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.MaxResults = &v
+		case "filterByRecordingState":
+			if d.Null() {
+				s.FilterByRecordingState = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := ParticipantRecordingFilterByRecordingState(vs)
+			s.FilterByRecordingState = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads ParticipantTokenConfiguration from d, matching member names exactly.
+func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "duration":
+			if d.Null() {
+				s.Duration = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.Duration = &v
+		case "userId":
+			if d.Null() {
+				s.UserId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.UserId = &v
+		case "attributes":
+			if d.Null() {
+				s.Attributes = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Attributes = v
+		case "capabilities":
+			if d.Null() {
+				s.Capabilities = nil
+				return nil
+			}
+			v := []ParticipantTokenCapability{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero ParticipantTokenCapability
+					v = append(v, zero)
+					return nil
+				}
+				v1s, err := d.String()
+				if err != nil {
+					return err
+				}
+				v1 := ParticipantTokenCapability(v1s)
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Capabilities = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads UpdateStageRequest from d, matching member names exactly.
+func (s *UpdateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		case "name":
+			if d.Null() {
+				s.Name = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Name = &v
+		case "autoParticipantRecordingConfiguration":
+			if d.Null() {
+				s.AutoParticipantRecordingConfiguration = nil
+				return nil
+			}
+			var v AutoParticipantRecordingConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.AutoParticipantRecordingConfiguration = &v
 		default:
 			return d.Skip()
 		}

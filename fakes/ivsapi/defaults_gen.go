@@ -2,16 +2,6 @@
 
 package ivsapi
 
-// SetDefaults fills in what the spec defaults on ParticipantTokenConfiguration.
-func (s *ParticipantTokenConfiguration) SetDefaults() {
-	if s.Duration == nil {
-		s.Duration = new(int32(720))
-	}
-	if s.Capabilities == nil {
-		s.Capabilities = []ParticipantTokenCapability{ParticipantTokenCapabilityPublish, ParticipantTokenCapabilitySubscribe}
-	}
-}
-
 // SetDefaults fills in what the spec defaults on AutoParticipantRecordingConfiguration.
 func (s *AutoParticipantRecordingConfiguration) SetDefaults() {
 	if s.StorageConfigurationArn != nil && *s.StorageConfigurationArn == "" {
@@ -21,22 +11,6 @@ func (s *AutoParticipantRecordingConfiguration) SetDefaults() {
 		s.MediaTypes = []ParticipantRecordingMediaType{ParticipantRecordingMediaTypeAudioVideo}
 	}
 }
-
-// SetDefaults fills in what the spec defaults on Stage.
-func (s *Stage) SetDefaults() {
-	if s.AutoParticipantRecordingConfiguration != nil {
-		s.AutoParticipantRecordingConfiguration.SetDefaults()
-	}
-}
-
-// SetDefaults fills in what the spec defaults on ParticipantToken.
-func (s *ParticipantToken) SetDefaults() {}
-
-// SetDefaults fills in what the spec defaults on Participant.
-func (s *Participant) SetDefaults() {}
-
-// SetDefaults fills in what the spec defaults on ParticipantSummary.
-func (s *ParticipantSummary) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on CreateStageRequest.
 func (s *CreateStageRequest) SetDefaults() {
@@ -54,26 +28,6 @@ func (s *CreateStageRequest) SetDefaults() {
 	}
 }
 
-// SetDefaults fills in what the spec defaults on GetStageRequest.
-func (s *GetStageRequest) SetDefaults() {}
-
-// SetDefaults fills in what the spec defaults on UpdateStageRequest.
-func (s *UpdateStageRequest) SetDefaults() {
-	if s.AutoParticipantRecordingConfiguration != nil {
-		s.AutoParticipantRecordingConfiguration.SetDefaults()
-	}
-}
-
-// SetDefaults fills in what the spec defaults on GetParticipantRequest.
-func (s *GetParticipantRequest) SetDefaults() {}
-
-// SetDefaults fills in what the spec defaults on ListParticipantsRequest.
-func (s *ListParticipantsRequest) SetDefaults() {
-	if s.MaxResults == nil {
-		s.MaxResults = new(int32(50))
-	}
-}
-
 // SetDefaults fills in what the spec defaults on CreateStageResponse.
 func (s *CreateStageResponse) SetDefaults() {
 	if s.Stage != nil {
@@ -84,6 +38,19 @@ func (s *CreateStageResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on GetParticipantRequest.
+func (s *GetParticipantRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetParticipantResponse.
+func (s *GetParticipantResponse) SetDefaults() {
+	if s.Participant != nil {
+		s.Participant.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on GetStageRequest.
+func (s *GetStageRequest) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on GetStageResponse.
 func (s *GetStageResponse) SetDefaults() {
 	if s.Stage != nil {
@@ -91,17 +58,10 @@ func (s *GetStageResponse) SetDefaults() {
 	}
 }
 
-// SetDefaults fills in what the spec defaults on UpdateStageResponse.
-func (s *UpdateStageResponse) SetDefaults() {
-	if s.Stage != nil {
-		s.Stage.SetDefaults()
-	}
-}
-
-// SetDefaults fills in what the spec defaults on GetParticipantResponse.
-func (s *GetParticipantResponse) SetDefaults() {
-	if s.Participant != nil {
-		s.Participant.SetDefaults()
+// SetDefaults fills in what the spec defaults on ListParticipantsRequest.
+func (s *ListParticipantsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
 	}
 }
 
@@ -112,5 +72,45 @@ func (s *ListParticipantsResponse) SetDefaults() {
 	}
 	for i := range s.Participants {
 		s.Participants[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on Participant.
+func (s *Participant) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ParticipantSummary.
+func (s *ParticipantSummary) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ParticipantToken.
+func (s *ParticipantToken) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ParticipantTokenConfiguration.
+func (s *ParticipantTokenConfiguration) SetDefaults() {
+	if s.Duration == nil {
+		s.Duration = new(int32(720))
+	}
+	if s.Capabilities == nil {
+		s.Capabilities = []ParticipantTokenCapability{ParticipantTokenCapabilityPublish, ParticipantTokenCapabilitySubscribe}
+	}
+}
+
+// SetDefaults fills in what the spec defaults on Stage.
+func (s *Stage) SetDefaults() {
+	if s.AutoParticipantRecordingConfiguration != nil {
+		s.AutoParticipantRecordingConfiguration.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on UpdateStageRequest.
+func (s *UpdateStageRequest) SetDefaults() {
+	if s.AutoParticipantRecordingConfiguration != nil {
+		s.AutoParticipantRecordingConfiguration.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on UpdateStageResponse.
+func (s *UpdateStageResponse) SetDefaults() {
+	if s.Stage != nil {
+		s.Stage.SetDefaults()
 	}
 }

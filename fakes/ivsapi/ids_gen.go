@@ -7,6 +7,11 @@ import (
 	"regexp"
 )
 
+// NewParticipantId mints an identifier of the form {alnum:12}.
+func NewParticipantId() string {
+	return randomAlnum(12)
+}
+
 // NewStageArn mints an identifier of the form arn:aws:ivs:{region}:{account}:stage/{alnum:12}.
 func NewStageArn(region, account string) string {
 	return "arn:aws:ivs:" + region + ":" + account + ":stage/" + randomAlnum(12)
@@ -24,14 +29,9 @@ func ParseStageArn(s string) (region, account string, ok bool) {
 	return m[1], m[2], true
 }
 
-// NewSessionId mints an identifier of the form st-{alnum:13}.
-func NewSessionId() string {
+// NewStageSessionId mints an identifier of the form st-{alnum:13}.
+func NewStageSessionId() string {
 	return "st-" + randomAlnum(13)
-}
-
-// NewParticipantId mints an identifier of the form {alnum:12}.
-func NewParticipantId() string {
-	return randomAlnum(12)
 }
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

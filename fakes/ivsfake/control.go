@@ -1,6 +1,7 @@
 package ivsfake
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,7 +95,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		return nil, ivsapi.NewResourceNotFoundException("token: its stage %s no longer exists", t.stageArn)
 	}
 	if st.active == nil {
-		id := ivsapi.NewSessionId()
+		id := ivsapi.NewStageSessionId()
 		st.active = &session{id: id, byID: map[string]*participant{}}
 		st.sessions[id] = st.active
 	}
@@ -115,7 +116,11 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		if arn := valueOf(st.rec.StorageConfigurationArn); arn != "" {
 			p.recording = ivsapi.ParticipantRecordingStateStopped
 			p.bucket = bucketName(arn)
-			p.prefix = resourceID(st.arn) + "-" + s.id + "-" + p.id
+			// The layout the AWS CLI's documented output shows (stage
+			// resource id / session id / participant id / a number), here
+			// the join time in epoch seconds, the 10 digits of its example.
+			// The spec's overlay widens the model's pattern to allow it.
+			p.prefix = resourceID(st.arn) + "/" + s.id + "/" + p.id + "/" + strconv.FormatInt(now.Unix(), 10)
 		}
 		s.participants = append(s.participants, p)
 		s.byID[p.id] = p

@@ -29,8 +29,10 @@ var (
 	sessionIDPattern     = regexp.MustCompile(`^st-[a-zA-Z0-9]{13}$`)
 	participantIDPattern = regexp.MustCompile(`^[a-zA-Z0-9]{12}$`)
 	bucketPattern        = regexp.MustCompile(`^[a-z0-9-.]*$`)
-	prefixPattern        = regexp.MustCompile(`^[a-zA-Z0-9-]*$`)
-	requestIDPattern     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	// The documented layout, which the overlay lets through the spec:
+	// stage resource id / session id / participant id / epoch seconds.
+	prefixPattern    = regexp.MustCompile(`^[a-zA-Z0-9-]+/st-[a-zA-Z0-9]{13}/[a-zA-Z0-9]{12}/[0-9]{10}$`)
+	requestIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 )
 
 const storageArn = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCd1234"

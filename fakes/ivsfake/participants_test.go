@@ -1,6 +1,7 @@
 package ivsfake_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -111,6 +112,8 @@ func TestRecordingLifecycle(t *testing.T) {
 	assert.Regexp(t, bucketPattern, bucket)
 	assert.LessOrEqual(t, len(bucket), 63)
 	assert.Regexp(t, prefixPattern, prefix)
+	assert.True(t, strings.HasPrefix(prefix, j.StageArn[strings.LastIndex(j.StageArn, "/")+1:]+"/"+j.SessionId+"/"+j.ParticipantId+"/"),
+		"prefix %q is stage id / session id / participant id / time", prefix)
 	assert.LessOrEqual(t, len(prefix), 256)
 
 	require.NoError(t, f.Control.Publish(ctx, j.Ref()))

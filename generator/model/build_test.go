@@ -54,7 +54,7 @@ func ip64(i int64) *int64 { return &i }
 
 func TestBuildService(t *testing.T) {
 	svc := embedded(t)
-	require.Equal(t, "Amazon IVS Real-Time", svc.Title)
+	require.Equal(t, "Amazon Interactive Video Service RealTime", svc.Title)
 	require.Equal(t, "2024-06-20", svc.APIVersion)
 	require.Equal(t, "restJson1", svc.Protocol)
 	require.Equal(t, "ivs", svc.SigningName)
@@ -83,11 +83,10 @@ func TestBuildOperations(t *testing.T) {
 		require.Equal(t, "/"+o.Name, o.Path)
 		require.Equal(t, o.Name+"Request", o.Input.Name)
 		require.Equal(t, o.Name+"Response", o.Output.Name)
-		require.NotEmpty(t, o.Summary)
 		require.True(t, o.Input.Input)
 		require.True(t, o.Output.Output)
 	}
-	require.Equal(t, []string{"CreateStage", "GetStage", "UpdateStage", "GetParticipant", "ListParticipants"}, names)
+	require.Equal(t, []string{"CreateStage", "GetParticipant", "GetStage", "ListParticipants", "UpdateStage"}, names)
 
 	// Declared errors, in the order the responses list them, with their statuses.
 	want := map[string][]string{
@@ -136,7 +135,7 @@ func TestBuildStructs(t *testing.T) {
 		require.Equal(t, spec.Pointer("/components/schemas", st.Name), st.Pointer)
 	}
 	require.NotContains(t, got, "ErrorBody", "structures no operation reaches are left out")
-	require.Equal(t, "ParticipantTokenConfiguration", order[0], "components order")
+	require.Equal(t, "AutoParticipantRecordingConfiguration", order[0], "components order")
 	require.Equal(t, use{true, false}, got["ParticipantTokenConfiguration"])
 	require.Equal(t, use{true, true}, got["AutoParticipantRecordingConfiguration"], "in requests and in Stage")
 	require.Equal(t, use{false, true}, got["Stage"])
@@ -185,8 +184,9 @@ func TestBuildEnumsAndScalars(t *testing.T) {
 	for _, sc := range svc.Scalars {
 		scalars = append(scalars, sc.Name)
 	}
-	require.Equal(t, []string{"StageArn", "SessionId", "ParticipantId", "StageName", "UserId",
-		"StorageConfigurationArn", "ClientAttribute"}, scalars)
+	require.Equal(t, []string{"AutoParticipantRecordingStorageConfigurationArn", "PaginationToken",
+		"ParticipantClientAttribute", "ParticipantId", "ParticipantRecordingS3BucketName", "ParticipantRecordingS3Prefix",
+		"ParticipantTokenUserId", "StageArn", "StageName", "StageSessionId", "TagValue", "UserId"}, scalars)
 }
 
 // TestBuildRequestConstraints spot-checks that every row of CONTRACT.md's
@@ -268,7 +268,7 @@ func TestBuildRequestConstraints(t *testing.T) {
 	}
 
 	session := member(t, svc, "GetParticipantRequest", "sessionId").Type
-	require.Equal(t, "SessionId", session.Scalar.Name)
+	require.Equal(t, "StageSessionId", session.Scalar.Name)
 	require.Equal(t, ip(16), session.Limits.MinLength)
 	require.Equal(t, ip(16), session.Limits.MaxLength)
 	require.Equal(t, "st-[a-zA-Z0-9]+", session.Limits.Pattern.Display)
@@ -302,9 +302,9 @@ func TestBuildResponseConstraints(t *testing.T) {
 	require.Equal(t, ip(63), bucket.Limits.MaxLength)
 	require.Equal(t, "[a-z0-9-.]*", bucket.Limits.Pattern.Display)
 	client := member(t, svc, "Participant", "sdkVersion").Type
-	require.Equal(t, "ClientAttribute", client.Scalar.Name)
+	require.Equal(t, "ParticipantClientAttribute", client.Scalar.Name)
 	require.Equal(t, `[a-zA-Z0-9-_.,:;\s]*`, client.Limits.Pattern.Display)
-	require.Equal(t, ip(64), member(t, svc, "ParticipantToken", "participantId").Type.Limits.MaxLength)
+	require.Nil(t, member(t, svc, "ParticipantToken", "participantId").Type.Limits.MaxLength, "the model leaves ParticipantTokenId unbounded")
 }
 
 func TestBuildFilters(t *testing.T) {
@@ -359,15 +359,15 @@ func TestBuildIdentifiers(t *testing.T) {
 		got[sc.Name] = sc.Identifier
 		order = append(order, sc.Name)
 	}
-	require.Equal(t, []string{"StageArn", "SessionId", "ParticipantId"}, order)
+	require.Equal(t, []string{"ParticipantId", "StageArn", "StageSessionId"}, order)
 	require.Equal(t, &Identifier{
 		Template: "arn:aws:ivs:{region}:{account}:stage/{alnum:12}",
 		Parts: []IdentifierPart{{Literal: "arn:aws:ivs:"}, {Var: "region"}, {Literal: ":"}, {Var: "account"},
 			{Literal: ":stage/"}, {Random: 12}},
 	}, got["StageArn"])
 	require.Equal(t, []string{"region", "account"}, got["StageArn"].Vars())
-	require.Equal(t, []IdentifierPart{{Literal: "st-"}, {Random: 13}}, got["SessionId"].Parts)
-	require.Empty(t, got["SessionId"].Vars())
+	require.Equal(t, []IdentifierPart{{Literal: "st-"}, {Random: 13}}, got["StageSessionId"].Parts)
+	require.Empty(t, got["StageSessionId"].Vars())
 	require.Equal(t, []IdentifierPart{{Random: 12}}, got["ParticipantId"].Parts)
 }
 
@@ -466,8 +466,8 @@ func TestBuildRefuses(t *testing.T) {
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated", "items: ListParticipantsResponse.nextToken is of kind string, not list"},
 		{"x-ivsrt-paginated page size not an integer", "        pageSize: maxResults\n", "        pageSize: filterByUserId\n",
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated", "pageSize: ListParticipantsRequest.filterByUserId is of kind string, not integer"},
-		{"inline enum", "        state:\n          $ref: \"#/components/schemas/ParticipantState\"\n        firstJoinTime:\n          $ref: \"#/components/schemas/Timestamp\"\n        attributes:",
-			"        state:\n          type: string\n          enum: [UP, DOWN]\n        firstJoinTime:\n          $ref: \"#/components/schemas/Timestamp\"\n        attributes:",
+		{"inline enum", "        state:\n          $ref: \"#/components/schemas/ParticipantState\"\n        firstJoinTime:\n          type: string\n          format: date-time\n        attributes:",
+			"        state:\n          type: string\n          enum: [UP, DOWN]\n        firstJoinTime:\n          type: string\n          format: date-time\n        attributes:",
 			schemas + "/Participant/properties/state", "inline enums are not supported"},
 		{"integer enum", "          maximum: 100\n          default: 50\n", "          maximum: 100\n          default: 50\n          enum: [10, 50]\n",
 			schemas + "/ListParticipantsRequest/properties/maxResults", "enums are supported only on strings"},
@@ -478,7 +478,7 @@ func TestBuildRefuses(t *testing.T) {
 			"    ParticipantAttributes:\n      type: object\n      additionalProperties:\n        type: integer\n",
 			schemas + "/ParticipantAttributes/additionalProperties", "only maps of strings"},
 		{"map of timestamps", "    ParticipantAttributes:\n      type: object\n      additionalProperties:\n        type: string\n",
-			"    ParticipantAttributes:\n      type: object\n      additionalProperties:\n        $ref: \"#/components/schemas/Timestamp\"\n",
+			"    ParticipantAttributes:\n      type: object\n      additionalProperties:\n        type: string\n        format: date-time\n",
 			schemas + "/ParticipantAttributes/additionalProperties", "only maps of strings"},
 		{"an error name with two statuses", "x-ivsrt-errors: [ConflictException]", "x-ivsrt-errors: [ConflictException, ValidationException]",
 			"/paths/~1UpdateStage/post/responses/409", "error ValidationException has status 409 here but 400 elsewhere"},
@@ -494,13 +494,13 @@ func TestBuildRefuses(t *testing.T) {
 			"/paths/~1UpdateStage/post/responses/201", "answers 200 on success"},
 		{"an operation without operationId", "      operationId: GetStage\n", "",
 			"/paths/~1GetStage/post", "needs an operationId"},
-		{"a required member that is no property", "      required: [arn]\n      properties:\n        arn:\n          $ref: \"#/components/schemas/StageArn\"\n    UpdateStageRequest:",
-			"      required: [arn, id]\n      properties:\n        arn:\n          $ref: \"#/components/schemas/StageArn\"\n    UpdateStageRequest:",
+		{"a required member that is no property", "      required: [arn]\n      properties:\n        arn:\n          $ref: \"#/components/schemas/StageArn\"\n    GetStageResponse:",
+			"      required: [arn, id]\n      properties:\n        arn:\n          $ref: \"#/components/schemas/StageArn\"\n    GetStageResponse:",
 			schemas + "/GetStageRequest/required", `required member "id" is not a property`},
 		{"a member name that is no identifier", "        exceptionMessage:\n", "        exception-message:\n",
 			schemas + "/ErrorBody/properties/exception-message", "must be letters and digits"},
-		{"a default on a timestamp", "    Timestamp:\n      type: string\n      format: date-time\n",
-			"    Timestamp:\n      type: string\n      format: date-time\n      default: \"2024-06-20T00:00:00Z\"\n",
+		{"a default on a timestamp", "        expirationTime:\n          type: string\n          format: date-time\n",
+			"        expirationTime:\n          type: string\n          format: date-time\n          default: \"2024-06-20T00:00:00Z\"\n",
 			schemas + "/ParticipantToken/properties/expirationTime", "a default on a timestamp"},
 		{"x-ivsrt-max-total-bytes on a string", "    UserId:\n      type: string\n", "    UserId:\n      type: string\n      x-ivsrt-max-total-bytes: 3\n",
 			schemas + "/UserId/x-ivsrt-max-total-bytes", "does not apply to a string"},
@@ -549,9 +549,9 @@ func TestBuildRefuses(t *testing.T) {
 // TestBuildReportsOnce: a misplaced extension in a named map that two
 // members use (CreateStageRequest.tags, Stage.tags) is reported once.
 func TestBuildReportsOnce(t *testing.T) {
-	_, err := buildEdited(t, "        type: string\n        maxLength: 256\n", "        type: string\n        maxLength: 256\n        x-ivsrt-identifier: \"{alnum:3}\"\n")
+	_, err := buildEdited(t, "      x-ivsrt-key-length:\n        min: 1\n        max: 128\n", "      x-ivsrt-key-length:\n        min: 1\n        max: 128\n      x-ivsrt-identifier: \"{alnum:3}\"\n")
 	require.Error(t, err)
 	errs := specErrors(err)
 	require.Len(t, errs, 1, "%v", err)
-	require.Equal(t, "/components/schemas/Tags/additionalProperties/x-ivsrt-identifier", errs[0].Pointer)
+	require.Equal(t, "/components/schemas/Tags/x-ivsrt-identifier", errs[0].Pointer)
 }

@@ -44,17 +44,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "/CreateStage":
 			h.serveCreateStage(w, r)
 			return
-		case "/GetStage":
-			h.serveGetStage(w, r)
-			return
-		case "/UpdateStage":
-			h.serveUpdateStage(w, r)
-			return
 		case "/GetParticipant":
 			h.serveGetParticipant(w, r)
 			return
+		case "/GetStage":
+			h.serveGetStage(w, r)
+			return
 		case "/ListParticipants":
 			h.serveListParticipants(w, r)
+			return
+		case "/UpdateStage":
+			h.serveUpdateStage(w, r)
 			return
 		}
 	}
@@ -110,40 +110,6 @@ func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request) {
 	wire.WriteJSON(w, out)
 }
 
-func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request) {
-	var in GetStageRequest
-	if !h.read(w, r, OpGetStage, &in) {
-		return
-	}
-	out, err := h.backend.GetStage(r.Context(), &in)
-	if err != nil {
-		wire.WriteError(w, err)
-		return
-	}
-	if out == nil {
-		out = &GetStageResponse{}
-	}
-	out.SetDefaults()
-	wire.WriteJSON(w, out)
-}
-
-func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request) {
-	var in UpdateStageRequest
-	if !h.read(w, r, OpUpdateStage, &in) {
-		return
-	}
-	out, err := h.backend.UpdateStage(r.Context(), &in)
-	if err != nil {
-		wire.WriteError(w, err)
-		return
-	}
-	if out == nil {
-		out = &UpdateStageResponse{}
-	}
-	out.SetDefaults()
-	wire.WriteJSON(w, out)
-}
-
 func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request) {
 	var in GetParticipantRequest
 	if !h.read(w, r, OpGetParticipant, &in) {
@@ -161,6 +127,23 @@ func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request) {
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request) {
+	var in GetStageRequest
+	if !h.read(w, r, OpGetStage, &in) {
+		return
+	}
+	out, err := h.backend.GetStage(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetStageResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request) {
 	var in ListParticipantsRequest
 	if !h.read(w, r, OpListParticipants, &in) {
@@ -173,6 +156,23 @@ func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request) 
 	}
 	if out == nil {
 		out = &ListParticipantsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request) {
+	var in UpdateStageRequest
+	if !h.read(w, r, OpUpdateStage, &in) {
+		return
+	}
+	out, err := h.backend.UpdateStage(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &UpdateStageResponse{}
 	}
 	out.SetDefaults()
 	wire.WriteJSON(w, out)

@@ -4,16 +4,19 @@ package ivs
 
 import "time"
 
-// ParticipantTokenCapability is an enum of the spec.
-type ParticipantTokenCapability string
+// ParticipantRecordingFilterByRecordingState is an enum of the spec.
+type ParticipantRecordingFilterByRecordingState string
 
 const (
-	ParticipantTokenCapabilityPublish   ParticipantTokenCapability = "PUBLISH"
-	ParticipantTokenCapabilitySubscribe ParticipantTokenCapability = "SUBSCRIBE"
+	ParticipantRecordingFilterByRecordingStateStarting ParticipantRecordingFilterByRecordingState = "STARTING"
+	ParticipantRecordingFilterByRecordingStateActive   ParticipantRecordingFilterByRecordingState = "ACTIVE"
+	ParticipantRecordingFilterByRecordingStateStopping ParticipantRecordingFilterByRecordingState = "STOPPING"
+	ParticipantRecordingFilterByRecordingStateStopped  ParticipantRecordingFilterByRecordingState = "STOPPED"
+	ParticipantRecordingFilterByRecordingStateFailed   ParticipantRecordingFilterByRecordingState = "FAILED"
 )
 
-// ParticipantTokenCapabilityValues lists the values of ParticipantTokenCapability in spec order.
-var ParticipantTokenCapabilityValues = []string{"PUBLISH", "SUBSCRIBE"}
+// ParticipantRecordingFilterByRecordingStateValues lists the values of ParticipantRecordingFilterByRecordingState in spec order.
+var ParticipantRecordingFilterByRecordingStateValues = []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED"}
 
 // ParticipantRecordingMediaType is an enum of the spec.
 type ParticipantRecordingMediaType string
@@ -25,17 +28,6 @@ const (
 
 // ParticipantRecordingMediaTypeValues lists the values of ParticipantRecordingMediaType in spec order.
 var ParticipantRecordingMediaTypeValues = []string{"AUDIO_VIDEO", "AUDIO_ONLY"}
-
-// ParticipantState is an enum of the spec.
-type ParticipantState string
-
-const (
-	ParticipantStateConnected    ParticipantState = "CONNECTED"
-	ParticipantStateDisconnected ParticipantState = "DISCONNECTED"
-)
-
-// ParticipantStateValues lists the values of ParticipantState in spec order.
-var ParticipantStateValues = []string{"CONNECTED", "DISCONNECTED"}
 
 // ParticipantRecordingState is an enum of the spec.
 type ParticipantRecordingState string
@@ -52,27 +44,27 @@ const (
 // ParticipantRecordingStateValues lists the values of ParticipantRecordingState in spec order.
 var ParticipantRecordingStateValues = []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED", "DISABLED"}
 
-// ParticipantRecordingFilterByRecordingState is an enum of the spec.
-type ParticipantRecordingFilterByRecordingState string
+// ParticipantState is an enum of the spec.
+type ParticipantState string
 
 const (
-	ParticipantRecordingFilterByRecordingStateStarting ParticipantRecordingFilterByRecordingState = "STARTING"
-	ParticipantRecordingFilterByRecordingStateActive   ParticipantRecordingFilterByRecordingState = "ACTIVE"
-	ParticipantRecordingFilterByRecordingStateStopping ParticipantRecordingFilterByRecordingState = "STOPPING"
-	ParticipantRecordingFilterByRecordingStateStopped  ParticipantRecordingFilterByRecordingState = "STOPPED"
-	ParticipantRecordingFilterByRecordingStateFailed   ParticipantRecordingFilterByRecordingState = "FAILED"
+	ParticipantStateConnected    ParticipantState = "CONNECTED"
+	ParticipantStateDisconnected ParticipantState = "DISCONNECTED"
 )
 
-// ParticipantRecordingFilterByRecordingStateValues lists the values of ParticipantRecordingFilterByRecordingState in spec order.
-var ParticipantRecordingFilterByRecordingStateValues = []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED"}
+// ParticipantStateValues lists the values of ParticipantState in spec order.
+var ParticipantStateValues = []string{"CONNECTED", "DISCONNECTED"}
 
-// ParticipantTokenConfiguration is an object of the spec.
-type ParticipantTokenConfiguration struct {
-	Duration     *int32                       `json:"duration,omitzero"`
-	UserId       *string                      `json:"userId,omitzero"`
-	Attributes   map[string]string            `json:"attributes,omitzero"`
-	Capabilities []ParticipantTokenCapability `json:"capabilities,omitzero"`
-}
+// ParticipantTokenCapability is an enum of the spec.
+type ParticipantTokenCapability string
+
+const (
+	ParticipantTokenCapabilityPublish   ParticipantTokenCapability = "PUBLISH"
+	ParticipantTokenCapabilitySubscribe ParticipantTokenCapability = "SUBSCRIBE"
+)
+
+// ParticipantTokenCapabilityValues lists the values of ParticipantTokenCapability in spec order.
+var ParticipantTokenCapabilityValues = []string{"PUBLISH", "SUBSCRIBE"}
 
 // AutoParticipantRecordingConfiguration is an object of the spec.
 type AutoParticipantRecordingConfiguration struct {
@@ -81,26 +73,65 @@ type AutoParticipantRecordingConfiguration struct {
 	MediaTypes              []ParticipantRecordingMediaType `json:"mediaTypes,omitzero"`
 }
 
-// Stage is an object of the spec.
-type Stage struct {
-	// Required.
-	Arn                                   *string                                `json:"arn,omitzero"`
+// CreateStageRequest is an object of the spec.
+type CreateStageRequest struct {
 	Name                                  *string                                `json:"name,omitzero"`
-	ActiveSessionId                       *string                                `json:"activeSessionId,omitzero"`
+	ParticipantTokenConfigurations        []ParticipantTokenConfiguration        `json:"participantTokenConfigurations,omitzero"`
 	Tags                                  map[string]string                      `json:"tags,omitzero"`
 	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
 }
 
-// ParticipantToken is an object of the spec.
-type ParticipantToken struct {
+// CreateStageResponse is an object of the spec.
+type CreateStageResponse struct {
+	Stage             *Stage             `json:"stage,omitzero"`
+	ParticipantTokens []ParticipantToken `json:"participantTokens,omitzero"`
+}
+
+// GetParticipantRequest is an object of the spec.
+type GetParticipantRequest struct {
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	SessionId *string `json:"sessionId,omitzero"`
+	// Required.
 	ParticipantId *string `json:"participantId,omitzero"`
-	// Secret: never log it.
-	Token          *string                      `json:"token,omitzero"`
-	UserId         *string                      `json:"userId,omitzero"`
-	Attributes     map[string]string            `json:"attributes,omitzero"`
-	Duration       *int32                       `json:"duration,omitzero"`
-	Capabilities   []ParticipantTokenCapability `json:"capabilities,omitzero"`
-	ExpirationTime *time.Time                   `json:"expirationTime,omitzero"`
+}
+
+// GetParticipantResponse is an object of the spec.
+type GetParticipantResponse struct {
+	Participant *Participant `json:"participant,omitzero"`
+}
+
+// GetStageRequest is an object of the spec.
+type GetStageRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// GetStageResponse is an object of the spec.
+type GetStageResponse struct {
+	Stage *Stage `json:"stage,omitzero"`
+}
+
+// ListParticipantsRequest is an object of the spec.
+type ListParticipantsRequest struct {
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	SessionId              *string                                     `json:"sessionId,omitzero"`
+	FilterByUserId         *string                                     `json:"filterByUserId,omitzero"`
+	FilterByPublished      *bool                                       `json:"filterByPublished,omitzero"`
+	FilterByState          *ParticipantState                           `json:"filterByState,omitzero"`
+	NextToken              *string                                     `json:"nextToken,omitzero"`
+	MaxResults             *int32                                      `json:"maxResults,omitzero"`
+	FilterByRecordingState *ParticipantRecordingFilterByRecordingState `json:"filterByRecordingState,omitzero"`
+}
+
+// ListParticipantsResponse is an object of the spec.
+type ListParticipantsResponse struct {
+	// Required.
+	Participants []ParticipantSummary `json:"participants"`
+	NextToken    *string              `json:"nextToken,omitzero"`
 }
 
 // Participant is an object of the spec.
@@ -132,18 +163,34 @@ type ParticipantSummary struct {
 	RecordingState *ParticipantRecordingState `json:"recordingState,omitzero"`
 }
 
-// CreateStageRequest is an object of the spec.
-type CreateStageRequest struct {
-	Name                                  *string                                `json:"name,omitzero"`
-	ParticipantTokenConfigurations        []ParticipantTokenConfiguration        `json:"participantTokenConfigurations,omitzero"`
-	Tags                                  map[string]string                      `json:"tags,omitzero"`
-	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
+// ParticipantToken is an object of the spec.
+type ParticipantToken struct {
+	ParticipantId *string `json:"participantId,omitzero"`
+	// Secret: never log it.
+	Token          *string                      `json:"token,omitzero"`
+	UserId         *string                      `json:"userId,omitzero"`
+	Attributes     map[string]string            `json:"attributes,omitzero"`
+	Duration       *int32                       `json:"duration,omitzero"`
+	Capabilities   []ParticipantTokenCapability `json:"capabilities,omitzero"`
+	ExpirationTime *time.Time                   `json:"expirationTime,omitzero"`
 }
 
-// GetStageRequest is an object of the spec.
-type GetStageRequest struct {
+// ParticipantTokenConfiguration is an object of the spec.
+type ParticipantTokenConfiguration struct {
+	Duration     *int32                       `json:"duration,omitzero"`
+	UserId       *string                      `json:"userId,omitzero"`
+	Attributes   map[string]string            `json:"attributes,omitzero"`
+	Capabilities []ParticipantTokenCapability `json:"capabilities,omitzero"`
+}
+
+// Stage is an object of the spec.
+type Stage struct {
 	// Required.
-	Arn *string `json:"arn,omitzero"`
+	Arn                                   *string                                `json:"arn,omitzero"`
+	Name                                  *string                                `json:"name,omitzero"`
+	ActiveSessionId                       *string                                `json:"activeSessionId,omitzero"`
+	Tags                                  map[string]string                      `json:"tags,omitzero"`
+	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
 }
 
 // UpdateStageRequest is an object of the spec.
@@ -154,54 +201,7 @@ type UpdateStageRequest struct {
 	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
 }
 
-// GetParticipantRequest is an object of the spec.
-type GetParticipantRequest struct {
-	// Required.
-	StageArn *string `json:"stageArn,omitzero"`
-	// Required.
-	SessionId *string `json:"sessionId,omitzero"`
-	// Required.
-	ParticipantId *string `json:"participantId,omitzero"`
-}
-
-// ListParticipantsRequest is an object of the spec.
-type ListParticipantsRequest struct {
-	// Required.
-	StageArn *string `json:"stageArn,omitzero"`
-	// Required.
-	SessionId              *string                                     `json:"sessionId,omitzero"`
-	FilterByUserId         *string                                     `json:"filterByUserId,omitzero"`
-	FilterByPublished      *bool                                       `json:"filterByPublished,omitzero"`
-	FilterByState          *ParticipantState                           `json:"filterByState,omitzero"`
-	FilterByRecordingState *ParticipantRecordingFilterByRecordingState `json:"filterByRecordingState,omitzero"`
-	NextToken              *string                                     `json:"nextToken,omitzero"`
-	MaxResults             *int32                                      `json:"maxResults,omitzero"`
-}
-
-// CreateStageResponse is an object of the spec.
-type CreateStageResponse struct {
-	Stage             *Stage             `json:"stage,omitzero"`
-	ParticipantTokens []ParticipantToken `json:"participantTokens,omitzero"`
-}
-
-// GetStageResponse is an object of the spec.
-type GetStageResponse struct {
-	Stage *Stage `json:"stage,omitzero"`
-}
-
 // UpdateStageResponse is an object of the spec.
 type UpdateStageResponse struct {
 	Stage *Stage `json:"stage,omitzero"`
-}
-
-// GetParticipantResponse is an object of the spec.
-type GetParticipantResponse struct {
-	Participant *Participant `json:"participant,omitzero"`
-}
-
-// ListParticipantsResponse is an object of the spec.
-type ListParticipantsResponse struct {
-	// Required.
-	Participants []ParticipantSummary `json:"participants"`
-	NextToken    *string              `json:"nextToken,omitzero"`
 }

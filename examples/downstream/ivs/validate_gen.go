@@ -11,50 +11,16 @@ import (
 )
 
 var (
-	patternClientAttribute                  = regexp.MustCompile("^[a-zA-Z0-9-_.,:;\\s]*$")
-	patternListParticipantsRequestNextToken = regexp.MustCompile("^[a-zA-Z0-9+/=_-]*$")
-	patternParticipantId                    = regexp.MustCompile("^[a-zA-Z0-9-]*$")
-	patternParticipantRecordingS3BucketName = regexp.MustCompile("^[a-z0-9-.]*$")
-	patternSessionId                        = regexp.MustCompile("^st-[a-zA-Z0-9]+$")
-	patternStageArn                         = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$")
-	patternStageName                        = regexp.MustCompile("^[a-zA-Z0-9-_]*$")
-	patternStorageConfigurationArn          = regexp.MustCompile("^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$")
+	patternAutoParticipantRecordingStorageConfigurationArn = regexp.MustCompile("^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$")
+	patternPaginationToken                                 = regexp.MustCompile("^[a-zA-Z0-9+/=_-]*$")
+	patternParticipantClientAttribute                      = regexp.MustCompile("^[a-zA-Z0-9-_.,:;\\s]*$")
+	patternParticipantId                                   = regexp.MustCompile("^[a-zA-Z0-9-]*$")
+	patternParticipantRecordingS3BucketName                = regexp.MustCompile("^[a-z0-9-.]*$")
+	patternParticipantRecordingS3Prefix                    = regexp.MustCompile("^[a-zA-Z0-9/-]*$")
+	patternStageArn                                        = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$")
+	patternStageName                                       = regexp.MustCompile("^[a-zA-Z0-9-_]*$")
+	patternStageSessionId                                  = regexp.MustCompile("^st-[a-zA-Z0-9]+$")
 )
-
-// Validate checks every constraint the spec puts on ParticipantTokenConfiguration and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *ParticipantTokenConfiguration) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *ParticipantTokenConfiguration) validate(e *validate.Errors, path string) {
-	if s.Duration != nil {
-		p := validate.Join(path, "duration")
-		e.MinValue(p, int64(*s.Duration), int64(1))
-		e.MaxValue(p, int64(*s.Duration), int64(20160))
-	}
-	if s.UserId != nil {
-		p := validate.Join(path, "userId")
-		e.MaxLength(p, *s.UserId, 128)
-	}
-	if s.Attributes != nil {
-		p := validate.Join(path, "attributes")
-		e.MaxTotalBytes(p, s.Attributes, 1024)
-	}
-	if s.Capabilities != nil {
-		p := validate.Join(path, "capabilities")
-		validate.MaxItems(e, p, s.Capabilities, 2)
-		for i := range s.Capabilities {
-			ip := validate.Index(p, i)
-			e.Enum(ip, string(s.Capabilities[i]), ParticipantTokenCapabilityValues)
-		}
-	}
-}
 
 // Validate checks every constraint the spec puts on AutoParticipantRecordingConfiguration and
 // reports all violations at once, as one ValidationException in AWS's form.
@@ -72,7 +38,7 @@ func (s *AutoParticipantRecordingConfiguration) validate(e *validate.Errors, pat
 	if s.StorageConfigurationArn != nil {
 		p := validate.Join(path, "storageConfigurationArn")
 		e.MaxLength(p, *s.StorageConfigurationArn, 128)
-		e.Pattern(p, *s.StorageConfigurationArn, patternStorageConfigurationArn, "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
+		e.Pattern(p, *s.StorageConfigurationArn, patternAutoParticipantRecordingStorageConfigurationArn, "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
 	}
 	if s.MediaTypes != nil {
 		p := validate.Join(path, "mediaTypes")
@@ -81,193 +47,6 @@ func (s *AutoParticipantRecordingConfiguration) validate(e *validate.Errors, pat
 			ip := validate.Index(p, i)
 			e.Enum(ip, string(s.MediaTypes[i]), ParticipantRecordingMediaTypeValues)
 		}
-	}
-}
-
-// Validate checks every constraint the spec puts on Stage and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *Stage) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *Stage) validate(e *validate.Errors, path string) {
-	e.Required(validate.Join(path, "arn"), s.Arn != nil)
-	if s.Arn != nil {
-		p := validate.Join(path, "arn")
-		e.MinLength(p, *s.Arn, 1)
-		e.MaxLength(p, *s.Arn, 128)
-		e.Pattern(p, *s.Arn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
-	}
-	if s.Name != nil {
-		p := validate.Join(path, "name")
-		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
-	}
-	if s.ActiveSessionId != nil {
-		p := validate.Join(path, "activeSessionId")
-		e.MinLength(p, *s.ActiveSessionId, 16)
-		e.MaxLength(p, *s.ActiveSessionId, 16)
-		e.Pattern(p, *s.ActiveSessionId, patternSessionId, "st-[a-zA-Z0-9]+")
-	}
-	if s.Tags != nil {
-		p := validate.Join(path, "tags")
-		validate.MaxEntries(e, p, s.Tags, 50)
-		e.KeyLength(p, s.Tags, 1, 128)
-		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
-			v := s.Tags[k]
-			e.MaxLength(validate.Join(p, k), v, 256)
-		}
-	}
-	if s.AutoParticipantRecordingConfiguration != nil {
-		p := validate.Join(path, "autoParticipantRecordingConfiguration")
-		s.AutoParticipantRecordingConfiguration.validate(e, p)
-	}
-}
-
-// Validate checks every constraint the spec puts on ParticipantToken and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *ParticipantToken) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *ParticipantToken) validate(e *validate.Errors, path string) {
-	if s.ParticipantId != nil {
-		p := validate.Join(path, "participantId")
-		e.MaxLength(p, *s.ParticipantId, 64)
-		e.Pattern(p, *s.ParticipantId, patternStageName, "[a-zA-Z0-9-_]*")
-	}
-	if s.UserId != nil {
-		p := validate.Join(path, "userId")
-		e.MaxLength(p, *s.UserId, 128)
-	}
-	if s.Attributes != nil {
-		p := validate.Join(path, "attributes")
-		e.MaxTotalBytes(p, s.Attributes, 1024)
-	}
-	if s.Duration != nil {
-		p := validate.Join(path, "duration")
-		e.MinValue(p, int64(*s.Duration), int64(1))
-		e.MaxValue(p, int64(*s.Duration), int64(20160))
-	}
-	if s.Capabilities != nil {
-		p := validate.Join(path, "capabilities")
-		validate.MaxItems(e, p, s.Capabilities, 2)
-		for i := range s.Capabilities {
-			ip := validate.Index(p, i)
-			e.Enum(ip, string(s.Capabilities[i]), ParticipantTokenCapabilityValues)
-		}
-	}
-}
-
-// Validate checks every constraint the spec puts on Participant and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *Participant) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *Participant) validate(e *validate.Errors, path string) {
-	if s.ParticipantId != nil {
-		p := validate.Join(path, "participantId")
-		e.MaxLength(p, *s.ParticipantId, 64)
-		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
-	}
-	if s.UserId != nil {
-		p := validate.Join(path, "userId")
-		e.MaxLength(p, *s.UserId, 128)
-	}
-	if s.State != nil {
-		p := validate.Join(path, "state")
-		e.Enum(p, string(*s.State), ParticipantStateValues)
-	}
-	if s.IspName != nil {
-		p := validate.Join(path, "ispName")
-		e.MaxLength(p, *s.IspName, 128)
-		e.Pattern(p, *s.IspName, patternClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
-	}
-	if s.OsName != nil {
-		p := validate.Join(path, "osName")
-		e.MaxLength(p, *s.OsName, 128)
-		e.Pattern(p, *s.OsName, patternClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
-	}
-	if s.OsVersion != nil {
-		p := validate.Join(path, "osVersion")
-		e.MaxLength(p, *s.OsVersion, 128)
-		e.Pattern(p, *s.OsVersion, patternClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
-	}
-	if s.BrowserName != nil {
-		p := validate.Join(path, "browserName")
-		e.MaxLength(p, *s.BrowserName, 128)
-		e.Pattern(p, *s.BrowserName, patternClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
-	}
-	if s.BrowserVersion != nil {
-		p := validate.Join(path, "browserVersion")
-		e.MaxLength(p, *s.BrowserVersion, 128)
-		e.Pattern(p, *s.BrowserVersion, patternClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
-	}
-	if s.SdkVersion != nil {
-		p := validate.Join(path, "sdkVersion")
-		e.MaxLength(p, *s.SdkVersion, 128)
-		e.Pattern(p, *s.SdkVersion, patternClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
-	}
-	if s.RecordingS3BucketName != nil {
-		p := validate.Join(path, "recordingS3BucketName")
-		e.MaxLength(p, *s.RecordingS3BucketName, 63)
-		e.Pattern(p, *s.RecordingS3BucketName, patternParticipantRecordingS3BucketName, "[a-z0-9-.]*")
-	}
-	if s.RecordingS3Prefix != nil {
-		p := validate.Join(path, "recordingS3Prefix")
-		e.MaxLength(p, *s.RecordingS3Prefix, 256)
-		e.Pattern(p, *s.RecordingS3Prefix, patternParticipantId, "[a-zA-Z0-9-]*")
-	}
-	if s.RecordingState != nil {
-		p := validate.Join(path, "recordingState")
-		e.Enum(p, string(*s.RecordingState), ParticipantRecordingStateValues)
-	}
-}
-
-// Validate checks every constraint the spec puts on ParticipantSummary and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *ParticipantSummary) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *ParticipantSummary) validate(e *validate.Errors, path string) {
-	if s.ParticipantId != nil {
-		p := validate.Join(path, "participantId")
-		e.MaxLength(p, *s.ParticipantId, 64)
-		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
-	}
-	if s.UserId != nil {
-		p := validate.Join(path, "userId")
-		e.MaxLength(p, *s.UserId, 128)
-	}
-	if s.State != nil {
-		p := validate.Join(path, "state")
-		e.Enum(p, string(*s.State), ParticipantStateValues)
-	}
-	if s.RecordingState != nil {
-		p := validate.Join(path, "recordingState")
-		e.Enum(p, string(*s.RecordingState), ParticipantRecordingStateValues)
 	}
 }
 
@@ -311,6 +90,83 @@ func (s *CreateStageRequest) validate(e *validate.Errors, path string) {
 	}
 }
 
+// Validate checks every constraint the spec puts on CreateStageResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateStageResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateStageResponse) validate(e *validate.Errors, path string) {
+	if s.Stage != nil {
+		p := validate.Join(path, "stage")
+		s.Stage.validate(e, p)
+	}
+	if s.ParticipantTokens != nil {
+		p := validate.Join(path, "participantTokens")
+		for i := range s.ParticipantTokens {
+			ip := validate.Index(p, i)
+			s.ParticipantTokens[i].validate(e, ip)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on GetParticipantRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetParticipantRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetParticipantRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "sessionId"), s.SessionId != nil)
+	if s.SessionId != nil {
+		p := validate.Join(path, "sessionId")
+		e.MinLength(p, *s.SessionId, 16)
+		e.MaxLength(p, *s.SessionId, 16)
+		e.Pattern(p, *s.SessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetParticipantResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetParticipantResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetParticipantResponse) validate(e *validate.Errors, path string) {
+	if s.Participant != nil {
+		p := validate.Join(path, "participant")
+		s.Participant.validate(e, p)
+	}
+}
+
 // Validate checks every constraint the spec puts on GetStageRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *GetStageRequest) Validate() error {
@@ -329,6 +185,319 @@ func (s *GetStageRequest) validate(e *validate.Errors, path string) {
 		e.MinLength(p, *s.Arn, 1)
 		e.MaxLength(p, *s.Arn, 128)
 		e.Pattern(p, *s.Arn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetStageResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetStageResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetStageResponse) validate(e *validate.Errors, path string) {
+	if s.Stage != nil {
+		p := validate.Join(path, "stage")
+		s.Stage.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on ListParticipantsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListParticipantsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListParticipantsRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "sessionId"), s.SessionId != nil)
+	if s.SessionId != nil {
+		p := validate.Join(path, "sessionId")
+		e.MinLength(p, *s.SessionId, 16)
+		e.MaxLength(p, *s.SessionId, 16)
+		e.Pattern(p, *s.SessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	if s.FilterByUserId != nil {
+		p := validate.Join(path, "filterByUserId")
+		e.MaxLength(p, *s.FilterByUserId, 128)
+	}
+	if s.FilterByState != nil {
+		p := validate.Join(path, "filterByState")
+		e.Enum(p, string(*s.FilterByState), ParticipantStateValues)
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+	if s.FilterByRecordingState != nil {
+		p := validate.Join(path, "filterByRecordingState")
+		e.Enum(p, string(*s.FilterByRecordingState), ParticipantRecordingFilterByRecordingStateValues)
+	}
+	e.AtMostOne(ListParticipantsRequestFilters, []bool{s.FilterByUserId != nil, s.FilterByPublished != nil, s.FilterByState != nil, s.FilterByRecordingState != nil})
+}
+
+// Validate checks every constraint the spec puts on ListParticipantsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListParticipantsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListParticipantsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "participants"), s.Participants != nil)
+	if s.Participants != nil {
+		p := validate.Join(path, "participants")
+		for i := range s.Participants {
+			ip := validate.Index(p, i)
+			s.Participants[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on Participant and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *Participant) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *Participant) validate(e *validate.Errors, path string) {
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), ParticipantStateValues)
+	}
+	if s.IspName != nil {
+		p := validate.Join(path, "ispName")
+		e.MaxLength(p, *s.IspName, 128)
+		e.Pattern(p, *s.IspName, patternParticipantClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
+	}
+	if s.OsName != nil {
+		p := validate.Join(path, "osName")
+		e.MaxLength(p, *s.OsName, 128)
+		e.Pattern(p, *s.OsName, patternParticipantClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
+	}
+	if s.OsVersion != nil {
+		p := validate.Join(path, "osVersion")
+		e.MaxLength(p, *s.OsVersion, 128)
+		e.Pattern(p, *s.OsVersion, patternParticipantClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
+	}
+	if s.BrowserName != nil {
+		p := validate.Join(path, "browserName")
+		e.MaxLength(p, *s.BrowserName, 128)
+		e.Pattern(p, *s.BrowserName, patternParticipantClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
+	}
+	if s.BrowserVersion != nil {
+		p := validate.Join(path, "browserVersion")
+		e.MaxLength(p, *s.BrowserVersion, 128)
+		e.Pattern(p, *s.BrowserVersion, patternParticipantClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
+	}
+	if s.SdkVersion != nil {
+		p := validate.Join(path, "sdkVersion")
+		e.MaxLength(p, *s.SdkVersion, 128)
+		e.Pattern(p, *s.SdkVersion, patternParticipantClientAttribute, "[a-zA-Z0-9-_.,:;\\s]*")
+	}
+	if s.RecordingS3BucketName != nil {
+		p := validate.Join(path, "recordingS3BucketName")
+		e.MaxLength(p, *s.RecordingS3BucketName, 63)
+		e.Pattern(p, *s.RecordingS3BucketName, patternParticipantRecordingS3BucketName, "[a-z0-9-.]*")
+	}
+	if s.RecordingS3Prefix != nil {
+		p := validate.Join(path, "recordingS3Prefix")
+		e.MaxLength(p, *s.RecordingS3Prefix, 256)
+		e.Pattern(p, *s.RecordingS3Prefix, patternParticipantRecordingS3Prefix, "[a-zA-Z0-9/-]*")
+	}
+	if s.RecordingState != nil {
+		p := validate.Join(path, "recordingState")
+		e.Enum(p, string(*s.RecordingState), ParticipantRecordingStateValues)
+	}
+}
+
+// Validate checks every constraint the spec puts on ParticipantSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ParticipantSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ParticipantSummary) validate(e *validate.Errors, path string) {
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), ParticipantStateValues)
+	}
+	if s.RecordingState != nil {
+		p := validate.Join(path, "recordingState")
+		e.Enum(p, string(*s.RecordingState), ParticipantRecordingStateValues)
+	}
+}
+
+// Validate checks every constraint the spec puts on ParticipantToken and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ParticipantToken) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ParticipantToken) validate(e *validate.Errors, path string) {
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
+	}
+	if s.Duration != nil {
+		p := validate.Join(path, "duration")
+		e.MinValue(p, int64(*s.Duration), int64(1))
+		e.MaxValue(p, int64(*s.Duration), int64(20160))
+	}
+	if s.Capabilities != nil {
+		p := validate.Join(path, "capabilities")
+		validate.MaxItems(e, p, s.Capabilities, 2)
+		for i := range s.Capabilities {
+			ip := validate.Index(p, i)
+			e.Enum(ip, string(s.Capabilities[i]), ParticipantTokenCapabilityValues)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on ParticipantTokenConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ParticipantTokenConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ParticipantTokenConfiguration) validate(e *validate.Errors, path string) {
+	if s.Duration != nil {
+		p := validate.Join(path, "duration")
+		e.MinValue(p, int64(*s.Duration), int64(1))
+		e.MaxValue(p, int64(*s.Duration), int64(20160))
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
+	}
+	if s.Capabilities != nil {
+		p := validate.Join(path, "capabilities")
+		validate.MaxItems(e, p, s.Capabilities, 2)
+		for i := range s.Capabilities {
+			ip := validate.Index(p, i)
+			e.Enum(ip, string(s.Capabilities[i]), ParticipantTokenCapabilityValues)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on Stage and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *Stage) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *Stage) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+	}
+	if s.ActiveSessionId != nil {
+		p := validate.Join(path, "activeSessionId")
+		e.MinLength(p, *s.ActiveSessionId, 16)
+		e.MaxLength(p, *s.ActiveSessionId, 16)
+		e.Pattern(p, *s.ActiveSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+	if s.AutoParticipantRecordingConfiguration != nil {
+		p := validate.Join(path, "autoParticipantRecordingConfiguration")
+		s.AutoParticipantRecordingConfiguration.validate(e, p)
 	}
 }
 
@@ -362,134 +531,6 @@ func (s *UpdateStageRequest) validate(e *validate.Errors, path string) {
 	}
 }
 
-// Validate checks every constraint the spec puts on GetParticipantRequest and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *GetParticipantRequest) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *GetParticipantRequest) validate(e *validate.Errors, path string) {
-	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
-	if s.StageArn != nil {
-		p := validate.Join(path, "stageArn")
-		e.MinLength(p, *s.StageArn, 1)
-		e.MaxLength(p, *s.StageArn, 128)
-		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
-	}
-	e.Required(validate.Join(path, "sessionId"), s.SessionId != nil)
-	if s.SessionId != nil {
-		p := validate.Join(path, "sessionId")
-		e.MinLength(p, *s.SessionId, 16)
-		e.MaxLength(p, *s.SessionId, 16)
-		e.Pattern(p, *s.SessionId, patternSessionId, "st-[a-zA-Z0-9]+")
-	}
-	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
-	if s.ParticipantId != nil {
-		p := validate.Join(path, "participantId")
-		e.MaxLength(p, *s.ParticipantId, 64)
-		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
-	}
-}
-
-// Validate checks every constraint the spec puts on ListParticipantsRequest and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *ListParticipantsRequest) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *ListParticipantsRequest) validate(e *validate.Errors, path string) {
-	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
-	if s.StageArn != nil {
-		p := validate.Join(path, "stageArn")
-		e.MinLength(p, *s.StageArn, 1)
-		e.MaxLength(p, *s.StageArn, 128)
-		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
-	}
-	e.Required(validate.Join(path, "sessionId"), s.SessionId != nil)
-	if s.SessionId != nil {
-		p := validate.Join(path, "sessionId")
-		e.MinLength(p, *s.SessionId, 16)
-		e.MaxLength(p, *s.SessionId, 16)
-		e.Pattern(p, *s.SessionId, patternSessionId, "st-[a-zA-Z0-9]+")
-	}
-	if s.FilterByUserId != nil {
-		p := validate.Join(path, "filterByUserId")
-		e.MaxLength(p, *s.FilterByUserId, 128)
-	}
-	if s.FilterByState != nil {
-		p := validate.Join(path, "filterByState")
-		e.Enum(p, string(*s.FilterByState), ParticipantStateValues)
-	}
-	if s.FilterByRecordingState != nil {
-		p := validate.Join(path, "filterByRecordingState")
-		e.Enum(p, string(*s.FilterByRecordingState), ParticipantRecordingFilterByRecordingStateValues)
-	}
-	if s.NextToken != nil {
-		p := validate.Join(path, "nextToken")
-		e.MaxLength(p, *s.NextToken, 1024)
-		e.Pattern(p, *s.NextToken, patternListParticipantsRequestNextToken, "[a-zA-Z0-9+/=_-]*")
-	}
-	if s.MaxResults != nil {
-		p := validate.Join(path, "maxResults")
-		e.MinValue(p, int64(*s.MaxResults), int64(1))
-		e.MaxValue(p, int64(*s.MaxResults), int64(100))
-	}
-	e.AtMostOne(ListParticipantsRequestFilters, []bool{s.FilterByUserId != nil, s.FilterByPublished != nil, s.FilterByState != nil, s.FilterByRecordingState != nil})
-}
-
-// Validate checks every constraint the spec puts on CreateStageResponse and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *CreateStageResponse) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *CreateStageResponse) validate(e *validate.Errors, path string) {
-	if s.Stage != nil {
-		p := validate.Join(path, "stage")
-		s.Stage.validate(e, p)
-	}
-	if s.ParticipantTokens != nil {
-		p := validate.Join(path, "participantTokens")
-		for i := range s.ParticipantTokens {
-			ip := validate.Index(p, i)
-			s.ParticipantTokens[i].validate(e, ip)
-		}
-	}
-}
-
-// Validate checks every constraint the spec puts on GetStageResponse and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *GetStageResponse) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *GetStageResponse) validate(e *validate.Errors, path string) {
-	if s.Stage != nil {
-		p := validate.Join(path, "stage")
-		s.Stage.validate(e, p)
-	}
-}
-
 // Validate checks every constraint the spec puts on UpdateStageResponse and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *UpdateStageResponse) Validate() error {
@@ -505,50 +546,5 @@ func (s *UpdateStageResponse) validate(e *validate.Errors, path string) {
 	if s.Stage != nil {
 		p := validate.Join(path, "stage")
 		s.Stage.validate(e, p)
-	}
-}
-
-// Validate checks every constraint the spec puts on GetParticipantResponse and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *GetParticipantResponse) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *GetParticipantResponse) validate(e *validate.Errors, path string) {
-	if s.Participant != nil {
-		p := validate.Join(path, "participant")
-		s.Participant.validate(e, p)
-	}
-}
-
-// Validate checks every constraint the spec puts on ListParticipantsResponse and
-// reports all violations at once, as one ValidationException in AWS's form.
-func (s *ListParticipantsResponse) Validate() error {
-	var e validate.Errors
-	s.validate(&e, "")
-	if e.Len() > 0 {
-		return wire.NewError("ValidationException", 400, "%s", e.Message())
-	}
-	return nil
-}
-
-func (s *ListParticipantsResponse) validate(e *validate.Errors, path string) {
-	e.Required(validate.Join(path, "participants"), s.Participants != nil)
-	if s.Participants != nil {
-		p := validate.Join(path, "participants")
-		for i := range s.Participants {
-			ip := validate.Index(p, i)
-			s.Participants[i].validate(e, ip)
-		}
-	}
-	if s.NextToken != nil {
-		p := validate.Join(path, "nextToken")
-		e.MaxLength(p, *s.NextToken, 1024)
-		e.Pattern(p, *s.NextToken, patternListParticipantsRequestNextToken, "[a-zA-Z0-9+/=_-]*")
 	}
 }

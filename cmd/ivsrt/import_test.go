@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const smallModel = "../../spec/importer/testdata/small/api-2.json"
+
+func TestImportUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"import"}, "-model is required"},
+		{[]string{"import", "-model", smallModel, "extra"}, "nothing may follow the flags"},
+		{[]string{"import", "-nope"}, "flag provided but not defined"},
+		{[]string{"import", "-model", smallModel, "-version", "20-06-2024"}, `-version "20-06-2024": use a date`},
+		{[]string{"import", "-model", smallModel, "-ops", "PutWidget,,ListTags"}, "has an empty name"},
+		{[]string{"import", "-model", smallModel}, "carries no date: give -version"},
+	} {
+		var out, errb bytes.Buffer
+		require.Equal(t, 2, run(tc.args, &out, &errb), "ivsrt %v", tc.args)
+		require.Contains(t, errb.String(), tc.says, "ivsrt %v", tc.args)
+		require.Empty(t, out.String())
+	}
+}
+
+func TestImportWritesTheSpec(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"import", "-model", smallModel, "-version", "2021-02-03", "-ops", "ListTags"}, &out, &errb), errb.String())
+	require.Contains(t, out.String(), "operationId: ListTags\n")
+	require.NotContains(t, out.String(), "PutWidget")
+
+	file := filepath.Join(t.TempDir(), "spec.yaml")
+	out.Reset()
+	require.Equal(t, 0, run([]string{"import", "-model", smallModel, "-version", "2021-02-03", "-o", file}, &out, &errb), errb.String())
+	require.Empty(t, out.String(), "-o writes the file, not stdout")
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(data), "openapi: 3.0.3\n"))
+
+	errb.Reset()
+	require.Equal(t, 1, run([]string{"import", "-model", smallModel, "-version", "2021-02-03", "-ops", "Nope"}, &out, &errb))
+	require.Contains(t, errb.String(), `unknown operation "Nope"`)
+}

@@ -1,0 +1,151 @@
+package importer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// SDKModule is the Go module that ships every past AWS service model.
+const SDKModule = "github.com/aws/aws-sdk-go"
+
+// ModelPath is where the IVS Real-Time model lies inside SDKModule.
+const ModelPath = "models/apis/ivs-realtime/2020-07-14/api-2.json"
+
+// Source is a service model ready to import.
+type Source struct {
+	// Name says where the model came from, for messages.
+	Name string
+	// API is the api-2.json (or service-2.json) model.
+	API []byte
+	// Paginators is the paginators-1.json beside it, nil when there is none.
+	Paginators []byte
+	// Version is the date (YYYY-MM-DD, UTC) of the SDK release the model
+	// came from; "" for a file, which carries no date.
+	Version string
+}
+
+var dateRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+
+// ValidVersion reports whether v is a YYYY-MM-DD date, the form info.version takes.
+func ValidVersion(v string) bool {
+	if !dateRE.MatchString(v) {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, v)
+	return err == nil
+}
+
+// Resolve reads a model. source is a file path (.gz accepted; a
+// paginators-1.json or paginators-1.json.gz beside it is read too) or
+// github.com/aws/aws-sdk-go@VERSION, fetched with `go mod download` into the
+// module cache and dated with `go list -m`.
+func Resolve(ctx context.Context, source string) (*Source, error) {
+	if version, ok := strings.CutPrefix(source, SDKModule+"@"); ok {
+		return resolveModule(ctx, version)
+	}
+	if strings.Contains(source, "@") {
+		if _, err := os.Stat(source); err != nil {
+			return nil, fmt.Errorf("model %q: only %s@VERSION is a module source; otherwise give a file", source, SDKModule)
+		}
+	}
+	api, err := readMaybeGzip(source)
+	if err != nil {
+		return nil, err
+	}
+	src := &Source{Name: source, API: api}
+	dir := filepath.Dir(source)
+	for _, name := range []string{"paginators-1.json", "paginators-1.json.gz"} {
+		pag, err := readMaybeGzip(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		src.Paginators = pag
+		break
+	}
+	return src, nil
+}
+
+func readMaybeGzip(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+func resolveModule(ctx context.Context, version string) (*Source, error) {
+	mod := SDKModule + "@" + version
+	var dl struct {
+		Dir   string
+		Error string
+	}
+	if err := goJSON(ctx, &dl, "mod", "download", "-json", mod); err != nil && dl.Error == "" {
+		return nil, err
+	}
+	if dl.Error != "" {
+		return nil, fmt.Errorf("go mod download %s: %s", mod, dl.Error)
+	}
+	var info struct {
+		Version string
+		Time    *time.Time
+	}
+	if err := goJSON(ctx, &info, "list", "-m", "-json", mod); err != nil {
+		return nil, err
+	}
+	if info.Time == nil {
+		return nil, fmt.Errorf("go list -m %s: no release time", mod)
+	}
+	src, err := Resolve(ctx, filepath.Join(dl.Dir, filepath.FromSlash(ModelPath)))
+	if err != nil {
+		return nil, err
+	}
+	src.Name = mod
+	src.Version = info.Time.UTC().Format(time.DateOnly)
+	return src, nil
+}
+
+// goJSON runs the go command outside any module (so this module's go.mod is
+// neither read nor changed) and decodes its -json output into v.
+func goJSON(ctx context.Context, v any, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(os.Environ(), "GO111MODULE=on", "GOWORK=off")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	if len(bytes.TrimSpace(out)) > 0 {
+		if err := json.Unmarshal(out, v); err != nil {
+			return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+		}
+	}
+	if runErr != nil {
+		return fmt.Errorf("go %s: %v: %s", strings.Join(args, " "), runErr, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
