@@ -108,8 +108,8 @@ func TestLoadRefuses(t *testing.T) {
 			schemas + "/ListParticipantsRequest/properties/maxResults/multipleOf", `unsupported keyword "multipleOf"`},
 		{"nullable", userID, userID + "      nullable: true\n",
 			schemas + "/UserId/nullable", `unsupported keyword "nullable"`},
-		{"unsupported type", "    ParticipantAttributes:\n      type: object\n", "    ParticipantAttributes:\n      type: number\n",
-			schemas + "/ParticipantAttributes/type", `type "number" is not supported`},
+		{"unsupported type", "    ParticipantAttributes:\n      type: object\n", "    ParticipantAttributes:\n      type: file\n",
+			schemas + "/ParticipantAttributes/type", `type "file" is not supported`},
 		{"unsupported format", "      format: date-time\n", "      format: uuid\n",
 			schemas + "/Timestamp/format", `format "uuid" is not supported`},
 
@@ -163,14 +163,45 @@ func TestLoadRefuses(t *testing.T) {
 			"/components/parameters", `unsupported keyword "parameters" in components`},
 
 		// Paths and operations.
-		{"non-POST path item", "  /GetStage:\n    post:\n", "  /GetStage:\n    get:\n      operationId: GetStage\n    post:\n",
-			"/paths/~1GetStage/get", `unsupported keyword "get" in a path item`},
-		{"path with a parameter", "  /GetStage:\n", "  /GetStage/{arn}:\n",
-			"/paths/~1GetStage~1{arn}", "POST /{OperationName}"},
+		{"HEAD path item", "  /GetStage:\n    post:\n", "  /GetStage:\n    head:\n      operationId: HeadStage\n    post:\n",
+			"/paths/~1GetStage/head", `unsupported keyword "head" in a path item`},
+		{"path label without a parameter", "  /GetStage:\n", "  /GetStage/{arn}:\n",
+			"/paths/~1GetStage~1{arn}/post", "path label {arn} has no parameter with in: path"},
 		{"path that is a parameter", "  /GetStage:\n", "  /{GetStage}:\n",
-			"/paths/~1{GetStage}", "POST /{OperationName}"},
-		{"operationId not matching the path", getStageOp, "      operationId: FetchStage\n",
-			"/paths/~1GetStage/post/operationId", `operationId "FetchStage" must match the path "/GetStage"`},
+			"/paths/~1{GetStage}/post", "path label {GetStage} has no parameter"},
+		{"greedy label", "  /GetStage:\n", "  /GetStage/{arn+}:\n",
+			"/paths/~1GetStage~1{arn+}", "one whole {label}"},
+		{"label inside a segment", "  /GetStage:\n", "  /GetStage-{arn}:\n",
+			"/paths/~1GetStage-{arn}", "one whole {label}"},
+		{"query string in the path", "  /GetStage:\n", "  /GetStage?x-id=1:\n",
+			"/paths/~1GetStage?x-id=1", "one whole {label}"},
+		{"operationId used twice", getStageOp, "      operationId: CreateStage\n",
+			"/paths/~1GetStage/post/operationId", `operationId "CreateStage" is already used at /paths/~1CreateStage/post/operationId`},
+		{"operationId not an identifier", getStageOp, "      operationId: get-stage\n",
+			"/paths/~1GetStage/post/operationId", `operationId "get-stage" is not an identifier`},
+		{"path parameter that is no label", getStageOp, getStageOp + "      parameters:\n        - name: arn\n          in: path\n          required: true\n          schema:\n            type: string\n",
+			"/paths/~1GetStage/post/parameters/0/name", `path parameter "arn" is not a {label} of the path`},
+		{"path parameter not required", "  /GetStage:\n    post:\n" + getStageOp,
+			"  /GetStage/{arn}:\n    post:\n" + getStageOp + "      parameters:\n        - name: arn\n          in: path\n          schema:\n            type: string\n",
+			"/paths/~1GetStage~1{arn}/post/parameters/0", `path parameter "arn" must be required: true`},
+		{"header parameter", getStageOp, getStageOp + "      parameters:\n        - name: X-Token\n          in: header\n          schema:\n            type: string\n",
+			"/paths/~1GetStage/post/parameters/0/in", `parameters in "header" are not supported`},
+		{"query parameter without a schema", getStageOp, getStageOp + "      parameters:\n        - name: maxResults\n          in: query\n",
+			"/paths/~1GetStage/post/parameters/0", `parameter "maxResults" needs a schema`},
+		{"query parameter not exploded", getStageOp, getStageOp + "      parameters:\n        - name: keys\n          in: query\n          explode: false\n          schema:\n            type: array\n            items:\n              type: string\n",
+			"/paths/~1GetStage/post/parameters/0/explode", "explode: only true"},
+		{"query parameter in another style", getStageOp, getStageOp + "      parameters:\n        - name: keys\n          in: query\n          style: pipeDelimited\n          schema:\n            type: string\n",
+			"/paths/~1GetStage/post/parameters/0/style", `style "pipeDelimited"`},
+		{"parameter with an unknown keyword", getStageOp, getStageOp + "      parameters:\n        - name: keys\n          in: query\n          allowEmptyValue: true\n          schema:\n            type: string\n",
+			"/paths/~1GetStage/post/parameters/0/allowEmptyValue", `unsupported keyword "allowEmptyValue" in a parameter`},
+		{"x-ivsrt-member not a name", getStageOp, getStageOp + "      parameters:\n        - name: keys\n          in: query\n          x-ivsrt-member: two words\n          schema:\n            type: string\n",
+			"/paths/~1GetStage/post/parameters/0/x-ivsrt-member", "x-ivsrt-member must be a member name"},
+		{"x-ivsrt-idempotency-token not a boolean", "        published:\n          type: boolean\n        ispName:",
+			"        published:\n          type: boolean\n          x-ivsrt-idempotency-token: yes please\n        ispName:",
+			schemas + "/Participant/properties/published/x-ivsrt-idempotency-token", "x-ivsrt-idempotency-token must be a boolean"},
+		{"x-ivsrt-idempotency-token beside $ref", "        token:\n          type: string\n          x-ivsrt-sensitive: true\n",
+			"        token:\n          $ref: \"#/components/schemas/UserId\"\n          x-ivsrt-idempotency-token: true\n",
+			schemas + "/ParticipantToken/properties/token/x-ivsrt-idempotency-token", `"x-ivsrt-idempotency-token" beside $ref`},
 		{"response key not a status", "        \"409\":\n", "        \"4XX\":\n",
 			"/paths/~1UpdateStage/post/responses/4XX", "not a status code"},
 		{"content other than JSON", "          application/json:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
@@ -240,7 +271,7 @@ func TestLoadRefuses(t *testing.T) {
 
 func TestLoadReportsEveryProblem(t *testing.T) {
 	data := edit(t, stageName, stageName+"      oneOf:\n        - type: string\n")
-	data = []byte(strings.Replace(string(data), "operationId: GetStage\n", "operationId: FetchStage\n", 1))
+	data = []byte(strings.Replace(string(data), "operationId: GetStage\n", "operationId: CreateStage\n", 1))
 	_, err := Load("two.yaml", data)
 	require.Error(t, err)
 	var pointers []string
