@@ -157,7 +157,7 @@ func buildCases(svc *model.Service) ([]testCase, error) {
 
 func (g *builder) operation(op *model.Operation) {
 	g.op = op
-	g.at = spec.Pointer("/paths", op.Path, "post")
+	g.at = op.Pointer
 	g.base = g.minimal(op.Input, true)
 	if g.base == nil {
 		return
