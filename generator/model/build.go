@@ -693,7 +693,11 @@ func (b *builder) protocolErrors(ext map[string]any, p string) {
 // structExtensions reads x-ivsrt-filters and x-ivsrt-reset-when, once every
 // struct has its members.
 func (b *builder) structExtensions(st *Struct) {
-	s := b.oa.Components.Schemas[st.Name].Value
+	ref := b.oa.Components.Schemas[st.Name]
+	if ref == nil || ref.Value == nil { // the input of an operation without a body
+		return
+	}
+	s := ref.Value
 	if f, ok := s.Extensions["x-ivsrt-filters"].(map[string]any); ok {
 		p := st.Pointer + "/x-ivsrt-filters"
 		itemsName, _ := f["items"].(string)
