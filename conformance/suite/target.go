@@ -24,7 +24,7 @@ import (
 // Target is the implementation under test.
 type Target struct {
 	// Endpoint is the base URL, e.g. https://ivsrealtime.us-east-1.amazonaws.com
-	// or http://127.0.0.1:4566. Operations are POST {Endpoint}/{Operation}.
+	// or http://127.0.0.1:4566. Each operation is its method on {Endpoint}{path}.
 	Endpoint string
 	// Region signs the requests and goes into the identifiers the cases
 	// make up. Default us-east-1.
