@@ -45,9 +45,14 @@ func TestGeneratedCodeCompilesAndRuns(t *testing.T) {
 		}
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "exercise_test.go"), exercise, 0o644))
+		// The spec goes beside it, for an exercise that runs the generated suite.
+		specText, err := os.ReadFile(filepath.Join(c.dir, "spec.yaml"))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "spec.yaml"), specText, 0o644))
 		exercised = append(exercised, c.name)
 	}
 	require.Contains(t, exercised, "reset-when", "the Handler exercise")
+	require.Contains(t, exercised, "bindings", "the HTTP bindings exercise, with the AWS SDK and the generated suite")
 
 	rel, err := filepath.Rel(root, tmp)
 	require.NoError(t, err)

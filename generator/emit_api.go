@@ -7,9 +7,9 @@ func (g *gen) api(f *jen.File) {
 	s := g.svc
 	f.PackageComment("Package " + g.opts.Package + " is the wire layer of a validating fake of " + s.Title + ",")
 	f.PackageComment("generated from " + base(g.opts.SpecName) + " (API version " + s.APIVersion + "): request and")
-	f.PackageComment("response types, validation with AWS's messages, defaults, routing of POST /{Operation},")
-	f.PackageComment("AWS error encoding, list filters, identifier formats and the Backend interface that")
-	f.PackageComment("holds the behaviour.")
+	f.PackageComment("response types, validation with AWS's messages, defaults, routing of each operation's")
+	f.PackageComment("method and path, AWS error encoding, list filters, identifier formats and the Backend")
+	f.PackageComment("interface that holds the behaviour.")
 	f.Const().Defs(
 		jen.Comment("APIVersion is the version of the API the spec describes."),
 		jen.Id("APIVersion").Op("=").Lit(s.APIVersion),
@@ -20,7 +20,7 @@ func (g *gen) api(f *jen.File) {
 		jen.Comment("Protocol is the AWS wire protocol."),
 		jen.Id("Protocol").Op("=").Lit(s.Protocol),
 	)
-	f.Comment("Operation names, which are also their paths: POST /{name}.")
+	f.Comment("Operation names, as the spec's operationIds give them.")
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, op := range s.Operations {
 			d.Id("Op" + op.Name).Op("=").Lit(op.Name)

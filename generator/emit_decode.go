@@ -17,13 +17,15 @@ func (g *gen) decoders(f *jen.File) {
 	f.Func().Id("DecodeRequest").Params(jen.Id("body").Index().Byte(), jen.Id("in").Id("request")).Op("*").Qual(wirePkg, "Error").Block(
 		jen.Return(jen.Qual(wirePkg, "DecodeBody").Call(jen.Id("body"), jen.Id("in").Dot("decodeJSON"))),
 	)
+	defer g.binders(f)
 	for _, st := range g.svc.Structs {
 		if !st.Input {
 			continue
 		}
-		f.Comment("decodeJSON reads " + st.Name + " from d, matching member names exactly.")
+		f.Comment("decodeJSON reads the body members of " + st.Name + " from d, matching member names exactly.")
 		f.Func().Params(jen.Id("s").Op("*").Id(st.Name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(wirePkg, "JSONDecoder")).Error().BlockFunc(func(b *jen.Group) {
-			if len(st.Members) == 0 {
+			members := st.BodyMembers()
+			if len(members) == 0 {
 				b.Return(jen.Id("d").Dot("Object").Call(jen.Func().Params(jen.String()).Error().Block(
 					jen.Return(jen.Id("d").Dot("Skip").Call()),
 				)))
@@ -31,7 +33,7 @@ func (g *gen) decoders(f *jen.File) {
 			}
 			b.Return(jen.Id("d").Dot("Object").Call(jen.Func().Params(jen.Id("key").String()).Error().Block(
 				jen.Switch(jen.Id("key")).BlockFunc(func(sw *jen.Group) {
-					for _, m := range st.Members {
+					for _, m := range members {
 						sw.Case(jen.Lit(m.Name)).BlockFunc(func(c *jen.Group) {
 							g.decodeMember(c, m)
 						})
@@ -41,6 +43,71 @@ func (g *gen) decoders(f *jen.File) {
 				jen.Return(jen.Nil()),
 			)))
 		})
+	}
+}
+
+// binders emits, for each operation with members in the path or the query
+// string, a bindHTTP method that reads them: labels as the router
+// unescaped them, query parameters by name (a list from the parameter
+// repeated), integers and booleans parsed from their text.
+func (g *gen) binders(f *jen.File) {
+	for _, op := range g.svc.Operations {
+		labels, query := op.Labels(), op.Query()
+		if len(labels)+len(query) == 0 {
+			continue
+		}
+		f.Comment("bindHTTP reads the members of " + op.Input.Name + " that " + op.Method + " " + op.Path + " carries")
+		f.Comment("in its path and query string.")
+		f.Func().Params(jen.Id("s").Op("*").Id(op.Input.Name)).Id("bindHTTP").Params(
+			jen.Id("labels").Index().String(), jen.Id("query").Qual("net/url", "Values"),
+		).Op("*").Qual(wirePkg, "Error").BlockFunc(func(b *jen.Group) {
+			for i, m := range labels {
+				if m.Type.Enum != nil {
+					b.Id("s").Dot(m.GoName).Op("=").Op("&").Index().Id(m.Type.Enum.Name).Values(jen.Id(m.Type.Enum.Name).Call(jen.Id("labels").Index(jen.Lit(i)))).Index(jen.Lit(0))
+					continue
+				}
+				b.Id("s").Dot(m.GoName).Op("=").Op("&").Id("labels").Index(jen.Lit(i))
+			}
+			for _, m := range query {
+				b.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("query").Index(jen.Lit(m.WireName)), jen.Id("ok")).BlockFunc(func(c *jen.Group) {
+					if m.Type.Kind == model.List {
+						c.Id("list").Op(":=").Make(g.goType(m.Type, false), jen.Lit(0), jen.Len(jen.Id("v")))
+						c.For(jen.List(jen.Id("_"), jen.Id("text")).Op(":=").Range().Id("v")).BlockFunc(func(l *jen.Group) {
+							g.queryValue(l, m.Type.Elem, m.WireName, "x")
+							l.Id("list").Op("=").Append(jen.Id("list"), jen.Id("x"))
+						})
+						c.Id("s").Dot(m.GoName).Op("=").Id("list")
+						return
+					}
+					c.Id("text").Op(":=").Id("v").Index(jen.Lit(0))
+					g.queryValue(c, m.Type, m.WireName, "x")
+					c.Id("s").Dot(m.GoName).Op("=").Op("&").Id("x")
+				})
+			}
+			b.Return(jen.Nil())
+		})
+	}
+}
+
+// queryValue declares name, of the plain Go type of t, read from text.
+func (g *gen) queryValue(c *jen.Group, t *model.Type, param, name string) {
+	parse := func(fn string) {
+		c.List(jen.Id(name), jen.Id("err")).Op(":=").Qual(wirePkg, fn).Call(jen.Lit(param), jen.Id("text"))
+		c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
+	}
+	switch {
+	case t.Kind == model.String && t.Enum != nil:
+		c.Id(name).Op(":=").Id(t.Enum.Name).Call(jen.Id("text"))
+	case t.Kind == model.String:
+		c.Id(name).Op(":=").Id("text")
+	case t.Kind == model.Integer && t.Bits == 32:
+		parse("QueryInt32")
+	case t.Kind == model.Integer:
+		parse("QueryInt64")
+	case t.Kind == model.Boolean:
+		parse("QueryBool")
+	default:
+		panic("generator: no query parameter of kind " + t.Kind.String())
 	}
 }
 
@@ -82,6 +149,12 @@ func (g *gen) decodeValue(c *jen.Group, t *model.Type, name string, depth int) {
 			read("Int32")
 		} else {
 			read("Int64")
+		}
+	case model.Float:
+		if t.Bits == 32 {
+			read("Float32")
+		} else {
+			read("Float64")
 		}
 	case model.Boolean:
 		read("Bool")

@@ -84,6 +84,11 @@ func (g *gen) literal(t *model.Type, v any, member bool) jen.Code {
 			return wrap(jen.Int32().Parens(jen.Lit(int(n))))
 		}
 		return wrap(jen.Int64().Parens(jen.Lit(int(n))))
+	case model.Float:
+		if t.Bits == 32 {
+			return wrap(jen.Float32().Parens(jen.Lit(toFloat(v))))
+		}
+		return wrap(jen.Float64().Parens(jen.Lit(toFloat(v))))
 	case model.Boolean:
 		return wrap(jen.Lit(v == true))
 	case model.List:

@@ -2,14 +2,16 @@ package generator
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// router emits the http.Handler that routes POST /{Operation}, decodes,
-// validates, applies defaults, calls the Backend and encodes the answer.
+// router emits the http.Handler that routes each operation's method and
+// path, decodes labels, query string and body, validates, applies
+// defaults, calls the Backend and encodes the answer.
 func (g *gen) router(f *jen.File) {
 	f.Comment("Options tune a Handler.")
 	f.Type().Id("Options").Struct(
@@ -42,18 +44,28 @@ func (g *gen) router(f *jen.File) {
 				jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Qual(wirePkg, "InternalError").Call()),
 			),
 		).Call()
-		b.If(jen.Id("r").Dot("Method").Op("==").Qual("net/http", "MethodPost")).Block(
-			jen.Switch(jen.Id("r").Dot("URL").Dot("Path")).BlockFunc(func(s *jen.Group) {
-				for _, op := range g.svc.Operations {
-					s.Case(jen.Lit(op.Path)).Block(
-						jen.Id("h").Dot("serve"+op.Name).Call(jen.Id("w"), jen.Id("r")),
+		b.If(jen.List(jen.Id("i"), jen.Id("labels"), jen.Id("ok")).Op(":=").Id("operationRoutes").Dot("Match").Call(
+			jen.Id("r").Dot("Method"), jen.Id("r").Dot("URL").Dot("EscapedPath").Call()), jen.Id("ok")).Block(
+			jen.Switch(jen.Id("i")).BlockFunc(func(s *jen.Group) {
+				for i, op := range g.svc.Operations {
+					s.Case(jen.Lit(i)).Block(
+						jen.Id("h").Dot("serve"+op.Name).Call(jen.Id("w"), jen.Id("r"), jen.Id("labels")),
 						jen.Return(),
 					)
 				}
 			}),
 		)
+		// An unknown method on a known path names no operation either.
 		b.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Qual(wirePkg, "UnknownOperation").Call(jen.Id("r").Dot("Method"), jen.Id("r").Dot("URL").Dot("Path")))
 	})
+
+	f.Comment("operationRoutes maps method and path to the operations, in Operations order.")
+	f.Var().Id("operationRoutes").Op("=").Qual(wirePkg, "NewRouter").Call(jen.Index().Qual(wirePkg, "Route").ValuesFunc(func(v *jen.Group) {
+		for _, op := range g.svc.Operations {
+			v.Line().Values(jen.Id("Method").Op(":").Qual("net/http", methodConst(op.Method)), jen.Id("Path").Op(":").Lit(op.Path))
+		}
+		v.Line()
+	}))
 
 	f.Comment("request is what every operation input is: it decodes, validates itself and takes defaults.")
 	f.Type().Id("request").Interface(
@@ -61,40 +73,60 @@ func (g *gen) router(f *jen.File) {
 		jen.Id("Validate").Params().Error(),
 		jen.Id("SetDefaults").Params(),
 	)
-	f.Comment("read runs the Before hook, then reads, decodes, validates and defaults the")
-	f.Comment("body into in. On failure it writes the error and returns false.")
+	if g.hasBindings() {
+		f.Comment("binder is an input with members in the path or the query string.")
+		f.Type().Id("binder").Interface(
+			jen.Id("bindHTTP").Params(jen.Id("labels").Index().String(), jen.Id("query").Qual("net/url", "Values")).Op("*").Qual(wirePkg, "Error"),
+		)
+	}
+	f.Comment("read runs the Before hook, then reads the path labels and query string (for")
+	f.Comment("an input that has members there) and the JSON body (for an operation that has")
+	f.Comment("one), validates and applies defaults. On failure it writes the error and")
+	f.Comment("returns false.")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("read").Params(
 		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
-		jen.Id("op").String(), jen.Id("in").Id("request"),
-	).Bool().Block(
-		jen.If(jen.Id("h").Dot("opts").Dot("Before").Op("!=").Nil()).Block(
+		jen.Id("op").String(), jen.Id("in").Id("request"), jen.Id("labels").Index().String(), jen.Id("hasBody").Bool(),
+	).Bool().BlockFunc(func(b *jen.Group) {
+		b.If(jen.Id("h").Dot("opts").Dot("Before").Op("!=").Nil()).Block(
 			jen.If(jen.Id("err").Op(":=").Id("h").Dot("opts").Dot("Before").Call(jen.Id("op"), jen.Id("r")), jen.Id("err").Op("!=").Nil()).Block(
 				jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("err")),
 				jen.Return(jen.False()),
 			),
-		),
-		jen.List(jen.Id("body"), jen.Id("werr")).Op(":=").Qual(wirePkg, "ReadBody").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes")),
-		jen.If(jen.Id("werr").Op("==").Nil()).Block(
-			jen.Id("werr").Op("=").Qual(wirePkg, "DecodeBody").Call(jen.Id("body"), jen.Id("in").Dot("decodeJSON")),
-		),
-		jen.If(jen.Id("werr").Op("!=").Nil()).Block(
-			jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("werr")),
-			jen.Return(jen.False()),
-		),
-		jen.If(jen.Id("err").Op(":=").Id("in").Dot("Validate").Call(), jen.Id("err").Op("!=").Nil()).Block(
-			jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("err")),
-			jen.Return(jen.False()),
-		),
-		jen.Id("in").Dot("SetDefaults").Call(),
-		jen.Return(jen.True()),
-	)
+		)
+		if g.hasBindings() {
+			b.If(jen.List(jen.Id("bi"), jen.Id("ok")).Op(":=").Id("in").Assert(jen.Id("binder")), jen.Id("ok")).Block(
+				jen.If(jen.Id("werr").Op(":=").Id("bi").Dot("bindHTTP").Call(jen.Id("labels"), jen.Id("r").Dot("URL").Dot("Query").Call()), jen.Id("werr").Op("!=").Nil()).Block(
+					jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("werr")),
+					jen.Return(jen.False()),
+				),
+			)
+		}
+		b.If(jen.Id("hasBody")).Block(
+			jen.List(jen.Id("body"), jen.Id("werr")).Op(":=").Qual(wirePkg, "ReadBody").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes")),
+			jen.If(jen.Id("werr").Op("==").Nil()).Block(
+				jen.Id("werr").Op("=").Qual(wirePkg, "DecodeBody").Call(jen.Id("body"), jen.Id("in").Dot("decodeJSON")),
+			),
+			jen.If(jen.Id("werr").Op("!=").Nil()).Block(
+				jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("werr")),
+				jen.Return(jen.False()),
+			),
+		)
+		b.Add(
+			jen.If(jen.Id("err").Op(":=").Id("in").Dot("Validate").Call(), jen.Id("err").Op("!=").Nil()).Block(
+				jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("err")),
+				jen.Return(jen.False()),
+			),
+		)
+		b.Id("in").Dot("SetDefaults").Call()
+		b.Return(jen.True())
+	})
 
 	for _, op := range g.svc.Operations {
 		f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("serve"+op.Name).Params(
-			jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
+			jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("labels").Index().String(),
 		).Block(
 			jen.Var().Id("in").Id(op.Input.Name),
-			jen.If(jen.Op("!").Id("h").Dot("read").Call(jen.Id("w"), jen.Id("r"), jen.Id("Op"+op.Name), jen.Op("&").Id("in"))).Block(jen.Return()),
+			jen.If(jen.Op("!").Id("h").Dot("read").Call(jen.Id("w"), jen.Id("r"), jen.Id("Op"+op.Name), jen.Op("&").Id("in"), jen.Id("labels"), jen.Lit(op.HasBody))).Block(jen.Return()),
 			jen.List(jen.Id("out"), jen.Id("err")).Op(":=").Id("h").Dot("backend").Dot(op.Name).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("in")),
 			jen.If(jen.Id("err").Op("!=").Nil()).Block(
 				jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("err")),
@@ -105,4 +137,20 @@ func (g *gen) router(f *jen.File) {
 			jen.Qual(wirePkg, "WriteJSON").Call(jen.Id("w"), jen.Id("out")),
 		)
 	}
+}
+
+// hasBindings reports whether some operation has members in its path or
+// query string.
+func (g *gen) hasBindings() bool {
+	for _, op := range g.svc.Operations {
+		if len(op.Labels())+len(op.Query()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// methodConst names net/http's constant for an HTTP method.
+func methodConst(method string) string {
+	return "Method" + method[:1] + strings.ToLower(method[1:])
 }

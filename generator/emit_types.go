@@ -41,6 +41,18 @@ func (g *gen) types(f *jen.File) {
 				if m.Sensitive {
 					doc = append(doc, "Secret: never log it.")
 				}
+				switch m.Location {
+				case model.Label:
+					doc = append(doc, "In the path: {"+m.WireName+"}.")
+				case model.Query:
+					doc = append(doc, "In the query string: "+m.WireName+".")
+				}
+				if m.IdempotencyToken {
+					// The fake takes the token as any string; it does not
+					// remember tokens to answer a repeated request as the
+					// first (a real service does, for a while).
+					doc = append(doc, "Idempotency token: AWS answers a repeated request with the same token as it answered the first; the SDKs fill it in with a UUID when it is left out.")
+				}
 				if len(doc) > 0 {
 					fields.Comment(strings.Join(doc, " "))
 				}
@@ -79,6 +91,12 @@ func (g *gen) goType(t *model.Type, member bool) jen.Code {
 			return ptr(jen.Int32())
 		}
 		return ptr(jen.Int64())
+	case model.Float:
+		// As the AWS SDK for Go types AWS's float and double.
+		if t.Bits == 32 {
+			return ptr(jen.Float32())
+		}
+		return ptr(jen.Float64())
 	case model.Boolean:
 		return ptr(jen.Bool())
 	case model.Timestamp:

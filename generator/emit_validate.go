@@ -103,6 +103,21 @@ func (g *gen) checks(t *model.Type, v, p jen.Code, depth int) []jen.Code {
 		if l.Max != nil {
 			out = append(out, e("MaxValue", p, jen.Int64().Parens(v), jen.Lit(*l.Max)))
 		}
+	case model.Float:
+		// A float32 is compared with its bound rounded to float32, so a
+		// value at the bound is at it, whatever the rounding.
+		bound := func(f float64) jen.Code {
+			if t.Bits == 32 {
+				return jen.Float64().Parens(jen.Float32().Parens(jen.Lit(f)))
+			}
+			return jen.Lit(f)
+		}
+		if l.MinFloat != nil {
+			out = append(out, e("MinFloat", p, jen.Float64().Parens(v), bound(*l.MinFloat)))
+		}
+		if l.MaxFloat != nil {
+			out = append(out, e("MaxFloat", p, jen.Float64().Parens(v), bound(*l.MaxFloat)))
+		}
 	case model.Object:
 		out = append(out, jen.Add(v).Dot("validate").Call(jen.Id("e"), p))
 	case model.List:
@@ -121,6 +136,9 @@ func (g *gen) checks(t *model.Type, v, p jen.Code, depth int) []jen.Code {
 			))
 		}
 	case model.Map:
+		if l.MinEntries != nil {
+			out = append(out, jen.Qual(validatePkg, "MinEntries").Call(jen.Id("e"), p, v, jen.Lit(*l.MinEntries)))
+		}
 		if l.MaxEntries != nil {
 			out = append(out, jen.Qual(validatePkg, "MaxEntries").Call(jen.Id("e"), p, v, jen.Lit(*l.MaxEntries)))
 		}

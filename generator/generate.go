@@ -183,7 +183,7 @@ func check(svc *model.Service) error {
 	var validation, serialization bool
 	for _, e := range svc.Errors {
 		switch {
-		case e.Name == "ValidationException" && !e.Protocol:
+		case e.Name == "ValidationException" && e.Declared:
 			validation = true
 		case e.Name == "SerializationException" && e.Protocol:
 			serialization = true
@@ -194,7 +194,7 @@ func check(svc *model.Service) error {
 	}
 	for _, op := range svc.Operations {
 		if !op.Declares("ValidationException") {
-			return refuse(spec.Pointer("/paths", op.Path, "post", "responses"), "operation %s must declare ValidationException", op.Name)
+			return refuse(spec.Pointer(op.Pointer, "responses"), "operation %s must declare ValidationException", op.Name)
 		}
 	}
 	// Each enum value becomes a constant; two values must not share one, and

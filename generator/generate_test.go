@@ -193,10 +193,12 @@ func TestParseExpr(t *testing.T) {
 }
 
 // goldenCase is one folder under testdata/generator: spec.yaml and either
-// want/*.go (what it generates) or want_error.txt (a substring of the error).
+// want/*.go (what it generates) or want_error.txt (a substring of the error),
+// and optionally emit.txt (fake, suite or all; the fake when absent).
 type goldenCase struct {
 	name, dir string
 	wantErr   string
+	emit      Emit
 }
 
 func goldenCases(t *testing.T) []goldenCase {
@@ -209,6 +211,10 @@ func goldenCases(t *testing.T) []goldenCase {
 			continue
 		}
 		c := goldenCase{name: e.Name(), dir: filepath.Join(goldenRoot, e.Name())}
+		if b, err := os.ReadFile(filepath.Join(c.dir, "emit.txt")); err == nil {
+			c.emit, err = ParseEmit(strings.TrimSpace(string(b)))
+			require.NoError(t, err, "%s/emit.txt", c.name)
+		}
 		if b, err := os.ReadFile(filepath.Join(c.dir, "want_error.txt")); err == nil {
 			c.wantErr = strings.TrimSpace(string(b))
 			require.NotEmpty(t, c.wantErr, "%s/want_error.txt is empty", c.name)
@@ -221,7 +227,7 @@ func goldenCases(t *testing.T) []goldenCase {
 
 func (c goldenCase) generate(t *testing.T) map[string][]byte {
 	t.Helper()
-	files, err := FromFile(filepath.Join(c.dir, "spec.yaml"), Options{Package: goldenPackage})
+	files, err := FromFile(filepath.Join(c.dir, "spec.yaml"), Options{Package: goldenPackage, Emit: c.emit})
 	require.NoError(t, err)
 	return files
 }
@@ -232,7 +238,7 @@ func TestGolden(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if c.wantErr != "" {
 				negative++
-				_, err := FromFile(filepath.Join(c.dir, "spec.yaml"), Options{Package: goldenPackage})
+				_, err := FromFile(filepath.Join(c.dir, "spec.yaml"), Options{Package: goldenPackage, Emit: c.emit})
 				require.Error(t, err)
 				require.Contains(t, err.Error(), c.wantErr)
 				return

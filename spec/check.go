@@ -17,6 +17,9 @@ import (
 type checker struct {
 	file string
 	errs []error
+	// operationIDs maps each operationId to the pointer of its first use:
+	// operationIds name Go identifiers, so they must be unique.
+	operationIDs map[string]string
 }
 
 func (c *checker) errorf(n *yaml.Node, pointer, format string, args ...any) {
@@ -95,28 +98,73 @@ func (c *checker) service(n *yaml.Node, p string) {
 	}
 }
 
-func (c *checker) path(pe entry, p string) {
-	if !strings.HasPrefix(pe.key, "/") || strings.Count(pe.key, "/") != 1 || strings.ContainsAny(pe.key, "{}") {
-		c.errorf(pe.node, p, "path %q: restJson1 operations here are POST /{OperationName}", pe.key)
+// methods are the path item keys that hold an operation.
+var methods = []string{"get", "post", "put", "delete", "patch"}
+
+var (
+	labelSegment   = regexp.MustCompile(`^\{([A-Za-z][A-Za-z0-9]*)\}$`)
+	literalSegment = regexp.MustCompile(`^[A-Za-z0-9._~!$&'()*+,;=:@-]+$`)
+)
+
+// pathLabels splits a path template into its {label} names; ok is false
+// when a segment is neither literal text nor one whole label (greedy
+// labels, query strings and labels inside text are not handled).
+func pathLabels(path string) (labels []string, ok bool) {
+	if !strings.HasPrefix(path, "/") {
+		return nil, false
 	}
-	for _, e := range c.entries(pe.node, p, "a path item") {
-		if e.key != "post" {
-			c.unsupported(e, p, "a path item (only post)")
+	if path == "/" {
+		return nil, true
+	}
+	for _, seg := range strings.Split(path[1:], "/") {
+		if m := labelSegment.FindStringSubmatch(seg); m != nil {
+			if slices.Contains(labels, m[1]) {
+				return nil, false
+			}
+			labels = append(labels, m[1])
 			continue
 		}
-		c.operation(e.node, Pointer(p, "post"), pe.key)
+		if !literalSegment.MatchString(seg) {
+			return nil, false
+		}
+	}
+	return labels, true
+}
+
+func (c *checker) path(pe entry, p string) {
+	labels, ok := pathLabels(pe.key)
+	if !ok {
+		c.errorf(pe.node, p, "path %q: every segment must be literal text or one whole {label}, each label once", pe.key)
+	}
+	for _, e := range c.entries(pe.node, p, "a path item") {
+		if !slices.Contains(methods, e.key) {
+			c.unsupported(e, p, "a path item (only get, post, put, delete and patch)")
+			continue
+		}
+		c.operation(e.node, Pointer(p, e.key), labels)
 	}
 }
 
-func (c *checker) operation(n *yaml.Node, p, path string) {
+func (c *checker) operation(n *yaml.Node, p string, labels []string) {
+	var pathParams []string
 	for _, e := range c.entries(n, p, "an operation") {
 		ep := Pointer(p, e.key)
 		switch e.key {
 		case "operationId":
-			if "/"+e.node.Value != path {
-				c.errorf(e.node, ep, "operationId %q must match the path %q", e.node.Value, path)
+			switch first, dup := c.operationIDs[e.node.Value]; {
+			case e.node.Kind != yaml.ScalarNode || !isIdent(e.node.Value):
+				c.errorf(e.node, ep, "operationId %q is not an identifier", e.node.Value)
+			case dup:
+				c.errorf(e.node, ep, "operationId %q is already used at %s", e.node.Value, first)
+			default:
+				if c.operationIDs == nil {
+					c.operationIDs = map[string]string{}
+				}
+				c.operationIDs[e.node.Value] = ep
 			}
 		case "summary", "description":
+		case "parameters":
+			pathParams = c.parameters(e.node, ep, labels)
 		case "requestBody":
 			c.requestBody(e.node, ep)
 		case "responses":
@@ -139,6 +187,87 @@ func (c *checker) operation(n *yaml.Node, p, path string) {
 			c.unsupported(e, p, "an operation")
 		}
 	}
+	for _, l := range labels {
+		if !slices.Contains(pathParams, l) {
+			c.errorf(n, p, "path label {%s} has no parameter with in: path", l)
+		}
+	}
+}
+
+// parameters checks an operation's parameters (path labels and query
+// strings) and returns the names of the path parameters. The schema's type
+// is checked by the model, which resolves references.
+func (c *checker) parameters(n *yaml.Node, p string, labels []string) []string {
+	if n.Kind != yaml.SequenceNode {
+		c.errorf(n, p, "parameters must be a list")
+		return nil
+	}
+	var pathParams []string
+	seen := map[string]bool{}
+	for i, pn := range n.Content {
+		pp := Pointer(p, strconv.Itoa(i))
+		es := c.entries(pn, pp, "a parameter")
+		get := func(key string) *yaml.Node {
+			for _, e := range es {
+				if e.key == key {
+					return e.node
+				}
+			}
+			return nil
+		}
+		name, in := get("name"), get("in")
+		if name == nil || name.Kind != yaml.ScalarNode || name.Value == "" || in == nil {
+			c.errorf(pn, pp, "a parameter needs a name and in (path or query)")
+			continue
+		}
+		if in.Value != "path" && in.Value != "query" {
+			c.errorf(in, Pointer(pp, "in"), "parameters in %q are not supported (only path and query)", in.Value)
+			continue
+		}
+		if seen[in.Value+" "+name.Value] {
+			c.errorf(name, Pointer(pp, "name"), "parameter %q in %s appears twice", name.Value, in.Value)
+		}
+		seen[in.Value+" "+name.Value] = true
+		if get("schema") == nil {
+			c.errorf(pn, pp, "parameter %q needs a schema", name.Value)
+		}
+		if in.Value == "path" {
+			pathParams = append(pathParams, name.Value)
+			if !slices.Contains(labels, name.Value) {
+				c.errorf(name, Pointer(pp, "name"), "path parameter %q is not a {label} of the path", name.Value)
+			}
+			if r := get("required"); r == nil || r.ShortTag() != "!!bool" || r.Value != "true" {
+				c.errorf(pn, pp, "path parameter %q must be required: true", name.Value)
+			}
+		}
+		for _, e := range es {
+			ep := Pointer(pp, e.key)
+			switch e.key {
+			case "name", "in", "description":
+			case "required":
+				if e.node.ShortTag() != "!!bool" {
+					c.errorf(e.node, ep, "required must be a boolean")
+				}
+			case "style":
+				if in.Value != "query" || e.node.Value != "form" {
+					c.errorf(e.node, ep, "style %q: only form, on a query parameter, is supported", e.node.Value)
+				}
+			case "explode":
+				if in.Value != "query" || e.node.ShortTag() != "!!bool" || e.node.Value != "true" {
+					c.errorf(e.node, ep, "explode: only true, on a query parameter, is supported (a list repeats the parameter)")
+				}
+			case "schema":
+				c.schema(e.node, ep)
+			case "x-ivsrt-member":
+				if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`).MatchString(e.node.Value) {
+					c.errorf(e.node, ep, "x-ivsrt-member must be a member name (letters and digits)")
+				}
+			default:
+				c.unsupported(e, pp, "a parameter")
+			}
+		}
+	}
+	return pathParams
 }
 
 func (c *checker) requestBody(n *yaml.Node, p string) {
@@ -228,20 +357,21 @@ func (c *checker) components(n *yaml.Node, p string) {
 }
 
 var (
-	schemaTypes   = map[string]bool{"string": true, "integer": true, "boolean": true, "object": true, "array": true}
-	schemaFormats = map[string]bool{"int32": true, "int64": true, "date-time": true}
+	schemaTypes   = map[string]bool{"string": true, "integer": true, "number": true, "boolean": true, "object": true, "array": true}
+	schemaFormats = map[string]bool{"int32": true, "int64": true, "float": true, "double": true, "date-time": true}
 )
 
 func (c *checker) schema(n *yaml.Node, p string) {
 	es := c.entries(n, p, "a schema")
 	c.siblings(es, p, "$ref", "OpenAPI 3.0 ignores it (put it on the referenced schema, or a default beside an allOf of the $ref)", "description")
-	// The model reads only the default beside allOf; anything else would be dropped.
-	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default and description beside it", "default", "description")
+	// The model reads only these beside allOf; anything else would be dropped.
+	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default, description, x-ivsrt-sensitive or x-ivsrt-idempotency-token beside it",
+		"default", "description", "x-ivsrt-sensitive", "x-ivsrt-idempotency-token")
 	for _, e := range es {
 		ep := Pointer(p, e.key)
 		switch e.key {
 		case "$ref", "description", "required", "enum", "default",
-			"minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "maxProperties":
+			"minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "minProperties", "maxProperties":
 		case "type":
 			if !schemaTypes[e.node.Value] {
 				c.errorf(e.node, ep, "type %q is not supported", e.node.Value)
@@ -293,9 +423,9 @@ func (c *checker) schema(n *yaml.Node, p string) {
 			if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^([^{}]|\{[a-z]+\}|\{alnum:[1-9][0-9]*\})+$`).MatchString(e.node.Value) {
 				c.errorf(e.node, ep, "identifier template %q: use literal text, {variable} and {alnum:N}", e.node.Value)
 			}
-		case "x-ivsrt-sensitive":
+		case "x-ivsrt-sensitive", "x-ivsrt-idempotency-token":
 			if e.node.ShortTag() != "!!bool" {
-				c.errorf(e.node, ep, "x-ivsrt-sensitive must be a boolean")
+				c.errorf(e.node, ep, "%s must be a boolean", e.key)
 			}
 		default:
 			c.unsupported(e, p, "a schema")

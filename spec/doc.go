@@ -1,4 +1,4 @@
-// Package spec holds the machine-readable contract of the five Amazon IVS
+// Package spec holds the machine-readable contract of the Amazon IVS
 // Real-Time operations (ivsrealtime.yaml, OpenAPI 3.0.3) and loads it.
 // ivsrealtime.yaml is written by `make spec` (package spec/importer): AWS's
 // service model plus ivsrealtime.overlay.yaml, which holds, as overlay
@@ -9,16 +9,42 @@
 // pointer and the line. A spec that loads is one the generator can turn into
 // code without silently dropping a rule.
 //
+// # Paths and operations
+//
+// A path is the operation's HTTP request URI: literal segments and
+// segments that are one whole {label} (no greedy labels, no query string).
+// A path item holds operations under get, post, put, delete and patch.
+// Each operation has a unique operationId that is an identifier; it need
+// not match the path. An operation may have:
+//
+//   - parameters: one per {label} (in: path, required: true, a string
+//     schema or a $ref to one) and query strings (in: query, a string,
+//     integer, boolean or enum schema or an array of those; style: form and
+//     explode: true may be written, which is how a list goes: the parameter
+//     repeated). x-ivsrt-member names the input member when it differs from
+//     the parameter's name. Every {label} has exactly one path parameter
+//     and every path parameter is a {label}.
+//   - requestBody: application/json, a $ref to an object schema holding
+//     the body members (an object with no properties is fine). It may be
+//     absent when the operation has no body members; the operation's input
+//     is then named <operationId>Request.
+//   - responses: "200" with an application/json $ref to an object schema,
+//     error responses per status, and default (the protocol errors).
+//
+// The operation's input is the parameters, in order, then the body members.
+//
 // # Schema keywords
 //
-// Schemas may use: type (string, integer, boolean, object, array), format
-// (int32, int64, date-time), description, properties, required, items, enum,
-// minLength, maxLength, pattern, minimum, maximum, minItems, maxItems,
-// maxProperties, additionalProperties (a string schema), default, $ref, and
-// allOf with exactly one $ref (the OpenAPI 3.0 way to put a default beside a
-// reference). Beside a $ref only description may stand, and beside allOf
-// only default and description: OpenAPI 3.0 ignores the rest, so a
-// constraint or extension there would be lost. Patterns must be anchored
+// Schemas may use: type (string, integer, number, boolean, object, array),
+// format (int32, int64, float, double, date-time), description, properties,
+// required, items, enum, minLength, maxLength, pattern, minimum, maximum
+// (on a number they need not be integers), minItems, maxItems,
+// minProperties, maxProperties, additionalProperties (a string schema),
+// default, $ref, and allOf with exactly one $ref (the OpenAPI 3.0 way to
+// put a default or an extension beside a reference). Beside a $ref only
+// description may stand, and beside allOf only default, description,
+// x-ivsrt-sensitive and x-ivsrt-idempotency-token: OpenAPI 3.0 ignores the
+// rest, so a constraint or extension there would be lost. Patterns must be anchored
 // (every top-level alternative starts with ^ and ends with $), because AWS
 // matches them against the whole value. Numbers and booleans in extensions
 // are YAML numbers and booleans, not quoted strings.
@@ -54,4 +80,11 @@
 //     may not be Go keywords or predeclared names.
 //   - x-ivsrt-sensitive (property): the value is a secret (a participant
 //     token) that reports and logs must not print.
+//   - x-ivsrt-idempotency-token (property, boolean): the member is an
+//     idempotency token (the model's idempotencyToken): the AWS SDKs fill it
+//     with a fresh UUID when the caller leaves it out, and the service
+//     answers a repeated request with the same token as it answered the
+//     first, instead of acting twice.
+//   - x-ivsrt-member (parameter): the input member a path or query
+//     parameter stands for, when its name differs from the parameter's.
 package spec

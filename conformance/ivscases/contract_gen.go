@@ -20,22 +20,30 @@ var Contract = &suite.Contract{
 	Operations: []suite.Operation{
 		{
 			Name:   "CreateStage",
+			Method: "POST",
 			Path:   "/CreateStage",
+			Body:   true,
 			Errors: []string{"ValidationException", "ServiceQuotaExceededException", "AccessDeniedException", "PendingVerification"},
 		},
 		{
 			Name:   "GetParticipant",
+			Method: "POST",
 			Path:   "/GetParticipant",
+			Body:   true,
 			Errors: []string{"ValidationException", "AccessDeniedException", "ResourceNotFoundException"},
 		},
 		{
 			Name:   "GetStage",
+			Method: "POST",
 			Path:   "/GetStage",
+			Body:   true,
 			Errors: []string{"ValidationException", "AccessDeniedException", "ResourceNotFoundException"},
 		},
 		{
 			Name:   "ListParticipants",
+			Method: "POST",
 			Path:   "/ListParticipants",
+			Body:   true,
 			Errors: []string{"ValidationException", "AccessDeniedException"},
 			Pagination: &suite.Pagination{
 				InputToken:  "nextToken",
@@ -48,7 +56,9 @@ var Contract = &suite.Contract{
 		},
 		{
 			Name:   "UpdateStage",
+			Method: "POST",
 			Path:   "/UpdateStage",
+			Body:   true,
 			Errors: []string{"ValidationException", "ServiceQuotaExceededException", "AccessDeniedException", "PendingVerification", "ResourceNotFoundException", "ConflictException"},
 		},
 	},

@@ -25,10 +25,14 @@ func buildRoutes(s *Suite) (map[string]*routers.Route, error) {
 	out := map[string]*routers.Route{}
 	for _, op := range s.Contract.Operations {
 		item := s.Spec.Paths.Find(op.Path)
-		if item == nil || item.Post == nil {
-			return nil, fmt.Errorf("suite: the spec has no POST %s for operation %s", op.Path, op.Name)
+		var o *openapi3.Operation
+		if item != nil {
+			o = item.GetOperation(op.method())
 		}
-		out[op.Name] = &routers.Route{Spec: s.Spec, Path: op.Path, PathItem: item, Method: http.MethodPost, Operation: item.Post}
+		if o == nil {
+			return nil, fmt.Errorf("suite: the spec has no %s %s for operation %s", op.method(), op.Path, op.Name)
+		}
+		out[op.Name] = &routers.Route{Spec: s.Spec, Path: op.Path, PathItem: item, Method: op.method(), Operation: o}
 	}
 	return out, nil
 }
@@ -104,7 +108,7 @@ func violations(err error) []string {
 // responses in the spec with kin-openapi.
 func (r *Runner) validateResponse(op *Operation, ex *exchange) error {
 	route := r.routes[op.Name]
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://target"+op.Path, strings.NewReader(ex.Body))
+	req, _ := http.NewRequestWithContext(context.Background(), op.method(), "http://target"+op.Path, strings.NewReader(ex.Body))
 	req.Header.Set("Content-Type", "application/json")
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route},

@@ -22,7 +22,7 @@ const createOperation = "CreateStage"
 // spec has five operations and must not grow a sixth for this): the real
 // service has it, a fake may not. A fake without it answers 404
 // UnknownOperationException, which Cleanup takes as "not allowed".
-var deleteStage = &Operation{Name: "DeleteStage", Path: "/DeleteStage"}
+var deleteStage = &Operation{Name: "DeleteStage", Method: "POST", Path: "/DeleteStage", Body: true}
 
 // createdStages collects the ARNs of the stages a run created.
 type createdStages struct {

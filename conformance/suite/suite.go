@@ -62,12 +62,38 @@ type Reset struct {
 	Struct, Member, Equals string
 }
 
-// Operation is one POST {Path} operation and the errors it declares.
+// Operation is one operation: its HTTP method and path template, where its
+// members travel, and the errors it declares.
 type Operation struct {
-	Name       string
-	Path       string
+	Name   string
+	Method string // GET, POST, ...; "" means POST
+	Path   string // path template, e.g. /tags/{resourceArn}
+	// Labels are the members that fill the path's {labels}, Query those
+	// that go in the query string; the rest travel in the JSON body.
+	Labels, Query []Binding
+	// Body says the request has a JSON body. An operation without one
+	// sends none when its labels and query take every member a case gives.
+	Body       bool
 	Errors     []string // declared error types (protocol-level ones are in Contract.Errors)
 	Pagination *Pagination
+}
+
+// Binding is a request member that travels in the URL.
+type Binding struct {
+	Member string // its name in case bodies
+	Name   string // the label or query parameter name
+	// Sample is a valid value of a label (placeholders allowed), sent when
+	// a case's body is not a JSON object (malformed-JSON cases), so the URL
+	// still names the operation.
+	Sample string
+}
+
+// method is the operation's HTTP method.
+func (o *Operation) method() string {
+	if o.Method == "" {
+		return "POST"
+	}
+	return o.Method
 }
 
 // Pagination names the members that page an operation's list.

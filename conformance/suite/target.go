@@ -24,7 +24,7 @@ import (
 // Target is the implementation under test.
 type Target struct {
 	// Endpoint is the base URL, e.g. https://ivsrealtime.us-east-1.amazonaws.com
-	// or http://127.0.0.1:4566. Operations are POST {Endpoint}/{Operation}.
+	// or http://127.0.0.1:4566. Each operation is its method on {Endpoint}{path}.
 	Endpoint string
 	// Region signs the requests and goes into the identifiers the cases
 	// make up. Default us-east-1.
@@ -173,6 +173,8 @@ func isLoopback(endpoint string) bool {
 // exchange is one request and its answer.
 type exchange struct {
 	Op       string
+	Method   string
+	Target   string // path and query string, as sent
 	Body     string // as sent
 	Sent     time.Time
 	Status   int
@@ -187,19 +189,35 @@ type exchange struct {
 // maxResponseBytes bounds what the suite reads of an answer.
 const maxResponseBytes = 4 << 20
 
-// send signs and sends POST {Endpoint}{path} with body.
+// send signs and sends one request of op. body is the case's JSON body:
+// members op binds to path labels and the query string are taken out of it
+// and put in the URL (path-escaped, lists as repeated parameters); what is
+// left is the body, or no body at all when op has none and nothing is left.
 func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchange, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.target.Endpoint+op.Path, strings.NewReader(body))
+	path, query, payload, hasBody := r.bind(op, body)
+	target := r.target.Endpoint + path
+	if query != "" {
+		target += "?" + query
+	}
+	var rd io.Reader
+	if hasBody {
+		rd = strings.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, op.method(), target, rd)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if hasBody {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", "ivsrt-conformance")
 	creds, err := r.target.Credentials.Retrieve(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("credentials: %w", err)
 	}
-	sum := sha256.Sum256([]byte(body))
+	// The signature covers the request as it goes: method, final path,
+	// query string and the body actually sent (empty when there is none).
+	sum := sha256.Sum256([]byte(payload))
 	sent := time.Now()
 	if err := r.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), r.suite.Contract.SigningName, r.target.Region, sent); err != nil {
 		return nil, fmt.Errorf("signing: %w", err)
@@ -213,7 +231,7 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchang
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	ex := &exchange{Op: op.Name, Body: body, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
+	ex := &exchange{Op: op.Name, Method: op.method(), Target: strings.TrimPrefix(target, r.target.Endpoint), Body: payload, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
 		Resp: data, Request: req, Duration: time.Since(sent)}
 	if op.Name == createOperation && resp.StatusCode == http.StatusOK {
 		r.created.note(r.suite.Contract.RunTagKey, r.vars["runId"], data)
@@ -244,7 +262,77 @@ const maxShown = 300
 
 // requestLine renders the request for a report.
 func (ex *exchange) requestLine() string {
-	return "POST /" + ex.Op + " " + shorten(ex.Body)
+	if ex.Method == "" { // never sent
+		return ex.Op + " " + shorten(ex.Body)
+	}
+	return ex.Method + " " + ex.Target + " " + shorten(ex.Body)
+}
+
+// bind splits a case's body into the URL and the body op sends. A body
+// that is not a JSON object goes as it is (it is the body under test), its
+// labels taken from their samples. Without labels or query members the
+// body goes unchanged, byte for byte.
+func (r *Runner) bind(op *Operation, body string) (path, query, payload string, hasBody bool) {
+	if len(op.Labels)+len(op.Query) == 0 && (op.Body || op.Method == "") {
+		return op.Path, "", body, true
+	}
+	var obj map[string]any
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber() // numbers go back out as written
+	if dec.Decode(&obj) != nil || obj == nil || dec.More() {
+		obj = nil
+	}
+	path = op.Path
+	for _, l := range op.Labels {
+		v := l.Sample
+		if obj != nil {
+			if x, ok := obj[l.Member]; ok {
+				v = text(x)
+				delete(obj, l.Member)
+			}
+		}
+		v, _ = r.expand(v)
+		path = strings.Replace(path, "{"+l.Name+"}", url.PathEscape(v), 1)
+	}
+	q := url.Values{}
+	for _, b := range op.Query {
+		x, ok := obj[b.Member]
+		if !ok {
+			continue
+		}
+		delete(obj, b.Member)
+		switch x := x.(type) {
+		case nil: // null is no value: the parameter is left out
+		case []any:
+			for _, e := range x {
+				q.Add(b.Name, text(e))
+			}
+		default:
+			q.Add(b.Name, text(x))
+		}
+	}
+	query = q.Encode()
+	switch {
+	case obj == nil:
+		return path, query, body, true
+	case len(obj) == 0 && !op.Body:
+		return path, query, "", false
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return path, query, body, true
+	}
+	return path, query, string(out), true
+}
+
+// text is a JSON value as it goes in a URL: strings as they are, anything
+// else as its JSON text.
+func text(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // responseLine renders the answer for a report, without the values of

@@ -10,7 +10,7 @@ func DecodeRequest(body []byte, in request) *wire.Error {
 	return wire.DecodeBody(body, in.decodeJSON)
 }
 
-// decodeJSON reads AutoParticipantRecordingConfiguration from d, matching member names exactly.
+// decodeJSON reads the body members of AutoParticipantRecordingConfiguration from d, matching member names exactly.
 func (s *AutoParticipantRecordingConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -54,7 +54,7 @@ func (s *AutoParticipantRecordingConfiguration) decodeJSON(d *wire.JSONDecoder) 
 	})
 }
 
-// decodeJSON reads CreateStageRequest from d, matching member names exactly.
+// decodeJSON reads the body members of CreateStageRequest from d, matching member names exactly.
 func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -129,7 +129,7 @@ func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads GetParticipantRequest from d, matching member names exactly.
+// decodeJSON reads the body members of GetParticipantRequest from d, matching member names exactly.
 func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -170,7 +170,7 @@ func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads GetStageRequest from d, matching member names exactly.
+// decodeJSON reads the body members of GetStageRequest from d, matching member names exactly.
 func (s *GetStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -191,7 +191,7 @@ func (s *GetStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads ListParticipantsRequest from d, matching member names exactly.
+// decodeJSON reads the body members of ListParticipantsRequest from d, matching member names exactly.
 func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -284,7 +284,7 @@ func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads ParticipantTokenConfiguration from d, matching member names exactly.
+// decodeJSON reads the body members of ParticipantTokenConfiguration from d, matching member names exactly.
 func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -360,7 +360,7 @@ func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads UpdateStageRequest from d, matching member names exactly.
+// decodeJSON reads the body members of UpdateStageRequest from d, matching member names exactly.
 func (s *UpdateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {

@@ -39,27 +39,36 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			wire.WriteError(w, wire.InternalError())
 		}
 	}()
-	if r.Method == http.MethodPost {
-		switch r.URL.Path {
-		case "/CreateStage":
-			h.serveCreateStage(w, r)
+	if i, labels, ok := operationRoutes.Match(r.Method, r.URL.EscapedPath()); ok {
+		switch i {
+		case 0:
+			h.serveCreateStage(w, r, labels)
 			return
-		case "/GetParticipant":
-			h.serveGetParticipant(w, r)
+		case 1:
+			h.serveGetParticipant(w, r, labels)
 			return
-		case "/GetStage":
-			h.serveGetStage(w, r)
+		case 2:
+			h.serveGetStage(w, r, labels)
 			return
-		case "/ListParticipants":
-			h.serveListParticipants(w, r)
+		case 3:
+			h.serveListParticipants(w, r, labels)
 			return
-		case "/UpdateStage":
-			h.serveUpdateStage(w, r)
+		case 4:
+			h.serveUpdateStage(w, r, labels)
 			return
 		}
 	}
 	wire.WriteError(w, wire.UnknownOperation(r.Method, r.URL.Path))
 }
+
+// operationRoutes maps method and path to the operations, in Operations order.
+var operationRoutes = wire.NewRouter([]wire.Route{
+	{Method: http.MethodPost, Path: "/CreateStage"},
+	{Method: http.MethodPost, Path: "/GetParticipant"},
+	{Method: http.MethodPost, Path: "/GetStage"},
+	{Method: http.MethodPost, Path: "/ListParticipants"},
+	{Method: http.MethodPost, Path: "/UpdateStage"},
+})
 
 // request is what every operation input is: it decodes, validates itself and takes defaults.
 type request interface {
@@ -68,22 +77,26 @@ type request interface {
 	SetDefaults()
 }
 
-// read runs the Before hook, then reads, decodes, validates and defaults the
-// body into in. On failure it writes the error and returns false.
-func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in request) bool {
+// read runs the Before hook, then reads the path labels and query string (for
+// an input that has members there) and the JSON body (for an operation that has
+// one), validates and applies defaults. On failure it writes the error and
+// returns false.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in request, labels []string, hasBody bool) bool {
 	if h.opts.Before != nil {
 		if err := h.opts.Before(op, r); err != nil {
 			wire.WriteError(w, err)
 			return false
 		}
 	}
-	body, werr := wire.ReadBody(r, h.opts.MaxBodyBytes)
-	if werr == nil {
-		werr = wire.DecodeBody(body, in.decodeJSON)
-	}
-	if werr != nil {
-		wire.WriteError(w, werr)
-		return false
+	if hasBody {
+		body, werr := wire.ReadBody(r, h.opts.MaxBodyBytes)
+		if werr == nil {
+			werr = wire.DecodeBody(body, in.decodeJSON)
+		}
+		if werr != nil {
+			wire.WriteError(w, werr)
+			return false
+		}
 	}
 	if err := in.Validate(); err != nil {
 		wire.WriteError(w, err)
@@ -93,9 +106,9 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in req
 	return true
 }
 
-func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in CreateStageRequest
-	if !h.read(w, r, OpCreateStage, &in) {
+	if !h.read(w, r, OpCreateStage, &in, labels, true) {
 		return
 	}
 	out, err := h.backend.CreateStage(r.Context(), &in)
@@ -110,9 +123,9 @@ func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request) {
 	wire.WriteJSON(w, out)
 }
 
-func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetParticipantRequest
-	if !h.read(w, r, OpGetParticipant, &in) {
+	if !h.read(w, r, OpGetParticipant, &in, labels, true) {
 		return
 	}
 	out, err := h.backend.GetParticipant(r.Context(), &in)
@@ -127,9 +140,9 @@ func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request) {
 	wire.WriteJSON(w, out)
 }
 
-func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetStageRequest
-	if !h.read(w, r, OpGetStage, &in) {
+	if !h.read(w, r, OpGetStage, &in, labels, true) {
 		return
 	}
 	out, err := h.backend.GetStage(r.Context(), &in)
@@ -144,9 +157,9 @@ func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request) {
 	wire.WriteJSON(w, out)
 }
 
-func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListParticipantsRequest
-	if !h.read(w, r, OpListParticipants, &in) {
+	if !h.read(w, r, OpListParticipants, &in, labels, true) {
 		return
 	}
 	out, err := h.backend.ListParticipants(r.Context(), &in)
@@ -161,9 +174,9 @@ func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request) 
 	wire.WriteJSON(w, out)
 }
 
-func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in UpdateStageRequest
-	if !h.read(w, r, OpUpdateStage, &in) {
+	if !h.read(w, r, OpUpdateStage, &in, labels, true) {
 		return
 	}
 	out, err := h.backend.UpdateStage(r.Context(), &in)

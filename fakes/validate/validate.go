@@ -134,6 +134,23 @@ func (e *Errors) MaxValue(path string, v int64, max int64) {
 	}
 }
 
+// MinFloat checks v >= min, for floats and doubles.
+func (e *Errors) MinFloat(path string, v float64, min float64) {
+	if v < min {
+		e.add(path, Render(v), "Member must have value greater than or equal to "+formatFloat(min))
+	}
+}
+
+// MaxFloat checks v <= max, for floats and doubles.
+func (e *Errors) MaxFloat(path string, v float64, max float64) {
+	if v > max {
+		e.add(path, Render(v), "Member must have value less than or equal to "+formatFloat(max))
+	}
+}
+
+// formatFloat writes a number without an exponent and without trailing zeros.
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
 // Enum checks that s is one of allowed.
 func (e *Errors) Enum(path, s string, allowed []string) {
 	for _, a := range allowed {
@@ -283,6 +300,8 @@ func Render(v any) string {
 		text = strconv.FormatInt(int64(x), 10)
 	case int64:
 		text = strconv.FormatInt(x, 10)
+	case float64:
+		text = formatFloat(x)
 	case []string:
 		if x == nil {
 			return "null"

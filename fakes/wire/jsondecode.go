@@ -428,6 +428,32 @@ func (d *JSONDecoder) Int64() (int64, error) {
 	return d.integer(64)
 }
 
+// Float32 reads a number that fits a float32 (AWS's float).
+func (d *JSONDecoder) Float32() (float32, error) {
+	f, err := d.float(32, "float")
+	return float32(f), err
+}
+
+// Float64 reads a number that fits a float64 (AWS's double).
+func (d *JSONDecoder) Float64() (float64, error) {
+	return d.float(64, "double")
+}
+
+func (d *JSONDecoder) float(bits int, word string) (float64, error) {
+	if !d.isNumber() {
+		return 0, d.typeError(word)
+	}
+	lit, err := d.number()
+	if err != nil {
+		return 0, err
+	}
+	f, err := strconv.ParseFloat(string(lit), bits)
+	if err != nil { // out of range
+		return 0, d.typeErrorOf("number ("+truncate(string(lit), maxEcho)+")", word)
+	}
+	return f, nil
+}
+
 // Bool reads true or false.
 func (d *JSONDecoder) Bool() (bool, error) {
 	switch d.peek() {

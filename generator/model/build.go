@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -40,6 +41,9 @@ type builder struct {
 	scalars map[string]*Scalar
 	errors  map[string]*Error
 	failed  map[string]bool // pointer and message of each error, to report one once
+	// bodies are the operations built, to check that a body schema that
+	// takes parameters belongs to its operation alone.
+	bodies []*Operation
 }
 
 func (b *builder) fail(pointer, format string, args ...any) {
@@ -79,11 +83,20 @@ func (b *builder) build() *Service {
 		}
 	}
 
+	var made []*Struct // inputs of operations without a body
 	for _, path := range b.doc.Keys("/paths") {
-		if op := b.operation(path); op != nil {
+		for _, method := range b.doc.Keys(spec.Pointer("/paths", path)) {
+			op := b.operation(path, method)
+			if op == nil {
+				continue
+			}
 			svc.Operations = append(svc.Operations, op)
+			if !op.HasBody {
+				made = append(made, op.Input)
+			}
 		}
 	}
+	b.bodiesOwned(svc.Operations)
 	// Keep only structures that an operation reaches: ErrorBody and the like
 	// are described by the spec but are not Go types of the service.
 	for _, name := range names {
@@ -91,6 +104,7 @@ func (b *builder) build() *Service {
 			svc.Structs = append(svc.Structs, st)
 		}
 	}
+	svc.Structs = append(svc.Structs, made...)
 	for _, name := range names {
 		if e := b.enums[name]; e != nil {
 			svc.Enums = append(svc.Enums, e)
@@ -109,9 +123,9 @@ func (b *builder) build() *Service {
 	// first use (operations list their default response among the others).
 	slices.SortStableFunc(svc.Errors, func(x, y *Error) int {
 		switch {
-		case x.Protocol == y.Protocol:
+		case x.Declared == y.Declared:
 			return 0
-		case y.Protocol:
+		case x.Declared:
 			return -1
 		}
 		return 1
@@ -167,14 +181,18 @@ const (
 	extKeyLength     = "x-ivsrt-key-length"
 	extMaxTotalBytes = "x-ivsrt-max-total-bytes"
 	extSensitive     = "x-ivsrt-sensitive"
+	// extIdempotencyToken stands on a property, beside its schema or an
+	// allOf wrapping its $ref; fillStruct reads it there.
+	extIdempotencyToken = "x-ivsrt-idempotency-token"
 )
 
 var extensionHome = map[string]string{
-	extFilters:       "a named object schema (a request)",
-	extResetWhen:     "a named object schema",
-	extIdentifier:    "a named string schema",
-	extKeyLength:     "a map schema",
-	extMaxTotalBytes: "a map of strings",
+	extFilters:          "a named object schema (a request)",
+	extResetWhen:        "a named object schema",
+	extIdentifier:       "a named string schema",
+	extKeyLength:        "a map schema",
+	extMaxTotalBytes:    "a map of strings",
+	extIdempotencyToken: "a property of an object schema",
 }
 
 // extensions refuses an x-ivsrt-* extension on a schema of a kind it does
@@ -246,10 +264,15 @@ func (b *builder) fillStruct(st *Struct, s *openapi3.Schema) {
 			b.fail(p, "a default on a timestamp is not supported")
 			def = nil
 		}
-		sensitive, _ := ref.Value.Extensions["x-ivsrt-sensitive"].(bool)
+		sensitive, _ := ref.Value.Extensions[extSensitive].(bool)
+		token, _ := ref.Value.Extensions[extIdempotencyToken].(bool)
+		if token && typ.Kind != String {
+			b.fail(p, "an idempotency token must be a string, not %s", typ.Kind)
+		}
 		st.Members = append(st.Members, &Member{
 			Name: name, GoName: GoName(name), Doc: ref.Value.Description, Pointer: p,
 			Required: required[name], Sensitive: sensitive, Type: typ, Default: def,
+			Location: Body, WireName: name, IdempotencyToken: token,
 		})
 	}
 }
@@ -279,7 +302,7 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 		case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
 			b.extensions(s, p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
 		default:
-			b.extensions(s, p, "an inline schema", extSensitive)
+			b.extensions(s, p, "an inline schema", extSensitive, extIdempotencyToken)
 		}
 	}
 	if len(s.Enum) > 0 && !s.Type.Is("string") {
@@ -295,11 +318,32 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 		return &Type{Kind: String, Limits: b.stringLimits(s, p)}, s.Default
 	case s.Type.Is("integer"):
 		t := &Type{Kind: Integer, Bits: 64}
-		if s.Format == "int32" {
+		switch s.Format {
+		case "int32":
 			t.Bits = 32
+		case "", "int64":
+		default:
+			b.fail(p+"/format", "format %q does not apply to an integer", s.Format)
+		}
+		for _, bound := range []*float64{s.Min, s.Max} {
+			if bound != nil && *bound != math.Trunc(*bound) {
+				b.fail(p, "the bounds of an integer must be integers, not %v", *bound)
+			}
 		}
 		t.Limits.Min = intPtr64(s.Min)
 		t.Limits.Max = intPtr64(s.Max)
+		return t, s.Default
+	case s.Type.Is("number"):
+		t := &Type{Kind: Float, Bits: 64}
+		switch s.Format {
+		case "float":
+			t.Bits = 32
+		case "double":
+		default:
+			b.fail(p, "a number needs format float or double")
+			return nil, nil
+		}
+		t.Limits.MinFloat, t.Limits.MaxFloat = s.Min, s.Max
 		return t, s.Default
 	case s.Type.Is("boolean"):
 		return &Type{Kind: Boolean}, s.Default
@@ -330,6 +374,9 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 			b.extensions(v, p+"/additionalProperties", "a map value", extSensitive)
 		}
 		t := &Type{Kind: Map, Elem: &Type{Kind: String, Limits: b.stringLimits(v, p+"/additionalProperties")}}
+		if s.MinProps > 0 {
+			t.Limits.MinEntries = intPtr(int(s.MinProps))
+		}
 		if s.MaxProps != nil {
 			t.Limits.MaxEntries = intPtr(int(*s.MaxProps))
 		}
@@ -376,24 +423,52 @@ func displayPattern(expr string) string {
 	return strings.Join(alts, "|")
 }
 
-func (b *builder) operation(path string) *Operation {
+func (b *builder) operation(path, method string) *Operation {
 	item := b.oa.Paths.Find(path)
-	p := spec.Pointer("/paths", path, "post")
-	if item == nil || item.Post == nil {
-		b.fail(spec.Pointer("/paths", path), "an operation needs post")
+	p := spec.Pointer("/paths", path, method)
+	var o *openapi3.Operation
+	if item != nil {
+		o = item.GetOperation(strings.ToUpper(method))
+	}
+	if o == nil {
+		b.fail(p, "%s is not an operation", method)
 		return nil
 	}
-	o := item.Post
 	if o.OperationID == "" {
 		b.fail(p, "an operation needs an operationId")
 		return nil
 	}
-	op := &Operation{Name: o.OperationID, Path: path, Summary: o.Summary}
-	if o.RequestBody == nil || o.RequestBody.Value.Content.Get("application/json") == nil {
-		b.fail(p, "an operation needs an application/json request body")
-		return nil
+	op := &Operation{Name: o.OperationID, Method: strings.ToUpper(method), Path: path, Pointer: p, Summary: o.Summary}
+	params := b.parameters(o, p)
+	if o.RequestBody != nil {
+		content := o.RequestBody.Value.Content.Get("application/json")
+		if content == nil {
+			b.fail(p+"/requestBody", "a request body must be application/json")
+			return nil
+		}
+		op.Input = b.bodyStruct(content.Schema, p+"/requestBody")
+		op.HasBody = true
+		if op.Input != nil && len(params) > 0 {
+			op.Input.Members = append(params, op.Input.Members...)
+		}
+	} else {
+		// No body: the input is made of the parameters alone.
+		name := op.Name + "Request"
+		if _, taken := b.oa.Components.Schemas[name]; taken {
+			b.fail(p, "the operation has no request body, so its input is named %s, which components/schemas already uses", name)
+			return nil
+		}
+		op.Input = &Struct{Name: name, Pointer: p, Members: params}
 	}
-	op.Input = b.bodyStruct(o.RequestBody.Value.Content.Get("application/json").Schema, p+"/requestBody")
+	if op.Input != nil {
+		seen := map[string]bool{}
+		for _, m := range op.Input.Members {
+			if seen[m.Name] {
+				b.fail(m.Pointer, "the input of %s has two members named %q", op.Name, m.Name)
+			}
+			seen[m.Name] = true
+		}
+	}
 	ok := o.Responses.Value("200")
 	if ok == nil || ok.Value.Content.Get("application/json") == nil {
 		b.fail(p+"/responses", "an operation needs a 200 application/json response")
@@ -403,6 +478,7 @@ func (b *builder) operation(path string) *Operation {
 	if op.Input == nil || op.Output == nil {
 		return nil
 	}
+	b.bodies = append(b.bodies, op)
 	markUse(op.Input, true, map[*Struct]bool{})
 	markUse(op.Output, false, map[*Struct]bool{})
 
@@ -438,7 +514,7 @@ func (b *builder) operation(path string) *Operation {
 				b.fail(rp, "x-ivsrt-errors names must be strings")
 				continue
 			}
-			if e := b.error(name, status, false, rp); e != nil {
+			if e := b.error(name, status, false, rp); e != nil && !slices.Contains(op.Errors, e) {
 				op.Errors = append(op.Errors, e)
 			}
 		}
@@ -474,6 +550,83 @@ func (b *builder) bodyStruct(ref *openapi3.SchemaRef, p string) *Struct {
 	return st
 }
 
+// parameters turns an operation's parameters into input members, in spec
+// order: path labels (required strings) and query strings (strings,
+// integers, booleans, enums, or lists of those).
+func (b *builder) parameters(o *openapi3.Operation, p string) []*Member {
+	var out []*Member
+	for i, ref := range o.Parameters {
+		pp := spec.Pointer(p, "parameters", strconv.Itoa(i))
+		prm := ref.Value
+		if ref.Ref != "" || prm == nil || prm.Schema == nil {
+			b.fail(pp, "a parameter must be written in the operation, with a schema")
+			continue
+		}
+		name := prm.Name
+		if mn, ok := prm.Extensions["x-ivsrt-member"].(string); ok {
+			name = mn
+		}
+		if !memberName.MatchString(name) {
+			b.fail(pp, "member name %q must be letters and digits, starting with a letter", name)
+			continue
+		}
+		typ, def := b.typeOf(prm.Schema, pp+"/schema")
+		if typ == nil {
+			continue
+		}
+		if def != nil {
+			b.fail(pp+"/schema", "a default on a parameter is not supported")
+		}
+		m := &Member{Name: name, GoName: GoName(name), Doc: prm.Description, Pointer: pp,
+			Required: prm.Required, WireName: prm.Name, Type: typ}
+		switch prm.In {
+		case "path":
+			m.Location, m.Required = Label, true
+			if typ.Kind != String {
+				b.fail(pp+"/schema", "a path label must be a string, not %s", typ.Kind)
+				continue
+			}
+		case "query":
+			m.Location = Query
+			t := typ
+			if t.Kind == List {
+				t = t.Elem
+			}
+			if t.Kind != String && t.Kind != Integer && t.Kind != Boolean {
+				b.fail(pp+"/schema", "a query parameter must be a string, integer, boolean or enum, or a list of those, not %s", typ)
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// bodiesOwned refuses a body schema that takes an operation's parameters
+// but is also another operation's input or a member's type: the
+// parameters would show up there too.
+func (b *builder) bodiesOwned(ops []*Operation) {
+	for _, op := range ops {
+		if !op.HasBody || len(op.Labels())+len(op.Query()) == 0 {
+			continue
+		}
+		for _, other := range ops {
+			if other != op && (other.Input == op.Input || other.Output == op.Input) {
+				b.fail(op.Pointer+"/requestBody", "%s takes the parameters of %s, so no other operation may use it", op.Input.Name, op.Name)
+			}
+		}
+		for _, st := range b.structs {
+			for _, m := range st.Members {
+				for t := m.Type; t != nil; t = t.Elem {
+					if t.Struct == op.Input {
+						b.fail(op.Pointer+"/requestBody", "%s takes the parameters of %s, so it may not be the type of %s", op.Input.Name, op.Name, m.Pointer)
+					}
+				}
+			}
+		}
+	}
+}
+
 func markUse(st *Struct, input bool, seen map[*Struct]bool) {
 	if seen[st] {
 		return
@@ -493,15 +646,20 @@ func markUse(st *Struct, input bool, seen map[*Struct]bool) {
 	}
 }
 
+// error returns the one Error of a name, declared (by an operation) or
+// protocol-level or both: the same name must have the same status in both
+// places (InternalServerException, 500).
 func (b *builder) error(name string, status int, protocol bool, p string) *Error {
 	if e := b.errors[name]; e != nil {
-		if e.Status != status || e.Protocol != protocol {
+		if e.Status != status {
 			b.fail(p, "error %s has status %d here but %d elsewhere", name, status, e.Status)
 			return nil
 		}
+		e.Protocol = e.Protocol || protocol
+		e.Declared = e.Declared || !protocol
 		return e
 	}
-	e := &Error{Name: name, Status: status, Protocol: protocol}
+	e := &Error{Name: name, Status: status, Protocol: protocol, Declared: !protocol}
 	b.errors[name] = e
 	b.svc.Errors = append(b.svc.Errors, e)
 	return e
@@ -535,7 +693,11 @@ func (b *builder) protocolErrors(ext map[string]any, p string) {
 // structExtensions reads x-ivsrt-filters and x-ivsrt-reset-when, once every
 // struct has its members.
 func (b *builder) structExtensions(st *Struct) {
-	s := b.oa.Components.Schemas[st.Name].Value
+	ref := b.oa.Components.Schemas[st.Name]
+	if ref == nil || ref.Value == nil { // the input of an operation without a body
+		return
+	}
+	s := ref.Value
 	if f, ok := s.Extensions["x-ivsrt-filters"].(map[string]any); ok {
 		p := st.Pointer + "/x-ivsrt-filters"
 		itemsName, _ := f["items"].(string)

@@ -26,16 +26,34 @@ type Service struct {
 	Errors []*Error
 }
 
-// Operation is one POST /{Name} operation.
+// Operation is one operation: an HTTP method on a path template.
 type Operation struct {
-	Name      string
-	Path      string
-	Summary   string
-	Input     *Struct
+	Name   string
+	Method string // upper case: GET, POST, PUT, DELETE, PATCH
+	// Path is the path template, e.g. /tags/{resourceArn}; its labels are
+	// the Input members with Location Label, in path order.
+	Path string
+	// Pointer is the JSON pointer of the operation in the spec
+	// (/paths/~1tags~1{resourceArn}/get).
+	Pointer string
+	Summary string
+	// Input holds the parameters (labels and query strings) in spec order,
+	// then the body members. It is the body schema's struct, or a struct
+	// named <Name>Request made for an operation without a body.
+	Input *Struct
+	// HasBody says the request has a JSON body (a requestBody, possibly an
+	// object with no properties).
+	HasBody   bool
 	Output    *Struct
-	Errors    []*Error // declared errors (not the protocol-level ones)
+	Errors    []*Error // declared errors (some may also be protocol-level)
 	Paginated *Pagination
 }
+
+// Labels returns the input members bound to path labels, in path order.
+func (o *Operation) Labels() []*Member { return o.Input.bound(Label) }
+
+// Query returns the input members bound to query parameters, in spec order.
+func (o *Operation) Query() []*Member { return o.Input.bound(Query) }
 
 // Declares reports whether the operation declares the named error.
 func (o *Operation) Declares(name string) bool {
@@ -47,11 +65,14 @@ func (o *Operation) Declares(name string) bool {
 	return false
 }
 
-// Error is an AWS error type and the HTTP status it travels with.
+// Error is an AWS error type and the HTTP status it travels with. An error
+// may be both declared by operations and protocol-level
+// (InternalServerException).
 type Error struct {
 	Name     string
 	Status   int
 	Protocol bool // protocol-level: any operation may answer with it
+	Declared bool // some operation declares it
 }
 
 // Pagination names the members that page a list (like Smithy's @paginated).
@@ -87,15 +108,48 @@ func (s *Struct) Member(name string) *Member {
 	return nil
 }
 
+// bound returns the members at loc, in order.
+func (s *Struct) bound(loc Location) []*Member {
+	var out []*Member
+	for _, m := range s.Members {
+		if m.Location == loc {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// BodyMembers returns the members that travel in the JSON body.
+func (s *Struct) BodyMembers() []*Member { return s.bound(Body) }
+
+// Location is where a request member travels.
+type Location int
+
+// The places a member can travel in.
+const (
+	Body  Location = iota // a member of the JSON body
+	Label                 // a {label} of the path
+	Query                 // a query string parameter (repeated for a list)
+)
+
+func (l Location) String() string { return [...]string{"body", "label", "query"}[l] }
+
 // Member is one property of a struct.
 type Member struct {
-	Name      string // JSON name
+	Name      string // JSON name (the member name)
 	GoName    string
 	Doc       string
 	Pointer   string
 	Required  bool
 	Sensitive bool
-	Type      *Type
+	// Location says where the member travels in a request; WireName is
+	// its name there (the label or query parameter name; Name in a body).
+	Location Location
+	WireName string
+	// IdempotencyToken marks the model's idempotency token
+	// (x-ivsrt-idempotency-token).
+	IdempotencyToken bool
+	Type             *Type
 	// Default is the JSON value of the spec's default (nil when none): a
 	// string, float64, bool, []any or map[string]any as YAML decodes it.
 	Default any
@@ -108,6 +162,7 @@ type Kind int
 const (
 	String Kind = iota
 	Integer
+	Float
 	Boolean
 	Timestamp
 	List
@@ -116,13 +171,13 @@ const (
 )
 
 func (k Kind) String() string {
-	return [...]string{"string", "integer", "boolean", "timestamp", "list", "map", "object"}[k]
+	return [...]string{"string", "integer", "float", "boolean", "timestamp", "list", "map", "object"}[k]
 }
 
 // Type is a member's type with its constraints.
 type Type struct {
 	Kind   Kind
-	Bits   int     // Integer: 32 or 64
+	Bits   int     // Integer and Float: 32 or 64
 	Scalar *Scalar // String: the named string type, if any
 	Enum   *Enum   // String: the enum, if any
 	Struct *Struct // Object
@@ -135,7 +190,9 @@ type Limits struct {
 	MinLength, MaxLength *int     // strings, in characters
 	Pattern              *Pattern // strings
 	Min, Max             *int64   // integers
+	MinFloat, MaxFloat   *float64 // floats
 	MinItems, MaxItems   *int     // lists
+	MinEntries           *int     // maps
 	MaxEntries           *int     // maps
 	MinKeyLength         *int     // maps (x-ivsrt-key-length)
 	MaxKeyLength         *int     // maps (x-ivsrt-key-length)

@@ -109,6 +109,8 @@ type builder struct {
 	// at is the JSON pointer of what is being turned into cases, so a
 	// refusal names its place in the spec.
 	at string
+	// label says the member under test is a path label.
+	label bool
 }
 
 func (g *builder) fail(format string, args ...any) {
@@ -143,30 +145,39 @@ func (g *builder) pattern(t *model.Type) *patternSampler {
 	return p
 }
 
-// buildCases makes every case of the service, in spec order.
-func buildCases(svc *model.Service) ([]testCase, error) {
+// buildCases makes every case of the service, in spec order, and a sample
+// of each path label (by member pointer).
+func buildCases(svc *model.Service) ([]testCase, map[string]string, error) {
 	g := &builder{svc: svc, names: map[string]bool{}, patterns: map[string]*patternSampler{}}
+	samples := map[string]string{}
 	for _, op := range svc.Operations {
 		g.operation(op)
+		for _, m := range op.Labels() {
+			samples[m.Pointer], _ = g.sample(m.Type).(string)
+		}
 		if g.err != nil {
-			return nil, g.err
+			return nil, nil, g.err
 		}
 	}
-	return g.cases, g.err
+	return g.cases, samples, g.err
 }
 
 func (g *builder) operation(op *model.Operation) {
 	g.op = op
-	g.at = spec.Pointer("/paths", op.Path, "post")
+	g.at = op.Pointer
 	g.base = g.minimal(op.Input, true)
 	if g.base == nil {
 		return
 	}
 
-	g.add(testCase{Name: op.Name + "/json/malformed", Op: op.Name, Rule: "json", Kind: "KindRequest",
-		Body: `{"`, Expect: "ExpectError", Error: "SerializationException"})
-	g.add(testCase{Name: op.Name + "/json/not-an-object", Op: op.Name, Rule: "json", Kind: "KindRequest",
-		Body: `[]`, Expect: "ExpectError", Error: "SerializationException"})
+	// Only a JSON body can be malformed: an operation without one reads
+	// none (the runtime then sends what the URL cannot take as the body).
+	if op.HasBody {
+		g.add(testCase{Name: op.Name + "/json/malformed", Op: op.Name, Rule: "json", Kind: "KindRequest",
+			Body: `{"`, Expect: "ExpectError", Error: "SerializationException"})
+		g.add(testCase{Name: op.Name + "/json/not-an-object", Op: op.Name, Rule: "json", Kind: "KindRequest",
+			Body: `[]`, Expect: "ExpectError", Error: "SerializationException"})
+	}
 
 	first := len(g.cases)
 	for _, m := range op.Input.Members {
@@ -317,6 +328,15 @@ func (g *builder) sample(t *model.Type) any {
 			v = min(v, *t.Limits.Max)
 		}
 		return v
+	case model.Float:
+		v := 1.0
+		if t.Limits.MinFloat != nil {
+			v = max(v, *t.Limits.MinFloat)
+		}
+		if t.Limits.MaxFloat != nil {
+			v = min(v, *t.Limits.MaxFloat)
+		}
+		return v
 	case model.Boolean:
 		return true
 	case model.Timestamp:
@@ -333,7 +353,13 @@ func (g *builder) sample(t *model.Type) any {
 		}
 		return out
 	case model.Map:
-		return map[string]any{}
+		out := map[string]any{}
+		if m := t.Limits.MinEntries; m != nil {
+			for i := 0; i < *m; i++ {
+				out[fmt.Sprintf("k%d", i+1)] = g.sample(t.Elem)
+			}
+		}
+		return out
 	case model.Object:
 		return g.minimal(t.Struct, false)
 	}
@@ -518,14 +544,23 @@ func (g *builder) opaque(loc memberPath) bool {
 func (g *builder) member(loc memberPath, m *model.Member) {
 	defer func(at string) { g.at = at }(g.at)
 	g.at = m.Pointer
-	if m.Required {
+	// A label cannot be left out: a URL without it names another path, or
+	// none, so there is no required case to make for it. A query member can
+	// (null leaves the parameter out too).
+	if m.Required && m.Location != model.Label {
 		g.rejected(loc, "required", "omitted", g.bodyWithout(loc))
 		// JSON null is no value: AWS reads it as a missing member.
 		g.rejected(loc, "required", "null", g.bodyWith(loc, nil))
 		g.accepted(loc, "required", "present", g.bodyWith(loc, g.sample(m.Type)))
 	}
-	g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/wrong-type", Op: g.op.Name, Member: loc.name(), Rule: "wrong-type",
-		Kind: "KindRequest", Body: g.bodyWith(loc, wrongType(m.Type)), Expect: "ExpectError", Error: "SerializationException"})
+	// Labels and query parameters are text: only a JSON member has a type
+	// to get wrong.
+	if m.Location == model.Body {
+		g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/wrong-type", Op: g.op.Name, Member: loc.name(), Rule: "wrong-type",
+			Kind: "KindRequest", Body: g.bodyWith(loc, wrongType(m.Type)), Expect: "ExpectError", Error: "SerializationException"})
+	}
+	g.label = m.Location == model.Label
+	defer func() { g.label = false }()
 	g.typeRules(loc, m.Type, func(v any) any { return v })
 }
 
@@ -534,7 +569,7 @@ func wrongType(t *model.Type) any {
 	switch t.Kind {
 	case model.String, model.Timestamp:
 		return 123
-	case model.Integer:
+	case model.Integer, model.Float:
 		return "123"
 	case model.Boolean:
 		return "true"
@@ -561,6 +596,8 @@ func (g *builder) typeRules(loc memberPath, t *model.Type, put func(any) any) {
 		g.stringRules(loc, t, body)
 	case model.Integer:
 		g.integerRules(loc, t, body)
+	case model.Float:
+		g.floatRules(loc, t, body)
 	case model.List:
 		g.listRules(loc, t, body)
 		elem := loc.with(pathStep{typ: t.Elem})
@@ -603,8 +640,12 @@ func (g *builder) stringRules(loc memberPath, t *model.Type, body func(any) stri
 		if s, ok := g.stringOf(t, *l.MinLength, true); ok {
 			g.accepted(loc, "minLength", "at", body(check(s, ok, true, "at minLength")))
 		}
-		s, ok := g.stringOf(t, *l.MinLength-1, false)
-		g.rejected(loc, "minLength", "under", body(check(s, ok, false, "under minLength")))
+		// An empty label leaves an empty path segment, which AWS may route
+		// nowhere rather than validate: no case claims either.
+		if !(g.label && *l.MinLength == 1) {
+			s, ok := g.stringOf(t, *l.MinLength-1, false)
+			g.rejected(loc, "minLength", "under", body(check(s, ok, false, "under minLength")))
+		}
 	}
 	if l.MaxLength != nil {
 		if s, ok := g.stringOf(t, *l.MaxLength, true); ok {
@@ -686,6 +727,19 @@ func (g *builder) integerRules(loc memberPath, t *model.Type, body func(any) str
 	}
 }
 
+// floatRules adds the at/over cases of a float's bounds; past a bound is
+// one whole unit past it, a value every float type holds exactly enough.
+func (g *builder) floatRules(loc memberPath, t *model.Type, body func(any) string) {
+	if m := t.Limits.MinFloat; m != nil {
+		g.accepted(loc, "minimum", "at", body(*m))
+		g.rejected(loc, "minimum", "under", body(*m-1))
+	}
+	if m := t.Limits.MaxFloat; m != nil {
+		g.accepted(loc, "maximum", "at", body(*m))
+		g.rejected(loc, "maximum", "over", body(*m+1))
+	}
+}
+
 func (g *builder) listRules(loc memberPath, t *model.Type, body func(any) string) {
 	list := func(n int) []any {
 		out := make([]any, n)
@@ -739,6 +793,13 @@ func (g *builder) mapRules(loc memberPath, t *model.Type) {
 			m[k] = value
 		}
 		return withTag(m)
+	}
+	if m := l.MinEntries; m != nil && *m > 0 {
+		g.accepted(loc, "minProperties", "at", g.bodyWith(loc, entries(max(*m, reserved))))
+		// The run tag counts as an entry: under it, there is no case.
+		if *m-1 >= reserved {
+			g.rejected(loc, "minProperties", "under", g.bodyWith(loc, entries(*m-1)))
+		}
 	}
 	if m := l.MaxEntries; m != nil {
 		g.accepted(loc, "maxProperties", "at", g.bodyWith(loc, entries(*m)))

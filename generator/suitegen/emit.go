@@ -47,7 +47,12 @@ type emitter struct {
 	svc   *model.Service
 	opts  Options
 	cases []testCase
+	// samples are the label samples the cases were built with, by member
+	// pointer.
+	samples map[string]string
 }
+
+func (s *emitter) labelSample(m *model.Member) string { return s.samples[m.Pointer] }
 
 // File is one generated file, before rendering.
 type File struct {
@@ -67,11 +72,11 @@ func Files(svc *model.Service, opts Options) ([]File, error) {
 	if opts.Package == "" {
 		return nil, fmt.Errorf("generator: a package name is needed")
 	}
-	cases, err := buildCases(svc)
+	cases, samples, err := buildCases(svc)
 	if err != nil {
 		return nil, err
 	}
-	s := &emitter{svc: svc, opts: opts, cases: cases}
+	s := &emitter{svc: svc, opts: opts, cases: cases, samples: samples}
 	out := make([]File, 0, len(emitters))
 	for _, e := range emitters {
 		f := jen.NewFile(opts.Package)
@@ -228,9 +233,30 @@ func (s *emitter) operation(op *model.Operation) jen.Code {
 	}
 	items := []jen.Code{
 		fieldLine("Name", jen.Lit(op.Name)),
+		fieldLine("Method", jen.Lit(op.Method)),
 		fieldLine("Path", jen.Lit(op.Path)),
-		fieldLine("Errors", stringsLit(errs)),
 	}
+	bindings := func(field string, ms []*model.Member) {
+		if len(ms) == 0 {
+			return
+		}
+		items = append(items, fieldLine(field, jen.Index().Qual(runtimePkg, "Binding").ValuesFunc(func(g *jen.Group) {
+			for _, m := range ms {
+				b := []jen.Code{keyValue("Member", jen.Lit(m.Name)), keyValue("Name", jen.Lit(m.WireName))}
+				if m.Location == model.Label {
+					b = append(b, keyValue("Sample", stringLit(s.labelSample(m))))
+				}
+				g.Line().Values(b...)
+			}
+			g.Line()
+		})))
+	}
+	bindings("Labels", op.Labels())
+	bindings("Query", op.Query())
+	if op.HasBody {
+		items = append(items, fieldLine("Body", jen.True()))
+	}
+	items = append(items, fieldLine("Errors", stringsLit(errs)))
 	if pg := op.Paginated; pg != nil && pg.InputToken != nil && pg.OutputToken != nil && pg.PageSize != nil && pg.Items != nil {
 		lim := pg.PageSize.Type.Limits
 		var lo, hi int64

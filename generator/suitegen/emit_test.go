@@ -143,7 +143,7 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 	svc := embeddedModel(t, func(s string) string {
 		return strings.Replace(s, "    StageName:\n      type: string\n      maxLength: 128", "    StageName:\n      type: string\n      maxLength: 64", 1)
 	})
-	cases, err := buildCases(svc)
+	cases, _, err := buildCases(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestGenerateRefusesUnbreakablePattern(t *testing.T) {
 // ends and a few sizes between.
 func TestPageSizes(t *testing.T) {
 	i := func(v int64) *int64 { return &v }
-	cases, err := buildCases(embeddedModel(t, nil))
+	cases, _, err := buildCases(embeddedModel(t, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestPageSizes(t *testing.T) {
 func TestFilterValueNotFilterable(t *testing.T) {
 	const name = "ListParticipants/filters/filterByRecordingState=DISABLED/rejected"
 	byName := func(svc *model.Service) map[string]testCase {
-		cases, err := buildCases(svc)
+		cases, _, err := buildCases(svc)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,9 +2,9 @@
 
 // Package ivs is the wire layer of a validating fake of Amazon Interactive Video Service RealTime,
 // generated from ivsrealtime.yaml (API version 2024-06-20): request and
-// response types, validation with AWS's messages, defaults, routing of POST /{Operation},
-// AWS error encoding, list filters, identifier formats and the Backend interface that
-// holds the behaviour.
+// response types, validation with AWS's messages, defaults, routing of each operation's
+// method and path, AWS error encoding, list filters, identifier formats and the Backend
+// interface that holds the behaviour.
 package ivs
 
 const (
@@ -18,7 +18,7 @@ const (
 	Protocol = "restJson1"
 )
 
-// Operation names, which are also their paths: POST /{name}.
+// Operation names, as the spec's operationIds give them.
 const (
 	OpCreateStage      = "CreateStage"
 	OpGetParticipant   = "GetParticipant"

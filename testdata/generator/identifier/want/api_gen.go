@@ -2,9 +2,9 @@
 
 // Package api is the wire layer of a validating fake of Identifier,
 // generated from spec.yaml (API version 2024-01-01): request and
-// response types, validation with AWS's messages, defaults, routing of POST /{Operation},
-// AWS error encoding, list filters, identifier formats and the Backend interface that
-// holds the behaviour.
+// response types, validation with AWS's messages, defaults, routing of each operation's
+// method and path, AWS error encoding, list filters, identifier formats and the Backend
+// interface that holds the behaviour.
 package api
 
 const (
@@ -18,7 +18,7 @@ const (
 	Protocol = "restJson1"
 )
 
-// Operation names, which are also their paths: POST /{name}.
+// Operation names, as the spec's operationIds give them.
 const (
 	OpGetThing = "GetThing"
 )

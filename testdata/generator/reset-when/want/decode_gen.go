@@ -10,7 +10,7 @@ func DecodeRequest(body []byte, in request) *wire.Error {
 	return wire.DecodeBody(body, in.decodeJSON)
 }
 
-// decodeJSON reads ThingConfig from d, matching member names exactly.
+// decodeJSON reads the body members of ThingConfig from d, matching member names exactly.
 func (s *ThingConfig) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
@@ -84,7 +84,7 @@ func (s *ThingConfig) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
-// decodeJSON reads ConfigureThingRequest from d, matching member names exactly.
+// decodeJSON reads the body members of ConfigureThingRequest from d, matching member names exactly.
 func (s *ConfigureThingRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {

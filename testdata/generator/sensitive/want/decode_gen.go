@@ -10,7 +10,7 @@ func DecodeRequest(body []byte, in request) *wire.Error {
 	return wire.DecodeBody(body, in.decodeJSON)
 }
 
-// decodeJSON reads CreateTokenRequest from d, matching member names exactly.
+// decodeJSON reads the body members of CreateTokenRequest from d, matching member names exactly.
 func (s *CreateTokenRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {

@@ -39,15 +39,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			wire.WriteError(w, wire.InternalError())
 		}
 	}()
-	if r.Method == http.MethodPost {
-		switch r.URL.Path {
-		case "/CreateToken":
-			h.serveCreateToken(w, r)
+	if i, labels, ok := operationRoutes.Match(r.Method, r.URL.EscapedPath()); ok {
+		switch i {
+		case 0:
+			h.serveCreateToken(w, r, labels)
 			return
 		}
 	}
 	wire.WriteError(w, wire.UnknownOperation(r.Method, r.URL.Path))
 }
+
+// operationRoutes maps method and path to the operations, in Operations order.
+var operationRoutes = wire.NewRouter([]wire.Route{
+	{Method: http.MethodPost, Path: "/CreateToken"},
+})
 
 // request is what every operation input is: it decodes, validates itself and takes defaults.
 type request interface {
@@ -56,22 +61,26 @@ type request interface {
 	SetDefaults()
 }
 
-// read runs the Before hook, then reads, decodes, validates and defaults the
-// body into in. On failure it writes the error and returns false.
-func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in request) bool {
+// read runs the Before hook, then reads the path labels and query string (for
+// an input that has members there) and the JSON body (for an operation that has
+// one), validates and applies defaults. On failure it writes the error and
+// returns false.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in request, labels []string, hasBody bool) bool {
 	if h.opts.Before != nil {
 		if err := h.opts.Before(op, r); err != nil {
 			wire.WriteError(w, err)
 			return false
 		}
 	}
-	body, werr := wire.ReadBody(r, h.opts.MaxBodyBytes)
-	if werr == nil {
-		werr = wire.DecodeBody(body, in.decodeJSON)
-	}
-	if werr != nil {
-		wire.WriteError(w, werr)
-		return false
+	if hasBody {
+		body, werr := wire.ReadBody(r, h.opts.MaxBodyBytes)
+		if werr == nil {
+			werr = wire.DecodeBody(body, in.decodeJSON)
+		}
+		if werr != nil {
+			wire.WriteError(w, werr)
+			return false
+		}
 	}
 	if err := in.Validate(); err != nil {
 		wire.WriteError(w, err)
@@ -81,9 +90,9 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in req
 	return true
 }
 
-func (h *Handler) serveCreateToken(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveCreateToken(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in CreateTokenRequest
-	if !h.read(w, r, OpCreateToken, &in) {
+	if !h.read(w, r, OpCreateToken, &in, labels, true) {
 		return
 	}
 	out, err := h.backend.CreateToken(r.Context(), &in)

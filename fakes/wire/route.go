@@ -1,0 +1,126 @@
+package wire
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Route is one operation's HTTP method and path template, as the spec
+// writes them: POST /CreateStage, GET /tags/{resourceArn}.
+type Route struct {
+	Method string
+	Path   string
+}
+
+// Router finds the route of a request. Literal paths are tried first, then
+// templates, those with the fewest labels first, so a literal segment wins
+// over a label where both match.
+type Router struct {
+	literal   map[string]map[string]int // path -> method -> route index
+	templates []template
+}
+
+type template struct {
+	index  int
+	method string
+	segs   []string // literal text, or "" for a label
+	labels int
+}
+
+// NewRouter indexes routes; Match returns indexes into this slice.
+func NewRouter(routes []Route) *Router {
+	rt := &Router{literal: map[string]map[string]int{}}
+	for i, r := range routes {
+		if !strings.Contains(r.Path, "{") {
+			if rt.literal[r.Path] == nil {
+				rt.literal[r.Path] = map[string]int{}
+			}
+			rt.literal[r.Path][r.Method] = i
+			continue
+		}
+		t := template{index: i, method: r.Method}
+		for _, seg := range strings.Split(strings.TrimPrefix(r.Path, "/"), "/") {
+			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+				seg = ""
+				t.labels++
+			}
+			t.segs = append(t.segs, seg)
+		}
+		rt.templates = append(rt.templates, t)
+	}
+	slices.SortStableFunc(rt.templates, func(a, b template) int { return a.labels - b.labels })
+	return rt
+}
+
+// Match returns the index of the route for method and the request's
+// escaped path (URL.EscapedPath, so a label may carry an escaped "/"), and
+// the values of its labels in path order, unescaped. A label may be empty:
+// the member's own constraints then say what is wrong with it. ok is false
+// when no route has both the path and the method; AWS answers both alike.
+func (rt *Router) Match(method, escapedPath string) (index int, labels []string, ok bool) {
+	if byMethod, found := rt.literal[escapedPath]; found {
+		if i, found := byMethod[method]; found {
+			return i, nil, true
+		}
+	}
+	segs := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+next:
+	for _, t := range rt.templates {
+		if t.method != method || len(t.segs) != len(segs) {
+			continue
+		}
+		labels = labels[:0]
+		for i, seg := range t.segs {
+			if seg != "" {
+				if segs[i] != seg {
+					continue next
+				}
+				continue
+			}
+			v, err := url.PathUnescape(segs[i])
+			if err != nil {
+				continue next
+			}
+			labels = append(labels, v)
+		}
+		return t.index, slices.Clone(labels), true
+	}
+	return 0, nil, false
+}
+
+// QueryInt32 reads a query string value as an int32. Text that is not one
+// gives a SerializationException naming the parameter, as a JSON member of
+// the wrong type does.
+func QueryInt32(name, s string) (int32, *Error) {
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil {
+		return 0, queryError(name, s, "integer")
+	}
+	return int32(n), nil
+}
+
+// QueryInt64 reads a query string value as an int64.
+func QueryInt64(name, s string) (int64, *Error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, queryError(name, s, "integer")
+	}
+	return n, nil
+}
+
+// QueryBool reads a query string value as a boolean: true or false.
+func QueryBool(name, s string) (bool, *Error) {
+	switch s {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, queryError(name, s, "boolean")
+}
+
+func queryError(name, s, want string) *Error {
+	return SerializationError("Value '%s' at '%s' cannot be read as %s", truncate(s, maxEcho), name, want)
+}
