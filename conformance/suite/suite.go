@@ -35,6 +35,9 @@ type Contract struct {
 	// RunTagKey is the tag key the generated stage-creating requests carry,
 	// with the run id as value, so every resource a run makes can be found.
 	RunTagKey string
+	// CaseTagKey is the tag key naming the behaviour case that made a
+	// stage; "" when the spec's tags allow no second key.
+	CaseTagKey string
 
 	// Sensitive are the member names whose values (participant tokens, say)
 	// reports leave out.
@@ -46,6 +49,9 @@ type Contract struct {
 	Enums       []Enum
 	Resets      []Reset
 	Defaults    []Default
+	// Members are every member of every struct the operations reach, with
+	// their constraints and valid values.
+	Members []Member
 }
 
 // Enum is a string enumeration and the members (Struct.member) whose

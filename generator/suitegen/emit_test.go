@@ -254,3 +254,12 @@ func TestContractEnumsAndResets(t *testing.T) {
 		}
 	}
 }
+
+// buildCases is build for tests that look at the cases only.
+func buildCases(svc *model.Service) ([]testCase, error) {
+	b, err := build(svc)
+	if err != nil {
+		return nil, err
+	}
+	return b.cases, nil
+}
