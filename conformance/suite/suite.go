@@ -10,9 +10,10 @@
 // how to make a stage with a seeded session of participants to point cases
 // at (setup.go, seed.go), how filters and pages are checked against it
 // (lists.go), the default checks of CreateStage (defaults.go), the
-// behaviour cases (behaviour.go) and the deletion of the stages a run made
-// (cleanup.go). The hand-written cases take every value they compare
-// against from the generated Contract.
+// behaviour cases (listed in behaviour.go, one file per rule family) and
+// the deletion of the stages a run made (cleanup.go). The hand-written
+// cases take every value they send or compare against from the generated
+// Contract (inputs.go derives them from its members).
 package suite
 
 import (
