@@ -263,3 +263,46 @@ func buildCases(svc *model.Service) ([]testCase, error) {
 	}
 	return b.cases, nil
 }
+
+// Every member's samples are distinct and valid, and the tag keys fit the
+// tags members' key lengths, also when the spec tightens them.
+func TestMemberSamplesFollowTheSpec(t *testing.T) {
+	svc := embeddedModel(t, func(s string) string {
+		s = strings.Replace(s, "      x-ivsrt-key-length:\n        min: 1\n        max: 128", "      x-ivsrt-key-length:\n        min: 1\n        max: 10", 1)
+		return strings.Replace(s, "    UserId:\n      type: string\n      maxLength: 128", "    UserId:\n      type: string\n      maxLength: 3", 1)
+	})
+	b, err := build(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.runKey != "ivsrt-conf" || b.caseKey != "ivsrt-case" {
+		t.Errorf("tag keys %q and %q, want the preferred ones cut to 10 characters", b.runKey, b.caseKey)
+	}
+	seen := 0
+	for _, m := range b.members {
+		if len(m.value.samples) == 0 {
+			t.Errorf("%s.%s has no sample", m.structName, m.name)
+		}
+		distinct := map[string]bool{}
+		for _, s := range m.value.samples {
+			if distinct[s] {
+				t.Errorf("%s.%s: sample %s twice", m.structName, m.name, s)
+			}
+			distinct[s] = true
+		}
+		if m.structName == "ParticipantTokenConfiguration" && m.name == "userId" {
+			seen++
+			if len(m.value.samples) != sampleCount {
+				t.Errorf("userId: %d samples, want %d", len(m.value.samples), sampleCount)
+			}
+			for _, s := range m.value.samples {
+				if n := utf8.RuneCountInString(s) - 2; n > 3 {
+					t.Errorf("userId sample %s is longer than maxLength 3", s)
+				}
+			}
+		}
+	}
+	if seen != 1 {
+		t.Errorf("userId described %d times", seen)
+	}
+}
