@@ -14,6 +14,13 @@ import (
 // required lists and maps into empty ones, so they go out as [] and {}.
 func (g *gen) defaults(f *jen.File) {
 	for _, st := range g.svc.Structs {
+		if r := st.ResetWhen; r != nil {
+			f.Comment("Resets reports whether " + r.Member.Name + " holds " + fmt.Sprintf("%q", r.Equals) + ", the value that resets the other members")
+			f.Comment("of " + st.Name + " to their defaults.")
+			trigger := jen.Id("s").Dot(r.Member.GoName)
+			f.Func().Params(jen.Id("s").Op("*").Id(st.Name)).Id("Resets").Params().Bool().Block(
+				jen.Return(trigger.Clone().Op("!=").Nil().Op("&&").Op("*").Add(trigger.Clone()).Op("==").Lit(r.Equals)))
+		}
 		f.Comment("SetDefaults fills in what the spec defaults on " + st.Name + ".")
 		f.Func().Params(jen.Id("s").Op("*").Id(st.Name)).Id("SetDefaults").Params().BlockFunc(func(b *jen.Group) {
 			if st.Input && st.ResetWhen != nil {

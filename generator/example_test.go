@@ -44,6 +44,7 @@ func ExampleFromFile() {
 	// errors_gen.go
 	// filters_gen.go
 	// ids_gen.go
+	// limits_gen.go
 	// router_gen.go
 	// types_gen.go
 	// validate_gen.go

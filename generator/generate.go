@@ -88,6 +88,7 @@ var fakeFiles = []emitter{
 	{"decode_gen.go", (*gen).decoders},
 	{"validate_gen.go", (*gen).validators},
 	{"defaults_gen.go", (*gen).defaults},
+	{"limits_gen.go", (*gen).limits},
 	{"errors_gen.go", (*gen).errors},
 	{"filters_gen.go", (*gen).filters},
 	{"ids_gen.go", (*gen).identifiers},

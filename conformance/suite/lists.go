@@ -90,7 +90,7 @@ func (r *Runner) listAll(ctx context.Context, op *Operation, base map[string]any
 }
 
 // seededBody reports whether a case body lists the seeded live session.
-func seededBody(body string) bool { return strings.Contains(body, "${"+liveSessionID+"}") }
+func (r *Runner) seededBody(body string) bool { return strings.Contains(body, "${"+r.liveSession+"}") }
 
 func itemID(it any) string {
 	if m, ok := it.(map[string]any); ok {
@@ -119,7 +119,7 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 	// all are the items the filter picks from, each as the field values
 	// that decide (by id).
 	all := map[string]any{}
-	if seededBody(c.Body) {
+	if r.seededBody(c.Body) {
 		for _, p := range r.seed.participants {
 			all[p.ParticipantID] = p.summary()[c.Field]
 		}
@@ -143,10 +143,10 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 				values = append(values, v)
 			}
 		}
-		if seededBody(c.Body) && len(values) < 3 {
+		if r.seededBody(c.Body) && len(values) < 3 {
 			return skipf("the seeded session has fewer than two distinct %s values to filter by", c.Field)
 		}
-	} else if seededBody(c.Body) {
+	} else if r.seededBody(c.Body) {
 		matching := 0
 		for _, v := range all {
 			if canonical(v) == canonical(probe) {
@@ -210,7 +210,7 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 		size = max(pg.MinPageSize, 1)
 	}
 	var want []string
-	if seededBody(c.Body) {
+	if r.seededBody(c.Body) {
 		for _, p := range r.seed.participants {
 			want = append(want, p.ParticipantID)
 		}

@@ -2,7 +2,6 @@ package suite
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -93,6 +92,11 @@ type Runner struct {
 	missing map[string]*Failure
 	seed    seedState
 	created createdStages
+
+	// The placeholder names of the live stage, session and participant
+	// (live:<identifier format>), and the user ids seeded participants share.
+	liveStage, liveSession, liveParticipant string
+	users                                   []string
 }
 
 // RunID is the id of this run: the value of the run tag on every stage it creates.
@@ -121,7 +125,14 @@ func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
 	r.vars = map[string]string{
 		"region":  t.Region,
 		"account": defaultAccount,
-		"runId":   newRunID(),
+		"runId":   s.Contract.newRunID(),
+	}
+	c := s.Contract
+	r.liveStage = c.liveName(structGetStage, memberArn)
+	r.liveSession = c.liveName(structList, memberSessionID)
+	r.liveParticipant = c.liveName(structGetPart, memberParticipantID)
+	if m := c.Member(structTokenConfig, memberUserID); m != nil {
+		r.users = m.Strings()[:min(seedUsers, len(m.Strings()))]
 	}
 	r.setup(ctx)
 	return r, nil
@@ -130,16 +141,6 @@ func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
 // defaultAccount goes into made-up identifiers until the setup learns the
 // target's own account from an identifier it mints.
 const defaultAccount = "123456789012"
-
-func newRunID() string {
-	const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alnum[int(b[i])%len(alnum)]
-	}
-	return "run-" + string(b)
-}
 
 var placeholder = regexp.MustCompile(`\$\{([a-zA-Z]+(?::[a-zA-Z]+)?)\}`)
 

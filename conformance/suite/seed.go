@@ -189,7 +189,7 @@ func (r *Runner) seedParticipants(ctx context.Context, arn string, tokens []stri
 	if f != nil {
 		return nil, f
 	}
-	if f := r.setRecordingConfig(ctx, arn, map[string]any{"storageConfigurationArn": storage}); f != nil {
+	if f := r.setRecordingConfig(ctx, arn, map[string]any{memberStorage: storage}); f != nil {
 		return nil, f
 	}
 	if f := phase(false); f != nil {
@@ -211,7 +211,7 @@ func (r *Runner) setRecordingConfig(ctx context.Context, arn string, rec map[str
 	if update == nil {
 		return failf(nil, "the contract has no UpdateStage to turn recording on with")
 	}
-	_, _, f := r.setupCall(ctx, update, map[string]any{"arn": arn, "autoParticipantRecordingConfiguration": rec})
+	_, _, f := r.setupCall(ctx, update, map[string]any{memberArn: arn, memberRecording: rec})
 	if f != nil {
 		f.Reason = "UpdateStage turning recording on: " + f.Reason
 	}
@@ -245,7 +245,7 @@ func (r *Runner) issueTokens(ctx context.Context, arn string, from, to int) ([]s
 	}
 	var out []string
 	for i := from; i < to; i++ {
-		tok, err := issuer.IssueToken(ctx, arn, seedUser(i))
+		tok, err := issuer.IssueToken(ctx, arn, r.seedUser(i))
 		if err != nil {
 			return nil, seederFailure(fmt.Sprintf("IssueToken(stage %s)", arn), err)
 		}
@@ -264,7 +264,7 @@ func (r *Runner) seedSession(ctx context.Context, arn string, tokens []string) *
 	tokens = append(tokens, more...)
 	users := make([]string, len(tokens))
 	for i := range users {
-		users[i] = seedUser(i)
+		users[i] = r.seedUser(i)
 	}
 	roles, lacks := r.rolesFor(len(tokens))
 	ps, f := r.seedParticipants(ctx, arn, tokens, roles, users)

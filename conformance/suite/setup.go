@@ -25,22 +25,11 @@ type seedState struct {
 	lacks string
 }
 
-// Live values the setup provides, by placeholder name.
-const (
-	liveStageArn      = "live:StageArn"
-	liveSessionID     = "live:StageSessionId"
-	liveParticipantID = "live:ParticipantId"
-)
-
 // seedCount is how many participants the setup seeds into the live
 // session when the seeder can issue tokens (else as many as CreateStage
 // issues in one call): enough for every filter value to have matching and
 // non-matching participants, and for pages of 1 to 100 to differ.
 const seedCount = 30
-
-// createTokenLimit is how many token configurations one CreateStage takes
-// (the spec's maxItems of participantTokenConfigurations).
-const createTokenLimit = 12
 
 // setup makes the live stage (and, with a Seeder, its participants) and
 // records, for each live value it could not make, why.
@@ -51,19 +40,29 @@ func (r *Runner) setup(ctx context.Context) {
 			r.missing[n] = f
 		}
 	}
+	liveStageArn, liveSessionID, liveParticipantID := r.liveStage, r.liveSession, r.liveParticipant
 	create := c.Operation(createOperation)
 	if create == nil {
 		missAll(skipf("the contract has no CreateStage to make a live stage with"), liveStageArn, liveSessionID, liveParticipantID)
 		return
 	}
-	n := createTokenLimit
+	names, f := c.stageNames(1)
+	if f == nil && len(r.users) == 0 {
+		f = failf(nil, "the contract gives %s.%s no sample user ids", structTokenConfig, memberUserID)
+	}
+	if f != nil {
+		f.Reason = "setup: " + f.Reason
+		missAll(f, liveStageArn, liveSessionID, liveParticipantID)
+		return
+	}
+	n := min(c.tokenLimit(), seedCount)
 	if r.target.Seeder == nil {
-		n = 1
+		n = min(n, 1)
 	}
 	doc, ex, f := r.setupCall(ctx, create, map[string]any{
-		"name":                           "ivsrt-conformance",
-		"tags":                           r.runTags(),
-		"participantTokenConfigurations": seedConfigs(0, n),
+		memberName:         names[0],
+		memberTags:         r.runTags(),
+		memberTokenConfigs: r.seedConfigs(0, n),
 	})
 	if f != nil {
 		f.Reason = "setup: CreateStage of the live stage: " + f.Reason
@@ -111,19 +110,6 @@ func noSeeder() *Failure {
 	return skipf("no seeder: nothing can make participants join the target (an ivsrt fake offers one through its control API)")
 }
 
-// seedConfigs are the token configurations of seeded participants from..to.
-func seedConfigs(from, to int) []map[string]any {
-	out := make([]map[string]any, 0, to-from)
-	for i := from; i < to; i++ {
-		out = append(out, map[string]any{"userId": seedUser(i)})
-	}
-	return out
-}
-
-// seedUser is the userId of the i-th seeded participant: several
-// participants share each, so a userId filter keeps more than one.
-func seedUser(i int) string { return fmt.Sprintf("ivsrt-user-%d", i%7+1) }
-
 func stringsAt(doc any, path ...string) []string {
 	var out []string
 	for _, v := range valuesAt(doc, path) {
@@ -155,27 +141,6 @@ func (r *Runner) learnVars(id string) {
 		}
 		return
 	}
-}
-
-func (r *Runner) runTags() map[string]any {
-	return map[string]any{r.suite.Contract.RunTagKey: r.vars["runId"]}
-}
-
-// storageArn is the storage configuration stages that record point at:
-// the target's, else a made-up one of its region and account where there
-// is a seeder (a fake, which takes any). Elsewhere (the real service wants
-// one that exists) the cases that need one are skipped, with the reason.
-func (r *Runner) storageArn() (string, *Failure) {
-	if _, f := r.live(liveStageArn); f != nil {
-		return "", f // the target could not even make a stage
-	}
-	if r.target.StorageConfigurationArn != "" {
-		return r.target.StorageConfigurationArn, nil
-	}
-	if r.target.Seeder == nil {
-		return "", skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
-	}
-	return "arn:aws:ivs:" + r.vars["region"] + ":" + r.vars["account"] + ":storage-configuration/ivsrtconformance", nil
 }
 
 // callJSON marshals body, fills its placeholders, sends it, and wants a 200

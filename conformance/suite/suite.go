@@ -10,9 +10,10 @@
 // how to make a stage with a seeded session of participants to point cases
 // at (setup.go, seed.go), how filters and pages are checked against it
 // (lists.go), the default checks of CreateStage (defaults.go), the
-// behaviour cases (behaviour.go) and the deletion of the stages a run made
-// (cleanup.go). The hand-written cases take every value they compare
-// against from the generated Contract.
+// behaviour cases (listed in behaviour.go, one file per rule family) and
+// the deletion of the stages a run made (cleanup.go). The hand-written
+// cases take every value they send or compare against from the generated
+// Contract (inputs.go derives them from its members).
 package suite
 
 import (
@@ -35,6 +36,9 @@ type Contract struct {
 	// RunTagKey is the tag key the generated stage-creating requests carry,
 	// with the run id as value, so every resource a run makes can be found.
 	RunTagKey string
+	// CaseTagKey is the tag key naming the behaviour case that made a
+	// stage; "" when the spec's tags allow no second key.
+	CaseTagKey string
 
 	// Sensitive are the member names whose values (participant tokens, say)
 	// reports leave out.
@@ -46,6 +50,9 @@ type Contract struct {
 	Enums       []Enum
 	Resets      []Reset
 	Defaults    []Default
+	// Members are every member of every struct the operations reach, with
+	// their constraints and valid values.
+	Members []Member
 }
 
 // Enum is a string enumeration and the members (Struct.member) whose

@@ -46,8 +46,8 @@ type RecordingInput struct {
 
 // TokenInput asks for one more token for an existing stage, as AWS's
 // CreateParticipantToken does (an operation outside the contract). Without
-// it a session could hold no more participants than CreateStage issues
-// tokens (12).
+// it a session could hold no more participants than one CreateStage issues
+// tokens (the spec's maxItems of participantTokenConfigurations).
 type TokenInput struct {
 	StageArn string `json:"stageArn"`
 	ivsapi.ParticipantTokenConfiguration
@@ -113,14 +113,15 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: in.ClientInfo,
 			recording: ivsapi.ParticipantRecordingStateDisabled,
 		}
-		if arn := valueOf(st.rec.StorageConfigurationArn); arn != "" {
+		// The spec's reset rule says when the configuration turns recording off.
+		if !st.rec.Resets() {
 			p.recording = ivsapi.ParticipantRecordingStateStopped
-			p.bucket = bucketName(arn)
+			p.bucket = bucketName(valueOf(st.rec.StorageConfigurationArn))
 			// The layout the AWS CLI's documented output shows (stage
 			// resource id / session id / participant id / a number), here
 			// the join time in epoch seconds, the 10 digits of its example.
 			// The spec's overlay widens the model's pattern to allow it.
-			p.prefix = resourceID(st.arn) + "/" + s.id + "/" + p.id + "/" + strconv.FormatInt(now.Unix(), 10)
+			p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
 		}
 		s.participants = append(s.participants, p)
 		s.byID[p.id] = p
@@ -131,12 +132,11 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 // bucketName makes a valid S3 bucket name from a storage configuration ARN:
 // the fake has no S3, so any name in the spec's form will do.
 func bucketName(storageArn string) string {
-	name := "ivsrt-" + strings.ToLower(resourceID(storageArn))
-	if len(name) > 63 {
-		name = name[:63]
-	}
-	return name
+	return truncate("ivsrt-"+strings.ToLower(resourceID(storageArn)), ivsapi.ParticipantRecordingS3BucketNameMaxLength)
 }
+
+// truncate cuts an ASCII string to at most n bytes.
+func truncate(s string, n int) string { return s[:min(len(s), n)] }
 
 // connected finds a connected participant of the stage's live session.
 func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {

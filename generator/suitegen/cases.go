@@ -20,10 +20,6 @@ import (
 // plain data; emit_suite.go writes them out and the hand-written runtime
 // (conformance/suite) interprets them.
 
-// runTagKey is the tag every stage a run creates carries, with the
-// run id as its value.
-const runTagKey = "ivsrt-conformance"
-
 // tagsMember is the name of the request member that tags what an
 // operation creates (AWS's convention).
 const tagsMember = "tags"
@@ -103,6 +99,14 @@ type builder struct {
 	patterns map[string]*patternSampler
 	err      error
 
+	// runKey is the tag every stage a run creates carries, with the run id
+	// as its value; caseKey the tag naming the case that made a stage.
+	runKey, caseKey string
+	members         []member
+	// labelSamples are the samples of path labels the cases were built
+	// with, by member pointer.
+	labelSamples map[string]string
+
 	// per operation
 	op   *model.Operation
 	base map[string]any
@@ -145,21 +149,23 @@ func (g *builder) pattern(t *model.Type) *patternSampler {
 	return p
 }
 
-// buildCases makes every case of the service, in spec order, and a sample
-// of each path label (by member pointer).
-func buildCases(svc *model.Service) ([]testCase, map[string]string, error) {
-	g := &builder{svc: svc, names: map[string]bool{}, patterns: map[string]*patternSampler{}}
-	samples := map[string]string{}
+// build makes every case of the service, in spec order, a sample of each
+// path label (by member pointer), and describes every member for the
+// Contract.
+func build(svc *model.Service) (*builder, error) {
+	g := &builder{svc: svc, names: map[string]bool{}, patterns: map[string]*patternSampler{}, labelSamples: map[string]string{}}
+	g.runKey, g.caseKey = g.tagKeys()
 	for _, op := range svc.Operations {
 		g.operation(op)
 		for _, m := range op.Labels() {
-			samples[m.Pointer], _ = g.sample(m.Type).(string)
+			g.labelSamples[m.Pointer], _ = g.sample(m.Type).(string)
 		}
 		if g.err != nil {
-			return nil, nil, g.err
+			return nil, g.err
 		}
 	}
-	return g.cases, samples, g.err
+	g.members = g.describeMembers()
+	return g, g.err
 }
 
 func (g *builder) operation(op *model.Operation) {
@@ -272,7 +278,7 @@ func (g *builder) isTags(loc memberPath) bool {
 	return len(loc) == 1 && loc[0].member == tagsMember && loc[0].typ.Kind == model.Map
 }
 
-func runTag() map[string]any { return map[string]any{runTagKey: "${runId}"} }
+func (g *builder) runTag() map[string]any { return map[string]any{g.runKey: "${runId}"} }
 
 // minimal is a struct with only its required members, set to sample
 // values; the operation's input also gets the run tag.
@@ -283,7 +289,7 @@ func (g *builder) minimal(st *model.Struct, top bool) map[string]any {
 			out[m.Name] = g.sample(m.Type)
 		}
 		if top && m.Name == tagsMember && m.Type.Kind == model.Map {
-			out[m.Name] = runTag()
+			out[m.Name] = g.runTag()
 		}
 	}
 	return out
@@ -764,7 +770,7 @@ func (g *builder) mapRules(loc memberPath, t *model.Type) {
 	tagged := g.isTags(loc)
 	withTag := func(m map[string]any) map[string]any {
 		if tagged {
-			for k, v := range runTag() {
+			for k, v := range g.runTag() {
 				m[k] = v
 			}
 		}

@@ -44,15 +44,12 @@ type Options struct {
 }
 
 type emitter struct {
-	svc   *model.Service
-	opts  Options
-	cases []testCase
-	// samples are the label samples the cases were built with, by member
-	// pointer.
-	samples map[string]string
+	svc  *model.Service
+	opts Options
+	b    *builder
 }
 
-func (s *emitter) labelSample(m *model.Member) string { return s.samples[m.Pointer] }
+func (s *emitter) labelSample(m *model.Member) string { return s.b.labelSamples[m.Pointer] }
 
 // File is one generated file, before rendering.
 type File struct {
@@ -72,11 +69,11 @@ func Files(svc *model.Service, opts Options) ([]File, error) {
 	if opts.Package == "" {
 		return nil, fmt.Errorf("generator: a package name is needed")
 	}
-	cases, samples, err := buildCases(svc)
+	b, err := build(svc)
 	if err != nil {
 		return nil, err
 	}
-	s := &emitter{svc: svc, opts: opts, cases: cases, samples: samples}
+	s := &emitter{svc: svc, opts: opts, b: b}
 	out := make([]File, 0, len(emitters))
 	for _, e := range emitters {
 		f := jen.NewFile(opts.Package)
@@ -131,7 +128,8 @@ func (s *emitter) contract(f *jen.File) {
 		fieldLine("SigningName", jen.Lit(svc.SigningName)),
 		fieldLine("ServiceID", jen.Lit(svc.ServiceID)),
 		fieldLine("SpecName", jen.Lit(s.opts.SpecName)),
-		fieldLine("RunTagKey", jen.Lit(runTagKey)),
+		fieldLine("RunTagKey", jen.Lit(s.b.runKey)),
+		fieldLine("CaseTagKey", jen.Lit(s.b.caseKey)),
 		fieldLine("Sensitive", stringsLit(s.sensitive())),
 		fieldLine("Operations", jen.Index().Qual(runtimePkg, "Operation").ValuesFunc(func(g *jen.Group) {
 			for _, op := range svc.Operations {
@@ -188,8 +186,76 @@ func (s *emitter) contract(f *jen.File) {
 			}
 			g.Line()
 		})),
+		fieldLine("Members", jen.Index().Qual(runtimePkg, "Member").ValuesFunc(func(g *jen.Group) {
+			for _, m := range s.b.members {
+				items := []jen.Code{keyValue("Struct", jen.Lit(m.structName)), keyValue("Name", jen.Lit(m.name))}
+				if m.required {
+					items = append(items, keyValue("Required", jen.True()))
+				}
+				items = append(items, keyValue("Value", jen.Qual(runtimePkg, "Value").Add(valueLit(m.value))))
+				g.Line().Values(items...)
+			}
+			g.Line()
+		})),
 		jen.Line(),
 	)
+}
+
+// valueLit writes a member's constraints and samples as a suite.Value.
+func valueLit(v *value) jen.Code {
+	items := []jen.Code{keyValue("Kind", jen.Lit(v.kind))}
+	str := func(name, s string) {
+		if s != "" {
+			items = append(items, keyValue(name, stringLit(s)))
+		}
+	}
+	num := func(name string, p *int) {
+		if p != nil {
+			items = append(items, keyValue(name, jen.New(jen.Lit(*p))))
+		}
+	}
+	num64 := func(name string, p *int64) {
+		if p != nil {
+			items = append(items, keyValue(name, jen.New(jen.Lit(*p))))
+		}
+	}
+	l := v.limits
+	str("Schema", v.schema)
+	num("MinLength", l.MinLength)
+	num("MaxLength", l.MaxLength)
+	if l.Pattern != nil {
+		str("Pattern", l.Pattern.Expr)
+	}
+	num64("Min", l.Min)
+	num64("Max", l.Max)
+	num("MinItems", l.MinItems)
+	num("MaxItems", l.MaxItems)
+	num("MaxEntries", l.MaxEntries)
+	num("MinKeyLength", l.MinKeyLength)
+	num("MaxKeyLength", l.MaxKeyLength)
+	num("MaxTotalBytes", l.MaxTotalBytes)
+	if len(v.enum) > 0 {
+		items = append(items, keyValue("Enum", stringsLit(v.enum)))
+	}
+	str("Identifier", v.identifier)
+	if v.elem != nil {
+		items = append(items, keyValue("Elem", jen.Op("&").Qual(runtimePkg, "Value").Add(valueLit(v.elem))))
+	}
+	if len(v.keys) > 0 {
+		items = append(items, keyValue("Keys", jen.Index().String().ValuesFunc(func(g *jen.Group) {
+			for _, k := range v.keys {
+				g.Add(stringLit(k))
+			}
+		})))
+	}
+	if len(v.samples) > 0 {
+		items = append(items, keyValue("Samples", jen.Index().String().ValuesFunc(func(g *jen.Group) {
+			for _, s := range v.samples {
+				g.Add(stringLit(s))
+			}
+		})))
+	}
+	return jen.Values(items...)
 }
 
 // enumMembers lists the members, as Struct.member, whose values (or list
@@ -281,11 +347,11 @@ func (s *emitter) operation(op *model.Operation) jen.Code {
 }
 
 func (s *emitter) caseTable(f *jen.File) {
-	f.Comment(fmt.Sprintf("Cases are the %d generated cases, in spec order: per operation, malformed", len(s.cases)))
+	f.Comment(fmt.Sprintf("Cases are the %d generated cases, in spec order: per operation, malformed", len(s.b.cases)))
 	f.Comment("bodies, then each request member's constraints (at the bound and past it) and")
 	f.Comment("wrong JSON type, the filter rules, and the checks of live answers.")
 	f.Var().Id("Cases").Op("=").Index().Qual(runtimePkg, "Case").ValuesFunc(func(g *jen.Group) {
-		for _, c := range s.cases {
+		for _, c := range s.b.cases {
 			g.Line().Add(s.caseLit(c))
 		}
 		g.Line()

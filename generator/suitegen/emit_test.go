@@ -143,7 +143,7 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 	svc := embeddedModel(t, func(s string) string {
 		return strings.Replace(s, "    StageName:\n      type: string\n      maxLength: 128", "    StageName:\n      type: string\n      maxLength: 64", 1)
 	})
-	cases, _, err := buildCases(svc)
+	cases, err := buildCases(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestGenerateRefusesUnbreakablePattern(t *testing.T) {
 // ends and a few sizes between.
 func TestPageSizes(t *testing.T) {
 	i := func(v int64) *int64 { return &v }
-	cases, _, err := buildCases(embeddedModel(t, nil))
+	cases, err := buildCases(embeddedModel(t, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestPageSizes(t *testing.T) {
 func TestFilterValueNotFilterable(t *testing.T) {
 	const name = "ListParticipants/filters/filterByRecordingState=DISABLED/rejected"
 	byName := func(svc *model.Service) map[string]testCase {
-		cases, _, err := buildCases(svc)
+		cases, err := buildCases(svc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,5 +252,57 @@ func TestContractEnumsAndResets(t *testing.T) {
 		if !strings.Contains(src, want) {
 			t.Errorf("contract_gen.go lacks %s", want)
 		}
+	}
+}
+
+// buildCases is build for tests that look at the cases only.
+func buildCases(svc *model.Service) ([]testCase, error) {
+	b, err := build(svc)
+	if err != nil {
+		return nil, err
+	}
+	return b.cases, nil
+}
+
+// Every member's samples are distinct and valid, and the tag keys fit the
+// tags members' key lengths, also when the spec tightens them.
+func TestMemberSamplesFollowTheSpec(t *testing.T) {
+	svc := embeddedModel(t, func(s string) string {
+		s = strings.Replace(s, "      x-ivsrt-key-length:\n        min: 1\n        max: 128", "      x-ivsrt-key-length:\n        min: 1\n        max: 10", 1)
+		return strings.Replace(s, "    ParticipantTokenUserId:\n      type: string\n      maxLength: 128", "    ParticipantTokenUserId:\n      type: string\n      maxLength: 3", 1)
+	})
+	b, err := build(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.runKey != "ivsrt-conf" || b.caseKey != "ivsrt-case" {
+		t.Errorf("tag keys %q and %q, want the preferred ones cut to 10 characters", b.runKey, b.caseKey)
+	}
+	seen := 0
+	for _, m := range b.members {
+		if len(m.value.samples) == 0 {
+			t.Errorf("%s.%s has no sample", m.structName, m.name)
+		}
+		distinct := map[string]bool{}
+		for _, s := range m.value.samples {
+			if distinct[s] {
+				t.Errorf("%s.%s: sample %s twice", m.structName, m.name, s)
+			}
+			distinct[s] = true
+		}
+		if m.structName == "ParticipantTokenConfiguration" && m.name == "userId" {
+			seen++
+			if len(m.value.samples) != sampleCount {
+				t.Errorf("userId: %d samples, want %d", len(m.value.samples), sampleCount)
+			}
+			for _, s := range m.value.samples {
+				if n := utf8.RuneCountInString(s) - 2; n > 3 {
+					t.Errorf("userId sample %s is longer than maxLength 3", s)
+				}
+			}
+		}
+	}
+	if seen != 1 {
+		t.Errorf("userId described %d times", seen)
 	}
 }

@@ -2,6 +2,12 @@
 
 package ivs
 
+// Resets reports whether storageConfigurationArn holds "", the value that resets the other members
+// of AutoParticipantRecordingConfiguration to their defaults.
+func (s *AutoParticipantRecordingConfiguration) Resets() bool {
+	return s.StorageConfigurationArn != nil && *s.StorageConfigurationArn == ""
+}
+
 // SetDefaults fills in what the spec defaults on AutoParticipantRecordingConfiguration.
 func (s *AutoParticipantRecordingConfiguration) SetDefaults() {
 	if s.StorageConfigurationArn != nil && *s.StorageConfigurationArn == "" {

@@ -16,6 +16,7 @@ var Contract = &suite.Contract{
 	ServiceID:   "IVS RealTime",
 	SpecName:    "spec.yaml",
 	RunTagKey:   "ivsrt-conformance",
+	CaseTagKey:  "ivsrt-case",
 	Sensitive:   []string{},
 	Operations: []suite.Operation{
 		{
@@ -83,5 +84,21 @@ var Contract = &suite.Contract{
 	Resets:      []suite.Reset{},
 	Defaults: []suite.Default{
 		{Struct: "SetGainRequest", Member: "balance", JSON: "0.5"},
+	},
+	Members: []suite.Member{
+		{Struct: "ListTagsForResourceResponse", Name: "tags", Required: true, Value: suite.Value{Kind: "map", Elem: &suite.Value{Kind: "string", Samples: []string{`"aaaaaaaa"`, `"éééééééé"`, `"aaaaaaab"`, `"aaaaaaac"`, `"aaaaaaad"`, `"aaaaaaae"`, `"aaaaaaaf"`, `"aaaaaaag"`}}, Keys: []string{"aaaaaaaa", "éééééééé", "aaaaaaab", "aaaaaaac", "aaaaaaad", "aaaaaaae", "aaaaaaaf", "aaaaaaag"}, Samples: []string{"{}", `{"aaaaaaaa":"aaaaaaaa"}`, `{"aaaaaaaa":"aaaaaaaa","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","aaaaaaad":"aaaaaaad","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","aaaaaaad":"aaaaaaad","aaaaaaae":"aaaaaaae","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","aaaaaaad":"aaaaaaad","aaaaaaae":"aaaaaaae","aaaaaaaf":"aaaaaaaf","éééééééé":"éééééééé"}`}}},
+		{Struct: "TagResourceRequest", Name: "resourceArn", Required: true, Value: suite.Value{Kind: "string", Schema: "ResourceArn", MinLength: new(1), MaxLength: new(128), Pattern: "^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+$", Samples: []string{`"arn:aws:ivs:a:0:a/a"`, `"arn:aws:ivs:a:0:a/b"`, `"arn:aws:ivs:a:0:a/c"`, `"arn:aws:ivs:a:0:a/d"`, `"arn:aws:ivs:a:0:a/e"`, `"arn:aws:ivs:a:0:a/f"`, `"arn:aws:ivs:a:0:a/g"`, `"arn:aws:ivs:a:0:a/h"`}}},
+		{Struct: "TagResourceRequest", Name: "tags", Required: true, Value: suite.Value{Kind: "map", MaxEntries: new(50), MinKeyLength: new(1), MaxKeyLength: new(128), Elem: &suite.Value{Kind: "string", MaxLength: new(256), Samples: []string{`"aaaaaaaa"`, `"éééééééé"`, `"aaaaaaab"`, `"aaaaaaac"`, `"aaaaaaad"`, `"aaaaaaae"`, `"aaaaaaaf"`, `"aaaaaaag"`}}, Keys: []string{"aaaaaaaa", "éééééééé", "aaaaaaab", "aaaaaaac", "aaaaaaad", "aaaaaaae", "aaaaaaaf", "aaaaaaag"}, Samples: []string{"{}", `{"aaaaaaaa":"aaaaaaaa"}`, `{"aaaaaaaa":"aaaaaaaa","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","aaaaaaad":"aaaaaaad","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","aaaaaaad":"aaaaaaad","aaaaaaae":"aaaaaaae","éééééééé":"éééééééé"}`, `{"aaaaaaaa":"aaaaaaaa","aaaaaaab":"aaaaaaab","aaaaaaac":"aaaaaaac","aaaaaaad":"aaaaaaad","aaaaaaae":"aaaaaaae","aaaaaaaf":"aaaaaaaf","éééééééé":"éééééééé"}`}}},
+		{Struct: "SetGainRequest", Name: "gain", Required: true, Value: suite.Value{Kind: "float"}},
+		{Struct: "SetGainRequest", Name: "balance", Value: suite.Value{Kind: "float"}},
+		{Struct: "SetGainRequest", Name: "idempotencyToken", Value: suite.Value{Kind: "string", Schema: "ClientToken", MinLength: new(1), MaxLength: new(64), Pattern: "^[a-zA-Z0-9-_]*$", Samples: []string{`"aaaaaaaa"`, `"aaaaaaab"`, `"aaaaaaac"`, `"aaaaaaad"`, `"aaaaaaae"`, `"aaaaaaaf"`, `"aaaaaaag"`, `"aaaaaaah"`}}},
+		{Struct: "SetGainResponse", Name: "gain", Value: suite.Value{Kind: "float"}},
+		{Struct: "SetGainResponse", Name: "balance", Value: suite.Value{Kind: "float"}},
+		{Struct: "ListGainsRequest", Name: "maxResults", Value: suite.Value{Kind: "integer", Min: new(int64(1)), Max: new(int64(100)), Samples: []string{"1", "100", "2", "99", "50", "25", "75", "3"}}},
+		{Struct: "ListGainsRequest", Name: "loudOnly", Value: suite.Value{Kind: "boolean", Samples: []string{"true", "false"}}},
+		{Struct: "ListGainsResponse", Name: "gains", Value: suite.Value{Kind: "list", Elem: &suite.Value{Kind: "float"}, Samples: []string{"[]"}}},
+		{Struct: "ListTagsForResourceRequest", Name: "resourceArn", Required: true, Value: suite.Value{Kind: "string", Schema: "ResourceArn", MinLength: new(1), MaxLength: new(128), Pattern: "^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+$", Samples: []string{`"arn:aws:ivs:a:0:a/a"`, `"arn:aws:ivs:a:0:a/b"`, `"arn:aws:ivs:a:0:a/c"`, `"arn:aws:ivs:a:0:a/d"`, `"arn:aws:ivs:a:0:a/e"`, `"arn:aws:ivs:a:0:a/f"`, `"arn:aws:ivs:a:0:a/g"`, `"arn:aws:ivs:a:0:a/h"`}}},
+		{Struct: "UntagResourceRequest", Name: "resourceArn", Required: true, Value: suite.Value{Kind: "string", Schema: "ResourceArn", MinLength: new(1), MaxLength: new(128), Pattern: "^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+$", Samples: []string{`"arn:aws:ivs:a:0:a/a"`, `"arn:aws:ivs:a:0:a/b"`, `"arn:aws:ivs:a:0:a/c"`, `"arn:aws:ivs:a:0:a/d"`, `"arn:aws:ivs:a:0:a/e"`, `"arn:aws:ivs:a:0:a/f"`, `"arn:aws:ivs:a:0:a/g"`, `"arn:aws:ivs:a:0:a/h"`}}},
+		{Struct: "UntagResourceRequest", Name: "tagKeys", Required: true, Value: suite.Value{Kind: "list", MinItems: new(1), MaxItems: new(50), Elem: &suite.Value{Kind: "string", Schema: "TagKey", MinLength: new(1), MaxLength: new(128), Samples: []string{`"aaaaaaaa"`, `"éééééééé"`, `"aaaaaaab"`, `"aaaaaaac"`, `"aaaaaaad"`, `"aaaaaaae"`, `"aaaaaaaf"`, `"aaaaaaag"`}}, Samples: []string{`["a"]`, `["aaaaaaaa"]`, `["éééééééé"]`, `["aaaaaaab"]`, `["aaaaaaac"]`, `["aaaaaaad"]`, `["aaaaaaae"]`, `["aaaaaaaf"]`}}},
 	},
 }

@@ -2,6 +2,12 @@
 
 package api
 
+// Resets reports whether mode holds "OFF", the value that resets the other members
+// of ThingConfig to their defaults.
+func (s *ThingConfig) Resets() bool {
+	return s.Mode != nil && *s.Mode == "OFF"
+}
+
 // SetDefaults fills in what the spec defaults on ThingConfig.
 func (s *ThingConfig) SetDefaults() {
 	if s.Mode != nil && *s.Mode == "OFF" {

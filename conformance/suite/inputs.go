@@ -1,0 +1,264 @@
+package suite
+
+import (
+	"maps"
+	"slices"
+)
+
+// This file derives every value the hand-written cases send from the
+// generated Contract's members: names, user ids, token counts, durations,
+// attributes, tags, storage configurations and made-up identifiers. Only
+// member NAMES are written here; a spec edit to what a member allows
+// reaches the cases through `make generate`.
+
+// Structs and members of the service the hand-written cases speak of.
+const (
+	structCreate      = "CreateStageRequest"
+	structGetStage    = "GetStageRequest"
+	structGetPart     = "GetParticipantRequest"
+	structList        = "ListParticipantsRequest"
+	structRecording   = "AutoParticipantRecordingConfiguration"
+	structTokenConfig = "ParticipantTokenConfiguration"
+
+	memberArn           = "arn"
+	memberStageArn      = "stageArn"
+	memberSessionID     = "sessionId"
+	memberParticipantID = "participantId"
+	memberName          = "name"
+	memberTags          = "tags"
+	memberRecording     = "autoParticipantRecordingConfiguration"
+	memberTokenConfigs  = "participantTokenConfigurations"
+	memberStorage       = "storageConfigurationArn"
+	memberMediaTypes    = "mediaTypes"
+	memberActiveSession = "activeSessionId"
+	memberUserID        = "userId"
+	memberAttributes    = "attributes"
+	memberCapabilities  = "capabilities"
+	memberDuration      = "duration"
+)
+
+// seedUsers is how many distinct user ids the seeded participants share
+// (fewer when the spec allows fewer): several participants per user id, so
+// a user id filter keeps more than one.
+const seedUsers = 7
+
+// member returns Struct.name from the contract, or the failure of a
+// contract that lacks it.
+func (c *Contract) member(structName, name string) (*Member, *Failure) {
+	if m := c.Member(structName, name); m != nil {
+		return m, nil
+	}
+	return nil, failf(nil, "the contract has no member %s.%s", structName, name)
+}
+
+// samples returns n distinct string samples of Struct.name.
+func (c *Contract) samples(structName, name string, n int) ([]string, *Failure) {
+	m, f := c.member(structName, name)
+	if f != nil {
+		return nil, f
+	}
+	ss := m.Strings()
+	if len(ss) < n {
+		return nil, skipf("the spec allows %s.%s fewer than %d distinct values the suite knows (%d)", structName, name, n, len(ss))
+	}
+	return ss[:n], nil
+}
+
+// stageNames are n distinct valid stage names.
+func (c *Contract) stageNames(n int) ([]string, *Failure) {
+	return c.samples(structCreate, memberName, n)
+}
+
+// userIDs are n distinct valid user ids of token configurations.
+func (c *Contract) userIDs(n int) ([]string, *Failure) {
+	return c.samples(structTokenConfig, memberUserID, n)
+}
+
+// tokenLimit is how many token configurations one CreateStage takes: the
+// spec's maxItems of participantTokenConfigurations, else seedCount.
+func (c *Contract) tokenLimit() int {
+	if m := c.Member(structCreate, memberTokenConfigs); m != nil && m.MaxItems != nil {
+		return *m.MaxItems
+	}
+	return seedCount
+}
+
+// durations are valid token durations other than the default one.
+func (c *Contract) durations() ([]any, *Failure) {
+	m, f := c.member(structTokenConfig, memberDuration)
+	if f != nil {
+		return nil, f
+	}
+	def, _ := c.defaultValue(structTokenConfig, memberDuration)
+	var out []any
+	for _, v := range m.Values() {
+		if canonical(v) != canonical(def) {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil, skipf("the spec allows %s.%s no value but its default", structTokenConfig, memberDuration)
+	}
+	return out, nil
+}
+
+// attributeMaps are valid, non-empty token attributes.
+func (c *Contract) attributeMaps() []any {
+	m := c.Member(structTokenConfig, memberAttributes)
+	if m == nil {
+		return nil
+	}
+	var out []any
+	for _, v := range m.Values() {
+		if mv, ok := v.(map[string]any); ok && len(mv) > 0 {
+			out = append(out, mv)
+		}
+	}
+	return out
+}
+
+// capabilities are the token capabilities and how many one token may have.
+func (c *Contract) capabilities() ([]any, int, *Failure) {
+	m, f := c.member(structTokenConfig, memberCapabilities)
+	if f != nil {
+		return nil, 0, f
+	}
+	if m.Elem == nil || len(m.Elem.Enum) == 0 {
+		return nil, 0, skipf("the contract gives %s.%s no enum", structTokenConfig, memberCapabilities)
+	}
+	all := make([]any, len(m.Elem.Enum))
+	for i, v := range m.Elem.Enum {
+		all[i] = v
+	}
+	most := len(all)
+	if m.MaxItems != nil {
+		most = min(most, *m.MaxItems)
+	}
+	return all, most, nil
+}
+
+// tagsValue is the spec's tag map of CreateStage.
+func (c *Contract) tagsValue() *Value {
+	if m := c.Member(structCreate, memberTags); m != nil {
+		return &m.Value
+	}
+	return &Value{}
+}
+
+// newRunID is a fresh run id that fits the tag values of CreateStage.
+func (c *Contract) newRunID() string {
+	id := "run-" + randomAlnum(12)
+	if v := c.tagsValue().Elem; v != nil {
+		return v.fit(id)
+	}
+	return id
+}
+
+func (r *Runner) runTags() map[string]any {
+	return map[string]any{r.suite.Contract.RunTagKey: r.vars["runId"]}
+}
+
+// caseTags are the run tag and, where the spec's tags allow a second
+// entry, a tag naming the case (its value cut to what a tag value allows).
+func (r *Runner) caseTags(caseTag string) map[string]any {
+	c := r.suite.Contract
+	tags := r.runTags()
+	v := c.tagsValue()
+	if c.CaseTagKey == "" || v.MaxEntries != nil && *v.MaxEntries < 2 {
+		return tags
+	}
+	if v.Elem != nil {
+		caseTag = v.Elem.fit(caseTag)
+	}
+	tags[c.CaseTagKey] = caseTag
+	return tags
+}
+
+// seedUser is the userId of the i-th seeded participant.
+func (r *Runner) seedUser(i int) string { return r.users[i%len(r.users)] }
+
+// seedConfigs are the token configurations of seeded participants from..to.
+func (r *Runner) seedConfigs(from, to int) []map[string]any {
+	out := make([]map[string]any, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, map[string]any{memberUserID: r.seedUser(i)})
+	}
+	return out
+}
+
+// liveName is the placeholder name of the live value of Struct.member:
+// live:<its identifier format>, as the generated case bodies write it.
+func (c *Contract) liveName(structName, member string) string {
+	if m := c.Member(structName, member); m != nil && m.Identifier != "" {
+		return "live:" + m.Identifier
+	}
+	return "live:" + structName + "." + member
+}
+
+// mintFor makes a well-formed identifier for Struct.member that the target
+// did not mint, in the member's identifier format.
+func (r *Runner) mintFor(structName, member string) (string, *Failure) {
+	m, f := r.suite.Contract.member(structName, member)
+	if f != nil {
+		return "", f
+	}
+	if m.Identifier == "" {
+		return "", failf(nil, "the contract gives %s.%s no identifier format", structName, member)
+	}
+	return r.mint(m.Identifier)
+}
+
+// storageArn is the storage configuration stages that record point at:
+// the target's, else, where there is a seeder (a fake, which takes any),
+// the first valid one of the spec that does not turn recording off.
+// Elsewhere (the real service wants one that exists) the cases that need
+// one are skipped, with the reason.
+func (r *Runner) storageArn() (string, *Failure) {
+	if _, f := r.live(r.liveStage); f != nil {
+		return "", f // the target could not even make a stage
+	}
+	if r.target.StorageConfigurationArn != "" {
+		return r.target.StorageConfigurationArn, nil
+	}
+	if r.target.Seeder == nil {
+		return "", skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
+	}
+	c := r.suite.Contract
+	m, f := c.member(structRecording, memberStorage)
+	if f != nil {
+		return "", f
+	}
+	rs, _ := c.Reset(structRecording)
+	for _, s := range m.Strings() {
+		if rs.Member != memberStorage || s != rs.Equals {
+			return s, nil
+		}
+	}
+	return "", skipf("the spec allows %s.%s no value that records", structRecording, memberStorage)
+}
+
+// otherMediaType is a media type that is not in the default.
+func (r *Runner) otherMediaType() (string, *Failure) {
+	c := r.suite.Contract
+	m, f := c.member(structRecording, memberMediaTypes)
+	if f != nil {
+		return "", f
+	}
+	def, _ := c.defaultValue(structRecording, memberMediaTypes)
+	defs, _ := def.([]any)
+	if m.Elem != nil {
+		for _, v := range m.Elem.Enum {
+			if !slices.Contains(defs, any(v)) {
+				return v, nil
+			}
+		}
+	}
+	return "", skipf("every media type of the contract is in the default %s: none to set instead", canonical(def))
+}
+
+// withTags is body with the case's tags.
+func (r *Runner) withTags(body map[string]any, caseTag string) map[string]any {
+	body = maps.Clone(body)
+	body[memberTags] = r.caseTags(caseTag)
+	return body
+}

@@ -1,0 +1,97 @@
+package suite
+
+import (
+	"context"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the cases of unknown resources: made-up identifiers in
+// the contract's formats are not found, or list nothing.
+
+func unknownStage(ctx context.Context, r *Runner, op string, body func(arn string) map[string]any) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	arn, f := r.mintFor(structGetStage, memberArn)
+	if f != nil {
+		return f
+	}
+	return r.doError(ctx, op, body(arn), errNotFound)
+}
+
+// unknownParticipant asks GetParticipant about a made-up stage, session or
+// participant, in a live stage and session where the suite has them.
+func unknownParticipant(ctx context.Context, r *Runner, unknown string) *Failure {
+	arn, f := r.live(r.liveStage)
+	if f != nil {
+		return f
+	}
+	mint := func(member string) string {
+		if f != nil {
+			return ""
+		}
+		var id string
+		id, f = r.mintFor(structGetPart, member)
+		return id
+	}
+	var body map[string]any
+	switch unknown {
+	case memberStageArn:
+		body = map[string]any{memberStageArn: mint(memberStageArn), memberSessionID: mint(memberSessionID), memberParticipantID: mint(memberParticipantID)}
+	case memberSessionID:
+		body = map[string]any{memberStageArn: arn, memberSessionID: mint(memberSessionID), memberParticipantID: mint(memberParticipantID)}
+	default:
+		if f := r.seededNeeded(); f != nil {
+			return f
+		}
+		body = map[string]any{memberStageArn: arn, memberSessionID: r.seed.sessionID, memberParticipantID: mint(memberParticipantID)}
+	}
+	if f != nil {
+		return f
+	}
+	return r.doError(ctx, "GetParticipant", body, errNotFound)
+}
+
+// unknownList wants an empty list, not an error, for an unknown stage or
+// session (ListParticipants declares no ResourceNotFoundException).
+func unknownList(ctx context.Context, r *Runner, unknownStage bool) *Failure {
+	arn, f := r.live(r.liveStage)
+	if f != nil {
+		return f
+	}
+	if unknownStage {
+		if arn, f = r.mintFor(structList, memberStageArn); f != nil {
+			return f
+		}
+	}
+	session, f := r.mintFor(structList, memberSessionID)
+	if f != nil {
+		return f
+	}
+	op, f := r.operation("ListParticipants")
+	if f != nil {
+		return f
+	}
+	pg := op.Pagination
+	if pg == nil {
+		return failf(nil, "ListParticipants is not paginated")
+	}
+	doc, ex, f := r.do(ctx, op.Name, map[string]any{memberStageArn: arn, memberSessionID: session})
+	if f != nil {
+		return f
+	}
+	type list struct {
+		Items     int
+		NextToken any
+	}
+	items, isList := doc[pg.Items].([]any)
+	got := list{Items: len(items), NextToken: doc[pg.OutputToken]}
+	if !isList {
+		got.Items = -1
+	}
+	if d := cmp.Diff(list{}, got); d != "" {
+		return &Failure{Reason: "an unknown stage or session must list no participants (Items is -1 when the list is missing)", Diff: d, ex: ex}
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the page token cases: a token is bound to the query it
+// was issued for, and the default page size holds.
+
+// pageToken lists base one item a page and returns the first nextToken.
+func (r *Runner) pageToken(ctx context.Context, op *Operation, base map[string]any) (string, *Failure) {
+	body := maps.Clone(base)
+	body[op.Pagination.PageSize] = max(op.Pagination.MinPageSize, 1)
+	doc, ex, f := r.do(ctx, op.Name, body)
+	if f != nil {
+		return "", f
+	}
+	tok, _ := doc[op.Pagination.OutputToken].(string)
+	if tok == "" {
+		items, _ := doc[op.Pagination.Items].([]any)
+		return "", mismatch(ex, fmt.Sprintf("a page of %d of a list of more gives no %s", len(items), op.Pagination.OutputToken),
+			"a "+op.Pagination.OutputToken, doc[op.Pagination.OutputToken])
+	}
+	return tok, nil
+}
+
+// wantTokenRefused sends the token with base and wants a ValidationException
+// naming the token member.
+func (r *Runner) wantTokenRefused(ctx context.Context, op *Operation, base map[string]any, token, why string) *Failure {
+	body := maps.Clone(base)
+	body[op.Pagination.InputToken] = token
+	if f := r.doError(ctx, op.Name, body, errValidation, op.Pagination.InputToken); f != nil {
+		f.Reason = why + ": " + f.Reason
+		return f
+	}
+	return nil
+}
+
+func (r *Runner) seededList() (*Operation, map[string]any, *Failure) {
+	if f := r.seededNeeded(); f != nil {
+		return nil, nil, f
+	}
+	op, f := r.operation("ListParticipants")
+	if f != nil {
+		return nil, nil, f
+	}
+	if op.Pagination == nil {
+		return nil, nil, failf(nil, "ListParticipants is not paginated")
+	}
+	return op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, nil
+}
+
+func tokenFromAnotherFilter(ctx context.Context, r *Runner) *Failure {
+	op, base, f := r.seededList()
+	if f != nil {
+		return f
+	}
+	const filter = "filterByState"
+	values := r.suite.Contract.EnumOf("ListParticipantsRequest", filter)
+	count := map[string]int{}
+	for _, p := range r.seed.participants {
+		count[p.summary()[fieldState].(string)]++
+	}
+	var from, to string
+	for _, v := range values {
+		if from == "" && count[v] >= 2 {
+			from = v
+		} else if to == "" {
+			to = v
+		}
+	}
+	if from == "" || to == "" {
+		return skipf("the seeded session has no %s value with two participants and another to switch to", filter)
+	}
+	issued := maps.Clone(base)
+	issued[filter] = from
+	tok, f := r.pageToken(ctx, op, issued)
+	if f != nil {
+		return f
+	}
+	other := maps.Clone(base)
+	other[filter] = to
+	return r.wantTokenRefused(ctx, op, other, tok, fmt.Sprintf("a page token issued for %s=%s, sent with %s=%s", filter, from, filter, to))
+}
+
+func tokenFromAnotherSession(ctx context.Context, r *Runner) *Failure {
+	op, base, f := r.seededList()
+	if f != nil {
+		return f
+	}
+	users, f := r.suite.Contract.userIDs(2)
+	if f != nil {
+		return f
+	}
+	st, tokens, _, f := r.createStage(ctx, "page-token", map[string]any{
+		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}, map[string]any{memberUserID: users[1]}},
+	})
+	if f != nil {
+		return f
+	}
+	arn := st[memberArn].(string)
+	toks := stringsAt(tokens, "[]", "token")
+	roles := []seedRole{{name: "joined"}, {name: "joined"}}
+	ps, f := r.seedParticipants(ctx, arn, toks, roles, users)
+	if f != nil {
+		return f
+	}
+	tok, f := r.pageToken(ctx, op, map[string]any{memberStageArn: arn, memberSessionID: ps[0].SessionID})
+	if f != nil {
+		return f
+	}
+	return r.wantTokenRefused(ctx, op, base, tok, "a page token issued for another stage's session")
+}
+
+func modifiedToken(ctx context.Context, r *Runner) *Failure {
+	op, base, f := r.seededList()
+	if f != nil {
+		return f
+	}
+	tok, f := r.pageToken(ctx, op, base)
+	if f != nil {
+		return f
+	}
+	b := []byte(tok)
+	i := len(b) / 2
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	return r.wantTokenRefused(ctx, op, base, string(b), "a page token with one character changed")
+}
+
+// defaultPageSize seeds a session of one participant more than the default
+// page size and lists it without maxResults: no page may hold more than the
+// default, and every participant comes once.
+func defaultPageSize(ctx context.Context, r *Runner) *Failure {
+	if f := r.needSeeder(); f != nil {
+		return f
+	}
+	op, f := r.operation("ListParticipants")
+	if f != nil {
+		return f
+	}
+	if op.Pagination == nil {
+		return failf(nil, "ListParticipants is not paginated")
+	}
+	def, ok := r.suite.Contract.defaultValue(op.Name+"Request", op.Pagination.PageSize)
+	n, isNum := def.(float64)
+	if !ok || !isNum {
+		return skipf("the contract gives %s no default", op.Pagination.PageSize)
+	}
+	if _, ok := r.target.Seeder.(TokenIssuer); !ok {
+		return skipf("the seeder cannot issue tokens (no TokenIssuer): one CreateStage seeds at most %d participants, fewer than the default page of %v", r.suite.Contract.tokenLimit(), n)
+	}
+	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{memberTokenConfigs: r.seedConfigs(0, r.suite.Contract.tokenLimit())})
+	if f != nil {
+		return f
+	}
+	arn := st[memberArn].(string)
+	toks := stringsAt(tokens, "[]", "token")
+	more, f := r.issueTokens(ctx, arn, len(toks), int(n)+1)
+	if f != nil {
+		return f
+	}
+	toks = append(toks, more...)
+	roles, users := make([]seedRole, len(toks)), make([]string, len(toks))
+	for i := range toks {
+		roles[i], users[i] = seedRole{name: "joined", unrecorded: true}, r.seedUser(i)
+	}
+	ps, f := r.seedParticipants(ctx, arn, toks, roles, users)
+	if f != nil {
+		return f
+	}
+	pages, f := r.listPages(ctx, op, map[string]any{memberStageArn: arn, memberSessionID: ps[0].SessionID}, 0, len(ps)+1)
+	if f != nil {
+		return f
+	}
+	var want, got []string
+	for _, p := range ps {
+		want = append(want, p.ParticipantID)
+	}
+	for _, pg := range pages {
+		for _, it := range pg.items {
+			got = append(got, itemID(it))
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if d := cmp.Diff(want, got); d != "" {
+		return &Failure{Reason: fmt.Sprintf("paging %d participants with %s left at its default does not give each exactly once",
+			len(ps), op.Pagination.PageSize), Diff: d, ex: pages[len(pages)-1].ex}
+	}
+	return nil
+}

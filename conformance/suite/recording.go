@@ -1,0 +1,132 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the cases of the recording lock: the recording
+// configuration cannot change while a participant of the stage is recorded.
+
+// recordedStage creates a stage that records, with one participant who
+// joins and acts out role; it checks the participant's recording state is
+// then wantState, and returns the stage as GetStage shows it.
+func recordedStage(ctx context.Context, r *Runner, role seedRole, wantState string) (map[string]any, Joined, *Failure) {
+	if f := r.needSeeder(); f != nil {
+		return nil, Joined{}, f
+	}
+	if role.finish != "" {
+		if _, ok := r.target.Seeder.(RecordingSetter); !ok {
+			return nil, Joined{}, skipf("the seeder cannot set a recording to %s (no RecordingSetter)", role.finish)
+		}
+	}
+	if err := r.suite.Contract.checkLifecycleNames(); err != nil {
+		return nil, Joined{}, failf(nil, "%v", err)
+	}
+	storage, f := r.storageArn()
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	users, f := r.suite.Contract.userIDs(1)
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	st, tokens, ex, f := r.createStage(ctx, "conflict-while-recording", map[string]any{
+		memberRecording:    map[string]any{memberStorage: storage},
+		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}},
+	})
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	tok, _ := firstValue(tokens, "[]", "token").(string)
+	if tok == "" {
+		return nil, Joined{}, mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
+	}
+	arn := st[memberArn].(string)
+	one := seedRole{name: "recorded", publish: role.publish, record: role.record, leave: role.leave, finish: role.finish}
+	ps, f := r.seedParticipants(ctx, arn, []string{tok}, []seedRole{one}, users)
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	p := ps[0].Joined
+	doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: arn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+	if f != nil {
+		return nil, p, f
+	}
+	if got := firstValue(doc, "participant", fieldRecordingState); got != wantState {
+		return nil, p, mismatch(ex, fmt.Sprintf("the participant's recording is not %s after it acted that out", wantState), wantState, got)
+	}
+	before, _, f := r.getStage(ctx, arn)
+	return before, p, f
+}
+
+// conflictWhileRecording wants UpdateStage of the recording configuration
+// refused with ConflictException while the stage's participant is
+// recorded in state, and the stage unchanged.
+func conflictWhileRecording(ctx context.Context, r *Runner, role seedRole, state string) *Failure {
+	rs, f := r.resetValue()
+	if f != nil {
+		return f
+	}
+	before, _, f := recordedStage(ctx, r, role, state)
+	if f != nil {
+		return f
+	}
+	arn := before[memberArn].(string)
+	if f := r.doError(ctx, "UpdateStage", map[string]any{memberArn: arn, memberRecording: map[string]any{memberStorage: rs.Equals}}, errConflict); f != nil {
+		f.Reason = fmt.Sprintf("UpdateStage of the recording configuration while a participant's recording is %s: %s", state, f.Reason)
+		return f
+	}
+	after, ex, f := r.getStage(ctx, arn)
+	if f != nil {
+		return f
+	}
+	if d := cmp.Diff(before, after); d != "" {
+		return &Failure{Reason: "the stage changed although UpdateStage was refused with " + errConflict, Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// allowedOnceStopped: once the participant left and its recording
+// stopped, the configuration may change.
+func allowedOnceStopped(ctx context.Context, r *Runner) *Failure {
+	rs, f := r.resetValue()
+	if f != nil {
+		return f
+	}
+	before, _, f := recordedStage(ctx, r, seedRole{publish: true, record: true, leave: true, finish: recStopped}, recStopped)
+	if f != nil {
+		return f
+	}
+	update := map[string]any{memberStorage: rs.Equals}
+	want := maps.Clone(before)
+	want[memberRecording] = r.suite.Contract.withDefaults(structRecording, update)
+	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberRecording: update}, want,
+		func(m string) bool { return m == memberRecording },
+		"UpdateStage of the recording configuration once every recording stopped does not apply it")
+}
+
+// nameWhileRecording: only the recording configuration is blocked; the
+// name may change while a participant is recorded.
+func nameWhileRecording(ctx context.Context, r *Runner) *Failure {
+	before, _, f := recordedStage(ctx, r, seedRole{publish: true, record: true}, recActive)
+	if f != nil {
+		return f
+	}
+	names, f := r.suite.Contract.stageNames(2)
+	if f != nil {
+		return f
+	}
+	want := maps.Clone(before)
+	// A name the stage does not have yet.
+	want[memberName] = names[0]
+	if before[memberName] == names[0] {
+		want[memberName] = names[1]
+	}
+	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberName: want[memberName]}, want,
+		func(m string) bool { return m == memberName || m == memberRecording },
+		"UpdateStage of the name alone while a participant is recorded does not apply it")
+}

@@ -1,0 +1,187 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the round-trip cases: what CreateStage is given, the
+// stage and its tokens echo, and GetStage returns.
+
+// roundTrip creates a stage with a name, tags, token configurations and a
+// recording configuration, and returns what it sent and got.
+func roundTrip(ctx context.Context, r *Runner) (sent map[string]any, st map[string]any, tokens []any, ex *exchange, f *Failure) {
+	if _, f := r.live(r.liveStage); f != nil {
+		return nil, nil, nil, nil, f
+	}
+	c := r.suite.Contract
+	caps, most, f := c.capabilities()
+	if f != nil {
+		return nil, nil, nil, nil, f
+	}
+	rec, f := r.recordingConfig()
+	if f != nil {
+		return nil, nil, nil, nil, f
+	}
+	names, f := c.stageNames(1)
+	if f != nil {
+		return nil, nil, nil, nil, f
+	}
+	users, f := c.userIDs(3)
+	if f != nil {
+		return nil, nil, nil, nil, f
+	}
+	durations, f := c.durations()
+	if f != nil {
+		return nil, nil, nil, nil, f
+	}
+	duration := func(i int) any { return durations[i%len(durations)] }
+	// Configurations from the fullest to the emptiest (all defaults), as
+	// many as one CreateStage takes.
+	configs := []any{
+		map[string]any{memberUserID: users[0], memberCapabilities: caps[len(caps)-1:], memberDuration: duration(0)},
+		map[string]any{memberUserID: users[1], memberCapabilities: caps[:most], memberDuration: duration(1)},
+		map[string]any{memberUserID: users[2], memberCapabilities: caps[:min(1, most)]},
+		map[string]any{memberDuration: duration(2)},
+		map[string]any{},
+	}
+	// Attributes, the richest first (they hold multi-byte characters where
+	// the spec allows them).
+	attrs := c.attributeMaps()
+	slices.Reverse(attrs)
+	for i, a := range attrs[:min(2, len(attrs))] {
+		configs[i].(map[string]any)[memberAttributes] = a
+	}
+	sent = map[string]any{
+		memberName:         names[0],
+		memberTokenConfigs: configs[:min(len(configs), c.tokenLimit())],
+		memberRecording:    rec,
+	}
+	st, tokens, ex, f = r.createStage(ctx, "round-trip", sent)
+	if f != nil {
+		return nil, nil, nil, ex, f
+	}
+	sent[memberTags] = r.caseTags("round-trip")
+	return sent, st, tokens, ex, nil
+}
+
+func roundTripStage(ctx context.Context, r *Runner) *Failure {
+	sent, st, _, ex, f := roundTrip(ctx, r)
+	if f != nil {
+		return f
+	}
+	want := map[string]any{
+		memberName:      sent[memberName],
+		memberTags:      jsonCopy(sent[memberTags]),
+		memberRecording: r.suite.Contract.withDefaults(structRecording, sent[memberRecording].(map[string]any)),
+	}
+	got := map[string]any{}
+	for k := range want {
+		if v, ok := st[k]; ok {
+			got[k] = v
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return &Failure{Reason: "the created stage does not show the name, tags and recording configuration it was created with (defaults applied)", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+func roundTripGetStage(ctx context.Context, r *Runner) *Failure {
+	_, st, _, _, f := roundTrip(ctx, r)
+	if f != nil {
+		return f
+	}
+	got, ex, f := r.getStage(ctx, st[memberArn].(string))
+	if f != nil {
+		return f
+	}
+	if d := cmp.Diff(st, got); d != "" {
+		return &Failure{Reason: "GetStage does not return the stage CreateStage returned", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// echoed are the members of a token that echo its configuration.
+var echoed = []string{memberUserID, memberAttributes, memberCapabilities, memberDuration}
+
+func roundTripTokens(ctx context.Context, r *Runner) *Failure {
+	sent, _, tokens, ex, f := roundTrip(ctx, r)
+	if f != nil {
+		return f
+	}
+	configs := sent[memberTokenConfigs].([]any)
+	var want, got []map[string]any
+	for i, c := range configs {
+		w := r.suite.Contract.withDefaults(structTokenConfig, c.(map[string]any))
+		want = append(want, w)
+		g := map[string]any{}
+		if i < len(tokens) {
+			tok, _ := tokens[i].(map[string]any)
+			for _, k := range echoed {
+				if v, ok := tok[k]; ok {
+					if _, asked := w[k]; asked {
+						g[k] = v
+					}
+				}
+			}
+		}
+		got = append(got, g)
+	}
+	for i := len(configs); i < len(tokens); i++ {
+		got = append(got, map[string]any{"unexpected token": i + 1})
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return &Failure{Reason: fmt.Sprintf("the %d tokens do not echo their configurations (userId, attributes, capabilities, duration; defaults applied) in order",
+			len(tokens)), Diff: d, ex: ex}
+	}
+	return nil
+}
+
+func roundTripExpiration(ctx context.Context, r *Runner) *Failure {
+	sent, _, tokens, ex, f := roundTrip(ctx, r)
+	if f != nil {
+		return f
+	}
+	issued, tolerance := issueTime(ex)
+	configs := sent[memberTokenConfigs].([]any)
+	var want, got []string
+	bad := false
+	for i, c := range configs {
+		d, _ := r.suite.Contract.withDefaults(structTokenConfig, c.(map[string]any))[memberDuration].(float64)
+		w := issued.Add(time.Duration(d) * time.Minute).UTC()
+		want = append(want, w.Format(time.RFC3339))
+		var s string
+		if i < len(tokens) {
+			s, _ = tokens[i].(map[string]any)["expirationTime"].(string)
+		}
+		g, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			got, bad = append(got, fmt.Sprintf("%q (not ISO 8601)", s)), true
+			continue
+		}
+		if diff := g.Sub(w); diff > tolerance || diff < -tolerance {
+			bad = true
+		}
+		got = append(got, g.UTC().Format(time.RFC3339))
+	}
+	if bad {
+		return &Failure{Reason: fmt.Sprintf("a token's expirationTime is not its issue time %s plus its duration (tolerance %v)",
+			issued.UTC().Format(time.RFC3339), tolerance), Diff: cmp.Diff(want, got), ex: ex}
+	}
+	return nil
+}
+
+// issueTime is when the target issued what it answered: the answer's Date
+// header, else when the request was sent (with a wider tolerance).
+func issueTime(ex *exchange) (time.Time, time.Duration) {
+	if d, err := http.ParseTime(ex.Header.Get("Date")); err == nil {
+		return d, expirationTolerance
+	}
+	return ex.Sent, 5 * time.Minute
+}

@@ -1,0 +1,105 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the cases of the seeded session: it reads back as the
+// seeder made it act.
+
+// seededNeeded fails or skips unless the setup seeded the live session.
+func (r *Runner) seededNeeded() *Failure {
+	if f := r.needSeeder(); f != nil {
+		return f
+	}
+	if _, f := r.live(r.liveSession); f != nil {
+		return f
+	}
+	return nil
+}
+
+func listsSeeded(ctx context.Context, r *Runner) *Failure {
+	if f := r.seededNeeded(); f != nil {
+		return f
+	}
+	op, f := r.operation("ListParticipants")
+	if f != nil {
+		return f
+	}
+	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, 0)
+	if f != nil {
+		return f
+	}
+	want, got := map[string]map[string]any{}, map[string]map[string]any{}
+	for _, p := range r.seed.participants {
+		want[p.ParticipantID] = p.summary()
+	}
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		g := map[string]any{}
+		for k := range r.seed.participants[0].summary() {
+			if v, ok := m[k]; ok {
+				g[k] = v
+			}
+		}
+		got[itemID(it)] = g
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return &Failure{Reason: "ListParticipants does not list the seeded participants as they joined, published, were recorded and left", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+func getsSeeded(ctx context.Context, r *Runner) *Failure {
+	if f := r.seededNeeded(); f != nil {
+		return f
+	}
+	for _, p := range r.seed.participants {
+		doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: p.StageArn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+		if f != nil {
+			return f
+		}
+		want := p.summary()
+		got := map[string]any{}
+		part, _ := doc["participant"].(map[string]any)
+		for k := range want {
+			if v, ok := part[k]; ok {
+				got[k] = v
+			}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			return &Failure{Reason: fmt.Sprintf("GetParticipant does not report the seeded participant %s (%s) as it acted", p.ParticipantID, p.role.name), Diff: d, ex: ex}
+		}
+	}
+	return nil
+}
+
+// unrecordedLocation: a participant whose recording is DISABLED has an
+// empty bucket name and prefix (contract rule 7).
+func unrecordedLocation(ctx context.Context, r *Runner) *Failure {
+	if f := r.seededNeeded(); f != nil {
+		return f
+	}
+	for _, p := range r.seed.participants {
+		if !p.role.unrecorded {
+			continue
+		}
+		doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: p.StageArn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+		if f != nil {
+			return f
+		}
+		part, _ := doc["participant"].(map[string]any)
+		want := map[string]any{fieldRecordingState: recDisabled, "recordingS3BucketName": "", "recordingS3Prefix": ""}
+		got := map[string]any{}
+		for k := range want {
+			got[k] = part[k]
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			return &Failure{Reason: "a participant that is not recorded must have an empty recording bucket name and prefix", Diff: d, ex: ex}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the UpdateStage cases: an update changes only the
+// members it names, and the reset rule of the recording configuration.
+
+// partialUpdate creates a stage with a name, tags and a recording
+// configuration, updates it with update only, and wants the stage (in the
+// answer and from GetStage) changed in exactly the members given.
+func partialUpdate(ctx context.Context, r *Runner, update map[string]any) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	rec, f := r.recordingConfig()
+	if f != nil {
+		return f
+	}
+	names, f := r.suite.Contract.stageNames(1)
+	if f != nil {
+		return f
+	}
+	before, _, _, f := r.createStage(ctx, "partial-update", map[string]any{memberName: names[0], memberRecording: rec})
+	if f != nil {
+		return f
+	}
+	want := maps.Clone(before)
+	for k, v := range update {
+		if k == memberRecording {
+			v = r.suite.Contract.withDefaults(structRecording, v.(map[string]any))
+		}
+		want[k] = v
+	}
+	body := maps.Clone(update)
+	body[memberArn] = before[memberArn]
+	return r.wantStage(ctx, body, want, func(string) bool { return true },
+		fmt.Sprintf("UpdateStage with only %v changes other members of the stage", slices.Sorted(maps.Keys(update))))
+}
+
+// wantStage sends UpdateStage body and wants the stage, in the answer and
+// from GetStage after it, to equal want in the members keep selects.
+func (r *Runner) wantStage(ctx context.Context, body, want map[string]any, keep func(member string) bool, reason string) *Failure {
+	pick := func(st map[string]any) map[string]any {
+		out := map[string]any{}
+		for k, v := range st {
+			if keep(k) {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	doc, ex, f := r.do(ctx, "UpdateStage", body)
+	if f != nil {
+		return f
+	}
+	got, f := stageOf(ex, doc)
+	if f != nil {
+		return f
+	}
+	if d := cmp.Diff(pick(want), pick(got)); d != "" {
+		return &Failure{Reason: reason + " (UpdateStage's answer)", Diff: d, ex: ex}
+	}
+	got, ex, f = r.getStage(ctx, body[memberArn].(string))
+	if f != nil {
+		return f
+	}
+	if d := cmp.Diff(pick(want), pick(got)); d != "" {
+		return &Failure{Reason: reason + " (GetStage after it)", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// recordingReset creates a stage that records with a non-default media
+// type, then sets the storage configuration to the reset value (with that
+// media type given again, or not): the media types must be back at their
+// default.
+func recordingReset(ctx context.Context, r *Runner, mediaGiven bool) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	rs, f := r.resetValue()
+	if f != nil {
+		return f
+	}
+	rec, f := r.recordingConfig()
+	if f != nil {
+		return f
+	}
+	before, _, _, f := r.createStage(ctx, "recording-reset", map[string]any{memberRecording: rec})
+	if f != nil {
+		return f
+	}
+	update := map[string]any{memberStorage: rs.Equals}
+	if mediaGiven {
+		update[memberMediaTypes] = rec[memberMediaTypes]
+	}
+	want := maps.Clone(before)
+	want[memberRecording] = r.suite.Contract.withDefaults(structRecording, update)
+	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberRecording: update}, want,
+		func(m string) bool { return m == memberRecording },
+		fmt.Sprintf("%s %s=%q does not reset the other members of the recording configuration to their defaults", "UpdateStage", rs.Member, rs.Equals))
+}
+
+// createReset: CreateStage with the reset value and a media type gives
+// the default media types.
+func createReset(ctx context.Context, r *Runner) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	rs, f := r.resetValue()
+	if f != nil {
+		return f
+	}
+	media, f := r.otherMediaType()
+	if f != nil {
+		return f
+	}
+	rec := map[string]any{memberStorage: rs.Equals, memberMediaTypes: []any{media}}
+	st, _, ex, f := r.createStage(ctx, "recording-reset", map[string]any{memberRecording: rec})
+	if f != nil {
+		return f
+	}
+	if d := cmp.Diff(r.suite.Contract.withDefaults(structRecording, rec), st[memberRecording]); d != "" {
+		return &Failure{Reason: fmt.Sprintf("CreateStage with %s=%q does not reset the other members of the recording configuration to their defaults",
+			rs.Member, rs.Equals), Diff: d, ex: ex}
+	}
+	return nil
+}
