@@ -17,20 +17,8 @@ import (
 // what the spec says (reset-when's exercise serves the generated Handler
 // over httptest with a tiny Backend).
 func TestGeneratedCodeCompilesAndRuns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go test on generated packages")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	// testdata/tmp-* at the module root is in .gitignore; t.TempDir() would be
-	// outside the module, where the generated imports do not resolve.
-	root, err := filepath.Abs("..")
-	require.NoError(t, err)
-	tmp, err := os.MkdirTemp(filepath.Join(root, "testdata"), "tmp-")
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(tmp) })
+	goTool, root := goModule(t, "runs go test on generated packages")
+	tmp, rel := moduleTempDir(t, root)
 
 	var exercised []string
 	for _, c := range goldenCases(t) {
@@ -54,15 +42,44 @@ func TestGeneratedCodeCompilesAndRuns(t *testing.T) {
 	require.Contains(t, exercised, "reset-when", "the Handler exercise")
 	require.Contains(t, exercised, "bindings", "the HTTP bindings exercise, with the AWS SDK and the generated suite")
 
-	rel, err := filepath.Rel(root, tmp)
-	require.NoError(t, err)
-	cmd := exec.Command(goTool, "test", "-count=1", "./"+filepath.ToSlash(rel)+"/...")
+	cmd := exec.Command(goTool, "test", "-count=1", "./"+rel+"/...")
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "go test on the generated packages:\n%s", out)
 	for _, name := range exercised {
-		require.Contains(t, string(out), "ok  \tgithub.com/ivsrt/contract/"+filepath.ToSlash(rel)+"/"+name, "%s ran no tests:\n%s", name, out)
+		require.Contains(t, string(out), "ok  \tgithub.com/ivsrt/contract/"+rel+"/"+name, "%s ran no tests:\n%s", name, out)
 	}
 	require.NotContains(t, string(out), "FAIL")
 	t.Logf("%s", strings.TrimSpace(string(out)))
+}
+
+// goModule skips a test under -short or without a go command (it runs go
+// on generated code: why says what), and returns the go command and the
+// module root.
+func goModule(t *testing.T, why string) (goTool, root string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	root, err = filepath.Abs("..")
+	require.NoError(t, err)
+	return goTool, root
+}
+
+// moduleTempDir makes a directory for generated packages inside the module
+// at root, so their imports of fakes/wire and the rest resolve (t.TempDir()
+// would be outside it), and returns it and its slash path relative to root.
+// testdata/tmp-* is in .gitignore.
+func moduleTempDir(t *testing.T, root string) (dir, rel string) {
+	t.Helper()
+	dir, err := os.MkdirTemp(filepath.Join(root, "testdata"), "tmp-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	rel, err = filepath.Rel(root, dir)
+	require.NoError(t, err)
+	return dir, filepath.ToSlash(rel)
 }

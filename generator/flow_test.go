@@ -110,23 +110,8 @@ func TestSuiteFollowsTheEditedSpec(t *testing.T) {
 // command (go run ./cmd/ivsrt generate, fake and suite into one package),
 // and the generated Handler and cases follow.
 func TestSpecChangesFlow(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go run and go test")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	// Inside the module, so the generated imports resolve; testdata/tmp-* is
-	// in .gitignore.
-	root, err := filepath.Abs("..")
-	require.NoError(t, err)
-	tmp, err := os.MkdirTemp(filepath.Join(root, "testdata"), "tmp-")
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(tmp) })
-	rel, err := filepath.Rel(root, tmp)
-	require.NoError(t, err)
-	rel = filepath.ToSlash(rel)
+	goTool, root := goModule(t, "runs go run and go test")
+	tmp, rel := moduleTempDir(t, root)
 
 	specPath := filepath.Join(tmp, "ivsrealtime.yaml")
 	require.NoError(t, os.WriteFile(specPath, spec.Source, 0o644))

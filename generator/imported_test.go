@@ -20,20 +20,10 @@ import (
 // layer and the suite from each into one package: both must build and pass
 // go vet. Their behaviour is the fake's business, operation by operation.
 func TestEveryImportedOperationGenerates(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads aws-sdk-go releases and runs go vet")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
+	goTool, root := goModule(t, "reads aws-sdk-go releases and runs go vet")
+	tmp, rel := moduleTempDir(t, root)
 	overlay, err := os.ReadFile("../spec/ivsrealtime.overlay.yaml")
 	require.NoError(t, err)
-	root, err := filepath.Abs("..")
-	require.NoError(t, err)
-	tmp, err := os.MkdirTemp(filepath.Join(root, "testdata"), "tmp-")
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(tmp) })
 
 	for _, tc := range []struct {
 		version string
@@ -61,9 +51,7 @@ func TestEveryImportedOperationGenerates(t *testing.T) {
 		require.NoError(t, WriteDir(filepath.Join(tmp, "v"+tc.version[1:]), files))
 	}
 
-	rel, err := filepath.Rel(root, tmp)
-	require.NoError(t, err)
-	pkgs := "./" + filepath.ToSlash(rel) + "/..."
+	pkgs := "./" + rel + "/..."
 	for _, args := range [][]string{{"build", pkgs}, {"vet", pkgs}} {
 		cmd := exec.Command(goTool, args...)
 		cmd.Dir = root

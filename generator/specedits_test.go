@@ -63,15 +63,7 @@ var specEdits = []specEdit{
 // included, against the regenerated fake: nothing may fail. An edit that
 // tightens must also make the new suite fail against the old fake.
 func TestSpecEditsFlowThroughTheSuite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("copies the module and builds ivsrt once per edit")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	root, err := filepath.Abs("..")
-	require.NoError(t, err)
+	goTool, root := goModule(t, "copies the module and builds ivsrt once per edit")
 	start := time.Now()
 
 	// The unedited tree's ivsrt: its generator is what make generate runs
