@@ -27,8 +27,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
-	"github.com/ivsrt/contract/fakes/ivsapi"
-	"github.com/ivsrt/contract/fakes/ivsfake"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/spec"
 )
 
@@ -48,7 +47,7 @@ func Suite() (*suite.Suite, error) {
 // Prepare gives a target without a Seeder the control API of an ivsrt fake
 // as its seeder, when its endpoint is one.
 func Prepare(ctx context.Context, target suite.Target) suite.Target {
-	if target.Seeder == nil && target.Endpoint != "" && suite.IsFake(ctx, target.Endpoint, target.HTTPClient) {
+	if target.Seeder == nil && target.Endpoint != "" && ivscontrol.IsFake(ctx, target.Endpoint, target.HTTPClient) {
 		target.Seeder = FakeSeeder(target.Endpoint, target.HTTPClient)
 	}
 	return target
@@ -98,17 +97,17 @@ func Run(t *testing.T, target suite.Target) {
 // FakeSeeder drives the participants of an ivsrt fake through its control
 // API at endpoint; hc nil means http.DefaultClient.
 func FakeSeeder(endpoint string, hc *http.Client) suite.Seeder {
-	return controlSeeder{ivsfake.NewControl(endpoint, hc)}
+	return controlSeeder{ivscontrol.NewControl(endpoint, hc)}
 }
 
-type controlSeeder struct{ c *ivsfake.Control }
+type controlSeeder struct{ c *ivscontrol.Control }
 
-func ref(p suite.Joined) ivsfake.ParticipantRef {
-	return ivsfake.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}
+func ref(p suite.Joined) ivscontrol.ParticipantRef {
+	return ivscontrol.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}
 }
 
 func (s controlSeeder) Join(ctx context.Context, token string) (suite.Joined, error) {
-	out, err := s.c.Join(ctx, ivsfake.JoinInput{Token: token})
+	out, err := s.c.Join(ctx, ivscontrol.JoinInput{Token: token})
 	if err != nil {
 		return suite.Joined{}, err
 	}
@@ -129,7 +128,7 @@ func (s controlSeeder) Leave(ctx context.Context, p suite.Joined) error {
 
 // IssueToken mints one more token through POST /_ivsrt/token.
 func (s controlSeeder) IssueToken(ctx context.Context, stageArn, userID string) (string, error) {
-	in := ivsfake.TokenInput{StageArn: stageArn}
+	in := ivscontrol.TokenInput{StageArn: stageArn}
 	in.UserId = &userID
 	out, err := s.c.IssueToken(ctx, in)
 	if err != nil {
@@ -143,7 +142,7 @@ func (s controlSeeder) IssueToken(ctx context.Context, stageArn, userID string) 
 
 // SetRecording sets a participant's recording state through POST /_ivsrt/recording.
 func (s controlSeeder) SetRecording(ctx context.Context, p suite.Joined, state string) error {
-	return s.c.SetRecording(ctx, ref(p), ivsapi.ParticipantRecordingState(state))
+	return s.c.SetRecording(ctx, ref(p), state)
 }
 
 var (

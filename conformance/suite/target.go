@@ -19,6 +19,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 )
 
 // Target is the implementation under test.
@@ -89,28 +91,11 @@ type Joined struct {
 // dummyCredentials are what a fake gets: it does not check signatures.
 var dummyCredentials = credentials.NewStaticCredentialsProvider("AKIDIVSRTCONFORM", "ivsrt-conformance-secret", "")
 
-// IsFake reports whether the endpoint answers GET /_ivsrt/ as an ivsrt fake
-// (service "ivsrt"); such a fake has a control API a Seeder can drive.
+// IsFake reports whether the endpoint answers GET /_ivsrt/ as an ivsrt fake.
+//
+// Deprecated: the probe lives with the control API; use ivscontrol.IsFake.
 func IsFake(ctx context.Context, endpoint string, hc *http.Client) bool {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+"/_ivsrt/", nil)
-	if err != nil {
-		return false
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
-	var info struct {
-		Service string `json:"service"`
-	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	return resp.StatusCode == http.StatusOK && json.Unmarshal(data, &info) == nil && info.Service == "ivsrt"
+	return ivscontrol.IsFake(ctx, endpoint, hc)
 }
 
 // resolve fills in the defaults of a target.
@@ -141,7 +126,7 @@ func resolve(ctx context.Context, t Target) (Target, error) {
 // endpoint is on loopback, and local fakes take any signature) or the chain
 // has nothing to give.
 func defaultCredentials(ctx context.Context, t Target) aws.CredentialsProvider {
-	if isLoopback(t.Endpoint) || IsFake(ctx, t.Endpoint, t.HTTPClient) {
+	if isLoopback(t.Endpoint) || ivscontrol.IsFake(ctx, t.Endpoint, t.HTTPClient) {
 		return dummyCredentials
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(t.Region))

@@ -8,55 +8,10 @@ import (
 	"github.com/ivsrt/contract/fakes/ivsapi"
 )
 
-// ClientInfo is what a joining client reports about itself. Each field must
-// fit the spec's client-attribute constraints; empty means unknown.
-type ClientInfo struct {
-	IspName        string `json:"ispName,omitempty"`
-	OsName         string `json:"osName,omitempty"`
-	OsVersion      string `json:"osVersion,omitempty"`
-	BrowserName    string `json:"browserName,omitempty"`
-	BrowserVersion string `json:"browserVersion,omitempty"`
-	SdkVersion     string `json:"sdkVersion,omitempty"`
-}
-
-// JoinInput makes a participant join a stage with a token from CreateStage.
-type JoinInput struct {
-	Token string `json:"token"`
-	ClientInfo
-}
-
-// JoinOutput says where the participant joined.
-type JoinOutput struct {
-	StageArn      string `json:"stageArn"`
-	SessionId     string `json:"sessionId"`
-	ParticipantId string `json:"participantId"`
-}
-
-// ParticipantRef names a participant of a stage's live session.
-type ParticipantRef struct {
-	StageArn      string `json:"stageArn"`
-	ParticipantId string `json:"participantId"`
-}
-
-// RecordingInput sets a participant's recording state.
-type RecordingInput struct {
-	ParticipantRef
-	State ivsapi.ParticipantRecordingState `json:"state"`
-}
-
-// TokenInput asks for one more token for an existing stage, as AWS's
-// CreateParticipantToken does (an operation outside the contract). Without
-// it a session could hold no more participants than one CreateStage issues
-// tokens (the spec's maxItems of participantTokenConfigurations).
-type TokenInput struct {
-	StageArn string `json:"stageArn"`
-	ivsapi.ParticipantTokenConfiguration
-}
-
 // IssueToken mints a token for an existing stage, validated and defaulted
 // as an item of CreateStage's participantTokenConfigurations.
 func (m *Memory) IssueToken(in TokenInput) (*ivsapi.ParticipantToken, error) {
-	c := in.ParticipantTokenConfiguration
+	c := tokenConfiguration(in.TokenConfiguration)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -178,11 +133,12 @@ func (m *Memory) Publish(ref ParticipantRef) error {
 // participant that has left with its recording STOPPING can still have it
 // finish, as STOPPED or FAILED.
 func (m *Memory) SetRecording(in RecordingInput) error {
+	state := ivsapi.ParticipantRecordingState(in.State)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_, p, err := m.connected(in.ParticipantRef)
 	if err != nil {
-		if in.State != ivsapi.ParticipantRecordingStateStopped && in.State != ivsapi.ParticipantRecordingStateFailed {
+		if state != ivsapi.ParticipantRecordingStateStopped && state != ivsapi.ParticipantRecordingStateFailed {
 			return err
 		}
 		stopping := m.stopping(in.ParticipantRef)
@@ -190,13 +146,13 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 			return err
 		}
 		for _, p := range stopping {
-			p.recording = in.State
+			p.recording = state
 		}
 		return nil
 	}
 	valid := false
 	for _, v := range ivsapi.ParticipantRecordingFilterByRecordingStateValues {
-		valid = valid || string(in.State) == v
+		valid = valid || in.State == v
 	}
 	if !valid {
 		return ivsapi.NewValidationException("state: %q is not one of %v", in.State, ivsapi.ParticipantRecordingFilterByRecordingStateValues)
@@ -204,7 +160,7 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 	if p.recording == ivsapi.ParticipantRecordingStateDisabled {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
-	p.recording = in.State
+	p.recording = state
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -163,15 +164,23 @@ func TestControlRawHappyPath(t *testing.T) {
 func TestIssueTokenValidates(t *testing.T) {
 	f := ivsfake.Start(t)
 	arn := *createStage(t, f, nil).Stage.Arn
-	_, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, ParticipantTokenConfiguration: ivsapi.ParticipantTokenConfiguration{
-		Capabilities: []ivsapi.ParticipantTokenCapability{"ADMIN"},
+	_, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, TokenConfiguration: ivsfake.TokenConfiguration{
+		Capabilities: []string{"ADMIN"},
 	}})
 	requireWireError(t, err, "ValidationException", 400)
 
-	tok, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, ParticipantTokenConfiguration: ivsapi.ParticipantTokenConfiguration{Duration: aws.Int32(5)}})
+	tok, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, TokenConfiguration: ivsfake.TokenConfiguration{Duration: aws.Int32(5)}})
 	require.NoError(t, err)
 	assert.Equal(t, int32(5), aws.ToInt32(tok.Duration))
-	assert.Equal(t, []ivsapi.ParticipantTokenCapability{"PUBLISH", "SUBSCRIBE"}, tok.Capabilities)
+	assert.Equal(t, []string{"PUBLISH", "SUBSCRIBE"}, tok.Capabilities)
 	j := join(t, f, types.ParticipantToken{Token: tok.Token})
 	assert.Equal(t, arn, j.StageArn)
+}
+
+// The control package spells the recording states by hand (it imports no
+// generated code); they must be the spec's.
+func TestControlRecordingStatesAreTheSpecs(t *testing.T) {
+	for _, s := range []string{ivscontrol.RecordingStarting, ivscontrol.RecordingActive, ivscontrol.RecordingStopping, ivscontrol.RecordingStopped, ivscontrol.RecordingFailed} {
+		assert.Contains(t, ivsapi.ParticipantRecordingFilterByRecordingStateValues, s)
+	}
 }

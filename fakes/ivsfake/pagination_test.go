@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -30,7 +29,7 @@ type seeded struct {
 func issueToken(t *testing.T, f *ivsfake.Fake, stageArn string, userID *string) string {
 	t.Helper()
 	tok, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{
-		StageArn: stageArn, ParticipantTokenConfiguration: ivsapi.ParticipantTokenConfiguration{UserId: userID},
+		StageArn: stageArn, TokenConfiguration: ivsfake.TokenConfiguration{UserId: userID},
 	})
 	require.NoError(t, err)
 	return *tok.Token

@@ -6,11 +6,9 @@ import (
 	"sync"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/wire"
 )
-
-// ControlPrefix is where the control API lives, apart from the AWS paths.
-const ControlPrefix = "/_ivsrt/"
 
 // Server is the whole fake as an http.Handler: the five AWS operations at
 // POST /{Operation} and the control API under /_ivsrt/.
@@ -38,16 +36,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.api.ServeHTTP(w, r)
-}
-
-// Fault makes the next Count calls of Operation ("*" for any) answer with
-// the error Error, which must be one the operation declares or a
-// protocol-level one (ThrottlingException, InternalServerException, ...).
-type Fault struct {
-	Operation string `json:"operation"`
-	Error     string `json:"error"`
-	Count     int    `json:"count"`
-	Message   string `json:"message,omitempty"`
 }
 
 type faults struct {
@@ -113,19 +101,11 @@ func (s *Server) Reset() {
 	s.faults.clear()
 }
 
-// Info is what GET /_ivsrt/ answers, so a client can tell a fake from AWS.
-type Info struct {
-	Service    string `json:"service"`
-	APIVersion string `json:"apiVersion"`
-	Region     string `json:"region"`
-	Account    string `json:"account"`
-}
-
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	wire.SetRequestID(w)
 	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/"))
 	if r.Method == http.MethodGet && (path == "" || path == "/") {
-		wire.WriteJSON(w, Info{Service: "ivsrt", APIVersion: ivsapi.APIVersion, Region: s.Memory.opts.Region, Account: s.Memory.opts.Account})
+		wire.WriteJSON(w, Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: s.Memory.opts.Region, Account: s.Memory.opts.Account})
 		return
 	}
 	if r.Method != http.MethodPost {

@@ -51,11 +51,6 @@ func NewClient(url, region string) *ivsrealtime.Client {
 	return ivsrealtime.NewFromConfig(cfg, func(o *ivsrealtime.Options) { o.BaseEndpoint = aws.String(url) })
 }
 
-// Ref names a joined participant, for Publish, recording and Leave.
-func (j *JoinOutput) Ref() ParticipantRef {
-	return ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
-}
-
 // connectionRetryer retries only broken connections, never an answer, so
 // an injected ThrottlingException or InternalServerException reaches the
 // caller exactly once. aws-sdk-go-v2 can find its own connection closed

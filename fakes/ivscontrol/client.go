@@ -1,4 +1,4 @@
-package ivsfake
+package ivscontrol
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
@@ -27,12 +26,12 @@ func NewControl(baseURL string, hc *http.Client) *Control {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &Control{base: strings.TrimSuffix(baseURL, "/") + strings.TrimSuffix(ControlPrefix, "/"), http: hc}
+	return &Control{base: strings.TrimSuffix(baseURL, "/") + strings.TrimSuffix(Prefix, "/"), http: hc}
 }
 
 // IssueToken mints one more participant token for an existing stage.
-func (c *Control) IssueToken(ctx context.Context, in TokenInput) (*ivsapi.ParticipantToken, error) {
-	var out ivsapi.ParticipantToken
+func (c *Control) IssueToken(ctx context.Context, in TokenInput) (*ParticipantToken, error) {
+	var out ParticipantToken
 	if err := c.call(ctx, http.MethodPost, "/token", in, &out); err != nil {
 		return nil, err
 	}
@@ -54,23 +53,23 @@ func (c *Control) Publish(ctx context.Context, ref ParticipantRef) error {
 }
 
 // SetRecording sets a participant's recording state.
-func (c *Control) SetRecording(ctx context.Context, ref ParticipantRef, state ivsapi.ParticipantRecordingState) error {
+func (c *Control) SetRecording(ctx context.Context, ref ParticipantRef, state string) error {
 	return c.call(ctx, http.MethodPost, "/recording", RecordingInput{ParticipantRef: ref, State: state}, nil)
 }
 
 // StartRecording moves a participant's recording to ACTIVE.
 func (c *Control) StartRecording(ctx context.Context, ref ParticipantRef) error {
-	return c.SetRecording(ctx, ref, ivsapi.ParticipantRecordingStateActive)
+	return c.SetRecording(ctx, ref, RecordingActive)
 }
 
 // StopRecording moves a participant's recording to STOPPED.
 func (c *Control) StopRecording(ctx context.Context, ref ParticipantRef) error {
-	return c.SetRecording(ctx, ref, ivsapi.ParticipantRecordingStateStopped)
+	return c.SetRecording(ctx, ref, RecordingStopped)
 }
 
 // FailRecording moves a participant's recording to FAILED.
 func (c *Control) FailRecording(ctx context.Context, ref ParticipantRef) error {
-	return c.SetRecording(ctx, ref, ivsapi.ParticipantRecordingStateFailed)
+	return c.SetRecording(ctx, ref, RecordingFailed)
 }
 
 // Leave makes a participant leave.
@@ -99,8 +98,8 @@ func (c *Control) Info(ctx context.Context) (*Info, error) {
 	if err := c.call(ctx, http.MethodGet, "/", nil, &out); err != nil {
 		return nil, err
 	}
-	if out.Service != "ivsrt" {
-		return nil, fmt.Errorf("ivsfake: %s does not answer as an ivsrt fake", c.base)
+	if out.Service != Service {
+		return nil, fmt.Errorf("ivscontrol: %s does not answer as an ivsrt fake", c.base)
 	}
 	return &out, nil
 }
@@ -141,7 +140,7 @@ func (c *Control) call(ctx context.Context, method, path string, in, out any) er
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("ivsfake: %s%s answered %q: %w", c.base, path, data, err)
+			return fmt.Errorf("ivscontrol: %s%s answered %q: %w", c.base, path, data, err)
 		}
 	}
 	return nil

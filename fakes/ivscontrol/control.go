@@ -1,0 +1,149 @@
+// Package ivscontrol is the control API of ivsrt fakes: the requests and
+// answers of the endpoints under /_ivsrt/ (not part of AWS's contract),
+// a Go client for them, and the probe that tells an ivsrt fake from any
+// other endpoint.
+//
+// It imports neither the fake (package ivsfake) nor its generated wire
+// layer (package ivsapi), so the conformance suite can drive any fake that
+// serves this API without linking one in. Package ivsfake serves it and
+// re-exports these names (ivsfake.NewControl, ivsfake.JoinInput, ...).
+package ivscontrol
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Prefix is where the control API lives, apart from the AWS paths.
+const Prefix = "/_ivsrt/"
+
+// Service is the service name GET /_ivsrt/ answers with.
+const Service = "ivsrt"
+
+// The recording states SetRecording takes, as the spec spells them.
+const (
+	RecordingStarting = "STARTING"
+	RecordingActive   = "ACTIVE"
+	RecordingStopping = "STOPPING"
+	RecordingStopped  = "STOPPED"
+	RecordingFailed   = "FAILED"
+)
+
+// ClientInfo is what a joining client reports about itself. Each field must
+// fit the spec's client-attribute constraints; empty means unknown.
+type ClientInfo struct {
+	IspName        string `json:"ispName,omitempty"`
+	OsName         string `json:"osName,omitempty"`
+	OsVersion      string `json:"osVersion,omitempty"`
+	BrowserName    string `json:"browserName,omitempty"`
+	BrowserVersion string `json:"browserVersion,omitempty"`
+	SdkVersion     string `json:"sdkVersion,omitempty"`
+}
+
+// JoinInput makes a participant join a stage with a token from CreateStage.
+type JoinInput struct {
+	Token string `json:"token"`
+	ClientInfo
+}
+
+// JoinOutput says where the participant joined.
+type JoinOutput struct {
+	StageArn      string `json:"stageArn"`
+	SessionId     string `json:"sessionId"`
+	ParticipantId string `json:"participantId"`
+}
+
+// Ref names a joined participant, for Publish, recording and Leave.
+func (j *JoinOutput) Ref() ParticipantRef {
+	return ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
+}
+
+// ParticipantRef names a participant of a stage's live session.
+type ParticipantRef struct {
+	StageArn      string `json:"stageArn"`
+	ParticipantId string `json:"participantId"`
+}
+
+// RecordingInput sets a participant's recording state (one of the
+// Recording* constants).
+type RecordingInput struct {
+	ParticipantRef
+	State string `json:"state"`
+}
+
+// TokenInput asks for one more token for an existing stage, as AWS's
+// CreateParticipantToken does (an operation outside the contract). Without
+// it a session could hold no more participants than one CreateStage issues
+// tokens (the spec's maxItems of participantTokenConfigurations). The fake
+// validates and defaults it as an item of CreateStage's
+// participantTokenConfigurations.
+type TokenInput struct {
+	StageArn string `json:"stageArn"`
+	TokenConfiguration
+}
+
+// TokenConfiguration is an item of CreateStage's
+// participantTokenConfigurations, as JSON carries it.
+type TokenConfiguration struct {
+	Duration     *int32            `json:"duration,omitempty"`
+	UserId       *string           `json:"userId,omitempty"`
+	Attributes   map[string]string `json:"attributes,omitempty"`
+	Capabilities []string          `json:"capabilities,omitempty"`
+}
+
+// ParticipantToken is a token the fake issued, as CreateStage answers one.
+type ParticipantToken struct {
+	ParticipantId *string `json:"participantId,omitempty"`
+	// Token is a secret: never log it.
+	Token          *string           `json:"token,omitempty"`
+	UserId         *string           `json:"userId,omitempty"`
+	Attributes     map[string]string `json:"attributes,omitempty"`
+	Duration       *int32            `json:"duration,omitempty"`
+	Capabilities   []string          `json:"capabilities,omitempty"`
+	ExpirationTime *time.Time        `json:"expirationTime,omitempty"`
+}
+
+// Fault makes the next Count calls of Operation ("*" for any) answer with
+// the error Error, which must be one the operation declares or a
+// protocol-level one (ThrottlingException, InternalServerException, ...).
+type Fault struct {
+	Operation string `json:"operation"`
+	Error     string `json:"error"`
+	Count     int    `json:"count"`
+	Message   string `json:"message,omitempty"`
+}
+
+// Info is what GET /_ivsrt/ answers, so a client can tell a fake from AWS.
+type Info struct {
+	Service    string `json:"service"`
+	APIVersion string `json:"apiVersion"`
+	Region     string `json:"region"`
+	Account    string `json:"account"`
+}
+
+// IsFake reports whether the endpoint answers GET /_ivsrt/ as an ivsrt fake
+// (service "ivsrt"); such a fake has a control API a seeder can drive. hc
+// nil means http.DefaultClient. It gives up after 5 seconds.
+func IsFake(ctx context.Context, endpoint string, hc *http.Client) bool {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+Prefix, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var info Info
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	return resp.StatusCode == http.StatusOK && json.Unmarshal(data, &info) == nil && info.Service == Service
+}

@@ -1,0 +1,54 @@
+package ivsfake
+
+import (
+	"net/http"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
+)
+
+// The control API's requests, answers and client live in package
+// ivscontrol, which the conformance suite uses without linking in the
+// fake; these names keep the fake's own API (ivsfake.NewControl,
+// ivsfake.JoinInput, ...) as it was.
+type (
+	// Control is the Go API over a fake's control endpoints.
+	Control = ivscontrol.Control
+	// ClientInfo is what a joining client reports about itself.
+	ClientInfo = ivscontrol.ClientInfo
+	// JoinInput makes a participant join a stage with a token.
+	JoinInput = ivscontrol.JoinInput
+	// JoinOutput says where the participant joined.
+	JoinOutput = ivscontrol.JoinOutput
+	// ParticipantRef names a participant of a stage's live session.
+	ParticipantRef = ivscontrol.ParticipantRef
+	// RecordingInput sets a participant's recording state.
+	RecordingInput = ivscontrol.RecordingInput
+	// TokenInput asks for one more token for an existing stage.
+	TokenInput = ivscontrol.TokenInput
+	// TokenConfiguration is the token TokenInput asks for.
+	TokenConfiguration = ivscontrol.TokenConfiguration
+	// Fault makes the next calls of an operation fail.
+	Fault = ivscontrol.Fault
+	// Info is what GET /_ivsrt/ answers.
+	Info = ivscontrol.Info
+)
+
+// ControlPrefix is where the control API lives, apart from the AWS paths.
+const ControlPrefix = ivscontrol.Prefix
+
+// NewControl returns a Control for the fake at baseURL (e.g.
+// http://127.0.0.1:4566); hc nil means http.DefaultClient.
+func NewControl(baseURL string, hc *http.Client) *Control {
+	return ivscontrol.NewControl(baseURL, hc)
+}
+
+// tokenConfiguration is a control API token request as the generated
+// validator and defaults take it.
+func tokenConfiguration(c ivscontrol.TokenConfiguration) ivsapi.ParticipantTokenConfiguration {
+	out := ivsapi.ParticipantTokenConfiguration{Duration: c.Duration, UserId: c.UserId, Attributes: c.Attributes}
+	for _, v := range c.Capabilities {
+		out.Capabilities = append(out.Capabilities, ivsapi.ParticipantTokenCapability(v))
+	}
+	return out
+}
