@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 )
@@ -41,9 +42,46 @@ func WriteFailures(w io.Writer, results []Result) error {
 		if res.Response != "" {
 			b.WriteString("    response: " + res.Response + "\n")
 		}
+		if res.Source != "" {
+			b.WriteString("    source:   " + res.Source + "\n")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// WriteSkips writes the reasons cases were skipped for, one line per
+// reason with how many cases it skipped, the most frequent first:
+// "SKIP 12 cases: no seeder: ...". A reason repeats for many cases (a
+// missing seeder skips every case that needs participants), so one line
+// each says it all.
+func WriteSkips(w io.Writer, results []Result) error {
+	count := map[string]int{}
+	var reasons []string
+	for _, res := range results {
+		if res.Status != Skip {
+			continue
+		}
+		if count[res.Reason] == 0 {
+			reasons = append(reasons, res.Reason)
+		}
+		count[res.Reason]++
+	}
+	sort.SliceStable(reasons, func(i, j int) bool { return count[reasons[i]] > count[reasons[j]] })
+	var b strings.Builder
+	for _, r := range reasons {
+		n := count[r]
+		fmt.Fprintf(&b, "SKIP %d %s: %s\n", n, plural(n, "case", "cases"), r)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Text renders a failed result the way WriteFailures does, for t.Error.
@@ -55,14 +93,16 @@ func (res Result) Text() string {
 
 // Report is the header of a JSON report.
 type Report struct {
-	Title      string   `json:"title"`
-	APIVersion string   `json:"apiVersion"`
-	Endpoint   string   `json:"endpoint"`
-	RunID      string   `json:"runId,omitempty"`
-	Passed     int      `json:"passed"`
-	Failed     int      `json:"failed"`
-	Skipped    int      `json:"skipped"`
-	Results    []Result `json:"results"`
+	Title      string `json:"title"`
+	APIVersion string `json:"apiVersion"`
+	Endpoint   string `json:"endpoint"`
+	RunID      string `json:"runId,omitempty"`
+	// Sources are the rule sources the run was limited to; none means all.
+	Sources []string `json:"sources,omitempty"`
+	Passed  int      `json:"passed"`
+	Failed  int      `json:"failed"`
+	Skipped int      `json:"skipped"`
+	Results []Result `json:"results"`
 }
 
 // WriteJSON writes the results as one JSON document.
@@ -75,8 +115,13 @@ func WriteJSON(w io.Writer, rep Report, results []Result) error {
 }
 
 type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Suites  []junitSuite `xml:"testsuite"`
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
@@ -89,23 +134,34 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	Name       string          `xml:"name,attr"`
+	Classname  string          `xml:"classname,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Failure    *junitMessage   `xml:"failure,omitempty"`
+	Skipped    *junitMessage   `xml:"skipped,omitempty"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitMessage struct {
 	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
 	Body    string `xml:",chardata"`
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
-// WriteJUnit writes the results as JUnit XML, one testsuite per operation.
+// WriteJUnit writes the results as JUnit XML, one testsuite per operation,
+// with the totals on <testsuites> and each <testsuite>. Each testcase has
+// a "source" property (where its rule comes from); a failure's type is
+// its FailureType.
 func WriteJUnit(w io.Writer, name string, results []Result) error {
-	var out junitSuites
+	out := junitSuites{Name: name}
+	var all time.Duration
 	for _, op := range operationsOf(results) {
 		s := junitSuite{Name: name + "/" + op}
 		var total time.Duration
@@ -114,10 +170,13 @@ func WriteJUnit(w io.Writer, name string, results []Result) error {
 				continue
 			}
 			jc := junitCase{Name: res.Name, Classname: name + "." + op, Time: seconds(res.Duration)}
+			if res.Source != "" {
+				jc.Properties = []junitProperty{{Name: "source", Value: res.Source}}
+			}
 			switch res.Status {
 			case Fail:
 				s.Failures++
-				jc.Failure = &junitMessage{Message: res.Reason, Body: res.Text()}
+				jc.Failure = &junitMessage{Message: res.Reason, Type: res.FailureType, Body: res.Text()}
 			case Skip:
 				s.Skipped++
 				jc.Skipped = &junitMessage{Message: res.Reason}
@@ -128,7 +187,10 @@ func WriteJUnit(w io.Writer, name string, results []Result) error {
 		}
 		s.Time = seconds(total)
 		out.Suites = append(out.Suites, s)
+		out.Tests, out.Failures, out.Skipped = out.Tests+s.Tests, out.Failures+s.Failures, out.Skipped+s.Skipped
+		all += total
 	}
+	out.Time = seconds(all)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,17 +27,23 @@ const (
 
 // Result is the outcome of one case.
 type Result struct {
-	Name      string        `json:"name"`
-	Operation string        `json:"operation"`
-	Member    string        `json:"member,omitempty"`
-	Rule      string        `json:"rule,omitempty"`
-	Status    Status        `json:"status"`
-	Reason    string        `json:"reason,omitempty"`   // one line: why it failed or was skipped
-	Diff      string        `json:"diff,omitempty"`     // go-cmp diff, -want +got
-	Detail    string        `json:"detail,omitempty"`   // more, e.g. the schema error
-	Request   string        `json:"request,omitempty"`  // the request that produced the failure
-	Response  string        `json:"response,omitempty"` // and its answer
-	Duration  time.Duration `json:"-"`
+	Name      string `json:"name"`
+	Operation string `json:"operation"`
+	Member    string `json:"member,omitempty"`
+	Rule      string `json:"rule,omitempty"`
+	Source    string `json:"source"` // where the rule comes from (Case.CaseSource)
+	Status    Status `json:"status"`
+	Reason    string `json:"reason,omitempty"`   // one line: why it failed or was skipped
+	Diff      string `json:"diff,omitempty"`     // go-cmp diff, -want +got
+	Detail    string `json:"detail,omitempty"`   // more, e.g. the schema error
+	Request   string `json:"request,omitempty"`  // the request that produced the failure
+	Response  string `json:"response,omitempty"` // and its answer
+	// FailureType classes a failure: ContractViolation (the target
+	// answered against the contract), NoAnswer (no HTTP answer),
+	// SeederError (the seeder failed) or SuiteError (the case could not
+	// be run as written).
+	FailureType string        `json:"failureType,omitempty"`
+	Duration    time.Duration `json:"-"`
 }
 
 // MarshalJSON adds the duration in milliseconds.
@@ -72,6 +79,28 @@ func failf(ex *exchange, format string, args ...any) *Failure {
 // wants, got what the target did.
 func mismatch(ex *exchange, reason string, want, got any) *Failure {
 	return &Failure{Reason: reason, Diff: cmp.Diff(want, got), ex: ex}
+}
+
+// The failure types of Result.FailureType.
+const (
+	ContractViolation = "ContractViolation"
+	NoAnswer          = "NoAnswer"
+	SeederError       = "SeederError"
+	SuiteError        = "SuiteError"
+)
+
+func (f *Failure) failureType() string {
+	switch {
+	case f.ex != nil && f.ex.Status != 0:
+		return ContractViolation
+	case f.ex != nil:
+		return NoAnswer
+	case strings.HasPrefix(f.request, "seeder "):
+		return SeederError
+	case f.Diff != "":
+		return ContractViolation
+	}
+	return SuiteError
 }
 
 func skipf(format string, args ...any) *Failure {
@@ -167,7 +196,7 @@ func (r *Runner) expand(body string) (string, *Failure) {
 // Run runs one case.
 func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	start := time.Now()
-	res := Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Status: Pass}
+	res := Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Source: c.CaseSource(), Status: Pass}
 	var f *Failure
 	func() {
 		defer func() {
@@ -181,9 +210,13 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	if f == nil {
 		return res
 	}
-	res.Status, res.Reason, res.Diff, res.Detail = Fail, f.Reason, f.Diff, f.Detail
+	// go-cmp puts non-breaking spaces in its diffs at random, so that
+	// nobody parses them; reports want plain text.
+	res.Status, res.Reason, res.Diff, res.Detail = Fail, f.Reason, strings.ReplaceAll(f.Diff, "\u00a0", " "), f.Detail
 	if f.Skipped {
 		res.Status = Skip
+	} else {
+		res.FailureType = f.failureType()
 	}
 	switch {
 	case f.ex != nil:
@@ -271,7 +304,7 @@ func RunAll(ctx context.Context, target Target, s *Suite) []Result {
 	if err != nil {
 		out := make([]Result, len(s.Cases))
 		for i, c := range s.Cases {
-			out[i] = Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Status: Fail, Reason: err.Error()}
+			out[i] = Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Source: c.CaseSource(), Status: Fail, Reason: err.Error(), FailureType: SuiteError}
 		}
 		return out
 	}

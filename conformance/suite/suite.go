@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -262,6 +263,9 @@ type Case struct {
 	Member    string // member path in case-name form: participantTokenConfigurations[].duration
 	Rule      string // the rule under test: maxLength, required, wrong-type, ...
 	Kind      Kind
+	// Source says where the rule comes from: SourceModel, SourceDocumented
+	// or SourceInferred. "" counts as SourceInferred (see CaseSource).
+	Source string
 
 	// Body is the JSON request body. ${name} placeholders are filled in at
 	// run time: ${region}, ${account}, ${runId}, and ${live:Type} for an
@@ -290,6 +294,60 @@ type Case struct {
 	Custom func(ctx context.Context, r *Runner, c *Case) *Failure
 }
 
+// Where a case's rule comes from.
+const (
+	// SourceModel: AWS's service model states it.
+	SourceModel = "model"
+	// SourceDocumented: AWS's documentation or its CLI examples show it.
+	SourceDocumented = "documented"
+	// SourceInferred: our reading of what AWS does.
+	SourceInferred = "inferred"
+)
+
+// Sources lists the sources, the most proven first.
+var Sources = []string{SourceModel, SourceDocumented, SourceInferred}
+
+// CaseSource is the case's Source, with "" read as SourceInferred: a rule
+// nobody has traced to AWS's model or documentation is our reading. (Until
+// every case sets its Source, the unset ones count as inferred.)
+func (c *Case) CaseSource() string {
+	if c.Source == "" {
+		return SourceInferred
+	}
+	return c.Source
+}
+
+// ParseSources reads a comma-separated list of sources (model,documented,
+// say); an unknown one is an error.
+func ParseSources(list string) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if !slices.Contains(Sources, s) {
+			return nil, fmt.Errorf("unknown rule source %q: use %s", s, strings.Join(Sources, ", "))
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// SelectSources returns the cases whose source (CaseSource) is one of
+// sources (all when sources is empty).
+func SelectSources(cases []Case, sources []string) []Case {
+	if len(sources) == 0 {
+		return cases
+	}
+	var out []Case
+	for i := range cases {
+		if slices.Contains(sources, cases[i].CaseSource()) {
+			out = append(out, cases[i])
+		}
+	}
+	return out
+}
+
 // Suite is everything a run needs: the contract, the cases and the spec
 // (for kin-openapi response validation).
 type Suite struct {
@@ -315,6 +373,9 @@ func (s *Suite) Validate() error {
 		}
 		if c.Expect == ExpectError && s.Contract.Error(c.Error) == nil {
 			return fmt.Errorf("suite: case %s: unknown error type %q", c.Name, c.Error)
+		}
+		if c.Source != "" && !slices.Contains(Sources, c.Source) {
+			return fmt.Errorf("suite: case %s: unknown source %q", c.Name, c.Source)
 		}
 		if c.Kind == KindCustom && c.Custom == nil {
 			return fmt.Errorf("suite: case %s: a custom case needs Custom", c.Name)
