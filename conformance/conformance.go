@@ -15,7 +15,9 @@
 //
 // (or IVSRT_ENDPOINT and IVSRT_REGION in the environment).
 //
-// From the command line: ivsrt conform [-endpoint URL] (see Main).
+// From the command line, ivsrt conform (package main of cmd/ivsrt) runs it
+// with Probe and Execute. This package links in no fake: the seeder of an
+// ivsrt fake speaks its control API (package ivscontrol).
 package conformance
 
 import (
@@ -24,6 +26,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
@@ -60,6 +63,38 @@ func RunAll(ctx context.Context, target suite.Target) []suite.Result {
 		return []suite.Result{{Name: "spec", Status: suite.Fail, Reason: err.Error()}}
 	}
 	return suite.RunAll(ctx, Prepare(ctx, target), s)
+}
+
+// Probe checks with one request that target is an AWS JSON service at all
+// (see suite.Probe): a run against nothing, or against a web server,
+// would only print a failure per case.
+func Probe(ctx context.Context, target suite.Target, s *suite.Suite) error {
+	return suite.Probe(ctx, target, s)
+}
+
+// Outcome is what Execute did.
+type Outcome struct {
+	Results []suite.Result      // in case order
+	RunID   string              // the run tag's value on every stage the run made
+	Cleanup suite.CleanupReport // the deletion of those stages
+	Elapsed time.Duration       // setup and cases, without the cleanup
+}
+
+// Execute runs the cases of s against target (given the fake's seeder by
+// Prepare when it is one), calling done, when not nil, with each result
+// as its case finishes, one call at a time; then deletes the stages the
+// run created where the target allows it. An error means the runner could
+// not start.
+func Execute(ctx context.Context, s *suite.Suite, target suite.Target, done func(suite.Result)) (*Outcome, error) {
+	start := time.Now()
+	r, err := suite.NewRunner(ctx, Prepare(ctx, target), s)
+	if err != nil {
+		return nil, err
+	}
+	results := r.RunEach(ctx, s.Cases, done)
+	out := &Outcome{Results: results, RunID: r.RunID(), Elapsed: time.Since(start)}
+	out.Cleanup = r.Cleanup(ctx)
+	return out, nil
 }
 
 // Run runs every case against target as a parallel subtest named after the

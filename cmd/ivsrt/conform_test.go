@@ -1,4 +1,4 @@
-package conformance_test
+package main
 
 import (
 	"bytes"
@@ -26,6 +26,11 @@ import (
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
+// conformMain is ivsrt conform as a user runs it: through the command's run.
+func conformMain(args []string, stdout, stderr io.Writer) int {
+	return run(append([]string{"conform"}, args...), stdout, stderr)
+}
+
 var closingLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed, (\d+) skipped$`)
 
 func lastLine(s string) string {
@@ -36,7 +41,7 @@ func lastLine(s string) string {
 // With no endpoint, Main starts the embedded fake and everything passes.
 func TestMainEmbeddedFake(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := conformance.Main(nil, &out, &errOut)
+	code := conformMain(nil, &out, &errOut)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	first := strings.SplitN(out.String(), "\n", 2)[0]
 	assert.Contains(t, first, "API version 2024-06-20")
@@ -65,7 +70,7 @@ func TestMainRunSelects(t *testing.T) {
 	}
 	require.Greater(t, want, 5)
 	var out bytes.Buffer
-	require.Equal(t, 0, conformance.Main([]string{"-run", `^GetStage/arn/`}, &out, &out), out.String())
+	require.Equal(t, 0, conformMain([]string{"-run", `^GetStage/arn/`}, &out, &out), out.String())
 	assert.Contains(t, out.String(), fmt.Sprintf(": %d cases against", want))
 	assert.Equal(t, fmt.Sprintf("%d passed, 0 failed, 0 skipped", want), lastLine(out.String()))
 }
@@ -78,7 +83,7 @@ func TestMainBadUsage(t *testing.T) {
 		{"-run", "no case is named like this"},
 	} {
 		var out, errOut bytes.Buffer
-		assert.Equal(t, 2, conformance.Main(args, &out, &errOut), "%v", args)
+		assert.Equal(t, 2, conformMain(args, &out, &errOut), "%v", args)
 		assert.NotEmpty(t, errOut.String(), "%v", args)
 	}
 }
@@ -100,7 +105,7 @@ func TestMainReportsFailures(t *testing.T) {
 	junit, report := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.json")
 
 	var out, errOut bytes.Buffer
-	code := conformance.Main([]string{"-endpoint", srv.URL, "-junit", junit, "-json", report}, &out, &errOut)
+	code := conformMain([]string{"-endpoint", srv.URL, "-junit", junit, "-json", report}, &out, &errOut)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	s := out.String()
 	assert.Contains(t, s, "FAIL CreateStage/participantTokenConfigurations[].duration/minimum/under: want ValidationException naming 'participantTokenConfigurations.1.member.duration', got 200 OK\n")
@@ -213,7 +218,7 @@ func TestMainEndpointAndRegion(t *testing.T) {
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 	var out, errOut bytes.Buffer
-	code := conformance.Main([]string{"-endpoint", srv.URL, "-region", "eu-west-1", "-run", "^GetStage/"}, &out, &errOut)
+	code := conformMain([]string{"-endpoint", srv.URL, "-region", "eu-west-1", "-run", "^GetStage/"}, &out, &errOut)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	assert.True(t, strings.HasSuffix(strings.SplitN(out.String(), "\n", 2)[0], "cases against "+srv.URL), out.String())
 	assert.NotContains(t, out.String(), "embedded fake")
@@ -231,7 +236,7 @@ func TestMainStorageConfiguration(t *testing.T) {
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 	var out bytes.Buffer
-	require.Equal(t, 0, conformance.Main([]string{"-endpoint", srv.URL, "-storage-configuration", arn, "-run", "round-trip"}, &out, &out), out.String())
+	require.Equal(t, 0, conformMain([]string{"-endpoint", srv.URL, "-storage-configuration", arn, "-run", "round-trip"}, &out, &out), out.String())
 	n := 0
 	for _, b := range rc.bodies {
 		if strings.Contains(b, `"storageConfigurationArn":"`+arn+`"`) {
@@ -245,7 +250,7 @@ func TestMainStorageConfiguration(t *testing.T) {
 func TestMainJUnitCounts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.xml")
 	var out bytes.Buffer
-	require.Equal(t, 0, conformance.Main([]string{"-junit", path, "-run", "^(GetStage|UpdateStage)/"}, &out, &out), out.String())
+	require.Equal(t, 0, conformMain([]string{"-junit", path, "-run", "^(GetStage|UpdateStage)/"}, &out, &out), out.String())
 	passed, failed, skipped := counts(t, out.String())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -279,7 +284,7 @@ func TestMainJUnitCounts(t *testing.T) {
 func TestMainJSONReport(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.json")
 	var out bytes.Buffer
-	require.Equal(t, 0, conformance.Main([]string{"-json", path, "-run", "^ListParticipants/pagination/"}, &out, &out), out.String())
+	require.Equal(t, 0, conformMain([]string{"-json", path, "-run", "^ListParticipants/pagination/"}, &out, &out), out.String())
 	passed, failed, skipped := counts(t, out.String())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -309,7 +314,7 @@ func TestMainDeletesTheStagesItCreated(t *testing.T) {
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 	var out bytes.Buffer
-	require.Equal(t, 0, conformance.Main([]string{"-endpoint", srv.URL}, &out, &out), out.String())
+	require.Equal(t, 0, conformMain([]string{"-endpoint", srv.URL}, &out, &out), out.String())
 	var created []string
 	for _, st := range rc.created {
 		created = append(created, st["arn"].(string))
@@ -325,7 +330,7 @@ func TestMainStopsDeletingAfterARefusal(t *testing.T) {
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 	var out bytes.Buffer
-	require.Equal(t, 0, conformance.Main([]string{"-endpoint", srv.URL}, &out, &out), out.String())
+	require.Equal(t, 0, conformMain([]string{"-endpoint", srv.URL}, &out, &out), out.String())
 	assert.Equal(t, 1, rc.deletes)
 	assert.Equal(t, 1, strings.Count(out.String(), "cleanup: "), out.String())
 	assert.Contains(t, out.String(), fmt.Sprintf("so the run's %d stages are left (%d tagged ivsrt-conformance=run-", len(rc.created), len(rc.created)-1))
@@ -349,7 +354,7 @@ func TestEveryCreatedStageIsTagged(t *testing.T) {
 			args = append(args, "-run", tc.run)
 		}
 		var out bytes.Buffer
-		require.Equal(t, 0, conformance.Main(args, &out, &out), out.String())
+		require.Equal(t, 0, conformMain(args, &out, &out), out.String())
 		srv.Close()
 		runIDs := map[string]bool{}
 		untaggedStages := 0

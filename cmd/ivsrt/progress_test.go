@@ -1,4 +1,4 @@
-package conformance
+package main
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // blanked before the results; stdout stays clean.
 func TestProgressOnATerminal(t *testing.T) {
 	var out, errOut bytes.Buffer
-	require.Equal(t, 0, conform([]string{"-run", "^GetStage/"}, &out, &errOut, true), out.String())
+	require.Equal(t, 0, conformTo([]string{"-run", "^GetStage/"}, &out, &errOut, true), out.String())
 	assert.NotContains(t, out.String(), "\r")
 	e := errOut.String()
 	require.True(t, strings.HasPrefix(e, "\r"), "%q", e)
