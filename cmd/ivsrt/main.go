@@ -4,9 +4,10 @@
 //
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
-//	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-junit FILE] [-json FILE]
+//	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE]
 //	ivsrt import   -model SOURCE [-ops Op1,Op2,...] [-overlay FILE] [-version YYYY-MM-DD] [-o FILE]
 //	ivsrt diff     [-format text|markdown|json] OLD NEW
+//	ivsrt version
 package main
 
 import (
@@ -23,6 +24,7 @@ commands:
   conform    run the conformance suite against an endpoint (default: the embedded fake)
   import     write the spec from an AWS service model (api-2.json), plus an overlay
   diff       compare two specs: what changed, and whether it breaks clients (exit 1)
+  version    print the tool's version and the API version of its spec
 
 "ivsrt <command> -h" shows a command's flags.
 `
@@ -46,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return importSpec(args[1:], stdout, stderr)
 	case "diff":
 		return diff(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		return version(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -32,12 +33,47 @@ func TestUsage(t *testing.T) {
 		{[]string{"help"}, 0},
 		{[]string{"serve", "-log", "xml"}, 2},
 		{[]string{"serve", "extra"}, 2},
+		{[]string{"version", "extra"}, 2},
 		{[]string{"generate"}, 2},
 		{[]string{"generate", "-spec", "missing.yaml", "-out", t.TempDir(), "-package", "x"}, 1},
 	} {
 		var out, errb bytes.Buffer
 		require.Equal(t, tc.code, run(tc.args, &out, &errb), "ivsrt %v: %s", tc.args, errb.String())
 	}
+}
+
+// serve refuses values it would turn into ARNs outside the spec's
+// patterns, or a quota the fake would read as its default: one line each,
+// exit 2, before it listens.
+func TestServeRefusesBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-account", "abc"}, `ivsrt serve: -account "abc": an AWS account id is 12 digits`},
+		{[]string{"-account", "1234567890123"}, `-account "1234567890123": an AWS account id is 12 digits`},
+		{[]string{"-region", "US East"}, `ivsrt serve: -region "US East": an AWS region is lowercase letters and digits in dash-separated words, like us-east-1`},
+		{[]string{"-region", "us_east_1"}, `-region "us_east_1"`},
+		{[]string{"-stage-quota", "-5"}, `ivsrt serve: -stage-quota -5: the quota must be at least 1`},
+		{[]string{"-stage-quota", "0"}, `-stage-quota 0: the quota must be at least 1`},
+	} {
+		var out, errb bytes.Buffer
+		// Port 0 would listen; a refusal comes first and prints nothing on stdout.
+		require.Equal(t, 2, run(append([]string{"serve", "-addr", "127.0.0.1:0"}, tc.args...), &out, &errb), "%v", tc.args)
+		require.Empty(t, out.String(), "%v", tc.args)
+		require.Equal(t, 1, strings.Count(errb.String(), "\n"), "%v: %s", tc.args, errb.String())
+		require.Contains(t, errb.String(), tc.want)
+	}
+}
+
+// version prints the tool's version ("(devel)" from a checkout or go
+// test) and the API version of the spec it carries.
+func TestVersion(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"version"}, &out, &errb), errb.String())
+	require.Equal(t, "ivsrt (devel), API version 2024-06-20 (spec ivsrealtime.yaml)\n", out.String())
+	require.Equal(t, "(devel)", toolVersion(nil, false))
+	require.Equal(t, "v1.2.3", toolVersion(&debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, true))
 }
 
 // TestServe runs the real binary as a user would: it prints where it

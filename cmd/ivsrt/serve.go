@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -24,13 +25,26 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:4566", "listen `address`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` in the ARNs the fake mints")
 	account := fs.String("account", "123456789012", "AWS `account` id in the ARNs the fake mints")
-	quota := fs.Int("stage-quota", 1000, "how many stages the account may hold")
+	quota := fs.Int("stage-quota", 1000, "how many stages the account may hold, at least 1")
 	logFormat := fs.String("log", "text", "request log `format`: text, json or off")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "ivsrt serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	// Bad values are refused here, not turned into ARNs that break the
+	// spec's patterns or a quota that the fake would read as its default.
+	switch {
+	case !accountID.MatchString(*account):
+		fmt.Fprintf(stderr, "ivsrt serve: -account %q: an AWS account id is 12 digits\n", *account)
+		return 2
+	case !regionName.MatchString(*region):
+		fmt.Fprintf(stderr, "ivsrt serve: -region %q: an AWS region is lowercase letters and digits in dash-separated words, like us-east-1\n", *region)
+		return 2
+	case *quota < 1:
+		fmt.Fprintf(stderr, "ivsrt serve: -stage-quota %d: the quota must be at least 1\n", *quota)
 		return 2
 	}
 	var logger *slog.Logger
@@ -79,6 +93,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	logger.Info("stopped")
 	return 0
 }
+
+var (
+	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
+	regionName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)
+)
 
 // statusRecorder remembers what a handler answered, for the request log.
 type statusRecorder struct {

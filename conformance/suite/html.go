@@ -28,6 +28,20 @@ func (c *htmlCell) Class() string {
 	return "pass"
 }
 
+// Counts is the cell's text: "3 ✓ 1 ✗ 2 –", leaving out the zeros.
+func (c *htmlCell) Counts() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		mark string
+	}{{c.Passed, "✓"}, {c.Failed, "✗"}, {c.Skipped, "–"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.mark))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // Title is the cell's tooltip: its counts and the sources of its rules.
 func (c *htmlCell) Title(op, rule string) string {
 	var src []string
@@ -167,7 +181,7 @@ pre { background: #f7f7f7; padding: .5em; overflow-x: auto; white-space: pre-wra
 <thead><tr><th>rule</th>{{range .Operations}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{- $ops := .Operations}}
-{{range .Rows}}{{$rule := .Rule}}<tr><th>{{.Rule}}</th>{{range $i, $c := .Cells}}{{if $c}}<td class="cell {{$c.Class}}" title="{{$c.Title (index $ops $i) $rule}}" data-passed="{{$c.Passed}}" data-failed="{{$c.Failed}}" data-skipped="{{$c.Skipped}}">{{if ge $c.First 0}}<a href="#failure-{{$c.First}}">{{end}}{{$c.Passed}} ✓{{if $c.Failed}} {{$c.Failed}} ✗{{end}}{{if $c.Skipped}} {{$c.Skipped}} –{{end}}{{if ge $c.First 0}}</a>{{end}}</td>{{else}}<td class="none">·</td>{{end}}{{end}}</tr>
+{{range .Rows}}{{$rule := .Rule}}<tr><th>{{.Rule}}</th>{{range $i, $c := .Cells}}{{if $c}}<td class="cell {{$c.Class}}" title="{{$c.Title (index $ops $i) $rule}}" data-passed="{{$c.Passed}}" data-failed="{{$c.Failed}}" data-skipped="{{$c.Skipped}}">{{if ge $c.First 0}}<a href="#failure-{{$c.First}}">{{end}}{{$c.Counts}}{{if ge $c.First 0}}</a>{{end}}</td>{{else}}<td class="none">·</td>{{end}}{{end}}</tr>
 {{end -}}
 </tbody>
 </table>

@@ -2,6 +2,7 @@ package suite
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"strings"
@@ -221,4 +222,29 @@ func TestCleanupReport(t *testing.T) {
 	assert.Equal(t, "cleanup: deleted the 3 stages the run created", CleanupReport{Created: 3, Deleted: 3}.String())
 	s := CleanupReport{Created: 3, Tagged: 2, Refused: "404 UnknownOperationException", RunTag: "k=run-1"}.String()
 	assert.Equal(t, "cleanup: the target does not allow DeleteStage, so the run's 3 stages are left (2 tagged k=run-1); it answered 404 UnknownOperationException", s)
+}
+
+// go-cmp marks its diffs with non-breaking spaces at random; results
+// carry plain spaces, so no report has one.
+func TestResultsHaveNoNonBreakingSpaces(t *testing.T) {
+	r := &Runner{suite: &Suite{Contract: &Contract{}}}
+	c := &Case{Name: "x", Operation: "Op", Kind: KindCustom, Custom: func(context.Context, *Runner, *Case) *Failure {
+		return &Failure{Reason: "differs", Diff: "  string(\n-\u00a0\"a\",\n+\u00a0\"b\",\n  )"}
+	}}
+	res := r.Run(context.Background(), c)
+	require.Equal(t, Fail, res.Status)
+	assert.Equal(t, "  string(\n- \"a\",\n+ \"b\",\n  )", res.Diff)
+	assert.Equal(t, ContractViolation, res.FailureType, "a diff: what the target did against the contract")
+	assert.Equal(t, SourceInferred, res.Source, "an unset source reads as inferred")
+}
+
+func TestParseSources(t *testing.T) {
+	got, err := ParseSources("model, documented,model")
+	require.NoError(t, err)
+	assert.Equal(t, []string{SourceModel, SourceDocumented}, got)
+	_, err = ParseSources("model,")
+	assert.Error(t, err)
+	cases := []Case{{Name: "a", Source: SourceModel}, {Name: "b"}, {Name: "c", Source: SourceDocumented}}
+	assert.Equal(t, []Case{cases[1]}, SelectSources(cases, []string{SourceInferred}))
+	assert.Len(t, SelectSources(cases, nil), 3)
 }

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/ivsrt/contract/spec"
+)
+
+// version is `ivsrt version`: the tool's module version (from the build
+// info: a tag under go install, "(devel)" in a checkout) and the API
+// version of the spec built into it.
+func version(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "ivsrt version: unexpected argument %q\n", args[0])
+		return 2
+	}
+	doc, err := spec.Embedded()
+	if err != nil {
+		fmt.Fprintf(stderr, "ivsrt version: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "ivsrt %s, API version %s (spec %s)\n", toolVersion(debug.ReadBuildInfo()), doc.OpenAPI.Info.Version, spec.File)
+	return 0
+}
+
+// toolVersion is the main module's version, "(devel)" when the build
+// does not know it.
+func toolVersion(info *debug.BuildInfo, ok bool) string {
+	if !ok || info.Main.Version == "" {
+		return "(devel)"
+	}
+	return info.Main.Version
+}
