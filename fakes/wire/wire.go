@@ -196,6 +196,9 @@ const maxEcho = 32
 //     400 SerializationException whose message names the member path when
 //     it is known, e.g. "Value of type string at
 //     'participantTokenConfigurations.duration' cannot be read as integer";
+//   - a string that is not valid UTF-8, or holds an unpaired surrogate
+//     escape, gives a SerializationException naming the member, as the
+//     generated decoders do (encoding/json alone would rewrite it to U+FFFD);
 //   - a member whose value is null stays absent;
 //   - unknown members are ignored.
 //
@@ -212,6 +215,9 @@ func Decode(body []byte, v any) *Error {
 		return nil
 	}
 	if trimmed[0] == '{' {
+		if e := checkText(body, reflect.TypeOf(v)); e != nil {
+			return e
+		}
 		// json.Unmarshal checks the whole body, trailing data included,
 		// before it decodes, and is cheaper than a Decoder for small bodies.
 		if err := json.Unmarshal(body, v); err != nil {
