@@ -149,39 +149,6 @@ func NewRequestID() string {
 	return string(s[:])
 }
 
-// ReadBody reads the whole request body, at most limit bytes (limit <= 0
-// means MaxBodyBytes). A larger body, or one whose Content-Length is larger,
-// gives a 400 SerializationException "Request body is larger than N bytes";
-// a read error gives a SerializationException too (without the Go error
-// text). A nil body reads as empty.
-func ReadBody(r *http.Request, limit int64) ([]byte, *Error) {
-	if limit <= 0 {
-		limit = MaxBodyBytes
-	}
-	tooLarge := func() *Error {
-		return NewError("SerializationException", http.StatusBadRequest,
-			"Request body is larger than %d bytes", limit)
-	}
-	if r == nil || r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	if r.ContentLength > limit {
-		return nil, tooLarge()
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, tooLarge()
-		}
-		return nil, SerializationError("Request body could not be read")
-	}
-	if int64(len(body)) > limit {
-		return nil, tooLarge()
-	}
-	return body, nil
-}
-
 // maxEcho bounds how much of a client's input an error message repeats.
 const maxEcho = 32
 
