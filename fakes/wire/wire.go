@@ -89,22 +89,28 @@ func WriteError(w http.ResponseWriter, err error) {
 	if status < 100 || status > 599 {
 		status = http.StatusInternalServerError
 	}
-	// IVS names the member exceptionMessage; the AWS SDKs' generic error
-	// reader looks for "message", so it goes out under both names and a
-	// client's err.Error() shows the reason.
-	body, merr := json.Marshal(struct {
-		ExceptionMessage string `json:"exceptionMessage"`
-		Message          string `json:"message"`
-	}{e.Message, e.Message})
-	if merr != nil { // cannot happen for a string; keep the wire form anyway
-		body = []byte(`{"exceptionMessage":"Internal server error"}`)
-	}
+	body := errorBody(e.Message)
 	h := w.Header()
 	h[HeaderErrorType] = []string{e.Type}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// errorBody is the JSON body of an error. IVS names the member
+// exceptionMessage; the AWS SDKs' generic error reader looks for "message",
+// so it goes out under both names and a client's err.Error() shows the
+// reason.
+func errorBody(message string) []byte {
+	body, err := json.Marshal(struct {
+		ExceptionMessage string `json:"exceptionMessage"`
+		Message          string `json:"message"`
+	}{message, message})
+	if err != nil { // cannot happen for a string; keep the wire form anyway
+		body = []byte(`{"exceptionMessage":"Internal server error"}`)
+	}
+	return body
 }
 
 // WriteJSON writes 200 with Content-Type application/json and the
