@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/wire"
@@ -11,6 +12,44 @@ import (
 
 // ControlPrefix is where the control API lives, apart from the AWS paths.
 const ControlPrefix = "/_ivsrt/"
+
+// The HTTP server's bounds, so that clients that stall (mid-body, or idle
+// on a keep-alive connection) are cut off rather than held forever.
+const (
+	// DefaultReadTimeout bounds reading one request, headers and body.
+	DefaultReadTimeout = 30 * time.Second
+	// DefaultIdleTimeout bounds how long a keep-alive connection waits
+	// for its next request.
+	DefaultIdleTimeout = 120 * time.Second
+	// MaxHeaderTimeout bounds reading a request's headers, within the
+	// read timeout.
+	MaxHeaderTimeout = 10 * time.Second
+	// MaxHeaderBytes bounds a request's header block; larger ones get a
+	// 400 in AWS's form (through wire.NewListener).
+	MaxHeaderBytes = 64 << 10
+)
+
+// NewHTTPServer returns the http.Server that Start and `ivsrt serve` run
+// h (the fake, or the fake behind middleware) in, with opts' ReadTimeout
+// and IdleTimeout (defaults DefaultReadTimeout and DefaultIdleTimeout).
+// Serve it on wire.NewListener(ln), so that the requests net/http refuses
+// itself get AWS's error form as well.
+func NewHTTPServer(h http.Handler, opts Options) *http.Server {
+	read, idle := opts.ReadTimeout, opts.IdleTimeout
+	if read <= 0 {
+		read = DefaultReadTimeout
+	}
+	if idle <= 0 {
+		idle = DefaultIdleTimeout
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(read, MaxHeaderTimeout),
+		ReadTimeout:       read,
+		IdleTimeout:       idle,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
+}
 
 // Server is the whole fake as an http.Handler: the five AWS operations at
 // POST /{Operation} and the control API under /_ivsrt/.
