@@ -82,10 +82,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Fault makes the next Count calls of Operation ("*" for any) answer with
 // the error Error, which must be one the operation declares or a
 // protocol-level one (ThrottlingException, InternalServerException, ...).
+// A Count of 0, or none in the JSON, means 1; a count given in the JSON
+// must be at least 1, and a negative Count is refused.
 type Fault struct {
 	Operation string `json:"operation"`
 	Error     string `json:"error"`
-	Count     int    `json:"count"`
+	Count     int    `json:"count,omitempty"`
 	Message   string `json:"message,omitempty"`
 }
 
@@ -109,7 +111,10 @@ func (s *Server) InjectFault(f Fault) error {
 				f.Error, op, ivsapi.DeclaredErrors[op], ivsapi.ProtocolErrors)
 		}
 	}
-	if f.Count <= 0 {
+	if f.Count < 0 {
+		return countError(f.Count)
+	}
+	if f.Count == 0 {
 		f.Count = 1
 	}
 	if f.Message == "" {
@@ -119,6 +124,10 @@ func (s *Server) InjectFault(f Fault) error {
 	defer s.faults.mu.Unlock()
 	s.faults.pending[f.Operation] = append(s.faults.pending[f.Operation], &f)
 	return nil
+}
+
+func countError(n int) error {
+	return ivsapi.NewValidationException("1 validation error detected: Value '%d' at 'count' failed to satisfy constraint: Member must have value greater than or equal to 1", n)
 }
 
 // take is the Handler's Before hook: it answers with the oldest pending
@@ -207,9 +216,17 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			err = s.Memory.EndSession(in.StageArn)
 		}
 	case "/faults":
-		var in Fault
+		var in struct {
+			Fault
+			Count *int `json:"count"` // to tell an explicit 0 from none
+		}
 		if err = decodeControl(r, &in); err == nil {
-			err = s.InjectFault(in)
+			if in.Count != nil && *in.Count < 1 {
+				err = countError(*in.Count)
+			} else {
+				in.Fault.Count = valueOf(in.Count)
+				err = s.InjectFault(in.Fault)
+			}
 		}
 	case "/reset":
 		s.Reset()
