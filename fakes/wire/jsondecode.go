@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -28,6 +27,10 @@ type JSONDecoder struct {
 	depth int
 	path  []string // member names from the top-level object down
 	inKey bool     // reading a member name or map key, for textError
+	keyAt int      // where the member name being read starts, for prepare
+	// inexact holds where member names that match a field only without
+	// regard to case start, for prepare.
+	inexact []int
 }
 
 // errSyntax marks an error found by the decoder's own scanner; DecodeBody
@@ -148,7 +151,7 @@ func (d *JSONDecoder) object(want string, member bool, fn func(key string) error
 		if d.peek() != '"' {
 			return errSyntax
 		}
-		d.inKey = true
+		d.inKey, d.keyAt = true, d.pos
 		key, err := d.str()
 		d.inKey = false
 		if err != nil {
@@ -584,24 +587,37 @@ func (d *JSONDecoder) lit(s string) error {
 	return errSyntax
 }
 
-// checkText refuses a body, for Decode, that holds a string that is not
-// valid Unicode text, with the generated decoders' message. t, the type
-// decoded into, tells maps (whose keys are not member names) from
-// structures. Invalid JSON is left for encoding/json to word.
-func checkText(body []byte, t reflect.Type) *Error {
-	if utf8.Valid(body) && !bytes.Contains(body, []byte(`\u`)) {
-		return nil // the common case: nothing to check
-	}
+// prepare readies a body for Decode, which decodes with encoding/json into
+// t: it refuses a string that is not valid Unicode text, with the generated
+// decoders' message, and hides each member whose name matches a field only
+// without regard to case (by prefixing "\u0000", which no field name holds),
+// so that encoding/json ignores it as AWS and the generated decoders do.
+// Invalid JSON is left for encoding/json to word.
+func prepare(body []byte, t reflect.Type) ([]byte, *Error) {
 	d := JSONDecoder{data: body}
 	err := d.walk(t)
-	if err == nil || err == errSyntax || !json.Valid(body) {
-		return nil
+	if err != nil {
+		if err == errSyntax || !json.Valid(body) {
+			return body, nil
+		}
+		e, _ := err.(*Error)
+		return body, e
 	}
-	e, _ := err.(*Error)
-	return e
+	if len(d.inexact) == 0 || !json.Valid(body) {
+		return body, nil // (offsets in syntax errors stay the client's)
+	}
+	out := make([]byte, 0, len(body)+6*len(d.inexact))
+	from := 0
+	for _, at := range d.inexact { // in body order
+		out = append(append(out, body[from:at+1]...), `\u0000`...)
+		from = at + 1
+	}
+	return append(out, body[from:]...), nil
 }
 
-// walk reads any JSON value, checking its strings' text.
+// walk reads any JSON value, checking its strings' text and noting, in
+// d.inexact, the members of structures that match a field of t only
+// without regard to case.
 func (d *JSONDecoder) walk(t reflect.Type) error {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -617,7 +633,14 @@ func (d *JSONDecoder) walk(t reflect.Type) error {
 			}
 			return d.Map(func(string) error { return d.walk(elem) })
 		}
-		return d.Object(func(key string) error { return d.walk(fieldType(t, key)) })
+		return d.Object(func(key string) error {
+			ft, exact := fieldType(t, key)
+			if ft != nil && !exact {
+				d.inexact = append(d.inexact, d.keyAt)
+				ft = nil
+			}
+			return d.walk(ft)
+		})
 	case '[':
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
@@ -632,21 +655,22 @@ func (d *JSONDecoder) walk(t reflect.Type) error {
 }
 
 // fieldType is the type of the field of struct t that encoding/json
-// decodes member key into, or nil.
-func fieldType(t reflect.Type, key string) reflect.Type {
+// decodes member key into, or nil; exact is whether the names are equal,
+// not only equal without regard to case.
+func fieldType(t reflect.Type, key string) (ft reflect.Type, exact bool) {
 	if t == nil || t.Kind() != reflect.Struct {
-		return nil
+		return nil, false
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
+			inner := f.Type
+			if inner.Kind() == reflect.Pointer {
+				inner = inner.Elem()
 			}
-			if found := fieldType(ft, key); found != nil {
-				return found
+			if found, ok := fieldType(inner, key); found != nil && (ok || ft == nil) {
+				ft, exact = found, ok
 			}
 			continue
 		}
@@ -656,9 +680,12 @@ func fieldType(t reflect.Type, key string) reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		if strings.EqualFold(name, key) {
-			return f.Type
+		switch {
+		case name == key:
+			return f.Type, true
+		case ft == nil && strings.EqualFold(name, key):
+			ft = f.Type
 		}
 	}
-	return nil
+	return ft, exact
 }

@@ -415,3 +415,33 @@ func BenchmarkDecodeBody(b *testing.B) {
 		}
 	})
 }
+
+// TestDecodeMatchesNamesExactly: Decode, over encoding/json, ignores a
+// member that matches a field only in another case, as AWS does, at any
+// depth and through embedded structs; map keys are left alone.
+func TestDecodeMatchesNamesExactly(t *testing.T) {
+	type inner struct {
+		Name string            `json:"name"`
+		Tags map[string]string `json:"tags"`
+	}
+	var v struct {
+		inner
+		Count  int     `json:"count"`
+		Items  []inner `json:"items"`
+		Plain  string
+		Hidden string `json:"-"`
+	}
+	body := `{"NAME":"no","tags":{"Key":"kept","KEY":"kept too"},"Count":1,"count":2,"items":[{"Name":"no","name":"yes"}],"plain":"no","Plain":"yes","hidden":"no"}`
+	require.Nil(t, Decode([]byte(body), &v))
+	assert.Equal(t, "", v.Name)
+	assert.Equal(t, map[string]string{"Key": "kept", "KEY": "kept too"}, v.Tags)
+	assert.Equal(t, 2, v.Count)
+	assert.Equal(t, []inner{{Name: "yes"}}, v.Items)
+	assert.Equal(t, "yes", v.Plain)
+	assert.Equal(t, "", v.Hidden)
+
+	// A syntax error's offset is the client's body's, not the rewritten one's.
+	err := Decode([]byte(`{"NAME":"x","COUNT":1} x`), &v)
+	require.NotNil(t, err)
+	assert.Equal(t, "Request body is not valid JSON: unexpected data after the top-level value at byte 24", err.Message)
+}

@@ -175,10 +175,10 @@ const maxEcho = 32
 //   - a member whose value is null stays absent;
 //   - unknown members are ignored.
 //
-// Member names are matched as encoding/json does, which also accepts a
-// different case ("Name" for "name"); AWS would ignore such a member.
-// Generated handlers use DecodeBody, which keeps these rules but matches
-// member names exactly.
+// Member names are matched exactly, as AWS matches them: a member that
+// matches a field only in another case ("Name" for "name"), which
+// encoding/json alone would take, is ignored like any unknown member.
+// Generated handlers use DecodeBody, which keeps these rules.
 //
 // A v that is not a non-nil pointer is a bug in the caller and gives
 // InternalError().
@@ -188,7 +188,8 @@ func Decode(body []byte, v any) *Error {
 		return nil
 	}
 	if trimmed[0] == '{' {
-		if e := checkText(body, reflect.TypeOf(v)); e != nil {
+		var e *Error
+		if body, e = prepare(body, reflect.TypeOf(v)); e != nil {
 			return e
 		}
 		// json.Unmarshal checks the whole body, trailing data included,
