@@ -27,8 +27,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	account := fs.String("account", "123456789012", "AWS `account` id in the ARNs the fake mints")
 	quota := fs.Int("stage-quota", 1000, "how many stages the account may hold, at least 1")
 	logFormat := fs.String("log", "text", "request log `format`: text, json or off")
+	readTimeout := fs.Duration("read-timeout", ivsfake.DefaultReadTimeout, "cut off a client that has not sent its whole request (headers and body) within this `duration`")
+	idleTimeout := fs.Duration("idle-timeout", ivsfake.DefaultIdleTimeout, "close a keep-alive connection that sends no request for this `duration`")
+	drainTimeout := fs.Duration("drain-timeout", 5*time.Second, "on SIGINT or SIGTERM, wait this `duration` for requests in flight, then cut off what is left")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	for name, d := range map[string]time.Duration{"read-timeout": *readTimeout, "idle-timeout": *idleTimeout, "drain-timeout": *drainTimeout} {
+		if d <= 0 {
+			fmt.Fprintf(stderr, "ivsrt serve: -%s %v: must be positive\n", name, d)
+			return 2
+		}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "ivsrt serve: unexpected argument %q\n", fs.Arg(0))
@@ -65,13 +74,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
 		return 1
 	}
-	fake := ivsfake.New(ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota})
-	srv := &http.Server{Handler: logRequests(fake, logger), ReadHeaderTimeout: 10 * time.Second}
+	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
+	fake := ivsfake.New(opts)
+	srv := ivsfake.NewHTTPServer(logRequests(fake, logger), opts)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() { done <- srv.Serve(wire.NewListener(ln)) }()
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 
 	select {
@@ -80,11 +90,15 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Requests in flight finish; a client that has not sent its whole
+	// request by the drain timeout is cut off, which is a clean stop too:
+	// the stop was asked for, and what is cut off was never acknowledged.
+	logger.Info("stopping", "drainTimeout", *drainTimeout)
+	shutdown, cancel := context.WithTimeout(context.Background(), *drainTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		fmt.Fprintf(stderr, "ivsrt serve: shutdown: %v\n", err)
-		return 1
+		logger.Warn("cut off the connections still open after the drain timeout", "drainTimeout", *drainTimeout)
+		_ = srv.Close()
 	}
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)

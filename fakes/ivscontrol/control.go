@@ -110,10 +110,12 @@ type ParticipantToken struct {
 // Fault makes the next Count calls of Operation ("*" for any) answer with
 // the error Error, which must be one the operation declares or a
 // protocol-level one (ThrottlingException, InternalServerException, ...).
+// A Count of 0, or none in the JSON, means 1; a count given in the JSON
+// must be at least 1, and a negative Count is refused.
 type Fault struct {
 	Operation string `json:"operation"`
 	Error     string `json:"error"`
-	Count     int    `json:"count"`
+	Count     int    `json:"count,omitempty"`
 	Message   string `json:"message,omitempty"`
 }
 

@@ -173,3 +173,23 @@ func TestReset(t *testing.T) {
 	requireWireError(t, err, "ResourceNotFoundException", 404)
 	createStage(t, f, nil) // no fault left
 }
+
+// TestFaultCountMustBePositive: a count of 0 or less is refused, not
+// silently made 1; no count means 1.
+func TestFaultCountMustBePositive(t *testing.T) {
+	f := ivsfake.Start(t)
+	for _, n := range []string{"0", "-3"} {
+		r := post(t, f, "/_ivsrt/faults", `{"operation":"GetStage","error":"ThrottlingException","count":`+n+`}`)
+		assert.Equal(t, 400, r.Status, n)
+		assert.Equal(t, "ValidationException", r.ErrorType, n)
+		assert.Equal(t, "1 validation error detected: Value '"+n+"' at 'count' failed to satisfy constraint: Member must have value greater than or equal to 1", r.message(t))
+	}
+	requireWireError(t, f.Control.InjectFault(ctxT(t), ivsfake.Fault{Operation: "GetStage", Error: "ThrottlingException", Count: -1}), "ValidationException", 400)
+
+	r := post(t, f, "/_ivsrt/faults", `{"operation":"GetStage","error":"ThrottlingException"}`)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	r = post(t, f, "/GetStage", `{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdefghijkl"}`)
+	assert.Equal(t, "ThrottlingException", r.ErrorType, "no count means one call")
+	r = post(t, f, "/GetStage", `{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdefghijkl"}`)
+	assert.Equal(t, "ResourceNotFoundException", r.ErrorType, "and only one")
+}

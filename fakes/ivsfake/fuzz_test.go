@@ -1,10 +1,12 @@
 package ivsfake_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,4 +77,91 @@ func seedStage(f *testing.F, srv *ivsfake.Server) string {
 		f.Fatalf("CreateStage: %d %s", rec.Code, rec.Body)
 	}
 	return *out.Stage.Arn
+}
+
+// controlEndpoints are the control API's requests FuzzControl sends to:
+// every one but /reset, whose point is to lose what is stored.
+var controlEndpoints = []string{
+	"POST /_ivsrt/token", "POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/recording",
+	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "GET /_ivsrt/",
+	"POST /_ivsrt/nope", "DELETE /_ivsrt/token",
+}
+
+// FuzzControl sends arbitrary bodies to the control API. Whatever comes in,
+// the answer is 200 or an error in AWS's form (status, x-amzn-ErrorType,
+// a JSON message that names no Go type), never a 5xx, and the stage and
+// participant stored before are still there afterwards.
+func FuzzControl(f *testing.F) {
+	srv := ivsfake.New(ivsfake.Options{})
+	arn, token := seedStage(f, srv), ""
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_ivsrt/token", strings.NewReader(`{"stageArn":"`+arn+`","userId":"kept"}`)))
+	var tok ivsapi.ParticipantToken
+	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.Token == nil {
+		f.Fatalf("token: %d %s", rec.Code, rec.Body)
+	}
+	token = *tok.Token
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_ivsrt/join", strings.NewReader(`{"token":"`+token+`"}`)))
+	var joined ivsfake.JoinOutput
+	if err := json.Unmarshal(rec.Body.Bytes(), &joined); err != nil || joined.SessionId == "" {
+		f.Fatalf("join: %d %s", rec.Code, rec.Body)
+	}
+	ref := `"stageArn":"` + arn + `","participantId":"` + joined.ParticipantId + `"`
+	seeds := []string{
+		``, `{}`, `null`, `[]`, `"x"`, `{"stageArn":5}`, `{"stageArn":"` + arn + `"}`, `{"stageArn":"not-an-arn"}`,
+		`{"stageArn":"arn:aws:ivs:us-east-1:999999999999:stage/abcdefghijkl"}`,
+		`{"stageArn":"` + arn + `","duration":0,"capabilities":["ADMIN"],"attributes":{"k":"\ud800"}}`,
+		"{\"stageArn\":\"" + arn + "\",\"userId\":\"\xff\"}",
+		`{"token":"` + token + `","osName":"` + strings.Repeat("o", 200) + `"}`, `{"token":""}`,
+		`{` + ref + `}`, `{` + ref + `,"state":"ACTIVE"}`, `{` + ref + `,"state":"nope"}`, `{"StageArn":"` + arn + `"}`,
+		`{"operation":"GetStage","error":"ThrottlingException","count":0}`, `{"operation":"*","error":"Nope","count":-1}`,
+		`{"operation":"GetStage","error":"ValidationException","count":1.5}`, `{"count":1e400}`, `{} {}`,
+	}
+	for i := range controlEndpoints {
+		for _, s := range seeds {
+			f.Add(i, []byte(s))
+		}
+	}
+	// Go's names for its types, which a message must not show (unless it
+	// echoes them from the request).
+	goNames := regexp.MustCompile(`ivsapi\.|ivsfake\.|wire\.|\bstruct\b|\bu?int(8|16|32|64)?\b|\bfloat(32|64)\b|map\[|\[\]string|json:`)
+
+	f.Fuzz(func(t *testing.T, endpoint int, body []byte) {
+		method, path, _ := strings.Cut(controlEndpoints[uint(endpoint)%uint(len(controlEndpoints))], " ")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(method, path, bytes.NewReader(body)))
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s %q: status %d: %s", method, path, body, rec.Code, rec.Body)
+		}
+		if wire.HeaderValue(rec.Header(), wire.HeaderRequestID) == "" {
+			t.Fatalf("%s %s %q: no request id", method, path, body)
+		}
+		if rec.Code != http.StatusOK {
+			typ := wire.HeaderValue(rec.Header(), wire.HeaderErrorType)
+			if typ == "" {
+				t.Fatalf("%s %s %q: %d without x-amzn-ErrorType", method, path, body, rec.Code)
+			}
+			if want, ok := ivsapi.ErrorStatus[typ]; ok && want != rec.Code {
+				t.Fatalf("%s %s %q: %s with status %d, not %d", method, path, body, typ, rec.Code, want)
+			}
+			var e struct {
+				ExceptionMessage, Message string
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Message == "" || e.ExceptionMessage != e.Message {
+				t.Fatalf("%s %s %q: error body %q", method, path, body, rec.Body)
+			}
+			if m := goNames.FindString(e.Message); m != "" && !bytes.Contains(body, []byte(m)) {
+				t.Fatalf("%s %s %q: message names a Go type (%q): %s", method, path, body, m, e.Message)
+			}
+		}
+		// Nothing stored is lost, whatever was sent.
+		ctx := context.Background()
+		if _, err := srv.Memory.GetStage(ctx, &ivsapi.GetStageRequest{Arn: &arn}); err != nil {
+			t.Fatalf("after %s %s %q the stored stage is gone: %v", method, path, body, err)
+		}
+		if _, err := srv.Memory.GetParticipant(ctx, &ivsapi.GetParticipantRequest{StageArn: &arn, SessionId: &joined.SessionId, ParticipantId: &joined.ParticipantId}); err != nil {
+			t.Fatalf("after %s %s %q the stored participant is gone: %v", method, path, body, err)
+		}
+	})
 }

@@ -21,6 +21,9 @@ type Options struct {
 	StageQuota int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// ReadTimeout and IdleTimeout bound the HTTP server of Start and
+	// NewHTTPServer; see DefaultReadTimeout and DefaultIdleTimeout.
+	ReadTimeout, IdleTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {

@@ -4,11 +4,50 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/wire"
 )
+
+// The HTTP server's bounds, so that clients that stall (mid-body, or idle
+// on a keep-alive connection) are cut off rather than held forever.
+const (
+	// DefaultReadTimeout bounds reading one request, headers and body.
+	DefaultReadTimeout = 30 * time.Second
+	// DefaultIdleTimeout bounds how long a keep-alive connection waits
+	// for its next request.
+	DefaultIdleTimeout = 120 * time.Second
+	// MaxHeaderTimeout bounds reading a request's headers, within the
+	// read timeout.
+	MaxHeaderTimeout = 10 * time.Second
+	// MaxHeaderBytes bounds a request's header block; larger ones get a
+	// 400 in AWS's form (through wire.NewListener).
+	MaxHeaderBytes = 64 << 10
+)
+
+// NewHTTPServer returns the http.Server that Start and `ivsrt serve` run
+// h (the fake, or the fake behind middleware) in, with opts' ReadTimeout
+// and IdleTimeout (defaults DefaultReadTimeout and DefaultIdleTimeout).
+// Serve it on wire.NewListener(ln), so that the requests net/http refuses
+// itself get AWS's error form as well.
+func NewHTTPServer(h http.Handler, opts Options) *http.Server {
+	read, idle := opts.ReadTimeout, opts.IdleTimeout
+	if read <= 0 {
+		read = DefaultReadTimeout
+	}
+	if idle <= 0 {
+		idle = DefaultIdleTimeout
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(read, MaxHeaderTimeout),
+		ReadTimeout:       read,
+		IdleTimeout:       idle,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
+}
 
 // Server is the whole fake as an http.Handler: the five AWS operations at
 // POST /{Operation} and the control API under /_ivsrt/.
@@ -58,7 +97,10 @@ func (s *Server) InjectFault(f Fault) error {
 				f.Error, op, ivsapi.DeclaredErrors[op], ivsapi.ProtocolErrors)
 		}
 	}
-	if f.Count <= 0 {
+	if f.Count < 0 {
+		return countError(f.Count)
+	}
+	if f.Count == 0 {
 		f.Count = 1
 	}
 	if f.Message == "" {
@@ -68,6 +110,10 @@ func (s *Server) InjectFault(f Fault) error {
 	defer s.faults.mu.Unlock()
 	s.faults.pending[f.Operation] = append(s.faults.pending[f.Operation], &f)
 	return nil
+}
+
+func countError(n int) error {
+	return ivsapi.NewValidationException("1 validation error detected: Value '%d' at 'count' failed to satisfy constraint: Member must have value greater than or equal to 1", n)
 }
 
 // take is the Handler's Before hook: it answers with the oldest pending
@@ -148,9 +194,17 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			err = s.Memory.EndSession(in.StageArn)
 		}
 	case "/faults":
-		var in Fault
+		var in struct {
+			Fault
+			Count *int `json:"count"` // to tell an explicit 0 from none
+		}
 		if err = decodeControl(r, &in); err == nil {
-			err = s.InjectFault(in)
+			if in.Count != nil && *in.Count < 1 {
+				err = countError(*in.Count)
+			} else {
+				in.Fault.Count = valueOf(in.Count)
+				err = s.InjectFault(in.Fault)
+			}
 		}
 	case "/reset":
 		s.Reset()

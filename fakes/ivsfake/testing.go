@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // Fake is a fake running on loopback for one test.
@@ -35,7 +37,10 @@ func Start(t testing.TB, opts ...Options) *Fake {
 		o = opts[0]
 	}
 	s := New(o)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config = NewHTTPServer(s, o)
+	ts.Listener = wire.NewListener(ts.Listener)
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &Fake{URL: ts.URL, Client: NewClient(ts.URL, s.Memory.opts.Region), Control: NewControl(ts.URL, ts.Client()), Server: s}
 }

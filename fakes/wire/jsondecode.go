@@ -2,6 +2,8 @@ package wire
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +26,11 @@ type JSONDecoder struct {
 	pos   int
 	depth int
 	path  []string // member names from the top-level object down
+	inKey bool     // reading a member name or map key, for textError
+	keyAt int      // where the member name being read starts, for prepare
+	// inexact holds where member names that match a field only without
+	// regard to case start, for prepare.
+	inexact []int
 }
 
 // errSyntax marks an error found by the decoder's own scanner; DecodeBody
@@ -144,7 +151,9 @@ func (d *JSONDecoder) object(want string, member bool, fn func(key string) error
 		if d.peek() != '"' {
 			return errSyntax
 		}
+		d.inKey, d.keyAt = true, d.pos
 		key, err := d.str()
+		d.inKey = false
 		if err != nil {
 			return err
 		}
@@ -246,8 +255,9 @@ func (d *JSONDecoder) str() (string, error) {
 	return "", errSyntax
 }
 
-// strSlow unescapes a string with escapes or non-ASCII bytes: invalid UTF-8
-// and lone surrogates become U+FFFD, as with encoding/json.
+// strSlow unescapes a string with escapes or non-ASCII bytes. Invalid
+// UTF-8 and unpaired surrogate escapes are refused (textError), where
+// encoding/json would rewrite them to U+FFFD.
 func (d *JSONDecoder) strSlow(start, i int) (string, error) {
 	data := d.data
 	b := make([]byte, 0, i-start+16)
@@ -282,6 +292,7 @@ func (d *JSONDecoder) strSlow(start, i int) (string, error) {
 				if r < 0 {
 					return "", errSyntax
 				}
+				at := i
 				i += 6
 				if utf16.IsSurrogate(r) {
 					r2 := rune(-1)
@@ -293,7 +304,7 @@ func (d *JSONDecoder) strSlow(start, i int) (string, error) {
 						i += 6
 						continue
 					}
-					r = utf8.RuneError
+					return "", d.textError(fmt.Sprintf("Unicode: \\u%04x at byte %d is an unpaired surrogate", r, at+1))
 				}
 				b = utf8.AppendRune(b, r)
 				continue
@@ -307,14 +318,34 @@ func (d *JSONDecoder) strSlow(start, i int) (string, error) {
 		default:
 			r, size := utf8.DecodeRune(data[i:])
 			if r == utf8.RuneError && size == 1 {
-				b = utf8.AppendRune(b, utf8.RuneError)
-			} else {
-				b = append(b, data[i:i+size]...)
+				return "", d.textError(fmt.Sprintf("UTF-8: byte 0x%02X at byte %d", c, i+1))
 			}
+			b = append(b, data[i:i+size]...)
 			i += size
 		}
 	}
 	return "", errSyntax
+}
+
+// textError refuses a string that is not valid Unicode text, naming the
+// member that holds it. AWS's services parse request bodies as UTF-8 and
+// refuse what does not decode as a SerializationException before any
+// validation; rewriting it to U+FFFD, as encoding/json does, would store
+// text the client never sent.
+func (d *JSONDecoder) textError(what string) error {
+	path := strings.Join(d.path, ".")
+	var where string
+	switch {
+	case d.inKey && path == "":
+		where = "Member name"
+	case d.inKey:
+		where = "Key in '" + path + "'"
+	case path == "":
+		where = "Value"
+	default:
+		where = "Value at '" + path + "'"
+	}
+	return SerializationError("%s is not valid %s", where, what)
 }
 
 // hex4 parses four hex digits at data[i:], or returns -1.
@@ -513,6 +544,11 @@ func (d *JSONDecoder) Skip() error {
 				return nil
 			case c < 0x20:
 				return errSyntax
+			case c >= utf8.RuneSelf, c == '\\' && i+1 < len(d.data) && d.data[i+1] == 'u':
+				// Unescaping checks the text; skipped members are held to
+				// it too, as AWS parses the whole body.
+				_, err := d.strSlow(d.pos+1, i)
+				return err
 			case c == '\\':
 				i++
 				if i >= len(d.data) {
@@ -549,4 +585,107 @@ func (d *JSONDecoder) lit(s string) error {
 		return nil
 	}
 	return errSyntax
+}
+
+// prepare readies a body for Decode, which decodes with encoding/json into
+// t: it refuses a string that is not valid Unicode text, with the generated
+// decoders' message, and hides each member whose name matches a field only
+// without regard to case (by prefixing "\u0000", which no field name holds),
+// so that encoding/json ignores it as AWS and the generated decoders do.
+// Invalid JSON is left for encoding/json to word.
+func prepare(body []byte, t reflect.Type) ([]byte, *Error) {
+	d := JSONDecoder{data: body}
+	err := d.walk(t)
+	if err != nil {
+		if err == errSyntax || !json.Valid(body) {
+			return body, nil
+		}
+		e, _ := err.(*Error)
+		return body, e
+	}
+	if len(d.inexact) == 0 || !json.Valid(body) {
+		return body, nil // (offsets in syntax errors stay the client's)
+	}
+	out := make([]byte, 0, len(body)+6*len(d.inexact))
+	from := 0
+	for _, at := range d.inexact { // in body order
+		out = append(append(out, body[from:at+1]...), `\u0000`...)
+		from = at + 1
+	}
+	return append(out, body[from:]...), nil
+}
+
+// walk reads any JSON value, checking its strings' text and noting, in
+// d.inexact, the members of structures that match a field of t only
+// without regard to case.
+func (d *JSONDecoder) walk(t reflect.Type) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch d.peek() {
+	case '{':
+		if t == nil || t.Kind() != reflect.Struct {
+			// A map, or a member the type does not have (which the
+			// generated decoders Skip): keys are not part of the path.
+			var elem reflect.Type
+			if t != nil && t.Kind() == reflect.Map {
+				elem = t.Elem()
+			}
+			return d.Map(func(string) error { return d.walk(elem) })
+		}
+		return d.Object(func(key string) error {
+			ft, exact := fieldType(t, key)
+			if ft != nil && !exact {
+				d.inexact = append(d.inexact, d.keyAt)
+				ft = nil
+			}
+			return d.walk(ft)
+		})
+	case '[':
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		return d.Array(func(int) error { return d.walk(elem) })
+	case '"':
+		_, err := d.str()
+		return err
+	}
+	return d.Skip()
+}
+
+// fieldType is the type of the field of struct t that encoding/json
+// decodes member key into, or nil; exact is whether the names are equal,
+// not only equal without regard to case.
+func fieldType(t reflect.Type, key string) (ft reflect.Type, exact bool) {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			inner := f.Type
+			if inner.Kind() == reflect.Pointer {
+				inner = inner.Elem()
+			}
+			if found, ok := fieldType(inner, key); found != nil && (ok || ft == nil) {
+				ft, exact = found, ok
+			}
+			continue
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		switch {
+		case name == key:
+			return f.Type, true
+		case ft == nil && strings.EqualFold(name, key):
+			ft = f.Type
+		}
+	}
+	return ft, exact
 }

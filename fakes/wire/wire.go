@@ -89,22 +89,28 @@ func WriteError(w http.ResponseWriter, err error) {
 	if status < 100 || status > 599 {
 		status = http.StatusInternalServerError
 	}
-	// IVS names the member exceptionMessage; the AWS SDKs' generic error
-	// reader looks for "message", so it goes out under both names and a
-	// client's err.Error() shows the reason.
-	body, merr := json.Marshal(struct {
-		ExceptionMessage string `json:"exceptionMessage"`
-		Message          string `json:"message"`
-	}{e.Message, e.Message})
-	if merr != nil { // cannot happen for a string; keep the wire form anyway
-		body = []byte(`{"exceptionMessage":"Internal server error"}`)
-	}
+	body := errorBody(e.Message)
 	h := w.Header()
 	h[HeaderErrorType] = []string{e.Type}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// errorBody is the JSON body of an error. IVS names the member
+// exceptionMessage; the AWS SDKs' generic error reader looks for "message",
+// so it goes out under both names and a client's err.Error() shows the
+// reason.
+func errorBody(message string) []byte {
+	body, err := json.Marshal(struct {
+		ExceptionMessage string `json:"exceptionMessage"`
+		Message          string `json:"message"`
+	}{message, message})
+	if err != nil { // cannot happen for a string; keep the wire form anyway
+		body = []byte(`{"exceptionMessage":"Internal server error"}`)
+	}
+	return body
 }
 
 // WriteJSON writes 200 with Content-Type application/json and the
@@ -149,39 +155,6 @@ func NewRequestID() string {
 	return string(s[:])
 }
 
-// ReadBody reads the whole request body, at most limit bytes (limit <= 0
-// means MaxBodyBytes). A larger body, or one whose Content-Length is larger,
-// gives a 400 SerializationException "Request body is larger than N bytes";
-// a read error gives a SerializationException too (without the Go error
-// text). A nil body reads as empty.
-func ReadBody(r *http.Request, limit int64) ([]byte, *Error) {
-	if limit <= 0 {
-		limit = MaxBodyBytes
-	}
-	tooLarge := func() *Error {
-		return NewError("SerializationException", http.StatusBadRequest,
-			"Request body is larger than %d bytes", limit)
-	}
-	if r == nil || r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	if r.ContentLength > limit {
-		return nil, tooLarge()
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, tooLarge()
-		}
-		return nil, SerializationError("Request body could not be read")
-	}
-	if int64(len(body)) > limit {
-		return nil, tooLarge()
-	}
-	return body, nil
-}
-
 // maxEcho bounds how much of a client's input an error message repeats.
 const maxEcho = 32
 
@@ -196,13 +169,16 @@ const maxEcho = 32
 //     400 SerializationException whose message names the member path when
 //     it is known, e.g. "Value of type string at
 //     'participantTokenConfigurations.duration' cannot be read as integer";
+//   - a string that is not valid UTF-8, or holds an unpaired surrogate
+//     escape, gives a SerializationException naming the member, as the
+//     generated decoders do (encoding/json alone would rewrite it to U+FFFD);
 //   - a member whose value is null stays absent;
 //   - unknown members are ignored.
 //
-// Member names are matched as encoding/json does, which also accepts a
-// different case ("Name" for "name"); AWS would ignore such a member.
-// Generated handlers use DecodeBody, which keeps these rules but matches
-// member names exactly.
+// Member names are matched exactly, as AWS matches them: a member that
+// matches a field only in another case ("Name" for "name"), which
+// encoding/json alone would take, is ignored like any unknown member.
+// Generated handlers use DecodeBody, which keeps these rules.
 //
 // A v that is not a non-nil pointer is a bug in the caller and gives
 // InternalError().
@@ -212,6 +188,10 @@ func Decode(body []byte, v any) *Error {
 		return nil
 	}
 	if trimmed[0] == '{' {
+		var e *Error
+		if body, e = prepare(body, reflect.TypeOf(v)); e != nil {
+			return e
+		}
 		// json.Unmarshal checks the whole body, trailing data included,
 		// before it decodes, and is cheaper than a Decoder for small bodies.
 		if err := json.Unmarshal(body, v); err != nil {
