@@ -255,6 +255,20 @@ const (
 	ExpectSuccess Expect = "success"
 )
 
+// Where the rule a case checks comes from (Case.Source). docs/contract.md
+// lists the rules with their sources.
+const (
+	// SourceModel: AWS's service model states it (a member, its type and
+	// constraints, an enum, a required member, an error, pagination).
+	SourceModel = "model"
+	// SourceDocumented: AWS's documentation or its CLI examples show it
+	// (a request default, say), though the model cannot state it.
+	SourceDocumented = "documented"
+	// SourceInferred: our reading of the service where nothing public
+	// states it (the echo of defaults in token answers, say).
+	SourceInferred = "inferred"
+)
+
 // Case is one conformance check.
 type Case struct {
 	Name      string // stable and readable: CreateStage/name/maxLength/over
@@ -262,6 +276,9 @@ type Case struct {
 	Member    string // member path in case-name form: participantTokenConfigurations[].duration
 	Rule      string // the rule under test: maxLength, required, wrong-type, ...
 	Kind      Kind
+	// Source says where the rule comes from: SourceModel,
+	// SourceDocumented or SourceInferred.
+	Source string
 
 	// Body is the JSON request body. ${name} placeholders are filled in at
 	// run time: ${region}, ${account}, ${runId}, and ${live:Type} for an
