@@ -117,5 +117,25 @@ func BehaviourCases(c *Contract) []Case {
 	add("ListParticipants/behaviour/page-token/from-another-session", "ListParticipants", "nextToken", "page-token", SourceInferred, tokenFromAnotherSession)
 	add("ListParticipants/behaviour/page-token/modified", "ListParticipants", "nextToken", "page-token", SourceInferred, modifiedToken)
 	add("ListParticipants/pagination/maxResults-omitted", "ListParticipants", "maxResults", "default", SourceDocumented, defaultPageSize)
+
+	// Sharper rules (rules.go).
+	add("ListParticipants/behaviour/filterByUserId/prefix-matches-nothing", "ListParticipants", memberFilterByUserID, "filter", SourceDocumented,
+		func(ctx context.Context, r *Runner) *Failure { return userIDProbe(ctx, r, "a prefix", prefixOf) })
+	add("ListParticipants/behaviour/filterByUserId/case-variant-matches-nothing", "ListParticipants", memberFilterByUserID, "filter", SourceInferred,
+		func(ctx context.Context, r *Runner) *Failure {
+			return userIDProbe(ctx, r, "a case variant", caseVariant)
+		})
+	add("GetParticipant/behaviour/firstJoinTime/between-seeding-and-answer", "GetParticipant", "participant."+fieldFirstJoinTime, "timestamp", SourceDocumented,
+		func(ctx context.Context, r *Runner) *Failure { return firstJoinTimes(ctx, r, "GetParticipant") })
+	add("ListParticipants/behaviour/firstJoinTime/between-seeding-and-answer", "ListParticipants", "participants[]."+fieldFirstJoinTime, "timestamp", SourceDocumented,
+		func(ctx context.Context, r *Runner) *Failure { return firstJoinTimes(ctx, r, "ListParticipants") })
+	add("GetStage/behaviour/activeSessionId/equals-live-session", "GetStage", "stage."+memberActiveSession, "session", SourceDocumented, activeSessionIsLive)
+	add("GetParticipant/behaviour/client-attributes-empty-when-unknown", "GetParticipant", "participant", "client-attributes", SourceDocumented, clientAttributesEmpty)
+	add("GetParticipant/behaviour/not-found/participant-of-another-session", "GetParticipant", "sessionId", "not-found", SourceInferred, participantOfAnotherSession)
+	add("CreateStage/behaviour/round-trip/token-echoes-maximum-duration", "CreateStage", memberTokenConfigs+"[].duration", "round-trip", SourceInferred, maximumDuration)
+	add("CreateStage/behaviour/identifiers/stage-arn-format", "CreateStage", "stage.arn", "identifier", SourceDocumented, stageArnFormat)
+	add("ListParticipants/behaviour/identifiers/session-and-participant-id-formats", "ListParticipants", "participants[].participantId", "identifier", SourceDocumented, sessionAndParticipantFormats)
+	add("CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id", "CreateStage", "participantTokens[].participantId", "identifier", SourceInferred, tokenParticipantJoins)
+	add("GetStage/behaviour/access-denied/another-accounts-stage", "GetStage", "arn", "access-denied", SourceInferred, anotherAccountsStage)
 	return out
 }
