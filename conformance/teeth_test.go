@@ -492,16 +492,16 @@ func TestCatchesClampedTokenDuration(t *testing.T) {
 	requireFails(t, rs, "CreateStage/behaviour/round-trip/token-echoes-maximum-duration", "a token configured for the maximum duration (20160 minutes) does not echo it")
 }
 
-// participantIDs rewrites every participant id the fake hands out, and
-// takes it back in requests: consistent, but not the contract's format.
-func participantIDs(out func(string) string, in func(string) string) http.Handler {
+// rewriteIDs rewrites every value of the named members the fake hands out,
+// and takes it back in requests: consistent, but not the contract's format.
+func rewriteIDs(keys []string, out func(string) string, in func(string) string) http.Handler {
 	fake := ivsfake.New(ivsfake.Options{})
 	var walk func(v any, f func(string) string)
 	walk = func(v any, f func(string) string) {
 		switch x := v.(type) {
 		case map[string]any:
 			for k, e := range x {
-				if s, ok := e.(string); ok && k == "participantId" {
+				if s, ok := e.(string); ok && slices.Contains(keys, k) {
 					x[k] = f(s)
 					continue
 				}
@@ -531,9 +531,17 @@ func participantIDs(out func(string) string, in func(string) string) http.Handle
 
 // Participant ids in another format (a prefix before the fake's own).
 func TestCatchesParticipantIdsInAnotherFormat(t *testing.T) {
-	rs := results(t, participantIDs(func(s string) string { return "ivs-" + s }, func(s string) string { return strings.TrimPrefix(s, "ivs-") }))
+	rs := results(t, rewriteIDs([]string{"participantId"}, func(s string) string { return "ivs-" + s }, func(s string) string { return strings.TrimPrefix(s, "ivs-") }))
 	requireFails(t, rs, "ListParticipants/behaviour/identifiers/session-and-participant-id-formats", "ParticipantSummary.participantId ivs-", "is not of the format ParticipantId")
 	assert.Equal(t, []string{"ListParticipants/behaviour/identifiers/session-and-participant-id-formats"}, failed(rs))
+}
+
+// Stage ARNs whose id is longer than the contract's (a suffix after the
+// fake's own).
+func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
+	rs := results(t, rewriteIDs([]string{"arn", "stageArn"}, func(s string) string { return s + "-v2" }, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
+	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
+	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format"}, failed(rs))
 }
 
 // A token's participantId that is not the id its participant joins with.
