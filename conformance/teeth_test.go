@@ -9,11 +9,15 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
@@ -289,4 +293,317 @@ func TestCatchesRepeatedLastItem(t *testing.T) {
 		requireFails(t, rs, fmt.Sprintf("ListParticipants/pagination/maxResults=%d", n), "does not give each of the 30 participants exactly once")
 	}
 	assert.Equal(t, suite.Pass, rs["ListParticipants/pagination/maxResults=30"].Status, "one page holds them all: nothing to repeat")
+}
+
+// listWith answers ListParticipants requests that filter by user id from
+// the fake's unfiltered list, keeping the participants match says match.
+func listWith(match func(userID, filter string) bool) http.Handler {
+	fake := ivsfake.New(ivsfake.Options{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ListParticipants" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		body := readJSON(r)
+		filter, ok := body["filterByUserId"].(string)
+		// Only a valid request with the filter alone: the fake answers the rest.
+		if code, _ := callInner(fake, "ListParticipants", body); !ok || len(body) != 3 || code != http.StatusOK {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		inner := map[string]any{"stageArn": body["stageArn"], "sessionId": body["sessionId"], "maxResults": 100}
+		kept := []any{}
+		for {
+			_, doc := callInner(fake, "ListParticipants", inner)
+			items, _ := doc["participants"].([]any)
+			for _, it := range items {
+				if u, _ := it.(map[string]any)["userId"].(string); match(u, filter) {
+					kept = append(kept, it)
+				}
+			}
+			next, _ := doc["nextToken"].(string)
+			if next == "" {
+				break
+			}
+			inner["nextToken"] = next
+		}
+		writeJSON(w, map[string]any{"participants": kept})
+	})
+}
+
+// A user id filter that matches prefixes.
+func TestCatchesUserIdFilterMatchingPrefixes(t *testing.T) {
+	rs := results(t, listWith(strings.HasPrefix))
+	requireFails(t, rs, "ListParticipants/behaviour/filterByUserId/prefix-matches-nothing", "a prefix of the present user id", "matches")
+	// The generated filter case's own value, "a", is a prefix of present ids too.
+	assert.ElementsMatch(t, []string{"ListParticipants/behaviour/filterByUserId/prefix-matches-nothing",
+		"ListParticipants/filters/filterByUserId=each-present-value"}, failed(rs))
+}
+
+// A user id filter that ignores case.
+func TestCatchesUserIdFilterIgnoringCase(t *testing.T) {
+	rs := results(t, listWith(strings.EqualFold))
+	requireFails(t, rs, "ListParticipants/behaviour/filterByUserId/case-variant-matches-nothing", "a case variant of the present user id")
+	assert.Equal(t, []string{"ListParticipants/behaviour/filterByUserId/case-variant-matches-nothing"}, failed(rs))
+}
+
+// editParticipants applies edit to every participant (or summary) of
+// GetParticipant and ListParticipants answers.
+func editParticipants(edit func(p map[string]any)) http.Handler {
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if rec.Code != http.StatusOK || (op != "GetParticipant" && op != "ListParticipants") {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if p, ok := doc["participant"].(map[string]any); ok {
+				edit(p)
+			}
+			items, _ := doc["participants"].([]any)
+			for _, it := range items {
+				if p, ok := it.(map[string]any); ok {
+					edit(p)
+				}
+			}
+		})
+	})
+}
+
+// A firstJoinTime three hours before the join.
+func TestCatchesFirstJoinTimeHoursAway(t *testing.T) {
+	rs := results(t, editParticipants(func(p map[string]any) {
+		if s, ok := p["firstJoinTime"].(string); ok {
+			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				p["firstJoinTime"] = ts.Add(-3 * time.Hour).Format(time.RFC3339Nano)
+			}
+		}
+	}))
+	for _, op := range []string{"GetParticipant", "ListParticipants"} {
+		requireFails(t, rs, op+"/behaviour/firstJoinTime/between-seeding-and-answer", "firstJoinTime is", "not between the seeding start")
+	}
+	assert.ElementsMatch(t, []string{
+		"GetParticipant/behaviour/firstJoinTime/between-seeding-and-answer",
+		"ListParticipants/behaviour/firstJoinTime/between-seeding-and-answer",
+	}, failed(rs))
+}
+
+// Client attributes left out instead of "".
+func TestCatchesClientAttributesDropped(t *testing.T) {
+	rs := results(t, editParticipants(func(p map[string]any) {
+		for _, a := range []string{"ispName", "osName", "osVersion", "browserName", "browserVersion", "sdkVersion"} {
+			if p[a] == "" {
+				delete(p, a)
+			}
+		}
+	}))
+	requireFails(t, rs, "GetParticipant/behaviour/client-attributes-empty-when-unknown", "each client attribute must be \"\"")
+	assert.Equal(t, []string{"GetParticipant/behaviour/client-attributes-empty-when-unknown"}, failed(rs))
+}
+
+// No activeSessionId while a session is live.
+func TestCatchesMissingActiveSessionId(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if st, ok := doc["stage"].(map[string]any); ok {
+				delete(st, "activeSessionId")
+			}
+		})
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "GetStage/behaviour/activeSessionId/equals-live-session", "the stage's activeSessionId is not its live session")
+	requireFails(t, rs, "ListParticipants/behaviour/identifiers/session-and-participant-id-formats", "Stage.activeSessionId <nil> is not of the format StageSessionId")
+	assert.ElementsMatch(t, []string{
+		"GetStage/behaviour/activeSessionId/equals-live-session",
+		"ListParticipants/behaviour/identifiers/session-and-participant-id-formats",
+	}, failed(rs))
+}
+
+// sessionBlind finds a participant under any session of its stage: it
+// remembers the session each participant joined (the control API's join
+// answers) and asks the fake in that one instead of the one requested.
+type sessionBlind struct {
+	inner  http.Handler
+	mu     sync.Mutex
+	joined map[string]string // participantId -> sessionId
+}
+
+func (s *sessionBlind) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case ivsfake.ControlPrefix + "join":
+		rec := httptest.NewRecorder()
+		s.inner.ServeHTTP(rec, r)
+		var out struct{ SessionId, ParticipantId string }
+		if rec.Code == http.StatusOK && json.Unmarshal(rec.Body.Bytes(), &out) == nil {
+			s.mu.Lock()
+			s.joined[out.ParticipantId] = out.SessionId
+			s.mu.Unlock()
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	case "/GetParticipant":
+		body := readJSON(r)
+		id, _ := body["participantId"].(string)
+		s.mu.Lock()
+		session, ok := s.joined[id]
+		s.mu.Unlock()
+		if ok {
+			body["sessionId"] = session
+		}
+		code, doc := callInner(s.inner, "GetParticipant", body)
+		if code != http.StatusOK {
+			s.inner.ServeHTTP(w, r)
+			return
+		}
+		writeJSON(w, doc)
+	default:
+		s.inner.ServeHTTP(w, r)
+	}
+}
+
+// A participant found under a session it never joined.
+func TestCatchesParticipantFoundUnderAnotherSession(t *testing.T) {
+	rs := results(t, &sessionBlind{inner: ivsfake.New(ivsfake.Options{}), joined: map[string]string{}})
+	requireFails(t, rs, "GetParticipant/behaviour/not-found/participant-of-another-session", "want ResourceNotFoundException", "got 200")
+	assert.Equal(t, []string{"GetParticipant/behaviour/not-found/participant-of-another-session"}, failed(rs))
+}
+
+// Token durations above a day silently clamped to a day.
+func TestCatchesClampedTokenDuration(t *testing.T) {
+	const day = 24 * 60
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "CreateStage" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			tokens, _ := doc["participantTokens"].([]any)
+			for _, it := range tokens {
+				tok, _ := it.(map[string]any)
+				d, _ := tok["duration"].(float64)
+				exp, err := time.Parse(time.RFC3339Nano, fmt.Sprint(tok["expirationTime"]))
+				if d <= day || err != nil {
+					continue
+				}
+				tok["duration"] = day
+				tok["expirationTime"] = exp.Add(-time.Duration(d-day) * time.Minute).Format(time.RFC3339Nano)
+			}
+		})
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "CreateStage/behaviour/round-trip/token-echoes-maximum-duration", "a token configured for the maximum duration (20160 minutes) does not echo it")
+}
+
+// rewriteIDs rewrites every value of the named members the fake hands out,
+// and takes it back in requests: consistent, but not the contract's format.
+func rewriteIDs(keys []string, out func(string) string, in func(string) string) http.Handler {
+	fake := ivsfake.New(ivsfake.Options{})
+	var walk func(v any, f func(string) string)
+	walk = func(v any, f func(string) string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if s, ok := e.(string); ok && slices.Contains(keys, k) {
+					x[k] = f(s)
+					continue
+				}
+				walk(e, f)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e, f)
+			}
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if data, _ := io.ReadAll(r.Body); len(data) > 0 {
+			data = editJSON(data, func(doc map[string]any) { walk(doc, in) })
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			r.ContentLength = int64(len(data))
+		}
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		body := editJSON(rec.Body.Bytes(), func(doc map[string]any) { walk(doc, out) })
+		maps.Copy(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// Participant ids in another format (a prefix before the fake's own).
+func TestCatchesParticipantIdsInAnotherFormat(t *testing.T) {
+	rs := results(t, rewriteIDs([]string{"participantId"}, func(s string) string { return "ivs-" + s }, func(s string) string { return strings.TrimPrefix(s, "ivs-") }))
+	requireFails(t, rs, "ListParticipants/behaviour/identifiers/session-and-participant-id-formats", "ParticipantSummary.participantId ivs-", "is not of the format ParticipantId")
+	assert.Equal(t, []string{"ListParticipants/behaviour/identifiers/session-and-participant-id-formats"}, failed(rs))
+}
+
+// Stage ARNs whose id is longer than the contract's (a suffix after the
+// fake's own).
+func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
+	rs := results(t, rewriteIDs([]string{"arn", "stageArn"}, func(s string) string { return s + "-v2" }, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
+	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
+	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format"}, failed(rs))
+}
+
+// A token's participantId that is not the id its participant joins with.
+func TestCatchesTokenParticipantIdNotTheJoinedOne(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "CreateStage" {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			tokens, _ := doc["participantTokens"].([]any)
+			for _, it := range tokens {
+				if tok, ok := it.(map[string]any); ok {
+					if id, ok := tok["participantId"].(string); ok {
+						r := []rune(id)
+						slices.Reverse(r)
+						tok["participantId"] = string(r)
+					}
+				}
+			}
+		})
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id", "is not listed under the token's participantId")
+	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id"}, failed(rs))
+}
+
+// Unknown request members refused with a ValidationException.
+func TestCatchesUnknownMembersRefused(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := strings.TrimPrefix(r.URL.Path, "/")
+		if ivscases.Contract.Operation(op) != nil {
+			for k := range readJSON(r) {
+				if ivscases.Contract.Member(op+"Request", k) == nil {
+					wire.WriteError(w, wire.NewError("ValidationException", http.StatusBadRequest,
+						"1 validation error detected: Value at '%s' failed to satisfy constraint: unknown member", k))
+					return
+				}
+			}
+		}
+		fake.ServeHTTP(w, r)
+	})
+	rs := results(t, h)
+	var want []string
+	for _, op := range ivscases.Contract.Operations {
+		want = append(want, op.Name+"/unknown-member/ignored")
+		requireFails(t, rs, op.Name+"/unknown-member/ignored", "ValidationException")
+	}
+	assert.ElementsMatch(t, want, failed(rs))
+}
+
+// Another account's stage answered as not found, instead of access denied.
+func TestCatchesAnotherAccountsStageNotFound(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		//lint:ignore SA1008 the key is meant to be AWS's spelling
+		if got := rec.Header()["x-amzn-ErrorType"]; op != "GetStage" || len(got) != 1 || got[0] != "AccessDeniedException" {
+			return rec.Code, rec.Body.Bytes()
+		}
+		rec.Header()["x-amzn-ErrorType"] = []string{"ResourceNotFoundException"}
+		return http.StatusNotFound, []byte(`{"exceptionMessage":"Stage not found"}`)
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "GetStage/behaviour/access-denied/another-accounts-stage", "want AccessDeniedException", "got 404 ResourceNotFoundException")
+	assert.Equal(t, []string{"GetStage/behaviour/access-denied/another-accounts-stage"}, failed(rs))
 }

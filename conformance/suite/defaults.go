@@ -27,10 +27,10 @@ func DefaultCases(c *Contract) []Case {
 	}
 	tags := fmt.Sprintf(`"tags":{%q:"${runId}"}`, c.RunTagKey)
 	oneToken := `{` + tags + `,"participantTokenConfigurations":[{}]}`
-	mk := func(name, member, body string, check func(ctx context.Context, r *Runner, c *Case, doc any, ex *exchange) *Failure) Case {
+	mk := func(name, member, source, body string, check func(ctx context.Context, r *Runner, c *Case, doc any, ex *exchange) *Failure) Case {
 		return Case{
 			Name: "CreateStage/defaults/" + name, Operation: "CreateStage", Member: member, Rule: "default",
-			Kind: KindCustom, Body: body,
+			Kind: KindCustom, Source: source, Body: body,
 			Custom: func(ctx context.Context, r *Runner, c *Case) *Failure {
 				op := r.suite.Contract.Operation(c.Operation)
 				body, miss := r.expand(c.Body)
@@ -52,27 +52,31 @@ func DefaultCases(c *Contract) []Case {
 			},
 		}
 	}
+	// The request defaults of a token are documented, but AWS's examples
+	// show no token answer carrying them: their echo is our reading. A
+	// stage's recording configuration and tags, defaults applied, are in
+	// AWS's CLI examples.
 	return []Case{
-		mk("participantTokens[].duration", "participantTokenConfigurations[].duration", oneToken,
+		mk("participantTokens[].duration", "participantTokenConfigurations[].duration", SourceInferred, oneToken,
 			func(_ context.Context, r *Runner, _ *Case, doc any, ex *exchange) *Failure {
 				return r.wantDefault(ex, "ParticipantTokenConfiguration", "duration", firstValue(doc, "participantTokens", "[]", "duration"))
 			}),
-		mk("participantTokens[].capabilities", "participantTokenConfigurations[].capabilities", oneToken,
+		mk("participantTokens[].capabilities", "participantTokenConfigurations[].capabilities", SourceInferred, oneToken,
 			func(_ context.Context, r *Runner, _ *Case, doc any, ex *exchange) *Failure {
 				return r.wantDefault(ex, "ParticipantTokenConfiguration", "capabilities", firstValue(doc, "participantTokens", "[]", "capabilities"))
 			}),
-		mk("participantTokens[].expirationTime", "participantTokenConfigurations[].duration", oneToken, checkExpiration),
-		mk("stage.autoParticipantRecordingConfiguration", "autoParticipantRecordingConfiguration", `{`+tags+`}`,
+		mk("participantTokens[].expirationTime", "participantTokenConfigurations[].duration", SourceDocumented, oneToken, checkExpiration),
+		mk("stage.autoParticipantRecordingConfiguration", "autoParticipantRecordingConfiguration", SourceDocumented, `{`+tags+`}`,
 			func(_ context.Context, r *Runner, _ *Case, doc any, ex *exchange) *Failure {
 				return r.wantDefault(ex, "CreateStageRequest", "autoParticipantRecordingConfiguration", firstValue(doc, "stage", "autoParticipantRecordingConfiguration"))
 			}),
-		mk("autoParticipantRecordingConfiguration.mediaTypes", "autoParticipantRecordingConfiguration.mediaTypes",
+		mk("autoParticipantRecordingConfiguration.mediaTypes", "autoParticipantRecordingConfiguration.mediaTypes", SourceDocumented,
 			`{`+tags+`,"autoParticipantRecordingConfiguration":{"storageConfigurationArn":""}}`,
 			func(_ context.Context, r *Runner, _ *Case, doc any, ex *exchange) *Failure {
 				return r.wantDefault(ex, "AutoParticipantRecordingConfiguration", "mediaTypes", firstValue(doc, "stage", "autoParticipantRecordingConfiguration", "mediaTypes"))
 			}),
 		// No tags at all: this one stage goes without the run tag.
-		mk("stage.tags", "tags", `{}`,
+		mk("stage.tags", "tags", SourceDocumented, `{}`,
 			func(_ context.Context, r *Runner, _ *Case, doc any, ex *exchange) *Failure {
 				return r.wantDefault(ex, "CreateStageRequest", "tags", firstValue(doc, "stage", "tags"))
 			}),

@@ -179,6 +179,11 @@ var templateVar = regexp.MustCompile(`\{([a-zA-Z]+)(?::(\d+))?\}`)
 // did not mint: random where the template is random, the target's own
 // region and account where it names them.
 func (r *Runner) mint(name string) (string, *Failure) {
+	return r.mintWith(name, r.vars)
+}
+
+// mintWith is mint with the template's variables taken from vars.
+func (r *Runner) mintWith(name string, vars map[string]string) (string, *Failure) {
 	id := r.suite.Contract.Identifier(name)
 	if id == nil {
 		return "", failf(nil, "the contract has no identifier format %s", name)
@@ -190,7 +195,7 @@ func (r *Runner) mint(name string) (string, *Failure) {
 			n, _ := strconv.Atoi(sub[2])
 			return randomAlnum(n)
 		}
-		if v, ok := r.vars[sub[1]]; ok {
+		if v, ok := vars[sub[1]]; ok {
 			return v
 		}
 		miss = failf(nil, "identifier %s needs {%s}, which the suite does not know", name, sub[1])

@@ -136,7 +136,8 @@ func (r *Runner) Target() Target { return r.target }
 
 // NewRunner resolves the target's defaults, prepares response validation
 // from the suite's spec and runs the setup that makes live resources (a
-// stage; with a Seeder, participants in it). A setup that fails does not
+// stage; with a Seeder, participants in it). A target without a Seeder
+// whose endpoint is an ivsrt fake gets the fake's (ControlSeeder). A setup that fails does not
 // fail NewRunner: the cases that need what it could not make fail with
 // its reason. An error means the runner cannot run at all.
 func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
@@ -146,6 +147,10 @@ func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
 	t, err := resolve(ctx, target)
 	if err != nil {
 		return nil, err
+	}
+	// An ivsrt fake brings its seeder along: its control API.
+	if t.Seeder == nil && IsFake(ctx, t.Endpoint, t.HTTPClient) {
+		t.Seeder = ControlSeeder(t.Endpoint, t.HTTPClient)
 	}
 	r := &Runner{target: t, suite: s, signer: newSigner(), missing: map[string]*Failure{}}
 	if r.routes, err = buildRoutes(s); err != nil {

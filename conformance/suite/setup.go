@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -23,6 +24,9 @@ type seedState struct {
 	// why, when set, is why the seeded session lacks a kind of participant
 	// (no RecordingSetter, say): filter cases that would need one skip.
 	lacks string
+	// started is when the first participant was about to join, on this
+	// machine's clock.
+	started time.Time
 }
 
 // seedCount is how many participants the setup seeds into the live
@@ -89,6 +93,7 @@ func (r *Runner) setup(ctx context.Context) {
 			liveSessionID, liveParticipantID)
 		return
 	}
+	r.seed.started = time.Now()
 	if f := r.seedSession(ctx, arn, tokens); f != nil {
 		f.Reason = "setup: " + f.Reason
 		missAll(f, liveSessionID, liveParticipantID)

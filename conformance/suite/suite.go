@@ -256,6 +256,20 @@ const (
 	ExpectSuccess Expect = "success"
 )
 
+// Where the rule a case checks comes from (Case.Source). docs/contract.md
+// lists the rules with their sources.
+const (
+	// SourceModel: AWS's service model states it (a member, its type and
+	// constraints, an enum, a required member, an error, pagination).
+	SourceModel = "model"
+	// SourceDocumented: AWS's documentation or its CLI examples show it
+	// (a request default, say), though the model cannot state it.
+	SourceDocumented = "documented"
+	// SourceInferred: our reading of the service where nothing public
+	// states it (the echo of defaults in token answers, say).
+	SourceInferred = "inferred"
+)
+
 // Case is one conformance check.
 type Case struct {
 	Name      string // stable and readable: CreateStage/name/maxLength/over
@@ -294,22 +308,13 @@ type Case struct {
 	Custom func(ctx context.Context, r *Runner, c *Case) *Failure
 }
 
-// Where a case's rule comes from.
-const (
-	// SourceModel: AWS's service model states it.
-	SourceModel = "model"
-	// SourceDocumented: AWS's documentation or its CLI examples show it.
-	SourceDocumented = "documented"
-	// SourceInferred: our reading of what AWS does.
-	SourceInferred = "inferred"
-)
-
 // Sources lists the sources, the most proven first.
 var Sources = []string{SourceModel, SourceDocumented, SourceInferred}
 
 // CaseSource is the case's Source, with "" read as SourceInferred: a rule
-// nobody has traced to AWS's model or documentation is our reading. (Until
-// every case sets its Source, the unset ones count as inferred.)
+// nobody has traced to AWS's model or documentation is our reading. Every
+// case of this repository sets its Source (a test holds that); a case a
+// user adds by hand may not.
 func (c *Case) CaseSource() string {
 	if c.Source == "" {
 		return SourceInferred

@@ -23,7 +23,7 @@ import (
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
-// Patterns of the contract (CONTRACT.md), anchored.
+// Patterns of the spec (from AWS's model), anchored.
 var (
 	stageArnPattern      = regexp.MustCompile(`^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`)
 	sessionIDPattern     = regexp.MustCompile(`^st-[a-zA-Z0-9]{13}$`)

@@ -189,7 +189,7 @@ func TestBuildEnumsAndScalars(t *testing.T) {
 		"ParticipantTokenUserId", "StageArn", "StageName", "StageSessionId", "TagValue", "UserId"}, scalars)
 }
 
-// TestBuildRequestConstraints spot-checks that every row of CONTRACT.md's
+// TestBuildRequestConstraints spot-checks that every row of the original contract's
 // request table reaches the model.
 func TestBuildRequestConstraints(t *testing.T) {
 	svc := embedded(t)

@@ -33,6 +33,7 @@ var sampleVars = map[string]string{"region": "us-east-1", "account": "1234567890
 type testCase struct {
 	Name, Op, Member, Rule string
 	Kind                   string // suite constant name, e.g. KindRequest
+	Source                 string // suite constant name, e.g. SourceModel; add fills it in by rule
 	Body                   string
 	Expect                 string // suite constant name, e.g. ExpectError
 	Error                  string
@@ -129,7 +130,34 @@ func (g *builder) add(c testCase) {
 		return
 	}
 	g.names[c.Name] = true
+	if c.Source == "" {
+		c.Source = sourceOf(c)
+	}
 	g.cases = append(g.cases, c)
+}
+
+// sourceOf says where the rule of a generated case comes from. What the
+// spec writes in standard keywords (types, lengths, patterns, ranges,
+// enums, item and entry counts, required members, shapes, timestamp
+// formats, pagination) is imported from AWS's model. The rest comes from
+// the overlay: the 1 KB total of token attributes and filter exclusivity
+// are in AWS's documentation, but how the total is counted is our reading,
+// so only the case past it (over by any counting) is documented. An
+// unknown member accepted is our reading of AWS's JSON protocols.
+func sourceOf(c testCase) string {
+	switch {
+	case c.Rule == "maxTotalBytes" && c.Expect == "ExpectAccepted":
+		return "SourceInferred"
+	case c.Rule == "maxTotalBytes":
+		return "SourceDocumented"
+	case c.Rule == "filters" && c.Expect == "ExpectError": // two filters at once
+		return "SourceDocumented"
+	case c.Kind == "KindFilter": // what a filter keeps
+		return "SourceDocumented"
+	case c.Rule == ruleUnknownMember:
+		return "SourceInferred"
+	}
+	return "SourceModel"
 }
 
 func (g *builder) pattern(t *model.Type) *patternSampler {
@@ -205,6 +233,7 @@ func (g *builder) operation(op *model.Operation) {
 	success := g.successBody()
 	g.add(testCase{Name: op.Name + "/shape/success", Op: op.Name, Rule: "shape", Kind: "KindShape", Body: success})
 	g.timestamps(op.Output, nil, nil, success, map[*model.Struct]bool{})
+	g.unknownMember(success)
 	if f := op.Input.Filters; f != nil {
 		g.filterBehaviour(f, success)
 	}
@@ -214,6 +243,32 @@ func (g *builder) operation(op *model.Operation) {
 				Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success, PageSize: int(size)})
 		}
 	}
+}
+
+// ruleUnknownMember is the rule of the cases that send a member the
+// operation does not have.
+const ruleUnknownMember = "unknown-member"
+
+// unknownMember adds a case that sends a valid request with one more
+// member, which the operation does not know and must ignore (AWS does, so
+// that a newer client works against an older endpoint). Only a JSON body
+// can carry one: an operation without a body gets no such case.
+func (g *builder) unknownMember(success string) {
+	if !g.op.HasBody {
+		return
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(success), &body); err != nil {
+		g.fail("the success body of %s is not an object: %v", g.op.Name, err)
+		return
+	}
+	name := "ivsrtUnknownMember"
+	for i := 2; g.op.Input.Member(name) != nil; i++ {
+		name = fmt.Sprintf("ivsrtUnknownMember%d", i)
+	}
+	body[name] = "ignored"
+	g.add(testCase{Name: g.op.Name + "/unknown-member/ignored", Op: g.op.Name, Member: name, Rule: ruleUnknownMember,
+		Kind: "KindShape", Body: g.encode(body)})
 }
 
 // maxPageSizeCases bounds how many page sizes get a case each: up to

@@ -371,6 +371,7 @@ func (s *emitter) caseLit(c testCase) jen.Code {
 	str("Member", c.Member)
 	str("Rule", c.Rule)
 	items = append(items, fieldLine("Kind", jen.Qual(runtimePkg, c.Kind)))
+	items = append(items, fieldLine("Source", jen.Qual(runtimePkg, c.Source)))
 	items = append(items, fieldLine("Body", stringLit(c.Body)))
 	if c.Expect != "" {
 		items = append(items, fieldLine("Expect", jen.Qual(runtimePkg, c.Expect)))

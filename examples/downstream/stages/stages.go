@@ -59,13 +59,26 @@ func (s *Store) CreateStage(_ context.Context, in *ivs.CreateStageRequest) (*ivs
 	return out, nil
 }
 
+// find returns a stored stage; the caller holds s.mu. Another account's
+// stage is AccessDeniedException, an unknown one ResourceNotFoundException.
+func (s *Store) find(arn string) (*ivs.Stage, error) {
+	if _, account, ok := ivs.ParseStageArn(arn); ok && account != s.account {
+		return nil, ivs.NewAccessDeniedException("Not authorized to access %s", arn)
+	}
+	st, ok := s.stages[arn]
+	if !ok {
+		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", arn)
+	}
+	return st, nil
+}
+
 // GetStage returns a stored stage.
 func (s *Store) GetStage(_ context.Context, in *ivs.GetStageRequest) (*ivs.GetStageResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stages[*in.Arn]
-	if !ok {
-		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", *in.Arn)
+	st, err := s.find(*in.Arn) // in.Arn is present and well formed: the Handler checked it
+	if err != nil {
+		return nil, err
 	}
 	return &ivs.GetStageResponse{Stage: clone(st)}, nil
 }
@@ -74,9 +87,9 @@ func (s *Store) GetStage(_ context.Context, in *ivs.GetStageRequest) (*ivs.GetSt
 func (s *Store) UpdateStage(_ context.Context, in *ivs.UpdateStageRequest) (*ivs.UpdateStageResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stages[*in.Arn]
-	if !ok {
-		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", *in.Arn)
+	st, err := s.find(*in.Arn)
+	if err != nil {
+		return nil, err
 	}
 	if in.Name != nil {
 		st.Name = in.Name

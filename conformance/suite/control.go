@@ -1,0 +1,72 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/ivsrt/contract/fakes/ivscontrol"
+)
+
+// This file is the seeder of an ivsrt fake: its control API under
+// /_ivsrt/ (ivscontrol.IsFake finds it), through the control API's own
+// client, so that any suite, the repository's own or one a downstream
+// module generated, finds the fake's participants without importing the
+// fake.
+
+// ControlSeeder drives the participants of an ivsrt fake through its
+// control API at endpoint; hc nil means http.DefaultClient. It also issues
+// tokens and sets recording states.
+func ControlSeeder(endpoint string, hc *http.Client) Seeder {
+	return controlSeeder{ivscontrol.NewControl(endpoint, hc)}
+}
+
+type controlSeeder struct{ c *ivscontrol.Control }
+
+var (
+	_ TokenIssuer     = controlSeeder{}
+	_ RecordingSetter = controlSeeder{}
+)
+
+func ref(p Joined) ivscontrol.ParticipantRef {
+	return ivscontrol.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}
+}
+
+func (s controlSeeder) Join(ctx context.Context, token string) (Joined, error) {
+	out, err := s.c.Join(ctx, ivscontrol.JoinInput{Token: token})
+	if err != nil {
+		return Joined{}, err
+	}
+	return Joined{StageArn: out.StageArn, SessionID: out.SessionId, ParticipantID: out.ParticipantId}, nil
+}
+
+func (s controlSeeder) Publish(ctx context.Context, p Joined) error {
+	return s.c.Publish(ctx, ref(p))
+}
+
+func (s controlSeeder) StartRecording(ctx context.Context, p Joined) error {
+	return s.c.StartRecording(ctx, ref(p))
+}
+
+func (s controlSeeder) Leave(ctx context.Context, p Joined) error {
+	return s.c.Leave(ctx, ref(p))
+}
+
+// IssueToken mints one more token for a stage (POST /_ivsrt/token).
+func (s controlSeeder) IssueToken(ctx context.Context, stageArn, userID string) (string, error) {
+	in := ivscontrol.TokenInput{StageArn: stageArn}
+	in.UserId = &userID
+	out, err := s.c.IssueToken(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	if out.Token == nil || *out.Token == "" {
+		return "", fmt.Errorf("the fake issued a token without a value")
+	}
+	return *out.Token, nil
+}
+
+// SetRecording sets a participant's recording state (POST /_ivsrt/recording).
+func (s controlSeeder) SetRecording(ctx context.Context, p Joined, state string) error {
+	return s.c.SetRecording(ctx, ref(p), state)
+}

@@ -1,0 +1,64 @@
+// Package readme_test holds the Go snippets of the README that a user
+// would paste into a test file, as written there, so CI compiles and runs
+// them; TestSnippetsAreTheREADMEs keeps the two identical.
+package readme_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+// createDemoStage creates a stage with the official client at endpoint:
+// http://127.0.0.1:4566 for `ivsrt serve -addr 127.0.0.1:4566`.
+func createDemoStage(ctx context.Context, endpoint string) (*ivsrealtime.CreateStageOutput, error) {
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"),
+		// The fake takes any credentials: static ones keep your own out of it.
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")))
+	if err != nil {
+		return nil, err
+	}
+	client := ivsrealtime.NewFromConfig(cfg, func(o *ivsrealtime.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+	})
+	return client.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("demo")})
+}
+
+func TestCreateDemoStage(t *testing.T) {
+	srv := httptest.NewServer(ivsfake.New(ivsfake.Options{}))
+	t.Cleanup(srv.Close)
+	out, err := createDemoStage(context.Background(), srv.URL)
+	require.NoError(t, err)
+	require.Equal(t, "demo", aws.ToString(out.Stage.Name))
+}
+
+func TestMyService(t *testing.T) {
+	f := ivsfake.Start(t) // f.URL, f.Client (*ivsrealtime.Client), f.Control
+	ctx := context.Background()
+
+	out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{
+		ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{{UserId: aws.String("alice")}},
+	})
+	require.NoError(t, err)
+
+	p, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[0].Token})
+	require.NoError(t, err)
+	require.NoError(t, f.Control.Publish(ctx, p.Ref()))
+	// ... GetParticipant / ListParticipants now see alice, connected and published.
+}
+
+func TestConformance(t *testing.T) {
+	f := ivsfake.Start(t) // or the endpoint of your own implementation
+	conformance.Run(t, suite.Target{Endpoint: f.URL, Region: "us-east-1"})
+}
