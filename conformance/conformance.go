@@ -146,7 +146,17 @@ func (s controlSeeder) SetRecording(ctx context.Context, p suite.Joined, state s
 	return s.c.SetRecording(ctx, ref(p), ivsapi.ParticipantRecordingState(state))
 }
 
+// SetStageQuota sets the stage quota through POST /_ivsrt/quota.
+func (s controlSeeder) SetStageQuota(ctx context.Context, quota int) (int, error) {
+	out, err := s.c.SetStageQuota(ctx, quota)
+	if err != nil {
+		return 0, err
+	}
+	return out.PreviousStageQuota, nil
+}
+
 var (
 	_ suite.TokenIssuer     = controlSeeder{}
 	_ suite.RecordingSetter = controlSeeder{}
+	_ suite.QuotaSetter     = controlSeeder{}
 )

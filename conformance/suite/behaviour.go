@@ -114,5 +114,19 @@ func BehaviourCases(c *Contract) []Case {
 	add("ListParticipants/behaviour/page-token/from-another-session", "ListParticipants", "nextToken", "page-token", tokenFromAnotherSession)
 	add("ListParticipants/behaviour/page-token/modified", "ListParticipants", "nextToken", "page-token", modifiedToken)
 	add("ListParticipants/pagination/maxResults-omitted", "ListParticipants", "maxResults", "default", defaultPageSize)
+
+	// The account's stages: deleted ones are gone, listed ones are as they
+	// are, and the quota is a quota (stages.go).
+	add("DeleteStage/behaviour/deletes-the-stage", "DeleteStage", "arn", "lifecycle", deletesTheStage)
+	add("DeleteStage/behaviour/not-found/unknown-stage-arn", "DeleteStage", "arn", "not-found",
+		func(ctx context.Context, r *Runner) *Failure {
+			return unknownStage(ctx, r, "DeleteStage", func(arn string) map[string]any { return map[string]any{memberArn: arn} })
+		})
+	add("ListStages/behaviour/lists-created-stage", "ListStages", "stages", "round-trip", listsCreatedStage)
+	add("ListStages/behaviour/lists-live-session", "ListStages", "stages[].activeSessionId", "lifecycle", listsLiveSession)
+	if c.Operation(listStages) != nil && c.Operation(createOperation) != nil {
+		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, createOperation, "", "quota", quotaExceeded)
+		out[len(out)-1].Alone = true // the lowered quota would refuse other cases' stages
+	}
 	return out
 }
