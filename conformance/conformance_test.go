@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -378,4 +379,51 @@ func TestCatchesIgnoredPageSize(t *testing.T) {
 	for _, n := range []int{1, 2, 29} {
 		requireFails(t, rs, fmt.Sprintf("ListParticipants/pagination/maxResults=%d", n), "a page of ListParticipants holds", fmt.Sprintf("items; maxResults was %d", n))
 	}
+}
+
+// plainSeeder is a seeder with none of the optional abilities, setting
+// quotas among them.
+type plainSeeder struct{ suite.Seeder }
+
+// The quota case needs a seeder that sets the stage quota: against a
+// target without the control API, or with a seeder that cannot, it is
+// skipped with the reason. Where it runs, it puts the quota back.
+func TestQuotaCase(t *testing.T) {
+	const name = "CreateStage/behaviour/stage-quota/exceeded-is-ServiceQuotaExceededException"
+	s, err := conformance.Suite()
+	require.NoError(t, err)
+	s.Cases = suite.Select(s.Cases, regexp.MustCompile("^"+regexp.QuoteMeta(name)+"$"))
+	require.Len(t, s.Cases, 1)
+	require.True(t, s.Cases[0].Alone, "it lowers the quota every case's CreateStage meets")
+
+	fake := ivsfake.New(ivsfake.Options{StageQuota: 77})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	// The same fake with its control API hidden: the runner finds no seeder.
+	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, ivsfake.ControlPrefix) {
+			http.NotFound(w, r)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hidden.Close)
+	for _, tc := range []struct {
+		endpoint string
+		seeder   suite.Seeder
+		reason   string
+	}{
+		{hidden.URL, nil, "no seeder"},
+		{srv.URL, plainSeeder{conformance.FakeSeeder(srv.URL, nil)}, "the seeder cannot set the stage quota"},
+	} {
+		res := suite.RunAll(ctx, suite.Target{Endpoint: tc.endpoint, Seeder: tc.seeder, Credentials: testCredentials}, s)[0]
+		assert.Equal(t, suite.Skip, res.Status, "%+v", res)
+		assert.Contains(t, res.Reason, tc.reason)
+	}
+	res := suite.RunAll(ctx, conformance.Prepare(ctx, suite.Target{Endpoint: srv.URL, Credentials: testCredentials}), s)[0]
+	assert.Equal(t, suite.Pass, res.Status, "%+v", res)
+	quota, stages := fake.Memory.StageQuota()
+	assert.Equal(t, 77, quota, "the quota is put back")
+	assert.Equal(t, 0, stages, "the run deleted what it made")
 }

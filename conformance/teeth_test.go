@@ -607,3 +607,20 @@ func TestCatchesAnotherAccountsStageNotFound(t *testing.T) {
 	requireFails(t, rs, "GetStage/behaviour/access-denied/another-accounts-stage", "want AccessDeniedException", "got 404 ResourceNotFoundException")
 	assert.Equal(t, []string{"GetStage/behaviour/access-denied/another-accounts-stage"}, failed(rs))
 }
+
+// The stage quota answered as throttling: CreateStage over the quota gets
+// 429 ThrottlingException, a protocol error any operation may answer,
+// instead of 402 ServiceQuotaExceededException.
+func TestCatchesQuotaAnsweredAsThrottling(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "CreateStage" || rec.Code != http.StatusPaymentRequired {
+			return rec.Code, rec.Body.Bytes()
+		}
+		rec.Header().Set(wire.HeaderErrorType, "ThrottlingException")
+		return http.StatusTooManyRequests, []byte(`{"exceptionMessage":"Rate exceeded"}`)
+	})
+	rs := results(t, h)
+	const name = "CreateStage/behaviour/stage-quota/exceeded-is-ServiceQuotaExceededException"
+	requireFails(t, rs, name, "with the stage quota set to the", "want ServiceQuotaExceededException", "got 429 ThrottlingException")
+	assert.Equal(t, []string{name}, failed(rs), "only the quota is broken")
+}

@@ -15,7 +15,7 @@ func TestEmbeddedLoads(t *testing.T) {
 	require.Equal(t, "2024-06-20", d.OpenAPI.Info.Version)
 	require.Equal(t, File, d.Name)
 	require.Equal(t, Source, d.Source)
-	require.Len(t, d.OpenAPI.Paths.Map(), 5)
+	require.Len(t, d.OpenAPI.Paths.Map(), 7)
 	require.Equal(t, "restJson1", d.OpenAPI.Extensions["x-ivsrt-service"].(map[string]any)["protocol"])
 
 	again, err := Embedded()
@@ -28,6 +28,10 @@ func TestLoadIsRepeatable(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "copy.yaml", d.Name)
 }
+
+// updateStage409 is UpdateStage's 409 response, the last path's last
+// error, told from DeleteStage's and ListStages' by what follows it.
+const updateStage409 = "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n        default:\n          $ref: \"#/components/responses/ProtocolError\"\ncomponents:\n"
 
 // edit returns the embedded spec with old replaced by new; old must occur
 // exactly once, so a drifting spec fails the test instead of testing nothing.
@@ -105,7 +109,7 @@ func TestLoadRefuses(t *testing.T) {
 			schemas + "/StageName/oneOf", `unsupported keyword "oneOf"`},
 		{"uniqueItems", "          default: [PUBLISH, SUBSCRIBE]\n", "          default: [PUBLISH, SUBSCRIBE]\n          uniqueItems: true\n",
 			schemas + "/ParticipantTokenConfiguration/properties/capabilities/uniqueItems", `unsupported keyword "uniqueItems"`},
-		{"multipleOf", "          maximum: 100\n          default: 50\n", "          maximum: 100\n          default: 50\n          multipleOf: 5\n",
+		{"multipleOf", "          maximum: 100\n          default: 50\n        filterByRecordingState:", "          maximum: 100\n          default: 50\n          multipleOf: 5\n        filterByRecordingState:",
 			schemas + "/ListParticipantsRequest/properties/maxResults/multipleOf", `unsupported keyword "multipleOf"`},
 		{"nullable", userID, userID + "      nullable: true\n",
 			schemas + "/UserId/nullable", `unsupported keyword "nullable"`},
@@ -136,14 +140,14 @@ func TestLoadRefuses(t *testing.T) {
 		{"constraint beside allOf", "          default: {}\n",
 			"          default: {}\n          maxProperties: 3\n",
 			schemas + "/CreateStageRequest/properties/tags/maxProperties", `"maxProperties" beside allOf`},
-		{"default beside $ref", "        maxResults:\n          type: integer\n",
-			"        maxResults:\n          $ref: \"#/components/schemas/ParticipantTokenCapability\"\n          type: integer\n",
+		{"default beside $ref", "        maxResults:\n          type: integer\n          format: int32\n          minimum: 1\n          maximum: 100\n          default: 50\n        filterByRecordingState:",
+			"        maxResults:\n          $ref: \"#/components/schemas/ParticipantTokenCapability\"\n          type: integer\n          format: int32\n          minimum: 1\n          maximum: 100\n          default: 50\n        filterByRecordingState:",
 			schemas + "/ListParticipantsRequest/properties/maxResults/type", `"type" beside $ref`},
 		{"extension beside $ref", "        token:\n          type: string\n",
 			"        token:\n          $ref: \"#/components/schemas/UserId\"\n",
 			schemas + "/ParticipantToken/properties/token/x-ivsrt-sensitive", `"x-ivsrt-sensitive" beside $ref`},
-		{"extension beside a response $ref", "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n",
-			"        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n          x-ivsrt-errors: [ConflictException]\n",
+		{"extension beside a response $ref", updateStage409,
+			strings.Replace(updateStage409, "ConflictException\"\n", "ConflictException\"\n          x-ivsrt-errors: [ConflictException]\n", 1),
 			"/paths/~1UpdateStage/post/responses/409/x-ivsrt-errors", `"x-ivsrt-errors" beside $ref`},
 
 		// Unknown extensions, wherever they stand.
@@ -204,7 +208,7 @@ func TestLoadRefuses(t *testing.T) {
 		{"x-ivsrt-idempotency-token beside $ref", "        token:\n          type: string\n          x-ivsrt-sensitive: true\n",
 			"        token:\n          $ref: \"#/components/schemas/UserId\"\n          x-ivsrt-idempotency-token: true\n",
 			schemas + "/ParticipantToken/properties/token/x-ivsrt-idempotency-token", `"x-ivsrt-idempotency-token" beside $ref`},
-		{"response key not a status", "        \"409\":\n", "        \"4XX\":\n",
+		{"response key not a status", updateStage409, strings.Replace(updateStage409, "409", "4XX", 1),
 			"/paths/~1UpdateStage/post/responses/4XX", "not a status code"},
 		{"content other than JSON", "          application/json:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
 			"          application/xml:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
@@ -245,7 +249,7 @@ func TestLoadRefuses(t *testing.T) {
 			schemas + "/AutoParticipantRecordingConfiguration/x-ivsrt-reset-when/also", `unsupported keyword "also" in x-ivsrt-reset-when`},
 		{"x-ivsrt-paginated with an unknown key", "        items: participants\n", "        items: participants\n        limit: 100\n",
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated/limit", `unsupported keyword "limit" in x-ivsrt-paginated`},
-		{"x-ivsrt-paginated with an empty member", "        pageSize: maxResults\n", "        pageSize: \"\"\n",
+		{"x-ivsrt-paginated with an empty member", "        pageSize: maxResults\n        items: participants\n", "        pageSize: \"\"\n        items: participants\n",
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated/pageSize", "non-empty scalar"},
 		{"x-ivsrt-sensitive not a boolean", "x-ivsrt-sensitive: true", "x-ivsrt-sensitive: yes please",
 			schemas + "/ParticipantToken/properties/token/x-ivsrt-sensitive", "must be a boolean"},
@@ -312,7 +316,7 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	d, err := Embedded()
 	require.NoError(t, err)
 
-	require.Equal(t, []string{"/CreateStage", "/GetParticipant", "/GetStage", "/ListParticipants", "/UpdateStage"}, d.Keys("/paths"))
+	require.Equal(t, []string{"/CreateStage", "/DeleteStage", "/GetParticipant", "/GetStage", "/ListParticipants", "/ListStages", "/UpdateStage"}, d.Keys("/paths"))
 	require.Equal(t, []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState"},
 		d.Keys(Pointer(schemas, "ParticipantSummary", "properties")))
 	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},

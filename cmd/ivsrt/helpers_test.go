@@ -32,8 +32,3 @@ func readJSON(r *http.Request) map[string]any {
 	_ = json.Unmarshal(data, &body)
 	return body
 }
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}

@@ -137,5 +137,19 @@ func BehaviourCases(c *Contract) []Case {
 	add("ListParticipants/behaviour/identifiers/session-and-participant-id-formats", "ListParticipants", "participants[].participantId", "identifier", SourceDocumented, sessionAndParticipantFormats)
 	add("CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id", "CreateStage", "participantTokens[].participantId", "identifier", SourceInferred, tokenParticipantJoins)
 	add("GetStage/behaviour/access-denied/another-accounts-stage", "GetStage", "arn", "access-denied", SourceInferred, anotherAccountsStage)
+
+	// The account's stages: deleted ones are gone, listed ones are as they
+	// are, and the quota is a quota (stages.go).
+	add("DeleteStage/behaviour/deletes-the-stage", "DeleteStage", "arn", "lifecycle", SourceDocumented, deletesTheStage)
+	add("DeleteStage/behaviour/not-found/unknown-stage-arn", "DeleteStage", "arn", "not-found", SourceDocumented,
+		func(ctx context.Context, r *Runner) *Failure {
+			return unknownStage(ctx, r, "DeleteStage", func(arn string) map[string]any { return map[string]any{memberArn: arn} })
+		})
+	add("ListStages/behaviour/lists-created-stage", "ListStages", "stages", "round-trip", SourceInferred, listsCreatedStage)
+	add("ListStages/behaviour/lists-live-session", "ListStages", "stages[].activeSessionId", "lifecycle", SourceInferred, listsLiveSession)
+	if c.Operation(listStages) != nil && c.Operation(createOperation) != nil {
+		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, createOperation, "", "quota", SourceDocumented, quotaExceeded)
+		out[len(out)-1].Alone = true // the lowered quota would refuse other cases' stages
+	}
 	return out
 }

@@ -5,30 +5,65 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 )
 
-// A run creates stages: the live stage of the setup, one per behaviour case
-// and one per CreateStage case the target accepts. Each carries the run tag
+// A run creates stages: the live stage of the setup, the stages it seeds
+// for ListStages to page over, one per behaviour case and one per
+// CreateStage case the target accepts. Each carries the run tag
 // (RunTagKey = run id) but one, the case that checks the default of tags,
 // which must send none. At the end of a run Cleanup deletes them all, by
-// the ARNs the target answered with, where the target allows it.
+// the ARNs the target answered with, where the target allows it, and then
+// any stage ListStages shows with the run tag that is still there.
 
 // createOperation is the operation whose successful answers name the
 // stages a run must clean up.
 const createOperation = "CreateStage"
 
-// deleteStage is AWS's DeleteStage. It is not part of the contract (the
-// spec has five operations and must not grow a sixth for this): the real
-// service has it, a fake may not. A fake without it answers 404
+// deleteStage is AWS's DeleteStage as the model binds it. The contract has
+// it since the spec took DeleteStage in; Cleanup falls back on this for a
+// suite generated from an older spec, where a fake without it answers 404
 // UnknownOperationException, which Cleanup takes as "not allowed".
 var deleteStage = &Operation{Name: "DeleteStage", Method: "POST", Path: "/DeleteStage", Body: true}
 
+// listStages is the operation Cleanup finds strays with, when the
+// contract has it.
+const listStages = "ListStages"
+
+// deleteOperation is the contract's DeleteStage, else AWS's binding of it.
+func (r *Runner) deleteOperation() *Operation {
+	if op := r.suite.Contract.Operation(deleteStage.Name); op != nil {
+		return op
+	}
+	return deleteStage
+}
+
+// ownStageFor gives a DeleteStage case a stage of its own: its body names
+// the live stage, which the other cases need, so the case deletes a stage
+// made for it instead. Any other case's body is returned as it is.
+func (r *Runner) ownStageFor(ctx context.Context, c *Case) (string, *Failure) {
+	live := "${" + r.liveStage + "}"
+	if c.Operation != deleteStage.Name || !strings.Contains(c.Body, live) {
+		return c.Body, nil
+	}
+	if _, f := r.live(r.liveStage); f != nil {
+		return "", f
+	}
+	st, _, _, f := r.createStage(ctx, "delete-stage", map[string]any{})
+	if f != nil {
+		f.Reason = "making a stage for the case to delete: " + f.Reason
+		return "", f
+	}
+	return strings.ReplaceAll(c.Body, live, st[memberArn].(string)), nil
+}
+
 // createdStages collects the ARNs of the stages a run created.
 type createdStages struct {
-	mu     sync.Mutex
-	arns   []string
-	tagged map[string]bool
+	mu      sync.Mutex
+	arns    []string
+	tagged  map[string]bool
+	deleted map[string]bool // by a DeleteStage of the run that succeeded
 }
 
 // note records the stage of a successful CreateStage answer.
@@ -54,20 +89,48 @@ func (c *createdStages) note(runTagKey, runID string, resp []byte) {
 	c.tagged[doc.Stage.Arn] = doc.Stage.Tags[runTagKey] == runID
 }
 
-func (c *createdStages) list() (arns []string, tagged int) {
+// noteDeleted records the stage of a DeleteStage request the target
+// answered with 200.
+func (c *createdStages) noteDeleted(req string) {
+	var doc struct {
+		Arn string `json:"arn"`
+	}
+	if json.Unmarshal([]byte(req), &doc) != nil || doc.Arn == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.deleted == nil {
+		c.deleted = map[string]bool{}
+	}
+	c.deleted[doc.Arn] = true
+}
+
+func (c *createdStages) isDeleted(arn string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.deleted[arn]
+}
+
+// list returns the stages the run created, how many carry the run tag,
+// and how many the run has deleted already.
+func (c *createdStages) list() (arns []string, tagged, deleted int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, a := range c.arns {
 		if c.tagged[a] {
 			tagged++
 		}
+		if c.deleted[a] {
+			deleted++
+		}
 	}
-	return append([]string(nil), c.arns...), tagged
+	return append([]string(nil), c.arns...), tagged, deleted
 }
 
 // CreatedStages lists the ARNs of the stages the run has created so far.
 func (r *Runner) CreatedStages() []string {
-	arns, _ := r.created.list()
+	arns, _, _ := r.created.list()
 	return arns
 }
 
@@ -75,62 +138,105 @@ func (r *Runner) CreatedStages() []string {
 type CleanupReport struct {
 	Created int // stages the run created
 	Tagged  int // of which carry the run tag
+	// Deleted counts the stages of the run that are gone: deleted by
+	// Cleanup, by the run's own DeleteStage cases (ByCases of them), or
+	// found gone already.
 	Deleted int
+	ByCases int
+	// Strays are stages ListStages showed with the run tag that the run
+	// had not recorded as created; Cleanup deletes them too.
+	Strays int
 	// Refused is the target's answer to the first DeleteStage when it
 	// refused it (e.g. "404 UnknownOperationException"): Cleanup then
 	// stopped trying.
 	Refused string
 	// Failed are deletions that failed after the target had allowed others.
 	Failed []string
-	RunTag string // key=value of the run tag
+	// Unlisted is why ListStages could not look for strays, if it could not.
+	Unlisted string
+	RunTag   string // key=value of the run tag
 }
 
 // String is the one line a report prints about the cleanup.
 func (c CleanupReport) String() string {
+	var s string
 	switch {
-	case c.Created == 0:
-		return "cleanup: the run created no stages"
+	case c.Created == 0 && c.Strays == 0:
+		s = "cleanup: the run created no stages"
 	case c.Refused != "":
 		return fmt.Sprintf("cleanup: the target does not allow DeleteStage, so the run's %d stages are left (%d tagged %s); it answered %s",
-			c.Created, c.Tagged, c.RunTag, c.Refused)
+			c.Created-c.ByCases, c.Tagged, c.RunTag, c.Refused)
 	case len(c.Failed) > 0:
-		return fmt.Sprintf("cleanup: deleted %d of %d stages; %d deletions failed, first: %s", c.Deleted, c.Created, len(c.Failed), c.Failed[0])
+		s = fmt.Sprintf("cleanup: deleted %d of %d stages; %d deletions failed, first: %s", c.Deleted, c.Created+c.Strays, len(c.Failed), c.Failed[0])
+	default:
+		s = fmt.Sprintf("cleanup: deleted the %d stages the run created", c.Deleted)
+		if c.ByCases > 0 {
+			s += fmt.Sprintf(" (%d by its DeleteStage cases)", c.ByCases)
+		}
+		if c.Strays > 0 {
+			s += fmt.Sprintf(", %d of them found by ListStages", c.Strays)
+		}
 	}
-	return fmt.Sprintf("cleanup: deleted the %d stages the run created", c.Deleted)
+	if c.Unlisted != "" {
+		s += "; ListStages could not look for others tagged " + c.RunTag + ": " + c.Unlisted
+	}
+	return s
 }
 
-// Cleanup deletes every stage the run created with a signed POST
-// /DeleteStage {"arn": ...}. The first refusal stops it: a target that
-// does not have DeleteStage gets asked once.
+// Cleanup deletes every stage the run created that it has not deleted
+// yet, with a signed DeleteStage {"arn": ...}, and then every stage
+// ListStages shows with the run tag (a stage whose CreateStage answer was
+// lost, say). The first refusal stops it: a target that does not have
+// DeleteStage gets asked once. A stage already gone
+// (ResourceNotFoundException) counts as deleted.
 func (r *Runner) Cleanup(ctx context.Context) CleanupReport {
-	arns, tagged := r.created.list()
-	rep := CleanupReport{Created: len(arns), Tagged: tagged, RunTag: r.suite.Contract.RunTagKey + "=" + r.RunID()}
-	if len(arns) == 0 {
-		return rep
-	}
-	del := func(arn string) string {
-		b, _ := json.Marshal(map[string]string{"arn": arn})
-		ex, err := r.send(ctx, deleteStage, string(b))
-		if err != nil {
-			return err.Error()
+	arns, tagged, byCases := r.created.list()
+	rep := CleanupReport{Created: len(arns), Tagged: tagged, Deleted: byCases, ByCases: byCases,
+		RunTag: r.suite.Contract.RunTagKey + "=" + r.RunID()}
+	var left []string
+	for _, arn := range arns {
+		if !r.created.isDeleted(arn) {
+			left = append(left, arn)
 		}
-		if ex.Status != http.StatusOK {
-			return describe(ex)
+	}
+	if len(left) > 0 {
+		if why := r.deleteStage(ctx, left[0]); why != "" {
+			rep.Refused = why
+			return rep
 		}
-		return ""
+		rep.Deleted++
+		r.deleteAll(ctx, left[1:], &rep)
 	}
-	if why := del(arns[0]); why != "" {
-		rep.Refused = why
-		return rep
+	strays, why := r.strays(ctx)
+	rep.Unlisted = why
+	rep.Strays = len(strays)
+	r.deleteAll(ctx, strays, &rep)
+	return rep
+}
+
+// deleteStage deletes one stage and says why not when it could not; a
+// stage that is gone already counts as deleted.
+func (r *Runner) deleteStage(ctx context.Context, arn string) string {
+	b, _ := json.Marshal(map[string]string{"arn": arn})
+	ex, err := r.send(ctx, r.deleteOperation(), string(b))
+	if err != nil {
+		return err.Error()
 	}
-	rep.Deleted = 1
+	if ex.Status != http.StatusOK && ex.ErrType != errNotFound {
+		return describe(ex)
+	}
+	return ""
+}
+
+// deleteAll deletes stages, Parallelism at a time, and counts them in rep.
+func (r *Runner) deleteAll(ctx context.Context, arns []string, rep *CleanupReport) {
 	var mu sync.Mutex
 	next := make(chan string)
 	var wg sync.WaitGroup
-	for range min(Parallelism, len(arns)-1) {
+	for range min(Parallelism, len(arns)) {
 		wg.Go(func() {
 			for arn := range next {
-				why := del(arn)
+				why := r.deleteStage(ctx, arn)
 				mu.Lock()
 				if why == "" {
 					rep.Deleted++
@@ -141,10 +247,37 @@ func (r *Runner) Cleanup(ctx context.Context) CleanupReport {
 			}
 		})
 	}
-	for _, arn := range arns[1:] {
+	for _, arn := range arns {
 		next <- arn
 	}
 	close(next)
 	wg.Wait()
-	return rep
+}
+
+// strays lists, with ListStages, the stages carrying the run tag that are
+// still there and were not created (as far as the run knows) by it. Without
+// ListStages in the contract there is nothing to look with.
+func (r *Runner) strays(ctx context.Context) ([]string, string) {
+	op := r.suite.Contract.Operation(listStages)
+	if op == nil || op.Pagination == nil {
+		return nil, ""
+	}
+	known := map[string]bool{}
+	for _, arn := range r.CreatedStages() {
+		known[arn] = true
+	}
+	items, _, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	if f != nil {
+		return nil, f.Reason
+	}
+	var out []string
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		tags, _ := m[memberTags].(map[string]any)
+		arn, _ := m[memberArn].(string)
+		if arn != "" && !known[arn] && tags[r.suite.Contract.RunTagKey] == r.RunID() {
+			out = append(out, arn)
+		}
+	}
+	return out, ""
 }

@@ -26,6 +26,7 @@ type controlSeeder struct{ c *ivscontrol.Control }
 var (
 	_ TokenIssuer     = controlSeeder{}
 	_ RecordingSetter = controlSeeder{}
+	_ QuotaSetter     = controlSeeder{}
 )
 
 func ref(p Joined) ivscontrol.ParticipantRef {
@@ -69,4 +70,14 @@ func (s controlSeeder) IssueToken(ctx context.Context, stageArn, userID string) 
 // SetRecording sets a participant's recording state (POST /_ivsrt/recording).
 func (s controlSeeder) SetRecording(ctx context.Context, p Joined, state string) error {
 	return s.c.SetRecording(ctx, ref(p), state)
+}
+
+// SetStageQuota sets the stage quota (POST /_ivsrt/quota) and returns the
+// one it replaced.
+func (s controlSeeder) SetStageQuota(ctx context.Context, quota int) (int, error) {
+	out, err := s.c.SetStageQuota(ctx, quota)
+	if err != nil {
+		return 0, err
+	}
+	return out.PreviousStageQuota, nil
 }

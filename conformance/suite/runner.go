@@ -121,6 +121,9 @@ type Runner struct {
 	missing map[string]*Failure
 	seed    seedState
 	created createdStages
+	// alone is held for writing by a case that runs alone, for reading by
+	// every other case (see Case.Alone).
+	alone sync.RWMutex
 
 	// The placeholder names of the live stage, session and participant
 	// (live:<identifier format>), and the user ids seeded participants share.
@@ -204,6 +207,13 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	res := Result{Name: c.Name, Operation: c.Operation, Member: c.Member, Rule: c.Rule, Source: c.CaseSource(), Status: Pass}
 	var f *Failure
 	func() {
+		if r.runsAlone(c) {
+			r.alone.Lock()
+			defer r.alone.Unlock()
+		} else {
+			r.alone.RLock()
+			defer r.alone.RUnlock()
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				f = failf(nil, "the runtime panicked: %v", v)
@@ -235,13 +245,24 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	return res
 }
 
+// runsAlone reports whether a case must run while no other does: one that
+// says so, and a pagination case over a list other cases change, the
+// account's stages (its items are not the seeded session's), so that what
+// it pages through holds still.
+func (r *Runner) runsAlone(c *Case) bool {
+	return c.Alone || c.Kind == KindPagination && !r.seededBody(c.Body)
+}
+
 func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 	op := r.suite.Contract.Operation(c.Operation)
 	switch c.Kind {
 	case KindCustom:
 		return c.Custom(ctx, r, c)
 	case KindRequest, KindShape, KindTimestamp:
-		body, miss := r.expand(c.Body)
+		body, miss := r.ownStageFor(ctx, c)
+		if miss == nil {
+			body, miss = r.expand(body)
+		}
 		if miss != nil {
 			return miss
 		}

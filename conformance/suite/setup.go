@@ -82,6 +82,7 @@ func (r *Runner) setup(ctx context.Context) {
 	r.vars[liveStageArn] = arn
 	r.seed.stageArn = arn
 	r.learnVars(arn)
+	r.seedStages(ctx, names[0])
 
 	if r.target.Seeder == nil {
 		missAll(noSeeder(), liveSessionID, liveParticipantID)
@@ -107,6 +108,26 @@ func (r *Runner) setup(ctx context.Context) {
 		if p.role.record && !p.role.leave && p.role.finish == "" {
 			r.vars[liveParticipantID] = p.ParticipantID
 			break
+		}
+	}
+}
+
+// listSeedStages is how many stages the setup makes beside the live one
+// when the contract has ListStages, so that its pages of 1 to 10 stages
+// differ however empty the account was. They carry the run tag; Cleanup
+// deletes them.
+const listSeedStages = 10
+
+// seedStages makes the stages ListStages pages over. A failure stops it
+// and is left to the CreateStage cases to report: the pagination cases
+// then page over what there is.
+func (r *Runner) seedStages(ctx context.Context, name string) {
+	if r.suite.Contract.Operation(listStages) == nil {
+		return
+	}
+	for range listSeedStages {
+		if _, _, _, f := r.createStage(ctx, "list-stages", map[string]any{memberName: name}); f != nil {
+			return
 		}
 	}
 }

@@ -306,6 +306,12 @@ type Case struct {
 
 	// Custom runs a KindCustom case.
 	Custom func(ctx context.Context, r *Runner, c *Case) *Failure
+
+	// Alone runs the case while no other case of the runner runs: it
+	// changes what the account allows (the stage quota), so other cases
+	// would see it. The runner also runs alone a pagination case over the
+	// account's own list (ListStages), which other cases grow.
+	Alone bool
 }
 
 // Sources lists the sources, the most proven first.

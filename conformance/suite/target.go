@@ -81,6 +81,13 @@ type RecordingSetter interface {
 	SetRecording(ctx context.Context, p Joined, state string) error
 }
 
+// QuotaSetter is a Seeder that can also set the account's stage quota,
+// which no AWS operation can (an ivsrt fake's POST /_ivsrt/quota). It
+// returns the quota it replaced. Without one, the quota case is skipped.
+type QuotaSetter interface {
+	SetStageQuota(ctx context.Context, quota int) (previous int, err error)
+}
+
 // Joined names a participant in a stage's session.
 type Joined struct {
 	StageArn      string
@@ -220,6 +227,9 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchang
 		Resp: data, Request: req, Duration: time.Since(sent)}
 	if op.Name == createOperation && resp.StatusCode == http.StatusOK {
 		r.created.note(r.suite.Contract.RunTagKey, r.vars["runId"], data)
+	}
+	if op.Name == deleteStage.Name && resp.StatusCode == http.StatusOK {
+		r.created.noteDeleted(payload)
 	}
 	if resp.StatusCode != http.StatusOK {
 		ex.ErrType = errorType(resp.Header.Get("x-amzn-ErrorType"))

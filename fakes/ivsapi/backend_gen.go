@@ -11,8 +11,10 @@ import "context"
 // otherwise.
 type Backend interface {
 	CreateStage(ctx context.Context, in *CreateStageRequest) (*CreateStageResponse, error)
+	DeleteStage(ctx context.Context, in *DeleteStageRequest) (*DeleteStageResponse, error)
 	GetParticipant(ctx context.Context, in *GetParticipantRequest) (*GetParticipantResponse, error)
 	GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error)
 	ListParticipants(ctx context.Context, in *ListParticipantsRequest) (*ListParticipantsResponse, error)
+	ListStages(ctx context.Context, in *ListStagesRequest) (*ListStagesResponse, error)
 	UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error)
 }

@@ -129,6 +129,27 @@ func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of DeleteStageRequest from d, matching member names exactly.
+func (s *DeleteStageRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of GetParticipantRequest from d, matching member names exactly.
 func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -277,6 +298,37 @@ func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 			}
 			v := ParticipantRecordingFilterByRecordingState(vs)
 			s.FilterByRecordingState = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListStagesRequest from d, matching member names exactly.
+func (s *ListStagesRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
 		default:
 			return d.Skip()
 		}

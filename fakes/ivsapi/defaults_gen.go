@@ -44,6 +44,12 @@ func (s *CreateStageResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on DeleteStageRequest.
+func (s *DeleteStageRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeleteStageResponse.
+func (s *DeleteStageResponse) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on GetParticipantRequest.
 func (s *GetParticipantRequest) SetDefaults() {}
 
@@ -81,6 +87,23 @@ func (s *ListParticipantsResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on ListStagesRequest.
+func (s *ListStagesRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListStagesResponse.
+func (s *ListStagesResponse) SetDefaults() {
+	if s.Stages == nil {
+		s.Stages = []StageSummary{}
+	}
+	for i := range s.Stages {
+		s.Stages[i].SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on Participant.
 func (s *Participant) SetDefaults() {}
 
@@ -106,6 +129,9 @@ func (s *Stage) SetDefaults() {
 		s.AutoParticipantRecordingConfiguration.SetDefaults()
 	}
 }
+
+// SetDefaults fills in what the spec defaults on StageSummary.
+func (s *StageSummary) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on UpdateStageRequest.
 func (s *UpdateStageRequest) SetDefaults() {

@@ -42,9 +42,11 @@ var ProtocolErrors = []string{ErrSerializationException, ErrUnrecognizedClientEx
 // DeclaredErrors lists each operation's declared errors, in spec order.
 var DeclaredErrors = map[string][]string{
 	OpCreateStage:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
+	OpDeleteStage:      []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
 	OpGetParticipant:   []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
 	OpGetStage:         []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
 	OpListParticipants: []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStages:       []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
 	OpUpdateStage:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
 }
 

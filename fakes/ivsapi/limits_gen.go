@@ -17,6 +17,12 @@ const (
 	CreateStageRequestTagsMaxKeyLength                       = 128
 )
 
+// The bounds the spec puts on the members of DeleteStageRequest.
+const (
+	DeleteStageRequestArnMinLength = 1
+	DeleteStageRequestArnMaxLength = 128
+)
+
 // The bounds the spec puts on the members of GetParticipantRequest.
 const (
 	GetParticipantRequestStageArnMinLength      = 1
@@ -47,6 +53,18 @@ const (
 // The bounds the spec puts on the members of ListParticipantsResponse.
 const (
 	ListParticipantsResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListStagesRequest.
+const (
+	ListStagesRequestNextTokenMaxLength = 1024
+	ListStagesRequestMaxResultsMin      = 1
+	ListStagesRequestMaxResultsMax      = 100
+)
+
+// The bounds the spec puts on the members of ListStagesResponse.
+const (
+	ListStagesResponseNextTokenMaxLength = 1024
 )
 
 // The bounds the spec puts on the members of Participant.
@@ -97,6 +115,18 @@ const (
 	StageTagsMaxEntries           = 50
 	StageTagsMinKeyLength         = 1
 	StageTagsMaxKeyLength         = 128
+)
+
+// The bounds the spec puts on the members of StageSummary.
+const (
+	StageSummaryArnMinLength             = 1
+	StageSummaryArnMaxLength             = 128
+	StageSummaryNameMaxLength            = 128
+	StageSummaryActiveSessionIdMinLength = 16
+	StageSummaryActiveSessionIdMaxLength = 16
+	StageSummaryTagsMaxEntries           = 50
+	StageSummaryTagsMinKeyLength         = 1
+	StageSummaryTagsMaxKeyLength         = 128
 )
 
 // The bounds the spec puts on the members of UpdateStageRequest.

@@ -87,6 +87,15 @@ type CreateStageResponse struct {
 	ParticipantTokens []ParticipantToken `json:"participantTokens,omitzero"`
 }
 
+// DeleteStageRequest is an object of the spec.
+type DeleteStageRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// DeleteStageResponse is an object of the spec.
+type DeleteStageResponse struct{}
+
 // GetParticipantRequest is an object of the spec.
 type GetParticipantRequest struct {
 	// Required.
@@ -132,6 +141,19 @@ type ListParticipantsResponse struct {
 	// Required.
 	Participants []ParticipantSummary `json:"participants"`
 	NextToken    *string              `json:"nextToken,omitzero"`
+}
+
+// ListStagesRequest is an object of the spec.
+type ListStagesRequest struct {
+	NextToken  *string `json:"nextToken,omitzero"`
+	MaxResults *int32  `json:"maxResults,omitzero"`
+}
+
+// ListStagesResponse is an object of the spec.
+type ListStagesResponse struct {
+	// Required.
+	Stages    []StageSummary `json:"stages"`
+	NextToken *string        `json:"nextToken,omitzero"`
 }
 
 // Participant is an object of the spec.
@@ -191,6 +213,15 @@ type Stage struct {
 	ActiveSessionId                       *string                                `json:"activeSessionId,omitzero"`
 	Tags                                  map[string]string                      `json:"tags,omitzero"`
 	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
+}
+
+// StageSummary is an object of the spec.
+type StageSummary struct {
+	// Required.
+	Arn             *string           `json:"arn,omitzero"`
+	Name            *string           `json:"name,omitzero"`
+	ActiveSessionId *string           `json:"activeSessionId,omitzero"`
+	Tags            map[string]string `json:"tags,omitzero"`
 }
 
 // UpdateStageRequest is an object of the spec.

@@ -87,6 +87,16 @@ func (c *Control) InjectFault(ctx context.Context, f Fault) error {
 	return c.call(ctx, http.MethodPost, "/faults", f, nil)
 }
 
+// SetStageQuota sets how many stages the account may hold; the answer
+// also gives the quota it replaced and how many stages there are.
+func (c *Control) SetStageQuota(ctx context.Context, quota int) (*QuotaOutput, error) {
+	var out QuotaOutput
+	if err := c.call(ctx, http.MethodPost, "/quota", QuotaInput{StageQuota: quota}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Reset forgets all state and pending faults.
 func (c *Control) Reset(ctx context.Context) error {
 	return c.call(ctx, http.MethodPost, "/reset", struct{}{}, nil)

@@ -149,3 +149,16 @@ func IsFake(ctx context.Context, endpoint string, hc *http.Client) bool {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	return resp.StatusCode == http.StatusOK && json.Unmarshal(data, &info) == nil && info.Service == Service
 }
+
+// QuotaInput sets the account's stage quota (POST /_ivsrt/quota).
+type QuotaInput struct {
+	StageQuota int `json:"stageQuota"`
+}
+
+// QuotaOutput is what POST /_ivsrt/quota answers: the quota now, the one
+// it replaced, and how many stages the account holds.
+type QuotaOutput struct {
+	StageQuota         int `json:"stageQuota"`
+	PreviousStageQuota int `json:"previousStageQuota"`
+	Stages             int `json:"stages"`
+}

@@ -1,11 +1,16 @@
 package ivsfake
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/validate"
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // IssueToken mints a token for an existing stage, validated and defaulted
@@ -220,18 +225,52 @@ func (m *Memory) EndSession(stageArn string) error {
 	if st.active == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)
 	}
-	for _, p := range st.active.participants {
-		p.leave()
-		if p.recording == ivsapi.ParticipantRecordingStateStopping {
-			p.recording = ivsapi.ParticipantRecordingStateStopped
-		}
-	}
-	st.active = nil
+	st.endSession()
 	return nil
 }
 
-// Reset forgets every stage, token, session and participant.
+// Reset forgets every stage, token, session and participant, and puts
+// the stage quota back to Options.StageQuota.
 func (m *Memory) Reset() { m.reset() }
+
+// MaxStageQuota is the largest stage quota the control API takes: the
+// quota goes over the wire as a JSON number, and clients may hold it in
+// an int32.
+const MaxStageQuota = math.MaxInt32
+
+// parseQuota reads POST /_ivsrt/quota's body. It decodes the member
+// itself, so that a quota that is missing, not a whole number or out of
+// range is a ValidationException naming stageQuota, as AWS words a bad
+// member, rather than a SerializationException about Go types.
+func parseQuota(body []byte) (int, error) {
+	var in struct {
+		StageQuota json.RawMessage `json:"stageQuota"`
+	}
+	if err := wire.Decode(body, &in); err != nil {
+		return 0, err
+	}
+	raw := string(in.StageQuota)
+	if raw == "" || raw == "null" {
+		return 0, quotaError("null", "Member must not be null")
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 0 || n > MaxStageQuota {
+		return 0, quotaViolation(raw)
+	}
+	return int(n), nil
+}
+
+// quotaViolation is the ValidationException of a stage quota that is not
+// a whole number from 0 to MaxStageQuota.
+func quotaViolation(value string) error {
+	return quotaError(validate.Render(value), fmt.Sprintf("Member must be a whole number from 0 to %d", MaxStageQuota))
+}
+
+func quotaError(value, rule string) error {
+	var e validate.Errors
+	e.Add(validate.Violation{Path: "stageQuota", Value: value, Rule: rule})
+	return ivsapi.NewValidationException("%s", e.Message())
+}
 
 // checkClientInfo holds client attributes to the spec's rules, so the fake
 // never answers with a participant that breaks its own contract.

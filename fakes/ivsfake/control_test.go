@@ -73,7 +73,7 @@ func TestControlRawErrors(t *testing.T) {
 		{"recording: no state", "POST", "/_ivsrt/recording", ref, 400, "ValidationException"},
 		{"leave: wrong type", "POST", "/_ivsrt/leave", `{"stageArn":["x"]}`, 400, "SerializationException"},
 		{"end-session: unknown stage", "POST", "/_ivsrt/end-session", `{"stageArn":"` + unknownStageArn + `"}`, 404, "ResourceNotFoundException"},
-		{"faults: unknown operation", "POST", "/_ivsrt/faults", `{"operation":"DeleteStage","error":"ThrottlingException"}`, 400, "ValidationException"},
+		{"faults: unknown operation", "POST", "/_ivsrt/faults", `{"operation":"CreateParticipantToken","error":"ThrottlingException"}`, 400, "ValidationException"},
 		{"faults: undeclared error", "POST", "/_ivsrt/faults", `{"operation":"GetStage","error":"ConflictException"}`, 400, "ValidationException"},
 		{"faults: count is a string", "POST", "/_ivsrt/faults", `{"operation":"GetStage","error":"ThrottlingException","count":"2"}`, 400, "SerializationException"},
 		{"token: unknown stage", "POST", "/_ivsrt/token", `{"stageArn":"` + unknownStageArn + `"}`, 404, "ResourceNotFoundException"},

@@ -32,6 +32,10 @@ type (
 	Fault = ivscontrol.Fault
 	// Info is what GET /_ivsrt/ answers.
 	Info = ivscontrol.Info
+	// QuotaInput sets the account's stage quota.
+	QuotaInput = ivscontrol.QuotaInput
+	// QuotaOutput is what setting the stage quota answers.
+	QuotaOutput = ivscontrol.QuotaOutput
 )
 
 // ControlPrefix is where the control API lives, apart from the AWS paths.

@@ -1,9 +1,12 @@
 package ivsfake
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -51,11 +54,18 @@ type Memory struct {
 	mu     sync.RWMutex
 	stages map[string]*stage  // by ARN
 	tokens map[string]*pToken // by token value
+	// order holds the stages by creation, the order ListStages lists them
+	// in; seq numbers them. A page token resumes at a sequence number, so
+	// paging stays exact while stages are created and deleted.
+	order []*stage
+	seq   uint32
+	quota int // the stage quota, Options.StageQuota until SetStageQuota
 }
 
 var _ ivsapi.Backend = (*Memory)(nil)
 
 type stage struct {
+	seq      uint32 // creation order: see Memory.order
 	arn      string
 	name     string
 	tags     map[string]string
@@ -104,6 +114,8 @@ func (m *Memory) reset() {
 	defer m.mu.Unlock()
 	m.stages = map[string]*stage{}
 	m.tokens = map[string]*pToken{}
+	m.order = nil
+	m.quota = m.opts.StageQuota
 }
 
 func (m *Memory) now() time.Time { return m.opts.Now().UTC().Truncate(time.Millisecond) }
@@ -126,10 +138,12 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if len(m.stages) >= m.opts.StageQuota {
-		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit", m.opts.StageQuota)
+	if len(m.stages) >= m.quota {
+		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), m.quota)
 	}
+	m.seq++
 	st := &stage{
+		seq:      m.seq,
 		arn:      ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
 		name:     valueOf(in.Name),
 		tags:     copyMap(in.Tags),
@@ -137,6 +151,7 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 		sessions: map[string]*session{},
 	}
 	m.stages[st.arn] = st
+	m.order = append(m.order, st)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
 		out.ParticipantTokens = append(out.ParticipantTokens, m.issue(st.arn, c, now).view())
@@ -196,6 +211,89 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 	return &ivsapi.UpdateStageResponse{Stage: st.view()}, nil
 }
 
+// DeleteStage shuts a stage down and deletes it: its live session ends
+// (every participant is disconnected, as AWS's API reference says, and
+// recordings in progress stop), and its tokens no longer join.
+//
+// The model declares ConflictException for DeleteStage, but neither it nor
+// the documentation says when it fires (likely a composition or ingest
+// configuration still using the stage, both outside this contract); the
+// fake has no such state, so it never answers it.
+func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (*ivsapi.DeleteStageResponse, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.lookup(*in.Arn)
+	if err != nil {
+		return nil, err
+	}
+	if st.active != nil {
+		st.endSession()
+	}
+	delete(m.stages, st.arn)
+	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
+	m.order = slices.Delete(m.order, i, i+1)
+	for v, t := range m.tokens {
+		if t.stageArn == st.arn {
+			delete(m.tokens, v)
+		}
+	}
+	return &ivsapi.DeleteStageResponse{}, nil
+}
+
+// ListStages returns one page of the account's stages, in creation order.
+// A page token holds the sequence number to resume at, so a stage created
+// while a client pages shows on a later page and a deleted one drops out,
+// and no stage is listed twice.
+//
+// The model declares AccessDeniedException and ConflictException for
+// ListStages. The fake lists only the caller's account, so nothing is
+// denied; and nothing in a listing can conflict (the documentation names
+// no case), so it answers neither.
+func (m *Memory) ListStages(_ context.Context, in *ivsapi.ListStagesRequest) (*ivsapi.ListStagesResponse, error) {
+	query := pageQuery(ivsapi.OpListStages, m.opts.Account, "")
+	var from uint32
+	if in.NextToken != nil && *in.NextToken != "" {
+		pos, err := m.pages.open(*in.NextToken, query, "Member must be a token ListStages issued")
+		if err != nil {
+			return nil, err
+		}
+		from = uint32(pos)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := &ivsapi.ListStagesResponse{Stages: []ivsapi.StageSummary{}}
+	i, _ := slices.BinarySearchFunc(m.order, from, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
+	limit := int(*in.MaxResults)
+	for _, st := range m.order[i:] {
+		if len(out.Stages) == limit {
+			out.NextToken = new(m.pages.issue(int(st.seq), query))
+			break
+		}
+		out.Stages = append(out.Stages, st.summary())
+	}
+	return out, nil
+}
+
+// SetStageQuota sets how many stages the account may hold, from now on,
+// and returns the quota it replaces. Stages beyond a lowered quota stay;
+// CreateStage is refused until the count is under it.
+func (m *Memory) SetStageQuota(n int) (previous int, err error) {
+	if n < 0 || n > MaxStageQuota {
+		return 0, quotaViolation(strconv.Itoa(n))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	previous, m.quota = m.quota, n
+	return previous, nil
+}
+
+// StageQuota returns the stage quota and how many stages the account holds.
+func (m *Memory) StageQuota() (quota, stages int) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.quota, len(m.stages)
+}
+
 // recording returns a participant being recorded (STARTING, ACTIVE or STOPPING), if any.
 func (st *stage) recording() *participant {
 	for _, s := range st.sessions {
@@ -228,6 +326,18 @@ func (m *Memory) GetParticipant(_ context.Context, in *ivsapi.GetParticipantRequ
 	return &ivsapi.GetParticipantResponse{Participant: p.view()}, nil
 }
 
+// endSession ends the stage's live session: every participant leaves and
+// every recording still going stops. The caller holds m.mu.
+func (st *stage) endSession() {
+	for _, p := range st.active.participants {
+		p.leave()
+		if p.recording == ivsapi.ParticipantRecordingStateStopping {
+			p.recording = ivsapi.ParticipantRecordingStateStopped
+		}
+	}
+	st.active = nil
+}
+
 // ListParticipants returns one page of a session's participants that pass
 // the request's filter, in join order. Page tokens point into the join
 // order, which only grows, so paging stays exact while participants join.
@@ -236,7 +346,7 @@ func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipants
 	start := 0
 	if in.NextToken != nil && *in.NextToken != "" {
 		var err error
-		if start, err = m.pages.open(*in.NextToken, query); err != nil {
+		if start, err = m.pages.open(*in.NextToken, query, "Member must be a token issued for this stageArn, sessionId and filter"); err != nil {
 			return nil, err
 		}
 	}
@@ -283,6 +393,13 @@ func (st *stage) view() *ivsapi.Stage {
 		out.ActiveSessionId = new(st.active.id)
 	}
 	return out
+}
+
+// summary is the stage as ListStages shows it; tags are {} when it has
+// none, as in view.
+func (st *stage) summary() ivsapi.StageSummary {
+	v := st.view()
+	return ivsapi.StageSummary{Arn: v.Arn, Name: v.Name, ActiveSessionId: v.ActiveSessionId, Tags: v.Tags}
 }
 
 func (t *pToken) view() ivsapi.ParticipantToken {

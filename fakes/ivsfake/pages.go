@@ -11,9 +11,10 @@ import (
 	"github.com/ivsrt/contract/fakes/validate"
 )
 
-// pageTokens issues and opens ListParticipants page tokens. A token holds
-// the position to resume from and a hash of the query (stage, session and
-// filter) it was issued for, sealed with an HMAC under a key of this fake, so
+// pageTokens issues and opens page tokens of ListParticipants and
+// ListStages. A token holds the position to resume from and a hash of the
+// query (for ListParticipants the stage, session and filter; for
+// ListStages the operation and account) it was issued for, sealed with an HMAC under a key of this fake, so
 // a token of another query, another fake or a forged one is refused.
 type pageTokens struct{ key []byte }
 
@@ -29,9 +30,11 @@ const (
 	macLen   = 12
 )
 
-// pageQuery is the hash of what a token is bound to.
-func pageQuery(stageArn, sessionID, filterKey string) [queryLen]byte {
-	h := sha256.Sum256([]byte(stageArn + "\x00" + sessionID + "\x00" + filterKey))
+// pageQuery is the hash of what a token is bound to: three fields, which
+// no ListStages query ("ListStages", account, "") shares with a
+// ListParticipants one (a stage ARN first).
+func pageQuery(a, b, c string) [queryLen]byte {
+	h := sha256.Sum256([]byte(a + "\x00" + b + "\x00" + c))
 	var q [queryLen]byte
 	copy(q[:], h[:])
 	return q
@@ -51,8 +54,9 @@ func (t pageTokens) issue(pos int, query [queryLen]byte) string {
 }
 
 // open returns the position a token resumes from, or a ValidationException
-// naming nextToken when the token was not issued by this fake for this query.
-func (t pageTokens) open(token string, query [queryLen]byte) (int, error) {
+// naming nextToken, with rule as its rule, when the token was not issued by
+// this fake for this query.
+func (t pageTokens) open(token string, query [queryLen]byte, rule string) (int, error) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) != posLen+queryLen+macLen ||
 		!hmac.Equal(b[posLen+queryLen:], t.mac(b[:posLen+queryLen])) ||
@@ -61,7 +65,7 @@ func (t pageTokens) open(token string, query [queryLen]byte) (int, error) {
 		e.Add(validate.Violation{
 			Path:  "nextToken",
 			Value: validate.Render(token),
-			Rule:  "Member must be a token issued for this stageArn, sessionId and filter",
+			Rule:  rule,
 		})
 		return 0, ivsapi.NewValidationException("%s", e.Message())
 	}

@@ -206,6 +206,19 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 				err = s.InjectFault(in.Fault)
 			}
 		}
+	case "/quota":
+		var body []byte
+		var n int
+		if body, err = readControl(r); err == nil {
+			n, err = parseQuota(body)
+		}
+		if err == nil {
+			var prev int
+			if prev, err = s.Memory.SetStageQuota(n); err == nil {
+				_, stages := s.Memory.StageQuota()
+				out = QuotaOutput{StageQuota: n, PreviousStageQuota: prev, Stages: stages}
+			}
+		}
 	case "/reset":
 		s.Reset()
 	default:
@@ -219,7 +232,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 }
 
 func decodeControl(r *http.Request, v any) error {
-	body, err := wire.ReadBody(r, wire.MaxBodyBytes)
+	body, err := readControl(r)
 	if err != nil {
 		return err
 	}
@@ -227,4 +240,12 @@ func decodeControl(r *http.Request, v any) error {
 		return err
 	}
 	return nil
+}
+
+func readControl(r *http.Request) ([]byte, error) {
+	body, err := wire.ReadBody(r, wire.MaxBodyBytes)
+	if err != nil {
+		return nil, err
+	}
+	return body, nil
 }

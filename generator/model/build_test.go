@@ -86,7 +86,7 @@ func TestBuildOperations(t *testing.T) {
 		require.True(t, o.Input.Input)
 		require.True(t, o.Output.Output)
 	}
-	require.Equal(t, []string{"CreateStage", "GetParticipant", "GetStage", "ListParticipants", "UpdateStage"}, names)
+	require.Equal(t, []string{"CreateStage", "DeleteStage", "GetParticipant", "GetStage", "ListParticipants", "ListStages", "UpdateStage"}, names)
 
 	// Declared errors, in the order the responses list them, with their statuses.
 	want := map[string][]string{
@@ -97,6 +97,9 @@ func TestBuildOperations(t *testing.T) {
 			"PendingVerification 403", "ResourceNotFoundException 404", "ConflictException 409"},
 		"GetParticipant":   {"ValidationException 400", "AccessDeniedException 403", "ResourceNotFoundException 404"},
 		"ListParticipants": {"ValidationException 400", "AccessDeniedException 403"},
+		"DeleteStage": {"ValidationException 400", "AccessDeniedException 403", "PendingVerification 403",
+			"ResourceNotFoundException 404", "ConflictException 409"},
+		"ListStages": {"ValidationException 400", "AccessDeniedException 403", "ConflictException 409"},
 	}
 	for name, errs := range want {
 		op := operation(t, svc, name)
@@ -338,16 +341,18 @@ func TestBuildResetWhen(t *testing.T) {
 
 func TestBuildPagination(t *testing.T) {
 	svc := embedded(t)
-	list := operation(t, svc, "ListParticipants")
-	require.NotNil(t, list.Paginated)
-	require.Same(t, list.Input.Member("nextToken"), list.Paginated.InputToken)
-	require.Same(t, list.Output.Member("nextToken"), list.Paginated.OutputToken)
-	require.Same(t, list.Input.Member("maxResults"), list.Paginated.PageSize)
-	require.Same(t, list.Output.Member("participants"), list.Paginated.Items)
+	items := map[string]string{"ListParticipants": "participants", "ListStages": "stages"}
 	for _, op := range svc.Operations {
-		if op != list {
+		item, paged := items[op.Name]
+		if !paged {
 			require.Nil(t, op.Paginated, op.Name)
+			continue
 		}
+		require.NotNil(t, op.Paginated, op.Name)
+		require.Same(t, op.Input.Member("nextToken"), op.Paginated.InputToken, op.Name)
+		require.Same(t, op.Output.Member("nextToken"), op.Paginated.OutputToken, op.Name)
+		require.Same(t, op.Input.Member("maxResults"), op.Paginated.PageSize, op.Name)
+		require.Same(t, op.Output.Member(item), op.Paginated.Items, op.Name)
 	}
 }
 
@@ -436,6 +441,10 @@ func specErrors(err error) []*spec.Error {
 	return out
 }
 
+// updateStage409 is UpdateStage's 409 response, the last path's last
+// error, told from DeleteStage's and ListStages' by what follows it.
+const updateStage409 = "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n        default:\n          $ref: \"#/components/responses/ProtocolError\"\ncomponents:\n"
+
 func TestBuildRefuses(t *testing.T) {
 	const schemas = "/components/schemas"
 	cases := []struct {
@@ -460,16 +469,16 @@ func TestBuildRefuses(t *testing.T) {
 			schemas + "/AutoParticipantRecordingConfiguration/x-ivsrt-reset-when", "needs a string member"},
 		{"x-ivsrt-reset-when equals not a string", "        equals: \"\"\n", "        equals: 0\n",
 			schemas + "/AutoParticipantRecordingConfiguration/x-ivsrt-reset-when", "a string value"},
-		{"x-ivsrt-paginated naming a missing member", "        pageSize: maxResults\n", "        pageSize: limit\n",
+		{"x-ivsrt-paginated naming a missing member", "        pageSize: maxResults\n        items: participants\n", "        pageSize: limit\n        items: participants\n",
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated", `pageSize: ListParticipantsRequest has no member "limit"`},
 		{"x-ivsrt-paginated items not a list", "        items: participants\n", "        items: nextToken\n",
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated", "items: ListParticipantsResponse.nextToken is of kind string, not list"},
-		{"x-ivsrt-paginated page size not an integer", "        pageSize: maxResults\n", "        pageSize: filterByUserId\n",
+		{"x-ivsrt-paginated page size not an integer", "        pageSize: maxResults\n        items: participants\n", "        pageSize: filterByUserId\n        items: participants\n",
 			"/paths/~1ListParticipants/post/x-ivsrt-paginated", "pageSize: ListParticipantsRequest.filterByUserId is of kind string, not integer"},
 		{"inline enum", "        state:\n          $ref: \"#/components/schemas/ParticipantState\"\n        firstJoinTime:\n          type: string\n          format: date-time\n        attributes:",
 			"        state:\n          type: string\n          enum: [UP, DOWN]\n        firstJoinTime:\n          type: string\n          format: date-time\n        attributes:",
 			schemas + "/Participant/properties/state", "inline enums are not supported"},
-		{"integer enum", "          maximum: 100\n          default: 50\n", "          maximum: 100\n          default: 50\n          enum: [10, 50]\n",
+		{"integer enum", "          maximum: 100\n          default: 50\n        filterByRecordingState:", "          maximum: 100\n          default: 50\n          enum: [10, 50]\n        filterByRecordingState:",
 			schemas + "/ListParticipantsRequest/properties/maxResults", "enums are supported only on strings"},
 		{"inline object", "        attributes:\n          $ref: \"#/components/schemas/ParticipantAttributes\"\n",
 			"        attributes:\n          type: object\n          properties:\n            a:\n              type: string\n",
@@ -490,7 +499,7 @@ func TestBuildRefuses(t *testing.T) {
 			"/paths/~1CreateStage/post/responses/default", "x-ivsrt-errors belongs on a response with a 4xx or 5xx status"},
 		{"x-ivsrt-protocol-errors on a status response", "      x-ivsrt-errors: [ConflictException]\n", "      x-ivsrt-errors: [ConflictException]\n      x-ivsrt-protocol-errors: {Oops: 499}\n",
 			"/paths/~1UpdateStage/post/responses/409", "x-ivsrt-protocol-errors belongs on the default response"},
-		{"a success status other than 200", "        \"409\":\n", "        \"201\":\n",
+		{"a success status other than 200", updateStage409, strings.Replace(updateStage409, "409", "201", 1),
 			"/paths/~1UpdateStage/post/responses/201", "answers 200 on success"},
 		{"an operation without operationId", "      operationId: GetStage\n", "",
 			"/paths/~1GetStage/post", "needs an operationId"},

@@ -188,17 +188,22 @@ func TestPageSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sizes []int
+	sizes := map[string][]int{}
 	for _, c := range cases {
 		if c.Kind == "KindPagination" {
-			sizes = append(sizes, c.PageSize)
-			if want := fmt.Sprintf("ListParticipants/pagination/maxResults=%d", c.PageSize); c.Name != want {
+			sizes[c.Op] = append(sizes[c.Op], c.PageSize)
+			if want := fmt.Sprintf("%s/pagination/maxResults=%d", c.Op, c.PageSize); c.Name != want {
 				t.Errorf("case %q, want %q", c.Name, want)
 			}
 		}
 	}
-	if len(sizes) != 100 || sizes[0] != 1 || sizes[99] != 100 {
-		t.Errorf("page sizes %v, want 1..100", sizes)
+	if len(sizes) != 2 {
+		t.Errorf("paginated operations %v, want ListParticipants and ListStages", sizes)
+	}
+	for _, op := range []string{"ListParticipants", "ListStages"} {
+		if s := sizes[op]; len(s) != 100 || s[0] != 1 || s[99] != 100 {
+			t.Errorf("%s: page sizes %v, want 1..100", op, s)
+		}
 	}
 	if got := pageSizes(model.Limits{Min: i(1), Max: i(1000)}); len(got) != 13 || got[0] != 1 || got[12] != 1000 {
 		t.Errorf("1..1000: %v", got)

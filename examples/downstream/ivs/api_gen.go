@@ -21,11 +21,13 @@ const (
 // Operation names, as the spec's operationIds give them.
 const (
 	OpCreateStage      = "CreateStage"
+	OpDeleteStage      = "DeleteStage"
 	OpGetParticipant   = "GetParticipant"
 	OpGetStage         = "GetStage"
 	OpListParticipants = "ListParticipants"
+	OpListStages       = "ListStages"
 	OpUpdateStage      = "UpdateStage"
 )
 
 // Operations lists the operations in spec order.
-var Operations = []string{OpCreateStage, OpGetParticipant, OpGetStage, OpListParticipants, OpUpdateStage}
+var Operations = []string{OpCreateStage, OpDeleteStage, OpGetParticipant, OpGetStage, OpListParticipants, OpListStages, OpUpdateStage}

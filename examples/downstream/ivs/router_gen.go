@@ -45,15 +45,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.serveCreateStage(w, r, labels)
 			return
 		case 1:
-			h.serveGetParticipant(w, r, labels)
+			h.serveDeleteStage(w, r, labels)
 			return
 		case 2:
-			h.serveGetStage(w, r, labels)
+			h.serveGetParticipant(w, r, labels)
 			return
 		case 3:
-			h.serveListParticipants(w, r, labels)
+			h.serveGetStage(w, r, labels)
 			return
 		case 4:
+			h.serveListParticipants(w, r, labels)
+			return
+		case 5:
+			h.serveListStages(w, r, labels)
+			return
+		case 6:
 			h.serveUpdateStage(w, r, labels)
 			return
 		}
@@ -64,9 +70,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // operationRoutes maps method and path to the operations, in Operations order.
 var operationRoutes = wire.NewRouter([]wire.Route{
 	{Method: http.MethodPost, Path: "/CreateStage"},
+	{Method: http.MethodPost, Path: "/DeleteStage"},
 	{Method: http.MethodPost, Path: "/GetParticipant"},
 	{Method: http.MethodPost, Path: "/GetStage"},
 	{Method: http.MethodPost, Path: "/ListParticipants"},
+	{Method: http.MethodPost, Path: "/ListStages"},
 	{Method: http.MethodPost, Path: "/UpdateStage"},
 })
 
@@ -123,6 +131,23 @@ func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request, label
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveDeleteStage(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in DeleteStageRequest
+	if !h.read(w, r, OpDeleteStage, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.DeleteStage(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &DeleteStageResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetParticipantRequest
 	if !h.read(w, r, OpGetParticipant, &in, labels, true) {
@@ -169,6 +194,23 @@ func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, 
 	}
 	if out == nil {
 		out = &ListParticipantsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveListStages(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListStagesRequest
+	if !h.read(w, r, OpListStages, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.ListStages(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListStagesResponse{}
 	}
 	out.SetDefaults()
 	wire.WriteJSON(w, out)

@@ -115,6 +115,40 @@ func (s *CreateStageResponse) validate(e *validate.Errors, path string) {
 	}
 }
 
+// Validate checks every constraint the spec puts on DeleteStageRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteStageRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteStageRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on DeleteStageResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteStageResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteStageResponse) validate(e *validate.Errors, path string) {}
+
 // Validate checks every constraint the spec puts on GetParticipantRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *GetParticipantRequest) Validate() error {
@@ -275,6 +309,57 @@ func (s *ListParticipantsResponse) validate(e *validate.Errors, path string) {
 		for i := range s.Participants {
 			ip := validate.Index(p, i)
 			s.Participants[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListStagesRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListStagesRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListStagesRequest) validate(e *validate.Errors, path string) {
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListStagesResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListStagesResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListStagesResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stages"), s.Stages != nil)
+	if s.Stages != nil {
+		p := validate.Join(path, "stages")
+		for i := range s.Stages {
+			ip := validate.Index(p, i)
+			s.Stages[i].validate(e, ip)
 		}
 	}
 	if s.NextToken != nil {
@@ -498,6 +583,47 @@ func (s *Stage) validate(e *validate.Errors, path string) {
 	if s.AutoParticipantRecordingConfiguration != nil {
 		p := validate.Join(path, "autoParticipantRecordingConfiguration")
 		s.AutoParticipantRecordingConfiguration.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on StageSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StageSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StageSummary) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+	}
+	if s.ActiveSessionId != nil {
+		p := validate.Join(path, "activeSessionId")
+		e.MinLength(p, *s.ActiveSessionId, 16)
+		e.MaxLength(p, *s.ActiveSessionId, 16)
+		e.Pattern(p, *s.ActiveSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
 	}
 }
 

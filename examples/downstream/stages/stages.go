@@ -9,7 +9,9 @@ package stages
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -98,6 +100,46 @@ func (s *Store) UpdateStage(_ context.Context, in *ivs.UpdateStageRequest) (*ivs
 		st.AutoParticipantRecordingConfiguration = in.AutoParticipantRecordingConfiguration
 	}
 	return &ivs.UpdateStageResponse{Stage: clone(st)}, nil
+}
+
+// DeleteStage forgets a stored stage.
+func (s *Store) DeleteStage(_ context.Context, in *ivs.DeleteStageRequest) (*ivs.DeleteStageResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.stages[*in.Arn]; !ok {
+		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", *in.Arn)
+	}
+	delete(s.stages, *in.Arn)
+	return &ivs.DeleteStageResponse{}, nil
+}
+
+// ListStages lists the stored stages in ARN order, a page at a time. A
+// page token is the last ARN of the page before (base64, to fit the
+// spec's token pattern), so paging resumes after it.
+func (s *Store) ListStages(_ context.Context, in *ivs.ListStagesRequest) (*ivs.ListStagesResponse, error) {
+	after := ""
+	if in.NextToken != nil && *in.NextToken != "" {
+		b, err := base64.StdEncoding.DecodeString(*in.NextToken)
+		if err != nil {
+			return nil, ivs.NewValidationException("Value '%s' at 'nextToken' failed to satisfy constraint: Member must be a token ListStages issued", *in.NextToken)
+		}
+		after = string(b)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := &ivs.ListStagesResponse{Stages: []ivs.StageSummary{}}
+	for _, arn := range slices.Sorted(maps.Keys(s.stages)) {
+		if arn <= after {
+			continue
+		}
+		if len(out.Stages) == int(*in.MaxResults) {
+			out.NextToken = new(base64.StdEncoding.EncodeToString([]byte(*out.Stages[len(out.Stages)-1].Arn)))
+			break
+		}
+		st := s.stages[arn]
+		out.Stages = append(out.Stages, ivs.StageSummary{Arn: st.Arn, Name: st.Name, Tags: maps.Clone(st.Tags)})
+	}
+	return out, nil
 }
 
 // GetParticipant finds no participant: nobody ever joins this store's stages.

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+// conformRuns is how many conform runs TestConformRunsCleanUp makes in a
+// row against one serve.
+const conformRuns = 30
+
+// TestConformRunsCleanUp runs `ivsrt conform` 30 times in a row against one
+// `ivsrt serve`, as a team's CI would against a long-lived fake. Every run
+// passes, and afterwards ListStages shows just the stages that were there
+// before: each run deleted all it made. The quota is set low enough that
+// the stages of two runs left behind would exceed it.
+func TestConformRunsCleanUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs the suite 30 times")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	bin := filepath.Join(t.TempDir(), "ivsrt")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	serve := exec.CommandContext(ctx, bin, "serve", "-addr", "127.0.0.1:0", "-log", "off", "-stage-quota", "100")
+	stdout, err := serve.StdoutPipe()
+	require.NoError(t, err)
+	serve.Stderr = os.Stderr
+	require.NoError(t, serve.Start())
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	lines := make(chan string, 1)
+	go func() {
+		s := bufio.NewScanner(stdout)
+		if s.Scan() {
+			lines <- s.Text()
+		}
+	}()
+	var url string
+	select {
+	case line := <-lines:
+		require.True(t, strings.HasPrefix(line, "listening on http://127.0.0.1:"), line)
+		url = strings.TrimPrefix(line, "listening on ")
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not say where it listens")
+	}
+
+	// Someone else's stages, there before the runs and after them.
+	client := ivsfake.NewClient(url, "us-east-1")
+	var before []string
+	for range 3 {
+		out, err := client.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("kept")})
+		require.NoError(t, err)
+		before = append(before, *out.Stage.Arn)
+	}
+
+	closing := regexp.MustCompile(`(?m)^(\d+) passed, 0 failed, 0 skipped$`)
+	cleanup := regexp.MustCompile(`(?m)^cleanup: deleted the (\d+) stages the run created`)
+	runsStart := time.Now()
+	for i := range conformRuns {
+		out, err := exec.CommandContext(ctx, bin, "conform", "-endpoint", url).CombinedOutput()
+		require.NoError(t, err, "run %d:\n%s", i+1, out)
+		require.Regexp(t, closing, string(out), "run %d", i+1)
+		require.Regexp(t, cleanup, string(out), "run %d", i+1)
+	}
+	t.Logf("%d conform runs against one serve in %s (%s with the build and serve)", conformRuns,
+		time.Since(runsStart).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+
+	var after []string
+	in := &ivsrealtime.ListStagesInput{}
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 100)
+		out, err := client.ListStages(ctx, in)
+		require.NoError(t, err)
+		for _, s := range out.Stages {
+			after = append(after, *s.Arn)
+		}
+		if in.NextToken = out.NextToken; in.NextToken == nil {
+			break
+		}
+	}
+	assert.Equal(t, before, after, "the stage count is back where it started")
+}

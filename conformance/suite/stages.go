@@ -1,0 +1,164 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the cases of the account's stages as a whole: DeleteStage
+// removes a stage, ListStages lists each stage as it is, and the stage
+// quota is answered as a quota.
+
+const errQuota = "ServiceQuotaExceededException"
+
+// deletesTheStage deletes a stage of its own and wants it gone: GetStage
+// and a second DeleteStage do not find it, and ListStages no longer lists it.
+func deletesTheStage(ctx context.Context, r *Runner) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	st, _, _, f := r.createStage(ctx, "delete-stage", map[string]any{})
+	if f != nil {
+		return f
+	}
+	arn := st[memberArn].(string)
+	if _, _, f := r.do(ctx, deleteStage.Name, map[string]any{memberArn: arn}); f != nil {
+		return f
+	}
+	if f := r.doError(ctx, "GetStage", map[string]any{memberArn: arn}, errNotFound); f != nil {
+		f.Reason = "GetStage of a deleted stage: " + f.Reason
+		return f
+	}
+	if f := r.doError(ctx, deleteStage.Name, map[string]any{memberArn: arn}, errNotFound); f != nil {
+		f.Reason = "DeleteStage of a deleted stage: " + f.Reason
+		return f
+	}
+	if r.suite.Contract.Operation(listStages) == nil {
+		return nil
+	}
+	listed, ex, f := r.listedStage(ctx, arn)
+	if f != nil {
+		return f
+	}
+	if listed != nil {
+		return mismatch(ex, "ListStages still lists a deleted stage", nil, listed)
+	}
+	return nil
+}
+
+// listedStage pages through ListStages and returns the summary of the
+// stage arn, or nil when it is not listed, with the last page's exchange.
+func (r *Runner) listedStage(ctx context.Context, arn string) (map[string]any, *exchange, *Failure) {
+	op, f := r.operation(listStages)
+	if f != nil {
+		return nil, nil, f
+	}
+	if op.Pagination == nil {
+		return nil, nil, failf(nil, "%s is not paginated", listStages)
+	}
+	items, ex, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	if f != nil {
+		return nil, ex, f
+	}
+	var found map[string]any
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m != nil && m[memberArn] == arn {
+			if found != nil {
+				return nil, ex, mismatch(ex, "ListStages lists a stage twice", 1, 2)
+			}
+			found = m
+		}
+	}
+	return found, ex, nil
+}
+
+// listsCreatedStage creates a stage with a name and tags and wants
+// ListStages to list it with them, and without an activeSessionId: nobody
+// joined it.
+func listsCreatedStage(ctx context.Context, r *Runner) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	names, f := r.suite.Contract.stageNames(1)
+	if f != nil {
+		return f
+	}
+	st, _, _, f := r.createStage(ctx, "list-stages", map[string]any{memberName: names[0]})
+	if f != nil {
+		return f
+	}
+	arn := st[memberArn].(string)
+	got, ex, f := r.listedStage(ctx, arn)
+	if f != nil {
+		return f
+	}
+	want := map[string]any{memberArn: arn, memberName: names[0], memberTags: jsonCopy(r.caseTags("list-stages"))}
+	if d := cmp.Diff(want, got); d != "" {
+		return &Failure{Reason: "ListStages does not list a created stage with its arn, name and tags, and no activeSessionId", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// listsLiveSession wants ListStages to give the live stage the seeded
+// session as its activeSessionId.
+func listsLiveSession(ctx context.Context, r *Runner) *Failure {
+	if f := r.seededNeeded(); f != nil {
+		return f
+	}
+	got, ex, f := r.listedStage(ctx, r.seed.stageArn)
+	if f != nil {
+		return f
+	}
+	if got == nil {
+		return mismatch(ex, "ListStages does not list the live stage", r.seed.stageArn, nil)
+	}
+	if d := cmp.Diff(r.seed.sessionID, got[memberActiveSession]); d != "" {
+		return &Failure{Reason: "ListStages does not give the live stage its live session as " + memberActiveSession, Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// quotaExceeded sets the stage quota to the number of stages the account
+// holds and wants CreateStage refused with ServiceQuotaExceededException
+// and its status (not ThrottlingException: the quota is no rate). The
+// quota is put back afterwards. It needs a seeder that sets quotas (an
+// ivsrt fake's control API), and runs alone: the lowered quota would
+// refuse every other case's CreateStage.
+func quotaExceeded(ctx context.Context, r *Runner) (fail *Failure) {
+	if f := r.needSeeder(); f != nil {
+		return f
+	}
+	qs, ok := r.target.Seeder.(QuotaSetter)
+	if !ok {
+		return skipf("the seeder cannot set the stage quota (an ivsrt fake's control API can)")
+	}
+	op, f := r.operation(listStages)
+	if f != nil {
+		return skipf("the contract has no %s to count the account's stages with", listStages)
+	}
+	if op.Pagination == nil {
+		return failf(nil, "%s is not paginated", listStages)
+	}
+	items, _, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	if f != nil {
+		return f
+	}
+	count := len(items)
+	previous, err := qs.SetStageQuota(ctx, count)
+	if err != nil {
+		return seederFailure(fmt.Sprintf("SetStageQuota(%d)", count), err)
+	}
+	defer func() {
+		if _, err := qs.SetStageQuota(ctx, previous); err != nil && fail == nil {
+			fail = seederFailure(fmt.Sprintf("SetStageQuota(%d), putting the quota back,", previous), err)
+		}
+	}()
+	body := r.withTags(map[string]any{}, "stage-quota")
+	if f := r.doError(ctx, createOperation, body, errQuota); f != nil {
+		f.Reason = fmt.Sprintf("CreateStage with the stage quota set to the %d stages the account holds: %s", count, f.Reason)
+		return f
+	}
+	return nil
+}
