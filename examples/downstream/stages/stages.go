@@ -43,7 +43,7 @@ func (s *Store) CreateStage(_ context.Context, in *ivs.CreateStageRequest) (*ivs
 		Tags:                                  maps.Clone(in.Tags),
 		AutoParticipantRecordingConfiguration: in.AutoParticipantRecordingConfiguration,
 	}
-	out := &ivs.CreateStageResponse{Stage: st, ParticipantTokens: []ivs.ParticipantToken{}}
+	out := &ivs.CreateStageResponse{Stage: clone(st), ParticipantTokens: []ivs.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
 		out.ParticipantTokens = append(out.ParticipantTokens, ivs.ParticipantToken{
 			ParticipantId:  new(ivs.NewParticipantId()),
@@ -152,9 +152,17 @@ func (s *Store) ListParticipants(context.Context, *ivs.ListParticipantsRequest) 
 	return &ivs.ListParticipantsResponse{Participants: []ivs.ParticipantSummary{}}, nil
 }
 
+// clone copies a stored stage for an answer: the Handler applies the
+// spec's defaults to answers in place, so an answer must share nothing
+// with what the store keeps (or with another request's answer).
 func clone(st *ivs.Stage) *ivs.Stage {
 	c := *st
 	c.Tags = maps.Clone(st.Tags)
+	if rec := st.AutoParticipantRecordingConfiguration; rec != nil {
+		r := *rec
+		r.MediaTypes = slices.Clone(rec.MediaTypes)
+		c.AutoParticipantRecordingConfiguration = &r
+	}
 	return &c
 }
 
