@@ -10,7 +10,8 @@ func (g *gen) backend(f *jen.File) {
 	f.Comment("with requests that passed validation and have their defaults applied. An")
 	f.Comment("error it returns goes out in AWS's form when it is a *wire.Error (see")
 	f.Comment("NewError and the New<Error> constructors) and as InternalServerException")
-	f.Comment("otherwise.")
+	f.Comment("otherwise. The Handler applies the spec's defaults to an answer in place,")
+	f.Comment("so an answer must share no memory with what the Backend keeps.")
 	f.Type().Id("Backend").InterfaceFunc(func(i *jen.Group) {
 		for _, op := range g.svc.Operations {
 			if op.Summary != "" {

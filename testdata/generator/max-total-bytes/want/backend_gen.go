@@ -8,7 +8,8 @@ import "context"
 // with requests that passed validation and have their defaults applied. An
 // error it returns goes out in AWS's form when it is a *wire.Error (see
 // NewError and the New<Error> constructors) and as InternalServerException
-// otherwise.
+// otherwise. The Handler applies the spec's defaults to an answer in place,
+// so an answer must share no memory with what the Backend keeps.
 type Backend interface {
 	// PutThing: PutThing does one thing.
 	PutThing(ctx context.Context, in *PutThingRequest) (*PutThingResponse, error)
