@@ -256,8 +256,8 @@ func benchStartProcess(tb testing.TB, cmd *exec.Cmd) string {
 // serve` with SIGTERM and returns its request log.
 type benchGetStageProcs struct {
 	*benchGetStagePair
-	serve   *exec.Cmd
-	logPath string
+	serve, bare *exec.Cmd
+	logPath     string
 }
 
 func newBenchGetStageProcs(t *testing.T) *benchGetStageProcs {
@@ -290,15 +290,15 @@ func newBenchGetStageProcs(t *testing.T) *benchGetStageProcs {
 	if err := os.WriteFile(respPath, p.respBody, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bare := exec.Command(os.Args[0])
-	bare.Env = append(os.Environ(), benchBareEnv+"="+respPath)
-	bare.Stderr = os.Stderr
-	stdin, err := bare.StdinPipe() // the bare server exits when it closes
+	p.bare = exec.Command(os.Args[0])
+	p.bare.Env = append(os.Environ(), benchBareEnv+"="+respPath)
+	p.bare.Stderr = os.Stderr
+	stdin, err := p.bare.StdinPipe() // the bare server exits when it closes
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = stdin.Close() })
-	p.bareURL = benchStartProcess(t, bare) + "/" + ivsapi.OpGetStage
+	p.bareURL = benchStartProcess(t, p.bare) + "/" + ivsapi.OpGetStage
 	p.warmUp(t)
 	return p
 }
@@ -648,28 +648,53 @@ func BenchmarkValidateCreateStage(b *testing.B) {
 type benchPairResult struct {
 	n int
 	t time.Duration
+	// calls counts every iteration run, the testing package's ramp-up
+	// runs included, and cpu the CPU time the side's server process spent
+	// meanwhile (when it is measured).
+	calls     int
+	cpu       time.Duration
+	clientCPU time.Duration // this process's, measured with cpu
 }
 
 func (p *benchPairResult) add(r testing.BenchmarkResult) { p.n += r.N; p.t += r.T }
 func (p benchPairResult) perSecond() float64             { return float64(p.n) / p.t.Seconds() }
 func (p benchPairResult) micros() float64                { return float64(p.t.Nanoseconds()) / 1e3 / float64(p.n) }
+func (p benchPairResult) cpuMicros() float64 {
+	return float64(p.cpu.Nanoseconds()) / 1e3 / float64(p.calls)
+}
+func (p benchPairResult) clientCPUMicros() float64 {
+	return float64(p.clientCPU.Nanoseconds()) / 1e3 / float64(p.calls)
+}
 
 // benchRunPair runs a and b alternately for benchRatioRounds rounds with
 // testing.Benchmark and sums each side. A run that fails (N == 0) or
-// returns an error fails the test.
-func benchRunPair(t *testing.T, names [2]string, fns [2]func(*testing.B) error) [2]benchPairResult {
+// returns an error fails the test. cpu, where not nil, reads a side's
+// server process's CPU time, so that its CPU per request is known too:
+// that figure, unlike throughput, holds when other work shares the
+// machine.
+func benchRunPair(t *testing.T, names [2]string, fns [2]func(*testing.B) error, cpu [2]func() time.Duration) [2]benchPairResult {
 	t.Helper()
 	var sums [2]benchPairResult
 	for round := 1; round <= benchRatioRounds; round++ {
 		for i, fn := range fns {
 			var err error
 			var once sync.Once
+			var cpu0, self0 time.Duration
+			self := benchProcessCPU(t, os.Getpid())
+			if cpu[i] != nil {
+				cpu0, self0 = cpu[i](), self()
+			}
 			r := testing.Benchmark(func(b *testing.B) {
+				sums[i].calls += b.N
 				if e := fn(b); e != nil {
 					once.Do(func() { err = e })
 					b.FailNow()
 				}
 			})
+			if cpu[i] != nil {
+				sums[i].cpu += cpu[i]() - cpu0
+				sums[i].clientCPU += self() - self0
+			}
 			if err != nil || r.N == 0 {
 				t.Fatalf("round %d, %s: the benchmark failed: %v", round, names[i], err)
 			}
@@ -678,6 +703,32 @@ func benchRunPair(t *testing.T, names [2]string, fns [2]func(*testing.B) error) 
 		}
 	}
 	return sums
+}
+
+// benchProcessCPU returns a function reading the CPU time (user and
+// system) process pid has used, from /proc/pid/stat; nil where there is
+// no /proc.
+func benchProcessCPU(t *testing.T, pid int) func() time.Duration {
+	path := fmt.Sprintf("/proc/%d/stat", pid)
+	if _, err := os.Stat(path); err != nil {
+		t.Logf("no CPU figures: %v", err)
+		return nil
+	}
+	return func() time.Duration {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Fields 14 and 15, utime and stime in clock ticks (USER_HZ, 100
+		// on Linux), counted after the command name's closing parenthesis.
+		fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+		utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+		stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %s", path, raw)
+		}
+		return time.Duration(utime+stime) * 10 * time.Millisecond
+	}
 }
 
 // benchReport prints a line to the test log and to stdout.
@@ -715,17 +766,26 @@ func TestBenchmarkRatios(t *testing.T) {
 		t.Logf("GetStage: request %d bytes, response %d bytes, %d client goroutines", len(p.reqBody), len(p.respBody), benchParallelism*runtime.GOMAXPROCS(0))
 		// Every GetStage the fake answers, warm-up included, must be in its
 		// log once it has stopped: buffered log lines are not lost.
-		sent := int64(benchWarmupRequests + 1)
+		sent := int64(benchWarmupRequests + 1) // and the GetStage of createBenchStage
 		sums := benchRunPair(t, [2]string{"ivsrt serve", "bare"}, [2]func(*testing.B) error{
 			func(b *testing.B) error {
 				sent += int64(b.N)
 				return benchRunGetStage(b, p.client, p.fakeURL, p.reqBody)
 			},
 			func(b *testing.B) error { return benchRunGetStage(b, p.client, p.bareURL, p.reqBody) },
-		})
+		}, [2]func() time.Duration{benchProcessCPU(t, p.serve.Process.Pid), benchProcessCPU(t, p.bare.Process.Pid)})
 		fake, bare := sums[0].perSecond(), sums[1].perSecond()
 		benchReport(t, "GetStage throughput: ivsrt serve (default log to a file) %.0f req/s, bare net/http (own process) %.0f req/s, ratio %.2f (goal >= %.2f)",
 			fake, bare, fake/bare, benchThroughputGoal)
+		if sums[0].cpu > 0 && sums[1].cpu > 0 {
+			// CPU per request holds when other work shares the machine, and
+			// throughput does not. With client and server on the same cores
+			// and the cores busy, throughput goes as 1/(client + server CPU).
+			c := (sums[0].clientCPUMicros() + sums[1].clientCPUMicros()) / 2
+			benchReport(t, "GetStage server CPU per request: ivsrt serve %.1f µs, bare net/http %.1f µs, ratio %.2f; client %.1f µs; (client+bare)/(client+serve) %.2f",
+				sums[0].cpuMicros(), sums[1].cpuMicros(), sums[1].cpuMicros()/sums[0].cpuMicros(), c,
+				(c+sums[1].cpuMicros())/(c+sums[0].cpuMicros()))
+		}
 
 		log := p.stop(t)
 		logged := int64(strings.Count(log, "msg=request method=POST path=/GetStage status=200 "))
@@ -746,7 +806,7 @@ func TestBenchmarkRatios(t *testing.T) {
 		sums := benchRunPair(t, [2]string{"generated", "kin-openapi"}, [2]func(*testing.B) error{
 			func(b *testing.B) error { return benchRunValidate(b, v.generated, full) },
 			func(b *testing.B) error { return benchRunValidate(b, v.kin, full) },
-		})
+		}, [2]func() time.Duration{})
 		gen, kin := sums[0].micros(), sums[1].micros()
 		benchReport(t, "CreateStage validation: generated %s µs/op, kin-openapi %s µs/op, generated is %sx faster",
 			benchFmtMicros(gen), benchFmtMicros(kin), benchFmtTimes(kin/gen))
