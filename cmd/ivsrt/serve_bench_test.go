@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/ivsrt/contract/fakes/ivsfake"
@@ -18,9 +19,10 @@ import (
 // BenchmarkServeGetStage is GetStage through the handler stack `ivsrt
 // serve` runs, with its default request log (text) written to a file, in
 // one process with its client: the profile to look at for per-request
-// CPU (go test -run '^$' -bench ServeGetStage -cpuprofile cpu.out
-// ./cmd/ivsrt). The ratio against a bare handler, between processes, is
-// fakes/ivsfake's TestBenchmarkRatios.
+// CPU (go test -run '^$' -bench ServeGetStage/serve -cpuprofile cpu.out
+// ./cmd/ivsrt; ServeGetStage/bare is a bare net/http handler answering the
+// same bytes, to profile the same way and compare). The ratio between
+// processes is fakes/ivsfake's TestBenchmarkRatios.
 func BenchmarkServeGetStage(b *testing.B) {
 	logFile, err := os.Create(filepath.Join(b.TempDir(), "serve.log"))
 	if err != nil {
@@ -62,15 +64,34 @@ func BenchmarkServeGetStage(b *testing.B) {
 		b.Fatal(err)
 	}
 	req, _ := json.Marshal(map[string]string{"arn": out.Stage.Arn})
-	b.ReportAllocs()
-	b.SetParallelism(8)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if _, err := post("GetStage", req); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	resp, err := post("GetStage", req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Length", strconv.Itoa(len(resp)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(resp)
+	}))
+	defer bare.Close()
+	for _, side := range []struct{ name, url string }{{"serve", ts.URL}, {"bare", bare.URL}} {
+		b.Run(side.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					res, err := hc.Post(side.url+"/GetStage", "application/json", bytes.NewReader(req))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					_ = res.Body.Close()
+				}
+			})
+		})
+	}
 }
