@@ -112,3 +112,67 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	var ne net.Error
 	assert.False(t, errors.As(err, &ne) && ne.Timeout(), "the stalled client is cut off: %v", err)
 }
+
+// TestServeLogReachesTheFileOnSIGTERM runs the built binary with its
+// default request log and stderr a file, as a user leaves it running:
+// the log is buffered, and after SIGTERM every answered request has its
+// line in the file, the last ones too, then "stopped".
+func TestServeLogReachesTheFileOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "ivsrt")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	logPath := filepath.Join(dir, "serve.log")
+	logFile, err := os.Create(logPath)
+	require.NoError(t, err)
+	defer logFile.Close()
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0")
+	cmd.Stderr = logFile
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	s := bufio.NewScanner(stdout)
+	require.True(t, s.Scan(), "serve says where it listens")
+	url := strings.TrimPrefix(s.Text(), "listening on ")
+
+	const requests = 200
+	var ids []string
+	for i := range requests {
+		op, body := "CreateStage", fmt.Sprintf(`{"name":"log-%d"}`, i)
+		if i%2 == 1 {
+			op, body = "GetStage", `{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/AbCdEfGhIjKl"}` // a 404, logged as a warning
+		}
+		res, err := http.Post(url+"/"+op, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+		id := res.Header.Get("x-amzn-RequestId")
+		require.NotEmpty(t, id)
+		ids = append(ids, id)
+	}
+	before, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	t.Logf("before SIGTERM the file held %d of %d lines (the rest still buffered)", strings.Count(string(before), "msg=request"), requests)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, cmd.Wait(), "exit status after SIGTERM")
+	raw, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	log := string(raw)
+	var missing []int
+	for i, id := range ids {
+		if !strings.Contains(log, "requestId="+id) {
+			missing = append(missing, i)
+		}
+	}
+	assert.Empty(t, missing, "the requests whose line is not in the log")
+	lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")
+	assert.Len(t, lines, requests+2, "one line per request, then stopping and stopped")
+	assert.Contains(t, lines[len(lines)-1], "msg=stopped")
+}

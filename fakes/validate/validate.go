@@ -115,7 +115,7 @@ func (e *Errors) MaxLength(path, s string, max int) {
 // Pattern checks s against re, which must match the whole value: the caller
 // passes an anchored regexp. display is the pattern as the message shows it.
 func (e *Errors) Pattern(path, s string, re *regexp.Regexp, display string) {
-	if !re.MatchString(s) {
+	if !matchString(re, s) {
 		e.add(path, Render(s), "Member must satisfy regular expression pattern: "+display)
 	}
 }

@@ -49,7 +49,17 @@ func ReadBody(r *http.Request, limit int64) ([]byte, *Error) {
 		drain(r, false)
 		return nil, tooLarge(limit, "")
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	var body []byte
+	var err error
+	if r.ContentLength > 0 && !gzipped {
+		// The usual request: its length is known and within the limit, and
+		// net/http's reader stops at it, so one read into a buffer of that
+		// size is the whole body, with no growing and copying.
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(r.Body, body)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
