@@ -423,6 +423,10 @@ func (c *checker) schema(n *yaml.Node, p string) {
 			if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^([^{}]|\{[a-z]+\}|\{alnum:[1-9][0-9]*\})+$`).MatchString(e.node.Value) {
 				c.errorf(e.node, ep, "identifier template %q: use literal text, {variable} and {alnum:N}", e.node.Value)
 			}
+		case "x-ivsrt-identifier-of":
+			if e.node.Kind != yaml.SequenceNode || len(e.node.Content) == 0 {
+				c.errorf(e.node, ep, "x-ivsrt-identifier-of must list the names of schemas with an x-ivsrt-identifier")
+			}
 		case "x-ivsrt-sensitive", "x-ivsrt-idempotency-token":
 			if e.node.ShortTag() != "!!bool" {
 				c.errorf(e.node, ep, "%s must be a boolean", e.key)

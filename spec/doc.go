@@ -78,6 +78,10 @@
 //     the caller (region, account) and {alnum:N} random letters and digits
 //     (N >= 1). Variables become Go parameters, so they must be distinct and
 //     may not be Go keywords or predeclared names.
+//   - x-ivsrt-identifier-of (string schema): the names of the string
+//     schemas with an x-ivsrt-identifier whose values this one takes (a
+//     resource ARN is the ARN of any resource that can be tagged). A
+//     generated case that needs a live value uses the first one's.
 //   - x-ivsrt-sensitive (property): the value is a secret (a participant
 //     token) that reports and logs must not print.
 //   - x-ivsrt-idempotency-token (property, boolean): the member is an

@@ -15,7 +15,7 @@ func TestEmbeddedLoads(t *testing.T) {
 	require.Equal(t, "2024-06-20", d.OpenAPI.Info.Version)
 	require.Equal(t, File, d.Name)
 	require.Equal(t, Source, d.Source)
-	require.Len(t, d.OpenAPI.Paths.Map(), 7)
+	require.Len(t, d.OpenAPI.Paths.Map(), 12) // 14 operations; the three tag operations share one path
 	require.Equal(t, "restJson1", d.OpenAPI.Extensions["x-ivsrt-service"].(map[string]any)["protocol"])
 
 	again, err := Embedded()
@@ -31,7 +31,7 @@ func TestLoadIsRepeatable(t *testing.T) {
 
 // updateStage409 is UpdateStage's 409 response, the last path's last
 // error, told from DeleteStage's and ListStages' by what follows it.
-const updateStage409 = "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n        default:\n          $ref: \"#/components/responses/ProtocolError\"\ncomponents:\n"
+const updateStage409 = "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n        default:\n          $ref: \"#/components/responses/ProtocolError\"\n  /tags/{resourceArn}:\n"
 
 // edit returns the embedded spec with old replaced by new; old must occur
 // exactly once, so a drifting spec fails the test instead of testing nothing.
@@ -131,14 +131,14 @@ func TestLoadRefuses(t *testing.T) {
 			schemas + "/StageName/pattern", "does not compile"},
 
 		// allOf and $ref.
-		{"allOf with two entries", "            - $ref: \"#/components/schemas/Tags\"\n",
-			"            - $ref: \"#/components/schemas/Tags\"\n            - $ref: \"#/components/schemas/UserId\"\n",
+		{"allOf with two entries", "            - $ref: \"#/components/schemas/Tags\"\n          default: {}\n        autoParticipantRecordingConfiguration:\n",
+			"            - $ref: \"#/components/schemas/Tags\"\n            - $ref: \"#/components/schemas/UserId\"\n          default: {}\n        autoParticipantRecordingConfiguration:\n",
 			schemas + "/CreateStageRequest/properties/tags/allOf", "single $ref"},
-		{"allOf with an inline schema", "            - $ref: \"#/components/schemas/Tags\"\n",
-			"            - type: object\n",
+		{"allOf with an inline schema", "            - $ref: \"#/components/schemas/Tags\"\n          default: {}\n        autoParticipantRecordingConfiguration:\n",
+			"            - type: object\n          default: {}\n        autoParticipantRecordingConfiguration:\n",
 			schemas + "/CreateStageRequest/properties/tags/allOf", "single $ref"},
-		{"constraint beside allOf", "          default: {}\n",
-			"          default: {}\n          maxProperties: 3\n",
+		{"constraint beside allOf", "          default: {}\n        autoParticipantRecordingConfiguration:\n",
+			"          default: {}\n          maxProperties: 3\n        autoParticipantRecordingConfiguration:\n",
 			schemas + "/CreateStageRequest/properties/tags/maxProperties", `"maxProperties" beside allOf`},
 		{"default beside $ref", "        maxResults:\n          type: integer\n          format: int32\n          minimum: 1\n          maximum: 100\n          default: 50\n        filterByRecordingState:",
 			"        maxResults:\n          $ref: \"#/components/schemas/ParticipantTokenCapability\"\n          type: integer\n          format: int32\n          minimum: 1\n          maximum: 100\n          default: 50\n        filterByRecordingState:",
@@ -316,7 +316,8 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	d, err := Embedded()
 	require.NoError(t, err)
 
-	require.Equal(t, []string{"/CreateStage", "/DeleteStage", "/GetParticipant", "/GetStage", "/ListParticipants", "/ListStages", "/UpdateStage"}, d.Keys("/paths"))
+	require.Equal(t, []string{"/CreateStage", "/CreateStorageConfiguration", "/DeleteStage", "/DeleteStorageConfiguration", "/GetParticipant", "/GetStage",
+		"/GetStorageConfiguration", "/ListParticipants", "/ListStages", "/ListStorageConfigurations", "/UpdateStage", "/tags/{resourceArn}"}, d.Keys("/paths"))
 	require.Equal(t, []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState"},
 		d.Keys(Pointer(schemas, "ParticipantSummary", "properties")))
 	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},

@@ -155,10 +155,21 @@ type CleanupReport struct {
 	// Unlisted is why ListStages could not look for strays, if it could not.
 	Unlisted string
 	RunTag   string // key=value of the run tag
+	// Storage is what became of the storage configurations the run made.
+	Storage StorageCleanup
 }
 
-// String is the one line a report prints about the cleanup.
+// String is the line a report prints about the cleanup of stages, and a
+// second about storage configurations when the run made any.
 func (c CleanupReport) String() string {
+	s := c.stagesLine()
+	if st := c.Storage.String(); st != "" {
+		s += "\n" + st
+	}
+	return s
+}
+
+func (c CleanupReport) stagesLine() string {
 	var s string
 	switch {
 	case c.Created == 0 && c.Strays == 0:
@@ -188,8 +199,16 @@ func (c CleanupReport) String() string {
 // ListStages shows with the run tag (a stage whose CreateStage answer was
 // lost, say). The first refusal stops it: a target that does not have
 // DeleteStage gets asked once. A stage already gone
-// (ResourceNotFoundException) counts as deleted.
+// (ResourceNotFoundException) counts as deleted. Then it deletes the
+// storage configurations the run made, which no stage of the run uses any
+// more.
 func (r *Runner) Cleanup(ctx context.Context) CleanupReport {
+	rep := r.cleanupStages(ctx)
+	rep.Storage = r.cleanupStorage(ctx)
+	return rep
+}
+
+func (r *Runner) cleanupStages(ctx context.Context) CleanupReport {
 	arns, tagged, byCases := r.created.list()
 	rep := CleanupReport{Created: len(arns), Tagged: tagged, Deleted: byCases, ByCases: byCases,
 		RunTag: r.suite.Contract.RunTagKey + "=" + r.RunID()}

@@ -121,6 +121,8 @@ type Runner struct {
 	missing map[string]*Failure
 	seed    seedState
 	created createdStages
+	// createdStorage are the storage configurations it made (storage.go).
+	createdStorage createdStorage
 	// alone is held for writing by a case that runs alone, for reading by
 	// every other case (see Case.Alone).
 	alone sync.RWMutex
@@ -172,6 +174,7 @@ func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
 		r.users = m.Strings()[:min(seedUsers, len(m.Strings()))]
 	}
 	r.setup(ctx)
+	r.setupStorage(ctx)
 	return r, nil
 }
 
@@ -260,6 +263,9 @@ func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 		return c.Custom(ctx, r, c)
 	case KindRequest, KindShape, KindTimestamp:
 		body, miss := r.ownStageFor(ctx, c)
+		if miss == nil {
+			body, miss = r.ownStorageFor(ctx, c, body)
+		}
 		if miss == nil {
 			body, miss = r.expand(body)
 		}

@@ -231,6 +231,9 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchang
 	if op.Name == deleteStage.Name && resp.StatusCode == http.StatusOK {
 		r.created.noteDeleted(payload)
 	}
+	if resp.StatusCode == http.StatusOK {
+		r.createdStorage.observe(op.Name, payload, data)
+	}
 	if resp.StatusCode != http.StatusOK {
 		ex.ErrType = errorType(resp.Header.Get("x-amzn-ErrorType"))
 		var e struct {

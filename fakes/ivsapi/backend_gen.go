@@ -12,10 +12,17 @@ import "context"
 // so an answer must share no memory with what the Backend keeps.
 type Backend interface {
 	CreateStage(ctx context.Context, in *CreateStageRequest) (*CreateStageResponse, error)
+	CreateStorageConfiguration(ctx context.Context, in *CreateStorageConfigurationRequest) (*CreateStorageConfigurationResponse, error)
 	DeleteStage(ctx context.Context, in *DeleteStageRequest) (*DeleteStageResponse, error)
+	DeleteStorageConfiguration(ctx context.Context, in *DeleteStorageConfigurationRequest) (*DeleteStorageConfigurationResponse, error)
 	GetParticipant(ctx context.Context, in *GetParticipantRequest) (*GetParticipantResponse, error)
 	GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error)
+	GetStorageConfiguration(ctx context.Context, in *GetStorageConfigurationRequest) (*GetStorageConfigurationResponse, error)
 	ListParticipants(ctx context.Context, in *ListParticipantsRequest) (*ListParticipantsResponse, error)
 	ListStages(ctx context.Context, in *ListStagesRequest) (*ListStagesResponse, error)
+	ListStorageConfigurations(ctx context.Context, in *ListStorageConfigurationsRequest) (*ListStorageConfigurationsResponse, error)
 	UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error)
+	ListTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error)
+	TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error)
+	UntagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error)
 }

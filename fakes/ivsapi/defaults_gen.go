@@ -44,11 +44,34 @@ func (s *CreateStageResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on CreateStorageConfigurationRequest.
+func (s *CreateStorageConfigurationRequest) SetDefaults() {
+	if s.S3 != nil {
+		s.S3.SetDefaults()
+	}
+	if s.Tags == nil {
+		s.Tags = map[string]string{}
+	}
+}
+
+// SetDefaults fills in what the spec defaults on CreateStorageConfigurationResponse.
+func (s *CreateStorageConfigurationResponse) SetDefaults() {
+	if s.StorageConfiguration != nil {
+		s.StorageConfiguration.SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on DeleteStageRequest.
 func (s *DeleteStageRequest) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on DeleteStageResponse.
 func (s *DeleteStageResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeleteStorageConfigurationRequest.
+func (s *DeleteStorageConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeleteStorageConfigurationResponse.
+func (s *DeleteStorageConfigurationResponse) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on GetParticipantRequest.
 func (s *GetParticipantRequest) SetDefaults() {}
@@ -67,6 +90,16 @@ func (s *GetStageRequest) SetDefaults() {}
 func (s *GetStageResponse) SetDefaults() {
 	if s.Stage != nil {
 		s.Stage.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on GetStorageConfigurationRequest.
+func (s *GetStorageConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetStorageConfigurationResponse.
+func (s *GetStorageConfigurationResponse) SetDefaults() {
+	if s.StorageConfiguration != nil {
+		s.StorageConfiguration.SetDefaults()
 	}
 }
 
@@ -104,6 +137,30 @@ func (s *ListStagesResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on ListStorageConfigurationsRequest.
+func (s *ListStorageConfigurationsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(100))
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListStorageConfigurationsResponse.
+func (s *ListStorageConfigurationsResponse) SetDefaults() {
+	if s.StorageConfigurations == nil {
+		s.StorageConfigurations = []StorageConfigurationSummary{}
+	}
+	for i := range s.StorageConfigurations {
+		s.StorageConfigurations[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListTagsForResourceResponse.
+func (s *ListTagsForResourceResponse) SetDefaults() {
+	if s.Tags == nil {
+		s.Tags = map[string]string{}
+	}
+}
+
 // SetDefaults fills in what the spec defaults on Participant.
 func (s *Participant) SetDefaults() {}
 
@@ -123,6 +180,9 @@ func (s *ParticipantTokenConfiguration) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on S3StorageConfiguration.
+func (s *S3StorageConfiguration) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on Stage.
 func (s *Stage) SetDefaults() {
 	if s.AutoParticipantRecordingConfiguration != nil {
@@ -132,6 +192,29 @@ func (s *Stage) SetDefaults() {
 
 // SetDefaults fills in what the spec defaults on StageSummary.
 func (s *StageSummary) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StorageConfiguration.
+func (s *StorageConfiguration) SetDefaults() {
+	if s.S3 != nil {
+		s.S3.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on StorageConfigurationSummary.
+func (s *StorageConfigurationSummary) SetDefaults() {
+	if s.S3 != nil {
+		s.S3.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on TagResourceRequest.
+func (s *TagResourceRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on TagResourceResponse.
+func (s *TagResourceResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on UntagResourceResponse.
+func (s *UntagResourceResponse) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on UpdateStageRequest.
 func (s *UpdateStageRequest) SetDefaults() {
@@ -146,3 +229,9 @@ func (s *UpdateStageResponse) SetDefaults() {
 		s.Stage.SetDefaults()
 	}
 }
+
+// SetDefaults fills in what the spec defaults on ListTagsForResourceRequest.
+func (s *ListTagsForResourceRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on UntagResourceRequest.
+func (s *UntagResourceRequest) SetDefaults() {}

@@ -34,6 +34,23 @@ func NewStageSessionId() string {
 	return "st-" + randomAlnum(13)
 }
 
+// NewStorageConfigurationArn mints an identifier of the form arn:aws:ivs:{region}:{account}:storage-configuration/{alnum:12}.
+func NewStorageConfigurationArn(region, account string) string {
+	return "arn:aws:ivs:" + region + ":" + account + ":storage-configuration/" + randomAlnum(12)
+}
+
+var parseStorageConfigurationArn = regexp.MustCompile("^arn:aws:ivs:(.+?):(.+?):storage-configuration/.+$")
+
+// ParseStorageConfigurationArn reads the variables of the form arn:aws:ivs:{region}:{account}:storage-configuration/{alnum:12}
+// out of s; ok is false when s does not have that form.
+func ParseStorageConfigurationArn(s string) (region, account string, ok bool) {
+	m := parseStorageConfigurationArn.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	return m[1], m[2], true
+}
+
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // randomAlnum returns n random letters and digits. Identifiers need to be

@@ -5,6 +5,7 @@ package ivsapi
 import (
 	"github.com/ivsrt/contract/fakes/wire"
 	"net/http"
+	"net/url"
 )
 
 // Options tune a Handler.
@@ -45,22 +46,43 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.serveCreateStage(w, r, labels)
 			return
 		case 1:
-			h.serveDeleteStage(w, r, labels)
+			h.serveCreateStorageConfiguration(w, r, labels)
 			return
 		case 2:
-			h.serveGetParticipant(w, r, labels)
+			h.serveDeleteStage(w, r, labels)
 			return
 		case 3:
-			h.serveGetStage(w, r, labels)
+			h.serveDeleteStorageConfiguration(w, r, labels)
 			return
 		case 4:
-			h.serveListParticipants(w, r, labels)
+			h.serveGetParticipant(w, r, labels)
 			return
 		case 5:
-			h.serveListStages(w, r, labels)
+			h.serveGetStage(w, r, labels)
 			return
 		case 6:
+			h.serveGetStorageConfiguration(w, r, labels)
+			return
+		case 7:
+			h.serveListParticipants(w, r, labels)
+			return
+		case 8:
+			h.serveListStages(w, r, labels)
+			return
+		case 9:
+			h.serveListStorageConfigurations(w, r, labels)
+			return
+		case 10:
 			h.serveUpdateStage(w, r, labels)
+			return
+		case 11:
+			h.serveListTagsForResource(w, r, labels)
+			return
+		case 12:
+			h.serveTagResource(w, r, labels)
+			return
+		case 13:
+			h.serveUntagResource(w, r, labels)
 			return
 		}
 	}
@@ -70,12 +92,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // operationRoutes maps method and path to the operations, in Operations order.
 var operationRoutes = wire.NewRouter([]wire.Route{
 	{Method: http.MethodPost, Path: "/CreateStage"},
+	{Method: http.MethodPost, Path: "/CreateStorageConfiguration"},
 	{Method: http.MethodPost, Path: "/DeleteStage"},
+	{Method: http.MethodPost, Path: "/DeleteStorageConfiguration"},
 	{Method: http.MethodPost, Path: "/GetParticipant"},
 	{Method: http.MethodPost, Path: "/GetStage"},
+	{Method: http.MethodPost, Path: "/GetStorageConfiguration"},
 	{Method: http.MethodPost, Path: "/ListParticipants"},
 	{Method: http.MethodPost, Path: "/ListStages"},
+	{Method: http.MethodPost, Path: "/ListStorageConfigurations"},
 	{Method: http.MethodPost, Path: "/UpdateStage"},
+	{Method: http.MethodGet, Path: "/tags/{resourceArn}"},
+	{Method: http.MethodPost, Path: "/tags/{resourceArn}"},
+	{Method: http.MethodDelete, Path: "/tags/{resourceArn}"},
 })
 
 // request is what every operation input is: it decodes, validates itself and takes defaults.
@@ -83,6 +112,11 @@ type request interface {
 	decodeJSON(d *wire.JSONDecoder) error
 	Validate() error
 	SetDefaults()
+}
+
+// binder is an input with members in the path or the query string.
+type binder interface {
+	bindHTTP(labels []string, query url.Values) *wire.Error
 }
 
 // read runs the Before hook, then reads the path labels and query string (for
@@ -93,6 +127,12 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in req
 	if h.opts.Before != nil {
 		if err := h.opts.Before(op, r); err != nil {
 			wire.WriteError(w, err)
+			return false
+		}
+	}
+	if bi, ok := in.(binder); ok {
+		if werr := bi.bindHTTP(labels, r.URL.Query()); werr != nil {
+			wire.WriteError(w, werr)
 			return false
 		}
 	}
@@ -131,6 +171,23 @@ func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request, label
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveCreateStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in CreateStorageConfigurationRequest
+	if !h.read(w, r, OpCreateStorageConfiguration, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.CreateStorageConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &CreateStorageConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveDeleteStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in DeleteStageRequest
 	if !h.read(w, r, OpDeleteStage, &in, labels, true) {
@@ -143,6 +200,23 @@ func (h *Handler) serveDeleteStage(w http.ResponseWriter, r *http.Request, label
 	}
 	if out == nil {
 		out = &DeleteStageResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveDeleteStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in DeleteStorageConfigurationRequest
+	if !h.read(w, r, OpDeleteStorageConfiguration, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.DeleteStorageConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &DeleteStorageConfigurationResponse{}
 	}
 	out.SetDefaults()
 	wire.WriteJSON(w, out)
@@ -182,6 +256,23 @@ func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request, labels [
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveGetStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in GetStorageConfigurationRequest
+	if !h.read(w, r, OpGetStorageConfiguration, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.GetStorageConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetStorageConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListParticipantsRequest
 	if !h.read(w, r, OpListParticipants, &in, labels, true) {
@@ -216,6 +307,23 @@ func (h *Handler) serveListStages(w http.ResponseWriter, r *http.Request, labels
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveListStorageConfigurations(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListStorageConfigurationsRequest
+	if !h.read(w, r, OpListStorageConfigurations, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.ListStorageConfigurations(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListStorageConfigurationsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in UpdateStageRequest
 	if !h.read(w, r, OpUpdateStage, &in, labels, true) {
@@ -228,6 +336,57 @@ func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request, label
 	}
 	if out == nil {
 		out = &UpdateStageResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveListTagsForResource(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListTagsForResourceRequest
+	if !h.read(w, r, OpListTagsForResource, &in, labels, false) {
+		return
+	}
+	out, err := h.backend.ListTagsForResource(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListTagsForResourceResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveTagResource(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in TagResourceRequest
+	if !h.read(w, r, OpTagResource, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.TagResource(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &TagResourceResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveUntagResource(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in UntagResourceRequest
+	if !h.read(w, r, OpUntagResource, &in, labels, false) {
+		return
+	}
+	out, err := h.backend.UntagResource(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &UntagResourceResponse{}
 	}
 	out.SetDefaults()
 	wire.WriteJSON(w, out)

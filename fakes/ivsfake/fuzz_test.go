@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,7 +44,14 @@ func FuzzOperations(f *testing.F) {
 			op = ivsapi.Operations[len(op)%len(ivsapi.Operations)]
 		}
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/"+op, strings.NewReader(string(body))))
+		method, path := http.MethodPost, "/"+op
+		// The tag operations are bound to /tags/{resourceArn}: the body goes
+		// to the stored stage's tags (or, for the GET and DELETE, is sent
+		// and ignored).
+		if m, ok := tagMethods[op]; ok {
+			method, path = m, "/tags/"+url.PathEscape(stored)+"?tagKeys=k"
+		}
+		srv.ServeHTTP(rec, httptest.NewRequest(method, path, strings.NewReader(string(body))))
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: status %d: %s", op, body, rec.Code, rec.Body)
 		}
@@ -67,6 +75,13 @@ func FuzzOperations(f *testing.F) {
 			t.Fatalf("after %s %q the stored stage is gone: %v", op, body, err)
 		}
 	})
+}
+
+// tagMethods are the methods of the operations bound to /tags/{resourceArn}.
+var tagMethods = map[string]string{
+	ivsapi.OpListTagsForResource: http.MethodGet,
+	ivsapi.OpTagResource:         http.MethodPost,
+	ivsapi.OpUntagResource:       http.MethodDelete,
 }
 
 func seedStage(f *testing.F, srv *ivsfake.Server) string {

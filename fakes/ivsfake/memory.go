@@ -60,6 +60,9 @@ type Memory struct {
 	order []*stage
 	seq   uint32
 	quota int // the stage quota, Options.StageQuota until SetStageQuota
+	// storage holds the storage configurations (storage.go). Tags live on
+	// their resource (tags.go), so DeleteStage drops a stage's tags with it.
+	storage storageState
 }
 
 var _ ivsapi.Backend = (*Memory)(nil)
@@ -116,6 +119,7 @@ func (m *Memory) reset() {
 	m.tokens = map[string]*pToken{}
 	m.order = nil
 	m.quota = m.opts.StageQuota
+	m.storage.reset()
 }
 
 func (m *Memory) now() time.Time { return m.opts.Now().UTC().Truncate(time.Millisecond) }

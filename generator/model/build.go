@@ -114,6 +114,11 @@ func (b *builder) build() *Service {
 			if sc.Identifier != nil {
 				svc.Identifiers = append(svc.Identifiers, sc)
 			}
+			for _, of := range sc.IdentifierOf {
+				if t := b.scalars[of]; t == nil || t.Identifier == nil {
+					b.fail(spec.Pointer(schemasPointer, name, extIdentifierOf), "%q is not a string schema with an %s", of, extIdentifier)
+				}
+			}
 		}
 	}
 	for _, st := range svc.Structs {
@@ -155,11 +160,17 @@ func (b *builder) declare(name string) {
 		}
 		b.enums[name] = e
 	case s.Type.Is("string") && s.Format == "":
-		b.extensions(s, p, "a string", extIdentifier, extSensitive)
+		b.extensions(s, p, "a string", extIdentifier, extIdentifierOf, extSensitive)
 		sc := &Scalar{Name: name, Doc: s.Description, Limits: b.stringLimits(s, p)}
 		if t, ok := s.Extensions[extIdentifier].(string); ok {
 			sc.Identifier = parseIdentifier(t)
 			b.identifierVars(sc.Identifier, p+"/"+extIdentifier)
+		}
+		if l, ok := s.Extensions[extIdentifierOf].([]any); ok {
+			for _, v := range l {
+				n, _ := v.(string)
+				sc.IdentifierOf = append(sc.IdentifierOf, n)
+			}
 		}
 		b.scalars[name] = sc
 	}
@@ -178,6 +189,7 @@ const (
 	extFilters       = "x-ivsrt-filters"
 	extResetWhen     = "x-ivsrt-reset-when"
 	extIdentifier    = "x-ivsrt-identifier"
+	extIdentifierOf  = "x-ivsrt-identifier-of"
 	extKeyLength     = "x-ivsrt-key-length"
 	extMaxTotalBytes = "x-ivsrt-max-total-bytes"
 	extSensitive     = "x-ivsrt-sensitive"
@@ -190,6 +202,7 @@ var extensionHome = map[string]string{
 	extFilters:          "a named object schema (a request)",
 	extResetWhen:        "a named object schema",
 	extIdentifier:       "a named string schema",
+	extIdentifierOf:     "a named string schema",
 	extKeyLength:        "a map schema",
 	extMaxTotalBytes:    "a map of strings",
 	extIdempotencyToken: "a property of an object schema",

@@ -211,6 +211,10 @@ type Scalar struct {
 	Doc        string
 	Limits     Limits
 	Identifier *Identifier
+	// IdentifierOf names the scalars with an Identifier whose values this
+	// one takes (x-ivsrt-identifier-of): a resource ARN is any taggable
+	// resource's ARN.
+	IdentifierOf []string
 }
 
 // Identifier is a template for minting identifiers: literal text, variables

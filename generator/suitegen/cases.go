@@ -341,13 +341,24 @@ func (g *builder) minimal(st *model.Struct, top bool) map[string]any {
 	out := map[string]any{}
 	for _, m := range st.Members {
 		if m.Required {
-			out[m.Name] = g.sample(m.Type)
+			out[m.Name] = g.requiredSample(m)
 		}
 		if top && m.Name == tagsMember && m.Type.Kind == model.Map {
 			out[m.Name] = g.runTag()
 		}
 	}
 	return out
+}
+
+// requiredSample is a sample of a required member that is present on the
+// wire: a query list without elements sends no parameter at all, which is
+// the member left out, so it gets one element.
+func (g *builder) requiredSample(m *model.Member) any {
+	v := g.sample(m.Type)
+	if l, ok := v.([]any); ok && len(l) == 0 && m.Location == model.Query {
+		v = []any{g.elemSample(m.Type.Elem, 0)}
+	}
+	return v
 }
 
 // sample is a typical valid value of a type.
@@ -567,6 +578,8 @@ func (g *builder) successBody() string {
 		switch {
 		case m.Required && t.Kind == model.String && t.Scalar != nil && t.Scalar.Identifier != nil:
 			body[m.Name] = "${live:" + t.Scalar.Name + "}"
+		case m.Required && t.Kind == model.String && t.Scalar != nil && len(t.Scalar.IdentifierOf) > 0:
+			body[m.Name] = "${live:" + t.Scalar.IdentifierOf[0] + "}"
 		case !m.Required && t.Kind == model.List && t.Elem.Kind == model.Object:
 			body[m.Name] = []any{g.minimal(t.Elem.Struct, false)}
 		}
@@ -612,7 +625,7 @@ func (g *builder) member(loc memberPath, m *model.Member) {
 		g.rejected(loc, "required", "omitted", g.bodyWithout(loc))
 		// JSON null is no value: AWS reads it as a missing member.
 		g.rejected(loc, "required", "null", g.bodyWith(loc, nil))
-		g.accepted(loc, "required", "present", g.bodyWith(loc, g.sample(m.Type)))
+		g.accepted(loc, "required", "present", g.bodyWith(loc, g.requiredSample(m)))
 	}
 	// Labels and query parameters are text: only a JSON member has a type
 	// to get wrong.

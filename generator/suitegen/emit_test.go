@@ -197,10 +197,10 @@ func TestPageSizes(t *testing.T) {
 			}
 		}
 	}
-	if len(sizes) != 2 {
-		t.Errorf("paginated operations %v, want ListParticipants and ListStages", sizes)
+	if len(sizes) != 3 {
+		t.Errorf("paginated operations %v, want ListParticipants, ListStages and ListStorageConfigurations", sizes)
 	}
-	for _, op := range []string{"ListParticipants", "ListStages"} {
+	for _, op := range []string{"ListParticipants", "ListStages", "ListStorageConfigurations"} {
 		if s := sizes[op]; len(s) != 100 || s[0] != 1 || s[99] != 100 {
 			t.Errorf("%s: page sizes %v, want 1..100", op, s)
 		}

@@ -20,14 +20,21 @@ const (
 
 // Operation names, as the spec's operationIds give them.
 const (
-	OpCreateStage      = "CreateStage"
-	OpDeleteStage      = "DeleteStage"
-	OpGetParticipant   = "GetParticipant"
-	OpGetStage         = "GetStage"
-	OpListParticipants = "ListParticipants"
-	OpListStages       = "ListStages"
-	OpUpdateStage      = "UpdateStage"
+	OpCreateStage                = "CreateStage"
+	OpCreateStorageConfiguration = "CreateStorageConfiguration"
+	OpDeleteStage                = "DeleteStage"
+	OpDeleteStorageConfiguration = "DeleteStorageConfiguration"
+	OpGetParticipant             = "GetParticipant"
+	OpGetStage                   = "GetStage"
+	OpGetStorageConfiguration    = "GetStorageConfiguration"
+	OpListParticipants           = "ListParticipants"
+	OpListStages                 = "ListStages"
+	OpListStorageConfigurations  = "ListStorageConfigurations"
+	OpUpdateStage                = "UpdateStage"
+	OpListTagsForResource        = "ListTagsForResource"
+	OpTagResource                = "TagResource"
+	OpUntagResource              = "UntagResource"
 )
 
 // Operations lists the operations in spec order.
-var Operations = []string{OpCreateStage, OpDeleteStage, OpGetParticipant, OpGetStage, OpListParticipants, OpListStages, OpUpdateStage}
+var Operations = []string{OpCreateStage, OpCreateStorageConfiguration, OpDeleteStage, OpDeleteStorageConfiguration, OpGetParticipant, OpGetStage, OpGetStorageConfiguration, OpListParticipants, OpListStages, OpListStorageConfigurations, OpUpdateStage, OpListTagsForResource, OpTagResource, OpUntagResource}

@@ -2,7 +2,10 @@
 
 package ivs
 
-import "github.com/ivsrt/contract/fakes/wire"
+import (
+	"github.com/ivsrt/contract/fakes/wire"
+	"net/url"
+)
 
 // DecodeRequest decodes a request body into in, an operation's input, exactly as
 // the Handler does. It neither validates nor applies defaults.
@@ -129,8 +132,82 @@ func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of CreateStorageConfigurationRequest from d, matching member names exactly.
+func (s *CreateStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "name":
+			if d.Null() {
+				s.Name = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Name = &v
+		case "s3":
+			if d.Null() {
+				s.S3 = nil
+				return nil
+			}
+			var v S3StorageConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.S3 = &v
+		case "tags":
+			if d.Null() {
+				s.Tags = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Tags = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of DeleteStageRequest from d, matching member names exactly.
 func (s *DeleteStageRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of DeleteStorageConfigurationRequest from d, matching member names exactly.
+func (s *DeleteStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
 		case "arn":
@@ -193,6 +270,27 @@ func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 
 // decodeJSON reads the body members of GetStageRequest from d, matching member names exactly.
 func (s *GetStageRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of GetStorageConfigurationRequest from d, matching member names exactly.
+func (s *GetStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
 		switch key {
 		case "arn":
@@ -336,6 +434,37 @@ func (s *ListStagesRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of ListStorageConfigurationsRequest from d, matching member names exactly.
+func (s *ListStorageConfigurationsRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of ParticipantTokenConfiguration from d, matching member names exactly.
 func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -412,6 +541,60 @@ func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of S3StorageConfiguration from d, matching member names exactly.
+func (s *S3StorageConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "bucketName":
+			if d.Null() {
+				s.BucketName = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.BucketName = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of TagResourceRequest from d, matching member names exactly.
+func (s *TagResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "tags":
+			if d.Null() {
+				s.Tags = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Tags = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of UpdateStageRequest from d, matching member names exactly.
 func (s *UpdateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -451,4 +634,47 @@ func (s *UpdateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 		}
 		return nil
 	})
+}
+
+// decodeJSON reads the body members of ListTagsForResourceRequest from d, matching member names exactly.
+func (s *ListTagsForResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(string) error {
+		return d.Skip()
+	})
+}
+
+// decodeJSON reads the body members of UntagResourceRequest from d, matching member names exactly.
+func (s *UntagResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(string) error {
+		return d.Skip()
+	})
+}
+
+// bindHTTP reads the members of ListTagsForResourceRequest that GET /tags/{resourceArn} carries
+// in its path and query string.
+func (s *ListTagsForResourceRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+	s.ResourceArn = &labels[0]
+	return nil
+}
+
+// bindHTTP reads the members of TagResourceRequest that POST /tags/{resourceArn} carries
+// in its path and query string.
+func (s *TagResourceRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+	s.ResourceArn = &labels[0]
+	return nil
+}
+
+// bindHTTP reads the members of UntagResourceRequest that DELETE /tags/{resourceArn} carries
+// in its path and query string.
+func (s *UntagResourceRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+	s.ResourceArn = &labels[0]
+	if v, ok := query["tagKeys"]; ok {
+		list := make([]string, 0, len(v))
+		for _, text := range v {
+			x := text
+			list = append(list, x)
+		}
+		s.TagKeys = list
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ const (
 	ErrServiceQuotaExceededException       = "ServiceQuotaExceededException"
 	ErrAccessDeniedException               = "AccessDeniedException"
 	ErrPendingVerification                 = "PendingVerification"
+	ErrInternalServerException             = "InternalServerException"
 	ErrResourceNotFoundException           = "ResourceNotFoundException"
 	ErrConflictException                   = "ConflictException"
 	ErrSerializationException              = "SerializationException"
@@ -17,7 +18,6 @@ const (
 	ErrInvalidSignatureException           = "InvalidSignatureException"
 	ErrMissingAuthenticationTokenException = "MissingAuthenticationTokenException"
 	ErrThrottlingException                 = "ThrottlingException"
-	ErrInternalServerException             = "InternalServerException"
 )
 
 // ErrorStatus maps every error type the spec knows to its HTTP status.
@@ -37,17 +37,24 @@ var ErrorStatus = map[string]int{
 }
 
 // ProtocolErrors lists the errors any operation may answer with, whatever it declares.
-var ProtocolErrors = []string{ErrSerializationException, ErrUnrecognizedClientException, ErrInvalidSignatureException, ErrMissingAuthenticationTokenException, ErrThrottlingException, ErrInternalServerException}
+var ProtocolErrors = []string{ErrInternalServerException, ErrSerializationException, ErrUnrecognizedClientException, ErrInvalidSignatureException, ErrMissingAuthenticationTokenException, ErrThrottlingException}
 
 // DeclaredErrors lists each operation's declared errors, in spec order.
 var DeclaredErrors = map[string][]string{
-	OpCreateStage:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
-	OpDeleteStage:      []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
-	OpGetParticipant:   []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpGetStage:         []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpListParticipants: []string{ErrValidationException, ErrAccessDeniedException},
-	OpListStages:       []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
-	OpUpdateStage:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpCreateStage:                []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
+	OpCreateStorageConfiguration: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpDeleteStage:                []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpDeleteStorageConfiguration: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpGetParticipant:             []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStage:                   []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStorageConfiguration:    []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpListParticipants:           []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStages:                 []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
+	OpListStorageConfigurations:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrConflictException, ErrInternalServerException},
+	OpListTagsForResource:        []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpTagResource:                []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpUntagResource:              []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpUpdateStage:                []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
 }
 
 // Allows reports whether op may answer with the error type name: one it
@@ -96,6 +103,11 @@ func NewPendingVerification(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrPendingVerification, 403, format, args...)
 }
 
+// NewInternalServerException returns a InternalServerException (HTTP 500).
+func NewInternalServerException(format string, args ...any) *wire.Error {
+	return wire.NewError(ErrInternalServerException, 500, format, args...)
+}
+
 // NewResourceNotFoundException returns a ResourceNotFoundException (HTTP 404).
 func NewResourceNotFoundException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrResourceNotFoundException, 404, format, args...)
@@ -129,9 +141,4 @@ func NewMissingAuthenticationTokenException(format string, args ...any) *wire.Er
 // NewThrottlingException returns a ThrottlingException (HTTP 429).
 func NewThrottlingException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrThrottlingException, 429, format, args...)
-}
-
-// NewInternalServerException returns a InternalServerException (HTTP 500).
-func NewInternalServerException(format string, args ...any) *wire.Error {
-	return wire.NewError(ErrInternalServerException, 500, format, args...)
 }

@@ -17,10 +17,24 @@ const (
 	CreateStageRequestTagsMaxKeyLength                       = 128
 )
 
+// The bounds the spec puts on the members of CreateStorageConfigurationRequest.
+const (
+	CreateStorageConfigurationRequestNameMaxLength    = 128
+	CreateStorageConfigurationRequestTagsMaxEntries   = 50
+	CreateStorageConfigurationRequestTagsMinKeyLength = 1
+	CreateStorageConfigurationRequestTagsMaxKeyLength = 128
+)
+
 // The bounds the spec puts on the members of DeleteStageRequest.
 const (
 	DeleteStageRequestArnMinLength = 1
 	DeleteStageRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of DeleteStorageConfigurationRequest.
+const (
+	DeleteStorageConfigurationRequestArnMinLength = 1
+	DeleteStorageConfigurationRequestArnMaxLength = 128
 )
 
 // The bounds the spec puts on the members of GetParticipantRequest.
@@ -36,6 +50,12 @@ const (
 const (
 	GetStageRequestArnMinLength = 1
 	GetStageRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of GetStorageConfigurationRequest.
+const (
+	GetStorageConfigurationRequestArnMinLength = 1
+	GetStorageConfigurationRequestArnMaxLength = 128
 )
 
 // The bounds the spec puts on the members of ListParticipantsRequest.
@@ -65,6 +85,25 @@ const (
 // The bounds the spec puts on the members of ListStagesResponse.
 const (
 	ListStagesResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListStorageConfigurationsRequest.
+const (
+	ListStorageConfigurationsRequestNextTokenMaxLength = 1024
+	ListStorageConfigurationsRequestMaxResultsMin      = 1
+	ListStorageConfigurationsRequestMaxResultsMax      = 100
+)
+
+// The bounds the spec puts on the members of ListStorageConfigurationsResponse.
+const (
+	ListStorageConfigurationsResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListTagsForResourceResponse.
+const (
+	ListTagsForResourceResponseTagsMaxEntries   = 50
+	ListTagsForResourceResponseTagsMinKeyLength = 1
+	ListTagsForResourceResponseTagsMaxKeyLength = 128
 )
 
 // The bounds the spec puts on the members of Participant.
@@ -105,6 +144,12 @@ const (
 	ParticipantTokenConfigurationCapabilitiesMaxItems    = 2
 )
 
+// The bounds the spec puts on the members of S3StorageConfiguration.
+const (
+	S3StorageConfigurationBucketNameMinLength = 3
+	S3StorageConfigurationBucketNameMaxLength = 63
+)
+
 // The bounds the spec puts on the members of Stage.
 const (
 	StageArnMinLength             = 1
@@ -129,9 +174,51 @@ const (
 	StageSummaryTagsMaxKeyLength         = 128
 )
 
+// The bounds the spec puts on the members of StorageConfiguration.
+const (
+	StorageConfigurationArnMinLength     = 1
+	StorageConfigurationArnMaxLength     = 128
+	StorageConfigurationNameMaxLength    = 128
+	StorageConfigurationTagsMaxEntries   = 50
+	StorageConfigurationTagsMinKeyLength = 1
+	StorageConfigurationTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of StorageConfigurationSummary.
+const (
+	StorageConfigurationSummaryArnMinLength     = 1
+	StorageConfigurationSummaryArnMaxLength     = 128
+	StorageConfigurationSummaryNameMaxLength    = 128
+	StorageConfigurationSummaryTagsMaxEntries   = 50
+	StorageConfigurationSummaryTagsMinKeyLength = 1
+	StorageConfigurationSummaryTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of TagResourceRequest.
+const (
+	TagResourceRequestResourceArnMinLength = 1
+	TagResourceRequestResourceArnMaxLength = 128
+	TagResourceRequestTagsMaxEntries       = 50
+	TagResourceRequestTagsMinKeyLength     = 1
+	TagResourceRequestTagsMaxKeyLength     = 128
+)
+
 // The bounds the spec puts on the members of UpdateStageRequest.
 const (
 	UpdateStageRequestArnMinLength  = 1
 	UpdateStageRequestArnMaxLength  = 128
 	UpdateStageRequestNameMaxLength = 128
+)
+
+// The bounds the spec puts on the members of ListTagsForResourceRequest.
+const (
+	ListTagsForResourceRequestResourceArnMinLength = 1
+	ListTagsForResourceRequestResourceArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of UntagResourceRequest.
+const (
+	UntagResourceRequestResourceArnMinLength = 1
+	UntagResourceRequestResourceArnMaxLength = 128
+	UntagResourceRequestTagKeysMaxItems      = 50
 )

@@ -87,6 +87,19 @@ type CreateStageResponse struct {
 	ParticipantTokens []ParticipantToken `json:"participantTokens,omitzero"`
 }
 
+// CreateStorageConfigurationRequest is an object of the spec.
+type CreateStorageConfigurationRequest struct {
+	Name *string `json:"name,omitzero"`
+	// Required.
+	S3   *S3StorageConfiguration `json:"s3,omitzero"`
+	Tags map[string]string       `json:"tags,omitzero"`
+}
+
+// CreateStorageConfigurationResponse is an object of the spec.
+type CreateStorageConfigurationResponse struct {
+	StorageConfiguration *StorageConfiguration `json:"storageConfiguration,omitzero"`
+}
+
 // DeleteStageRequest is an object of the spec.
 type DeleteStageRequest struct {
 	// Required.
@@ -95,6 +108,15 @@ type DeleteStageRequest struct {
 
 // DeleteStageResponse is an object of the spec.
 type DeleteStageResponse struct{}
+
+// DeleteStorageConfigurationRequest is an object of the spec.
+type DeleteStorageConfigurationRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// DeleteStorageConfigurationResponse is an object of the spec.
+type DeleteStorageConfigurationResponse struct{}
 
 // GetParticipantRequest is an object of the spec.
 type GetParticipantRequest struct {
@@ -120,6 +142,17 @@ type GetStageRequest struct {
 // GetStageResponse is an object of the spec.
 type GetStageResponse struct {
 	Stage *Stage `json:"stage,omitzero"`
+}
+
+// GetStorageConfigurationRequest is an object of the spec.
+type GetStorageConfigurationRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// GetStorageConfigurationResponse is an object of the spec.
+type GetStorageConfigurationResponse struct {
+	StorageConfiguration *StorageConfiguration `json:"storageConfiguration,omitzero"`
 }
 
 // ListParticipantsRequest is an object of the spec.
@@ -154,6 +187,25 @@ type ListStagesResponse struct {
 	// Required.
 	Stages    []StageSummary `json:"stages"`
 	NextToken *string        `json:"nextToken,omitzero"`
+}
+
+// ListStorageConfigurationsRequest is an object of the spec.
+type ListStorageConfigurationsRequest struct {
+	NextToken  *string `json:"nextToken,omitzero"`
+	MaxResults *int32  `json:"maxResults,omitzero"`
+}
+
+// ListStorageConfigurationsResponse is an object of the spec.
+type ListStorageConfigurationsResponse struct {
+	// Required.
+	StorageConfigurations []StorageConfigurationSummary `json:"storageConfigurations"`
+	NextToken             *string                       `json:"nextToken,omitzero"`
+}
+
+// ListTagsForResourceResponse is an object of the spec.
+type ListTagsForResourceResponse struct {
+	// Required.
+	Tags map[string]string `json:"tags"`
 }
 
 // Participant is an object of the spec.
@@ -205,6 +257,12 @@ type ParticipantTokenConfiguration struct {
 	Capabilities []ParticipantTokenCapability `json:"capabilities,omitzero"`
 }
 
+// S3StorageConfiguration is an object of the spec.
+type S3StorageConfiguration struct {
+	// Required.
+	BucketName *string `json:"bucketName,omitzero"`
+}
+
 // Stage is an object of the spec.
 type Stage struct {
 	// Required.
@@ -224,6 +282,38 @@ type StageSummary struct {
 	Tags            map[string]string `json:"tags,omitzero"`
 }
 
+// StorageConfiguration is an object of the spec.
+type StorageConfiguration struct {
+	// Required.
+	Arn  *string                 `json:"arn,omitzero"`
+	Name *string                 `json:"name,omitzero"`
+	S3   *S3StorageConfiguration `json:"s3,omitzero"`
+	Tags map[string]string       `json:"tags,omitzero"`
+}
+
+// StorageConfigurationSummary is an object of the spec.
+type StorageConfigurationSummary struct {
+	// Required.
+	Arn  *string                 `json:"arn,omitzero"`
+	Name *string                 `json:"name,omitzero"`
+	S3   *S3StorageConfiguration `json:"s3,omitzero"`
+	Tags map[string]string       `json:"tags,omitzero"`
+}
+
+// TagResourceRequest is an object of the spec.
+type TagResourceRequest struct {
+	// Required. In the path: {resourceArn}.
+	ResourceArn *string `json:"resourceArn,omitzero"`
+	// Required.
+	Tags map[string]string `json:"tags"`
+}
+
+// TagResourceResponse is an object of the spec.
+type TagResourceResponse struct{}
+
+// UntagResourceResponse is an object of the spec.
+type UntagResourceResponse struct{}
+
 // UpdateStageRequest is an object of the spec.
 type UpdateStageRequest struct {
 	// Required.
@@ -235,4 +325,18 @@ type UpdateStageRequest struct {
 // UpdateStageResponse is an object of the spec.
 type UpdateStageResponse struct {
 	Stage *Stage `json:"stage,omitzero"`
+}
+
+// ListTagsForResourceRequest is an object of the spec.
+type ListTagsForResourceRequest struct {
+	// Required. In the path: {resourceArn}.
+	ResourceArn *string `json:"resourceArn,omitzero"`
+}
+
+// UntagResourceRequest is an object of the spec.
+type UntagResourceRequest struct {
+	// Required. In the path: {resourceArn}.
+	ResourceArn *string `json:"resourceArn,omitzero"`
+	// Required. In the query string: tagKeys.
+	TagKeys []string `json:"tagKeys"`
 }

@@ -17,9 +17,12 @@ var (
 	patternParticipantId                                   = regexp.MustCompile("^[a-zA-Z0-9-]*$")
 	patternParticipantRecordingS3BucketName                = regexp.MustCompile("^[a-z0-9-.]*$")
 	patternParticipantRecordingS3Prefix                    = regexp.MustCompile("^[a-zA-Z0-9/-]*$")
+	patternResourceArn                                     = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+$")
+	patternS3BucketName                                    = regexp.MustCompile("^[a-z0-9-.]+$")
 	patternStageArn                                        = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$")
 	patternStageName                                       = regexp.MustCompile("^[a-zA-Z0-9-_]*$")
 	patternStageSessionId                                  = regexp.MustCompile("^st-[a-zA-Z0-9]+$")
+	patternStorageConfigurationArn                         = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$")
 )
 
 // Validate checks every constraint the spec puts on AutoParticipantRecordingConfiguration and
@@ -115,6 +118,57 @@ func (s *CreateStageResponse) validate(e *validate.Errors, path string) {
 	}
 }
 
+// Validate checks every constraint the spec puts on CreateStorageConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateStorageConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateStorageConfigurationRequest) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+	}
+	e.Required(validate.Join(path, "s3"), s.S3 != nil)
+	if s.S3 != nil {
+		p := validate.Join(path, "s3")
+		s.S3.validate(e, p)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CreateStorageConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateStorageConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateStorageConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.StorageConfiguration != nil {
+		p := validate.Join(path, "storageConfiguration")
+		s.StorageConfiguration.validate(e, p)
+	}
+}
+
 // Validate checks every constraint the spec puts on DeleteStageRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *DeleteStageRequest) Validate() error {
@@ -148,6 +202,40 @@ func (s *DeleteStageResponse) Validate() error {
 }
 
 func (s *DeleteStageResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on DeleteStorageConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteStorageConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteStorageConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStorageConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on DeleteStorageConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteStorageConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteStorageConfigurationResponse) validate(e *validate.Errors, path string) {}
 
 // Validate checks every constraint the spec puts on GetParticipantRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
@@ -237,6 +325,45 @@ func (s *GetStageResponse) validate(e *validate.Errors, path string) {
 	if s.Stage != nil {
 		p := validate.Join(path, "stage")
 		s.Stage.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on GetStorageConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetStorageConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetStorageConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStorageConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetStorageConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetStorageConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetStorageConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.StorageConfiguration != nil {
+		p := validate.Join(path, "storageConfiguration")
+		s.StorageConfiguration.validate(e, p)
 	}
 }
 
@@ -366,6 +493,81 @@ func (s *ListStagesResponse) validate(e *validate.Errors, path string) {
 		p := validate.Join(path, "nextToken")
 		e.MaxLength(p, *s.NextToken, 1024)
 		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListStorageConfigurationsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListStorageConfigurationsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListStorageConfigurationsRequest) validate(e *validate.Errors, path string) {
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListStorageConfigurationsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListStorageConfigurationsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListStorageConfigurationsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "storageConfigurations"), s.StorageConfigurations != nil)
+	if s.StorageConfigurations != nil {
+		p := validate.Join(path, "storageConfigurations")
+		for i := range s.StorageConfigurations {
+			ip := validate.Index(p, i)
+			s.StorageConfigurations[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListTagsForResourceResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListTagsForResourceResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListTagsForResourceResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "tags"), s.Tags != nil)
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
 	}
 }
 
@@ -541,6 +743,27 @@ func (s *ParticipantTokenConfiguration) validate(e *validate.Errors, path string
 	}
 }
 
+// Validate checks every constraint the spec puts on S3StorageConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *S3StorageConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *S3StorageConfiguration) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "bucketName"), s.BucketName != nil)
+	if s.BucketName != nil {
+		p := validate.Join(path, "bucketName")
+		e.MinLength(p, *s.BucketName, 3)
+		e.MaxLength(p, *s.BucketName, 63)
+		e.Pattern(p, *s.BucketName, patternS3BucketName, "[a-z0-9-.]+")
+	}
+}
+
 // Validate checks every constraint the spec puts on Stage and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *Stage) Validate() error {
@@ -627,6 +850,141 @@ func (s *StageSummary) validate(e *validate.Errors, path string) {
 	}
 }
 
+// Validate checks every constraint the spec puts on StorageConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StorageConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StorageConfiguration) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStorageConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+	}
+	if s.S3 != nil {
+		p := validate.Join(path, "s3")
+		s.S3.validate(e, p)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on StorageConfigurationSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StorageConfigurationSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StorageConfigurationSummary) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternStorageConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+	}
+	if s.S3 != nil {
+		p := validate.Join(path, "s3")
+		s.S3.validate(e, p)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on TagResourceRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *TagResourceRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *TagResourceRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "resourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		p := validate.Join(path, "resourceArn")
+		e.MinLength(p, *s.ResourceArn, 1)
+		e.MaxLength(p, *s.ResourceArn, 128)
+		e.Pattern(p, *s.ResourceArn, patternResourceArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "tags"), s.Tags != nil)
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on TagResourceResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *TagResourceResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *TagResourceResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on UntagResourceResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *UntagResourceResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *UntagResourceResponse) validate(e *validate.Errors, path string) {}
+
 // Validate checks every constraint the spec puts on UpdateStageRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *UpdateStageRequest) Validate() error {
@@ -672,5 +1030,57 @@ func (s *UpdateStageResponse) validate(e *validate.Errors, path string) {
 	if s.Stage != nil {
 		p := validate.Join(path, "stage")
 		s.Stage.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on ListTagsForResourceRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListTagsForResourceRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListTagsForResourceRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "resourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		p := validate.Join(path, "resourceArn")
+		e.MinLength(p, *s.ResourceArn, 1)
+		e.MaxLength(p, *s.ResourceArn, 128)
+		e.Pattern(p, *s.ResourceArn, patternResourceArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on UntagResourceRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *UntagResourceRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *UntagResourceRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "resourceArn"), s.ResourceArn != nil)
+	if s.ResourceArn != nil {
+		p := validate.Join(path, "resourceArn")
+		e.MinLength(p, *s.ResourceArn, 1)
+		e.MaxLength(p, *s.ResourceArn, 128)
+		e.Pattern(p, *s.ResourceArn, patternResourceArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "tagKeys"), s.TagKeys != nil)
+	if s.TagKeys != nil {
+		p := validate.Join(path, "tagKeys")
+		validate.MaxItems(e, p, s.TagKeys, 50)
+		for i := range s.TagKeys {
+			ip := validate.Index(p, i)
+			e.MinLength(ip, s.TagKeys[i], 1)
+			e.MaxLength(ip, s.TagKeys[i], 128)
+		}
 	}
 }

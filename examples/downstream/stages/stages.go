@@ -22,8 +22,9 @@ import (
 type Store struct {
 	region, account string
 
-	mu     sync.Mutex
-	stages map[string]*ivs.Stage
+	mu      sync.Mutex
+	stages  map[string]*ivs.Stage
+	configs map[string]*ivs.StorageConfiguration // storage.go
 }
 
 var _ ivs.Backend = (*Store)(nil)
