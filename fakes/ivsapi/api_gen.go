@@ -20,14 +20,19 @@ const (
 
 // Operation names, as the spec's operationIds give them.
 const (
-	OpCreateStage      = "CreateStage"
-	OpDeleteStage      = "DeleteStage"
-	OpGetParticipant   = "GetParticipant"
-	OpGetStage         = "GetStage"
-	OpListParticipants = "ListParticipants"
-	OpListStages       = "ListStages"
-	OpUpdateStage      = "UpdateStage"
+	OpCreateParticipantToken = "CreateParticipantToken"
+	OpCreateStage            = "CreateStage"
+	OpDeleteStage            = "DeleteStage"
+	OpDisconnectParticipant  = "DisconnectParticipant"
+	OpGetParticipant         = "GetParticipant"
+	OpGetStage               = "GetStage"
+	OpGetStageSession        = "GetStageSession"
+	OpListParticipantEvents  = "ListParticipantEvents"
+	OpListParticipants       = "ListParticipants"
+	OpListStageSessions      = "ListStageSessions"
+	OpListStages             = "ListStages"
+	OpUpdateStage            = "UpdateStage"
 )
 
 // Operations lists the operations in spec order.
-var Operations = []string{OpCreateStage, OpDeleteStage, OpGetParticipant, OpGetStage, OpListParticipants, OpListStages, OpUpdateStage}
+var Operations = []string{OpCreateParticipantToken, OpCreateStage, OpDeleteStage, OpDisconnectParticipant, OpGetParticipant, OpGetStage, OpGetStageSession, OpListParticipantEvents, OpListParticipants, OpListStageSessions, OpListStages, OpUpdateStage}

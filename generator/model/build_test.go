@@ -86,7 +86,7 @@ func TestBuildOperations(t *testing.T) {
 		require.True(t, o.Input.Input)
 		require.True(t, o.Output.Output)
 	}
-	require.Equal(t, []string{"CreateStage", "DeleteStage", "GetParticipant", "GetStage", "ListParticipants", "ListStages", "UpdateStage"}, names)
+	require.Equal(t, []string{"CreateParticipantToken", "CreateStage", "DeleteStage", "DisconnectParticipant", "GetParticipant", "GetStage", "GetStageSession", "ListParticipantEvents", "ListParticipants", "ListStageSessions", "ListStages", "UpdateStage"}, names)
 
 	// Declared errors, in the order the responses list them, with their statuses.
 	want := map[string][]string{
@@ -176,6 +176,8 @@ func TestBuildEnumsAndScalars(t *testing.T) {
 		enums[e.Name] = e.Values
 	}
 	require.Equal(t, map[string][]string{
+		"EventErrorCode":                             {"INSUFFICIENT_CAPABILITIES", "QUOTA_EXCEEDED", "PUBLISHER_NOT_FOUND"},
+		"EventName":                                  {"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_ERROR", "SUBSCRIBE_ERROR", "JOIN_ERROR"},
 		"ParticipantTokenCapability":                 {"PUBLISH", "SUBSCRIBE"},
 		"ParticipantRecordingMediaType":              {"AUDIO_VIDEO", "AUDIO_ONLY"},
 		"ParticipantState":                           {"CONNECTED", "DISCONNECTED"},
@@ -187,7 +189,7 @@ func TestBuildEnumsAndScalars(t *testing.T) {
 	for _, sc := range svc.Scalars {
 		scalars = append(scalars, sc.Name)
 	}
-	require.Equal(t, []string{"AutoParticipantRecordingStorageConfigurationArn", "PaginationToken",
+	require.Equal(t, []string{"AutoParticipantRecordingStorageConfigurationArn", "DisconnectParticipantReason", "PaginationToken",
 		"ParticipantClientAttribute", "ParticipantId", "ParticipantRecordingS3BucketName", "ParticipantRecordingS3Prefix",
 		"ParticipantTokenUserId", "StageArn", "StageName", "StageSessionId", "TagValue", "UserId"}, scalars)
 }
@@ -341,7 +343,7 @@ func TestBuildResetWhen(t *testing.T) {
 
 func TestBuildPagination(t *testing.T) {
 	svc := embedded(t)
-	items := map[string]string{"ListParticipants": "participants", "ListStages": "stages"}
+	items := map[string]string{"ListParticipants": "participants", "ListStages": "stages", "ListStageSessions": "stageSessions", "ListParticipantEvents": "events"}
 	for _, op := range svc.Operations {
 		item, paged := items[op.Name]
 		if !paged {

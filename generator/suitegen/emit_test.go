@@ -197,10 +197,11 @@ func TestPageSizes(t *testing.T) {
 			}
 		}
 	}
-	if len(sizes) != 2 {
-		t.Errorf("paginated operations %v, want ListParticipants and ListStages", sizes)
+	paged := []string{"ListParticipants", "ListStages", "ListStageSessions", "ListParticipantEvents"}
+	if len(sizes) != len(paged) {
+		t.Errorf("paginated operations %v, want %v", sizes, paged)
 	}
-	for _, op := range []string{"ListParticipants", "ListStages"} {
+	for _, op := range paged {
 		if s := sizes[op]; len(s) != 100 || s[0] != 1 || s[99] != 100 {
 			t.Errorf("%s: page sizes %v, want 1..100", op, s)
 		}

@@ -10,11 +10,16 @@ import "context"
 // NewError and the New<Error> constructors) and as InternalServerException
 // otherwise.
 type Backend interface {
+	CreateParticipantToken(ctx context.Context, in *CreateParticipantTokenRequest) (*CreateParticipantTokenResponse, error)
 	CreateStage(ctx context.Context, in *CreateStageRequest) (*CreateStageResponse, error)
 	DeleteStage(ctx context.Context, in *DeleteStageRequest) (*DeleteStageResponse, error)
+	DisconnectParticipant(ctx context.Context, in *DisconnectParticipantRequest) (*DisconnectParticipantResponse, error)
 	GetParticipant(ctx context.Context, in *GetParticipantRequest) (*GetParticipantResponse, error)
 	GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error)
+	GetStageSession(ctx context.Context, in *GetStageSessionRequest) (*GetStageSessionResponse, error)
+	ListParticipantEvents(ctx context.Context, in *ListParticipantEventsRequest) (*ListParticipantEventsResponse, error)
 	ListParticipants(ctx context.Context, in *ListParticipantsRequest) (*ListParticipantsResponse, error)
+	ListStageSessions(ctx context.Context, in *ListStageSessionsRequest) (*ListStageSessionsResponse, error)
 	ListStages(ctx context.Context, in *ListStagesRequest) (*ListStagesResponse, error)
 	UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error)
 }

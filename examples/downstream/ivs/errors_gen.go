@@ -41,13 +41,18 @@ var ProtocolErrors = []string{ErrSerializationException, ErrUnrecognizedClientEx
 
 // DeclaredErrors lists each operation's declared errors, in spec order.
 var DeclaredErrors = map[string][]string{
-	OpCreateStage:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
-	OpDeleteStage:      []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
-	OpGetParticipant:   []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpGetStage:         []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpListParticipants: []string{ErrValidationException, ErrAccessDeniedException},
-	OpListStages:       []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
-	OpUpdateStage:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpCreateParticipantToken: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
+	OpCreateStage:            []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
+	OpDeleteStage:            []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpDisconnectParticipant:  []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
+	OpGetParticipant:         []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStage:               []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStageSession:        []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpListParticipantEvents:  []string{ErrValidationException, ErrAccessDeniedException},
+	OpListParticipants:       []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStageSessions:      []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStages:             []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
+	OpUpdateStage:            []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
 }
 
 // Allows reports whether op may answer with the error type name: one it
