@@ -4,7 +4,7 @@
 SPEC := spec/ivsrealtime.yaml
 
 # The operations the fake implements: the ones the committed spec imports.
-SPEC_OPS := CreateStage,DeleteStage,GetStage,UpdateStage,GetParticipant,ListParticipants,ListStages,CreateStorageConfiguration,GetStorageConfiguration,ListStorageConfigurations,DeleteStorageConfiguration,TagResource,UntagResource,ListTagsForResource
+SPEC_OPS := CreateStage,DeleteStage,GetStage,UpdateStage,GetParticipant,ListParticipants,ListStages,CreateParticipantToken,DisconnectParticipant,ListStageSessions,GetStageSession,ListParticipantEvents,CreateStorageConfiguration,GetStorageConfiguration,ListStorageConfigurations,DeleteStorageConfiguration,TagResource,UntagResource,ListTagsForResource
 
 # The AWS model release the committed spec is imported from, and the overlay
 # holding what that model does not state.

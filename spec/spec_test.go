@@ -15,7 +15,7 @@ func TestEmbeddedLoads(t *testing.T) {
 	require.Equal(t, "2024-06-20", d.OpenAPI.Info.Version)
 	require.Equal(t, File, d.Name)
 	require.Equal(t, Source, d.Source)
-	require.Len(t, d.OpenAPI.Paths.Map(), 12) // 14 operations; the three tag operations share one path
+	require.Len(t, d.OpenAPI.Paths.Map(), 17) // 19 operations; the three tag operations share one path
 	require.Equal(t, "restJson1", d.OpenAPI.Extensions["x-ivsrt-service"].(map[string]any)["protocol"])
 
 	again, err := Embedded()
@@ -107,7 +107,7 @@ func TestLoadRefuses(t *testing.T) {
 		// Unsupported schema keywords.
 		{"oneOf", stageName, stageName + "      oneOf:\n        - type: string\n",
 			schemas + "/StageName/oneOf", `unsupported keyword "oneOf"`},
-		{"uniqueItems", "          default: [PUBLISH, SUBSCRIBE]\n", "          default: [PUBLISH, SUBSCRIBE]\n          uniqueItems: true\n",
+		{"uniqueItems", "          default: [PUBLISH, SUBSCRIBE]\n    ParticipantTokenUserId:", "          default: [PUBLISH, SUBSCRIBE]\n          uniqueItems: true\n    ParticipantTokenUserId:",
 			schemas + "/ParticipantTokenConfiguration/properties/capabilities/uniqueItems", `unsupported keyword "uniqueItems"`},
 		{"multipleOf", "          maximum: 100\n          default: 50\n        filterByRecordingState:", "          maximum: 100\n          default: 50\n          multipleOf: 5\n        filterByRecordingState:",
 			schemas + "/ListParticipantsRequest/properties/maxResults/multipleOf", `unsupported keyword "multipleOf"`},
@@ -120,14 +120,14 @@ func TestLoadRefuses(t *testing.T) {
 			schemas + "/Participant/properties/firstJoinTime/format", `format "uuid" is not supported`},
 
 		// Patterns.
-		{"unanchored pattern", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    StageSessionId:", "pattern: \"[a-zA-Z0-9-_]*\"\n    StageSessionId:",
+		{"unanchored pattern", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    StageSession:", "pattern: \"[a-zA-Z0-9-_]*\"\n    StageSession:",
 			schemas + "/StageName/pattern", "not anchored"},
 		{"pattern anchored only at the start", `pattern: "^st-[a-zA-Z0-9]+$"`, `pattern: "^st-[a-zA-Z0-9]+"`,
 			schemas + "/StageSessionId/pattern", "not anchored"},
 		{"one alternative unanchored", `"^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$"`,
 			`"^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+"`,
 			schemas + "/AutoParticipantRecordingStorageConfigurationArn/pattern", "not anchored"},
-		{"pattern does not compile", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    StageSessionId:", "pattern: \"^[a-zA-Z0-9-_*$\"\n    StageSessionId:",
+		{"pattern does not compile", "pattern: \"^[a-zA-Z0-9-_]*$\"\n    StageSession:", "pattern: \"^[a-zA-Z0-9-_*$\"\n    StageSession:",
 			schemas + "/StageName/pattern", "does not compile"},
 
 		// allOf and $ref.
@@ -306,7 +306,7 @@ func TestLoadRefusesNonDocuments(t *testing.T) {
 // TestLoadRefusesInvalidOpenAPI: what the allowlist lets through, kin-openapi
 // still validates (here: a default that breaks its own schema).
 func TestLoadRefusesInvalidOpenAPI(t *testing.T) {
-	_, err := Load("bad.yaml", edit(t, "          default: 720\n", "          default: 0\n"))
+	_, err := Load("bad.yaml", edit(t, "          default: [PUBLISH, SUBSCRIBE]\n    ParticipantTokenUserId:", "          default: [PUBLISH]\n          minItems: 2\n    ParticipantTokenUserId:"))
 	var e *Error
 	require.True(t, errors.As(err, &e), "got %v", err)
 	require.Contains(t, e.Msg, "invalid OpenAPI")
@@ -316,8 +316,7 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	d, err := Embedded()
 	require.NoError(t, err)
 
-	require.Equal(t, []string{"/CreateStage", "/CreateStorageConfiguration", "/DeleteStage", "/DeleteStorageConfiguration", "/GetParticipant", "/GetStage",
-		"/GetStorageConfiguration", "/ListParticipants", "/ListStages", "/ListStorageConfigurations", "/UpdateStage", "/tags/{resourceArn}"}, d.Keys("/paths"))
+	require.Equal(t, []string{"/CreateParticipantToken", "/CreateStage", "/CreateStorageConfiguration", "/DeleteStage", "/DeleteStorageConfiguration", "/DisconnectParticipant", "/GetParticipant", "/GetStage", "/GetStageSession", "/GetStorageConfiguration", "/ListParticipantEvents", "/ListParticipants", "/ListStageSessions", "/ListStages", "/ListStorageConfigurations", "/UpdateStage", "/tags/{resourceArn}"}, d.Keys("/paths"))
 	require.Equal(t, []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState"},
 		d.Keys(Pointer(schemas, "ParticipantSummary", "properties")))
 	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},

@@ -2,7 +2,6 @@ package suite
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/ivsrt/contract/fakes/ivscontrol"
@@ -15,8 +14,8 @@ import (
 // fake.
 
 // ControlSeeder drives the participants of an ivsrt fake through its
-// control API at endpoint; hc nil means http.DefaultClient. It also issues
-// tokens and sets recording states.
+// control API at endpoint; hc nil means http.DefaultClient. It also sets
+// recording states and the stage quota.
 func ControlSeeder(endpoint string, hc *http.Client) Seeder {
 	return controlSeeder{ivscontrol.NewControl(endpoint, hc)}
 }
@@ -24,7 +23,6 @@ func ControlSeeder(endpoint string, hc *http.Client) Seeder {
 type controlSeeder struct{ c *ivscontrol.Control }
 
 var (
-	_ TokenIssuer     = controlSeeder{}
 	_ RecordingSetter = controlSeeder{}
 	_ QuotaSetter     = controlSeeder{}
 )
@@ -51,20 +49,6 @@ func (s controlSeeder) StartRecording(ctx context.Context, p Joined) error {
 
 func (s controlSeeder) Leave(ctx context.Context, p Joined) error {
 	return s.c.Leave(ctx, ref(p))
-}
-
-// IssueToken mints one more token for a stage (POST /_ivsrt/token).
-func (s controlSeeder) IssueToken(ctx context.Context, stageArn, userID string) (string, error) {
-	in := ivscontrol.TokenInput{StageArn: stageArn}
-	in.UserId = &userID
-	out, err := s.c.IssueToken(ctx, in)
-	if err != nil {
-		return "", err
-	}
-	if out.Token == nil || *out.Token == "" {
-		return "", fmt.Errorf("the fake issued a token without a value")
-	}
-	return *out.Token, nil
 }
 
 // SetRecording sets a participant's recording state (POST /_ivsrt/recording).

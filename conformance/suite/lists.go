@@ -92,6 +92,16 @@ func (r *Runner) listAll(ctx context.Context, op *Operation, base map[string]any
 // seededBody reports whether a case body lists the seeded live session.
 func (r *Runner) seededBody(body string) bool { return strings.Contains(body, "${"+r.liveSession+"}") }
 
+// listsSeededParticipants reports whether a case body lists the seeded session's
+// participants, which the seeding says in advance; other lists of the live
+// session (a participant's events) come from the target's own listing.
+func (r *Runner) listsSeededParticipants(op *Operation, body string) bool {
+	return r.seededBody(body) && op != nil && op.Pagination != nil && op.Pagination.Items == itemsParticipants
+}
+
+// itemsParticipants is the list member of ListParticipants' answer.
+const itemsParticipants = "participants"
+
 func itemID(it any) string {
 	if m, ok := it.(map[string]any); ok {
 		if id, ok := m[fieldParticipantID].(string); ok {
@@ -210,7 +220,7 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 		size = max(pg.MinPageSize, 1)
 	}
 	var want []string
-	if r.seededBody(c.Body) {
+	if r.listsSeededParticipants(op, c.Body) {
 		for _, p := range r.seed.participants {
 			want = append(want, p.ParticipantID)
 		}

@@ -155,8 +155,8 @@ func defaultPageSize(ctx context.Context, r *Runner) *Failure {
 	if !ok || !isNum {
 		return skipf("the contract gives %s no default", op.Pagination.PageSize)
 	}
-	if _, ok := r.target.Seeder.(TokenIssuer); !ok {
-		return skipf("the seeder cannot issue tokens (no TokenIssuer): one CreateStage seeds at most %d participants, fewer than the default page of %v", r.suite.Contract.tokenLimit(), n)
+	if r.suite.Contract.Operation(tokenOperation) == nil {
+		return skipf("the contract has no %s: one CreateStage seeds at most %d participants, fewer than the default page of %v", tokenOperation, r.suite.Contract.tokenLimit(), n)
 	}
 	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{memberTokenConfigs: r.seedConfigs(0, r.suite.Contract.tokenLimit())})
 	if f != nil {

@@ -236,18 +236,28 @@ func (r *Runner) rolesFor(n int) (roles []seedRole, lacks string) {
 	return roles, lacks
 }
 
-// issueTokens mints tokens for more participants, from..to, when the
-// seeder can.
+// tokenOperation issues one more token for an existing stage: AWS's own
+// operation, so the setup seeds more participants than one CreateStage
+// issues tokens for, on any target.
+const tokenOperation = "CreateParticipantToken"
+
+// issueTokens mints tokens for more participants, from..to, through
+// CreateParticipantToken when the contract has it.
 func (r *Runner) issueTokens(ctx context.Context, arn string, from, to int) ([]string, *Failure) {
-	issuer, ok := r.target.Seeder.(TokenIssuer)
-	if !ok {
+	op := r.suite.Contract.Operation(tokenOperation)
+	if op == nil {
 		return nil, nil
 	}
 	var out []string
 	for i := from; i < to; i++ {
-		tok, err := issuer.IssueToken(ctx, arn, r.seedUser(i))
-		if err != nil {
-			return nil, seederFailure(fmt.Sprintf("IssueToken(stage %s)", arn), err)
+		doc, ex, f := r.setupCall(ctx, op, map[string]any{memberStageArn: arn, memberUserID: r.seedUser(i)})
+		if f != nil {
+			f.Reason = fmt.Sprintf("%s(stage %s): %s", tokenOperation, arn, f.Reason)
+			return nil, f
+		}
+		tok, _ := firstValue(doc, "participantToken", "token").(string)
+		if tok == "" {
+			return nil, mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", firstValue(doc, "participantToken", "token"))
 		}
 		out = append(out, tok)
 	}

@@ -27,6 +27,8 @@ type seedState struct {
 	// started is when the first participant was about to join, on this
 	// machine's clock.
 	started time.Time
+	// endedSessionID is a session of the live stage that has ended.
+	endedSessionID string
 }
 
 // seedCount is how many participants the setup seeds into the live
@@ -95,6 +97,11 @@ func (r *Runner) setup(ctx context.Context) {
 		return
 	}
 	r.seed.started = time.Now()
+	if f := r.endedSession(ctx, tokens[0]); f != nil {
+		f.Reason = "setup: " + f.Reason
+		missAll(f, liveSessionID, liveParticipantID)
+		return
+	}
 	if f := r.seedSession(ctx, arn, tokens); f != nil {
 		f.Reason = "setup: " + f.Reason
 		missAll(f, liveSessionID, liveParticipantID)
@@ -240,4 +247,19 @@ func (r *Runner) bodyMap(body string) (map[string]any, *Failure) {
 func canonical(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// endedSession gives the live stage a session that has ended before the
+// seeded one starts: one participant joins and leaves. The session
+// listings then hold a session with an endTime as well as the live one.
+func (r *Runner) endedSession(ctx context.Context, token string) *Failure {
+	p, err := r.target.Seeder.Join(ctx, token)
+	if err != nil {
+		return seederFailure("Join(ended session)", err)
+	}
+	if err := r.target.Seeder.Leave(ctx, p); err != nil {
+		return seederFailure("Leave(ended session)", err)
+	}
+	r.seed.endedSessionID = p.SessionID
+	return nil
 }

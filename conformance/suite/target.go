@@ -65,14 +65,6 @@ type Seeder interface {
 	Leave(ctx context.Context, p Joined) error
 }
 
-// TokenIssuer is a Seeder that can also mint participant tokens for an
-// existing stage, as AWS's CreateParticipantToken does (an operation outside
-// the contract). With one, the setup seeds more participants than
-// CreateStage issues tokens for in one call.
-type TokenIssuer interface {
-	IssueToken(ctx context.Context, stageArn, userID string) (token string, err error)
-}
-
 // RecordingSetter is a Seeder that can also move a participant's recording
 // to any state (STOPPED or FAILED, say), also after the participant left
 // while its recording was STOPPING. Without one, the seeded session has no

@@ -11,14 +11,19 @@ import "context"
 // otherwise. The Handler applies the spec's defaults to an answer in place,
 // so an answer must share no memory with what the Backend keeps.
 type Backend interface {
+	CreateParticipantToken(ctx context.Context, in *CreateParticipantTokenRequest) (*CreateParticipantTokenResponse, error)
 	CreateStage(ctx context.Context, in *CreateStageRequest) (*CreateStageResponse, error)
 	CreateStorageConfiguration(ctx context.Context, in *CreateStorageConfigurationRequest) (*CreateStorageConfigurationResponse, error)
 	DeleteStage(ctx context.Context, in *DeleteStageRequest) (*DeleteStageResponse, error)
 	DeleteStorageConfiguration(ctx context.Context, in *DeleteStorageConfigurationRequest) (*DeleteStorageConfigurationResponse, error)
+	DisconnectParticipant(ctx context.Context, in *DisconnectParticipantRequest) (*DisconnectParticipantResponse, error)
 	GetParticipant(ctx context.Context, in *GetParticipantRequest) (*GetParticipantResponse, error)
 	GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error)
+	GetStageSession(ctx context.Context, in *GetStageSessionRequest) (*GetStageSessionResponse, error)
 	GetStorageConfiguration(ctx context.Context, in *GetStorageConfigurationRequest) (*GetStorageConfigurationResponse, error)
+	ListParticipantEvents(ctx context.Context, in *ListParticipantEventsRequest) (*ListParticipantEventsResponse, error)
 	ListParticipants(ctx context.Context, in *ListParticipantsRequest) (*ListParticipantsResponse, error)
+	ListStageSessions(ctx context.Context, in *ListStageSessionsRequest) (*ListStageSessionsResponse, error)
 	ListStages(ctx context.Context, in *ListStagesRequest) (*ListStagesResponse, error)
 	ListStorageConfigurations(ctx context.Context, in *ListStorageConfigurationsRequest) (*ListStorageConfigurationsResponse, error)
 	UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error)

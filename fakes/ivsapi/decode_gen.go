@@ -57,6 +57,92 @@ func (s *AutoParticipantRecordingConfiguration) decodeJSON(d *wire.JSONDecoder) 
 	})
 }
 
+// decodeJSON reads the body members of CreateParticipantTokenRequest from d, matching member names exactly.
+func (s *CreateParticipantTokenRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "duration":
+			if d.Null() {
+				s.Duration = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.Duration = &v
+		case "userId":
+			if d.Null() {
+				s.UserId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.UserId = &v
+		case "attributes":
+			if d.Null() {
+				s.Attributes = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Attributes = v
+		case "capabilities":
+			if d.Null() {
+				s.Capabilities = nil
+				return nil
+			}
+			v := []ParticipantTokenCapability{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero ParticipantTokenCapability
+					v = append(v, zero)
+					return nil
+				}
+				v1s, err := d.String()
+				if err != nil {
+					return err
+				}
+				v1 := ParticipantTokenCapability(v1s)
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Capabilities = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of CreateStageRequest from d, matching member names exactly.
 func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -227,6 +313,47 @@ func (s *DeleteStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) erro
 	})
 }
 
+// decodeJSON reads the body members of DisconnectParticipantRequest from d, matching member names exactly.
+func (s *DisconnectParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "participantId":
+			if d.Null() {
+				s.ParticipantId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantId = &v
+		case "reason":
+			if d.Null() {
+				s.Reason = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Reason = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of GetParticipantRequest from d, matching member names exactly.
 func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -289,6 +416,37 @@ func (s *GetStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of GetStageSessionRequest from d, matching member names exactly.
+func (s *GetStageSessionRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "sessionId":
+			if d.Null() {
+				s.SessionId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.SessionId = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of GetStorageConfigurationRequest from d, matching member names exactly.
 func (s *GetStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -303,6 +461,67 @@ func (s *GetStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListParticipantEventsRequest from d, matching member names exactly.
+func (s *ListParticipantEventsRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "sessionId":
+			if d.Null() {
+				s.SessionId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.SessionId = &v
+		case "participantId":
+			if d.Null() {
+				s.ParticipantId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantId = &v
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
 		default:
 			return d.Skip()
 		}
@@ -396,6 +615,47 @@ func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 			}
 			v := ParticipantRecordingFilterByRecordingState(vs)
 			s.FilterByRecordingState = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListStageSessionsRequest from d, matching member names exactly.
+func (s *ListStageSessionsRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
 		default:
 			return d.Skip()
 		}

@@ -18,6 +18,23 @@ func (s *AutoParticipantRecordingConfiguration) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on CreateParticipantTokenRequest.
+func (s *CreateParticipantTokenRequest) SetDefaults() {
+	if s.Duration == nil {
+		s.Duration = new(int32(720))
+	}
+	if s.Capabilities == nil {
+		s.Capabilities = []ParticipantTokenCapability{ParticipantTokenCapabilityPublish, ParticipantTokenCapabilitySubscribe}
+	}
+}
+
+// SetDefaults fills in what the spec defaults on CreateParticipantTokenResponse.
+func (s *CreateParticipantTokenResponse) SetDefaults() {
+	if s.ParticipantToken != nil {
+		s.ParticipantToken.SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on CreateStageRequest.
 func (s *CreateStageRequest) SetDefaults() {
 	for i := range s.ParticipantTokenConfigurations {
@@ -73,6 +90,15 @@ func (s *DeleteStorageConfigurationRequest) SetDefaults() {}
 // SetDefaults fills in what the spec defaults on DeleteStorageConfigurationResponse.
 func (s *DeleteStorageConfigurationResponse) SetDefaults() {}
 
+// SetDefaults fills in what the spec defaults on DisconnectParticipantRequest.
+func (s *DisconnectParticipantRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DisconnectParticipantResponse.
+func (s *DisconnectParticipantResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on Event.
+func (s *Event) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on GetParticipantRequest.
 func (s *GetParticipantRequest) SetDefaults() {}
 
@@ -93,6 +119,16 @@ func (s *GetStageResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on GetStageSessionRequest.
+func (s *GetStageSessionRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetStageSessionResponse.
+func (s *GetStageSessionResponse) SetDefaults() {
+	if s.StageSession != nil {
+		s.StageSession.SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on GetStorageConfigurationRequest.
 func (s *GetStorageConfigurationRequest) SetDefaults() {}
 
@@ -100,6 +136,23 @@ func (s *GetStorageConfigurationRequest) SetDefaults() {}
 func (s *GetStorageConfigurationResponse) SetDefaults() {
 	if s.StorageConfiguration != nil {
 		s.StorageConfiguration.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListParticipantEventsRequest.
+func (s *ListParticipantEventsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListParticipantEventsResponse.
+func (s *ListParticipantEventsResponse) SetDefaults() {
+	if s.Events == nil {
+		s.Events = []Event{}
+	}
+	for i := range s.Events {
+		s.Events[i].SetDefaults()
 	}
 }
 
@@ -117,6 +170,23 @@ func (s *ListParticipantsResponse) SetDefaults() {
 	}
 	for i := range s.Participants {
 		s.Participants[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListStageSessionsRequest.
+func (s *ListStageSessionsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListStageSessionsResponse.
+func (s *ListStageSessionsResponse) SetDefaults() {
+	if s.StageSessions == nil {
+		s.StageSessions = []StageSessionSummary{}
+	}
+	for i := range s.StageSessions {
+		s.StageSessions[i].SetDefaults()
 	}
 }
 
@@ -189,6 +259,12 @@ func (s *Stage) SetDefaults() {
 		s.AutoParticipantRecordingConfiguration.SetDefaults()
 	}
 }
+
+// SetDefaults fills in what the spec defaults on StageSession.
+func (s *StageSession) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StageSessionSummary.
+func (s *StageSessionSummary) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on StageSummary.
 func (s *StageSummary) SetDefaults() {}

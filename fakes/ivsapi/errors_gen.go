@@ -10,8 +10,8 @@ const (
 	ErrServiceQuotaExceededException       = "ServiceQuotaExceededException"
 	ErrAccessDeniedException               = "AccessDeniedException"
 	ErrPendingVerification                 = "PendingVerification"
-	ErrInternalServerException             = "InternalServerException"
 	ErrResourceNotFoundException           = "ResourceNotFoundException"
+	ErrInternalServerException             = "InternalServerException"
 	ErrConflictException                   = "ConflictException"
 	ErrSerializationException              = "SerializationException"
 	ErrUnrecognizedClientException         = "UnrecognizedClientException"
@@ -41,14 +41,19 @@ var ProtocolErrors = []string{ErrInternalServerException, ErrSerializationExcept
 
 // DeclaredErrors lists each operation's declared errors, in spec order.
 var DeclaredErrors = map[string][]string{
+	OpCreateParticipantToken:     []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
 	OpCreateStage:                []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
 	OpCreateStorageConfiguration: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
 	OpDeleteStage:                []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
 	OpDeleteStorageConfiguration: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpDisconnectParticipant:      []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
 	OpGetParticipant:             []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
 	OpGetStage:                   []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStageSession:            []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
 	OpGetStorageConfiguration:    []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpListParticipantEvents:      []string{ErrValidationException, ErrAccessDeniedException},
 	OpListParticipants:           []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStageSessions:          []string{ErrValidationException, ErrAccessDeniedException},
 	OpListStages:                 []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
 	OpListStorageConfigurations:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrConflictException, ErrInternalServerException},
 	OpListTagsForResource:        []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
@@ -103,14 +108,14 @@ func NewPendingVerification(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrPendingVerification, 403, format, args...)
 }
 
-// NewInternalServerException returns a InternalServerException (HTTP 500).
-func NewInternalServerException(format string, args ...any) *wire.Error {
-	return wire.NewError(ErrInternalServerException, 500, format, args...)
-}
-
 // NewResourceNotFoundException returns a ResourceNotFoundException (HTTP 404).
 func NewResourceNotFoundException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrResourceNotFoundException, 404, format, args...)
+}
+
+// NewInternalServerException returns a InternalServerException (HTTP 500).
+func NewInternalServerException(format string, args ...any) *wire.Error {
+	return wire.NewError(ErrInternalServerException, 500, format, args...)
 }
 
 // NewConflictException returns a ConflictException (HTTP 409).

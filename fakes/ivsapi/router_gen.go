@@ -43,45 +43,60 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if i, labels, ok := operationRoutes.Match(r.Method, r.URL.EscapedPath()); ok {
 		switch i {
 		case 0:
-			h.serveCreateStage(w, r, labels)
+			h.serveCreateParticipantToken(w, r, labels)
 			return
 		case 1:
-			h.serveCreateStorageConfiguration(w, r, labels)
+			h.serveCreateStage(w, r, labels)
 			return
 		case 2:
-			h.serveDeleteStage(w, r, labels)
+			h.serveCreateStorageConfiguration(w, r, labels)
 			return
 		case 3:
-			h.serveDeleteStorageConfiguration(w, r, labels)
+			h.serveDeleteStage(w, r, labels)
 			return
 		case 4:
-			h.serveGetParticipant(w, r, labels)
+			h.serveDeleteStorageConfiguration(w, r, labels)
 			return
 		case 5:
-			h.serveGetStage(w, r, labels)
+			h.serveDisconnectParticipant(w, r, labels)
 			return
 		case 6:
-			h.serveGetStorageConfiguration(w, r, labels)
+			h.serveGetParticipant(w, r, labels)
 			return
 		case 7:
-			h.serveListParticipants(w, r, labels)
+			h.serveGetStage(w, r, labels)
 			return
 		case 8:
-			h.serveListStages(w, r, labels)
+			h.serveGetStageSession(w, r, labels)
 			return
 		case 9:
-			h.serveListStorageConfigurations(w, r, labels)
+			h.serveGetStorageConfiguration(w, r, labels)
 			return
 		case 10:
-			h.serveUpdateStage(w, r, labels)
+			h.serveListParticipantEvents(w, r, labels)
 			return
 		case 11:
-			h.serveListTagsForResource(w, r, labels)
+			h.serveListParticipants(w, r, labels)
 			return
 		case 12:
-			h.serveTagResource(w, r, labels)
+			h.serveListStageSessions(w, r, labels)
 			return
 		case 13:
+			h.serveListStages(w, r, labels)
+			return
+		case 14:
+			h.serveListStorageConfigurations(w, r, labels)
+			return
+		case 15:
+			h.serveUpdateStage(w, r, labels)
+			return
+		case 16:
+			h.serveListTagsForResource(w, r, labels)
+			return
+		case 17:
+			h.serveTagResource(w, r, labels)
+			return
+		case 18:
 			h.serveUntagResource(w, r, labels)
 			return
 		}
@@ -91,14 +106,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // operationRoutes maps method and path to the operations, in Operations order.
 var operationRoutes = wire.NewRouter([]wire.Route{
+	{Method: http.MethodPost, Path: "/CreateParticipantToken"},
 	{Method: http.MethodPost, Path: "/CreateStage"},
 	{Method: http.MethodPost, Path: "/CreateStorageConfiguration"},
 	{Method: http.MethodPost, Path: "/DeleteStage"},
 	{Method: http.MethodPost, Path: "/DeleteStorageConfiguration"},
+	{Method: http.MethodPost, Path: "/DisconnectParticipant"},
 	{Method: http.MethodPost, Path: "/GetParticipant"},
 	{Method: http.MethodPost, Path: "/GetStage"},
+	{Method: http.MethodPost, Path: "/GetStageSession"},
 	{Method: http.MethodPost, Path: "/GetStorageConfiguration"},
+	{Method: http.MethodPost, Path: "/ListParticipantEvents"},
 	{Method: http.MethodPost, Path: "/ListParticipants"},
+	{Method: http.MethodPost, Path: "/ListStageSessions"},
 	{Method: http.MethodPost, Path: "/ListStages"},
 	{Method: http.MethodPost, Path: "/ListStorageConfigurations"},
 	{Method: http.MethodPost, Path: "/UpdateStage"},
@@ -152,6 +172,23 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, op string, in req
 	}
 	in.SetDefaults()
 	return true
+}
+
+func (h *Handler) serveCreateParticipantToken(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in CreateParticipantTokenRequest
+	if !h.read(w, r, OpCreateParticipantToken, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.CreateParticipantToken(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &CreateParticipantTokenResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
 }
 
 func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request, labels []string) {
@@ -222,6 +259,23 @@ func (h *Handler) serveDeleteStorageConfiguration(w http.ResponseWriter, r *http
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveDisconnectParticipant(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in DisconnectParticipantRequest
+	if !h.read(w, r, OpDisconnectParticipant, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.DisconnectParticipant(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &DisconnectParticipantResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetParticipantRequest
 	if !h.read(w, r, OpGetParticipant, &in, labels, true) {
@@ -256,6 +310,23 @@ func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request, labels [
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveGetStageSession(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in GetStageSessionRequest
+	if !h.read(w, r, OpGetStageSession, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.GetStageSession(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetStageSessionResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveGetStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetStorageConfigurationRequest
 	if !h.read(w, r, OpGetStorageConfiguration, &in, labels, true) {
@@ -273,6 +344,23 @@ func (h *Handler) serveGetStorageConfiguration(w http.ResponseWriter, r *http.Re
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveListParticipantEvents(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListParticipantEventsRequest
+	if !h.read(w, r, OpListParticipantEvents, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.ListParticipantEvents(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListParticipantEventsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListParticipantsRequest
 	if !h.read(w, r, OpListParticipants, &in, labels, true) {
@@ -285,6 +373,23 @@ func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, 
 	}
 	if out == nil {
 		out = &ListParticipantsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveListStageSessions(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListStageSessionsRequest
+	if !h.read(w, r, OpListStageSessions, &in, labels, true) {
+		return
+	}
+	out, err := h.backend.ListStageSessions(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListStageSessionsResponse{}
 	}
 	out.SetDefaults()
 	wire.WriteJSON(w, out)

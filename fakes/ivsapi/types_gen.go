@@ -4,6 +4,36 @@ package ivsapi
 
 import "time"
 
+// EventErrorCode is an enum of the spec.
+type EventErrorCode string
+
+const (
+	EventErrorCodeInsufficientCapabilities EventErrorCode = "INSUFFICIENT_CAPABILITIES"
+	EventErrorCodeQuotaExceeded            EventErrorCode = "QUOTA_EXCEEDED"
+	EventErrorCodePublisherNotFound        EventErrorCode = "PUBLISHER_NOT_FOUND"
+)
+
+// EventErrorCodeValues lists the values of EventErrorCode in spec order.
+var EventErrorCodeValues = []string{"INSUFFICIENT_CAPABILITIES", "QUOTA_EXCEEDED", "PUBLISHER_NOT_FOUND"}
+
+// EventName is an enum of the spec.
+type EventName string
+
+const (
+	EventNameJoined           EventName = "JOINED"
+	EventNameLeft             EventName = "LEFT"
+	EventNamePublishStarted   EventName = "PUBLISH_STARTED"
+	EventNamePublishStopped   EventName = "PUBLISH_STOPPED"
+	EventNameSubscribeStarted EventName = "SUBSCRIBE_STARTED"
+	EventNameSubscribeStopped EventName = "SUBSCRIBE_STOPPED"
+	EventNamePublishError     EventName = "PUBLISH_ERROR"
+	EventNameSubscribeError   EventName = "SUBSCRIBE_ERROR"
+	EventNameJoinError        EventName = "JOIN_ERROR"
+)
+
+// EventNameValues lists the values of EventName in spec order.
+var EventNameValues = []string{"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_ERROR", "SUBSCRIBE_ERROR", "JOIN_ERROR"}
+
 // ParticipantRecordingFilterByRecordingState is an enum of the spec.
 type ParticipantRecordingFilterByRecordingState string
 
@@ -73,6 +103,21 @@ type AutoParticipantRecordingConfiguration struct {
 	MediaTypes              []ParticipantRecordingMediaType `json:"mediaTypes,omitzero"`
 }
 
+// CreateParticipantTokenRequest is an object of the spec.
+type CreateParticipantTokenRequest struct {
+	// Required.
+	StageArn     *string                      `json:"stageArn,omitzero"`
+	Duration     *int32                       `json:"duration,omitzero"`
+	UserId       *string                      `json:"userId,omitzero"`
+	Attributes   map[string]string            `json:"attributes,omitzero"`
+	Capabilities []ParticipantTokenCapability `json:"capabilities,omitzero"`
+}
+
+// CreateParticipantTokenResponse is an object of the spec.
+type CreateParticipantTokenResponse struct {
+	ParticipantToken *ParticipantToken `json:"participantToken,omitzero"`
+}
+
 // CreateStageRequest is an object of the spec.
 type CreateStageRequest struct {
 	Name                                  *string                                `json:"name,omitzero"`
@@ -118,6 +163,27 @@ type DeleteStorageConfigurationRequest struct {
 // DeleteStorageConfigurationResponse is an object of the spec.
 type DeleteStorageConfigurationResponse struct{}
 
+// DisconnectParticipantRequest is an object of the spec.
+type DisconnectParticipantRequest struct {
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+	Reason        *string `json:"reason,omitzero"`
+}
+
+// DisconnectParticipantResponse is an object of the spec.
+type DisconnectParticipantResponse struct{}
+
+// Event is an object of the spec.
+type Event struct {
+	Name                *EventName      `json:"name,omitzero"`
+	ParticipantId       *string         `json:"participantId,omitzero"`
+	EventTime           *time.Time      `json:"eventTime,omitzero"`
+	RemoteParticipantId *string         `json:"remoteParticipantId,omitzero"`
+	ErrorCode           *EventErrorCode `json:"errorCode,omitzero"`
+}
+
 // GetParticipantRequest is an object of the spec.
 type GetParticipantRequest struct {
 	// Required.
@@ -144,6 +210,19 @@ type GetStageResponse struct {
 	Stage *Stage `json:"stage,omitzero"`
 }
 
+// GetStageSessionRequest is an object of the spec.
+type GetStageSessionRequest struct {
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	SessionId *string `json:"sessionId,omitzero"`
+}
+
+// GetStageSessionResponse is an object of the spec.
+type GetStageSessionResponse struct {
+	StageSession *StageSession `json:"stageSession,omitzero"`
+}
+
 // GetStorageConfigurationRequest is an object of the spec.
 type GetStorageConfigurationRequest struct {
 	// Required.
@@ -153,6 +232,25 @@ type GetStorageConfigurationRequest struct {
 // GetStorageConfigurationResponse is an object of the spec.
 type GetStorageConfigurationResponse struct {
 	StorageConfiguration *StorageConfiguration `json:"storageConfiguration,omitzero"`
+}
+
+// ListParticipantEventsRequest is an object of the spec.
+type ListParticipantEventsRequest struct {
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	SessionId *string `json:"sessionId,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+	NextToken     *string `json:"nextToken,omitzero"`
+	MaxResults    *int32  `json:"maxResults,omitzero"`
+}
+
+// ListParticipantEventsResponse is an object of the spec.
+type ListParticipantEventsResponse struct {
+	// Required.
+	Events    []Event `json:"events"`
+	NextToken *string `json:"nextToken,omitzero"`
 }
 
 // ListParticipantsRequest is an object of the spec.
@@ -174,6 +272,21 @@ type ListParticipantsResponse struct {
 	// Required.
 	Participants []ParticipantSummary `json:"participants"`
 	NextToken    *string              `json:"nextToken,omitzero"`
+}
+
+// ListStageSessionsRequest is an object of the spec.
+type ListStageSessionsRequest struct {
+	// Required.
+	StageArn   *string `json:"stageArn,omitzero"`
+	NextToken  *string `json:"nextToken,omitzero"`
+	MaxResults *int32  `json:"maxResults,omitzero"`
+}
+
+// ListStageSessionsResponse is an object of the spec.
+type ListStageSessionsResponse struct {
+	// Required.
+	StageSessions []StageSessionSummary `json:"stageSessions"`
+	NextToken     *string               `json:"nextToken,omitzero"`
 }
 
 // ListStagesRequest is an object of the spec.
@@ -271,6 +384,20 @@ type Stage struct {
 	ActiveSessionId                       *string                                `json:"activeSessionId,omitzero"`
 	Tags                                  map[string]string                      `json:"tags,omitzero"`
 	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
+}
+
+// StageSession is an object of the spec.
+type StageSession struct {
+	SessionId *string    `json:"sessionId,omitzero"`
+	StartTime *time.Time `json:"startTime,omitzero"`
+	EndTime   *time.Time `json:"endTime,omitzero"`
+}
+
+// StageSessionSummary is an object of the spec.
+type StageSessionSummary struct {
+	SessionId *string    `json:"sessionId,omitzero"`
+	StartTime *time.Time `json:"startTime,omitzero"`
+	EndTime   *time.Time `json:"endTime,omitzero"`
 }
 
 // StageSummary is an object of the spec.

@@ -53,6 +53,66 @@ func (s *AutoParticipantRecordingConfiguration) validate(e *validate.Errors, pat
 	}
 }
 
+// Validate checks every constraint the spec puts on CreateParticipantTokenRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateParticipantTokenRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateParticipantTokenRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.Duration != nil {
+		p := validate.Join(path, "duration")
+		e.MinValue(p, int64(*s.Duration), int64(1))
+		e.MaxValue(p, int64(*s.Duration), int64(20160))
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
+	}
+	if s.Capabilities != nil {
+		p := validate.Join(path, "capabilities")
+		validate.MaxItems(e, p, s.Capabilities, 2)
+		for i := range s.Capabilities {
+			ip := validate.Index(p, i)
+			e.Enum(ip, string(s.Capabilities[i]), ParticipantTokenCapabilityValues)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CreateParticipantTokenResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateParticipantTokenResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateParticipantTokenResponse) validate(e *validate.Errors, path string) {
+	if s.ParticipantToken != nil {
+		p := validate.Join(path, "participantToken")
+		s.ParticipantToken.validate(e, p)
+	}
+}
+
 // Validate checks every constraint the spec puts on CreateStageRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *CreateStageRequest) Validate() error {
@@ -237,6 +297,77 @@ func (s *DeleteStorageConfigurationResponse) Validate() error {
 
 func (s *DeleteStorageConfigurationResponse) validate(e *validate.Errors, path string) {}
 
+// Validate checks every constraint the spec puts on DisconnectParticipantRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DisconnectParticipantRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DisconnectParticipantRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.Reason != nil {
+		p := validate.Join(path, "reason")
+		e.MaxLength(p, *s.Reason, 128)
+	}
+}
+
+// Validate checks every constraint the spec puts on DisconnectParticipantResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DisconnectParticipantResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DisconnectParticipantResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on Event and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *Event) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *Event) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.Enum(p, string(*s.Name), EventNameValues)
+	}
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.RemoteParticipantId != nil {
+		p := validate.Join(path, "remoteParticipantId")
+		e.MaxLength(p, *s.RemoteParticipantId, 64)
+		e.Pattern(p, *s.RemoteParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.ErrorCode != nil {
+		p := validate.Join(path, "errorCode")
+		e.Enum(p, string(*s.ErrorCode), EventErrorCodeValues)
+	}
+}
+
 // Validate checks every constraint the spec puts on GetParticipantRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *GetParticipantRequest) Validate() error {
@@ -328,6 +459,52 @@ func (s *GetStageResponse) validate(e *validate.Errors, path string) {
 	}
 }
 
+// Validate checks every constraint the spec puts on GetStageSessionRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetStageSessionRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetStageSessionRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "sessionId"), s.SessionId != nil)
+	if s.SessionId != nil {
+		p := validate.Join(path, "sessionId")
+		e.MinLength(p, *s.SessionId, 16)
+		e.MaxLength(p, *s.SessionId, 16)
+		e.Pattern(p, *s.SessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetStageSessionResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetStageSessionResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetStageSessionResponse) validate(e *validate.Errors, path string) {
+	if s.StageSession != nil {
+		p := validate.Join(path, "stageSession")
+		s.StageSession.validate(e, p)
+	}
+}
+
 // Validate checks every constraint the spec puts on GetStorageConfigurationRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *GetStorageConfigurationRequest) Validate() error {
@@ -364,6 +541,77 @@ func (s *GetStorageConfigurationResponse) validate(e *validate.Errors, path stri
 	if s.StorageConfiguration != nil {
 		p := validate.Join(path, "storageConfiguration")
 		s.StorageConfiguration.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on ListParticipantEventsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListParticipantEventsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListParticipantEventsRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "sessionId"), s.SessionId != nil)
+	if s.SessionId != nil {
+		p := validate.Join(path, "sessionId")
+		e.MinLength(p, *s.SessionId, 16)
+		e.MaxLength(p, *s.SessionId, 16)
+		e.Pattern(p, *s.SessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListParticipantEventsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListParticipantEventsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListParticipantEventsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "events"), s.Events != nil)
+	if s.Events != nil {
+		p := validate.Join(path, "events")
+		for i := range s.Events {
+			ip := validate.Index(p, i)
+			s.Events[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
 	}
 }
 
@@ -436,6 +684,64 @@ func (s *ListParticipantsResponse) validate(e *validate.Errors, path string) {
 		for i := range s.Participants {
 			ip := validate.Index(p, i)
 			s.Participants[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListStageSessionsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListStageSessionsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListStageSessionsRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListStageSessionsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListStageSessionsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListStageSessionsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageSessions"), s.StageSessions != nil)
+	if s.StageSessions != nil {
+		p := validate.Join(path, "stageSessions")
+		for i := range s.StageSessions {
+			ip := validate.Index(p, i)
+			s.StageSessions[i].validate(e, ip)
 		}
 	}
 	if s.NextToken != nil {
@@ -806,6 +1112,46 @@ func (s *Stage) validate(e *validate.Errors, path string) {
 	if s.AutoParticipantRecordingConfiguration != nil {
 		p := validate.Join(path, "autoParticipantRecordingConfiguration")
 		s.AutoParticipantRecordingConfiguration.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on StageSession and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StageSession) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StageSession) validate(e *validate.Errors, path string) {
+	if s.SessionId != nil {
+		p := validate.Join(path, "sessionId")
+		e.MinLength(p, *s.SessionId, 16)
+		e.MaxLength(p, *s.SessionId, 16)
+		e.Pattern(p, *s.SessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on StageSessionSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StageSessionSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StageSessionSummary) validate(e *validate.Errors, path string) {
+	if s.SessionId != nil {
+		p := validate.Join(path, "sessionId")
+		e.MinLength(p, *s.SessionId, 16)
+		e.MaxLength(p, *s.SessionId, 16)
+		e.Pattern(p, *s.SessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
 	}
 }
 

@@ -29,15 +29,6 @@ func NewControl(baseURL string, hc *http.Client) *Control {
 	return &Control{base: strings.TrimSuffix(baseURL, "/") + strings.TrimSuffix(Prefix, "/"), http: hc}
 }
 
-// IssueToken mints one more participant token for an existing stage.
-func (c *Control) IssueToken(ctx context.Context, in TokenInput) (*ParticipantToken, error) {
-	var out ParticipantToken
-	if err := c.call(ctx, http.MethodPost, "/token", in, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
 // Join makes the token's participant join its stage.
 func (c *Control) Join(ctx context.Context, in JoinInput) (*JoinOutput, error) {
 	var out JoinOutput

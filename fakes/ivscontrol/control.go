@@ -75,38 +75,6 @@ type RecordingInput struct {
 	State string `json:"state"`
 }
 
-// TokenInput asks for one more token for an existing stage, as AWS's
-// CreateParticipantToken does (an operation outside the contract). Without
-// it a session could hold no more participants than one CreateStage issues
-// tokens (the spec's maxItems of participantTokenConfigurations). The fake
-// validates and defaults it as an item of CreateStage's
-// participantTokenConfigurations.
-type TokenInput struct {
-	StageArn string `json:"stageArn"`
-	TokenConfiguration
-}
-
-// TokenConfiguration is an item of CreateStage's
-// participantTokenConfigurations, as JSON carries it.
-type TokenConfiguration struct {
-	Duration     *int32            `json:"duration,omitempty"`
-	UserId       *string           `json:"userId,omitempty"`
-	Attributes   map[string]string `json:"attributes,omitempty"`
-	Capabilities []string          `json:"capabilities,omitempty"`
-}
-
-// ParticipantToken is a token the fake issued, as CreateStage answers one.
-type ParticipantToken struct {
-	ParticipantId *string `json:"participantId,omitempty"`
-	// Token is a secret: never log it.
-	Token          *string           `json:"token,omitempty"`
-	UserId         *string           `json:"userId,omitempty"`
-	Attributes     map[string]string `json:"attributes,omitempty"`
-	Duration       *int32            `json:"duration,omitempty"`
-	Capabilities   []string          `json:"capabilities,omitempty"`
-	ExpirationTime *time.Time        `json:"expirationTime,omitempty"`
-}
-
 // Fault makes the next Count calls of Operation ("*" for any) answer with
 // the error Error, which must be one the operation declares or a
 // protocol-level one (ThrottlingException, InternalServerException, ...).

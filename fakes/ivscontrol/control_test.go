@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -52,9 +53,9 @@ func TestControlDrivesTheFake(t *testing.T) {
 
 	out, err := f.Client.CreateStage(ctx, nil)
 	require.NoError(t, err)
-	tok, err := c.IssueToken(ctx, ivscontrol.TokenInput{StageArn: *out.Stage.Arn})
+	tok, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: out.Stage.Arn})
 	require.NoError(t, err)
-	j, err := c.Join(ctx, ivsfake.JoinInput{Token: *tok.Token})
+	j, err := c.Join(ctx, ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
 	require.NoError(t, err)
 	require.NoError(t, c.Publish(ctx, j.Ref()))
 	require.NoError(t, c.Leave(ctx, j.Ref()))

@@ -50,8 +50,9 @@ func TestConcurrentMixedOperations(t *testing.T) {
 	parts := make([][]*mine, workers)
 	for w := range workers {
 		for _, arn := range shared {
-			tok, err := f.Control.IssueToken(ctx, ivsfake.TokenInput{StageArn: arn})
+			out, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: aws.String(arn)})
 			require.NoError(t, err)
+			tok := out.ParticipantToken
 			parts[w] = append(parts[w], &mine{stage: arn, token: *tok.Token, id: *tok.ParticipantId})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,29 +14,13 @@ import (
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
-// IssueToken mints a token for an existing stage, validated and defaulted
-// as an item of CreateStage's participantTokenConfigurations.
-func (m *Memory) IssueToken(in TokenInput) (*ivsapi.ParticipantToken, error) {
-	c := tokenConfiguration(in.TokenConfiguration)
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	c.SetDefaults()
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	st, err := m.lookup(in.StageArn)
-	if err != nil {
-		return nil, err
-	}
-	out := m.issue(st.arn, c, now).view()
-	return &out, nil
-}
-
 // Join connects the token's participant to its stage's live session,
 // starting one if none is live. The participant's recording is DISABLED
 // when the stage has no storage configuration, else STOPPED until it
-// publishes.
+// publishes. The participant of a token DisconnectParticipant revoked
+// cannot join: AccessDeniedException, and when it is still part of the
+// live session a JOIN_ERROR event records the attempt (as for an expired
+// token).
 func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	if err := checkClientInfo(in.ClientInfo); err != nil {
 		return nil, err
@@ -47,17 +32,23 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	if t == nil {
 		return nil, ivsapi.NewResourceNotFoundException("token: no stage issued this token")
 	}
-	if !now.Before(t.expires) {
-		return nil, ivsapi.NewValidationException("token: expired at %s", t.expires.Format(time.RFC3339))
-	}
 	st := m.stages[t.stageArn]
 	if st == nil {
 		return nil, ivsapi.NewResourceNotFoundException("token: its stage %s no longer exists", t.stageArn)
 	}
+	if !now.Before(t.expires) {
+		st.joinError(t.participantID, now)
+		return nil, ivsapi.NewValidationException("token: expired at %s", t.expires.Format(time.RFC3339))
+	}
+	if st.revoked[t.participantID] {
+		st.joinError(t.participantID, now)
+		return nil, ivsapi.NewAccessDeniedException("token: participant %s was disconnected from stage %s and revoked", t.participantID, st.arn)
+	}
 	if st.active == nil {
 		id := ivsapi.NewStageSessionId()
-		st.active = &session{id: id, byID: map[string]*participant{}}
+		st.active = &session{id: id, start: now, byID: map[string]*participant{}}
 		st.sessions[id] = st.active
+		st.history = append(st.history, st.active)
 	}
 	s := st.active
 	p := s.byID[t.participantID]
@@ -67,11 +58,13 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	case p != nil: // rejoining the same session
 		p.state = ivsapi.ParticipantStateConnected
 		p.client = in.ClientInfo
+		p.record(ivsapi.EventNameJoined, now, nil)
 	default:
 		p = &participant{
 			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
 			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: in.ClientInfo,
-			recording: ivsapi.ParticipantRecordingStateDisabled,
+			recording:    ivsapi.ParticipantRecordingStateDisabled,
+			capabilities: t.capabilities,
 		}
 		// The spec's reset rule says when the configuration turns recording off.
 		if !st.rec.Resets() {
@@ -85,6 +78,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		}
 		s.participants = append(s.participants, p)
 		s.byID[p.id] = p
+		p.record(ivsapi.EventNameJoined, now, nil)
 	}
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
 }
@@ -115,13 +109,25 @@ func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
 }
 
 // Publish marks a connected participant as having published; when its
-// stage records participants, its recording is STARTING.
+// stage records participants, its recording is STARTING. It records
+// PUBLISH_STARTED, unless the participant is publishing already. A
+// participant whose token may not publish is refused (AccessDeniedException)
+// and a PUBLISH_ERROR event with INSUFFICIENT_CAPABILITIES records it.
 func (m *Memory) Publish(ref ParticipantRef) error {
+	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_, p, err := m.connected(ref)
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
+		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
+		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
+	}
+	if !p.publishing {
+		p.publishing = true
+		p.record(ivsapi.EventNamePublishStarted, now, nil)
 	}
 	p.published = true
 	switch p.recording {
@@ -189,23 +195,38 @@ func (m *Memory) stopping(ref ParticipantRef) []*participant {
 // Leave disconnects a participant; a recording in progress is STOPPING.
 // The session ends when nobody is left connected.
 func (m *Memory) Leave(ref ParticipantRef) error {
+	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	st, p, err := m.connected(ref)
 	if err != nil {
 		return err
 	}
-	p.leave()
-	for _, q := range st.active.participants {
-		if q.state == ivsapi.ParticipantStateConnected {
-			return nil
-		}
-	}
-	st.active = nil
+	st.disconnect(p, now)
 	return nil
 }
 
-func (p *participant) leave() {
+// disconnect makes a connected participant of the live session leave, and
+// ends the session when nobody is left connected. The caller holds m.mu.
+func (st *stage) disconnect(p *participant, now time.Time) {
+	p.leave(now)
+	for _, q := range st.active.participants {
+		if q.state == ivsapi.ParticipantStateConnected {
+			return
+		}
+	}
+	st.active.end = now
+	st.active = nil
+}
+
+// leave disconnects a participant: a publisher stops publishing first
+// (PUBLISH_STOPPED, then LEFT).
+func (p *participant) leave(now time.Time) {
+	if p.publishing {
+		p.publishing = false
+		p.record(ivsapi.EventNamePublishStopped, now, nil)
+	}
+	p.record(ivsapi.EventNameLeft, now, nil)
 	p.state = ivsapi.ParticipantStateDisconnected
 	switch p.recording {
 	case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
@@ -216,6 +237,7 @@ func (p *participant) leave() {
 // EndSession ends a stage's live session: every participant leaves and
 // every recording still going stops.
 func (m *Memory) EndSession(stageArn string) error {
+	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	st := m.stages[stageArn]
@@ -225,7 +247,7 @@ func (m *Memory) EndSession(stageArn string) error {
 	if st.active == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)
 	}
-	st.endSession()
+	st.endSession(now)
 	return nil
 }
 

@@ -73,12 +73,11 @@ func TestControlRawErrors(t *testing.T) {
 		{"recording: no state", "POST", "/_ivsrt/recording", ref, 400, "ValidationException"},
 		{"leave: wrong type", "POST", "/_ivsrt/leave", `{"stageArn":["x"]}`, 400, "SerializationException"},
 		{"end-session: unknown stage", "POST", "/_ivsrt/end-session", `{"stageArn":"` + unknownStageArn + `"}`, 404, "ResourceNotFoundException"},
-		{"faults: unknown operation", "POST", "/_ivsrt/faults", `{"operation":"CreateParticipantToken","error":"ThrottlingException"}`, 400, "ValidationException"},
+		{"faults: unknown operation", "POST", "/_ivsrt/faults", `{"operation":"CreateChannel","error":"ThrottlingException"}`, 400, "ValidationException"},
 		{"faults: undeclared error", "POST", "/_ivsrt/faults", `{"operation":"GetStage","error":"ConflictException"}`, 400, "ValidationException"},
 		{"faults: count is a string", "POST", "/_ivsrt/faults", `{"operation":"GetStage","error":"ThrottlingException","count":"2"}`, 400, "SerializationException"},
-		{"token: unknown stage", "POST", "/_ivsrt/token", `{"stageArn":"` + unknownStageArn + `"}`, 404, "ResourceNotFoundException"},
-		{"token: another account", "POST", "/_ivsrt/token", `{"stageArn":"` + foreignStageArn + `"}`, 403, "AccessDeniedException"},
-		{"token: bad duration", "POST", "/_ivsrt/token", `{"stageArn":"` + arn + `","duration":0}`, 400, "ValidationException"},
+		// Tokens come from AWS's CreateParticipantToken: the control API has no /token.
+		{"token: gone", "POST", "/_ivsrt/token", `{"stageArn":"` + arn + `"}`, 404, "UnknownOperationException"},
 		{"unknown control path", "POST", "/_ivsrt/nope", `{}`, 404, "UnknownOperationException"},
 		{"GET on a control operation", "GET", "/_ivsrt/join", ``, 404, "UnknownOperationException"},
 		{"POST on the info path", "POST", "/_ivsrt/", `{}`, 404, "UnknownOperationException"},
@@ -108,13 +107,14 @@ func TestControlRawHappyPath(t *testing.T) {
 	})
 	arn := *stage.Stage.Arn
 
-	r := post(t, f, "/_ivsrt/token", `{"stageArn":"`+arn+`","userId":"raw","attributes":{"a":"b"},"capabilities":["SUBSCRIBE"]}`)
+	r := post(t, f, "/CreateParticipantToken", `{"stageArn":"`+arn+`","userId":"raw","attributes":{"a":"b"},"capabilities":["PUBLISH"]}`)
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
-	var tok ivsapi.ParticipantToken
-	require.NoError(t, json.Unmarshal(r.Body, &tok))
+	var out ivsapi.CreateParticipantTokenResponse
+	require.NoError(t, json.Unmarshal(r.Body, &out))
+	tok := *out.ParticipantToken
 	assert.Regexp(t, participantIDPattern, aws.ToString(tok.ParticipantId))
 	assert.Equal(t, int32(720), aws.ToInt32(tok.Duration))
-	assert.Equal(t, []ivsapi.ParticipantTokenCapability{"SUBSCRIBE"}, tok.Capabilities)
+	assert.Equal(t, []ivsapi.ParticipantTokenCapability{"PUBLISH"}, tok.Capabilities)
 	assert.Equal(t, "raw", aws.ToString(tok.UserId))
 
 	r = post(t, f, "/_ivsrt/join", `{"token":"`+*tok.Token+`","osName":"iOS","sdkVersion":"1.2.3"}`)
@@ -157,24 +157,6 @@ func TestControlRawHappyPath(t *testing.T) {
 	r = post(t, f, "/GetStage", `{"arn":"`+arn+`"}`)
 	assert.Equal(t, http.StatusNotFound, r.Status)
 	assert.Equal(t, "ResourceNotFoundException", r.ErrorType)
-}
-
-// TestIssueTokenValidates: tokens the control API mints follow the same
-// rules as CreateStage's.
-func TestIssueTokenValidates(t *testing.T) {
-	f := ivsfake.Start(t)
-	arn := *createStage(t, f, nil).Stage.Arn
-	_, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, TokenConfiguration: ivsfake.TokenConfiguration{
-		Capabilities: []string{"ADMIN"},
-	}})
-	requireWireError(t, err, "ValidationException", 400)
-
-	tok, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{StageArn: arn, TokenConfiguration: ivsfake.TokenConfiguration{Duration: aws.Int32(5)}})
-	require.NoError(t, err)
-	assert.Equal(t, int32(5), aws.ToInt32(tok.Duration))
-	assert.Equal(t, []string{"PUBLISH", "SUBSCRIBE"}, tok.Capabilities)
-	j := join(t, f, types.ParticipantToken{Token: tok.Token})
-	assert.Equal(t, arn, j.StageArn)
 }
 
 // The control package spells the recording states by hand (it imports no

@@ -3,7 +3,6 @@ package ivsfake
 import (
 	"net/http"
 
-	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 )
 
@@ -24,10 +23,6 @@ type (
 	ParticipantRef = ivscontrol.ParticipantRef
 	// RecordingInput sets a participant's recording state.
 	RecordingInput = ivscontrol.RecordingInput
-	// TokenInput asks for one more token for an existing stage.
-	TokenInput = ivscontrol.TokenInput
-	// TokenConfiguration is the token TokenInput asks for.
-	TokenConfiguration = ivscontrol.TokenConfiguration
 	// Fault makes the next calls of an operation fail.
 	Fault = ivscontrol.Fault
 	// Info is what GET /_ivsrt/ answers.
@@ -45,14 +40,4 @@ const ControlPrefix = ivscontrol.Prefix
 // http://127.0.0.1:4566); hc nil means http.DefaultClient.
 func NewControl(baseURL string, hc *http.Client) *Control {
 	return ivscontrol.NewControl(baseURL, hc)
-}
-
-// tokenConfiguration is a control API token request as the generated
-// validator and defaults take it.
-func tokenConfiguration(c ivscontrol.TokenConfiguration) ivsapi.ParticipantTokenConfiguration {
-	out := ivsapi.ParticipantTokenConfiguration{Duration: c.Duration, UserId: c.UserId, Attributes: c.Attributes}
-	for _, v := range c.Capabilities {
-		out.Capabilities = append(out.Capabilities, ivsapi.ParticipantTokenCapability(v))
-	}
-	return out
 }

@@ -135,8 +135,8 @@ func TestFaultRefused(t *testing.T) {
 		{Operation: "GetStage", Error: "ConflictException"},                 // not declared by GetStage
 		{Operation: "ListParticipants", Error: "ResourceNotFoundException"}, // not declared by ListParticipants
 		{Operation: "CreateStage", Error: "ResourceNotFoundException"},
-		{Operation: "*", Error: "ConflictException"},                        // not every operation declares it
-		{Operation: "CreateParticipantToken", Error: "ThrottlingException"}, // an AWS operation outside the spec
+		{Operation: "*", Error: "ConflictException"},               // not every operation declares it
+		{Operation: "CreateChannel", Error: "ThrottlingException"}, // an AWS operation outside the spec
 		{Operation: "", Error: "ThrottlingException"},
 		{Operation: "getstage", Error: "ThrottlingException"},
 		{Operation: "GetStage", Error: "NoSuchError"},

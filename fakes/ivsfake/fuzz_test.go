@@ -97,7 +97,7 @@ func seedStage(f *testing.F, srv *ivsfake.Server) string {
 // controlEndpoints are the control API's requests FuzzControl sends to:
 // every one but /reset, whose point is to lose what is stored.
 var controlEndpoints = []string{
-	"POST /_ivsrt/token", "POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/recording",
+	"POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/recording",
 	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "GET /_ivsrt/",
 	"POST /_ivsrt/nope", "DELETE /_ivsrt/token",
 }
@@ -110,12 +110,12 @@ func FuzzControl(f *testing.F) {
 	srv := ivsfake.New(ivsfake.Options{})
 	arn, token := seedStage(f, srv), ""
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_ivsrt/token", strings.NewReader(`{"stageArn":"`+arn+`","userId":"kept"}`)))
-	var tok ivsapi.ParticipantToken
-	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.Token == nil {
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/CreateParticipantToken", strings.NewReader(`{"stageArn":"`+arn+`","userId":"kept"}`)))
+	var out ivsapi.CreateParticipantTokenResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.ParticipantToken == nil || out.ParticipantToken.Token == nil {
 		f.Fatalf("token: %d %s", rec.Code, rec.Body)
 	}
-	token = *tok.Token
+	token = *out.ParticipantToken.Token
 	rec = httptest.NewRecorder()
 	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_ivsrt/join", strings.NewReader(`{"token":"`+token+`"}`)))
 	var joined ivsfake.JoinOutput

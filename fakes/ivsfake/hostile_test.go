@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -36,11 +38,11 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 		assert.Equal(t, want, r.message(t), body)
 	}
 
-	stage := createStage(t, f, nil)
-	r := post(t, f, "/_ivsrt/token", "{\"stageArn\":\""+*stage.Stage.Arn+"\",\"attributes\":{\"k\":\"\xff\"}}")
+	stage := createStage(t, f, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{{}}})
+	r := post(t, f, "/_ivsrt/join", "{\"token\":\""+*stage.ParticipantTokens[0].Token+"\",\"osName\":\"\xff\"}")
 	assert.Equal(t, 400, r.Status)
 	assert.Equal(t, "SerializationException", r.ErrorType)
-	assert.Contains(t, r.message(t), "Value at 'attributes' is not valid UTF-8")
+	assert.Contains(t, r.message(t), "Value at 'osName' is not valid UTF-8")
 }
 
 // TestContentEncoding: a gzip body is read decompressed; any other

@@ -63,6 +63,9 @@ type Memory struct {
 	// storage holds the storage configurations (storage.go). Tags live on
 	// their resource (tags.go), so DeleteStage drops a stage's tags with it.
 	storage storageState
+	// deleted keeps the sessions of deleted stages for ListStageSessions,
+	// GetStageSession and ListParticipantEvents (sessions.go).
+	deleted history
 }
 
 var _ ivsapi.Backend = (*Memory)(nil)
@@ -75,6 +78,12 @@ type stage struct {
 	rec      ivsapi.AutoParticipantRecordingConfiguration // defaults applied
 	sessions map[string]*session
 	active   *session
+	// history holds the sessions in the order they started, the order
+	// ListStageSessions pages through (newest first).
+	history []*session
+	// revoked holds the participant ids DisconnectParticipant revoked for
+	// good: their tokens no longer join.
+	revoked map[string]bool
 }
 
 type pToken struct {
@@ -90,6 +99,7 @@ type pToken struct {
 
 type session struct {
 	id           string
+	start, end   time.Time      // end is zero while the session is live
 	participants []*participant // in join order: pages index into it
 	byID         map[string]*participant
 }
@@ -103,6 +113,9 @@ type participant struct {
 	client         ClientInfo
 	recording      ivsapi.ParticipantRecordingState
 	bucket, prefix string
+	capabilities   []ivsapi.ParticipantTokenCapability
+	publishing     bool    // published and not stopped since (published stays true)
+	events         []event // oldest first; ListParticipantEvents lists them newest first
 }
 
 // NewMemory returns an empty backend.
@@ -118,6 +131,7 @@ func (m *Memory) reset() {
 	m.stages = map[string]*stage{}
 	m.tokens = map[string]*pToken{}
 	m.order = nil
+	m.deleted = history{}
 	m.quota = m.opts.StageQuota
 	m.storage.reset()
 }
@@ -153,6 +167,7 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 		tags:     copyMap(in.Tags),
 		rec:      copyRecording(in.AutoParticipantRecordingConfiguration),
 		sessions: map[string]*session{},
+		revoked:  map[string]bool{},
 	}
 	m.stages[st.arn] = st
 	m.order = append(m.order, st)
@@ -224,6 +239,7 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 // configuration still using the stage, both outside this contract); the
 // fake has no such state, so it never answers it.
 func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (*ivsapi.DeleteStageResponse, error) {
+	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	st, err := m.lookup(*in.Arn)
@@ -231,9 +247,10 @@ func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (
 		return nil, err
 	}
 	if st.active != nil {
-		st.endSession()
+		st.endSession(now)
 	}
 	delete(m.stages, st.arn)
+	m.deleted.keep(st)
 	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
 	m.order = slices.Delete(m.order, i, i+1)
 	for v, t := range m.tokens {
@@ -332,13 +349,16 @@ func (m *Memory) GetParticipant(_ context.Context, in *ivsapi.GetParticipantRequ
 
 // endSession ends the stage's live session: every participant leaves and
 // every recording still going stops. The caller holds m.mu.
-func (st *stage) endSession() {
+func (st *stage) endSession(now time.Time) {
 	for _, p := range st.active.participants {
-		p.leave()
+		if p.state == ivsapi.ParticipantStateConnected {
+			p.leave(now)
+		}
 		if p.recording == ivsapi.ParticipantRecordingStateStopping {
 			p.recording = ivsapi.ParticipantRecordingStateStopped
 		}
 	}
+	st.active.end = now
 	st.active = nil
 }
 

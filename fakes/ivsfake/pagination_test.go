@@ -25,14 +25,12 @@ type seeded struct {
 	recording types.ParticipantRecordingState
 }
 
-// issueToken mints a token for an existing stage through the control API.
+// issueToken mints a token for an existing stage with CreateParticipantToken.
 func issueToken(t *testing.T, f *ivsfake.Fake, stageArn string, userID *string) string {
 	t.Helper()
-	tok, err := f.Control.IssueToken(ctxT(t), ivsfake.TokenInput{
-		StageArn: stageArn, TokenConfiguration: ivsfake.TokenConfiguration{UserId: userID},
-	})
+	out, err := f.Client.CreateParticipantToken(ctxT(t), &ivsrealtime.CreateParticipantTokenInput{StageArn: aws.String(stageArn), UserId: userID})
 	require.NoError(t, err)
-	return *tok.Token
+	return *out.ParticipantToken.Token
 }
 
 // seedVaried makes n participants join one session of a new stage, with

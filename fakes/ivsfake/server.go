@@ -161,11 +161,6 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	var err error
 	var out any = struct{}{}
 	switch path {
-	case "/token":
-		var in TokenInput
-		if err = decodeControl(r, &in); err == nil {
-			out, err = s.Memory.IssueToken(in)
-		}
 	case "/join":
 		var in JoinInput
 		if err = decodeControl(r, &in); err == nil {

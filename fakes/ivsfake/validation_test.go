@@ -255,7 +255,7 @@ func TestRawProtocolErrors(t *testing.T) {
 		{"top-level array of object", "POST", "/GetStage", `[{"arn":"` + someStageArn + `"}]`, 400, "SerializationException", nil},
 		{"top-level string", "POST", "/CreateStage", `"x"`, 400, "SerializationException", nil},
 		{"top-level number", "POST", "/CreateStage", `5`, 400, "SerializationException", nil},
-		{"unknown path", "POST", "/CreateParticipantToken", `{}`, 404, "UnknownOperationException", nil},
+		{"unknown path", "POST", "/CreateChannel", `{}`, 404, "UnknownOperationException", nil},
 		{"root path", "POST", "/", `{}`, 404, "UnknownOperationException", nil},
 		{"wrong case path", "POST", "/getstage", `{}`, 404, "UnknownOperationException", nil},
 		{"trailing slash", "POST", "/GetStage/", `{}`, 404, "UnknownOperationException", nil},

@@ -88,9 +88,7 @@ func TestBuildOperations(t *testing.T) {
 		require.True(t, o.Input.Input)
 		require.True(t, o.Output.Output)
 	}
-	require.Equal(t, []string{"CreateStage", "CreateStorageConfiguration", "DeleteStage", "DeleteStorageConfiguration", "GetParticipant", "GetStage",
-		"GetStorageConfiguration", "ListParticipants", "ListStages", "ListStorageConfigurations", "UpdateStage",
-		"ListTagsForResource", "TagResource", "UntagResource"}, names)
+	require.Equal(t, []string{"CreateParticipantToken", "CreateStage", "CreateStorageConfiguration", "DeleteStage", "DeleteStorageConfiguration", "DisconnectParticipant", "GetParticipant", "GetStage", "GetStageSession", "GetStorageConfiguration", "ListParticipantEvents", "ListParticipants", "ListStageSessions", "ListStages", "ListStorageConfigurations", "UpdateStage", "ListTagsForResource", "TagResource", "UntagResource"}, names)
 
 	// Declared errors, in the order the responses list them, with their statuses.
 	want := map[string][]string{
@@ -186,6 +184,8 @@ func TestBuildEnumsAndScalars(t *testing.T) {
 		enums[e.Name] = e.Values
 	}
 	require.Equal(t, map[string][]string{
+		"EventErrorCode":                             {"INSUFFICIENT_CAPABILITIES", "QUOTA_EXCEEDED", "PUBLISHER_NOT_FOUND"},
+		"EventName":                                  {"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_ERROR", "SUBSCRIBE_ERROR", "JOIN_ERROR"},
 		"ParticipantTokenCapability":                 {"PUBLISH", "SUBSCRIBE"},
 		"ParticipantRecordingMediaType":              {"AUDIO_VIDEO", "AUDIO_ONLY"},
 		"ParticipantState":                           {"CONNECTED", "DISCONNECTED"},
@@ -197,7 +197,7 @@ func TestBuildEnumsAndScalars(t *testing.T) {
 	for _, sc := range svc.Scalars {
 		scalars = append(scalars, sc.Name)
 	}
-	require.Equal(t, []string{"AutoParticipantRecordingStorageConfigurationArn", "PaginationToken",
+	require.Equal(t, []string{"AutoParticipantRecordingStorageConfigurationArn", "DisconnectParticipantReason", "PaginationToken",
 		"ParticipantClientAttribute", "ParticipantId", "ParticipantRecordingS3BucketName", "ParticipantRecordingS3Prefix",
 		"ParticipantTokenUserId", "ResourceArn", "S3BucketName", "StageArn", "StageName", "StageSessionId", "StorageConfigurationArn", "StorageConfigurationName", "TagKey", "TagValue", "UserId"}, scalars)
 }
@@ -351,7 +351,8 @@ func TestBuildResetWhen(t *testing.T) {
 
 func TestBuildPagination(t *testing.T) {
 	svc := embedded(t)
-	items := map[string]string{"ListParticipants": "participants", "ListStages": "stages", "ListStorageConfigurations": "storageConfigurations"}
+	items := map[string]string{"ListParticipants": "participants", "ListStages": "stages", "ListStorageConfigurations": "storageConfigurations",
+		"ListStageSessions": "stageSessions", "ListParticipantEvents": "events"}
 	for _, op := range svc.Operations {
 		item, paged := items[op.Name]
 		if !paged {

@@ -197,10 +197,11 @@ func TestPageSizes(t *testing.T) {
 			}
 		}
 	}
-	if len(sizes) != 3 {
-		t.Errorf("paginated operations %v, want ListParticipants, ListStages and ListStorageConfigurations", sizes)
+	paged := []string{"ListParticipants", "ListStages", "ListStageSessions", "ListParticipantEvents", "ListStorageConfigurations"}
+	if len(sizes) != len(paged) {
+		t.Errorf("paginated operations %v, want %v", sizes, paged)
 	}
-	for _, op := range []string{"ListParticipants", "ListStages", "ListStorageConfigurations"} {
+	for _, op := range paged {
 		if s := sizes[op]; len(s) != 100 || s[0] != 1 || s[99] != 100 {
 			t.Errorf("%s: page sizes %v, want 1..100", op, s)
 		}

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import {
   IVSRealTimeClient, CreateStageCommand, GetStageCommand, UpdateStageCommand,
-  GetParticipantCommand, ListParticipantsCommand,
+  GetParticipantCommand, ListParticipantsCommand, CreateParticipantTokenCommand,
+  DisconnectParticipantCommand,
 } from "@aws-sdk/client-ivs-realtime";
 
 const url = process.argv[2];
@@ -52,6 +53,22 @@ assert.ok(p.participant.firstJoinTime instanceof Date);
 const listed = await client.send(new ListParticipantsCommand({ stageArn: joined.stageArn, sessionId: joined.sessionId, filterByState: "CONNECTED" }));
 assert.deepEqual(listed.participants.map((x) => x.participantId), [joined.participantId]);
 
+// One more token, CreateStage's defaults; its participant joins with its id,
+// and DisconnectParticipant revokes it: the token no longer joins.
+const more = await client.send(new CreateParticipantTokenCommand({ stageArn: created.stage.arn, userId: "carol" }));
+assert.equal(more.participantToken.duration, 720);
+assert.deepEqual(more.participantToken.capabilities, ["PUBLISH", "SUBSCRIBE"]);
+const carolJoin = await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: more.participantToken.token }) });
+assert.equal(carolJoin.status, 200);
+const carol = await carolJoin.json();
+assert.equal(carol.participantId, more.participantToken.participantId);
+await client.send(new DisconnectParticipantCommand({ stageArn: carol.stageArn, participantId: carol.participantId, reason: "moderated" }));
+const gone = await client.send(new GetParticipantCommand(carol));
+assert.equal(gone.participant.state, "DISCONNECTED");
+const again = await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: more.participantToken.token }) });
+assert.equal(again.status, 403);
+assert.equal(again.headers.get("x-amzn-errortype"), "AccessDeniedException");
+
 // Typed errors: name, status and a message that names the member.
 async function fails(command, name, status, text) {
   try {
@@ -71,4 +88,6 @@ await fails(new GetStageCommand({ arn: "arn:aws:ivs:us-east-1:123456789012:stage
 await fails(new GetStageCommand({ arn: "arn:aws:ivs:us-east-1:999999999999:stage/other" }), "AccessDeniedException", 403);
 await fails(new ListParticipantsCommand({ stageArn: joined.stageArn, sessionId: joined.sessionId, filterByUserId: "x", filterByState: "CONNECTED" }),
   "ValidationException", 400);
+await fails(new CreateParticipantTokenCommand({ stageArn: created.stage.arn, duration: 0 }), "ValidationException", 400, "at 'duration'");
+await fails(new CreateParticipantTokenCommand({ stageArn: "arn:aws:ivs:us-east-1:123456789012:stage/missing" }), "ResourceNotFoundException", 404);
 console.log("javascript sdk: ok");

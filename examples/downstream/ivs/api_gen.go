@@ -20,14 +20,19 @@ const (
 
 // Operation names, as the spec's operationIds give them.
 const (
+	OpCreateParticipantToken     = "CreateParticipantToken"
 	OpCreateStage                = "CreateStage"
 	OpCreateStorageConfiguration = "CreateStorageConfiguration"
 	OpDeleteStage                = "DeleteStage"
 	OpDeleteStorageConfiguration = "DeleteStorageConfiguration"
+	OpDisconnectParticipant      = "DisconnectParticipant"
 	OpGetParticipant             = "GetParticipant"
 	OpGetStage                   = "GetStage"
+	OpGetStageSession            = "GetStageSession"
 	OpGetStorageConfiguration    = "GetStorageConfiguration"
+	OpListParticipantEvents      = "ListParticipantEvents"
 	OpListParticipants           = "ListParticipants"
+	OpListStageSessions          = "ListStageSessions"
 	OpListStages                 = "ListStages"
 	OpListStorageConfigurations  = "ListStorageConfigurations"
 	OpUpdateStage                = "UpdateStage"
@@ -37,4 +42,4 @@ const (
 )
 
 // Operations lists the operations in spec order.
-var Operations = []string{OpCreateStage, OpCreateStorageConfiguration, OpDeleteStage, OpDeleteStorageConfiguration, OpGetParticipant, OpGetStage, OpGetStorageConfiguration, OpListParticipants, OpListStages, OpListStorageConfigurations, OpUpdateStage, OpListTagsForResource, OpTagResource, OpUntagResource}
+var Operations = []string{OpCreateParticipantToken, OpCreateStage, OpCreateStorageConfiguration, OpDeleteStage, OpDeleteStorageConfiguration, OpDisconnectParticipant, OpGetParticipant, OpGetStage, OpGetStageSession, OpGetStorageConfiguration, OpListParticipantEvents, OpListParticipants, OpListStageSessions, OpListStages, OpListStorageConfigurations, OpUpdateStage, OpListTagsForResource, OpTagResource, OpUntagResource}

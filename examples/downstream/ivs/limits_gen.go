@@ -8,6 +8,17 @@ const (
 	AutoParticipantRecordingConfigurationMediaTypesMaxItems               = 1
 )
 
+// The bounds the spec puts on the members of CreateParticipantTokenRequest.
+const (
+	CreateParticipantTokenRequestStageArnMinLength       = 1
+	CreateParticipantTokenRequestStageArnMaxLength       = 128
+	CreateParticipantTokenRequestDurationMin             = 1
+	CreateParticipantTokenRequestDurationMax             = 20160
+	CreateParticipantTokenRequestUserIdMaxLength         = 128
+	CreateParticipantTokenRequestAttributesMaxTotalBytes = 1024
+	CreateParticipantTokenRequestCapabilitiesMaxItems    = 2
+)
+
 // The bounds the spec puts on the members of CreateStageRequest.
 const (
 	CreateStageRequestNameMaxLength                          = 128
@@ -37,6 +48,19 @@ const (
 	DeleteStorageConfigurationRequestArnMaxLength = 128
 )
 
+// The bounds the spec puts on the members of DisconnectParticipantRequest.
+const (
+	DisconnectParticipantRequestStageArnMinLength = 1
+	DisconnectParticipantRequestStageArnMaxLength = 128
+	DisconnectParticipantRequestReasonMaxLength   = 128
+)
+
+// The bounds the spec puts on the members of Event.
+const (
+	EventParticipantIdMaxLength       = 64
+	EventRemoteParticipantIdMaxLength = 64
+)
+
 // The bounds the spec puts on the members of GetParticipantRequest.
 const (
 	GetParticipantRequestStageArnMinLength      = 1
@@ -52,10 +76,35 @@ const (
 	GetStageRequestArnMaxLength = 128
 )
 
+// The bounds the spec puts on the members of GetStageSessionRequest.
+const (
+	GetStageSessionRequestStageArnMinLength  = 1
+	GetStageSessionRequestStageArnMaxLength  = 128
+	GetStageSessionRequestSessionIdMinLength = 16
+	GetStageSessionRequestSessionIdMaxLength = 16
+)
+
 // The bounds the spec puts on the members of GetStorageConfigurationRequest.
 const (
 	GetStorageConfigurationRequestArnMinLength = 1
 	GetStorageConfigurationRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of ListParticipantEventsRequest.
+const (
+	ListParticipantEventsRequestStageArnMinLength      = 1
+	ListParticipantEventsRequestStageArnMaxLength      = 128
+	ListParticipantEventsRequestSessionIdMinLength     = 16
+	ListParticipantEventsRequestSessionIdMaxLength     = 16
+	ListParticipantEventsRequestParticipantIdMaxLength = 64
+	ListParticipantEventsRequestNextTokenMaxLength     = 1024
+	ListParticipantEventsRequestMaxResultsMin          = 1
+	ListParticipantEventsRequestMaxResultsMax          = 100
+)
+
+// The bounds the spec puts on the members of ListParticipantEventsResponse.
+const (
+	ListParticipantEventsResponseNextTokenMaxLength = 1024
 )
 
 // The bounds the spec puts on the members of ListParticipantsRequest.
@@ -73,6 +122,20 @@ const (
 // The bounds the spec puts on the members of ListParticipantsResponse.
 const (
 	ListParticipantsResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListStageSessionsRequest.
+const (
+	ListStageSessionsRequestStageArnMinLength  = 1
+	ListStageSessionsRequestStageArnMaxLength  = 128
+	ListStageSessionsRequestNextTokenMaxLength = 1024
+	ListStageSessionsRequestMaxResultsMin      = 1
+	ListStageSessionsRequestMaxResultsMax      = 100
+)
+
+// The bounds the spec puts on the members of ListStageSessionsResponse.
+const (
+	ListStageSessionsResponseNextTokenMaxLength = 1024
 )
 
 // The bounds the spec puts on the members of ListStagesRequest.
@@ -160,6 +223,18 @@ const (
 	StageTagsMaxEntries           = 50
 	StageTagsMinKeyLength         = 1
 	StageTagsMaxKeyLength         = 128
+)
+
+// The bounds the spec puts on the members of StageSession.
+const (
+	StageSessionSessionIdMinLength = 16
+	StageSessionSessionIdMaxLength = 16
+)
+
+// The bounds the spec puts on the members of StageSessionSummary.
+const (
+	StageSessionSummarySessionIdMinLength = 16
+	StageSessionSummarySessionIdMaxLength = 16
 )
 
 // The bounds the spec puts on the members of StageSummary.

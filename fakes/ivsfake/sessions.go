@@ -1,0 +1,213 @@
+package ivsfake
+
+import (
+	"context"
+	"time"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+)
+
+// This file holds the operations about tokens, sessions and participant
+// events: CreateParticipantToken, DisconnectParticipant, ListStageSessions,
+// GetStageSession and ListParticipantEvents (docs/contract.md).
+
+// maxDeleted bounds how many deleted stages keep their sessions readable,
+// so a fake left running (ivsrt serve) does not grow without end.
+const maxDeleted = 1000
+
+// history keeps the last maxDeleted deleted stages, by ARN, so that what
+// happened in their sessions (their end, their participants leaving) can
+// still be read. AWS documents nothing about it; ListStageSessions and
+// ListParticipantEvents declare no ResourceNotFoundException.
+type history struct {
+	byArn map[string]*stage
+	order []string
+}
+
+func (h *history) keep(st *stage) {
+	if h.byArn == nil {
+		h.byArn = map[string]*stage{}
+	}
+	if len(h.order) == maxDeleted {
+		delete(h.byArn, h.order[0])
+		h.order = h.order[1:]
+	}
+	h.byArn[st.arn] = st
+	h.order = append(h.order, st.arn)
+}
+
+// event is one entry of a participant's events.
+type event struct {
+	name ivsapi.EventName
+	at   time.Time
+	code *ivsapi.EventErrorCode
+}
+
+func (p *participant) record(name ivsapi.EventName, at time.Time, code *ivsapi.EventErrorCode) {
+	p.events = append(p.events, event{name: name, at: at, code: code})
+}
+
+// joinError records a refused join (an expired or revoked token) as
+// JOIN_ERROR, when the participant is part of the stage's live session:
+// elsewhere there is no session for it. The model has no error code for
+// either cause, so the event has none.
+func (st *stage) joinError(participantID string, now time.Time) {
+	if st.active == nil {
+		return
+	}
+	if p := st.active.byID[participantID]; p != nil {
+		p.record(ivsapi.EventNameJoinError, now, nil)
+	}
+}
+
+// CreateParticipantToken issues one more token for a stage. The request
+// arrives validated and defaulted by the generated layer, with the same
+// limits and defaults as a token configuration of CreateStage.
+func (m *Memory) CreateParticipantToken(_ context.Context, in *ivsapi.CreateParticipantTokenRequest) (*ivsapi.CreateParticipantTokenResponse, error) {
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.lookup(*in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	c := ivsapi.ParticipantTokenConfiguration{Duration: in.Duration, UserId: in.UserId, Attributes: in.Attributes, Capabilities: in.Capabilities}
+	tok := m.issue(st.arn, c, now).view()
+	return &ivsapi.CreateParticipantTokenResponse{ParticipantToken: &tok}, nil
+}
+
+// DisconnectParticipant disconnects a participant from the stage's live
+// session and revokes it for good: its token no longer joins. A participant
+// that is not connected is still revoked. Nothing public says what AWS
+// answers for an id the stage never issued; the fake revokes it all the
+// same and answers 200 (inferred), keeping ResourceNotFoundException for
+// an unknown stage.
+func (m *Memory) DisconnectParticipant(_ context.Context, in *ivsapi.DisconnectParticipantRequest) (*ivsapi.DisconnectParticipantResponse, error) {
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.lookup(*in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	id := *in.ParticipantId
+	st.revoked[id] = true
+	if st.active != nil {
+		if p := st.active.byID[id]; p != nil && p.state == ivsapi.ParticipantStateConnected {
+			st.disconnect(p, now)
+		}
+	}
+	return &ivsapi.DisconnectParticipantResponse{}, nil
+}
+
+// readable finds a stage for the session and event operations: a live
+// stage, or a deleted one whose sessions are still kept. Another account's
+// stage is AccessDeniedException; nil, nil is an unknown stage.
+func (m *Memory) readable(arn string) (*stage, error) {
+	if st := m.stages[arn]; st != nil {
+		return st, nil
+	}
+	if st := m.deleted.byArn[arn]; st != nil {
+		return st, nil
+	}
+	if _, account, ok := ivsapi.ParseStageArn(arn); ok && account != m.opts.Account {
+		_, err := m.lookup(arn)
+		return nil, err
+	}
+	return nil, nil
+}
+
+// ListStageSessions lists a stage's sessions newest first. A page token
+// holds the index, in start order, to resume at; sessions are only ever
+// appended, so paging stays exact while new sessions start. An unknown
+// stage lists nothing: the operation declares no ResourceNotFoundException.
+func (m *Memory) ListStageSessions(_ context.Context, in *ivsapi.ListStageSessionsRequest) (*ivsapi.ListStageSessionsResponse, error) {
+	query := pageQuery(ivsapi.OpListStageSessions, *in.StageArn, "")
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	st, err := m.readable(*in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	out := &ivsapi.ListStageSessionsResponse{StageSessions: []ivsapi.StageSessionSummary{}}
+	if st == nil {
+		return out, nil
+	}
+	from := len(st.history) - 1
+	if in.NextToken != nil && *in.NextToken != "" {
+		if from, err = m.pages.open(*in.NextToken, query, "Member must be a token ListStageSessions issued for this stageArn"); err != nil {
+			return nil, err
+		}
+	}
+	for i := min(from, len(st.history)-1); i >= 0; i-- {
+		if len(out.StageSessions) == int(*in.MaxResults) {
+			out.NextToken = new(m.pages.issue(i, query))
+			break
+		}
+		v := st.history[i].view()
+		out.StageSessions = append(out.StageSessions, ivsapi.StageSessionSummary{SessionId: v.SessionId, StartTime: v.StartTime, EndTime: v.EndTime})
+	}
+	return out, nil
+}
+
+// GetStageSession returns one session of a stage.
+func (m *Memory) GetStageSession(_ context.Context, in *ivsapi.GetStageSessionRequest) (*ivsapi.GetStageSessionResponse, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	st, err := m.readable(*in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", *in.StageArn)
+	}
+	s := st.sessions[*in.SessionId]
+	if s == nil {
+		return nil, ivsapi.NewResourceNotFoundException("Session %s not found in stage %s", *in.SessionId, st.arn)
+	}
+	return &ivsapi.GetStageSessionResponse{StageSession: s.view()}, nil
+}
+
+// ListParticipantEvents lists a participant's events in a session, newest
+// first. Events are only ever appended, so a page token holds the index,
+// in time order, to resume at. An unknown stage, session or participant
+// lists nothing: the operation declares no ResourceNotFoundException.
+func (m *Memory) ListParticipantEvents(_ context.Context, in *ivsapi.ListParticipantEventsRequest) (*ivsapi.ListParticipantEventsResponse, error) {
+	query := pageQuery(*in.StageArn, *in.SessionId, "events\x00"+*in.ParticipantId)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	st, err := m.readable(*in.StageArn)
+	if err != nil {
+		return nil, err
+	}
+	out := &ivsapi.ListParticipantEventsResponse{Events: []ivsapi.Event{}}
+	var events []event
+	if st != nil && st.sessions[*in.SessionId] != nil {
+		if p := st.sessions[*in.SessionId].byID[*in.ParticipantId]; p != nil {
+			events = p.events
+		}
+	}
+	from := len(events) - 1
+	if in.NextToken != nil && *in.NextToken != "" {
+		if from, err = m.pages.open(*in.NextToken, query, "Member must be a token ListParticipantEvents issued for this stageArn, sessionId and participantId"); err != nil {
+			return nil, err
+		}
+	}
+	for i := min(from, len(events)-1); i >= 0; i-- {
+		if len(out.Events) == int(*in.MaxResults) {
+			out.NextToken = new(m.pages.issue(i, query))
+			break
+		}
+		e := events[i]
+		out.Events = append(out.Events, ivsapi.Event{Name: new(e.name), ParticipantId: new(*in.ParticipantId), EventTime: new(e.at), ErrorCode: e.code})
+	}
+	return out, nil
+}
+
+func (s *session) view() *ivsapi.StageSession {
+	out := &ivsapi.StageSession{SessionId: new(s.id), StartTime: new(s.start)}
+	if !s.end.IsZero() {
+		out.EndTime = new(s.end)
+	}
+	return out
+}
