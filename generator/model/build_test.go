@@ -124,7 +124,7 @@ func TestBuildErrors(t *testing.T) {
 		"ValidationException 400", "ServiceQuotaExceededException 402", "AccessDeniedException 403",
 		// CreateStorageConfiguration, early in the spec, declares the
 		// InternalServerException the others get as a protocol error.
-		"PendingVerification 403", "InternalServerException 500 protocol", "ResourceNotFoundException 404", "ConflictException 409",
+		"PendingVerification 403", "ResourceNotFoundException 404", "InternalServerException 500 protocol", "ConflictException 409",
 		"SerializationException 400 protocol", "UnrecognizedClientException 403 protocol",
 		"InvalidSignatureException 403 protocol", "MissingAuthenticationTokenException 403 protocol",
 		"ThrottlingException 429 protocol",
