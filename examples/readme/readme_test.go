@@ -62,3 +62,58 @@ func TestConformance(t *testing.T) {
 	f := ivsfake.Start(t) // or the endpoint of your own implementation
 	conformance.Run(t, suite.Target{Endpoint: f.URL, Region: "us-east-1"})
 }
+
+func TestRecordedStageLife(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := context.Background()
+
+	// Somewhere to record, and a stage that records every participant there.
+	sc, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{
+		Name: aws.String("recordings"),
+		S3:   &types.S3StorageConfiguration{BucketName: aws.String("my-recordings")},
+	})
+	require.NoError(t, err)
+	stage, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{
+		Name: aws.String("show"),
+		AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{
+			StorageConfigurationArn: sc.StorageConfiguration.Arn,
+		},
+	})
+	require.NoError(t, err)
+
+	// A user gets a token, joins, publishes and is recorded.
+	tok, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{
+		StageArn: stage.Stage.Arn, UserId: aws.String("alice"),
+	})
+	require.NoError(t, err)
+	p, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
+	require.NoError(t, err)
+	require.NoError(t, f.Control.Publish(ctx, p.Ref()))
+	require.NoError(t, f.Control.StartRecording(ctx, p.Ref()))
+
+	got, err := f.Client.GetParticipant(ctx, &ivsrealtime.GetParticipantInput{
+		StageArn: stage.Stage.Arn, SessionId: aws.String(p.SessionId), ParticipantId: aws.String(p.ParticipantId),
+	})
+	require.NoError(t, err)
+	require.Equal(t, types.ParticipantRecordingStateActive, got.Participant.RecordingState)
+	require.Equal(t, "my-recordings", aws.ToString(got.Participant.RecordingS3BucketName))
+
+	// What happened, newest first: PUBLISH_STARTED, then JOINED.
+	events, err := f.Client.ListParticipantEvents(ctx, &ivsrealtime.ListParticipantEventsInput{
+		StageArn: stage.Stage.Arn, SessionId: aws.String(p.SessionId), ParticipantId: aws.String(p.ParticipantId),
+	})
+	require.NoError(t, err)
+	require.Equal(t, types.EventNamePublishStarted, events.Events[0].Name)
+
+	// Moderation: disconnected for good; then the stage and its storage go.
+	_, err = f.Client.DisconnectParticipant(ctx, &ivsrealtime.DisconnectParticipantInput{
+		StageArn: stage.Stage.Arn, ParticipantId: aws.String(p.ParticipantId),
+	})
+	require.NoError(t, err)
+	_, err = f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
+	require.Error(t, err, "a disconnected participant's token cannot join again")
+	_, err = f.Client.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: stage.Stage.Arn})
+	require.NoError(t, err)
+	_, err = f.Client.DeleteStorageConfiguration(ctx, &ivsrealtime.DeleteStorageConfigurationInput{Arn: sc.StorageConfiguration.Arn})
+	require.NoError(t, err)
+}

@@ -69,7 +69,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		// The spec's reset rule says when the configuration turns recording off.
 		if !st.rec.Resets() {
 			p.recording = ivsapi.ParticipantRecordingStateStopped
-			p.bucket = bucketName(valueOf(st.rec.StorageConfigurationArn))
+			p.bucket = m.recordingBucket(valueOf(st.rec.StorageConfigurationArn))
 			// The layout the AWS CLI's documented output shows (stage
 			// resource id / session id / participant id / a number), here
 			// the join time in epoch seconds, the 10 digits of its example.
@@ -81,6 +81,18 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		p.record(ivsapi.EventNameJoined, now, nil)
 	}
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
+}
+
+// recordingBucket is where a participant recorded under the storage
+// configuration storageArn is written: that configuration's S3 bucket. A
+// stage may name a storage ARN that does not exist (CreateStage and
+// UpdateStage declare no ResourceNotFoundException); its participants get
+// a bucket name made from the ARN. The caller holds m.mu.
+func (m *Memory) recordingBucket(storageArn string) string {
+	if sc := m.storage.byArn[storageArn]; sc != nil {
+		return sc.bucket
+	}
+	return bucketName(storageArn)
 }
 
 // bucketName makes a valid S3 bucket name from a storage configuration ARN:
