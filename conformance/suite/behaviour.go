@@ -6,7 +6,7 @@ import (
 
 // This file lists the behaviour cases: rules of the contract that need
 // knowledge the spec cannot express, one file per family (roundtrip.go,
-// update.go, recording.go, notfound.go, session.go, pagetokens.go; what
+// update.go, recording.go, notfound.go, session.go, pagetokens.go, storagecases.go; what
 // they share is in helpers.go). They are written by hand, but every VALUE
 // they send or compare against comes from the generated Contract (see
 // inputs.go): members' samples and bounds, defaults, enums, reset rules,
@@ -147,6 +147,17 @@ func BehaviourCases(c *Contract) []Case {
 		})
 	add("ListStages/behaviour/lists-created-stage", "ListStages", "stages", "round-trip", SourceInferred, listsCreatedStage)
 	add("ListStages/behaviour/lists-live-session", "ListStages", "stages[].activeSessionId", "lifecycle", SourceInferred, listsLiveSession)
+
+	// Storage configurations and tags (storagecases.go).
+	add("CreateStorageConfiguration/behaviour/round-trip/get-and-list", opCreateStorage, "", "round-trip", SourceDocumented, storageRoundTrip)
+	add("DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage", opDeleteStorage, memberArn, "conflict", SourceInferred, storageInUse)
+	add("CreateStage/behaviour/storage/unknown-storage-arn-accepted", createOperation, memberRecording+"."+memberStorage, "not-found", SourceInferred, unknownStorageAccepted)
+	add("TagResource/behaviour/tags/shared-with-the-stage", opTagResource, memberTags, "round-trip", SourceInferred, tagsShared)
+	for _, op := range []string{opTagResource, opUntagResource, opListTags} {
+		add(op+"/behaviour/not-found/unknown-resource-arn", op, memberResourceArn, "not-found", SourceDocumented,
+			func(ctx context.Context, r *Runner) *Failure { return unknownTagged(ctx, r, op) })
+	}
+
 	if c.Operation(listStages) != nil && c.Operation(createOperation) != nil {
 		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, createOperation, "", "quota", SourceDocumented, quotaExceeded)
 		out[len(out)-1].Alone = true // the lowered quota would refuse other cases' stages

@@ -5,6 +5,7 @@ import {
   IVSRealTimeClient, CreateStageCommand, GetStageCommand, UpdateStageCommand,
   GetParticipantCommand, ListParticipantsCommand, CreateParticipantTokenCommand,
   DisconnectParticipantCommand,
+  TagResourceCommand, UntagResourceCommand, ListTagsForResourceCommand,
 } from "@aws-sdk/client-ivs-realtime";
 
 const url = process.argv[2];
@@ -31,6 +32,19 @@ assert.deepEqual(created.participantTokens[0].attributes, { seat: "1" });
 const got = await client.send(new GetStageCommand({ arn: created.stage.arn }));
 assert.equal(got.stage.name, "js-stage");
 assert.deepEqual(got.stage.tags, { team: "web" });
+
+// Tags: the tag operations and the stage's own tags are one and the same.
+// UntagResource sends its keys as a repeated query parameter (tagKeys).
+const stageArn = created.stage.arn;
+await client.send(new TagResourceCommand({ resourceArn: stageArn, tags: { team: "mobile", env: "test", tier: "1" } }));
+assert.deepEqual((await client.send(new GetStageCommand({ arn: stageArn }))).stage.tags, { team: "mobile", env: "test", tier: "1" });
+assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: stageArn }))).tags, { team: "mobile", env: "test", tier: "1" });
+await client.send(new UntagResourceCommand({ resourceArn: stageArn, tagKeys: ["env", "tier"] }));
+assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: stageArn }))).tags, { team: "mobile" });
+await client.send(new UntagResourceCommand({ resourceArn: stageArn, tagKeys: ["team"] }));
+assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: stageArn }))).tags, {});
+assert.deepEqual((await client.send(new GetStageCommand({ arn: stageArn }))).stage.tags, {});
+await client.send(new TagResourceCommand({ resourceArn: stageArn, tags: { team: "web" } }));
 
 const updated = await client.send(new UpdateStageCommand({
   arn: created.stage.arn,
@@ -86,6 +100,10 @@ await fails(new CreateStageCommand({ participantTokenConfigurations: [{ duration
   "participantTokenConfigurations.1.member.duration");
 await fails(new GetStageCommand({ arn: "arn:aws:ivs:us-east-1:123456789012:stage/missing" }), "ResourceNotFoundException", 404);
 await fails(new GetStageCommand({ arn: "arn:aws:ivs:us-east-1:999999999999:stage/other" }), "AccessDeniedException", 403);
+const missing = "arn:aws:ivs:us-east-1:123456789012:stage/missing";
+await fails(new TagResourceCommand({ resourceArn: missing, tags: { k: "v" } }), "ResourceNotFoundException", 404);
+await fails(new UntagResourceCommand({ resourceArn: missing, tagKeys: ["k"] }), "ResourceNotFoundException", 404);
+await fails(new ListTagsForResourceCommand({ resourceArn: missing }), "ResourceNotFoundException", 404);
 await fails(new ListParticipantsCommand({ stageArn: joined.stageArn, sessionId: joined.sessionId, filterByUserId: "x", filterByState: "CONNECTED" }),
   "ValidationException", 400);
 await fails(new CreateParticipantTokenCommand({ stageArn: created.stage.arn, duration: 0 }), "ValidationException", 400, "at 'duration'");

@@ -1,0 +1,257 @@
+package suite
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the behaviour cases of storage configurations and tags:
+// a storage configuration reads back as created, one a stage records to
+// cannot be deleted, CreateStage takes a storage ARN that names nothing,
+// the tag operations share the stage's own tags, and they do not find a
+// resource that does not exist. (storage.go makes and deletes the run's
+// storage configurations.)
+
+const (
+	opTagResource   = "TagResource"
+	opUntagResource = "UntagResource"
+	opListTags      = "ListTagsForResource"
+
+	structCreateStorage = "CreateStorageConfigurationRequest"
+	structTagResource   = "TagResourceRequest"
+	memberResourceArn   = "resourceArn"
+	memberTagKeys       = "tagKeys"
+)
+
+// ownStorage creates a storage configuration for a case. It needs the
+// spec's sample bucket to be taken, which only a fake does: the real
+// service wants a bucket that exists, so elsewhere the case is skipped.
+func (r *Runner) ownStorage(ctx context.Context, caseTag string, extra map[string]any) (map[string]any, *exchange, *Failure) {
+	if _, f := r.live(r.liveStage); f != nil {
+		return nil, nil, f // the target could not even make a stage
+	}
+	if r.target.Seeder == nil {
+		return nil, nil, skipf("CreateStorageConfiguration wants a bucket that exists; the spec's sample bucket is only for fakes")
+	}
+	body, f := r.storageBody(caseTag)
+	if f != nil {
+		return nil, nil, f
+	}
+	maps.Copy(body, extra)
+	doc, ex, f := r.do(ctx, opCreateStorage, body)
+	if f != nil {
+		return nil, ex, f
+	}
+	sc, ok := doc[memberStorageCfg].(map[string]any)
+	if !ok {
+		return nil, ex, mismatch(ex, "the answer has no storageConfiguration", "a storage configuration object", doc[memberStorageCfg])
+	}
+	if arn, _ := sc[memberArn].(string); arn == "" {
+		return nil, ex, mismatch(ex, "CreateStorageConfiguration answered without storageConfiguration.arn", "an ARN", sc[memberArn])
+	}
+	return sc, ex, nil
+}
+
+// storageRoundTrip creates a storage configuration with a name, a bucket
+// and tags, and wants CreateStorageConfiguration to answer them,
+// GetStorageConfiguration to give back the same, and
+// ListStorageConfigurations to list it once, as the same.
+func storageRoundTrip(ctx context.Context, r *Runner) *Failure {
+	names, f := r.suite.Contract.samples(structCreateStorage, memberName, 1)
+	if f != nil {
+		return f
+	}
+	sc, ex, f := r.ownStorage(ctx, "storage-round-trip", map[string]any{memberName: names[0]})
+	if f != nil {
+		return f
+	}
+	arn := sc[memberArn].(string)
+	body, _ := r.storageBody("storage-round-trip")
+	want := map[string]any{memberArn: arn, memberName: names[0], memberS3: jsonCopy(body[memberS3]), memberTags: jsonCopy(body[memberTags])}
+	if d := cmp.Diff(want, sc); d != "" {
+		return &Failure{Reason: "CreateStorageConfiguration does not answer the name, bucket and tags it was given", Diff: d, ex: ex}
+	}
+	doc, ex, f := r.do(ctx, opGetStorage, map[string]any{memberArn: arn})
+	if f != nil {
+		return f
+	}
+	if d := cmp.Diff(want, doc[memberStorageCfg]); d != "" {
+		return &Failure{Reason: "GetStorageConfiguration does not give back the created storage configuration", Diff: d, ex: ex}
+	}
+	op, f := r.operation(opListStorage)
+	if f != nil {
+		return f
+	}
+	if op.Pagination == nil {
+		return failf(nil, "%s is not paginated", opListStorage)
+	}
+	items, ex, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	if f != nil {
+		return f
+	}
+	var listed []any
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m != nil && m[memberArn] == arn {
+			listed = append(listed, m)
+		}
+	}
+	if d := cmp.Diff([]any{want}, listed); d != "" {
+		return &Failure{Reason: "ListStorageConfigurations does not list the created storage configuration once, as created", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// storageInUse makes a stage record to a storage configuration of the
+// case's own and wants DeleteStorageConfiguration refused with
+// ConflictException, the configuration kept. Cleanup deletes the stage,
+// then the configuration.
+func storageInUse(ctx context.Context, r *Runner) *Failure {
+	sc, _, f := r.ownStorage(ctx, "storage-in-use", nil)
+	if f != nil {
+		return f
+	}
+	arn := sc[memberArn].(string)
+	if _, _, _, f := r.createStage(ctx, "storage-in-use", map[string]any{memberRecording: map[string]any{memberStorage: arn}}); f != nil {
+		return f
+	}
+	if f := r.doError(ctx, opDeleteStorage, map[string]any{memberArn: arn}, errConflict); f != nil {
+		f.Reason = "DeleteStorageConfiguration of one a stage records to: " + f.Reason
+		return f
+	}
+	if _, _, f := r.do(ctx, opGetStorage, map[string]any{memberArn: arn}); f != nil {
+		f.Reason = "GetStorageConfiguration after a refused delete: " + f.Reason
+		return f
+	}
+	return nil
+}
+
+// unknownStorageAccepted creates a stage that records to a well-formed
+// storage ARN the target never minted, and wants it taken and echoed:
+// CreateStage declares no ResourceNotFoundException.
+func unknownStorageAccepted(ctx context.Context, r *Runner) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	arn, f := r.mintFor(structGetStorage, memberArn)
+	if f != nil {
+		return f
+	}
+	st, _, ex, f := r.createStage(ctx, "unknown-storage", map[string]any{memberRecording: map[string]any{memberStorage: arn}})
+	if f != nil {
+		f.Reason = "CreateStage with a storage ARN that names nothing: " + f.Reason
+		return f
+	}
+	rec, _ := st[memberRecording].(map[string]any)
+	if d := cmp.Diff(arn, rec[memberStorage]); d != "" {
+		return &Failure{Reason: "CreateStage does not keep the storage ARN it was given", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// sampleTags is the spec's first sample of TagResource's tags with at
+// least two entries (one to remove and one to keep), else the first that
+// is not empty.
+func (c *Contract) sampleTags() (map[string]any, *Failure) {
+	m, f := c.member(structTagResource, memberTags)
+	if f != nil {
+		return nil, f
+	}
+	var out map[string]any
+	for _, v := range m.Values() {
+		if t, _ := v.(map[string]any); len(t) >= 2 {
+			return t, nil
+		} else if len(t) > 0 && out == nil {
+			out = t
+		}
+	}
+	if out == nil {
+		return nil, failf(nil, "the contract gives %s.%s no sample with an entry", structTagResource, memberTags)
+	}
+	return out, nil
+}
+
+// tagsShared tags a stage of its own through TagResource, then untags one
+// key, and wants GetStage and ListTagsForResource to show the same tags
+// each time: the tag operations and the stage's tags are one map. The run
+// tag stays, so that Cleanup still finds the stage.
+func tagsShared(ctx context.Context, r *Runner) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	added, f := r.suite.Contract.sampleTags()
+	if f != nil {
+		return f
+	}
+	st, _, _, f := r.createStage(ctx, "tags-shared", map[string]any{})
+	if f != nil {
+		return f
+	}
+	arn := st[memberArn].(string)
+	want := jsonCopy(r.caseTags("tags-shared")).(map[string]any)
+	check := func(when string) *Failure {
+		got, ex, f := r.getStage(ctx, arn)
+		if f != nil {
+			return f
+		}
+		if d := cmp.Diff(want, got[memberTags]); d != "" {
+			return &Failure{Reason: "GetStage " + when + " does not show the stage's tags as the tag operations left them", Diff: d, ex: ex}
+		}
+		doc, ex, f := r.do(ctx, opListTags, map[string]any{memberResourceArn: arn})
+		if f != nil {
+			return f
+		}
+		if d := cmp.Diff(want, doc[memberTags]); d != "" {
+			return &Failure{Reason: "ListTagsForResource " + when + " does not list the stage's tags", Diff: d, ex: ex}
+		}
+		return nil
+	}
+	if _, _, f := r.do(ctx, opTagResource, map[string]any{memberResourceArn: arn, memberTags: jsonCopy(added)}); f != nil {
+		return f
+	}
+	maps.Copy(want, added)
+	if f := check("after TagResource"); f != nil {
+		return f
+	}
+	var removed string
+	for k := range added {
+		if removed == "" || k < removed {
+			removed = k
+		}
+	}
+	if _, _, f := r.do(ctx, opUntagResource, map[string]any{memberResourceArn: arn, memberTagKeys: []any{removed}}); f != nil {
+		return f
+	}
+	delete(want, removed)
+	return check("after UntagResource")
+}
+
+// unknownTagged asks a tag operation about a well-formed stage ARN the
+// target never minted, and wants ResourceNotFoundException.
+func unknownTagged(ctx context.Context, r *Runner, op string) *Failure {
+	if _, f := r.live(r.liveStage); f != nil {
+		return f
+	}
+	arn, f := r.mintFor(structGetStage, memberArn)
+	if f != nil {
+		return f
+	}
+	body := map[string]any{memberResourceArn: arn}
+	switch op {
+	case opTagResource:
+		tags, f := r.suite.Contract.sampleTags()
+		if f != nil {
+			return f
+		}
+		body[memberTags] = tags
+	case opUntagResource:
+		tags, f := r.suite.Contract.sampleTags()
+		if f != nil {
+			return f
+		}
+		body[memberTagKeys] = slices.Sorted(maps.Keys(tags))
+	}
+	return r.doError(ctx, op, body, errNotFound)
+}
