@@ -6,7 +6,7 @@ import (
 
 // This file lists the behaviour cases: rules of the contract that need
 // knowledge the spec cannot express, one file per family (roundtrip.go,
-// update.go, recording.go, notfound.go, session.go, pagetokens.go, storagecases.go; what
+// update.go, recording.go, notfound.go, session.go, pagetokens.go, storagecases.go, sessioncases.go; what
 // they share is in helpers.go). They are written by hand, but every VALUE
 // they send or compare against comes from the generated Contract (see
 // inputs.go): members' samples and bounds, defaults, enums, reset rules,
@@ -157,6 +157,19 @@ func BehaviourCases(c *Contract) []Case {
 		add(op+"/behaviour/not-found/unknown-resource-arn", op, memberResourceArn, "not-found", SourceDocumented,
 			func(ctx context.Context, r *Runner) *Failure { return unknownTagged(ctx, r, op) })
 	}
+
+	// Tokens, sessions, events and disconnects (sessioncases.go).
+	add("CreateParticipantToken/behaviour/defaults/expires-after-default-duration", tokenOperation, memberDuration, "default", SourceDocumented,
+		func(ctx context.Context, r *Runner) *Failure { return tokenDefaults(ctx, r, false) })
+	add("CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities", tokenOperation, memberCapabilities, "default", SourceInferred,
+		func(ctx context.Context, r *Runner) *Failure { return tokenDefaults(ctx, r, true) })
+	add("CreateParticipantToken/behaviour/identifiers/token-participantId-is-the-joined-id", tokenOperation, "participantToken.participantId", "identifier", SourceInferred, tokenJoinsAsItsParticipant)
+	add("GetStageSession/behaviour/sessions/live-session-has-no-endTime", opGetSession, memberStageSess+"."+fieldEndTime, "lifecycle", SourceDocumented,
+		func(ctx context.Context, r *Runner) *Failure { return sessionTimes(ctx, r, false) })
+	add("ListStageSessions/behaviour/sessions/ended-session-has-endTime", opListSessions, "stageSessions[]."+fieldEndTime, "lifecycle", SourceInferred,
+		func(ctx context.Context, r *Runner) *Failure { return sessionTimes(ctx, r, true) })
+	add("ListParticipantEvents/behaviour/events/join-publish-leave-newest-first", opListEvents, "events", "lifecycle", SourceInferred, eventsNewestFirst)
+	add("DisconnectParticipant/behaviour/disconnects-and-revokes", opDisconnect, memberParticipantID, "lifecycle", SourceDocumented, disconnectRevokes)
 
 	if c.Operation(listStages) != nil && c.Operation(createOperation) != nil {
 		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, createOperation, "", "quota", SourceDocumented, quotaExceeded)

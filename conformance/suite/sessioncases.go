@@ -1,0 +1,324 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// This file holds the behaviour cases of tokens, sessions and events: a
+// token from CreateParticipantToken takes the defaults and joins as its
+// participantId, a session is listed and read back with its start and
+// end, a participant's events are listed newest first, and
+// DisconnectParticipant disconnects and revokes. Each case makes a stage
+// of its own and has one participant join it, so it needs a seeder.
+
+const (
+	opDisconnect   = "DisconnectParticipant"
+	opListSessions = "ListStageSessions"
+	opGetSession   = "GetStageSession"
+	opListEvents   = "ListParticipantEvents"
+
+	structCreateToken = "CreateParticipantTokenRequest"
+	memberToken       = "participantToken"
+	memberStageSess   = "stageSession"
+	fieldStartTime    = "startTime"
+	fieldEndTime      = "endTime"
+	fieldEventName    = "name"
+	fieldEventTime    = "eventTime"
+)
+
+// The events of a participant who joins, publishes and leaves. The names
+// are checked against the contract's EventName enum before a case relies
+// on them, as the lifecycle's states are (seed.go).
+const (
+	eventJoined         = "JOINED"
+	eventLeft           = "LEFT"
+	eventPublishStarted = "PUBLISH_STARTED"
+	eventPublishStopped = "PUBLISH_STOPPED"
+)
+
+// checkEventNames fails when the contract's Event.name enum lacks a name
+// the events case wants.
+func (c *Contract) checkEventNames(names ...string) *Failure {
+	values := c.EnumOf("Event", fieldEventName)
+	for _, n := range names {
+		if !slices.Contains(values, n) {
+			return failf(nil, "the contract's Event.%s has no value %s (it has %v)", fieldEventName, n, values)
+		}
+	}
+	return nil
+}
+
+// issueToken asks CreateParticipantToken for a token of stage arn with
+// the members of extra, and returns the answer's participantToken.
+func (r *Runner) issueToken(ctx context.Context, arn string, extra map[string]any) (map[string]any, *exchange, *Failure) {
+	body := map[string]any{memberStageArn: arn}
+	for k, v := range extra {
+		body[k] = v
+	}
+	doc, ex, f := r.do(ctx, tokenOperation, body)
+	if f != nil {
+		return nil, ex, f
+	}
+	tok, _ := doc[memberToken].(map[string]any)
+	if s, _ := tok["token"].(string); s == "" {
+		return nil, ex, mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", firstValue(doc, memberToken, "token"))
+	}
+	return tok, ex, nil
+}
+
+// joinedAlone makes a stage of the case's own, issues one token for it
+// with CreateParticipantToken (the spec's first userId sample, nothing
+// else) and has the seeder join with it. The participant is alone in a
+// session of its own.
+func (r *Runner) joinedAlone(ctx context.Context, caseTag string) (tok map[string]any, j Joined, f *Failure) {
+	if f := r.needSeeder(); f != nil {
+		return nil, Joined{}, f
+	}
+	if r.suite.Contract.Operation(tokenOperation) == nil {
+		return nil, Joined{}, skipf("the contract has no %s to issue the participant's token with", tokenOperation)
+	}
+	users, f := r.suite.Contract.userIDs(1)
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	tok, _, f = r.issueToken(ctx, st[memberArn].(string), map[string]any{memberUserID: users[0]})
+	if f != nil {
+		return nil, Joined{}, f
+	}
+	j, err := r.target.Seeder.Join(ctx, tok["token"].(string))
+	if err != nil {
+		return nil, Joined{}, seederFailure("Join(the token "+tokenOperation+" issued)", err)
+	}
+	return tok, j, nil
+}
+
+// tokenDefaults asks for a token without duration or capabilities. With
+// echo it wants the token to repeat the spec's defaults of both; without,
+// it wants the token to expire the default duration after its issue.
+func tokenDefaults(ctx context.Context, r *Runner, echo bool) *Failure {
+	arn, f := r.live(r.liveStage)
+	if f != nil {
+		return f
+	}
+	tok, ex, f := r.issueToken(ctx, arn, map[string]any{})
+	if f != nil {
+		return f
+	}
+	if !echo {
+		return r.wantExpiration(ex, structCreateToken, tok["expirationTime"])
+	}
+	for _, m := range []string{memberDuration, memberCapabilities} {
+		if f := r.wantDefault(ex, structCreateToken, m, tok[m]); f != nil {
+			f.Reason = tokenOperation + ": " + f.Reason
+			return f
+		}
+	}
+	return nil
+}
+
+// wantExpiration wants expirationTime to be the issue time (the answer's
+// Date, else when the request went) plus structName's default duration.
+func (r *Runner) wantExpiration(ex *exchange, structName string, raw any) *Failure {
+	dur, ok := r.suite.Contract.defaultValue(structName, memberDuration)
+	minutes, isNum := dur.(float64)
+	if !ok || !isNum {
+		return skipf("the spec gives %s.%s no numeric default", structName, memberDuration)
+	}
+	s, _ := raw.(string)
+	got, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return mismatch(ex, "the token has no ISO 8601 expirationTime", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
+	}
+	issued, tolerance := issueTime(ex)
+	want := issued.Add(time.Duration(minutes) * time.Minute).UTC()
+	if d := got.Sub(want); d > tolerance || d < -tolerance {
+		return &Failure{Reason: fmt.Sprintf("a token without %s does not expire the default %v minutes after its issue (tolerance %v)", memberDuration, minutes, tolerance),
+			Diff: cmp.Diff(want.Format(time.RFC3339), got.UTC().Format(time.RFC3339)), ex: ex}
+	}
+	return nil
+}
+
+// tokenJoinsAsItsParticipant wants the participant who joins with a token
+// from CreateParticipantToken to have the token's participantId.
+func tokenJoinsAsItsParticipant(ctx context.Context, r *Runner) *Failure {
+	tok, j, f := r.joinedAlone(ctx, "token-joins")
+	if f != nil {
+		return f
+	}
+	op, f := r.operation("ListParticipants")
+	if f != nil {
+		return f
+	}
+	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID}, 0)
+	if f != nil {
+		return f
+	}
+	var listed []string
+	for _, it := range items {
+		listed = append(listed, itemID(it))
+	}
+	if d := cmp.Diff([]string{fmt.Sprint(tok[fieldParticipantID])}, listed); d != "" {
+		return &Failure{Reason: "the participant who joined with a token of " + tokenOperation + " is not listed under the token's participantId", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// sessionTimes has a participant join a stage of its own and wants
+// ListStageSessions to list the session, and GetStageSession to give the
+// same, with a startTime and no endTime while it is live. With ended the
+// participant then leaves, which ends the session, and both must show
+// the same session with an endTime not before its startTime.
+func sessionTimes(ctx context.Context, r *Runner, ended bool) *Failure {
+	_, j, f := r.joinedAlone(ctx, "session-times")
+	if f != nil {
+		return f
+	}
+	if ended {
+		if err := r.target.Seeder.Leave(ctx, j); err != nil {
+			return seederFailure("Leave", err)
+		}
+	}
+	op, f := r.operation(opListSessions)
+	if f != nil {
+		return f
+	}
+	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: j.StageArn}, 0)
+	if f != nil {
+		return f
+	}
+	var listed []any
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m != nil && m[memberSessionID] == j.SessionID {
+			listed = append(listed, m)
+		}
+	}
+	if len(listed) != 1 {
+		return mismatch(ex, opListSessions+" does not list the session the participant joined once", 1, len(listed))
+	}
+	summary := listed[0].(map[string]any)
+	if f := wantSessionTimes(ex, opListSessions, summary, ended); f != nil {
+		return f
+	}
+	doc, ex, f := r.do(ctx, opGetSession, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID})
+	if f != nil {
+		return f
+	}
+	got, _ := doc[memberStageSess].(map[string]any)
+	if d := cmp.Diff(summary, got); d != "" {
+		return &Failure{Reason: opGetSession + " does not give the session as " + opListSessions + " lists it", Diff: d, ex: ex}
+	}
+	return nil
+}
+
+// wantSessionTimes wants a session's startTime, and its endTime exactly
+// when it ended, not before the start.
+func wantSessionTimes(ex *exchange, opName string, s map[string]any, ended bool) *Failure {
+	start, err := time.Parse(time.RFC3339Nano, fmt.Sprint(s[fieldStartTime]))
+	if err != nil {
+		return mismatch(ex, opName+" gives the session no ISO 8601 startTime", "an ISO 8601 string", s[fieldStartTime])
+	}
+	raw, has := s[fieldEndTime]
+	if !ended {
+		if has {
+			return mismatch(ex, opName+" gives a live session an endTime", nil, raw)
+		}
+		return nil
+	}
+	end, err := time.Parse(time.RFC3339Nano, fmt.Sprint(raw))
+	if err != nil {
+		return mismatch(ex, opName+" gives the session its only participant left no ISO 8601 endTime", "an ISO 8601 string", raw)
+	}
+	if end.Before(start) {
+		return mismatch(ex, opName+" gives the session an endTime before its startTime", "not before "+start.Format(time.RFC3339Nano), raw)
+	}
+	return nil
+}
+
+// eventsNewestFirst has a participant join, publish and leave, and wants
+// ListParticipantEvents to list its events newest first: LEFT,
+// PUBLISH_STOPPED, PUBLISH_STARTED, JOINED, each its own.
+func eventsNewestFirst(ctx context.Context, r *Runner) *Failure {
+	want := []string{eventLeft, eventPublishStopped, eventPublishStarted, eventJoined}
+	if f := r.suite.Contract.checkEventNames(want...); f != nil {
+		return f
+	}
+	_, j, f := r.joinedAlone(ctx, "events")
+	if f != nil {
+		return f
+	}
+	if err := r.target.Seeder.Publish(ctx, j); err != nil {
+		return seederFailure("Publish", err)
+	}
+	if err := r.target.Seeder.Leave(ctx, j); err != nil {
+		return seederFailure("Leave", err)
+	}
+	op, f := r.operation(opListEvents)
+	if f != nil {
+		return f
+	}
+	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID, memberParticipantID: j.ParticipantID}, 0)
+	if f != nil {
+		return f
+	}
+	var names []string
+	var times []time.Time
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		if m[fieldParticipantID] != j.ParticipantID {
+			return mismatch(ex, opListEvents+" lists an event of another participant", j.ParticipantID, m[fieldParticipantID])
+		}
+		names = append(names, fmt.Sprint(m[fieldEventName]))
+		t, err := time.Parse(time.RFC3339Nano, fmt.Sprint(m[fieldEventTime]))
+		if err != nil {
+			return mismatch(ex, opListEvents+" lists an event without an ISO 8601 eventTime", "an ISO 8601 string", m[fieldEventTime])
+		}
+		times = append(times, t)
+	}
+	if d := cmp.Diff(want, names); d != "" {
+		return &Failure{Reason: opListEvents + " does not list a participant's join, publish and leave newest first", Diff: d, ex: ex}
+	}
+	for i := 1; i < len(times); i++ {
+		if times[i].After(times[i-1]) {
+			return mismatch(ex, opListEvents+" lists an event before an older one", "eventTimes newest first", times)
+		}
+	}
+	return nil
+}
+
+// disconnectRevokes has a participant join, disconnects it with
+// DisconnectParticipant, and wants GetParticipant to show it DISCONNECTED
+// and its token refused when the seeder joins with it again.
+func disconnectRevokes(ctx context.Context, r *Runner) *Failure {
+	if err := r.suite.Contract.checkLifecycleNames(); err != nil {
+		return failf(nil, "%v", err)
+	}
+	tok, j, f := r.joinedAlone(ctx, "disconnect")
+	if f != nil {
+		return f
+	}
+	if _, _, f := r.do(ctx, opDisconnect, map[string]any{memberStageArn: j.StageArn, memberParticipantID: j.ParticipantID}); f != nil {
+		return f
+	}
+	doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID, memberParticipantID: j.ParticipantID})
+	if f != nil {
+		return f
+	}
+	if got := firstValue(doc, "participant", fieldState); got != stateDisconnected {
+		return mismatch(ex, "GetParticipant does not show a participant "+opDisconnect+" disconnected as disconnected", stateDisconnected, got)
+	}
+	again, err := r.target.Seeder.Join(ctx, tok["token"].(string))
+	if err == nil {
+		return &Failure{Reason: "the seeder joined again with the token of a participant " + opDisconnect + " revoked",
+			Diff: cmp.Diff("the join refused", fmt.Sprintf("joined session %s as %s", again.SessionID, again.ParticipantID)), request: "seeder Join"}
+	}
+	return nil
+}
