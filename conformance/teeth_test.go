@@ -644,3 +644,133 @@ func TestCatchesQuotaAnsweredAsThrottling(t *testing.T) {
 	requireFails(t, rs, name, "with the stage quota set to the", "want ServiceQuotaExceededException", "got 429 ThrottlingException")
 	assert.Equal(t, []string{name}, failed(rs), "only the quota is broken")
 }
+
+// editTokens edits the participantToken of every CreateParticipantToken
+// answer.
+func editTokens(edit func(tok map[string]any)) http.Handler {
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "CreateParticipantToken" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if tok, ok := doc["participantToken"].(map[string]any); ok {
+				edit(tok)
+			}
+		})
+	})
+}
+
+// A token of CreateParticipantToken that expires an hour early.
+func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
+	rs := results(t, editTokens(func(tok map[string]any) {
+		if exp, err := time.Parse(time.RFC3339Nano, fmt.Sprint(tok["expirationTime"])); err == nil {
+			tok["expirationTime"] = exp.Add(-time.Hour).Format(time.RFC3339Nano)
+		}
+	}))
+	const name = "CreateParticipantToken/behaviour/defaults/expires-after-default-duration"
+	requireFails(t, rs, name, "does not expire the default 720 minutes after its issue")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// A token of CreateParticipantToken that leaves its defaulted duration and
+// capabilities out of the answer.
+func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
+	rs := results(t, editTokens(func(tok map[string]any) {
+		delete(tok, "duration")
+		delete(tok, "capabilities")
+	}))
+	const name = "CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities"
+	requireFails(t, rs, name, "the default of CreateParticipantTokenRequest.duration is 720")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// A token of CreateParticipantToken whose participantId is not the id its
+// participant joins with.
+func TestCatchesParticipantTokenIdNotTheJoinedOne(t *testing.T) {
+	rs := results(t, editTokens(func(tok map[string]any) {
+		if id, ok := tok["participantId"].(string); ok {
+			r := []rune(id)
+			slices.Reverse(r)
+			tok["participantId"] = string(r)
+		}
+	}))
+	const name = "CreateParticipantToken/behaviour/identifiers/token-participantId-is-the-joined-id"
+	requireFails(t, rs, name, "is not listed under the token's participantId")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// editSessions edits every session ListStageSessions and GetStageSession
+// answer.
+func editSessions(edit func(s map[string]any)) http.Handler {
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if rec.Code != http.StatusOK || (op != "ListStageSessions" && op != "GetStageSession") {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if s, ok := doc["stageSession"].(map[string]any); ok {
+				edit(s)
+			}
+			list, _ := doc["stageSessions"].([]any)
+			for _, it := range list {
+				if s, ok := it.(map[string]any); ok {
+					edit(s)
+				}
+			}
+		})
+	})
+}
+
+// A live session given an endTime (its start).
+func TestCatchesLiveSessionWithEndTime(t *testing.T) {
+	rs := results(t, editSessions(func(s map[string]any) {
+		if _, ok := s["endTime"]; !ok {
+			s["endTime"] = s["startTime"]
+		}
+	}))
+	const name = "GetStageSession/behaviour/sessions/live-session-has-no-endTime"
+	requireFails(t, rs, name, "ListStageSessions gives a live session an endTime")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// An ended session that never gets its endTime.
+func TestCatchesEndedSessionWithoutEndTime(t *testing.T) {
+	rs := results(t, editSessions(func(s map[string]any) { delete(s, "endTime") }))
+	const name = "ListStageSessions/behaviour/sessions/ended-session-has-endTime"
+	requireFails(t, rs, name, "gives the session its only participant left no ISO 8601 endTime")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// A participant's events listed oldest first.
+func TestCatchesEventsOldestFirst(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "ListParticipantEvents" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if events, ok := doc["events"].([]any); ok {
+				slices.Reverse(events)
+			}
+		})
+	})
+	rs := results(t, h)
+	const name = "ListParticipantEvents/behaviour/events/join-publish-leave-newest-first"
+	requireFails(t, rs, name, "does not list a participant's join, publish and leave newest first")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// DisconnectParticipant answering 200 and leaving the participant as it
+// was: it disconnects another id (the one named, reversed), which the fake
+// accepts, so that invalid requests are still refused as before.
+func TestCatchesDisconnectDoingNothing(t *testing.T) {
+	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "DisconnectParticipant", func(body map[string]any) {
+		if id, ok := body["participantId"].(string); ok {
+			r := []rune(id)
+			slices.Reverse(r)
+			body["participantId"] = string(r)
+		}
+	})
+	rs := results(t, h)
+	const name = "DisconnectParticipant/behaviour/disconnects-and-revokes"
+	requireFails(t, rs, name, "does not show a participant DisconnectParticipant disconnected as disconnected")
+	assert.Equal(t, []string{name}, failed(rs))
+}
