@@ -28,10 +28,35 @@ import (
 // cases, named after the rule, that must catch them.
 
 // callInner sends a JSON body to op on the inner handler and returns the
-// status and the decoded answer.
+// status and the decoded answer. The tag operations take resourceArn in
+// the path, and UntagResource its tagKeys in the query string, as the SDK
+// sends them.
 func callInner(h http.Handler, op string, body map[string]any) (int, map[string]any) {
-	b, _ := json.Marshal(body)
-	req := httptest.NewRequest(http.MethodPost, "/"+op, bytes.NewReader(b))
+	method, target := http.MethodPost, "/"+op
+	if op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource" {
+		body = maps.Clone(body)
+		arn, _ := body["resourceArn"].(string)
+		delete(body, "resourceArn")
+		target = "/tags/" + url.PathEscape(arn)
+		switch op {
+		case "ListTagsForResource":
+			method = http.MethodGet
+		case "UntagResource":
+			method = http.MethodDelete
+			q := url.Values{}
+			keys, _ := body["tagKeys"].([]any)
+			for _, k := range keys {
+				q.Add("tagKeys", fmt.Sprint(k))
+			}
+			delete(body, "tagKeys")
+			target += "?" + q.Encode()
+		}
+	}
+	var b []byte
+	if method == http.MethodPost {
+		b, _ = json.Marshal(body)
+	}
+	req := httptest.NewRequest(method, target, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -586,11 +611,7 @@ func TestCatchesTokenParticipantIdNotTheJoinedOne(t *testing.T) {
 func TestCatchesUnknownMembersRefused(t *testing.T) {
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := strings.TrimPrefix(r.URL.Path, "/")
-		if strings.HasPrefix(op, "tags/") && r.Method == http.MethodPost {
-			op = "TagResource"
-		}
-		if ivscases.Contract.Operation(op) != nil {
+		if op := opOf(r); ivscases.Contract.Operation(op) != nil {
 			for k := range readJSON(r) {
 				if ivscases.Contract.Member(op+"Request", k) == nil {
 					wire.WriteError(w, wire.NewError("ValidationException", http.StatusBadRequest,
@@ -643,4 +664,20 @@ func TestCatchesQuotaAnsweredAsThrottling(t *testing.T) {
 	const name = "CreateStage/behaviour/stage-quota/exceeded-is-ServiceQuotaExceededException"
 	requireFails(t, rs, name, "with the stage quota set to the", "want ServiceQuotaExceededException", "got 429 ThrottlingException")
 	assert.Equal(t, []string{name}, failed(rs), "only the quota is broken")
+}
+
+// An unknown resource's tags listed as none: ListTagsForResource answers
+// 200 with an empty map where the fake finds nothing.
+func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "ListTagsForResource" || rec.Code != http.StatusNotFound {
+			return rec.Code, rec.Body.Bytes()
+		}
+		delete(rec.Header(), wire.HeaderErrorType) // set as AWS spells it, not canonical
+		return http.StatusOK, []byte(`{"tags":{}}`)
+	})
+	rs := results(t, h)
+	const name = "ListTagsForResource/behaviour/not-found/unknown-resource-arn"
+	requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
+	assert.Equal(t, []string{name}, failed(rs), "only ListTagsForResource of an unknown ARN is broken")
 }
