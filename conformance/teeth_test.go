@@ -681,3 +681,22 @@ func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 	requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
 	assert.Equal(t, []string{name}, failed(rs), "only ListTagsForResource of an unknown ARN is broken")
 }
+
+// GetStorageConfiguration without the tags the configuration was created
+// with.
+func TestCatchesStorageConfigurationTagsDropped(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "GetStorageConfiguration" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if sc, ok := doc["storageConfiguration"].(map[string]any); ok {
+				delete(sc, "tags")
+			}
+		})
+	})
+	rs := results(t, h)
+	const name = "CreateStorageConfiguration/behaviour/round-trip/get-and-list"
+	requireFails(t, rs, name, "GetStorageConfiguration does not give back the created storage configuration")
+	assert.Equal(t, []string{name}, failed(rs), "only GetStorageConfiguration's tags are broken")
+}
