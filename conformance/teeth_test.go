@@ -700,3 +700,27 @@ func TestCatchesStorageConfigurationTagsDropped(t *testing.T) {
 	requireFails(t, rs, name, "GetStorageConfiguration does not give back the created storage configuration")
 	assert.Equal(t, []string{name}, failed(rs), "only GetStorageConfiguration's tags are broken")
 }
+
+// A storage ARN that names nothing refused: CreateStage answers
+// ResourceNotFoundException, which it does not declare, where its
+// recording configuration names a storage configuration the fake does not
+// have.
+func TestCatchesUnknownStorageRefused(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) == "CreateStage" {
+			rec, _ := readJSON(r)["autoParticipantRecordingConfiguration"].(map[string]any)
+			if arn, _ := rec["storageConfigurationArn"].(string); arn != "" {
+				if code, _ := callInner(fake, "GetStorageConfiguration", map[string]any{"arn": arn}); code == http.StatusNotFound {
+					wire.WriteError(w, wire.NewError("ResourceNotFoundException", http.StatusNotFound, "Storage configuration %s not found", arn))
+					return
+				}
+			}
+		}
+		fake.ServeHTTP(w, r)
+	})
+	rs := results(t, h)
+	const name = "CreateStage/behaviour/storage/unknown-storage-arn-accepted"
+	requireFails(t, rs, name, "CreateStage with a storage ARN that names nothing", "ResourceNotFoundException")
+	assert.Equal(t, []string{name}, failed(rs), "only unknown storage ARNs are refused")
+}
