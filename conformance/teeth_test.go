@@ -724,3 +724,74 @@ func TestCatchesUnknownStorageRefused(t *testing.T) {
 	requireFails(t, rs, name, "CreateStage with a storage ARN that names nothing", "ResourceNotFoundException")
 	assert.Equal(t, []string{name}, failed(rs), "only unknown storage ARNs are refused")
 }
+
+// eagerDelete deletes a storage configuration a stage records to: where
+// the fake refuses DeleteStorageConfiguration with ConflictException, it
+// answers 200 and, from then on, the configuration is gone to Get and
+// List. The fake itself deletes it once no stage records to it.
+type eagerDelete struct {
+	inner http.Handler
+	mu    sync.Mutex
+	gone  map[string]bool // storage ARNs deleted here, still in the fake
+}
+
+func (e *eagerDelete) isGone(arn any) bool {
+	s, _ := arn.(string)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gone[s]
+}
+
+func (e *eagerDelete) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	notFound := func(arn any) {
+		wire.WriteError(w, wire.NewError("ResourceNotFoundException", http.StatusNotFound, "Storage configuration %v not found", arn))
+	}
+	switch op := opOf(r); op {
+	case "DeleteStorageConfiguration", "GetStorageConfiguration":
+		arn := readJSON(r)["arn"]
+		rec := httptest.NewRecorder()
+		e.inner.ServeHTTP(rec, r)
+		switch {
+		case op == "DeleteStorageConfiguration" && rec.Code == http.StatusConflict && !e.isGone(arn):
+			e.mu.Lock()
+			e.gone[arn.(string)] = true
+			e.mu.Unlock()
+			writeJSON(w, map[string]any{})
+		case e.isGone(arn):
+			notFound(arn) // deleted already, to the caller (the fake may delete it now)
+		default:
+			maps.Copy(w.Header(), rec.Header())
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		}
+	case "ListStorageConfigurations":
+		rec := httptest.NewRecorder()
+		e.inner.ServeHTTP(rec, r)
+		out := editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			items, _ := doc["storageConfigurations"].([]any)
+			kept := []any{}
+			for _, it := range items {
+				if m, _ := it.(map[string]any); m == nil || !e.isGone(m["arn"]) {
+					kept = append(kept, it)
+				}
+			}
+			if items != nil {
+				doc["storageConfigurations"] = kept
+			}
+		})
+		maps.Copy(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(out)
+	default:
+		e.inner.ServeHTTP(w, r)
+	}
+}
+
+// A storage configuration deleted while a stage records to it.
+func TestCatchesStorageInUseDeleted(t *testing.T) {
+	rs := results(t, &eagerDelete{inner: ivsfake.New(ivsfake.Options{}), gone: map[string]bool{}})
+	const name = "DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage"
+	requireFails(t, rs, name, "DeleteStorageConfiguration of one a stage records to", "want ConflictException", "got 200")
+	assert.Equal(t, []string{name}, failed(rs), "only deleting a configuration in use is broken")
+}
