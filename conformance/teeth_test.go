@@ -795,3 +795,43 @@ func TestCatchesStorageInUseDeleted(t *testing.T) {
 	requireFails(t, rs, name, "DeleteStorageConfiguration of one a stage records to", "want ConflictException", "got 200")
 	assert.Equal(t, []string{name}, failed(rs), "only deleting a configuration in use is broken")
 }
+
+// Tags not stored: TagResource answers as the fake does (its validation,
+// its not found), but then puts the resource's tags back as they were.
+func TestCatchesTagsNotStored(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) != "TagResource" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		arn, _ := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), "/tags/"))
+		_, before := callInner(fake, "ListTagsForResource", map[string]any{"resourceArn": arn})
+		old, _ := before["tags"].(map[string]any)
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		if rec.Code == http.StatusOK {
+			_, after := callInner(fake, "ListTagsForResource", map[string]any{"resourceArn": arn})
+			now, _ := after["tags"].(map[string]any)
+			var added []any
+			for k := range now {
+				if _, had := old[k]; !had {
+					added = append(added, k)
+				}
+			}
+			if len(added) > 0 {
+				callInner(fake, "UntagResource", map[string]any{"resourceArn": arn, "tagKeys": added})
+			}
+			if len(old) > 0 {
+				callInner(fake, "TagResource", map[string]any{"resourceArn": arn, "tags": old})
+			}
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+	rs := results(t, h)
+	const name = "TagResource/behaviour/tags/shared-with-the-stage"
+	requireFails(t, rs, name, "after TagResource", "does not show the stage's tags as the tag operations left them")
+	assert.Equal(t, []string{name}, failed(rs), "only TagResource's storing is broken")
+}
