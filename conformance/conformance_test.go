@@ -107,10 +107,26 @@ func failed(rs map[string]suite.Result) []string {
 	return out
 }
 
+// opOf names the AWS operation a request is for: the path, except for the
+// tag operations, which share /tags/{resourceArn} and differ by method.
+func opOf(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/tags/") {
+		switch r.Method {
+		case http.MethodGet:
+			return "ListTagsForResource"
+		case http.MethodPost:
+			return "TagResource"
+		case http.MethodDelete:
+			return "UntagResource"
+		}
+	}
+	return strings.TrimPrefix(r.URL.Path, "/")
+}
+
 // middleware rewrites requests of op before the fake sees them.
 func rewriteRequest(h http.Handler, op string, rewrite func(body map[string]any)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/"+op {
+		if opOf(r) == op {
 			data, _ := io.ReadAll(r.Body)
 			var body map[string]any
 			if json.Unmarshal(data, &body) == nil {
@@ -134,7 +150,7 @@ func rewriteResponse(h http.Handler, rewrite func(op string, rec *httptest.Respo
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
-		status, body := rewrite(strings.TrimPrefix(r.URL.Path, "/"), rec)
+		status, body := rewrite(opOf(r), rec)
 		for k, v := range rec.Header() {
 			w.Header()[k] = v
 		}

@@ -28,10 +28,35 @@ import (
 // cases, named after the rule, that must catch them.
 
 // callInner sends a JSON body to op on the inner handler and returns the
-// status and the decoded answer.
+// status and the decoded answer. The tag operations take resourceArn in
+// the path, and UntagResource its tagKeys in the query string, as the SDK
+// sends them.
 func callInner(h http.Handler, op string, body map[string]any) (int, map[string]any) {
-	b, _ := json.Marshal(body)
-	req := httptest.NewRequest(http.MethodPost, "/"+op, bytes.NewReader(b))
+	method, target := http.MethodPost, "/"+op
+	if op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource" {
+		body = maps.Clone(body)
+		arn, _ := body["resourceArn"].(string)
+		delete(body, "resourceArn")
+		target = "/tags/" + url.PathEscape(arn)
+		switch op {
+		case "ListTagsForResource":
+			method = http.MethodGet
+		case "UntagResource":
+			method = http.MethodDelete
+			q := url.Values{}
+			keys, _ := body["tagKeys"].([]any)
+			for _, k := range keys {
+				q.Add("tagKeys", fmt.Sprint(k))
+			}
+			delete(body, "tagKeys")
+			target += "?" + q.Encode()
+		}
+	}
+	var b []byte
+	if method == http.MethodPost {
+		b, _ = json.Marshal(body)
+	}
+	req := httptest.NewRequest(method, target, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -586,11 +611,7 @@ func TestCatchesTokenParticipantIdNotTheJoinedOne(t *testing.T) {
 func TestCatchesUnknownMembersRefused(t *testing.T) {
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := strings.TrimPrefix(r.URL.Path, "/")
-		if strings.HasPrefix(op, "tags/") && r.Method == http.MethodPost {
-			op = "TagResource"
-		}
-		if ivscases.Contract.Operation(op) != nil {
+		if op := opOf(r); ivscases.Contract.Operation(op) != nil {
 			for k := range readJSON(r) {
 				if ivscases.Contract.Member(op+"Request", k) == nil {
 					wire.WriteError(w, wire.NewError("ValidationException", http.StatusBadRequest,
@@ -773,4 +794,174 @@ func TestCatchesDisconnectDoingNothing(t *testing.T) {
 	const name = "DisconnectParticipant/behaviour/disconnects-and-revokes"
 	requireFails(t, rs, name, "does not show a participant DisconnectParticipant disconnected as disconnected")
 	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// An unknown resource's tags listed as none: ListTagsForResource answers
+// 200 with an empty map where the fake finds nothing.
+func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "ListTagsForResource" || rec.Code != http.StatusNotFound {
+			return rec.Code, rec.Body.Bytes()
+		}
+		delete(rec.Header(), wire.HeaderErrorType) // set as AWS spells it, not canonical
+		return http.StatusOK, []byte(`{"tags":{}}`)
+	})
+	rs := results(t, h)
+	const name = "ListTagsForResource/behaviour/not-found/unknown-resource-arn"
+	requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
+	assert.Equal(t, []string{name}, failed(rs), "only ListTagsForResource of an unknown ARN is broken")
+}
+
+// GetStorageConfiguration without the tags the configuration was created
+// with.
+func TestCatchesStorageConfigurationTagsDropped(t *testing.T) {
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "GetStorageConfiguration" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if sc, ok := doc["storageConfiguration"].(map[string]any); ok {
+				delete(sc, "tags")
+			}
+		})
+	})
+	rs := results(t, h)
+	const name = "CreateStorageConfiguration/behaviour/round-trip/get-and-list"
+	requireFails(t, rs, name, "GetStorageConfiguration does not give back the created storage configuration")
+	assert.Equal(t, []string{name}, failed(rs), "only GetStorageConfiguration's tags are broken")
+}
+
+// A storage ARN that names nothing refused: CreateStage answers
+// ResourceNotFoundException, which it does not declare, where its
+// recording configuration names a storage configuration the fake does not
+// have.
+func TestCatchesUnknownStorageRefused(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) == "CreateStage" {
+			rec, _ := readJSON(r)["autoParticipantRecordingConfiguration"].(map[string]any)
+			if arn, _ := rec["storageConfigurationArn"].(string); arn != "" {
+				if code, _ := callInner(fake, "GetStorageConfiguration", map[string]any{"arn": arn}); code == http.StatusNotFound {
+					wire.WriteError(w, wire.NewError("ResourceNotFoundException", http.StatusNotFound, "Storage configuration %s not found", arn))
+					return
+				}
+			}
+		}
+		fake.ServeHTTP(w, r)
+	})
+	rs := results(t, h)
+	const name = "CreateStage/behaviour/storage/unknown-storage-arn-accepted"
+	requireFails(t, rs, name, "CreateStage with a storage ARN that names nothing", "ResourceNotFoundException")
+	assert.Equal(t, []string{name}, failed(rs), "only unknown storage ARNs are refused")
+}
+
+// eagerDelete deletes a storage configuration a stage records to: where
+// the fake refuses DeleteStorageConfiguration with ConflictException, it
+// answers 200 and, from then on, the configuration is gone to Get and
+// List. The fake itself deletes it once no stage records to it.
+type eagerDelete struct {
+	inner http.Handler
+	mu    sync.Mutex
+	gone  map[string]bool // storage ARNs deleted here, still in the fake
+}
+
+func (e *eagerDelete) isGone(arn any) bool {
+	s, _ := arn.(string)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gone[s]
+}
+
+func (e *eagerDelete) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	notFound := func(arn any) {
+		wire.WriteError(w, wire.NewError("ResourceNotFoundException", http.StatusNotFound, "Storage configuration %v not found", arn))
+	}
+	switch op := opOf(r); op {
+	case "DeleteStorageConfiguration", "GetStorageConfiguration":
+		arn := readJSON(r)["arn"]
+		rec := httptest.NewRecorder()
+		e.inner.ServeHTTP(rec, r)
+		switch {
+		case op == "DeleteStorageConfiguration" && rec.Code == http.StatusConflict && !e.isGone(arn):
+			e.mu.Lock()
+			e.gone[arn.(string)] = true
+			e.mu.Unlock()
+			writeJSON(w, map[string]any{})
+		case e.isGone(arn):
+			notFound(arn) // deleted already, to the caller (the fake may delete it now)
+		default:
+			maps.Copy(w.Header(), rec.Header())
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		}
+	case "ListStorageConfigurations":
+		rec := httptest.NewRecorder()
+		e.inner.ServeHTTP(rec, r)
+		out := editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			items, _ := doc["storageConfigurations"].([]any)
+			kept := []any{}
+			for _, it := range items {
+				if m, _ := it.(map[string]any); m == nil || !e.isGone(m["arn"]) {
+					kept = append(kept, it)
+				}
+			}
+			if items != nil {
+				doc["storageConfigurations"] = kept
+			}
+		})
+		maps.Copy(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(out)
+	default:
+		e.inner.ServeHTTP(w, r)
+	}
+}
+
+// A storage configuration deleted while a stage records to it.
+func TestCatchesStorageInUseDeleted(t *testing.T) {
+	rs := results(t, &eagerDelete{inner: ivsfake.New(ivsfake.Options{}), gone: map[string]bool{}})
+	const name = "DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage"
+	requireFails(t, rs, name, "DeleteStorageConfiguration of one a stage records to", "want ConflictException", "got 200")
+	assert.Equal(t, []string{name}, failed(rs), "only deleting a configuration in use is broken")
+}
+
+// Tags not stored: TagResource answers as the fake does (its validation,
+// its not found), but then puts the resource's tags back as they were.
+func TestCatchesTagsNotStored(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) != "TagResource" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		arn, _ := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), "/tags/"))
+		_, before := callInner(fake, "ListTagsForResource", map[string]any{"resourceArn": arn})
+		old, _ := before["tags"].(map[string]any)
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		if rec.Code == http.StatusOK {
+			_, after := callInner(fake, "ListTagsForResource", map[string]any{"resourceArn": arn})
+			now, _ := after["tags"].(map[string]any)
+			var added []any
+			for k := range now {
+				if _, had := old[k]; !had {
+					added = append(added, k)
+				}
+			}
+			if len(added) > 0 {
+				callInner(fake, "UntagResource", map[string]any{"resourceArn": arn, "tagKeys": added})
+			}
+			if len(old) > 0 {
+				callInner(fake, "TagResource", map[string]any{"resourceArn": arn, "tags": old})
+			}
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+	rs := results(t, h)
+	const name = "TagResource/behaviour/tags/shared-with-the-stage"
+	requireFails(t, rs, name, "after TagResource", "does not show the stage's tags as the tag operations left them")
+	assert.Equal(t, []string{name}, failed(rs), "only TagResource's storing is broken")
 }
