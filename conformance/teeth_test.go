@@ -758,7 +758,8 @@ func TestCatchesEndedSessionWithoutEndTime(t *testing.T) {
 	rs := results(t, editSessions(func(s map[string]any) { delete(s, "endTime") }))
 	const name = "ListStageSessions/behaviour/sessions/ended-session-has-endTime"
 	requireFails(t, rs, name, "gives the session its only participant left no ISO 8601 endTime")
-	assert.Equal(t, []string{name}, failed(rs))
+	// A session that never ends also does not end when its stage is deleted.
+	assert.ElementsMatch(t, []string{name, "DeleteStage/behaviour/ends-the-session"}, failed(rs))
 }
 
 // A participant's events listed oldest first.
@@ -964,4 +965,31 @@ func TestCatchesTagsNotStored(t *testing.T) {
 	const name = "TagResource/behaviour/tags/shared-with-the-stage"
 	requireFails(t, rs, name, "after TagResource", "does not show the stage's tags as the tag operations left them")
 	assert.Equal(t, []string{name}, failed(rs), "only TagResource's storing is broken")
+}
+
+// DeleteStage leaving the stage's session live: GetStageSession of a
+// deleted stage's session answers it without its endTime.
+func TestCatchesDeleteStageLeavingTheSessionLive(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/GetStageSession" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		// Only a deleted stage's session: GetStage no longer finds it.
+		body := readJSON(r)
+		code, doc := callInner(fake, "GetStageSession", body)
+		if gone, _ := callInner(fake, "GetStage", map[string]any{"arn": body["stageArn"]}); code != http.StatusOK || gone != http.StatusNotFound {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		if s, _ := doc["stageSession"].(map[string]any); s != nil {
+			delete(s, "endTime")
+		}
+		writeJSON(w, doc)
+	})
+	rs := results(t, h)
+	const name = "DeleteStage/behaviour/ends-the-session"
+	requireFails(t, rs, name, "GetStageSession after DeleteStage", "no ISO 8601 endTime")
+	assert.Equal(t, []string{name}, failed(rs), "only DeleteStage's ending of the session is broken")
 }

@@ -170,6 +170,9 @@ func BehaviourCases(c *Contract) []Case {
 		func(ctx context.Context, r *Runner) *Failure { return sessionTimes(ctx, r, true) })
 	add("ListParticipantEvents/behaviour/events/join-publish-leave-newest-first", opListEvents, "events", "lifecycle", SourceInferred, eventsNewestFirst)
 	add("DisconnectParticipant/behaviour/disconnects-and-revokes", opDisconnect, memberParticipantID, "lifecycle", SourceDocumented, disconnectRevokes)
+	if c.Operation(deleteStage.Name) != nil {
+		add("DeleteStage/behaviour/ends-the-session", deleteStage.Name, memberArn, "lifecycle", SourceInferred, deleteEndsTheSession)
+	}
 
 	if c.Operation(listStages) != nil && c.Operation(createOperation) != nil {
 		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, createOperation, "", "quota", SourceDocumented, quotaExceeded)

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -321,4 +322,29 @@ func disconnectRevokes(ctx context.Context, r *Runner) *Failure {
 			Diff: cmp.Diff("the join refused", fmt.Sprintf("joined session %s as %s", again.SessionID, again.ParticipantID)), request: "seeder Join"}
 	}
 	return nil
+}
+
+// deleteEndsTheSession has a participant join a stage of its own, deletes
+// the stage, and wants the session GetStageSession gives afterwards ended
+// (an endTime not before its startTime): deleting a stage disconnects
+// everyone in it. That the deleted stage's session can still be read is our
+// reading; a target that answers ResourceNotFoundException for it leaves
+// the rule unseen, and the case says so as a skip.
+func deleteEndsTheSession(ctx context.Context, r *Runner) *Failure {
+	_, j, f := r.joinedAlone(ctx, "delete-ends-session")
+	if f != nil {
+		return f
+	}
+	if _, _, f := r.do(ctx, deleteStage.Name, map[string]any{memberArn: j.StageArn}); f != nil {
+		return f
+	}
+	doc, ex, f := r.do(ctx, opGetSession, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID})
+	if f != nil && ex != nil && ex.Status == http.StatusNotFound {
+		return skipf("%s forgets a deleted stage's session, so whether DeleteStage ended it cannot be seen", opGetSession)
+	}
+	if f != nil {
+		return f
+	}
+	s, _ := doc[memberStageSess].(map[string]any)
+	return wantSessionTimes(ex, opGetSession+" after DeleteStage", s, true)
 }
