@@ -168,7 +168,10 @@ func BehaviourCases(c *Contract) []Case {
 		func(ctx context.Context, r *Runner) *Failure { return sessionTimes(ctx, r, false) })
 	add("ListStageSessions/behaviour/sessions/ended-session-has-endTime", opListSessions, "stageSessions[]."+fieldEndTime, "lifecycle", SourceInferred,
 		func(ctx context.Context, r *Runner) *Failure { return sessionTimes(ctx, r, true) })
-	add("ListParticipantEvents/behaviour/events/join-publish-leave-newest-first", opListEvents, "events", "lifecycle", SourceInferred, eventsNewestFirst)
+	add("ListParticipantEvents/behaviour/events/join-publish-leave-newest-first", opListEvents, "events", "lifecycle", SourceInferred,
+		func(ctx context.Context, r *Runner) *Failure { return eventsNewestFirst(ctx, r, false) })
+	add("ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left", opListEvents, "events", "lifecycle", SourceInferred,
+		func(ctx context.Context, r *Runner) *Failure { return eventsNewestFirst(ctx, r, true) })
 	add("DisconnectParticipant/behaviour/disconnects-and-revokes", opDisconnect, memberParticipantID, "lifecycle", SourceDocumented, disconnectRevokes)
 	if c.Operation(deleteStage.Name) != nil {
 		add("DeleteStage/behaviour/ends-the-session", deleteStage.Name, memberArn, "lifecycle", SourceInferred, deleteEndsTheSession)

@@ -244,10 +244,11 @@ func wantSessionTimes(ex *exchange, opName string, s map[string]any, ended bool)
 	return nil
 }
 
-// eventsNewestFirst has a participant join, publish and leave, and wants
+// eventsNewestFirst has a participant join, publish and leave (with
+// disconnect, be disconnected by DisconnectParticipant instead), and wants
 // ListParticipantEvents to list its events newest first: LEFT,
 // PUBLISH_STOPPED, PUBLISH_STARTED, JOINED, each its own.
-func eventsNewestFirst(ctx context.Context, r *Runner) *Failure {
+func eventsNewestFirst(ctx context.Context, r *Runner, disconnect bool) *Failure {
 	want := []string{eventLeft, eventPublishStopped, eventPublishStarted, eventJoined}
 	if f := r.suite.Contract.checkEventNames(want...); f != nil {
 		return f
@@ -259,7 +260,13 @@ func eventsNewestFirst(ctx context.Context, r *Runner) *Failure {
 	if err := r.target.Seeder.Publish(ctx, j); err != nil {
 		return seederFailure("Publish", err)
 	}
-	if err := r.target.Seeder.Leave(ctx, j); err != nil {
+	how := "join, publish and leave"
+	if disconnect {
+		how = "join, publish and disconnection by " + opDisconnect
+		if _, _, f := r.do(ctx, opDisconnect, map[string]any{memberStageArn: j.StageArn, memberParticipantID: j.ParticipantID}); f != nil {
+			return f
+		}
+	} else if err := r.target.Seeder.Leave(ctx, j); err != nil {
 		return seederFailure("Leave", err)
 	}
 	op, f := r.operation(opListEvents)
@@ -285,7 +292,7 @@ func eventsNewestFirst(ctx context.Context, r *Runner) *Failure {
 		times = append(times, t)
 	}
 	if d := cmp.Diff(want, names); d != "" {
-		return &Failure{Reason: opListEvents + " does not list a participant's join, publish and leave newest first", Diff: d, ex: ex}
+		return &Failure{Reason: opListEvents + " does not list a participant's " + how + " newest first", Diff: d, ex: ex}
 	}
 	for i := 1; i < len(times); i++ {
 		if times[i].After(times[i-1]) {
