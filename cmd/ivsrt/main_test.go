@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -83,34 +79,8 @@ func TestServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "ivsrt")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-log", "json", "-region", "eu-west-1", "-account", "111122223333")
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
 	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-
-	lines := make(chan string, 1)
-	go func() {
-		s := bufio.NewScanner(stdout)
-		if s.Scan() {
-			lines <- s.Text()
-		}
-	}()
-	var url string
-	select {
-	case line := <-lines:
-		require.True(t, strings.HasPrefix(line, "listening on http://127.0.0.1:"), line)
-		url = strings.TrimPrefix(line, "listening on ")
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not say where it listens")
-	}
+	cmd, url := startServe(t, buildIvsrt(t), &logs, "-log", "json", "-region", "eu-west-1", "-account", "111122223333")
 
 	ctx := context.Background()
 	client := ivsfake.NewClient(url, "eu-west-1")

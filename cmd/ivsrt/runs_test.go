@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -35,32 +32,8 @@ func TestConformRunsCleanUp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	start := time.Now()
-	bin := filepath.Join(t.TempDir(), "ivsrt")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-
-	serve := exec.CommandContext(ctx, bin, "serve", "-addr", "127.0.0.1:0", "-log", "off", "-stage-quota", "100")
-	stdout, err := serve.StdoutPipe()
-	require.NoError(t, err)
-	serve.Stderr = os.Stderr
-	require.NoError(t, serve.Start())
-	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
-	lines := make(chan string, 1)
-	go func() {
-		s := bufio.NewScanner(stdout)
-		if s.Scan() {
-			lines <- s.Text()
-		}
-	}()
-	var url string
-	select {
-	case line := <-lines:
-		require.True(t, strings.HasPrefix(line, "listening on http://127.0.0.1:"), line)
-		url = strings.TrimPrefix(line, "listening on ")
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not say where it listens")
-	}
+	bin := buildIvsrt(t)
+	_, url := startServe(t, bin, os.Stderr, "-log", "off", "-stage-quota", "100")
 
 	// Someone else's stages, there before the runs and after them.
 	client := ivsfake.NewClient(url, "us-east-1")

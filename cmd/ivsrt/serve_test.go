@@ -44,33 +44,10 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "ivsrt")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-
 	drain := 2 * time.Second
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-log", "json", "-drain-timeout", drain.String())
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
 	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := make(chan string, 1)
-	go func() {
-		s := bufio.NewScanner(stdout)
-		if s.Scan() {
-			lines <- s.Text()
-		}
-	}()
-	var addr string
-	select {
-	case line := <-lines:
-		addr = strings.TrimPrefix(line, "listening on http://")
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not say where it listens")
-	}
+	cmd, url := startServe(t, buildIvsrt(t), &logs, "-log", "json", "-drain-timeout", drain.String())
+	addr := strings.TrimPrefix(url, "http://")
 
 	dial := func() net.Conn {
 		c, err := net.Dial("tcp", addr)
@@ -81,7 +58,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	}
 	body := `{"name":"in-flight"}`
 	stalled, inFlight := dial(), dial()
-	_, err = io.WriteString(stalled, "POST /CreateStage HTTP/1.1\r\nHost: fake\r\nContent-Length: 100\r\n\r\n{\"name\":")
+	_, err := io.WriteString(stalled, "POST /CreateStage HTTP/1.1\r\nHost: fake\r\nContent-Length: 100\r\n\r\n{\"name\":")
 	require.NoError(t, err)
 	_, err = fmt.Fprintf(inFlight, "POST /CreateStage HTTP/1.1\r\nHost: fake\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:8])
 	require.NoError(t, err)
