@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -113,7 +114,7 @@ func (r *Runner) setupStorage(ctx context.Context) {
 		r.missing[name] = skipf("no storage configuration: give the target one (ivsrt conform -storage-configuration ARN); a made-up bucket is only for fakes")
 		return
 	}
-	sc, _, f := r.createStorage(ctx, "live-storage")
+	sc, _, f := r.createStorage(ctx, "live-storage", nil)
 	if f != nil {
 		f.Reason = "setup: CreateStorageConfiguration of the live storage configuration: " + f.Reason
 		r.missing[name] = f
@@ -137,12 +138,13 @@ func (r *Runner) storageBody(caseTag string) (map[string]any, *Failure) {
 }
 
 // createStorage creates a storage configuration tagged with the run tag
-// (and caseTag), and returns it.
-func (r *Runner) createStorage(ctx context.Context, caseTag string) (map[string]any, *exchange, *Failure) {
+// (and caseTag), with the members of extra, and returns it.
+func (r *Runner) createStorage(ctx context.Context, caseTag string, extra map[string]any) (map[string]any, *exchange, *Failure) {
 	body, f := r.storageBody(caseTag)
 	if f != nil {
 		return nil, nil, f
 	}
+	maps.Copy(body, extra)
 	doc, ex, f := r.do(ctx, opCreateStorage, body)
 	if f != nil {
 		return nil, ex, f
@@ -168,7 +170,7 @@ func (r *Runner) ownStorageFor(ctx context.Context, c *Case, body string) (strin
 	if _, f := r.live(r.suite.Contract.liveStorageName()); f != nil {
 		return "", f
 	}
-	sc, _, f := r.createStorage(ctx, "delete-storage")
+	sc, _, f := r.createStorage(ctx, "delete-storage", nil)
 	if f != nil {
 		f.Reason = "making a storage configuration for the case to delete: " + f.Reason
 		return "", f

@@ -36,23 +36,7 @@ func (r *Runner) ownStorage(ctx context.Context, caseTag string, extra map[strin
 	if r.target.Seeder == nil {
 		return nil, nil, skipf("CreateStorageConfiguration wants a bucket that exists; the spec's sample bucket is only for fakes")
 	}
-	body, f := r.storageBody(caseTag)
-	if f != nil {
-		return nil, nil, f
-	}
-	maps.Copy(body, extra)
-	doc, ex, f := r.do(ctx, opCreateStorage, body)
-	if f != nil {
-		return nil, ex, f
-	}
-	sc, ok := doc[memberStorageCfg].(map[string]any)
-	if !ok {
-		return nil, ex, mismatch(ex, "the answer has no storageConfiguration", "a storage configuration object", doc[memberStorageCfg])
-	}
-	if arn, _ := sc[memberArn].(string); arn == "" {
-		return nil, ex, mismatch(ex, "CreateStorageConfiguration answered without storageConfiguration.arn", "an ARN", sc[memberArn])
-	}
-	return sc, ex, nil
+	return r.createStorage(ctx, caseTag, extra)
 }
 
 // storageRoundTrip creates a storage configuration with a name, a bucket
