@@ -10,7 +10,8 @@ func filtersVar(st *model.Struct) string { return st.Name + "Filters" }
 
 // filters emits, for each struct with x-ivsrt-filters, the list of its
 // mutually exclusive filters, Match (does an element pass the filter given)
-// and FilterKey (a canonical text of the filter, to bind page tokens to).
+// FilterKey (a canonical text of the filter, to bind page tokens to) and
+// ItemKeys (the FilterKey of every one-filter request an item passes).
 func (g *gen) filters(f *jen.File) {
 	emitted := false
 	for _, st := range g.svc.Structs {
@@ -52,6 +53,17 @@ func (g *gen) filters(f *jen.File) {
 				)
 			}
 			b.Return(jen.Lit(""))
+		})
+		keys := st.Name + "ItemKeys"
+		f.Comment(keys + " is the FilterKey of every one-filter request that item")
+		f.Comment("passes, in the order of " + filtersVar(st) + ": a server can index items by them")
+		f.Comment("rather than match every item of a long list.")
+		f.Func().Id(keys).Params(jen.Id("item").Op("*").Id(fl.Items.Name)).Index().String().BlockFunc(func(b *jen.Group) {
+			b.Return(jen.Index().String().ValuesFunc(func(v *jen.Group) {
+				for _, m := range fl.Match {
+					v.Lit(m.Filter.Name + "=").Op("+").Qual("fmt", "Sprint").Call(jen.Id("valueOf").Call(jen.Id("item").Dot(m.Field.GoName)))
+				}
+			}))
 		})
 	}
 	if emitted {

@@ -46,7 +46,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	}
 	if st.active == nil {
 		id := ivsapi.NewStageSessionId()
-		st.active = &session{id: id, start: now, byID: map[string]*participant{}}
+		st.active = newSession(id, now)
 		st.sessions[id] = st.active
 		st.history = append(st.history, st.active)
 	}
@@ -56,8 +56,10 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	case p != nil && p.state == ivsapi.ParticipantStateConnected:
 		return nil, ivsapi.NewConflictException("participant %s is already connected to session %s", p.id, s.id)
 	case p != nil: // rejoining the same session
-		p.state = ivsapi.ParticipantStateConnected
-		p.client = in.ClientInfo
+		s.change(p, func() {
+			p.state = ivsapi.ParticipantStateConnected
+			p.client = in.ClientInfo
+		})
 		p.record(ivsapi.EventNameJoined, now, nil)
 	default:
 		p = &participant{
@@ -76,8 +78,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 			// The spec's overlay widens the model's pattern to allow it.
 			p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
 		}
-		s.participants = append(s.participants, p)
-		s.byID[p.id] = p
+		s.add(p)
 		p.record(ivsapi.EventNameJoined, now, nil)
 	}
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
@@ -129,7 +130,7 @@ func (m *Memory) Publish(ref ParticipantRef) error {
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	_, p, err := m.connected(ref)
+	st, p, err := m.connected(ref)
 	if err != nil {
 		return err
 	}
@@ -141,12 +142,14 @@ func (m *Memory) Publish(ref ParticipantRef) error {
 		p.publishing = true
 		p.record(ivsapi.EventNamePublishStarted, now, nil)
 	}
-	p.published = true
-	switch p.recording {
-	case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
-	default:
-		p.recording = ivsapi.ParticipantRecordingStateStarting
-	}
+	st.active.change(p, func() {
+		p.published = true
+		switch p.recording {
+		case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
+		default:
+			p.recording = ivsapi.ParticipantRecordingStateStarting
+		}
+	})
 	return nil
 }
 
@@ -159,7 +162,7 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 	state := ivsapi.ParticipantRecordingState(in.State)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	_, p, err := m.connected(in.ParticipantRef)
+	st, p, err := m.connected(in.ParticipantRef)
 	if err != nil {
 		if state != ivsapi.ParticipantRecordingStateStopped && state != ivsapi.ParticipantRecordingStateFailed {
 			return err
@@ -168,8 +171,8 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 		if len(stopping) == 0 {
 			return err
 		}
-		for _, p := range stopping {
-			p.recording = state
+		for s, p := range stopping {
+			s.change(p, func() { p.recording = state })
 		}
 		return nil
 	}
@@ -183,22 +186,22 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 	if p.recording == ivsapi.ParticipantRecordingStateDisabled {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
-	p.recording = state
+	st.active.change(p, func() { p.recording = state })
 	return nil
 }
 
 // stopping finds the participant, in every session of the stage, where it
 // has left with its recording STOPPING.
-func (m *Memory) stopping(ref ParticipantRef) []*participant {
+func (m *Memory) stopping(ref ParticipantRef) map[*session]*participant {
 	st := m.stages[ref.StageArn]
 	if st == nil {
 		return nil
 	}
-	var out []*participant
+	out := map[*session]*participant{}
 	for _, s := range st.sessions {
 		if p := s.byID[ref.ParticipantId]; p != nil && p.state == ivsapi.ParticipantStateDisconnected &&
 			p.recording == ivsapi.ParticipantRecordingStateStopping {
-			out = append(out, p)
+			out[s] = p
 		}
 	}
 	return out
@@ -221,11 +224,9 @@ func (m *Memory) Leave(ref ParticipantRef) error {
 // disconnect makes a connected participant of the live session leave, and
 // ends the session when nobody is left connected. The caller holds m.mu.
 func (st *stage) disconnect(p *participant, now time.Time) {
-	p.leave(now)
-	for _, q := range st.active.participants {
-		if q.state == ivsapi.ParticipantStateConnected {
-			return
-		}
+	st.active.change(p, func() { p.leave(now) })
+	if st.active.connected > 0 {
+		return
 	}
 	st.active.end = now
 	st.active = nil

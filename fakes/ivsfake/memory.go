@@ -102,9 +102,16 @@ type session struct {
 	start, end   time.Time      // end is zero while the session is live
 	participants []*participant // in join order: pages index into it
 	byID         map[string]*participant
+	index        filterIndex // by the filters they pass (index.go)
+	connected    int         // how many participants are CONNECTED
+}
+
+func newSession(id string, start time.Time) *session {
+	return &session{id: id, start: start, byID: map[string]*participant{}, index: filterIndex{}}
 }
 
 type participant struct {
+	pos            int32 // in the session's join order
 	id, userID     string
 	attributes     map[string]string
 	state          ivsapi.ParticipantState
@@ -315,13 +322,26 @@ func (m *Memory) StageQuota() (quota, stages int) {
 	return m.quota, len(m.stages)
 }
 
+// recordingKeys are the filter keys of the recording states in which a
+// participant is being recorded: STARTING, ACTIVE and STOPPING.
+var recordingKeys = func() []string {
+	var keys []string
+	for _, v := range []ivsapi.ParticipantRecordingFilterByRecordingState{
+		ivsapi.ParticipantRecordingFilterByRecordingStateStarting,
+		ivsapi.ParticipantRecordingFilterByRecordingStateActive,
+		ivsapi.ParticipantRecordingFilterByRecordingStateStopping,
+	} {
+		keys = append(keys, (&ivsapi.ListParticipantsRequest{FilterByRecordingState: &v}).FilterKey())
+	}
+	return keys
+}()
+
 // recording returns a participant being recorded (STARTING, ACTIVE or STOPPING), if any.
 func (st *stage) recording() *participant {
 	for _, s := range st.sessions {
-		for _, p := range s.participants {
-			switch p.recording {
-			case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive, ivsapi.ParticipantRecordingStateStopping:
-				return p
+		for _, k := range recordingKeys {
+			if pos, ok := s.matching(k).next(0); ok {
+				return s.participants[pos]
 			}
 		}
 	}
@@ -350,13 +370,19 @@ func (m *Memory) GetParticipant(_ context.Context, in *ivsapi.GetParticipantRequ
 // endSession ends the stage's live session: every participant leaves and
 // every recording still going stops. The caller holds m.mu.
 func (st *stage) endSession(now time.Time) {
-	for _, p := range st.active.participants {
-		if p.state == ivsapi.ParticipantStateConnected {
-			p.leave(now)
+	s := st.active
+	for _, p := range s.participants {
+		if p.state != ivsapi.ParticipantStateConnected && p.recording != ivsapi.ParticipantRecordingStateStopping {
+			continue
 		}
-		if p.recording == ivsapi.ParticipantRecordingStateStopping {
-			p.recording = ivsapi.ParticipantRecordingStateStopped
-		}
+		s.change(p, func() {
+			if p.state == ivsapi.ParticipantStateConnected {
+				p.leave(now)
+			}
+			if p.recording == ivsapi.ParticipantRecordingStateStopping {
+				p.recording = ivsapi.ParticipantRecordingStateStopped
+			}
+		})
 	}
 	st.active.end = now
 	st.active = nil
@@ -386,18 +412,20 @@ func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipants
 	if st == nil || st.sessions[*in.SessionId] == nil {
 		return out, nil
 	}
-	ps := st.sessions[*in.SessionId].participants
+	s := st.sessions[*in.SessionId]
 	limit := int(*in.MaxResults)
-	for i := start; i < len(ps); i++ {
-		sum := ps[i].summary()
-		if !in.Match(&sum) {
-			continue
-		}
+	// Without a filter every participant from start on is listed; with
+	// one, the index seeks the next that passes it.
+	next := func(i int) (int, bool) { return i, i < len(s.participants) }
+	if key := in.FilterKey(); key != "" {
+		next = s.matching(key).next
+	}
+	for i, ok := next(start); ok; i, ok = next(i + 1) {
 		if len(out.Participants) == limit {
 			out.NextToken = new(m.pages.issue(i, query))
 			break
 		}
-		out.Participants = append(out.Participants, sum)
+		out.Participants = append(out.Participants, s.participants[i].summary())
 	}
 	return out, nil
 }

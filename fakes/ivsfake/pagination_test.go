@@ -173,13 +173,23 @@ func ids(list []types.ParticipantSummary) []string {
 // TestPaginationEveryFilterAndPageSize: for every filter and page size the
 // paginator returns each matching participant exactly once, as seeded.
 func TestPaginationEveryFilterAndPageSize(t *testing.T) {
+	checkEveryFilter(t, 37, []int32{0, 1, 2, 7, 50, 100}, 40) // 0: maxResults not sent
+}
+
+// TestPaginationAcrossIndexWords does the same with participants enough
+// to span several words of the fake's filter index (64 positions each).
+func TestPaginationAcrossIndexWords(t *testing.T) {
+	checkEveryFilter(t, 300, []int32{13, 64, 100}, 30)
+}
+
+func checkEveryFilter(t *testing.T, n int, sizes []int32, maxPages int) {
 	f := ivsfake.Start(t)
-	stageArn, sessionID, seed := seedVaried(t, f, 37)
+	stageArn, sessionID, seed := seedVaried(t, f, n)
 	byID := map[string]seeded{}
 	for _, s := range seed {
 		byID[s.id] = s
 	}
-	require.Len(t, byID, 37)
+	require.Len(t, byID, n)
 
 	for _, fc := range filterCases() {
 		var want []string
@@ -188,14 +198,14 @@ func TestPaginationEveryFilterAndPageSize(t *testing.T) {
 				want = append(want, s.id)
 			}
 		}
-		for _, size := range []int32{0, 1, 2, 7, 50, 100} { // 0: maxResults not sent
+		for _, size := range sizes {
 			t.Run(fmt.Sprintf("%s/max=%d", fc.name, size), func(t *testing.T) {
 				in := ivsrealtime.ListParticipantsInput{StageArn: aws.String(stageArn), SessionId: aws.String(sessionID)}
 				if size > 0 {
 					in.MaxResults = aws.Int32(size)
 				}
 				fc.apply(&in)
-				got := walk(t, f, in, 40)
+				got := walk(t, f, in, maxPages)
 				gotIDs := ids(got)
 				assert.ElementsMatch(t, want, gotIDs)
 				assert.Len(t, gotIDs, len(want), "no duplicates")

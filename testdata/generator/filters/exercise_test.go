@@ -36,10 +36,28 @@ func TestMatchAndFilterKey(t *testing.T) {
 			t.Errorf("FilterKey = %q, want %q", got, c.key)
 		}
 	}
+	// ItemKeys lists the key of every one-filter request the thing passes.
+	keys := ListThingsRequestItemKeys(thing)
+	want := []string{"filterByName=a", "filterByActive=true", "filterByColor=DARK_GREEN", "filterBySize=7"}
+	if strings.Join(keys, ",") != strings.Join(want, ",") {
+		t.Errorf("ItemKeys = %q, want %q", keys, want)
+	}
+	for _, c := range cases {
+		in := false
+		for _, k := range keys {
+			in = in || k == c.key
+		}
+		if c.key != "" && in != c.want {
+			t.Errorf("%s: in ItemKeys %v, Match %v", c.key, in, c.want)
+		}
+	}
 	// An absent member equals the zero value of its type.
 	no := false
 	if !(&ListThingsRequest{FilterByActive: &no}).Match(&Thing{}) {
 		t.Error("filterByActive=false should match a thing without active")
+	}
+	if got := ListThingsRequestItemKeys(&Thing{}); got[1] != "filterByActive=false" || got[3] != "filterBySize=0" {
+		t.Errorf("ItemKeys of an empty thing = %q", got)
 	}
 
 	err := (&ListThingsRequest{FilterByName: &name, FilterBySize: &size32}).Validate()

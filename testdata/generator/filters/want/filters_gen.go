@@ -42,6 +42,13 @@ func (s *ListThingsRequest) FilterKey() string {
 	return ""
 }
 
+// ListThingsRequestItemKeys is the FilterKey of every one-filter request that item
+// passes, in the order of ListThingsRequestFilters: a server can index items by them
+// rather than match every item of a long list.
+func ListThingsRequestItemKeys(item *Thing) []string {
+	return []string{"filterByName=" + fmt.Sprint(valueOf(item.Name)), "filterByActive=" + fmt.Sprint(valueOf(item.Active)), "filterByColor=" + fmt.Sprint(valueOf(item.Color)), "filterBySize=" + fmt.Sprint(valueOf(item.Size))}
+}
+
 // valueOf is the value p points to, or the zero value when p is nil.
 func valueOf[T any](p *T) T {
 	if p == nil {
