@@ -28,8 +28,12 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.sweep(now)
 	t := m.tokens[in.Token]
 	if t == nil {
+		if expires, ok := tokenExpiry(in.Token); ok && !now.Before(expires) {
+			return nil, ivsapi.NewValidationException("token: expired at %s", expires.Format(time.RFC3339))
+		}
 		return nil, ivsapi.NewResourceNotFoundException("token: no stage issued this token")
 	}
 	st := m.stages[t.stageArn]
@@ -81,6 +85,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		s.add(p)
 		p.record(ivsapi.EventNameJoined, now, nil)
 	}
+	t.used = true
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
 }
 

@@ -3,8 +3,6 @@ package ivsfake
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +51,9 @@ type Memory struct {
 
 	mu     sync.RWMutex
 	stages map[string]*stage  // by ARN
-	tokens map[string]*pToken // by token value
+	tokens map[string]*pToken // by token value (tokens.go)
+	// expiring orders the tokens by expiry, for sweep to free them.
+	expiring expiring
 	// order holds the stages by creation, the order ListStages lists them
 	// in; seq numbers them. A page token resumes at a sequence number, so
 	// paging stays exact while stages are created and deleted.
@@ -84,17 +84,9 @@ type stage struct {
 	// revoked holds the participant ids DisconnectParticipant revoked for
 	// good: their tokens no longer join.
 	revoked map[string]bool
-}
-
-type pToken struct {
-	value         string
-	stageArn      string
-	participantID string
-	userID        *string
-	attributes    map[string]string
-	capabilities  []ivsapi.ParticipantTokenCapability
-	duration      int32
-	expires       time.Time
+	// used holds the expired tokens its participants joined with, kept
+	// for JOIN_ERROR until the stage is deleted (tokens.go).
+	used []string
 }
 
 type session struct {
@@ -137,6 +129,7 @@ func (m *Memory) reset() {
 	defer m.mu.Unlock()
 	m.stages = map[string]*stage{}
 	m.tokens = map[string]*pToken{}
+	m.expiring = nil
 	m.order = nil
 	m.deleted = history{}
 	m.quota = m.opts.StageQuota
@@ -183,23 +176,6 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 		out.ParticipantTokens = append(out.ParticipantTokens, m.issue(st.arn, c, now).view())
 	}
 	return out, nil
-}
-
-// issue mints a token for a stage from a configuration with defaults applied.
-// The caller holds m.mu.
-func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, now time.Time) *pToken {
-	t := &pToken{
-		value:         newSecret(),
-		stageArn:      stageArn,
-		participantID: ivsapi.NewParticipantId(),
-		userID:        c.UserId,
-		attributes:    copyMap(c.Attributes),
-		capabilities:  append([]ivsapi.ParticipantTokenCapability(nil), c.Capabilities...),
-		duration:      *c.Duration,
-	}
-	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
-	m.tokens[t.value] = t
-	return t
 }
 
 // GetStage returns a stage.
@@ -260,11 +236,7 @@ func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (
 	m.deleted.keep(st)
 	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
 	m.order = slices.Delete(m.order, i, i+1)
-	for v, t := range m.tokens {
-		if t.stageArn == st.arn {
-			delete(m.tokens, v)
-		}
-	}
+	m.forgetTokens(st)
 	return &ivsapi.DeleteStageResponse{}, nil
 }
 
@@ -454,18 +426,6 @@ func (st *stage) summary() ivsapi.StageSummary {
 	return ivsapi.StageSummary{Arn: v.Arn, Name: v.Name, ActiveSessionId: v.ActiveSessionId, Tags: v.Tags}
 }
 
-func (t *pToken) view() ivsapi.ParticipantToken {
-	return ivsapi.ParticipantToken{
-		ParticipantId:  new(t.participantID),
-		Token:          new(t.value),
-		UserId:         t.userID,
-		Attributes:     copyMap(t.attributes),
-		Duration:       new(t.duration),
-		Capabilities:   append([]ivsapi.ParticipantTokenCapability(nil), t.capabilities...),
-		ExpirationTime: new(t.expires),
-	}
-}
-
 func (p *participant) view() *ivsapi.Participant {
 	attrs := copyMap(p.attributes)
 	if attrs == nil {
@@ -526,13 +486,6 @@ func valueOf[T any](p *T) T {
 		return zero
 	}
 	return *p
-}
-
-// newSecret returns an unguessable participant token.
-func newSecret() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return "ivsrt." + base64.RawURLEncoding.EncodeToString(b)
 }
 
 // resourceID is the last path segment of an ARN.
