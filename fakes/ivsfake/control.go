@@ -62,13 +62,13 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 	case p != nil: // rejoining the same session
 		s.change(p, func() {
 			p.state = ivsapi.ParticipantStateConnected
-			p.client = in.ClientInfo
+			p.client = keepClientInfo(in.ClientInfo)
 		})
 		p.record(ivsapi.EventNameJoined, now, nil)
 	default:
 		p = &participant{
 			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
-			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: in.ClientInfo,
+			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(in.ClientInfo),
 			recording:    ivsapi.ParticipantRecordingStateDisabled,
 			capabilities: t.capabilities,
 		}
@@ -310,6 +310,15 @@ func quotaError(value, rule string) error {
 	var e validate.Errors
 	e.Add(validate.Violation{Path: "stageQuota", Value: value, Rule: rule})
 	return ivsapi.NewValidationException("%s", e.Message())
+}
+
+// keepClientInfo is what a participant keeps of the client attributes it
+// joined with: nil for none.
+func keepClientInfo(c ClientInfo) *ClientInfo {
+	if c == (ClientInfo{}) {
+		return nil
+	}
+	return &c
 }
 
 // checkClientInfo holds client attributes to the spec's rules, so the fake

@@ -54,6 +54,7 @@ type Memory struct {
 	tokens map[string]*pToken // by token value (tokens.go)
 	// expiring orders the tokens by expiry, for sweep to free them.
 	expiring expiring
+	capSets  map[string][]ivsapi.ParticipantTokenCapability // see capabilities
 	// order holds the stages by creation, the order ListStages lists them
 	// in; seq numbers them. A page token resumes at a sequence number, so
 	// paging stays exact while stages are created and deleted.
@@ -109,7 +110,7 @@ type participant struct {
 	state          ivsapi.ParticipantState
 	firstJoin      time.Time
 	published      bool
-	client         ClientInfo
+	client         *ClientInfo // nil when the client reported nothing: most joins, so it is not kept inline
 	recording      ivsapi.ParticipantRecordingState
 	bucket, prefix string
 	capabilities   []ivsapi.ParticipantTokenCapability
@@ -130,6 +131,7 @@ func (m *Memory) reset() {
 	m.stages = map[string]*stage{}
 	m.tokens = map[string]*pToken{}
 	m.expiring = nil
+	m.capSets = map[string][]ivsapi.ParticipantTokenCapability{}
 	m.order = nil
 	m.deleted = history{}
 	m.quota = m.opts.StageQuota
@@ -427,6 +429,10 @@ func (st *stage) summary() ivsapi.StageSummary {
 }
 
 func (p *participant) view() *ivsapi.Participant {
+	var client ClientInfo
+	if p.client != nil {
+		client = *p.client
+	}
 	attrs := copyMap(p.attributes)
 	if attrs == nil {
 		attrs = map[string]string{}
@@ -438,12 +444,12 @@ func (p *participant) view() *ivsapi.Participant {
 		FirstJoinTime:         new(p.firstJoin),
 		Attributes:            attrs,
 		Published:             new(p.published),
-		IspName:               new(p.client.IspName),
-		OsName:                new(p.client.OsName),
-		OsVersion:             new(p.client.OsVersion),
-		BrowserName:           new(p.client.BrowserName),
-		BrowserVersion:        new(p.client.BrowserVersion),
-		SdkVersion:            new(p.client.SdkVersion),
+		IspName:               new(client.IspName),
+		OsName:                new(client.OsName),
+		OsVersion:             new(client.OsVersion),
+		BrowserName:           new(client.BrowserName),
+		BrowserVersion:        new(client.BrowserVersion),
+		SdkVersion:            new(client.SdkVersion),
 		RecordingS3BucketName: new(p.bucket),
 		RecordingS3Prefix:     new(p.prefix),
 		RecordingState:        new(p.recording),

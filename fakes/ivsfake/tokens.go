@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -53,7 +55,7 @@ func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, 
 		participantID: ivsapi.NewParticipantId(),
 		userID:        c.UserId,
 		attributes:    copyMap(c.Attributes),
-		capabilities:  append([]ivsapi.ParticipantTokenCapability(nil), c.Capabilities...),
+		capabilities:  m.capabilities(c.Capabilities),
 		duration:      *c.Duration,
 	}
 	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
@@ -61,6 +63,23 @@ func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, 
 	m.tokens[t.value] = t
 	heap.Push(&m.expiring, t)
 	return t
+}
+
+// capabilities returns a shared copy of a token's capabilities: the spec
+// allows few distinct lists, and tokens never change theirs, so one copy
+// of each serves every token. The caller holds m.mu for writing.
+func (m *Memory) capabilities(c []ivsapi.ParticipantTokenCapability) []ivsapi.ParticipantTokenCapability {
+	var key strings.Builder
+	for _, v := range c {
+		key.WriteString(string(v))
+		key.WriteByte(0)
+	}
+	shared, ok := m.capSets[key.String()]
+	if !ok {
+		shared = slices.Clone(c)
+		m.capSets[key.String()] = shared
+	}
+	return shared
 }
 
 // sweep frees the tokens that have expired unused, and those of deleted
