@@ -55,11 +55,12 @@ lint:
 run:
 	go run ./cmd/ivsrt serve -addr 127.0.0.1:4566
 
-## bench: the headline figures, measured side by side in one run (GetStage against the built binary), the load test for 30 s under -race, then the raw benchmarks; BENCHMARKS.md
+## bench: the headline figures, measured side by side in one run (GetStage against the built binary), the load test for 30 s under -race, the scale tests at 100,000, then the raw benchmarks; BENCHMARKS.md
 bench:
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && go build -o "$$tmp/ivsrt" ./cmd/ivsrt && \
 	go test -run TestBenchmarkRatios -count=1 -v ./fakes/ivsfake/ -args -ratios -ivsrt "$$tmp/ivsrt"
 	go test -race -run '^TestLoad$$' -count=1 -v -timeout 10m ./fakes/ivsfake/ -args -load-duration 30s
+	go test -run '^TestScale' -count=1 -v -timeout 10m ./fakes/ivsfake/ -args -scale
 	go test -run '^$$' -bench . -benchmem ./fakes/ivsfake/
 	go test -run '^$$' -bench ServeGetStage -benchmem ./cmd/ivsrt/
 
