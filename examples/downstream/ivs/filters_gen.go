@@ -42,6 +42,13 @@ func (s *ListParticipantsRequest) FilterKey() string {
 	return ""
 }
 
+// ListParticipantsRequestItemKeys is the FilterKey of every one-filter request that item
+// passes, in the order of ListParticipantsRequestFilters: a server can index items by them
+// rather than match every item of a long list.
+func ListParticipantsRequestItemKeys(item *ParticipantSummary) []string {
+	return []string{"filterByUserId=" + fmt.Sprint(valueOf(item.UserId)), "filterByPublished=" + fmt.Sprint(valueOf(item.Published)), "filterByState=" + fmt.Sprint(valueOf(item.State)), "filterByRecordingState=" + fmt.Sprint(valueOf(item.RecordingState))}
+}
+
 // valueOf is the value p points to, or the zero value when p is nil.
 func valueOf[T any](p *T) T {
 	if p == nil {
