@@ -21,13 +21,13 @@ import (
 // cannot join: AccessDeniedException, and when it is still part of the
 // live session a JOIN_ERROR event records the attempt (as for an expired
 // token).
-func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
+func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 	if err := checkClientInfo(in.ClientInfo); err != nil {
 		return nil, err
 	}
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	t := m.tokens[in.Token]
 	if t == nil {
 		return nil, ivsapi.NewResourceNotFoundException("token: no stage issued this token")
@@ -37,18 +37,19 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		return nil, ivsapi.NewResourceNotFoundException("token: its stage %s no longer exists", t.stageArn)
 	}
 	if !now.Before(t.expires) {
-		st.joinError(t.participantID, now)
+		m.joinError(st, t.participantID, now)
 		return nil, ivsapi.NewValidationException("token: expired at %s", t.expires.Format(time.RFC3339))
 	}
 	if st.revoked[t.participantID] {
-		st.joinError(t.participantID, now)
+		m.joinError(st, t.participantID, now)
 		return nil, ivsapi.NewAccessDeniedException("token: participant %s was disconnected from stage %s and revoked", t.participantID, st.arn)
 	}
 	if st.active == nil {
 		id := ivsapi.NewStageSessionId()
 		st.active = &session{id: id, start: now, byID: map[string]*participant{}}
-		st.sessions[id] = st.active
-		st.history = append(st.history, st.active)
+		st.addSession(st.active)
+		m.markStage(st.arn)
+		m.markSession(st.arn, st.active)
 	}
 	s := st.active
 	p := s.byID[t.participantID]
@@ -59,6 +60,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		p.state = ivsapi.ParticipantStateConnected
 		p.client = in.ClientInfo
 		p.record(ivsapi.EventNameJoined, now, nil)
+		m.markParticipant(st.arn, s, p, -1)
 	default:
 		p = &participant{
 			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
@@ -76,9 +78,9 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 			// The spec's overlay widens the model's pattern to allow it.
 			p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
 		}
-		s.participants = append(s.participants, p)
-		s.byID[p.id] = p
+		s.add(p)
 		p.record(ivsapi.EventNameJoined, now, nil)
+		m.markParticipant(st.arn, s, p, len(s.participants)-1)
 	}
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
 }
@@ -125,14 +127,15 @@ func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
 // PUBLISH_STARTED, unless the participant is publishing already. A
 // participant whose token may not publish is refused (AccessDeniedException)
 // and a PUBLISH_ERROR event with INSUFFICIENT_CAPABILITIES records it.
-func (m *Memory) Publish(ref ParticipantRef) error {
+func (m *Memory) Publish(ref ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	_, p, err := m.connected(ref)
+	defer m.unlock(&err)
+	st, p, err := m.connected(ref)
 	if err != nil {
 		return err
 	}
+	m.markParticipant(st.arn, st.active, p, -1)
 	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
 		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
 		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
@@ -155,11 +158,11 @@ func (m *Memory) Publish(ref ParticipantRef) error {
 // STARTING. A participant whose recording is DISABLED cannot record. A
 // participant that has left with its recording STOPPING can still have it
 // finish, as STOPPED or FAILED.
-func (m *Memory) SetRecording(in RecordingInput) error {
+func (m *Memory) SetRecording(in RecordingInput) (err error) {
 	state := ivsapi.ParticipantRecordingState(in.State)
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	_, p, err := m.connected(in.ParticipantRef)
+	defer m.unlock(&err)
+	st, p, err := m.connected(in.ParticipantRef)
 	if err != nil {
 		if state != ivsapi.ParticipantRecordingStateStopped && state != ivsapi.ParticipantRecordingStateFailed {
 			return err
@@ -171,6 +174,7 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 		for _, p := range stopping {
 			p.recording = state
 		}
+		m.markStopping(in.ParticipantRef)
 		return nil
 	}
 	valid := false
@@ -184,6 +188,7 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
 	p.recording = state
+	m.markParticipant(st.arn, st.active, p, -1)
 	return nil
 }
 
@@ -206,14 +211,15 @@ func (m *Memory) stopping(ref ParticipantRef) []*participant {
 
 // Leave disconnects a participant; a recording in progress is STOPPING.
 // The session ends when nobody is left connected.
-func (m *Memory) Leave(ref ParticipantRef) error {
+func (m *Memory) Leave(ref ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, p, err := m.connected(ref)
 	if err != nil {
 		return err
 	}
+	m.markLive(st, st.active, p)
 	st.disconnect(p, now)
 	return nil
 }
@@ -248,10 +254,10 @@ func (p *participant) leave(now time.Time) {
 
 // EndSession ends a stage's live session: every participant leaves and
 // every recording still going stops.
-func (m *Memory) EndSession(stageArn string) error {
+func (m *Memory) EndSession(stageArn string) (err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st := m.stages[stageArn]
 	if st == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s not found", stageArn)
@@ -259,13 +265,24 @@ func (m *Memory) EndSession(stageArn string) error {
 	if st.active == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)
 	}
+	m.markEnding(st)
 	st.endSession(now)
 	return nil
 }
 
 // Reset forgets every stage, token, session and participant, and puts
-// the stage quota back to Options.StageQuota.
-func (m *Memory) Reset() { m.reset() }
+// the stage quota back to Options.StageQuota; with Options.Store, in the
+// state file too (only this Memory's namespace).
+func (m *Memory) Reset() (err error) {
+	m.mu.Lock()
+	defer m.unlock(&err)
+	m.resetLocked()
+	if m.ps != nil {
+		m.ps.clear()
+		m.ps.cleared = true
+	}
+	return nil
+}
 
 // MaxStageQuota is the largest stage quota the control API takes: the
 // quota goes over the wire as a JSON number, and clients may hold it in
