@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -261,5 +262,183 @@ func TestStoreCommitFailure(t *testing.T) {
 	assert.Equal(t, kept, *relisted.Stages[0].Arn)
 	for _, st := range append(listed.Stages, relisted.Stages...) {
 		assert.NotEqual(t, failedName, *st.Name, "the failed stage is not kept")
+	}
+}
+
+// snapshot reads everything the fake shows, through the API: each stage
+// (live, or deleted and still kept, of arns) with its tags, sessions,
+// participants and events, the storage configurations with their tags,
+// and the stage quota.
+func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
+	t.Helper()
+	var out []string
+	read := func(path, body string) rawResponse {
+		r := post(t, f, path, body)
+		out = append(out, path+" "+body+" -> "+fmt.Sprint(r.Status)+" "+string(r.Body))
+		return r
+	}
+	read("/ListStages", `{"maxResults":100}`)
+	for _, arn := range arns {
+		read("/GetStage", `{"arn":"`+arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+arn+`"}`)
+		var sessions struct{ StageSessions []struct{ SessionId string } }
+		require.NoError(t, json.Unmarshal(read("/ListStageSessions", `{"stageArn":"`+arn+`","maxResults":100}`).Body, &sessions))
+		for _, s := range sessions.StageSessions {
+			at := `"stageArn":"` + arn + `","sessionId":"` + s.SessionId + `"`
+			read("/GetStageSession", "{"+at+"}")
+			var ps struct {
+				Participants []struct{ ParticipantId string }
+			}
+			require.NoError(t, json.Unmarshal(read("/ListParticipants", "{"+at+`,"maxResults":100}`).Body, &ps))
+			for _, p := range ps.Participants {
+				read("/GetParticipant", "{"+at+`,"participantId":"`+p.ParticipantId+`"}`)
+				read("/ListParticipantEvents", "{"+at+`,"participantId":"`+p.ParticipantId+`","maxResults":100}`)
+			}
+		}
+	}
+	var scs struct{ StorageConfigurations []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListStorageConfigurations", `{"maxResults":100}`).Body, &scs))
+	for _, sc := range scs.StorageConfigurations {
+		read("/ListTagsForResource", `{"resourceArn":"`+sc.Arn+`"}`)
+	}
+	quota, stages := f.Server.Memory.StageQuota()
+	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
+}
+
+// TestStoreCommitsEveryChangeItself: after each mutating operation, of
+// the AWS API and of the control API, a fake loaded from the file shows
+// exactly what the live one shows: each operation commits what it
+// changed, not a later one.
+func TestStoreCommitsEveryChangeItself(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	ctx := ctxT(t)
+	var arns []string
+	var sc string
+	var tokens []types.ParticipantToken
+	var refs []ivsfake.ParticipantRef
+	ref := func(i int) ivsfake.ParticipantRef { return refs[i] }
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"CreateStorageConfiguration", func() error {
+			out, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket-b")}, Tags: map[string]string{"a": "1"}})
+			if err == nil {
+				sc = *out.StorageConfiguration.Arn
+			}
+			return err
+		}},
+		{"TagResource storage", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &sc, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{"UntagResource storage", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &sc, TagKeys: []string{"a"}})
+			return err
+		}},
+		{"CreateStage", func() error {
+			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{
+				Name: aws.String("s"), Tags: map[string]string{"x": "1"},
+				AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: &sc},
+				ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{
+					{UserId: aws.String("alice"), Attributes: map[string]string{"k": "v"}},
+					{UserId: aws.String("bob"), Capabilities: []types.ParticipantTokenCapability{types.ParticipantTokenCapabilitySubscribe}},
+					{UserId: aws.String("carol")},
+				},
+			})
+			if err == nil {
+				arns, tokens = append(arns, *out.Stage.Arn), out.ParticipantTokens
+			}
+			return err
+		}},
+		{"CreateStage plain", func() error {
+			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+			if err == nil {
+				arns = append(arns, *out.Stage.Arn)
+			}
+			return err
+		}},
+		{"UpdateStage", func() error {
+			_, err := f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: &arns[0], Name: aws.String("renamed")})
+			return err
+		}},
+		{"TagResource stage", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &arns[0], Tags: map[string]string{"y": "2"}})
+			return err
+		}},
+		{"UntagResource stage", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &arns[0], TagKeys: []string{"x"}})
+			return err
+		}},
+		{"CreateParticipantToken", func() error {
+			out, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: &arns[0], UserId: aws.String("dave")})
+			if err == nil {
+				tokens = append(tokens, *out.ParticipantToken)
+			}
+			return err
+		}},
+		{"Join", func() error {
+			for _, tok := range tokens {
+				j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.Token, ClientInfo: ivsfake.ClientInfo{OsName: "linux"}})
+				if err != nil {
+					return err
+				}
+				refs = append(refs, ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId})
+			}
+			return nil
+		}},
+		{"Publish", func() error { return f.Control.Publish(ctx, ref(0)) }},
+		{"Publish refused (PUBLISH_ERROR)", func() error {
+			if f.Control.Publish(ctx, ref(1)) == nil {
+				return fmt.Errorf("bob published")
+			}
+			return nil
+		}},
+		{"StartRecording", func() error { return f.Control.StartRecording(ctx, ref(0)) }},
+		{"Leave", func() error { return f.Control.Leave(ctx, ref(0)) }},
+		{"SetRecording of one who left", func() error { return f.Control.SetRecording(ctx, ref(0), "STOPPED") }},
+		{"Join again", func() error {
+			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[0].Token})
+			return err
+		}},
+		{"DisconnectParticipant", func() error {
+			_, err := f.Client.DisconnectParticipant(ctx, &ivsrealtime.DisconnectParticipantInput{StageArn: &arns[0], ParticipantId: &refs[2].ParticipantId})
+			return err
+		}},
+		{"Join refused (JOIN_ERROR)", func() error {
+			if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[2].Token}); err == nil {
+				return fmt.Errorf("carol joined")
+			}
+			return nil
+		}},
+		{"EndSession", func() error { return f.Control.EndSession(ctx, arns[0]) }},
+		{"Join a new session", func() error {
+			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[3].Token})
+			return err
+		}},
+		{"DeleteStage", func() error {
+			_, err := f.Client.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: &arns[0]})
+			return err
+		}},
+		{"UpdateStage off the storage", func() error {
+			_, err := f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: &arns[1], Name: aws.String("n")})
+			return err
+		}},
+		{"DeleteStorageConfiguration", func() error {
+			_, err := f.Client.DeleteStorageConfiguration(ctx, &ivsrealtime.DeleteStorageConfigurationInput{Arn: &sc})
+			return err
+		}},
+		{"SetStageQuota", func() error {
+			_, err := f.Control.SetStageQuota(ctx, 7)
+			return err
+		}},
+		{"Reset", func() error { return f.Control.Reset(ctx) }},
+	}
+	for _, step := range steps {
+		require.NoError(t, step.do(), step.name)
+		want := snapshot(t, f, arns)
+		got := snapshot(t, ivsfake.Start(t, ivsfake.Options{Store: s}), arns)
+		require.Equal(t, want, got, "after %s, the file holds what the fake shows", step.name)
 	}
 }
