@@ -230,6 +230,20 @@ func TestServeStateSurvivesKill9(t *testing.T) {
 		assert.True(t, found, "the state shows %s somewhere", want)
 	}
 
+	// A second serve on the file in use is refused, within seconds.
+	bounded, cancel := context.WithTimeout(ctx, 30*time.Second) // killed if it serves instead
+	defer cancel()
+	second := exec.CommandContext(bounded, bin, "serve", "-addr", "127.0.0.1:0", "-state", state)
+	var secondErr bytes.Buffer
+	second.Stderr = &secondErr
+	start := time.Now()
+	err = second.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the second serve must exit")
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, secondErr.String(), "refused: in use by another process")
+	assert.Less(t, time.Since(start), 20*time.Second)
+
 	require.NoError(t, cmd.Process.Kill()) // SIGKILL: no shutdown, no flush
 	_ = cmd.Wait()
 	_, url = startServe(t, bin, os.Stderr, "-log", "off", "-state", state)
