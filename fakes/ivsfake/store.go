@@ -3,8 +3,10 @@ package ivsfake
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -109,7 +111,7 @@ func checkStateFile(path string, size int64) error {
 	// bbolt maps the file and would fault reading past its end, so a file
 	// too short to hold bbolt's four first pages is refused before it
 	// opens it.
-	page := int64(os.Getpagesize())
+	page := filePageSize(path)
 	if size < 4*page || size%page != 0 {
 		return refuse(path, fmt.Sprintf("not an ivsrt state file (%d bytes: not a whole bbolt file)", size))
 	}
@@ -157,6 +159,30 @@ func checkStateFile(path string, size int64) error {
 			return nil
 		})
 	})
+}
+
+// filePageSize is the page size the file's first meta page gives (a
+// file written on a machine of other pages has its own), else this
+// machine's, which bbolt writes with.
+func filePageSize(path string) int64 {
+	page := int64(os.Getpagesize())
+	f, err := os.Open(path)
+	if err != nil {
+		return page
+	}
+	defer f.Close()
+	// bbolt's page header is 16 bytes; its meta starts with the magic,
+	// the version and the page size, as 32-bit words in the writer's
+	// byte order. Read little-endian (amd64, arm64); elsewhere the magic
+	// does not match and this machine's page size is used.
+	var head [28]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil || binary.LittleEndian.Uint32(head[16:]) != 0xED0CDAED {
+		return page
+	}
+	if n := int64(binary.LittleEndian.Uint32(head[24:])); n >= 512 && n <= 1<<20 && n&(n-1) == 0 {
+		return n
+	}
+	return page
 }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
