@@ -33,9 +33,16 @@ func buildIvsrt(t *testing.T) string {
 func startServe(t *testing.T, bin string, stderr io.Writer, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
+	cmd.Stderr = stderr
+	return cmd, startCmd(t, cmd)
+}
+
+// startCmd starts an `ivsrt serve` command made by the caller (its own
+// directory or environment), as startServe does, and returns its base URL.
+func startCmd(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := make(chan string, 1)
@@ -48,11 +55,11 @@ func startServe(t *testing.T, bin string, stderr io.Writer, args ...string) (*ex
 	select {
 	case line := <-lines:
 		require.True(t, strings.HasPrefix(line, "listening on http://127.0.0.1:"), line)
-		return cmd, strings.TrimPrefix(line, "listening on ")
+		return strings.TrimPrefix(line, "listening on ")
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not say where it listens")
 	}
-	return nil, ""
+	return ""
 }
 
 // rewriteRequest rewrites requests of op before the handler sees them.

@@ -31,6 +31,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	logFormat := fs.String("log", "text", "request log `format`: text, json or off")
 	readTimeout := fs.Duration("read-timeout", ivsfake.DefaultReadTimeout, "cut off a client that has not sent its whole request (headers and body) within this `duration`")
 	idleTimeout := fs.Duration("idle-timeout", ivsfake.DefaultIdleTimeout, "close a keep-alive connection that sends no request for this `duration`")
+	statePath := fs.String("state", "", "keep the state in this bbolt `file` across restarts; created when missing or empty, refused (exit 1) when corrupt, foreign, of a later format or in use")
 	drainTimeout := fs.Duration("drain-timeout", 5*time.Second, "on SIGINT or SIGTERM, wait this `duration` for requests in flight, then cut off what is left")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -86,6 +87,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
+	if *statePath != "" {
+		store, err := ivsfake.OpenStore(*statePath)
+		if err != nil {
+			_ = ln.Close()
+			fmt.Fprintf(stderr, "ivsrt serve: -state: %v\n", err)
+			return 1
+		}
+		// Closed after the server has stopped: every answered write is
+		// committed already, so closing loses nothing.
+		defer store.Close()
+		opts.Store = store
+	}
 	fake := ivsfake.New(opts)
 	srv := ivsfake.NewHTTPServer(logRequests(fake, logger), opts)
 

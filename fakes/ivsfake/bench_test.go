@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -811,4 +812,30 @@ func TestBenchmarkRatios(t *testing.T) {
 		benchReport(t, "CreateStage validation: generated %s µs/op, kin-openapi %s µs/op, generated is %sx faster",
 			benchFmtMicros(gen), benchFmtMicros(kin), benchFmtTimes(kin/gen))
 	})
+}
+
+// BenchmarkCreateStageState is CreateStage (a name, two tags, no tokens)
+// from parallel clients against a fake in memory and against one that
+// commits every stage to a state file (Options.Store), fsync included.
+func BenchmarkCreateStageState(b *testing.B) {
+	for _, side := range []string{"memory", "state"} {
+		b.Run(side, func(b *testing.B) {
+			opts := ivsfake.Options{StageQuota: math.MaxInt32}
+			if side == "state" {
+				s, err := ivsfake.OpenStore(filepath.Join(b.TempDir(), "state.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				opts.Store = s
+			}
+			fake := httptest.NewServer(ivsfake.New(opts))
+			defer fake.Close()
+			hc := newBenchClient()
+			defer hc.CloseIdleConnections()
+			if err := benchRunGetStage(b, hc, fake.URL+"/"+ivsapi.OpCreateStage, []byte(`{"name":"bench","tags":{"team":"media","env":"bench"}}`)); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
 }

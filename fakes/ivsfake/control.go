@@ -21,13 +21,13 @@ import (
 // cannot join: AccessDeniedException, and when it is still part of the
 // live session a JOIN_ERROR event records the attempt (as for an expired
 // token).
-func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
+func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 	if err := checkClientInfo(in.ClientInfo); err != nil {
 		return nil, err
 	}
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	m.sweep(now)
 	t := m.tokens[in.Token]
 	if t == nil {
@@ -41,18 +41,19 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		return nil, ivsapi.NewResourceNotFoundException("token: its stage %s no longer exists", t.stageArn)
 	}
 	if !now.Before(t.expires) {
-		st.joinError(t.participantID, now)
+		m.joinError(st, t.participantID, now)
 		return nil, ivsapi.NewValidationException("token: expired at %s", t.expires.Format(time.RFC3339))
 	}
 	if st.revoked[t.participantID] {
-		st.joinError(t.participantID, now)
+		m.joinError(st, t.participantID, now)
 		return nil, ivsapi.NewAccessDeniedException("token: participant %s was disconnected from stage %s and revoked", t.participantID, st.arn)
 	}
 	if st.active == nil {
 		id := ivsapi.NewStageSessionId()
 		st.active = newSession(id, now)
-		st.sessions[id] = st.active
-		st.history = append(st.history, st.active)
+		st.addSession(st.active)
+		m.markStage(st.arn)
+		m.markSession(st.arn, st.active)
 	}
 	s := st.active
 	p := s.byID[t.participantID]
@@ -65,6 +66,7 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 			p.client = keepClientInfo(in.ClientInfo)
 		})
 		p.record(ivsapi.EventNameJoined, now, nil)
+		m.markParticipant(st.arn, s, p, -1)
 	default:
 		p = &participant{
 			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
@@ -84,8 +86,12 @@ func (m *Memory) Join(in JoinInput) (*JoinOutput, error) {
 		}
 		s.add(p)
 		p.record(ivsapi.EventNameJoined, now, nil)
+		m.markParticipant(st.arn, s, p, len(s.participants)-1)
 	}
-	t.used = true
+	if !t.used {
+		t.used = true
+		m.markToken(t.value)
+	}
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
 }
 
@@ -131,14 +137,15 @@ func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
 // PUBLISH_STARTED, unless the participant is publishing already. A
 // participant whose token may not publish is refused (AccessDeniedException)
 // and a PUBLISH_ERROR event with INSUFFICIENT_CAPABILITIES records it.
-func (m *Memory) Publish(ref ParticipantRef) error {
+func (m *Memory) Publish(ref ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, p, err := m.connected(ref)
 	if err != nil {
 		return err
 	}
+	m.markParticipant(st.arn, st.active, p, -1)
 	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
 		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
 		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
@@ -163,10 +170,10 @@ func (m *Memory) Publish(ref ParticipantRef) error {
 // STARTING. A participant whose recording is DISABLED cannot record. A
 // participant that has left with its recording STOPPING can still have it
 // finish, as STOPPED or FAILED.
-func (m *Memory) SetRecording(in RecordingInput) error {
+func (m *Memory) SetRecording(in RecordingInput) (err error) {
 	state := ivsapi.ParticipantRecordingState(in.State)
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, p, err := m.connected(in.ParticipantRef)
 	if err != nil {
 		if state != ivsapi.ParticipantRecordingStateStopped && state != ivsapi.ParticipantRecordingStateFailed {
@@ -179,6 +186,7 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 		for s, p := range stopping {
 			s.change(p, func() { p.recording = state })
 		}
+		m.markStopping(in.ParticipantRef)
 		return nil
 	}
 	valid := false
@@ -192,6 +200,7 @@ func (m *Memory) SetRecording(in RecordingInput) error {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
 	st.active.change(p, func() { p.recording = state })
+	m.markParticipant(st.arn, st.active, p, -1)
 	return nil
 }
 
@@ -214,14 +223,15 @@ func (m *Memory) stopping(ref ParticipantRef) map[*session]*participant {
 
 // Leave disconnects a participant; a recording in progress is STOPPING.
 // The session ends when nobody is left connected.
-func (m *Memory) Leave(ref ParticipantRef) error {
+func (m *Memory) Leave(ref ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, p, err := m.connected(ref)
 	if err != nil {
 		return err
 	}
+	m.markLive(st, st.active, p)
 	st.disconnect(p, now)
 	return nil
 }
@@ -254,10 +264,10 @@ func (p *participant) leave(now time.Time) {
 
 // EndSession ends a stage's live session: every participant leaves and
 // every recording still going stops.
-func (m *Memory) EndSession(stageArn string) error {
+func (m *Memory) EndSession(stageArn string) (err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st := m.stages[stageArn]
 	if st == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s not found", stageArn)
@@ -265,13 +275,24 @@ func (m *Memory) EndSession(stageArn string) error {
 	if st.active == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)
 	}
+	m.markEnding(st)
 	st.endSession(now)
 	return nil
 }
 
 // Reset forgets every stage, token, session and participant, and puts
-// the stage quota back to Options.StageQuota.
-func (m *Memory) Reset() { m.reset() }
+// the stage quota back to Options.StageQuota; with Options.Store, in the
+// state file too (only this Memory's namespace).
+func (m *Memory) Reset() (err error) {
+	m.mu.Lock()
+	defer m.unlock(&err)
+	m.resetLocked()
+	if m.ps != nil {
+		m.ps.clear()
+		m.ps.cleared = true
+	}
+	return nil
+}
 
 // MaxStageQuota is the largest stage quota the control API takes: the
 // quota goes over the wire as a JSON number, and clients may hold it in

@@ -2,7 +2,9 @@ package ivsfake
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Options configure a fake.
@@ -25,6 +28,10 @@ type Options struct {
 	// ReadTimeout and IdleTimeout bound the HTTP server of Start and
 	// NewHTTPServer; see DefaultReadTimeout and DefaultIdleTimeout.
 	ReadTimeout, IdleTimeout time.Duration
+	// Store, when set, keeps the state of this account and region in a
+	// state file (OpenStore): NewMemory loads what it holds, and every
+	// change is committed to it before it is answered.
+	Store *Store
 }
 
 func (o Options) withDefaults() Options {
@@ -67,6 +74,8 @@ type Memory struct {
 	// deleted keeps the sessions of deleted stages for ListStageSessions,
 	// GetStageSession and ListParticipantEvents (sessions.go).
 	deleted history
+	// ps is nil without Options.Store (persist.go).
+	ps *persist
 }
 
 var _ ivsapi.Backend = (*Memory)(nil)
@@ -118,16 +127,31 @@ type participant struct {
 	events         []event // oldest first; ListParticipantEvents lists them newest first
 }
 
-// NewMemory returns an empty backend.
+// NewMemory returns an empty backend, or with Options.Store the state
+// the store holds for Options.Account and Options.Region. OpenStore has
+// checked that every record decodes, so loading fails only when the file
+// cannot be read; NewMemory panics then.
 func NewMemory(opts Options) *Memory {
 	m := &Memory{opts: opts.withDefaults(), pages: newPageTokens()}
 	m.reset()
+	if st := m.opts.Store; st != nil {
+		m.ps = &persist{store: st, ns: Namespace{Account: m.opts.Account, Region: m.opts.Region}, deletedN: map[string]uint64{}}
+		m.ps.clear()
+		err := st.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
+		if err != nil {
+			panic(fmt.Sprintf("ivsfake: loading %s from state file %s: %v", m.ps.ns.key(), st.Path(), err))
+		}
+	}
 	return m
 }
 
 func (m *Memory) reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.resetLocked()
+}
+
+func (m *Memory) resetLocked() {
 	m.stages = map[string]*stage{}
 	m.tokens = map[string]*pToken{}
 	m.expiring = nil
@@ -136,6 +160,29 @@ func (m *Memory) reset() {
 	m.deleted = history{}
 	m.quota = m.opts.StageQuota
 	m.storage.reset()
+	if m.ps != nil {
+		m.ps.quotaSet = false
+		m.ps.deletedN = map[string]uint64{}
+	}
+}
+
+// addStage adds a live stage; stages are added in creation order.
+func (m *Memory) addStage(st *stage) {
+	m.stages[st.arn] = st
+	m.order = append(m.order, st)
+}
+
+// addToken adds a token, for a stage of m.stages or of m.deleted, and
+// queues it to be swept when it expires (tokens.go).
+func (m *Memory) addToken(t *pToken) {
+	m.tokens[t.value] = t
+	heap.Push(&m.expiring, t)
+}
+
+// addSession adds a session to a stage; sessions are added in start order.
+func (st *stage) addSession(s *session) {
+	st.sessions[s.id] = s
+	st.history = append(st.history, s)
 }
 
 func (m *Memory) now() time.Time { return m.opts.Now().UTC().Truncate(time.Millisecond) }
@@ -154,10 +201,10 @@ func (m *Memory) lookup(arn string) (*stage, error) {
 }
 
 // CreateStage creates a stage and one token per configuration, in order.
-func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (*ivsapi.CreateStageResponse, error) {
+func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (_ *ivsapi.CreateStageResponse, err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	if len(m.stages) >= m.quota {
 		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), m.quota)
 	}
@@ -171,8 +218,8 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 		sessions: map[string]*session{},
 		revoked:  map[string]bool{},
 	}
-	m.stages[st.arn] = st
-	m.order = append(m.order, st)
+	m.addStage(st)
+	m.markStage(st.arn)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
 		out.ParticipantTokens = append(out.ParticipantTokens, m.issue(st.arn, c, now).view())
@@ -194,9 +241,9 @@ func (m *Memory) GetStage(_ context.Context, in *ivsapi.GetStageRequest) (*ivsap
 // UpdateStage changes only the members it is given. The recording
 // configuration cannot change while a participant of the stage is being
 // recorded.
-func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (*ivsapi.UpdateStageResponse, error) {
+func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (_ *ivsapi.UpdateStageResponse, err error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, err := m.lookup(*in.Arn)
 	if err != nil {
 		return nil, err
@@ -212,6 +259,7 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 	if in.AutoParticipantRecordingConfiguration != nil {
 		st.rec = copyRecording(in.AutoParticipantRecordingConfiguration)
 	}
+	m.markStage(st.arn)
 	return &ivsapi.UpdateStageResponse{Stage: st.view()}, nil
 }
 
@@ -223,19 +271,20 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 // the documentation says when it fires (likely a composition or ingest
 // configuration still using the stage, both outside this contract); the
 // fake has no such state, so it never answers it.
-func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (*ivsapi.DeleteStageResponse, error) {
+func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (_ *ivsapi.DeleteStageResponse, err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, err := m.lookup(*in.Arn)
 	if err != nil {
 		return nil, err
 	}
 	if st.active != nil {
+		m.markEnding(st)
 		st.endSession(now)
 	}
 	delete(m.stages, st.arn)
-	m.deleted.keep(st)
+	m.markDeleted(st.arn, m.deleted.keep(st))
 	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
 	m.order = slices.Delete(m.order, i, i+1)
 	m.forgetTokens(st)
@@ -284,8 +333,11 @@ func (m *Memory) SetStageQuota(n int) (previous int, err error) {
 		return 0, quotaViolation(strconv.Itoa(n))
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	previous, m.quota = m.quota, n
+	if m.ps != nil {
+		m.ps.quotaSet, m.ps.meta = true, true
+	}
 	return previous, nil
 }
 

@@ -15,7 +15,9 @@ import (
 // ListStages. A token holds the position to resume from and a hash of the
 // query (for ListParticipants the stage, session and filter; for
 // ListStages the operation and account) it was issued for, sealed with an HMAC under a key of this fake, so
-// a token of another query, another fake or a forged one is refused.
+// a token of another query, another fake or a forged one is refused. With
+// a state file the key is kept in it (persist.go), so tokens outlive a
+// restart.
 type pageTokens struct{ key []byte }
 
 func newPageTokens() pageTokens {

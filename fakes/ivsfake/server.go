@@ -142,9 +142,9 @@ func (f *faults) clear() {
 }
 
 // Reset forgets all state and pending faults.
-func (s *Server) Reset() {
-	s.Memory.Reset()
+func (s *Server) Reset() error {
 	s.faults.clear()
+	return s.Memory.Reset()
 }
 
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
@@ -215,7 +215,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case "/reset":
-		s.Reset()
+		err = s.Reset()
 	default:
 		err = wire.UnknownOperation(r.Method, r.URL.Path)
 	}

@@ -24,16 +24,19 @@ type history struct {
 	order []string
 }
 
-func (h *history) keep(st *stage) {
+// keep returns the ARN of the stage it drops to make room, "" if none.
+func (h *history) keep(st *stage) (dropped string) {
 	if h.byArn == nil {
 		h.byArn = map[string]*stage{}
 	}
 	if len(h.order) == maxDeleted {
+		dropped = h.order[0]
 		delete(h.byArn, h.order[0])
 		h.order = h.order[1:]
 	}
 	h.byArn[st.arn] = st
 	h.order = append(h.order, st.arn)
+	return dropped
 }
 
 // event is one entry of a participant's events.
@@ -51,22 +54,23 @@ func (p *participant) record(name ivsapi.EventName, at time.Time, code *ivsapi.E
 // JOIN_ERROR, when the participant is part of the stage's live session:
 // elsewhere there is no session for it. The model has no error code for
 // either cause, so the event has none.
-func (st *stage) joinError(participantID string, now time.Time) {
+func (m *Memory) joinError(st *stage, participantID string, now time.Time) {
 	if st.active == nil {
 		return
 	}
 	if p := st.active.byID[participantID]; p != nil {
 		p.record(ivsapi.EventNameJoinError, now, nil)
+		m.markParticipant(st.arn, st.active, p, -1)
 	}
 }
 
 // CreateParticipantToken issues one more token for a stage. The request
 // arrives validated and defaulted by the generated layer, with the same
 // limits and defaults as a token configuration of CreateStage.
-func (m *Memory) CreateParticipantToken(_ context.Context, in *ivsapi.CreateParticipantTokenRequest) (*ivsapi.CreateParticipantTokenResponse, error) {
+func (m *Memory) CreateParticipantToken(_ context.Context, in *ivsapi.CreateParticipantTokenRequest) (_ *ivsapi.CreateParticipantTokenResponse, err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, err := m.lookup(*in.StageArn)
 	if err != nil {
 		return nil, err
@@ -82,18 +86,20 @@ func (m *Memory) CreateParticipantToken(_ context.Context, in *ivsapi.CreatePart
 // answers for an id the stage never issued; the fake revokes it all the
 // same and answers 200 (inferred), keeping ResourceNotFoundException for
 // an unknown stage.
-func (m *Memory) DisconnectParticipant(_ context.Context, in *ivsapi.DisconnectParticipantRequest) (*ivsapi.DisconnectParticipantResponse, error) {
+func (m *Memory) DisconnectParticipant(_ context.Context, in *ivsapi.DisconnectParticipantRequest) (_ *ivsapi.DisconnectParticipantResponse, err error) {
 	now := m.now()
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	st, err := m.lookup(*in.StageArn)
 	if err != nil {
 		return nil, err
 	}
 	id := *in.ParticipantId
 	st.revoked[id] = true
+	m.markStage(st.arn)
 	if st.active != nil {
 		if p := st.active.byID[id]; p != nil && p.state == ivsapi.ParticipantStateConnected {
+			m.markLive(st, st.active, p)
 			st.disconnect(p, now)
 		}
 	}

@@ -30,6 +30,12 @@ type storageConfig struct {
 
 func (s *storageState) reset() { *s = storageState{byArn: map[string]*storageConfig{}} }
 
+// add adds a configuration; configurations are added in creation order.
+func (s *storageState) add(sc *storageConfig) {
+	s.byArn[sc.arn] = sc
+	s.order = append(s.order, sc)
+}
+
 // lookupStorage finds a storage configuration the caller may see: another
 // account's is AccessDeniedException, an unknown one
 // ResourceNotFoundException. The caller holds m.mu.
@@ -46,9 +52,9 @@ func (m *Memory) lookupStorage(arn string) (*storageConfig, error) {
 // CreateStorageConfiguration stores a configuration for the given bucket.
 // AWS also rewrites the bucket's policy and refuses a bucket it cannot
 // reach; the fake has no S3, so any bucket name the spec allows is taken.
-func (m *Memory) CreateStorageConfiguration(_ context.Context, in *ivsapi.CreateStorageConfigurationRequest) (*ivsapi.CreateStorageConfigurationResponse, error) {
+func (m *Memory) CreateStorageConfiguration(_ context.Context, in *ivsapi.CreateStorageConfigurationRequest) (_ *ivsapi.CreateStorageConfigurationResponse, err error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	m.storage.seq++
 	sc := &storageConfig{
 		seq:    m.storage.seq,
@@ -57,8 +63,8 @@ func (m *Memory) CreateStorageConfiguration(_ context.Context, in *ivsapi.Create
 		bucket: valueOf(in.S3.BucketName),
 		tags:   copyMap(in.Tags),
 	}
-	m.storage.byArn[sc.arn] = sc
-	m.storage.order = append(m.storage.order, sc)
+	m.storage.add(sc)
+	m.markStorage(sc.arn)
 	return &ivsapi.CreateStorageConfigurationResponse{StorageConfiguration: sc.view()}, nil
 }
 
@@ -80,9 +86,9 @@ func (m *Memory) GetStorageConfiguration(_ context.Context, in *ivsapi.GetStorag
 // composition uses; a stage whose autoParticipantRecordingConfiguration
 // names it uses it just as much (deleting it would leave the stage
 // recording nowhere), so the fake refuses that too, naming the stage.
-func (m *Memory) DeleteStorageConfiguration(_ context.Context, in *ivsapi.DeleteStorageConfigurationRequest) (*ivsapi.DeleteStorageConfigurationResponse, error) {
+func (m *Memory) DeleteStorageConfiguration(_ context.Context, in *ivsapi.DeleteStorageConfigurationRequest) (_ *ivsapi.DeleteStorageConfigurationResponse, err error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	sc, err := m.lookupStorage(*in.Arn)
 	if err != nil {
 		return nil, err
@@ -91,6 +97,7 @@ func (m *Memory) DeleteStorageConfiguration(_ context.Context, in *ivsapi.Delete
 		return nil, ivsapi.NewConflictException("Storage configuration %s is in use by stage %s", sc.arn, st.arn)
 	}
 	delete(m.storage.byArn, sc.arn)
+	m.markStorage(sc.arn)
 	i, _ := slices.BinarySearchFunc(m.storage.order, sc.seq, func(s *storageConfig, seq uint32) int { return cmp.Compare(s.seq, seq) })
 	m.storage.order = slices.Delete(m.storage.order, i, i+1)
 	return &ivsapi.DeleteStorageConfigurationResponse{}, nil

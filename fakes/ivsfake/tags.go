@@ -43,9 +43,9 @@ func (m *Memory) taggable(arn string) (*map[string]string, error) {
 // resource but not the error; ValidationException is the only client error
 // TagResource declares besides ResourceNotFoundException, and it is what
 // the same limit gets within one request.
-func (m *Memory) TagResource(_ context.Context, in *ivsapi.TagResourceRequest) (*ivsapi.TagResourceResponse, error) {
+func (m *Memory) TagResource(_ context.Context, in *ivsapi.TagResourceRequest) (_ *ivsapi.TagResourceResponse, err error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	tags, err := m.taggable(*in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -63,14 +63,15 @@ func (m *Memory) TagResource(_ context.Context, in *ivsapi.TagResourceRequest) (
 		return nil, ivsapi.NewValidationException("%s", e.Message())
 	}
 	*tags = merged
+	m.markTagged(*in.ResourceArn)
 	return &ivsapi.TagResourceResponse{}, nil
 }
 
 // UntagResource removes the given keys from a resource's tags; a key it
 // does not have is ignored, as AWS's tagging APIs do.
-func (m *Memory) UntagResource(_ context.Context, in *ivsapi.UntagResourceRequest) (*ivsapi.UntagResourceResponse, error) {
+func (m *Memory) UntagResource(_ context.Context, in *ivsapi.UntagResourceRequest) (_ *ivsapi.UntagResourceResponse, err error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer m.unlock(&err)
 	tags, err := m.taggable(*in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -80,6 +81,7 @@ func (m *Memory) UntagResource(_ context.Context, in *ivsapi.UntagResourceReques
 		delete(kept, k)
 	}
 	*tags = kept
+	m.markTagged(*in.ResourceArn)
 	return &ivsapi.UntagResourceResponse{}, nil
 }
 

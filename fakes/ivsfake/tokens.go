@@ -60,8 +60,8 @@ func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, 
 	}
 	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
 	t.value = newTokenValue(t.expires)
-	m.tokens[t.value] = t
-	heap.Push(&m.expiring, t)
+	m.addToken(t)
+	m.markToken(t.value)
 	return t
 }
 
@@ -92,6 +92,7 @@ func (m *Memory) sweep(now time.Time) {
 			continue
 		}
 		delete(m.tokens, t.value)
+		m.markToken(t.value)
 	}
 }
 
@@ -100,6 +101,7 @@ func (m *Memory) sweep(now time.Time) {
 func (m *Memory) forgetTokens(st *stage) {
 	for _, v := range st.used {
 		delete(m.tokens, v)
+		m.markToken(v)
 	}
 	st.used = nil
 }

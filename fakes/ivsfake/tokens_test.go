@@ -2,6 +2,7 @@ package ivsfake
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -46,8 +47,29 @@ func issueFor(t *testing.T, m *Memory, stageArn string, minutes int32) string {
 // with is kept (its later join records JOIN_ERROR) until its stage is
 // deleted.
 func TestExpiredUnusedTokensAreFreed(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { checkTokensFreed(t, nil) })
+	t.Run("with a state file", func(t *testing.T) {
+		store, err := OpenStore(filepath.Join(t.TempDir(), "state"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = store.Close() })
+		checkTokensFreed(t, store)
+	})
+}
+
+func checkTokensFreed(t *testing.T, store *Store) {
 	c := &clock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
-	m := NewMemory(Options{Now: c.Now})
+	opts := Options{Now: c.Now, Store: store}
+	m := NewMemory(opts)
+	// reloaded is what the state file holds, when there is one: what a
+	// restart would find.
+	reloaded := func() *Memory {
+		if store == nil {
+			return m
+		}
+		return NewMemory(opts)
+	}
 	arn := newStage(t, m)
 
 	const unused = 1000
@@ -70,8 +92,11 @@ func TestExpiredUnusedTokensAreFreed(t *testing.T) {
 
 	c.add(2 * time.Minute)
 	issueFor(t, m, arn, 60) // any issue sweeps
-	if got := len(m.tokens); got != 3 {
+	if got := len(reloaded().tokens); got != 3 {
 		t.Fatalf("%d tokens held after %d expired unused, want 3 (joined, lasting, new)", got, unused)
+	}
+	if tok := reloaded().tokens[joined]; tok == nil || !tok.used {
+		t.Fatalf("the token a participant joined with is %+v, want kept and used", tok)
 	}
 	if _, ok := m.tokens[lasting]; !ok {
 		t.Fatal("an unexpired token was freed")
@@ -98,12 +123,12 @@ func TestExpiredUnusedTokensAreFreed(t *testing.T) {
 	if _, err := m.DeleteStage(context.Background(), &ivsapi.DeleteStageRequest{Arn: &arn}); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := m.tokens[joined]; ok {
+	if _, ok := reloaded().tokens[joined]; ok {
 		t.Fatal("DeleteStage kept the expired token its participant joined with")
 	}
 	c.add(2 * time.Hour)
 	issueFor(t, m, newStage(t, m), 1)
-	if got := len(m.tokens); got != 1 {
+	if got := len(reloaded().tokens); got != 1 {
 		t.Fatalf("%d tokens held once every token of the deleted stage expired, want 1", got)
 	}
 	if got := len(m.expiring); got != 1 {

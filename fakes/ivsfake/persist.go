@@ -1,0 +1,579 @@
+package ivsfake
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// A Memory with Options.Store keeps only its primary data in the file, a
+// key per entity, and rebuilds everything derived (maps, orders, indexes)
+// on load through the constructors the live code uses (addStage,
+// addSession, session.add, addToken, storageState.add). Each mutating
+// operation marks what it changed; unlock commits the marks in one bbolt
+// transaction, fsynced, before the lock is released and the answer sent.
+
+// The buckets of a namespace. Sessions, joins and participants are keyed
+// under their stage's ARN, so a stage's records are one key range.
+var (
+	bMeta         = []byte("meta")
+	bStages       = []byte("stages")
+	bSessions     = []byte("sessions")     // ARN \0 session id
+	bJoins        = []byte("joins")        // ARN \0 session id \0 join index (uint32 BE) -> participant id
+	bParticipants = []byte("participants") // ARN \0 session id \0 participant id
+	bTokens       = []byte("tokens")       // token value
+	bStorage      = []byte("storage")      // storage configuration ARN
+	keyState      = []byte("state")
+)
+
+// persist is what a Memory on a Store keeps besides its state: where it
+// writes and what the operation under way has changed. Guarded by m.mu.
+type persist struct {
+	store *Store
+	ns    Namespace
+
+	stages       map[string]bool // by ARN
+	sessions     []sessionRef
+	participants []participantRef
+	tokens       map[string]bool // by value
+	storage      map[string]bool // by ARN
+	cleared      bool            // Reset: the namespace starts over
+	meta         bool            // the meta record changed (it is written with every commit)
+
+	// quotaSet says SetStageQuota set the quota, which then outlives a
+	// restart; otherwise the quota is Options.StageQuota of each run.
+	quotaSet bool
+	// deletedN numbers the stages of Memory.deleted in deletion order,
+	// the order they are loaded back in.
+	deletedN   map[string]uint64
+	deletedSeq uint64
+}
+
+type sessionRef struct {
+	arn string
+	s   *session
+}
+
+type participantRef struct {
+	arn, sid string
+	p        *participant
+	join     int // the join index of a first join, else -1
+}
+
+func (ps *persist) clear() {
+	ps.stages, ps.tokens, ps.storage = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	ps.sessions, ps.participants = ps.sessions[:0], ps.participants[:0]
+	ps.cleared, ps.meta = false, false
+}
+
+func (ps *persist) dirty() bool {
+	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage) > 0
+}
+
+// ---- marks: each mutating operation says what it changed -----------------
+// Without a store they cost a nil check.
+
+func (m *Memory) markStage(arn string) {
+	if m.ps != nil {
+		m.ps.stages[arn] = true
+	}
+}
+
+func (m *Memory) markSession(arn string, s *session) {
+	if m.ps != nil {
+		m.ps.sessions = append(m.ps.sessions, sessionRef{arn, s})
+	}
+}
+
+// markParticipant marks a participant of session s of stage arn; join is
+// its index in s.participants when it has just joined for the first time,
+// else -1.
+func (m *Memory) markParticipant(arn string, s *session, p *participant, join int) {
+	if m.ps != nil {
+		m.ps.participants = append(m.ps.participants, participantRef{arn, s.id, p, join})
+	}
+}
+
+// markLive marks a participant of the stage's live session, with the
+// session and the stage, whose active session may have ended.
+func (m *Memory) markLive(st *stage, s *session, p *participant) {
+	if m.ps != nil {
+		m.markStage(st.arn)
+		m.markSession(st.arn, s)
+		m.markParticipant(st.arn, s, p, -1)
+	}
+}
+
+// markEnding marks everything the end of the stage's live session changes:
+// call it before the session ends.
+func (m *Memory) markEnding(st *stage) {
+	if m.ps == nil || st.active == nil {
+		return
+	}
+	m.markStage(st.arn)
+	m.markSession(st.arn, st.active)
+	for _, p := range st.active.participants {
+		if p.state == ivsapi.ParticipantStateConnected || p.recording == ivsapi.ParticipantRecordingStateStopping {
+			m.markParticipant(st.arn, st.active, p, -1)
+		}
+	}
+}
+
+// markDeleted marks a stage DeleteStage has just moved to m.deleted, and
+// the stage that move pushed out of it (dropped, "" if none).
+func (m *Memory) markDeleted(arn, dropped string) {
+	if m.ps == nil {
+		return
+	}
+	m.ps.deletedSeq++
+	m.ps.deletedN[arn] = m.ps.deletedSeq
+	m.markStage(arn)
+	if dropped != "" {
+		delete(m.ps.deletedN, dropped)
+		m.markStage(dropped)
+	}
+}
+
+func (m *Memory) markToken(value string) {
+	if m.ps != nil {
+		m.ps.tokens[value] = true
+	}
+}
+
+func (m *Memory) markStorage(arn string) {
+	if m.ps != nil {
+		m.ps.storage[arn] = true
+	}
+}
+
+// markTagged marks the stage or storage configuration whose tags changed.
+func (m *Memory) markTagged(arn string) {
+	if m.stages[arn] != nil {
+		m.markStage(arn)
+	} else {
+		m.markStorage(arn)
+	}
+}
+
+// unlock commits what the operation changed, then releases m.mu. When the
+// commit fails the operation answers InternalServerException, and the
+// state goes back to what the file holds: nothing unstored is kept.
+func (m *Memory) unlock(err *error) {
+	if m.ps != nil && m.ps.dirty() {
+		if cerr := m.commit(); cerr != nil {
+			*err = ivsapi.NewInternalServerException("The change could not be stored in the state file: %s", oneLine(cerr))
+			m.resetLocked()
+			_ = m.ps.store.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
+		}
+	}
+	m.mu.Unlock()
+}
+
+// ---- records ------------------------------------------------------------
+
+type metaRec struct {
+	Seq        uint32 `json:"seq"`
+	StorageSeq uint32 `json:"storageSeq"`
+	Quota      *int   `json:"quota,omitempty"`
+	DeletedSeq uint64 `json:"deletedSeq"`
+	PageKey    []byte `json:"pageKey"`
+}
+
+type stageRec struct {
+	Seq      uint32                                       `json:"seq"`
+	Name     string                                       `json:"name"`
+	Tags     map[string]string                            `json:"tags"`
+	Rec      ivsapi.AutoParticipantRecordingConfiguration `json:"rec"`
+	Sessions []string                                     `json:"sessions"` // in start order
+	Active   string                                       `json:"active,omitempty"`
+	Revoked  []string                                     `json:"revoked,omitempty"`
+	Deleted  uint64                                       `json:"deleted,omitempty"` // deletion order; 0 while live
+}
+
+type sessionRec struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+type participantRec struct {
+	UserID       string                              `json:"userId"`
+	Attributes   map[string]string                   `json:"attributes,omitempty"`
+	State        ivsapi.ParticipantState             `json:"state"`
+	FirstJoin    time.Time                           `json:"firstJoin"`
+	Published    bool                                `json:"published"`
+	Publishing   bool                                `json:"publishing"`
+	Client       ClientInfo                          `json:"client"`
+	Recording    ivsapi.ParticipantRecordingState    `json:"recording"`
+	Bucket       string                              `json:"bucket"`
+	Prefix       string                              `json:"prefix"`
+	Capabilities []ivsapi.ParticipantTokenCapability `json:"capabilities"`
+	Events       []eventRec                          `json:"events"`
+}
+
+type eventRec struct {
+	Name ivsapi.EventName       `json:"name"`
+	At   time.Time              `json:"at"`
+	Code *ivsapi.EventErrorCode `json:"code,omitempty"`
+}
+
+type tokenRec struct {
+	StageArn      string                              `json:"stageArn"`
+	ParticipantID string                              `json:"participantId"`
+	UserID        *string                             `json:"userId,omitempty"`
+	Attributes    map[string]string                   `json:"attributes,omitempty"`
+	Capabilities  []ivsapi.ParticipantTokenCapability `json:"capabilities"`
+	Duration      int32                               `json:"duration"`
+	Expires       time.Time                           `json:"expires"`
+	Used          bool                                `json:"used,omitempty"`
+}
+
+type storageRec struct {
+	Seq    uint32            `json:"seq"`
+	Name   string            `json:"name"`
+	Bucket string            `json:"bucket"`
+	Tags   map[string]string `json:"tags"`
+}
+
+func sessionKey(arn, sid string) []byte { return []byte(arn + "\x00" + sid) }
+
+func participantKey(arn, sid, pid string) []byte { return []byte(arn + "\x00" + sid + "\x00" + pid) }
+
+func joinKey(arn, sid string, n int) []byte {
+	return binary.BigEndian.AppendUint32([]byte(arn+"\x00"+sid+"\x00"), uint32(n))
+}
+
+func put(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+// ---- commit ---------------------------------------------------------------
+
+// commit writes what is marked in one transaction. The caller holds m.mu.
+func (m *Memory) commit() error {
+	ps := m.ps
+	defer ps.clear()
+	return ps.store.db.Update(func(tx *bolt.Tx) error {
+		all := tx.Bucket(bucketNS)
+		if ps.cleared {
+			if err := all.DeleteBucket(ps.ns.key()); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+				return err
+			}
+		}
+		ns, err := all.CreateBucketIfNotExists(ps.ns.key())
+		if err != nil {
+			return err
+		}
+		b := map[string]*bolt.Bucket{}
+		for _, name := range [][]byte{bMeta, bStages, bSessions, bJoins, bParticipants, bTokens, bStorage} {
+			if b[string(name)], err = ns.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
+		if ps.quotaSet {
+			meta.Quota = &m.quota
+		}
+		if err := put(b[string(bMeta)], keyState, meta); err != nil {
+			return err
+		}
+		var gone []string
+		for arn := range ps.stages {
+			st, n := m.stages[arn], uint64(0)
+			if st == nil {
+				st, n = m.deleted.byArn[arn], ps.deletedN[arn]
+			}
+			if st == nil {
+				gone = append(gone, arn)
+				continue
+			}
+			if err := put(b[string(bStages)], []byte(arn), st.stored(n)); err != nil {
+				return err
+			}
+		}
+		for _, r := range ps.sessions {
+			if err := put(b[string(bSessions)], sessionKey(r.arn, r.s.id), sessionRec{Start: r.s.start, End: r.s.end}); err != nil {
+				return err
+			}
+		}
+		for _, r := range ps.participants {
+			if err := put(b[string(bParticipants)], participantKey(r.arn, r.sid, r.p.id), r.p.stored()); err != nil {
+				return err
+			}
+			if r.join >= 0 {
+				if err := b[string(bJoins)].Put(joinKey(r.arn, r.sid, r.join), []byte(r.p.id)); err != nil {
+					return err
+				}
+			}
+		}
+		for v := range ps.tokens {
+			if err := putOrDelete(b[string(bTokens)], []byte(v), m.tokens[v], (*pToken).stored); err != nil {
+				return err
+			}
+		}
+		for arn := range ps.storage {
+			if err := putOrDelete(b[string(bStorage)], []byte(arn), m.storage.byArn[arn], (*storageConfig).stored); err != nil {
+				return err
+			}
+		}
+		// Last, so nothing written above for a stage that is gone for
+		// good outlives it.
+		for _, arn := range gone {
+			if err := b[string(bStages)].Delete([]byte(arn)); err != nil {
+				return err
+			}
+			for _, name := range [][]byte{bSessions, bJoins, bParticipants} {
+				if err := deletePrefix(b[string(name)], []byte(arn+"\x00")); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// putOrDelete writes v's record, or deletes the key when v is gone.
+func putOrDelete[T any](b *bolt.Bucket, key []byte, v *T, record func(*T) any) error {
+	if v == nil {
+		return b.Delete(key)
+	}
+	return put(b, key, record(v))
+}
+
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (st *stage) stored(deleted uint64) stageRec {
+	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history))}
+	for i, s := range st.history {
+		r.Sessions[i] = s.id
+	}
+	if st.active != nil {
+		r.Active = st.active.id
+	}
+	for id := range st.revoked {
+		r.Revoked = append(r.Revoked, id)
+	}
+	slices.Sort(r.Revoked)
+	return r
+}
+
+func (p *participant) stored() participantRec {
+	r := participantRec{
+		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
+		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
+		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
+	}
+	for i, e := range p.events {
+		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
+	}
+	return r
+}
+
+func (t *pToken) stored() any {
+	return tokenRec{StageArn: t.stageArn, ParticipantID: t.participantID, UserID: t.userID, Attributes: t.attributes,
+		Capabilities: t.capabilities, Duration: t.duration, Expires: t.expires, Used: t.used}
+}
+
+func (sc *storageConfig) stored() any {
+	return storageRec{Seq: sc.seq, Name: sc.name, Bucket: sc.bucket, Tags: sc.tags}
+}
+
+// ---- load -------------------------------------------------------------------
+
+// loadNamespace decodes a namespace's bucket into a Memory, to check it.
+func loadNamespace(ns *bolt.Bucket) (*Memory, error) {
+	m := &Memory{opts: Options{}.withDefaults(), pages: newPageTokens()}
+	m.reset()
+	return m, m.load(ns)
+}
+
+// load rebuilds the state from a namespace's bucket (nil: nothing stored)
+// into an empty Memory. The caller holds m.mu or has the Memory alone.
+func (m *Memory) load(ns *bolt.Bucket) error {
+	if ns == nil {
+		return nil
+	}
+	// A namespace has every bucket once written to, but a nil bucket
+	// reads as empty all the same.
+	bucket := ns.Bucket
+	get := func(name, key []byte) []byte {
+		if b := ns.Bucket(name); b != nil {
+			return b.Get(key)
+		}
+		return nil
+	}
+	if data := get(bMeta, keyState); data != nil {
+		var meta metaRec
+		if err := json.Unmarshal(data, &meta); err != nil {
+			return fmt.Errorf("meta: %w", err)
+		}
+		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
+		if meta.Quota != nil {
+			m.quota = *meta.Quota
+			if m.ps != nil {
+				m.ps.quotaSet = true
+			}
+		}
+		if len(meta.PageKey) > 0 {
+			m.pages.key = meta.PageKey
+		}
+		if m.ps != nil {
+			m.ps.deletedSeq = meta.DeletedSeq
+		}
+	}
+
+	var configs []*storageConfig
+	err := forEach(bucket(bStorage), func(k []byte, r *storageRec) error {
+		configs = append(configs, &storageConfig{seq: r.Seq, arn: string(k), name: r.Name, bucket: r.Bucket, tags: r.Tags})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage configurations: %w", err)
+	}
+	slices.SortFunc(configs, func(a, b *storageConfig) int { return cmp.Compare(a.seq, b.seq) })
+	for _, sc := range configs {
+		m.storage.add(sc)
+	}
+
+	type loaded struct {
+		st  *stage
+		rec stageRec
+	}
+	var live, deleted []loaded
+	byArn := map[string]*stage{}
+	err = forEach(bucket(bStages), func(k []byte, r *stageRec) error {
+		st := &stage{seq: r.Seq, arn: string(k), name: r.Name, tags: r.Tags, rec: copyRecording(&r.Rec),
+			sessions: map[string]*session{}, revoked: map[string]bool{}}
+		for _, id := range r.Revoked {
+			st.revoked[id] = true
+		}
+		for _, sid := range r.Sessions {
+			data := get(bSessions, sessionKey(st.arn, sid))
+			var sr sessionRec
+			if err := json.Unmarshal(data, &sr); err != nil {
+				return fmt.Errorf("session %s of %s: %w", sid, st.arn, err)
+			}
+			s := newSession(sid, sr.Start)
+			s.end = sr.End
+			st.addSession(s)
+			if sid == r.Active {
+				st.active = s
+			}
+		}
+		byArn[st.arn] = st
+		if r.Deleted == 0 {
+			live = append(live, loaded{st, *r})
+		} else {
+			deleted = append(deleted, loaded{st, *r})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("stages: %w", err)
+	}
+	slices.SortFunc(live, func(a, b loaded) int { return cmp.Compare(a.rec.Seq, b.rec.Seq) })
+	for _, l := range live {
+		m.addStage(l.st)
+	}
+	slices.SortFunc(deleted, func(a, b loaded) int { return cmp.Compare(a.rec.Deleted, b.rec.Deleted) })
+	for _, l := range deleted {
+		m.deleted.keep(l.st)
+		if m.ps != nil {
+			m.ps.deletedN[l.st.arn] = l.rec.Deleted
+		}
+	}
+
+	// Joins are keyed in join order within each session, so participants
+	// are added back in the order pages index.
+	var c *bolt.Cursor
+	if b := bucket(bJoins); b != nil {
+		c = b.Cursor()
+	}
+	for k, v := first(c); k != nil; k, v = c.Next() {
+		parts := bytes.SplitN(k[:max(len(k)-4, 0)], []byte{0}, 3)
+		if len(parts) != 3 || len(k) < 4 {
+			return fmt.Errorf("join key %q: malformed", k)
+		}
+		arn, sid := string(parts[0]), string(parts[1])
+		st := byArn[arn]
+		if st == nil || st.sessions[sid] == nil {
+			return fmt.Errorf("join of %s to %s/%s: no such session", v, arn, sid)
+		}
+		var r participantRec
+		if err := json.Unmarshal(get(bParticipants, participantKey(arn, sid, string(v))), &r); err != nil {
+			return fmt.Errorf("participant %s of %s/%s: %w", v, arn, sid, err)
+		}
+		p := &participant{
+			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
+			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
+			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
+		}
+		for _, e := range r.Events {
+			p.record(e.Name, e.At, e.Code)
+		}
+		st.sessions[sid].add(p)
+	}
+
+	err = forEach(bucket(bTokens), func(k []byte, r *tokenRec) error {
+		m.addToken(&pToken{value: string(k), stageArn: r.StageArn, participantID: r.ParticipantID, userID: r.UserID,
+			attributes: r.Attributes, capabilities: m.capabilities(r.Capabilities), duration: r.Duration, expires: r.Expires, used: r.Used})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	return nil
+}
+
+func first(c *bolt.Cursor) (k, v []byte) {
+	if c == nil {
+		return nil, nil
+	}
+	return c.First()
+}
+
+// forEach decodes every record of a bucket; a nil bucket has none.
+func forEach[R any](b *bolt.Bucket, fn func(k []byte, r *R) error) error {
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var r R
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("%q: %w", k, err)
+		}
+		return fn(k, &r)
+	})
+}
+
+// markStopping marks the participant ref names in every session of its
+// stage, after SetRecording finished recordings that were STOPPING.
+func (m *Memory) markStopping(ref ParticipantRef) {
+	if st := m.stages[ref.StageArn]; m.ps != nil && st != nil {
+		for _, s := range st.sessions {
+			if p := s.byID[ref.ParticipantId]; p != nil {
+				m.markParticipant(st.arn, s, p, -1)
+			}
+		}
+	}
+}

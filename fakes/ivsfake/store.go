@@ -1,0 +1,213 @@
+package ivsfake
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// A state file (ivsrt serve -state FILE) is one bbolt file: a meta bucket
+// that says it is ours and which format it holds, and under "ns" one
+// bucket per namespace (account/region) with a key per stage, session,
+// participant, token and storage configuration (persist.go).
+const (
+	// StoreMagic is what the meta bucket holds under "magic": a bbolt file
+	// without it is somebody else's, and is refused.
+	StoreMagic = "ivsrt state"
+	// StoreFormat is the layout this ivsrt writes and reads. A file of a
+	// later format is refused rather than misread.
+	StoreFormat = 1
+	// StoreLockTimeout bounds how long opening waits for the file's lock,
+	// so a second ivsrt on a file in use is refused rather than hangs.
+	StoreLockTimeout = time.Second
+)
+
+var (
+	bucketMeta = []byte("ivsrt")
+	bucketNS   = []byte("ns")
+	keyMagic   = []byte("magic")
+	keyFormat  = []byte("format")
+)
+
+// Store is a state file: every change a Memory with Options.Store makes
+// is committed to it (fsynced) before the change is answered, and a new
+// Memory on the same file starts from what it holds.
+type Store struct {
+	db *bolt.DB
+}
+
+// ErrStateRefused is wrapped by the errors of OpenStore for a file that is
+// not an ivsrt state file it can use: corrupt, foreign, truncated, of a
+// later format, or in use.
+var ErrStateRefused = errors.New("refused")
+
+// OpenStore opens the state file at path, creating it when it does not
+// exist or is empty (zero bytes hold no state to lose: an empty file is
+// what `touch` or mktemp leave). Any other file is checked read-only first
+// and refused, unchanged, unless it is a whole, consistent ivsrt state
+// file of this format that no other process has open.
+func OpenStore(path string) (*Store, error) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, err
+	case !info.Mode().IsRegular():
+		return nil, refuse(path, "not a regular file")
+	case info.Size() > 0:
+		if err := checkStateFile(path, info.Size()); err != nil {
+			return nil, err
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: StoreLockTimeout})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, refuse(path, "in use by another process")
+		}
+		return nil, fmt.Errorf("state file %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) != nil {
+			return nil
+		}
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if err := meta.Put(keyMagic, []byte(StoreMagic)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyFormat, []byte(strconv.Itoa(StoreFormat))); err != nil {
+			return err
+		}
+		_, err = tx.CreateBucket(bucketNS)
+		return err
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("state file %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+func refuse(path, why string) error {
+	return fmt.Errorf("state file %s %w: %s", path, ErrStateRefused, why)
+}
+
+// checkStateFile opens a file read-only and refuses it unless it is an
+// ivsrt state file of this format, whole and consistent. Nothing here
+// writes to the file.
+func checkStateFile(path string, size int64) error {
+	// bbolt maps the file and would fault reading past its end, so a file
+	// too short to hold bbolt's four first pages is refused before it
+	// opens it.
+	page := filePageSize(path)
+	if size < 4*page || size%page != 0 {
+		return refuse(path, fmt.Sprintf("not an ivsrt state file (%d bytes: not a whole bbolt file)", size))
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: StoreLockTimeout})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return refuse(path, "in use by another process")
+		}
+		return refuse(path, "not an ivsrt state file ("+oneLine(err)+")")
+	}
+	defer db.Close()
+	return db.View(func(tx *bolt.Tx) error {
+		if tx.Size() > size {
+			return refuse(path, fmt.Sprintf("truncated: %d bytes of the %d its pages need", size, tx.Size()))
+		}
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || !bytes.Equal(meta.Get(keyMagic), []byte(StoreMagic)) {
+			return refuse(path, "a bbolt file, but not an ivsrt state file (no "+strconv.Quote(StoreMagic)+" marker)")
+		}
+		format, err := strconv.Atoi(string(meta.Get(keyFormat)))
+		if err != nil || format < 1 {
+			return refuse(path, fmt.Sprintf("format %q is not a version", meta.Get(keyFormat)))
+		}
+		if format > StoreFormat {
+			return refuse(path, fmt.Sprintf("format %d, written by a later ivsrt; this one reads format %d", format, StoreFormat))
+		}
+		// Check walks every page; the channel is drained to its end so
+		// its walk is over before the transaction closes.
+		var corrupt error
+		for err := range tx.Check() {
+			corrupt = cmp.Or(corrupt, err)
+		}
+		if corrupt != nil {
+			return refuse(path, "corrupt ("+oneLine(corrupt)+")")
+		}
+		if tx.Bucket(bucketNS) == nil {
+			return refuse(path, "no namespaces bucket")
+		}
+		// Every record must decode, so a Memory later made on this file
+		// cannot fail to load it.
+		return tx.Bucket(bucketNS).ForEachBucket(func(name []byte) error {
+			if _, err := loadNamespace(tx.Bucket(bucketNS).Bucket(name)); err != nil {
+				return refuse(path, fmt.Sprintf("namespace %s: %s", name, oneLine(err)))
+			}
+			return nil
+		})
+	})
+}
+
+// filePageSize is the page size the file's first meta page gives (a
+// file written on a machine of other pages has its own), else this
+// machine's, which bbolt writes with.
+func filePageSize(path string) int64 {
+	page := int64(os.Getpagesize())
+	f, err := os.Open(path)
+	if err != nil {
+		return page
+	}
+	defer f.Close()
+	// bbolt's page header is 16 bytes; its meta starts with the magic,
+	// the version and the page size, as 32-bit words in the writer's
+	// byte order. Read little-endian (amd64, arm64); elsewhere the magic
+	// does not match and this machine's page size is used.
+	var head [28]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil || binary.LittleEndian.Uint32(head[16:]) != 0xED0CDAED {
+		return page
+	}
+	if n := int64(binary.LittleEndian.Uint32(head[24:])); n >= 512 && n <= 1<<20 && n&(n-1) == 0 {
+		return n
+	}
+	return page
+}
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// Close closes the file. Memories on it must not be used afterwards.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file's path.
+func (s *Store) Path() string { return s.db.Path() }
+
+// Namespace names an account and region, whose state is kept apart.
+type Namespace struct{ Account, Region string }
+
+func (n Namespace) key() []byte { return []byte(n.Account + "/" + n.Region) }
+
+// Namespaces lists the namespaces the file holds state for, so a server
+// can load (or reset) every one of them.
+func (s *Store) Namespaces() ([]Namespace, error) {
+	var out []Namespace
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketNS).ForEachBucket(func(name []byte) error {
+			account, region, _ := strings.Cut(string(name), "/")
+			out = append(out, Namespace{Account: account, Region: region})
+			return nil
+		})
+	})
+	return out, err
+}

@@ -1,0 +1,444 @@
+package ivsfake_test
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+// openStore opens a state file, closed when the test ends.
+func openStore(t *testing.T, path string) *ivsfake.Store {
+	t.Helper()
+	s, err := ivsfake.OpenStore(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func fileSum(t *testing.T, path string) [32]byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return sha256.Sum256(data)
+}
+
+// stateFile makes a state file holding one stage, and returns its path.
+func stateFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := ivsfake.OpenStore(path)
+	require.NoError(t, err)
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	createStage(t, f, &ivsrealtime.CreateStageInput{Name: aws.String("kept")})
+	require.NoError(t, s.Close())
+	return path
+}
+
+// TestStoreRefusesWhatIsNotItsOwn: random bytes, a truncated file, a bbolt
+// file of somebody else, a state file of a later format and a file in use
+// are refused with one line naming the reason, and left byte for byte as
+// they were.
+func TestStoreRefusesWhatIsNotItsOwn(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, data, 0o600))
+		return p
+	}
+	page := os.Getpagesize()
+	randomPages := make([]byte, 8*page)
+	_, _ = rand.Read(randomPages)
+
+	goodPath := stateFile(t)
+	good, err := os.ReadFile(goodPath)
+	require.NoError(t, err)
+	// used is how much of the file bbolt's pages take; past it is room
+	// to grow, which a truncation may cut without losing anything.
+	db, err := bolt.Open(goodPath, 0o600, &bolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	var used int
+	require.NoError(t, db.View(func(tx *bolt.Tx) error { used = int(tx.Size()); return nil }))
+	require.NoError(t, db.Close())
+	require.Greater(t, used, 5*page)
+
+	foreign := filepath.Join(dir, "foreign.db")
+	db, err = bolt.Open(foreign, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("widgets"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("a"), []byte("b"))
+	}))
+	require.NoError(t, db.Close())
+
+	future := write("future.db", good)
+	db, err = bolt.Open(future, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("ivsrt")).Put([]byte("format"), []byte(fmt.Sprint(ivsfake.StoreFormat+1)))
+	}))
+	require.NoError(t, db.Close())
+
+	cases := map[string]struct {
+		path, why string
+	}{
+		"random bytes":         {write("random.db", randomPages[:5000]), "not a whole bbolt file"},
+		"random pages":         {write("pages.db", randomPages), "not an ivsrt state file"},
+		"truncated":            {write("truncated.db", good[:used-page]), "truncated"},
+		"truncated mid-page":   {write("short.db", good[:len(good)-100]), "not a whole bbolt file"},
+		"a foreign bbolt file": {foreign, `not an ivsrt state file (no "ivsrt state" marker)`},
+		"a later format":       {future, fmt.Sprintf("format %d, written by a later ivsrt", ivsfake.StoreFormat+1)},
+		"a directory":          {dir, "not a regular file"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var before [32]byte
+			if name != "a directory" {
+				before = fileSum(t, c.path)
+			}
+			s, err := ivsfake.OpenStore(c.path)
+			require.Error(t, err)
+			if s != nil {
+				_ = s.Close()
+			}
+			assert.ErrorIs(t, err, ivsfake.ErrStateRefused)
+			assert.Contains(t, err.Error(), c.why)
+			assert.NotContains(t, err.Error(), "\n", "one line")
+			if name != "a directory" {
+				assert.Equal(t, before, fileSum(t, c.path), "the refused file is unchanged")
+			}
+		})
+	}
+}
+
+// TestStoreInUse: a second open of a file in use is refused within the
+// lock timeout, not left waiting.
+func TestStoreInUse(t *testing.T) {
+	path := stateFile(t)
+	openStore(t, path)
+	before := fileSum(t, path)
+	start := time.Now()
+	_, err := ivsfake.OpenStore(path)
+	require.ErrorIs(t, err, ivsfake.ErrStateRefused)
+	assert.Contains(t, err.Error(), "in use by another process")
+	assert.Less(t, time.Since(start), 10*ivsfake.StoreLockTimeout)
+	assert.Equal(t, before, fileSum(t, path))
+}
+
+// TestStoreCreatesMissingAndEmptyFiles: a missing file is created, and so
+// is a zero-length one (it holds no state to lose).
+func TestStoreCreatesMissingAndEmptyFiles(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	for _, path := range []string{filepath.Join(dir, "missing.db"), empty} {
+		s := openStore(t, path)
+		ns, err := s.Namespaces()
+		require.NoError(t, err)
+		assert.Empty(t, ns)
+		require.NoError(t, s.Close())
+		info, err := os.Stat(path)
+		require.NoError(t, err)
+		assert.Positive(t, info.Size())
+		openStore(t, path) // and it opens again as a state file
+	}
+}
+
+// TestStoreKeepsStateAndPageTokens: a fake on a reopened store answers as
+// before, page tokens of the first one continue its listings, and a token
+// issued before still joins.
+func TestStoreKeepsStateAndPageTokens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, path)
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	var arns []string
+	for i := range 5 {
+		out := createStage(t, f, &ivsrealtime.CreateStageInput{
+			Name: aws.String(fmt.Sprint("stage-", i)), Tags: map[string]string{"i": fmt.Sprint(i)},
+			ParticipantTokenConfigurations: tokenConfigs("alice", "bob"),
+		})
+		arns = append(arns, *out.Stage.Arn)
+		if i == 0 {
+			j := join(t, f, out.ParticipantTokens[0])
+			require.NoError(t, f.Control.Publish(ctxT(t), ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}))
+		}
+	}
+	pending, err := f.Client.CreateParticipantToken(ctxT(t), &ivsrealtime.CreateParticipantTokenInput{StageArn: aws.String(arns[1]), UserId: aws.String("later")})
+	require.NoError(t, err)
+	_, err = f.Client.DeleteStage(ctxT(t), &ivsrealtime.DeleteStageInput{Arn: aws.String(arns[4])})
+	require.NoError(t, err)
+	first := post(t, f, "/ListStages", `{"maxResults":2}`)
+	require.Equal(t, http.StatusOK, first.Status)
+	var page struct{ NextToken string }
+	require.NoError(t, json.Unmarshal(first.Body, &page))
+	require.NotEmpty(t, page.NextToken)
+	next := `{"maxResults":2,"nextToken":"` + page.NextToken + `"}`
+	want := post(t, f, "/ListStages", next)
+	wantStage := post(t, f, "/GetStage", `{"arn":"`+arns[0]+`"}`)
+	wantSessions := post(t, f, "/ListStageSessions", `{"stageArn":"`+arns[4]+`"}`)
+	require.NoError(t, s.Close())
+
+	f2 := ivsfake.Start(t, ivsfake.Options{Store: openStore(t, path)})
+	assert.Equal(t, string(want.Body), string(post(t, f2, "/ListStages", next).Body), "an old page token continues the listing")
+	assert.Equal(t, string(first.Body), string(post(t, f2, "/ListStages", `{"maxResults":2}`).Body))
+	assert.Equal(t, string(wantStage.Body), string(post(t, f2, "/GetStage", `{"arn":"`+arns[0]+`"}`).Body))
+	assert.Equal(t, string(wantSessions.Body), string(post(t, f2, "/ListStageSessions", `{"stageArn":"`+arns[4]+`"}`).Body), "a deleted stage's sessions are kept")
+	j := join(t, f2, *pending.ParticipantToken)
+	assert.Equal(t, arns[1], j.StageArn)
+}
+
+// TestStoreNamespacesAndReset: namespaces of one file are apart, Reset
+// clears only its own, and Namespaces lists those stored.
+func TestStoreNamespacesAndReset(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
+	east := ivsfake.Start(t, ivsfake.Options{Store: s})
+	west := ivsfake.Start(t, ivsfake.Options{Store: s, Region: "us-west-2", Account: "210987654321"})
+	createStage(t, east, nil)
+	westArn := *createStage(t, west, nil).Stage.Arn
+	ns, err := s.Namespaces()
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []ivsfake.Namespace{{Account: "123456789012", Region: "us-east-1"}, {Account: "210987654321", Region: "us-west-2"}}, ns)
+
+	require.NoError(t, east.Control.Reset(ctxT(t)))
+	again := ivsfake.NewMemory(ivsfake.Options{Store: s})
+	quota, stages := again.StageQuota()
+	assert.Equal(t, 0, stages, "the reset namespace is empty in the file too")
+	assert.Equal(t, 1000, quota)
+	westAgain := ivsfake.Start(t, ivsfake.Options{Store: s, Region: "us-west-2", Account: "210987654321"})
+	getStage(t, westAgain, westArn)
+}
+
+// TestStoreCommitFailure: when the file cannot take a change (here it is
+// full), the operation answers 500 InternalServerException and the change
+// is not kept, in the file or in memory.
+func TestStoreCommitFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, path)
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	kept := *createStage(t, f, nil).Stage.Arn
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	ivsfake.SetStoreMaxSize(s, int(info.Size()))
+
+	big := map[string]string{}
+	for i := range 50 {
+		big[fmt.Sprintf("key-%02d", i)] = strings.Repeat("v", 256)
+	}
+	var failed error
+	var failedName string
+	for i := 0; i < 100 && failed == nil; i++ {
+		failedName = fmt.Sprint("big-", i)
+		_, failed = f.Client.CreateStage(ctxT(t), &ivsrealtime.CreateStageInput{Name: aws.String(failedName), Tags: big})
+	}
+	require.Error(t, failed, "a full file fails a commit within 100 stages of 13 KB")
+	requireErrorCode(t, failed, "InternalServerException", http.StatusInternalServerError)
+	assert.Contains(t, failed.Error(), "could not be stored in the state file")
+
+	listed, err := f.Client.ListStages(ctxT(t), &ivsrealtime.ListStagesInput{MaxResults: aws.Int32(100)})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	f2 := ivsfake.Start(t, ivsfake.Options{Store: openStore(t, path)})
+	relisted, err := f2.Client.ListStages(ctxT(t), &ivsrealtime.ListStagesInput{MaxResults: aws.Int32(100)})
+	require.NoError(t, err)
+	assert.Equal(t, len(listed.Stages), len(relisted.Stages), "memory holds what the file holds")
+	assert.Equal(t, kept, *relisted.Stages[0].Arn)
+	for _, st := range append(listed.Stages, relisted.Stages...) {
+		assert.NotEqual(t, failedName, *st.Name, "the failed stage is not kept")
+	}
+}
+
+// snapshot reads everything the fake shows, through the API: each stage
+// (live, or deleted and still kept, of arns) with its tags, sessions,
+// participants and events, the storage configurations with their tags,
+// and the stage quota.
+func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
+	t.Helper()
+	var out []string
+	read := func(path, body string) rawResponse {
+		r := post(t, f, path, body)
+		out = append(out, path+" "+body+" -> "+fmt.Sprint(r.Status)+" "+string(r.Body))
+		return r
+	}
+	read("/ListStages", `{"maxResults":100}`)
+	for _, arn := range arns {
+		read("/GetStage", `{"arn":"`+arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+arn+`"}`)
+		var sessions struct{ StageSessions []struct{ SessionId string } }
+		require.NoError(t, json.Unmarshal(read("/ListStageSessions", `{"stageArn":"`+arn+`","maxResults":100}`).Body, &sessions))
+		for _, s := range sessions.StageSessions {
+			at := `"stageArn":"` + arn + `","sessionId":"` + s.SessionId + `"`
+			read("/GetStageSession", "{"+at+"}")
+			var ps struct {
+				Participants []struct{ ParticipantId string }
+			}
+			require.NoError(t, json.Unmarshal(read("/ListParticipants", "{"+at+`,"maxResults":100}`).Body, &ps))
+			for _, p := range ps.Participants {
+				read("/GetParticipant", "{"+at+`,"participantId":"`+p.ParticipantId+`"}`)
+				read("/ListParticipantEvents", "{"+at+`,"participantId":"`+p.ParticipantId+`","maxResults":100}`)
+			}
+		}
+	}
+	var scs struct{ StorageConfigurations []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListStorageConfigurations", `{"maxResults":100}`).Body, &scs))
+	for _, sc := range scs.StorageConfigurations {
+		read("/ListTagsForResource", `{"resourceArn":"`+sc.Arn+`"}`)
+	}
+	quota, stages := f.Server.Memory.StageQuota()
+	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
+}
+
+// TestStoreCommitsEveryChangeItself: after each mutating operation, of
+// the AWS API and of the control API, a fake loaded from the file shows
+// exactly what the live one shows: each operation commits what it
+// changed, not a later one.
+func TestStoreCommitsEveryChangeItself(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	ctx := ctxT(t)
+	var arns []string
+	var sc string
+	var tokens []types.ParticipantToken
+	var refs []ivsfake.ParticipantRef
+	ref := func(i int) ivsfake.ParticipantRef { return refs[i] }
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"CreateStorageConfiguration", func() error {
+			out, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket-b")}, Tags: map[string]string{"a": "1"}})
+			if err == nil {
+				sc = *out.StorageConfiguration.Arn
+			}
+			return err
+		}},
+		{"TagResource storage", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &sc, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{"UntagResource storage", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &sc, TagKeys: []string{"a"}})
+			return err
+		}},
+		{"CreateStage", func() error {
+			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{
+				Name: aws.String("s"), Tags: map[string]string{"x": "1"},
+				AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: &sc},
+				ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{
+					{UserId: aws.String("alice"), Attributes: map[string]string{"k": "v"}},
+					{UserId: aws.String("bob"), Capabilities: []types.ParticipantTokenCapability{types.ParticipantTokenCapabilitySubscribe}},
+					{UserId: aws.String("carol")},
+				},
+			})
+			if err == nil {
+				arns, tokens = append(arns, *out.Stage.Arn), out.ParticipantTokens
+			}
+			return err
+		}},
+		{"CreateStage plain", func() error {
+			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+			if err == nil {
+				arns = append(arns, *out.Stage.Arn)
+			}
+			return err
+		}},
+		{"UpdateStage", func() error {
+			_, err := f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: &arns[0], Name: aws.String("renamed")})
+			return err
+		}},
+		{"TagResource stage", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &arns[0], Tags: map[string]string{"y": "2"}})
+			return err
+		}},
+		{"UntagResource stage", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &arns[0], TagKeys: []string{"x"}})
+			return err
+		}},
+		{"CreateParticipantToken", func() error {
+			out, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: &arns[0], UserId: aws.String("dave")})
+			if err == nil {
+				tokens = append(tokens, *out.ParticipantToken)
+			}
+			return err
+		}},
+		{"Join", func() error {
+			for _, tok := range tokens {
+				j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.Token, ClientInfo: ivsfake.ClientInfo{OsName: "linux"}})
+				if err != nil {
+					return err
+				}
+				refs = append(refs, ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId})
+			}
+			return nil
+		}},
+		{"Publish", func() error { return f.Control.Publish(ctx, ref(0)) }},
+		{"Publish refused (PUBLISH_ERROR)", func() error {
+			if f.Control.Publish(ctx, ref(1)) == nil {
+				return fmt.Errorf("bob published")
+			}
+			return nil
+		}},
+		{"StartRecording", func() error { return f.Control.StartRecording(ctx, ref(0)) }},
+		{"Leave", func() error { return f.Control.Leave(ctx, ref(0)) }},
+		{"SetRecording of one who left", func() error { return f.Control.SetRecording(ctx, ref(0), "STOPPED") }},
+		{"Join again", func() error {
+			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[0].Token})
+			return err
+		}},
+		{"DisconnectParticipant", func() error {
+			_, err := f.Client.DisconnectParticipant(ctx, &ivsrealtime.DisconnectParticipantInput{StageArn: &arns[0], ParticipantId: &refs[2].ParticipantId})
+			return err
+		}},
+		{"Join refused (JOIN_ERROR)", func() error {
+			if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[2].Token}); err == nil {
+				return fmt.Errorf("carol joined")
+			}
+			return nil
+		}},
+		{"EndSession", func() error { return f.Control.EndSession(ctx, arns[0]) }},
+		{"Join a new session", func() error {
+			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[3].Token})
+			return err
+		}},
+		{"DeleteStage", func() error {
+			_, err := f.Client.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: &arns[0]})
+			return err
+		}},
+		{"UpdateStage off the storage", func() error {
+			_, err := f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: &arns[1], Name: aws.String("n")})
+			return err
+		}},
+		{"DeleteStorageConfiguration", func() error {
+			_, err := f.Client.DeleteStorageConfiguration(ctx, &ivsrealtime.DeleteStorageConfigurationInput{Arn: &sc})
+			return err
+		}},
+		{"SetStageQuota", func() error {
+			_, err := f.Control.SetStageQuota(ctx, 7)
+			return err
+		}},
+		{"Reset", func() error { return f.Control.Reset(ctx) }},
+	}
+	for _, step := range steps {
+		require.NoError(t, step.do(), step.name)
+		want := snapshot(t, f, arns)
+		got := snapshot(t, ivsfake.Start(t, ivsfake.Options{Store: s}), arns)
+		require.Equal(t, want, got, "after %s, the file holds what the fake shows", step.name)
+	}
+}
