@@ -24,6 +24,12 @@ type Options struct {
 	StageQuota int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Keys, when not nil, turns signature checking on: every request
+	// (the control API's too) must be SigV4-signed by one of them, and
+	// acts in its account. Nil accepts any signature, or none. Either way
+	// a request acts in the region of its credential scope (unsigned:
+	// Region), and each account and region has its own state.
+	Keys Keys
 	// ReadTimeout and IdleTimeout bound the HTTP server of Start and
 	// NewHTTPServer; see DefaultReadTimeout and DefaultIdleTimeout.
 	ReadTimeout, IdleTimeout time.Duration
