@@ -352,12 +352,12 @@ func TestParseKeys(t *testing.T) {
 		"AKIDB": {AccessKeyID: "AKIDB", SecretAccessKey: "secretB", Account: "222222222222"},
 	}, keys)
 	for in, want := range map[string]string{
-		"AKIDA secretA\n":                                      "keys.txt:1: want ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID, got 2 fields",
-		"# c\nAKIDA secretA 12345\n":                           `keys.txt:2: account id "12345": an AWS account id is 12 digits`,
-		"AKIDA s 111111111111\nAKIDA t 222222222222\n":         "keys.txt:2: access key id AKIDA is given twice",
-		"AKID/A s 111111111111\n":                              `keys.txt:1: access key id "AKID/A"`,
-		"AKIDA s 111111111111 extra\n":                         "keys.txt:1: want ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID, got 4 fields",
-		"\n\n\nAKIDA s 11111111111a\n":                         "keys.txt:4: account id",
+		"AKIDA secretA\n":                                     "keys.txt:1: want ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID, got 2 fields",
+		"# c\nAKIDA secretA 12345\n":                          `keys.txt:2: account id "12345": an AWS account id is 12 digits`,
+		"AKIDA s 111111111111\nAKIDA t 222222222222\n":        "keys.txt:2: access key id AKIDA is given twice",
+		"AKID/A s 111111111111\n":                             `keys.txt:1: access key id "AKID/A"`,
+		"AKIDA s 111111111111 extra\n":                        "keys.txt:1: want ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID, got 4 fields",
+		"\n\n\nAKIDA s 11111111111a\n":                        "keys.txt:4: account id",
 		"AKIDA s 111111111111\n#\nAKIDB t 2222222222222222\n": "keys.txt:3:",
 	} {
 		_, err := ivsfake.ParseKeys(bytes.NewReader([]byte(in)), "keys.txt")
