@@ -78,15 +78,16 @@ func TestServeAuthFlags(t *testing.T) {
 	}
 }
 
-// The default, -auth off, says at start that it checks no signature, the
-// account it acts in and where regions come from.
+// The default, -auth off, says at start, in the log (or as a plain line
+// with -log off), that it checks no signature, the account it acts in and
+// where regions come from.
 func TestServeAuthOffSaysSo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	var logs lockedBuffer
 	startServe(t, buildIvsrt(t), &logs, "-account", "444455556666")
-	waitFor(t, &logs, "ivsrt serve: auth off: signatures are not checked; requests act in account 444455556666, in the region of their credential scope (unsigned: us-east-1)\n")
+	waitFor(t, &logs, `level=INFO msg="auth off: signatures are not checked; requests act in account 444455556666, in the region of their credential scope (unsigned: us-east-1)"`)
 }
 
 // ivsrt serve -auth verify takes the SDK's signatures by the keys in the
@@ -100,7 +101,7 @@ func TestServeAuthVerify(t *testing.T) {
 	keys := writeKeys(t, "AKIDCONFORM conform-secret 777788889999\n")
 	var logs lockedBuffer
 	_, url := startServe(t, buildIvsrt(t), &logs, "-auth", "verify", "-keys", keys, "-log", "off")
-	waitFor(t, &logs, "ivsrt serve: auth verify: 1 keys; each request acts in its key's account, in the region of its credential scope")
+	waitFor(t, &logs, "ivsrt serve: auth verify: signatures are checked against 1 access key; each request acts in its key's account, in the region of its credential scope")
 
 	client := func(id, secret string) *ivsrealtime.Client {
 		return ivsrealtime.New(ivsrealtime.Options{

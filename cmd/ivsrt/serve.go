@@ -117,7 +117,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, Keys: keys, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
 	fake := ivsfake.New(opts)
-	fmt.Fprintln(stderr, "ivsrt serve: "+fake.AuthLine())
+	// What the fake makes of signatures is said at start, in the log's
+	// format, or as a plain line when there is no log.
+	if *logFormat == "off" {
+		fmt.Fprintln(stderr, "ivsrt serve: "+fake.AuthLine())
+	} else {
+		logger.Info(fake.AuthLine())
+	}
 	srv := ivsfake.NewHTTPServer(logRequests(fake, logger), opts)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -272,5 +272,9 @@ func (s *Server) AuthLine() string {
 		return "auth off: signatures are not checked; requests act in account " + s.opts.Account +
 			", in the region of their credential scope (unsigned: " + s.opts.Region + ")"
 	}
-	return "auth verify: " + strconv.Itoa(len(s.keys)) + " keys; each request acts in its key's account, in the region of its credential scope"
+	keys := strconv.Itoa(len(s.keys)) + " access keys"
+	if len(s.keys) == 1 {
+		keys = "1 access key"
+	}
+	return "auth verify: signatures are checked against " + keys + "; each request acts in its key's account, in the region of its credential scope"
 }
