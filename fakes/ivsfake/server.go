@@ -87,22 +87,29 @@ func newNamespace(base Options, account, region string) *Memory {
 	return NewMemory(base)
 }
 
+// MaxNamespaces bounds how many account and region pairs a fake holds,
+// so that requests naming ever new regions cannot grow it without end.
+const MaxNamespaces = 1000
+
 // space returns the namespace's state, making it on first use.
-func (s *Server) space(ns namespace) *Memory {
+func (s *Server) space(ns namespace) (*Memory, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.spaces[ns]
 	if m == nil {
+		if len(s.spaces) >= MaxNamespaces {
+			return nil, ivsapi.NewThrottlingException("this fake holds %d account and region namespaces, its limit: reset it (POST %sreset) to make room for %s in %s", MaxNamespaces, ControlPrefix, ns.account, ns.region)
+		}
 		m = newNamespace(s.opts, ns.account, ns.region)
 		s.spaces[ns] = m
 	}
-	return m
+	return m, nil
 }
 
 // pick is the state an operation acts on: its request's namespace.
 func (s *Server) pick(ctx context.Context) (ivsapi.Backend, error) {
 	if ns, ok := namespaceOf(ctx); ok {
-		return s.space(ns), nil
+		return s.space(ns)
 	}
 	return s.Memory, nil
 }
@@ -214,12 +221,17 @@ func (f *faults) clear(ns namespace, all bool) {
 	}
 }
 
-// Reset forgets all state and pending faults, of every namespace.
+// Reset forgets all state and pending faults, of every namespace; the
+// namespaces other than the default one are dropped (made again, empty,
+// on their next request).
 func (s *Server) Reset() {
 	s.mu.Lock()
 	spaces := make([]*Memory, 0, len(s.spaces))
-	for _, m := range s.spaces {
+	for ns, m := range s.spaces {
 		spaces = append(spaces, m)
+		if m != s.Memory {
+			delete(s.spaces, ns)
+		}
 	}
 	s.mu.Unlock()
 	for _, m := range spaces {
@@ -231,7 +243,11 @@ func (s *Server) Reset() {
 // serveControl answers the control API, acting in the request's namespace.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns namespace) {
 	wire.SetRequestID(w)
-	m := s.space(ns)
+	m, err := s.space(ns)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
 	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/"))
 	if r.Method == http.MethodGet && (path == "" || path == "/") {
 		wire.WriteJSON(w, Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: ns.region, Account: ns.account})
@@ -241,7 +257,6 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns namespa
 		wire.WriteError(w, wire.UnknownOperation(r.Method, r.URL.Path))
 		return
 	}
-	var err error
 	var out any = struct{}{}
 	switch path {
 	case "/join":
