@@ -16,8 +16,9 @@ import (
 
 // Options configure a fake.
 type Options struct {
-	// Region and Account go into the ARNs the fake mints. A request for a
-	// stage of another account gets AccessDeniedException.
+	// Region and Account go into the ARNs the fake mints, for requests
+	// of the default namespace (see Keys). A request for a stage of
+	// another account gets AccessDeniedException.
 	Region  string // default us-east-1
 	Account string // default 123456789012
 	// StageQuota is how many stages the account may hold (default 1000).
