@@ -2,6 +2,7 @@ package ivsfake_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -176,6 +177,37 @@ func TestVerifySignatures(t *testing.T) {
 		}
 		r := send(t, signedRequest(t, f, keyA, "us-east-1", "/ListStages", `{}`, time.Now()))
 		assert.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+
+		// The tag operations: an escaped ARN in the path, a query string,
+		// GET and DELETE without a body.
+		c := clientAs(f, keyB, "us-west-2")
+		out, err := c.CreateStage(ctx, &ivsrealtime.CreateStageInput{Tags: map[string]string{"a b": "1"}})
+		require.NoError(t, err)
+		_, err = c.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: out.Stage.Arn, Tags: map[string]string{"k/=+": "v"}})
+		require.NoError(t, err)
+		_, err = c.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: out.Stage.Arn, TagKeys: []string{"a b"}})
+		require.NoError(t, err)
+		tags, err := c.ListTagsForResource(ctx, &ivsrealtime.ListTagsForResourceInput{ResourceArn: out.Stage.Arn})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"k/=+": "v"}, tags.Tags)
+	})
+	t.Run("gzip", func(t *testing.T) {
+		// The signature covers the body as sent: compressed.
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		_, err := zw.Write([]byte(`{"name":"zipped"}`))
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.URL+"/CreateStage", bytes.NewReader(zb.Bytes()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+		sum := sha256.Sum256(zb.Bytes())
+		creds := aws.Credentials{AccessKeyID: keyA.AccessKeyID, SecretAccessKey: keyA.SecretAccessKey}
+		require.NoError(t, v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ivs", "us-east-1", time.Now()))
+		r := send(t, req)
+		assert.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		assert.Contains(t, string(r.Body), `"name":"zipped"`)
 	})
 	t.Run("missing", func(t *testing.T) {
 		r := post(t, f, "/ListStages", `{}`)

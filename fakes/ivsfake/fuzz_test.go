@@ -99,7 +99,7 @@ func seedStage(f *testing.F, srv *ivsfake.Server) string {
 // every one but /reset, whose point is to lose what is stored.
 var controlEndpoints = []string{
 	"POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/recording",
-	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "GET /_ivsrt/",
+	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "POST /_ivsrt/quota", "GET /_ivsrt/",
 	"POST /_ivsrt/nope", "DELETE /_ivsrt/token",
 }
 
@@ -133,6 +133,8 @@ func FuzzControl(f *testing.F) {
 		`{` + ref + `}`, `{` + ref + `,"state":"ACTIVE"}`, `{` + ref + `,"state":"nope"}`, `{"StageArn":"` + arn + `"}`,
 		`{"operation":"GetStage","error":"ThrottlingException","count":0}`, `{"operation":"*","error":"Nope","count":-1}`,
 		`{"operation":"GetStage","error":"ValidationException","count":1.5}`, `{"count":1e400}`, `{} {}`,
+		`{"stageQuota":"x"}`, `{"stageQuota":1.5}`, `{"stageQuota":-1}`, `{"stageQuota":[]}`,
+		`{"stageArn":"arn:aws:ivs:us-east-1:999999999999:stage/abcdefghijkl","participantId":"p","state":"ACTIVE"}`,
 	}
 	for i := range controlEndpoints {
 		for _, s := range seeds {
