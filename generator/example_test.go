@@ -45,6 +45,7 @@ func ExampleFromFile() {
 	// filters_gen.go
 	// ids_gen.go
 	// limits_gen.go
+	// route_gen.go
 	// router_gen.go
 	// types_gen.go
 	// validate_gen.go

@@ -93,6 +93,7 @@ var fakeFiles = []emitter{
 	{"filters_gen.go", (*gen).filters},
 	{"ids_gen.go", (*gen).identifiers},
 	{"backend_gen.go", (*gen).backend},
+	{"route_gen.go", (*gen).route},
 	{"router_gen.go", (*gen).router},
 }
 

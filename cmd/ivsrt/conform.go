@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -14,8 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/ivsrt/contract/conformance"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -142,6 +147,16 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	}
 	ctx := context.Background()
 	target := suite.Target{Endpoint: *endpoint, Region: *region, StorageConfigurationArn: *storage}
+	// Credentials in the environment sign the AWS requests and the control
+	// API's alike, so a fake that checks signatures (ivsrt serve -auth
+	// verify) takes both; without them, the control calls are signed with
+	// dummies, so that they act in the region the AWS requests do.
+	sign := aws.CredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDIVSRTCONFORM", "ivsrt-conformance-secret", ""))
+	if id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		target.Credentials = credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+		sign = target.Credentials
+	}
+	target.HTTPClient = ivscontrol.SigningClient(&http.Client{Timeout: 30 * time.Second}, sign, *region)
 	if err := conformance.Probe(ctx, target, s); err != nil {
 		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
 		return 2

@@ -25,14 +25,16 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ivsrt serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:4566", "listen `address`; port 0 picks a free port")
-	region := fs.String("region", "us-east-1", "AWS `region` in the ARNs the fake mints")
-	account := fs.String("account", "123456789012", "AWS `account` id in the ARNs the fake mints")
-	quota := fs.Int("stage-quota", 1000, "how many stages the account may hold, at least 1")
+	region := fs.String("region", "us-east-1", "AWS `region` of unsigned requests; a signed one acts in the region of its credential scope")
+	account := fs.String("account", "123456789012", "AWS `account` id of requests under -auth off")
+	quota := fs.Int("stage-quota", 1000, "how many stages each account may hold in each region, at least 1")
 	logFormat := fs.String("log", "text", "request log `format`: text, json or off")
 	readTimeout := fs.Duration("read-timeout", ivsfake.DefaultReadTimeout, "cut off a client that has not sent its whole request (headers and body) within this `duration`")
 	idleTimeout := fs.Duration("idle-timeout", ivsfake.DefaultIdleTimeout, "close a keep-alive connection that sends no request for this `duration`")
 	statePath := fs.String("state", "", "keep the state in this bbolt `file` across restarts; created when missing or empty, refused (exit 1) when corrupt, foreign, of a later format or in use")
 	drainTimeout := fs.Duration("drain-timeout", 5*time.Second, "on SIGINT or SIGTERM, wait this `duration` for requests in flight, then cut off what is left")
+	auth := fs.String("auth", "off", "signature `mode`: off accepts any signature (or none); verify checks each request's SigV4 signature against -keys")
+	keysFile := fs.String("keys", "", "with -auth verify, the `file` of access keys: one ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID per line")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -58,6 +60,34 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	case *quota < 1:
 		fmt.Fprintf(stderr, "ivsrt serve: -stage-quota %d: the quota must be at least 1\n", *quota)
 		return 2
+	}
+	var keys ivsfake.Keys
+	switch {
+	case *auth != "off" && *auth != "verify":
+		fmt.Fprintf(stderr, "ivsrt serve: -auth %q: use off or verify\n", *auth)
+		return 2
+	case *auth == "verify" && *keysFile == "":
+		fmt.Fprintln(stderr, "ivsrt serve: -auth verify needs -keys FILE: the access keys to check signatures against")
+		return 2
+	case *auth == "off" && *keysFile != "":
+		fmt.Fprintln(stderr, "ivsrt serve: -keys is only for -auth verify")
+		return 2
+	case *auth == "verify":
+		f, err := os.Open(*keysFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ivsrt serve: -keys: %v\n", err)
+			return 2
+		}
+		keys, err = ivsfake.ParseKeys(f, *keysFile)
+		_ = f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "ivsrt serve: -keys %v\n", err)
+			return 2
+		}
+		if len(keys) == 0 {
+			fmt.Fprintf(stderr, "ivsrt serve: -keys %s: no keys in the file\n", *keysFile)
+			return 2
+		}
 	}
 	if *logFormat != "text" && *logFormat != "json" && *logFormat != "off" {
 		fmt.Fprintf(stderr, "ivsrt serve: -log %q: use text, json or off\n", *logFormat)
@@ -86,7 +116,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
 		return 1
 	}
-	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
+	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, Keys: keys, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
 	if *statePath != "" {
 		store, err := ivsfake.OpenStore(*statePath)
 		if err != nil {
@@ -100,6 +130,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		opts.Store = store
 	}
 	fake := ivsfake.New(opts)
+	// What the fake makes of signatures is said at start, in the log's
+	// format, or as a plain line when there is no log.
+	if *logFormat == "off" {
+		fmt.Fprintln(stderr, "ivsrt serve: "+fake.AuthLine())
+	} else {
+		logger.Info(fake.AuthLine())
+	}
 	srv := ivsfake.NewHTTPServer(logRequests(fake, logger), opts)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -150,6 +150,7 @@ func TestServeLogReachesTheFileOnSIGTERM(t *testing.T) {
 	}
 	assert.Empty(t, missing, "the requests whose line is not in the log")
 	lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")
-	assert.Len(t, lines, requests+2, "one line per request, then stopping and stopped")
+	assert.Len(t, lines, requests+3, "the auth line, one line per request, then stopping and stopped")
+	assert.Contains(t, lines[0], "auth off")
 	assert.Contains(t, lines[len(lines)-1], "msg=stopped")
 }

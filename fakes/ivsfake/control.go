@@ -118,9 +118,10 @@ func truncate(s string, n int) string { return s[:min(len(s), n)] }
 
 // connected finds a connected participant of the stage's live session.
 func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
-	st := m.stages[ref.StageArn]
-	if st == nil {
-		return nil, nil, ivsapi.NewResourceNotFoundException("stage %s not found", ref.StageArn)
+	// Another account's stage is AccessDeniedException, as in the AWS operations.
+	st, err := m.lookup(ref.StageArn)
+	if err != nil {
+		return nil, nil, err
 	}
 	if st.active == nil {
 		return nil, nil, ivsapi.NewResourceNotFoundException("stage %s has no live session", ref.StageArn)
@@ -268,9 +269,9 @@ func (m *Memory) EndSession(stageArn string) (err error) {
 	now := m.now()
 	m.mu.Lock()
 	defer m.unlock(&err)
-	st := m.stages[stageArn]
-	if st == nil {
-		return ivsapi.NewResourceNotFoundException("stage %s not found", stageArn)
+	st, err := m.lookup(stageArn)
+	if err != nil {
+		return err
 	}
 	if st.active == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)

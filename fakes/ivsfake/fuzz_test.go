@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,7 +99,7 @@ func seedStage(f *testing.F, srv *ivsfake.Server) string {
 // every one but /reset, whose point is to lose what is stored.
 var controlEndpoints = []string{
 	"POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/recording",
-	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "GET /_ivsrt/",
+	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "POST /_ivsrt/quota", "GET /_ivsrt/",
 	"POST /_ivsrt/nope", "DELETE /_ivsrt/token",
 }
 
@@ -132,6 +133,8 @@ func FuzzControl(f *testing.F) {
 		`{` + ref + `}`, `{` + ref + `,"state":"ACTIVE"}`, `{` + ref + `,"state":"nope"}`, `{"StageArn":"` + arn + `"}`,
 		`{"operation":"GetStage","error":"ThrottlingException","count":0}`, `{"operation":"*","error":"Nope","count":-1}`,
 		`{"operation":"GetStage","error":"ValidationException","count":1.5}`, `{"count":1e400}`, `{} {}`,
+		`{"stageQuota":"x"}`, `{"stageQuota":1.5}`, `{"stageQuota":-1}`, `{"stageQuota":[]}`,
+		`{"stageArn":"arn:aws:ivs:us-east-1:999999999999:stage/abcdefghijkl","participantId":"p","state":"ACTIVE"}`,
 	}
 	for i := range controlEndpoints {
 		for _, s := range seeds {
@@ -177,6 +180,55 @@ func FuzzControl(f *testing.F) {
 		}
 		if _, err := srv.Memory.GetParticipant(ctx, &ivsapi.GetParticipantRequest{StageArn: &arn, SessionId: &joined.SessionId, ParticipantId: &joined.ParticipantId}); err != nil {
 			t.Fatalf("after %s %s %q the stored participant is gone: %v", method, path, body, err)
+		}
+	})
+}
+
+// FuzzAuthorization sends arbitrary Authorization and X-Amz-Date headers
+// to a fake that checks signatures, and to one that does not. Checking,
+// the answer is one of AWS's three refusals (403) or, for a request the
+// fake cannot tell from a signed one, 200; not checking, any header is
+// taken but a scope whose region is no region's form. Never a 5xx.
+func FuzzAuthorization(f *testing.F) {
+	for _, s := range []string{
+		"", "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 ", "Basic abc",
+		"AWS4-HMAC-SHA256 Credential=AKIDA/20260101/us-west-2/ivs/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+		"AWS4-HMAC-SHA256 Credential=AKIDA/20260101/us-west-2/ivs/aws4_request, SignedHeaders=, Signature=",
+		"AWS4-HMAC-SHA256 Credential=AKIDA/x/../ivs/aws4_request, SignedHeaders=host, Signature=zz",
+		"AWS4-HMAC-SHA256 Credential=AKIDA////, SignedHeaders=content-length;host;;;, Signature=1",
+		"AWS4-HMAC-SHA256 Credential=nobody/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=1",
+	} {
+		f.Add(s, "20260101T000000Z", `{}`)
+		f.Add(s, "", ``)
+		f.Add(s, "garbage", `{"name":"x"}`)
+	}
+	verifying := ivsfake.New(ivsfake.Options{Keys: ivsfake.Keys{"AKIDA": {AccessKeyID: "AKIDA", SecretAccessKey: "s", Account: "111111111111"}}})
+	open := ivsfake.New(ivsfake.Options{})
+	refusals := []string{ivsapi.ErrMissingAuthenticationTokenException, ivsapi.ErrUnrecognizedClientException, ivsapi.ErrInvalidSignatureException}
+
+	f.Fuzz(func(t *testing.T, authorization, date, body string) {
+		for _, srv := range []*ivsfake.Server{verifying, open} {
+			for _, path := range []string{"/ListStages", "/_ivsrt/"} {
+				method := http.MethodPost
+				if path == "/_ivsrt/" {
+					method = http.MethodGet
+				}
+				req := httptest.NewRequest(method, path, strings.NewReader(body))
+				req.Header.Set("Authorization", authorization)
+				req.Header.Set("X-Amz-Date", date)
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code >= 500 {
+					t.Fatalf("%s %q: status %d: %s", path, authorization, rec.Code, rec.Body)
+				}
+				typ := wire.HeaderValue(rec.Header(), wire.HeaderErrorType)
+				if srv == verifying && !slices.Contains(refusals, typ) {
+					t.Fatalf("%s %q: %d %q, not a refusal", path, authorization, rec.Code, typ)
+				}
+				if typ != "" && rec.Code != ivsapi.ErrorStatus[typ] {
+					t.Fatalf("%s %q: %s with status %d", path, authorization, typ, rec.Code)
+				}
+			}
 		}
 	})
 }

@@ -17,14 +17,21 @@ import (
 
 // Options configure a fake.
 type Options struct {
-	// Region and Account go into the ARNs the fake mints. A request for a
-	// stage of another account gets AccessDeniedException.
+	// Region and Account go into the ARNs the fake mints, for requests
+	// of the default namespace (see Keys). A request for a stage of
+	// another account gets AccessDeniedException.
 	Region  string // default us-east-1
 	Account string // default 123456789012
 	// StageQuota is how many stages the account may hold (default 1000).
 	StageQuota int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Keys, when not nil, turns signature checking on: every request
+	// (the control API's too) must be SigV4-signed by one of them, and
+	// acts in its account. Nil accepts any signature, or none. Either way
+	// a request acts in the region of its credential scope (unsigned:
+	// Region), and each account and region has its own state.
+	Keys Keys
 	// ReadTimeout and IdleTimeout bound the HTTP server of Start and
 	// NewHTTPServer; see DefaultReadTimeout and DefaultIdleTimeout.
 	ReadTimeout, IdleTimeout time.Duration

@@ -1,6 +1,7 @@
 package ivsfake
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -50,28 +51,84 @@ func NewHTTPServer(h http.Handler, opts Options) *http.Server {
 }
 
 // Server is the whole fake as an http.Handler: the five AWS operations at
-// POST /{Operation} and the control API under /_ivsrt/.
+// POST /{Operation} and the control API under /_ivsrt/. Each account and
+// region is its own namespace, with its own state and stage quota: a
+// request acts in the one its signature names (see Options.Keys).
 type Server struct {
-	// Memory is the state behind the server, for tests that drive it
-	// directly in-process rather than through the control API.
+	// Memory is the state of the default namespace (Options' account and
+	// region), for tests that drive it directly in-process rather than
+	// through the control API.
 	Memory *Memory
 
+	opts   Options // with defaults
+	keys   Keys    // nil: signatures are not checked
 	api    *ivsapi.Handler
 	faults faults
+
+	mu     sync.Mutex
+	spaces map[Namespace]*Memory
 }
 
 // New returns a fake with empty state.
 func New(opts Options) *Server {
-	s := &Server{Memory: NewMemory(opts)}
-	s.faults.pending = map[string][]*Fault{}
-	s.api = ivsapi.NewHandler(s.Memory, ivsapi.Options{Before: s.faults.take})
+	opts = opts.withDefaults()
+	s := &Server{opts: opts, keys: opts.Keys, spaces: map[Namespace]*Memory{}}
+	s.Memory = newNamespace(opts, opts.Account, opts.Region)
+	s.spaces[Namespace{opts.Account, opts.Region}] = s.Memory
+	s.faults.pending = map[faultKey][]*Fault{}
+	s.api = ivsapi.NewHandler(ivsapi.Route(s.pick), ivsapi.Options{Before: s.take})
 	return s
 }
 
-// ServeHTTP routes to the control API or the AWS operations.
+// newNamespace makes the state of one account and region: every namespace
+// is made here, from the server's options.
+func newNamespace(base Options, account, region string) *Memory {
+	base.Account, base.Region = account, region
+	return NewMemory(base)
+}
+
+// MaxNamespaces bounds how many account and region pairs a fake holds,
+// so that requests naming ever new regions cannot grow it without end.
+const MaxNamespaces = 1000
+
+// space returns the namespace's state, making it on first use.
+func (s *Server) space(ns Namespace) (*Memory, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.spaces[ns]
+	if m == nil {
+		if len(s.spaces) >= MaxNamespaces {
+			return nil, ivsapi.NewThrottlingException("this fake holds %d account and region namespaces, its limit: reset it (POST %sreset) to make room for %s in %s", MaxNamespaces, ControlPrefix, ns.Account, ns.Region)
+		}
+		m = newNamespace(s.opts, ns.Account, ns.Region)
+		s.spaces[ns] = m
+	}
+	return m, nil
+}
+
+// pick is the state an operation acts on: its request's namespace.
+func (s *Server) pick(ctx context.Context) (ivsapi.Backend, error) {
+	if ns, ok := namespaceOf(ctx); ok {
+		return s.space(ns)
+	}
+	return s.Memory, nil
+}
+
+// ServeHTTP checks the request's signature, then routes it to the control
+// API or the AWS operations, in its namespace.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ns, err := s.authenticate(r)
+	if err != nil {
+		wire.SetRequestID(w)
+		wire.WriteError(w, err)
+		return
+	}
+	// The default namespace needs no context: most requests skip the copy.
+	if ns != (Namespace{s.opts.Account, s.opts.Region}) {
+		r = r.WithContext(context.WithValue(r.Context(), namespaceKey{}, ns))
+	}
 	if r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") || strings.HasPrefix(r.URL.Path, ControlPrefix) {
-		s.serveControl(w, r)
+		s.serveControl(w, r, ns)
 		return
 	}
 	s.api.ServeHTTP(w, r)
@@ -79,11 +136,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type faults struct {
 	mu      sync.Mutex
-	pending map[string][]*Fault // by operation, oldest first
+	pending map[faultKey][]*Fault // oldest first
 }
 
-// InjectFault queues a fault; it checks the operation and the error against the spec.
+// faultKey is where a fault applies: an operation (or "*") in a namespace.
+type faultKey struct {
+	ns Namespace
+	op string
+}
+
+// InjectFault queues a fault for the default namespace; it checks the
+// operation and the error against the spec.
 func (s *Server) InjectFault(f Fault) error {
+	return s.injectFault(Namespace{s.opts.Account, s.opts.Region}, f)
+}
+
+func (s *Server) injectFault(ns Namespace, f Fault) error {
 	ops := ivsapi.Operations
 	if f.Operation != "*" {
 		ops = []string{f.Operation}
@@ -108,7 +176,8 @@ func (s *Server) InjectFault(f Fault) error {
 	}
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.pending[f.Operation] = append(s.faults.pending[f.Operation], &f)
+	k := faultKey{ns, f.Operation}
+	s.faults.pending[k] = append(s.faults.pending[k], &f)
 	return nil
 }
 
@@ -117,11 +186,17 @@ func countError(n int) error {
 }
 
 // take is the Handler's Before hook: it answers with the oldest pending
-// fault for the operation, specific ones before "*".
-func (f *faults) take(op string, _ *http.Request) error {
+// fault for the operation in the request's namespace, specific ones
+// before "*".
+func (s *Server) take(op string, r *http.Request) error {
+	ns, ok := namespaceOf(r.Context())
+	if !ok {
+		ns = Namespace{s.opts.Account, s.opts.Region}
+	}
+	f := &s.faults
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, key := range [...]string{op, "*"} {
+	for _, key := range [...]faultKey{{ns, op}, {ns, "*"}} {
 		q := f.pending[key]
 		if len(q) == 0 {
 			continue
@@ -135,58 +210,106 @@ func (f *faults) take(op string, _ *http.Request) error {
 	return nil
 }
 
-func (f *faults) clear() {
+// clear drops the pending faults of one namespace, or of all when all.
+func (f *faults) clear(ns Namespace, all bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.pending = map[string][]*Fault{}
+	for k := range f.pending {
+		if all || k.ns == ns {
+			delete(f.pending, k)
+		}
+	}
 }
 
-// Reset forgets all state and pending faults.
+// Reset forgets all state and pending faults, of every namespace, those
+// only a state file holds too; the namespaces other than the default one
+// are dropped (made again, empty, on their next request).
 func (s *Server) Reset() error {
-	s.faults.clear()
-	return s.Memory.Reset()
+	s.mu.Lock()
+	spaces := make([]*Memory, 0, len(s.spaces))
+	loaded := map[Namespace]bool{}
+	for ns, m := range s.spaces {
+		spaces = append(spaces, m)
+		loaded[ns] = true
+		if m != s.Memory {
+			delete(s.spaces, ns)
+		}
+	}
+	s.mu.Unlock()
+	if store := s.opts.Store; store != nil {
+		stored, err := store.Namespaces()
+		if err != nil {
+			return ivsapi.NewInternalServerException("reading the state file's namespaces: %v", err)
+		}
+		for _, ns := range stored {
+			if !loaded[ns] {
+				spaces = append(spaces, newNamespace(s.opts, ns.Account, ns.Region))
+			}
+		}
+	}
+	s.faults.clear(Namespace{}, true)
+	var first error
+	for _, m := range spaces {
+		if err := m.Reset(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
-func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+// serveControl answers the control API, acting in the request's namespace.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns Namespace) {
 	wire.SetRequestID(w)
+	m, err := s.space(ns)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
 	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/"))
 	if r.Method == http.MethodGet && (path == "" || path == "/") {
-		wire.WriteJSON(w, Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: s.Memory.opts.Region, Account: s.Memory.opts.Account})
+		wire.WriteJSON(w, Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: ns.Region, Account: ns.Account})
 		return
 	}
 	if r.Method != http.MethodPost {
 		wire.WriteError(w, wire.UnknownOperation(r.Method, r.URL.Path))
 		return
 	}
-	var err error
 	var out any = struct{}{}
 	switch path {
 	case "/join":
 		var in JoinInput
 		if err = decodeControl(r, &in); err == nil {
-			out, err = s.Memory.Join(in)
+			out, err = m.Join(in)
 		}
 	case "/publish":
 		var in ParticipantRef
 		if err = decodeControl(r, &in); err == nil {
-			err = s.Memory.Publish(in)
+			if err = checkRef(in); err == nil {
+				err = m.Publish(in)
+			}
 		}
 	case "/recording":
 		var in RecordingInput
 		if err = decodeControl(r, &in); err == nil {
-			err = s.Memory.SetRecording(in)
+			if err = checkRef(in.ParticipantRef); err == nil {
+				err = m.SetRecording(in)
+			}
 		}
 	case "/leave":
 		var in ParticipantRef
 		if err = decodeControl(r, &in); err == nil {
-			err = s.Memory.Leave(in)
+			if err = checkRef(in); err == nil {
+				err = m.Leave(in)
+			}
 		}
 	case "/end-session":
 		var in struct {
 			StageArn string `json:"stageArn"`
 		}
 		if err = decodeControl(r, &in); err == nil {
-			err = s.Memory.EndSession(in.StageArn)
+			if err = checkStageArn(in.StageArn); err == nil {
+				err = m.EndSession(in.StageArn)
+			}
 		}
 	case "/faults":
 		var in struct {
@@ -198,7 +321,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 				err = countError(*in.Count)
 			} else {
 				in.Fault.Count = valueOf(in.Count)
-				err = s.InjectFault(in.Fault)
+				err = s.injectFault(ns, in.Fault)
 			}
 		}
 	case "/quota":
@@ -209,13 +332,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		if err == nil {
 			var prev int
-			if prev, err = s.Memory.SetStageQuota(n); err == nil {
-				_, stages := s.Memory.StageQuota()
+			if prev, err = m.SetStageQuota(n); err == nil {
+				_, stages := m.StageQuota()
 				out = QuotaOutput{StageQuota: n, PreviousStageQuota: prev, Stages: stages}
 			}
 		}
 	case "/reset":
-		err = s.Reset()
+		// Signed by a key, a reset is that account's and region's; with
+		// signatures unchecked, anyone may reset everything.
+		if s.keys == nil {
+			err = s.Reset()
+		} else {
+			s.faults.clear(ns, false)
+			err = m.Reset()
+		}
 	default:
 		err = wire.UnknownOperation(r.Method, r.URL.Path)
 	}
@@ -224,6 +354,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wire.WriteJSON(w, out)
+}
+
+// checkRef holds a participant reference to the rules the AWS operations
+// put on the same members (DisconnectParticipant's stageArn and
+// participantId), so a malformed ARN is a ValidationException before any
+// lookup.
+func checkRef(ref ParticipantRef) error {
+	return (&ivsapi.DisconnectParticipantRequest{StageArn: &ref.StageArn, ParticipantId: &ref.ParticipantId}).Validate()
+}
+
+// checkStageArn holds a stage ARN to the rules CreateParticipantToken puts
+// on its stageArn.
+func checkStageArn(arn string) error {
+	return (&ivsapi.CreateParticipantTokenRequest{StageArn: &arn}).Validate()
 }
 
 func decodeControl(r *http.Request, v any) error {

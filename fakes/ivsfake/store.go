@@ -193,12 +193,14 @@ func (s *Store) Close() error { return s.db.Close() }
 // Path is the file's path.
 func (s *Store) Path() string { return s.db.Path() }
 
-// Namespace names an account and region, whose state is kept apart.
+// namespace names an account and region, whose state is kept apart.
+// Namespace is an account and region: each has its own state, as on AWS,
+// in memory and in a state file.
 type Namespace struct{ Account, Region string }
 
 func (n Namespace) key() []byte { return []byte(n.Account + "/" + n.Region) }
 
-// Namespaces lists the namespaces the file holds state for, so a server
+// namespaces lists the namespaces the file holds state for, so a server
 // can load (or reset) every one of them.
 func (s *Store) Namespaces() ([]Namespace, error) {
 	var out []Namespace

@@ -205,25 +205,31 @@ func TestStoreKeepsStateAndPageTokens(t *testing.T) {
 	assert.Equal(t, arns[1], j.StageArn)
 }
 
-// TestStoreNamespacesAndReset: namespaces of one file are apart, Reset
-// clears only its own, and Namespaces lists those stored.
+// TestStoreNamespacesAndReset: namespaces of one file are apart, and
+// Namespaces lists those stored. A reset with signatures unchecked
+// empties every namespace the file holds, those the fake never loaded
+// too (TestControlSignedUnderVerify: a signed one only the signer's).
 func TestStoreNamespacesAndReset(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
 	east := ivsfake.Start(t, ivsfake.Options{Store: s})
 	west := ivsfake.Start(t, ivsfake.Options{Store: s, Region: "us-west-2", Account: "210987654321"})
 	createStage(t, east, nil)
-	westArn := *createStage(t, west, nil).Stage.Arn
+	createStage(t, west, nil)
 	ns, err := s.Namespaces()
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []ivsfake.Namespace{{Account: "123456789012", Region: "us-east-1"}, {Account: "210987654321", Region: "us-west-2"}}, ns)
 
+	// A Memory of its own reads what the file holds for west.
+	westStored := ivsfake.NewMemory(ivsfake.Options{Store: s, Region: "us-west-2", Account: "210987654321"})
+	_, stages := westStored.StageQuota()
+	assert.Equal(t, 1, stages, "west's stage is in the file")
+
 	require.NoError(t, east.Control.Reset(ctxT(t)))
-	again := ivsfake.NewMemory(ivsfake.Options{Store: s})
-	quota, stages := again.StageQuota()
-	assert.Equal(t, 0, stages, "the reset namespace is empty in the file too")
-	assert.Equal(t, 1000, quota)
-	westAgain := ivsfake.Start(t, ivsfake.Options{Store: s, Region: "us-west-2", Account: "210987654321"})
-	getStage(t, westAgain, westArn)
+	for _, opts := range []ivsfake.Options{{Store: s}, {Store: s, Region: "us-west-2", Account: "210987654321"}} {
+		quota, stages := ivsfake.NewMemory(opts).StageQuota()
+		assert.Equal(t, 0, stages, "%s/%s is empty in the file after the reset", opts.Account, opts.Region)
+		assert.Equal(t, 1000, quota)
+	}
 }
 
 // TestStoreCommitFailure: when the file cannot take a change (here it is
