@@ -61,7 +61,7 @@ func (g *gen) filters(f *jen.File) {
 		f.Func().Id(keys).Params(jen.Id("item").Op("*").Id(fl.Items.Name)).Index().String().BlockFunc(func(b *jen.Group) {
 			b.Return(jen.Index().String().ValuesFunc(func(v *jen.Group) {
 				for _, m := range fl.Match {
-					v.Lit(m.Filter.Name + "=").Op("+").Qual("fmt", "Sprint").Call(jen.Id("valueOf").Call(jen.Id("item").Dot(m.Field.GoName)))
+					v.Lit(m.Filter.Name+"=").Op("+").Qual("fmt", "Sprint").Call(jen.Id("valueOf").Call(jen.Id("item").Dot(m.Field.GoName)))
 				}
 			}))
 		})
