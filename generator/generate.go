@@ -94,6 +94,7 @@ var fakeFiles = []emitter{
 	{"ids_gen.go", (*gen).identifiers},
 	{"backend_gen.go", (*gen).backend},
 	{"router_gen.go", (*gen).router},
+	{"encode_gen.go", (*gen).encoders},
 }
 
 // gen carries the model and the names derived from it while emitting.
