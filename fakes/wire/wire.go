@@ -151,8 +151,11 @@ const maxPooledBody = 64 << 10
 
 func writeBody(w http.ResponseWriter, body []byte) {
 	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	// One allocation for both values; each slice is capped so that an
+	// append to one cannot write over the other.
+	v := []string{"application/json", strconv.Itoa(len(body))}
+	h["Content-Type"] = v[0:1:1]
+	h["Content-Length"] = v[1:2:2]
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
