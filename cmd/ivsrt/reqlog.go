@@ -45,24 +45,19 @@ func (h *lineHandler) WithGroup(name string) slog.Handler    { return h.inner.Wi
 var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 func (h *lineHandler) Handle(ctx context.Context, r slog.Record) error {
-	simple := true
-	r.Attrs(func(a slog.Attr) bool {
-		switch a.Value.Kind() {
-		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindBool, slog.KindDuration:
-			simple = a.Key != ""
-		default:
-			simple = false
-		}
-		return simple
-	})
-	if y := r.Time.Year(); !simple || h.json && !r.Time.IsZero() && (y < 0 || y >= 10000) {
+	if y := r.Time.Year(); h.json && !r.Time.IsZero() && (y < 0 || y >= 10000) {
 		return h.inner.Handle(ctx, r)
 	}
 	buf := lineBuffers.Get().(*[]byte)
-	b := h.appendRecord((*buf)[:0], r)
-	h.mu.Lock()
-	_, err := h.w.Write(b)
-	h.mu.Unlock()
+	b, ok := h.appendRecord((*buf)[:0], r)
+	var err error
+	if ok {
+		h.mu.Lock()
+		_, err = h.w.Write(b)
+		h.mu.Unlock()
+	} else {
+		err = h.inner.Handle(ctx, r)
+	}
 	if cap(b) <= 64<<10 {
 		*buf = b
 		lineBuffers.Put(buf)
@@ -70,7 +65,9 @@ func (h *lineHandler) Handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
-func (h *lineHandler) appendRecord(b []byte, r slog.Record) []byte {
+// appendRecord appends r's line, or reports false for a record it leaves
+// to slog.
+func (h *lineHandler) appendRecord(b []byte, r slog.Record) ([]byte, bool) {
 	sep := ""
 	if h.json {
 		b = append(b, '{')
@@ -108,31 +105,42 @@ func (h *lineHandler) appendRecord(b []byte, r slog.Record) []byte {
 	b = h.appendString(b, r.Level.String())
 	key(slog.MessageKey)
 	b = h.appendString(b, r.Message)
+	simple := true
 	r.Attrs(func(a slog.Attr) bool {
-		key(a.Key)
+		if a.Key == "" {
+			simple = false // slog drops some of these; leave them to it
+			return false
+		}
 		v := a.Value
 		switch v.Kind() {
 		case slog.KindString:
+			key(a.Key)
 			b = h.appendString(b, v.String())
 		case slog.KindInt64:
+			key(a.Key)
 			b = strconv.AppendInt(b, v.Int64(), 10)
 		case slog.KindUint64:
+			key(a.Key)
 			b = strconv.AppendUint(b, v.Uint64(), 10)
 		case slog.KindBool:
+			key(a.Key)
 			b = strconv.AppendBool(b, v.Bool())
 		case slog.KindDuration:
+			key(a.Key)
 			if h.json {
 				b = strconv.AppendInt(b, int64(v.Duration()), 10)
 			} else {
 				b = appendDuration(b, v.Duration())
 			}
+		default:
+			simple = false
 		}
-		return true
+		return simple
 	})
 	if h.json {
 		b = append(b, '}')
 	}
-	return append(b, '\n')
+	return append(b, '\n'), simple
 }
 
 // appendString is slog's: JSON-escaped and quoted, or in text quoted
@@ -208,7 +216,7 @@ func textNeedsQuoting(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c != '\\' && (c <= ' ' || c == '=' || c == '"') {
+			if quoteASCII[c] {
 				return true
 			}
 			i++
@@ -222,6 +230,15 @@ func textNeedsQuoting(s string) bool {
 	}
 	return false
 }
+
+// quoteASCII marks the ASCII bytes that make slog's TextHandler quote a
+// string: control characters, space, '"' and '='.
+var quoteASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c <= ' ' || c == '"' || c == '='
+	}
+	return t
+}()
 
 // appendSlogJSONString is slog's JSONHandler escaping: unlike
 // encoding/json's, it leaves <, > and & alone and writes \b and \f as

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -158,4 +159,33 @@ func TestAppendDurationIsString(t *testing.T) {
 			t.Fatalf("%d: appendDuration %q, String %q", int64(d), got, d.String())
 		}
 	}
+}
+
+// BenchmarkRequestLine is one request log line, as logRequests writes it,
+// through slog's TextHandler and Logger.LogAttrs (as before lineHandler)
+// and through lineHandler.
+func BenchmarkRequestLine(b *testing.B) {
+	attrs := []slog.Attr{
+		slog.String("method", "POST"),
+		slog.String("path", "/GetStage"),
+		slog.Int("status", 200),
+		slog.String("requestId", "3f0c2a4e-9b1d-4c5e-8f7a-1b2c3d4e5f60"),
+		slog.Duration("duration", 187*time.Microsecond+340),
+	}
+	b.Run("slog", func(b *testing.B) {
+		b.ReportAllocs()
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		for b.Loop() {
+			logger.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
+		}
+	})
+	b.Run("lineHandler", func(b *testing.B) {
+		b.ReportAllocs()
+		h := newLineHandler(io.Discard, false)
+		for b.Loop() {
+			rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+			rec.AddAttrs(attrs...)
+			_ = h.Handle(context.Background(), rec)
+		}
+	})
 }
