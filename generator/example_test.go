@@ -41,6 +41,7 @@ func ExampleFromFile() {
 	// contract_gen.go
 	// decode_gen.go
 	// defaults_gen.go
+	// encode_gen.go
 	// errors_gen.go
 	// filters_gen.go
 	// ids_gen.go

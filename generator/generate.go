@@ -95,6 +95,7 @@ var fakeFiles = []emitter{
 	{"backend_gen.go", (*gen).backend},
 	{"route_gen.go", (*gen).route},
 	{"router_gen.go", (*gen).router},
+	{"encode_gen.go", (*gen).encoders},
 }
 
 // gen carries the model and the names derived from it while emitting.

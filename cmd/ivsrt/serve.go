@@ -104,9 +104,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	var logger *slog.Logger
 	switch *logFormat {
 	case "text":
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
+		logger = slog.New(newLineHandler(stderr, false))
 	case "json":
-		logger = slog.New(slog.NewJSONHandler(stderr, nil))
+		logger = slog.New(newLineHandler(stderr, true))
 	default:
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -251,24 +251,38 @@ func (r *statusRecorder) WriteHeader(status int) {
 
 // logRequests writes one structured line per request: method, path, status,
 // AWS error type, request id and duration.
+//
+// It hands the record to the handler itself rather than through
+// Logger.LogAttrs, which would look up its caller's program counter for
+// every line (runtime.Callers); nothing in the log shows it.
 func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
+	handler := logger.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		h := rec.Header()
-		attrs := []slog.Attr{
+		level := slog.LevelInfo
+		errorType := wire.HeaderValue(h, wire.HeaderErrorType)
+		if errorType != "" {
+			level = slog.LevelWarn
+		}
+		ctx := r.Context()
+		if !handler.Enabled(ctx, level) {
+			return
+		}
+		now := time.Now()
+		line := slog.NewRecord(now, level, "request", 0)
+		line.AddAttrs(
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
 			slog.String("requestId", wire.HeaderValue(h, wire.HeaderRequestID)),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", now.Sub(start)),
+		)
+		if errorType != "" {
+			line.AddAttrs(slog.String("errorType", errorType))
 		}
-		level := slog.LevelInfo
-		if t := wire.HeaderValue(h, wire.HeaderErrorType); t != "" {
-			attrs = append(attrs, slog.String("errorType", t))
-			level = slog.LevelWarn
-		}
-		logger.LogAttrs(r.Context(), level, "request", attrs...)
+		_ = handler.Handle(ctx, line)
 	})
 }

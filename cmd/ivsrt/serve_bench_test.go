@@ -32,7 +32,7 @@ func BenchmarkServeGetStage(b *testing.B) {
 	opts := ivsfake.Options{}
 	logOut := newLogBuffer(logFile, logFlushInterval)
 	defer logOut.Close()
-	logger := slog.New(slog.NewTextHandler(logOut, nil))
+	logger := slog.New(newLineHandler(logOut, false))
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Config = ivsfake.NewHTTPServer(logRequests(ivsfake.New(opts), logger), opts)
 	ts.Listener = wire.NewListener(ts.Listener)

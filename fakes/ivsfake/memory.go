@@ -468,14 +468,23 @@ func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipants
 // view shares the stage's tags and media types with the response: they are
 // never changed in place (UpdateStage replaces the recording configuration
 // whole), so the response stays right after the lock is released.
+//
+// The stage and the copies its pointers point to are one allocation, not
+// four: GetStage answers with it on every call.
 func (st *stage) view() *ivsapi.Stage {
-	rec := st.rec
-	out := &ivsapi.Stage{Arn: new(st.arn), Name: new(st.name), Tags: st.tags, AutoParticipantRecordingConfiguration: &rec}
+	v := &struct {
+		out                ivsapi.Stage
+		arn, name, session string
+		rec                ivsapi.AutoParticipantRecordingConfiguration
+	}{arn: st.arn, name: st.name, rec: st.rec}
+	out := &v.out
+	out.Arn, out.Name, out.Tags, out.AutoParticipantRecordingConfiguration = &v.arn, &v.name, st.tags, &v.rec
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
 	if st.active != nil {
-		out.ActiveSessionId = new(st.active.id)
+		v.session = st.active.id
+		out.ActiveSessionId = &v.session
 	}
 	return out
 }

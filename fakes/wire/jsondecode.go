@@ -31,6 +31,9 @@ type JSONDecoder struct {
 	// inexact holds where member names that match a field only without
 	// regard to case start, for prepare.
 	inexact []int
+	// pathBuf backs path for the usual shallow body, saving an allocation
+	// per request (the decoder is on the heap already).
+	pathBuf [4]string
 }
 
 // errSyntax marks an error found by the decoder's own scanner; DecodeBody
@@ -46,6 +49,7 @@ var errSyntax = SerializationError("Request body is not valid JSON")
 // ignored, as AWS ignores it.
 func DecodeBody(body []byte, fn func(*JSONDecoder) error) *Error {
 	d := JSONDecoder{data: body}
+	d.path = d.pathBuf[:0]
 	d.skipWS()
 	if d.pos == len(body) {
 		return nil

@@ -191,6 +191,40 @@ func TestWriteJSON(t *testing.T) {
 	assert.Equal(t, 500, rec.Code)
 }
 
+// appender is a JSONAppender that writes its text, or fails.
+type appender struct {
+	text string
+	fail bool
+}
+
+func (a *appender) AppendJSON(b []byte) ([]byte, error) {
+	if a.fail {
+		return append(b, "partial"...), errors.New("cannot")
+	}
+	return append(b, a.text...), nil
+}
+
+// TestWriteJSONAppender: a value with a generated encoder goes out
+// through it, with the same status and headers; one whose encoder fails
+// gets the InternalServerException json.Marshal's failure gets, with none
+// of the partial output; and the pooled buffer a long answer grew is not
+// kept, nor does one answer leak into the next.
+func TestWriteJSONAppender(t *testing.T) {
+	for _, text := range []string{`{"stage":{"arn":"a"}}`, `{"long":"` + strings.Repeat("x", maxPooledBody) + `"}`, `{}`} {
+		rec := httptest.NewRecorder()
+		WriteJSON(rec, &appender{text: text})
+		assert.Equal(t, 200, rec.Code)
+		assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+		assert.Equal(t, fmt.Sprint(len(text)), rec.Header().Get("Content-Length"))
+		assert.Equal(t, text, rec.Body.String())
+	}
+	rec := httptest.NewRecorder()
+	WriteJSON(rec, &appender{fail: true})
+	assert.Equal(t, 500, rec.Code)
+	assert.Equal(t, []string{"InternalServerException"}, raw(rec.Header(), HeaderErrorType))
+	assert.Equal(t, `{"exceptionMessage":"Internal server error","message":"Internal server error"}`, rec.Body.String())
+}
+
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestRequestIDs(t *testing.T) {
