@@ -64,9 +64,14 @@ func NewClient(url, region string) *ivsrealtime.Client {
 // #2737); its default retryer retries that, and so must this one.
 func connectionRetryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = 3
+		o.MaxAttempts = 5
 		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
 		o.RateLimiter = ratelimit.None
-		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		// A short pause before each retry: retried at once, on a loaded
+		// machine (the race detector), the same race met three attempts
+		// in a row.
+		o.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
+			return time.Duration(attempt) * 20 * time.Millisecond, nil
+		})
 	})
 }
