@@ -120,17 +120,18 @@ func newSession(id string, start time.Time) *session {
 }
 
 type participant struct {
+	// pos and the two flags share a word: a session can hold 100,000.
 	pos            int32 // in the session's join order
+	published      bool
+	publishing     bool // published and not stopped since (published stays true)
 	id, userID     string
 	attributes     map[string]string
 	state          ivsapi.ParticipantState
 	firstJoin      time.Time
-	published      bool
 	client         *ClientInfo // nil when the client reported nothing: most joins, so it is not kept inline
 	recording      ivsapi.ParticipantRecordingState
 	bucket, prefix string
 	capabilities   []ivsapi.ParticipantTokenCapability
-	publishing     bool    // published and not stopped since (published stays true)
 	events         []event // oldest first; ListParticipantEvents lists them newest first
 }
 
