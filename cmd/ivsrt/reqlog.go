@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // lineHandler writes slog records in the very form of slog's TextHandler
@@ -147,9 +149,7 @@ func (h *lineHandler) appendRecord(b []byte, r slog.Record) ([]byte, bool) {
 // (strconv.Quote) only when needed.
 func (h *lineHandler) appendString(b []byte, s string) []byte {
 	if h.json {
-		b = append(b, '"')
-		b = appendSlogJSONString(b, s)
-		return append(b, '"')
+		return wire.AppendSlogJSONString(b, s)
 	}
 	if textNeedsQuoting(s) {
 		return strconv.AppendQuote(b, s)
@@ -239,52 +239,3 @@ var quoteASCII = func() (t [utf8.RuneSelf]bool) {
 	}
 	return t
 }()
-
-// appendSlogJSONString is slog's JSONHandler escaping: unlike
-// encoding/json's, it leaves <, > and & alone and writes \b and \f as
-// \u0008 and \u000c.
-func appendSlogJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
-}

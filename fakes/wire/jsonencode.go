@@ -29,26 +29,43 @@ const hexDigits = "0123456789abcdef"
 // U+2029 escaped.
 func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendEscaped(b, s, true)
+	return append(b, '"')
+}
+
+// AppendSlogJSONString appends s as log/slog's JSONHandler writes a
+// string: unlike encoding/json, it leaves <, > and & alone and writes \b
+// and \f as \u0008 and \u000c.
+func AppendSlogJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendEscaped(b, s, false)
+	return append(b, '"')
+}
+
+// appendEscaped escapes s for a JSON string: as encoding/json does when
+// asJSON, as log/slog does when not (the two differ only in <, >, &, \b
+// and \f).
+func appendEscaped(b []byte, s string, asJSON bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!asJSON || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
 			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
+			switch {
+			case c == '\\' || c == '"':
 				b = append(b, '\\', c)
-			case '\b':
+			case c == '\b' && asJSON:
 				b = append(b, '\\', 'b')
-			case '\f':
+			case c == '\f' && asJSON:
 				b = append(b, '\\', 'f')
-			case '\n':
+			case c == '\n':
 				b = append(b, '\\', 'n')
-			case '\r':
+			case c == '\r':
 				b = append(b, '\\', 'r')
-			case '\t':
+			case c == '\t':
 				b = append(b, '\\', 't')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
@@ -74,8 +91,7 @@ func AppendJSONString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // AppendJSONTime appends t as time.Time's MarshalJSON writes it (RFC 3339
