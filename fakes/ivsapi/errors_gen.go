@@ -16,6 +16,7 @@ const (
 	ErrSerializationException              = "SerializationException"
 	ErrUnrecognizedClientException         = "UnrecognizedClientException"
 	ErrInvalidSignatureException           = "InvalidSignatureException"
+	ErrIncompleteSignatureException        = "IncompleteSignatureException"
 	ErrMissingAuthenticationTokenException = "MissingAuthenticationTokenException"
 	ErrThrottlingException                 = "ThrottlingException"
 )
@@ -24,6 +25,7 @@ const (
 var ErrorStatus = map[string]int{
 	ErrAccessDeniedException:               403,
 	ErrConflictException:                   409,
+	ErrIncompleteSignatureException:        403,
 	ErrInternalServerException:             500,
 	ErrInvalidSignatureException:           403,
 	ErrMissingAuthenticationTokenException: 403,
@@ -37,7 +39,7 @@ var ErrorStatus = map[string]int{
 }
 
 // ProtocolErrors lists the errors any operation may answer with, whatever it declares.
-var ProtocolErrors = []string{ErrInternalServerException, ErrSerializationException, ErrUnrecognizedClientException, ErrInvalidSignatureException, ErrMissingAuthenticationTokenException, ErrThrottlingException}
+var ProtocolErrors = []string{ErrInternalServerException, ErrSerializationException, ErrUnrecognizedClientException, ErrInvalidSignatureException, ErrIncompleteSignatureException, ErrMissingAuthenticationTokenException, ErrThrottlingException}
 
 // DeclaredErrors lists each operation's declared errors, in spec order.
 var DeclaredErrors = map[string][]string{
@@ -136,6 +138,11 @@ func NewUnrecognizedClientException(format string, args ...any) *wire.Error {
 // NewInvalidSignatureException returns a InvalidSignatureException (HTTP 403).
 func NewInvalidSignatureException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrInvalidSignatureException, 403, format, args...)
+}
+
+// NewIncompleteSignatureException returns a IncompleteSignatureException (HTTP 403).
+func NewIncompleteSignatureException(format string, args ...any) *wire.Error {
+	return wire.NewError(ErrIncompleteSignatureException, 403, format, args...)
 }
 
 // NewMissingAuthenticationTokenException returns a MissingAuthenticationTokenException (HTTP 403).

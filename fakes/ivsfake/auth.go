@@ -171,7 +171,7 @@ func (s *Server) authenticate(r *http.Request) (Namespace, error) {
 	}
 	a, ok := parseAuthorization(header)
 	if !ok {
-		return def, ivsapi.NewInvalidSignatureException("Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters, in the form %s Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=...", sigV4Algorithm)
+		return def, ivsapi.NewIncompleteSignatureException("Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters, in the form %s Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=...", sigV4Algorithm)
 	}
 	key, known := s.keys[a.keyID]
 	if !known {
@@ -203,11 +203,11 @@ const amzDateFormat = "20060102T150405Z"
 func (s *Server) checkSignature(r *http.Request, a sigV4, key Key) error {
 	date := r.Header.Get("X-Amz-Date")
 	if date == "" {
-		return ivsapi.NewInvalidSignatureException("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		return ivsapi.NewIncompleteSignatureException("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
 	}
 	at, err := time.Parse(amzDateFormat, date)
 	if err != nil {
-		return ivsapi.NewInvalidSignatureException("Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", date)
+		return ivsapi.NewIncompleteSignatureException("Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", date)
 	}
 	now := s.opts.Now().UTC()
 	switch {

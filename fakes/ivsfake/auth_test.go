@@ -267,7 +267,16 @@ func TestVerifySignatures(t *testing.T) {
 		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 nonsense")
 		r := send(t, req)
 		assert.Equal(t, http.StatusForbidden, r.Status)
-		assert.Equal(t, ivsapi.ErrInvalidSignatureException, r.ErrorType)
+		assert.Equal(t, ivsapi.ErrIncompleteSignatureException, r.ErrorType, "a header that is not a signature is incomplete, as AWS answers it")
+		assert.Contains(t, r.message(t), "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters")
+	})
+	t.Run("no X-Amz-Date", func(t *testing.T) {
+		req := signedRequest(t, f, keyA, "us-east-1", "/ListStages", `{}`, time.Now())
+		req.Header.Del("X-Amz-Date")
+		r := send(t, req)
+		assert.Equal(t, http.StatusForbidden, r.Status)
+		assert.Equal(t, ivsapi.ErrIncompleteSignatureException, r.ErrorType)
+		assert.Equal(t, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.", r.message(t))
 	})
 }
 

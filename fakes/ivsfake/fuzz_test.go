@@ -204,7 +204,7 @@ func FuzzAuthorization(f *testing.F) {
 	}
 	verifying := ivsfake.New(ivsfake.Options{Keys: ivsfake.Keys{"AKIDA": {AccessKeyID: "AKIDA", SecretAccessKey: "s", Account: "111111111111"}}})
 	open := ivsfake.New(ivsfake.Options{})
-	refusals := []string{ivsapi.ErrMissingAuthenticationTokenException, ivsapi.ErrUnrecognizedClientException, ivsapi.ErrInvalidSignatureException}
+	refusals := []string{ivsapi.ErrMissingAuthenticationTokenException, ivsapi.ErrUnrecognizedClientException, ivsapi.ErrInvalidSignatureException, ivsapi.ErrIncompleteSignatureException}
 
 	f.Fuzz(func(t *testing.T, authorization, date, body string) {
 		for _, srv := range []*ivsfake.Server{verifying, open} {

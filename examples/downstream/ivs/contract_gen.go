@@ -214,6 +214,7 @@ var Contract = &suite.Contract{
 		{Name: "SerializationException", Status: 400, Protocol: true},
 		{Name: "UnrecognizedClientException", Status: 403, Protocol: true},
 		{Name: "InvalidSignatureException", Status: 403, Protocol: true},
+		{Name: "IncompleteSignatureException", Status: 403, Protocol: true},
 		{Name: "MissingAuthenticationTokenException", Status: 403, Protocol: true},
 		{Name: "ThrottlingException", Status: 429, Protocol: true},
 	},
