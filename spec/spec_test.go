@@ -322,7 +322,7 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},
 		d.Keys(Pointer(schemas, "ListParticipantsRequest", "x-ivsrt-filters", "match")))
 	require.Equal(t, []string{"SerializationException", "UnrecognizedClientException", "InvalidSignatureException",
-		"MissingAuthenticationTokenException", "ThrottlingException", "InternalServerException"},
+		"IncompleteSignatureException", "MissingAuthenticationTokenException", "ThrottlingException", "InternalServerException"},
 		d.Keys("/components/responses/ProtocolError/x-ivsrt-protocol-errors"))
 	require.Equal(t, []string{"200", "400", "402", "403", "404", "409", "default"}, d.Keys("/paths/~1UpdateStage/post/responses"))
 

@@ -126,7 +126,7 @@ func TestBuildErrors(t *testing.T) {
 		// InternalServerException the others get as a protocol error.
 		"PendingVerification 403", "ResourceNotFoundException 404", "InternalServerException 500 protocol", "ConflictException 409",
 		"SerializationException 400 protocol", "UnrecognizedClientException 403 protocol",
-		"InvalidSignatureException 403 protocol", "MissingAuthenticationTokenException 403 protocol",
+		"InvalidSignatureException 403 protocol", "IncompleteSignatureException 403 protocol", "MissingAuthenticationTokenException 403 protocol",
 		"ThrottlingException 429 protocol",
 	}, errorList(svc.Errors))
 }
