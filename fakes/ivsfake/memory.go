@@ -138,8 +138,18 @@ type participant struct {
 // NewMemory returns an empty backend, or with Options.Store the state
 // the store holds for Options.Account and Options.Region. OpenStore has
 // checked that every record decodes, so loading fails only when the file
-// cannot be read; NewMemory panics then.
+// cannot be read; NewMemory panics then (a Server answers that as
+// InternalServerException, see newNamespace).
 func NewMemory(opts Options) *Memory {
+	m, err := openMemory(opts)
+	if err != nil {
+		panic(err.Error())
+	}
+	return m
+}
+
+// openMemory is NewMemory with the state file's read error returned.
+func openMemory(opts Options) (*Memory, error) {
 	m := &Memory{opts: opts.withDefaults(), pages: newPageTokens()}
 	m.reset()
 	if st := m.opts.Store; st != nil {
@@ -147,10 +157,10 @@ func NewMemory(opts Options) *Memory {
 		m.ps.clear()
 		err := st.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
 		if err != nil {
-			panic(fmt.Sprintf("ivsfake: loading %s from state file %s: %v", m.ps.ns.key(), st.Path(), err))
+			return nil, fmt.Errorf("ivsfake: loading %s from state file %s: %v", m.ps.ns.key(), st.Path(), err)
 		}
 	}
-	return m
+	return m, nil
 }
 
 func (m *Memory) reset() {

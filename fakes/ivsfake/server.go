@@ -73,7 +73,7 @@ type Server struct {
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{opts: opts, keys: opts.Keys, spaces: map[Namespace]*Memory{}}
-	s.Memory = newNamespace(opts, opts.Account, opts.Region)
+	s.Memory = NewMemory(opts)
 	s.spaces[Namespace{opts.Account, opts.Region}] = s.Memory
 	s.faults.pending = map[faultKey][]*Fault{}
 	s.api = ivsapi.NewHandler(ivsapi.Route(s.pick), ivsapi.Options{Before: s.take})
@@ -81,10 +81,16 @@ func New(opts Options) *Server {
 }
 
 // newNamespace makes the state of one account and region: every namespace
-// is made here, from the server's options.
-func newNamespace(base Options, account, region string) *Memory {
-	base.Account, base.Region = account, region
-	return NewMemory(base)
+// but the default one is made here, from the server's options. A state
+// file that cannot be read answers InternalServerException, not a panic
+// in the middle of a request.
+func newNamespace(base Options, ns Namespace) (*Memory, error) {
+	base.Account, base.Region = ns.Account, ns.Region
+	m, err := openMemory(base)
+	if err != nil {
+		return nil, ivsapi.NewInternalServerException("%v", err)
+	}
+	return m, nil
 }
 
 // MaxNamespaces bounds how many account and region pairs a fake holds,
@@ -100,7 +106,10 @@ func (s *Server) space(ns Namespace) (*Memory, error) {
 		if len(s.spaces) >= MaxNamespaces {
 			return nil, ivsapi.NewThrottlingException("this fake holds %d account and region namespaces, its limit: reset it (POST %sreset) to make room for %s in %s", MaxNamespaces, ControlPrefix, ns.Account, ns.Region)
 		}
-		m = newNamespace(s.opts, ns.Account, ns.Region)
+		var err error
+		if m, err = newNamespace(s.opts, ns); err != nil {
+			return nil, err
+		}
 		s.spaces[ns] = m
 	}
 	return m, nil
@@ -243,7 +252,11 @@ func (s *Server) Reset() error {
 		}
 		for _, ns := range stored {
 			if !loaded[ns] {
-				spaces = append(spaces, newNamespace(s.opts, ns.Account, ns.Region))
+				m, err := newNamespace(s.opts, ns)
+				if err != nil {
+					return err
+				}
+				spaces = append(spaces, m)
 			}
 		}
 	}

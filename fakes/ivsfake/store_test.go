@@ -448,3 +448,15 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		require.Equal(t, want, got, "after %s, the file holds what the fake shows", step.name)
 	}
 }
+
+// TestStoreUnreadableNamespace: a namespace first asked for when its state
+// file can no longer be read (here closed under the fake) answers 500
+// InternalServerException in AWS's form, not a dropped connection.
+func TestStoreUnreadableNamespace(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	require.NoError(t, s.Close())
+	_, err := ivsfake.NewClient(f.URL, "eu-west-1").ListStages(ctxT(t), &ivsrealtime.ListStagesInput{})
+	requireErrorCode(t, err, "InternalServerException", http.StatusInternalServerError)
+	assert.Contains(t, err.Error(), "loading 123456789012/eu-west-1 from state file")
+}
