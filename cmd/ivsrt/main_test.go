@@ -48,7 +48,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 	}{
 		{[]string{"-account", "abc"}, `ivsrt serve: -account "abc": an AWS account id is 12 digits`},
 		{[]string{"-account", "1234567890123"}, `-account "1234567890123": an AWS account id is 12 digits`},
-		{[]string{"-region", "US East"}, `ivsrt serve: -region "US East": an AWS region is lowercase letters and digits in dash-separated words, like us-east-1`},
+		{[]string{"-region", "US East"}, `ivsrt serve: -region "US East": an AWS region is dash-separated lowercase words ending in a number, like us-east-1`},
 		{[]string{"-region", "us_east_1"}, `-region "us_east_1"`},
 		{[]string{"-stage-quota", "-5"}, `ivsrt serve: -stage-quota -5: the quota must be at least 1`},
 		{[]string{"-stage-quota", "0"}, `-stage-quota 0: the quota must be at least 1`},

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"regexp"
 	"sync"
 	"syscall"
 	"time"
@@ -51,11 +50,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	// Bad values are refused here, not turned into ARNs that break the
 	// spec's patterns or a quota that the fake would read as its default.
 	switch {
-	case !accountID.MatchString(*account):
+	case !ivsfake.ValidAccount(*account):
 		fmt.Fprintf(stderr, "ivsrt serve: -account %q: an AWS account id is 12 digits\n", *account)
 		return 2
-	case !regionName.MatchString(*region):
-		fmt.Fprintf(stderr, "ivsrt serve: -region %q: an AWS region is lowercase letters and digits in dash-separated words, like us-east-1\n", *region)
+	case !ivsfake.ValidRegion(*region):
+		fmt.Fprintf(stderr, "ivsrt serve: -region %q: an AWS region is dash-separated lowercase words ending in a number, like us-east-1\n", *region)
 		return 2
 	case *quota < 1:
 		fmt.Fprintf(stderr, "ivsrt serve: -stage-quota %d: the quota must be at least 1\n", *quota)
@@ -168,11 +167,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	logger.Info("stopped")
 	return 0
 }
-
-var (
-	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
-	regionName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)
-)
 
 // logFlushInterval bounds how long a request log line waits in the buffer
 // before it reaches stderr: short enough for someone watching the log.

@@ -46,6 +46,14 @@ var (
 	keyIDPattern = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]{1,128}$`)
 )
 
+// ValidAccount reports whether s is an AWS account id: 12 digits.
+func ValidAccount(s string) bool { return accountPattern.MatchString(s) }
+
+// ValidRegion reports whether s has an AWS region's form, the one the fake
+// takes from a credential scope: `ivsrt serve -region` holds its flag to
+// the same.
+func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
+
 // ParseKeys reads a keys file: one `ACCESS_KEY_ID SECRET_ACCESS_KEY
 // ACCOUNT_ID` per line; blank lines and lines starting with # are skipped.
 // A malformed line, an account id that is not 12 digits or an access key

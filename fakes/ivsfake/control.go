@@ -241,7 +241,7 @@ func (m *Memory) Leave(ref ParticipantRef) (err error) {
 // ends the session when nobody is left connected. The caller holds m.mu.
 func (st *stage) disconnect(p *participant, now time.Time) {
 	st.active.change(p, func() { p.leave(now) })
-	if st.active.connected > 0 {
+	if st.active.anyConnected() {
 		return
 	}
 	st.active.end = now

@@ -82,7 +82,6 @@ func (s *session) add(p *participant) {
 	p.pos = int32(len(s.participants))
 	s.participants = append(s.participants, p)
 	s.byID[p.id] = p
-	s.connected++
 	for _, k := range p.itemKeys() {
 		s.index.set(k).add(int(p.pos))
 	}
@@ -102,7 +101,6 @@ func (x filterIndex) set(key string) *posSet {
 // change to what a participant's summary shows goes through here.
 func (s *session) change(p *participant, mutate func()) {
 	before := p.itemKeys()
-	wasConnected := p.state == ivsapi.ParticipantStateConnected
 	mutate()
 	after := p.itemKeys()
 	for i := range before {
@@ -117,14 +115,18 @@ func (s *session) change(p *participant, mutate func()) {
 		}
 		s.index.set(after[i]).add(int(p.pos))
 	}
-	switch isConnected := p.state == ivsapi.ParticipantStateConnected; {
-	case wasConnected && !isConnected:
-		s.connected--
-	case !wasConnected && isConnected:
-		s.connected++
-	}
 }
 
 // matching returns the set of the participants that pass a filter key,
 // nil (an empty set) when none does.
 func (s *session) matching(key string) *posSet { return s.index[key] }
+
+// connectedKey is the filter key of the participants still CONNECTED: a
+// session ends when its set empties.
+var connectedKey = func() string {
+	v := ivsapi.ParticipantStateConnected
+	return (&ivsapi.ListParticipantsRequest{FilterByState: &v}).FilterKey()
+}()
+
+// anyConnected reports whether a participant of the session is connected.
+func (s *session) anyConnected() bool { return s.matching(connectedKey) != nil }

@@ -112,7 +112,6 @@ type session struct {
 	participants []*participant // in join order: pages index into it
 	byID         map[string]*participant
 	index        filterIndex // by the filters they pass (index.go)
-	connected    int         // how many participants are CONNECTED
 }
 
 func newSession(id string, start time.Time) *session {
