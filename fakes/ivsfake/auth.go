@@ -97,10 +97,12 @@ func namespaceOf(ctx context.Context) (Namespace, bool) {
 
 // sigV4 is what an Authorization header of the form AWS4-HMAC-SHA256
 // Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=...,
-// Signature=... says.
+// Signature=... says. Its fields are substrings of the header: reading
+// one allocates nothing, as with signatures unchecked every request's
+// region is read from it.
 type sigV4 struct {
 	keyID, date, region, service string
-	signedHeaders                []string
+	signedHeaders                string // ;-separated
 	signature                    string
 }
 
@@ -113,47 +115,25 @@ func parseAuthorization(h string) (a sigV4, ok bool) {
 	if !found {
 		return a, false
 	}
-	var credential, signed string
+	var credential string
 	for part := range strings.SplitSeq(rest, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Credential":
 			credential = v
 		case "SignedHeaders":
-			signed = v
+			a.signedHeaders = v
 		case "Signature":
 			a.signature = v
 		}
 	}
-	scope := strings.Split(credential, "/")
-	if len(scope) != 5 || scope[4] != "aws4_request" || scope[0] == "" || signed == "" || a.signature == "" {
-		return a, false
-	}
-	a.keyID, a.date, a.region, a.service = scope[0], scope[1], scope[2], scope[3]
-	a.signedHeaders = strings.Split(signed, ";")
-	return a, true
-}
-
-// scopeRegion is the region of a SigV4 Authorization header's credential
-// scope. It reads nothing else and allocates nothing: with signatures
-// unchecked, the region is all a request's signature is needed for.
-func scopeRegion(h string) (string, bool) {
-	rest, ok := strings.CutPrefix(h, sigV4Algorithm+" ")
-	if !ok {
-		return "", false
-	}
-	_, cred, ok := strings.Cut(rest, "Credential=")
-	if !ok {
-		return "", false
-	}
-	if end := strings.IndexAny(cred, ", "); end >= 0 {
-		cred = cred[:end]
-	}
-	// KEY/DATE/REGION/SERVICE/aws4_request
-	_, cred, _ = strings.Cut(cred, "/")
-	_, cred, _ = strings.Cut(cred, "/")
-	region, _, ok := strings.Cut(cred, "/")
-	return region, ok && region != ""
+	a.keyID, credential, _ = strings.Cut(credential, "/")
+	a.date, credential, _ = strings.Cut(credential, "/")
+	a.region, credential, _ = strings.Cut(credential, "/")
+	a.service, credential, _ = strings.Cut(credential, "/")
+	ok = credential == "aws4_request" && a.keyID != "" && a.date != "" && a.region != "" && a.service != "" &&
+		a.signedHeaders != "" && a.signature != ""
+	return a, ok
 }
 
 // authenticate says which namespace a request acts in. With signature
@@ -164,21 +144,20 @@ func scopeRegion(h string) (string, bool) {
 func (s *Server) authenticate(r *http.Request) (Namespace, error) {
 	def := Namespace{s.opts.Account, s.opts.Region}
 	header := r.Header.Get("Authorization")
+	a, signed := parseAuthorization(header)
 	if s.keys == nil {
-		region, ok := scopeRegion(header)
-		if !ok || region == def.Region {
+		if !signed || a.region == def.Region {
 			return def, nil
 		}
-		if !regionPattern.MatchString(region) {
-			return def, invalidRegion(region)
+		if !ValidRegion(a.region) {
+			return def, invalidRegion(a.region)
 		}
-		return Namespace{def.Account, region}, nil
+		return Namespace{def.Account, a.region}, nil
 	}
 	if header == "" {
 		return def, ivsapi.NewMissingAuthenticationTokenException("Missing Authentication Token")
 	}
-	a, ok := parseAuthorization(header)
-	if !ok {
+	if !signed {
 		return def, ivsapi.NewIncompleteSignatureException("Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters, in the form %s Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=...", sigV4Algorithm)
 	}
 	key, known := s.keys[a.keyID]
@@ -188,7 +167,7 @@ func (s *Server) authenticate(r *http.Request) (Namespace, error) {
 	if a.service != ivsapi.SigningName {
 		return def, ivsapi.NewInvalidSignatureException("Credential should be scoped to correct service: '%s'. ", ivsapi.SigningName)
 	}
-	if !regionPattern.MatchString(a.region) {
+	if !ValidRegion(a.region) {
 		return def, invalidRegion(a.region)
 	}
 	if err := s.checkSignature(r, a, key); err != nil {
@@ -243,7 +222,7 @@ func (s *Server) checkSignature(r *http.Request, a sigV4, key Key) error {
 	u := *r.URL
 	re := &http.Request{Method: r.Method, URL: &u, Header: http.Header{}}
 	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
-	for _, h := range a.signedHeaders {
+	for h := range strings.SplitSeq(a.signedHeaders, ";") {
 		switch h {
 		case "host":
 			re.Host = r.Host
