@@ -66,7 +66,7 @@ func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 			p.client = keepClientInfo(in.ClientInfo)
 		})
 		p.record(ivsapi.EventNameJoined, now, nil)
-		m.markParticipant(st.arn, s, p, -1)
+		m.markParticipant(st.arn, s, p)
 	default:
 		p = &participant{
 			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
@@ -86,7 +86,7 @@ func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 		}
 		s.add(p)
 		p.record(ivsapi.EventNameJoined, now, nil)
-		m.markParticipant(st.arn, s, p, len(s.participants)-1)
+		m.markParticipant(st.arn, s, p)
 	}
 	if !t.used {
 		t.used = true
@@ -146,7 +146,7 @@ func (m *Memory) Publish(ref ParticipantRef) (err error) {
 	if err != nil {
 		return err
 	}
-	m.markParticipant(st.arn, st.active, p, -1)
+	m.markParticipant(st.arn, st.active, p)
 	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
 		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
 		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
@@ -201,7 +201,7 @@ func (m *Memory) SetRecording(in RecordingInput) (err error) {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
 	st.active.change(p, func() { p.recording = state })
-	m.markParticipant(st.arn, st.active, p, -1)
+	m.markParticipant(st.arn, st.active, p)
 	return nil
 }
 

@@ -66,7 +66,6 @@ type sessionRef struct {
 type participantRef struct {
 	arn, sid string
 	p        *participant
-	join     int // the join index of a first join, else -1
 }
 
 func (ps *persist) clear() {
@@ -94,12 +93,12 @@ func (m *Memory) markSession(arn string, s *session) {
 	}
 }
 
-// markParticipant marks a participant of session s of stage arn; join is
-// its index in s.participants when it has just joined for the first time,
-// else -1.
-func (m *Memory) markParticipant(arn string, s *session, p *participant, join int) {
+// markParticipant marks a participant of session s of stage arn, and
+// with it its place in the join order (written again unchanged after its
+// first join).
+func (m *Memory) markParticipant(arn string, s *session, p *participant) {
 	if m.ps != nil {
-		m.ps.participants = append(m.ps.participants, participantRef{arn, s.id, p, join})
+		m.ps.participants = append(m.ps.participants, participantRef{arn, s.id, p})
 	}
 }
 
@@ -109,7 +108,7 @@ func (m *Memory) markLive(st *stage, s *session, p *participant) {
 	if m.ps != nil {
 		m.markStage(st.arn)
 		m.markSession(st.arn, s)
-		m.markParticipant(st.arn, s, p, -1)
+		m.markParticipant(st.arn, s, p)
 	}
 }
 
@@ -123,7 +122,7 @@ func (m *Memory) markEnding(st *stage) {
 	m.markSession(st.arn, st.active)
 	for _, p := range st.active.participants {
 		if p.state == ivsapi.ParticipantStateConnected || p.recording == ivsapi.ParticipantRecordingStateStopping {
-			m.markParticipant(st.arn, st.active, p, -1)
+			m.markParticipant(st.arn, st.active, p)
 		}
 	}
 }
@@ -312,10 +311,8 @@ func (m *Memory) commit() error {
 			if err := put(b[string(bParticipants)], participantKey(r.arn, r.sid, r.p.id), r.p.stored()); err != nil {
 				return err
 			}
-			if r.join >= 0 {
-				if err := b[string(bJoins)].Put(joinKey(r.arn, r.sid, r.join), []byte(r.p.id)); err != nil {
-					return err
-				}
+			if err := b[string(bJoins)].Put(joinKey(r.arn, r.sid, int(r.p.pos)), []byte(r.p.id)); err != nil {
+				return err
 			}
 		}
 		for v := range ps.tokens {
@@ -572,7 +569,7 @@ func (m *Memory) markStopping(ref ParticipantRef) {
 	if st := m.stages[ref.StageArn]; m.ps != nil && st != nil {
 		for _, s := range st.sessions {
 			if p := s.byID[ref.ParticipantId]; p != nil {
-				m.markParticipant(st.arn, s, p, -1)
+				m.markParticipant(st.arn, s, p)
 			}
 		}
 	}

@@ -60,7 +60,7 @@ func (m *Memory) joinError(st *stage, participantID string, now time.Time) {
 	}
 	if p := st.active.byID[participantID]; p != nil {
 		p.record(ivsapi.EventNameJoinError, now, nil)
-		m.markParticipant(st.arn, st.active, p, -1)
+		m.markParticipant(st.arn, st.active, p)
 	}
 }
 
