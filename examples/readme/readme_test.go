@@ -1,6 +1,8 @@
-// Package readme_test holds the Go snippets of the README that a user
-// would paste into a test file, as written there, so CI compiles and runs
-// them; TestSnippetsAreTheREADMEs keeps the two identical.
+// Package readme_test holds the Go snippets of the README and docs/*.md
+// that a user would paste into a test file, as written there, so CI
+// compiles and runs them; TestSnippetsAreTheDocs keeps the two identical.
+// It also holds docs/contract.md to the Makefile's SPEC_OPS, the one list
+// of operations.
 package readme_test
 
 import (
@@ -24,7 +26,8 @@ import (
 // http://127.0.0.1:4566 for `ivsrt serve -addr 127.0.0.1:4566`.
 func createDemoStage(ctx context.Context, endpoint string) (*ivsrealtime.CreateStageOutput, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"),
-		// The fake takes any credentials: static ones keep your own out of it.
+		// Under -auth off (the default) the fake takes any credentials:
+		// static ones keep your own out of it.
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")))
 	if err != nil {
 		return nil, err
