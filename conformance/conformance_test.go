@@ -438,13 +438,13 @@ func TestQuotaCase(t *testing.T) {
 		reason   string
 	}{
 		{hidden.URL, nil, "no seeder"},
-		{srv.URL, plainSeeder{conformance.FakeSeeder(srv.URL, nil)}, "the seeder cannot set the stage quota"},
+		{srv.URL, plainSeeder{conformance.ControlSeeder(srv.URL, nil)}, "the seeder cannot set the stage quota"},
 	} {
 		res := suite.RunAll(ctx, suite.Target{Endpoint: tc.endpoint, Seeder: tc.seeder, Credentials: testCredentials}, s)[0]
 		assert.Equal(t, suite.Skip, res.Status, "%+v", res)
 		assert.Contains(t, res.Reason, tc.reason)
 	}
-	res := suite.RunAll(ctx, conformance.Prepare(ctx, suite.Target{Endpoint: srv.URL, Credentials: testCredentials}), s)[0]
+	res := suite.RunAll(ctx, suite.Target{Endpoint: srv.URL, Credentials: testCredentials}, s)[0]
 	assert.Equal(t, suite.Pass, res.Status, "%+v", res)
 	quota, stages := fake.Memory.StageQuota()
 	assert.Equal(t, 77, quota, "the quota is put back")
