@@ -102,6 +102,7 @@ func (f *Failure) failureType() string {
 	return SuiteError
 }
 
+// Skipf is a case that cannot run where it was run (no seeder, say), with why.
 func Skipf(format string, args ...any) *Failure {
 	return &Failure{Reason: fmt.Sprintf(format, args...), Skipped: true}
 }

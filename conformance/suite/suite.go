@@ -14,12 +14,15 @@
 // KnowListing, Observe, AddCleanup): package behaviour hangs the service's
 // own rules on them.
 //
-// The files follow a run: setup.go (a runner starts: the target's
+// The files follow a run: probe.go (is the target an AWS JSON service at
+// all), setup_target.go and setup.go (a runner starts: the target's
 // defaults, the hooks), runner.go (the cases run), send.go (one request
 // and its answer), check.go (an answer judged against the contract and
-// the case), lists.go (the filter and pagination cases), cleanup.go (the
-// cleanups hooks registered), report.go and report_html.go (the results
-// written down).
+// the case), lists.go (the filter and pagination cases), custom.go (what
+// a hand-written case calls), cleanup.go (the cleanups hooks registered),
+// report.go and report_html.go (the results written down), gotest.go (a
+// run as go test subtests). suite.go and members.go are the data the
+// generator writes.
 package suite
 
 import (
