@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/internal/targetflag"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsfake"
@@ -32,7 +33,7 @@ import (
 func TestConformance(t *testing.T) {
 	if endpoint := targetflag.Endpoint(); endpoint != "" {
 		t.Logf("running the suite against %s", endpoint)
-		conformance.Run(t, suite.Target{Endpoint: endpoint, Region: targetflag.Region(), StorageConfigurationArn: targetflag.StorageConfiguration()})
+		conformance.Run(t, behaviour.GiveStorageConfiguration(suite.Target{Endpoint: endpoint, Region: targetflag.Region()}, targetflag.StorageConfiguration()))
 		return
 	}
 	f := ivsfake.Start(t)
@@ -362,8 +363,8 @@ func TestSkipsWithoutSeeder(t *testing.T) {
 	// participants run.
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	for _, res := range conformance.RunAll(context.Background(), suite.Target{Endpoint: srv.URL, Credentials: testCredentials,
-		StorageConfigurationArn: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEf"}) {
+	for _, res := range conformance.RunAll(context.Background(), behaviour.GiveStorageConfiguration(suite.Target{Endpoint: srv.URL, Credentials: testCredentials},
+		"arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEf")) {
 		// A storage configuration of the case's own wants a bucket that
 		// exists: without a seeder it is skipped, storage ARN or not.
 		if strings.HasPrefix(res.Name, "CreateStorageConfiguration/behaviour/") {

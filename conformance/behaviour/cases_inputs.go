@@ -201,8 +201,8 @@ func (r *runner) storageArn() (string, *suite.Failure) {
 	if _, f := r.Live(r.liveStage); f != nil {
 		return "", f // the target could not even make a stage
 	}
-	if r.Target().StorageConfigurationArn != "" {
-		return r.Target().StorageConfigurationArn, nil
+	if given := r.givenStorage(); given != "" {
+		return given, nil
 	}
 	if r.Target().Seeder == nil {
 		return "", suite.Skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")

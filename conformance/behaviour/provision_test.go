@@ -49,3 +49,14 @@ func TestDeclare(t *testing.T) {
 		assert.Positive(t, alone[op], "%s pages through a list other cases change", op)
 	}
 }
+
+// A storage configuration given to the target is found under the
+// placeholder the generated cases name it by.
+func TestGiveStorageConfiguration(t *testing.T) {
+	assert.Equal(t, behaviour.LiveStorageConfiguration, ivscases.Contract.LiveName("GetStorageConfigurationRequest", "arn"))
+	given := map[string]string{"live:Other": "x"}
+	got := behaviour.GiveStorageConfiguration(suite.Target{Given: given}, "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc")
+	assert.Equal(t, map[string]string{"live:Other": "x", behaviour.LiveStorageConfiguration: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc"}, got.Given)
+	assert.Equal(t, map[string]string{"live:Other": "x"}, given, "the caller's map is left as it was")
+	assert.Nil(t, behaviour.GiveStorageConfiguration(suite.Target{}, "").Given)
+}

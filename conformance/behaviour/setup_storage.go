@@ -28,8 +28,30 @@ const (
 // liveStorageName is the placeholder name of the live storage configuration.
 func (c contract) liveStorageName() string { return c.LiveName(structGetStorage, memberArn) }
 
+// LiveStorageConfiguration is the placeholder of the storage configuration
+// the cases that record point stages at.
+const LiveStorageConfiguration = "live:StorageConfigurationArn"
+
+// GiveStorageConfiguration is t with an existing storage configuration
+// (its ARN) for the cases that record: the real service wants one whose
+// bucket exists. "" leaves t as it is.
+func GiveStorageConfiguration(t suite.Target, arn string) suite.Target {
+	if arn == "" {
+		return t
+	}
+	t.Given = maps.Clone(t.Given)
+	if t.Given == nil {
+		t.Given = map[string]string{}
+	}
+	t.Given[LiveStorageConfiguration] = arn
+	return t
+}
+
+// givenStorage is the target's own storage configuration, "" without one.
+func (r *runner) givenStorage() string { return r.Target().Given[r.c.liveStorageName()] }
+
 // setupStorage makes the live storage configuration. The target's own
-// (-storage-configuration) is used as it is and never deleted; without
+// (GiveStorageConfiguration) is used as it is and never deleted; without
 // one, only a fake (which has a seeder and takes any bucket) gets one made
 // up: the real service wants a bucket that exists.
 func (r *runner) setupStorage(ctx context.Context) {
@@ -38,8 +60,8 @@ func (r *runner) setupStorage(ctx context.Context) {
 		return
 	}
 	name := c.liveStorageName()
-	if r.Target().StorageConfigurationArn != "" {
-		r.SetLive(name, r.Target().StorageConfigurationArn)
+	if given := r.givenStorage(); given != "" {
+		r.SetLive(name, given)
 		return
 	}
 	if _, f := r.Live(r.liveStage); f != nil {

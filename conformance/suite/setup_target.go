@@ -32,11 +32,11 @@ type Target struct {
 	// Seeder makes participants join, publish, record and leave. Cases
 	// that need live participants are skipped when it is nil.
 	Seeder Seeder
-	// StorageConfigurationArn is the storage configuration the cases that
-	// record point stages at. Default: a made-up ARN of the target's own
-	// region and account, which a fake takes; the real service wants one
-	// that exists.
-	StorageConfigurationArn string
+	// Given are resources the target has already, as the values of the
+	// placeholders that name them (live:StorageConfigurationArn, say): the
+	// suite's Setup takes them instead of making its own (the real service
+	// wants a storage configuration whose bucket exists) and leaves them.
+	Given map[string]string
 }
 
 // DefaultRegion is the region used when a Target names none.
