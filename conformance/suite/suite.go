@@ -318,8 +318,9 @@ type Case struct {
 	Custom func(ctx context.Context, r *Runner, c *Case) *Failure
 
 	// Needs are what the case needs made for it alone before it runs
-	// (KindRequest, KindShape and KindTimestamp cases): a DeleteStage case
-	// deletes a stage of its own, not the live one other cases point at.
+	// (KindRequest, KindShape and KindTimestamp cases): a case that deletes
+	// a resource deletes one of its own, not the live one other cases
+	// point at.
 	Needs []Need
 
 	// Alone runs the case while no other case of the runner runs: it
