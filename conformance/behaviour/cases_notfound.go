@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/ivsrt/contract/conformance/suite"
 )
 

@@ -6,6 +6,7 @@ import (
 	"maps"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/ivsrt/contract/conformance/suite"
 )
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
