@@ -17,40 +17,43 @@
 //
 // From the command line, ivsrt conform (package main of cmd/ivsrt) runs it
 // with Probe and Execute. This package links in no fake: the seeder of an
-// ivsrt fake speaks its control API (package ivscontrol).
+// ivsrt fake speaks its control API (package ivscontrol), and Full gives
+// any suite it assembles the means to find it.
 package conformance
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
-	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/spec"
 )
 
 // Suite returns the whole suite: the generated contract and cases, the
-// hand-written default and behaviour checks (suite.Full), and a copy of
-// the spec of its own for response validation.
+// hand-written default and behaviour checks (Full), and a copy of the spec
+// of its own for response validation.
 func Suite() (*suite.Suite, error) {
 	doc, err := spec.Load(spec.File, spec.Source)
 	if err != nil {
 		return nil, err
 	}
-	return suite.Full(ivscases.Contract, ivscases.Cases, doc.OpenAPI), nil
+	return Full(ivscases.Contract, ivscases.Cases, doc.OpenAPI), nil
 }
 
-// Prepare gives a target without a Seeder the control API of an ivsrt fake
-// as its seeder, when its endpoint is one. suite.NewRunner does the same,
-// so a target needs it only to read the seeder back.
-func Prepare(ctx context.Context, target suite.Target) suite.Target {
-	if target.Seeder == nil && target.Endpoint != "" && ivscontrol.IsFake(ctx, target.Endpoint, target.HTTPClient) {
-		target.Seeder = FakeSeeder(target.Endpoint, target.HTTPClient)
-	}
-	return target
+// Full is the whole suite of a contract and the cases generated from it
+// (behaviour.Full: the hand-written default and behaviour cases and the
+// setup that makes what they point at), which gives a target that is an
+// ivsrt fake the fake's seeder (ControlSeeder) when it has none. A
+// downstream module assembles the suite it generated with it.
+func Full(c *suite.Contract, generated []suite.Case, spec *openapi3.T) *suite.Suite {
+	s := behaviour.Full(c, generated, spec)
+	s.Prepare = prepare
+	return s
 }
 
 // RunAll runs every case against target and returns the results in order.
@@ -73,18 +76,18 @@ func Probe(ctx context.Context, target suite.Target, s *suite.Suite) error {
 type Outcome struct {
 	Results []suite.Result      // in case order
 	RunID   string              // the run tag's value on every stage the run made
-	Cleanup suite.CleanupReport // the deletion of those stages
+	Cleanup suite.CleanupReport // the deletion of what the run made
 	Elapsed time.Duration       // setup and cases, without the cleanup
 }
 
-// Execute runs the cases of s against target (given the fake's seeder by
-// Prepare when it is one), calling done, when not nil, with each result
-// as its case finishes, one call at a time; then deletes the stages the
-// run created where the target allows it. An error means the runner could
-// not start.
+// Execute runs the cases of s against target, calling done, when not nil,
+// with each result as its case finishes, one call at a time; then runs
+// the run's cleanups (the deletion of the stages and storage
+// configurations it made, where the target allows it). An error means the
+// runner could not start.
 func Execute(ctx context.Context, s *suite.Suite, target suite.Target, done func(suite.Result)) (*Outcome, error) {
 	start := time.Now()
-	r, err := suite.NewRunner(ctx, Prepare(ctx, target), s)
+	r, err := suite.NewRunner(ctx, target, s)
 	if err != nil {
 		return nil, err
 	}
@@ -106,10 +109,4 @@ func Run(t *testing.T, target suite.Target) {
 		t.Fatal(err)
 	}
 	suite.Test(t, target, s)
-}
-
-// FakeSeeder drives the participants of an ivsrt fake through its control
-// API at endpoint; hc nil means http.DefaultClient.
-func FakeSeeder(endpoint string, hc *http.Client) suite.Seeder {
-	return suite.ControlSeeder(endpoint, hc)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/internal/targetflag"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsfake"
@@ -32,7 +33,7 @@ import (
 func TestConformance(t *testing.T) {
 	if endpoint := targetflag.Endpoint(); endpoint != "" {
 		t.Logf("running the suite against %s", endpoint)
-		conformance.Run(t, suite.Target{Endpoint: endpoint, Region: targetflag.Region(), StorageConfigurationArn: targetflag.StorageConfiguration()})
+		conformance.Run(t, behaviour.GiveStorageConfiguration(suite.Target{Endpoint: endpoint, Region: targetflag.Region()}, targetflag.StorageConfiguration()))
 		return
 	}
 	f := ivsfake.Start(t)
@@ -362,8 +363,8 @@ func TestSkipsWithoutSeeder(t *testing.T) {
 	// participants run.
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	for _, res := range conformance.RunAll(context.Background(), suite.Target{Endpoint: srv.URL, Credentials: testCredentials,
-		StorageConfigurationArn: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEf"}) {
+	for _, res := range conformance.RunAll(context.Background(), behaviour.GiveStorageConfiguration(suite.Target{Endpoint: srv.URL, Credentials: testCredentials},
+		"arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEf")) {
 		// A storage configuration of the case's own wants a bucket that
 		// exists: without a seeder it is skipped, storage ARN or not.
 		if strings.HasPrefix(res.Name, "CreateStorageConfiguration/behaviour/") {
@@ -438,13 +439,13 @@ func TestQuotaCase(t *testing.T) {
 		reason   string
 	}{
 		{hidden.URL, nil, "no seeder"},
-		{srv.URL, plainSeeder{conformance.FakeSeeder(srv.URL, nil)}, "the seeder cannot set the stage quota"},
+		{srv.URL, plainSeeder{conformance.ControlSeeder(srv.URL, nil)}, "the seeder cannot set the stage quota"},
 	} {
 		res := suite.RunAll(ctx, suite.Target{Endpoint: tc.endpoint, Seeder: tc.seeder, Credentials: testCredentials}, s)[0]
 		assert.Equal(t, suite.Skip, res.Status, "%+v", res)
 		assert.Contains(t, res.Reason, tc.reason)
 	}
-	res := suite.RunAll(ctx, conformance.Prepare(ctx, suite.Target{Endpoint: srv.URL, Credentials: testCredentials}), s)[0]
+	res := suite.RunAll(ctx, suite.Target{Endpoint: srv.URL, Credentials: testCredentials}, s)[0]
 	assert.Equal(t, suite.Pass, res.Status, "%+v", res)
 	quota, stages := fake.Memory.StageQuota()
 	assert.Equal(t, 77, quota, "the quota is put back")

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -102,8 +103,8 @@ func TestPrismMockFailsTheSuite(t *testing.T) {
 
 	// A storage configuration, as a user would give one, so that the cases
 	// that record run too.
-	results := conformance.RunAll(context.Background(), suite.Target{Endpoint: endpoint, Credentials: testCredentials,
-		StorageConfigurationArn: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEfGh1234"})
+	results := conformance.RunAll(context.Background(), behaviour.GiveStorageConfiguration(suite.Target{Endpoint: endpoint, Credentials: testCredentials},
+		"arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCdEfGh1234"))
 	rs := map[string]suite.Result{}
 	for _, res := range results {
 		rs[res.Name] = res

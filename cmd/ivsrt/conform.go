@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
@@ -146,7 +147,7 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 		where = srv.URL + " (embedded fake)"
 	}
 	ctx := context.Background()
-	target := suite.Target{Endpoint: *endpoint, Region: *region, StorageConfigurationArn: *storage}
+	target := behaviour.GiveStorageConfiguration(suite.Target{Endpoint: *endpoint, Region: *region}, *storage)
 	// Credentials in the environment sign the AWS requests and the control
 	// API's alike, so a fake that checks signatures (ivsrt serve -auth
 	// verify) takes both; without them, the control calls are signed with

@@ -397,7 +397,7 @@ func TestEveryCreatedStageIsTagged(t *testing.T) {
 	}
 	s.Cases = cases
 	ctx := context.Background()
-	suite.RunAll(ctx, conformance.Prepare(ctx, suite.Target{Endpoint: srv.URL}), s)
+	suite.RunAll(ctx, suite.Target{Endpoint: srv.URL}, s)
 	require.Greater(t, len(rc.created), 20)
 	for _, st := range rc.created {
 		tags, _ := st["tags"].(map[string]any)

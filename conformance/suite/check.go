@@ -54,32 +54,32 @@ type Accepted struct {
 var rejections = []string{"ValidationException", "SerializationException"}
 
 // checkContract holds an answer to the rules every answer obeys.
-func (r *Runner) checkContract(op *Operation, ex *exchange) *Failure {
+func (r *Runner) checkContract(op *Operation, ex *Exchange) *Failure {
 	c := r.suite.Contract
 	if ex.Status != http.StatusOK {
 		if ex.ErrType == "" {
 			return &Failure{Reason: fmt.Sprintf("error answer %d has no x-amzn-ErrorType header", ex.Status),
-				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: "<one of the errors " + op.Name + " may answer>"}, Answer{Status: ex.Status}), ex: ex}
+				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: "<one of the errors " + op.Name + " may answer>"}, Answer{Status: ex.Status}), Exchange: ex}
 		}
 		if !c.Allows(op.Name, ex.ErrType) {
 			allowed := "one of " + strings.Join(append(slices.Clone(op.Errors), c.ProtocolErrors()...), ", ")
 			return &Failure{Reason: fmt.Sprintf("error type %s is not one %s may answer: it declares %v; any operation may answer %v",
 				ex.ErrType, op.Name, op.Errors, c.ProtocolErrors()),
-				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: allowed}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
+				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: allowed}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
 		}
 		if want := c.Error(ex.ErrType).Status; want != ex.Status {
 			return &Failure{Reason: fmt.Sprintf("%s answered with HTTP %d; the spec gives it %d", ex.ErrType, ex.Status, want),
-				Diff: cmp.Diff(Answer{Status: want, ErrorType: ex.ErrType}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
+				Diff: cmp.Diff(Answer{Status: want, ErrorType: ex.ErrType}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
 		}
 		if strings.TrimSpace(ex.Message) == "" {
 			type errorBody struct{ ExceptionMessage string }
-			return mismatch(ex, fmt.Sprintf("%s has no exceptionMessage in its body", ex.ErrType),
+			return Mismatch(ex, fmt.Sprintf("%s has no exceptionMessage in its body", ex.ErrType),
 				errorBody{ExceptionMessage: "<why, in words>"}, errorBody{ExceptionMessage: ex.Message})
 		}
 	}
 	if err := r.validateResponse(op, ex); err != nil {
 		return &Failure{Reason: fmt.Sprintf("the %d answer does not match the spec: %s", ex.Status, firstLine(err.Error())),
-			Diff: cmp.Diff([]string{}, violations(err)), Detail: err.Error(), ex: ex}
+			Diff: cmp.Diff([]string{}, violations(err)), Detail: err.Error(), Exchange: ex}
 	}
 	return nil
 }
@@ -106,7 +106,7 @@ func violations(err error) []string {
 
 // validateResponse checks status, headers and body against the operation's
 // responses in the spec with kin-openapi.
-func (r *Runner) validateResponse(op *Operation, ex *exchange) error {
+func (r *Runner) validateResponse(op *Operation, ex *Exchange) error {
 	route := r.routes[op.Name]
 	req, _ := http.NewRequestWithContext(context.Background(), op.method(), "http://target"+op.Path, strings.NewReader(ex.Body))
 	req.Header.Set("Content-Type", "application/json")
@@ -128,18 +128,18 @@ func firstLine(s string) string {
 }
 
 // expect checks a request case's expectation.
-func (r *Runner) expect(c *Case, ex *exchange) *Failure {
+func (r *Runner) expect(c *Case, ex *Exchange) *Failure {
 	switch c.Expect {
 	case ExpectAccepted:
 		for _, rej := range rejections {
 			if ex.ErrType == rej {
 				return &Failure{Reason: fmt.Sprintf("rejected a valid request: %s: %s", ex.ErrType, shorten(ex.Message)),
-					Diff: cmp.Diff(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), ex: ex}
+					Diff: cmp.Diff(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), Exchange: ex}
 			}
 		}
 		return nil
 	case ExpectSuccess:
-		return wantSuccess(ex)
+		return WantSuccess(ex)
 	case ExpectError:
 		want := Answer{Status: r.suite.Contract.Error(c.Error).Status, ErrorType: c.Error, Names: c.Paths}
 		got := Answer{Status: ex.Status, ErrorType: ex.ErrType}
@@ -151,18 +151,18 @@ func (r *Runner) expect(c *Case, ex *exchange) *Failure {
 			}
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			reason := fmt.Sprintf("want %s naming %s, got %s", c.Error, quoteAll(c.Paths), describe(ex))
+			reason := fmt.Sprintf("want %s naming %s, got %s", c.Error, quoteAll(c.Paths), Describe(ex))
 			if len(c.Paths) == 0 {
-				reason = fmt.Sprintf("want %s, got %s", c.Error, describe(ex))
+				reason = fmt.Sprintf("want %s, got %s", c.Error, Describe(ex))
 			}
-			return &Failure{Reason: reason, Diff: d, ex: ex}
+			return &Failure{Reason: reason, Diff: d, Exchange: ex}
 		}
 		return nil
 	}
-	return failf(ex, "unknown expectation %q", c.Expect)
+	return Failf(ex, "unknown expectation %q", c.Expect)
 }
 
-func describe(ex *exchange) string {
+func Describe(ex *Exchange) string {
 	if ex.Status == http.StatusOK {
 		return "200 OK"
 	}
@@ -180,10 +180,10 @@ func quoteAll(paths []string) string {
 	return strings.Join(q, " and ")
 }
 
-func wantSuccess(ex *exchange) *Failure {
+func WantSuccess(ex *Exchange) *Failure {
 	if ex.Status != http.StatusOK {
-		return &Failure{Reason: "want 200, got " + describe(ex),
-			Diff: cmp.Diff(Answer{Status: http.StatusOK}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), ex: ex}
+		return &Failure{Reason: "want 200, got " + Describe(ex),
+			Diff: cmp.Diff(Answer{Status: http.StatusOK}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
 	}
 	return nil
 }
@@ -216,23 +216,23 @@ const (
 
 // checkTimestamps wants every value at path in the answer to be an ISO 8601
 // timestamp string. No value at all is a skip: the answer had none to check.
-func checkTimestamps(ex *exchange, path []string) *Failure {
+func CheckTimestamps(ex *Exchange, path []string) *Failure {
 	var doc any
 	if err := json.Unmarshal(ex.Resp, &doc); err != nil {
-		return notJSON(ex, err)
+		return NotJSON(ex, err)
 	}
-	vals := valuesAt(doc, path)
+	vals := ValuesAt(doc, path)
 	if len(vals) == 0 {
-		return skipf("the answer has no value at %s to check", strings.Join(path, "."))
+		return Skipf("the answer has no value at %s to check", strings.Join(path, "."))
 	}
 	for _, v := range vals {
 		s, ok := v.(string)
 		if !ok {
 			return &Failure{Reason: fmt.Sprintf("%s is %s, not an ISO 8601 string", strings.Join(path, "."), jsonKind(v)),
-				Diff: cmp.Diff("an ISO 8601 string such as 2024-06-20T17:04:05Z", v), ex: ex}
+				Diff: cmp.Diff("an ISO 8601 string such as 2024-06-20T17:04:05Z", v), Exchange: ex}
 		}
 		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
-			return mismatch(ex, fmt.Sprintf("%s is %q, not an ISO 8601 timestamp: %v", strings.Join(path, "."), s, err),
+			return Mismatch(ex, fmt.Sprintf("%s is %q, not an ISO 8601 timestamp: %v", strings.Join(path, "."), s, err),
 				"an ISO 8601 string such as 2024-06-20T17:04:05Z", s)
 		}
 	}
@@ -258,7 +258,7 @@ func jsonKind(v any) string {
 
 // valuesAt collects the values at a path of member names, "[]" standing for
 // every element of a list.
-func valuesAt(v any, path []string) []any {
+func ValuesAt(v any, path []string) []any {
 	if len(path) == 0 {
 		return []any{v}
 	}
@@ -271,14 +271,14 @@ func valuesAt(v any, path []string) []any {
 		if !ok {
 			return nil
 		}
-		return valuesAt(next, path[1:])
+		return ValuesAt(next, path[1:])
 	case []any:
 		if path[0] != "[]" {
 			return nil
 		}
 		var out []any
 		for _, e := range x {
-			out = append(out, valuesAt(e, path[1:])...)
+			out = append(out, ValuesAt(e, path[1:])...)
 		}
 		return out
 	}

@@ -6,45 +6,50 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// This file runs the cases about lists: filters and pagination. Against
-// the seeded live session the expectations come from what was seeded
-// (seed.go), not from what the target lists; elsewhere from the
-// target's own unfiltered, unpaged list.
+// This file runs the cases about lists: filters and pagination. Where a
+// hook knows what a listing holds (KnowListing: a session the setup
+// seeded, say) the expectations come from it, not from what the target
+// lists; elsewhere from the target's own unfiltered, unpaged list.
 
 // maxPages bounds how many pages a listing follows.
 const maxPages = 1000
 
-// page is one page of a listing.
-type page struct {
-	items []any
-	next  string
-	ex    *exchange
+// Page is one page of a listing.
+type Page struct {
+	Items    []any
+	Next     string // the page's next token, "" on the last
+	Exchange *Exchange
+}
+
+// ListPages follows the pages of a paginated operation, at most limit of
+// them, as listPages does.
+func (r *Runner) ListPages(ctx context.Context, op *Operation, base map[string]any, pageSize, limit int) ([]Page, *Failure) {
+	return r.listPages(ctx, op, base, pageSize, limit)
 }
 
 // listPages follows the pages of a paginated operation, at most limit of
 // them. pageSize 0 leaves the page size to the target, whose default the
 // pages must then keep to. No page may hold more than its size.
-func (r *Runner) listPages(ctx context.Context, op *Operation, base map[string]any, pageSize, limit int) ([]page, *Failure) {
+func (r *Runner) listPages(ctx context.Context, op *Operation, base map[string]any, pageSize, limit int) ([]Page, *Failure) {
 	pg := op.Pagination
 	size := pageSize
 	if size == 0 {
-		if d, ok := r.suite.Contract.defaultValue(op.Name+"Request", pg.PageSize); ok {
+		if d, ok := r.suite.Contract.DefaultValue(op.Name+"Request", pg.PageSize); ok {
 			if n, ok := d.(float64); ok {
 				size = int(n)
 			}
 		}
 	}
-	var pages []page
+	var pages []Page
 	token := ""
 	for {
 		if len(pages) == limit {
 			last := pages[len(pages)-1]
-			return nil, mismatch(last.ex, fmt.Sprintf("%s kept handing out %s: %d pages and still one more", op.Name, pg.OutputToken, limit),
+			return nil, Mismatch(last.Exchange, fmt.Sprintf("%s kept handing out %s: %d pages and still one more", op.Name, pg.OutputToken, limit),
 				fmt.Sprintf("at most %d pages", limit), fmt.Sprintf("more than %d pages", limit))
 		}
 		body := maps.Clone(base)
@@ -54,21 +59,21 @@ func (r *Runner) listPages(ctx context.Context, op *Operation, base map[string]a
 		if token != "" {
 			body[pg.InputToken] = token
 		}
-		doc, ex, f := r.callJSON(ctx, op, body)
+		doc, ex, f := r.callJSON(ctx, op, body, true)
 		if f != nil {
 			return nil, f
 		}
-		got := valuesAt(doc, []string{pg.Items, "[]"})
+		got := ValuesAt(doc, []string{pg.Items, "[]"})
 		if size > 0 && len(got) > size {
 			what := fmt.Sprintf("%s was %d", pg.PageSize, size)
 			if pageSize == 0 {
 				what = fmt.Sprintf("%s was left at its default, %d", pg.PageSize, size)
 			}
-			return nil, mismatch(ex, fmt.Sprintf("a page of %s holds %d items; %s", op.Name, len(got), what),
+			return nil, Mismatch(ex, fmt.Sprintf("a page of %s holds %d items; %s", op.Name, len(got), what),
 				fmt.Sprintf("at most %d items", size), fmt.Sprintf("%d items", len(got)))
 		}
-		next, _ := firstValue(doc, pg.OutputToken).(string)
-		pages = append(pages, page{items: got, next: next, ex: ex})
+		next, _ := FirstValue(doc, pg.OutputToken).(string)
+		pages = append(pages, Page{Items: got, Next: next, Exchange: ex})
 		if next == "" {
 			return pages, nil
 		}
@@ -77,61 +82,53 @@ func (r *Runner) listPages(ctx context.Context, op *Operation, base map[string]a
 }
 
 // listAll follows the pages of a listing and returns every item.
-func (r *Runner) listAll(ctx context.Context, op *Operation, base map[string]any, pageSize int) ([]any, *exchange, *Failure) {
+func (r *Runner) listAll(ctx context.Context, op *Operation, base map[string]any, pageSize int) ([]any, *Exchange, *Failure) {
 	pages, f := r.listPages(ctx, op, base, pageSize, maxPages)
 	if f != nil {
 		return nil, nil, f
 	}
 	var items []any
 	for _, p := range pages {
-		items = append(items, p.items...)
+		items = append(items, p.Items...)
 	}
-	return items, pages[len(pages)-1].ex, nil
+	return items, pages[len(pages)-1].Exchange, nil
 }
 
-// seededBody reports whether a case body lists the seeded live session.
-func (r *Runner) seededBody(body string) bool { return strings.Contains(body, "${"+r.liveSession+"}") }
-
-// listsSeededParticipants reports whether a case body lists the seeded session's
-// participants, which the seeding says in advance; other lists of the live
-// session (a participant's events) come from the target's own listing.
-func (r *Runner) listsSeededParticipants(op *Operation, body string) bool {
-	return r.seededBody(body) && op != nil && op.Pagination != nil && op.Pagination.Items == itemsParticipants
-}
-
-// itemsParticipants is the list member of ListParticipants' answer.
-const itemsParticipants = "participants"
-
-func itemID(it any) string {
-	if m, ok := it.(map[string]any); ok {
-		if id, ok := m[fieldParticipantID].(string); ok {
+// itemKey is how an item of a listing is told apart: by its key member
+// where a Listing names one, else by its whole value.
+func itemKey(it any, key string) string {
+	if m, ok := it.(map[string]any); ok && key != "" {
+		if id, ok := m[key].(string); ok {
 			return id
 		}
 	}
-	return canonical(it)
+	return Canonical(it)
 }
 
 // runFilter lists with the filter set to each value and wants exactly the
-// items whose field equals it: the seeded participants whose seeded value
-// it is, or (away from the seeded session) the items of the unfiltered list.
+// items whose field equals it: the items of the listing known in advance
+// whose value it is, or (where none is known) those of the unfiltered list.
 func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure {
 	if op.Pagination == nil {
-		return failf(nil, "%s has no pagination to find its list items by", op.Name)
+		return Failf(nil, "%s has no pagination to find its list items by", op.Name)
 	}
-	base, f := r.bodyMap(c.Body)
+	base, f := r.BodyMap(c.Body)
 	if f != nil {
 		return f
 	}
 	var probe any
 	if err := json.Unmarshal([]byte(c.Value), &probe); err != nil {
-		return failf(nil, "the case's filter value %q is not JSON", c.Value)
+		return Failf(nil, "the case's filter value %q is not JSON", c.Value)
 	}
 	// all are the items the filter picks from, each as the field values
 	// that decide (by id).
 	all := map[string]any{}
-	if r.seededBody(c.Body) {
-		for _, p := range r.seed.participants {
-			all[p.ParticipantID] = p.summary()[c.Field]
+	known := r.listing(op, c.Body)
+	key := ""
+	if known != nil {
+		key = known.Key
+		for id, it := range known.Items {
+			all[id] = it[c.Field]
 		}
 	} else {
 		items, _, f := r.listAll(ctx, op, base, 0)
@@ -140,38 +137,38 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 		}
 		for _, it := range items {
 			if m, ok := it.(map[string]any); ok {
-				all[itemID(it)] = m[c.Field]
+				all[itemKey(it, key)] = m[c.Field]
 			}
 		}
 	}
 	values := []any{probe}
 	if c.EachPresent {
-		seen := map[string]bool{canonical(probe): true}
+		seen := map[string]bool{Canonical(probe): true}
 		for _, id := range slices.Sorted(maps.Keys(all)) {
-			if v := all[id]; !seen[canonical(v)] {
-				seen[canonical(v)] = true
+			if v := all[id]; !seen[Canonical(v)] {
+				seen[Canonical(v)] = true
 				values = append(values, v)
 			}
 		}
-		if r.seededBody(c.Body) && len(values) < 3 {
-			return skipf("the seeded session has fewer than two distinct %s values to filter by", c.Field)
+		if known != nil && len(values) < 3 {
+			return Skipf("the listing known in advance has fewer than two distinct %s values to filter by", c.Field)
 		}
-	} else if r.seededBody(c.Body) {
+	} else if known != nil {
 		matching := 0
 		for _, v := range all {
-			if canonical(v) == canonical(probe) {
+			if Canonical(v) == Canonical(probe) {
 				matching++
 			}
 		}
 		if matching == 0 || matching == len(all) {
-			why := fmt.Sprintf("the seeded session has no participant whose %s is %s", c.Field, canonical(probe))
+			why := fmt.Sprintf("the listing known in advance has no item whose %s is %s", c.Field, Canonical(probe))
 			if matching > 0 {
-				why = fmt.Sprintf("every seeded participant's %s is %s: nothing for the filter to leave out", c.Field, canonical(probe))
+				why = fmt.Sprintf("every item of the listing known in advance has %s %s: nothing for the filter to leave out", c.Field, Canonical(probe))
 			}
-			if r.seed.lacks != "" {
-				why += "; " + r.seed.lacks
+			if known.Lacks != "" {
+				why += "; " + known.Lacks
 			}
-			return skipf("%s", why)
+			return Skipf("%s", why)
 		}
 	}
 	for _, v := range values {
@@ -185,18 +182,18 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 		// and so does an item listed with another value than the filter's.
 		want, got := map[string]string{}, map[string]string{}
 		for id, fv := range all {
-			if canonical(fv) == canonical(v) {
-				want[id] = canonical(fv)
+			if Canonical(fv) == Canonical(v) {
+				want[id] = Canonical(fv)
 			}
 		}
 		for _, it := range items {
 			m, _ := it.(map[string]any)
-			got[itemID(it)] = canonical(m[c.Field])
+			got[itemKey(it, key)] = Canonical(m[c.Field])
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			return &Failure{
-				Reason: fmt.Sprintf("%s=%s does not keep exactly the %s whose %s is %s", c.Filter, canonical(v), op.Pagination.Items, c.Field, canonical(v)),
-				Diff:   d, ex: ex,
+				Reason: fmt.Sprintf("%s=%s does not keep exactly the %s whose %s is %s", c.Filter, Canonical(v), op.Pagination.Items, c.Field, Canonical(v)),
+				Diff:   d, Exchange: ex,
 			}
 		}
 	}
@@ -209,9 +206,9 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Failure {
 	pg := op.Pagination
 	if pg == nil {
-		return failf(nil, "%s is not paginated", op.Name)
+		return Failf(nil, "%s is not paginated", op.Name)
 	}
-	base, f := r.bodyMap(c.Body)
+	base, f := r.BodyMap(c.Body)
 	if f != nil {
 		return f
 	}
@@ -220,17 +217,18 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 		size = max(pg.MinPageSize, 1)
 	}
 	var want []string
-	if r.listsSeededParticipants(op, c.Body) {
-		for _, p := range r.seed.participants {
-			want = append(want, p.ParticipantID)
-		}
+	known := r.listing(op, c.Body)
+	key := ""
+	if known != nil {
+		key = known.Key
+		want = slices.Collect(maps.Keys(known.Items))
 	} else {
 		all, _, f := r.listAll(ctx, op, base, pg.MaxPageSize)
 		if f != nil {
 			return f
 		}
 		for _, it := range all {
-			want = append(want, itemID(it))
+			want = append(want, itemKey(it, key))
 		}
 	}
 	pages, f := r.listPages(ctx, op, base, size, len(want)/size+2)
@@ -239,8 +237,8 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	}
 	var got []string
 	for _, p := range pages {
-		for _, it := range p.items {
-			got = append(got, itemID(it))
+		for _, it := range p.Items {
+			got = append(got, itemKey(it, key))
 		}
 	}
 	last := pages[len(pages)-1]
@@ -248,16 +246,16 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	slices.Sort(got)
 	if d := cmp.Diff(want, got); d != "" {
 		return &Failure{Reason: fmt.Sprintf("following %s with %s=%d does not give each of the %d %s exactly once (%d pages, %d items)",
-			pg.OutputToken, pg.PageSize, size, len(want), pg.Items, len(pages), len(got)), Diff: d, ex: last.ex}
+			pg.OutputToken, pg.PageSize, size, len(want), pg.Items, len(pages), len(got)), Diff: d, Exchange: last.Exchange}
 	}
-	if n := len(pages); n > 1 && len(last.items) == 0 {
+	if n := len(pages); n > 1 && len(last.Items) == 0 {
 		prev := pages[n-2]
 		type lastPage struct {
 			Page      int
 			NextToken string
 		}
-		return mismatch(prev.ex, fmt.Sprintf("page %d completes the list but carries a %s, which leads to an empty page: the last page must carry none",
-			n-1, pg.OutputToken), lastPage{Page: n - 1}, lastPage{Page: n - 1, NextToken: prev.next})
+		return Mismatch(prev.Exchange, fmt.Sprintf("page %d completes the list but carries a %s, which leads to an empty page: the last page must carry none",
+			n-1, pg.OutputToken), lastPage{Page: n - 1}, lastPage{Page: n - 1, NextToken: prev.Next})
 	}
 	return nil
 }

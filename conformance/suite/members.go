@@ -140,7 +140,7 @@ func (v *Value) checkElem(e any) error {
 
 // fit returns s when it is a valid value of v, else its longest valid
 // prefix, else the first string sample ("" when there is none).
-func (v *Value) fit(s string) string {
+func (v *Value) Fit(s string) string {
 	for r := []rune(s); len(r) > 0; r = r[:len(r)-1] {
 		if v.Check(string(r)) == nil {
 			return string(r)
@@ -150,4 +150,12 @@ func (v *Value) fit(s string) string {
 		return ss[0]
 	}
 	return ""
+}
+
+// jsonCopy is v as encoding/json decodes its JSON.
+func jsonCopy(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
 }

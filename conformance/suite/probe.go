@@ -26,7 +26,8 @@ func Probe(ctx context.Context, target Target, s *Suite) error {
 	if s.Contract == nil || len(s.Contract.Operations) == 0 {
 		return fmt.Errorf("suite: the contract has no operation to probe the target with")
 	}
-	t, err := resolve(ctx, target)
+	// Not the suite's Prepare: the probe is one request, and needs no seeder.
+	t, err := resolve(ctx, target, nil)
 	if err != nil {
 		return err
 	}

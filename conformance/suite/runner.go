@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/getkin/kin-openapi/routers"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -63,22 +61,23 @@ type Failure struct {
 	Diff    string
 	Detail  string
 	Skipped bool
-	ex      *exchange
-	// request describes what produced the failure when it was not an
-	// HTTP exchange (a seeder action).
-	request string
+	// Exchange is the request and answer that showed the failure.
+	Exchange *Exchange
+	// Request describes what produced the failure when it was not an
+	// HTTP exchange: a seeder action starts with "seeder ".
+	Request string
 }
 
-// failf is a failure without a diff: for the suite's own errors (a case
+// Failf is a failure without a diff: for the suite's own errors (a case
 // that cannot be run as written), not for what a target answered.
-func failf(ex *exchange, format string, args ...any) *Failure {
-	return &Failure{Reason: fmt.Sprintf(format, args...), ex: ex}
+func Failf(ex *Exchange, format string, args ...any) *Failure {
+	return &Failure{Reason: fmt.Sprintf(format, args...), Exchange: ex}
 }
 
-// mismatch is a failure of the answer ex: want is what the contract
+// Mismatch is a failure of the answer ex: want is what the contract
 // wants, got what the target did.
-func mismatch(ex *exchange, reason string, want, got any) *Failure {
-	return &Failure{Reason: reason, Diff: cmp.Diff(want, got), ex: ex}
+func Mismatch(ex *Exchange, reason string, want, got any) *Failure {
+	return &Failure{Reason: reason, Diff: cmp.Diff(want, got), Exchange: ex}
 }
 
 // The failure types of Result.FailureType.
@@ -91,11 +90,11 @@ const (
 
 func (f *Failure) failureType() string {
 	switch {
-	case f.ex != nil && f.ex.Status != 0:
+	case f.Exchange != nil && f.Exchange.Status != 0:
 		return ContractViolation
-	case f.ex != nil:
+	case f.Exchange != nil:
 		return NoAnswer
-	case strings.HasPrefix(f.request, "seeder "):
+	case strings.HasPrefix(f.Request, "seeder "):
 		return SeederError
 	case f.Diff != "":
 		return ContractViolation
@@ -103,105 +102,9 @@ func (f *Failure) failureType() string {
 	return SuiteError
 }
 
-func skipf(format string, args ...any) *Failure {
+// Skipf is a case that cannot run where it was run (no seeder, say), with why.
+func Skipf(format string, args ...any) *Failure {
 	return &Failure{Reason: fmt.Sprintf(format, args...), Skipped: true}
-}
-
-// Runner runs cases against one target. It is safe for concurrent use
-// once NewRunner has returned.
-type Runner struct {
-	target Target
-	suite  *Suite
-	signer *v4.Signer
-	routes map[string]*routers.Route
-
-	// vars fill the ${...} placeholders of bodies; missing says why a live
-	// value is absent and whether that skips or fails the cases needing it.
-	vars    map[string]string
-	missing map[string]*Failure
-	seed    seedState
-	created createdStages
-	// createdStorage are the storage configurations it made (storage.go).
-	createdStorage createdStorage
-	// alone is held for writing by a case that runs alone, for reading by
-	// every other case (see Case.Alone).
-	alone sync.RWMutex
-
-	// The placeholder names of the live stage, session and participant
-	// (live:<identifier format>), and the user ids seeded participants share.
-	liveStage, liveSession, liveParticipant string
-	users                                   []string
-}
-
-// RunID is the id of this run: the value of the run tag on every stage it creates.
-func (r *Runner) RunID() string { return r.vars["runId"] }
-
-// Target returns the target as resolved (defaults filled in).
-func (r *Runner) Target() Target { return r.target }
-
-// NewRunner resolves the target's defaults, prepares response validation
-// from the suite's spec and runs the setup that makes live resources (a
-// stage; with a Seeder, participants in it). A target without a Seeder
-// whose endpoint is an ivsrt fake gets the fake's (ControlSeeder). A setup that fails does not
-// fail NewRunner: the cases that need what it could not make fail with
-// its reason. An error means the runner cannot run at all.
-func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	t, err := resolve(ctx, target)
-	if err != nil {
-		return nil, err
-	}
-	// An ivsrt fake brings its seeder along: its control API.
-	if t.Seeder == nil && IsFake(ctx, t.Endpoint, t.HTTPClient) {
-		t.Seeder = ControlSeeder(t.Endpoint, t.HTTPClient)
-	}
-	r := &Runner{target: t, suite: s, signer: newSigner(), missing: map[string]*Failure{}}
-	if r.routes, err = buildRoutes(s); err != nil {
-		return nil, err
-	}
-	r.vars = map[string]string{
-		"region":  t.Region,
-		"account": defaultAccount,
-		"runId":   s.Contract.newRunID(),
-	}
-	c := s.Contract
-	r.liveStage = c.liveName(structGetStage, memberArn)
-	r.liveSession = c.liveName(structList, memberSessionID)
-	r.liveParticipant = c.liveName(structGetPart, memberParticipantID)
-	if m := c.Member(structTokenConfig, memberUserID); m != nil {
-		r.users = m.Strings()[:min(seedUsers, len(m.Strings()))]
-	}
-	r.setup(ctx)
-	r.setupStorage(ctx)
-	return r, nil
-}
-
-// defaultAccount goes into made-up identifiers until the setup learns the
-// target's own account from an identifier it mints.
-const defaultAccount = "123456789012"
-
-var placeholder = regexp.MustCompile(`\$\{([a-zA-Z]+(?::[a-zA-Z]+)?)\}`)
-
-// expand fills a body's placeholders. A missing live value gives the
-// Failure the setup recorded for it (a skip when no Seeder could make it).
-func (r *Runner) expand(body string) (string, *Failure) {
-	var miss *Failure
-	out := placeholder.ReplaceAllStringFunc(body, func(m string) string {
-		name := m[2 : len(m)-1]
-		if v, ok := r.vars[name]; ok {
-			return v
-		}
-		if miss == nil {
-			miss = r.missing[name]
-			if miss == nil {
-				miss = failf(nil, "the body needs ${%s}, which nothing provides", name)
-			}
-		}
-		return m
-	})
-	return out, miss
 }
 
 // Run runs one case.
@@ -219,7 +122,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 		}
 		defer func() {
 			if v := recover(); v != nil {
-				f = failf(nil, "the runtime panicked: %v", v)
+				f = Failf(nil, "the runtime panicked: %v", v)
 			}
 		}()
 		f = r.run(ctx, c)
@@ -237,25 +140,19 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 		res.FailureType = f.failureType()
 	}
 	switch {
-	case f.ex != nil:
-		res.Request = f.ex.requestLine()
-		if f.ex.Status != 0 {
-			res.Response = f.ex.responseLine(r.suite.Contract.Sensitive)
+	case f.Exchange != nil:
+		res.Request = f.Exchange.requestLine()
+		if f.Exchange.Status != 0 {
+			res.Response = f.Exchange.responseLine(r.suite.Contract.Sensitive)
 		}
-	case f.request != "":
-		res.Request = f.request
+	case f.Request != "":
+		res.Request = f.Request
 	}
 	return res
 }
 
-// runsAlone reports whether a case must run while no other does: one that
-// says so, and a pagination case over a list other cases change, the
-// account's stages or a participant's events (its items are not the seeded
-// session's participants), so that what
-// it pages through holds still.
-func (r *Runner) runsAlone(c *Case) bool {
-	return c.Alone || c.Kind == KindPagination && !r.listsSeededParticipants(r.suite.Contract.Operation(c.Operation), c.Body)
-}
+// runsAlone reports whether a case must run while no other does.
+func (r *Runner) runsAlone(c *Case) bool { return c.Alone }
 
 func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 	op := r.suite.Contract.Operation(c.Operation)
@@ -263,15 +160,7 @@ func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 	case KindCustom:
 		return c.Custom(ctx, r, c)
 	case KindRequest, KindShape, KindTimestamp:
-		body, miss := r.ownStageFor(ctx, c)
-		if miss == nil && c.Kind == KindTimestamp && r.seed.endedSessionID != "" && r.seededBody(body) && !strings.Contains(body, "${"+r.liveParticipant+"}") {
-			// A timestamp of a session (not of a participant) is checked on the live stage's
-			// ended session: a live one has no endTime yet (documented).
-			body = strings.ReplaceAll(body, "${"+r.liveSession+"}", r.seed.endedSessionID)
-		}
-		if miss == nil {
-			body, miss = r.ownStorageFor(ctx, c, body)
-		}
+		body, miss := r.provision(ctx, c)
 		if miss == nil {
 			body, miss = r.expand(body)
 		}
@@ -287,11 +176,11 @@ func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 		var f *Failure
 		switch c.Kind {
 		case KindTimestamp:
-			if f = wantSuccess(ex); f == nil {
-				f = checkTimestamps(ex, c.ResponsePath)
+			if f = WantSuccess(ex); f == nil {
+				f = CheckTimestamps(ex, c.ResponsePath)
 			}
 		case KindShape:
-			f = wantSuccess(ex)
+			f = WantSuccess(ex)
 		}
 		if f != nil && !f.Skipped {
 			return f
@@ -308,13 +197,13 @@ func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 	case KindPagination:
 		return r.runPagination(ctx, op, c)
 	}
-	return failf(nil, "unknown kind of case %q", c.Kind)
+	return Failf(nil, "unknown kind of case %q", c.Kind)
 }
 
 // call sends a body and checks the answer against the contract: an error
 // must be one the operation may answer with, with its status, header and
 // message; any answer must validate against the spec.
-func (r *Runner) call(ctx context.Context, op *Operation, body string) (*exchange, *Failure) {
+func (r *Runner) call(ctx context.Context, op *Operation, body string) (*Exchange, *Failure) {
 	ex, err := r.send(ctx, op, body)
 	if err != nil {
 		return nil, sendFailure(op, body, err)
@@ -327,14 +216,14 @@ func (r *Runner) call(ctx context.Context, op *Operation, body string) (*exchang
 
 func sendFailure(op *Operation, body string, err error) *Failure {
 	return &Failure{Reason: "request failed: " + err.Error(), Diff: cmp.Diff("an HTTP answer", err.Error()),
-		ex: &exchange{Op: op.Name, Body: body}}
+		Exchange: &Exchange{Op: op.Name, Body: body}}
 }
 
 // Parallelism is how many cases RunAll runs at once.
 const Parallelism = 8
 
 // RunAll runs every case of s against target, Parallelism at a time, then
-// deletes the stages the run created where the target allows it, and
+// runs the cleanups the run registered (Runner.Cleanup), and
 // returns the results in case order. A runner that cannot start gives one
 // failed result per case, with the reason.
 func RunAll(ctx context.Context, target Target, s *Suite) []Result {

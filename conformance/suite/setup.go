@@ -2,162 +2,226 @@ package suite
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"crypto/rand"
 	"regexp"
-	"time"
+	"strconv"
+	"strings"
+	"sync"
 
-	"github.com/google/go-cmp/cmp"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/getkin/kin-openapi/routers"
 )
 
-// This file is behaviour the spec cannot state, written by hand: how to get
-// a stage with a live session of participants whose states differ, so that
-// shape, filter and paging cases have something real to point at. What the
-// seeded participants must look like is in seed.go.
+// This file is a runner's start: the target's defaults, the suite's Setup,
+// and the hooks through which Setup tells the runtime what the run made
+// (live values), what it can make for a case alone (provisioners), what a
+// listing must hold, what each answer made (observers) and what to delete
+// at the end (cleanups).
 
-type seedState struct {
-	stageArn  string
-	sessionID string
-	// participants are the seeded participants in join order, each with
-	// what a listing must report about it.
-	participants []seeded
-	// why, when set, is why the seeded session lacks a kind of participant
-	// (no RecordingSetter, say): filter cases that would need one skip.
-	lacks string
-	// started is when the first participant was about to join, on this
-	// machine's clock.
-	started time.Time
-	// endedSessionID is a session of the live stage that has ended.
-	endedSessionID string
+// Runner runs cases against one target. It is safe for concurrent use
+// once NewRunner has returned.
+type Runner struct {
+	target Target
+	suite  *Suite
+	signer *v4.Signer
+	routes map[string]*routers.Route
+
+	// vars fill the ${...} placeholders of bodies; missing says why a live
+	// value is absent and whether that skips or fails the cases needing it.
+	// Setup writes them; cases only read them.
+	vars    map[string]string
+	missing map[string]*Failure
+	// alone is held for writing by a case that runs alone, for reading by
+	// every other case (see Case.Alone).
+	alone sync.RWMutex
+
+	// The hooks Setup registered.
+	state        any
+	provisioners map[string]Provisioner
+	listings     []func(op *Operation, body string) *Listing
+	observers    []func(ex *Exchange)
+	cleanups     []func(ctx context.Context) string
 }
 
-// seedCount is how many participants the setup seeds into the live
-// session when the seeder can issue tokens (else as many as CreateStage
-// issues in one call): enough for every filter value to have matching and
-// non-matching participants, and for pages of 1 to 100 to differ.
-const seedCount = 30
+// Provisioner makes a resource for case c alone and returns the value
+// (an identifier) that fills the placeholder the case's Need names.
+type Provisioner func(ctx context.Context, c *Case) (string, *Failure)
 
-// setup makes the live stage (and, with a Seeder, its participants) and
-// records, for each live value it could not make, why.
-func (r *Runner) setup(ctx context.Context) {
-	c := r.suite.Contract
-	missAll := func(f *Failure, names ...string) {
-		for _, n := range names {
-			r.missing[n] = f
+// Listing is what a list answer must hold, known in advance (a session
+// the setup seeded, say) instead of read from the target's own listing.
+type Listing struct {
+	// Key is the member of an item that identifies it.
+	Key string
+	// Items are the items by their key, each with the members whose
+	// values the listing must report (others it may report as it likes).
+	Items map[string]map[string]any
+	// Lacks, when set, is why the listing holds no item of some kind: a
+	// filter case whose value matches nothing says so when it skips.
+	Lacks string
+}
+
+// RunID is the id of this run: the value of the run tag on every resource it creates.
+func (r *Runner) RunID() string { return r.vars["runId"] }
+
+// Target returns the target as resolved (defaults filled in).
+func (r *Runner) Target() Target { return r.target }
+
+// Contract returns the contract of the suite the runner runs.
+func (r *Runner) Contract() *Contract { return r.suite.Contract }
+
+// State is what the suite's Setup returned for this run (nil without one).
+func (r *Runner) State() any { return r.state }
+
+// NewRunner resolves the target's defaults (after the suite's Prepare),
+// prepares response validation from the suite's spec and runs the suite's
+// Setup, which makes the live resources the cases point at. A setup that
+// fails does not fail NewRunner: the cases that need what it could not
+// make fail or skip with its reason (SetMissing). An error means the
+// runner cannot run at all.
+func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	t, err := resolve(ctx, target, s.Prepare)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{target: t, suite: s, signer: newSigner(), missing: map[string]*Failure{}, provisioners: map[string]Provisioner{}}
+	if r.routes, err = buildRoutes(s); err != nil {
+		return nil, err
+	}
+	r.vars = map[string]string{
+		"region":  t.Region,
+		"account": defaultAccount,
+		"runId":   "run-" + randomAlnum(12),
+	}
+	if s.Setup != nil {
+		r.state = s.Setup(ctx, r)
+	}
+	return r, nil
+}
+
+// defaultAccount goes into made-up identifiers until the setup learns the
+// target's own account from an identifier it mints (LearnVars).
+const defaultAccount = "123456789012"
+
+// SetLive sets the value of placeholder ${name} (runId included: a Setup
+// may fit it to what the service's tags allow). Setup calls it; cases
+// only read.
+func (r *Runner) SetLive(name, value string) {
+	r.vars[name] = value
+	delete(r.missing, name)
+}
+
+// SetMissing records why the live values names could not be made: the
+// cases that need one fail, or skip when f says so, with f's reason.
+func (r *Runner) SetMissing(f *Failure, names ...string) {
+	for _, n := range names {
+		r.missing[n] = f
+	}
+}
+
+// Var returns the value of placeholder ${name}, if the run has one.
+func (r *Runner) Var(name string) (string, bool) {
+	v, ok := r.vars[name]
+	return v, ok
+}
+
+// Live returns a live value the setup made, or why there is none.
+func (r *Runner) Live(name string) (string, *Failure) {
+	if v, ok := r.vars[name]; ok {
+		return v, nil
+	}
+	if f := r.missing[name]; f != nil {
+		return "", f
+	}
+	return "", Failf(nil, "the setup made no ${%s}", name)
+}
+
+// Provide registers the provisioner that Needs name. Setup calls it.
+func (r *Runner) Provide(name string, p Provisioner) { r.provisioners[name] = p }
+
+// KnowListing registers what some list answers must hold: known returns
+// the Listing of a list operation's request body (placeholders not yet
+// filled in), or nil when the listing is the target's to tell. The filter
+// and pagination cases compare against it. Setup calls it.
+func (r *Runner) KnowListing(known func(op *Operation, body string) *Listing) {
+	r.listings = append(r.listings, known)
+}
+
+// Observe registers fn to see every exchange the runner sends that the
+// target answered, whoever sent it (a generated case, a custom one, the
+// setup, a cleanup): so that whoever knows which operations make resources
+// can note them for its cleanup. fn may be called concurrently. Setup
+// calls it.
+func (r *Runner) Observe(fn func(ex *Exchange)) { r.observers = append(r.observers, fn) }
+
+// AddCleanup registers a cleanup, run by Cleanup in the order registered
+// (a resource made early may be in use by one made later, so whoever
+// registers orders them). It returns the line a report prints, "" for
+// none. Setup calls it.
+func (r *Runner) AddCleanup(fn func(ctx context.Context) string) {
+	r.cleanups = append(r.cleanups, fn)
+}
+
+var placeholder = regexp.MustCompile(`\$\{([a-zA-Z]+(?::[a-zA-Z]+)?)\}`)
+
+// Expand fills a body's placeholders. A missing live value gives the
+// Failure the setup recorded for it (a skip when no Seeder could make it).
+func (r *Runner) Expand(body string) (string, *Failure) { return r.expand(body) }
+
+func (r *Runner) expand(body string) (string, *Failure) {
+	var miss *Failure
+	out := placeholder.ReplaceAllStringFunc(body, func(m string) string {
+		name := m[2 : len(m)-1]
+		if v, ok := r.vars[name]; ok {
+			return v
 		}
-	}
-	liveStageArn, liveSessionID, liveParticipantID := r.liveStage, r.liveSession, r.liveParticipant
-	create := c.Operation(createOperation)
-	if create == nil {
-		missAll(skipf("the contract has no CreateStage to make a live stage with"), liveStageArn, liveSessionID, liveParticipantID)
-		return
-	}
-	names, f := c.stageNames(1)
-	if f == nil && len(r.users) == 0 {
-		f = failf(nil, "the contract gives %s.%s no sample user ids", structTokenConfig, memberUserID)
-	}
-	if f != nil {
-		f.Reason = "setup: " + f.Reason
-		missAll(f, liveStageArn, liveSessionID, liveParticipantID)
-		return
-	}
-	n := min(c.tokenLimit(), seedCount)
-	if r.target.Seeder == nil {
-		n = min(n, 1)
-	}
-	doc, ex, f := r.setupCall(ctx, create, map[string]any{
-		memberName:         names[0],
-		memberTags:         r.runTags(),
-		memberTokenConfigs: r.seedConfigs(0, n),
+		if miss == nil {
+			miss = r.missing[name]
+			if miss == nil {
+				miss = Failf(nil, "the body needs ${%s}, which nothing provides", name)
+			}
+		}
+		return m
 	})
-	if f != nil {
-		f.Reason = "setup: CreateStage of the live stage: " + f.Reason
-		missAll(f, liveStageArn, liveSessionID, liveParticipantID)
-		return
-	}
-	arn, _ := firstValue(doc, "stage", "arn").(string)
-	if arn == "" {
-		missAll(mismatch(ex, "setup: CreateStage answered without stage.arn", "a stage ARN", firstValue(doc, "stage", "arn")),
-			liveStageArn, liveSessionID, liveParticipantID)
-		return
-	}
-	r.vars[liveStageArn] = arn
-	r.seed.stageArn = arn
-	r.learnVars(arn)
-	r.seedStages(ctx, names[0])
+	return out, miss
+}
 
-	if r.target.Seeder == nil {
-		missAll(noSeeder(), liveSessionID, liveParticipantID)
-		return
+// provision fills the placeholders of the case's Needs with what their
+// provisioners make for it.
+func (r *Runner) provision(ctx context.Context, c *Case) (string, *Failure) {
+	body := c.Body
+	for _, n := range c.Needs {
+		p := r.provisioners[n.Provisioner]
+		if p == nil {
+			return "", Failf(nil, "the case needs a %s, which no provisioner of the suite makes", n.Provisioner)
+		}
+		v, f := p(ctx, c)
+		if f != nil {
+			return "", f
+		}
+		body = strings.ReplaceAll(body, "${"+n.Placeholder+"}", v)
 	}
-	tokens := stringsAt(doc, "participantTokens", "[]", "token")
-	if len(tokens) != n {
-		missAll(mismatch(ex, fmt.Sprintf("setup: CreateStage issued %d tokens for %d configurations", len(tokens), n), n, len(tokens)),
-			liveSessionID, liveParticipantID)
-		return
-	}
-	r.seed.started = time.Now()
-	if f := r.endedSession(ctx, tokens[0]); f != nil {
-		f.Reason = "setup: " + f.Reason
-		missAll(f, liveSessionID, liveParticipantID)
-		return
-	}
-	if f := r.seedSession(ctx, arn, tokens); f != nil {
-		f.Reason = "setup: " + f.Reason
-		missAll(f, liveSessionID, liveParticipantID)
-		return
-	}
-	r.vars[liveSessionID] = r.seed.sessionID
-	r.vars[liveParticipantID] = r.seed.participants[0].ParticipantID
-	// The participant GetParticipant cases point at: one being recorded,
-	// so that its bucket name and prefix are set.
-	for _, p := range r.seed.participants {
-		if p.role.record && !p.role.leave && p.role.finish == "" {
-			r.vars[liveParticipantID] = p.ParticipantID
-			break
+	return body, nil
+}
+
+// listing is what the list answer of op to body must hold, when a hook
+// knows it.
+func (r *Runner) listing(op *Operation, body string) *Listing {
+	for _, known := range r.listings {
+		if l := known(op, body); l != nil {
+			return l
 		}
 	}
+	return nil
 }
 
-// listSeedStages is how many stages the setup makes beside the live one
-// when the contract has ListStages, so that its pages of 1 to 10 stages
-// differ however empty the account was. They carry the run tag; Cleanup
-// deletes them.
-const listSeedStages = 10
-
-// seedStages makes the stages ListStages pages over. A failure stops it
-// and is left to the CreateStage cases to report: the pagination cases
-// then page over what there is.
-func (r *Runner) seedStages(ctx context.Context, name string) {
-	if r.suite.Contract.Operation(listStages) == nil {
-		return
-	}
-	for range listSeedStages {
-		if _, _, _, f := r.createStage(ctx, "list-stages", map[string]any{memberName: name}); f != nil {
-			return
-		}
-	}
-}
-
-func noSeeder() *Failure {
-	return skipf("no seeder: nothing can make participants join the target (an ivsrt fake offers one through its control API)")
-}
-
-func stringsAt(doc any, path ...string) []string {
-	var out []string
-	for _, v := range valuesAt(doc, path) {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// learnVars reads the template variables (region, account) of an
+// LearnVars reads the template variables (region, account) of an
 // identifier the target minted, so made-up identifiers look like its own.
 // Formats without variables are skipped: one such as {alnum:12} parses
-// anything, and would hide the format that names them.
-func (r *Runner) learnVars(id string) {
+// anything, and would hide the format that names them. Setup calls it.
+func (r *Runner) LearnVars(id string) {
 	for _, ident := range r.suite.Contract.Identifiers {
 		re, err := regexp.Compile(ident.Parse)
 		if err != nil || re.NumSubexp() == 0 {
@@ -176,90 +240,84 @@ func (r *Runner) learnVars(id string) {
 	}
 }
 
-// callJSON marshals body, fills its placeholders, sends it, and wants a 200
-// that it decodes; the answer must obey the contract.
-func (r *Runner) callJSON(ctx context.Context, op *Operation, body any) (any, *exchange, *Failure) {
-	return r.callJSONWith(ctx, op, body, true)
+var templateVar = regexp.MustCompile(`\{([a-zA-Z]+)(?::(\d+))?\}`)
+
+// Mint makes a well-formed identifier of the named format that the target
+// did not mint: random where the template is random, the target's own
+// region and account where it names them.
+func (r *Runner) Mint(name string) (string, *Failure) {
+	return r.MintWith(name, nil)
 }
 
-// setupCall is callJSON for the setup, which only needs a 200 and the
-// members it reads: the cases check the rest, each under its own name.
-func (r *Runner) setupCall(ctx context.Context, op *Operation, body any) (any, *exchange, *Failure) {
-	return r.callJSONWith(ctx, op, body, false)
+// MintWith is Mint with the template variables vars gives (another
+// account, say) instead of the run's.
+func (r *Runner) MintWith(name string, vars map[string]string) (string, *Failure) {
+	id := r.suite.Contract.Identifier(name)
+	if id == nil {
+		return "", Failf(nil, "the contract has no identifier format %s", name)
+	}
+	var miss *Failure
+	out := templateVar.ReplaceAllStringFunc(id.Template, func(m string) string {
+		sub := templateVar.FindStringSubmatch(m)
+		if sub[2] != "" {
+			n, _ := strconv.Atoi(sub[2])
+			return randomAlnum(n)
+		}
+		if v, ok := vars[sub[1]]; ok {
+			return v
+		}
+		if v, ok := r.vars[sub[1]]; ok {
+			return v
+		}
+		miss = Failf(nil, "identifier %s needs {%s}, which the suite does not know", name, sub[1])
+		return m
+	})
+	return out, miss
 }
 
-func (r *Runner) callJSONWith(ctx context.Context, op *Operation, body any, strict bool) (any, *exchange, *Failure) {
-	b, err := json.Marshal(body)
+// FormatRegexp matches exactly the identifiers of the named format:
+// literal parts as written, {alnum:N} as N letters and digits, a variable
+// as the value vars gives it, else as anything without ':' or '/'.
+func (c *Contract) FormatRegexp(name string, vars map[string]string) (*regexp.Regexp, *Failure) {
+	id := c.Identifier(name)
+	if id == nil {
+		return nil, Failf(nil, "the contract has no identifier format %s", name)
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	rest := id.Template
+	for {
+		loc := templateVar.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			b.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		b.WriteString(regexp.QuoteMeta(rest[:loc[0]]))
+		v := rest[loc[2]:loc[3]]
+		switch {
+		case loc[4] >= 0:
+			b.WriteString("[a-zA-Z0-9]{" + rest[loc[4]:loc[5]] + "}")
+		case vars[v] != "":
+			b.WriteString(regexp.QuoteMeta(vars[v]))
+		default:
+			b.WriteString("[^:/]+")
+		}
+		rest = rest[loc[1]:]
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
 	if err != nil {
-		return nil, nil, failf(nil, "cannot encode the request: %v", err)
+		return nil, Failf(nil, "identifier format %s: %v", name, err)
 	}
-	s, miss := r.expand(string(b))
-	if miss != nil {
-		return nil, nil, miss
-	}
-	var ex *exchange
-	var f *Failure
-	if strict {
-		ex, f = r.call(ctx, op, s)
-	} else if ex, err = r.send(ctx, op, s); err != nil {
-		f = sendFailure(op, s, err)
-	}
-	if f != nil {
-		return nil, ex, f
-	}
-	if f := wantSuccess(ex); f != nil {
-		return nil, ex, f
-	}
-	var doc any
-	if err := json.Unmarshal(ex.Resp, &doc); err != nil {
-		return nil, ex, notJSON(ex, err)
-	}
-	return doc, ex, nil
+	return re, nil
 }
 
-// notJSON is the failure of a 200 answer whose body is not JSON.
-func notJSON(ex *exchange, err error) *Failure {
-	return &Failure{Reason: fmt.Sprintf("the answer is not JSON: %v", err),
-		Diff: cmp.Diff("a JSON object", string(ex.Resp)), ex: ex}
-}
-
-func firstValue(doc any, path ...string) any {
-	if v := valuesAt(doc, path); len(v) > 0 {
-		return v[0]
+func randomAlnum(n int) string {
+	const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alnum[int(b[i])%len(alnum)]
 	}
-	return nil
-}
-
-// bodyMap decodes a case body (placeholders filled) into a map.
-func (r *Runner) bodyMap(body string) (map[string]any, *Failure) {
-	s, miss := r.expand(body)
-	if miss != nil {
-		return nil, miss
-	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		return nil, failf(nil, "the case body is not a JSON object: %v", err)
-	}
-	return m, nil
-}
-
-// canonical is a value's JSON with sorted keys, for comparing and sorting.
-func canonical(v any) string {
-	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-// endedSession gives the live stage a session that has ended before the
-// seeded one starts: one participant joins and leaves. The session
-// listings then hold a session with an endTime as well as the live one.
-func (r *Runner) endedSession(ctx context.Context, token string) *Failure {
-	p, err := r.target.Seeder.Join(ctx, token)
-	if err != nil {
-		return seederFailure("Join(ended session)", err)
-	}
-	if err := r.target.Seeder.Leave(ctx, p); err != nil {
-		return seederFailure("Leave(ended session)", err)
-	}
-	r.seed.endedSessionID = p.SessionID
-	return nil
 }

@@ -1,23 +1,33 @@
-// Package suite is the hand-written runtime of the conformance suite: it
-// sends the generated cases to a target (the real AWS endpoint or a fake)
-// as signed raw HTTP requests, checks every answer against the contract
-// (the spec's response schemas via kin-openapi, the error table, the
-// case's own expectation) and reports the results as text, JUnit or JSON.
+// Package suite is the generic runtime of the conformance suite: it sends
+// cases to a target (the real AWS endpoint or a fake) as signed raw HTTP
+// requests, checks every answer against the contract (the spec's response
+// schemas via kin-openapi, the error table, the case's own expectation)
+// and reports the results as text, JUnit, JSON or HTML.
 //
 // Cases are data: the generator (generator.GenerateSuite) turns the spec
 // model into a table of Case values and a Contract; this package
-// interprets them. Only what the spec cannot say is written here by hand:
-// how to make a stage with a seeded session of participants to point cases
-// at (setup.go, seed.go), how filters and pages are checked against it
-// (lists.go), the default checks of CreateStage (defaults.go), the
-// behaviour cases (listed in behaviour.go, one file per rule family) and
-// the deletion of the stages a run made (cleanup.go). The hand-written
-// cases take every value they send or compare against from the generated
-// Contract (inputs.go derives them from its members).
+// interprets them. It knows nothing of the service under test. What a run
+// needs made before its cases run (live resources whose identifiers fill
+// the ${live:...} placeholders of bodies, resources of a case's own, what
+// a listing must hold) and what it must delete afterwards come from the
+// hooks of a Suite (Setup, Prepare) and of a Runner (SetLive, Provide,
+// KnowListing, Observe, AddCleanup): package behaviour hangs the service's
+// own rules on them.
+//
+// The files follow a run: probe.go (is the target an AWS JSON service at
+// all), setup_target.go and setup.go (a runner starts: the target's
+// defaults, the hooks), runner.go (the cases run), send.go (one request
+// and its answer), check.go (an answer judged against the contract and
+// the case), lists.go (the filter and pagination cases), custom.go (what
+// a hand-written case calls), cleanup.go (the cleanups hooks registered),
+// report.go and report_html.go (the results written down), gotest.go (a
+// run as go test subtests). suite.go and members.go are the data the
+// generator writes.
 package suite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -307,10 +317,15 @@ type Case struct {
 	// Custom runs a KindCustom case.
 	Custom func(ctx context.Context, r *Runner, c *Case) *Failure
 
+	// Needs are what the case needs made for it alone before it runs
+	// (KindRequest, KindShape and KindTimestamp cases): a case that deletes
+	// a resource deletes one of its own, not the live one other cases
+	// point at.
+	Needs []Need
+
 	// Alone runs the case while no other case of the runner runs: it
-	// changes what the account allows (the stage quota), so other cases
-	// would see it. The runner also runs alone a pagination case over the
-	// account's own list (ListStages), which other cases grow.
+	// changes what other cases would see (an account's quota, say), or
+	// pages through a list that other cases grow.
 	Alone bool
 }
 
@@ -359,12 +374,32 @@ func SelectSources(cases []Case, sources []string) []Case {
 	return out
 }
 
+// Need is one thing a case needs provisioned: the provisioner named
+// Provisioner (registered with Runner.Provide) makes it for the case, and
+// its value fills the placeholder ${Placeholder} of the case's body
+// instead of the run's shared value.
+type Need struct {
+	Placeholder string // e.g. live:StageArn
+	Provisioner string
+}
+
 // Suite is everything a run needs: the contract, the cases and the spec
-// (for kin-openapi response validation).
+// (for kin-openapi response validation), and the hooks that know the
+// service.
 type Suite struct {
 	Contract *Contract
 	Cases    []Case
 	Spec     *openapi3.T
+
+	// Prepare, when set, completes a target before the runtime fills in
+	// its defaults: it may give it a Seeder or Credentials (those of a
+	// fake it recognises, say).
+	Prepare func(ctx context.Context, t Target) Target
+	// Setup, when set, runs once as a runner starts, before any case: it
+	// makes the live resources the cases point at and registers the
+	// provisioners, listings, observers and cleanups of the run with r.
+	// What it returns is the run's state, for custom cases (Runner.State).
+	Setup func(ctx context.Context, r *Runner) any
 }
 
 // Validate reports a suite whose cases refer to operations or error types
@@ -391,6 +426,53 @@ func (s *Suite) Validate() error {
 		if c.Kind == KindCustom && c.Custom == nil {
 			return fmt.Errorf("suite: case %s: a custom case needs Custom", c.Name)
 		}
+		for _, n := range c.Needs {
+			if n.Placeholder == "" || n.Provisioner == "" {
+				return fmt.Errorf("suite: case %s: a need names a placeholder and a provisioner", c.Name)
+			}
+		}
 	}
 	return nil
+}
+
+// DefaultValue decodes the default of Struct.Member, with the defaults of
+// an object-valued default's own members applied.
+func (c *Contract) DefaultValue(structName, member string) (any, bool) {
+	d, ok := c.Default(structName, member)
+	if !ok {
+		return nil, false
+	}
+	var v any
+	if err := json.Unmarshal([]byte(d.JSON), &v); err != nil {
+		return nil, false
+	}
+	if m, ok := v.(map[string]any); ok && d.Type != "" {
+		c.ApplyDefaults(d.Type, m)
+	}
+	return v, true
+}
+
+// ApplyDefaults fills the members of m (an object of struct structName)
+// that are absent and have a default.
+func (c *Contract) ApplyDefaults(structName string, m map[string]any) {
+	for _, d := range c.Defaults {
+		if d.Struct != structName {
+			continue
+		}
+		if _, ok := m[d.Member]; ok {
+			continue
+		}
+		if v, ok := c.DefaultValue(d.Struct, d.Member); ok {
+			m[d.Member] = v
+		}
+	}
+}
+
+// LiveName is the placeholder name of the live value of Struct.member:
+// live:<its identifier format>, as the generated case bodies write it.
+func (c *Contract) LiveName(structName, member string) string {
+	if m := c.Member(structName, member); m != nil && m.Identifier != "" {
+		return "live:" + m.Identifier
+	}
+	return "live:" + structName + "." + member
 }

@@ -40,10 +40,10 @@ func TestNamesPath(t *testing.T) {
 func TestValuesAt(t *testing.T) {
 	var doc any
 	require.NoError(t, json.Unmarshal([]byte(`{"a":[{"t":"x"},{"t":"y"},{}],"b":{"c":1}}`), &doc))
-	assert.Equal(t, []any{"x", "y"}, valuesAt(doc, []string{"a", "[]", "t"}))
-	assert.Equal(t, []any{float64(1)}, valuesAt(doc, []string{"b", "c"}))
-	assert.Nil(t, valuesAt(doc, []string{"b", "[]"}))
-	assert.Nil(t, valuesAt(doc, []string{"nope"}))
+	assert.Equal(t, []any{"x", "y"}, ValuesAt(doc, []string{"a", "[]", "t"}))
+	assert.Equal(t, []any{float64(1)}, ValuesAt(doc, []string{"b", "c"}))
+	assert.Nil(t, ValuesAt(doc, []string{"b", "[]"}))
+	assert.Nil(t, ValuesAt(doc, []string{"nope"}))
 }
 
 func TestRedact(t *testing.T) {
@@ -86,10 +86,10 @@ func TestContract(t *testing.T) {
 	assert.False(t, c.Allows("Op", "ConflictException"), "known, but not declared by Op")
 	assert.False(t, c.Allows("Op", "BadRequest"))
 	assert.Equal(t, []string{"ThrottlingException"}, c.ProtocolErrors())
-	v, ok := c.defaultValue("Req", "config")
+	v, ok := c.DefaultValue("Req", "config")
 	require.True(t, ok)
 	assert.Equal(t, map[string]any{"arn": "", "media": []any{"AV"}}, v, "nested defaults applied")
-	_, ok = c.defaultValue("Req", "nope")
+	_, ok = c.DefaultValue("Req", "nope")
 	assert.False(t, ok)
 }
 
@@ -165,63 +165,25 @@ func TestSelect(t *testing.T) {
 	assert.Len(t, Select(cases, nil), 2)
 }
 
-func TestEnumsResetsAndWithDefaults(t *testing.T) {
+func TestEnumsAndMint(t *testing.T) {
 	c := &Contract{
 		Enums:       []Enum{{Name: "Media", Values: []string{"AV", "A"}, Members: []string{"Config.media"}}},
-		Resets:      []Reset{{Struct: "Config", Member: "arn", Equals: ""}},
-		Defaults:    []Default{{Struct: "Config", Member: "media", JSON: `["AV"]`}},
 		Identifiers: []Identifier{{Name: "StageArn", Template: "arn:aws:ivs:{region}:{account}:stage/{alnum:12}"}},
 	}
 	assert.Equal(t, []string{"AV", "A"}, c.EnumOf("Config", "media"))
 	assert.Nil(t, c.EnumOf("Config", "arn"))
-	// The reset value drops the other members, then defaults fill them.
-	assert.Equal(t, map[string]any{"arn": "", "media": []any{"AV"}}, c.withDefaults("Config", map[string]any{"arn": "", "media": []any{"A"}}))
-	assert.Equal(t, map[string]any{"arn": "x", "media": []any{"A"}}, c.withDefaults("Config", map[string]any{"arn": "x", "media": []any{"A"}}))
-	assert.Equal(t, map[string]any{"arn": "x", "media": []any{"AV"}}, c.withDefaults("Config", map[string]any{"arn": "x"}))
 
 	r := &Runner{suite: &Suite{Contract: c}, vars: map[string]string{"region": "eu-west-1", "account": "111122223333"}}
-	a, f := r.mint("StageArn")
+	a, f := r.Mint("StageArn")
 	require.Nil(t, f)
 	assert.Regexp(t, `^arn:aws:ivs:eu-west-1:111122223333:stage/[a-z0-9]{12}$`, a)
-	b, _ := r.mint("StageArn")
+	b, _ := r.Mint("StageArn")
 	assert.NotEqual(t, a, b)
-	_, f = r.mint("Nope")
+	other, f := r.MintWith("StageArn", map[string]string{"account": "444455556666"})
+	require.Nil(t, f)
+	assert.Regexp(t, `^arn:aws:ivs:eu-west-1:444455556666:stage/[a-z0-9]{12}$`, other, "the given variables win over the run's")
+	_, f = r.Mint("Nope")
 	assert.NotNil(t, f)
-}
-
-// The lifecycle the seeding follows (contract rule 7).
-func TestSeedRoles(t *testing.T) {
-	got := map[string][3]any{}
-	for _, ro := range seedRoles {
-		s, p, rec := ro.expect()
-		got[ro.name] = [3]any{s, p, rec}
-	}
-	assert.Equal(t, [3]any{"CONNECTED", false, "DISABLED"}, got["unrecorded"])
-	assert.Equal(t, [3]any{"CONNECTED", false, "STOPPED"}, got["joined"])
-	assert.Equal(t, [3]any{"CONNECTED", true, "STARTING"}, got["publishing"])
-	assert.Equal(t, [3]any{"CONNECTED", true, "ACTIVE"}, got["recorded"])
-	assert.Equal(t, [3]any{"DISCONNECTED", true, "STOPPING"}, got["recorded-left"])
-	assert.Equal(t, [3]any{"DISCONNECTED", true, "STOPPED"}, got["recorded-left-stopped"])
-	assert.Equal(t, [3]any{"CONNECTED", true, "FAILED"}, got["recording-failed"])
-	// Every state and flag has participants with it and without it.
-	for i, want := range []map[any]bool{
-		{"CONNECTED": true, "DISCONNECTED": true},
-		{true: true, false: true},
-		{"STARTING": true, "ACTIVE": true, "STOPPING": true, "STOPPED": true, "FAILED": true, "DISABLED": true},
-	} {
-		seen := map[any]bool{}
-		for _, g := range got {
-			seen[g[i]] = true
-		}
-		assert.Equal(t, want, seen)
-	}
-}
-
-func TestCleanupReport(t *testing.T) {
-	assert.Equal(t, "cleanup: the run created no stages", CleanupReport{}.String())
-	assert.Equal(t, "cleanup: deleted the 3 stages the run created", CleanupReport{Created: 3, Deleted: 3}.String())
-	s := CleanupReport{Created: 3, Tagged: 2, Refused: "404 UnknownOperationException", RunTag: "k=run-1"}.String()
-	assert.Equal(t, "cleanup: the target does not allow DeleteStage, so the run's 3 stages are left (2 tagged k=run-1); it answered 404 UnknownOperationException", s)
 }
 
 // go-cmp marks its diffs with non-breaking spaces at random; results

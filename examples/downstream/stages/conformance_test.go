@@ -32,7 +32,7 @@ func TestConformance(t *testing.T) {
 	srv := httptest.NewServer(ivs.NewHandler(stages.New("us-east-1", "123456789012"), ivs.Options{}))
 	t.Cleanup(srv.Close)
 	// Every case, generated and hand-written, as a subtest named after it.
-	suite.Test(t, suite.Target{Endpoint: srv.URL}, suite.Full(ivs.Contract, ivs.Cases, doc.OpenAPI))
+	suite.Test(t, suite.Target{Endpoint: srv.URL}, conformance.Full(ivs.Contract, ivs.Cases, doc.OpenAPI))
 }
 
 // generatedSuite is this module's whole suite, as TestConformance makes it.
@@ -46,7 +46,7 @@ func generatedSuite(t *testing.T) *suite.Suite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return suite.Full(ivs.Contract, ivs.Cases, doc.OpenAPI)
+	return conformance.Full(ivs.Contract, ivs.Cases, doc.OpenAPI)
 }
 
 // The suite this module generated is the one conformance.Run runs, case

@@ -1,16 +1,18 @@
-package suite
+package behaviour
 
 import (
 	"context"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the cases of unknown resources: made-up identifiers in
 // the contract's formats are not found, or list nothing.
 
-func unknownStage(ctx context.Context, r *Runner, op string, body func(arn string) map[string]any) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func unknownStage(ctx context.Context, r *runner, op string, body func(arn string) map[string]any) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	arn, f := r.mintFor(structGetStage, memberArn)
@@ -22,8 +24,8 @@ func unknownStage(ctx context.Context, r *Runner, op string, body func(arn strin
 
 // unknownParticipant asks GetParticipant about a made-up stage, session or
 // participant, in a live stage and session where the suite has them.
-func unknownParticipant(ctx context.Context, r *Runner, unknown string) *Failure {
-	arn, f := r.live(r.liveStage)
+func unknownParticipant(ctx context.Context, r *runner, unknown string) *suite.Failure {
+	arn, f := r.Live(r.liveStage)
 	if f != nil {
 		return f
 	}
@@ -55,8 +57,8 @@ func unknownParticipant(ctx context.Context, r *Runner, unknown string) *Failure
 
 // unknownList wants an empty list, not an error, for an unknown stage or
 // session (ListParticipants declares no ResourceNotFoundException).
-func unknownList(ctx context.Context, r *Runner, unknownStage bool) *Failure {
-	arn, f := r.live(r.liveStage)
+func unknownList(ctx context.Context, r *runner, unknownStage bool) *suite.Failure {
+	arn, f := r.Live(r.liveStage)
 	if f != nil {
 		return f
 	}
@@ -75,7 +77,7 @@ func unknownList(ctx context.Context, r *Runner, unknownStage bool) *Failure {
 	}
 	pg := op.Pagination
 	if pg == nil {
-		return failf(nil, "ListParticipants is not paginated")
+		return suite.Failf(nil, "ListParticipants is not paginated")
 	}
 	doc, ex, f := r.do(ctx, op.Name, map[string]any{memberStageArn: arn, memberSessionID: session})
 	if f != nil {
@@ -91,7 +93,7 @@ func unknownList(ctx context.Context, r *Runner, unknownStage bool) *Failure {
 		got.Items = -1
 	}
 	if d := cmp.Diff(list{}, got); d != "" {
-		return &Failure{Reason: "an unknown stage or session must list no participants (Items is -1 when the list is missing)", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "an unknown stage or session must list no participants (Items is -1 when the list is missing)", Diff: d, Exchange: ex}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the round-trip cases: what CreateStage is given, the
@@ -15,11 +17,11 @@ import (
 
 // roundTrip creates a stage with a name, tags, token configurations and a
 // recording configuration, and returns what it sent and got.
-func roundTrip(ctx context.Context, r *Runner) (sent map[string]any, st map[string]any, tokens []any, ex *exchange, f *Failure) {
-	if _, f := r.live(r.liveStage); f != nil {
+func roundTrip(ctx context.Context, r *runner) (sent map[string]any, st map[string]any, tokens []any, ex *suite.Exchange, f *suite.Failure) {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return nil, nil, nil, nil, f
 	}
-	c := r.suite.Contract
+	c := r.c
 	caps, most, f := c.capabilities()
 	if f != nil {
 		return nil, nil, nil, nil, f
@@ -70,7 +72,7 @@ func roundTrip(ctx context.Context, r *Runner) (sent map[string]any, st map[stri
 	return sent, st, tokens, ex, nil
 }
 
-func roundTripStage(ctx context.Context, r *Runner) *Failure {
+func roundTripStage(ctx context.Context, r *runner) *suite.Failure {
 	sent, st, _, ex, f := roundTrip(ctx, r)
 	if f != nil {
 		return f
@@ -78,7 +80,7 @@ func roundTripStage(ctx context.Context, r *Runner) *Failure {
 	want := map[string]any{
 		memberName:      sent[memberName],
 		memberTags:      jsonCopy(sent[memberTags]),
-		memberRecording: r.suite.Contract.withDefaults(structRecording, sent[memberRecording].(map[string]any)),
+		memberRecording: r.c.withDefaults(structRecording, sent[memberRecording].(map[string]any)),
 	}
 	got := map[string]any{}
 	for k := range want {
@@ -87,12 +89,12 @@ func roundTripStage(ctx context.Context, r *Runner) *Failure {
 		}
 	}
 	if d := cmp.Diff(want, got); d != "" {
-		return &Failure{Reason: "the created stage does not show the name, tags and recording configuration it was created with (defaults applied)", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "the created stage does not show the name, tags and recording configuration it was created with (defaults applied)", Diff: d, Exchange: ex}
 	}
 	return nil
 }
 
-func roundTripGetStage(ctx context.Context, r *Runner) *Failure {
+func roundTripGetStage(ctx context.Context, r *runner) *suite.Failure {
 	_, st, _, _, f := roundTrip(ctx, r)
 	if f != nil {
 		return f
@@ -102,7 +104,7 @@ func roundTripGetStage(ctx context.Context, r *Runner) *Failure {
 		return f
 	}
 	if d := cmp.Diff(st, got); d != "" {
-		return &Failure{Reason: "GetStage does not return the stage CreateStage returned", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "GetStage does not return the stage CreateStage returned", Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -110,7 +112,7 @@ func roundTripGetStage(ctx context.Context, r *Runner) *Failure {
 // echoed are the members of a token that echo its configuration.
 var echoed = []string{memberUserID, memberAttributes, memberCapabilities, memberDuration}
 
-func roundTripTokens(ctx context.Context, r *Runner) *Failure {
+func roundTripTokens(ctx context.Context, r *runner) *suite.Failure {
 	sent, _, tokens, ex, f := roundTrip(ctx, r)
 	if f != nil {
 		return f
@@ -118,7 +120,7 @@ func roundTripTokens(ctx context.Context, r *Runner) *Failure {
 	configs := sent[memberTokenConfigs].([]any)
 	var want, got []map[string]any
 	for i, c := range configs {
-		w := r.suite.Contract.withDefaults(structTokenConfig, c.(map[string]any))
+		w := r.c.withDefaults(structTokenConfig, c.(map[string]any))
 		want = append(want, w)
 		g := map[string]any{}
 		if i < len(tokens) {
@@ -137,13 +139,13 @@ func roundTripTokens(ctx context.Context, r *Runner) *Failure {
 		got = append(got, map[string]any{"unexpected token": i + 1})
 	}
 	if d := cmp.Diff(want, got); d != "" {
-		return &Failure{Reason: fmt.Sprintf("the %d tokens do not echo their configurations (userId, attributes, capabilities, duration; defaults applied) in order",
-			len(tokens)), Diff: d, ex: ex}
+		return &suite.Failure{Reason: fmt.Sprintf("the %d tokens do not echo their configurations (userId, attributes, capabilities, duration; defaults applied) in order",
+			len(tokens)), Diff: d, Exchange: ex}
 	}
 	return nil
 }
 
-func roundTripExpiration(ctx context.Context, r *Runner) *Failure {
+func roundTripExpiration(ctx context.Context, r *runner) *suite.Failure {
 	sent, _, tokens, ex, f := roundTrip(ctx, r)
 	if f != nil {
 		return f
@@ -153,7 +155,7 @@ func roundTripExpiration(ctx context.Context, r *Runner) *Failure {
 	var want, got []string
 	bad := false
 	for i, c := range configs {
-		d, _ := r.suite.Contract.withDefaults(structTokenConfig, c.(map[string]any))[memberDuration].(float64)
+		d, _ := r.c.withDefaults(structTokenConfig, c.(map[string]any))[memberDuration].(float64)
 		w := issued.Add(time.Duration(d) * time.Minute).UTC()
 		want = append(want, w.Format(time.RFC3339))
 		var s string
@@ -171,15 +173,15 @@ func roundTripExpiration(ctx context.Context, r *Runner) *Failure {
 		got = append(got, g.UTC().Format(time.RFC3339))
 	}
 	if bad {
-		return &Failure{Reason: fmt.Sprintf("a token's expirationTime is not its issue time %s plus its duration (tolerance %v)",
-			issued.UTC().Format(time.RFC3339), tolerance), Diff: cmp.Diff(want, got), ex: ex}
+		return &suite.Failure{Reason: fmt.Sprintf("a token's expirationTime is not its issue time %s plus its duration (tolerance %v)",
+			issued.UTC().Format(time.RFC3339), tolerance), Diff: cmp.Diff(want, got), Exchange: ex}
 	}
 	return nil
 }
 
 // issueTime is when the target issued what it answered: the answer's Date
 // header, else when the request was sent (with a wider tolerance).
-func issueTime(ex *exchange) (time.Time, time.Duration) {
+func issueTime(ex *suite.Exchange) (time.Time, time.Duration) {
 	if d, err := http.ParseTime(ex.Header.Get("Date")); err == nil {
 		return d, expirationTolerance
 	}

@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -6,14 +6,16 @@ import (
 	"slices"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the behaviour cases of storage configurations and tags:
 // a storage configuration reads back as created, one a stage records to
 // cannot be deleted, CreateStage takes a storage ARN that names nothing,
 // the tag operations share the stage's own tags, and they do not find a
-// resource that does not exist. (storage.go makes and deletes the run's
-// storage configurations.)
+// resource that does not exist. (setup_storage.go and cleanup_storage.go
+// make and delete the run's storage configurations.)
 
 const (
 	opTagResource   = "TagResource"
@@ -29,12 +31,12 @@ const (
 // ownStorage creates a storage configuration for a case. It needs the
 // spec's sample bucket to be taken, which only a fake does: the real
 // service wants a bucket that exists, so elsewhere the case is skipped.
-func (r *Runner) ownStorage(ctx context.Context, caseTag string, extra map[string]any) (map[string]any, *exchange, *Failure) {
-	if _, f := r.live(r.liveStage); f != nil {
+func (r *runner) ownStorage(ctx context.Context, caseTag string, extra map[string]any) (map[string]any, *suite.Exchange, *suite.Failure) {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return nil, nil, f // the target could not even make a stage
 	}
-	if r.target.Seeder == nil {
-		return nil, nil, skipf("CreateStorageConfiguration wants a bucket that exists; the spec's sample bucket is only for fakes")
+	if r.Target().Seeder == nil {
+		return nil, nil, suite.Skipf("CreateStorageConfiguration wants a bucket that exists; the spec's sample bucket is only for fakes")
 	}
 	return r.createStorage(ctx, caseTag, extra)
 }
@@ -43,8 +45,8 @@ func (r *Runner) ownStorage(ctx context.Context, caseTag string, extra map[strin
 // and tags, and wants CreateStorageConfiguration to answer them,
 // GetStorageConfiguration to give back the same, and
 // ListStorageConfigurations to list it once, as the same.
-func storageRoundTrip(ctx context.Context, r *Runner) *Failure {
-	names, f := r.suite.Contract.samples(structCreateStorage, memberName, 1)
+func storageRoundTrip(ctx context.Context, r *runner) *suite.Failure {
+	names, f := r.c.samples(structCreateStorage, memberName, 1)
 	if f != nil {
 		return f
 	}
@@ -56,23 +58,23 @@ func storageRoundTrip(ctx context.Context, r *Runner) *Failure {
 	body, _ := r.storageBody("storage-round-trip")
 	want := map[string]any{memberArn: arn, memberName: names[0], memberS3: jsonCopy(body[memberS3]), memberTags: jsonCopy(body[memberTags])}
 	if d := cmp.Diff(want, sc); d != "" {
-		return &Failure{Reason: "CreateStorageConfiguration does not answer the name, bucket and tags it was given", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "CreateStorageConfiguration does not answer the name, bucket and tags it was given", Diff: d, Exchange: ex}
 	}
 	doc, ex, f := r.do(ctx, opGetStorage, map[string]any{memberArn: arn})
 	if f != nil {
 		return f
 	}
 	if d := cmp.Diff(want, doc[memberStorageCfg]); d != "" {
-		return &Failure{Reason: "GetStorageConfiguration does not give back the created storage configuration", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "GetStorageConfiguration does not give back the created storage configuration", Diff: d, Exchange: ex}
 	}
 	op, f := r.operation(opListStorage)
 	if f != nil {
 		return f
 	}
 	if op.Pagination == nil {
-		return failf(nil, "%s is not paginated", opListStorage)
+		return suite.Failf(nil, "%s is not paginated", opListStorage)
 	}
-	items, ex, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
 		return f
 	}
@@ -83,7 +85,7 @@ func storageRoundTrip(ctx context.Context, r *Runner) *Failure {
 		}
 	}
 	if d := cmp.Diff([]any{want}, listed); d != "" {
-		return &Failure{Reason: "ListStorageConfigurations does not list the created storage configuration once, as created", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "ListStorageConfigurations does not list the created storage configuration once, as created", Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -92,7 +94,7 @@ func storageRoundTrip(ctx context.Context, r *Runner) *Failure {
 // case's own and wants DeleteStorageConfiguration refused with
 // ConflictException, the configuration kept. Cleanup deletes the stage,
 // then the configuration.
-func storageInUse(ctx context.Context, r *Runner) *Failure {
+func storageInUse(ctx context.Context, r *runner) *suite.Failure {
 	sc, _, f := r.ownStorage(ctx, "storage-in-use", nil)
 	if f != nil {
 		return f
@@ -115,8 +117,8 @@ func storageInUse(ctx context.Context, r *Runner) *Failure {
 // unknownStorageAccepted creates a stage that records to a well-formed
 // storage ARN the target never minted, and wants it taken and echoed:
 // CreateStage declares no ResourceNotFoundException.
-func unknownStorageAccepted(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func unknownStorageAccepted(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	arn, f := r.mintFor(structGetStorage, memberArn)
@@ -130,7 +132,7 @@ func unknownStorageAccepted(ctx context.Context, r *Runner) *Failure {
 	}
 	rec, _ := st[memberRecording].(map[string]any)
 	if d := cmp.Diff(arn, rec[memberStorage]); d != "" {
-		return &Failure{Reason: "CreateStage does not keep the storage ARN it was given", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "CreateStage does not keep the storage ARN it was given", Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -138,7 +140,7 @@ func unknownStorageAccepted(ctx context.Context, r *Runner) *Failure {
 // sampleTags is the spec's first sample of TagResource's tags with at
 // least two entries (one to remove and one to keep), else the first that
 // is not empty.
-func (c *Contract) sampleTags() (map[string]any, *Failure) {
+func (c contract) sampleTags() (map[string]any, *suite.Failure) {
 	m, f := c.member(structTagResource, memberTags)
 	if f != nil {
 		return nil, f
@@ -152,7 +154,7 @@ func (c *Contract) sampleTags() (map[string]any, *Failure) {
 		}
 	}
 	if out == nil {
-		return nil, failf(nil, "the contract gives %s.%s no sample with an entry", structTagResource, memberTags)
+		return nil, suite.Failf(nil, "the contract gives %s.%s no sample with an entry", structTagResource, memberTags)
 	}
 	return out, nil
 }
@@ -161,11 +163,11 @@ func (c *Contract) sampleTags() (map[string]any, *Failure) {
 // key, and wants GetStage and ListTagsForResource to show the same tags
 // each time: the tag operations and the stage's tags are one map. The run
 // tag stays, so that Cleanup still finds the stage.
-func tagsShared(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func tagsShared(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	added, f := r.suite.Contract.sampleTags()
+	added, f := r.c.sampleTags()
 	if f != nil {
 		return f
 	}
@@ -175,20 +177,20 @@ func tagsShared(ctx context.Context, r *Runner) *Failure {
 	}
 	arn := st[memberArn].(string)
 	want := jsonCopy(r.caseTags("tags-shared")).(map[string]any)
-	check := func(when string) *Failure {
+	check := func(when string) *suite.Failure {
 		got, ex, f := r.getStage(ctx, arn)
 		if f != nil {
 			return f
 		}
 		if d := cmp.Diff(want, got[memberTags]); d != "" {
-			return &Failure{Reason: "GetStage " + when + " does not show the stage's tags as the tag operations left them", Diff: d, ex: ex}
+			return &suite.Failure{Reason: "GetStage " + when + " does not show the stage's tags as the tag operations left them", Diff: d, Exchange: ex}
 		}
 		doc, ex, f := r.do(ctx, opListTags, map[string]any{memberResourceArn: arn})
 		if f != nil {
 			return f
 		}
 		if d := cmp.Diff(want, doc[memberTags]); d != "" {
-			return &Failure{Reason: "ListTagsForResource " + when + " does not list the stage's tags", Diff: d, ex: ex}
+			return &suite.Failure{Reason: "ListTagsForResource " + when + " does not list the stage's tags", Diff: d, Exchange: ex}
 		}
 		return nil
 	}
@@ -214,8 +216,8 @@ func tagsShared(ctx context.Context, r *Runner) *Failure {
 
 // unknownTagged asks a tag operation about a well-formed stage ARN the
 // target never minted, and wants ResourceNotFoundException.
-func unknownTagged(ctx context.Context, r *Runner, op string) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func unknownTagged(ctx context.Context, r *runner, op string) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	arn, f := r.mintFor(structGetStage, memberArn)
@@ -225,13 +227,13 @@ func unknownTagged(ctx context.Context, r *Runner, op string) *Failure {
 	body := map[string]any{memberResourceArn: arn}
 	switch op {
 	case opTagResource:
-		tags, f := r.suite.Contract.sampleTags()
+		tags, f := r.c.sampleTags()
 		if f != nil {
 			return f
 		}
 		body[memberTags] = tags
 	case opUntagResource:
-		tags, f := r.suite.Contract.sampleTags()
+		tags, f := r.c.sampleTags()
 		if f != nil {
 			return f
 		}

@@ -1,10 +1,12 @@
-package suite
+package behaviour
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the cases of the account's stages as a whole: DeleteStage
@@ -15,8 +17,8 @@ const errQuota = "ServiceQuotaExceededException"
 
 // deletesTheStage deletes a stage of its own and wants it gone: GetStage
 // and a second DeleteStage do not find it, and ListStages no longer lists it.
-func deletesTheStage(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func deletesTheStage(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	st, _, _, f := r.createStage(ctx, "delete-stage", map[string]any{})
@@ -35,7 +37,7 @@ func deletesTheStage(ctx context.Context, r *Runner) *Failure {
 		f.Reason = "DeleteStage of a deleted stage: " + f.Reason
 		return f
 	}
-	if r.suite.Contract.Operation(listStages) == nil {
+	if r.c.Operation(listStages) == nil {
 		return nil
 	}
 	listed, ex, f := r.listedStage(ctx, arn)
@@ -43,22 +45,22 @@ func deletesTheStage(ctx context.Context, r *Runner) *Failure {
 		return f
 	}
 	if listed != nil {
-		return mismatch(ex, "ListStages still lists a deleted stage", nil, listed)
+		return suite.Mismatch(ex, "ListStages still lists a deleted stage", nil, listed)
 	}
 	return nil
 }
 
 // listedStage pages through ListStages and returns the summary of the
 // stage arn, or nil when it is not listed, with the last page's exchange.
-func (r *Runner) listedStage(ctx context.Context, arn string) (map[string]any, *exchange, *Failure) {
+func (r *runner) listedStage(ctx context.Context, arn string) (map[string]any, *suite.Exchange, *suite.Failure) {
 	op, f := r.operation(listStages)
 	if f != nil {
 		return nil, nil, f
 	}
 	if op.Pagination == nil {
-		return nil, nil, failf(nil, "%s is not paginated", listStages)
+		return nil, nil, suite.Failf(nil, "%s is not paginated", listStages)
 	}
-	items, ex, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
 		return nil, ex, f
 	}
@@ -66,7 +68,7 @@ func (r *Runner) listedStage(ctx context.Context, arn string) (map[string]any, *
 	for _, it := range items {
 		if m, _ := it.(map[string]any); m != nil && m[memberArn] == arn {
 			if found != nil {
-				return nil, ex, mismatch(ex, "ListStages lists a stage twice", 1, 2)
+				return nil, ex, suite.Mismatch(ex, "ListStages lists a stage twice", 1, 2)
 			}
 			found = m
 		}
@@ -77,11 +79,11 @@ func (r *Runner) listedStage(ctx context.Context, arn string) (map[string]any, *
 // listsCreatedStage creates a stage with a name and tags and wants
 // ListStages to list it with them, and without an activeSessionId: nobody
 // joined it.
-func listsCreatedStage(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func listsCreatedStage(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	names, f := r.suite.Contract.stageNames(1)
+	names, f := r.c.stageNames(1)
 	if f != nil {
 		return f
 	}
@@ -96,14 +98,14 @@ func listsCreatedStage(ctx context.Context, r *Runner) *Failure {
 	}
 	want := map[string]any{memberArn: arn, memberName: names[0], memberTags: jsonCopy(r.caseTags("list-stages"))}
 	if d := cmp.Diff(want, got); d != "" {
-		return &Failure{Reason: "ListStages does not list a created stage with its arn, name and tags, and no activeSessionId", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "ListStages does not list a created stage with its arn, name and tags, and no activeSessionId", Diff: d, Exchange: ex}
 	}
 	return nil
 }
 
 // listsLiveSession wants ListStages to give the live stage the seeded
 // session as its activeSessionId.
-func listsLiveSession(ctx context.Context, r *Runner) *Failure {
+func listsLiveSession(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
@@ -112,10 +114,10 @@ func listsLiveSession(ctx context.Context, r *Runner) *Failure {
 		return f
 	}
 	if got == nil {
-		return mismatch(ex, "ListStages does not list the live stage", r.seed.stageArn, nil)
+		return suite.Mismatch(ex, "ListStages does not list the live stage", r.seed.stageArn, nil)
 	}
 	if d := cmp.Diff(r.seed.sessionID, got[memberActiveSession]); d != "" {
-		return &Failure{Reason: "ListStages does not give the live stage its live session as " + memberActiveSession, Diff: d, ex: ex}
+		return &suite.Failure{Reason: "ListStages does not give the live stage its live session as " + memberActiveSession, Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -126,22 +128,22 @@ func listsLiveSession(ctx context.Context, r *Runner) *Failure {
 // quota is put back afterwards. It needs a seeder that sets quotas (an
 // ivsrt fake's control API), and runs alone: the lowered quota would
 // refuse every other case's CreateStage.
-func quotaExceeded(ctx context.Context, r *Runner) (fail *Failure) {
+func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	qs, ok := r.target.Seeder.(QuotaSetter)
+	qs, ok := r.Target().Seeder.(suite.QuotaSetter)
 	if !ok {
-		return skipf("the seeder cannot set the stage quota (an ivsrt fake's control API can)")
+		return suite.Skipf("the seeder cannot set the stage quota (an ivsrt fake's control API can)")
 	}
 	op, f := r.operation(listStages)
 	if f != nil {
-		return skipf("the contract has no %s to count the account's stages with", listStages)
+		return suite.Skipf("the contract has no %s to count the account's stages with", listStages)
 	}
 	if op.Pagination == nil {
-		return failf(nil, "%s is not paginated", listStages)
+		return suite.Failf(nil, "%s is not paginated", listStages)
 	}
-	items, _, f := r.listAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	items, _, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
 		return f
 	}

@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the UpdateStage cases: an update changes only the
@@ -15,15 +17,15 @@ import (
 // partialUpdate creates a stage with a name, tags and a recording
 // configuration, updates it with update only, and wants the stage (in the
 // answer and from GetStage) changed in exactly the members given.
-func partialUpdate(ctx context.Context, r *Runner, update map[string]any) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func partialUpdate(ctx context.Context, r *runner, update map[string]any) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	rec, f := r.recordingConfig()
 	if f != nil {
 		return f
 	}
-	names, f := r.suite.Contract.stageNames(1)
+	names, f := r.c.stageNames(1)
 	if f != nil {
 		return f
 	}
@@ -34,7 +36,7 @@ func partialUpdate(ctx context.Context, r *Runner, update map[string]any) *Failu
 	want := maps.Clone(before)
 	for k, v := range update {
 		if k == memberRecording {
-			v = r.suite.Contract.withDefaults(structRecording, v.(map[string]any))
+			v = r.c.withDefaults(structRecording, v.(map[string]any))
 		}
 		want[k] = v
 	}
@@ -46,7 +48,7 @@ func partialUpdate(ctx context.Context, r *Runner, update map[string]any) *Failu
 
 // wantStage sends UpdateStage body and wants the stage, in the answer and
 // from GetStage after it, to equal want in the members keep selects.
-func (r *Runner) wantStage(ctx context.Context, body, want map[string]any, keep func(member string) bool, reason string) *Failure {
+func (r *runner) wantStage(ctx context.Context, body, want map[string]any, keep func(member string) bool, reason string) *suite.Failure {
 	pick := func(st map[string]any) map[string]any {
 		out := map[string]any{}
 		for k, v := range st {
@@ -65,14 +67,14 @@ func (r *Runner) wantStage(ctx context.Context, body, want map[string]any, keep 
 		return f
 	}
 	if d := cmp.Diff(pick(want), pick(got)); d != "" {
-		return &Failure{Reason: reason + " (UpdateStage's answer)", Diff: d, ex: ex}
+		return &suite.Failure{Reason: reason + " (UpdateStage's answer)", Diff: d, Exchange: ex}
 	}
 	got, ex, f = r.getStage(ctx, body[memberArn].(string))
 	if f != nil {
 		return f
 	}
 	if d := cmp.Diff(pick(want), pick(got)); d != "" {
-		return &Failure{Reason: reason + " (GetStage after it)", Diff: d, ex: ex}
+		return &suite.Failure{Reason: reason + " (GetStage after it)", Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -81,8 +83,8 @@ func (r *Runner) wantStage(ctx context.Context, body, want map[string]any, keep 
 // type, then sets the storage configuration to the reset value (with that
 // media type given again, or not): the media types must be back at their
 // default.
-func recordingReset(ctx context.Context, r *Runner, mediaGiven bool) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func recordingReset(ctx context.Context, r *runner, mediaGiven bool) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	rs, f := r.resetValue()
@@ -102,7 +104,7 @@ func recordingReset(ctx context.Context, r *Runner, mediaGiven bool) *Failure {
 		update[memberMediaTypes] = rec[memberMediaTypes]
 	}
 	want := maps.Clone(before)
-	want[memberRecording] = r.suite.Contract.withDefaults(structRecording, update)
+	want[memberRecording] = r.c.withDefaults(structRecording, update)
 	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberRecording: update}, want,
 		func(m string) bool { return m == memberRecording },
 		fmt.Sprintf("%s %s=%q does not reset the other members of the recording configuration to their defaults", "UpdateStage", rs.Member, rs.Equals))
@@ -110,8 +112,8 @@ func recordingReset(ctx context.Context, r *Runner, mediaGiven bool) *Failure {
 
 // createReset: CreateStage with the reset value and a media type gives
 // the default media types.
-func createReset(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func createReset(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	rs, f := r.resetValue()
@@ -127,9 +129,9 @@ func createReset(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	if d := cmp.Diff(r.suite.Contract.withDefaults(structRecording, rec), st[memberRecording]); d != "" {
-		return &Failure{Reason: fmt.Sprintf("CreateStage with %s=%q does not reset the other members of the recording configuration to their defaults",
-			rs.Member, rs.Equals), Diff: d, ex: ex}
+	if d := cmp.Diff(r.c.withDefaults(structRecording, rec), st[memberRecording]); d != "" {
+		return &suite.Failure{Reason: fmt.Sprintf("CreateStage with %s=%q does not reset the other members of the recording configuration to their defaults",
+			rs.Member, rs.Equals), Diff: d, Exchange: ex}
 	}
 	return nil
 }

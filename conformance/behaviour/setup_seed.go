@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the seeded session: which participants the setup makes
@@ -46,7 +48,7 @@ type seedRole struct {
 	// unrecorded: joins while the stage has no storage configuration.
 	unrecorded             bool
 	publish, record, leave bool
-	// finish is the recording state set last, through a RecordingSetter.
+	// finish is the recording state set last, through a suite.RecordingSetter.
 	finish string
 }
 
@@ -90,7 +92,7 @@ func (ro seedRole) expect() (state string, published bool, recording string) {
 
 // seeded is a seeded participant and what a listing must report about it.
 type seeded struct {
-	Joined
+	suite.Joined
 	role   seedRole
 	userID string
 }
@@ -107,7 +109,7 @@ func (p seeded) summary() map[string]any {
 
 // checkLifecycleNames fails when the contract's enums lack a state the
 // lifecycle uses.
-func (c *Contract) checkLifecycleNames() error {
+func (c contract) checkLifecycleNames() error {
 	for _, chk := range []struct {
 		member string
 		names  []string
@@ -127,22 +129,22 @@ func (c *Contract) checkLifecycleNames() error {
 }
 
 // seederFailure is a seeder action that failed.
-func seederFailure(action string, err error) *Failure {
-	return &Failure{Reason: fmt.Sprintf("seeder: %s: %v", action, err), Diff: cmp.Diff("done", err.Error()), request: "seeder " + action}
+func seederFailure(action string, err error) *suite.Failure {
+	return &suite.Failure{Reason: fmt.Sprintf("seeder: %s: %v", action, err), Diff: cmp.Diff("done", err.Error()), Request: "seeder " + action}
 }
 
 // seedParticipants makes one participant per token act out its role in
 // stage arn. Unrecorded roles go first; then, before the others join, the
 // stage gets a storage configuration (nobody being recorded yet, so the
 // update is allowed). All must land in one session.
-func (r *Runner) seedParticipants(ctx context.Context, arn string, tokens []string, roles []seedRole, users []string) ([]seeded, *Failure) {
-	if err := r.suite.Contract.checkLifecycleNames(); err != nil {
-		return nil, failf(nil, "%v", err)
+func (r *runner) seedParticipants(ctx context.Context, arn string, tokens []string, roles []seedRole, users []string) ([]seeded, *suite.Failure) {
+	if err := r.c.checkLifecycleNames(); err != nil {
+		return nil, suite.Failf(nil, "%v", err)
 	}
-	s := r.target.Seeder
-	setter, _ := s.(RecordingSetter)
+	s := r.Target().Seeder
+	setter, _ := s.(suite.RecordingSetter)
 	out := make([]seeded, 0, len(tokens))
-	phase := func(unrecorded bool) *Failure {
+	phase := func(unrecorded bool) *suite.Failure {
 		first := len(out)
 		for i, tok := range tokens {
 			if roles[i].unrecorded != unrecorded {
@@ -173,7 +175,7 @@ func (r *Runner) seedParticipants(ctx context.Context, arn string, tokens []stri
 			}
 			if ro.finish != "" {
 				if setter == nil {
-					return failf(nil, "role %s needs a RecordingSetter", ro.name)
+					return suite.Failf(nil, "role %s needs a suite.RecordingSetter", ro.name)
 				}
 				if err := setter.SetRecording(ctx, p.Joined, ro.finish); err != nil {
 					return seederFailure(fmt.Sprintf("SetRecording(%s, %s)", who, ro.finish), err)
@@ -197,21 +199,21 @@ func (r *Runner) seedParticipants(ctx context.Context, arn string, tokens []stri
 	}
 	for _, p := range out[1:] {
 		if p.SessionID != out[0].SessionID || p.StageArn != arn {
-			return nil, &Failure{Reason: "the seeded participants did not all join one session of the stage",
-				Diff:    cmp.Diff(Joined{StageArn: arn, SessionID: out[0].SessionID}, Joined{StageArn: p.StageArn, SessionID: p.SessionID}),
-				request: "seeder Join"}
+			return nil, &suite.Failure{Reason: "the seeded participants did not all join one session of the stage",
+				Diff:    cmp.Diff(suite.Joined{StageArn: arn, SessionID: out[0].SessionID}, suite.Joined{StageArn: p.StageArn, SessionID: p.SessionID}),
+				Request: "seeder Join"}
 		}
 	}
 	return out, nil
 }
 
 // setRecordingConfig sets a stage's recording configuration with UpdateStage.
-func (r *Runner) setRecordingConfig(ctx context.Context, arn string, rec map[string]any) *Failure {
-	update := r.suite.Contract.Operation("UpdateStage")
+func (r *runner) setRecordingConfig(ctx context.Context, arn string, rec map[string]any) *suite.Failure {
+	update := r.c.Operation("UpdateStage")
 	if update == nil {
-		return failf(nil, "the contract has no UpdateStage to turn recording on with")
+		return suite.Failf(nil, "the contract has no UpdateStage to turn recording on with")
 	}
-	_, _, f := r.setupCall(ctx, update, map[string]any{memberArn: arn, memberRecording: rec})
+	_, _, f := r.SendJSON(ctx, update, map[string]any{memberArn: arn, memberRecording: rec})
 	if f != nil {
 		f.Reason = "UpdateStage turning recording on: " + f.Reason
 	}
@@ -220,9 +222,9 @@ func (r *Runner) setRecordingConfig(ctx context.Context, arn string, rec map[str
 
 // rolesFor assigns roles to n participants, round robin over the roles the
 // seeder can act out.
-func (r *Runner) rolesFor(n int) (roles []seedRole, lacks string) {
+func (r *runner) rolesFor(n int) (roles []seedRole, lacks string) {
 	var usable []seedRole
-	_, canSet := r.target.Seeder.(RecordingSetter)
+	_, canSet := r.Target().Seeder.(suite.RecordingSetter)
 	for _, ro := range seedRoles {
 		if ro.finish != "" && !canSet {
 			lacks = "the seeder cannot set recording states (no RecordingSetter)"
@@ -243,21 +245,21 @@ const tokenOperation = "CreateParticipantToken"
 
 // issueTokens mints tokens for more participants, from..to, through
 // CreateParticipantToken when the contract has it.
-func (r *Runner) issueTokens(ctx context.Context, arn string, from, to int) ([]string, *Failure) {
-	op := r.suite.Contract.Operation(tokenOperation)
+func (r *runner) issueTokens(ctx context.Context, arn string, from, to int) ([]string, *suite.Failure) {
+	op := r.c.Operation(tokenOperation)
 	if op == nil {
 		return nil, nil
 	}
 	var out []string
 	for i := from; i < to; i++ {
-		doc, ex, f := r.setupCall(ctx, op, map[string]any{memberStageArn: arn, memberUserID: r.seedUser(i)})
+		doc, ex, f := r.SendJSON(ctx, op, map[string]any{memberStageArn: arn, memberUserID: r.seedUser(i)})
 		if f != nil {
 			f.Reason = fmt.Sprintf("%s(stage %s): %s", tokenOperation, arn, f.Reason)
 			return nil, f
 		}
-		tok, _ := firstValue(doc, "participantToken", "token").(string)
+		tok, _ := suite.FirstValue(doc, "participantToken", "token").(string)
 		if tok == "" {
-			return nil, mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", firstValue(doc, "participantToken", "token"))
+			return nil, suite.Mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", suite.FirstValue(doc, "participantToken", "token"))
 		}
 		out = append(out, tok)
 	}
@@ -266,7 +268,7 @@ func (r *Runner) issueTokens(ctx context.Context, arn string, from, to int) ([]s
 
 // seedSession fills the live stage's session: the tokens CreateStage
 // issued, and more up to seedCount when the seeder can issue them.
-func (r *Runner) seedSession(ctx context.Context, arn string, tokens []string) *Failure {
+func (r *runner) seedSession(ctx context.Context, arn string, tokens []string) *suite.Failure {
 	more, f := r.issueTokens(ctx, arn, len(tokens), seedCount)
 	if f != nil {
 		return f

@@ -8,154 +8,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/ivsrt/contract/fakes/ivscontrol"
 )
 
-// Target is the implementation under test.
-type Target struct {
-	// Endpoint is the base URL, e.g. https://ivsrealtime.us-east-1.amazonaws.com
-	// or http://127.0.0.1:4566. Each operation is its method on {Endpoint}{path}.
-	Endpoint string
-	// Region signs the requests and goes into the identifiers the cases
-	// make up. Default us-east-1.
-	Region string
-	// Credentials sign the requests. Default: the SDK's standard chain
-	// (environment, shared files, ...), falling back to static dummy
-	// credentials when it has none; an ivsrt fake gets the dummies
-	// directly, since fakes do not check signatures.
-	Credentials aws.CredentialsProvider
-	// HTTPClient sends the requests. Default: a client with a 30 s timeout.
-	HTTPClient *http.Client
-	// Seeder makes participants join, publish, record and leave. Cases
-	// that need live participants are skipped when it is nil.
-	Seeder Seeder
-	// StorageConfigurationArn is the storage configuration the cases that
-	// record point stages at. Default: a made-up ARN of the target's own
-	// region and account, which a fake takes; the real service wants one
-	// that exists.
-	StorageConfigurationArn string
-}
-
-// DefaultRegion is the region used when a Target names none.
-const DefaultRegion = "us-east-1"
-
-// Seeder makes participants join a stage and act in it, which no AWS
-// operation can do (on AWS, clients join through the WebRTC SDKs). The
-// methods mirror an ivsrt fake's control API.
-type Seeder interface {
-	// Join makes the participant of a token CreateStage issued join its stage.
-	Join(ctx context.Context, token string) (Joined, error)
-	// Publish makes a joined participant publish.
-	Publish(ctx context.Context, p Joined) error
-	// StartRecording moves a participant's recording to ACTIVE.
-	StartRecording(ctx context.Context, p Joined) error
-	// Leave makes a participant leave.
-	Leave(ctx context.Context, p Joined) error
-}
-
-// RecordingSetter is a Seeder that can also move a participant's recording
-// to any state (STOPPED or FAILED, say), also after the participant left
-// while its recording was STOPPING. Without one, the seeded session has no
-// STOPPED-after-recording or FAILED participants.
-type RecordingSetter interface {
-	SetRecording(ctx context.Context, p Joined, state string) error
-}
-
-// QuotaSetter is a Seeder that can also set the account's stage quota,
-// which no AWS operation can (an ivsrt fake's POST /_ivsrt/quota). It
-// returns the quota it replaced. Without one, the quota case is skipped.
-type QuotaSetter interface {
-	SetStageQuota(ctx context.Context, quota int) (previous int, err error)
-}
-
-// Joined names a participant in a stage's session.
-type Joined struct {
-	StageArn      string
-	SessionID     string
-	ParticipantID string
-}
-
-// dummyCredentials are what a fake gets: it does not check signatures.
-var dummyCredentials = credentials.NewStaticCredentialsProvider("AKIDIVSRTCONFORM", "ivsrt-conformance-secret", "")
-
-// IsFake reports whether the endpoint answers GET /_ivsrt/ as an ivsrt fake.
-//
-// Deprecated: the probe lives with the control API; use ivscontrol.IsFake.
-func IsFake(ctx context.Context, endpoint string, hc *http.Client) bool {
-	return ivscontrol.IsFake(ctx, endpoint, hc)
-}
-
-// resolve fills in the defaults of a target.
-func resolve(ctx context.Context, t Target) (Target, error) {
-	if t.Endpoint == "" {
-		return t, fmt.Errorf("suite: the target needs an endpoint")
-	}
-	u, err := url.Parse(t.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return t, fmt.Errorf("suite: endpoint %q is not an http(s) URL", t.Endpoint)
-	}
-	t.Endpoint = strings.TrimSuffix(t.Endpoint, "/")
-	if t.Region == "" {
-		t.Region = DefaultRegion
-	}
-	if t.HTTPClient == nil {
-		t.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if t.Credentials == nil {
-		t.Credentials = defaultCredentials(ctx, t)
-	}
-	t.Credentials = aws.NewCredentialsCache(t.Credentials)
-	return t, nil
-}
-
-// defaultCredentials takes the SDK's standard chain, unless the target is on
-// this machine (an ivsrt fake or another local implementation: no AWS
-// endpoint is on loopback, and local fakes take any signature) or the chain
-// has nothing to give.
-func defaultCredentials(ctx context.Context, t Target) aws.CredentialsProvider {
-	if isLoopback(t.Endpoint) || ivscontrol.IsFake(ctx, t.Endpoint, t.HTTPClient) {
-		return dummyCredentials
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(t.Region))
-	if err != nil || cfg.Credentials == nil {
-		return dummyCredentials
-	}
-	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(rctx); err != nil {
-		return dummyCredentials
-	}
-	return cfg.Credentials
-}
-
-// isLoopback reports whether an endpoint's host is a loopback address.
-func isLoopback(endpoint string) bool {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// exchange is one request and its answer.
-type exchange struct {
+// Exchange is one request and its answer.
+type Exchange struct {
 	Op       string
 	Method   string
 	Target   string // path and query string, as sent
@@ -177,7 +40,7 @@ const maxResponseBytes = 4 << 20
 // members op binds to path labels and the query string are taken out of it
 // and put in the URL (path-escaped, lists as repeated parameters); what is
 // left is the body, or no body at all when op has none and nothing is left.
-func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchange, error) {
+func (r *Runner) send(ctx context.Context, op *Operation, body string) (*Exchange, error) {
 	path, query, payload, hasBody := r.bind(op, body)
 	target := r.target.Endpoint + path
 	if query != "" {
@@ -215,17 +78,8 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchang
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	ex := &exchange{Op: op.Name, Method: op.method(), Target: strings.TrimPrefix(target, r.target.Endpoint), Body: payload, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
+	ex := &Exchange{Op: op.Name, Method: op.method(), Target: strings.TrimPrefix(target, r.target.Endpoint), Body: payload, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
 		Resp: data, Request: req, Duration: time.Since(sent)}
-	if op.Name == createOperation && resp.StatusCode == http.StatusOK {
-		r.created.note(r.suite.Contract.RunTagKey, r.vars["runId"], data)
-	}
-	if op.Name == deleteStage.Name && resp.StatusCode == http.StatusOK {
-		r.created.noteDeleted(payload)
-	}
-	if resp.StatusCode == http.StatusOK {
-		r.createdStorage.observe(op.Name, payload, data)
-	}
 	if resp.StatusCode != http.StatusOK {
 		ex.ErrType = errorType(resp.Header.Get("x-amzn-ErrorType"))
 		var e struct {
@@ -234,6 +88,9 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*exchang
 		if json.Unmarshal(data, &e) == nil {
 			ex.Message = e.ExceptionMessage
 		}
+	}
+	for _, fn := range r.observers {
+		fn(ex)
 	}
 	return ex, nil
 }
@@ -251,7 +108,7 @@ func errorType(h string) string {
 const maxShown = 300
 
 // requestLine renders the request for a report.
-func (ex *exchange) requestLine() string {
+func (ex *Exchange) requestLine() string {
 	if ex.Method == "" { // never sent
 		return ex.Op + " " + shorten(ex.Body)
 	}
@@ -327,7 +184,7 @@ func text(v any) string {
 
 // responseLine renders the answer for a report, without the values of
 // sensitive members.
-func (ex *exchange) responseLine(sensitive []string) string {
+func (ex *Exchange) responseLine(sensitive []string) string {
 	s := fmt.Sprintf("%d", ex.Status)
 	if ex.ErrType != "" {
 		s += " " + ex.ErrType

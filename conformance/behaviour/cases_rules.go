@@ -1,11 +1,9 @@
-package suite
+package behaviour
 
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the sharper rules: what a filter by user id matches,
@@ -42,12 +42,12 @@ const (
 // userIDProbe lists the seeded session filtered by a variant of each
 // present user id that is no present user id itself, and wants nothing
 // back: a user id filter matches whole values, exactly.
-func userIDProbe(ctx context.Context, r *Runner, what string, variant func(string) string) *Failure {
+func userIDProbe(ctx context.Context, r *runner, what string, variant func(string) string) *suite.Failure {
 	op, base, f := r.seededList()
 	if f != nil {
 		return f
 	}
-	filter, f := r.suite.Contract.member(structList, memberFilterByUserID)
+	filter, f := r.c.member(structList, memberFilterByUserID)
 	if f != nil {
 		return f
 	}
@@ -66,7 +66,7 @@ func userIDProbe(ctx context.Context, r *Runner, what string, variant func(strin
 		for k, x := range base {
 			body[k] = x
 		}
-		items, ex, f := r.listAll(ctx, op, body, 0)
+		items, ex, f := r.ListAll(ctx, op, body, 0)
 		if f != nil {
 			return f
 		}
@@ -76,12 +76,12 @@ func userIDProbe(ctx context.Context, r *Runner, what string, variant func(strin
 				m, _ := it.(map[string]any)
 				got = append(got, fmt.Sprintf("%v (userId %q)", m[fieldParticipantID], m[fieldUserID]))
 			}
-			return mismatch(ex, fmt.Sprintf("%s=%q, %s of the present user id %q, matches %d participants; a user id filter matches whole user ids exactly",
+			return suite.Mismatch(ex, fmt.Sprintf("%s=%q, %s of the present user id %q, matches %d participants; a user id filter matches whole user ids exactly",
 				memberFilterByUserID, v, what, u, len(items)), []string(nil), got)
 		}
 	}
 	if tried == 0 {
-		return skipf("no seeded user id has a %s that is valid and not itself present", what)
+		return suite.Skipf("no seeded user id has a %s that is valid and not itself present", what)
 	}
 	return nil
 }
@@ -110,14 +110,14 @@ func caseVariant(u string) string {
 // firstJoinTimes wants every seeded participant's firstJoinTime, as the
 // operation reports it, between the seeding start (this machine's clock,
 // less clientClockBound) and the answer's Date (plus dateResolution).
-func firstJoinTimes(ctx context.Context, r *Runner, opName string) *Failure {
+func firstJoinTimes(ctx context.Context, r *runner, opName string) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
 	type seen struct {
 		id  string
 		raw any
-		ex  *exchange
+		ex  *suite.Exchange
 	}
 	var all []seen
 	switch opName {
@@ -126,13 +126,13 @@ func firstJoinTimes(ctx context.Context, r *Runner, opName string) *Failure {
 		if f != nil {
 			return f
 		}
-		items, ex, f := r.listAll(ctx, op, base, 0)
+		items, ex, f := r.ListAll(ctx, op, base, 0)
 		if f != nil {
 			return f
 		}
 		for _, it := range items {
 			m, _ := it.(map[string]any)
-			all = append(all, seen{itemID(it), m[fieldFirstJoinTime], ex})
+			all = append(all, seen{participantID(it), m[fieldFirstJoinTime], ex})
 		}
 	default:
 		for _, p := range r.seed.participants {
@@ -140,7 +140,7 @@ func firstJoinTimes(ctx context.Context, r *Runner, opName string) *Failure {
 			if f != nil {
 				return f
 			}
-			all = append(all, seen{p.ParticipantID, firstValue(doc, "participant", fieldFirstJoinTime), ex})
+			all = append(all, seen{p.ParticipantID, suite.FirstValue(doc, "participant", fieldFirstJoinTime), ex})
 		}
 	}
 	lo := r.seed.started.Add(-clientClockBound)
@@ -153,10 +153,10 @@ func firstJoinTimes(ctx context.Context, r *Runner, opName string) *Failure {
 		got, err := time.Parse(time.RFC3339Nano, str)
 		window := fmt.Sprintf("between %s and %s", lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339))
 		if err != nil {
-			return mismatch(s.ex, fmt.Sprintf("participant %s has no ISO 8601 %s", s.id, fieldFirstJoinTime), window, s.raw)
+			return suite.Mismatch(s.ex, fmt.Sprintf("participant %s has no ISO 8601 %s", s.id, fieldFirstJoinTime), window, s.raw)
 		}
 		if got.Before(lo) || got.After(hi) {
-			return mismatch(s.ex, fmt.Sprintf("participant %s's %s is %s, not between the seeding start (%s, less %v for this machine's clock) and the answer's Date (plus %v)",
+			return suite.Mismatch(s.ex, fmt.Sprintf("participant %s's %s is %s, not between the seeding start (%s, less %v for this machine's clock) and the answer's Date (plus %v)",
 				s.id, fieldFirstJoinTime, str, r.seed.started.UTC().Format(time.RFC3339Nano), clientClockBound, dateResolution), window, got.UTC().Format(time.RFC3339))
 		}
 	}
@@ -165,7 +165,7 @@ func firstJoinTimes(ctx context.Context, r *Runner, opName string) *Failure {
 
 // activeSessionIsLive wants the seeded stage to report the seeded session,
 // which has connected participants, as its activeSessionId.
-func activeSessionIsLive(ctx context.Context, r *Runner) *Failure {
+func activeSessionIsLive(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
@@ -173,16 +173,16 @@ func activeSessionIsLive(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	got := firstValue(doc, "stage", memberActiveSession)
+	got := suite.FirstValue(doc, "stage", memberActiveSession)
 	if got != r.seed.sessionID {
-		return mismatch(ex, fmt.Sprintf("the stage's %s is not its live session, whose participants are connected", memberActiveSession), r.seed.sessionID, got)
+		return suite.Mismatch(ex, fmt.Sprintf("the stage's %s is not its live session, whose participants are connected", memberActiveSession), r.seed.sessionID, got)
 	}
 	return nil
 }
 
 // clientAttributes are the members of GetParticipant's participant that
 // the client reports, from the contract.
-func (c *Contract) clientAttributes() ([]string, *Failure) {
+func (c contract) clientAttributes() ([]string, *suite.Failure) {
 	part, f := c.member("GetParticipantResponse", "participant")
 	if f != nil {
 		return nil, f
@@ -194,18 +194,18 @@ func (c *Contract) clientAttributes() ([]string, *Failure) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, skipf("the contract's %s has no member of schema %s", part.Schema, schemaClientAttribute)
+		return nil, suite.Skipf("the contract's %s has no member of schema %s", part.Schema, schemaClientAttribute)
 	}
 	return out, nil
 }
 
 // clientAttributesEmpty wants "" for every client attribute of the seeded
 // participants, which joined without reporting any.
-func clientAttributesEmpty(ctx context.Context, r *Runner) *Failure {
+func clientAttributesEmpty(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
-	attrs, f := r.suite.Contract.clientAttributes()
+	attrs, f := r.c.clientAttributes()
 	if f != nil {
 		return f
 	}
@@ -225,7 +225,7 @@ func clientAttributesEmpty(ctx context.Context, r *Runner) *Failure {
 			got[a] = v
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			return &Failure{Reason: fmt.Sprintf("participant %s joined without client information: each client attribute must be \"\"", p.ParticipantID), Diff: d, ex: ex}
+			return &suite.Failure{Reason: fmt.Sprintf("participant %s joined without client information: each client attribute must be \"\"", p.ParticipantID), Diff: d, Exchange: ex}
 		}
 	}
 	return nil
@@ -234,14 +234,14 @@ func clientAttributesEmpty(ctx context.Context, r *Runner) *Failure {
 // participantOfAnotherSession makes a participant join a fresh stage and
 // leave, which ends that session, then another join, which starts a new
 // one; the first participant is found in its session and not in the new.
-func participantOfAnotherSession(ctx context.Context, r *Runner) *Failure {
+func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	if r.suite.Contract.tokenLimit() < 2 {
-		return skipf("CreateStage issues fewer than 2 tokens at once")
+	if r.c.tokenLimit() < 2 {
+		return suite.Skipf("CreateStage issues fewer than 2 tokens at once")
 	}
-	users, f := r.suite.Contract.userIDs(2)
+	users, f := r.c.userIDs(2)
 	if f != nil {
 		return f
 	}
@@ -253,9 +253,9 @@ func participantOfAnotherSession(ctx context.Context, r *Runner) *Failure {
 	}
 	toks := stringsAt(tokens, "[]", "token")
 	if len(toks) != 2 {
-		return mismatch(ex, "CreateStage did not issue one token per configuration", 2, len(toks))
+		return suite.Mismatch(ex, "CreateStage did not issue one token per configuration", 2, len(toks))
 	}
-	s := r.target.Seeder
+	s := r.Target().Seeder
 	first, err := s.Join(ctx, toks[0])
 	if err != nil {
 		return seederFailure("Join", err)
@@ -268,7 +268,7 @@ func participantOfAnotherSession(ctx context.Context, r *Runner) *Failure {
 		return seederFailure("Join", err)
 	}
 	if second.SessionID == first.SessionID {
-		return skipf("the seeder's participants joined one session after the only participant left: no second session to ask in")
+		return suite.Skipf("the seeder's participants joined one session after the only participant left: no second session to ask in")
 	}
 	arn := st[memberArn].(string)
 	if _, _, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: arn, memberSessionID: first.SessionID, memberParticipantID: first.ParticipantID}); f != nil {
@@ -281,99 +281,62 @@ func participantOfAnotherSession(ctx context.Context, r *Runner) *Failure {
 // maximumDuration wants a token configured with the longest duration the
 // spec allows to come back with that duration, and to expire that long
 // after its issue.
-func maximumDuration(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func maximumDuration(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	m, f := r.suite.Contract.member(structTokenConfig, memberDuration)
+	m, f := r.c.member(structTokenConfig, memberDuration)
 	if f != nil {
 		return f
 	}
 	if m.Max == nil {
-		return skipf("the spec gives %s.%s no maximum", structTokenConfig, memberDuration)
+		return suite.Skipf("the spec gives %s.%s no maximum", structTokenConfig, memberDuration)
 	}
 	most := *m.Max
 	_, tokens, ex, f := r.createStage(ctx, "maximum-duration", map[string]any{memberTokenConfigs: []any{map[string]any{memberDuration: most}}})
 	if f != nil {
 		return f
 	}
-	got := firstValue(tokens, "[]", memberDuration)
+	got := suite.FirstValue(tokens, "[]", memberDuration)
 	if n, ok := got.(float64); !ok || int64(n) != most {
-		return mismatch(ex, fmt.Sprintf("a token configured for the maximum %s (%d minutes) does not echo it", memberDuration, most), float64(most), got)
+		return suite.Mismatch(ex, fmt.Sprintf("a token configured for the maximum %s (%d minutes) does not echo it", memberDuration, most), float64(most), got)
 	}
-	s, _ := firstValue(tokens, "[]", "expirationTime").(string)
+	s, _ := suite.FirstValue(tokens, "[]", "expirationTime").(string)
 	exp, err := time.Parse(time.RFC3339Nano, s)
 	issued, tolerance := issueTime(ex)
 	want := issued.Add(time.Duration(most) * time.Minute).UTC()
 	if err != nil || exp.Sub(want) > tolerance || want.Sub(exp) > tolerance {
-		return mismatch(ex, fmt.Sprintf("a token of the maximum %s (%d minutes) does not expire that long after its issue (tolerance %v)", memberDuration, most, tolerance),
+		return suite.Mismatch(ex, fmt.Sprintf("a token of the maximum %s (%d minutes) does not expire that long after its issue (tolerance %v)", memberDuration, most, tolerance),
 			want.Format(time.RFC3339), s)
 	}
 	return nil
 }
 
-// formatRegexp matches exactly the identifiers of the named format:
-// literal parts as written, {alnum:N} as N letters and digits, a variable
-// as the value vars gives it, else as anything without ':' or '/'.
-func (c *Contract) formatRegexp(name string, vars map[string]string) (*regexp.Regexp, *Failure) {
-	id := c.Identifier(name)
-	if id == nil {
-		return nil, failf(nil, "the contract has no identifier format %s", name)
-	}
-	var b strings.Builder
-	b.WriteString("^")
-	rest := id.Template
-	for {
-		loc := templateVar.FindStringSubmatchIndex(rest)
-		if loc == nil {
-			b.WriteString(regexp.QuoteMeta(rest))
-			break
-		}
-		b.WriteString(regexp.QuoteMeta(rest[:loc[0]]))
-		v := rest[loc[2]:loc[3]]
-		switch {
-		case loc[4] >= 0:
-			b.WriteString("[a-zA-Z0-9]{" + rest[loc[4]:loc[5]] + "}")
-		case vars[v] != "":
-			b.WriteString(regexp.QuoteMeta(vars[v]))
-		default:
-			b.WriteString("[^:/]+")
-		}
-		rest = rest[loc[1]:]
-	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, failf(nil, "identifier format %s: %v", name, err)
-	}
-	return re, nil
-}
-
 // wantFormat fails when value is not an identifier of the format of
 // Struct.member.
-func (r *Runner) wantFormat(ex *exchange, structName, member string, value any) *Failure {
-	m, f := r.suite.Contract.member(structName, member)
+func (r *runner) wantFormat(ex *suite.Exchange, structName, member string, value any) *suite.Failure {
+	m, f := r.c.member(structName, member)
 	if f != nil {
 		return f
 	}
 	if m.Identifier == "" {
-		return failf(nil, "the contract gives %s.%s no identifier format", structName, member)
+		return suite.Failf(nil, "the contract gives %s.%s no identifier format", structName, member)
 	}
-	re, f := r.suite.Contract.formatRegexp(m.Identifier, map[string]string{"region": r.target.Region})
+	re, f := r.c.FormatRegexp(m.Identifier, map[string]string{"region": r.Target().Region})
 	if f != nil {
 		return f
 	}
-	id := r.suite.Contract.Identifier(m.Identifier)
+	id := r.c.Identifier(m.Identifier)
 	if s, ok := value.(string); !ok || !re.MatchString(s) {
-		return mismatch(ex, fmt.Sprintf("%s.%s %v is not of the format %s (%s)", structName, member, value, m.Identifier, id.Template), id.Template, value)
+		return suite.Mismatch(ex, fmt.Sprintf("%s.%s %v is not of the format %s (%s)", structName, member, value, m.Identifier, id.Template), id.Template, value)
 	}
 	return nil
 }
 
 // stageArnFormat wants the ARN of a stage CreateStage made in the target's
 // region to be of the contract's stage ARN format.
-func stageArnFormat(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func stageArnFormat(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
 	st, _, ex, f := r.createStage(ctx, "identifiers", map[string]any{})
@@ -386,7 +349,7 @@ func stageArnFormat(ctx context.Context, r *Runner) *Failure {
 // sessionAndParticipantFormats wants the seeded session's id, as the
 // stage reports it, and every listed participant id to be of the
 // contract's formats.
-func sessionAndParticipantFormats(ctx context.Context, r *Runner) *Failure {
+func sessionAndParticipantFormats(ctx context.Context, r *runner) *suite.Failure {
 	op, base, f := r.seededList()
 	if f != nil {
 		return f
@@ -395,10 +358,10 @@ func sessionAndParticipantFormats(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	if f := r.wantFormat(ex, "Stage", memberActiveSession, firstValue(doc, "stage", memberActiveSession)); f != nil {
+	if f := r.wantFormat(ex, "Stage", memberActiveSession, suite.FirstValue(doc, "stage", memberActiveSession)); f != nil {
 		return f
 	}
-	items, ex, f := r.listAll(ctx, op, base, 0)
+	items, ex, f := r.ListAll(ctx, op, base, 0)
 	if f != nil {
 		return f
 	}
@@ -413,11 +376,11 @@ func sessionAndParticipantFormats(ctx context.Context, r *Runner) *Failure {
 
 // tokenParticipantJoins wants the participantId of a token to be the id of
 // the participant who joins with it, as the session lists it.
-func tokenParticipantJoins(ctx context.Context, r *Runner) *Failure {
+func tokenParticipantJoins(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	users, f := r.suite.Contract.userIDs(1)
+	users, f := r.c.userIDs(1)
 	if f != nil {
 		return f
 	}
@@ -427,12 +390,12 @@ func tokenParticipantJoins(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	tok, _ := firstValue(tokens, "[]", "token").(string)
-	issued := firstValue(tokens, "[]", fieldParticipantID)
+	tok, _ := suite.FirstValue(tokens, "[]", "token").(string)
+	issued := suite.FirstValue(tokens, "[]", fieldParticipantID)
 	if tok == "" {
-		return mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
+		return suite.Mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
 	}
-	j, err := r.target.Seeder.Join(ctx, tok)
+	j, err := r.Target().Seeder.Join(ctx, tok)
 	if err != nil {
 		return seederFailure("Join", err)
 	}
@@ -440,16 +403,16 @@ func tokenParticipantJoins(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	items, lex, f := r.listAll(ctx, op, map[string]any{memberStageArn: st[memberArn], memberSessionID: j.SessionID}, 0)
+	items, lex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: st[memberArn], memberSessionID: j.SessionID}, 0)
 	if f != nil {
 		return f
 	}
 	var listed []string
 	for _, it := range items {
-		listed = append(listed, itemID(it))
+		listed = append(listed, participantID(it))
 	}
 	if len(listed) != 1 || listed[0] != issued {
-		return mismatch(lex, "the participant who joined with the stage's only token is not listed under the token's participantId", []any{issued}, listed)
+		return suite.Mismatch(lex, "the participant who joined with the stage's only token is not listed under the token's participantId", []any{issued}, listed)
 	}
 	return nil
 }
@@ -469,25 +432,24 @@ func otherAccount(account string) string {
 
 // anotherAccountsStage asks GetStage about a stage ARN of the target's
 // region and another account, and wants AccessDeniedException.
-func anotherAccountsStage(ctx context.Context, r *Runner) *Failure {
-	if _, f := r.live(r.liveStage); f != nil {
+func anotherAccountsStage(ctx context.Context, r *runner) *suite.Failure {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	vars := maps.Clone(r.vars)
-	vars["account"] = otherAccount(r.vars["account"])
-	m, f := r.suite.Contract.member(structGetStage, memberArn)
+	account, _ := r.Var("account")
+	m, f := r.c.member(structGetStage, memberArn)
 	if f != nil {
 		return f
 	}
-	arn, f := r.mintWith(m.Identifier, vars)
+	arn, f := r.MintWith(m.Identifier, map[string]string{"account": otherAccount(account)})
 	if f != nil {
 		return f
 	}
 	if err := m.Check(arn); err != nil {
-		return failf(nil, "the made-up ARN %s of another account breaks %s.%s: %v", arn, structGetStage, memberArn, err)
+		return suite.Failf(nil, "the made-up ARN %s of another account breaks %s.%s: %v", arn, structGetStage, memberArn, err)
 	}
-	if r.suite.Contract.Error(errAccessDenied) == nil || !slices.Contains(r.suite.Contract.Operation("GetStage").Errors, errAccessDenied) {
-		return skipf("GetStage declares no %s", errAccessDenied)
+	if r.c.Error(errAccessDenied) == nil || !slices.Contains(r.c.Operation("GetStage").Errors, errAccessDenied) {
+		return suite.Skipf("GetStage declares no %s", errAccessDenied)
 	}
 	return r.doError(ctx, "GetStage", map[string]any{memberArn: arn}, errAccessDenied)
 }

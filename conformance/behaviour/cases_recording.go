@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"maps"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the cases of the recording lock: the recording
@@ -14,50 +16,50 @@ import (
 // recordedStage creates a stage that records, with one participant who
 // joins and acts out role; it checks the participant's recording state is
 // then wantState, and returns the stage as GetStage shows it.
-func recordedStage(ctx context.Context, r *Runner, role seedRole, wantState string) (map[string]any, Joined, *Failure) {
+func recordedStage(ctx context.Context, r *runner, role seedRole, wantState string) (map[string]any, suite.Joined, *suite.Failure) {
 	if f := r.needSeeder(); f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
 	if role.finish != "" {
-		if _, ok := r.target.Seeder.(RecordingSetter); !ok {
-			return nil, Joined{}, skipf("the seeder cannot set a recording to %s (no RecordingSetter)", role.finish)
+		if _, ok := r.Target().Seeder.(suite.RecordingSetter); !ok {
+			return nil, suite.Joined{}, suite.Skipf("the seeder cannot set a recording to %s (no RecordingSetter)", role.finish)
 		}
 	}
-	if err := r.suite.Contract.checkLifecycleNames(); err != nil {
-		return nil, Joined{}, failf(nil, "%v", err)
+	if err := r.c.checkLifecycleNames(); err != nil {
+		return nil, suite.Joined{}, suite.Failf(nil, "%v", err)
 	}
 	storage, f := r.storageArn()
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
-	users, f := r.suite.Contract.userIDs(1)
+	users, f := r.c.userIDs(1)
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
 	st, tokens, ex, f := r.createStage(ctx, "conflict-while-recording", map[string]any{
 		memberRecording:    map[string]any{memberStorage: storage},
 		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}},
 	})
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
-	tok, _ := firstValue(tokens, "[]", "token").(string)
+	tok, _ := suite.FirstValue(tokens, "[]", "token").(string)
 	if tok == "" {
-		return nil, Joined{}, mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
+		return nil, suite.Joined{}, suite.Mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
 	}
 	arn := st[memberArn].(string)
 	one := seedRole{name: "recorded", publish: role.publish, record: role.record, leave: role.leave, finish: role.finish}
 	ps, f := r.seedParticipants(ctx, arn, []string{tok}, []seedRole{one}, users)
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
 	p := ps[0].Joined
 	doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: arn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
 	if f != nil {
 		return nil, p, f
 	}
-	if got := firstValue(doc, "participant", fieldRecordingState); got != wantState {
-		return nil, p, mismatch(ex, fmt.Sprintf("the participant's recording is not %s after it acted that out", wantState), wantState, got)
+	if got := suite.FirstValue(doc, "participant", fieldRecordingState); got != wantState {
+		return nil, p, suite.Mismatch(ex, fmt.Sprintf("the participant's recording is not %s after it acted that out", wantState), wantState, got)
 	}
 	before, _, f := r.getStage(ctx, arn)
 	return before, p, f
@@ -66,7 +68,7 @@ func recordedStage(ctx context.Context, r *Runner, role seedRole, wantState stri
 // conflictWhileRecording wants UpdateStage of the recording configuration
 // refused with ConflictException while the stage's participant is
 // recorded in state, and the stage unchanged.
-func conflictWhileRecording(ctx context.Context, r *Runner, role seedRole, state string) *Failure {
+func conflictWhileRecording(ctx context.Context, r *runner, role seedRole, state string) *suite.Failure {
 	rs, f := r.resetValue()
 	if f != nil {
 		return f
@@ -85,14 +87,14 @@ func conflictWhileRecording(ctx context.Context, r *Runner, role seedRole, state
 		return f
 	}
 	if d := cmp.Diff(before, after); d != "" {
-		return &Failure{Reason: "the stage changed although UpdateStage was refused with " + errConflict, Diff: d, ex: ex}
+		return &suite.Failure{Reason: "the stage changed although UpdateStage was refused with " + errConflict, Diff: d, Exchange: ex}
 	}
 	return nil
 }
 
 // allowedOnceStopped: once the participant left and its recording
 // stopped, the configuration may change.
-func allowedOnceStopped(ctx context.Context, r *Runner) *Failure {
+func allowedOnceStopped(ctx context.Context, r *runner) *suite.Failure {
 	rs, f := r.resetValue()
 	if f != nil {
 		return f
@@ -103,7 +105,7 @@ func allowedOnceStopped(ctx context.Context, r *Runner) *Failure {
 	}
 	update := map[string]any{memberStorage: rs.Equals}
 	want := maps.Clone(before)
-	want[memberRecording] = r.suite.Contract.withDefaults(structRecording, update)
+	want[memberRecording] = r.c.withDefaults(structRecording, update)
 	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberRecording: update}, want,
 		func(m string) bool { return m == memberRecording },
 		"UpdateStage of the recording configuration once every recording stopped does not apply it")
@@ -111,12 +113,12 @@ func allowedOnceStopped(ctx context.Context, r *Runner) *Failure {
 
 // nameWhileRecording: only the recording configuration is blocked; the
 // name may change while a participant is recorded.
-func nameWhileRecording(ctx context.Context, r *Runner) *Failure {
+func nameWhileRecording(ctx context.Context, r *runner) *suite.Failure {
 	before, _, f := recordedStage(ctx, r, seedRole{publish: true, record: true}, recActive)
 	if f != nil {
 		return f
 	}
-	names, f := r.suite.Contract.stageNames(2)
+	names, f := r.c.stageNames(2)
 	if f != nil {
 		return f
 	}

@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -7,13 +7,15 @@ import (
 	"slices"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the page token cases: a token is bound to the query it
 // was issued for, and the default page size holds.
 
 // pageToken lists base one item a page and returns the first nextToken.
-func (r *Runner) pageToken(ctx context.Context, op *Operation, base map[string]any) (string, *Failure) {
+func (r *runner) pageToken(ctx context.Context, op *suite.Operation, base map[string]any) (string, *suite.Failure) {
 	body := maps.Clone(base)
 	body[op.Pagination.PageSize] = max(op.Pagination.MinPageSize, 1)
 	doc, ex, f := r.do(ctx, op.Name, body)
@@ -23,7 +25,7 @@ func (r *Runner) pageToken(ctx context.Context, op *Operation, base map[string]a
 	tok, _ := doc[op.Pagination.OutputToken].(string)
 	if tok == "" {
 		items, _ := doc[op.Pagination.Items].([]any)
-		return "", mismatch(ex, fmt.Sprintf("a page of %d of a list of more gives no %s", len(items), op.Pagination.OutputToken),
+		return "", suite.Mismatch(ex, fmt.Sprintf("a page of %d of a list of more gives no %s", len(items), op.Pagination.OutputToken),
 			"a "+op.Pagination.OutputToken, doc[op.Pagination.OutputToken])
 	}
 	return tok, nil
@@ -31,7 +33,7 @@ func (r *Runner) pageToken(ctx context.Context, op *Operation, base map[string]a
 
 // wantTokenRefused sends the token with base and wants a ValidationException
 // naming the token member.
-func (r *Runner) wantTokenRefused(ctx context.Context, op *Operation, base map[string]any, token, why string) *Failure {
+func (r *runner) wantTokenRefused(ctx context.Context, op *suite.Operation, base map[string]any, token, why string) *suite.Failure {
 	body := maps.Clone(base)
 	body[op.Pagination.InputToken] = token
 	if f := r.doError(ctx, op.Name, body, errValidation, op.Pagination.InputToken); f != nil {
@@ -41,7 +43,7 @@ func (r *Runner) wantTokenRefused(ctx context.Context, op *Operation, base map[s
 	return nil
 }
 
-func (r *Runner) seededList() (*Operation, map[string]any, *Failure) {
+func (r *runner) seededList() (*suite.Operation, map[string]any, *suite.Failure) {
 	if f := r.seededNeeded(); f != nil {
 		return nil, nil, f
 	}
@@ -50,18 +52,18 @@ func (r *Runner) seededList() (*Operation, map[string]any, *Failure) {
 		return nil, nil, f
 	}
 	if op.Pagination == nil {
-		return nil, nil, failf(nil, "ListParticipants is not paginated")
+		return nil, nil, suite.Failf(nil, "ListParticipants is not paginated")
 	}
 	return op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, nil
 }
 
-func tokenFromAnotherFilter(ctx context.Context, r *Runner) *Failure {
+func tokenFromAnotherFilter(ctx context.Context, r *runner) *suite.Failure {
 	op, base, f := r.seededList()
 	if f != nil {
 		return f
 	}
 	const filter = "filterByState"
-	values := r.suite.Contract.EnumOf("ListParticipantsRequest", filter)
+	values := r.c.EnumOf("ListParticipantsRequest", filter)
 	count := map[string]int{}
 	for _, p := range r.seed.participants {
 		count[p.summary()[fieldState].(string)]++
@@ -75,7 +77,7 @@ func tokenFromAnotherFilter(ctx context.Context, r *Runner) *Failure {
 		}
 	}
 	if from == "" || to == "" {
-		return skipf("the seeded session has no %s value with two participants and another to switch to", filter)
+		return suite.Skipf("the seeded session has no %s value with two participants and another to switch to", filter)
 	}
 	issued := maps.Clone(base)
 	issued[filter] = from
@@ -88,12 +90,12 @@ func tokenFromAnotherFilter(ctx context.Context, r *Runner) *Failure {
 	return r.wantTokenRefused(ctx, op, other, tok, fmt.Sprintf("a page token issued for %s=%s, sent with %s=%s", filter, from, filter, to))
 }
 
-func tokenFromAnotherSession(ctx context.Context, r *Runner) *Failure {
+func tokenFromAnotherSession(ctx context.Context, r *runner) *suite.Failure {
 	op, base, f := r.seededList()
 	if f != nil {
 		return f
 	}
-	users, f := r.suite.Contract.userIDs(2)
+	users, f := r.c.userIDs(2)
 	if f != nil {
 		return f
 	}
@@ -117,7 +119,7 @@ func tokenFromAnotherSession(ctx context.Context, r *Runner) *Failure {
 	return r.wantTokenRefused(ctx, op, base, tok, "a page token issued for another stage's session")
 }
 
-func modifiedToken(ctx context.Context, r *Runner) *Failure {
+func modifiedToken(ctx context.Context, r *runner) *suite.Failure {
 	op, base, f := r.seededList()
 	if f != nil {
 		return f
@@ -139,7 +141,7 @@ func modifiedToken(ctx context.Context, r *Runner) *Failure {
 // defaultPageSize seeds a session of one participant more than the default
 // page size and lists it without maxResults: no page may hold more than the
 // default, and every participant comes once.
-func defaultPageSize(ctx context.Context, r *Runner) *Failure {
+func defaultPageSize(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
@@ -148,17 +150,17 @@ func defaultPageSize(ctx context.Context, r *Runner) *Failure {
 		return f
 	}
 	if op.Pagination == nil {
-		return failf(nil, "ListParticipants is not paginated")
+		return suite.Failf(nil, "ListParticipants is not paginated")
 	}
-	def, ok := r.suite.Contract.defaultValue(op.Name+"Request", op.Pagination.PageSize)
+	def, ok := r.c.DefaultValue(op.Name+"Request", op.Pagination.PageSize)
 	n, isNum := def.(float64)
 	if !ok || !isNum {
-		return skipf("the contract gives %s no default", op.Pagination.PageSize)
+		return suite.Skipf("the contract gives %s no default", op.Pagination.PageSize)
 	}
-	if r.suite.Contract.Operation(tokenOperation) == nil {
-		return skipf("the contract has no %s: one CreateStage seeds at most %d participants, fewer than the default page of %v", tokenOperation, r.suite.Contract.tokenLimit(), n)
+	if r.c.Operation(tokenOperation) == nil {
+		return suite.Skipf("the contract has no %s: one CreateStage seeds at most %d participants, fewer than the default page of %v", tokenOperation, r.c.tokenLimit(), n)
 	}
-	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{memberTokenConfigs: r.seedConfigs(0, r.suite.Contract.tokenLimit())})
+	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{memberTokenConfigs: r.seedConfigs(0, r.c.tokenLimit())})
 	if f != nil {
 		return f
 	}
@@ -177,7 +179,7 @@ func defaultPageSize(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	pages, f := r.listPages(ctx, op, map[string]any{memberStageArn: arn, memberSessionID: ps[0].SessionID}, 0, len(ps)+1)
+	pages, f := r.ListPages(ctx, op, map[string]any{memberStageArn: arn, memberSessionID: ps[0].SessionID}, 0, len(ps)+1)
 	if f != nil {
 		return f
 	}
@@ -186,15 +188,15 @@ func defaultPageSize(ctx context.Context, r *Runner) *Failure {
 		want = append(want, p.ParticipantID)
 	}
 	for _, pg := range pages {
-		for _, it := range pg.items {
-			got = append(got, itemID(it))
+		for _, it := range pg.Items {
+			got = append(got, participantID(it))
 		}
 	}
 	slices.Sort(want)
 	slices.Sort(got)
 	if d := cmp.Diff(want, got); d != "" {
-		return &Failure{Reason: fmt.Sprintf("paging %d participants with %s left at its default does not give each exactly once",
-			len(ps), op.Pagination.PageSize), Diff: d, ex: pages[len(pages)-1].ex}
+		return &suite.Failure{Reason: fmt.Sprintf("paging %d participants with %s left at its default does not give each exactly once",
+			len(ps), op.Pagination.PageSize), Diff: d, Exchange: pages[len(pages)-1].Exchange}
 	}
 	return nil
 }

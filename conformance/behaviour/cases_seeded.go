@@ -1,27 +1,29 @@
-package suite
+package behaviour
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the cases of the seeded session: it reads back as the
 // seeder made it act.
 
 // seededNeeded fails or skips unless the setup seeded the live session.
-func (r *Runner) seededNeeded() *Failure {
+func (r *runner) seededNeeded() *suite.Failure {
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	if _, f := r.live(r.liveSession); f != nil {
+	if _, f := r.Live(r.liveSession); f != nil {
 		return f
 	}
 	return nil
 }
 
-func listsSeeded(ctx context.Context, r *Runner) *Failure {
+func listsSeeded(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
@@ -29,7 +31,7 @@ func listsSeeded(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, 0)
 	if f != nil {
 		return f
 	}
@@ -45,15 +47,15 @@ func listsSeeded(ctx context.Context, r *Runner) *Failure {
 				g[k] = v
 			}
 		}
-		got[itemID(it)] = g
+		got[participantID(it)] = g
 	}
 	if d := cmp.Diff(want, got); d != "" {
-		return &Failure{Reason: "ListParticipants does not list the seeded participants as they joined, published, were recorded and left", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "ListParticipants does not list the seeded participants as they joined, published, were recorded and left", Diff: d, Exchange: ex}
 	}
 	return nil
 }
 
-func getsSeeded(ctx context.Context, r *Runner) *Failure {
+func getsSeeded(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
@@ -71,7 +73,7 @@ func getsSeeded(ctx context.Context, r *Runner) *Failure {
 			}
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			return &Failure{Reason: fmt.Sprintf("GetParticipant does not report the seeded participant %s (%s) as it acted", p.ParticipantID, p.role.name), Diff: d, ex: ex}
+			return &suite.Failure{Reason: fmt.Sprintf("GetParticipant does not report the seeded participant %s (%s) as it acted", p.ParticipantID, p.role.name), Diff: d, Exchange: ex}
 		}
 	}
 	return nil
@@ -79,7 +81,7 @@ func getsSeeded(ctx context.Context, r *Runner) *Failure {
 
 // unrecordedLocation: a participant whose recording is DISABLED has an
 // empty bucket name and prefix (contract rule 7).
-func unrecordedLocation(ctx context.Context, r *Runner) *Failure {
+func unrecordedLocation(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
@@ -98,7 +100,7 @@ func unrecordedLocation(ctx context.Context, r *Runner) *Failure {
 			got[k] = part[k]
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			return &Failure{Reason: "a participant that is not recorded must have an empty recording bucket name and prefix", Diff: d, ex: ex}
+			return &suite.Failure{Reason: "a participant that is not recorded must have an empty recording bucket name and prefix", Diff: d, Exchange: ex}
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
-package suite
+package behaviour
 
 import (
 	"maps"
 	"slices"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file derives every value the hand-written cases send from the
@@ -44,39 +46,39 @@ const seedUsers = 7
 
 // member returns Struct.name from the contract, or the failure of a
 // contract that lacks it.
-func (c *Contract) member(structName, name string) (*Member, *Failure) {
+func (c contract) member(structName, name string) (*suite.Member, *suite.Failure) {
 	if m := c.Member(structName, name); m != nil {
 		return m, nil
 	}
-	return nil, failf(nil, "the contract has no member %s.%s", structName, name)
+	return nil, suite.Failf(nil, "the contract has no member %s.%s", structName, name)
 }
 
 // samples returns n distinct string samples of Struct.name.
-func (c *Contract) samples(structName, name string, n int) ([]string, *Failure) {
+func (c contract) samples(structName, name string, n int) ([]string, *suite.Failure) {
 	m, f := c.member(structName, name)
 	if f != nil {
 		return nil, f
 	}
 	ss := m.Strings()
 	if len(ss) < n {
-		return nil, skipf("the spec allows %s.%s fewer than %d distinct values the suite knows (%d)", structName, name, n, len(ss))
+		return nil, suite.Skipf("the spec allows %s.%s fewer than %d distinct values the suite knows (%d)", structName, name, n, len(ss))
 	}
 	return ss[:n], nil
 }
 
 // stageNames are n distinct valid stage names.
-func (c *Contract) stageNames(n int) ([]string, *Failure) {
+func (c contract) stageNames(n int) ([]string, *suite.Failure) {
 	return c.samples(structCreate, memberName, n)
 }
 
 // userIDs are n distinct valid user ids of token configurations.
-func (c *Contract) userIDs(n int) ([]string, *Failure) {
+func (c contract) userIDs(n int) ([]string, *suite.Failure) {
 	return c.samples(structTokenConfig, memberUserID, n)
 }
 
 // tokenLimit is how many token configurations one CreateStage takes: the
 // spec's maxItems of participantTokenConfigurations, else seedCount.
-func (c *Contract) tokenLimit() int {
+func (c contract) tokenLimit() int {
 	if m := c.Member(structCreate, memberTokenConfigs); m != nil && m.MaxItems != nil {
 		return *m.MaxItems
 	}
@@ -84,26 +86,26 @@ func (c *Contract) tokenLimit() int {
 }
 
 // durations are valid token durations other than the default one.
-func (c *Contract) durations() ([]any, *Failure) {
+func (c contract) durations() ([]any, *suite.Failure) {
 	m, f := c.member(structTokenConfig, memberDuration)
 	if f != nil {
 		return nil, f
 	}
-	def, _ := c.defaultValue(structTokenConfig, memberDuration)
+	def, _ := c.DefaultValue(structTokenConfig, memberDuration)
 	var out []any
 	for _, v := range m.Values() {
-		if canonical(v) != canonical(def) {
+		if suite.Canonical(v) != suite.Canonical(def) {
 			out = append(out, v)
 		}
 	}
 	if len(out) == 0 {
-		return nil, skipf("the spec allows %s.%s no value but its default", structTokenConfig, memberDuration)
+		return nil, suite.Skipf("the spec allows %s.%s no value but its default", structTokenConfig, memberDuration)
 	}
 	return out, nil
 }
 
 // attributeMaps are valid, non-empty token attributes.
-func (c *Contract) attributeMaps() []any {
+func (c contract) attributeMaps() []any {
 	m := c.Member(structTokenConfig, memberAttributes)
 	if m == nil {
 		return nil
@@ -118,13 +120,13 @@ func (c *Contract) attributeMaps() []any {
 }
 
 // capabilities are the token capabilities and how many one token may have.
-func (c *Contract) capabilities() ([]any, int, *Failure) {
+func (c contract) capabilities() ([]any, int, *suite.Failure) {
 	m, f := c.member(structTokenConfig, memberCapabilities)
 	if f != nil {
 		return nil, 0, f
 	}
 	if m.Elem == nil || len(m.Elem.Enum) == 0 {
-		return nil, 0, skipf("the contract gives %s.%s no enum", structTokenConfig, memberCapabilities)
+		return nil, 0, suite.Skipf("the contract gives %s.%s no enum", structTokenConfig, memberCapabilities)
 	}
 	all := make([]any, len(m.Elem.Enum))
 	for i, v := range m.Elem.Enum {
@@ -138,47 +140,38 @@ func (c *Contract) capabilities() ([]any, int, *Failure) {
 }
 
 // tagsValue is the spec's tag map of CreateStage.
-func (c *Contract) tagsValue() *Value {
+func (c contract) tagsValue() *suite.Value {
 	if m := c.Member(structCreate, memberTags); m != nil {
 		return &m.Value
 	}
-	return &Value{}
+	return &suite.Value{}
 }
 
-// newRunID is a fresh run id that fits the tag values of CreateStage.
-func (c *Contract) newRunID() string {
-	id := "run-" + randomAlnum(12)
-	if v := c.tagsValue().Elem; v != nil {
-		return v.fit(id)
-	}
-	return id
-}
-
-func (r *Runner) runTags() map[string]any {
-	return map[string]any{r.suite.Contract.RunTagKey: r.vars["runId"]}
+func (r *runner) runTags() map[string]any {
+	return map[string]any{r.c.RunTagKey: r.RunID()}
 }
 
 // caseTags are the run tag and, where the spec's tags allow a second
 // entry, a tag naming the case (its value cut to what a tag value allows).
-func (r *Runner) caseTags(caseTag string) map[string]any {
-	c := r.suite.Contract
+func (r *runner) caseTags(caseTag string) map[string]any {
+	c := r.c
 	tags := r.runTags()
 	v := c.tagsValue()
 	if c.CaseTagKey == "" || v.MaxEntries != nil && *v.MaxEntries < 2 {
 		return tags
 	}
 	if v.Elem != nil {
-		caseTag = v.Elem.fit(caseTag)
+		caseTag = v.Elem.Fit(caseTag)
 	}
 	tags[c.CaseTagKey] = caseTag
 	return tags
 }
 
 // seedUser is the userId of the i-th seeded participant.
-func (r *Runner) seedUser(i int) string { return r.users[i%len(r.users)] }
+func (r *runner) seedUser(i int) string { return r.users[i%len(r.users)] }
 
 // seedConfigs are the token configurations of seeded participants from..to.
-func (r *Runner) seedConfigs(from, to int) []map[string]any {
+func (r *runner) seedConfigs(from, to int) []map[string]any {
 	out := make([]map[string]any, 0, to-from)
 	for i := from; i < to; i++ {
 		out = append(out, map[string]any{memberUserID: r.seedUser(i)})
@@ -186,26 +179,17 @@ func (r *Runner) seedConfigs(from, to int) []map[string]any {
 	return out
 }
 
-// liveName is the placeholder name of the live value of Struct.member:
-// live:<its identifier format>, as the generated case bodies write it.
-func (c *Contract) liveName(structName, member string) string {
-	if m := c.Member(structName, member); m != nil && m.Identifier != "" {
-		return "live:" + m.Identifier
-	}
-	return "live:" + structName + "." + member
-}
-
 // mintFor makes a well-formed identifier for Struct.member that the target
 // did not mint, in the member's identifier format.
-func (r *Runner) mintFor(structName, member string) (string, *Failure) {
-	m, f := r.suite.Contract.member(structName, member)
+func (r *runner) mintFor(structName, member string) (string, *suite.Failure) {
+	m, f := r.c.member(structName, member)
 	if f != nil {
 		return "", f
 	}
 	if m.Identifier == "" {
-		return "", failf(nil, "the contract gives %s.%s no identifier format", structName, member)
+		return "", suite.Failf(nil, "the contract gives %s.%s no identifier format", structName, member)
 	}
-	return r.mint(m.Identifier)
+	return r.Mint(m.Identifier)
 }
 
 // storageArn is the storage configuration stages that record point at:
@@ -213,17 +197,17 @@ func (r *Runner) mintFor(structName, member string) (string, *Failure) {
 // the first valid one of the spec that does not turn recording off.
 // Elsewhere (the real service wants one that exists) the cases that need
 // one are skipped, with the reason.
-func (r *Runner) storageArn() (string, *Failure) {
-	if _, f := r.live(r.liveStage); f != nil {
+func (r *runner) storageArn() (string, *suite.Failure) {
+	if _, f := r.Live(r.liveStage); f != nil {
 		return "", f // the target could not even make a stage
 	}
-	if r.target.StorageConfigurationArn != "" {
-		return r.target.StorageConfigurationArn, nil
+	if given := r.givenStorage(); given != "" {
+		return given, nil
 	}
-	if r.target.Seeder == nil {
-		return "", skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
+	if r.Target().Seeder == nil {
+		return "", suite.Skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
 	}
-	c := r.suite.Contract
+	c := r.c
 	m, f := c.member(structRecording, memberStorage)
 	if f != nil {
 		return "", f
@@ -234,17 +218,17 @@ func (r *Runner) storageArn() (string, *Failure) {
 			return s, nil
 		}
 	}
-	return "", skipf("the spec allows %s.%s no value that records", structRecording, memberStorage)
+	return "", suite.Skipf("the spec allows %s.%s no value that records", structRecording, memberStorage)
 }
 
 // otherMediaType is a media type that is not in the default.
-func (r *Runner) otherMediaType() (string, *Failure) {
-	c := r.suite.Contract
+func (r *runner) otherMediaType() (string, *suite.Failure) {
+	c := r.c
 	m, f := c.member(structRecording, memberMediaTypes)
 	if f != nil {
 		return "", f
 	}
-	def, _ := c.defaultValue(structRecording, memberMediaTypes)
+	def, _ := c.DefaultValue(structRecording, memberMediaTypes)
 	defs, _ := def.([]any)
 	if m.Elem != nil {
 		for _, v := range m.Elem.Enum {
@@ -253,11 +237,11 @@ func (r *Runner) otherMediaType() (string, *Failure) {
 			}
 		}
 	}
-	return "", skipf("every media type of the contract is in the default %s: none to set instead", canonical(def))
+	return "", suite.Skipf("every media type of the contract is in the default %s: none to set instead", suite.Canonical(def))
 }
 
 // withTags is body with the case's tags.
-func (r *Runner) withTags(body map[string]any, caseTag string) map[string]any {
+func (r *runner) withTags(body map[string]any, caseTag string) map[string]any {
 	body = maps.Clone(body)
 	body[memberTags] = r.caseTags(caseTag)
 	return body

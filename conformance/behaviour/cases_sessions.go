@@ -1,4 +1,4 @@
-package suite
+package behaviour
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // This file holds the behaviour cases of tokens, sessions and events: a
@@ -34,7 +36,7 @@ const (
 
 // The events of a participant who joins, publishes and leaves. The names
 // are checked against the contract's EventName enum before a case relies
-// on them, as the lifecycle's states are (seed.go).
+// on them, as the lifecycle's states are (setup_seed.go).
 const (
 	eventJoined         = "JOINED"
 	eventLeft           = "LEFT"
@@ -44,11 +46,11 @@ const (
 
 // checkEventNames fails when the contract's Event.name enum lacks a name
 // the events case wants.
-func (c *Contract) checkEventNames(names ...string) *Failure {
+func (c contract) checkEventNames(names ...string) *suite.Failure {
 	values := c.EnumOf("Event", fieldEventName)
 	for _, n := range names {
 		if !slices.Contains(values, n) {
-			return failf(nil, "the contract's Event.%s has no value %s (it has %v)", fieldEventName, n, values)
+			return suite.Failf(nil, "the contract's Event.%s has no value %s (it has %v)", fieldEventName, n, values)
 		}
 	}
 	return nil
@@ -56,7 +58,7 @@ func (c *Contract) checkEventNames(names ...string) *Failure {
 
 // issueToken asks CreateParticipantToken for a token of stage arn with
 // the members of extra, and returns the answer's participantToken.
-func (r *Runner) issueToken(ctx context.Context, arn string, extra map[string]any) (map[string]any, *exchange, *Failure) {
+func (r *runner) issueToken(ctx context.Context, arn string, extra map[string]any) (map[string]any, *suite.Exchange, *suite.Failure) {
 	body := map[string]any{memberStageArn: arn}
 	for k, v := range extra {
 		body[k] = v
@@ -67,7 +69,7 @@ func (r *Runner) issueToken(ctx context.Context, arn string, extra map[string]an
 	}
 	tok, _ := doc[memberToken].(map[string]any)
 	if s, _ := tok["token"].(string); s == "" {
-		return nil, ex, mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", firstValue(doc, memberToken, "token"))
+		return nil, ex, suite.Mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", suite.FirstValue(doc, memberToken, "token"))
 	}
 	return tok, ex, nil
 }
@@ -76,28 +78,28 @@ func (r *Runner) issueToken(ctx context.Context, arn string, extra map[string]an
 // with CreateParticipantToken (the spec's first userId sample, nothing
 // else) and has the seeder join with it. The participant is alone in a
 // session of its own.
-func (r *Runner) joinedAlone(ctx context.Context, caseTag string) (tok map[string]any, j Joined, f *Failure) {
+func (r *runner) joinedAlone(ctx context.Context, caseTag string) (tok map[string]any, j suite.Joined, f *suite.Failure) {
 	if f := r.needSeeder(); f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
-	if r.suite.Contract.Operation(tokenOperation) == nil {
-		return nil, Joined{}, skipf("the contract has no %s to issue the participant's token with", tokenOperation)
+	if r.c.Operation(tokenOperation) == nil {
+		return nil, suite.Joined{}, suite.Skipf("the contract has no %s to issue the participant's token with", tokenOperation)
 	}
-	users, f := r.suite.Contract.userIDs(1)
+	users, f := r.c.userIDs(1)
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
 	st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
 	tok, _, f = r.issueToken(ctx, st[memberArn].(string), map[string]any{memberUserID: users[0]})
 	if f != nil {
-		return nil, Joined{}, f
+		return nil, suite.Joined{}, f
 	}
-	j, err := r.target.Seeder.Join(ctx, tok["token"].(string))
+	j, err := r.Target().Seeder.Join(ctx, tok["token"].(string))
 	if err != nil {
-		return nil, Joined{}, seederFailure("Join(the token "+tokenOperation+" issued)", err)
+		return nil, suite.Joined{}, seederFailure("Join(the token "+tokenOperation+" issued)", err)
 	}
 	return tok, j, nil
 }
@@ -105,8 +107,8 @@ func (r *Runner) joinedAlone(ctx context.Context, caseTag string) (tok map[strin
 // tokenDefaults asks for a token without duration or capabilities. With
 // echo it wants the token to repeat the spec's defaults of both; without,
 // it wants the token to expire the default duration after its issue.
-func tokenDefaults(ctx context.Context, r *Runner, echo bool) *Failure {
-	arn, f := r.live(r.liveStage)
+func tokenDefaults(ctx context.Context, r *runner, echo bool) *suite.Failure {
+	arn, f := r.Live(r.liveStage)
 	if f != nil {
 		return f
 	}
@@ -128,29 +130,29 @@ func tokenDefaults(ctx context.Context, r *Runner, echo bool) *Failure {
 
 // wantExpiration wants expirationTime to be the issue time (the answer's
 // Date, else when the request went) plus structName's default duration.
-func (r *Runner) wantExpiration(ex *exchange, structName string, raw any) *Failure {
-	dur, ok := r.suite.Contract.defaultValue(structName, memberDuration)
+func (r *runner) wantExpiration(ex *suite.Exchange, structName string, raw any) *suite.Failure {
+	dur, ok := r.c.DefaultValue(structName, memberDuration)
 	minutes, isNum := dur.(float64)
 	if !ok || !isNum {
-		return skipf("the spec gives %s.%s no numeric default", structName, memberDuration)
+		return suite.Skipf("the spec gives %s.%s no numeric default", structName, memberDuration)
 	}
 	s, _ := raw.(string)
 	got, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return mismatch(ex, "the token has no ISO 8601 expirationTime", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
+		return suite.Mismatch(ex, "the token has no ISO 8601 expirationTime", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
 	}
 	issued, tolerance := issueTime(ex)
 	want := issued.Add(time.Duration(minutes) * time.Minute).UTC()
 	if d := got.Sub(want); d > tolerance || d < -tolerance {
-		return &Failure{Reason: fmt.Sprintf("a token without %s does not expire the default %v minutes after its issue (tolerance %v)", memberDuration, minutes, tolerance),
-			Diff: cmp.Diff(want.Format(time.RFC3339), got.UTC().Format(time.RFC3339)), ex: ex}
+		return &suite.Failure{Reason: fmt.Sprintf("a token without %s does not expire the default %v minutes after its issue (tolerance %v)", memberDuration, minutes, tolerance),
+			Diff: cmp.Diff(want.Format(time.RFC3339), got.UTC().Format(time.RFC3339)), Exchange: ex}
 	}
 	return nil
 }
 
 // tokenJoinsAsItsParticipant wants the participant who joins with a token
 // from CreateParticipantToken to have the token's participantId.
-func tokenJoinsAsItsParticipant(ctx context.Context, r *Runner) *Failure {
+func tokenJoinsAsItsParticipant(ctx context.Context, r *runner) *suite.Failure {
 	tok, j, f := r.joinedAlone(ctx, "token-joins")
 	if f != nil {
 		return f
@@ -159,16 +161,16 @@ func tokenJoinsAsItsParticipant(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID}, 0)
 	if f != nil {
 		return f
 	}
 	var listed []string
 	for _, it := range items {
-		listed = append(listed, itemID(it))
+		listed = append(listed, participantID(it))
 	}
 	if d := cmp.Diff([]string{fmt.Sprint(tok[fieldParticipantID])}, listed); d != "" {
-		return &Failure{Reason: "the participant who joined with a token of " + tokenOperation + " is not listed under the token's participantId", Diff: d, ex: ex}
+		return &suite.Failure{Reason: "the participant who joined with a token of " + tokenOperation + " is not listed under the token's participantId", Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -178,13 +180,13 @@ func tokenJoinsAsItsParticipant(ctx context.Context, r *Runner) *Failure {
 // same, with a startTime and no endTime while it is live. With ended the
 // participant then leaves, which ends the session, and both must show
 // the same session with an endTime not before its startTime.
-func sessionTimes(ctx context.Context, r *Runner, ended bool) *Failure {
+func sessionTimes(ctx context.Context, r *runner, ended bool) *suite.Failure {
 	_, j, f := r.joinedAlone(ctx, "session-times")
 	if f != nil {
 		return f
 	}
 	if ended {
-		if err := r.target.Seeder.Leave(ctx, j); err != nil {
+		if err := r.Target().Seeder.Leave(ctx, j); err != nil {
 			return seederFailure("Leave", err)
 		}
 	}
@@ -192,7 +194,7 @@ func sessionTimes(ctx context.Context, r *Runner, ended bool) *Failure {
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: j.StageArn}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: j.StageArn}, 0)
 	if f != nil {
 		return f
 	}
@@ -203,7 +205,7 @@ func sessionTimes(ctx context.Context, r *Runner, ended bool) *Failure {
 		}
 	}
 	if len(listed) != 1 {
-		return mismatch(ex, opListSessions+" does not list the session the participant joined once", 1, len(listed))
+		return suite.Mismatch(ex, opListSessions+" does not list the session the participant joined once", 1, len(listed))
 	}
 	summary := listed[0].(map[string]any)
 	if f := wantSessionTimes(ex, opListSessions, summary, ended); f != nil {
@@ -215,31 +217,31 @@ func sessionTimes(ctx context.Context, r *Runner, ended bool) *Failure {
 	}
 	got, _ := doc[memberStageSess].(map[string]any)
 	if d := cmp.Diff(summary, got); d != "" {
-		return &Failure{Reason: opGetSession + " does not give the session as " + opListSessions + " lists it", Diff: d, ex: ex}
+		return &suite.Failure{Reason: opGetSession + " does not give the session as " + opListSessions + " lists it", Diff: d, Exchange: ex}
 	}
 	return nil
 }
 
 // wantSessionTimes wants a session's startTime, and its endTime exactly
 // when it ended, not before the start.
-func wantSessionTimes(ex *exchange, opName string, s map[string]any, ended bool) *Failure {
+func wantSessionTimes(ex *suite.Exchange, opName string, s map[string]any, ended bool) *suite.Failure {
 	start, err := time.Parse(time.RFC3339Nano, fmt.Sprint(s[fieldStartTime]))
 	if err != nil {
-		return mismatch(ex, opName+" gives the session no ISO 8601 startTime", "an ISO 8601 string", s[fieldStartTime])
+		return suite.Mismatch(ex, opName+" gives the session no ISO 8601 startTime", "an ISO 8601 string", s[fieldStartTime])
 	}
 	raw, has := s[fieldEndTime]
 	if !ended {
 		if has {
-			return mismatch(ex, opName+" gives a live session an endTime", nil, raw)
+			return suite.Mismatch(ex, opName+" gives a live session an endTime", nil, raw)
 		}
 		return nil
 	}
 	end, err := time.Parse(time.RFC3339Nano, fmt.Sprint(raw))
 	if err != nil {
-		return mismatch(ex, opName+" gives the session its only participant left no ISO 8601 endTime", "an ISO 8601 string", raw)
+		return suite.Mismatch(ex, opName+" gives the session its only participant left no ISO 8601 endTime", "an ISO 8601 string", raw)
 	}
 	if end.Before(start) {
-		return mismatch(ex, opName+" gives the session an endTime before its startTime", "not before "+start.Format(time.RFC3339Nano), raw)
+		return suite.Mismatch(ex, opName+" gives the session an endTime before its startTime", "not before "+start.Format(time.RFC3339Nano), raw)
 	}
 	return nil
 }
@@ -248,16 +250,16 @@ func wantSessionTimes(ex *exchange, opName string, s map[string]any, ended bool)
 // disconnect, be disconnected by DisconnectParticipant instead), and wants
 // ListParticipantEvents to list its events newest first: LEFT,
 // PUBLISH_STOPPED, PUBLISH_STARTED, JOINED, each its own.
-func eventsNewestFirst(ctx context.Context, r *Runner, disconnect bool) *Failure {
+func eventsNewestFirst(ctx context.Context, r *runner, disconnect bool) *suite.Failure {
 	want := []string{eventLeft, eventPublishStopped, eventPublishStarted, eventJoined}
-	if f := r.suite.Contract.checkEventNames(want...); f != nil {
+	if f := r.c.checkEventNames(want...); f != nil {
 		return f
 	}
 	_, j, f := r.joinedAlone(ctx, "events")
 	if f != nil {
 		return f
 	}
-	if err := r.target.Seeder.Publish(ctx, j); err != nil {
+	if err := r.Target().Seeder.Publish(ctx, j); err != nil {
 		return seederFailure("Publish", err)
 	}
 	how := "join, publish and leave"
@@ -266,14 +268,14 @@ func eventsNewestFirst(ctx context.Context, r *Runner, disconnect bool) *Failure
 		if _, _, f := r.do(ctx, opDisconnect, map[string]any{memberStageArn: j.StageArn, memberParticipantID: j.ParticipantID}); f != nil {
 			return f
 		}
-	} else if err := r.target.Seeder.Leave(ctx, j); err != nil {
+	} else if err := r.Target().Seeder.Leave(ctx, j); err != nil {
 		return seederFailure("Leave", err)
 	}
 	op, f := r.operation(opListEvents)
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.listAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID, memberParticipantID: j.ParticipantID}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID, memberParticipantID: j.ParticipantID}, 0)
 	if f != nil {
 		return f
 	}
@@ -282,21 +284,21 @@ func eventsNewestFirst(ctx context.Context, r *Runner, disconnect bool) *Failure
 	for _, it := range items {
 		m, _ := it.(map[string]any)
 		if m[fieldParticipantID] != j.ParticipantID {
-			return mismatch(ex, opListEvents+" lists an event of another participant", j.ParticipantID, m[fieldParticipantID])
+			return suite.Mismatch(ex, opListEvents+" lists an event of another participant", j.ParticipantID, m[fieldParticipantID])
 		}
 		names = append(names, fmt.Sprint(m[fieldEventName]))
 		t, err := time.Parse(time.RFC3339Nano, fmt.Sprint(m[fieldEventTime]))
 		if err != nil {
-			return mismatch(ex, opListEvents+" lists an event without an ISO 8601 eventTime", "an ISO 8601 string", m[fieldEventTime])
+			return suite.Mismatch(ex, opListEvents+" lists an event without an ISO 8601 eventTime", "an ISO 8601 string", m[fieldEventTime])
 		}
 		times = append(times, t)
 	}
 	if d := cmp.Diff(want, names); d != "" {
-		return &Failure{Reason: opListEvents + " does not list a participant's " + how + " newest first", Diff: d, ex: ex}
+		return &suite.Failure{Reason: opListEvents + " does not list a participant's " + how + " newest first", Diff: d, Exchange: ex}
 	}
 	for i := 1; i < len(times); i++ {
 		if times[i].After(times[i-1]) {
-			return mismatch(ex, opListEvents+" lists an event before an older one", "eventTimes newest first", times)
+			return suite.Mismatch(ex, opListEvents+" lists an event before an older one", "eventTimes newest first", times)
 		}
 	}
 	return nil
@@ -305,9 +307,9 @@ func eventsNewestFirst(ctx context.Context, r *Runner, disconnect bool) *Failure
 // disconnectRevokes has a participant join, disconnects it with
 // DisconnectParticipant, and wants GetParticipant to show it DISCONNECTED
 // and its token refused when the seeder joins with it again.
-func disconnectRevokes(ctx context.Context, r *Runner) *Failure {
-	if err := r.suite.Contract.checkLifecycleNames(); err != nil {
-		return failf(nil, "%v", err)
+func disconnectRevokes(ctx context.Context, r *runner) *suite.Failure {
+	if err := r.c.checkLifecycleNames(); err != nil {
+		return suite.Failf(nil, "%v", err)
 	}
 	tok, j, f := r.joinedAlone(ctx, "disconnect")
 	if f != nil {
@@ -320,13 +322,13 @@ func disconnectRevokes(ctx context.Context, r *Runner) *Failure {
 	if f != nil {
 		return f
 	}
-	if got := firstValue(doc, "participant", fieldState); got != stateDisconnected {
-		return mismatch(ex, "GetParticipant does not show a participant "+opDisconnect+" disconnected as disconnected", stateDisconnected, got)
+	if got := suite.FirstValue(doc, "participant", fieldState); got != stateDisconnected {
+		return suite.Mismatch(ex, "GetParticipant does not show a participant "+opDisconnect+" disconnected as disconnected", stateDisconnected, got)
 	}
-	again, err := r.target.Seeder.Join(ctx, tok["token"].(string))
+	again, err := r.Target().Seeder.Join(ctx, tok["token"].(string))
 	if err == nil {
-		return &Failure{Reason: "the seeder joined again with the token of a participant " + opDisconnect + " revoked",
-			Diff: cmp.Diff("the join refused", fmt.Sprintf("joined session %s as %s", again.SessionID, again.ParticipantID)), request: "seeder Join"}
+		return &suite.Failure{Reason: "the seeder joined again with the token of a participant " + opDisconnect + " revoked",
+			Diff: cmp.Diff("the join refused", fmt.Sprintf("joined session %s as %s", again.SessionID, again.ParticipantID)), Request: "seeder Join"}
 	}
 	return nil
 }
@@ -337,7 +339,7 @@ func disconnectRevokes(ctx context.Context, r *Runner) *Failure {
 // everyone in it. That the deleted stage's session can still be read is our
 // reading; a target that answers ResourceNotFoundException for it leaves
 // the rule unseen, and the case says so as a skip.
-func deleteEndsTheSession(ctx context.Context, r *Runner) *Failure {
+func deleteEndsTheSession(ctx context.Context, r *runner) *suite.Failure {
 	_, j, f := r.joinedAlone(ctx, "delete-ends-session")
 	if f != nil {
 		return f
@@ -347,7 +349,7 @@ func deleteEndsTheSession(ctx context.Context, r *Runner) *Failure {
 	}
 	doc, ex, f := r.do(ctx, opGetSession, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID})
 	if f != nil && ex != nil && ex.Status == http.StatusNotFound {
-		return skipf("%s forgets a deleted stage's session, so whether DeleteStage ended it cannot be seen", opGetSession)
+		return suite.Skipf("%s forgets a deleted stage's session, so whether DeleteStage ended it cannot be seen", opGetSession)
 	}
 	if f != nil {
 		return f

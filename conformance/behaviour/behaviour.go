@@ -1,0 +1,160 @@
+// Package behaviour is what the conformance suite knows of Amazon IVS
+// Real-Time that its spec cannot state, written by hand on the generic
+// runtime of package suite: how to make a live stage with a seeded session
+// of participants for the generated cases to point at, what a case needs
+// made for it alone (a stage to delete, a storage configuration, an ended
+// session), what the seeded session's listings must hold, the default and
+// behaviour cases, and the deletion of the stages and storage
+// configurations a run made.
+//
+// Every VALUE the hand-written cases send or compare against comes from
+// the generated Contract (cases_inputs.go derives them from its members);
+// only member and operation NAMES are written here.
+//
+// The files follow a run: setup_*.go (the live stage, its seeded session,
+// the live storage configuration), provision.go (what one case needs made
+// for it), cases_*.go (the hand-written cases, listed in cases.go),
+// cleanup_*.go (the run's stages and storage configurations deleted).
+package behaviour
+
+import (
+	"context"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/ivsrt/contract/conformance/suite"
+)
+
+// Full is the whole suite of a contract: the cases generated from the
+// spec (each given what it needs provisioned, see Declare), then the
+// hand-written default and behaviour cases, which take every value from c,
+// the spec for response validation, and Setup. The repository's own suite
+// (conformance.Suite) and one a downstream module generated are assembled
+// the same way.
+func Full(c *suite.Contract, generated []suite.Case, spec *openapi3.T) *suite.Suite {
+	cases := Declare(c, generated)
+	cases = append(cases, DefaultCases(c)...)
+	cases = append(cases, Cases(c)...)
+	return &suite.Suite{Contract: c, Cases: cases, Spec: spec, Setup: Setup}
+}
+
+// contract is the generated Contract with what this package reads out of
+// it (cases_inputs.go).
+type contract struct{ *suite.Contract }
+
+// runner is one run of the suite as this package sees it: the suite's
+// runner and what the setup made.
+type runner struct {
+	*suite.Runner
+	c contract
+
+	seed           seedState
+	created        createdStages
+	createdStorage createdStorage
+
+	// The placeholder names of the live stage, session and participant
+	// (live:<identifier format>), and the user ids seeded participants share.
+	liveStage, liveSession, liveParticipant string
+	users                                   []string
+}
+
+// Setup is the suite's Setup hook: it makes the live stage (and, with a
+// Seeder, its seeded session) and the live storage configuration, and
+// registers the provisioners of Declare's needs, the seeded session's
+// listings, the tracking of every stage and storage configuration the run
+// makes, and their cleanup (stages first: a stage that records keeps its
+// storage configuration in use).
+func Setup(ctx context.Context, sr *suite.Runner) any {
+	c := contract{sr.Contract()}
+	r := &runner{Runner: sr, c: c}
+	r.liveStage = c.LiveName(structGetStage, memberArn)
+	r.liveSession = c.LiveName(structList, memberSessionID)
+	r.liveParticipant = c.LiveName(structGetPart, memberParticipantID)
+	if m := c.Member(structTokenConfig, memberUserID); m != nil {
+		r.users = m.Strings()[:min(seedUsers, len(m.Strings()))]
+	}
+	if v := c.tagsValue().Elem; v != nil {
+		sr.SetLive("runId", v.Fit(sr.RunID()))
+	}
+	sr.Observe(r.observe)
+	sr.Provide(provisionStage, r.stageToDelete)
+	sr.Provide(provisionStorage, r.storageToDelete)
+	sr.Provide(provisionEndedSession, r.endedSessionID)
+	sr.KnowListing(r.seededListing)
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStorage(ctx).String() })
+	r.setup(ctx)
+	r.setupStorage(ctx)
+	return r
+}
+
+// runnerOf is the run a hand-written case runs in: what Setup made.
+func runnerOf(sr *suite.Runner) (*runner, *suite.Failure) {
+	if r, ok := sr.State().(*runner); ok {
+		return r, nil
+	}
+	return nil, suite.Failf(nil, "the suite has no behaviour.Setup: assemble it with behaviour.Full")
+}
+
+// custom is a KindCustom case's Custom for run, which needs the run.
+func custom(run func(ctx context.Context, r *runner, c *suite.Case) *suite.Failure) func(context.Context, *suite.Runner, *suite.Case) *suite.Failure {
+	return func(ctx context.Context, sr *suite.Runner, c *suite.Case) *suite.Failure {
+		r, f := runnerOf(sr)
+		if f != nil {
+			return f
+		}
+		return run(ctx, r, c)
+	}
+}
+
+// observe notes what a request the target answered with 200 made or
+// deleted: stages and storage configurations, for the cleanup.
+func (r *runner) observe(ex *suite.Exchange) {
+	if ex.Status != 200 {
+		return
+	}
+	switch ex.Op {
+	case createOperation:
+		r.created.note(r.c.RunTagKey, r.RunID(), ex.Resp)
+	case deleteStage.Name:
+		r.created.noteDeleted(ex.Body)
+	}
+	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)
+}
+
+// itemsParticipants is the list member of ListParticipants' answer.
+const itemsParticipants = "participants"
+
+// seededListing is what a listing of the seeded session's participants
+// must hold: the participants as seeded. Other lists of the live session
+// (a participant's events) are the target's to tell.
+func (r *runner) seededListing(op *suite.Operation, body string) *suite.Listing {
+	if !r.listsSeededParticipants(op, body) {
+		return nil
+	}
+	l := &suite.Listing{Key: fieldParticipantID, Items: map[string]map[string]any{}, Lacks: r.seed.lacks}
+	for _, p := range r.seed.participants {
+		l.Items[p.ParticipantID] = p.summary()
+	}
+	return l
+}
+
+// listsSeededParticipants reports whether a case body lists the seeded
+// session's participants.
+func (r *runner) listsSeededParticipants(op *suite.Operation, body string) bool {
+	return listsSeededParticipants(r.liveSession, op, body)
+}
+
+func listsSeededParticipants(liveSession string, op *suite.Operation, body string) bool {
+	return op != nil && op.Pagination != nil && op.Pagination.Items == itemsParticipants && containsPlaceholder(body, liveSession)
+}
+
+// participantID is how a listed participant is told apart: its id.
+func participantID(it any) string {
+	if m, ok := it.(map[string]any); ok {
+		if id, ok := m[fieldParticipantID].(string); ok {
+			return id
+		}
+	}
+	return suite.Canonical(it)
+}

@@ -1,0 +1,128 @@
+package behaviour
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ivsrt/contract/conformance/suite"
+)
+
+// This file holds the hand-written default checks of CreateStage: which
+// answer shows which default needs knowledge of the service's behaviour
+// (a token echoes its configuration; a stage reports its recording
+// configuration and tags), which the spec cannot state. The expected VALUES
+// always come from the generated Contract.Defaults, never from here.
+
+// expirationTolerance is how far a token's expirationTime may be from its
+// issue time (the answer's Date header) plus its duration.
+const expirationTolerance = time.Minute
+
+// DefaultCases returns the hand-written default checks of CreateStage.
+// A check whose default the contract does not give is skipped.
+func DefaultCases(c *suite.Contract) []suite.Case {
+	if c.Operation("CreateStage") == nil {
+		return nil
+	}
+	tags := fmt.Sprintf(`"tags":{%q:"${runId}"}`, c.RunTagKey)
+	oneToken := `{` + tags + `,"participantTokenConfigurations":[{}]}`
+	mk := func(name, member, source, body string, check func(ctx context.Context, r *runner, c *suite.Case, doc any, ex *suite.Exchange) *suite.Failure) suite.Case {
+		return suite.Case{
+			Name: "CreateStage/defaults/" + name, Operation: "CreateStage", Member: member, Rule: "default",
+			Kind: suite.KindCustom, Source: source, Body: body,
+			Custom: custom(func(ctx context.Context, r *runner, c *suite.Case) *suite.Failure {
+				op := r.c.Operation(c.Operation)
+				body, miss := r.Expand(c.Body)
+				if miss != nil {
+					return miss
+				}
+				ex, f := r.Call(ctx, op, body)
+				if f != nil {
+					return f
+				}
+				if f := suite.WantSuccess(ex); f != nil {
+					return f
+				}
+				var doc any
+				if err := json.Unmarshal(ex.Resp, &doc); err != nil {
+					return suite.NotJSON(ex, err)
+				}
+				return check(ctx, r, c, doc, ex)
+			}),
+		}
+	}
+	// The request defaults of a token are documented, but AWS's examples
+	// show no token answer carrying them: their echo is our reading. A
+	// stage's recording configuration and tags, defaults applied, are in
+	// AWS's CLI examples.
+	return []suite.Case{
+		mk("participantTokens[].duration", "participantTokenConfigurations[].duration", suite.SourceInferred, oneToken,
+			func(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
+				return r.wantDefault(ex, "ParticipantTokenConfiguration", "duration", suite.FirstValue(doc, "participantTokens", "[]", "duration"))
+			}),
+		mk("participantTokens[].capabilities", "participantTokenConfigurations[].capabilities", suite.SourceInferred, oneToken,
+			func(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
+				return r.wantDefault(ex, "ParticipantTokenConfiguration", "capabilities", suite.FirstValue(doc, "participantTokens", "[]", "capabilities"))
+			}),
+		mk("participantTokens[].expirationTime", "participantTokenConfigurations[].duration", suite.SourceDocumented, oneToken, checkExpiration),
+		mk("stage.autoParticipantRecordingConfiguration", "autoParticipantRecordingConfiguration", suite.SourceDocumented, `{`+tags+`}`,
+			func(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
+				return r.wantDefault(ex, "CreateStageRequest", "autoParticipantRecordingConfiguration", suite.FirstValue(doc, "stage", "autoParticipantRecordingConfiguration"))
+			}),
+		mk("autoParticipantRecordingConfiguration.mediaTypes", "autoParticipantRecordingConfiguration.mediaTypes", suite.SourceDocumented,
+			`{`+tags+`,"autoParticipantRecordingConfiguration":{"storageConfigurationArn":""}}`,
+			func(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
+				return r.wantDefault(ex, "AutoParticipantRecordingConfiguration", "mediaTypes", suite.FirstValue(doc, "stage", "autoParticipantRecordingConfiguration", "mediaTypes"))
+			}),
+		// No tags at all: this one stage goes without the run tag.
+		mk("stage.tags", "tags", suite.SourceDocumented, `{}`,
+			func(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
+				return r.wantDefault(ex, "CreateStageRequest", "tags", suite.FirstValue(doc, "stage", "tags"))
+			}),
+	}
+}
+
+func (r *runner) wantDefault(ex *suite.Exchange, structName, member string, got any) *suite.Failure {
+	want, ok := r.c.DefaultValue(structName, member)
+	if !ok {
+		return suite.Skipf("the spec gives %s.%s no default", structName, member)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		return &suite.Failure{Reason: fmt.Sprintf("the default of %s.%s is %s, the answer shows %s", structName, member, suite.Canonical(want), suite.Canonical(got)),
+			Diff: d, Exchange: ex}
+	}
+	return nil
+}
+
+// checkExpiration wants the token's expirationTime to be its issue time
+// (the answer's Date header, else when the request was sent) plus the
+// default duration in minutes.
+func checkExpiration(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
+	dur, ok := r.c.DefaultValue("ParticipantTokenConfiguration", "duration")
+	minutes, isNum := dur.(float64)
+	if !ok || !isNum {
+		return suite.Skipf("the spec gives ParticipantTokenConfiguration.duration no numeric default")
+	}
+	raw := suite.FirstValue(doc, "participantTokens", "[]", "expirationTime")
+	s, ok := raw.(string)
+	if !ok {
+		return suite.Mismatch(ex, "the token has no expirationTime string", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
+	}
+	got, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return suite.Mismatch(ex, fmt.Sprintf("expirationTime %q is not ISO 8601: %v", s, err), "an ISO 8601 string such as 2024-06-20T17:04:05Z", s)
+	}
+	issued, tolerance := issueTime(ex)
+	want := issued.Add(time.Duration(minutes) * time.Minute).UTC()
+	if diff := got.Sub(want); diff > tolerance || diff < -tolerance {
+		return &suite.Failure{
+			Reason: fmt.Sprintf("expirationTime is %s; issue time %s + %v minutes is %s (tolerance %v)",
+				s, issued.UTC().Format(time.RFC3339), minutes, want.Format(time.RFC3339), tolerance),
+			Diff: cmp.Diff(want.Format(time.RFC3339), got.UTC().Format(time.RFC3339)), Exchange: ex,
+		}
+	}
+	return nil
+}

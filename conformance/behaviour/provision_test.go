@@ -1,0 +1,62 @@
+package behaviour_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/ivsrt/contract/conformance/behaviour"
+	"github.com/ivsrt/contract/conformance/ivscases"
+	"github.com/ivsrt/contract/conformance/suite"
+)
+
+// Declare gives the generated cases what they need made for them alone,
+// and runs alone the pagination cases over lists other cases change; the
+// cases themselves are left as generated.
+func TestDeclare(t *testing.T) {
+	got := behaviour.Declare(ivscases.Contract, ivscases.Cases)
+	assert.Len(t, got, len(ivscases.Cases))
+	needs := map[string]int{}
+	alone := map[string]int{}
+	for i, c := range got {
+		gen := ivscases.Cases[i]
+		assert.Equal(t, gen.Name, c.Name)
+		assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
+		assert.Empty(t, gen.Needs, "%s: the generated table is not changed", gen.Name)
+		for _, n := range c.Needs {
+			assert.Contains(t, c.Body, "${"+n.Placeholder+"}", c.Name)
+			needs[c.Operation+" "+n.Provisioner]++
+		}
+		if c.Alone {
+			alone[c.Operation]++
+		}
+		switch {
+		case c.Operation == "DeleteStage" && strings.Contains(c.Body, "${live:StageArn}"):
+			assert.Contains(t, c.Needs, suite.Need{Placeholder: "live:StageArn", Provisioner: "stage"}, c.Name)
+		case c.Operation == "DeleteStorageConfiguration" && strings.Contains(c.Body, "${live:StorageConfigurationArn}"):
+			assert.Contains(t, c.Needs, suite.Need{Placeholder: "live:StorageConfigurationArn", Provisioner: "storage-configuration"}, c.Name)
+		}
+	}
+	assert.Positive(t, needs["DeleteStage stage"])
+	assert.Positive(t, needs["DeleteStorageConfiguration storage-configuration"])
+	assert.Positive(t, needs["GetStageSession ended-session"], "a session's timestamps are read on an ended session: %v", needs)
+	for op := range needs {
+		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session)$`, op)
+	}
+	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
+	for _, op := range []string{"ListStages", "ListStorageConfigurations", "ListParticipantEvents", "ListStageSessions"} {
+		assert.Positive(t, alone[op], "%s pages through a list other cases change", op)
+	}
+}
+
+// A storage configuration given to the target is found under the
+// placeholder the generated cases name it by.
+func TestGiveStorageConfiguration(t *testing.T) {
+	assert.Equal(t, behaviour.LiveStorageConfiguration, ivscases.Contract.LiveName("GetStorageConfigurationRequest", "arn"))
+	given := map[string]string{"live:Other": "x"}
+	got := behaviour.GiveStorageConfiguration(suite.Target{Given: given}, "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc")
+	assert.Equal(t, map[string]string{"live:Other": "x", behaviour.LiveStorageConfiguration: "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc"}, got.Given)
+	assert.Equal(t, map[string]string{"live:Other": "x"}, given, "the caller's map is left as it was")
+	assert.Nil(t, behaviour.GiveStorageConfiguration(suite.Target{}, "").Given)
+}

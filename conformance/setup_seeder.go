@@ -1,0 +1,84 @@
+package conformance
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
+)
+
+// This file is the seeder of an ivsrt fake: its control API under
+// /_ivsrt/ (ivscontrol.IsFake finds it), through the control API's own
+// client, so that any suite Full assembles, the repository's own or one a
+// downstream module generated, finds the fake's participants without
+// importing the fake.
+
+// prepare gives a target without a Seeder whose endpoint is an ivsrt fake
+// the fake's seeder, and the dummy credentials a fake takes when it has
+// none: the suite's Prepare hook.
+func prepare(ctx context.Context, t suite.Target) suite.Target {
+	if t.Seeder != nil && t.Credentials != nil || !ivscontrol.IsFake(ctx, t.Endpoint, t.HTTPClient) {
+		return t
+	}
+	if t.Seeder == nil {
+		t.Seeder = ControlSeeder(t.Endpoint, t.HTTPClient)
+	}
+	if t.Credentials == nil {
+		t.Credentials = suite.DummyCredentials()
+	}
+	return t
+}
+
+// ControlSeeder drives the participants of an ivsrt fake through its
+// control API at endpoint; hc nil means http.DefaultClient. It also sets
+// recording states and the stage quota.
+func ControlSeeder(endpoint string, hc *http.Client) suite.Seeder {
+	return controlSeeder{ivscontrol.NewControl(endpoint, hc)}
+}
+
+type controlSeeder struct{ c *ivscontrol.Control }
+
+var (
+	_ suite.RecordingSetter = controlSeeder{}
+	_ suite.QuotaSetter     = controlSeeder{}
+)
+
+func ref(p suite.Joined) ivscontrol.ParticipantRef {
+	return ivscontrol.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}
+}
+
+func (s controlSeeder) Join(ctx context.Context, token string) (suite.Joined, error) {
+	out, err := s.c.Join(ctx, ivscontrol.JoinInput{Token: token})
+	if err != nil {
+		return suite.Joined{}, err
+	}
+	return suite.Joined{StageArn: out.StageArn, SessionID: out.SessionId, ParticipantID: out.ParticipantId}, nil
+}
+
+func (s controlSeeder) Publish(ctx context.Context, p suite.Joined) error {
+	return s.c.Publish(ctx, ref(p))
+}
+
+func (s controlSeeder) StartRecording(ctx context.Context, p suite.Joined) error {
+	return s.c.StartRecording(ctx, ref(p))
+}
+
+func (s controlSeeder) Leave(ctx context.Context, p suite.Joined) error {
+	return s.c.Leave(ctx, ref(p))
+}
+
+// SetRecording sets a participant's recording state (POST /_ivsrt/recording).
+func (s controlSeeder) SetRecording(ctx context.Context, p suite.Joined, state string) error {
+	return s.c.SetRecording(ctx, ref(p), state)
+}
+
+// SetStageQuota sets the stage quota (POST /_ivsrt/quota) and returns the
+// one it replaced.
+func (s controlSeeder) SetStageQuota(ctx context.Context, quota int) (int, error) {
+	out, err := s.c.SetStageQuota(ctx, quota)
+	if err != nil {
+		return 0, err
+	}
+	return out.PreviousStageQuota, nil
+}
