@@ -6,8 +6,9 @@
 //
 // Cases are data: the generator (generator.GenerateSuite) turns the spec
 // model into a table of Case values and a Contract; this package
-// interprets them. It knows nothing of the service under test. What a run
-// needs made before its cases run (live resources whose identifiers fill
+// interprets them, and runs the generated cases and hand-written ones
+// alike. It knows nothing of the service under test. What a run needs
+// made before its cases run (live resources whose identifiers fill
 // the ${live:...} placeholders of bodies, resources of a case's own, what
 // a listing must hold) and what it must delete afterwards come from the
 // hooks of a Suite (Setup, Prepare) and of a Runner (SetLive, Provide,
