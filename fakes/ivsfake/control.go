@@ -57,29 +57,9 @@ func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 	case p != nil && p.state == ivsapi.ParticipantStateConnected:
 		return nil, ivsapi.NewConflictException("participant %s is already connected to session %s", p.id, s.id)
 	case p != nil: // rejoining the same session
-		m.alter(st, s, p, func() {
-			p.state = ivsapi.ParticipantStateConnected
-			p.client = keepClientInfo(in.ClientInfo)
-			p.record(ivsapi.EventNameJoined, now, nil)
-		})
+		m.rejoin(st, s, p, in.ClientInfo, now)
 	default:
-		p = &participant{
-			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
-			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(in.ClientInfo),
-			recording:    ivsapi.ParticipantRecordingStateDisabled,
-			capabilities: t.capabilities,
-		}
-		// The spec's reset rule says when the configuration turns recording off.
-		if !st.rec.Resets() {
-			p.recording = ivsapi.ParticipantRecordingStateStopped
-			p.bucket = m.recordingBucket(valueOf(st.rec.StorageConfigurationArn))
-			// The layout the AWS CLI's documented output shows (stage
-			// resource id / session id / participant id / a number), here
-			// the join time in epoch seconds, the 10 digits of its example.
-			// The spec's overlay widens the model's pattern to allow it.
-			p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
-		}
-		m.join(st, s, p, now)
+		p = m.join(st, s, t, in.ClientInfo, now)
 	}
 	if !t.used {
 		m.useToken(t)
@@ -139,23 +119,10 @@ func (m *Memory) Publish(ref ParticipantRef) (err error) {
 		return err
 	}
 	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
-		m.alter(st, st.active, p, func() {
-			p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
-		})
+		m.publishRefused(st, p, now)
 		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
 	}
-	m.alter(st, st.active, p, func() {
-		if !p.publishing {
-			p.publishing = true
-			p.record(ivsapi.EventNamePublishStarted, now, nil)
-		}
-		p.published = true
-		switch p.recording {
-		case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
-		default:
-			p.recording = ivsapi.ParticipantRecordingStateStarting
-		}
-	})
+	m.publish(st, p, now)
 	return nil
 }
 
@@ -178,7 +145,7 @@ func (m *Memory) SetRecording(in RecordingInput) (err error) {
 			return err
 		}
 		for s, p := range stopping {
-			m.alter(st, s, p, func() { p.recording = state })
+			m.setRecording(st, s, p, state)
 		}
 		return nil
 	}
@@ -192,7 +159,7 @@ func (m *Memory) SetRecording(in RecordingInput) (err error) {
 	if p.recording == ivsapi.ParticipantRecordingStateDisabled {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
-	m.alter(st, st.active, p, func() { p.recording = state })
+	m.setRecording(st, st.active, p, state)
 	return nil
 }
 

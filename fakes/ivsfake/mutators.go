@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"container/heap"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -220,11 +221,83 @@ func (m *Memory) disconnect(st *stage, p *participant, now time.Time) {
 
 // ---- participants -----------------------------------------------------------
 
-// join adds a participant that has just joined session s of stage st.
-func (m *Memory) join(st *stage, s *session, p *participant, now time.Time) {
+// join adds the participant of token t to session s of stage st, as it
+// joins for the first time. Its recording is DISABLED when the stage has
+// no storage configuration, else STOPPED until it publishes.
+func (m *Memory) join(st *stage, s *session, t *pToken, client ClientInfo, now time.Time) *participant {
+	p := &participant{
+		id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
+		state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(client),
+		recording:    ivsapi.ParticipantRecordingStateDisabled,
+		capabilities: t.capabilities,
+	}
+	// The spec's reset rule says when the configuration turns recording off.
+	if !st.rec.Resets() {
+		p.recording = ivsapi.ParticipantRecordingStateStopped
+		p.bucket = m.recordingBucket(valueOf(st.rec.StorageConfigurationArn))
+		// The layout the AWS CLI's documented output shows (stage
+		// resource id / session id / participant id / a number), here
+		// the join time in epoch seconds, the 10 digits of its example.
+		// The spec's overlay widens the model's pattern to allow it.
+		p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
+	}
 	s.add(p)
 	p.record(ivsapi.EventNameJoined, now, nil)
 	m.ps.participant(st.arn, s, p)
+	return p
+}
+
+// rejoin connects again a participant that left session s.
+func (m *Memory) rejoin(st *stage, s *session, p *participant, client ClientInfo, now time.Time) {
+	m.alter(st, s, p, func() {
+		p.state = ivsapi.ParticipantStateConnected
+		p.client = keepClientInfo(client)
+		p.record(ivsapi.EventNameJoined, now, nil)
+	})
+}
+
+// joinError records a refused join (an expired or revoked token) as
+// JOIN_ERROR, when the participant is part of the stage's live session:
+// elsewhere there is no session for it. The model has no error code for
+// either cause, so the event has none.
+func (m *Memory) joinError(st *stage, participantID string, now time.Time) {
+	if st.active == nil {
+		return
+	}
+	if p := st.active.byID[participantID]; p != nil {
+		m.alter(st, st.active, p, func() { p.record(ivsapi.EventNameJoinError, now, nil) })
+	}
+}
+
+// publish marks a connected participant of the live session as having
+// published: PUBLISH_STARTED unless it is publishing already, and its
+// recording STARTING when the stage records it and it is not yet.
+func (m *Memory) publish(st *stage, p *participant, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		if !p.publishing {
+			p.publishing = true
+			p.record(ivsapi.EventNamePublishStarted, now, nil)
+		}
+		p.published = true
+		switch p.recording {
+		case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
+		default:
+			p.recording = ivsapi.ParticipantRecordingStateStarting
+		}
+	})
+}
+
+// publishRefused records PUBLISH_ERROR for a participant whose token may
+// not publish.
+func (m *Memory) publishRefused(st *stage, p *participant, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
+	})
+}
+
+// setRecording sets the recording state of a participant of session s.
+func (m *Memory) setRecording(st *stage, s *session, p *participant, state ivsapi.ParticipantRecordingState) {
+	m.alter(st, s, p, func() { p.recording = state })
 }
 
 // alter changes a participant of session s of stage st: mutate changes its

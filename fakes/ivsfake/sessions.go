@@ -31,19 +31,6 @@ type event struct {
 	code *ivsapi.EventErrorCode
 }
 
-// joinError records a refused join (an expired or revoked token) as
-// JOIN_ERROR, when the participant is part of the stage's live session:
-// elsewhere there is no session for it. The model has no error code for
-// either cause, so the event has none.
-func (m *Memory) joinError(st *stage, participantID string, now time.Time) {
-	if st.active == nil {
-		return
-	}
-	if p := st.active.byID[participantID]; p != nil {
-		m.alter(st, st.active, p, func() { p.record(ivsapi.EventNameJoinError, now, nil) })
-	}
-}
-
 // CreateParticipantToken issues one more token for a stage. The request
 // arrives validated and defaulted by the generated layer, with the same
 // limits and defaults as a token configuration of CreateStage.
