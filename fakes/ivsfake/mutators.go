@@ -53,7 +53,7 @@ func (m *Memory) addStage(st *stage) {
 }
 
 // addToken adds a token, for a stage of m.stages or of m.deleted, and
-// queues it to be swept when it expires (tokens.go).
+// queues it to be swept when it expires (sweep).
 func (m *Memory) addToken(t *pToken) {
 	m.tokens[t.value] = t
 	heap.Push(&m.expiring, t)
