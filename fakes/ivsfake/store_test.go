@@ -564,6 +564,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		{"/reset", "", func() error { return f.Control.Reset(ctx) }},
 	}
 	checkStoreSteps(t, steps)
+	read := map[string]bool{} // the operations snapshot called
 	for _, step := range steps {
 		name := strings.TrimSpace(step.action + " " + step.name)
 		require.NoError(t, step.do(), name)
@@ -573,6 +574,16 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		loaded := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
 		got := append(snapshot(t, loaded, arns), ivsfake.StateRecords(loaded.Server.Memory))
 		require.Equal(t, want, got, "after %s, the file holds what the fake shows", name)
+		for _, line := range want {
+			if op, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(op, "/") {
+				read[op[1:]] = true
+			}
+		}
+	}
+	for _, op := range ivsapi.Operations {
+		if storeReadOnly[op] != "" {
+			assert.True(t, read[op], "%s is declared read-only, but snapshot never calls it: nothing checks that it writes nothing", op)
+		}
 	}
 }
 
