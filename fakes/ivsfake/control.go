@@ -48,49 +48,21 @@ func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 		m.joinError(st, t.participantID, now)
 		return nil, ivsapi.NewAccessDeniedException("token: participant %s was disconnected from stage %s and revoked", t.participantID, st.arn)
 	}
-	if st.active == nil {
-		id := ivsapi.NewStageSessionId()
-		st.active = newSession(id, now)
-		st.addSession(st.active)
-		m.markStage(st.arn)
-		m.markSession(st.arn, st.active)
-	}
 	s := st.active
+	if s == nil {
+		s = m.startSession(st, now)
+	}
 	p := s.byID[t.participantID]
 	switch {
 	case p != nil && p.state == ivsapi.ParticipantStateConnected:
 		return nil, ivsapi.NewConflictException("participant %s is already connected to session %s", p.id, s.id)
 	case p != nil: // rejoining the same session
-		s.change(p, func() {
-			p.state = ivsapi.ParticipantStateConnected
-			p.client = keepClientInfo(in.ClientInfo)
-		})
-		p.record(ivsapi.EventNameJoined, now, nil)
-		m.markParticipant(st.arn, s, p)
+		m.rejoin(st, s, p, in.ClientInfo, now)
 	default:
-		p = &participant{
-			id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
-			state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(in.ClientInfo),
-			recording:    ivsapi.ParticipantRecordingStateDisabled,
-			capabilities: t.capabilities,
-		}
-		// The spec's reset rule says when the configuration turns recording off.
-		if !st.rec.Resets() {
-			p.recording = ivsapi.ParticipantRecordingStateStopped
-			p.bucket = m.recordingBucket(valueOf(st.rec.StorageConfigurationArn))
-			// The layout the AWS CLI's documented output shows (stage
-			// resource id / session id / participant id / a number), here
-			// the join time in epoch seconds, the 10 digits of its example.
-			// The spec's overlay widens the model's pattern to allow it.
-			p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
-		}
-		s.add(p)
-		p.record(ivsapi.EventNameJoined, now, nil)
-		m.markParticipant(st.arn, s, p)
+		p = m.join(st, s, t, in.ClientInfo, now)
 	}
 	if !t.used {
-		t.used = true
-		m.markToken(t.value)
+		m.useToken(t)
 	}
 	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
 }
@@ -146,23 +118,11 @@ func (m *Memory) Publish(ref ParticipantRef) (err error) {
 	if err != nil {
 		return err
 	}
-	m.markParticipant(st.arn, st.active, p)
 	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
-		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
+		m.publishRefused(st, p, now)
 		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
 	}
-	if !p.publishing {
-		p.publishing = true
-		p.record(ivsapi.EventNamePublishStarted, now, nil)
-	}
-	st.active.change(p, func() {
-		p.published = true
-		switch p.recording {
-		case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
-		default:
-			p.recording = ivsapi.ParticipantRecordingStateStarting
-		}
-	})
+	m.publish(st, p, now)
 	return nil
 }
 
@@ -180,14 +140,13 @@ func (m *Memory) SetRecording(in RecordingInput) (err error) {
 		if state != ivsapi.ParticipantRecordingStateStopped && state != ivsapi.ParticipantRecordingStateFailed {
 			return err
 		}
-		stopping := m.stopping(in.ParticipantRef)
+		st, stopping := m.stopping(in.ParticipantRef)
 		if len(stopping) == 0 {
 			return err
 		}
 		for s, p := range stopping {
-			s.change(p, func() { p.recording = state })
+			m.setRecording(st, s, p, state)
 		}
-		m.markStopping(in.ParticipantRef)
 		return nil
 	}
 	valid := false
@@ -200,17 +159,16 @@ func (m *Memory) SetRecording(in RecordingInput) (err error) {
 	if p.recording == ivsapi.ParticipantRecordingStateDisabled {
 		return ivsapi.NewConflictException("participant %s is not recorded: its stage had no storage configuration when it joined", p.id)
 	}
-	st.active.change(p, func() { p.recording = state })
-	m.markParticipant(st.arn, st.active, p)
+	m.setRecording(st, st.active, p, state)
 	return nil
 }
 
 // stopping finds the participant, in every session of the stage, where it
 // has left with its recording STOPPING.
-func (m *Memory) stopping(ref ParticipantRef) map[*session]*participant {
+func (m *Memory) stopping(ref ParticipantRef) (*stage, map[*session]*participant) {
 	st := m.stages[ref.StageArn]
 	if st == nil {
-		return nil
+		return nil, nil
 	}
 	out := map[*session]*participant{}
 	for _, s := range st.sessions {
@@ -219,7 +177,7 @@ func (m *Memory) stopping(ref ParticipantRef) map[*session]*participant {
 			out[s] = p
 		}
 	}
-	return out
+	return st, out
 }
 
 // Leave disconnects a participant; a recording in progress is STOPPING.
@@ -232,35 +190,8 @@ func (m *Memory) Leave(ref ParticipantRef) (err error) {
 	if err != nil {
 		return err
 	}
-	m.markLive(st, st.active, p)
-	st.disconnect(p, now)
+	m.disconnect(st, p, now)
 	return nil
-}
-
-// disconnect makes a connected participant of the live session leave, and
-// ends the session when nobody is left connected. The caller holds m.mu.
-func (st *stage) disconnect(p *participant, now time.Time) {
-	st.active.change(p, func() { p.leave(now) })
-	if st.active.anyConnected() {
-		return
-	}
-	st.active.end = now
-	st.active = nil
-}
-
-// leave disconnects a participant: a publisher stops publishing first
-// (PUBLISH_STOPPED, then LEFT).
-func (p *participant) leave(now time.Time) {
-	if p.publishing {
-		p.publishing = false
-		p.record(ivsapi.EventNamePublishStopped, now, nil)
-	}
-	p.record(ivsapi.EventNameLeft, now, nil)
-	p.state = ivsapi.ParticipantStateDisconnected
-	switch p.recording {
-	case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
-		p.recording = ivsapi.ParticipantRecordingStateStopping
-	}
 }
 
 // EndSession ends a stage's live session: every participant leaves and
@@ -276,8 +207,7 @@ func (m *Memory) EndSession(stageArn string) (err error) {
 	if st.active == nil {
 		return ivsapi.NewResourceNotFoundException("stage %s has no live session", stageArn)
 	}
-	m.markEnding(st)
-	st.endSession(now)
+	m.endSession(st, now)
 	return nil
 }
 
@@ -287,11 +217,7 @@ func (m *Memory) EndSession(stageArn string) (err error) {
 func (m *Memory) Reset() (err error) {
 	m.mu.Lock()
 	defer m.unlock(&err)
-	m.resetLocked()
-	if m.ps != nil {
-		m.ps.clear()
-		m.ps.cleared = true
-	}
+	m.clear()
 	return nil
 }
 

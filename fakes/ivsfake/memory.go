@@ -2,7 +2,6 @@ package ivsfake
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -162,46 +161,6 @@ func openMemory(opts Options) (*Memory, error) {
 	return m, nil
 }
 
-func (m *Memory) reset() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.resetLocked()
-}
-
-func (m *Memory) resetLocked() {
-	m.stages = map[string]*stage{}
-	m.tokens = map[string]*pToken{}
-	m.expiring = nil
-	m.capSets = map[string][]ivsapi.ParticipantTokenCapability{}
-	m.order = nil
-	m.deleted = history{}
-	m.quota = m.opts.StageQuota
-	m.storage.reset()
-	if m.ps != nil {
-		m.ps.quotaSet = false
-		m.ps.deletedN = map[string]uint64{}
-	}
-}
-
-// addStage adds a live stage; stages are added in creation order.
-func (m *Memory) addStage(st *stage) {
-	m.stages[st.arn] = st
-	m.order = append(m.order, st)
-}
-
-// addToken adds a token, for a stage of m.stages or of m.deleted, and
-// queues it to be swept when it expires (tokens.go).
-func (m *Memory) addToken(t *pToken) {
-	m.tokens[t.value] = t
-	heap.Push(&m.expiring, t)
-}
-
-// addSession adds a session to a stage; sessions are added in start order.
-func (st *stage) addSession(s *session) {
-	st.sessions[s.id] = s
-	st.history = append(st.history, s)
-}
-
 func (m *Memory) now() time.Time { return m.opts.Now().UTC().Truncate(time.Millisecond) }
 
 // lookup finds a stage the caller may see: another account's stage is
@@ -225,18 +184,7 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	if len(m.stages) >= m.quota {
 		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), m.quota)
 	}
-	m.seq++
-	st := &stage{
-		seq:      m.seq,
-		arn:      ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
-		name:     valueOf(in.Name),
-		tags:     copyMap(in.Tags),
-		rec:      copyRecording(in.AutoParticipantRecordingConfiguration),
-		sessions: map[string]*session{},
-		revoked:  map[string]bool{},
-	}
-	m.addStage(st)
-	m.markStage(st.arn)
+	st := m.createStage(valueOf(in.Name), in.Tags, in.AutoParticipantRecordingConfiguration)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
 		out.ParticipantTokens = append(out.ParticipantTokens, m.issue(st.arn, c, now).view())
@@ -270,13 +218,7 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 			return nil, ivsapi.NewConflictException("Auto participant recording configuration cannot be updated while recording is active: participant %s is %s", p.id, p.recording)
 		}
 	}
-	if in.Name != nil {
-		st.name = *in.Name
-	}
-	if in.AutoParticipantRecordingConfiguration != nil {
-		st.rec = copyRecording(in.AutoParticipantRecordingConfiguration)
-	}
-	m.markStage(st.arn)
+	m.updateStage(st, in.Name, in.AutoParticipantRecordingConfiguration)
 	return &ivsapi.UpdateStageResponse{Stage: st.view()}, nil
 }
 
@@ -296,15 +238,7 @@ func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if st.active != nil {
-		m.markEnding(st)
-		st.endSession(now)
-	}
-	delete(m.stages, st.arn)
-	m.markDeleted(st.arn, m.deleted.keep(st))
-	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
-	m.order = slices.Delete(m.order, i, i+1)
-	m.forgetTokens(st)
+	m.deleteStage(st, now)
 	return &ivsapi.DeleteStageResponse{}, nil
 }
 
@@ -351,11 +285,7 @@ func (m *Memory) SetStageQuota(n int) (previous int, err error) {
 	}
 	m.mu.Lock()
 	defer m.unlock(&err)
-	previous, m.quota = m.quota, n
-	if m.ps != nil {
-		m.ps.quotaSet, m.ps.meta = true, true
-	}
-	return previous, nil
+	return m.setQuota(n), nil
 }
 
 // StageQuota returns the stage quota and how many stages the account holds.
@@ -408,27 +338,6 @@ func (m *Memory) GetParticipant(_ context.Context, in *ivsapi.GetParticipantRequ
 		return nil, ivsapi.NewResourceNotFoundException("Participant %s not found in session %s", *in.ParticipantId, s.id)
 	}
 	return &ivsapi.GetParticipantResponse{Participant: p.view()}, nil
-}
-
-// endSession ends the stage's live session: every participant leaves and
-// every recording still going stops. The caller holds m.mu.
-func (st *stage) endSession(now time.Time) {
-	s := st.active
-	for _, p := range s.participants {
-		if p.state != ivsapi.ParticipantStateConnected && p.recording != ivsapi.ParticipantRecordingStateStopping {
-			continue
-		}
-		s.change(p, func() {
-			if p.state == ivsapi.ParticipantStateConnected {
-				p.leave(now)
-			}
-			if p.recording == ivsapi.ParticipantRecordingStateStopping {
-				p.recording = ivsapi.ParticipantRecordingStateStopped
-			}
-		})
-	}
-	st.active.end = now
-	st.active = nil
 }
 
 // ListParticipants returns one page of a session's participants that pass

@@ -18,9 +18,10 @@ import (
 // A Memory with Options.Store keeps only its primary data in the file, a
 // key per entity, and rebuilds everything derived (maps, orders, indexes)
 // on load through the constructors the live code uses (addStage,
-// addSession, session.add, addToken, storageState.add). Each mutating
-// operation marks what it changed; unlock commits the marks in one bbolt
-// transaction, fsynced, before the lock is released and the answer sent.
+// addSession, session.add, addToken, storageState.add). Each mutator
+// (mutators.go) records in the journal what it changed; unlock commits the
+// journal in one bbolt transaction, fsynced, before the lock is released
+// and the answer sent.
 
 // The buckets of a namespace. Sessions, joins and participants are keyed
 // under their stage's ARN, so a stage's records are one key range.
@@ -78,88 +79,74 @@ func (ps *persist) dirty() bool {
 	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage) > 0
 }
 
-// ---- marks: each mutating operation says what it changed -----------------
-// Without a store they cost a nil check.
+// ---- the journal: what the mutators (mutators.go) record ----------------
+// Only the mutators call these, each right where it changes the state. A
+// Memory without a store has a nil *persist: each costs a nil check.
 
-func (m *Memory) markStage(arn string) {
-	if m.ps != nil {
-		m.ps.stages[arn] = true
+func (ps *persist) stage(arn string) {
+	if ps != nil {
+		ps.stages[arn] = true
 	}
 }
 
-func (m *Memory) markSession(arn string, s *session) {
-	if m.ps != nil {
-		m.ps.sessions = append(m.ps.sessions, sessionRef{arn, s})
+// session records a session of stage arn, with the stage: a session that
+// starts or ends changes the stage's session list or active session.
+func (ps *persist) session(arn string, s *session) {
+	if ps != nil {
+		ps.stages[arn] = true
+		ps.sessions = append(ps.sessions, sessionRef{arn, s})
 	}
 }
 
-// markParticipant marks a participant of session s of stage arn, and
-// with it its place in the join order (written again unchanged after its
-// first join).
-func (m *Memory) markParticipant(arn string, s *session, p *participant) {
-	if m.ps != nil {
-		m.ps.participants = append(m.ps.participants, participantRef{arn, s.id, p})
+// participant records a participant of session s of stage arn, and with
+// it its place in the join order (written again unchanged after its first
+// join).
+func (ps *persist) participant(arn string, s *session, p *participant) {
+	if ps != nil {
+		ps.participants = append(ps.participants, participantRef{arn, s.id, p})
 	}
 }
 
-// markLive marks a participant of the stage's live session, with the
-// session and the stage, whose active session may have ended.
-func (m *Memory) markLive(st *stage, s *session, p *participant) {
-	if m.ps != nil {
-		m.markStage(st.arn)
-		m.markSession(st.arn, s)
-		m.markParticipant(st.arn, s, p)
-	}
-}
-
-// markEnding marks everything the end of the stage's live session changes:
-// call it before the session ends.
-func (m *Memory) markEnding(st *stage) {
-	if m.ps == nil || st.active == nil {
+// deleted records a stage just moved to Memory.deleted, and the stage
+// that move pushed out of it (dropped, "" if none).
+func (ps *persist) deleted(arn, dropped string) {
+	if ps == nil {
 		return
 	}
-	m.markStage(st.arn)
-	m.markSession(st.arn, st.active)
-	for _, p := range st.active.participants {
-		if p.state == ivsapi.ParticipantStateConnected || p.recording == ivsapi.ParticipantRecordingStateStopping {
-			m.markParticipant(st.arn, st.active, p)
-		}
-	}
-}
-
-// markDeleted marks a stage DeleteStage has just moved to m.deleted, and
-// the stage that move pushed out of it (dropped, "" if none).
-func (m *Memory) markDeleted(arn, dropped string) {
-	if m.ps == nil {
-		return
-	}
-	m.ps.deletedSeq++
-	m.ps.deletedN[arn] = m.ps.deletedSeq
-	m.markStage(arn)
+	ps.deletedSeq++
+	ps.deletedN[arn] = ps.deletedSeq
+	ps.stages[arn] = true
 	if dropped != "" {
-		delete(m.ps.deletedN, dropped)
-		m.markStage(dropped)
+		delete(ps.deletedN, dropped)
+		ps.stages[dropped] = true
 	}
 }
 
-func (m *Memory) markToken(value string) {
-	if m.ps != nil {
-		m.ps.tokens[value] = true
+func (ps *persist) token(value string) {
+	if ps != nil {
+		ps.tokens[value] = true
 	}
 }
 
-func (m *Memory) markStorage(arn string) {
-	if m.ps != nil {
-		m.ps.storage[arn] = true
+func (ps *persist) storageConfig(arn string) {
+	if ps != nil {
+		ps.storage[arn] = true
 	}
 }
 
-// markTagged marks the stage or storage configuration whose tags changed.
-func (m *Memory) markTagged(arn string) {
-	if m.stages[arn] != nil {
-		m.markStage(arn)
-	} else {
-		m.markStorage(arn)
+// quota records that the stage quota was set, so it outlives a restart.
+func (ps *persist) quota() {
+	if ps != nil {
+		ps.quotaSet, ps.meta = true, true
+	}
+}
+
+// reset records that the namespace starts over: what is recorded before
+// it no longer matters.
+func (ps *persist) reset() {
+	if ps != nil {
+		ps.clear()
+		ps.cleared = true
 	}
 }
 
@@ -260,7 +247,7 @@ func put(b *bolt.Bucket, key []byte, v any) error {
 
 // ---- commit ---------------------------------------------------------------
 
-// commit writes what is marked in one transaction. The caller holds m.mu.
+// commit writes what the journal holds in one transaction. The caller holds m.mu.
 func (m *Memory) commit() error {
 	ps := m.ps
 	defer ps.clear()
@@ -561,16 +548,4 @@ func forEach[R any](b *bolt.Bucket, fn func(k []byte, r *R) error) error {
 		}
 		return fn(k, &r)
 	})
-}
-
-// markStopping marks the participant ref names in every session of its
-// stage, after SetRecording finished recordings that were STOPPING.
-func (m *Memory) markStopping(ref ParticipantRef) {
-	if st := m.stages[ref.StageArn]; m.ps != nil && st != nil {
-		for _, s := range st.sessions {
-			if p := s.byID[ref.ParticipantId]; p != nil {
-				m.markParticipant(st.arn, s, p)
-			}
-		}
-	}
 }

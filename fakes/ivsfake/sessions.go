@@ -24,44 +24,11 @@ type history struct {
 	order []string
 }
 
-// keep returns the ARN of the stage it drops to make room, "" if none.
-func (h *history) keep(st *stage) (dropped string) {
-	if h.byArn == nil {
-		h.byArn = map[string]*stage{}
-	}
-	if len(h.order) == maxDeleted {
-		dropped = h.order[0]
-		delete(h.byArn, h.order[0])
-		h.order = h.order[1:]
-	}
-	h.byArn[st.arn] = st
-	h.order = append(h.order, st.arn)
-	return dropped
-}
-
 // event is one entry of a participant's events.
 type event struct {
 	name ivsapi.EventName
 	at   time.Time
 	code *ivsapi.EventErrorCode
-}
-
-func (p *participant) record(name ivsapi.EventName, at time.Time, code *ivsapi.EventErrorCode) {
-	p.events = append(p.events, event{name: name, at: at, code: code})
-}
-
-// joinError records a refused join (an expired or revoked token) as
-// JOIN_ERROR, when the participant is part of the stage's live session:
-// elsewhere there is no session for it. The model has no error code for
-// either cause, so the event has none.
-func (m *Memory) joinError(st *stage, participantID string, now time.Time) {
-	if st.active == nil {
-		return
-	}
-	if p := st.active.byID[participantID]; p != nil {
-		p.record(ivsapi.EventNameJoinError, now, nil)
-		m.markParticipant(st.arn, st.active, p)
-	}
 }
 
 // CreateParticipantToken issues one more token for a stage. The request
@@ -95,12 +62,10 @@ func (m *Memory) DisconnectParticipant(_ context.Context, in *ivsapi.DisconnectP
 		return nil, err
 	}
 	id := *in.ParticipantId
-	st.revoked[id] = true
-	m.markStage(st.arn)
+	m.revoke(st, id)
 	if st.active != nil {
 		if p := st.active.byID[id]; p != nil && p.state == ivsapi.ParticipantStateConnected {
-			m.markLive(st, st.active, p)
-			st.disconnect(p, now)
+			m.disconnect(st, p, now)
 		}
 	}
 	return &ivsapi.DisconnectParticipantResponse{}, nil

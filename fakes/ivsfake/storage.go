@@ -28,14 +28,6 @@ type storageConfig struct {
 	tags   map[string]string // replaced, never changed in place: see view
 }
 
-func (s *storageState) reset() { *s = storageState{byArn: map[string]*storageConfig{}} }
-
-// add adds a configuration; configurations are added in creation order.
-func (s *storageState) add(sc *storageConfig) {
-	s.byArn[sc.arn] = sc
-	s.order = append(s.order, sc)
-}
-
 // lookupStorage finds a storage configuration the caller may see: another
 // account's is AccessDeniedException, an unknown one
 // ResourceNotFoundException. The caller holds m.mu.
@@ -55,16 +47,7 @@ func (m *Memory) lookupStorage(arn string) (*storageConfig, error) {
 func (m *Memory) CreateStorageConfiguration(_ context.Context, in *ivsapi.CreateStorageConfigurationRequest) (_ *ivsapi.CreateStorageConfigurationResponse, err error) {
 	m.mu.Lock()
 	defer m.unlock(&err)
-	m.storage.seq++
-	sc := &storageConfig{
-		seq:    m.storage.seq,
-		arn:    ivsapi.NewStorageConfigurationArn(m.opts.Region, m.opts.Account),
-		name:   valueOf(in.Name),
-		bucket: valueOf(in.S3.BucketName),
-		tags:   copyMap(in.Tags),
-	}
-	m.storage.add(sc)
-	m.markStorage(sc.arn)
+	sc := m.createStorage(valueOf(in.Name), valueOf(in.S3.BucketName), in.Tags)
 	return &ivsapi.CreateStorageConfigurationResponse{StorageConfiguration: sc.view()}, nil
 }
 
@@ -96,10 +79,7 @@ func (m *Memory) DeleteStorageConfiguration(_ context.Context, in *ivsapi.Delete
 	if st := m.stageRecordingTo(sc.arn); st != nil {
 		return nil, ivsapi.NewConflictException("Storage configuration %s is in use by stage %s", sc.arn, st.arn)
 	}
-	delete(m.storage.byArn, sc.arn)
-	m.markStorage(sc.arn)
-	i, _ := slices.BinarySearchFunc(m.storage.order, sc.seq, func(s *storageConfig, seq uint32) int { return cmp.Compare(s.seq, seq) })
-	m.storage.order = slices.Delete(m.storage.order, i, i+1)
+	m.deleteStorage(sc)
 	return &ivsapi.DeleteStorageConfigurationResponse{}, nil
 }
 

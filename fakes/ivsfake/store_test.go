@@ -1,13 +1,16 @@
 package ivsfake_test
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +22,9 @@ import (
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivsfake"
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // openStore opens a state file, closed when the test ends.
@@ -305,45 +310,155 @@ func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 	var scs struct{ StorageConfigurations []struct{ Arn string } }
 	require.NoError(t, json.Unmarshal(read("/ListStorageConfigurations", `{"maxResults":100}`).Body, &scs))
 	for _, sc := range scs.StorageConfigurations {
+		read("/GetStorageConfiguration", `{"arn":"`+sc.Arn+`"}`)
 		read("/ListTagsForResource", `{"resourceArn":"`+sc.Arn+`"}`)
 	}
 	quota, stages := f.Server.Memory.StageQuota()
 	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
 }
 
+// storeReadOnly are the operations and control actions that change
+// nothing a state file holds, and why. Every other operation and action
+// needs a step in TestStoreCommitsEveryChangeItself.
+var storeReadOnly = map[string]string{
+	ivsapi.OpGetParticipant:            "reads",
+	ivsapi.OpGetStage:                  "reads",
+	ivsapi.OpGetStageSession:           "reads",
+	ivsapi.OpGetStorageConfiguration:   "reads",
+	ivsapi.OpListParticipantEvents:     "reads",
+	ivsapi.OpListParticipants:          "reads",
+	ivsapi.OpListStageSessions:         "reads",
+	ivsapi.OpListStages:                "reads",
+	ivsapi.OpListStorageConfigurations: "reads",
+	ivsapi.OpListTagsForResource:       "reads",
+	"/faults":                          "injected faults live in the process only: a restart clears them",
+}
+
+// storeStep is one change TestStoreCommitsEveryChangeItself makes, by the
+// operation (ivsapi.Operations) or control action (ControlActions) it
+// calls.
+type storeStep struct {
+	action, name string
+	do           func() error
+}
+
+// notImplemented reports whether a backend answers an operation with
+// NotImplementedException: an operation the spec has but the fake gives
+// no behaviour yet (ivsapi.UnimplementedBackend) changes nothing. It
+// calls the operation with an empty request, so b should be a Memory of
+// its own; an operation that has behaviour may panic on that, which is a
+// no.
+func notImplemented(b ivsapi.Backend, op string) (yes bool) {
+	method := reflect.ValueOf(b).MethodByName(op)
+	if !method.IsValid() {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			yes = false
+		}
+	}()
+	out := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.New(method.Type().In(1).Elem())})
+	err, _ := out[len(out)-1].Interface().(error)
+	var we *wire.Error
+	return errors.As(err, &we) && we.Type == "NotImplementedException"
+}
+
+// unimplementedGetStage is a Memory whose GetStage has no behaviour yet,
+// as ivsapi.UnimplementedBackend answers.
+type unimplementedGetStage struct{ *ivsfake.Memory }
+
+func (unimplementedGetStage) GetStage(context.Context, *ivsapi.GetStageRequest) (*ivsapi.GetStageResponse, error) {
+	return nil, wire.NewError("NotImplementedException", http.StatusNotImplemented, "GetStage is not implemented")
+}
+
+// TestStoreStepsSkipWhatIsNotImplemented: checkStoreSteps tells an
+// operation without behaviour (skipped) from one with behaviour (which
+// needs a step or a declaration), by calling it.
+func TestStoreStepsSkipWhatIsNotImplemented(t *testing.T) {
+	m := ivsfake.NewMemory(ivsfake.Options{})
+	assert.True(t, notImplemented(unimplementedGetStage{m}, ivsapi.OpGetStage))
+	assert.False(t, notImplemented(m, ivsapi.OpGetStage), "GetStage with an empty request panics: it has behaviour")
+	assert.False(t, notImplemented(m, ivsapi.OpListStages), "ListStages answers")
+	assert.False(t, notImplemented(m, "NoSuchOperation"))
+}
+
+// checkStoreSteps fails the test for an operation or control action that
+// has neither a step nor a place in storeReadOnly, and for a step or
+// declaration naming one that no longer exists.
+func checkStoreSteps(t *testing.T, steps []storeStep) {
+	t.Helper()
+	stepped := map[string]bool{}
+	for _, s := range steps {
+		stepped[s.action] = true
+	}
+	known := map[string]bool{}
+	for _, op := range ivsapi.Operations {
+		known[op] = true
+		switch {
+		case stepped[op] && storeReadOnly[op] != "":
+			t.Errorf("operation %s has a step and is declared read-only in storeReadOnly: which is it?", op)
+		case stepped[op] || storeReadOnly[op] != "":
+		case notImplemented(ivsfake.NewMemory(ivsfake.Options{}), op):
+			t.Logf("operation %s answers NotImplementedException: it has no behaviour yet, so nothing to store", op)
+		default:
+			t.Errorf("operation %s has no step in TestStoreCommitsEveryChangeItself and is not declared in storeReadOnly: "+
+				"give it a step that changes the state (the test then checks the state file holds the change), or declare it read-only", op)
+		}
+	}
+	for _, a := range ivsfake.ControlActions() {
+		known[a] = true
+		if !stepped[a] && storeReadOnly[a] == "" {
+			t.Errorf("control action %s has no step in TestStoreCommitsEveryChangeItself and is not declared in storeReadOnly: "+
+				"give it a step that changes the state, or declare why it changes nothing stored", a)
+		}
+	}
+	for a := range stepped {
+		if !known[a] {
+			t.Errorf("step for %s: no such operation or control action", a)
+		}
+	}
+	for a := range storeReadOnly {
+		if !known[a] {
+			t.Errorf("storeReadOnly declares %s: no such operation or control action", a)
+		}
+	}
+}
+
 // TestStoreCommitsEveryChangeItself: after each mutating operation, of
 // the AWS API and of the control API, a fake loaded from the file shows
-// exactly what the live one shows: each operation commits what it
-// changed, not a later one.
+// exactly what the live one shows, and holds the same records: each
+// operation commits what it changed, not a later one. Each operation and
+// control action has a step here or is declared read-only, and reading
+// everything after each step writes nothing.
 func TestStoreCommitsEveryChangeItself(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
-	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, path)
+	clock := &fakeClock{now: time.Date(2024, 6, 20, 12, 0, 0, 0, time.UTC)}
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
 	ctx := ctxT(t)
 	var arns []string
 	var sc string
-	var tokens []types.ParticipantToken
+	var tokens, unused []types.ParticipantToken
 	var refs []ivsfake.ParticipantRef
 	ref := func(i int) ivsfake.ParticipantRef { return refs[i] }
-	steps := []struct {
-		name string
-		do   func() error
-	}{
-		{"CreateStorageConfiguration", func() error {
+	steps := []storeStep{
+		{ivsapi.OpCreateStorageConfiguration, "", func() error {
 			out, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket-b")}, Tags: map[string]string{"a": "1"}})
 			if err == nil {
 				sc = *out.StorageConfiguration.Arn
 			}
 			return err
 		}},
-		{"TagResource storage", func() error {
+		{ivsapi.OpTagResource, "storage", func() error {
 			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &sc, Tags: map[string]string{"b": "2"}})
 			return err
 		}},
-		{"UntagResource storage", func() error {
+		{ivsapi.OpUntagResource, "storage", func() error {
 			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &sc, TagKeys: []string{"a"}})
 			return err
 		}},
-		{"CreateStage", func() error {
+		{ivsapi.OpCreateStage, "", func() error {
 			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{
 				Name: aws.String("s"), Tags: map[string]string{"x": "1"},
 				AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: &sc},
@@ -358,33 +473,33 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			}
 			return err
 		}},
-		{"CreateStage plain", func() error {
-			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+		{ivsapi.OpCreateStage, "plain, with a token nobody uses", func() error {
+			out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{{UserId: aws.String("nobody")}}})
 			if err == nil {
-				arns = append(arns, *out.Stage.Arn)
+				arns, unused = append(arns, *out.Stage.Arn), out.ParticipantTokens
 			}
 			return err
 		}},
-		{"UpdateStage", func() error {
+		{ivsapi.OpUpdateStage, "", func() error {
 			_, err := f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: &arns[0], Name: aws.String("renamed")})
 			return err
 		}},
-		{"TagResource stage", func() error {
+		{ivsapi.OpTagResource, "stage", func() error {
 			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &arns[0], Tags: map[string]string{"y": "2"}})
 			return err
 		}},
-		{"UntagResource stage", func() error {
+		{ivsapi.OpUntagResource, "stage", func() error {
 			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &arns[0], TagKeys: []string{"x"}})
 			return err
 		}},
-		{"CreateParticipantToken", func() error {
+		{ivsapi.OpCreateParticipantToken, "", func() error {
 			out, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: &arns[0], UserId: aws.String("dave")})
 			if err == nil {
 				tokens = append(tokens, *out.ParticipantToken)
 			}
 			return err
 		}},
-		{"Join", func() error {
+		{"/join", "", func() error {
 			for _, tok := range tokens {
 				j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.Token, ClientInfo: ivsfake.ClientInfo{OsName: "linux"}})
 				if err != nil {
@@ -394,58 +509,81 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			}
 			return nil
 		}},
-		{"Publish", func() error { return f.Control.Publish(ctx, ref(0)) }},
-		{"Publish refused (PUBLISH_ERROR)", func() error {
+		{"/publish", "", func() error { return f.Control.Publish(ctx, ref(0)) }},
+		{"/publish", "refused (PUBLISH_ERROR)", func() error {
 			if f.Control.Publish(ctx, ref(1)) == nil {
 				return fmt.Errorf("bob published")
 			}
 			return nil
 		}},
-		{"StartRecording", func() error { return f.Control.StartRecording(ctx, ref(0)) }},
-		{"Leave", func() error { return f.Control.Leave(ctx, ref(0)) }},
-		{"SetRecording of one who left", func() error { return f.Control.SetRecording(ctx, ref(0), "STOPPED") }},
-		{"Join again", func() error {
+		{"/recording", "started", func() error { return f.Control.StartRecording(ctx, ref(0)) }},
+		{"/leave", "", func() error { return f.Control.Leave(ctx, ref(0)) }},
+		{"/recording", "of one who left", func() error { return f.Control.SetRecording(ctx, ref(0), "STOPPED") }},
+		{"/join", "again", func() error {
 			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[0].Token})
 			return err
 		}},
-		{"DisconnectParticipant", func() error {
+		{ivsapi.OpDisconnectParticipant, "", func() error {
 			_, err := f.Client.DisconnectParticipant(ctx, &ivsrealtime.DisconnectParticipantInput{StageArn: &arns[0], ParticipantId: &refs[2].ParticipantId})
 			return err
 		}},
-		{"Join refused (JOIN_ERROR)", func() error {
+		{"/join", "refused (JOIN_ERROR)", func() error {
 			if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[2].Token}); err == nil {
 				return fmt.Errorf("carol joined")
 			}
 			return nil
 		}},
-		{"EndSession", func() error { return f.Control.EndSession(ctx, arns[0]) }},
-		{"Join a new session", func() error {
+		{"/end-session", "", func() error { return f.Control.EndSession(ctx, arns[0]) }},
+		{"/join", "a new session", func() error {
 			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[3].Token})
 			return err
 		}},
-		{"DeleteStage", func() error {
+		{"/join", "refused, the tokens expired (the unused one is freed)", func() error {
+			clock.add(13 * time.Hour)
+			if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *unused[0].Token}); err == nil {
+				return fmt.Errorf("an expired token joined")
+			}
+			return nil
+		}},
+		{ivsapi.OpDeleteStage, "(its used, expired tokens are freed)", func() error {
 			_, err := f.Client.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: &arns[0]})
 			return err
 		}},
-		{"UpdateStage off the storage", func() error {
+		{ivsapi.OpUpdateStage, "off the storage", func() error {
 			_, err := f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: &arns[1], Name: aws.String("n")})
 			return err
 		}},
-		{"DeleteStorageConfiguration", func() error {
+		{ivsapi.OpDeleteStorageConfiguration, "", func() error {
 			_, err := f.Client.DeleteStorageConfiguration(ctx, &ivsrealtime.DeleteStorageConfigurationInput{Arn: &sc})
 			return err
 		}},
-		{"SetStageQuota", func() error {
+		{"/quota", "", func() error {
 			_, err := f.Control.SetStageQuota(ctx, 7)
 			return err
 		}},
-		{"Reset", func() error { return f.Control.Reset(ctx) }},
+		{"/reset", "", func() error { return f.Control.Reset(ctx) }},
 	}
+	checkStoreSteps(t, steps)
+	read := map[string]bool{} // the operations snapshot called
 	for _, step := range steps {
-		require.NoError(t, step.do(), step.name)
-		want := snapshot(t, f, arns)
-		got := snapshot(t, ivsfake.Start(t, ivsfake.Options{Store: s}), arns)
-		require.Equal(t, want, got, "after %s, the file holds what the fake shows", step.name)
+		name := strings.TrimSpace(step.action + " " + step.name)
+		require.NoError(t, step.do(), name)
+		before := fileSum(t, path)
+		want := append(snapshot(t, f, arns), ivsfake.StateRecords(f.Server.Memory))
+		assert.Equal(t, before, fileSum(t, path), "after %s, reading everything wrote to the file", name)
+		loaded := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
+		got := append(snapshot(t, loaded, arns), ivsfake.StateRecords(loaded.Server.Memory))
+		require.Equal(t, want, got, "after %s, the file holds what the fake shows", name)
+		for _, line := range want {
+			if op, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(op, "/") {
+				read[op[1:]] = true
+			}
+		}
+	}
+	for _, op := range ivsapi.Operations {
+		if storeReadOnly[op] != "" {
+			assert.True(t, read[op], "%s is declared read-only, but snapshot never calls it: nothing checks that it writes nothing", op)
+		}
 	}
 }
 

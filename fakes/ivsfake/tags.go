@@ -24,12 +24,12 @@ const maxTags = ivsapi.TagResourceRequestTagsMaxEntries
 // so another account's resource is, to this caller, one that does not
 // exist: ResourceNotFoundException, as for any unknown ARN. The caller
 // holds m.mu.
-func (m *Memory) taggable(arn string) (*map[string]string, error) {
+func (m *Memory) taggable(arn string) (map[string]string, error) {
 	if st := m.stages[arn]; st != nil {
-		return &st.tags, nil
+		return st.tags, nil
 	}
 	if sc := m.storage.byArn[arn]; sc != nil {
-		return &sc.tags, nil
+		return sc.tags, nil
 	}
 	return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
 }
@@ -50,20 +50,19 @@ func (m *Memory) TagResource(_ context.Context, in *ivsapi.TagResourceRequest) (
 	if err != nil {
 		return nil, err
 	}
-	merged := make(map[string]string, len(*tags)+len(in.Tags))
-	maps.Copy(merged, *tags)
+	merged := make(map[string]string, len(tags)+len(in.Tags))
+	maps.Copy(merged, tags)
 	maps.Copy(merged, in.Tags)
 	if len(merged) > maxTags {
 		var e validate.Errors
 		e.Add(validate.Violation{
 			Path:  "tags",
 			Value: validate.Render(in.Tags),
-			Rule:  "Member must have at most " + strconv.Itoa(maxTags) + " entries together with the resource's " + strconv.Itoa(len(*tags)) + " tags",
+			Rule:  "Member must have at most " + strconv.Itoa(maxTags) + " entries together with the resource's " + strconv.Itoa(len(tags)) + " tags",
 		})
 		return nil, ivsapi.NewValidationException("%s", e.Message())
 	}
-	*tags = merged
-	m.markTagged(*in.ResourceArn)
+	m.setTags(*in.ResourceArn, merged)
 	return &ivsapi.TagResourceResponse{}, nil
 }
 
@@ -76,12 +75,11 @@ func (m *Memory) UntagResource(_ context.Context, in *ivsapi.UntagResourceReques
 	if err != nil {
 		return nil, err
 	}
-	kept := maps.Clone(*tags)
+	kept := maps.Clone(tags)
 	for _, k := range in.TagKeys {
 		delete(kept, k)
 	}
-	*tags = kept
-	m.markTagged(*in.ResourceArn)
+	m.setTags(*in.ResourceArn, kept)
 	return &ivsapi.UntagResourceResponse{}, nil
 }
 
@@ -93,7 +91,7 @@ func (m *Memory) ListTagsForResource(_ context.Context, in *ivsapi.ListTagsForRe
 	if err != nil {
 		return nil, err
 	}
-	out := &ivsapi.ListTagsForResourceResponse{Tags: maps.Clone(*tags)}
+	out := &ivsapi.ListTagsForResourceResponse{Tags: maps.Clone(tags)}
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}

@@ -1,7 +1,6 @@
 package ivsfake
 
 import (
-	"container/heap"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
@@ -46,25 +45,6 @@ func (q *expiring) Pop() any {
 	return t
 }
 
-// issue mints a token for a stage from a configuration with defaults
-// applied. The caller holds m.mu.
-func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, now time.Time) *pToken {
-	m.sweep(now)
-	t := &pToken{
-		stageArn:      stageArn,
-		participantID: ivsapi.NewParticipantId(),
-		userID:        c.UserId,
-		attributes:    copyMap(c.Attributes),
-		capabilities:  m.capabilities(c.Capabilities),
-		duration:      *c.Duration,
-	}
-	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
-	t.value = newTokenValue(t.expires)
-	m.addToken(t)
-	m.markToken(t.value)
-	return t
-}
-
 // capabilities returns a shared copy of a token's capabilities: the spec
 // allows few distinct lists, and tokens never change theirs, so one copy
 // of each serves every token. The caller holds m.mu for writing.
@@ -80,30 +60,6 @@ func (m *Memory) capabilities(c []ivsapi.ParticipantTokenCapability) []ivsapi.Pa
 		m.capSets[key.String()] = shared
 	}
 	return shared
-}
-
-// sweep frees the tokens that have expired unused, and those of deleted
-// stages. The caller holds m.mu for writing.
-func (m *Memory) sweep(now time.Time) {
-	for len(m.expiring) > 0 && !now.Before(m.expiring[0].expires) {
-		t := heap.Pop(&m.expiring).(*pToken)
-		if st := m.stages[t.stageArn]; t.used && st != nil {
-			st.used = append(st.used, t.value) // DeleteStage frees it
-			continue
-		}
-		delete(m.tokens, t.value)
-		m.markToken(t.value)
-	}
-}
-
-// forgetTokens frees the expired tokens of a deleted stage that its
-// participants joined with; its other tokens go when they expire.
-func (m *Memory) forgetTokens(st *stage) {
-	for _, v := range st.used {
-		delete(m.tokens, v)
-		m.markToken(v)
-	}
-	st.used = nil
 }
 
 // tokenValueLen is the bytes behind a token value: its expiry in Unix

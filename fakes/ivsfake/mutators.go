@@ -1,0 +1,401 @@
+package ivsfake
+
+import (
+	"cmp"
+	"container/heap"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+)
+
+// The state of a namespace changes only in this file. Each mutator below
+// changes the state and records the change in the journal (m.ps, see
+// persist.go) in the same method, so an operation cannot change the state
+// and forget to store it: the operations and the control API call
+// mutators, never the journal. The journal calls here (m.ps.…) are the
+// persistence hooks; TestRemovingAnyHookFailsAStoreTest removes each in
+// turn, and TestStateChangesOnlyInMutators holds the rest of the package
+// to not assigning state fields.
+//
+// The caller of a mutator holds m.mu for writing.
+
+// ---- constructors: the empty state, and adding what load rebuilds -------
+// They record nothing: load calls them to rebuild what the file holds,
+// and the mutators record what they add with them.
+
+func (m *Memory) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resetLocked()
+}
+
+func (m *Memory) resetLocked() {
+	m.stages = map[string]*stage{}
+	m.tokens = map[string]*pToken{}
+	m.expiring = nil
+	m.capSets = map[string][]ivsapi.ParticipantTokenCapability{}
+	m.order = nil
+	m.deleted = history{}
+	m.quota = m.opts.StageQuota
+	m.storage.reset()
+	if m.ps != nil {
+		m.ps.quotaSet = false
+		m.ps.deletedN = map[string]uint64{}
+	}
+}
+
+// addStage adds a live stage; stages are added in creation order.
+func (m *Memory) addStage(st *stage) {
+	m.stages[st.arn] = st
+	m.order = append(m.order, st)
+}
+
+// addToken adds a token, for a stage of m.stages or of m.deleted, and
+// queues it to be swept when it expires (sweep).
+func (m *Memory) addToken(t *pToken) {
+	m.tokens[t.value] = t
+	heap.Push(&m.expiring, t)
+}
+
+// addSession adds a session to a stage; sessions are added in start order.
+func (st *stage) addSession(s *session) {
+	st.sessions[s.id] = s
+	st.history = append(st.history, s)
+}
+
+func (s *storageState) reset() { *s = storageState{byArn: map[string]*storageConfig{}} }
+
+// add adds a configuration; configurations are added in creation order.
+func (s *storageState) add(sc *storageConfig) {
+	s.byArn[sc.arn] = sc
+	s.order = append(s.order, sc)
+}
+
+// keep returns the ARN of the stage it drops to make room, "" if none.
+func (h *history) keep(st *stage) (dropped string) {
+	if h.byArn == nil {
+		h.byArn = map[string]*stage{}
+	}
+	if len(h.order) == maxDeleted {
+		dropped = h.order[0]
+		delete(h.byArn, h.order[0])
+		h.order = h.order[1:]
+	}
+	h.byArn[st.arn] = st
+	h.order = append(h.order, st.arn)
+	return dropped
+}
+
+// ---- the namespace ------------------------------------------------------
+
+// clear forgets every stage, token, session and participant, and puts the
+// stage quota back to Options.StageQuota.
+func (m *Memory) clear() {
+	m.resetLocked()
+	m.ps.reset()
+}
+
+// setQuota sets the stage quota and returns the one it replaces.
+func (m *Memory) setQuota(n int) (previous int) {
+	previous, m.quota = m.quota, n
+	m.ps.quota()
+	return previous
+}
+
+// ---- stages -----------------------------------------------------------------
+
+// createStage adds a stage, with defaults applied to its recording
+// configuration.
+func (m *Memory) createStage(name string, tags map[string]string, rec *ivsapi.AutoParticipantRecordingConfiguration) *stage {
+	m.seq++
+	st := &stage{
+		seq:      m.seq,
+		arn:      ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
+		name:     name,
+		tags:     copyMap(tags),
+		rec:      copyRecording(rec),
+		sessions: map[string]*session{},
+		revoked:  map[string]bool{},
+	}
+	m.addStage(st)
+	m.ps.stage(st.arn)
+	return st
+}
+
+// updateStage changes the members that are not nil.
+func (m *Memory) updateStage(st *stage, name *string, rec *ivsapi.AutoParticipantRecordingConfiguration) {
+	if name != nil {
+		st.name = *name
+	}
+	if rec != nil {
+		st.rec = copyRecording(rec)
+	}
+	m.ps.stage(st.arn)
+}
+
+// deleteStage ends the stage's live session, moves the stage to
+// m.deleted and frees the expired tokens its participants joined with
+// (its other tokens go when they expire).
+func (m *Memory) deleteStage(st *stage, now time.Time) {
+	if st.active != nil {
+		m.endSession(st, now)
+	}
+	delete(m.stages, st.arn)
+	dropped := m.deleted.keep(st)
+	m.ps.deleted(st.arn, dropped)
+	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
+	m.order = slices.Delete(m.order, i, i+1)
+	for _, v := range st.used {
+		m.freeToken(v)
+	}
+	st.used = nil
+}
+
+// revoke makes a participant id of the stage unable to join for good.
+func (m *Memory) revoke(st *stage, participantID string) {
+	st.revoked[participantID] = true
+	m.ps.stage(st.arn)
+}
+
+// setTags replaces the tags of a stage or storage configuration of the
+// namespace. Views share the map, so it is replaced, never changed in place.
+func (m *Memory) setTags(arn string, tags map[string]string) {
+	if st := m.stages[arn]; st != nil {
+		st.tags = tags
+		m.ps.stage(arn)
+	} else if sc := m.storage.byArn[arn]; sc != nil {
+		sc.tags = tags
+		m.ps.storageConfig(arn)
+	}
+}
+
+// ---- sessions ---------------------------------------------------------------
+
+// startSession starts a live session on a stage that has none.
+func (m *Memory) startSession(st *stage, now time.Time) *session {
+	s := newSession(ivsapi.NewStageSessionId(), now)
+	st.addSession(s)
+	st.active = s
+	m.ps.session(st.arn, s)
+	return s
+}
+
+// endSession ends the stage's live session: every participant leaves and
+// every recording still going stops.
+func (m *Memory) endSession(st *stage, now time.Time) {
+	s := st.active
+	for _, p := range s.participants {
+		if p.state != ivsapi.ParticipantStateConnected && p.recording != ivsapi.ParticipantRecordingStateStopping {
+			continue
+		}
+		m.alter(st, s, p, func() {
+			if p.state == ivsapi.ParticipantStateConnected {
+				p.leave(now)
+			}
+			if p.recording == ivsapi.ParticipantRecordingStateStopping {
+				p.recording = ivsapi.ParticipantRecordingStateStopped
+			}
+		})
+	}
+	m.closeSession(st, now)
+}
+
+// closeSession ends the stage's live session as it is.
+func (m *Memory) closeSession(st *stage, now time.Time) {
+	s := st.active
+	s.end = now
+	st.active = nil
+	m.ps.session(st.arn, s)
+}
+
+// disconnect makes a connected participant of the live session leave, and
+// ends the session when nobody is left connected.
+func (m *Memory) disconnect(st *stage, p *participant, now time.Time) {
+	m.alter(st, st.active, p, func() { p.leave(now) })
+	if !st.active.anyConnected() {
+		m.closeSession(st, now)
+	}
+}
+
+// ---- participants -----------------------------------------------------------
+
+// join adds the participant of token t to session s of stage st, as it
+// joins for the first time. Its recording is DISABLED when the stage has
+// no storage configuration, else STOPPED until it publishes.
+func (m *Memory) join(st *stage, s *session, t *pToken, client ClientInfo, now time.Time) *participant {
+	p := &participant{
+		id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
+		state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(client),
+		recording:    ivsapi.ParticipantRecordingStateDisabled,
+		capabilities: t.capabilities,
+	}
+	// The spec's reset rule says when the configuration turns recording off.
+	if !st.rec.Resets() {
+		p.recording = ivsapi.ParticipantRecordingStateStopped
+		p.bucket = m.recordingBucket(valueOf(st.rec.StorageConfigurationArn))
+		// The layout the AWS CLI's documented output shows (stage
+		// resource id / session id / participant id / a number), here
+		// the join time in epoch seconds, the 10 digits of its example.
+		// The spec's overlay widens the model's pattern to allow it.
+		p.prefix = truncate(resourceID(st.arn)+"/"+s.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
+	}
+	s.add(p)
+	p.record(ivsapi.EventNameJoined, now, nil)
+	m.ps.participant(st.arn, s, p)
+	return p
+}
+
+// rejoin connects again a participant that left session s.
+func (m *Memory) rejoin(st *stage, s *session, p *participant, client ClientInfo, now time.Time) {
+	m.alter(st, s, p, func() {
+		p.state = ivsapi.ParticipantStateConnected
+		p.client = keepClientInfo(client)
+		p.record(ivsapi.EventNameJoined, now, nil)
+	})
+}
+
+// joinError records a refused join (an expired or revoked token) as
+// JOIN_ERROR, when the participant is part of the stage's live session:
+// elsewhere there is no session for it. The model has no error code for
+// either cause, so the event has none.
+func (m *Memory) joinError(st *stage, participantID string, now time.Time) {
+	if st.active == nil {
+		return
+	}
+	if p := st.active.byID[participantID]; p != nil {
+		m.alter(st, st.active, p, func() { p.record(ivsapi.EventNameJoinError, now, nil) })
+	}
+}
+
+// publish marks a connected participant of the live session as having
+// published: PUBLISH_STARTED unless it is publishing already, and its
+// recording STARTING when the stage records it and it is not yet.
+func (m *Memory) publish(st *stage, p *participant, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		if !p.publishing {
+			p.publishing = true
+			p.record(ivsapi.EventNamePublishStarted, now, nil)
+		}
+		p.published = true
+		switch p.recording {
+		case ivsapi.ParticipantRecordingStateDisabled, ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
+		default:
+			p.recording = ivsapi.ParticipantRecordingStateStarting
+		}
+	})
+}
+
+// publishRefused records PUBLISH_ERROR for a participant whose token may
+// not publish.
+func (m *Memory) publishRefused(st *stage, p *participant, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
+	})
+}
+
+// setRecording sets the recording state of a participant of session s.
+func (m *Memory) setRecording(st *stage, s *session, p *participant, state ivsapi.ParticipantRecordingState) {
+	m.alter(st, s, p, func() { p.recording = state })
+}
+
+// alter changes a participant of session s of stage st: mutate changes its
+// fields and adds its events (record, leave), and the session's index
+// follows (session.change).
+func (m *Memory) alter(st *stage, s *session, p *participant, mutate func()) {
+	s.change(p, mutate)
+	m.ps.participant(st.arn, s, p)
+}
+
+// record adds an event to a participant; only within alter or join.
+func (p *participant) record(name ivsapi.EventName, at time.Time, code *ivsapi.EventErrorCode) {
+	p.events = append(p.events, event{name: name, at: at, code: code})
+}
+
+// leave disconnects a participant, within alter: a publisher stops
+// publishing first (PUBLISH_STOPPED, then LEFT), and a recording in
+// progress is STOPPING.
+func (p *participant) leave(now time.Time) {
+	if p.publishing {
+		p.publishing = false
+		p.record(ivsapi.EventNamePublishStopped, now, nil)
+	}
+	p.record(ivsapi.EventNameLeft, now, nil)
+	p.state = ivsapi.ParticipantStateDisconnected
+	switch p.recording {
+	case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
+		p.recording = ivsapi.ParticipantRecordingStateStopping
+	}
+}
+
+// ---- tokens -----------------------------------------------------------------
+
+// issue mints a token for a stage from a configuration with defaults
+// applied.
+func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, now time.Time) *pToken {
+	m.sweep(now)
+	t := &pToken{
+		stageArn:      stageArn,
+		participantID: ivsapi.NewParticipantId(),
+		userID:        c.UserId,
+		attributes:    copyMap(c.Attributes),
+		capabilities:  m.capabilities(c.Capabilities),
+		duration:      *c.Duration,
+	}
+	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
+	t.value = newTokenValue(t.expires)
+	m.addToken(t)
+	m.ps.token(t.value)
+	return t
+}
+
+// useToken notes that a participant joined with the token.
+func (m *Memory) useToken(t *pToken) {
+	t.used = true
+	m.ps.token(t.value)
+}
+
+// freeToken forgets a token: it answers "expired" from its value alone.
+func (m *Memory) freeToken(value string) {
+	delete(m.tokens, value)
+	m.ps.token(value)
+}
+
+// sweep frees the tokens that have expired unused, and those of deleted
+// stages. A used token of a live stage is kept for JOIN_ERROR until the
+// stage is deleted; st.used is rebuilt by the sweep after a load, so it
+// is not stored.
+func (m *Memory) sweep(now time.Time) {
+	for len(m.expiring) > 0 && !now.Before(m.expiring[0].expires) {
+		t := heap.Pop(&m.expiring).(*pToken)
+		if st := m.stages[t.stageArn]; t.used && st != nil {
+			st.used = append(st.used, t.value) // deleteStage frees it
+			continue
+		}
+		m.freeToken(t.value)
+	}
+}
+
+// ---- storage configurations ---------------------------------------------------
+
+func (m *Memory) createStorage(name, bucket string, tags map[string]string) *storageConfig {
+	m.storage.seq++
+	sc := &storageConfig{
+		seq:    m.storage.seq,
+		arn:    ivsapi.NewStorageConfigurationArn(m.opts.Region, m.opts.Account),
+		name:   name,
+		bucket: bucket,
+		tags:   copyMap(tags),
+	}
+	m.storage.add(sc)
+	m.ps.storageConfig(sc.arn)
+	return sc
+}
+
+func (m *Memory) deleteStorage(sc *storageConfig) {
+	delete(m.storage.byArn, sc.arn)
+	i, _ := slices.BinarySearchFunc(m.storage.order, sc.seq, func(s *storageConfig, seq uint32) int { return cmp.Compare(s.seq, seq) })
+	m.storage.order = slices.Delete(m.storage.order, i, i+1)
+	m.ps.storageConfig(sc.arn)
+}
