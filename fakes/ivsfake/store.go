@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,7 @@ var ErrStateRefused = errors.New("refused")
 // file of this format that no other process has open.
 func OpenStore(path string) (*Store, error) {
 	info, err := os.Stat(path)
+	fresh := true
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
@@ -68,6 +70,7 @@ func OpenStore(path string) (*Store, error) {
 		if err := checkStateFile(path, info.Size()); err != nil {
 			return nil, err
 		}
+		fresh = false
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: StoreLockTimeout})
 	if err != nil {
@@ -76,10 +79,11 @@ func OpenStore(path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("state file %s: %w", path, err)
 	}
+	if !fresh {
+		// Checked whole: opening it writes nothing.
+		return &Store{db: db}, nil
+	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketMeta) != nil {
-			return nil
-		}
 		meta, err := tx.CreateBucket(bucketMeta)
 		if err != nil {
 			return err
@@ -115,6 +119,16 @@ func checkStateFile(path string, size int64) error {
 	if size < 4*page || size%page != 0 {
 		return refuse(path, fmt.Sprintf("not an ivsrt state file (%d bytes: not a whole bbolt file)", size))
 	}
+	// bbolt opens a file whose first meta page is damaged on the second
+	// one, and its next commit rewrites the first: a damaged file would
+	// be taken and changed. Both must be whole.
+	if err := checkFrame(path, page, size); err != nil {
+		return err
+	}
+	// A damaged length or page number makes bbolt read outside the
+	// mapped file: a fault, which this goroutine turns into a panic the
+	// transaction below recovers from.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: StoreLockTimeout})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
@@ -123,9 +137,32 @@ func checkStateFile(path string, size int64) error {
 		return refuse(path, "not an ivsrt state file ("+oneLine(err)+")")
 	}
 	defer db.Close()
-	return db.View(func(tx *bolt.Tx) error {
+	return db.View(func(tx *bolt.Tx) (err error) {
+		// bbolt panics on a page that is not what its parent says; no
+		// damage may take the process down, so any panic is a refusal.
+		defer func() {
+			if r := recover(); r != nil {
+				err = refuse(path, "corrupt ("+oneLine(fmt.Errorf("%v", r))+")")
+			}
+		}()
 		if tx.Size() > size {
 			return refuse(path, fmt.Sprintf("truncated: %d bytes of the %d its pages need", size, tx.Size()))
+		}
+		// Every record is read here first, where a fault is a panic
+		// (readEveryRecord), so that Check, whose own goroutine would die
+		// of the same fault, meets only pages that can be read. Check then
+		// walks every page before anything reads a bucket by name. The
+		// channel is drained to its end so its walk is over before the
+		// transaction closes.
+		if err := readEveryRecord(tx); err != nil {
+			return refuse(path, "corrupt ("+oneLine(err)+")")
+		}
+		var corrupt error
+		for err := range tx.Check() {
+			corrupt = cmp.Or(corrupt, err)
+		}
+		if corrupt != nil {
+			return refuse(path, "corrupt ("+oneLine(corrupt)+")")
 		}
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil || !bytes.Equal(meta.Get(keyMagic), []byte(StoreMagic)) {
@@ -137,15 +174,6 @@ func checkStateFile(path string, size int64) error {
 		}
 		if format > StoreFormat {
 			return refuse(path, fmt.Sprintf("format %d, written by a later ivsrt; this one reads format %d", format, StoreFormat))
-		}
-		// Check walks every page; the channel is drained to its end so
-		// its walk is over before the transaction closes.
-		var corrupt error
-		for err := range tx.Check() {
-			corrupt = cmp.Or(corrupt, err)
-		}
-		if corrupt != nil {
-			return refuse(path, "corrupt ("+oneLine(corrupt)+")")
 		}
 		if tx.Bucket(bucketNS) == nil {
 			return refuse(path, "no namespaces bucket")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -52,11 +53,7 @@ func ReadBody(r *http.Request, limit int64) ([]byte, *Error) {
 	var body []byte
 	var err error
 	if r.ContentLength > 0 && !gzipped {
-		// The usual request: its length is known and within the limit, and
-		// net/http's reader stops at it, so one read into a buffer of that
-		// size is the whole body, with no growing and copying.
-		body = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(r.Body, body)
+		body, err = readLength(r.Body, r.ContentLength)
 	} else {
 		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
 	}
@@ -78,6 +75,36 @@ func ReadBody(r *http.Request, limit int64) ([]byte, *Error) {
 		return gunzip(body, limit)
 	}
 	return body, nil
+}
+
+// firstChunk is the most readLength allocates before bytes arrive: a
+// usual request fits in it whole, and a client that announces a large
+// Content-Length and then stalls holds no more than this.
+const firstChunk = 4 << 10
+
+// readLength reads a body of the announced length n. Its buffer grows with
+// what has arrived, doubling up to n, so memory follows bytes received
+// rather than the Content-Length header. A body shorter than n is
+// io.ErrUnexpectedEOF, as io.ReadFull has it.
+func readLength(body io.Reader, n int64) ([]byte, error) {
+	buf := make([]byte, 0, min(n, firstChunk))
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(int64(cap(buf)), n-int64(cap(buf)))))
+		}
+		k, err := body.Read(buf[len(buf):min(int64(cap(buf)), n)])
+		buf = buf[:len(buf)+k]
+		if err == io.EOF {
+			if int64(len(buf)) < n {
+				return nil, io.ErrUnexpectedEOF
+			}
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 func tooLarge(limit int64, what string) *Error {

@@ -1,0 +1,162 @@
+package ivsfake_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/fakes/ivsfake"
+)
+
+// richStateFile writes a state file holding stages with tags, a recording
+// configuration, tokens, a session of joined participants with events and
+// a storage configuration, and returns its bytes, its page size and what
+// a fake on it answers.
+func richStateFile(t *testing.T) (data []byte, page int, want []string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := ivsfake.OpenStore(path)
+	require.NoError(t, err)
+	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	ctx := ctxT(t)
+	sc, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{
+		S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket-b")}, Tags: map[string]string{"a": "1"},
+	})
+	require.NoError(t, err)
+	var arns []string
+	for i := range 3 {
+		out := createStage(t, f, &ivsrealtime.CreateStageInput{
+			Name: aws.String(fmt.Sprintf("stage-%d", i)), Tags: map[string]string{"k": fmt.Sprint(i)},
+			AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: sc.StorageConfiguration.Arn},
+			ParticipantTokenConfigurations:        tokenConfigs("alice", "bob", "carol"),
+		})
+		arns = append(arns, *out.Stage.Arn)
+		for _, tok := range out.ParticipantTokens[:2] {
+			j := join(t, f, tok)
+			require.NoError(t, f.Control.Publish(ctx, ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}))
+		}
+	}
+	want = snapshot(t, f, arns)
+	require.NoError(t, s.Close())
+	data, err = os.ReadFile(path)
+	require.NoError(t, err)
+	page = int(binary.LittleEndian.Uint32(data[16+8:]))
+	require.Equal(t, 0, len(data)%page)
+	return data, page, append(want, arns...)
+}
+
+// TestStoreRefusesDamagedPages damages a real state file one page at a
+// time, each way that breaks a page's structure, and opens it: each is
+// refused with one line and left byte for byte as it was, or, where the
+// page held nothing (a free page), accepted with every answer as before.
+// Nothing panics.
+func TestStoreRefusesDamagedPages(t *testing.T) {
+	data, page, want := richStateFile(t)
+	arns := want[len(want)-3:]
+	want = want[:len(want)-3]
+	damages := map[string]func(p []byte){
+		"zeroed": func(p []byte) { clear(p) },
+		"ones": func(p []byte) {
+			for i := range p {
+				p[i] = 0xff
+			}
+		},
+		"header flipped": func(p []byte) { p[8] ^= 0x5a; p[11] ^= 0xa5 },
+	}
+	dir := t.TempDir()
+	refused, accepted := 0, 0
+	for n := range len(data) / page {
+		for name, damage := range damages {
+			damaged := append([]byte(nil), data...)
+			damage(damaged[n*page : (n+1)*page])
+			if string(damaged) == string(data) {
+				continue
+			}
+			path := filepath.Join(dir, fmt.Sprintf("page%d-%s.db", n, name))
+			require.NoError(t, os.WriteFile(path, damaged, 0o600))
+			ok := openDamaged(t, path, damaged, arns, want, fmt.Sprintf("page %d %s", n, name), true)
+			if ok {
+				accepted++
+			} else {
+				refused++
+			}
+		}
+	}
+	t.Logf("%d pages of %d bytes: %d damaged files refused, %d accepted with the state intact", len(data)/page, page, refused, accepted)
+	assert.Positive(t, refused)
+}
+
+// openDamaged opens a damaged state file and reports whether it was
+// accepted. A refusal must be one line, ErrStateRefused, the file
+// unchanged. An accepted file must be served without a 5xx and, when
+// intact is set, answer what the undamaged file did.
+func openDamaged(t *testing.T, path string, damaged []byte, arns, want []string, what string, intact bool) (accepted bool) {
+	t.Helper()
+	s, err := ivsfake.OpenStore(path)
+	if err != nil {
+		assert.True(t, errors.Is(err, ivsfake.ErrStateRefused), "%s: %v", what, err)
+		assert.NotContains(t, err.Error(), "\n", "%s: one line", what)
+		after, rerr := os.ReadFile(path)
+		require.NoError(t, rerr)
+		assert.True(t, string(after) == string(damaged), "%s: the refused file is unchanged", what)
+		return false
+	}
+	defer s.Close()
+	got := snapshot(t, ivsfake.Start(t, ivsfake.Options{Store: s}), arns)
+	for _, line := range got {
+		assert.NotRegexp(t, ` -> 5\d\d `, line, "%s: accepted, so served", what)
+	}
+	if intact {
+		assert.Equal(t, want, got, "%s: accepted, so the state must be whole", what)
+	}
+	return true
+}
+
+// rich is one rich state file, made by the first input of a fuzz worker.
+var rich struct {
+	once       sync.Once
+	data       []byte
+	page       int
+	arns, want []string
+}
+
+// FuzzStateFile writes bytes over a real state file at a page and offset
+// of the fuzzer's choosing, and opens it: refused with one line and the
+// file unchanged, or accepted and served without a 5xx; never a panic.
+// bbolt keeps no checksum of its data pages, so a byte changed inside a
+// record (a key's letter, a value's digit) that leaves every page and
+// record well-formed is taken as written.
+func FuzzStateFile(f *testing.F) {
+	f.Add(uint16(0), uint16(0), []byte{0})
+	f.Add(uint16(1), uint16(20), []byte{1, 2, 3})
+	f.Add(uint16(2), uint16(0), make([]byte, 64))
+	f.Add(uint16(3), uint16(16), []byte{0xff, 0xff, 0xff, 0xff})
+	f.Add(uint16(4), uint16(8), []byte{0x10})
+	f.Add(uint16(5), uint16(100), []byte("stage"))
+	f.Fuzz(func(t *testing.T, pageN, offset uint16, patch []byte) {
+		rich.once.Do(func() {
+			data, page, want := richStateFile(t)
+			rich.data, rich.page, rich.arns, rich.want = data, page, want[len(want)-3:], want[:len(want)-3]
+		})
+		data, page := rich.data, rich.page
+		start := int(pageN)%(len(data)/page)*page + int(offset)%page
+		damaged := append([]byte(nil), data...)
+		copy(damaged[start:min(len(damaged), (start/page+1)*page)], patch)
+		if string(damaged) == string(data) {
+			return
+		}
+		path := filepath.Join(t.TempDir(), "state.db")
+		require.NoError(t, os.WriteFile(path, damaged, 0o600))
+		openDamaged(t, path, damaged, rich.arns, rich.want, fmt.Sprintf("page %d offset %d", start/page, start%page), false)
+	})
+}
