@@ -1,10 +1,13 @@
 // Package generator turns the spec model into Go source: the wire layer of a
-// validating fake (types, validation, defaults, routing, AWS errors, filters,
-// identifiers and the Backend interface; Generate) and the conformance
-// suite's cases (GenerateSuite), or both into one package (Render, as
-// `ivsrt generate` does). Rendering does no disk I/O: it returns file names
-// and bytes, so tests compare bytes and the command decides where they go
-// (WriteDir).
+// validating fake (package fakegen's emitters; Generate) and the conformance
+// suite's cases (package suitegen's; GenerateSuite), each with the operation
+// and member name constants both share (names_gen.go), or both into one
+// package (Render, as `ivsrt generate` does). This package is the
+// orchestration: it renders what the emitters build with the header and
+// gofmt, checks that the two halves' files and identifiers do not collide,
+// and owns its files on disk (WriteDir). Rendering does no disk I/O: it
+// returns file names and bytes, so tests compare bytes and the command
+// decides where they go.
 //
 // Generated code imports only the runtime packages of this module meant
 // for it: fakes/wire and fakes/validate (the fake) and conformance/suite
