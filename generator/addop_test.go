@@ -80,7 +80,9 @@ func TestAddingAnOperation(t *testing.T) {
 	// The one edit.
 	opsLine := regexp.MustCompile(`(?m)^SPEC_OPS := .*$`)
 	require.Len(t, opsLine.FindAll(makefile, -1), 1, "the Makefile has one SPEC_OPS line")
-	edited := opsLine.ReplaceAllFunc(makefile, func(line []byte) []byte { return append(line, ","+addedOperation...) })
+	edited := opsLine.ReplaceAllFunc(makefile, func(line []byte) []byte {
+		return append(slices.Clip(line), ","+addedOperation...) // not into the bytes after the line
+	})
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Makefile"), edited, 0o644))
 
 	// The copy's own tests see no IVSRT_TEST_ALL, or they would run this
