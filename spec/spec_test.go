@@ -333,7 +333,9 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 
 	names := d.Keys(schemas)
 	require.Equal(t, "AutoParticipantRecordingConfiguration", names[0])
-	require.Equal(t, "UserId", names[len(names)-1])
+	// The importer writes the schemas sorted by name, the spec may gain some.
+	require.True(t, slices.IsSorted(names), "%v", names)
+	require.Contains(t, names, "UserId")
 
 	require.Nil(t, d.Keys("/paths/~1Nope"), "no such node")
 	require.Nil(t, d.Keys("/openapi"), "a scalar has no keys")
