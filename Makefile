@@ -11,7 +11,7 @@ SPEC_OPS := CreateStage,DeleteStage,GetStage,UpdateStage,GetParticipant,ListPart
 SPEC_MODEL := github.com/aws/aws-sdk-go@v1.54.6
 SPEC_OVERLAY := spec/ivsrealtime.overlay.yaml
 
-.PHONY: spec check-spec generate check-generated examples test lint run bench ci
+.PHONY: spec check-spec generate check-generated examples test test-all lint run bench ci
 
 ## spec: import the spec from AWS's service model, plus the overlay
 spec:
@@ -44,6 +44,10 @@ examples:
 ## test: the README's test command
 test:
 	go test -race -count=1 ./...
+
+## test-all: the tests, and the heavy ones too: generator/addop_test.go adds an operation to SPEC_OPS in a copy of the module and runs everything there
+test-all:
+	IVSRT_TEST_ALL=1 go test -race -count=1 -timeout 30m ./...
 
 ## lint: gofmt, go vet and staticcheck
 lint:

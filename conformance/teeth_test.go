@@ -20,6 +20,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -28,35 +29,43 @@ import (
 // cases, named after the rule, that must catch them.
 
 // callInner sends a JSON body to op on the inner handler and returns the
-// status and the decoded answer. The tag operations take resourceArn in
-// the path, and UntagResource its tagKeys in the query string, as the SDK
-// sends them.
+// status and the decoded answer. The members the op's route binds to the
+// path and the query string go there, as the SDK sends them; the rest is
+// the body, when the route has one.
 func callInner(h http.Handler, op string, body map[string]any) (int, map[string]any) {
-	method, target := http.MethodPost, "/"+op
-	if op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource" {
-		body = maps.Clone(body)
-		arn, _ := body["resourceArn"].(string)
-		delete(body, "resourceArn")
-		target = "/tags/" + url.PathEscape(arn)
-		switch op {
-		case "ListTagsForResource":
-			method = http.MethodGet
-		case "UntagResource":
-			method = http.MethodDelete
-			q := url.Values{}
-			keys, _ := body["tagKeys"].([]any)
-			for _, k := range keys {
-				q.Add("tagKeys", fmt.Sprint(k))
+	i := slices.IndexFunc(ivsapi.Routes, func(r wire.Route) bool { return r.Operation == op })
+	if i < 0 {
+		panic("no route for " + op)
+	}
+	route := ivsapi.Routes[i]
+	body = maps.Clone(body)
+	target := route.Path
+	for _, l := range route.Labels {
+		v, _ := body[l.Member].(string) // labels are strings; an absent one is empty
+		target = strings.Replace(target, "{"+l.Name+"}", url.PathEscape(v), 1)
+		delete(body, l.Member)
+	}
+	q := url.Values{}
+	for _, b := range route.Query {
+		switch v := body[b.Member].(type) {
+		case nil:
+		case []any:
+			for _, x := range v {
+				q.Add(b.Name, fmt.Sprint(x))
 			}
-			delete(body, "tagKeys")
-			target += "?" + q.Encode()
+		default:
+			q.Add(b.Name, fmt.Sprint(v))
 		}
+		delete(body, b.Member)
+	}
+	if len(q) > 0 {
+		target += "?" + q.Encode()
 	}
 	var b []byte
-	if method == http.MethodPost {
+	if route.Body {
 		b, _ = json.Marshal(body)
 	}
-	req := httptest.NewRequest(method, target, bytes.NewReader(b))
+	req := httptest.NewRequest(route.Method, target, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

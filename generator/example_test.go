@@ -41,14 +41,17 @@ func ExampleFromFile() {
 	// contract_gen.go
 	// decode_gen.go
 	// defaults_gen.go
+	// dispatch_gen.go
 	// encode_gen.go
 	// errors_gen.go
 	// filters_gen.go
+	// handler_gen.go
 	// ids_gen.go
 	// limits_gen.go
-	// route_gen.go
-	// router_gen.go
+	// names_gen.go
+	// routes_gen.go
 	// types_gen.go
+	// unimplemented_gen.go
 	// validate_gen.go
 }
 
@@ -73,5 +76,5 @@ func ExampleRender() {
 	slices.Sort(names)
 	fmt.Println(svc.APIVersion, names)
 	// Output:
-	// 2024-06-20 [cases_gen.go contract_gen.go]
+	// 2024-06-20 [cases_gen.go contract_gen.go names_gen.go]
 }

@@ -1,10 +1,13 @@
 // Package generator turns the spec model into Go source: the wire layer of a
-// validating fake (types, validation, defaults, routing, AWS errors, filters,
-// identifiers and the Backend interface; Generate) and the conformance
-// suite's cases (GenerateSuite), or both into one package (Render, as
-// `ivsrt generate` does). Rendering does no disk I/O: it returns file names
-// and bytes, so tests compare bytes and the command decides where they go
-// (WriteDir).
+// validating fake (package fakegen's emitters; Generate) and the conformance
+// suite's cases (package suitegen's; GenerateSuite), each with the operation
+// and member name constants both share (names_gen.go), or both into one
+// package (Render, as `ivsrt generate` does). This package is the
+// orchestration: it renders what the emitters build with the header and
+// gofmt, checks that the two halves' files and identifiers do not collide,
+// and owns its files on disk (WriteDir). Rendering does no disk I/O: it
+// returns file names and bytes, so tests compare bytes and the command
+// decides where they go.
 //
 // Generated code imports only the runtime packages of this module meant
 // for it: fakes/wire and fakes/validate (the fake) and conformance/suite
@@ -25,15 +28,10 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/ivsrt/contract/generator/fakegen"
 	"github.com/ivsrt/contract/generator/model"
 	"github.com/ivsrt/contract/generator/suitegen"
 	"github.com/ivsrt/contract/spec"
-)
-
-// Import paths of the runtime packages generated code calls.
-const (
-	wirePkg     = "github.com/ivsrt/contract/fakes/wire"
-	validatePkg = "github.com/ivsrt/contract/fakes/validate"
 )
 
 // Header is the first line of every generated file. It has no version or
@@ -75,39 +73,9 @@ func ParseEmit(s string) (Emit, error) {
 	return "", fmt.Errorf("generator: emit %q: use fake, suite or all", s)
 }
 
-// emitter renders one file's declarations into f.
-type emitter struct {
-	file string
-	emit func(g *gen, f *jen.File)
-}
-
-// The fake's wire layer, one concern per file.
-var fakeFiles = []emitter{
-	{"api_gen.go", (*gen).api},
-	{"types_gen.go", (*gen).types},
-	{"decode_gen.go", (*gen).decoders},
-	{"validate_gen.go", (*gen).validators},
-	{"defaults_gen.go", (*gen).defaults},
-	{"limits_gen.go", (*gen).limits},
-	{"errors_gen.go", (*gen).errors},
-	{"filters_gen.go", (*gen).filters},
-	{"ids_gen.go", (*gen).identifiers},
-	{"backend_gen.go", (*gen).backend},
-	{"route_gen.go", (*gen).route},
-	{"router_gen.go", (*gen).router},
-	{"encode_gen.go", (*gen).encoders},
-}
-
-// gen carries the model and the names derived from it while emitting.
-type gen struct {
-	svc  *model.Service
-	opts Options
-	// patterns maps a pattern expression to the package variable holding it.
-	patterns map[string]string
-}
-
-// Generate renders the fake's wire layer for svc. The result maps file names
-// to gofmt'd source; the same model and options give the same bytes.
+// Generate renders the fake's wire layer for svc (see fakegen.Files) and
+// the names it uses (names_gen.go). The result maps file names to gofmt'd
+// source; the same model and options give the same bytes.
 func Generate(svc *model.Service, opts Options) (map[string][]byte, error) {
 	if opts.Package == "" {
 		return nil, fmt.Errorf("generator: a package name is needed")
@@ -115,21 +83,19 @@ func Generate(svc *model.Service, opts Options) (map[string][]byte, error) {
 	if err := check(svc); err != nil {
 		return nil, err
 	}
-	g := &gen{svc: svc, opts: opts, patterns: map[string]string{}}
-	g.namePatterns()
+	files, err := fakegen.Files(svc, fakegen.Options{Package: opts.Package, SpecName: opts.SpecName})
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]byte{}
-	for _, e := range fakeFiles {
-		f := jen.NewFile(opts.Package)
-		f.ImportName(wirePkg, "wire")
-		f.ImportName(validatePkg, "validate")
-		e.emit(g, f)
-		src, err := render(e.file, f)
+	for _, f := range files {
+		src, err := render(f.Name, f.Code)
 		if err != nil {
 			return nil, err
 		}
-		out[e.file] = src
+		out[f.Name] = src
 	}
-	return out, nil
+	return out, addNames(out, svc, opts)
 }
 
 // GenerateSuite renders the conformance suite's contract and cases for svc
@@ -150,7 +116,7 @@ func GenerateSuite(svc *model.Service, opts Options) (map[string][]byte, error) 
 		}
 		out[f.Name] = src
 	}
-	return out, nil
+	return out, addNames(out, svc, opts)
 }
 
 // render writes one generated file: the header, the code, and gofmt.
@@ -200,22 +166,6 @@ func check(svc *model.Service) error {
 			return refuse(spec.Pointer(op.Pointer, "responses"), "operation %s must declare ValidationException", op.Name)
 		}
 	}
-	// Each enum value becomes a constant; two values must not share one, and
-	// a value without letters or digits would take the enum type's own name.
-	for _, e := range svc.Enums {
-		at := spec.Pointer("/components/schemas", e.Name, "enum")
-		seen := map[string]string{}
-		for _, v := range e.Values {
-			name := enumConst(e, v)
-			if name == e.Name {
-				return refuse(at, "enum %s: value %q has no letters or digits to name a constant after", e.Name, v)
-			}
-			if other, ok := seen[name]; ok {
-				return refuse(at, "enum %s: values %q and %q both become the constant %s", e.Name, other, v, name)
-			}
-			seen[name] = v
-		}
-	}
 	return nil
 }
 
@@ -245,6 +195,10 @@ func Render(svc *model.Service, opts Options) (map[string][]byte, error) {
 			return nil, err
 		}
 		for name, src := range files {
+			// Both halves write the names they share; the same bytes once.
+			if old, dup := out[name]; dup && name == NamesFile && bytes.Equal(old, src) {
+				continue
+			}
 			if _, dup := out[name]; dup {
 				return nil, fmt.Errorf("generator: the fake and the suite both write %s", name)
 			}
@@ -333,53 +287,7 @@ func sortedKeys(m map[string]string) []string {
 	return out
 }
 
-// namePatterns gives each distinct pattern one package variable, named after
-// the scalar type that carries it, or the struct and member.
-func (g *gen) namePatterns() {
-	used := map[string]bool{}
-	add := func(expr, name string) {
-		if _, ok := g.patterns[expr]; ok {
-			return
-		}
-		for used[name] {
-			name += "_"
-		}
-		used[name] = true
-		g.patterns[expr] = name
-	}
-	for _, sc := range g.svc.Scalars {
-		if sc.Limits.Pattern != nil {
-			add(sc.Limits.Pattern.Expr, "pattern"+sc.Name)
-		}
-	}
-	for _, st := range g.svc.Structs {
-		for _, m := range st.Members {
-			for t := m.Type; t != nil; t = t.Elem {
-				if t.Limits.Pattern != nil {
-					add(t.Limits.Pattern.Expr, "pattern"+st.Name+m.GoName)
-				}
-			}
-		}
-	}
-}
-
-// sortedPatterns returns the pattern variables in a stable order.
-func (g *gen) sortedPatterns() [][2]string {
-	var out [][2]string
-	for expr, name := range g.patterns {
-		out = append(out, [2]string{name, expr})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
-	return out
-}
-
 // FileNames lists the files Generate writes, so a writer knows what it owns.
 func FileNames() []string {
-	out := make([]string, len(fakeFiles))
-	for i, e := range fakeFiles {
-		out[i] = e.file
-	}
-	return out
+	return append(fakegen.FileNames(), NamesFile)
 }
-
-func base(p string) string { return path.Base(p) }

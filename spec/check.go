@@ -20,6 +20,24 @@ type checker struct {
 	// operationIDs maps each operationId to the pointer of its first use:
 	// operationIds name Go identifiers, so they must be unique.
 	operationIDs map[string]string
+	// ext holds the extensions decoded so far, by the pointer of the
+	// object that carries them.
+	ext map[string]*Extensions
+}
+
+// extensions returns the decoded extensions of the object at p, noting
+// that it carries name.
+func (c *checker) extensions(p, name string) *Extensions {
+	if c.ext == nil {
+		c.ext = map[string]*Extensions{}
+	}
+	e := c.ext[p]
+	if e == nil {
+		e = &Extensions{}
+		c.ext[p] = e
+	}
+	e.Names = append(e.Names, name)
+	return e
 }
 
 func (c *checker) errorf(n *yaml.Node, pointer, format string, args ...any) {
@@ -69,8 +87,8 @@ func (c *checker) document(root *yaml.Node) {
 				c.errorf(e.node, p, "openapi %q: only 3.0.x and 3.1.x are supported", e.node.Value)
 			}
 		case "info", "servers":
-		case "x-ivsrt-service":
-			c.service(e.node, p)
+		case ExtService:
+			c.extensions("", e.key).Service = c.service(e.node, p)
 		case "paths":
 			for _, pe := range c.entries(e.node, p, "paths") {
 				c.path(pe, Pointer(p, pe.key))
@@ -83,19 +101,24 @@ func (c *checker) document(root *yaml.Node) {
 	}
 }
 
-func (c *checker) service(n *yaml.Node, p string) {
-	for _, e := range c.entries(n, p, "x-ivsrt-service") {
-		switch e.key {
-		case "protocol":
+func (c *checker) service(n *yaml.Node, p string) *Service {
+	var s Service
+	fields := map[string]*string{"signingName": &s.SigningName, "serviceId": &s.ServiceID, "modelVersion": &s.ModelVersion, "endpoint": &s.Endpoint}
+	for _, e := range c.entries(n, p, ExtService) {
+		switch f := fields[e.key]; {
+		case e.key == "protocol":
 			if e.node.Value != "restJson1" {
 				c.errorf(e.node, Pointer(p, e.key), "protocol %q: only restJson1 is supported", e.node.Value)
 			}
-		case "signingName", "serviceId", "modelVersion", "endpoint":
+			s.Protocol = e.node.Value
+		case f != nil:
 			c.scalar(e, p)
+			*f = e.node.Value
 		default:
-			c.unsupported(e, p, "x-ivsrt-service")
+			c.unsupported(e, p, ExtService)
 		}
 	}
+	return &s
 }
 
 // methods are the path item keys that hold an operation.
@@ -174,15 +197,18 @@ func (c *checker) operation(n *yaml.Node, p string, labels []string) {
 				}
 				c.response(re.node, Pointer(ep, re.key))
 			}
-		case "x-ivsrt-paginated":
-			for _, pe := range c.entries(e.node, ep, "x-ivsrt-paginated") {
-				switch pe.key {
-				case "inputToken", "outputToken", "pageSize", "items":
+		case ExtPaginated:
+			var pg Paginated
+			fields := map[string]*string{"inputToken": &pg.InputToken, "outputToken": &pg.OutputToken, "pageSize": &pg.PageSize, "items": &pg.Items}
+			for _, pe := range c.entries(e.node, ep, ExtPaginated) {
+				if f := fields[pe.key]; f != nil {
 					c.scalar(pe, ep)
-				default:
-					c.unsupported(pe, ep, "x-ivsrt-paginated")
+					*f = pe.node.Value
+					continue
 				}
+				c.unsupported(pe, ep, ExtPaginated)
 			}
+			c.extensions(p, e.key).Paginated = &pg
 		default:
 			c.unsupported(e, p, "an operation")
 		}
@@ -258,10 +284,11 @@ func (c *checker) parameters(n *yaml.Node, p string, labels []string) []string {
 				}
 			case "schema":
 				c.schema(e.node, ep)
-			case "x-ivsrt-member":
+			case ExtMember:
 				if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`).MatchString(e.node.Value) {
-					c.errorf(e.node, ep, "x-ivsrt-member must be a member name (letters and digits)")
+					c.errorf(e.node, ep, "%s must be a member name (letters and digits)", e.key)
 				}
+				c.extensions(pp, e.key).Member = e.node.Value
 			default:
 				c.unsupported(e, pp, "a parameter")
 			}
@@ -313,21 +340,27 @@ func (c *checker) response(n *yaml.Node, p string) {
 					c.unsupported(he, ep, "headers (only x-amzn-ErrorType)")
 				}
 			}
-		case "x-ivsrt-errors":
+		case ExtErrors:
+			x := c.extensions(p, e.key)
 			if e.node.Kind != yaml.SequenceNode || len(e.node.Content) == 0 {
-				c.errorf(e.node, ep, "x-ivsrt-errors must be a non-empty list of error names")
+				c.errorf(e.node, ep, "%s must be a non-empty list of error names", e.key)
 				continue
 			}
 			for i, v := range e.node.Content {
 				if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || !isIdent(v.Value) {
 					c.errorf(v, Pointer(ep, strconv.Itoa(i)), "error name %q is not an identifier", v.Value)
 				}
+				x.Errors = append(x.Errors, v.Value)
 			}
-		case "x-ivsrt-protocol-errors":
-			for _, pe := range c.entries(e.node, ep, "x-ivsrt-protocol-errors") {
+		case ExtProtocolErrors:
+			x := c.extensions(p, e.key)
+			for _, pe := range c.entries(e.node, ep, ExtProtocolErrors) {
 				if !isIdent(pe.key) || pe.node.ShortTag() != "!!int" || !regexp.MustCompile(`^[45][0-9][0-9]$`).MatchString(pe.node.Value) {
 					c.errorf(pe.node, Pointer(ep, pe.key), "protocol errors map a name to a 4xx or 5xx status")
+					continue
 				}
+				status, _ := strconv.Atoi(pe.node.Value)
+				x.ProtocolErrors = append(x.ProtocolErrors, ProtocolError{Name: pe.key, Status: status})
 			}
 		default:
 			c.unsupported(e, p, "a response")
@@ -365,8 +398,8 @@ func (c *checker) schema(n *yaml.Node, p string) {
 	es := c.entries(n, p, "a schema")
 	c.siblings(es, p, "$ref", "OpenAPI 3.0 ignores it (put it on the referenced schema, or a default beside an allOf of the $ref)", "description")
 	// The model reads only these beside allOf; anything else would be dropped.
-	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default, description, x-ivsrt-sensitive or x-ivsrt-idempotency-token beside it",
-		"default", "description", "x-ivsrt-sensitive", "x-ivsrt-idempotency-token")
+	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default, description, "+ExtSensitive+" or "+ExtIdempotencyToken+" beside it",
+		"default", "description", ExtSensitive, ExtIdempotencyToken)
 	for _, e := range es {
 		ep := Pointer(p, e.key)
 		switch e.key {
@@ -392,44 +425,77 @@ func (c *checker) schema(n *yaml.Node, p string) {
 			if e.node.Kind != yaml.SequenceNode || len(e.node.Content) != 1 || len(e.node.Content[0].Content) != 2 || e.node.Content[0].Content[0].Value != "$ref" {
 				c.errorf(e.node, ep, "allOf is supported only as a single $ref (to put a default beside a reference)")
 			}
-		case "x-ivsrt-max-total-bytes":
-			c.integer(e, p)
-		case "x-ivsrt-key-length":
-			for _, ke := range c.entries(e.node, ep, "x-ivsrt-key-length") {
-				if ke.key != "min" && ke.key != "max" {
-					c.unsupported(ke, ep, "x-ivsrt-key-length")
-					continue
-				}
-				c.integer(ke, ep)
-			}
-		case "x-ivsrt-reset-when":
-			for _, re := range c.entries(e.node, ep, "x-ivsrt-reset-when") {
-				if re.key != "member" && re.key != "equals" {
-					c.unsupported(re, ep, "x-ivsrt-reset-when")
+		case ExtMaxTotalBytes:
+			c.extensions(p, e.key).MaxTotalBytes = c.integer(e, p)
+		case ExtKeyLength:
+			var kl KeyLength
+			for _, ke := range c.entries(e.node, ep, ExtKeyLength) {
+				switch ke.key {
+				case "min":
+					kl.Min = c.integer(ke, ep)
+				case "max":
+					kl.Max = c.integer(ke, ep)
+				default:
+					c.unsupported(ke, ep, ExtKeyLength)
 				}
 			}
-		case "x-ivsrt-filters":
-			for _, fe := range c.entries(e.node, ep, "x-ivsrt-filters") {
+			c.extensions(p, e.key).KeyLength = &kl
+		case ExtResetWhen:
+			var rw ResetWhen
+			for _, re := range c.entries(e.node, ep, ExtResetWhen) {
+				switch re.key {
+				case "member":
+					c.scalar(re, ep)
+					rw.Member = re.node.Value
+				case "equals":
+					if re.node.ShortTag() == "!!str" {
+						rw.Equals = &re.node.Value
+					}
+				default:
+					c.unsupported(re, ep, ExtResetWhen)
+				}
+			}
+			c.extensions(p, e.key).ResetWhen = &rw
+		case ExtFilters:
+			var f Filters
+			for _, fe := range c.entries(e.node, ep, ExtFilters) {
 				switch fe.key {
 				case "items":
 					c.scalar(fe, ep)
+					f.Items = fe.node.Value
 				case "match":
-					c.entries(fe.node, Pointer(ep, "match"), "x-ivsrt-filters.match")
+					for _, me := range c.entries(fe.node, Pointer(ep, "match"), ExtFilters+".match") {
+						c.scalar(me, Pointer(ep, "match"))
+						f.Match = append(f.Match, FilterMatch{Filter: me.key, Field: me.node.Value})
+					}
 				default:
-					c.unsupported(fe, ep, "x-ivsrt-filters")
+					c.unsupported(fe, ep, ExtFilters)
 				}
 			}
-		case "x-ivsrt-identifier":
+			c.extensions(p, e.key).Filters = &f
+		case ExtIdentifier:
 			if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^([^{}]|\{[a-z]+\}|\{alnum:[1-9][0-9]*\})+$`).MatchString(e.node.Value) {
 				c.errorf(e.node, ep, "identifier template %q: use literal text, {variable} and {alnum:N}", e.node.Value)
 			}
-		case "x-ivsrt-identifier-of":
+			c.extensions(p, e.key).Identifier = e.node.Value
+		case ExtIdentifierOf:
+			x := c.extensions(p, e.key)
 			if e.node.Kind != yaml.SequenceNode || len(e.node.Content) == 0 {
-				c.errorf(e.node, ep, "x-ivsrt-identifier-of must list the names of schemas with an x-ivsrt-identifier")
+				c.errorf(e.node, ep, "%s must list the names of schemas with an %s", e.key, ExtIdentifier)
+				continue
 			}
-		case "x-ivsrt-sensitive", "x-ivsrt-idempotency-token":
+			for _, v := range e.node.Content {
+				x.IdentifierOf = append(x.IdentifierOf, v.Value)
+			}
+		case ExtSensitive, ExtIdempotencyToken:
 			if e.node.ShortTag() != "!!bool" {
 				c.errorf(e.node, ep, "%s must be a boolean", e.key)
+			}
+			x, on := c.extensions(p, e.key), e.node.Value == "true"
+			if e.key == ExtSensitive {
+				x.Sensitive = on
+			} else {
+				x.IdempotencyToken = on
 			}
 		default:
 			c.unsupported(e, p, "a schema")
@@ -484,12 +550,15 @@ func (c *checker) scalar(e entry, p string) {
 	}
 }
 
-// integer accepts a non-negative YAML integer; a quoted number is a string,
-// which the model would not read.
-func (c *checker) integer(e entry, p string) {
-	if e.node.ShortTag() != "!!int" || !regexp.MustCompile(`^[0-9]+$`).MatchString(e.node.Value) {
+// integer accepts a non-negative YAML integer and returns it; a quoted
+// number is a string, refused.
+func (c *checker) integer(e entry, p string) *int {
+	n, err := strconv.Atoi(e.node.Value)
+	if e.node.ShortTag() != "!!int" || !regexp.MustCompile(`^[0-9]+$`).MatchString(e.node.Value) || err != nil {
 		c.errorf(e.node, Pointer(p, e.key), "%s must be a non-negative integer", e.key)
+		return nil
 	}
+	return &n
 }
 
 // siblings refuses, in a mapping that has key, every other key but those

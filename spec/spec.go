@@ -30,6 +30,8 @@ type Document struct {
 	Source []byte
 
 	root *yaml.Node
+	// ext holds the x-ivsrt-* extensions, decoded once by the check.
+	ext map[string]*Extensions
 }
 
 // Error is a problem at one place in a spec.
@@ -75,7 +77,7 @@ func Load(name string, data []byte) (*Document, error) {
 	if err := doc.Validate(context.Background(), openapi3.EnableSchemaDefaultsValidation()); err != nil {
 		return nil, &Error{File: name, Msg: "invalid OpenAPI: " + err.Error()}
 	}
-	return &Document{Name: name, OpenAPI: doc, Source: data, root: root.Content[0]}, nil
+	return &Document{Name: name, OpenAPI: doc, Source: data, root: root.Content[0], ext: c.ext}, nil
 }
 
 // Keys returns the keys of the mapping at a JSON pointer in the order the spec

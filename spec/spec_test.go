@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,8 +16,10 @@ func TestEmbeddedLoads(t *testing.T) {
 	require.Equal(t, "2024-06-20", d.OpenAPI.Info.Version)
 	require.Equal(t, File, d.Name)
 	require.Equal(t, Source, d.Source)
-	require.Len(t, d.OpenAPI.Paths.Map(), 17) // 19 operations; the three tag operations share one path
-	require.Equal(t, "restJson1", d.OpenAPI.Extensions["x-ivsrt-service"].(map[string]any)["protocol"])
+	// 19 operations or more (SPEC_OPS in the Makefile); the three tag
+	// operations share one path.
+	require.GreaterOrEqual(t, len(d.OpenAPI.Paths.Map()), 17)
+	require.Equal(t, "restJson1", d.Extensions("").Service.Protocol)
 
 	again, err := Embedded()
 	require.NoError(t, err)
@@ -316,7 +319,9 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 	d, err := Embedded()
 	require.NoError(t, err)
 
-	require.Equal(t, []string{"/CreateParticipantToken", "/CreateStage", "/CreateStorageConfiguration", "/DeleteStage", "/DeleteStorageConfiguration", "/DisconnectParticipant", "/GetParticipant", "/GetStage", "/GetStageSession", "/GetStorageConfiguration", "/ListParticipantEvents", "/ListParticipants", "/ListStageSessions", "/ListStages", "/ListStorageConfigurations", "/UpdateStage", "/tags/{resourceArn}"}, d.Keys("/paths"))
+	paths := []string{"/CreateParticipantToken", "/CreateStage", "/CreateStorageConfiguration", "/DeleteStage", "/DeleteStorageConfiguration", "/DisconnectParticipant", "/GetParticipant", "/GetStage", "/GetStageSession", "/GetStorageConfiguration", "/ListParticipantEvents", "/ListParticipants", "/ListStageSessions", "/ListStages", "/ListStorageConfigurations", "/UpdateStage", "/tags/{resourceArn}"}
+	// The spec may gain operations: those it has keep their order.
+	require.Equal(t, paths, slices.DeleteFunc(d.Keys("/paths"), func(p string) bool { return !slices.Contains(paths, p) }))
 	require.Equal(t, []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState"},
 		d.Keys(Pointer(schemas, "ParticipantSummary", "properties")))
 	require.Equal(t, []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"},
@@ -328,7 +333,9 @@ func TestKeysKeepSpecOrder(t *testing.T) {
 
 	names := d.Keys(schemas)
 	require.Equal(t, "AutoParticipantRecordingConfiguration", names[0])
-	require.Equal(t, "UserId", names[len(names)-1])
+	// The importer writes the schemas sorted by name, the spec may gain some.
+	require.True(t, slices.IsSorted(names), "%v", names)
+	require.Contains(t, names, "UserId")
 
 	require.Nil(t, d.Keys("/paths/~1Nope"), "no such node")
 	require.Nil(t, d.Keys("/openapi"), "a scalar has no keys")

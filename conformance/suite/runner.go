@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -131,6 +132,11 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	if f == nil {
 		return res
 	}
+	if f.Exchange != nil && notImplemented(f.Exchange) {
+		// Not a contract violation: the target has not written the
+		// operation yet (a generated UnimplementedBackend answers so).
+		f.Reason, f.Diff, f.Detail, f.Skipped = "the target does not implement "+f.Exchange.Op, "", "", true
+	}
 	// go-cmp puts non-breaking spaces in its diffs at random, so that
 	// nobody parses them; reports want plain text.
 	res.Status, res.Reason, res.Diff, res.Detail = Fail, f.Reason, strings.ReplaceAll(f.Diff, "\u00a0", " "), f.Detail
@@ -149,6 +155,15 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 		res.Request = f.Request
 	}
 	return res
+}
+
+// NotImplemented is the error type of an answer that says the target does
+// not implement the operation at all (HTTP 501), as a fake's generated
+// UnimplementedBackend answers. A case that meets it is skipped, not failed.
+const NotImplemented = "NotImplementedException"
+
+func notImplemented(ex *Exchange) bool {
+	return ex.Status == http.StatusNotImplemented && ex.ErrType == NotImplemented
 }
 
 // runsAlone reports whether a case must run while no other does.

@@ -17,29 +17,3 @@ const (
 	// Protocol is the AWS wire protocol.
 	Protocol = "restJson1"
 )
-
-// Operation names, as the spec's operationIds give them.
-const (
-	OpCreateParticipantToken     = "CreateParticipantToken"
-	OpCreateStage                = "CreateStage"
-	OpCreateStorageConfiguration = "CreateStorageConfiguration"
-	OpDeleteStage                = "DeleteStage"
-	OpDeleteStorageConfiguration = "DeleteStorageConfiguration"
-	OpDisconnectParticipant      = "DisconnectParticipant"
-	OpGetParticipant             = "GetParticipant"
-	OpGetStage                   = "GetStage"
-	OpGetStageSession            = "GetStageSession"
-	OpGetStorageConfiguration    = "GetStorageConfiguration"
-	OpListParticipantEvents      = "ListParticipantEvents"
-	OpListParticipants           = "ListParticipants"
-	OpListStageSessions          = "ListStageSessions"
-	OpListStages                 = "ListStages"
-	OpListStorageConfigurations  = "ListStorageConfigurations"
-	OpUpdateStage                = "UpdateStage"
-	OpListTagsForResource        = "ListTagsForResource"
-	OpTagResource                = "TagResource"
-	OpUntagResource              = "UntagResource"
-)
-
-// Operations lists the operations in spec order.
-var Operations = []string{OpCreateParticipantToken, OpCreateStage, OpCreateStorageConfiguration, OpDeleteStage, OpDeleteStorageConfiguration, OpDisconnectParticipant, OpGetParticipant, OpGetStage, OpGetStageSession, OpGetStorageConfiguration, OpListParticipantEvents, OpListParticipants, OpListStageSessions, OpListStages, OpListStorageConfigurations, OpUpdateStage, OpListTagsForResource, OpTagResource, OpUntagResource}

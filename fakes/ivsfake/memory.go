@@ -59,6 +59,8 @@ func (o Options) withDefaults() Options {
 // Memory is the in-memory Backend: it keeps stages, tokens, sessions and
 // participants, and is safe for concurrent use.
 type Memory struct {
+	ivsapi.UnimplementedBackend // an operation the spec gains answers 501 until written here
+
 	opts  Options
 	pages pageTokens
 

@@ -76,7 +76,7 @@ func New(opts Options) *Server {
 	s.Memory = NewMemory(opts)
 	s.spaces[Namespace{opts.Account, opts.Region}] = s.Memory
 	s.faults.pending = map[faultKey][]*Fault{}
-	s.api = ivsapi.NewHandler(ivsapi.Route(s.pick), ivsapi.Options{Before: s.take})
+	s.api = ivsapi.NewHandler(ivsapi.Dispatch(s.pick), ivsapi.Options{Before: s.take})
 	return s
 }
 

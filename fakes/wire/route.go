@@ -7,11 +7,29 @@ import (
 	"strings"
 )
 
-// Route is one operation's HTTP method and path template, as the spec
-// writes them: POST /CreateStage, GET /tags/{resourceArn}.
+// Route is how one operation travels over HTTP, as the spec writes it: its
+// method and path template (POST /CreateStage, GET /tags/{resourceArn}),
+// the input members bound to the path's labels and to the query string,
+// and whether the rest goes in a JSON body. A generated package's Routes
+// table is one per operation; its Handler routes by it, and a client (a
+// test sending raw requests) can build any operation's request from it.
 type Route struct {
-	Method string
-	Path   string
+	Operation string
+	Method    string
+	Path      string
+	// Labels are the members that fill the path's {labels}, in path order;
+	// Query those that go in the query string (a list as the parameter
+	// repeated).
+	Labels, Query []Binding
+	// Body says the request has a JSON body, holding the members not bound
+	// to the URL.
+	Body bool
+}
+
+// Binding is an input member that travels in the URL.
+type Binding struct {
+	Member string // its JSON name
+	Name   string // the label or query parameter name
 }
 
 // Router finds the route of a request. Literal paths are tried first, then

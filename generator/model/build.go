@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -59,14 +58,10 @@ const schemasPointer = "/components/schemas"
 func (b *builder) build() *Service {
 	svc := &Service{Title: b.oa.Info.Title, APIVersion: b.oa.Info.Version}
 	b.svc = svc
-	if m, ok := b.oa.Extensions["x-ivsrt-service"].(map[string]any); ok {
-		svc.Protocol, _ = m["protocol"].(string)
-		svc.SigningName, _ = m["signingName"].(string)
-		svc.ServiceID, _ = m["serviceId"].(string)
-		svc.ModelVersion, _ = m["modelVersion"].(string)
-		svc.Endpoint, _ = m["endpoint"].(string)
+	if m := b.doc.Extensions("").Service; m != nil {
+		svc.Protocol, svc.SigningName, svc.ServiceID, svc.ModelVersion, svc.Endpoint = m.Protocol, m.SigningName, m.ServiceID, m.ModelVersion, m.Endpoint
 	} else {
-		b.fail("", "x-ivsrt-service is missing: the generator needs the protocol and signing name")
+		b.fail("", "%s is missing: the generator needs the protocol and signing name", spec.ExtService)
 	}
 	if svc.APIVersion == "" {
 		b.fail("/info/version", "info.version must carry the API version")
@@ -145,10 +140,10 @@ func (b *builder) declare(name string) {
 	p := spec.Pointer(schemasPointer, name)
 	switch {
 	case s.Type.Is("object") && s.AdditionalProperties.Schema == nil:
-		b.extensions(s, p, "an object", extFilters, extResetWhen, extSensitive)
+		b.extensions(p, "an object", extFilters, extResetWhen, extSensitive)
 		b.structs[name] = &Struct{Name: name, Doc: s.Description, Pointer: p}
 	case s.Type.Is("string") && len(s.Enum) > 0:
-		b.extensions(s, p, "an enum", extSensitive)
+		b.extensions(p, "an enum", extSensitive)
 		e := &Enum{Name: name, Doc: s.Description}
 		for _, v := range s.Enum {
 			sv, ok := v.(string)
@@ -160,42 +155,39 @@ func (b *builder) declare(name string) {
 		}
 		b.enums[name] = e
 	case s.Type.Is("string") && s.Format == "":
-		b.extensions(s, p, "a string", extIdentifier, extIdentifierOf, extSensitive)
+		b.extensions(p, "a string", extIdentifier, extIdentifierOf, extSensitive)
 		sc := &Scalar{Name: name, Doc: s.Description, Limits: b.stringLimits(s, p)}
-		if t, ok := s.Extensions[extIdentifier].(string); ok {
-			sc.Identifier = parseIdentifier(t)
+		ext := b.doc.Extensions(p)
+		if ext.Has(extIdentifier) {
+			sc.Identifier = parseIdentifier(ext.Identifier)
 			b.identifierVars(sc.Identifier, p+"/"+extIdentifier)
 		}
-		if l, ok := s.Extensions[extIdentifierOf].([]any); ok {
-			for _, v := range l {
-				n, _ := v.(string)
-				sc.IdentifierOf = append(sc.IdentifierOf, n)
-			}
-		}
+		sc.IdentifierOf = ext.IdentifierOf
 		b.scalars[name] = sc
 	}
 	// Maps, timestamps, integers, booleans and lists are expanded where they
 	// are used; their extensions are checked here, once.
 	switch {
 	case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
-		b.extensions(s, p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
+		b.extensions(p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
 	case !s.Type.Is("object") && !s.Type.Is("string"), s.Type.Is("string") && s.Format != "":
-		b.extensions(s, p, "this schema", extSensitive)
+		b.extensions(p, "this schema", extSensitive)
 	}
 }
 
-// The extensions the model reads, and the kinds of schema each belongs on.
+// The extensions the model reads on schemas, and the kinds of schema each
+// belongs on.
 const (
-	extFilters       = "x-ivsrt-filters"
-	extResetWhen     = "x-ivsrt-reset-when"
-	extIdentifier    = "x-ivsrt-identifier"
-	extIdentifierOf  = "x-ivsrt-identifier-of"
-	extKeyLength     = "x-ivsrt-key-length"
-	extMaxTotalBytes = "x-ivsrt-max-total-bytes"
-	extSensitive     = "x-ivsrt-sensitive"
+	extFilters       = spec.ExtFilters
+	extResetWhen     = spec.ExtResetWhen
+	extIdentifier    = spec.ExtIdentifier
+	extIdentifierOf  = spec.ExtIdentifierOf
+	extKeyLength     = spec.ExtKeyLength
+	extMaxTotalBytes = spec.ExtMaxTotalBytes
+	extSensitive     = spec.ExtSensitive
 	// extIdempotencyToken stands on a property, beside its schema or an
 	// allOf wrapping its $ref; fillStruct reads it there.
-	extIdempotencyToken = "x-ivsrt-idempotency-token"
+	extIdempotencyToken = spec.ExtIdempotencyToken
 )
 
 var extensionHome = map[string]string{
@@ -210,8 +202,8 @@ var extensionHome = map[string]string{
 
 // extensions refuses an x-ivsrt-* extension on a schema of a kind it does
 // not apply to, which the model would otherwise ignore without a word.
-func (b *builder) extensions(s *openapi3.Schema, p, kind string, allowed ...string) {
-	for _, ext := range slices.Sorted(maps.Keys(s.Extensions)) {
+func (b *builder) extensions(p, kind string, allowed ...string) {
+	for _, ext := range slices.Sorted(slices.Values(b.doc.Extensions(p).Names)) {
 		if home, ok := extensionHome[ext]; ok && !slices.Contains(allowed, ext) {
 			b.fail(spec.Pointer(p, ext), "%s does not apply to %s: it belongs on %s", ext, kind, home)
 		}
@@ -277,8 +269,8 @@ func (b *builder) fillStruct(st *Struct, s *openapi3.Schema) {
 			b.fail(p, "a default on a timestamp is not supported")
 			def = nil
 		}
-		sensitive, _ := ref.Value.Extensions[extSensitive].(bool)
-		token, _ := ref.Value.Extensions[extIdempotencyToken].(bool)
+		ext := b.doc.Extensions(refPointer(ref, p))
+		sensitive, token := ext.Sensitive, ext.IdempotencyToken
 		if token && typ.Kind != String {
 			b.fail(p, "an idempotency token must be a string, not %s", typ.Kind)
 		}
@@ -313,9 +305,9 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 	if ref.Ref == "" { // a named schema's extensions were checked by declare
 		switch {
 		case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
-			b.extensions(s, p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
+			b.extensions(p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
 		default:
-			b.extensions(s, p, "an inline schema", extSensitive, extIdempotencyToken)
+			b.extensions(p, "an inline schema", extSensitive, extIdempotencyToken)
 		}
 	}
 	if len(s.Enum) > 0 && !s.Type.Is("string") {
@@ -384,7 +376,7 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 			return nil, nil
 		}
 		if s.AdditionalProperties.Schema.Ref == "" {
-			b.extensions(v, p+"/additionalProperties", "a map value", extSensitive)
+			b.extensions(p+"/additionalProperties", "a map value", extSensitive)
 		}
 		t := &Type{Kind: Map, Elem: &Type{Kind: String, Limits: b.stringLimits(v, p+"/additionalProperties")}}
 		if s.MinProps > 0 {
@@ -393,13 +385,11 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 		if s.MaxProps != nil {
 			t.Limits.MaxEntries = intPtr(int(*s.MaxProps))
 		}
-		if kl, ok := s.Extensions["x-ivsrt-key-length"].(map[string]any); ok {
-			t.Limits.MinKeyLength = anyInt(kl["min"])
-			t.Limits.MaxKeyLength = anyInt(kl["max"])
+		ext := b.doc.Extensions(p)
+		if kl := ext.KeyLength; kl != nil {
+			t.Limits.MinKeyLength, t.Limits.MaxKeyLength = kl.Min, kl.Max
 		}
-		if _, ok := s.Extensions["x-ivsrt-max-total-bytes"]; ok {
-			t.Limits.MaxTotalBytes = anyInt(s.Extensions["x-ivsrt-max-total-bytes"])
-		}
+		t.Limits.MaxTotalBytes = ext.MaxTotalBytes
 		return t, s.Default
 	case s.Type.Is("object"):
 		b.fail(p, "inline objects are not supported: name the object in components/schemas")
@@ -497,19 +487,20 @@ func (b *builder) operation(path, method string) *Operation {
 
 	for _, code := range b.doc.Keys(p + "/responses") {
 		rp := spec.Pointer(p, "responses", code)
-		r := o.Responses.Value(code)
-		_, declared := r.Value.Extensions["x-ivsrt-errors"]
-		_, protocol := r.Value.Extensions["x-ivsrt-protocol-errors"]
+		ext := b.doc.Extensions(refPointer(o.Responses.Value(code), rp))
+		declared, protocol := ext.Has(spec.ExtErrors), ext.Has(spec.ExtProtocolErrors)
 		if code == "default" {
 			if declared {
-				b.fail(rp, "x-ivsrt-errors belongs on a response with a 4xx or 5xx status, not on default")
+				b.fail(rp, "%s belongs on a response with a 4xx or 5xx status, not on default", spec.ExtErrors)
 			}
-			b.protocolErrors(r.Value.Extensions, rp)
+			for _, pe := range ext.ProtocolErrors {
+				b.error(pe.Name, pe.Status, true, rp+"/"+spec.ExtProtocolErrors)
+			}
 			continue
 		}
 		status, _ := strconv.Atoi(code)
 		if protocol {
-			b.fail(rp, "x-ivsrt-protocol-errors belongs on the default response")
+			b.fail(rp, "%s belongs on the default response", spec.ExtProtocolErrors)
 		}
 		if status < 400 {
 			if code != "200" {
@@ -517,26 +508,20 @@ func (b *builder) operation(path, method string) *Operation {
 			}
 			continue
 		}
-		names, _ := r.Value.Extensions["x-ivsrt-errors"].([]any)
-		if len(names) == 0 {
-			b.fail(rp, "an error response needs x-ivsrt-errors naming its error types")
+		if len(ext.Errors) == 0 {
+			b.fail(rp, "an error response needs %s naming its error types", spec.ExtErrors)
 		}
-		for _, n := range names {
-			name, ok := n.(string)
-			if !ok {
-				b.fail(rp, "x-ivsrt-errors names must be strings")
-				continue
-			}
+		for _, name := range ext.Errors {
 			if e := b.error(name, status, false, rp); e != nil && !slices.Contains(op.Errors, e) {
 				op.Errors = append(op.Errors, e)
 			}
 		}
 	}
 
-	if pg, ok := o.Extensions["x-ivsrt-paginated"].(map[string]any); ok {
-		pp := p + "/x-ivsrt-paginated"
+	if pg := b.doc.Extensions(p).Paginated; pg != nil {
+		pp := p + "/" + spec.ExtPaginated
 		member := func(st *Struct, key string, kind Kind) *Member {
-			name, _ := pg[key].(string)
+			name := map[string]string{"inputToken": pg.InputToken, "outputToken": pg.OutputToken, "pageSize": pg.PageSize, "items": pg.Items}[key]
 			m := st.Member(name)
 			switch {
 			case m == nil:
@@ -576,7 +561,7 @@ func (b *builder) parameters(o *openapi3.Operation, p string) []*Member {
 			continue
 		}
 		name := prm.Name
-		if mn, ok := prm.Extensions["x-ivsrt-member"].(string); ok {
+		if mn := b.doc.Extensions(pp).Member; mn != "" {
 			name = mn
 		}
 		if !memberName.MatchString(name) {
@@ -678,31 +663,6 @@ func (b *builder) error(name string, status int, protocol bool, p string) *Error
 	return e
 }
 
-func (b *builder) protocolErrors(ext map[string]any, p string) {
-	m, _ := ext["x-ivsrt-protocol-errors"].(map[string]any)
-	if m == nil {
-		return
-	}
-	// The spec's order, not the map's, keeps the generated table stable.
-	ptr := p + "/x-ivsrt-protocol-errors"
-	keys := b.doc.Keys(ptr)
-	if keys == nil { // the response is a $ref: read the order where it is defined
-		for _, name := range b.doc.Keys("/components/responses") {
-			if k := b.doc.Keys(spec.Pointer("/components/responses", name, "x-ivsrt-protocol-errors")); k != nil {
-				keys = k
-			}
-		}
-	}
-	for _, name := range keys {
-		st := anyInt(m[name])
-		if st == nil {
-			b.fail(ptr, "the status of %s must be an integer", name)
-			continue
-		}
-		b.error(name, *st, true, ptr)
-	}
-}
-
 // structExtensions reads x-ivsrt-filters and x-ivsrt-reset-when, once every
 // struct has its members.
 func (b *builder) structExtensions(st *Struct) {
@@ -710,19 +670,17 @@ func (b *builder) structExtensions(st *Struct) {
 	if ref == nil || ref.Value == nil { // the input of an operation without a body
 		return
 	}
-	s := ref.Value
-	if f, ok := s.Extensions["x-ivsrt-filters"].(map[string]any); ok {
-		p := st.Pointer + "/x-ivsrt-filters"
-		itemsName, _ := f["items"].(string)
-		items := b.structs[itemsName]
+	ext := b.doc.Extensions(st.Pointer)
+	if f := ext.Filters; f != nil {
+		p := st.Pointer + "/" + spec.ExtFilters
+		items := b.structs[f.Items]
 		if items == nil {
-			b.fail(p+"/items", "%q is not an object schema", itemsName)
+			b.fail(p+"/items", "%q is not an object schema", f.Items)
 			return
 		}
-		match, _ := f["match"].(map[string]any)
 		filters := &Filters{Items: items}
-		for _, name := range b.doc.Keys(p + "/match") {
-			field, _ := match[name].(string)
+		for _, match := range f.Match {
+			name, field := match.Filter, match.Field
 			fm, im := st.Member(name), items.Member(field)
 			mp := spec.Pointer(p, "match", name)
 			switch {
@@ -737,20 +695,18 @@ func (b *builder) structExtensions(st *Struct) {
 			}
 		}
 		if len(filters.Match) < 1 {
-			b.fail(p+"/match", "x-ivsrt-filters needs at least one filter")
+			b.fail(p+"/match", "%s needs at least one filter", spec.ExtFilters)
 		}
 		st.Filters = filters
 	}
-	if r, ok := s.Extensions["x-ivsrt-reset-when"].(map[string]any); ok {
-		p := st.Pointer + "/x-ivsrt-reset-when"
-		name, _ := r["member"].(string)
-		equals, isString := r["equals"].(string)
-		m := st.Member(name)
-		if m == nil || m.Type.Kind != String || !isString {
-			b.fail(p, "x-ivsrt-reset-when needs a string member of %s and a string value", st.Name)
+	if r := ext.ResetWhen; r != nil {
+		p := st.Pointer + "/" + spec.ExtResetWhen
+		m := st.Member(r.Member)
+		if m == nil || m.Type.Kind != String || r.Equals == nil {
+			b.fail(p, "%s needs a string member of %s and a string value", spec.ExtResetWhen, st.Name)
 			return
 		}
-		st.ResetWhen = &ResetWhen{Member: m, Equals: equals}
+		st.ResetWhen = &ResetWhen{Member: m, Equals: *r.Equals}
 	}
 }
 
@@ -773,20 +729,6 @@ func intPtr64(f *float64) *int64 {
 	return &i
 }
 
-func anyInt(v any) *int {
-	switch n := v.(type) {
-	case float64:
-		return intPtr(int(n))
-	case int:
-		return intPtr(n)
-	case int64:
-		return intPtr(int(n))
-	case uint64:
-		return intPtr(int(n))
-	}
-	return nil
-}
-
 // String is a one-line description, for debugging and golden tests.
 func (t *Type) String() string {
 	switch {
@@ -802,4 +744,13 @@ func (t *Type) String() string {
 		return "map[string]" + t.Elem.String()
 	}
 	return fmt.Sprint(t.Kind)
+}
+
+// refPointer is the JSON pointer of the object a reference stands for:
+// where a $ref points, else p, where the object is written.
+func refPointer(ref interface{ RefString() string }, p string) string {
+	if r := ref.RefString(); strings.HasPrefix(r, "#") {
+		return r[1:]
+	}
+	return p
 }

@@ -171,7 +171,8 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 // generation fails and says where.
 func TestGenerateRefusesUnbreakablePattern(t *testing.T) {
 	svc := embeddedModel(t, func(s string) string {
-		return strings.Replace(s, `pattern: "^[a-zA-Z0-9-_]*$"`, `pattern: "^.*$"`, 1)
+		return strings.Replace(s, "    StageName:\n      type: string\n      maxLength: 128\n      pattern: \"^[a-zA-Z0-9-_]*$\"",
+			"    StageName:\n      type: string\n      maxLength: 128\n      pattern: \"^.*$\"", 1)
 	})
 	_, err := generate(svc, Options{Package: "cases"})
 	if err == nil || !strings.Contains(err.Error(), "breaks pattern ^.*$") {

@@ -113,7 +113,7 @@ func (g *builder) distinct(t *model.Type, v *value, n int) []any {
 		}
 	case model.Boolean:
 		out = []any{true, false}
-	case model.Timestamp:
+	case model.Timestamp, model.Float:
 		out = []any{g.sample(t)}
 	case model.List:
 		out = append(out, g.sample(t))

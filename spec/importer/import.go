@@ -194,7 +194,7 @@ func (b *builder) document(ops []string, pages map[string]paginator, version str
 	return object(
 		"openapi", str("3.0.3"),
 		"info", object("title", str(md.ServiceFullName), "version", str(version)),
-		"x-ivsrt-service", object(
+		spec.ExtService, object(
 			"protocol", str("restJson1"),
 			"signingName", str(signing),
 			"serviceId", str(md.ServiceID),
@@ -240,7 +240,7 @@ func (b *builder) operation(name string, op *operation, pg paginator) (*yaml.Nod
 		if err != nil {
 			return nil, err
 		}
-		set(n, "x-ivsrt-paginated", p)
+		set(n, spec.ExtPaginated, p)
 	}
 
 	hasBody := false
@@ -315,7 +315,7 @@ func (b *builder) operation(name string, op *operation, pg paginator) (*yaml.Nod
 		rname := strings.Join(names, "Or")
 		b.responses[rname] = object(
 			"description", str(strings.Join(names, " or ")+"."),
-			"x-ivsrt-errors", words(names),
+			spec.ExtErrors, words(names),
 			"headers", object("x-amzn-ErrorType", object(
 				"required", boolean(true),
 				"schema", object("type", str("string")),
@@ -404,7 +404,7 @@ func (b *builder) parameter(member string, mr *shapeRef, required bool) (*yaml.N
 	return object(
 		"name", str(name),
 		"in", str(in),
-		"x-ivsrt-member", memberName,
+		spec.ExtMember, memberName,
 		"required", req,
 		"style", style,
 		"explode", explode,
@@ -423,10 +423,10 @@ func (b *builder) property(mr *shapeRef) (*yaml.Node, error) {
 	}
 	var ext []any
 	if mr.IdempotencyToken {
-		ext = append(ext, "x-ivsrt-idempotency-token", boolean(true))
+		ext = append(ext, spec.ExtIdempotencyToken, boolean(true))
 	}
 	if b.m.Shapes[mr.Shape].Sensitive {
-		ext = append(ext, "x-ivsrt-sensitive", boolean(true))
+		ext = append(ext, spec.ExtSensitive, boolean(true))
 	}
 	if len(ext) == 0 {
 		return n, nil
@@ -576,7 +576,7 @@ func (b *builder) component(name string) error {
 		}
 		klo, khi := lengths(key)
 		if klo != nil || khi != nil {
-			set(n, "x-ivsrt-key-length", object("min", klo, "max", khi))
+			set(n, spec.ExtKeyLength, object("min", klo, "max", khi))
 		}
 		v, err := b.property(s.Value)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/speakeasy-api/openapi-overlay/pkg/overlay"
 	"go.yaml.in/yaml/v4"
 	yamlv3 "gopkg.in/yaml.v3"
+
+	"github.com/ivsrt/contract/spec"
 )
 
 // applyOverlay applies an OpenAPI Overlay 1.0 document to the spec. The
@@ -67,7 +69,7 @@ func normalise(n *yaml.Node) {
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k, v := n.Content[i].Value, n.Content[i+1]; v.Kind == yaml.ScalarNode && (k == "pattern" || k == "x-ivsrt-identifier") {
+			if k, v := n.Content[i].Value, n.Content[i+1]; v.Kind == yaml.ScalarNode && (k == "pattern" || k == spec.ExtIdentifier) {
 				v.Style = quoting(v, true)
 			}
 		}

@@ -85,6 +85,11 @@ func TestSameSuiteAsConformanceRun(t *testing.T) {
 	results := r.RunAll(ctx, s.Cases)
 	passed, failed, skipped := suite.Counts(results)
 	for _, res := range results {
+		// An operation the spec has and the fake does not implement yet
+		// skips its own cases.
+		if res.Status == suite.Skip && res.Reason == "the target does not implement "+res.Operation {
+			continue
+		}
 		if res.Status != suite.Pass {
 			t.Errorf("%s: %s: %s", res.Name, res.Status, res.Reason)
 		}

@@ -20,6 +20,8 @@ import (
 
 // Store keeps stages in memory. The zero value is not ready: use New.
 type Store struct {
+	ivs.UnimplementedBackend // an operation the spec gains answers 501 until written here
+
 	region, account string
 
 	mu      sync.Mutex

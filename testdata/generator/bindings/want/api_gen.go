@@ -17,15 +17,3 @@ const (
 	// Protocol is the AWS wire protocol.
 	Protocol = "restJson1"
 )
-
-// Operation names, as the spec's operationIds give them.
-const (
-	OpListTagsForResource = "ListTagsForResource"
-	OpTagResource         = "TagResource"
-	OpUntagResource       = "UntagResource"
-	OpSetGain             = "SetGain"
-	OpListGains           = "ListGains"
-)
-
-// Operations lists the operations in spec order.
-var Operations = []string{OpListTagsForResource, OpTagResource, OpUntagResource, OpSetGain, OpListGains}

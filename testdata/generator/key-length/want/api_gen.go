@@ -17,11 +17,3 @@ const (
 	// Protocol is the AWS wire protocol.
 	Protocol = "restJson1"
 )
-
-// Operation names, as the spec's operationIds give them.
-const (
-	OpTagThing = "TagThing"
-)
-
-// Operations lists the operations in spec order.
-var Operations = []string{OpTagThing}
