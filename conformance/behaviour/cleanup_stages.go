@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -257,8 +258,8 @@ func (r *runner) strays(ctx context.Context) ([]string, string) {
 	var out []string
 	for _, it := range items {
 		m, _ := it.(map[string]any)
-		tags, _ := m[memberTags].(map[string]any)
-		arn, _ := m[memberArn].(string)
+		tags, _ := m[ivscases.MemberTags].(map[string]any)
+		arn, _ := m[ivscases.MemberArn].(string)
 		if arn != "" && !known[arn] && tags[r.c.RunTagKey] == r.RunID() {
 			out = append(out, arn)
 		}
