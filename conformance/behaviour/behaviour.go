@@ -115,9 +115,9 @@ func (r *runner) observe(ex *suite.Exchange) {
 		return
 	}
 	switch ex.Op {
-	case createOperation:
+	case ivscases.OpCreateStage:
 		r.created.note(r.c.RunTagKey, r.RunID(), ex.Resp)
-	case deleteStage.Name:
+	case ivscases.OpDeleteStage:
 		r.created.noteDeleted(ex.Body)
 	}
 	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)

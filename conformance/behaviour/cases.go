@@ -166,7 +166,7 @@ func Cases(sc *suite.Contract) []suite.Case {
 	// Storage configurations and tags (cases_storage.go).
 	add("CreateStorageConfiguration/behaviour/round-trip/get-and-list", ivscases.OpCreateStorageConfiguration, "", "round-trip", suite.SourceDocumented, storageRoundTrip)
 	add("DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage", ivscases.OpDeleteStorageConfiguration, ivscases.MemberArn, "conflict", suite.SourceInferred, storageInUse)
-	add("CreateStage/behaviour/storage/unknown-storage-arn-accepted", createOperation, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberStorageConfigurationArn, "not-found", suite.SourceInferred, unknownStorageAccepted)
+	add("CreateStage/behaviour/storage/unknown-storage-arn-accepted", ivscases.OpCreateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberStorageConfigurationArn, "not-found", suite.SourceInferred, unknownStorageAccepted)
 	add("TagResource/behaviour/tags/shared-with-the-stage", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceInferred, tagsShared)
 	for _, op := range []string{ivscases.OpTagResource, ivscases.OpUntagResource, ivscases.OpListTagsForResource} {
 		add(op+"/behaviour/not-found/unknown-resource-arn", op, ivscases.MemberResourceArn, "not-found", suite.SourceDocumented,
@@ -188,12 +188,12 @@ func Cases(sc *suite.Contract) []suite.Case {
 	add("ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceInferred,
 		func(ctx context.Context, r *runner) *suite.Failure { return eventsNewestFirst(ctx, r, true) })
 	add("DisconnectParticipant/behaviour/disconnects-and-revokes", ivscases.OpDisconnectParticipant, ivscases.MemberParticipantId, "lifecycle", suite.SourceDocumented, disconnectRevokes)
-	if c.Operation(deleteStage.Name) != nil {
-		add("DeleteStage/behaviour/ends-the-session", deleteStage.Name, ivscases.MemberArn, "lifecycle", suite.SourceInferred, deleteEndsTheSession)
+	if c.Operation(ivscases.OpDeleteStage) != nil {
+		add("DeleteStage/behaviour/ends-the-session", ivscases.OpDeleteStage, ivscases.MemberArn, "lifecycle", suite.SourceInferred, deleteEndsTheSession)
 	}
 
-	if c.Operation(listStages) != nil && c.Operation(createOperation) != nil {
-		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, createOperation, "", "quota", suite.SourceDocumented, quotaExceeded)
+	if c.Operation(ivscases.OpListStages) != nil && c.Operation(ivscases.OpCreateStage) != nil {
+		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, ivscases.OpCreateStage, "", "quota", suite.SourceDocumented, quotaExceeded)
 		out[len(out)-1].Alone = true // the lowered quota would refuse other cases' stages
 	}
 	return out

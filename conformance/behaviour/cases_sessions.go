@@ -334,7 +334,7 @@ func deleteEndsTheSession(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	if _, _, f := r.do(ctx, deleteStage.Name, map[string]any{ivscases.MemberArn: j.StageArn}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: j.StageArn}); f != nil {
 		return f
 	}
 	doc, ex, f := r.do(ctx, ivscases.OpGetStageSession, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberSessionId: j.SessionID})

@@ -90,7 +90,7 @@ func stageOf(ex *suite.Exchange, doc map[string]any) (map[string]any, *suite.Fai
 // returns it with the token list.
 func (r *runner) createStage(ctx context.Context, caseTag string, body map[string]any) (map[string]any, []any, *suite.Exchange, *suite.Failure) {
 	body = r.withTags(body, caseTag)
-	doc, ex, f := r.do(ctx, createOperation, body)
+	doc, ex, f := r.do(ctx, ivscases.OpCreateStage, body)
 	if f != nil {
 		return nil, nil, ex, f
 	}

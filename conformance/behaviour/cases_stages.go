@@ -27,18 +27,18 @@ func deletesTheStage(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	arn := st[ivscases.MemberArn].(string)
-	if _, _, f := r.do(ctx, deleteStage.Name, map[string]any{ivscases.MemberArn: arn}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: arn}); f != nil {
 		return f
 	}
 	if f := r.doError(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: arn}, errNotFound); f != nil {
 		f.Reason = "GetStage of a deleted stage: " + f.Reason
 		return f
 	}
-	if f := r.doError(ctx, deleteStage.Name, map[string]any{ivscases.MemberArn: arn}, errNotFound); f != nil {
+	if f := r.doError(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: arn}, errNotFound); f != nil {
 		f.Reason = "DeleteStage of a deleted stage: " + f.Reason
 		return f
 	}
-	if r.c.Operation(listStages) == nil {
+	if r.c.Operation(ivscases.OpListStages) == nil {
 		return nil
 	}
 	listed, ex, f := r.listedStage(ctx, arn)
@@ -54,12 +54,12 @@ func deletesTheStage(ctx context.Context, r *runner) *suite.Failure {
 // listedStage pages through ListStages and returns the summary of the
 // stage arn, or nil when it is not listed, with the last page's exchange.
 func (r *runner) listedStage(ctx context.Context, arn string) (map[string]any, *suite.Exchange, *suite.Failure) {
-	op, f := r.operation(listStages)
+	op, f := r.operation(ivscases.OpListStages)
 	if f != nil {
 		return nil, nil, f
 	}
 	if op.Pagination == nil {
-		return nil, nil, suite.Failf(nil, "%s is not paginated", listStages)
+		return nil, nil, suite.Failf(nil, "%s is not paginated", ivscases.OpListStages)
 	}
 	items, ex, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
@@ -137,12 +137,12 @@ func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 	if !ok {
 		return suite.Skipf("the seeder cannot set the stage quota (an ivsrt fake's control API can)")
 	}
-	op, f := r.operation(listStages)
+	op, f := r.operation(ivscases.OpListStages)
 	if f != nil {
-		return suite.Skipf("the contract has no %s to count the account's stages with", listStages)
+		return suite.Skipf("the contract has no %s to count the account's stages with", ivscases.OpListStages)
 	}
 	if op.Pagination == nil {
-		return suite.Failf(nil, "%s is not paginated", listStages)
+		return suite.Failf(nil, "%s is not paginated", ivscases.OpListStages)
 	}
 	items, _, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
@@ -159,7 +159,7 @@ func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 		}
 	}()
 	body := r.withTags(map[string]any{}, "stage-quota")
-	if f := r.doError(ctx, createOperation, body, errQuota); f != nil {
+	if f := r.doError(ctx, ivscases.OpCreateStage, body, errQuota); f != nil {
 		f.Reason = fmt.Sprintf("CreateStage with the stage quota set to the %d stages the account holds: %s", count, f.Reason)
 		return f
 	}

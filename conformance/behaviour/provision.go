@@ -41,7 +41,7 @@ func Declare(c *suite.Contract, generated []suite.Case) []suite.Case {
 		}
 		switch cs.Kind {
 		case suite.KindRequest, suite.KindShape, suite.KindTimestamp:
-			if cs.Operation == deleteStage.Name && containsPlaceholder(cs.Body, liveStage) {
+			if cs.Operation == ivscases.OpDeleteStage && containsPlaceholder(cs.Body, liveStage) {
 				need(liveStage, provisionStage)
 			}
 			if cs.Kind == suite.KindTimestamp && containsPlaceholder(cs.Body, liveSession) && !containsPlaceholder(cs.Body, liveParticipant) {

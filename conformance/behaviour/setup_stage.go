@@ -42,7 +42,7 @@ func (r *runner) setup(ctx context.Context) {
 	c := r.c
 	missAll := r.SetMissing
 	liveStageArn, liveSessionID, liveParticipantID := r.liveStage, r.liveSession, r.liveParticipant
-	create := c.Operation(createOperation)
+	create := c.Operation(ivscases.OpCreateStage)
 	if create == nil {
 		missAll(suite.Skipf("the contract has no CreateStage to make a live stage with"), liveStageArn, liveSessionID, liveParticipantID)
 		return
@@ -124,7 +124,7 @@ const listSeedStages = 10
 // and is left to the CreateStage cases to report: the pagination cases
 // then page over what there is.
 func (r *runner) seedStages(ctx context.Context, name string) {
-	if r.c.Operation(listStages) == nil {
+	if r.c.Operation(ivscases.OpListStages) == nil {
 		return
 	}
 	for range listSeedStages {
