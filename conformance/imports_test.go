@@ -34,8 +34,9 @@ func TestLibraryImportsNoFake(t *testing.T) {
 
 // The runtime knows no service: it depends on no other package of this
 // module (no fake, no control API, no generated cases, no behaviour). IVS's own
-// rules depend on the runtime alone: no fake, no generated cases.
+// rules depend on the runtime and on the generated cases' package, for its
+// operation and member names; on no fake.
 func TestRuntimeAndBehaviourAreApart(t *testing.T) {
 	assert.Equal(t, []string{"github.com/ivsrt/contract/conformance/suite"}, deps(t, "./suite"), "the runtime")
-	assert.Equal(t, []string{"github.com/ivsrt/contract/conformance/suite", "github.com/ivsrt/contract/conformance/behaviour"}, deps(t, "./behaviour"))
+	assert.Equal(t, []string{"github.com/ivsrt/contract/conformance/suite", "github.com/ivsrt/contract/conformance/ivscases", "github.com/ivsrt/contract/conformance/behaviour"}, deps(t, "./behaviour"), "the behaviour")
 }

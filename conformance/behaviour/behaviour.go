@@ -22,6 +22,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -67,10 +68,10 @@ type runner struct {
 func Setup(ctx context.Context, sr *suite.Runner) any {
 	c := contract{sr.Contract()}
 	r := &runner{Runner: sr, c: c}
-	r.liveStage = c.LiveName(structGetStage, memberArn)
-	r.liveSession = c.LiveName(structList, memberSessionID)
-	r.liveParticipant = c.LiveName(structGetPart, memberParticipantID)
-	if m := c.Member(structTokenConfig, memberUserID); m != nil {
+	r.liveStage = c.LiveName(structGetStage, ivscases.MemberArn)
+	r.liveSession = c.LiveName(structList, ivscases.MemberSessionId)
+	r.liveParticipant = c.LiveName(structGetPart, ivscases.MemberParticipantId)
+	if m := c.Member(structTokenConfig, ivscases.MemberUserId); m != nil {
 		r.users = m.Strings()[:min(seedUsers, len(m.Strings()))]
 	}
 	if v := c.tagsValue().Elem; v != nil {
@@ -114,9 +115,9 @@ func (r *runner) observe(ex *suite.Exchange) {
 		return
 	}
 	switch ex.Op {
-	case createOperation:
+	case ivscases.OpCreateStage:
 		r.created.note(r.c.RunTagKey, r.RunID(), ex.Resp)
-	case deleteStage.Name:
+	case ivscases.OpDeleteStage:
 		r.created.noteDeleted(ex.Body)
 	}
 	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)
@@ -132,7 +133,7 @@ func (r *runner) seededListing(op *suite.Operation, body string) *suite.Listing 
 	if !r.listsSeededParticipants(op, body) {
 		return nil
 	}
-	l := &suite.Listing{Key: fieldParticipantID, Items: map[string]map[string]any{}, Lacks: r.seed.lacks}
+	l := &suite.Listing{Key: ivscases.MemberParticipantId, Items: map[string]map[string]any{}, Lacks: r.seed.lacks}
 	for _, p := range r.seed.participants {
 		l.Items[p.ParticipantID] = p.summary()
 	}
@@ -152,7 +153,7 @@ func listsSeededParticipants(liveSession string, op *suite.Operation, body strin
 // participantID is how a listed participant is told apart: its id.
 func participantID(it any) string {
 	if m, ok := it.(map[string]any); ok {
-		if id, ok := m[fieldParticipantID].(string); ok {
+		if id, ok := m[ivscases.MemberParticipantId].(string); ok {
 			return id
 		}
 	}

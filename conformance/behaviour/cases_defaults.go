@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -24,7 +25,7 @@ const expirationTolerance = time.Minute
 // DefaultCases returns the hand-written default checks of CreateStage.
 // A check whose default the contract does not give is skipped.
 func DefaultCases(c *suite.Contract) []suite.Case {
-	if c.Operation("CreateStage") == nil {
+	if c.Operation(ivscases.OpCreateStage) == nil {
 		return nil
 	}
 	tags := fmt.Sprintf(`"tags":{%q:"${runId}"}`, c.RunTagKey)

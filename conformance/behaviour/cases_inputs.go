@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -21,22 +22,6 @@ const (
 	structList        = "ListParticipantsRequest"
 	structRecording   = "AutoParticipantRecordingConfiguration"
 	structTokenConfig = "ParticipantTokenConfiguration"
-
-	memberArn           = "arn"
-	memberStageArn      = "stageArn"
-	memberSessionID     = "sessionId"
-	memberParticipantID = "participantId"
-	memberName          = "name"
-	memberTags          = "tags"
-	memberRecording     = "autoParticipantRecordingConfiguration"
-	memberTokenConfigs  = "participantTokenConfigurations"
-	memberStorage       = "storageConfigurationArn"
-	memberMediaTypes    = "mediaTypes"
-	memberActiveSession = "activeSessionId"
-	memberUserID        = "userId"
-	memberAttributes    = "attributes"
-	memberCapabilities  = "capabilities"
-	memberDuration      = "duration"
 )
 
 // seedUsers is how many distinct user ids the seeded participants share
@@ -68,18 +53,18 @@ func (c contract) samples(structName, name string, n int) ([]string, *suite.Fail
 
 // stageNames are n distinct valid stage names.
 func (c contract) stageNames(n int) ([]string, *suite.Failure) {
-	return c.samples(structCreate, memberName, n)
+	return c.samples(structCreate, ivscases.MemberName, n)
 }
 
 // userIDs are n distinct valid user ids of token configurations.
 func (c contract) userIDs(n int) ([]string, *suite.Failure) {
-	return c.samples(structTokenConfig, memberUserID, n)
+	return c.samples(structTokenConfig, ivscases.MemberUserId, n)
 }
 
 // tokenLimit is how many token configurations one CreateStage takes: the
 // spec's maxItems of participantTokenConfigurations, else seedCount.
 func (c contract) tokenLimit() int {
-	if m := c.Member(structCreate, memberTokenConfigs); m != nil && m.MaxItems != nil {
+	if m := c.Member(structCreate, ivscases.MemberParticipantTokenConfigurations); m != nil && m.MaxItems != nil {
 		return *m.MaxItems
 	}
 	return seedCount
@@ -87,11 +72,11 @@ func (c contract) tokenLimit() int {
 
 // durations are valid token durations other than the default one.
 func (c contract) durations() ([]any, *suite.Failure) {
-	m, f := c.member(structTokenConfig, memberDuration)
+	m, f := c.member(structTokenConfig, ivscases.MemberDuration)
 	if f != nil {
 		return nil, f
 	}
-	def, _ := c.DefaultValue(structTokenConfig, memberDuration)
+	def, _ := c.DefaultValue(structTokenConfig, ivscases.MemberDuration)
 	var out []any
 	for _, v := range m.Values() {
 		if suite.Canonical(v) != suite.Canonical(def) {
@@ -99,14 +84,14 @@ func (c contract) durations() ([]any, *suite.Failure) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, suite.Skipf("the spec allows %s.%s no value but its default", structTokenConfig, memberDuration)
+		return nil, suite.Skipf("the spec allows %s.%s no value but its default", structTokenConfig, ivscases.MemberDuration)
 	}
 	return out, nil
 }
 
 // attributeMaps are valid, non-empty token attributes.
 func (c contract) attributeMaps() []any {
-	m := c.Member(structTokenConfig, memberAttributes)
+	m := c.Member(structTokenConfig, ivscases.MemberAttributes)
 	if m == nil {
 		return nil
 	}
@@ -121,12 +106,12 @@ func (c contract) attributeMaps() []any {
 
 // capabilities are the token capabilities and how many one token may have.
 func (c contract) capabilities() ([]any, int, *suite.Failure) {
-	m, f := c.member(structTokenConfig, memberCapabilities)
+	m, f := c.member(structTokenConfig, ivscases.MemberCapabilities)
 	if f != nil {
 		return nil, 0, f
 	}
 	if m.Elem == nil || len(m.Elem.Enum) == 0 {
-		return nil, 0, suite.Skipf("the contract gives %s.%s no enum", structTokenConfig, memberCapabilities)
+		return nil, 0, suite.Skipf("the contract gives %s.%s no enum", structTokenConfig, ivscases.MemberCapabilities)
 	}
 	all := make([]any, len(m.Elem.Enum))
 	for i, v := range m.Elem.Enum {
@@ -141,7 +126,7 @@ func (c contract) capabilities() ([]any, int, *suite.Failure) {
 
 // tagsValue is the spec's tag map of CreateStage.
 func (c contract) tagsValue() *suite.Value {
-	if m := c.Member(structCreate, memberTags); m != nil {
+	if m := c.Member(structCreate, ivscases.MemberTags); m != nil {
 		return &m.Value
 	}
 	return &suite.Value{}
@@ -174,7 +159,7 @@ func (r *runner) seedUser(i int) string { return r.users[i%len(r.users)] }
 func (r *runner) seedConfigs(from, to int) []map[string]any {
 	out := make([]map[string]any, 0, to-from)
 	for i := from; i < to; i++ {
-		out = append(out, map[string]any{memberUserID: r.seedUser(i)})
+		out = append(out, map[string]any{ivscases.MemberUserId: r.seedUser(i)})
 	}
 	return out
 }
@@ -208,27 +193,27 @@ func (r *runner) storageArn() (string, *suite.Failure) {
 		return "", suite.Skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
 	}
 	c := r.c
-	m, f := c.member(structRecording, memberStorage)
+	m, f := c.member(structRecording, ivscases.MemberStorageConfigurationArn)
 	if f != nil {
 		return "", f
 	}
 	rs, _ := c.Reset(structRecording)
 	for _, s := range m.Strings() {
-		if rs.Member != memberStorage || s != rs.Equals {
+		if rs.Member != ivscases.MemberStorageConfigurationArn || s != rs.Equals {
 			return s, nil
 		}
 	}
-	return "", suite.Skipf("the spec allows %s.%s no value that records", structRecording, memberStorage)
+	return "", suite.Skipf("the spec allows %s.%s no value that records", structRecording, ivscases.MemberStorageConfigurationArn)
 }
 
 // otherMediaType is a media type that is not in the default.
 func (r *runner) otherMediaType() (string, *suite.Failure) {
 	c := r.c
-	m, f := c.member(structRecording, memberMediaTypes)
+	m, f := c.member(structRecording, ivscases.MemberMediaTypes)
 	if f != nil {
 		return "", f
 	}
-	def, _ := c.DefaultValue(structRecording, memberMediaTypes)
+	def, _ := c.DefaultValue(structRecording, ivscases.MemberMediaTypes)
 	defs, _ := def.([]any)
 	if m.Elem != nil {
 		for _, v := range m.Elem.Enum {
@@ -243,6 +228,6 @@ func (r *runner) otherMediaType() (string, *suite.Failure) {
 // withTags is body with the case's tags.
 func (r *runner) withTags(body map[string]any, caseTag string) map[string]any {
 	body = maps.Clone(body)
-	body[memberTags] = r.caseTags(caseTag)
+	body[ivscases.MemberTags] = r.caseTags(caseTag)
 	return body
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -15,7 +16,7 @@ func unknownStage(ctx context.Context, r *runner, op string, body func(arn strin
 	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	arn, f := r.mintFor(structGetStage, memberArn)
+	arn, f := r.mintFor(structGetStage, ivscases.MemberArn)
 	if f != nil {
 		return f
 	}
@@ -39,20 +40,20 @@ func unknownParticipant(ctx context.Context, r *runner, unknown string) *suite.F
 	}
 	var body map[string]any
 	switch unknown {
-	case memberStageArn:
-		body = map[string]any{memberStageArn: mint(memberStageArn), memberSessionID: mint(memberSessionID), memberParticipantID: mint(memberParticipantID)}
-	case memberSessionID:
-		body = map[string]any{memberStageArn: arn, memberSessionID: mint(memberSessionID), memberParticipantID: mint(memberParticipantID)}
+	case ivscases.MemberStageArn:
+		body = map[string]any{ivscases.MemberStageArn: mint(ivscases.MemberStageArn), ivscases.MemberSessionId: mint(ivscases.MemberSessionId), ivscases.MemberParticipantId: mint(ivscases.MemberParticipantId)}
+	case ivscases.MemberSessionId:
+		body = map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: mint(ivscases.MemberSessionId), ivscases.MemberParticipantId: mint(ivscases.MemberParticipantId)}
 	default:
 		if f := r.seededNeeded(); f != nil {
 			return f
 		}
-		body = map[string]any{memberStageArn: arn, memberSessionID: r.seed.sessionID, memberParticipantID: mint(memberParticipantID)}
+		body = map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: r.seed.sessionID, ivscases.MemberParticipantId: mint(ivscases.MemberParticipantId)}
 	}
 	if f != nil {
 		return f
 	}
-	return r.doError(ctx, "GetParticipant", body, errNotFound)
+	return r.doError(ctx, ivscases.OpGetParticipant, body, errNotFound)
 }
 
 // unknownList wants an empty list, not an error, for an unknown stage or
@@ -63,15 +64,15 @@ func unknownList(ctx context.Context, r *runner, unknownStage bool) *suite.Failu
 		return f
 	}
 	if unknownStage {
-		if arn, f = r.mintFor(structList, memberStageArn); f != nil {
+		if arn, f = r.mintFor(structList, ivscases.MemberStageArn); f != nil {
 			return f
 		}
 	}
-	session, f := r.mintFor(structList, memberSessionID)
+	session, f := r.mintFor(structList, ivscases.MemberSessionId)
 	if f != nil {
 		return f
 	}
-	op, f := r.operation("ListParticipants")
+	op, f := r.operation(ivscases.OpListParticipants)
 	if f != nil {
 		return f
 	}
@@ -79,7 +80,7 @@ func unknownList(ctx context.Context, r *runner, unknownStage bool) *suite.Failu
 	if pg == nil {
 		return suite.Failf(nil, "ListParticipants is not paginated")
 	}
-	doc, ex, f := r.do(ctx, op.Name, map[string]any{memberStageArn: arn, memberSessionID: session})
+	doc, ex, f := r.do(ctx, op.Name, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: session})
 	if f != nil {
 		return f
 	}

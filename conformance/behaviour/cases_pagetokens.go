@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -47,14 +48,14 @@ func (r *runner) seededList() (*suite.Operation, map[string]any, *suite.Failure)
 	if f := r.seededNeeded(); f != nil {
 		return nil, nil, f
 	}
-	op, f := r.operation("ListParticipants")
+	op, f := r.operation(ivscases.OpListParticipants)
 	if f != nil {
 		return nil, nil, f
 	}
 	if op.Pagination == nil {
 		return nil, nil, suite.Failf(nil, "ListParticipants is not paginated")
 	}
-	return op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, nil
+	return op, map[string]any{ivscases.MemberStageArn: r.seed.stageArn, ivscases.MemberSessionId: r.seed.sessionID}, nil
 }
 
 func tokenFromAnotherFilter(ctx context.Context, r *runner) *suite.Failure {
@@ -66,7 +67,7 @@ func tokenFromAnotherFilter(ctx context.Context, r *runner) *suite.Failure {
 	values := r.c.EnumOf("ListParticipantsRequest", filter)
 	count := map[string]int{}
 	for _, p := range r.seed.participants {
-		count[p.summary()[fieldState].(string)]++
+		count[p.summary()[ivscases.MemberState].(string)]++
 	}
 	var from, to string
 	for _, v := range values {
@@ -100,19 +101,19 @@ func tokenFromAnotherSession(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	st, tokens, _, f := r.createStage(ctx, "page-token", map[string]any{
-		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}, map[string]any{memberUserID: users[1]}},
+		ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberUserId: users[0]}, map[string]any{ivscases.MemberUserId: users[1]}},
 	})
 	if f != nil {
 		return f
 	}
-	arn := st[memberArn].(string)
+	arn := st[ivscases.MemberArn].(string)
 	toks := stringsAt(tokens, "[]", "token")
 	roles := []seedRole{{name: "joined"}, {name: "joined"}}
 	ps, f := r.seedParticipants(ctx, arn, toks, roles, users)
 	if f != nil {
 		return f
 	}
-	tok, f := r.pageToken(ctx, op, map[string]any{memberStageArn: arn, memberSessionID: ps[0].SessionID})
+	tok, f := r.pageToken(ctx, op, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: ps[0].SessionID})
 	if f != nil {
 		return f
 	}
@@ -145,7 +146,7 @@ func defaultPageSize(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	op, f := r.operation("ListParticipants")
+	op, f := r.operation(ivscases.OpListParticipants)
 	if f != nil {
 		return f
 	}
@@ -160,11 +161,11 @@ func defaultPageSize(ctx context.Context, r *runner) *suite.Failure {
 	if r.c.Operation(tokenOperation) == nil {
 		return suite.Skipf("the contract has no %s: one CreateStage seeds at most %d participants, fewer than the default page of %v", tokenOperation, r.c.tokenLimit(), n)
 	}
-	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{memberTokenConfigs: r.seedConfigs(0, r.c.tokenLimit())})
+	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{ivscases.MemberParticipantTokenConfigurations: r.seedConfigs(0, r.c.tokenLimit())})
 	if f != nil {
 		return f
 	}
-	arn := st[memberArn].(string)
+	arn := st[ivscases.MemberArn].(string)
 	toks := stringsAt(tokens, "[]", "token")
 	more, f := r.issueTokens(ctx, arn, len(toks), int(n)+1)
 	if f != nil {
@@ -179,7 +180,7 @@ func defaultPageSize(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	pages, f := r.ListPages(ctx, op, map[string]any{memberStageArn: arn, memberSessionID: ps[0].SessionID}, 0, len(ps)+1)
+	pages, f := r.ListPages(ctx, op, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: ps[0].SessionID}, 0, len(ps)+1)
 	if f != nil {
 		return f
 	}

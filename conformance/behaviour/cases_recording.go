@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -37,8 +38,8 @@ func recordedStage(ctx context.Context, r *runner, role seedRole, wantState stri
 		return nil, suite.Joined{}, f
 	}
 	st, tokens, ex, f := r.createStage(ctx, "conflict-while-recording", map[string]any{
-		memberRecording:    map[string]any{memberStorage: storage},
-		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}},
+		ivscases.MemberAutoParticipantRecordingConfiguration: map[string]any{ivscases.MemberStorageConfigurationArn: storage},
+		ivscases.MemberParticipantTokenConfigurations:        []any{map[string]any{ivscases.MemberUserId: users[0]}},
 	})
 	if f != nil {
 		return nil, suite.Joined{}, f
@@ -47,18 +48,18 @@ func recordedStage(ctx context.Context, r *runner, role seedRole, wantState stri
 	if tok == "" {
 		return nil, suite.Joined{}, suite.Mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
 	}
-	arn := st[memberArn].(string)
+	arn := st[ivscases.MemberArn].(string)
 	one := seedRole{name: "recorded", publish: role.publish, record: role.record, leave: role.leave, finish: role.finish}
 	ps, f := r.seedParticipants(ctx, arn, []string{tok}, []seedRole{one}, users)
 	if f != nil {
 		return nil, suite.Joined{}, f
 	}
 	p := ps[0].Joined
-	doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: arn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+	doc, ex, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: p.SessionID, ivscases.MemberParticipantId: p.ParticipantID})
 	if f != nil {
 		return nil, p, f
 	}
-	if got := suite.FirstValue(doc, "participant", fieldRecordingState); got != wantState {
+	if got := suite.FirstValue(doc, "participant", ivscases.MemberRecordingState); got != wantState {
 		return nil, p, suite.Mismatch(ex, fmt.Sprintf("the participant's recording is not %s after it acted that out", wantState), wantState, got)
 	}
 	before, _, f := r.getStage(ctx, arn)
@@ -77,8 +78,8 @@ func conflictWhileRecording(ctx context.Context, r *runner, role seedRole, state
 	if f != nil {
 		return f
 	}
-	arn := before[memberArn].(string)
-	if f := r.doError(ctx, "UpdateStage", map[string]any{memberArn: arn, memberRecording: map[string]any{memberStorage: rs.Equals}}, errConflict); f != nil {
+	arn := before[ivscases.MemberArn].(string)
+	if f := r.doError(ctx, ivscases.OpUpdateStage, map[string]any{ivscases.MemberArn: arn, ivscases.MemberAutoParticipantRecordingConfiguration: map[string]any{ivscases.MemberStorageConfigurationArn: rs.Equals}}, errConflict); f != nil {
 		f.Reason = fmt.Sprintf("UpdateStage of the recording configuration while a participant's recording is %s: %s", state, f.Reason)
 		return f
 	}
@@ -103,11 +104,11 @@ func allowedOnceStopped(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	update := map[string]any{memberStorage: rs.Equals}
+	update := map[string]any{ivscases.MemberStorageConfigurationArn: rs.Equals}
 	want := maps.Clone(before)
-	want[memberRecording] = r.c.withDefaults(structRecording, update)
-	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberRecording: update}, want,
-		func(m string) bool { return m == memberRecording },
+	want[ivscases.MemberAutoParticipantRecordingConfiguration] = r.c.withDefaults(structRecording, update)
+	return r.wantStage(ctx, map[string]any{ivscases.MemberArn: before[ivscases.MemberArn], ivscases.MemberAutoParticipantRecordingConfiguration: update}, want,
+		func(m string) bool { return m == ivscases.MemberAutoParticipantRecordingConfiguration },
 		"UpdateStage of the recording configuration once every recording stopped does not apply it")
 }
 
@@ -124,11 +125,13 @@ func nameWhileRecording(ctx context.Context, r *runner) *suite.Failure {
 	}
 	want := maps.Clone(before)
 	// A name the stage does not have yet.
-	want[memberName] = names[0]
-	if before[memberName] == names[0] {
-		want[memberName] = names[1]
+	want[ivscases.MemberName] = names[0]
+	if before[ivscases.MemberName] == names[0] {
+		want[ivscases.MemberName] = names[1]
 	}
-	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberName: want[memberName]}, want,
-		func(m string) bool { return m == memberName || m == memberRecording },
+	return r.wantStage(ctx, map[string]any{ivscases.MemberArn: before[ivscases.MemberArn], ivscases.MemberName: want[ivscases.MemberName]}, want,
+		func(m string) bool {
+			return m == ivscases.MemberName || m == ivscases.MemberAutoParticipantRecordingConfiguration
+		},
 		"UpdateStage of the name alone while a participant is recorded does not apply it")
 }

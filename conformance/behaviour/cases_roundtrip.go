@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -46,10 +47,10 @@ func roundTrip(ctx context.Context, r *runner) (sent map[string]any, st map[stri
 	// Configurations from the fullest to the emptiest (all defaults), as
 	// many as one CreateStage takes.
 	configs := []any{
-		map[string]any{memberUserID: users[0], memberCapabilities: caps[len(caps)-1:], memberDuration: duration(0)},
-		map[string]any{memberUserID: users[1], memberCapabilities: caps[:most], memberDuration: duration(1)},
-		map[string]any{memberUserID: users[2], memberCapabilities: caps[:min(1, most)]},
-		map[string]any{memberDuration: duration(2)},
+		map[string]any{ivscases.MemberUserId: users[0], ivscases.MemberCapabilities: caps[len(caps)-1:], ivscases.MemberDuration: duration(0)},
+		map[string]any{ivscases.MemberUserId: users[1], ivscases.MemberCapabilities: caps[:most], ivscases.MemberDuration: duration(1)},
+		map[string]any{ivscases.MemberUserId: users[2], ivscases.MemberCapabilities: caps[:min(1, most)]},
+		map[string]any{ivscases.MemberDuration: duration(2)},
 		map[string]any{},
 	}
 	// Attributes, the richest first (they hold multi-byte characters where
@@ -57,18 +58,18 @@ func roundTrip(ctx context.Context, r *runner) (sent map[string]any, st map[stri
 	attrs := c.attributeMaps()
 	slices.Reverse(attrs)
 	for i, a := range attrs[:min(2, len(attrs))] {
-		configs[i].(map[string]any)[memberAttributes] = a
+		configs[i].(map[string]any)[ivscases.MemberAttributes] = a
 	}
 	sent = map[string]any{
-		memberName:         names[0],
-		memberTokenConfigs: configs[:min(len(configs), c.tokenLimit())],
-		memberRecording:    rec,
+		ivscases.MemberName:                                  names[0],
+		ivscases.MemberParticipantTokenConfigurations:        configs[:min(len(configs), c.tokenLimit())],
+		ivscases.MemberAutoParticipantRecordingConfiguration: rec,
 	}
 	st, tokens, ex, f = r.createStage(ctx, "round-trip", sent)
 	if f != nil {
 		return nil, nil, nil, ex, f
 	}
-	sent[memberTags] = r.caseTags("round-trip")
+	sent[ivscases.MemberTags] = r.caseTags("round-trip")
 	return sent, st, tokens, ex, nil
 }
 
@@ -78,9 +79,9 @@ func roundTripStage(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	want := map[string]any{
-		memberName:      sent[memberName],
-		memberTags:      jsonCopy(sent[memberTags]),
-		memberRecording: r.c.withDefaults(structRecording, sent[memberRecording].(map[string]any)),
+		ivscases.MemberName: sent[ivscases.MemberName],
+		ivscases.MemberTags: jsonCopy(sent[ivscases.MemberTags]),
+		ivscases.MemberAutoParticipantRecordingConfiguration: r.c.withDefaults(structRecording, sent[ivscases.MemberAutoParticipantRecordingConfiguration].(map[string]any)),
 	}
 	got := map[string]any{}
 	for k := range want {
@@ -99,7 +100,7 @@ func roundTripGetStage(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	got, ex, f := r.getStage(ctx, st[memberArn].(string))
+	got, ex, f := r.getStage(ctx, st[ivscases.MemberArn].(string))
 	if f != nil {
 		return f
 	}
@@ -110,14 +111,14 @@ func roundTripGetStage(ctx context.Context, r *runner) *suite.Failure {
 }
 
 // echoed are the members of a token that echo its configuration.
-var echoed = []string{memberUserID, memberAttributes, memberCapabilities, memberDuration}
+var echoed = []string{ivscases.MemberUserId, ivscases.MemberAttributes, ivscases.MemberCapabilities, ivscases.MemberDuration}
 
 func roundTripTokens(ctx context.Context, r *runner) *suite.Failure {
 	sent, _, tokens, ex, f := roundTrip(ctx, r)
 	if f != nil {
 		return f
 	}
-	configs := sent[memberTokenConfigs].([]any)
+	configs := sent[ivscases.MemberParticipantTokenConfigurations].([]any)
 	var want, got []map[string]any
 	for i, c := range configs {
 		w := r.c.withDefaults(structTokenConfig, c.(map[string]any))
@@ -151,11 +152,11 @@ func roundTripExpiration(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	issued, tolerance := issueTime(ex)
-	configs := sent[memberTokenConfigs].([]any)
+	configs := sent[ivscases.MemberParticipantTokenConfigurations].([]any)
 	var want, got []string
 	bad := false
 	for i, c := range configs {
-		d, _ := r.c.withDefaults(structTokenConfig, c.(map[string]any))[memberDuration].(float64)
+		d, _ := r.c.withDefaults(structTokenConfig, c.(map[string]any))[ivscases.MemberDuration].(float64)
 		w := issued.Add(time.Duration(d) * time.Minute).UTC()
 		want = append(want, w.Format(time.RFC3339))
 		var s string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -23,8 +24,6 @@ import (
 
 // Members these cases speak of.
 const (
-	memberFilterByUserID = "filterByUserId"
-	fieldFirstJoinTime   = "firstJoinTime"
 	// schemaClientAttribute is the schema of the members a participant's
 	// client reports (ISP, OS, browser, SDK).
 	schemaClientAttribute = "ParticipantClientAttribute"
@@ -47,7 +46,7 @@ func userIDProbe(ctx context.Context, r *runner, what string, variant func(strin
 	if f != nil {
 		return f
 	}
-	filter, f := r.c.member(structList, memberFilterByUserID)
+	filter, f := r.c.member(structList, ivscases.MemberFilterByUserId)
 	if f != nil {
 		return f
 	}
@@ -62,7 +61,7 @@ func userIDProbe(ctx context.Context, r *runner, what string, variant func(strin
 			continue
 		}
 		tried++
-		body := map[string]any{memberFilterByUserID: v}
+		body := map[string]any{ivscases.MemberFilterByUserId: v}
 		for k, x := range base {
 			body[k] = x
 		}
@@ -74,10 +73,10 @@ func userIDProbe(ctx context.Context, r *runner, what string, variant func(strin
 			var got []string
 			for _, it := range items {
 				m, _ := it.(map[string]any)
-				got = append(got, fmt.Sprintf("%v (userId %q)", m[fieldParticipantID], m[fieldUserID]))
+				got = append(got, fmt.Sprintf("%v (userId %q)", m[ivscases.MemberParticipantId], m[ivscases.MemberUserId]))
 			}
 			return suite.Mismatch(ex, fmt.Sprintf("%s=%q, %s of the present user id %q, matches %d participants; a user id filter matches whole user ids exactly",
-				memberFilterByUserID, v, what, u, len(items)), []string(nil), got)
+				ivscases.MemberFilterByUserId, v, what, u, len(items)), []string(nil), got)
 		}
 	}
 	if tried == 0 {
@@ -132,15 +131,15 @@ func firstJoinTimes(ctx context.Context, r *runner, opName string) *suite.Failur
 		}
 		for _, it := range items {
 			m, _ := it.(map[string]any)
-			all = append(all, seen{participantID(it), m[fieldFirstJoinTime], ex})
+			all = append(all, seen{participantID(it), m[ivscases.MemberFirstJoinTime], ex})
 		}
 	default:
 		for _, p := range r.seed.participants {
-			doc, ex, f := r.do(ctx, opName, map[string]any{memberStageArn: p.StageArn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+			doc, ex, f := r.do(ctx, opName, map[string]any{ivscases.MemberStageArn: p.StageArn, ivscases.MemberSessionId: p.SessionID, ivscases.MemberParticipantId: p.ParticipantID})
 			if f != nil {
 				return f
 			}
-			all = append(all, seen{p.ParticipantID, suite.FirstValue(doc, "participant", fieldFirstJoinTime), ex})
+			all = append(all, seen{p.ParticipantID, suite.FirstValue(doc, "participant", ivscases.MemberFirstJoinTime), ex})
 		}
 	}
 	lo := r.seed.started.Add(-clientClockBound)
@@ -153,11 +152,11 @@ func firstJoinTimes(ctx context.Context, r *runner, opName string) *suite.Failur
 		got, err := time.Parse(time.RFC3339Nano, str)
 		window := fmt.Sprintf("between %s and %s", lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339))
 		if err != nil {
-			return suite.Mismatch(s.ex, fmt.Sprintf("participant %s has no ISO 8601 %s", s.id, fieldFirstJoinTime), window, s.raw)
+			return suite.Mismatch(s.ex, fmt.Sprintf("participant %s has no ISO 8601 %s", s.id, ivscases.MemberFirstJoinTime), window, s.raw)
 		}
 		if got.Before(lo) || got.After(hi) {
 			return suite.Mismatch(s.ex, fmt.Sprintf("participant %s's %s is %s, not between the seeding start (%s, less %v for this machine's clock) and the answer's Date (plus %v)",
-				s.id, fieldFirstJoinTime, str, r.seed.started.UTC().Format(time.RFC3339Nano), clientClockBound, dateResolution), window, got.UTC().Format(time.RFC3339))
+				s.id, ivscases.MemberFirstJoinTime, str, r.seed.started.UTC().Format(time.RFC3339Nano), clientClockBound, dateResolution), window, got.UTC().Format(time.RFC3339))
 		}
 	}
 	return nil
@@ -169,13 +168,13 @@ func activeSessionIsLive(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
-	doc, ex, f := r.do(ctx, "GetStage", map[string]any{memberArn: r.seed.stageArn})
+	doc, ex, f := r.do(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: r.seed.stageArn})
 	if f != nil {
 		return f
 	}
-	got := suite.FirstValue(doc, "stage", memberActiveSession)
+	got := suite.FirstValue(doc, "stage", ivscases.MemberActiveSessionId)
 	if got != r.seed.sessionID {
-		return suite.Mismatch(ex, fmt.Sprintf("the stage's %s is not its live session, whose participants are connected", memberActiveSession), r.seed.sessionID, got)
+		return suite.Mismatch(ex, fmt.Sprintf("the stage's %s is not its live session, whose participants are connected", ivscases.MemberActiveSessionId), r.seed.sessionID, got)
 	}
 	return nil
 }
@@ -210,7 +209,7 @@ func clientAttributesEmpty(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	for _, p := range r.seed.participants {
-		doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: p.StageArn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+		doc, ex, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: p.StageArn, ivscases.MemberSessionId: p.SessionID, ivscases.MemberParticipantId: p.ParticipantID})
 		if f != nil {
 			return f
 		}
@@ -246,7 +245,7 @@ func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure 
 		return f
 	}
 	st, tokens, ex, f := r.createStage(ctx, "another-session", map[string]any{
-		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}, map[string]any{memberUserID: users[1]}},
+		ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberUserId: users[0]}, map[string]any{ivscases.MemberUserId: users[1]}},
 	})
 	if f != nil {
 		return f
@@ -270,12 +269,12 @@ func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure 
 	if second.SessionID == first.SessionID {
 		return suite.Skipf("the seeder's participants joined one session after the only participant left: no second session to ask in")
 	}
-	arn := st[memberArn].(string)
-	if _, _, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: arn, memberSessionID: first.SessionID, memberParticipantID: first.ParticipantID}); f != nil {
+	arn := st[ivscases.MemberArn].(string)
+	if _, _, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: first.SessionID, ivscases.MemberParticipantId: first.ParticipantID}); f != nil {
 		f.Reason = "the participant is not found in the session it joined: " + f.Reason
 		return f
 	}
-	return r.doError(ctx, "GetParticipant", map[string]any{memberStageArn: arn, memberSessionID: second.SessionID, memberParticipantID: first.ParticipantID}, errNotFound)
+	return r.doError(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: second.SessionID, ivscases.MemberParticipantId: first.ParticipantID}, errNotFound)
 }
 
 // maximumDuration wants a token configured with the longest duration the
@@ -285,28 +284,28 @@ func maximumDuration(ctx context.Context, r *runner) *suite.Failure {
 	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	m, f := r.c.member(structTokenConfig, memberDuration)
+	m, f := r.c.member(structTokenConfig, ivscases.MemberDuration)
 	if f != nil {
 		return f
 	}
 	if m.Max == nil {
-		return suite.Skipf("the spec gives %s.%s no maximum", structTokenConfig, memberDuration)
+		return suite.Skipf("the spec gives %s.%s no maximum", structTokenConfig, ivscases.MemberDuration)
 	}
 	most := *m.Max
-	_, tokens, ex, f := r.createStage(ctx, "maximum-duration", map[string]any{memberTokenConfigs: []any{map[string]any{memberDuration: most}}})
+	_, tokens, ex, f := r.createStage(ctx, "maximum-duration", map[string]any{ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberDuration: most}}})
 	if f != nil {
 		return f
 	}
-	got := suite.FirstValue(tokens, "[]", memberDuration)
+	got := suite.FirstValue(tokens, "[]", ivscases.MemberDuration)
 	if n, ok := got.(float64); !ok || int64(n) != most {
-		return suite.Mismatch(ex, fmt.Sprintf("a token configured for the maximum %s (%d minutes) does not echo it", memberDuration, most), float64(most), got)
+		return suite.Mismatch(ex, fmt.Sprintf("a token configured for the maximum %s (%d minutes) does not echo it", ivscases.MemberDuration, most), float64(most), got)
 	}
 	s, _ := suite.FirstValue(tokens, "[]", "expirationTime").(string)
 	exp, err := time.Parse(time.RFC3339Nano, s)
 	issued, tolerance := issueTime(ex)
 	want := issued.Add(time.Duration(most) * time.Minute).UTC()
 	if err != nil || exp.Sub(want) > tolerance || want.Sub(exp) > tolerance {
-		return suite.Mismatch(ex, fmt.Sprintf("a token of the maximum %s (%d minutes) does not expire that long after its issue (tolerance %v)", memberDuration, most, tolerance),
+		return suite.Mismatch(ex, fmt.Sprintf("a token of the maximum %s (%d minutes) does not expire that long after its issue (tolerance %v)", ivscases.MemberDuration, most, tolerance),
 			want.Format(time.RFC3339), s)
 	}
 	return nil
@@ -343,7 +342,7 @@ func stageArnFormat(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	return r.wantFormat(ex, "Stage", memberArn, st[memberArn])
+	return r.wantFormat(ex, "Stage", ivscases.MemberArn, st[ivscases.MemberArn])
 }
 
 // sessionAndParticipantFormats wants the seeded session's id, as the
@@ -354,11 +353,11 @@ func sessionAndParticipantFormats(ctx context.Context, r *runner) *suite.Failure
 	if f != nil {
 		return f
 	}
-	doc, ex, f := r.do(ctx, "GetStage", map[string]any{memberArn: r.seed.stageArn})
+	doc, ex, f := r.do(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: r.seed.stageArn})
 	if f != nil {
 		return f
 	}
-	if f := r.wantFormat(ex, "Stage", memberActiveSession, suite.FirstValue(doc, "stage", memberActiveSession)); f != nil {
+	if f := r.wantFormat(ex, "Stage", ivscases.MemberActiveSessionId, suite.FirstValue(doc, "stage", ivscases.MemberActiveSessionId)); f != nil {
 		return f
 	}
 	items, ex, f := r.ListAll(ctx, op, base, 0)
@@ -367,7 +366,7 @@ func sessionAndParticipantFormats(ctx context.Context, r *runner) *suite.Failure
 	}
 	for _, it := range items {
 		m, _ := it.(map[string]any)
-		if f := r.wantFormat(ex, "ParticipantSummary", fieldParticipantID, m[fieldParticipantID]); f != nil {
+		if f := r.wantFormat(ex, "ParticipantSummary", ivscases.MemberParticipantId, m[ivscases.MemberParticipantId]); f != nil {
 			return f
 		}
 	}
@@ -385,13 +384,13 @@ func tokenParticipantJoins(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	st, tokens, ex, f := r.createStage(ctx, "token-participant", map[string]any{
-		memberTokenConfigs: []any{map[string]any{memberUserID: users[0]}},
+		ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberUserId: users[0]}},
 	})
 	if f != nil {
 		return f
 	}
 	tok, _ := suite.FirstValue(tokens, "[]", "token").(string)
-	issued := suite.FirstValue(tokens, "[]", fieldParticipantID)
+	issued := suite.FirstValue(tokens, "[]", ivscases.MemberParticipantId)
 	if tok == "" {
 		return suite.Mismatch(ex, "CreateStage issued no token for its one configuration", 1, len(tokens))
 	}
@@ -399,11 +398,11 @@ func tokenParticipantJoins(ctx context.Context, r *runner) *suite.Failure {
 	if err != nil {
 		return seederFailure("Join", err)
 	}
-	op, f := r.operation("ListParticipants")
+	op, f := r.operation(ivscases.OpListParticipants)
 	if f != nil {
 		return f
 	}
-	items, lex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: st[memberArn], memberSessionID: j.SessionID}, 0)
+	items, lex, f := r.ListAll(ctx, op, map[string]any{ivscases.MemberStageArn: st[ivscases.MemberArn], ivscases.MemberSessionId: j.SessionID}, 0)
 	if f != nil {
 		return f
 	}
@@ -437,7 +436,7 @@ func anotherAccountsStage(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	account, _ := r.Var("account")
-	m, f := r.c.member(structGetStage, memberArn)
+	m, f := r.c.member(structGetStage, ivscases.MemberArn)
 	if f != nil {
 		return f
 	}
@@ -446,10 +445,10 @@ func anotherAccountsStage(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	if err := m.Check(arn); err != nil {
-		return suite.Failf(nil, "the made-up ARN %s of another account breaks %s.%s: %v", arn, structGetStage, memberArn, err)
+		return suite.Failf(nil, "the made-up ARN %s of another account breaks %s.%s: %v", arn, structGetStage, ivscases.MemberArn, err)
 	}
-	if r.c.Error(errAccessDenied) == nil || !slices.Contains(r.c.Operation("GetStage").Errors, errAccessDenied) {
+	if r.c.Error(errAccessDenied) == nil || !slices.Contains(r.c.Operation(ivscases.OpGetStage).Errors, errAccessDenied) {
 		return suite.Skipf("GetStage declares no %s", errAccessDenied)
 	}
-	return r.doError(ctx, "GetStage", map[string]any{memberArn: arn}, errAccessDenied)
+	return r.doError(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: arn}, errAccessDenied)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -27,11 +28,11 @@ func listsSeeded(ctx context.Context, r *runner) *suite.Failure {
 	if f := r.seededNeeded(); f != nil {
 		return f
 	}
-	op, f := r.operation("ListParticipants")
+	op, f := r.operation(ivscases.OpListParticipants)
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: r.seed.stageArn, memberSessionID: r.seed.sessionID}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{ivscases.MemberStageArn: r.seed.stageArn, ivscases.MemberSessionId: r.seed.sessionID}, 0)
 	if f != nil {
 		return f
 	}
@@ -60,7 +61,7 @@ func getsSeeded(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	for _, p := range r.seed.participants {
-		doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: p.StageArn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+		doc, ex, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: p.StageArn, ivscases.MemberSessionId: p.SessionID, ivscases.MemberParticipantId: p.ParticipantID})
 		if f != nil {
 			return f
 		}
@@ -89,12 +90,12 @@ func unrecordedLocation(ctx context.Context, r *runner) *suite.Failure {
 		if !p.role.unrecorded {
 			continue
 		}
-		doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: p.StageArn, memberSessionID: p.SessionID, memberParticipantID: p.ParticipantID})
+		doc, ex, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: p.StageArn, ivscases.MemberSessionId: p.SessionID, ivscases.MemberParticipantId: p.ParticipantID})
 		if f != nil {
 			return f
 		}
 		part, _ := doc["participant"].(map[string]any)
-		want := map[string]any{fieldRecordingState: recDisabled, "recordingS3BucketName": "", "recordingS3Prefix": ""}
+		want := map[string]any{ivscases.MemberRecordingState: recDisabled, "recordingS3BucketName": "", "recordingS3Prefix": ""}
 		got := map[string]any{}
 		for k := range want {
 			got[k] = part[k]

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -20,18 +21,7 @@ import (
 // of its own and has one participant join it, so it needs a seeder.
 
 const (
-	opDisconnect   = "DisconnectParticipant"
-	opListSessions = "ListStageSessions"
-	opGetSession   = "GetStageSession"
-	opListEvents   = "ListParticipantEvents"
-
 	structCreateToken = "CreateParticipantTokenRequest"
-	memberToken       = "participantToken"
-	memberStageSess   = "stageSession"
-	fieldStartTime    = "startTime"
-	fieldEndTime      = "endTime"
-	fieldEventName    = "name"
-	fieldEventTime    = "eventTime"
 )
 
 // The events of a participant who joins, publishes and leaves. The names
@@ -47,10 +37,10 @@ const (
 // checkEventNames fails when the contract's Event.name enum lacks a name
 // the events case wants.
 func (c contract) checkEventNames(names ...string) *suite.Failure {
-	values := c.EnumOf("Event", fieldEventName)
+	values := c.EnumOf("Event", ivscases.MemberName)
 	for _, n := range names {
 		if !slices.Contains(values, n) {
-			return suite.Failf(nil, "the contract's Event.%s has no value %s (it has %v)", fieldEventName, n, values)
+			return suite.Failf(nil, "the contract's Event.%s has no value %s (it has %v)", ivscases.MemberName, n, values)
 		}
 	}
 	return nil
@@ -59,7 +49,7 @@ func (c contract) checkEventNames(names ...string) *suite.Failure {
 // issueToken asks CreateParticipantToken for a token of stage arn with
 // the members of extra, and returns the answer's participantToken.
 func (r *runner) issueToken(ctx context.Context, arn string, extra map[string]any) (map[string]any, *suite.Exchange, *suite.Failure) {
-	body := map[string]any{memberStageArn: arn}
+	body := map[string]any{ivscases.MemberStageArn: arn}
 	for k, v := range extra {
 		body[k] = v
 	}
@@ -67,9 +57,9 @@ func (r *runner) issueToken(ctx context.Context, arn string, extra map[string]an
 	if f != nil {
 		return nil, ex, f
 	}
-	tok, _ := doc[memberToken].(map[string]any)
+	tok, _ := doc[ivscases.MemberParticipantToken].(map[string]any)
 	if s, _ := tok["token"].(string); s == "" {
-		return nil, ex, suite.Mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", suite.FirstValue(doc, memberToken, "token"))
+		return nil, ex, suite.Mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", suite.FirstValue(doc, ivscases.MemberParticipantToken, "token"))
 	}
 	return tok, ex, nil
 }
@@ -93,7 +83,7 @@ func (r *runner) joinedAlone(ctx context.Context, caseTag string) (tok map[strin
 	if f != nil {
 		return nil, suite.Joined{}, f
 	}
-	tok, _, f = r.issueToken(ctx, st[memberArn].(string), map[string]any{memberUserID: users[0]})
+	tok, _, f = r.issueToken(ctx, st[ivscases.MemberArn].(string), map[string]any{ivscases.MemberUserId: users[0]})
 	if f != nil {
 		return nil, suite.Joined{}, f
 	}
@@ -119,7 +109,7 @@ func tokenDefaults(ctx context.Context, r *runner, echo bool) *suite.Failure {
 	if !echo {
 		return r.wantExpiration(ex, structCreateToken, tok["expirationTime"])
 	}
-	for _, m := range []string{memberDuration, memberCapabilities} {
+	for _, m := range []string{ivscases.MemberDuration, ivscases.MemberCapabilities} {
 		if f := r.wantDefault(ex, structCreateToken, m, tok[m]); f != nil {
 			f.Reason = tokenOperation + ": " + f.Reason
 			return f
@@ -131,10 +121,10 @@ func tokenDefaults(ctx context.Context, r *runner, echo bool) *suite.Failure {
 // wantExpiration wants expirationTime to be the issue time (the answer's
 // Date, else when the request went) plus structName's default duration.
 func (r *runner) wantExpiration(ex *suite.Exchange, structName string, raw any) *suite.Failure {
-	dur, ok := r.c.DefaultValue(structName, memberDuration)
+	dur, ok := r.c.DefaultValue(structName, ivscases.MemberDuration)
 	minutes, isNum := dur.(float64)
 	if !ok || !isNum {
-		return suite.Skipf("the spec gives %s.%s no numeric default", structName, memberDuration)
+		return suite.Skipf("the spec gives %s.%s no numeric default", structName, ivscases.MemberDuration)
 	}
 	s, _ := raw.(string)
 	got, err := time.Parse(time.RFC3339Nano, s)
@@ -144,7 +134,7 @@ func (r *runner) wantExpiration(ex *suite.Exchange, structName string, raw any) 
 	issued, tolerance := issueTime(ex)
 	want := issued.Add(time.Duration(minutes) * time.Minute).UTC()
 	if d := got.Sub(want); d > tolerance || d < -tolerance {
-		return &suite.Failure{Reason: fmt.Sprintf("a token without %s does not expire the default %v minutes after its issue (tolerance %v)", memberDuration, minutes, tolerance),
+		return &suite.Failure{Reason: fmt.Sprintf("a token without %s does not expire the default %v minutes after its issue (tolerance %v)", ivscases.MemberDuration, minutes, tolerance),
 			Diff: cmp.Diff(want.Format(time.RFC3339), got.UTC().Format(time.RFC3339)), Exchange: ex}
 	}
 	return nil
@@ -157,11 +147,11 @@ func tokenJoinsAsItsParticipant(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	op, f := r.operation("ListParticipants")
+	op, f := r.operation(ivscases.OpListParticipants)
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberSessionId: j.SessionID}, 0)
 	if f != nil {
 		return f
 	}
@@ -169,7 +159,7 @@ func tokenJoinsAsItsParticipant(ctx context.Context, r *runner) *suite.Failure {
 	for _, it := range items {
 		listed = append(listed, participantID(it))
 	}
-	if d := cmp.Diff([]string{fmt.Sprint(tok[fieldParticipantID])}, listed); d != "" {
+	if d := cmp.Diff([]string{fmt.Sprint(tok[ivscases.MemberParticipantId])}, listed); d != "" {
 		return &suite.Failure{Reason: "the participant who joined with a token of " + tokenOperation + " is not listed under the token's participantId", Diff: d, Exchange: ex}
 	}
 	return nil
@@ -190,34 +180,34 @@ func sessionTimes(ctx context.Context, r *runner, ended bool) *suite.Failure {
 			return seederFailure("Leave", err)
 		}
 	}
-	op, f := r.operation(opListSessions)
+	op, f := r.operation(ivscases.OpListStageSessions)
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: j.StageArn}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{ivscases.MemberStageArn: j.StageArn}, 0)
 	if f != nil {
 		return f
 	}
 	var listed []any
 	for _, it := range items {
-		if m, _ := it.(map[string]any); m != nil && m[memberSessionID] == j.SessionID {
+		if m, _ := it.(map[string]any); m != nil && m[ivscases.MemberSessionId] == j.SessionID {
 			listed = append(listed, m)
 		}
 	}
 	if len(listed) != 1 {
-		return suite.Mismatch(ex, opListSessions+" does not list the session the participant joined once", 1, len(listed))
+		return suite.Mismatch(ex, ivscases.OpListStageSessions+" does not list the session the participant joined once", 1, len(listed))
 	}
 	summary := listed[0].(map[string]any)
-	if f := wantSessionTimes(ex, opListSessions, summary, ended); f != nil {
+	if f := wantSessionTimes(ex, ivscases.OpListStageSessions, summary, ended); f != nil {
 		return f
 	}
-	doc, ex, f := r.do(ctx, opGetSession, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID})
+	doc, ex, f := r.do(ctx, ivscases.OpGetStageSession, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberSessionId: j.SessionID})
 	if f != nil {
 		return f
 	}
-	got, _ := doc[memberStageSess].(map[string]any)
+	got, _ := doc[ivscases.MemberStageSession].(map[string]any)
 	if d := cmp.Diff(summary, got); d != "" {
-		return &suite.Failure{Reason: opGetSession + " does not give the session as " + opListSessions + " lists it", Diff: d, Exchange: ex}
+		return &suite.Failure{Reason: ivscases.OpGetStageSession + " does not give the session as " + ivscases.OpListStageSessions + " lists it", Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -225,11 +215,11 @@ func sessionTimes(ctx context.Context, r *runner, ended bool) *suite.Failure {
 // wantSessionTimes wants a session's startTime, and its endTime exactly
 // when it ended, not before the start.
 func wantSessionTimes(ex *suite.Exchange, opName string, s map[string]any, ended bool) *suite.Failure {
-	start, err := time.Parse(time.RFC3339Nano, fmt.Sprint(s[fieldStartTime]))
+	start, err := time.Parse(time.RFC3339Nano, fmt.Sprint(s[ivscases.MemberStartTime]))
 	if err != nil {
-		return suite.Mismatch(ex, opName+" gives the session no ISO 8601 startTime", "an ISO 8601 string", s[fieldStartTime])
+		return suite.Mismatch(ex, opName+" gives the session no ISO 8601 startTime", "an ISO 8601 string", s[ivscases.MemberStartTime])
 	}
-	raw, has := s[fieldEndTime]
+	raw, has := s[ivscases.MemberEndTime]
 	if !ended {
 		if has {
 			return suite.Mismatch(ex, opName+" gives a live session an endTime", nil, raw)
@@ -264,18 +254,18 @@ func eventsNewestFirst(ctx context.Context, r *runner, disconnect bool) *suite.F
 	}
 	how := "join, publish and leave"
 	if disconnect {
-		how = "join, publish and disconnection by " + opDisconnect
-		if _, _, f := r.do(ctx, opDisconnect, map[string]any{memberStageArn: j.StageArn, memberParticipantID: j.ParticipantID}); f != nil {
+		how = "join, publish and disconnection by " + ivscases.OpDisconnectParticipant
+		if _, _, f := r.do(ctx, ivscases.OpDisconnectParticipant, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberParticipantId: j.ParticipantID}); f != nil {
 			return f
 		}
 	} else if err := r.Target().Seeder.Leave(ctx, j); err != nil {
 		return seederFailure("Leave", err)
 	}
-	op, f := r.operation(opListEvents)
+	op, f := r.operation(ivscases.OpListParticipantEvents)
 	if f != nil {
 		return f
 	}
-	items, ex, f := r.ListAll(ctx, op, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID, memberParticipantID: j.ParticipantID}, 0)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberSessionId: j.SessionID, ivscases.MemberParticipantId: j.ParticipantID}, 0)
 	if f != nil {
 		return f
 	}
@@ -283,22 +273,22 @@ func eventsNewestFirst(ctx context.Context, r *runner, disconnect bool) *suite.F
 	var times []time.Time
 	for _, it := range items {
 		m, _ := it.(map[string]any)
-		if m[fieldParticipantID] != j.ParticipantID {
-			return suite.Mismatch(ex, opListEvents+" lists an event of another participant", j.ParticipantID, m[fieldParticipantID])
+		if m[ivscases.MemberParticipantId] != j.ParticipantID {
+			return suite.Mismatch(ex, ivscases.OpListParticipantEvents+" lists an event of another participant", j.ParticipantID, m[ivscases.MemberParticipantId])
 		}
-		names = append(names, fmt.Sprint(m[fieldEventName]))
-		t, err := time.Parse(time.RFC3339Nano, fmt.Sprint(m[fieldEventTime]))
+		names = append(names, fmt.Sprint(m[ivscases.MemberName]))
+		t, err := time.Parse(time.RFC3339Nano, fmt.Sprint(m[ivscases.MemberEventTime]))
 		if err != nil {
-			return suite.Mismatch(ex, opListEvents+" lists an event without an ISO 8601 eventTime", "an ISO 8601 string", m[fieldEventTime])
+			return suite.Mismatch(ex, ivscases.OpListParticipantEvents+" lists an event without an ISO 8601 eventTime", "an ISO 8601 string", m[ivscases.MemberEventTime])
 		}
 		times = append(times, t)
 	}
 	if d := cmp.Diff(want, names); d != "" {
-		return &suite.Failure{Reason: opListEvents + " does not list a participant's " + how + " newest first", Diff: d, Exchange: ex}
+		return &suite.Failure{Reason: ivscases.OpListParticipantEvents + " does not list a participant's " + how + " newest first", Diff: d, Exchange: ex}
 	}
 	for i := 1; i < len(times); i++ {
 		if times[i].After(times[i-1]) {
-			return suite.Mismatch(ex, opListEvents+" lists an event before an older one", "eventTimes newest first", times)
+			return suite.Mismatch(ex, ivscases.OpListParticipantEvents+" lists an event before an older one", "eventTimes newest first", times)
 		}
 	}
 	return nil
@@ -315,19 +305,19 @@ func disconnectRevokes(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	if _, _, f := r.do(ctx, opDisconnect, map[string]any{memberStageArn: j.StageArn, memberParticipantID: j.ParticipantID}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpDisconnectParticipant, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberParticipantId: j.ParticipantID}); f != nil {
 		return f
 	}
-	doc, ex, f := r.do(ctx, "GetParticipant", map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID, memberParticipantID: j.ParticipantID})
+	doc, ex, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberSessionId: j.SessionID, ivscases.MemberParticipantId: j.ParticipantID})
 	if f != nil {
 		return f
 	}
-	if got := suite.FirstValue(doc, "participant", fieldState); got != stateDisconnected {
-		return suite.Mismatch(ex, "GetParticipant does not show a participant "+opDisconnect+" disconnected as disconnected", stateDisconnected, got)
+	if got := suite.FirstValue(doc, "participant", ivscases.MemberState); got != stateDisconnected {
+		return suite.Mismatch(ex, "GetParticipant does not show a participant "+ivscases.OpDisconnectParticipant+" disconnected as disconnected", stateDisconnected, got)
 	}
 	again, err := r.Target().Seeder.Join(ctx, tok["token"].(string))
 	if err == nil {
-		return &suite.Failure{Reason: "the seeder joined again with the token of a participant " + opDisconnect + " revoked",
+		return &suite.Failure{Reason: "the seeder joined again with the token of a participant " + ivscases.OpDisconnectParticipant + " revoked",
 			Diff: cmp.Diff("the join refused", fmt.Sprintf("joined session %s as %s", again.SessionID, again.ParticipantID)), Request: "seeder Join"}
 	}
 	return nil
@@ -344,16 +334,16 @@ func deleteEndsTheSession(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	if _, _, f := r.do(ctx, deleteStage.Name, map[string]any{memberArn: j.StageArn}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: j.StageArn}); f != nil {
 		return f
 	}
-	doc, ex, f := r.do(ctx, opGetSession, map[string]any{memberStageArn: j.StageArn, memberSessionID: j.SessionID})
+	doc, ex, f := r.do(ctx, ivscases.OpGetStageSession, map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberSessionId: j.SessionID})
 	if f != nil && ex != nil && ex.Status == http.StatusNotFound {
-		return suite.Skipf("%s forgets a deleted stage's session, so whether DeleteStage ended it cannot be seen", opGetSession)
+		return suite.Skipf("%s forgets a deleted stage's session, so whether DeleteStage ended it cannot be seen", ivscases.OpGetStageSession)
 	}
 	if f != nil {
 		return f
 	}
-	s, _ := doc[memberStageSess].(map[string]any)
-	return wantSessionTimes(ex, opGetSession+" after DeleteStage", s, true)
+	s, _ := doc[ivscases.MemberStageSession].(map[string]any)
+	return wantSessionTimes(ex, ivscases.OpGetStageSession+" after DeleteStage", s, true)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -81,7 +82,7 @@ func stageOf(ex *suite.Exchange, doc map[string]any) (map[string]any, *suite.Fai
 		return nil, suite.Mismatch(ex, "the answer has no stage", "a stage object", doc["stage"])
 	}
 	st = maps.Clone(st)
-	delete(st, memberActiveSession)
+	delete(st, ivscases.MemberActiveSessionId)
 	return st, nil
 }
 
@@ -89,7 +90,7 @@ func stageOf(ex *suite.Exchange, doc map[string]any) (map[string]any, *suite.Fai
 // returns it with the token list.
 func (r *runner) createStage(ctx context.Context, caseTag string, body map[string]any) (map[string]any, []any, *suite.Exchange, *suite.Failure) {
 	body = r.withTags(body, caseTag)
-	doc, ex, f := r.do(ctx, createOperation, body)
+	doc, ex, f := r.do(ctx, ivscases.OpCreateStage, body)
 	if f != nil {
 		return nil, nil, ex, f
 	}
@@ -97,15 +98,15 @@ func (r *runner) createStage(ctx context.Context, caseTag string, body map[strin
 	if f != nil {
 		return nil, nil, ex, f
 	}
-	if arn, _ := st[memberArn].(string); arn == "" {
-		return nil, nil, ex, suite.Mismatch(ex, "CreateStage answered without stage.arn", "a stage ARN", st[memberArn])
+	if arn, _ := st[ivscases.MemberArn].(string); arn == "" {
+		return nil, nil, ex, suite.Mismatch(ex, "CreateStage answered without stage.arn", "a stage ARN", st[ivscases.MemberArn])
 	}
 	tokens, _ := doc["participantTokens"].([]any)
 	return st, tokens, ex, nil
 }
 
 func (r *runner) getStage(ctx context.Context, arn string) (map[string]any, *suite.Exchange, *suite.Failure) {
-	doc, ex, f := r.do(ctx, "GetStage", map[string]any{memberArn: arn})
+	doc, ex, f := r.do(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: arn})
 	if f != nil {
 		return nil, ex, f
 	}
@@ -141,8 +142,8 @@ func jsonCopy(v any) any {
 // turns recording off and resets the rest.
 func (r *runner) resetValue() (suite.Reset, *suite.Failure) {
 	rs, ok := r.c.Reset(structRecording)
-	if !ok || rs.Member != memberStorage {
-		return suite.Reset{}, suite.Skipf("the contract gives %s no reset rule on %s", structRecording, memberStorage)
+	if !ok || rs.Member != ivscases.MemberStorageConfigurationArn {
+		return suite.Reset{}, suite.Skipf("the contract gives %s no reset rule on %s", structRecording, ivscases.MemberStorageConfigurationArn)
 	}
 	return rs, nil
 }
@@ -158,5 +159,5 @@ func (r *runner) recordingConfig() (map[string]any, *suite.Failure) {
 	if f != nil {
 		return nil, f
 	}
-	return map[string]any{memberStorage: storage, memberMediaTypes: []any{media}}, nil
+	return map[string]any{ivscases.MemberStorageConfigurationArn: storage, ivscases.MemberMediaTypes: []any{media}}, nil
 }

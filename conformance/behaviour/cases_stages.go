@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -25,19 +26,19 @@ func deletesTheStage(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	arn := st[memberArn].(string)
-	if _, _, f := r.do(ctx, deleteStage.Name, map[string]any{memberArn: arn}); f != nil {
+	arn := st[ivscases.MemberArn].(string)
+	if _, _, f := r.do(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: arn}); f != nil {
 		return f
 	}
-	if f := r.doError(ctx, "GetStage", map[string]any{memberArn: arn}, errNotFound); f != nil {
+	if f := r.doError(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: arn}, errNotFound); f != nil {
 		f.Reason = "GetStage of a deleted stage: " + f.Reason
 		return f
 	}
-	if f := r.doError(ctx, deleteStage.Name, map[string]any{memberArn: arn}, errNotFound); f != nil {
+	if f := r.doError(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: arn}, errNotFound); f != nil {
 		f.Reason = "DeleteStage of a deleted stage: " + f.Reason
 		return f
 	}
-	if r.c.Operation(listStages) == nil {
+	if r.c.Operation(ivscases.OpListStages) == nil {
 		return nil
 	}
 	listed, ex, f := r.listedStage(ctx, arn)
@@ -53,12 +54,12 @@ func deletesTheStage(ctx context.Context, r *runner) *suite.Failure {
 // listedStage pages through ListStages and returns the summary of the
 // stage arn, or nil when it is not listed, with the last page's exchange.
 func (r *runner) listedStage(ctx context.Context, arn string) (map[string]any, *suite.Exchange, *suite.Failure) {
-	op, f := r.operation(listStages)
+	op, f := r.operation(ivscases.OpListStages)
 	if f != nil {
 		return nil, nil, f
 	}
 	if op.Pagination == nil {
-		return nil, nil, suite.Failf(nil, "%s is not paginated", listStages)
+		return nil, nil, suite.Failf(nil, "%s is not paginated", ivscases.OpListStages)
 	}
 	items, ex, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
@@ -66,7 +67,7 @@ func (r *runner) listedStage(ctx context.Context, arn string) (map[string]any, *
 	}
 	var found map[string]any
 	for _, it := range items {
-		if m, _ := it.(map[string]any); m != nil && m[memberArn] == arn {
+		if m, _ := it.(map[string]any); m != nil && m[ivscases.MemberArn] == arn {
 			if found != nil {
 				return nil, ex, suite.Mismatch(ex, "ListStages lists a stage twice", 1, 2)
 			}
@@ -87,16 +88,16 @@ func listsCreatedStage(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	st, _, _, f := r.createStage(ctx, "list-stages", map[string]any{memberName: names[0]})
+	st, _, _, f := r.createStage(ctx, "list-stages", map[string]any{ivscases.MemberName: names[0]})
 	if f != nil {
 		return f
 	}
-	arn := st[memberArn].(string)
+	arn := st[ivscases.MemberArn].(string)
 	got, ex, f := r.listedStage(ctx, arn)
 	if f != nil {
 		return f
 	}
-	want := map[string]any{memberArn: arn, memberName: names[0], memberTags: jsonCopy(r.caseTags("list-stages"))}
+	want := map[string]any{ivscases.MemberArn: arn, ivscases.MemberName: names[0], ivscases.MemberTags: jsonCopy(r.caseTags("list-stages"))}
 	if d := cmp.Diff(want, got); d != "" {
 		return &suite.Failure{Reason: "ListStages does not list a created stage with its arn, name and tags, and no activeSessionId", Diff: d, Exchange: ex}
 	}
@@ -116,8 +117,8 @@ func listsLiveSession(ctx context.Context, r *runner) *suite.Failure {
 	if got == nil {
 		return suite.Mismatch(ex, "ListStages does not list the live stage", r.seed.stageArn, nil)
 	}
-	if d := cmp.Diff(r.seed.sessionID, got[memberActiveSession]); d != "" {
-		return &suite.Failure{Reason: "ListStages does not give the live stage its live session as " + memberActiveSession, Diff: d, Exchange: ex}
+	if d := cmp.Diff(r.seed.sessionID, got[ivscases.MemberActiveSessionId]); d != "" {
+		return &suite.Failure{Reason: "ListStages does not give the live stage its live session as " + ivscases.MemberActiveSessionId, Diff: d, Exchange: ex}
 	}
 	return nil
 }
@@ -136,12 +137,12 @@ func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 	if !ok {
 		return suite.Skipf("the seeder cannot set the stage quota (an ivsrt fake's control API can)")
 	}
-	op, f := r.operation(listStages)
+	op, f := r.operation(ivscases.OpListStages)
 	if f != nil {
-		return suite.Skipf("the contract has no %s to count the account's stages with", listStages)
+		return suite.Skipf("the contract has no %s to count the account's stages with", ivscases.OpListStages)
 	}
 	if op.Pagination == nil {
-		return suite.Failf(nil, "%s is not paginated", listStages)
+		return suite.Failf(nil, "%s is not paginated", ivscases.OpListStages)
 	}
 	items, _, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
@@ -158,7 +159,7 @@ func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 		}
 	}()
 	body := r.withTags(map[string]any{}, "stage-quota")
-	if f := r.doError(ctx, createOperation, body, errQuota); f != nil {
+	if f := r.doError(ctx, ivscases.OpCreateStage, body, errQuota); f != nil {
 		f.Reason = fmt.Sprintf("CreateStage with the stage quota set to the %d stages the account holds: %s", count, f.Reason)
 		return f
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -18,14 +19,8 @@ import (
 // make and delete the run's storage configurations.)
 
 const (
-	opTagResource   = "TagResource"
-	opUntagResource = "UntagResource"
-	opListTags      = "ListTagsForResource"
-
 	structCreateStorage = "CreateStorageConfigurationRequest"
 	structTagResource   = "TagResourceRequest"
-	memberResourceArn   = "resourceArn"
-	memberTagKeys       = "tagKeys"
 )
 
 // ownStorage creates a storage configuration for a case. It needs the
@@ -46,33 +41,33 @@ func (r *runner) ownStorage(ctx context.Context, caseTag string, extra map[strin
 // GetStorageConfiguration to give back the same, and
 // ListStorageConfigurations to list it once, as the same.
 func storageRoundTrip(ctx context.Context, r *runner) *suite.Failure {
-	names, f := r.c.samples(structCreateStorage, memberName, 1)
+	names, f := r.c.samples(structCreateStorage, ivscases.MemberName, 1)
 	if f != nil {
 		return f
 	}
-	sc, ex, f := r.ownStorage(ctx, "storage-round-trip", map[string]any{memberName: names[0]})
+	sc, ex, f := r.ownStorage(ctx, "storage-round-trip", map[string]any{ivscases.MemberName: names[0]})
 	if f != nil {
 		return f
 	}
-	arn := sc[memberArn].(string)
+	arn := sc[ivscases.MemberArn].(string)
 	body, _ := r.storageBody("storage-round-trip")
-	want := map[string]any{memberArn: arn, memberName: names[0], memberS3: jsonCopy(body[memberS3]), memberTags: jsonCopy(body[memberTags])}
+	want := map[string]any{ivscases.MemberArn: arn, ivscases.MemberName: names[0], memberS3: jsonCopy(body[memberS3]), ivscases.MemberTags: jsonCopy(body[ivscases.MemberTags])}
 	if d := cmp.Diff(want, sc); d != "" {
 		return &suite.Failure{Reason: "CreateStorageConfiguration does not answer the name, bucket and tags it was given", Diff: d, Exchange: ex}
 	}
-	doc, ex, f := r.do(ctx, opGetStorage, map[string]any{memberArn: arn})
+	doc, ex, f := r.do(ctx, ivscases.OpGetStorageConfiguration, map[string]any{ivscases.MemberArn: arn})
 	if f != nil {
 		return f
 	}
-	if d := cmp.Diff(want, doc[memberStorageCfg]); d != "" {
+	if d := cmp.Diff(want, doc[ivscases.MemberStorageConfiguration]); d != "" {
 		return &suite.Failure{Reason: "GetStorageConfiguration does not give back the created storage configuration", Diff: d, Exchange: ex}
 	}
-	op, f := r.operation(opListStorage)
+	op, f := r.operation(ivscases.OpListStorageConfigurations)
 	if f != nil {
 		return f
 	}
 	if op.Pagination == nil {
-		return suite.Failf(nil, "%s is not paginated", opListStorage)
+		return suite.Failf(nil, "%s is not paginated", ivscases.OpListStorageConfigurations)
 	}
 	items, ex, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
 	if f != nil {
@@ -80,7 +75,7 @@ func storageRoundTrip(ctx context.Context, r *runner) *suite.Failure {
 	}
 	var listed []any
 	for _, it := range items {
-		if m, _ := it.(map[string]any); m != nil && m[memberArn] == arn {
+		if m, _ := it.(map[string]any); m != nil && m[ivscases.MemberArn] == arn {
 			listed = append(listed, m)
 		}
 	}
@@ -99,15 +94,15 @@ func storageInUse(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	arn := sc[memberArn].(string)
-	if _, _, _, f := r.createStage(ctx, "storage-in-use", map[string]any{memberRecording: map[string]any{memberStorage: arn}}); f != nil {
+	arn := sc[ivscases.MemberArn].(string)
+	if _, _, _, f := r.createStage(ctx, "storage-in-use", map[string]any{ivscases.MemberAutoParticipantRecordingConfiguration: map[string]any{ivscases.MemberStorageConfigurationArn: arn}}); f != nil {
 		return f
 	}
-	if f := r.doError(ctx, opDeleteStorage, map[string]any{memberArn: arn}, errConflict); f != nil {
+	if f := r.doError(ctx, ivscases.OpDeleteStorageConfiguration, map[string]any{ivscases.MemberArn: arn}, errConflict); f != nil {
 		f.Reason = "DeleteStorageConfiguration of one a stage records to: " + f.Reason
 		return f
 	}
-	if _, _, f := r.do(ctx, opGetStorage, map[string]any{memberArn: arn}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpGetStorageConfiguration, map[string]any{ivscases.MemberArn: arn}); f != nil {
 		f.Reason = "GetStorageConfiguration after a refused delete: " + f.Reason
 		return f
 	}
@@ -121,17 +116,17 @@ func unknownStorageAccepted(ctx context.Context, r *runner) *suite.Failure {
 	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	arn, f := r.mintFor(structGetStorage, memberArn)
+	arn, f := r.mintFor(structGetStorage, ivscases.MemberArn)
 	if f != nil {
 		return f
 	}
-	st, _, ex, f := r.createStage(ctx, "unknown-storage", map[string]any{memberRecording: map[string]any{memberStorage: arn}})
+	st, _, ex, f := r.createStage(ctx, "unknown-storage", map[string]any{ivscases.MemberAutoParticipantRecordingConfiguration: map[string]any{ivscases.MemberStorageConfigurationArn: arn}})
 	if f != nil {
 		f.Reason = "CreateStage with a storage ARN that names nothing: " + f.Reason
 		return f
 	}
-	rec, _ := st[memberRecording].(map[string]any)
-	if d := cmp.Diff(arn, rec[memberStorage]); d != "" {
+	rec, _ := st[ivscases.MemberAutoParticipantRecordingConfiguration].(map[string]any)
+	if d := cmp.Diff(arn, rec[ivscases.MemberStorageConfigurationArn]); d != "" {
 		return &suite.Failure{Reason: "CreateStage does not keep the storage ARN it was given", Diff: d, Exchange: ex}
 	}
 	return nil
@@ -141,7 +136,7 @@ func unknownStorageAccepted(ctx context.Context, r *runner) *suite.Failure {
 // least two entries (one to remove and one to keep), else the first that
 // is not empty.
 func (c contract) sampleTags() (map[string]any, *suite.Failure) {
-	m, f := c.member(structTagResource, memberTags)
+	m, f := c.member(structTagResource, ivscases.MemberTags)
 	if f != nil {
 		return nil, f
 	}
@@ -154,7 +149,7 @@ func (c contract) sampleTags() (map[string]any, *suite.Failure) {
 		}
 	}
 	if out == nil {
-		return nil, suite.Failf(nil, "the contract gives %s.%s no sample with an entry", structTagResource, memberTags)
+		return nil, suite.Failf(nil, "the contract gives %s.%s no sample with an entry", structTagResource, ivscases.MemberTags)
 	}
 	return out, nil
 }
@@ -175,26 +170,26 @@ func tagsShared(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	arn := st[memberArn].(string)
+	arn := st[ivscases.MemberArn].(string)
 	want := jsonCopy(r.caseTags("tags-shared")).(map[string]any)
 	check := func(when string) *suite.Failure {
 		got, ex, f := r.getStage(ctx, arn)
 		if f != nil {
 			return f
 		}
-		if d := cmp.Diff(want, got[memberTags]); d != "" {
+		if d := cmp.Diff(want, got[ivscases.MemberTags]); d != "" {
 			return &suite.Failure{Reason: "GetStage " + when + " does not show the stage's tags as the tag operations left them", Diff: d, Exchange: ex}
 		}
-		doc, ex, f := r.do(ctx, opListTags, map[string]any{memberResourceArn: arn})
+		doc, ex, f := r.do(ctx, ivscases.OpListTagsForResource, map[string]any{ivscases.MemberResourceArn: arn})
 		if f != nil {
 			return f
 		}
-		if d := cmp.Diff(want, doc[memberTags]); d != "" {
+		if d := cmp.Diff(want, doc[ivscases.MemberTags]); d != "" {
 			return &suite.Failure{Reason: "ListTagsForResource " + when + " does not list the stage's tags", Diff: d, Exchange: ex}
 		}
 		return nil
 	}
-	if _, _, f := r.do(ctx, opTagResource, map[string]any{memberResourceArn: arn, memberTags: jsonCopy(added)}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpTagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTags: jsonCopy(added)}); f != nil {
 		return f
 	}
 	maps.Copy(want, added)
@@ -207,7 +202,7 @@ func tagsShared(ctx context.Context, r *runner) *suite.Failure {
 			removed = k
 		}
 	}
-	if _, _, f := r.do(ctx, opUntagResource, map[string]any{memberResourceArn: arn, memberTagKeys: []any{removed}}); f != nil {
+	if _, _, f := r.do(ctx, ivscases.OpUntagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTagKeys: []any{removed}}); f != nil {
 		return f
 	}
 	delete(want, removed)
@@ -220,24 +215,24 @@ func unknownTagged(ctx context.Context, r *runner, op string) *suite.Failure {
 	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	arn, f := r.mintFor(structGetStage, memberArn)
+	arn, f := r.mintFor(structGetStage, ivscases.MemberArn)
 	if f != nil {
 		return f
 	}
-	body := map[string]any{memberResourceArn: arn}
+	body := map[string]any{ivscases.MemberResourceArn: arn}
 	switch op {
-	case opTagResource:
+	case ivscases.OpTagResource:
 		tags, f := r.c.sampleTags()
 		if f != nil {
 			return f
 		}
-		body[memberTags] = tags
-	case opUntagResource:
+		body[ivscases.MemberTags] = tags
+	case ivscases.OpUntagResource:
 		tags, f := r.c.sampleTags()
 		if f != nil {
 			return f
 		}
-		body[memberTagKeys] = slices.Sorted(maps.Keys(tags))
+		body[ivscases.MemberTagKeys] = slices.Sorted(maps.Keys(tags))
 	}
 	return r.doError(ctx, op, body, errNotFound)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -29,19 +30,19 @@ func partialUpdate(ctx context.Context, r *runner, update map[string]any) *suite
 	if f != nil {
 		return f
 	}
-	before, _, _, f := r.createStage(ctx, "partial-update", map[string]any{memberName: names[0], memberRecording: rec})
+	before, _, _, f := r.createStage(ctx, "partial-update", map[string]any{ivscases.MemberName: names[0], ivscases.MemberAutoParticipantRecordingConfiguration: rec})
 	if f != nil {
 		return f
 	}
 	want := maps.Clone(before)
 	for k, v := range update {
-		if k == memberRecording {
+		if k == ivscases.MemberAutoParticipantRecordingConfiguration {
 			v = r.c.withDefaults(structRecording, v.(map[string]any))
 		}
 		want[k] = v
 	}
 	body := maps.Clone(update)
-	body[memberArn] = before[memberArn]
+	body[ivscases.MemberArn] = before[ivscases.MemberArn]
 	return r.wantStage(ctx, body, want, func(string) bool { return true },
 		fmt.Sprintf("UpdateStage with only %v changes other members of the stage", slices.Sorted(maps.Keys(update))))
 }
@@ -58,7 +59,7 @@ func (r *runner) wantStage(ctx context.Context, body, want map[string]any, keep 
 		}
 		return out
 	}
-	doc, ex, f := r.do(ctx, "UpdateStage", body)
+	doc, ex, f := r.do(ctx, ivscases.OpUpdateStage, body)
 	if f != nil {
 		return f
 	}
@@ -69,7 +70,7 @@ func (r *runner) wantStage(ctx context.Context, body, want map[string]any, keep 
 	if d := cmp.Diff(pick(want), pick(got)); d != "" {
 		return &suite.Failure{Reason: reason + " (UpdateStage's answer)", Diff: d, Exchange: ex}
 	}
-	got, ex, f = r.getStage(ctx, body[memberArn].(string))
+	got, ex, f = r.getStage(ctx, body[ivscases.MemberArn].(string))
 	if f != nil {
 		return f
 	}
@@ -95,19 +96,19 @@ func recordingReset(ctx context.Context, r *runner, mediaGiven bool) *suite.Fail
 	if f != nil {
 		return f
 	}
-	before, _, _, f := r.createStage(ctx, "recording-reset", map[string]any{memberRecording: rec})
+	before, _, _, f := r.createStage(ctx, "recording-reset", map[string]any{ivscases.MemberAutoParticipantRecordingConfiguration: rec})
 	if f != nil {
 		return f
 	}
-	update := map[string]any{memberStorage: rs.Equals}
+	update := map[string]any{ivscases.MemberStorageConfigurationArn: rs.Equals}
 	if mediaGiven {
-		update[memberMediaTypes] = rec[memberMediaTypes]
+		update[ivscases.MemberMediaTypes] = rec[ivscases.MemberMediaTypes]
 	}
 	want := maps.Clone(before)
-	want[memberRecording] = r.c.withDefaults(structRecording, update)
-	return r.wantStage(ctx, map[string]any{memberArn: before[memberArn], memberRecording: update}, want,
-		func(m string) bool { return m == memberRecording },
-		fmt.Sprintf("%s %s=%q does not reset the other members of the recording configuration to their defaults", "UpdateStage", rs.Member, rs.Equals))
+	want[ivscases.MemberAutoParticipantRecordingConfiguration] = r.c.withDefaults(structRecording, update)
+	return r.wantStage(ctx, map[string]any{ivscases.MemberArn: before[ivscases.MemberArn], ivscases.MemberAutoParticipantRecordingConfiguration: update}, want,
+		func(m string) bool { return m == ivscases.MemberAutoParticipantRecordingConfiguration },
+		fmt.Sprintf("%s %s=%q does not reset the other members of the recording configuration to their defaults", ivscases.OpUpdateStage, rs.Member, rs.Equals))
 }
 
 // createReset: CreateStage with the reset value and a media type gives
@@ -124,12 +125,12 @@ func createReset(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	rec := map[string]any{memberStorage: rs.Equals, memberMediaTypes: []any{media}}
-	st, _, ex, f := r.createStage(ctx, "recording-reset", map[string]any{memberRecording: rec})
+	rec := map[string]any{ivscases.MemberStorageConfigurationArn: rs.Equals, ivscases.MemberMediaTypes: []any{media}}
+	st, _, ex, f := r.createStage(ctx, "recording-reset", map[string]any{ivscases.MemberAutoParticipantRecordingConfiguration: rec})
 	if f != nil {
 		return f
 	}
-	if d := cmp.Diff(r.c.withDefaults(structRecording, rec), st[memberRecording]); d != "" {
+	if d := cmp.Diff(r.c.withDefaults(structRecording, rec), st[ivscases.MemberAutoParticipantRecordingConfiguration]); d != "" {
 		return &suite.Failure{Reason: fmt.Sprintf("CreateStage with %s=%q does not reset the other members of the recording configuration to their defaults",
 			rs.Member, rs.Equals), Diff: d, Exchange: ex}
 	}

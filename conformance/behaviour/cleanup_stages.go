@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -19,28 +20,6 @@ import (
 // them all, by the ARNs the target answered with, where the target allows
 // it, and then any stage ListStages shows with the run tag that is still
 // there.
-
-// createOperation is the operation whose successful answers name the
-// stages a run must clean up.
-const createOperation = "CreateStage"
-
-// deleteStage is AWS's DeleteStage as the model binds it. The contract has
-// it since the spec took DeleteStage in; Cleanup falls back on this for a
-// suite generated from an older spec, where a fake without it answers 404
-// UnknownOperationException, which Cleanup takes as "not allowed".
-var deleteStage = &suite.Operation{Name: "DeleteStage", Method: "POST", Path: "/DeleteStage", Body: true}
-
-// listStages is the operation Cleanup finds strays with, when the
-// contract has it.
-const listStages = "ListStages"
-
-// deleteOperation is the contract's DeleteStage, else AWS's binding of it.
-func (r *runner) deleteOperation() *suite.Operation {
-	if op := r.c.Operation(deleteStage.Name); op != nil {
-		return op
-	}
-	return deleteStage
-}
 
 // createdStages collects the ARNs of the stages a run created.
 type createdStages struct {
@@ -201,8 +180,12 @@ func (r *runner) cleanupStages(ctx context.Context) StageCleanup {
 // deleteStage deletes one stage and says why not when it could not; a
 // stage that is gone already counts as deleted.
 func (r *runner) deleteStage(ctx context.Context, arn string) string {
-	b, _ := json.Marshal(map[string]string{"arn": arn})
-	ex, err := r.Send(ctx, r.deleteOperation(), string(b))
+	op := r.c.Operation(ivscases.OpDeleteStage)
+	if op == nil {
+		return "the contract has no " + ivscases.OpDeleteStage
+	}
+	b, _ := json.Marshal(map[string]string{ivscases.MemberArn: arn})
+	ex, err := r.Send(ctx, op, string(b))
 	if err != nil {
 		return err.Error()
 	}
@@ -242,7 +225,7 @@ func (r *runner) deleteAll(ctx context.Context, arns []string, rep *StageCleanup
 // still there and were not created (as far as the run knows) by it. Without
 // ListStages in the contract there is nothing to look with.
 func (r *runner) strays(ctx context.Context) ([]string, string) {
-	op := r.c.Operation(listStages)
+	op := r.c.Operation(ivscases.OpListStages)
 	if op == nil || op.Pagination == nil {
 		return nil, ""
 	}
@@ -257,8 +240,8 @@ func (r *runner) strays(ctx context.Context) ([]string, string) {
 	var out []string
 	for _, it := range items {
 		m, _ := it.(map[string]any)
-		tags, _ := m[memberTags].(map[string]any)
-		arn, _ := m[memberArn].(string)
+		tags, _ := m[ivscases.MemberTags].(map[string]any)
+		arn, _ := m[ivscases.MemberArn].(string)
 		if arn != "" && !known[arn] && tags[r.c.RunTagKey] == r.RunID() {
 			out = append(out, arn)
 		}

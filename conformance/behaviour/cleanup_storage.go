@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -48,11 +49,11 @@ func (c *createdStorage) observe(op string, req string, resp []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch op {
-	case opCreateStorage:
+	case ivscases.OpCreateStorageConfiguration:
 		if arn := arnIn(resp, true); arn != "" {
 			c.arns = append(c.arns, arn)
 		}
-	case opDeleteStorage:
+	case ivscases.OpDeleteStorageConfiguration:
 		if c.deleted == nil {
 			c.deleted = map[string]bool{}
 		}
@@ -99,12 +100,12 @@ func (s StorageCleanup) String() string {
 func (r *runner) cleanupStorage(ctx context.Context) StorageCleanup {
 	left, created := r.createdStorage.left()
 	out := StorageCleanup{Created: created, Deleted: created - len(left)}
-	op := r.c.Operation(opDeleteStorage)
+	op := r.c.Operation(ivscases.OpDeleteStorageConfiguration)
 	if op == nil {
 		return out
 	}
 	for _, arn := range left {
-		b, _ := json.Marshal(map[string]string{memberArn: arn})
+		b, _ := json.Marshal(map[string]string{ivscases.MemberArn: arn})
 		ex, err := r.Send(ctx, op, string(b))
 		switch {
 		case err != nil:

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -28,9 +29,9 @@ const (
 // configurations, a participant's events, a stage's sessions) unless it
 // lists the seeded session's participants, which hold still.
 func Declare(c *suite.Contract, generated []suite.Case) []suite.Case {
-	liveStage := c.LiveName(structGetStage, memberArn)
-	liveSession := c.LiveName(structList, memberSessionID)
-	liveParticipant := c.LiveName(structGetPart, memberParticipantID)
+	liveStage := c.LiveName(structGetStage, ivscases.MemberArn)
+	liveSession := c.LiveName(structList, ivscases.MemberSessionId)
+	liveParticipant := c.LiveName(structGetPart, ivscases.MemberParticipantId)
 	liveStorage := contract{c}.liveStorageName()
 	out := slices.Clone(generated)
 	for i := range out {
@@ -40,13 +41,13 @@ func Declare(c *suite.Contract, generated []suite.Case) []suite.Case {
 		}
 		switch cs.Kind {
 		case suite.KindRequest, suite.KindShape, suite.KindTimestamp:
-			if cs.Operation == deleteStage.Name && containsPlaceholder(cs.Body, liveStage) {
+			if cs.Operation == ivscases.OpDeleteStage && containsPlaceholder(cs.Body, liveStage) {
 				need(liveStage, provisionStage)
 			}
 			if cs.Kind == suite.KindTimestamp && containsPlaceholder(cs.Body, liveSession) && !containsPlaceholder(cs.Body, liveParticipant) {
 				need(liveSession, provisionEndedSession)
 			}
-			if cs.Operation == opDeleteStorage && containsPlaceholder(cs.Body, liveStorage) {
+			if cs.Operation == ivscases.OpDeleteStorageConfiguration && containsPlaceholder(cs.Body, liveStorage) {
 				need(liveStorage, provisionStorage)
 			}
 		case suite.KindPagination:
@@ -72,7 +73,7 @@ func (r *runner) stageToDelete(ctx context.Context, _ *suite.Case) (string, *sui
 		f.Reason = "making a stage for the case to delete: " + f.Reason
 		return "", f
 	}
-	return st[memberArn].(string), nil
+	return st[ivscases.MemberArn].(string), nil
 }
 
 // storageToDelete makes a storage configuration for a case to delete.
@@ -85,7 +86,7 @@ func (r *runner) storageToDelete(ctx context.Context, _ *suite.Case) (string, *s
 		f.Reason = "making a storage configuration for the case to delete: " + f.Reason
 		return "", f
 	}
-	return sc[memberArn].(string), nil
+	return sc[ivscases.MemberArn].(string), nil
 }
 
 // endedSessionID is the live stage's ended session, else (no seeder made

@@ -45,7 +45,7 @@ func TestDeclare(t *testing.T) {
 		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session)$`, op)
 	}
 	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
-	for _, op := range []string{"ListStages", "ListStorageConfigurations", "ListParticipantEvents", "ListStageSessions"} {
+	for _, op := range []string{"ListStages", ivscases.OpListStorageConfigurations, ivscases.OpListParticipantEvents, "ListStageSessions"} {
 		assert.Positive(t, alone[op], "%s pages through a list other cases change", op)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -21,13 +22,7 @@ import (
 // setup instead of seeding nonsense.
 
 // Members of a listed participant the seeded expectations are about.
-const (
-	fieldParticipantID  = "participantId"
-	fieldUserID         = "userId"
-	fieldState          = "state"
-	fieldPublished      = "published"
-	fieldRecordingState = "recordingState"
-)
+const ()
 
 // The participant states of the lifecycle.
 const (
@@ -102,8 +97,8 @@ type seeded struct {
 func (p seeded) summary() map[string]any {
 	state, published, rec := p.role.expect()
 	return map[string]any{
-		fieldParticipantID: p.ParticipantID, fieldUserID: p.userID,
-		fieldState: state, fieldPublished: published, fieldRecordingState: rec,
+		ivscases.MemberParticipantId: p.ParticipantID, ivscases.MemberUserId: p.userID,
+		ivscases.MemberState: state, ivscases.MemberPublished: published, ivscases.MemberRecordingState: rec,
 	}
 }
 
@@ -114,8 +109,8 @@ func (c contract) checkLifecycleNames() error {
 		member string
 		names  []string
 	}{
-		{"ParticipantSummary." + fieldState, []string{stateConnected, stateDisconnected}},
-		{"ParticipantSummary." + fieldRecordingState, []string{recStarting, recActive, recStopping, recStopped, recFailed, recDisabled}},
+		{"ParticipantSummary." + ivscases.MemberState, []string{stateConnected, stateDisconnected}},
+		{"ParticipantSummary." + ivscases.MemberRecordingState, []string{recStarting, recActive, recStopping, recStopped, recFailed, recDisabled}},
 	} {
 		st, m, _ := strings.Cut(chk.member, ".")
 		values := c.EnumOf(st, m)
@@ -191,7 +186,7 @@ func (r *runner) seedParticipants(ctx context.Context, arn string, tokens []stri
 	if f != nil {
 		return nil, f
 	}
-	if f := r.setRecordingConfig(ctx, arn, map[string]any{memberStorage: storage}); f != nil {
+	if f := r.setRecordingConfig(ctx, arn, map[string]any{ivscases.MemberStorageConfigurationArn: storage}); f != nil {
 		return nil, f
 	}
 	if f := phase(false); f != nil {
@@ -209,11 +204,11 @@ func (r *runner) seedParticipants(ctx context.Context, arn string, tokens []stri
 
 // setRecordingConfig sets a stage's recording configuration with UpdateStage.
 func (r *runner) setRecordingConfig(ctx context.Context, arn string, rec map[string]any) *suite.Failure {
-	update := r.c.Operation("UpdateStage")
+	update := r.c.Operation(ivscases.OpUpdateStage)
 	if update == nil {
 		return suite.Failf(nil, "the contract has no UpdateStage to turn recording on with")
 	}
-	_, _, f := r.SendJSON(ctx, update, map[string]any{memberArn: arn, memberRecording: rec})
+	_, _, f := r.SendJSON(ctx, update, map[string]any{ivscases.MemberArn: arn, ivscases.MemberAutoParticipantRecordingConfiguration: rec})
 	if f != nil {
 		f.Reason = "UpdateStage turning recording on: " + f.Reason
 	}
@@ -252,7 +247,7 @@ func (r *runner) issueTokens(ctx context.Context, arn string, from, to int) ([]s
 	}
 	var out []string
 	for i := from; i < to; i++ {
-		doc, ex, f := r.SendJSON(ctx, op, map[string]any{memberStageArn: arn, memberUserID: r.seedUser(i)})
+		doc, ex, f := r.SendJSON(ctx, op, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberUserId: r.seedUser(i)})
 		if f != nil {
 			f.Reason = fmt.Sprintf("%s(stage %s): %s", tokenOperation, arn, f.Reason)
 			return nil, f

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -41,14 +42,14 @@ func (r *runner) setup(ctx context.Context) {
 	c := r.c
 	missAll := r.SetMissing
 	liveStageArn, liveSessionID, liveParticipantID := r.liveStage, r.liveSession, r.liveParticipant
-	create := c.Operation(createOperation)
+	create := c.Operation(ivscases.OpCreateStage)
 	if create == nil {
 		missAll(suite.Skipf("the contract has no CreateStage to make a live stage with"), liveStageArn, liveSessionID, liveParticipantID)
 		return
 	}
 	names, f := c.stageNames(1)
 	if f == nil && len(r.users) == 0 {
-		f = suite.Failf(nil, "the contract gives %s.%s no sample user ids", structTokenConfig, memberUserID)
+		f = suite.Failf(nil, "the contract gives %s.%s no sample user ids", structTokenConfig, ivscases.MemberUserId)
 	}
 	if f != nil {
 		f.Reason = "setup: " + f.Reason
@@ -60,9 +61,9 @@ func (r *runner) setup(ctx context.Context) {
 		n = min(n, 1)
 	}
 	doc, ex, f := r.SendJSON(ctx, create, map[string]any{
-		memberName:         names[0],
-		memberTags:         r.runTags(),
-		memberTokenConfigs: r.seedConfigs(0, n),
+		ivscases.MemberName:                           names[0],
+		ivscases.MemberTags:                           r.runTags(),
+		ivscases.MemberParticipantTokenConfigurations: r.seedConfigs(0, n),
 	})
 	if f != nil {
 		f.Reason = "setup: CreateStage of the live stage: " + f.Reason
@@ -123,11 +124,11 @@ const listSeedStages = 10
 // and is left to the CreateStage cases to report: the pagination cases
 // then page over what there is.
 func (r *runner) seedStages(ctx context.Context, name string) {
-	if r.c.Operation(listStages) == nil {
+	if r.c.Operation(ivscases.OpListStages) == nil {
 		return
 	}
 	for range listSeedStages {
-		if _, _, _, f := r.createStage(ctx, "list-stages", map[string]any{memberName: name}); f != nil {
+		if _, _, _, f := r.createStage(ctx, "list-stages", map[string]any{ivscases.MemberName: name}); f != nil {
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
@@ -13,20 +14,13 @@ import (
 // (provision.go). cleanup_storage.go deletes every one the run created.
 
 const (
-	opCreateStorage = "CreateStorageConfiguration"
-	opGetStorage    = "GetStorageConfiguration"
-	opListStorage   = "ListStorageConfigurations"
-	opDeleteStorage = "DeleteStorageConfiguration"
-
 	structGetStorage = "GetStorageConfigurationRequest"
 	structS3         = "S3StorageConfiguration"
 	memberS3         = "s3"
-	memberBucket     = "bucketName"
-	memberStorageCfg = "storageConfiguration"
 )
 
 // liveStorageName is the placeholder name of the live storage configuration.
-func (c contract) liveStorageName() string { return c.LiveName(structGetStorage, memberArn) }
+func (c contract) liveStorageName() string { return c.LiveName(structGetStorage, ivscases.MemberArn) }
 
 // LiveStorageConfiguration is the placeholder of the storage configuration
 // the cases that record point stages at.
@@ -56,7 +50,7 @@ func (r *runner) givenStorage() string { return r.Target().Given[r.c.liveStorage
 // up: the real service wants a bucket that exists.
 func (r *runner) setupStorage(ctx context.Context) {
 	c := r.c
-	if c.Operation(opCreateStorage) == nil {
+	if c.Operation(ivscases.OpCreateStorageConfiguration) == nil {
 		return
 	}
 	name := c.liveStorageName()
@@ -78,21 +72,21 @@ func (r *runner) setupStorage(ctx context.Context) {
 		r.SetMissing(f, name)
 		return
 	}
-	r.SetLive(name, sc[memberArn].(string))
+	r.SetLive(name, sc[ivscases.MemberArn].(string))
 }
 
 // storageBody is a CreateStorageConfiguration request for the spec's first
 // sample bucket, with the run tag and caseTag.
 func (r *runner) storageBody(caseTag string) (map[string]any, *suite.Failure) {
-	m, f := r.c.member(structS3, memberBucket)
+	m, f := r.c.member(structS3, ivscases.MemberBucketName)
 	if f != nil {
 		return nil, f
 	}
 	buckets := m.Strings()
 	if len(buckets) == 0 {
-		return nil, suite.Failf(nil, "the contract gives %s.%s no sample", structS3, memberBucket)
+		return nil, suite.Failf(nil, "the contract gives %s.%s no sample", structS3, ivscases.MemberBucketName)
 	}
-	return r.withTags(map[string]any{memberS3: map[string]any{memberBucket: buckets[0]}}, caseTag), nil
+	return r.withTags(map[string]any{memberS3: map[string]any{ivscases.MemberBucketName: buckets[0]}}, caseTag), nil
 }
 
 // createStorage creates a storage configuration tagged with the run tag
@@ -103,16 +97,16 @@ func (r *runner) createStorage(ctx context.Context, caseTag string, extra map[st
 		return nil, nil, f
 	}
 	maps.Copy(body, extra)
-	doc, ex, f := r.do(ctx, opCreateStorage, body)
+	doc, ex, f := r.do(ctx, ivscases.OpCreateStorageConfiguration, body)
 	if f != nil {
 		return nil, ex, f
 	}
-	sc, ok := doc[memberStorageCfg].(map[string]any)
+	sc, ok := doc[ivscases.MemberStorageConfiguration].(map[string]any)
 	if !ok {
-		return nil, ex, suite.Mismatch(ex, "the answer has no storageConfiguration", "a storage configuration object", doc[memberStorageCfg])
+		return nil, ex, suite.Mismatch(ex, "the answer has no storageConfiguration", "a storage configuration object", doc[ivscases.MemberStorageConfiguration])
 	}
-	if arn, _ := sc[memberArn].(string); arn == "" {
-		return nil, ex, suite.Mismatch(ex, "CreateStorageConfiguration answered without storageConfiguration.arn", "an ARN", sc[memberArn])
+	if arn, _ := sc[ivscases.MemberArn].(string); arn == "" {
+		return nil, ex, suite.Mismatch(ex, "CreateStorageConfiguration answered without storageConfiguration.arn", "an ARN", sc[ivscases.MemberArn])
 	}
 	return sc, ex, nil
 }

@@ -24,8 +24,8 @@ type Target struct {
 	Region string
 	// Credentials sign the requests. Default: the SDK's standard chain
 	// (environment, shared files, ...), falling back to static dummy
-	// credentials when it has none; an ivsrt fake gets the dummies
-	// directly, since fakes do not check signatures.
+	// credentials when it has none; a Prepare hook may give dummies to a
+	// target it recognises as a fake that takes any signature.
 	Credentials aws.CredentialsProvider
 	// HTTPClient sends the requests. Default: a client with a 30 s timeout.
 	HTTPClient *http.Client
@@ -78,7 +78,7 @@ type Joined struct {
 	ParticipantID string
 }
 
-// dummyCredentials are what a fake gets: it does not check signatures.
+// dummyCredentials are what a fake that takes any signature gets.
 // DummyCredentials gives them to a Prepare hook that recognises one.
 var dummyCredentials = credentials.NewStaticCredentialsProvider("AKIDIVSRTCONFORM", "ivsrt-conformance-secret", "")
 

@@ -1,11 +1,18 @@
 package readme_test
 
 import (
+	"context"
+	"errors"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivsfake"
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // specOps reads SPEC_OPS from the Makefile: the one list of the operations
@@ -40,11 +47,11 @@ var (
 	caseName    = regexp.MustCompile("`([^`/]+)/[^`]*`")
 )
 
-// docs/contract.md has a section per operation of SPEC_OPS, a "## " heading
-// naming it (one heading may name several), and names no other operation in
-// a heading or as the first part of a case name in its rule tables. So
-// adding an operation to SPEC_OPS, or taking one out, fails here until the
-// contract says what it does.
+// docs/contract.md has a section per operation of SPEC_OPS that the fake
+// implements, a "## " heading naming it (one heading may name several), and
+// names no other operation in a heading or as the first part of a case
+// name in its rule tables. So giving an operation behaviour, or taking one
+// out of SPEC_OPS, fails here until the contract says what it does.
 func TestContractDocCoversSPEC_OPS(t *testing.T) {
 	ops := specOps(t)
 	data, err := os.ReadFile("../../docs/contract.md")
@@ -80,6 +87,31 @@ func TestContractDocCoversSPEC_OPS(t *testing.T) {
 	}
 	slices.Sort(missing)
 	for _, op := range missing {
+		// An operation just added to SPEC_OPS has no behaviour yet, and
+		// so no rules to write down.
+		if !implemented(op) {
+			continue
+		}
 		t.Errorf("docs/contract.md has no section (a \"## \" heading naming it) for %s of SPEC_OPS", op)
 	}
+}
+
+// implemented reports whether the fake gives op behaviour of its own,
+// rather than the generated UnimplementedBackend's answer. It calls op with
+// an empty request on a Memory of its own; behaviour that panics on that
+// is behaviour.
+func implemented(op string) (yes bool) {
+	method := reflect.ValueOf(ivsfake.NewMemory(ivsfake.Options{})).MethodByName(op)
+	if !method.IsValid() {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			yes = true
+		}
+	}()
+	out := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.New(method.Type().In(1).Elem())})
+	err, _ := out[len(out)-1].Interface().(error)
+	var we *wire.Error
+	return !errors.As(err, &we) || we.Type != ivsapi.ErrNotImplemented
 }

@@ -44,7 +44,8 @@ type ClientInfo struct {
 	SdkVersion     string `json:"sdkVersion,omitempty"`
 }
 
-// JoinInput makes a participant join a stage with a token from CreateStage.
+// JoinInput makes a participant join a stage with a token from CreateStage
+// or CreateParticipantToken.
 type JoinInput struct {
 	Token string `json:"token"`
 	ClientInfo

@@ -1,7 +1,7 @@
 package ivsfake_test
 
-// Scale (issue 9, point 5). By default these tests run at sizes that fit
-// CI (10,000 participants, 5,000 stages); `-args -scale` runs the issue's
+// Scale. By default these tests run at sizes that fit
+// CI (10,000 participants, 5,000 stages); `-args -scale` runs the full
 // sizes (100,000 of each), as `make bench` does. Timings are printed,
 // never asserted: what is asserted is what holds on any machine (answers,
 // allocations, bytes kept).
@@ -36,9 +36,9 @@ import (
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
-var scaleFull = flag.Bool("scale", false, "run the scale tests at the issue's sizes (100,000 participants and stages) rather than CI's")
+var scaleFull = flag.Bool("scale", false, "run the scale tests at full size (100,000 participants and stages) rather than CI's")
 
-// scaleSize is the large size: the issue's with -scale, else one CI runs
+// scaleSize is the large size: the full one with -scale, else one CI runs
 // in seconds under the race detector.
 func scaleSize(full, short int) int {
 	if *scaleFull {
@@ -92,7 +92,7 @@ func seedScaleSession(t *testing.T, m *ivsfake.Memory, n int) (stageArn, session
 	return stageArn, sessionID, refs
 }
 
-// scaleQuery is one of the issue's four queries and how many of n
+// scaleQuery is one of the four measured queries and how many of n
 // participants pass it.
 type scaleQuery struct {
 	name    string
@@ -123,7 +123,7 @@ func scaleQueries() []scaleQuery {
 // fake's allocations for it depend on the page, not on the session (a
 // page that tested every participant allocated for each). Printed: the
 // p50 of HTTP round trips at each size, and their ratio
-// (the issue's goal: at most 3x).
+// (the goal: at most 3x).
 func TestScaleListParticipants(t *testing.T) {
 	const small, maxResults = 1000, 100
 	big := scaleSize(100_000, 10_000)

@@ -50,8 +50,8 @@ func NewHTTPServer(h http.Handler, opts Options) *http.Server {
 	}
 }
 
-// Server is the whole fake as an http.Handler: the five AWS operations at
-// POST /{Operation} and the control API under /_ivsrt/. Each account and
+// Server is the whole fake as an http.Handler: every operation of the spec
+// at its AWS path, and the control API under /_ivsrt/. Each account and
 // region is its own namespace, with its own state and stage quota: a
 // request acts in the one its signature names (see Options.Keys).
 type Server struct {

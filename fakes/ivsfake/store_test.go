@@ -361,7 +361,7 @@ func notImplemented(b ivsapi.Backend, op string) (yes bool) {
 	out := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.New(method.Type().In(1).Elem())})
 	err, _ := out[len(out)-1].Interface().(error)
 	var we *wire.Error
-	return errors.As(err, &we) && we.Type == "NotImplementedException"
+	return errors.As(err, &we) && we.Type == ivsapi.ErrNotImplemented
 }
 
 // unimplementedGetStage is a Memory whose GetStage has no behaviour yet,
@@ -369,7 +369,7 @@ func notImplemented(b ivsapi.Backend, op string) (yes bool) {
 type unimplementedGetStage struct{ *ivsfake.Memory }
 
 func (unimplementedGetStage) GetStage(context.Context, *ivsapi.GetStageRequest) (*ivsapi.GetStageResponse, error) {
-	return nil, wire.NewError("NotImplementedException", http.StatusNotImplemented, "GetStage is not implemented")
+	return nil, ivsapi.NotImplemented(ivsapi.OpGetStage)
 }
 
 // TestStoreStepsSkipWhatIsNotImplemented: checkStoreSteps tells an

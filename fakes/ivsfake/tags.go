@@ -56,7 +56,7 @@ func (m *Memory) TagResource(_ context.Context, in *ivsapi.TagResourceRequest) (
 	if len(merged) > maxTags {
 		var e validate.Errors
 		e.Add(validate.Violation{
-			Path:  "tags",
+			Path:  ivsapi.MemberTags,
 			Value: validate.Render(in.Tags),
 			Rule:  "Member must have at most " + strconv.Itoa(maxTags) + " entries together with the resource's " + strconv.Itoa(len(tags)) + " tags",
 		})

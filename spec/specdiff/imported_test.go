@@ -11,7 +11,7 @@ import (
 	"github.com/ivsrt/contract/spec/specdiff"
 )
 
-// TestImportedRecordingChange is the proof the issue asks for: AWS's own
+// TestImportedRecordingChange shows, on AWS's real change, AWS's own
 // models of the day before and the day of the 2024-06-20 change, every
 // operation imported and no overlay, differ in exactly the five operations
 // AWS's change log names, in the members it names, and nothing breaks.

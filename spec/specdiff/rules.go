@@ -78,7 +78,7 @@ const typeBreaks = true
 
 // enumBreaks reports whether an enum change breaks: on a request, when a
 // value the client may send is gone, or when a free value became an enum.
-// Response values added or removed never break (the rules in the issue:
+// Response values added or removed never break (the rules:
 // a client must accept new values).
 func enumBreaks(request bool, d *diff.EnumDiff) bool {
 	return request && (len(d.Deleted) > 0 || d.EnumAdded)

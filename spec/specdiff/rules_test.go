@@ -10,7 +10,7 @@ import (
 
 // TestRules applies one spec edit at a time to the five-operation spec and
 // states everything the diff must say about it. Each breaking rule and
-// each non-breaking rule of the issue has a case.
+// each non-breaking rule has a case.
 func TestRules(t *testing.T) {
 	const stageName = "    StageName:\n      type: string\n      maxLength: 128\n      pattern: \"^[a-zA-Z0-9-_]*$\"\n"
 	const getStage = "      operationId: GetStage\n"

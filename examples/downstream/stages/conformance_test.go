@@ -15,7 +15,7 @@ import (
 	"example.com/downstream/stages"
 )
 
-// TestConformance is the README's snippet, as written: the whole suite
+// TestConformance is the snippet of docs/downstream.md, as written: the whole suite
 // (this module's generated cases and the hand-written default and
 // behaviour cases) against the Store behind the generated Handler. The
 // Store has no participants and the run no seeder, so the cases about live
