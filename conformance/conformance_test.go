@@ -21,6 +21,7 @@ import (
 	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/internal/targetflag"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -150,7 +151,7 @@ func rewriteRequest(h http.Handler, op string, rewrite func(body map[string]any)
 // operation (not the control API) before it goes out.
 func rewriteResponse(h http.Handler, rewrite func(op string, rec *httptest.ResponseRecorder) (int, []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, ivsfake.ControlPrefix) {
+		if strings.HasPrefix(r.URL.Path, ivscontrol.Prefix) {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -431,7 +432,7 @@ func TestQuotaCase(t *testing.T) {
 	ctx := context.Background()
 	// The same fake with its control API hidden: the runner finds no seeder.
 	hidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, ivsfake.ControlPrefix) {
+		if strings.HasPrefix(r.URL.Path, ivscontrol.Prefix) {
 			http.NotFound(w, r)
 			return
 		}

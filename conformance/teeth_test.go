@@ -21,6 +21,7 @@ import (
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -463,7 +464,7 @@ type sessionBlind struct {
 
 func (s *sessionBlind) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
-	case ivsfake.ControlPrefix + "join":
+	case ivscontrol.Prefix + "join":
 		rec := httptest.NewRecorder()
 		s.inner.ServeHTTP(rec, r)
 		var out struct{ SessionId, ParticipantId string }

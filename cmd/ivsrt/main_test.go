@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -91,7 +92,7 @@ func TestServe(t *testing.T) {
 	var ve *types.ValidationException
 	require.True(t, errors.As(err, &ve), "%v", err)
 
-	info, err := ivsfake.NewControl(url, nil).Info(ctx)
+	info, err := ivscontrol.NewControl(url, nil).Info(ctx)
 	require.NoError(t, err)
 	require.Equal(t, "2024-06-20", info.APIVersion)
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -40,7 +41,7 @@ func brokenTarget(t *testing.T) string {
 		}
 	})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, ivsfake.ControlPrefix) {
+		if strings.HasPrefix(r.URL.Path, ivscontrol.Prefix) {
 			http.NotFound(w, r)
 			return
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -55,7 +56,7 @@ func TestMyService(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	p, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[0].Token})
+	p, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *out.ParticipantTokens[0].Token})
 	require.NoError(t, err)
 	require.NoError(t, f.Control.Publish(ctx, p.Ref()))
 	// ... GetParticipant / ListParticipants now see alice, connected and published.
@@ -89,7 +90,7 @@ func TestRecordedStageLife(t *testing.T) {
 		StageArn: stage.Stage.Arn, UserId: aws.String("alice"),
 	})
 	require.NoError(t, err)
-	p, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
+	p, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tok.ParticipantToken.Token})
 	require.NoError(t, err)
 	require.NoError(t, f.Control.Publish(ctx, p.Ref()))
 	require.NoError(t, f.Control.StartRecording(ctx, p.Ref()))
@@ -113,7 +114,7 @@ func TestRecordedStageLife(t *testing.T) {
 		StageArn: stage.Stage.Arn, ParticipantId: aws.String(p.ParticipantId),
 	})
 	require.NoError(t, err)
-	_, err = f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
+	_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tok.ParticipantToken.Token})
 	require.Error(t, err, "a disconnected participant's token cannot join again")
 	_, err = f.Client.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: stage.Stage.Arn})
 	require.NoError(t, err)

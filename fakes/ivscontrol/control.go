@@ -5,8 +5,8 @@
 //
 // It imports neither the fake (package ivsfake) nor its generated wire
 // layer (package ivsapi), so the conformance suite can drive any fake that
-// serves this API without linking one in. Package ivsfake serves it and
-// re-exports these names (ivsfake.NewControl, ivsfake.JoinInput, ...).
+// serves this API without linking one in. Package ivsfake serves it, and
+// its Start gives a test a Control for the fake it starts.
 package ivscontrol
 
 import (

@@ -41,11 +41,10 @@ func TestIsFake(t *testing.T) {
 	assert.False(t, ivscontrol.IsFake(ctx, "::not a url", nil))
 }
 
-// The client drives a fake through the control API alone, and the fake's
-// re-exported names are the same types.
+// The client drives a fake through the control API alone.
 func TestControlDrivesTheFake(t *testing.T) {
 	f := ivsfake.Start(t)
-	var c *ivscontrol.Control = f.Control // an alias, not a copy
+	c := f.Control
 	ctx := context.Background()
 	info, err := c.Info(ctx)
 	require.NoError(t, err)
@@ -55,7 +54,7 @@ func TestControlDrivesTheFake(t *testing.T) {
 	require.NoError(t, err)
 	tok, err := f.Client.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: out.Stage.Arn})
 	require.NoError(t, err)
-	j, err := c.Join(ctx, ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
+	j, err := c.Join(ctx, ivscontrol.JoinInput{Token: *tok.ParticipantToken.Token})
 	require.NoError(t, err)
 	require.NoError(t, c.Publish(ctx, j.Ref()))
 	require.NoError(t, c.Leave(ctx, j.Ref()))

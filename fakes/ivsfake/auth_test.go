@@ -50,9 +50,9 @@ func clientAs(f *ivsfake.Fake, key ivsfake.Key, region string) *ivsrealtime.Clie
 }
 
 // controlAs is a control client for the fake signing with key in region.
-func controlAs(f *ivsfake.Fake, key ivsfake.Key, region string) *ivsfake.Control {
+func controlAs(f *ivsfake.Fake, key ivsfake.Key, region string) *ivscontrol.Control {
 	creds := credentials.NewStaticCredentialsProvider(key.AccessKeyID, key.SecretAccessKey, "")
-	return ivsfake.NewControl(f.URL, ivscontrol.SigningClient(nil, creds, region))
+	return ivscontrol.NewControl(f.URL, ivscontrol.SigningClient(nil, creds, region))
 }
 
 // signedRequest is a POST of body to path, signed with key for region at
@@ -305,15 +305,15 @@ func TestControlSignedUnderVerify(t *testing.T) {
 	out, err := westA.CreateStage(ctx, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("u")})
 	require.NoError(t, err)
 	tok := aws.ToString(out.ParticipantTokens[0].Token)
-	_, err = ctlB.Join(ctx, ivsfake.JoinInput{Token: tok})
+	_, err = ctlB.Join(ctx, ivscontrol.JoinInput{Token: tok})
 	requireWireError(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
-	j, err := ctlA.Join(ctx, ivsfake.JoinInput{Token: tok})
+	j, err := ctlA.Join(ctx, ivscontrol.JoinInput{Token: tok})
 	require.NoError(t, err)
 	requireWireError(t, ctlB.Publish(ctx, j.Ref()), ivsapi.ErrAccessDeniedException, http.StatusForbidden)
 	require.NoError(t, ctlA.Publish(ctx, j.Ref()))
 
 	// Faults are the namespace's: B's fault does not reach A.
-	require.NoError(t, ctlB.InjectFault(ctx, ivsfake.Fault{Operation: "GetStage", Error: "ThrottlingException"}))
+	require.NoError(t, ctlB.InjectFault(ctx, ivscontrol.Fault{Operation: "GetStage", Error: "ThrottlingException"}))
 	_, err = westA.GetStage(ctx, &ivsrealtime.GetStageInput{Arn: out.Stage.Arn})
 	require.NoError(t, err)
 	_, err = clientAs(f, keyB, "us-west-2").GetStage(ctx, &ivsrealtime.GetStageInput{Arn: aws.String("arn:aws:ivs:us-west-2:222222222222:stage/abcdefghijkl")})
@@ -339,14 +339,14 @@ func TestControlRegionUnderAuthOff(t *testing.T) {
 	require.NoError(t, err)
 	tok := aws.ToString(out.ParticipantTokens[0].Token)
 
-	_, err = f.Control.Join(ctx, ivsfake.JoinInput{Token: tok})
+	_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: tok})
 	requireWireError(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
 	ctlWest := controlAs(f, anyKey, "us-west-2")
 	info, err := ctlWest.Info(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "us-west-2", info.Region)
 	assert.Equal(t, "123456789012", info.Account)
-	_, err = ctlWest.Join(ctx, ivsfake.JoinInput{Token: tok})
+	_, err = ctlWest.Join(ctx, ivscontrol.JoinInput{Token: tok})
 	require.NoError(t, err)
 
 	createStage(t, f, nil) // in the default namespace

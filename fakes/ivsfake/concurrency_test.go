@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -108,7 +109,7 @@ func TestConcurrentMixedOperations(t *testing.T) {
 			if p.session == "" {
 				continue
 			}
-			got := getParticipant(t, f, &ivsfake.JoinOutput{StageArn: p.stage, SessionId: p.session, ParticipantId: p.id})
+			got := getParticipant(t, f, &ivscontrol.JoinOutput{StageArn: p.stage, SessionId: p.session, ParticipantId: p.id})
 			want := types.ParticipantStateDisconnected
 			if p.connected {
 				want = types.ParticipantStateConnected
@@ -135,7 +136,7 @@ func TestConcurrentMixedOperations(t *testing.T) {
 // step runs one operation on a worker's participant p and checks the answer
 // against what the worker knows. op 0 (CreateStage) is run by the caller.
 func step(ctx context.Context, f *ivsfake.Fake, op int, p *mine, w, i int) error {
-	ref := ivsfake.ParticipantRef{StageArn: p.stage, ParticipantId: p.id}
+	ref := ivscontrol.ParticipantRef{StageArn: p.stage, ParticipantId: p.id}
 	switch op {
 	case 1: // GetStage
 		out, err := f.Client.GetStage(ctx, &ivsrealtime.GetStageInput{Arn: aws.String(p.stage)})
@@ -156,7 +157,7 @@ func step(ctx context.Context, f *ivsfake.Fake, op int, p *mine, w, i int) error
 			return err
 		}
 	case 3: // Join
-		j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: p.token})
+		j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: p.token})
 		if p.connected {
 			return wantWireError(err, "ConflictException")
 		}
@@ -271,7 +272,7 @@ func TestConcurrentFaults(t *testing.T) {
 	f := ivsfake.Start(t)
 	ctx := ctxT(t)
 	stage := createStage(t, f, nil)
-	require.NoError(t, f.Control.InjectFault(ctx, ivsfake.Fault{Operation: "GetStage", Error: "ThrottlingException", Count: 13}))
+	require.NoError(t, f.Control.InjectFault(ctx, ivscontrol.Fault{Operation: "GetStage", Error: "ThrottlingException", Count: 13}))
 	var throttled atomic.Int64
 	var wg sync.WaitGroup
 	for range 8 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/validate"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -21,7 +22,7 @@ import (
 // cannot join: AccessDeniedException, and when it is still part of the
 // live session a JOIN_ERROR event records the attempt (as for an expired
 // token).
-func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
+func (m *Memory) Join(in ivscontrol.JoinInput) (_ *ivscontrol.JoinOutput, err error) {
 	if err := checkClientInfo(in.ClientInfo); err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func (m *Memory) Join(in JoinInput) (_ *JoinOutput, err error) {
 	if !t.used {
 		m.useToken(t)
 	}
-	return &JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
+	return &ivscontrol.JoinOutput{StageArn: st.arn, SessionId: s.id, ParticipantId: p.id}, nil
 }
 
 // recordingBucket is where a participant recorded under the storage
@@ -89,7 +90,7 @@ func bucketName(storageArn string) string {
 func truncate(s string, n int) string { return s[:min(len(s), n)] }
 
 // connected finds a connected participant of the stage's live session.
-func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
+func (m *Memory) connected(ref ivscontrol.ParticipantRef) (*stage, *participant, error) {
 	// Another account's stage is AccessDeniedException, as in the AWS operations.
 	st, err := m.lookup(ref.StageArn)
 	if err != nil {
@@ -110,7 +111,7 @@ func (m *Memory) connected(ref ParticipantRef) (*stage, *participant, error) {
 // PUBLISH_STARTED, unless the participant is publishing already. A
 // participant whose token may not publish is refused (AccessDeniedException)
 // and a PUBLISH_ERROR event with INSUFFICIENT_CAPABILITIES records it.
-func (m *Memory) Publish(ref ParticipantRef) (err error) {
+func (m *Memory) Publish(ref ivscontrol.ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
 	defer m.unlock(&err)
@@ -131,7 +132,7 @@ func (m *Memory) Publish(ref ParticipantRef) (err error) {
 // STARTING. A participant whose recording is DISABLED cannot record. A
 // participant that has left with its recording STOPPING can still have it
 // finish, as STOPPED or FAILED.
-func (m *Memory) SetRecording(in RecordingInput) (err error) {
+func (m *Memory) SetRecording(in ivscontrol.RecordingInput) (err error) {
 	state := ivsapi.ParticipantRecordingState(in.State)
 	m.mu.Lock()
 	defer m.unlock(&err)
@@ -165,7 +166,7 @@ func (m *Memory) SetRecording(in RecordingInput) (err error) {
 
 // stopping finds the participant, in every session of the stage, where it
 // has left with its recording STOPPING.
-func (m *Memory) stopping(ref ParticipantRef) (*stage, map[*session]*participant) {
+func (m *Memory) stopping(ref ivscontrol.ParticipantRef) (*stage, map[*session]*participant) {
 	st := m.stages[ref.StageArn]
 	if st == nil {
 		return nil, nil
@@ -182,7 +183,7 @@ func (m *Memory) stopping(ref ParticipantRef) (*stage, map[*session]*participant
 
 // Leave disconnects a participant; a recording in progress is STOPPING.
 // The session ends when nobody is left connected.
-func (m *Memory) Leave(ref ParticipantRef) (err error) {
+func (m *Memory) Leave(ref ivscontrol.ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
 	defer m.unlock(&err)
@@ -262,8 +263,8 @@ func quotaError(value, rule string) error {
 
 // keepClientInfo is what a participant keeps of the client attributes it
 // joined with: nil for none.
-func keepClientInfo(c ClientInfo) *ClientInfo {
-	if c == (ClientInfo{}) {
+func keepClientInfo(c ivscontrol.ClientInfo) *ivscontrol.ClientInfo {
+	if c == (ivscontrol.ClientInfo{}) {
 		return nil
 	}
 	return &c
@@ -271,7 +272,7 @@ func keepClientInfo(c ClientInfo) *ClientInfo {
 
 // checkClientInfo holds client attributes to the spec's rules, so the fake
 // never answers with a participant that breaks its own contract.
-func checkClientInfo(c ClientInfo) error {
+func checkClientInfo(c ivscontrol.ClientInfo) error {
 	p := ivsapi.Participant{
 		IspName: &c.IspName, OsName: &c.OsName, OsVersion: &c.OsVersion,
 		BrowserName: &c.BrowserName, BrowserVersion: &c.BrowserVersion, SdkVersion: &c.SdkVersion,

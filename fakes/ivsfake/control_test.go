@@ -32,7 +32,7 @@ func TestControlInfo(t *testing.T) {
 	}
 	info, err := f.Control.Info(ctxT(t))
 	require.NoError(t, err)
-	assert.Equal(t, ivsfake.Info{Service: "ivsrt", APIVersion: "2024-06-20", Region: "eu-west-1", Account: "111122223333"}, *info)
+	assert.Equal(t, ivscontrol.Info{Service: "ivsrt", APIVersion: "2024-06-20", Region: "eu-west-1", Account: "111122223333"}, *info)
 
 	// The SDK client follows the options too.
 	out := createStage(t, f, nil)
@@ -43,7 +43,7 @@ func TestControlInfo(t *testing.T) {
 func TestControlInfoRefusesAnotherServer(t *testing.T) {
 	f := ivsfake.Start(t)
 	// The AWS paths of the fake are not the control API.
-	_, err := ivsfake.NewControl(f.URL+"/GetStage", nil).Info(ctxT(t))
+	_, err := ivscontrol.NewControl(f.URL+"/GetStage", nil).Info(ctxT(t))
 	require.Error(t, err)
 }
 
@@ -119,7 +119,7 @@ func TestControlRawHappyPath(t *testing.T) {
 
 	r = post(t, f, "/_ivsrt/join", `{"token":"`+*tok.Token+`","osName":"iOS","sdkVersion":"1.2.3"}`)
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
-	var j ivsfake.JoinOutput
+	var j ivscontrol.JoinOutput
 	require.NoError(t, json.Unmarshal(r.Body, &j))
 	assert.Equal(t, arn, j.StageArn)
 	assert.Equal(t, *tok.ParticipantId, j.ParticipantId)

@@ -12,5 +12,5 @@
 //
 //	f := ivsfake.Start(t)
 //	out, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{...})
-//	p, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[0].Token})
+//	p, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *out.ParticipantTokens[0].Token})
 package ivsfake

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -37,7 +38,7 @@ func ExampleStart() {
 		fmt.Println(*tok.UserId, *tok.Duration, tok.Capabilities)
 	}
 
-	alice, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[0].Token})
+	alice, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *out.ParticipantTokens[0].Token})
 	if err != nil {
 		fmt.Println(err)
 		return

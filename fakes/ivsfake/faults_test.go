@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestFaultCount(t *testing.T) {
 	f := ivsfake.Start(t)
 	ctx := ctxT(t)
-	require.NoError(t, f.Control.InjectFault(ctx, ivsfake.Fault{Operation: "CreateStage", Error: "ServiceQuotaExceededException", Count: 2, Message: "no more stages"}))
+	require.NoError(t, f.Control.InjectFault(ctx, ivscontrol.Fault{Operation: "CreateStage", Error: "ServiceQuotaExceededException", Count: 2, Message: "no more stages"}))
 
 	for i := range 2 {
 		_, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
@@ -56,38 +57,38 @@ func TestFaultEachError(t *testing.T) {
 	}
 
 	cases := []struct {
-		fault ivsfake.Fault
+		fault ivscontrol.Fault
 		call  func() error
 		check func(t *testing.T, err error)
 	}{
-		{ivsfake.Fault{Operation: "UpdateStage", Error: "PendingVerification"}, updateStage, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "UpdateStage", Error: "PendingVerification"}, updateStage, func(t *testing.T, err error) {
 			requireAPIError[*types.PendingVerification](t, err, http.StatusForbidden)
 		}},
-		{ivsfake.Fault{Operation: "UpdateStage", Error: "ConflictException"}, updateStage, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "UpdateStage", Error: "ConflictException"}, updateStage, func(t *testing.T, err error) {
 			requireAPIError[*types.ConflictException](t, err, http.StatusConflict)
 		}},
-		{ivsfake.Fault{Operation: "UpdateStage", Error: "ServiceQuotaExceededException"}, updateStage, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "UpdateStage", Error: "ServiceQuotaExceededException"}, updateStage, func(t *testing.T, err error) {
 			requireAPIError[*types.ServiceQuotaExceededException](t, err, http.StatusPaymentRequired)
 		}},
-		{ivsfake.Fault{Operation: "GetStage", Error: "AccessDeniedException"}, getStage, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "GetStage", Error: "AccessDeniedException"}, getStage, func(t *testing.T, err error) {
 			requireAPIError[*types.AccessDeniedException](t, err, http.StatusForbidden)
 		}},
-		{ivsfake.Fault{Operation: "GetStage", Error: "ResourceNotFoundException"}, getStage, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "GetStage", Error: "ResourceNotFoundException"}, getStage, func(t *testing.T, err error) {
 			requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 		}},
-		{ivsfake.Fault{Operation: "GetParticipant", Error: "ValidationException"}, getParticipant, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "GetParticipant", Error: "ValidationException"}, getParticipant, func(t *testing.T, err error) {
 			requireAPIError[*types.ValidationException](t, err, http.StatusBadRequest)
 		}},
-		{ivsfake.Fault{Operation: "ListParticipants", Error: "ThrottlingException"}, listParticipants, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "ListParticipants", Error: "ThrottlingException"}, listParticipants, func(t *testing.T, err error) {
 			requireErrorCode(t, err, "ThrottlingException", http.StatusTooManyRequests)
 		}},
-		{ivsfake.Fault{Operation: "ListParticipants", Error: "InternalServerException"}, listParticipants, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "ListParticipants", Error: "InternalServerException"}, listParticipants, func(t *testing.T, err error) {
 			requireErrorCode(t, err, "InternalServerException", http.StatusInternalServerError)
 		}},
-		{ivsfake.Fault{Operation: "GetParticipant", Error: "UnrecognizedClientException"}, getParticipant, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "GetParticipant", Error: "UnrecognizedClientException"}, getParticipant, func(t *testing.T, err error) {
 			requireErrorCode(t, err, "UnrecognizedClientException", http.StatusForbidden)
 		}},
-		{ivsfake.Fault{Operation: "GetStage", Error: "SerializationException"}, getStage, func(t *testing.T, err error) {
+		{ivscontrol.Fault{Operation: "GetStage", Error: "SerializationException"}, getStage, func(t *testing.T, err error) {
 			requireErrorCode(t, err, "SerializationException", http.StatusBadRequest)
 		}},
 	}
@@ -107,8 +108,8 @@ func TestFaultAnyOperation(t *testing.T) {
 	ctx := ctxT(t)
 	stage := createStage(t, f, nil)
 
-	require.NoError(t, f.Control.InjectFault(ctx, ivsfake.Fault{Operation: "*", Error: "ThrottlingException", Count: 2}))
-	require.NoError(t, f.Control.InjectFault(ctx, ivsfake.Fault{Operation: "GetStage", Error: "AccessDeniedException"}))
+	require.NoError(t, f.Control.InjectFault(ctx, ivscontrol.Fault{Operation: "*", Error: "ThrottlingException", Count: 2}))
+	require.NoError(t, f.Control.InjectFault(ctx, ivscontrol.Fault{Operation: "GetStage", Error: "AccessDeniedException"}))
 
 	_, err := f.Client.GetStage(ctx, &ivsrealtime.GetStageInput{Arn: stage.Stage.Arn})
 	requireAPIError[*types.AccessDeniedException](t, err, http.StatusForbidden)
@@ -120,7 +121,7 @@ func TestFaultAnyOperation(t *testing.T) {
 	require.NoError(t, err)
 
 	// The fault comes before validation: even a bad request gets it.
-	require.NoError(t, f.Control.InjectFault(ctx, ivsfake.Fault{Operation: "*", Error: "InternalServerException"}))
+	require.NoError(t, f.Control.InjectFault(ctx, ivscontrol.Fault{Operation: "*", Error: "InternalServerException"}))
 	_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("bad name!")})
 	requireErrorCode(t, err, "InternalServerException", http.StatusInternalServerError)
 	_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("bad name!")})
@@ -131,7 +132,7 @@ func TestFaultAnyOperation(t *testing.T) {
 // allow, with a ValidationException, and queues nothing.
 func TestFaultRefused(t *testing.T) {
 	f := ivsfake.Start(t)
-	for _, fault := range []ivsfake.Fault{
+	for _, fault := range []ivscontrol.Fault{
 		{Operation: "GetStage", Error: "ConflictException"},                 // not declared by GetStage
 		{Operation: "ListParticipants", Error: "ResourceNotFoundException"}, // not declared by ListParticipants
 		{Operation: "CreateStage", Error: "ResourceNotFoundException"},
@@ -161,7 +162,7 @@ func TestReset(t *testing.T) {
 	ctx := ctxT(t)
 	stage := createStage(t, f, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("u", "v")})
 	j := join(t, f, stage.ParticipantTokens[0])
-	require.NoError(t, f.Control.InjectFault(ctx, ivsfake.Fault{Operation: "*", Error: "ThrottlingException", Count: 5}))
+	require.NoError(t, f.Control.InjectFault(ctx, ivscontrol.Fault{Operation: "*", Error: "ThrottlingException", Count: 5}))
 
 	require.NoError(t, f.Control.Reset(ctx))
 
@@ -169,7 +170,7 @@ func TestReset(t *testing.T) {
 	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 	_, err = f.Client.GetParticipant(ctx, &ivsrealtime.GetParticipantInput{StageArn: stage.Stage.Arn, SessionId: aws.String(j.SessionId), ParticipantId: aws.String(j.ParticipantId)})
 	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
-	_, err = f.Control.Join(ctx, ivsfake.JoinInput{Token: *stage.ParticipantTokens[1].Token})
+	_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: *stage.ParticipantTokens[1].Token})
 	requireWireError(t, err, "ResourceNotFoundException", 404)
 	createStage(t, f, nil) // no fault left
 }
@@ -184,7 +185,7 @@ func TestFaultCountMustBePositive(t *testing.T) {
 		assert.Equal(t, "ValidationException", r.ErrorType, n)
 		assert.Equal(t, "1 validation error detected: Value '"+n+"' at 'count' failed to satisfy constraint: Member must have value greater than or equal to 1", r.message(t))
 	}
-	requireWireError(t, f.Control.InjectFault(ctxT(t), ivsfake.Fault{Operation: "GetStage", Error: "ThrottlingException", Count: -1}), "ValidationException", 400)
+	requireWireError(t, f.Control.InjectFault(ctxT(t), ivscontrol.Fault{Operation: "GetStage", Error: "ThrottlingException", Count: -1}), "ValidationException", 400)
 
 	r := post(t, f, "/_ivsrt/faults", `{"operation":"GetStage","error":"ThrottlingException"}`)
 	require.Equal(t, 200, r.Status, "%s", r.Body)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -119,7 +120,7 @@ func FuzzControl(f *testing.F) {
 	token = *out.ParticipantToken.Token
 	rec = httptest.NewRecorder()
 	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_ivsrt/join", strings.NewReader(`{"token":"`+token+`"}`)))
-	var joined ivsfake.JoinOutput
+	var joined ivscontrol.JoinOutput
 	if err := json.Unmarshal(rec.Body.Bytes(), &joined); err != nil || joined.SessionId == "" {
 		f.Fatalf("join: %d %s", rec.Code, rec.Body)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -117,14 +118,14 @@ func tokenConfigs(userIDs ...string) []types.ParticipantTokenConfiguration {
 	return cfgs
 }
 
-func join(t *testing.T, f *ivsfake.Fake, tok types.ParticipantToken) *ivsfake.JoinOutput {
+func join(t *testing.T, f *ivsfake.Fake, tok types.ParticipantToken) *ivscontrol.JoinOutput {
 	t.Helper()
-	out, err := f.Control.Join(ctxT(t), ivsfake.JoinInput{Token: aws.ToString(tok.Token)})
+	out, err := f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: aws.ToString(tok.Token)})
 	require.NoError(t, err)
 	return out
 }
 
-func getParticipant(t *testing.T, f *ivsfake.Fake, j *ivsfake.JoinOutput) *types.Participant {
+func getParticipant(t *testing.T, f *ivsfake.Fake, j *ivscontrol.JoinOutput) *types.Participant {
 	t.Helper()
 	out, err := f.Client.GetParticipant(ctxT(t), &ivsrealtime.GetParticipantInput{
 		StageArn: aws.String(j.StageArn), SessionId: aws.String(j.SessionId), ParticipantId: aws.String(j.ParticipantId),

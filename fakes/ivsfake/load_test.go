@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -86,7 +87,7 @@ func TestLoad(t *testing.T) {
 			l := &loadClient{
 				t: t, id: c, rng: rand.New(rand.NewPCG(uint64(c), 9)),
 				api: ivsfake.NewClient(f.URL, "us-east-1"),
-				control: ivsfake.NewControl(f.URL, &http.Client{
+				control: ivscontrol.NewControl(f.URL, &http.Client{
 					Transport: http.DefaultTransport.(*http.Transport).Clone(),
 					Timeout:   time.Minute,
 				}),
@@ -150,7 +151,7 @@ type loadClient struct {
 	id      int
 	rng     *rand.Rand
 	api     *ivsrealtime.Client
-	control *ivsfake.Control
+	control *ivscontrol.Control
 	stages  []*loadStage
 	seq     int
 	calls   map[string]int // acknowledged calls by name
@@ -235,7 +236,7 @@ func (l *loadClient) step(ctx context.Context, op int) error {
 			if st.connected[*tok.ParticipantId] {
 				continue
 			}
-			out, err := l.control.Join(ctx, ivsfake.JoinInput{Token: *tok.Token})
+			out, err := l.control.Join(ctx, ivscontrol.JoinInput{Token: *tok.Token})
 			if err != nil {
 				return check5xx(err)
 			}
@@ -254,7 +255,7 @@ func (l *loadClient) step(ctx context.Context, op int) error {
 		return l.checkStage(ctx, st)
 	case "publish", "recording", "leave":
 		for id := range st.connected {
-			ref := ivsfake.ParticipantRef{StageArn: st.arn, ParticipantId: id}
+			ref := ivscontrol.ParticipantRef{StageArn: st.arn, ParticipantId: id}
 			var err error
 			switch loadOps[op] {
 			case "publish":

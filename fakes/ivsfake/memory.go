@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -128,7 +129,7 @@ type participant struct {
 	attributes     map[string]string
 	state          ivsapi.ParticipantState
 	firstJoin      time.Time
-	client         *ClientInfo // nil when the client reported nothing: most joins, so it is not kept inline
+	client         *ivscontrol.ClientInfo // nil when the client reported nothing: most joins, so it is not kept inline
 	recording      ivsapi.ParticipantRecordingState
 	bucket, prefix string
 	capabilities   []ivsapi.ParticipantTokenCapability
@@ -418,7 +419,7 @@ func (st *stage) summary() ivsapi.StageSummary {
 }
 
 func (p *participant) view() *ivsapi.Participant {
-	var client ClientInfo
+	var client ivscontrol.ClientInfo
 	if p.client != nil {
 		client = *p.client
 	}

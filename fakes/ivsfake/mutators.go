@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 )
 
 // The state of a namespace changes only in this file. Each mutator below
@@ -224,7 +225,7 @@ func (m *Memory) disconnect(st *stage, p *participant, now time.Time) {
 // join adds the participant of token t to session s of stage st, as it
 // joins for the first time. Its recording is DISABLED when the stage has
 // no storage configuration, else STOPPED until it publishes.
-func (m *Memory) join(st *stage, s *session, t *pToken, client ClientInfo, now time.Time) *participant {
+func (m *Memory) join(st *stage, s *session, t *pToken, client ivscontrol.ClientInfo, now time.Time) *participant {
 	p := &participant{
 		id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
 		state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(client),
@@ -248,7 +249,7 @@ func (m *Memory) join(st *stage, s *session, t *pToken, client ClientInfo, now t
 }
 
 // rejoin connects again a participant that left session s.
-func (m *Memory) rejoin(st *stage, s *session, p *participant, client ClientInfo, now time.Time) {
+func (m *Memory) rejoin(st *stage, s *session, p *participant, client ivscontrol.ClientInfo, now time.Time) {
 	m.alter(st, s, p, func() {
 		p.state = ivsapi.ParticipantStateConnected
 		p.client = keepClientInfo(client)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -55,7 +56,7 @@ func seedVaried(t *testing.T, f *ivsfake.Fake, n int) (stageArn, sessionID strin
 			s.userID = fmt.Sprintf("user-%d", i%5)
 			userID = aws.String(s.userID)
 		}
-		j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: issueToken(t, f, stageArn, userID)})
+		j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: issueToken(t, f, stageArn, userID)})
 		require.NoError(t, err)
 		s.id = j.ParticipantId
 		if sessionID == "" {
@@ -255,7 +256,7 @@ func TestPaginationDefaultPageSize(t *testing.T) {
 	var sessionID string
 	want := make([]string, 0, 60)
 	for range 60 {
-		j, err := f.Control.Join(ctxT(t), ivsfake.JoinInput{Token: issueToken(t, f, stageArn, nil)})
+		j, err := f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: issueToken(t, f, stageArn, nil)})
 		require.NoError(t, err)
 		sessionID = j.SessionId
 		want = append(want, j.ParticipantId)
@@ -308,13 +309,13 @@ func TestPaginationWhileParticipantsJoin(t *testing.T) {
 			stageArn := *createStage(t, f, nil).Stage.Arn
 			var sessionID string
 			type member struct {
-				j     *ivsfake.JoinOutput
+				j     *ivscontrol.JoinOutput
 				token string
 			}
 			var initial []member
 			for range 20 {
 				tok := issueToken(t, f, stageArn, tc.userID)
-				j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: tok})
+				j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: tok})
 				require.NoError(t, err)
 				sessionID = j.SessionId
 				initial = append(initial, member{j, tok})
@@ -332,13 +333,13 @@ func TestPaginationWhileParticipantsJoin(t *testing.T) {
 				// Between pages: two newcomers join, and one of the first
 				// participants leaves and rejoins.
 				for range 2 {
-					_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: issueToken(t, f, stageArn, tc.userID)})
+					_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: issueToken(t, f, stageArn, tc.userID)})
 					require.NoError(t, err)
 				}
 				if pages < len(initial) {
 					m := initial[pages]
 					require.NoError(t, f.Control.Leave(ctx, m.j.Ref()))
-					again, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: m.token})
+					again, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: m.token})
 					require.NoError(t, err)
 					require.Equal(t, *m.j, *again, "rejoins the same session as the same participant")
 				}
@@ -384,7 +385,7 @@ func TestPaginationTokenMisuse(t *testing.T) {
 
 	// Another session of the same stage: end this one, start the next.
 	require.NoError(t, f.Control.EndSession(ctx, stageArn))
-	j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: issueToken(t, f, stageArn, nil)})
+	j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: issueToken(t, f, stageArn, nil)})
 	require.NoError(t, err)
 	require.NotEqual(t, sessionID, j.SessionId)
 

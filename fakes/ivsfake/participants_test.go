@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -26,13 +27,13 @@ func TestParticipantEveryField(t *testing.T) {
 			{}, // no userId, no attributes
 		},
 	})
-	client := ivsfake.ClientInfo{
+	client := ivscontrol.ClientInfo{
 		IspName: "Comcast Cable", OsName: "Linux", OsVersion: "6.8.0-45",
 		BrowserName: "Firefox", BrowserVersion: "128.0.3", SdkVersion: "1.20.0",
 	}
 
 	before := time.Now()
-	j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[0].Token, ClientInfo: client})
+	j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *out.ParticipantTokens[0].Token, ClientInfo: client})
 	after := time.Now()
 	require.NoError(t, err)
 	assert.Equal(t, *out.Stage.Arn, j.StageArn)
@@ -210,7 +211,7 @@ func TestEndSessionStopsRecordings(t *testing.T) {
 	require.NoError(t, f.Control.Publish(ctx, a.Ref()))
 	require.NoError(t, f.Control.StartRecording(ctx, a.Ref()))
 	require.NoError(t, f.Control.EndSession(ctx, *out.Stage.Arn))
-	for _, j := range []*ivsfake.JoinOutput{a, b} {
+	for _, j := range []*ivscontrol.JoinOutput{a, b} {
 		p := getParticipant(t, f, j)
 		assert.Equal(t, types.ParticipantStateDisconnected, p.State)
 		assert.Equal(t, types.ParticipantRecordingStateStopped, p.RecordingState)
@@ -225,7 +226,7 @@ func TestJoinTwiceIsConflict(t *testing.T) {
 	out := createStage(t, f, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("a", "b")})
 	a := join(t, f, out.ParticipantTokens[0])
 	join(t, f, out.ParticipantTokens[1]) // keeps the session live while a is away
-	_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[0].Token})
+	_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *out.ParticipantTokens[0].Token})
 	requireWireError(t, err, "ConflictException", 409)
 
 	require.NoError(t, f.Control.Leave(ctx, a.Ref()))

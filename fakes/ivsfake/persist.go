@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -197,7 +198,7 @@ type participantRec struct {
 	FirstJoin    time.Time                           `json:"firstJoin"`
 	Published    bool                                `json:"published"`
 	Publishing   bool                                `json:"publishing"`
-	Client       ClientInfo                          `json:"client"`
+	Client       ivscontrol.ClientInfo               `json:"client"`
 	Recording    ivsapi.ParticipantRecordingState    `json:"recording"`
 	Bucket       string                              `json:"bucket"`
 	Prefix       string                              `json:"prefix"`

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -117,34 +118,34 @@ func TestRecordingConfigurationConflict(t *testing.T) {
 	// Each case brings the stage's only participant to a recording state.
 	cases := []struct {
 		state    types.ParticipantRecordingState
-		steps    func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef)
+		steps    func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef)
 		conflict bool
 	}{
-		{types.ParticipantRecordingStateStopped, func(*testing.T, *ivsfake.Fake, ivsfake.ParticipantRef) {}, false},
-		{types.ParticipantRecordingStateStarting, func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef) {
+		{types.ParticipantRecordingStateStopped, func(*testing.T, *ivsfake.Fake, ivscontrol.ParticipantRef) {}, false},
+		{types.ParticipantRecordingStateStarting, func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) {
 			require.NoError(t, f.Control.Publish(ctxT(t), ref))
 		}, true},
-		{types.ParticipantRecordingStateActive, func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef) {
+		{types.ParticipantRecordingStateActive, func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) {
 			require.NoError(t, f.Control.Publish(ctxT(t), ref))
 			require.NoError(t, f.Control.StartRecording(ctxT(t), ref))
 		}, true},
-		{types.ParticipantRecordingStateStopping, func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef) {
+		{types.ParticipantRecordingStateStopping, func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) {
 			require.NoError(t, f.Control.Publish(ctxT(t), ref))
 			require.NoError(t, f.Control.StartRecording(ctxT(t), ref))
 			require.NoError(t, f.Control.Leave(ctxT(t), ref))
 		}, true},
-		{types.ParticipantRecordingStateStopped, func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef) {
+		{types.ParticipantRecordingStateStopped, func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) {
 			require.NoError(t, f.Control.Publish(ctxT(t), ref))
 			require.NoError(t, f.Control.StartRecording(ctxT(t), ref))
 			require.NoError(t, f.Control.StopRecording(ctxT(t), ref))
 		}, false},
-		{types.ParticipantRecordingStateStopped, func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef) {
+		{types.ParticipantRecordingStateStopped, func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) {
 			require.NoError(t, f.Control.Publish(ctxT(t), ref))
 			require.NoError(t, f.Control.StartRecording(ctxT(t), ref))
 			require.NoError(t, f.Control.Leave(ctxT(t), ref))
 			require.NoError(t, f.Control.StopRecording(ctxT(t), ref)) // the recording finishes after leaving
 		}, false},
-		{types.ParticipantRecordingStateFailed, func(t *testing.T, f *ivsfake.Fake, ref ivsfake.ParticipantRef) {
+		{types.ParticipantRecordingStateFailed, func(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) {
 			require.NoError(t, f.Control.Publish(ctxT(t), ref))
 			require.NoError(t, f.Control.FailRecording(ctxT(t), ref))
 		}, false},
@@ -268,14 +269,14 @@ func TestTokenExpiry(t *testing.T) {
 	assert.Equal(t, start.Add(59*time.Second), aws.ToTime(getParticipant(t, f, j).FirstJoinTime), "firstJoinTime comes from the clock")
 
 	c.Advance(time.Second) // exactly at expiry
-	_, err := f.Control.Join(ctxT(t), ivsfake.JoinInput{Token: *out.ParticipantTokens[1].Token})
+	_, err := f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: *out.ParticipantTokens[1].Token})
 	requireWireError(t, err, "ValidationException", 400)
 
 	c.Advance(time.Hour)
-	_, err = f.Control.Join(ctxT(t), ivsfake.JoinInput{Token: *out.ParticipantTokens[1].Token})
+	_, err = f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: *out.ParticipantTokens[1].Token})
 	requireWireError(t, err, "ValidationException", 400)
 	join(t, f, out.ParticipantTokens[2]) // the 720-minute token is still good
 
-	_, err = f.Control.Join(ctxT(t), ivsfake.JoinInput{Token: "ivsrt.not-a-token"})
+	_, err = f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: "ivsrt.not-a-token"})
 	requireWireError(t, err, "ResourceNotFoundException", 404)
 }

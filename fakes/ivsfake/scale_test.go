@@ -33,6 +33,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -68,7 +69,7 @@ func scaleUserID(i int) string {
 // seedScaleSession makes n participants join one session of a new stage,
 // in-process (the control API's Join, without HTTP, so that 100,000 take
 // a second), and returns the stage, the session and the participants.
-func seedScaleSession(t *testing.T, m *ivsfake.Memory, n int) (stageArn, sessionID string, refs []ivsfake.ParticipantRef) {
+func seedScaleSession(t *testing.T, m *ivsfake.Memory, n int) (stageArn, sessionID string, refs []ivscontrol.ParticipantRef) {
 	t.Helper()
 	ctx := scaleCtx(t)
 	in := &ivsapi.CreateStageRequest{}
@@ -81,7 +82,7 @@ func seedScaleSession(t *testing.T, m *ivsfake.Memory, n int) (stageArn, session
 		tin.SetDefaults()
 		tok, err := m.CreateParticipantToken(ctx, tin)
 		require.NoError(t, err)
-		j, err := m.Join(ivsfake.JoinInput{Token: *tok.ParticipantToken.Token})
+		j, err := m.Join(ivscontrol.JoinInput{Token: *tok.ParticipantToken.Token})
 		require.NoError(t, err)
 		sessionID = j.SessionId
 		if i%100 == 50 {
@@ -247,7 +248,7 @@ func TestScaleLeave(t *testing.T) {
 	ctx := scaleCtx(t)
 	var took [2][]time.Duration
 	for i := range timed {
-		for side, r := range [2]ivsfake.ParticipantRef{early[i], late[i]} {
+		for side, r := range [2]ivscontrol.ParticipantRef{early[i], late[i]} {
 			start := time.Now()
 			require.NoError(t, f.Control.Leave(ctx, r))
 			took[side] = append(took[side], time.Since(start))

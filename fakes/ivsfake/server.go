@@ -75,7 +75,7 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, keys: opts.Keys, spaces: map[Namespace]*Memory{}}
 	s.Memory = NewMemory(opts)
 	s.spaces[Namespace{opts.Account, opts.Region}] = s.Memory
-	s.faults.pending = map[faultKey][]*Fault{}
+	s.faults.pending = map[faultKey][]*ivscontrol.Fault{}
 	s.api = ivsapi.NewHandler(ivsapi.Dispatch(s.pick), ivsapi.Options{Before: s.take})
 	return s
 }
@@ -104,7 +104,7 @@ func (s *Server) space(ns Namespace) (*Memory, error) {
 	m := s.spaces[ns]
 	if m == nil {
 		if len(s.spaces) >= MaxNamespaces {
-			return nil, ivsapi.NewThrottlingException("this fake holds %d account and region namespaces, its limit: reset it (POST %sreset) to make room for %s in %s", MaxNamespaces, ControlPrefix, ns.Account, ns.Region)
+			return nil, ivsapi.NewThrottlingException("this fake holds %d account and region namespaces, its limit: reset it (POST %sreset) to make room for %s in %s", MaxNamespaces, ivscontrol.Prefix, ns.Account, ns.Region)
 		}
 		var err error
 		if m, err = newNamespace(s.opts, ns); err != nil {
@@ -136,7 +136,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ns != (Namespace{s.opts.Account, s.opts.Region}) {
 		r = r.WithContext(context.WithValue(r.Context(), namespaceKey{}, ns))
 	}
-	if r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") || strings.HasPrefix(r.URL.Path, ControlPrefix) {
+	if r.URL.Path == strings.TrimSuffix(ivscontrol.Prefix, "/") || strings.HasPrefix(r.URL.Path, ivscontrol.Prefix) {
 		s.serveControl(w, r, ns)
 		return
 	}
@@ -145,7 +145,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type faults struct {
 	mu      sync.Mutex
-	pending map[faultKey][]*Fault // oldest first
+	pending map[faultKey][]*ivscontrol.Fault // oldest first
 }
 
 // faultKey is where a fault applies: an operation (or "*") in a namespace.
@@ -156,11 +156,11 @@ type faultKey struct {
 
 // InjectFault queues a fault for the default namespace; it checks the
 // operation and the error against the spec.
-func (s *Server) InjectFault(f Fault) error {
+func (s *Server) InjectFault(f ivscontrol.Fault) error {
 	return s.injectFault(Namespace{s.opts.Account, s.opts.Region}, f)
 }
 
-func (s *Server) injectFault(ns Namespace, f Fault) error {
+func (s *Server) injectFault(ns Namespace, f ivscontrol.Fault) error {
 	ops := ivsapi.Operations
 	if f.Operation != "*" {
 		ops = []string{f.Operation}
@@ -278,9 +278,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns Namespa
 		wire.WriteError(w, err)
 		return
 	}
-	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/"))
+	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ivscontrol.Prefix, "/"))
 	if r.Method == http.MethodGet && (path == "" || path == "/") {
-		wire.WriteJSON(w, Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: ns.Region, Account: ns.Account})
+		wire.WriteJSON(w, ivscontrol.Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: ns.Region, Account: ns.Account})
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -301,20 +301,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns Namespa
 }
 
 // controlActions are the control API's POST actions, by path under
-// ControlPrefix. It is a table rather than a switch so that
+// ivscontrol.Prefix. It is a table rather than a switch so that
 // TestStoreCommitsEveryChangeItself can range over it: an action added
 // here without a step there (or a note that it changes nothing stored)
 // fails that test.
 var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http.Request) (any, error){
 	"/join": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
-		var in JoinInput
+		var in ivscontrol.JoinInput
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
 		return m.Join(in)
 	},
 	"/publish": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
-		var in ParticipantRef
+		var in ivscontrol.ParticipantRef
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
@@ -324,7 +324,7 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 		return struct{}{}, m.Publish(in)
 	},
 	"/recording": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
-		var in RecordingInput
+		var in ivscontrol.RecordingInput
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
@@ -334,7 +334,7 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 		return struct{}{}, m.SetRecording(in)
 	},
 	"/leave": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
-		var in ParticipantRef
+		var in ivscontrol.ParticipantRef
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
@@ -357,7 +357,7 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 	},
 	"/faults": func(s *Server, _ *Memory, ns Namespace, r *http.Request) (any, error) {
 		var in struct {
-			Fault
+			ivscontrol.Fault
 			Count *int `json:"count"` // to tell an explicit 0 from none
 		}
 		if err := decodeControl(r, &in); err != nil {
@@ -383,7 +383,7 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 			return nil, err
 		}
 		_, stages := m.StageQuota()
-		return QuotaOutput{StageQuota: n, PreviousStageQuota: prev, Stages: stages}, nil
+		return ivscontrol.QuotaOutput{StageQuota: n, PreviousStageQuota: prev, Stages: stages}, nil
 	},
 	"/reset": func(s *Server, m *Memory, ns Namespace, _ *http.Request) (any, error) {
 		// Signed by a key, a reset is that account's and region's; with
@@ -400,7 +400,7 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 // put on the same members (DisconnectParticipant's stageArn and
 // participantId), so a malformed ARN is a ValidationException before any
 // lookup.
-func checkRef(ref ParticipantRef) error {
+func checkRef(ref ivscontrol.ParticipantRef) error {
 	return (&ivsapi.DisconnectParticipantRequest{StageArn: &ref.StageArn, ParticipantId: &ref.ParticipantId}).Validate()
 }
 

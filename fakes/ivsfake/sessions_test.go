@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -45,7 +46,7 @@ func TestCreateParticipantToken(t *testing.T) {
 
 // events lists a participant's events through the SDK's paginator, one
 // event a page, as names.
-func events(t *testing.T, f *ivsfake.Fake, j *ivsfake.JoinOutput) []types.Event {
+func events(t *testing.T, f *ivsfake.Fake, j *ivscontrol.JoinOutput) []types.Event {
 	t.Helper()
 	p := ivsrealtime.NewListParticipantEventsPaginator(f.Client, &ivsrealtime.ListParticipantEventsInput{
 		StageArn: aws.String(j.StageArn), SessionId: aws.String(j.SessionId), ParticipantId: aws.String(j.ParticipantId), MaxResults: aws.Int32(1),
@@ -83,7 +84,7 @@ func TestDisconnectParticipantRevokes(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, types.ParticipantStateDisconnected, getParticipant(t, f, a).State)
-	_, err = f.Control.Join(ctx, ivsfake.JoinInput{Token: *st.ParticipantTokens[0].Token})
+	_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: *st.ParticipantTokens[0].Token})
 	requireWireError(t, err, "AccessDeniedException", 403)
 
 	es := events(t, f, a)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -69,7 +70,7 @@ func TestDeleteStage(t *testing.T) {
 	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 	// The participant was disconnected: there is nothing left to leave.
 	requireWireError(t, f.Control.Leave(ctx, j.Ref()), "ResourceNotFoundException", 404)
-	_, err = f.Control.Join(ctx, ivsfake.JoinInput{Token: *out.ParticipantTokens[1].Token})
+	_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: *out.ParticipantTokens[1].Token})
 	requireWireError(t, err, "ResourceNotFoundException", 404)
 
 	all, _ := listStages(t, f, 0)
@@ -198,7 +199,7 @@ func TestStageQuotaControl(t *testing.T) {
 
 	q, err := f.Control.SetStageQuota(ctx, 2)
 	require.NoError(t, err)
-	assert.Equal(t, ivsfake.QuotaOutput{StageQuota: 2, PreviousStageQuota: 1000, Stages: 2}, *q)
+	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 2, PreviousStageQuota: 1000, Stages: 2}, *q)
 	_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
 	requireAPIError[*types.ServiceQuotaExceededException](t, err, http.StatusPaymentRequired)
 
@@ -209,7 +210,7 @@ func TestStageQuotaControl(t *testing.T) {
 	// Lowered under the count: the stages stay, none can be made.
 	q, err = f.Control.SetStageQuota(ctx, 0)
 	require.NoError(t, err)
-	assert.Equal(t, ivsfake.QuotaOutput{StageQuota: 0, PreviousStageQuota: 2, Stages: 2}, *q)
+	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 0, PreviousStageQuota: 2, Stages: 2}, *q)
 	_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
 	requireAPIError[*types.ServiceQuotaExceededException](t, err, http.StatusPaymentRequired)
 	all, _ := listStages(t, f, 0)
@@ -237,5 +238,5 @@ func TestStageQuotaControl(t *testing.T) {
 	require.NoError(t, f.Control.Reset(ctx))
 	q, err = f.Control.SetStageQuota(ctx, 5)
 	require.NoError(t, err)
-	assert.Equal(t, ivsfake.QuotaOutput{StageQuota: 5, PreviousStageQuota: 1000, Stages: 0}, *q)
+	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 5, PreviousStageQuota: 1000, Stages: 0}, *q)
 }

@@ -23,6 +23,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -183,7 +184,7 @@ func TestStoreKeepsStateAndPageTokens(t *testing.T) {
 		arns = append(arns, *out.Stage.Arn)
 		if i == 0 {
 			j := join(t, f, out.ParticipantTokens[0])
-			require.NoError(t, f.Control.Publish(ctxT(t), ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}))
+			require.NoError(t, f.Control.Publish(ctxT(t), ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}))
 		}
 	}
 	pending, err := f.Client.CreateParticipantToken(ctxT(t), &ivsrealtime.CreateParticipantTokenInput{StageArn: aws.String(arns[1]), UserId: aws.String("later")})
@@ -440,8 +441,8 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var arns []string
 	var sc string
 	var tokens, unused []types.ParticipantToken
-	var refs []ivsfake.ParticipantRef
-	ref := func(i int) ivsfake.ParticipantRef { return refs[i] }
+	var refs []ivscontrol.ParticipantRef
+	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
 			out, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket-b")}, Tags: map[string]string{"a": "1"}})
@@ -501,11 +502,11 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{"/join", "", func() error {
 			for _, tok := range tokens {
-				j, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tok.Token, ClientInfo: ivsfake.ClientInfo{OsName: "linux"}})
+				j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tok.Token, ClientInfo: ivscontrol.ClientInfo{OsName: "linux"}})
 				if err != nil {
 					return err
 				}
-				refs = append(refs, ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId})
+				refs = append(refs, ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId})
 			}
 			return nil
 		}},
@@ -520,7 +521,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		{"/leave", "", func() error { return f.Control.Leave(ctx, ref(0)) }},
 		{"/recording", "of one who left", func() error { return f.Control.SetRecording(ctx, ref(0), "STOPPED") }},
 		{"/join", "again", func() error {
-			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[0].Token})
+			_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[0].Token})
 			return err
 		}},
 		{ivsapi.OpDisconnectParticipant, "", func() error {
@@ -528,19 +529,19 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			return err
 		}},
 		{"/join", "refused (JOIN_ERROR)", func() error {
-			if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[2].Token}); err == nil {
+			if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[2].Token}); err == nil {
 				return fmt.Errorf("carol joined")
 			}
 			return nil
 		}},
 		{"/end-session", "", func() error { return f.Control.EndSession(ctx, arns[0]) }},
 		{"/join", "a new session", func() error {
-			_, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *tokens[3].Token})
+			_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[3].Token})
 			return err
 		}},
 		{"/join", "refused, the tokens expired (the unused one is freed)", func() error {
 			clock.add(13 * time.Hour)
-			if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: *unused[0].Token}); err == nil {
+			if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *unused[0].Token}); err == nil {
 				return fmt.Errorf("an expired token joined")
 			}
 			return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -43,7 +44,7 @@ func richStateFile(t *testing.T) (data []byte, page int, want []string) {
 		arns = append(arns, *out.Stage.Arn)
 		for _, tok := range out.ParticipantTokens[:2] {
 			j := join(t, f, tok)
-			require.NoError(t, f.Control.Publish(ctx, ivsfake.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}))
+			require.NoError(t, f.Control.Publish(ctx, ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}))
 		}
 	}
 	want = snapshot(t, f, arns)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
 
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
@@ -24,7 +25,7 @@ type Fake struct {
 	// answer, so an injected fault reaches the test as it was injected.
 	Client *ivsrealtime.Client
 	// Control drives participants, sessions, faults and state.
-	Control *Control
+	Control *ivscontrol.Control
 	// Server is the fake itself, for in-process access to its state.
 	Server *Server
 }
@@ -43,7 +44,7 @@ func Start(t testing.TB, opts ...Options) *Fake {
 	ts.Listener = wire.NewListener(ts.Listener)
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &Fake{URL: ts.URL, Client: NewClient(ts.URL, s.Memory.opts.Region), Control: NewControl(ts.URL, ts.Client()), Server: s}
+	return &Fake{URL: ts.URL, Client: NewClient(ts.URL, s.Memory.opts.Region), Control: ivscontrol.NewControl(ts.URL, ts.Client()), Server: s}
 }
 
 // NewClient returns an SDK client for the fake at url, with static

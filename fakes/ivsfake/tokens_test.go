@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 )
 
 // clock is a settable Options.Now.
@@ -81,7 +82,7 @@ func checkTokensFreed(t *testing.T, store *Store) {
 		}
 	}
 	joined := issueFor(t, m, arn, 1)
-	j, err := m.Join(JoinInput{Token: joined})
+	j, err := m.Join(ivscontrol.JoinInput{Token: joined})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,17 +103,17 @@ func checkTokensFreed(t *testing.T, store *Store) {
 		t.Fatal("an unexpired token was freed")
 	}
 
-	_, err = m.Join(JoinInput{Token: first})
+	_, err = m.Join(ivscontrol.JoinInput{Token: first})
 	if err == nil || !strings.Contains(err.Error(), "token: expired at 2026-12-01T00:01:00Z") {
 		t.Fatalf("join with a freed expired token: %v, want its expiry", err)
 	}
-	if _, err := m.Join(JoinInput{Token: "ivsrt.nonsense"}); err == nil || !strings.Contains(err.Error(), "no stage issued this token") {
+	if _, err := m.Join(ivscontrol.JoinInput{Token: "ivsrt.nonsense"}); err == nil || !strings.Contains(err.Error(), "no stage issued this token") {
 		t.Fatalf("join with a token never issued: %v", err)
 	}
 
 	// The participant that joined with the expired token is still
 	// connected; its token answers "expired" and records JOIN_ERROR.
-	if _, err := m.Join(JoinInput{Token: joined}); err == nil || !strings.Contains(err.Error(), "expired") {
+	if _, err := m.Join(ivscontrol.JoinInput{Token: joined}); err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("join with an expired used token: %v", err)
 	}
 	p := m.stages[arn].active.byID[j.ParticipantId]

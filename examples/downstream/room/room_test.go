@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 
 	"example.com/downstream/room"
@@ -56,7 +57,7 @@ func TestCreateRoom(t *testing.T) {
 	}
 
 	// A token works: its participant can join the stage (the fake's control API).
-	if _, err := f.Control.Join(ctx, ivsfake.JoinInput{Token: aws.ToString(r.Tokens["alice"].Token)}); err != nil {
+	if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: aws.ToString(r.Tokens["alice"].Token)}); err != nil {
 		t.Fatalf("alice cannot join with her token: %v", err)
 	}
 }
