@@ -1,18 +1,13 @@
 package readme_test
 
 import (
-	"context"
-	"errors"
 	"os"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivsfake"
-	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // specOps reads SPEC_OPS from the Makefile: the one list of the operations
@@ -89,29 +84,9 @@ func TestContractDocCoversSPEC_OPS(t *testing.T) {
 	for _, op := range missing {
 		// An operation just added to SPEC_OPS has no behaviour yet, and
 		// so no rules to write down.
-		if !implemented(op) {
+		if ivsfake.NotImplemented(ivsfake.NewMemory(ivsfake.Options{}), op) {
 			continue
 		}
 		t.Errorf("docs/contract.md has no section (a \"## \" heading naming it) for %s of SPEC_OPS", op)
 	}
-}
-
-// implemented reports whether the fake gives op behaviour of its own,
-// rather than the generated UnimplementedBackend's answer. It calls op with
-// an empty request on a Memory of its own; behaviour that panics on that
-// is behaviour.
-func implemented(op string) (yes bool) {
-	method := reflect.ValueOf(ivsfake.NewMemory(ivsfake.Options{})).MethodByName(op)
-	if !method.IsValid() {
-		return false
-	}
-	defer func() {
-		if recover() != nil {
-			yes = true
-		}
-	}()
-	out := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.New(method.Type().In(1).Elem())})
-	err, _ := out[len(out)-1].Interface().(error)
-	var we *wire.Error
-	return !errors.As(err, &we) || we.Type != ivsapi.ErrNotImplemented
 }

@@ -5,12 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +23,6 @@ import (
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
-	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // openStore opens a state file, closed when the test ends.
@@ -343,28 +340,6 @@ type storeStep struct {
 	do           func() error
 }
 
-// notImplemented reports whether a backend answers an operation with
-// NotImplementedException: an operation the spec has but the fake gives
-// no behaviour yet (ivsapi.UnimplementedBackend) changes nothing. It
-// calls the operation with an empty request, so b should be a Memory of
-// its own; an operation that has behaviour may panic on that, which is a
-// no.
-func notImplemented(b ivsapi.Backend, op string) (yes bool) {
-	method := reflect.ValueOf(b).MethodByName(op)
-	if !method.IsValid() {
-		return false
-	}
-	defer func() {
-		if recover() != nil {
-			yes = false
-		}
-	}()
-	out := method.Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.New(method.Type().In(1).Elem())})
-	err, _ := out[len(out)-1].Interface().(error)
-	var we *wire.Error
-	return errors.As(err, &we) && we.Type == ivsapi.ErrNotImplemented
-}
-
 // unimplementedGetStage is a Memory whose GetStage has no behaviour yet,
 // as ivsapi.UnimplementedBackend answers.
 type unimplementedGetStage struct{ *ivsfake.Memory }
@@ -378,10 +353,10 @@ func (unimplementedGetStage) GetStage(context.Context, *ivsapi.GetStageRequest) 
 // needs a step or a declaration), by calling it.
 func TestStoreStepsSkipWhatIsNotImplemented(t *testing.T) {
 	m := ivsfake.NewMemory(ivsfake.Options{})
-	assert.True(t, notImplemented(unimplementedGetStage{m}, ivsapi.OpGetStage))
-	assert.False(t, notImplemented(m, ivsapi.OpGetStage), "GetStage with an empty request panics: it has behaviour")
-	assert.False(t, notImplemented(m, ivsapi.OpListStages), "ListStages answers")
-	assert.False(t, notImplemented(m, "NoSuchOperation"))
+	assert.True(t, ivsfake.NotImplemented(unimplementedGetStage{m}, ivsapi.OpGetStage))
+	assert.False(t, ivsfake.NotImplemented(m, ivsapi.OpGetStage), "GetStage with an empty request panics: it has behaviour")
+	assert.False(t, ivsfake.NotImplemented(m, ivsapi.OpListStages), "ListStages answers")
+	assert.False(t, ivsfake.NotImplemented(m, "NoSuchOperation"))
 }
 
 // checkStoreSteps fails the test for an operation or control action that
@@ -400,7 +375,7 @@ func checkStoreSteps(t *testing.T, steps []storeStep) {
 		case stepped[op] && storeReadOnly[op] != "":
 			t.Errorf("operation %s has a step and is declared read-only in storeReadOnly: which is it?", op)
 		case stepped[op] || storeReadOnly[op] != "":
-		case notImplemented(ivsfake.NewMemory(ivsfake.Options{}), op):
+		case ivsfake.NotImplemented(ivsfake.NewMemory(ivsfake.Options{}), op):
 			t.Logf("operation %s answers NotImplementedException: it has no behaviour yet, so nothing to store", op)
 		default:
 			t.Errorf("operation %s has no step in TestStoreCommitsEveryChangeItself and is not declared in storeReadOnly: "+
