@@ -174,11 +174,11 @@ func Cases(sc *suite.Contract) []suite.Case {
 	}
 
 	// Tokens, sessions, events and disconnects (cases_sessions.go).
-	add("CreateParticipantToken/behaviour/defaults/expires-after-default-duration", tokenOperation, ivscases.MemberDuration, "default", suite.SourceDocumented,
+	add("CreateParticipantToken/behaviour/defaults/expires-after-default-duration", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "default", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return tokenDefaults(ctx, r, false) })
-	add("CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities", tokenOperation, ivscases.MemberCapabilities, "default", suite.SourceInferred,
+	add("CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities", ivscases.OpCreateParticipantToken, ivscases.MemberCapabilities, "default", suite.SourceInferred,
 		func(ctx context.Context, r *runner) *suite.Failure { return tokenDefaults(ctx, r, true) })
-	add("CreateParticipantToken/behaviour/identifiers/token-participantId-is-the-joined-id", tokenOperation, "participantToken.participantId", "identifier", suite.SourceInferred, tokenJoinsAsItsParticipant)
+	add("CreateParticipantToken/behaviour/identifiers/token-participantId-is-the-joined-id", ivscases.OpCreateParticipantToken, "participantToken.participantId", "identifier", suite.SourceInferred, tokenJoinsAsItsParticipant)
 	add("GetStageSession/behaviour/sessions/live-session-has-no-endTime", ivscases.OpGetStageSession, ivscases.MemberStageSession+"."+ivscases.MemberEndTime, "lifecycle", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return sessionTimes(ctx, r, false) })
 	add("ListStageSessions/behaviour/sessions/ended-session-has-endTime", ivscases.OpListStageSessions, "stageSessions[]."+ivscases.MemberEndTime, "lifecycle", suite.SourceInferred,

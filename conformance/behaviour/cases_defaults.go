@@ -32,7 +32,7 @@ func DefaultCases(c *suite.Contract) []suite.Case {
 	oneToken := `{` + tags + `,"participantTokenConfigurations":[{}]}`
 	mk := func(name, member, source, body string, check func(ctx context.Context, r *runner, c *suite.Case, doc any, ex *suite.Exchange) *suite.Failure) suite.Case {
 		return suite.Case{
-			Name: "CreateStage/defaults/" + name, Operation: "CreateStage", Member: member, Rule: "default",
+			Name: "CreateStage/defaults/" + name, Operation: ivscases.OpCreateStage, Member: member, Rule: "default",
 			Kind: suite.KindCustom, Source: source, Body: body,
 			Custom: custom(func(ctx context.Context, r *runner, c *suite.Case) *suite.Failure {
 				op := r.c.Operation(c.Operation)

@@ -158,8 +158,8 @@ func defaultPageSize(ctx context.Context, r *runner) *suite.Failure {
 	if !ok || !isNum {
 		return suite.Skipf("the contract gives %s no default", op.Pagination.PageSize)
 	}
-	if r.c.Operation(tokenOperation) == nil {
-		return suite.Skipf("the contract has no %s: one CreateStage seeds at most %d participants, fewer than the default page of %v", tokenOperation, r.c.tokenLimit(), n)
+	if r.c.Operation(ivscases.OpCreateParticipantToken) == nil {
+		return suite.Skipf("the contract has no %s: one CreateStage seeds at most %d participants, fewer than the default page of %v", ivscases.OpCreateParticipantToken, r.c.tokenLimit(), n)
 	}
 	st, tokens, _, f := r.createStage(ctx, "default-page-size", map[string]any{ivscases.MemberParticipantTokenConfigurations: r.seedConfigs(0, r.c.tokenLimit())})
 	if f != nil {

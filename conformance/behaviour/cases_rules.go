@@ -120,7 +120,7 @@ func firstJoinTimes(ctx context.Context, r *runner, opName string) *suite.Failur
 	}
 	var all []seen
 	switch opName {
-	case "ListParticipants":
+	case ivscases.OpListParticipants:
 		op, base, f := r.seededList()
 		if f != nil {
 			return f

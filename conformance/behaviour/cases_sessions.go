@@ -53,13 +53,13 @@ func (r *runner) issueToken(ctx context.Context, arn string, extra map[string]an
 	for k, v := range extra {
 		body[k] = v
 	}
-	doc, ex, f := r.do(ctx, tokenOperation, body)
+	doc, ex, f := r.do(ctx, ivscases.OpCreateParticipantToken, body)
 	if f != nil {
 		return nil, ex, f
 	}
 	tok, _ := doc[ivscases.MemberParticipantToken].(map[string]any)
 	if s, _ := tok["token"].(string); s == "" {
-		return nil, ex, suite.Mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", suite.FirstValue(doc, ivscases.MemberParticipantToken, "token"))
+		return nil, ex, suite.Mismatch(ex, ivscases.OpCreateParticipantToken+" answered without participantToken.token", "a token", suite.FirstValue(doc, ivscases.MemberParticipantToken, "token"))
 	}
 	return tok, ex, nil
 }
@@ -72,8 +72,8 @@ func (r *runner) joinedAlone(ctx context.Context, caseTag string) (tok map[strin
 	if f := r.needSeeder(); f != nil {
 		return nil, suite.Joined{}, f
 	}
-	if r.c.Operation(tokenOperation) == nil {
-		return nil, suite.Joined{}, suite.Skipf("the contract has no %s to issue the participant's token with", tokenOperation)
+	if r.c.Operation(ivscases.OpCreateParticipantToken) == nil {
+		return nil, suite.Joined{}, suite.Skipf("the contract has no %s to issue the participant's token with", ivscases.OpCreateParticipantToken)
 	}
 	users, f := r.c.userIDs(1)
 	if f != nil {
@@ -89,7 +89,7 @@ func (r *runner) joinedAlone(ctx context.Context, caseTag string) (tok map[strin
 	}
 	j, err := r.Target().Seeder.Join(ctx, tok["token"].(string))
 	if err != nil {
-		return nil, suite.Joined{}, seederFailure("Join(the token "+tokenOperation+" issued)", err)
+		return nil, suite.Joined{}, seederFailure("Join(the token "+ivscases.OpCreateParticipantToken+" issued)", err)
 	}
 	return tok, j, nil
 }
@@ -111,7 +111,7 @@ func tokenDefaults(ctx context.Context, r *runner, echo bool) *suite.Failure {
 	}
 	for _, m := range []string{ivscases.MemberDuration, ivscases.MemberCapabilities} {
 		if f := r.wantDefault(ex, structCreateToken, m, tok[m]); f != nil {
-			f.Reason = tokenOperation + ": " + f.Reason
+			f.Reason = ivscases.OpCreateParticipantToken + ": " + f.Reason
 			return f
 		}
 	}
@@ -160,7 +160,7 @@ func tokenJoinsAsItsParticipant(ctx context.Context, r *runner) *suite.Failure {
 		listed = append(listed, participantID(it))
 	}
 	if d := cmp.Diff([]string{fmt.Sprint(tok[ivscases.MemberParticipantId])}, listed); d != "" {
-		return &suite.Failure{Reason: "the participant who joined with a token of " + tokenOperation + " is not listed under the token's participantId", Diff: d, Exchange: ex}
+		return &suite.Failure{Reason: "the participant who joined with a token of " + ivscases.OpCreateParticipantToken + " is not listed under the token's participantId", Diff: d, Exchange: ex}
 	}
 	return nil
 }

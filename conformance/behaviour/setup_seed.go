@@ -233,15 +233,12 @@ func (r *runner) rolesFor(n int) (roles []seedRole, lacks string) {
 	return roles, lacks
 }
 
-// tokenOperation issues one more token for an existing stage: AWS's own
-// operation, so the setup seeds more participants than one CreateStage
-// issues tokens for, on any target.
-const tokenOperation = "CreateParticipantToken"
-
 // issueTokens mints tokens for more participants, from..to, through
-// CreateParticipantToken when the contract has it.
+// CreateParticipantToken when the contract has it: AWS's own operation, so
+// the setup seeds more participants than one CreateStage issues tokens
+// for, on any target.
 func (r *runner) issueTokens(ctx context.Context, arn string, from, to int) ([]string, *suite.Failure) {
-	op := r.c.Operation(tokenOperation)
+	op := r.c.Operation(ivscases.OpCreateParticipantToken)
 	if op == nil {
 		return nil, nil
 	}
@@ -249,12 +246,12 @@ func (r *runner) issueTokens(ctx context.Context, arn string, from, to int) ([]s
 	for i := from; i < to; i++ {
 		doc, ex, f := r.SendJSON(ctx, op, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberUserId: r.seedUser(i)})
 		if f != nil {
-			f.Reason = fmt.Sprintf("%s(stage %s): %s", tokenOperation, arn, f.Reason)
+			f.Reason = fmt.Sprintf("%s(stage %s): %s", ivscases.OpCreateParticipantToken, arn, f.Reason)
 			return nil, f
 		}
 		tok, _ := suite.FirstValue(doc, "participantToken", "token").(string)
 		if tok == "" {
-			return nil, suite.Mismatch(ex, tokenOperation+" answered without participantToken.token", "a token", suite.FirstValue(doc, "participantToken", "token"))
+			return nil, suite.Mismatch(ex, ivscases.OpCreateParticipantToken+" answered without participantToken.token", "a token", suite.FirstValue(doc, ivscases.MemberParticipantToken, "token"))
 		}
 		out = append(out, tok)
 	}
