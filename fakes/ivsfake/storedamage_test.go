@@ -21,9 +21,9 @@ import (
 
 // richStateFile writes a state file holding stages with tags, a recording
 // configuration, tokens, a session of joined participants with events and
-// a storage configuration, and returns its bytes, its page size and what
-// a fake on it answers.
-func richStateFile(t *testing.T) (data []byte, page int, want []string) {
+// a storage configuration, and returns its bytes, its page size, its
+// stages' ARNs and what a fake on it answers.
+func richStateFile(t *testing.T) (data []byte, page int, arns, want []string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "state.db")
 	s, err := ivsfake.OpenStore(path)
@@ -34,7 +34,6 @@ func richStateFile(t *testing.T) (data []byte, page int, want []string) {
 		S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket-b")}, Tags: map[string]string{"a": "1"},
 	})
 	require.NoError(t, err)
-	var arns []string
 	for i := range 3 {
 		out := createStage(t, f, &ivsrealtime.CreateStageInput{
 			Name: aws.String(fmt.Sprintf("stage-%d", i)), Tags: map[string]string{"k": fmt.Sprint(i)},
@@ -53,7 +52,7 @@ func richStateFile(t *testing.T) (data []byte, page int, want []string) {
 	require.NoError(t, err)
 	page = int(binary.LittleEndian.Uint32(data[16+8:]))
 	require.Equal(t, 0, len(data)%page)
-	return data, page, append(want, arns...)
+	return data, page, arns, want
 }
 
 // TestStoreRefusesDamagedPages damages a real state file one page at a
@@ -62,9 +61,7 @@ func richStateFile(t *testing.T) (data []byte, page int, want []string) {
 // page held nothing (a free page), accepted with every answer as before.
 // Nothing panics.
 func TestStoreRefusesDamagedPages(t *testing.T) {
-	data, page, want := richStateFile(t)
-	arns := want[len(want)-3:]
-	want = want[:len(want)-3]
+	data, page, arns, want := richStateFile(t)
 	damages := map[string]func(p []byte){
 		"zeroed": func(p []byte) { clear(p) },
 		"ones": func(p []byte) {
@@ -146,8 +143,7 @@ func FuzzStateFile(f *testing.F) {
 	f.Add(uint16(5), uint16(100), []byte("stage"))
 	f.Fuzz(func(t *testing.T, pageN, offset uint16, patch []byte) {
 		rich.once.Do(func() {
-			data, page, want := richStateFile(t)
-			rich.data, rich.page, rich.arns, rich.want = data, page, want[len(want)-3:], want[:len(want)-3]
+			rich.data, rich.page, rich.arns, rich.want = richStateFile(t)
 		})
 		data, page := rich.data, rich.page
 		start := int(pageN)%(len(data)/page)*page + int(offset)%page
