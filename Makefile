@@ -1,34 +1,45 @@
 # Every target runs from a clean clone with only Go installed; tools come
 # from go.mod (go tool staticcheck).
 
+# The current API: every operation of the newest AWS model kept in the repo
+# (spec/models/ivs-realtime, with a note of where and when it was taken),
+# dated by that model's release. The fake serves it; the suite checks it.
 SPEC := spec/ivsrealtime.yaml
+SPEC_MODEL := spec/models/ivs-realtime/service-2.json
+SPEC_VERSION := 2026-04-08
+# The overlays: the rules every version shares, then those of what AWS
+# added after 2024-06-20.
+SPEC_OVERLAYS := spec/ivsrealtime.overlay.yaml spec/ivsrealtime.current.overlay.yaml
 
-# The operations the fake implements: the ones the committed spec imports.
-SPEC_OPS := CreateStage,DeleteStage,GetStage,UpdateStage,GetParticipant,ListParticipants,ListStages,CreateParticipantToken,DisconnectParticipant,ListStageSessions,GetStageSession,ListParticipantEvents,CreateStorageConfiguration,GetStorageConfiguration,ListStorageConfigurations,DeleteStorageConfiguration,TagResource,UntagResource,ListTagsForResource
-
-# The AWS model release the committed spec is imported from, and the overlay
-# holding what that model does not state.
-SPEC_MODEL := github.com/aws/aws-sdk-go@v1.54.6
-SPEC_OVERLAY := spec/ivsrealtime.overlay.yaml
+# The 2024-06-20 API (the change that added individual participant
+# recording), kept as a version of its own: the operations of the
+# aws-sdk-go release of that day that ivsrt implemented then.
+SPEC_2024 := spec/2024-06-20/ivsrealtime.yaml
+SPEC_2024_MODEL := github.com/aws/aws-sdk-go@v1.54.6
+SPEC_2024_OPS := CreateStage,DeleteStage,GetStage,UpdateStage,GetParticipant,ListParticipants,ListStages,CreateParticipantToken,DisconnectParticipant,ListStageSessions,GetStageSession,ListParticipantEvents,CreateStorageConfiguration,GetStorageConfiguration,ListStorageConfigurations,DeleteStorageConfiguration,TagResource,UntagResource,ListTagsForResource
+SPEC_2024_OVERLAYS := spec/ivsrealtime.overlay.yaml
 
 .PHONY: spec check-spec generate check-generated examples test test-all lint run bench ci
 
-## spec: import the spec from AWS's service model, plus the overlay
+## spec: import both spec versions from AWS's models, plus the overlays
 spec:
-	go run ./cmd/ivsrt import -model $(SPEC_MODEL) -ops $(SPEC_OPS) -overlay $(SPEC_OVERLAY) -o $(SPEC)
+	go run ./cmd/ivsrt import -model $(SPEC_MODEL) -version $(SPEC_VERSION) $(addprefix -overlay ,$(SPEC_OVERLAYS)) -o $(SPEC)
+	go run ./cmd/ivsrt import -model $(SPEC_2024_MODEL) -ops $(SPEC_2024_OPS) $(addprefix -overlay ,$(SPEC_2024_OVERLAYS)) -o $(SPEC_2024)
 
-## check-spec: fail when the committed spec differs from what the import gives
+## check-spec: fail when a committed spec differs from what the import gives
 check-spec: spec
-	@git diff --exit-code --stat -- $(SPEC) || { echo "the spec is not what make spec gives: run make spec and commit"; exit 1; }
+	@git diff --exit-code --stat -- $(SPEC) $(SPEC_2024) || { echo "the specs are not what make spec gives: run make spec and commit"; exit 1; }
 
 # The directories `make generate` writes: the in-repo fake's wire layer, the
-# in-repo conformance cases, and the downstream example (its own module).
+# in-repo conformance cases (the current API's, and in api20240620 those of
+# the 2024-06-20 spec), and the downstream example (its own module).
 GENERATED := fakes/ivsapi conformance/ivscases examples/downstream
 
 ## generate: regenerate the fake's wire layer and the conformance cases from the spec, and the downstream example
 generate:
 	go run ./cmd/ivsrt generate -spec $(SPEC) -out fakes/ivsapi -package ivsapi -emit fake
 	go run ./cmd/ivsrt generate -spec $(SPEC) -out conformance/ivscases -package ivscases -emit suite
+	go run ./cmd/ivsrt generate -spec $(SPEC_2024) -out conformance/ivscases/api20240620 -package api20240620 -emit suite
 	cp $(SPEC) examples/downstream/ivsrealtime.yaml
 	cd examples/downstream && go generate ./...
 

@@ -243,11 +243,11 @@ func (c *checker) parameters(n *yaml.Node, p string, labels []string) []string {
 		}
 		name, in := get("name"), get("in")
 		if name == nil || name.Kind != yaml.ScalarNode || name.Value == "" || in == nil {
-			c.errorf(pn, pp, "a parameter needs a name and in (path or query)")
+			c.errorf(pn, pp, "a parameter needs a name and in (path, query or header)")
 			continue
 		}
-		if in.Value != "path" && in.Value != "query" {
-			c.errorf(in, Pointer(pp, "in"), "parameters in %q are not supported (only path and query)", in.Value)
+		if in.Value != "path" && in.Value != "query" && in.Value != "header" {
+			c.errorf(in, Pointer(pp, "in"), "parameters in %q are not supported (only path, query and header)", in.Value)
 			continue
 		}
 		if seen[in.Value+" "+name.Value] {
@@ -336,9 +336,7 @@ func (c *checker) response(n *yaml.Node, p string) {
 			c.content(e.node, ep)
 		case "headers":
 			for _, he := range c.entries(e.node, ep, "headers") {
-				if !strings.EqualFold(he.key, "x-amzn-ErrorType") {
-					c.unsupported(he, ep, "headers (only x-amzn-ErrorType)")
-				}
+				c.header(he.node, Pointer(ep, he.key))
 			}
 		case ExtErrors:
 			x := c.extensions(p, e.key)
@@ -365,6 +363,36 @@ func (c *checker) response(n *yaml.Node, p string) {
 		default:
 			c.unsupported(e, p, "a response")
 		}
+	}
+}
+
+// header is a response header: x-amzn-ErrorType on an error, or an answer
+// member bound to a header (x-ivsrt-member names it when the header's name
+// is not the member's).
+func (c *checker) header(n *yaml.Node, p string) {
+	hasSchema := false
+	for _, e := range c.entries(n, p, "a header") {
+		ep := Pointer(p, e.key)
+		switch e.key {
+		case "description":
+		case "required":
+			if e.node.ShortTag() != "!!bool" {
+				c.errorf(e.node, ep, "required must be a boolean")
+			}
+		case "schema":
+			hasSchema = true
+			c.schema(e.node, ep)
+		case ExtMember:
+			if e.node.Kind != yaml.ScalarNode || !regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`).MatchString(e.node.Value) {
+				c.errorf(e.node, ep, "%s must be a member name (letters and digits)", e.key)
+			}
+			c.extensions(p, e.key).Member = e.node.Value
+		default:
+			c.unsupported(e, p, "a header")
+		}
+	}
+	if !hasSchema {
+		c.errorf(n, p, "a header needs a schema")
 	}
 }
 

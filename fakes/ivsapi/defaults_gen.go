@@ -12,9 +12,87 @@ func (s *AutoParticipantRecordingConfiguration) Resets() bool {
 func (s *AutoParticipantRecordingConfiguration) SetDefaults() {
 	if s.StorageConfigurationArn != nil && *s.StorageConfigurationArn == "" {
 		s.MediaTypes = []ParticipantRecordingMediaType{ParticipantRecordingMediaTypeAudioVideo}
+		s.ThumbnailConfiguration = &ParticipantThumbnailConfiguration{}
+		s.RecordingReconnectWindowSeconds = new(int32(0))
+		s.HlsConfiguration = &ParticipantRecordingHlsConfiguration{}
+		s.RecordParticipantReplicas = new(true)
 	}
 	if s.MediaTypes == nil {
 		s.MediaTypes = []ParticipantRecordingMediaType{ParticipantRecordingMediaTypeAudioVideo}
+	}
+	if s.ThumbnailConfiguration == nil {
+		s.ThumbnailConfiguration = &ParticipantThumbnailConfiguration{}
+	}
+	if s.ThumbnailConfiguration != nil {
+		s.ThumbnailConfiguration.SetDefaults()
+	}
+	if s.RecordingReconnectWindowSeconds == nil {
+		s.RecordingReconnectWindowSeconds = new(int32(0))
+	}
+	if s.HlsConfiguration == nil {
+		s.HlsConfiguration = &ParticipantRecordingHlsConfiguration{}
+	}
+	if s.HlsConfiguration != nil {
+		s.HlsConfiguration.SetDefaults()
+	}
+	if s.RecordParticipantReplicas == nil {
+		s.RecordParticipantReplicas = new(true)
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ChannelDestinationConfiguration.
+func (s *ChannelDestinationConfiguration) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on Composition.
+func (s *Composition) SetDefaults() {
+	if s.Layout != nil {
+		s.Layout.SetDefaults()
+	}
+	if s.Destinations == nil {
+		s.Destinations = []Destination{}
+	}
+	for i := range s.Destinations {
+		s.Destinations[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on CompositionRecordingHlsConfiguration.
+func (s *CompositionRecordingHlsConfiguration) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on CompositionSummary.
+func (s *CompositionSummary) SetDefaults() {
+	if s.Destinations == nil {
+		s.Destinations = []DestinationSummary{}
+	}
+	for i := range s.Destinations {
+		s.Destinations[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on CompositionThumbnailConfiguration.
+func (s *CompositionThumbnailConfiguration) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on CreateEncoderConfigurationRequest.
+func (s *CreateEncoderConfigurationRequest) SetDefaults() {
+	if s.Video != nil {
+		s.Video.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on CreateEncoderConfigurationResponse.
+func (s *CreateEncoderConfigurationResponse) SetDefaults() {
+	if s.EncoderConfiguration != nil {
+		s.EncoderConfiguration.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on CreateIngestConfigurationRequest.
+func (s *CreateIngestConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on CreateIngestConfigurationResponse.
+func (s *CreateIngestConfigurationResponse) SetDefaults() {
+	if s.IngestConfiguration != nil {
+		s.IngestConfiguration.SetDefaults()
 	}
 }
 
@@ -78,6 +156,24 @@ func (s *CreateStorageConfigurationResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on DeleteEncoderConfigurationRequest.
+func (s *DeleteEncoderConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeleteEncoderConfigurationResponse.
+func (s *DeleteEncoderConfigurationResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeleteIngestConfigurationRequest.
+func (s *DeleteIngestConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeleteIngestConfigurationResponse.
+func (s *DeleteIngestConfigurationResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeletePublicKeyRequest.
+func (s *DeletePublicKeyRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on DeletePublicKeyResponse.
+func (s *DeletePublicKeyResponse) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on DeleteStageRequest.
 func (s *DeleteStageRequest) SetDefaults() {}
 
@@ -90,14 +186,94 @@ func (s *DeleteStorageConfigurationRequest) SetDefaults() {}
 // SetDefaults fills in what the spec defaults on DeleteStorageConfigurationResponse.
 func (s *DeleteStorageConfigurationResponse) SetDefaults() {}
 
+// SetDefaults fills in what the spec defaults on Destination.
+func (s *Destination) SetDefaults() {
+	if s.Configuration != nil {
+		s.Configuration.SetDefaults()
+	}
+	if s.Detail != nil {
+		s.Detail.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on DestinationConfiguration.
+func (s *DestinationConfiguration) SetDefaults() {
+	if s.Channel != nil {
+		s.Channel.SetDefaults()
+	}
+	if s.S3 != nil {
+		s.S3.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on DestinationDetail.
+func (s *DestinationDetail) SetDefaults() {
+	if s.S3 != nil {
+		s.S3.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on DestinationSummary.
+func (s *DestinationSummary) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on DisconnectParticipantRequest.
 func (s *DisconnectParticipantRequest) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on DisconnectParticipantResponse.
 func (s *DisconnectParticipantResponse) SetDefaults() {}
 
+// SetDefaults fills in what the spec defaults on EncoderConfiguration.
+func (s *EncoderConfiguration) SetDefaults() {
+	if s.Video != nil {
+		s.Video.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on EncoderConfigurationSummary.
+func (s *EncoderConfigurationSummary) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on Event.
-func (s *Event) SetDefaults() {}
+func (s *Event) SetDefaults() {
+	if s.PreviousToken != nil {
+		s.PreviousToken.SetDefaults()
+	}
+	if s.NewToken != nil {
+		s.NewToken.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ExchangedParticipantToken.
+func (s *ExchangedParticipantToken) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetCompositionRequest.
+func (s *GetCompositionRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetCompositionResponse.
+func (s *GetCompositionResponse) SetDefaults() {
+	if s.Composition != nil {
+		s.Composition.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on GetEncoderConfigurationRequest.
+func (s *GetEncoderConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetEncoderConfigurationResponse.
+func (s *GetEncoderConfigurationResponse) SetDefaults() {
+	if s.EncoderConfiguration != nil {
+		s.EncoderConfiguration.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on GetIngestConfigurationRequest.
+func (s *GetIngestConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetIngestConfigurationResponse.
+func (s *GetIngestConfigurationResponse) SetDefaults() {
+	if s.IngestConfiguration != nil {
+		s.IngestConfiguration.SetDefaults()
+	}
+}
 
 // SetDefaults fills in what the spec defaults on GetParticipantRequest.
 func (s *GetParticipantRequest) SetDefaults() {}
@@ -106,6 +282,16 @@ func (s *GetParticipantRequest) SetDefaults() {}
 func (s *GetParticipantResponse) SetDefaults() {
 	if s.Participant != nil {
 		s.Participant.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on GetPublicKeyRequest.
+func (s *GetPublicKeyRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on GetPublicKeyResponse.
+func (s *GetPublicKeyResponse) SetDefaults() {
+	if s.PublicKey != nil {
+		s.PublicKey.SetDefaults()
 	}
 }
 
@@ -139,6 +325,78 @@ func (s *GetStorageConfigurationResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on GridConfiguration.
+func (s *GridConfiguration) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ImportPublicKeyRequest.
+func (s *ImportPublicKeyRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ImportPublicKeyResponse.
+func (s *ImportPublicKeyResponse) SetDefaults() {
+	if s.PublicKey != nil {
+		s.PublicKey.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on IngestConfiguration.
+func (s *IngestConfiguration) SetDefaults() {
+	for i := range s.RedundantIngestCredentials {
+		s.RedundantIngestCredentials[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on IngestConfigurationSummary.
+func (s *IngestConfigurationSummary) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on LayoutConfiguration.
+func (s *LayoutConfiguration) SetDefaults() {
+	if s.Grid != nil {
+		s.Grid.SetDefaults()
+	}
+	if s.Pip != nil {
+		s.Pip.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListCompositionsRequest.
+func (s *ListCompositionsRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ListCompositionsResponse.
+func (s *ListCompositionsResponse) SetDefaults() {
+	if s.Compositions == nil {
+		s.Compositions = []CompositionSummary{}
+	}
+	for i := range s.Compositions {
+		s.Compositions[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListEncoderConfigurationsRequest.
+func (s *ListEncoderConfigurationsRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ListEncoderConfigurationsResponse.
+func (s *ListEncoderConfigurationsResponse) SetDefaults() {
+	if s.EncoderConfigurations == nil {
+		s.EncoderConfigurations = []EncoderConfigurationSummary{}
+	}
+	for i := range s.EncoderConfigurations {
+		s.EncoderConfigurations[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListIngestConfigurationsRequest.
+func (s *ListIngestConfigurationsRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ListIngestConfigurationsResponse.
+func (s *ListIngestConfigurationsResponse) SetDefaults() {
+	if s.IngestConfigurations == nil {
+		s.IngestConfigurations = []IngestConfigurationSummary{}
+	}
+	for i := range s.IngestConfigurations {
+		s.IngestConfigurations[i].SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on ListParticipantEventsRequest.
 func (s *ListParticipantEventsRequest) SetDefaults() {
 	if s.MaxResults == nil {
@@ -156,6 +414,19 @@ func (s *ListParticipantEventsResponse) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on ListParticipantReplicasRequest.
+func (s *ListParticipantReplicasRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ListParticipantReplicasResponse.
+func (s *ListParticipantReplicasResponse) SetDefaults() {
+	if s.Replicas == nil {
+		s.Replicas = []ParticipantReplica{}
+	}
+	for i := range s.Replicas {
+		s.Replicas[i].SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on ListParticipantsRequest.
 func (s *ListParticipantsRequest) SetDefaults() {
 	if s.MaxResults == nil {
@@ -170,6 +441,19 @@ func (s *ListParticipantsResponse) SetDefaults() {
 	}
 	for i := range s.Participants {
 		s.Participants[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ListPublicKeysRequest.
+func (s *ListPublicKeysRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ListPublicKeysResponse.
+func (s *ListPublicKeysResponse) SetDefaults() {
+	if s.PublicKeys == nil {
+		s.PublicKeys = []PublicKeySummary{}
+	}
+	for i := range s.PublicKeys {
+		s.PublicKeys[i].SetDefaults()
 	}
 }
 
@@ -234,8 +518,31 @@ func (s *ListTagsForResourceResponse) SetDefaults() {
 // SetDefaults fills in what the spec defaults on Participant.
 func (s *Participant) SetDefaults() {}
 
+// SetDefaults fills in what the spec defaults on ParticipantRecordingHlsConfiguration.
+func (s *ParticipantRecordingHlsConfiguration) SetDefaults() {
+	if s.TargetSegmentDurationSeconds == nil {
+		s.TargetSegmentDurationSeconds = new(int32(6))
+	}
+}
+
+// SetDefaults fills in what the spec defaults on ParticipantReplica.
+func (s *ParticipantReplica) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on ParticipantSummary.
 func (s *ParticipantSummary) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on ParticipantThumbnailConfiguration.
+func (s *ParticipantThumbnailConfiguration) SetDefaults() {
+	if s.TargetIntervalSeconds == nil {
+		s.TargetIntervalSeconds = new(int32(60))
+	}
+	if s.Storage == nil {
+		s.Storage = []ThumbnailStorageType{ThumbnailStorageTypeSequential}
+	}
+	if s.RecordingMode == nil {
+		s.RecordingMode = new(ThumbnailRecordingModeDisabled)
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ParticipantToken.
 func (s *ParticipantToken) SetDefaults() {}
@@ -250,6 +557,41 @@ func (s *ParticipantTokenConfiguration) SetDefaults() {
 	}
 }
 
+// SetDefaults fills in what the spec defaults on PipConfiguration.
+func (s *PipConfiguration) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on PublicKey.
+func (s *PublicKey) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on PublicKeySummary.
+func (s *PublicKeySummary) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on RecordingConfiguration.
+func (s *RecordingConfiguration) SetDefaults() {
+	if s.HlsConfiguration != nil {
+		s.HlsConfiguration.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on RedundantIngestCredential.
+func (s *RedundantIngestCredential) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on S3DestinationConfiguration.
+func (s *S3DestinationConfiguration) SetDefaults() {
+	if s.EncoderConfigurationArns == nil {
+		s.EncoderConfigurationArns = []string{}
+	}
+	if s.RecordingConfiguration != nil {
+		s.RecordingConfiguration.SetDefaults()
+	}
+	for i := range s.ThumbnailConfigurations {
+		s.ThumbnailConfigurations[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on S3Detail.
+func (s *S3Detail) SetDefaults() {}
+
 // SetDefaults fills in what the spec defaults on S3StorageConfiguration.
 func (s *S3StorageConfiguration) SetDefaults() {}
 
@@ -258,7 +600,13 @@ func (s *Stage) SetDefaults() {
 	if s.AutoParticipantRecordingConfiguration != nil {
 		s.AutoParticipantRecordingConfiguration.SetDefaults()
 	}
+	if s.Endpoints != nil {
+		s.Endpoints.SetDefaults()
+	}
 }
+
+// SetDefaults fills in what the spec defaults on StageEndpoints.
+func (s *StageEndpoints) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on StageSession.
 func (s *StageSession) SetDefaults() {}
@@ -268,6 +616,41 @@ func (s *StageSessionSummary) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on StageSummary.
 func (s *StageSummary) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StartCompositionRequest.
+func (s *StartCompositionRequest) SetDefaults() {
+	if s.Layout != nil {
+		s.Layout.SetDefaults()
+	}
+	for i := range s.Destinations {
+		s.Destinations[i].SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on StartCompositionResponse.
+func (s *StartCompositionResponse) SetDefaults() {
+	if s.Composition != nil {
+		s.Composition.SetDefaults()
+	}
+}
+
+// SetDefaults fills in what the spec defaults on StartParticipantReplicationRequest.
+func (s *StartParticipantReplicationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StartParticipantReplicationResponse.
+func (s *StartParticipantReplicationResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StopCompositionRequest.
+func (s *StopCompositionRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StopCompositionResponse.
+func (s *StopCompositionResponse) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StopParticipantReplicationRequest.
+func (s *StopParticipantReplicationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on StopParticipantReplicationResponse.
+func (s *StopParticipantReplicationResponse) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on StorageConfiguration.
 func (s *StorageConfiguration) SetDefaults() {
@@ -292,6 +675,16 @@ func (s *TagResourceResponse) SetDefaults() {}
 // SetDefaults fills in what the spec defaults on UntagResourceResponse.
 func (s *UntagResourceResponse) SetDefaults() {}
 
+// SetDefaults fills in what the spec defaults on UpdateIngestConfigurationRequest.
+func (s *UpdateIngestConfigurationRequest) SetDefaults() {}
+
+// SetDefaults fills in what the spec defaults on UpdateIngestConfigurationResponse.
+func (s *UpdateIngestConfigurationResponse) SetDefaults() {
+	if s.IngestConfiguration != nil {
+		s.IngestConfiguration.SetDefaults()
+	}
+}
+
 // SetDefaults fills in what the spec defaults on UpdateStageRequest.
 func (s *UpdateStageRequest) SetDefaults() {
 	if s.AutoParticipantRecordingConfiguration != nil {
@@ -305,6 +698,9 @@ func (s *UpdateStageResponse) SetDefaults() {
 		s.Stage.SetDefaults()
 	}
 }
+
+// SetDefaults fills in what the spec defaults on Video.
+func (s *Video) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on ListTagsForResourceRequest.
 func (s *ListTagsForResourceRequest) SetDefaults() {}

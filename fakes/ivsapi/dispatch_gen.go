@@ -14,6 +14,22 @@ func Dispatch(pick func(ctx context.Context) (Backend, error)) Backend {
 // dispatched is the Backend Dispatch returns.
 type dispatched func(ctx context.Context) (Backend, error)
 
+func (pick dispatched) CreateEncoderConfiguration(ctx context.Context, in *CreateEncoderConfigurationRequest) (*CreateEncoderConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.CreateEncoderConfiguration(ctx, in)
+}
+
+func (pick dispatched) CreateIngestConfiguration(ctx context.Context, in *CreateIngestConfigurationRequest) (*CreateIngestConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.CreateIngestConfiguration(ctx, in)
+}
+
 func (pick dispatched) CreateParticipantToken(ctx context.Context, in *CreateParticipantTokenRequest) (*CreateParticipantTokenResponse, error) {
 	b, err := pick(ctx)
 	if err != nil {
@@ -36,6 +52,30 @@ func (pick dispatched) CreateStorageConfiguration(ctx context.Context, in *Creat
 		return nil, err
 	}
 	return b.CreateStorageConfiguration(ctx, in)
+}
+
+func (pick dispatched) DeleteEncoderConfiguration(ctx context.Context, in *DeleteEncoderConfigurationRequest) (*DeleteEncoderConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.DeleteEncoderConfiguration(ctx, in)
+}
+
+func (pick dispatched) DeleteIngestConfiguration(ctx context.Context, in *DeleteIngestConfigurationRequest) (*DeleteIngestConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.DeleteIngestConfiguration(ctx, in)
+}
+
+func (pick dispatched) DeletePublicKey(ctx context.Context, in *DeletePublicKeyRequest) (*DeletePublicKeyResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.DeletePublicKey(ctx, in)
 }
 
 func (pick dispatched) DeleteStage(ctx context.Context, in *DeleteStageRequest) (*DeleteStageResponse, error) {
@@ -62,12 +102,44 @@ func (pick dispatched) DisconnectParticipant(ctx context.Context, in *Disconnect
 	return b.DisconnectParticipant(ctx, in)
 }
 
+func (pick dispatched) GetComposition(ctx context.Context, in *GetCompositionRequest) (*GetCompositionResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.GetComposition(ctx, in)
+}
+
+func (pick dispatched) GetEncoderConfiguration(ctx context.Context, in *GetEncoderConfigurationRequest) (*GetEncoderConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.GetEncoderConfiguration(ctx, in)
+}
+
+func (pick dispatched) GetIngestConfiguration(ctx context.Context, in *GetIngestConfigurationRequest) (*GetIngestConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.GetIngestConfiguration(ctx, in)
+}
+
 func (pick dispatched) GetParticipant(ctx context.Context, in *GetParticipantRequest) (*GetParticipantResponse, error) {
 	b, err := pick(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return b.GetParticipant(ctx, in)
+}
+
+func (pick dispatched) GetPublicKey(ctx context.Context, in *GetPublicKeyRequest) (*GetPublicKeyResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.GetPublicKey(ctx, in)
 }
 
 func (pick dispatched) GetStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error) {
@@ -94,6 +166,38 @@ func (pick dispatched) GetStorageConfiguration(ctx context.Context, in *GetStora
 	return b.GetStorageConfiguration(ctx, in)
 }
 
+func (pick dispatched) ImportPublicKey(ctx context.Context, in *ImportPublicKeyRequest) (*ImportPublicKeyResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ImportPublicKey(ctx, in)
+}
+
+func (pick dispatched) ListCompositions(ctx context.Context, in *ListCompositionsRequest) (*ListCompositionsResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ListCompositions(ctx, in)
+}
+
+func (pick dispatched) ListEncoderConfigurations(ctx context.Context, in *ListEncoderConfigurationsRequest) (*ListEncoderConfigurationsResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ListEncoderConfigurations(ctx, in)
+}
+
+func (pick dispatched) ListIngestConfigurations(ctx context.Context, in *ListIngestConfigurationsRequest) (*ListIngestConfigurationsResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ListIngestConfigurations(ctx, in)
+}
+
 func (pick dispatched) ListParticipantEvents(ctx context.Context, in *ListParticipantEventsRequest) (*ListParticipantEventsResponse, error) {
 	b, err := pick(ctx)
 	if err != nil {
@@ -102,12 +206,28 @@ func (pick dispatched) ListParticipantEvents(ctx context.Context, in *ListPartic
 	return b.ListParticipantEvents(ctx, in)
 }
 
+func (pick dispatched) ListParticipantReplicas(ctx context.Context, in *ListParticipantReplicasRequest) (*ListParticipantReplicasResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ListParticipantReplicas(ctx, in)
+}
+
 func (pick dispatched) ListParticipants(ctx context.Context, in *ListParticipantsRequest) (*ListParticipantsResponse, error) {
 	b, err := pick(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return b.ListParticipants(ctx, in)
+}
+
+func (pick dispatched) ListPublicKeys(ctx context.Context, in *ListPublicKeysRequest) (*ListPublicKeysResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ListPublicKeys(ctx, in)
 }
 
 func (pick dispatched) ListStageSessions(ctx context.Context, in *ListStageSessionsRequest) (*ListStageSessionsResponse, error) {
@@ -132,6 +252,46 @@ func (pick dispatched) ListStorageConfigurations(ctx context.Context, in *ListSt
 		return nil, err
 	}
 	return b.ListStorageConfigurations(ctx, in)
+}
+
+func (pick dispatched) StartComposition(ctx context.Context, in *StartCompositionRequest) (*StartCompositionResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.StartComposition(ctx, in)
+}
+
+func (pick dispatched) StartParticipantReplication(ctx context.Context, in *StartParticipantReplicationRequest) (*StartParticipantReplicationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.StartParticipantReplication(ctx, in)
+}
+
+func (pick dispatched) StopComposition(ctx context.Context, in *StopCompositionRequest) (*StopCompositionResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.StopComposition(ctx, in)
+}
+
+func (pick dispatched) StopParticipantReplication(ctx context.Context, in *StopParticipantReplicationRequest) (*StopParticipantReplicationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.StopParticipantReplication(ctx, in)
+}
+
+func (pick dispatched) UpdateIngestConfiguration(ctx context.Context, in *UpdateIngestConfigurationRequest) (*UpdateIngestConfigurationResponse, error) {
+	b, err := pick(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.UpdateIngestConfiguration(ctx, in)
 }
 
 func (pick dispatched) UpdateStage(ctx context.Context, in *UpdateStageRequest) (*UpdateStageResponse, error) {

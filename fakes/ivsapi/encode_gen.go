@@ -12,6 +12,7 @@ func (v *AutoParticipantRecordingConfiguration) AppendJSON(b []byte) ([]byte, er
 	if v == nil {
 		return append(b, "null"...), nil
 	}
+	var err error
 	start := len(b)
 	if v.StorageConfigurationArn != nil {
 		b = append(b, ",\"storageConfigurationArn\":"...)
@@ -27,6 +28,283 @@ func (v *AutoParticipantRecordingConfiguration) AppendJSON(b []byte) ([]byte, er
 			b = wire.AppendJSONString(b, string(v.MediaTypes[i0]))
 		}
 		b = append(b, ']')
+	}
+	if v.ThumbnailConfiguration != nil {
+		b = append(b, ",\"thumbnailConfiguration\":"...)
+		b, err = v.ThumbnailConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.RecordingReconnectWindowSeconds != nil {
+		b = append(b, ",\"recordingReconnectWindowSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.RecordingReconnectWindowSeconds), 10)
+	}
+	if v.HlsConfiguration != nil {
+		b = append(b, ",\"hlsConfiguration\":"...)
+		b, err = v.HlsConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.RecordParticipantReplicas != nil {
+		b = append(b, ",\"recordParticipantReplicas\":"...)
+		b = wire.AppendJSONBool(b, *v.RecordParticipantReplicas)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ChannelDestinationConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.ChannelArn != nil {
+		b = append(b, ",\"channelArn\":"...)
+		b = wire.AppendJSONString(b, *v.ChannelArn)
+	}
+	if v.EncoderConfigurationArn != nil {
+		b = append(b, ",\"encoderConfigurationArn\":"...)
+		b = wire.AppendJSONString(b, *v.EncoderConfigurationArn)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *Composition) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.StageArn != nil {
+		b = append(b, ",\"stageArn\":"...)
+		b = wire.AppendJSONString(b, *v.StageArn)
+	}
+	if v.State != nil {
+		b = append(b, ",\"state\":"...)
+		b = wire.AppendJSONString(b, string(*v.State))
+	}
+	if v.Layout != nil {
+		b = append(b, ",\"layout\":"...)
+		b, err = v.Layout.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	b = append(b, ",\"destinations\":"...)
+	if v.Destinations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Destinations {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.Destinations[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if v.StartTime != nil {
+		b = append(b, ",\"startTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.StartTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.EndTime != nil {
+		b = append(b, ",\"endTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.EndTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *CompositionRecordingHlsConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.TargetSegmentDurationSeconds != nil {
+		b = append(b, ",\"targetSegmentDurationSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.TargetSegmentDurationSeconds), 10)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *CompositionSummary) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.StageArn != nil {
+		b = append(b, ",\"stageArn\":"...)
+		b = wire.AppendJSONString(b, *v.StageArn)
+	}
+	b = append(b, ",\"destinations\":"...)
+	if v.Destinations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Destinations {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.Destinations[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.State != nil {
+		b = append(b, ",\"state\":"...)
+		b = wire.AppendJSONString(b, string(*v.State))
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if v.StartTime != nil {
+		b = append(b, ",\"startTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.StartTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.EndTime != nil {
+		b = append(b, ",\"endTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.EndTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *CompositionThumbnailConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.TargetIntervalSeconds != nil {
+		b = append(b, ",\"targetIntervalSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.TargetIntervalSeconds), 10)
+	}
+	if v.Storage != nil {
+		b = append(b, ",\"storage\":"...)
+		b = append(b, '[')
+		for i0 := range v.Storage {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, string(v.Storage[i0]))
+		}
+		b = append(b, ']')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *CreateEncoderConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.EncoderConfiguration != nil {
+		b = append(b, ",\"encoderConfiguration\":"...)
+		b, err = v.EncoderConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *CreateIngestConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.IngestConfiguration != nil {
+		b = append(b, ",\"ingestConfiguration\":"...)
+		b, err = v.IngestConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
 	}
 	if len(b) == start {
 		return append(b, "{}"...), nil
@@ -113,6 +391,30 @@ func (v *CreateStorageConfigurationResponse) AppendJSON(b []byte) ([]byte, error
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *DeleteEncoderConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *DeleteIngestConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *DeletePublicKeyResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *DeleteStageResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
@@ -129,11 +431,228 @@ func (v *DeleteStorageConfigurationResponse) AppendJSON(b []byte) ([]byte, error
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *Destination) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Id != nil {
+		b = append(b, ",\"id\":"...)
+		b = wire.AppendJSONString(b, *v.Id)
+	}
+	if v.State != nil {
+		b = append(b, ",\"state\":"...)
+		b = wire.AppendJSONString(b, string(*v.State))
+	}
+	if v.StartTime != nil {
+		b = append(b, ",\"startTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.StartTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.EndTime != nil {
+		b = append(b, ",\"endTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.EndTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.Configuration != nil {
+		b = append(b, ",\"configuration\":"...)
+		b, err = v.Configuration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.Detail != nil {
+		b = append(b, ",\"detail\":"...)
+		b, err = v.Detail.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *DestinationConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.Channel != nil {
+		b = append(b, ",\"channel\":"...)
+		b, err = v.Channel.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.S3 != nil {
+		b = append(b, ",\"s3\":"...)
+		b, err = v.S3.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *DestinationDetail) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.S3 != nil {
+		b = append(b, ",\"s3\":"...)
+		b, err = v.S3.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *DestinationSummary) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Id != nil {
+		b = append(b, ",\"id\":"...)
+		b = wire.AppendJSONString(b, *v.Id)
+	}
+	if v.State != nil {
+		b = append(b, ",\"state\":"...)
+		b = wire.AppendJSONString(b, string(*v.State))
+	}
+	if v.StartTime != nil {
+		b = append(b, ",\"startTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.StartTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.EndTime != nil {
+		b = append(b, ",\"endTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.EndTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *DisconnectParticipantResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
 	}
 	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *EncoderConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.Video != nil {
+		b = append(b, ",\"video\":"...)
+		b, err = v.Video.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *EncoderConfigurationSummary) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
@@ -166,6 +685,145 @@ func (v *Event) AppendJSON(b []byte) ([]byte, error) {
 		b = append(b, ",\"errorCode\":"...)
 		b = wire.AppendJSONString(b, string(*v.ErrorCode))
 	}
+	if v.DestinationStageArn != nil {
+		b = append(b, ",\"destinationStageArn\":"...)
+		b = wire.AppendJSONString(b, *v.DestinationStageArn)
+	}
+	if v.DestinationSessionId != nil {
+		b = append(b, ",\"destinationSessionId\":"...)
+		b = wire.AppendJSONString(b, *v.DestinationSessionId)
+	}
+	if v.Replica != nil {
+		b = append(b, ",\"replica\":"...)
+		b = wire.AppendJSONBool(b, *v.Replica)
+	}
+	if v.PreviousToken != nil {
+		b = append(b, ",\"previousToken\":"...)
+		b, err = v.PreviousToken.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.NewToken != nil {
+		b = append(b, ",\"newToken\":"...)
+		b, err = v.NewToken.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ExchangedParticipantToken) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Capabilities != nil {
+		b = append(b, ",\"capabilities\":"...)
+		b = append(b, '[')
+		for i0 := range v.Capabilities {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, string(v.Capabilities[i0]))
+		}
+		b = append(b, ']')
+	}
+	if v.Attributes != nil {
+		b = append(b, ",\"attributes\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Attributes, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Attributes[k0])
+		}
+		b = append(b, '}')
+	}
+	if v.UserId != nil {
+		b = append(b, ",\"userId\":"...)
+		b = wire.AppendJSONString(b, *v.UserId)
+	}
+	if v.ExpirationTime != nil {
+		b = append(b, ",\"expirationTime\":"...)
+		b, err = wire.AppendJSONTime(b, *v.ExpirationTime)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *GetCompositionResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Composition != nil {
+		b = append(b, ",\"composition\":"...)
+		b, err = v.Composition.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *GetEncoderConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.EncoderConfiguration != nil {
+		b = append(b, ",\"encoderConfiguration\":"...)
+		b, err = v.EncoderConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *GetIngestConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.IngestConfiguration != nil {
+		b = append(b, ",\"ingestConfiguration\":"...)
+		b, err = v.IngestConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
 	if len(b) == start {
 		return append(b, "{}"...), nil
 	}
@@ -183,6 +841,27 @@ func (v *GetParticipantResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v.Participant != nil {
 		b = append(b, ",\"participant\":"...)
 		b, err = v.Participant.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *GetPublicKeyResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.PublicKey != nil {
+		b = append(b, ",\"publicKey\":"...)
+		b, err = v.PublicKey.AppendJSON(b)
 		if err != nil {
 			return b, err
 		}
@@ -258,6 +937,331 @@ func (v *GetStorageConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *GridConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.FeaturedParticipantAttribute != nil {
+		b = append(b, ",\"featuredParticipantAttribute\":"...)
+		b = wire.AppendJSONString(b, *v.FeaturedParticipantAttribute)
+	}
+	if v.OmitStoppedVideo != nil {
+		b = append(b, ",\"omitStoppedVideo\":"...)
+		b = wire.AppendJSONBool(b, *v.OmitStoppedVideo)
+	}
+	if v.VideoAspectRatio != nil {
+		b = append(b, ",\"videoAspectRatio\":"...)
+		b = wire.AppendJSONString(b, string(*v.VideoAspectRatio))
+	}
+	if v.VideoFillMode != nil {
+		b = append(b, ",\"videoFillMode\":"...)
+		b = wire.AppendJSONString(b, string(*v.VideoFillMode))
+	}
+	if v.GridGap != nil {
+		b = append(b, ",\"gridGap\":"...)
+		b = strconv.AppendInt(b, int64(*v.GridGap), 10)
+	}
+	if v.ParticipantOrderAttribute != nil {
+		b = append(b, ",\"participantOrderAttribute\":"...)
+		b = wire.AppendJSONString(b, *v.ParticipantOrderAttribute)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ImportPublicKeyResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.PublicKey != nil {
+		b = append(b, ",\"publicKey\":"...)
+		b, err = v.PublicKey.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *IngestConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.IngestProtocol != nil {
+		b = append(b, ",\"ingestProtocol\":"...)
+		b = wire.AppendJSONString(b, string(*v.IngestProtocol))
+	}
+	if v.StreamKey != nil {
+		b = append(b, ",\"streamKey\":"...)
+		b = wire.AppendJSONString(b, *v.StreamKey)
+	}
+	if v.StageArn != nil {
+		b = append(b, ",\"stageArn\":"...)
+		b = wire.AppendJSONString(b, *v.StageArn)
+	}
+	if v.ParticipantId != nil {
+		b = append(b, ",\"participantId\":"...)
+		b = wire.AppendJSONString(b, *v.ParticipantId)
+	}
+	if v.State != nil {
+		b = append(b, ",\"state\":"...)
+		b = wire.AppendJSONString(b, string(*v.State))
+	}
+	if v.UserId != nil {
+		b = append(b, ",\"userId\":"...)
+		b = wire.AppendJSONString(b, *v.UserId)
+	}
+	if v.RedundantIngest != nil {
+		b = append(b, ",\"redundantIngest\":"...)
+		b = wire.AppendJSONBool(b, *v.RedundantIngest)
+	}
+	if v.RedundantIngestCredentials != nil {
+		b = append(b, ",\"redundantIngestCredentials\":"...)
+		b = append(b, '[')
+		for i0 := range v.RedundantIngestCredentials {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.RedundantIngestCredentials[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.Attributes != nil {
+		b = append(b, ",\"attributes\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Attributes, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Attributes[k0])
+		}
+		b = append(b, '}')
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *IngestConfigurationSummary) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.IngestProtocol != nil {
+		b = append(b, ",\"ingestProtocol\":"...)
+		b = wire.AppendJSONString(b, string(*v.IngestProtocol))
+	}
+	if v.StageArn != nil {
+		b = append(b, ",\"stageArn\":"...)
+		b = wire.AppendJSONString(b, *v.StageArn)
+	}
+	if v.ParticipantId != nil {
+		b = append(b, ",\"participantId\":"...)
+		b = wire.AppendJSONString(b, *v.ParticipantId)
+	}
+	if v.State != nil {
+		b = append(b, ",\"state\":"...)
+		b = wire.AppendJSONString(b, string(*v.State))
+	}
+	if v.UserId != nil {
+		b = append(b, ",\"userId\":"...)
+		b = wire.AppendJSONString(b, *v.UserId)
+	}
+	if v.RedundantIngest != nil {
+		b = append(b, ",\"redundantIngest\":"...)
+		b = wire.AppendJSONBool(b, *v.RedundantIngest)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *LayoutConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Grid != nil {
+		b = append(b, ",\"grid\":"...)
+		b, err = v.Grid.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.Pip != nil {
+		b = append(b, ",\"pip\":"...)
+		b, err = v.Pip.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ListCompositionsResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	b = append(b, ",\"compositions\":"...)
+	if v.Compositions == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Compositions {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.Compositions[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.NextToken != nil {
+		b = append(b, ",\"nextToken\":"...)
+		b = wire.AppendJSONString(b, *v.NextToken)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ListEncoderConfigurationsResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	b = append(b, ",\"encoderConfigurations\":"...)
+	if v.EncoderConfigurations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.EncoderConfigurations {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.EncoderConfigurations[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.NextToken != nil {
+		b = append(b, ",\"nextToken\":"...)
+		b = wire.AppendJSONString(b, *v.NextToken)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ListIngestConfigurationsResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	b = append(b, ",\"ingestConfigurations\":"...)
+	if v.IngestConfigurations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.IngestConfigurations {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.IngestConfigurations[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.NextToken != nil {
+		b = append(b, ",\"nextToken\":"...)
+		b = wire.AppendJSONString(b, *v.NextToken)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *ListParticipantEventsResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
@@ -292,6 +1296,40 @@ func (v *ListParticipantEventsResponse) AppendJSON(b []byte) ([]byte, error) {
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ListParticipantReplicasResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	b = append(b, ",\"replicas\":"...)
+	if v.Replicas == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.Replicas {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.Replicas[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.NextToken != nil {
+		b = append(b, ",\"nextToken\":"...)
+		b = wire.AppendJSONString(b, *v.NextToken)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *ListParticipantsResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
@@ -308,6 +1346,40 @@ func (v *ListParticipantsResponse) AppendJSON(b []byte) ([]byte, error) {
 				b = append(b, ',')
 			}
 			b, err = v.Participants[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if v.NextToken != nil {
+		b = append(b, ",\"nextToken\":"...)
+		b = wire.AppendJSONString(b, *v.NextToken)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ListPublicKeysResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	b = append(b, ",\"publicKeys\":"...)
+	if v.PublicKeys == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.PublicKeys {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.PublicKeys[i0].AppendJSON(b)
 			if err != nil {
 				return b, err
 			}
@@ -536,6 +1608,88 @@ func (v *Participant) AppendJSON(b []byte) ([]byte, error) {
 		b = append(b, ",\"recordingState\":"...)
 		b = wire.AppendJSONString(b, string(*v.RecordingState))
 	}
+	if v.Protocol != nil {
+		b = append(b, ",\"protocol\":"...)
+		b = wire.AppendJSONString(b, string(*v.Protocol))
+	}
+	if v.ReplicationType != nil {
+		b = append(b, ",\"replicationType\":"...)
+		b = wire.AppendJSONString(b, string(*v.ReplicationType))
+	}
+	if v.ReplicationState != nil {
+		b = append(b, ",\"replicationState\":"...)
+		b = wire.AppendJSONString(b, string(*v.ReplicationState))
+	}
+	if v.SourceStageArn != nil {
+		b = append(b, ",\"sourceStageArn\":"...)
+		b = wire.AppendJSONString(b, *v.SourceStageArn)
+	}
+	if v.SourceSessionId != nil {
+		b = append(b, ",\"sourceSessionId\":"...)
+		b = wire.AppendJSONString(b, *v.SourceSessionId)
+	}
+	if v.RedundantIngest != nil {
+		b = append(b, ",\"redundantIngest\":"...)
+		b = wire.AppendJSONBool(b, *v.RedundantIngest)
+	}
+	if v.IngestConfigurationArn != nil {
+		b = append(b, ",\"ingestConfigurationArn\":"...)
+		b = wire.AppendJSONString(b, *v.IngestConfigurationArn)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ParticipantRecordingHlsConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.TargetSegmentDurationSeconds != nil {
+		b = append(b, ",\"targetSegmentDurationSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.TargetSegmentDurationSeconds), 10)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ParticipantReplica) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.SourceStageArn != nil {
+		b = append(b, ",\"sourceStageArn\":"...)
+		b = wire.AppendJSONString(b, *v.SourceStageArn)
+	}
+	if v.ParticipantId != nil {
+		b = append(b, ",\"participantId\":"...)
+		b = wire.AppendJSONString(b, *v.ParticipantId)
+	}
+	if v.SourceSessionId != nil {
+		b = append(b, ",\"sourceSessionId\":"...)
+		b = wire.AppendJSONString(b, *v.SourceSessionId)
+	}
+	if v.DestinationStageArn != nil {
+		b = append(b, ",\"destinationStageArn\":"...)
+		b = wire.AppendJSONString(b, *v.DestinationStageArn)
+	}
+	if v.DestinationSessionId != nil {
+		b = append(b, ",\"destinationSessionId\":"...)
+		b = wire.AppendJSONString(b, *v.DestinationSessionId)
+	}
+	if v.ReplicationState != nil {
+		b = append(b, ",\"replicationState\":"...)
+		b = wire.AppendJSONString(b, string(*v.ReplicationState))
+	}
 	if len(b) == start {
 		return append(b, "{}"...), nil
 	}
@@ -576,6 +1730,62 @@ func (v *ParticipantSummary) AppendJSON(b []byte) ([]byte, error) {
 	if v.RecordingState != nil {
 		b = append(b, ",\"recordingState\":"...)
 		b = wire.AppendJSONString(b, string(*v.RecordingState))
+	}
+	if v.ReplicationType != nil {
+		b = append(b, ",\"replicationType\":"...)
+		b = wire.AppendJSONString(b, string(*v.ReplicationType))
+	}
+	if v.ReplicationState != nil {
+		b = append(b, ",\"replicationState\":"...)
+		b = wire.AppendJSONString(b, string(*v.ReplicationState))
+	}
+	if v.SourceStageArn != nil {
+		b = append(b, ",\"sourceStageArn\":"...)
+		b = wire.AppendJSONString(b, *v.SourceStageArn)
+	}
+	if v.SourceSessionId != nil {
+		b = append(b, ",\"sourceSessionId\":"...)
+		b = wire.AppendJSONString(b, *v.SourceSessionId)
+	}
+	if v.RedundantIngest != nil {
+		b = append(b, ",\"redundantIngest\":"...)
+		b = wire.AppendJSONBool(b, *v.RedundantIngest)
+	}
+	if v.IngestConfigurationArn != nil {
+		b = append(b, ",\"ingestConfigurationArn\":"...)
+		b = wire.AppendJSONString(b, *v.IngestConfigurationArn)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *ParticipantThumbnailConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.TargetIntervalSeconds != nil {
+		b = append(b, ",\"targetIntervalSeconds\":"...)
+		b = strconv.AppendInt(b, int64(*v.TargetIntervalSeconds), 10)
+	}
+	if v.Storage != nil {
+		b = append(b, ",\"storage\":"...)
+		b = append(b, '[')
+		for i0 := range v.Storage {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, string(v.Storage[i0]))
+		}
+		b = append(b, ']')
+	}
+	if v.RecordingMode != nil {
+		b = append(b, ",\"recordingMode\":"...)
+		b = wire.AppendJSONString(b, string(*v.RecordingMode))
 	}
 	if len(b) == start {
 		return append(b, "{}"...), nil
@@ -647,6 +1857,256 @@ func (v *ParticipantToken) AppendJSON(b []byte) ([]byte, error) {
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *PipConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.FeaturedParticipantAttribute != nil {
+		b = append(b, ",\"featuredParticipantAttribute\":"...)
+		b = wire.AppendJSONString(b, *v.FeaturedParticipantAttribute)
+	}
+	if v.OmitStoppedVideo != nil {
+		b = append(b, ",\"omitStoppedVideo\":"...)
+		b = wire.AppendJSONBool(b, *v.OmitStoppedVideo)
+	}
+	if v.VideoFillMode != nil {
+		b = append(b, ",\"videoFillMode\":"...)
+		b = wire.AppendJSONString(b, string(*v.VideoFillMode))
+	}
+	if v.GridGap != nil {
+		b = append(b, ",\"gridGap\":"...)
+		b = strconv.AppendInt(b, int64(*v.GridGap), 10)
+	}
+	if v.PipParticipantAttribute != nil {
+		b = append(b, ",\"pipParticipantAttribute\":"...)
+		b = wire.AppendJSONString(b, *v.PipParticipantAttribute)
+	}
+	if v.PipBehavior != nil {
+		b = append(b, ",\"pipBehavior\":"...)
+		b = wire.AppendJSONString(b, string(*v.PipBehavior))
+	}
+	if v.PipOffset != nil {
+		b = append(b, ",\"pipOffset\":"...)
+		b = strconv.AppendInt(b, int64(*v.PipOffset), 10)
+	}
+	if v.PipPosition != nil {
+		b = append(b, ",\"pipPosition\":"...)
+		b = wire.AppendJSONString(b, string(*v.PipPosition))
+	}
+	if v.PipWidth != nil {
+		b = append(b, ",\"pipWidth\":"...)
+		b = strconv.AppendInt(b, int64(*v.PipWidth), 10)
+	}
+	if v.PipHeight != nil {
+		b = append(b, ",\"pipHeight\":"...)
+		b = strconv.AppendInt(b, int64(*v.PipHeight), 10)
+	}
+	if v.ParticipantOrderAttribute != nil {
+		b = append(b, ",\"participantOrderAttribute\":"...)
+		b = wire.AppendJSONString(b, *v.ParticipantOrderAttribute)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *PublicKey) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.PublicKeyMaterial != nil {
+		b = append(b, ",\"publicKeyMaterial\":"...)
+		b = wire.AppendJSONString(b, *v.PublicKeyMaterial)
+	}
+	if v.Fingerprint != nil {
+		b = append(b, ",\"fingerprint\":"...)
+		b = wire.AppendJSONString(b, *v.Fingerprint)
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *PublicKeySummary) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.Arn != nil {
+		b = append(b, ",\"arn\":"...)
+		b = wire.AppendJSONString(b, *v.Arn)
+	}
+	if v.Name != nil {
+		b = append(b, ",\"name\":"...)
+		b = wire.AppendJSONString(b, *v.Name)
+	}
+	if v.Tags != nil {
+		b = append(b, ",\"tags\":"...)
+		var keys0 [16]string
+		b = append(b, '{')
+		for i0, k0 := range wire.SortedKeys(v.Tags, keys0[:0]) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, k0)
+			b = append(b, ':')
+			b = wire.AppendJSONString(b, v.Tags[k0])
+		}
+		b = append(b, '}')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *RecordingConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.HlsConfiguration != nil {
+		b = append(b, ",\"hlsConfiguration\":"...)
+		b, err = v.HlsConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.Format != nil {
+		b = append(b, ",\"format\":"...)
+		b = wire.AppendJSONString(b, string(*v.Format))
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *RedundantIngestCredential) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.ParticipantId != nil {
+		b = append(b, ",\"participantId\":"...)
+		b = wire.AppendJSONString(b, *v.ParticipantId)
+	}
+	if v.StreamKey != nil {
+		b = append(b, ",\"streamKey\":"...)
+		b = wire.AppendJSONString(b, *v.StreamKey)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *S3DestinationConfiguration) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.StorageConfigurationArn != nil {
+		b = append(b, ",\"storageConfigurationArn\":"...)
+		b = wire.AppendJSONString(b, *v.StorageConfigurationArn)
+	}
+	b = append(b, ",\"encoderConfigurationArns\":"...)
+	if v.EncoderConfigurationArns == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i0 := range v.EncoderConfigurationArns {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = wire.AppendJSONString(b, v.EncoderConfigurationArns[i0])
+		}
+		b = append(b, ']')
+	}
+	if v.RecordingConfiguration != nil {
+		b = append(b, ",\"recordingConfiguration\":"...)
+		b, err = v.RecordingConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.ThumbnailConfigurations != nil {
+		b = append(b, ",\"thumbnailConfigurations\":"...)
+		b = append(b, '[')
+		for i0 := range v.ThumbnailConfigurations {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b, err = v.ThumbnailConfigurations[i0].AppendJSON(b)
+			if err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *S3Detail) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.RecordingPrefix != nil {
+		b = append(b, ",\"recordingPrefix\":"...)
+		b = wire.AppendJSONString(b, *v.RecordingPrefix)
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *S3StorageConfiguration) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
@@ -702,6 +2162,42 @@ func (v *Stage) AppendJSON(b []byte) ([]byte, error) {
 		if err != nil {
 			return b, err
 		}
+	}
+	if v.Endpoints != nil {
+		b = append(b, ",\"endpoints\":"...)
+		b, err = v.Endpoints.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *StageEndpoints) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	start := len(b)
+	if v.Events != nil {
+		b = append(b, ",\"events\":"...)
+		b = wire.AppendJSONString(b, *v.Events)
+	}
+	if v.Whip != nil {
+		b = append(b, ",\"whip\":"...)
+		b = wire.AppendJSONString(b, *v.Whip)
+	}
+	if v.Rtmp != nil {
+		b = append(b, ",\"rtmp\":"...)
+		b = wire.AppendJSONString(b, *v.Rtmp)
+	}
+	if v.Rtmps != nil {
+		b = append(b, ",\"rtmps\":"...)
+		b = wire.AppendJSONString(b, *v.Rtmps)
 	}
 	if len(b) == start {
 		return append(b, "{}"...), nil
@@ -814,6 +2310,51 @@ func (v *StageSummary) AppendJSON(b []byte) ([]byte, error) {
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *StartCompositionResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Composition != nil {
+		b = append(b, ",\"composition\":"...)
+		b, err = v.Composition.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *StartParticipantReplicationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *StopCompositionResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *StopParticipantReplicationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return append(b, "{}"...), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *StorageConfiguration) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
@@ -916,6 +2457,27 @@ func (v *UntagResourceResponse) AppendJSON(b []byte) ([]byte, error) {
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *UpdateIngestConfigurationResponse) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.IngestConfiguration != nil {
+		b = append(b, ",\"ingestConfiguration\":"...)
+		b, err = v.IngestConfiguration.AppendJSON(b)
+		if err != nil {
+			return b, err
+		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *UpdateStageResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, "null"...), nil
@@ -928,6 +2490,39 @@ func (v *UpdateStageResponse) AppendJSON(b []byte) ([]byte, error) {
 		if err != nil {
 			return b, err
 		}
+	}
+	if len(b) == start {
+		return append(b, "{}"...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
+func (v *Video) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	var err error
+	start := len(b)
+	if v.Width != nil {
+		b = append(b, ",\"width\":"...)
+		b = strconv.AppendInt(b, int64(*v.Width), 10)
+	}
+	if v.Height != nil {
+		b = append(b, ",\"height\":"...)
+		b = strconv.AppendInt(b, int64(*v.Height), 10)
+	}
+	if v.Framerate != nil {
+		b = append(b, ",\"framerate\":"...)
+		b, err = wire.AppendJSONFloat(b, float64(*v.Framerate), 32)
+		if err != nil {
+			return b, err
+		}
+	}
+	if v.Bitrate != nil {
+		b = append(b, ",\"bitrate\":"...)
+		b = strconv.AppendInt(b, int64(*v.Bitrate), 10)
 	}
 	if len(b) == start {
 		return append(b, "{}"...), nil

@@ -28,6 +28,16 @@ func NotImplemented(op string) *wire.Error {
 	return wire.NewError(ErrNotImplemented, StatusNotImplemented, "%s is not implemented by this backend", op)
 }
 
+// CreateEncoderConfiguration answers NotImplementedException.
+func (UnimplementedBackend) CreateEncoderConfiguration(context.Context, *CreateEncoderConfigurationRequest) (*CreateEncoderConfigurationResponse, error) {
+	return nil, NotImplemented(OpCreateEncoderConfiguration)
+}
+
+// CreateIngestConfiguration answers NotImplementedException.
+func (UnimplementedBackend) CreateIngestConfiguration(context.Context, *CreateIngestConfigurationRequest) (*CreateIngestConfigurationResponse, error) {
+	return nil, NotImplemented(OpCreateIngestConfiguration)
+}
+
 // CreateParticipantToken answers NotImplementedException.
 func (UnimplementedBackend) CreateParticipantToken(context.Context, *CreateParticipantTokenRequest) (*CreateParticipantTokenResponse, error) {
 	return nil, NotImplemented(OpCreateParticipantToken)
@@ -41,6 +51,21 @@ func (UnimplementedBackend) CreateStage(context.Context, *CreateStageRequest) (*
 // CreateStorageConfiguration answers NotImplementedException.
 func (UnimplementedBackend) CreateStorageConfiguration(context.Context, *CreateStorageConfigurationRequest) (*CreateStorageConfigurationResponse, error) {
 	return nil, NotImplemented(OpCreateStorageConfiguration)
+}
+
+// DeleteEncoderConfiguration answers NotImplementedException.
+func (UnimplementedBackend) DeleteEncoderConfiguration(context.Context, *DeleteEncoderConfigurationRequest) (*DeleteEncoderConfigurationResponse, error) {
+	return nil, NotImplemented(OpDeleteEncoderConfiguration)
+}
+
+// DeleteIngestConfiguration answers NotImplementedException.
+func (UnimplementedBackend) DeleteIngestConfiguration(context.Context, *DeleteIngestConfigurationRequest) (*DeleteIngestConfigurationResponse, error) {
+	return nil, NotImplemented(OpDeleteIngestConfiguration)
+}
+
+// DeletePublicKey answers NotImplementedException.
+func (UnimplementedBackend) DeletePublicKey(context.Context, *DeletePublicKeyRequest) (*DeletePublicKeyResponse, error) {
+	return nil, NotImplemented(OpDeletePublicKey)
 }
 
 // DeleteStage answers NotImplementedException.
@@ -58,9 +83,29 @@ func (UnimplementedBackend) DisconnectParticipant(context.Context, *DisconnectPa
 	return nil, NotImplemented(OpDisconnectParticipant)
 }
 
+// GetComposition answers NotImplementedException.
+func (UnimplementedBackend) GetComposition(context.Context, *GetCompositionRequest) (*GetCompositionResponse, error) {
+	return nil, NotImplemented(OpGetComposition)
+}
+
+// GetEncoderConfiguration answers NotImplementedException.
+func (UnimplementedBackend) GetEncoderConfiguration(context.Context, *GetEncoderConfigurationRequest) (*GetEncoderConfigurationResponse, error) {
+	return nil, NotImplemented(OpGetEncoderConfiguration)
+}
+
+// GetIngestConfiguration answers NotImplementedException.
+func (UnimplementedBackend) GetIngestConfiguration(context.Context, *GetIngestConfigurationRequest) (*GetIngestConfigurationResponse, error) {
+	return nil, NotImplemented(OpGetIngestConfiguration)
+}
+
 // GetParticipant answers NotImplementedException.
 func (UnimplementedBackend) GetParticipant(context.Context, *GetParticipantRequest) (*GetParticipantResponse, error) {
 	return nil, NotImplemented(OpGetParticipant)
+}
+
+// GetPublicKey answers NotImplementedException.
+func (UnimplementedBackend) GetPublicKey(context.Context, *GetPublicKeyRequest) (*GetPublicKeyResponse, error) {
+	return nil, NotImplemented(OpGetPublicKey)
 }
 
 // GetStage answers NotImplementedException.
@@ -78,14 +123,44 @@ func (UnimplementedBackend) GetStorageConfiguration(context.Context, *GetStorage
 	return nil, NotImplemented(OpGetStorageConfiguration)
 }
 
+// ImportPublicKey answers NotImplementedException.
+func (UnimplementedBackend) ImportPublicKey(context.Context, *ImportPublicKeyRequest) (*ImportPublicKeyResponse, error) {
+	return nil, NotImplemented(OpImportPublicKey)
+}
+
+// ListCompositions answers NotImplementedException.
+func (UnimplementedBackend) ListCompositions(context.Context, *ListCompositionsRequest) (*ListCompositionsResponse, error) {
+	return nil, NotImplemented(OpListCompositions)
+}
+
+// ListEncoderConfigurations answers NotImplementedException.
+func (UnimplementedBackend) ListEncoderConfigurations(context.Context, *ListEncoderConfigurationsRequest) (*ListEncoderConfigurationsResponse, error) {
+	return nil, NotImplemented(OpListEncoderConfigurations)
+}
+
+// ListIngestConfigurations answers NotImplementedException.
+func (UnimplementedBackend) ListIngestConfigurations(context.Context, *ListIngestConfigurationsRequest) (*ListIngestConfigurationsResponse, error) {
+	return nil, NotImplemented(OpListIngestConfigurations)
+}
+
 // ListParticipantEvents answers NotImplementedException.
 func (UnimplementedBackend) ListParticipantEvents(context.Context, *ListParticipantEventsRequest) (*ListParticipantEventsResponse, error) {
 	return nil, NotImplemented(OpListParticipantEvents)
 }
 
+// ListParticipantReplicas answers NotImplementedException.
+func (UnimplementedBackend) ListParticipantReplicas(context.Context, *ListParticipantReplicasRequest) (*ListParticipantReplicasResponse, error) {
+	return nil, NotImplemented(OpListParticipantReplicas)
+}
+
 // ListParticipants answers NotImplementedException.
 func (UnimplementedBackend) ListParticipants(context.Context, *ListParticipantsRequest) (*ListParticipantsResponse, error) {
 	return nil, NotImplemented(OpListParticipants)
+}
+
+// ListPublicKeys answers NotImplementedException.
+func (UnimplementedBackend) ListPublicKeys(context.Context, *ListPublicKeysRequest) (*ListPublicKeysResponse, error) {
+	return nil, NotImplemented(OpListPublicKeys)
 }
 
 // ListStageSessions answers NotImplementedException.
@@ -101,6 +176,31 @@ func (UnimplementedBackend) ListStages(context.Context, *ListStagesRequest) (*Li
 // ListStorageConfigurations answers NotImplementedException.
 func (UnimplementedBackend) ListStorageConfigurations(context.Context, *ListStorageConfigurationsRequest) (*ListStorageConfigurationsResponse, error) {
 	return nil, NotImplemented(OpListStorageConfigurations)
+}
+
+// StartComposition answers NotImplementedException.
+func (UnimplementedBackend) StartComposition(context.Context, *StartCompositionRequest) (*StartCompositionResponse, error) {
+	return nil, NotImplemented(OpStartComposition)
+}
+
+// StartParticipantReplication answers NotImplementedException.
+func (UnimplementedBackend) StartParticipantReplication(context.Context, *StartParticipantReplicationRequest) (*StartParticipantReplicationResponse, error) {
+	return nil, NotImplemented(OpStartParticipantReplication)
+}
+
+// StopComposition answers NotImplementedException.
+func (UnimplementedBackend) StopComposition(context.Context, *StopCompositionRequest) (*StopCompositionResponse, error) {
+	return nil, NotImplemented(OpStopComposition)
+}
+
+// StopParticipantReplication answers NotImplementedException.
+func (UnimplementedBackend) StopParticipantReplication(context.Context, *StopParticipantReplicationRequest) (*StopParticipantReplicationResponse, error) {
+	return nil, NotImplemented(OpStopParticipantReplication)
+}
+
+// UpdateIngestConfiguration answers NotImplementedException.
+func (UnimplementedBackend) UpdateIngestConfiguration(context.Context, *UpdateIngestConfigurationRequest) (*UpdateIngestConfigurationResponse, error) {
+	return nil, NotImplemented(OpUpdateIngestConfiguration)
 }
 
 // UpdateStage answers NotImplementedException.

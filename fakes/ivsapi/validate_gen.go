@@ -11,18 +11,26 @@ import (
 )
 
 var (
+	patternAttributeKey                                    = regexp.MustCompile("^[a-zA-Z0-9-_]*$")
 	patternAutoParticipantRecordingStorageConfigurationArn = regexp.MustCompile("^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$")
+	patternChannelArn                                      = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:channel/[a-zA-Z0-9-]+$")
+	patternCompositionArn                                  = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+$")
+	patternEncoderConfigurationArn                         = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+$")
+	patternIngestConfigurationArn                          = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+$")
+	patternIngestConfigurationStageArn                     = regexp.MustCompile("^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$")
 	patternPaginationToken                                 = regexp.MustCompile("^[a-zA-Z0-9+/=_-]*$")
 	patternParticipantClientAttribute                      = regexp.MustCompile("^[a-zA-Z0-9-_.,:;\\s]*$")
 	patternParticipantId                                   = regexp.MustCompile("^[a-zA-Z0-9-]*$")
 	patternParticipantRecordingS3BucketName                = regexp.MustCompile("^[a-z0-9-.]*$")
 	patternParticipantRecordingS3Prefix                    = regexp.MustCompile("^[a-zA-Z0-9/-]*$")
+	patternPublicKeyArn                                    = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key/[a-zA-Z0-9-]+$")
+	patternPublicKeyMaterial                               = regexp.MustCompile("^.*-----BEGIN PUBLIC KEY-----\\r?\\n([a-zA-Z0-9+/=\\r\\n]+)\\r?\\n-----END PUBLIC KEY-----(\\r?\\n)?.*$")
 	patternResourceArn                                     = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+$")
 	patternS3BucketName                                    = regexp.MustCompile("^[a-z0-9-.]+$")
 	patternStageArn                                        = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$")
-	patternStageName                                       = regexp.MustCompile("^[a-zA-Z0-9-_]*$")
 	patternStageSessionId                                  = regexp.MustCompile("^st-[a-zA-Z0-9]+$")
 	patternStorageConfigurationArn                         = regexp.MustCompile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$")
+	patternStreamKey                                       = regexp.MustCompile("^rt_[0-9]+_[a-z0-9-]+_[a-zA-Z0-9-]+_.+$")
 )
 
 // Validate checks every constraint the spec puts on AutoParticipantRecordingConfiguration and
@@ -50,6 +58,311 @@ func (s *AutoParticipantRecordingConfiguration) validate(e *validate.Errors, pat
 			ip := validate.Index(p, i)
 			e.Enum(ip, string(s.MediaTypes[i]), ParticipantRecordingMediaTypeValues)
 		}
+	}
+	if s.ThumbnailConfiguration != nil {
+		p := validate.Join(path, "thumbnailConfiguration")
+		s.ThumbnailConfiguration.validate(e, p)
+	}
+	if s.RecordingReconnectWindowSeconds != nil {
+		p := validate.Join(path, "recordingReconnectWindowSeconds")
+		e.MinValue(p, int64(*s.RecordingReconnectWindowSeconds), int64(0))
+		e.MaxValue(p, int64(*s.RecordingReconnectWindowSeconds), int64(300))
+	}
+	if s.HlsConfiguration != nil {
+		p := validate.Join(path, "hlsConfiguration")
+		s.HlsConfiguration.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on ChannelDestinationConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ChannelDestinationConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ChannelDestinationConfiguration) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "channelArn"), s.ChannelArn != nil)
+	if s.ChannelArn != nil {
+		p := validate.Join(path, "channelArn")
+		e.MinLength(p, *s.ChannelArn, 1)
+		e.MaxLength(p, *s.ChannelArn, 128)
+		e.Pattern(p, *s.ChannelArn, patternChannelArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:channel/[a-zA-Z0-9-]+")
+	}
+	if s.EncoderConfigurationArn != nil {
+		p := validate.Join(path, "encoderConfigurationArn")
+		e.MinLength(p, *s.EncoderConfigurationArn, 1)
+		e.MaxLength(p, *s.EncoderConfigurationArn, 128)
+		e.Pattern(p, *s.EncoderConfigurationArn, patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on Composition and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *Composition) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *Composition) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternCompositionArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "state"), s.State != nil)
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), CompositionStateValues)
+	}
+	e.Required(validate.Join(path, "layout"), s.Layout != nil)
+	if s.Layout != nil {
+		p := validate.Join(path, "layout")
+		s.Layout.validate(e, p)
+	}
+	e.Required(validate.Join(path, "destinations"), s.Destinations != nil)
+	if s.Destinations != nil {
+		p := validate.Join(path, "destinations")
+		validate.MinItems(e, p, s.Destinations, 1)
+		validate.MaxItems(e, p, s.Destinations, 2)
+		for i := range s.Destinations {
+			ip := validate.Index(p, i)
+			s.Destinations[i].validate(e, ip)
+		}
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CompositionRecordingHlsConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CompositionRecordingHlsConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CompositionRecordingHlsConfiguration) validate(e *validate.Errors, path string) {
+	if s.TargetSegmentDurationSeconds != nil {
+		p := validate.Join(path, "targetSegmentDurationSeconds")
+		e.MinValue(p, int64(*s.TargetSegmentDurationSeconds), int64(2))
+		e.MaxValue(p, int64(*s.TargetSegmentDurationSeconds), int64(10))
+	}
+}
+
+// Validate checks every constraint the spec puts on CompositionSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CompositionSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CompositionSummary) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternCompositionArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "destinations"), s.Destinations != nil)
+	if s.Destinations != nil {
+		p := validate.Join(path, "destinations")
+		validate.MinItems(e, p, s.Destinations, 1)
+		validate.MaxItems(e, p, s.Destinations, 2)
+		for i := range s.Destinations {
+			ip := validate.Index(p, i)
+			s.Destinations[i].validate(e, ip)
+		}
+	}
+	e.Required(validate.Join(path, "state"), s.State != nil)
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), CompositionStateValues)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CompositionThumbnailConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CompositionThumbnailConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CompositionThumbnailConfiguration) validate(e *validate.Errors, path string) {
+	if s.TargetIntervalSeconds != nil {
+		p := validate.Join(path, "targetIntervalSeconds")
+		e.MinValue(p, int64(*s.TargetIntervalSeconds), int64(1))
+		e.MaxValue(p, int64(*s.TargetIntervalSeconds), int64(86400))
+	}
+	if s.Storage != nil {
+		p := validate.Join(path, "storage")
+		validate.MaxItems(e, p, s.Storage, 2)
+		for i := range s.Storage {
+			ip := validate.Index(p, i)
+			e.Enum(ip, string(s.Storage[i]), ThumbnailStorageTypeValues)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CreateEncoderConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateEncoderConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateEncoderConfigurationRequest) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Video != nil {
+		p := validate.Join(path, "video")
+		s.Video.validate(e, p)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CreateEncoderConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateEncoderConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateEncoderConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.EncoderConfiguration != nil {
+		p := validate.Join(path, "encoderConfiguration")
+		s.EncoderConfiguration.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on CreateIngestConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateIngestConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateIngestConfigurationRequest) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternIngestConfigurationStageArn, "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	e.Required(validate.Join(path, "ingestProtocol"), s.IngestProtocol != nil)
+	if s.IngestProtocol != nil {
+		p := validate.Join(path, "ingestProtocol")
+		e.Enum(p, string(*s.IngestProtocol), IngestProtocolValues)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on CreateIngestConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *CreateIngestConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *CreateIngestConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.IngestConfiguration != nil {
+		p := validate.Join(path, "ingestConfiguration")
+		s.IngestConfiguration.validate(e, p)
 	}
 }
 
@@ -128,7 +441,7 @@ func (s *CreateStageRequest) validate(e *validate.Errors, path string) {
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	if s.ParticipantTokenConfigurations != nil {
 		p := validate.Join(path, "participantTokenConfigurations")
@@ -193,7 +506,7 @@ func (s *CreateStorageConfigurationRequest) validate(e *validate.Errors, path st
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	e.Required(validate.Join(path, "s3"), s.S3 != nil)
 	if s.S3 != nil {
@@ -228,6 +541,108 @@ func (s *CreateStorageConfigurationResponse) validate(e *validate.Errors, path s
 		s.StorageConfiguration.validate(e, p)
 	}
 }
+
+// Validate checks every constraint the spec puts on DeleteEncoderConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteEncoderConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteEncoderConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on DeleteEncoderConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteEncoderConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteEncoderConfigurationResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on DeleteIngestConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteIngestConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteIngestConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on DeleteIngestConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeleteIngestConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeleteIngestConfigurationResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on DeletePublicKeyRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeletePublicKeyRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeletePublicKeyRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternPublicKeyArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on DeletePublicKeyResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DeletePublicKeyResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DeletePublicKeyResponse) validate(e *validate.Errors, path string) {}
 
 // Validate checks every constraint the spec puts on DeleteStageRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
@@ -297,6 +712,100 @@ func (s *DeleteStorageConfigurationResponse) Validate() error {
 
 func (s *DeleteStorageConfigurationResponse) validate(e *validate.Errors, path string) {}
 
+// Validate checks every constraint the spec puts on Destination and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *Destination) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *Destination) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "id"), s.Id != nil)
+	e.Required(validate.Join(path, "state"), s.State != nil)
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), DestinationStateValues)
+	}
+	e.Required(validate.Join(path, "configuration"), s.Configuration != nil)
+	if s.Configuration != nil {
+		p := validate.Join(path, "configuration")
+		s.Configuration.validate(e, p)
+	}
+	if s.Detail != nil {
+		p := validate.Join(path, "detail")
+		s.Detail.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on DestinationConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DestinationConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DestinationConfiguration) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Channel != nil {
+		p := validate.Join(path, "channel")
+		s.Channel.validate(e, p)
+	}
+	if s.S3 != nil {
+		p := validate.Join(path, "s3")
+		s.S3.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on DestinationDetail and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DestinationDetail) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DestinationDetail) validate(e *validate.Errors, path string) {
+	if s.S3 != nil {
+		p := validate.Join(path, "s3")
+		s.S3.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on DestinationSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *DestinationSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *DestinationSummary) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "id"), s.Id != nil)
+	e.Required(validate.Join(path, "state"), s.State != nil)
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), DestinationStateValues)
+	}
+}
+
 // Validate checks every constraint the spec puts on DisconnectParticipantRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *DisconnectParticipantRequest) Validate() error {
@@ -317,6 +826,11 @@ func (s *DisconnectParticipantRequest) validate(e *validate.Errors, path string)
 		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
 	}
 	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
 	if s.Reason != nil {
 		p := validate.Join(path, "reason")
 		e.MaxLength(p, *s.Reason, 128)
@@ -335,6 +849,80 @@ func (s *DisconnectParticipantResponse) Validate() error {
 }
 
 func (s *DisconnectParticipantResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on EncoderConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *EncoderConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *EncoderConfiguration) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Video != nil {
+		p := validate.Join(path, "video")
+		s.Video.validate(e, p)
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on EncoderConfigurationSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *EncoderConfigurationSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *EncoderConfigurationSummary) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
 
 // Validate checks every constraint the spec puts on Event and
 // reports all violations at once, as one ValidationException in AWS's form.
@@ -365,6 +953,173 @@ func (s *Event) validate(e *validate.Errors, path string) {
 	if s.ErrorCode != nil {
 		p := validate.Join(path, "errorCode")
 		e.Enum(p, string(*s.ErrorCode), EventErrorCodeValues)
+	}
+	if s.DestinationStageArn != nil {
+		p := validate.Join(path, "destinationStageArn")
+		e.MinLength(p, *s.DestinationStageArn, 1)
+		e.MaxLength(p, *s.DestinationStageArn, 128)
+		e.Pattern(p, *s.DestinationStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.DestinationSessionId != nil {
+		p := validate.Join(path, "destinationSessionId")
+		e.MinLength(p, *s.DestinationSessionId, 16)
+		e.MaxLength(p, *s.DestinationSessionId, 16)
+		e.Pattern(p, *s.DestinationSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	if s.PreviousToken != nil {
+		p := validate.Join(path, "previousToken")
+		s.PreviousToken.validate(e, p)
+	}
+	if s.NewToken != nil {
+		p := validate.Join(path, "newToken")
+		s.NewToken.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on ExchangedParticipantToken and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ExchangedParticipantToken) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ExchangedParticipantToken) validate(e *validate.Errors, path string) {
+	if s.Capabilities != nil {
+		p := validate.Join(path, "capabilities")
+		validate.MaxItems(e, p, s.Capabilities, 2)
+		for i := range s.Capabilities {
+			ip := validate.Index(p, i)
+			e.Enum(ip, string(s.Capabilities[i]), ParticipantTokenCapabilityValues)
+		}
+	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+}
+
+// Validate checks every constraint the spec puts on GetCompositionRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetCompositionRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetCompositionRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternCompositionArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetCompositionResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetCompositionResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetCompositionResponse) validate(e *validate.Errors, path string) {
+	if s.Composition != nil {
+		p := validate.Join(path, "composition")
+		s.Composition.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on GetEncoderConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetEncoderConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetEncoderConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetEncoderConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetEncoderConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetEncoderConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.EncoderConfiguration != nil {
+		p := validate.Join(path, "encoderConfiguration")
+		s.EncoderConfiguration.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on GetIngestConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetIngestConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetIngestConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetIngestConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetIngestConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetIngestConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.IngestConfiguration != nil {
+		p := validate.Join(path, "ingestConfiguration")
+		s.IngestConfiguration.validate(e, p)
 	}
 }
 
@@ -417,6 +1172,45 @@ func (s *GetParticipantResponse) validate(e *validate.Errors, path string) {
 	if s.Participant != nil {
 		p := validate.Join(path, "participant")
 		s.Participant.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on GetPublicKeyRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetPublicKeyRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetPublicKeyRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternPublicKeyArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on GetPublicKeyResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GetPublicKeyResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GetPublicKeyResponse) validate(e *validate.Errors, path string) {
+	if s.PublicKey != nil {
+		p := validate.Join(path, "publicKey")
+		s.PublicKey.validate(e, p)
 	}
 }
 
@@ -544,6 +1338,415 @@ func (s *GetStorageConfigurationResponse) validate(e *validate.Errors, path stri
 	}
 }
 
+// Validate checks every constraint the spec puts on GridConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *GridConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *GridConfiguration) validate(e *validate.Errors, path string) {
+	if s.FeaturedParticipantAttribute != nil {
+		p := validate.Join(path, "featuredParticipantAttribute")
+		e.MaxLength(p, *s.FeaturedParticipantAttribute, 128)
+		e.Pattern(p, *s.FeaturedParticipantAttribute, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.VideoAspectRatio != nil {
+		p := validate.Join(path, "videoAspectRatio")
+		e.Enum(p, string(*s.VideoAspectRatio), VideoAspectRatioValues)
+	}
+	if s.VideoFillMode != nil {
+		p := validate.Join(path, "videoFillMode")
+		e.Enum(p, string(*s.VideoFillMode), VideoFillModeValues)
+	}
+	if s.GridGap != nil {
+		p := validate.Join(path, "gridGap")
+		e.MinValue(p, int64(*s.GridGap), int64(0))
+	}
+	if s.ParticipantOrderAttribute != nil {
+		p := validate.Join(path, "participantOrderAttribute")
+		e.MaxLength(p, *s.ParticipantOrderAttribute, 128)
+		e.Pattern(p, *s.ParticipantOrderAttribute, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ImportPublicKeyRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ImportPublicKeyRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ImportPublicKeyRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "publicKeyMaterial"), s.PublicKeyMaterial != nil)
+	if s.PublicKeyMaterial != nil {
+		p := validate.Join(path, "publicKeyMaterial")
+		e.Pattern(p, *s.PublicKeyMaterial, patternPublicKeyMaterial, ".*-----BEGIN PUBLIC KEY-----\\r?\\n([a-zA-Z0-9+/=\\r\\n]+)\\r?\\n-----END PUBLIC KEY-----(\\r?\\n)?.*")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on ImportPublicKeyResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ImportPublicKeyResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ImportPublicKeyResponse) validate(e *validate.Errors, path string) {
+	if s.PublicKey != nil {
+		p := validate.Join(path, "publicKey")
+		s.PublicKey.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on IngestConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *IngestConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *IngestConfiguration) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "ingestProtocol"), s.IngestProtocol != nil)
+	if s.IngestProtocol != nil {
+		p := validate.Join(path, "ingestProtocol")
+		e.Enum(p, string(*s.IngestProtocol), IngestProtocolValues)
+	}
+	e.Required(validate.Join(path, "streamKey"), s.StreamKey != nil)
+	if s.StreamKey != nil {
+		p := validate.Join(path, "streamKey")
+		e.Pattern(p, *s.StreamKey, patternStreamKey, "rt_[0-9]+_[a-z0-9-]+_[a-zA-Z0-9-]+_.+")
+	}
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternIngestConfigurationStageArn, "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	e.Required(validate.Join(path, "state"), s.State != nil)
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), IngestConfigurationStateValues)
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+	if s.RedundantIngestCredentials != nil {
+		p := validate.Join(path, "redundantIngestCredentials")
+		for i := range s.RedundantIngestCredentials {
+			ip := validate.Index(p, i)
+			s.RedundantIngestCredentials[i].validate(e, ip)
+		}
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on IngestConfigurationSummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *IngestConfigurationSummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *IngestConfigurationSummary) validate(e *validate.Errors, path string) {
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "ingestProtocol"), s.IngestProtocol != nil)
+	if s.IngestProtocol != nil {
+		p := validate.Join(path, "ingestProtocol")
+		e.Enum(p, string(*s.IngestProtocol), IngestProtocolValues)
+	}
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternIngestConfigurationStageArn, "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	e.Required(validate.Join(path, "state"), s.State != nil)
+	if s.State != nil {
+		p := validate.Join(path, "state")
+		e.Enum(p, string(*s.State), IngestConfigurationStateValues)
+	}
+	if s.UserId != nil {
+		p := validate.Join(path, "userId")
+		e.MaxLength(p, *s.UserId, 128)
+	}
+}
+
+// Validate checks every constraint the spec puts on LayoutConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *LayoutConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *LayoutConfiguration) validate(e *validate.Errors, path string) {
+	if s.Grid != nil {
+		p := validate.Join(path, "grid")
+		s.Grid.validate(e, p)
+	}
+	if s.Pip != nil {
+		p := validate.Join(path, "pip")
+		s.Pip.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on ListCompositionsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListCompositionsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListCompositionsRequest) validate(e *validate.Errors, path string) {
+	if s.FilterByStageArn != nil {
+		p := validate.Join(path, "filterByStageArn")
+		e.MinLength(p, *s.FilterByStageArn, 1)
+		e.MaxLength(p, *s.FilterByStageArn, 128)
+		e.Pattern(p, *s.FilterByStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.FilterByEncoderConfigurationArn != nil {
+		p := validate.Join(path, "filterByEncoderConfigurationArn")
+		e.MinLength(p, *s.FilterByEncoderConfigurationArn, 1)
+		e.MaxLength(p, *s.FilterByEncoderConfigurationArn, 128)
+		e.Pattern(p, *s.FilterByEncoderConfigurationArn, patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListCompositionsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListCompositionsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListCompositionsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "compositions"), s.Compositions != nil)
+	if s.Compositions != nil {
+		p := validate.Join(path, "compositions")
+		for i := range s.Compositions {
+			ip := validate.Index(p, i)
+			s.Compositions[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListEncoderConfigurationsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListEncoderConfigurationsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListEncoderConfigurationsRequest) validate(e *validate.Errors, path string) {
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListEncoderConfigurationsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListEncoderConfigurationsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListEncoderConfigurationsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "encoderConfigurations"), s.EncoderConfigurations != nil)
+	if s.EncoderConfigurations != nil {
+		p := validate.Join(path, "encoderConfigurations")
+		for i := range s.EncoderConfigurations {
+			ip := validate.Index(p, i)
+			s.EncoderConfigurations[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListIngestConfigurationsRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListIngestConfigurationsRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListIngestConfigurationsRequest) validate(e *validate.Errors, path string) {
+	if s.FilterByStageArn != nil {
+		p := validate.Join(path, "filterByStageArn")
+		e.MinLength(p, *s.FilterByStageArn, 1)
+		e.MaxLength(p, *s.FilterByStageArn, 128)
+		e.Pattern(p, *s.FilterByStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.FilterByState != nil {
+		p := validate.Join(path, "filterByState")
+		e.Enum(p, string(*s.FilterByState), IngestConfigurationStateValues)
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListIngestConfigurationsResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListIngestConfigurationsResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListIngestConfigurationsResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "ingestConfigurations"), s.IngestConfigurations != nil)
+	if s.IngestConfigurations != nil {
+		p := validate.Join(path, "ingestConfigurations")
+		for i := range s.IngestConfigurations {
+			ip := validate.Index(p, i)
+			s.IngestConfigurations[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
 // Validate checks every constraint the spec puts on ListParticipantEventsRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *ListParticipantEventsRequest) Validate() error {
@@ -606,6 +1809,70 @@ func (s *ListParticipantEventsResponse) validate(e *validate.Errors, path string
 		for i := range s.Events {
 			ip := validate.Index(p, i)
 			s.Events[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListParticipantReplicasRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListParticipantReplicasRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListParticipantReplicasRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "sourceStageArn"), s.SourceStageArn != nil)
+	if s.SourceStageArn != nil {
+		p := validate.Join(path, "sourceStageArn")
+		e.MinLength(p, *s.SourceStageArn, 1)
+		e.MaxLength(p, *s.SourceStageArn, 128)
+		e.Pattern(p, *s.SourceStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(50))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListParticipantReplicasResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListParticipantReplicasResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListParticipantReplicasResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "replicas"), s.Replicas != nil)
+	if s.Replicas != nil {
+		p := validate.Join(path, "replicas")
+		for i := range s.Replicas {
+			ip := validate.Index(p, i)
+			s.Replicas[i].validate(e, ip)
 		}
 	}
 	if s.NextToken != nil {
@@ -684,6 +1951,57 @@ func (s *ListParticipantsResponse) validate(e *validate.Errors, path string) {
 		for i := range s.Participants {
 			ip := validate.Index(p, i)
 			s.Participants[i].validate(e, ip)
+		}
+	}
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on ListPublicKeysRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListPublicKeysRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListPublicKeysRequest) validate(e *validate.Errors, path string) {
+	if s.NextToken != nil {
+		p := validate.Join(path, "nextToken")
+		e.MaxLength(p, *s.NextToken, 1024)
+		e.Pattern(p, *s.NextToken, patternPaginationToken, "[a-zA-Z0-9+/=_-]*")
+	}
+	if s.MaxResults != nil {
+		p := validate.Join(path, "maxResults")
+		e.MinValue(p, int64(*s.MaxResults), int64(1))
+		e.MaxValue(p, int64(*s.MaxResults), int64(100))
+	}
+}
+
+// Validate checks every constraint the spec puts on ListPublicKeysResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ListPublicKeysResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ListPublicKeysResponse) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "publicKeys"), s.PublicKeys != nil)
+	if s.PublicKeys != nil {
+		p := validate.Join(path, "publicKeys")
+		for i := range s.PublicKeys {
+			ip := validate.Index(p, i)
+			s.PublicKeys[i].validate(e, ip)
 		}
 	}
 	if s.NextToken != nil {
@@ -946,6 +2264,108 @@ func (s *Participant) validate(e *validate.Errors, path string) {
 		p := validate.Join(path, "recordingState")
 		e.Enum(p, string(*s.RecordingState), ParticipantRecordingStateValues)
 	}
+	if s.Protocol != nil {
+		p := validate.Join(path, "protocol")
+		e.Enum(p, string(*s.Protocol), ParticipantProtocolValues)
+	}
+	if s.ReplicationType != nil {
+		p := validate.Join(path, "replicationType")
+		e.Enum(p, string(*s.ReplicationType), ReplicationTypeValues)
+	}
+	if s.ReplicationState != nil {
+		p := validate.Join(path, "replicationState")
+		e.Enum(p, string(*s.ReplicationState), ReplicationStateValues)
+	}
+	if s.SourceStageArn != nil {
+		p := validate.Join(path, "sourceStageArn")
+		e.MinLength(p, *s.SourceStageArn, 1)
+		e.MaxLength(p, *s.SourceStageArn, 128)
+		e.Pattern(p, *s.SourceStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.SourceSessionId != nil {
+		p := validate.Join(path, "sourceSessionId")
+		e.MinLength(p, *s.SourceSessionId, 16)
+		e.MaxLength(p, *s.SourceSessionId, 16)
+		e.Pattern(p, *s.SourceSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	if s.IngestConfigurationArn != nil {
+		p := validate.Join(path, "ingestConfigurationArn")
+		e.MinLength(p, *s.IngestConfigurationArn, 1)
+		e.MaxLength(p, *s.IngestConfigurationArn, 128)
+		e.Pattern(p, *s.IngestConfigurationArn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on ParticipantRecordingHlsConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ParticipantRecordingHlsConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ParticipantRecordingHlsConfiguration) validate(e *validate.Errors, path string) {
+	if s.TargetSegmentDurationSeconds != nil {
+		p := validate.Join(path, "targetSegmentDurationSeconds")
+		e.MinValue(p, int64(*s.TargetSegmentDurationSeconds), int64(2))
+		e.MaxValue(p, int64(*s.TargetSegmentDurationSeconds), int64(10))
+	}
+}
+
+// Validate checks every constraint the spec puts on ParticipantReplica and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ParticipantReplica) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ParticipantReplica) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "sourceStageArn"), s.SourceStageArn != nil)
+	if s.SourceStageArn != nil {
+		p := validate.Join(path, "sourceStageArn")
+		e.MinLength(p, *s.SourceStageArn, 1)
+		e.MaxLength(p, *s.SourceStageArn, 128)
+		e.Pattern(p, *s.SourceStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	e.Required(validate.Join(path, "sourceSessionId"), s.SourceSessionId != nil)
+	if s.SourceSessionId != nil {
+		p := validate.Join(path, "sourceSessionId")
+		e.MinLength(p, *s.SourceSessionId, 16)
+		e.MaxLength(p, *s.SourceSessionId, 16)
+		e.Pattern(p, *s.SourceSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	e.Required(validate.Join(path, "destinationStageArn"), s.DestinationStageArn != nil)
+	if s.DestinationStageArn != nil {
+		p := validate.Join(path, "destinationStageArn")
+		e.MinLength(p, *s.DestinationStageArn, 1)
+		e.MaxLength(p, *s.DestinationStageArn, 128)
+		e.Pattern(p, *s.DestinationStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "destinationSessionId"), s.DestinationSessionId != nil)
+	if s.DestinationSessionId != nil {
+		p := validate.Join(path, "destinationSessionId")
+		e.MinLength(p, *s.DestinationSessionId, 16)
+		e.MaxLength(p, *s.DestinationSessionId, 16)
+		e.Pattern(p, *s.DestinationSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	e.Required(validate.Join(path, "replicationState"), s.ReplicationState != nil)
+	if s.ReplicationState != nil {
+		p := validate.Join(path, "replicationState")
+		e.Enum(p, string(*s.ReplicationState), ReplicationStateValues)
+	}
 }
 
 // Validate checks every constraint the spec puts on ParticipantSummary and
@@ -977,6 +2397,63 @@ func (s *ParticipantSummary) validate(e *validate.Errors, path string) {
 		p := validate.Join(path, "recordingState")
 		e.Enum(p, string(*s.RecordingState), ParticipantRecordingStateValues)
 	}
+	if s.ReplicationType != nil {
+		p := validate.Join(path, "replicationType")
+		e.Enum(p, string(*s.ReplicationType), ReplicationTypeValues)
+	}
+	if s.ReplicationState != nil {
+		p := validate.Join(path, "replicationState")
+		e.Enum(p, string(*s.ReplicationState), ReplicationStateValues)
+	}
+	if s.SourceStageArn != nil {
+		p := validate.Join(path, "sourceStageArn")
+		e.MinLength(p, *s.SourceStageArn, 1)
+		e.MaxLength(p, *s.SourceStageArn, 128)
+		e.Pattern(p, *s.SourceStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.SourceSessionId != nil {
+		p := validate.Join(path, "sourceSessionId")
+		e.MinLength(p, *s.SourceSessionId, 16)
+		e.MaxLength(p, *s.SourceSessionId, 16)
+		e.Pattern(p, *s.SourceSessionId, patternStageSessionId, "st-[a-zA-Z0-9]+")
+	}
+	if s.IngestConfigurationArn != nil {
+		p := validate.Join(path, "ingestConfigurationArn")
+		e.MinLength(p, *s.IngestConfigurationArn, 1)
+		e.MaxLength(p, *s.IngestConfigurationArn, 128)
+		e.Pattern(p, *s.IngestConfigurationArn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on ParticipantThumbnailConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *ParticipantThumbnailConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *ParticipantThumbnailConfiguration) validate(e *validate.Errors, path string) {
+	if s.TargetIntervalSeconds != nil {
+		p := validate.Join(path, "targetIntervalSeconds")
+		e.MinValue(p, int64(*s.TargetIntervalSeconds), int64(1))
+		e.MaxValue(p, int64(*s.TargetIntervalSeconds), int64(86400))
+	}
+	if s.Storage != nil {
+		p := validate.Join(path, "storage")
+		validate.MaxItems(e, p, s.Storage, 2)
+		for i := range s.Storage {
+			ip := validate.Index(p, i)
+			e.Enum(ip, string(s.Storage[i]), ThumbnailStorageTypeValues)
+		}
+	}
+	if s.RecordingMode != nil {
+		p := validate.Join(path, "recordingMode")
+		e.Enum(p, string(*s.RecordingMode), ThumbnailRecordingModeValues)
+	}
 }
 
 // Validate checks every constraint the spec puts on ParticipantToken and
@@ -991,6 +2468,11 @@ func (s *ParticipantToken) Validate() error {
 }
 
 func (s *ParticipantToken) validate(e *validate.Errors, path string) {
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
 	if s.UserId != nil {
 		p := validate.Join(path, "userId")
 		e.MaxLength(p, *s.UserId, 128)
@@ -1049,6 +2531,240 @@ func (s *ParticipantTokenConfiguration) validate(e *validate.Errors, path string
 	}
 }
 
+// Validate checks every constraint the spec puts on PipConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *PipConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *PipConfiguration) validate(e *validate.Errors, path string) {
+	if s.FeaturedParticipantAttribute != nil {
+		p := validate.Join(path, "featuredParticipantAttribute")
+		e.MaxLength(p, *s.FeaturedParticipantAttribute, 128)
+		e.Pattern(p, *s.FeaturedParticipantAttribute, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.VideoFillMode != nil {
+		p := validate.Join(path, "videoFillMode")
+		e.Enum(p, string(*s.VideoFillMode), VideoFillModeValues)
+	}
+	if s.GridGap != nil {
+		p := validate.Join(path, "gridGap")
+		e.MinValue(p, int64(*s.GridGap), int64(0))
+	}
+	if s.PipParticipantAttribute != nil {
+		p := validate.Join(path, "pipParticipantAttribute")
+		e.MaxLength(p, *s.PipParticipantAttribute, 128)
+		e.Pattern(p, *s.PipParticipantAttribute, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.PipBehavior != nil {
+		p := validate.Join(path, "pipBehavior")
+		e.Enum(p, string(*s.PipBehavior), PipBehaviorValues)
+	}
+	if s.PipOffset != nil {
+		p := validate.Join(path, "pipOffset")
+		e.MinValue(p, int64(*s.PipOffset), int64(0))
+	}
+	if s.PipPosition != nil {
+		p := validate.Join(path, "pipPosition")
+		e.Enum(p, string(*s.PipPosition), PipPositionValues)
+	}
+	if s.PipWidth != nil {
+		p := validate.Join(path, "pipWidth")
+		e.MinValue(p, int64(*s.PipWidth), int64(1))
+	}
+	if s.PipHeight != nil {
+		p := validate.Join(path, "pipHeight")
+		e.MinValue(p, int64(*s.PipHeight), int64(1))
+	}
+	if s.ParticipantOrderAttribute != nil {
+		p := validate.Join(path, "participantOrderAttribute")
+		e.MaxLength(p, *s.ParticipantOrderAttribute, 128)
+		e.Pattern(p, *s.ParticipantOrderAttribute, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on PublicKey and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *PublicKey) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *PublicKey) validate(e *validate.Errors, path string) {
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternPublicKeyArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.PublicKeyMaterial != nil {
+		p := validate.Join(path, "publicKeyMaterial")
+		e.Pattern(p, *s.PublicKeyMaterial, patternPublicKeyMaterial, ".*-----BEGIN PUBLIC KEY-----\\r?\\n([a-zA-Z0-9+/=\\r\\n]+)\\r?\\n-----END PUBLIC KEY-----(\\r?\\n)?.*")
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on PublicKeySummary and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *PublicKeySummary) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *PublicKeySummary) validate(e *validate.Errors, path string) {
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternPublicKeyArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key/[a-zA-Z0-9-]+")
+	}
+	if s.Name != nil {
+		p := validate.Join(path, "name")
+		e.MaxLength(p, *s.Name, 128)
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on RecordingConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *RecordingConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *RecordingConfiguration) validate(e *validate.Errors, path string) {
+	if s.HlsConfiguration != nil {
+		p := validate.Join(path, "hlsConfiguration")
+		s.HlsConfiguration.validate(e, p)
+	}
+	if s.Format != nil {
+		p := validate.Join(path, "format")
+		e.Enum(p, string(*s.Format), RecordingConfigurationFormatValues)
+	}
+}
+
+// Validate checks every constraint the spec puts on RedundantIngestCredential and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *RedundantIngestCredential) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *RedundantIngestCredential) validate(e *validate.Errors, path string) {
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.StreamKey != nil {
+		p := validate.Join(path, "streamKey")
+		e.Pattern(p, *s.StreamKey, patternStreamKey, "rt_[0-9]+_[a-z0-9-]+_[a-zA-Z0-9-]+_.+")
+	}
+}
+
+// Validate checks every constraint the spec puts on S3DestinationConfiguration and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *S3DestinationConfiguration) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *S3DestinationConfiguration) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "storageConfigurationArn"), s.StorageConfigurationArn != nil)
+	if s.StorageConfigurationArn != nil {
+		p := validate.Join(path, "storageConfigurationArn")
+		e.MinLength(p, *s.StorageConfigurationArn, 1)
+		e.MaxLength(p, *s.StorageConfigurationArn, 128)
+		e.Pattern(p, *s.StorageConfigurationArn, patternStorageConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "encoderConfigurationArns"), s.EncoderConfigurationArns != nil)
+	if s.EncoderConfigurationArns != nil {
+		p := validate.Join(path, "encoderConfigurationArns")
+		validate.MinItems(e, p, s.EncoderConfigurationArns, 1)
+		validate.MaxItems(e, p, s.EncoderConfigurationArns, 1)
+		for i := range s.EncoderConfigurationArns {
+			ip := validate.Index(p, i)
+			e.MinLength(ip, s.EncoderConfigurationArns[i], 1)
+			e.MaxLength(ip, s.EncoderConfigurationArns[i], 128)
+			e.Pattern(ip, s.EncoderConfigurationArns[i], patternEncoderConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+")
+		}
+	}
+	if s.RecordingConfiguration != nil {
+		p := validate.Join(path, "recordingConfiguration")
+		s.RecordingConfiguration.validate(e, p)
+	}
+	if s.ThumbnailConfigurations != nil {
+		p := validate.Join(path, "thumbnailConfigurations")
+		validate.MaxItems(e, p, s.ThumbnailConfigurations, 1)
+		for i := range s.ThumbnailConfigurations {
+			ip := validate.Index(p, i)
+			s.ThumbnailConfigurations[i].validate(e, ip)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on S3Detail and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *S3Detail) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *S3Detail) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "recordingPrefix"), s.RecordingPrefix != nil)
+}
+
 // Validate checks every constraint the spec puts on S3StorageConfiguration and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *S3StorageConfiguration) Validate() error {
@@ -1092,7 +2808,7 @@ func (s *Stage) validate(e *validate.Errors, path string) {
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	if s.ActiveSessionId != nil {
 		p := validate.Join(path, "activeSessionId")
@@ -1112,6 +2828,40 @@ func (s *Stage) validate(e *validate.Errors, path string) {
 	if s.AutoParticipantRecordingConfiguration != nil {
 		p := validate.Join(path, "autoParticipantRecordingConfiguration")
 		s.AutoParticipantRecordingConfiguration.validate(e, p)
+	}
+	if s.Endpoints != nil {
+		p := validate.Join(path, "endpoints")
+		s.Endpoints.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on StageEndpoints and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StageEndpoints) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StageEndpoints) validate(e *validate.Errors, path string) {
+	if s.Events != nil {
+		p := validate.Join(path, "events")
+		e.MaxLength(p, *s.Events, 2048)
+	}
+	if s.Whip != nil {
+		p := validate.Join(path, "whip")
+		e.MaxLength(p, *s.Whip, 2048)
+	}
+	if s.Rtmp != nil {
+		p := validate.Join(path, "rtmp")
+		e.MaxLength(p, *s.Rtmp, 2048)
+	}
+	if s.Rtmps != nil {
+		p := validate.Join(path, "rtmps")
+		e.MaxLength(p, *s.Rtmps, 2048)
 	}
 }
 
@@ -1177,7 +2927,7 @@ func (s *StageSummary) validate(e *validate.Errors, path string) {
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	if s.ActiveSessionId != nil {
 		p := validate.Join(path, "activeSessionId")
@@ -1195,6 +2945,207 @@ func (s *StageSummary) validate(e *validate.Errors, path string) {
 		}
 	}
 }
+
+// Validate checks every constraint the spec puts on StartCompositionRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StartCompositionRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StartCompositionRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "stageArn"), s.StageArn != nil)
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MinLength(p, *s.StageArn, 1)
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	if s.IdempotencyToken != nil {
+		p := validate.Join(path, "idempotencyToken")
+		e.MinLength(p, *s.IdempotencyToken, 1)
+		e.MaxLength(p, *s.IdempotencyToken, 64)
+		e.Pattern(p, *s.IdempotencyToken, patternAttributeKey, "[a-zA-Z0-9-_]*")
+	}
+	if s.Layout != nil {
+		p := validate.Join(path, "layout")
+		s.Layout.validate(e, p)
+	}
+	e.Required(validate.Join(path, "destinations"), s.Destinations != nil)
+	if s.Destinations != nil {
+		p := validate.Join(path, "destinations")
+		validate.MinItems(e, p, s.Destinations, 1)
+		validate.MaxItems(e, p, s.Destinations, 2)
+		for i := range s.Destinations {
+			ip := validate.Index(p, i)
+			s.Destinations[i].validate(e, ip)
+		}
+	}
+	if s.Tags != nil {
+		p := validate.Join(path, "tags")
+		validate.MaxEntries(e, p, s.Tags, 50)
+		e.KeyLength(p, s.Tags, 1, 128)
+		for _, k := range slices.Sorted(maps.Keys(s.Tags)) {
+			v := s.Tags[k]
+			e.MaxLength(validate.Join(p, k), v, 256)
+		}
+	}
+}
+
+// Validate checks every constraint the spec puts on StartCompositionResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StartCompositionResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StartCompositionResponse) validate(e *validate.Errors, path string) {
+	if s.Composition != nil {
+		p := validate.Join(path, "composition")
+		s.Composition.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on StartParticipantReplicationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StartParticipantReplicationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StartParticipantReplicationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "sourceStageArn"), s.SourceStageArn != nil)
+	if s.SourceStageArn != nil {
+		p := validate.Join(path, "sourceStageArn")
+		e.MinLength(p, *s.SourceStageArn, 1)
+		e.MaxLength(p, *s.SourceStageArn, 128)
+		e.Pattern(p, *s.SourceStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "destinationStageArn"), s.DestinationStageArn != nil)
+	if s.DestinationStageArn != nil {
+		p := validate.Join(path, "destinationStageArn")
+		e.MinLength(p, *s.DestinationStageArn, 1)
+		e.MaxLength(p, *s.DestinationStageArn, 128)
+		e.Pattern(p, *s.DestinationStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+	if s.ReconnectWindowSeconds != nil {
+		p := validate.Join(path, "reconnectWindowSeconds")
+		e.MinValue(p, int64(*s.ReconnectWindowSeconds), int64(0))
+		e.MaxValue(p, int64(*s.ReconnectWindowSeconds), int64(300))
+	}
+}
+
+// Validate checks every constraint the spec puts on StartParticipantReplicationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StartParticipantReplicationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StartParticipantReplicationResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on StopCompositionRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StopCompositionRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StopCompositionRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternCompositionArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on StopCompositionResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StopCompositionResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StopCompositionResponse) validate(e *validate.Errors, path string) {}
+
+// Validate checks every constraint the spec puts on StopParticipantReplicationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StopParticipantReplicationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StopParticipantReplicationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "sourceStageArn"), s.SourceStageArn != nil)
+	if s.SourceStageArn != nil {
+		p := validate.Join(path, "sourceStageArn")
+		e.MinLength(p, *s.SourceStageArn, 1)
+		e.MaxLength(p, *s.SourceStageArn, 128)
+		e.Pattern(p, *s.SourceStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "destinationStageArn"), s.DestinationStageArn != nil)
+	if s.DestinationStageArn != nil {
+		p := validate.Join(path, "destinationStageArn")
+		e.MinLength(p, *s.DestinationStageArn, 1)
+		e.MaxLength(p, *s.DestinationStageArn, 128)
+		e.Pattern(p, *s.DestinationStageArn, patternStageArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+	e.Required(validate.Join(path, "participantId"), s.ParticipantId != nil)
+	if s.ParticipantId != nil {
+		p := validate.Join(path, "participantId")
+		e.MaxLength(p, *s.ParticipantId, 64)
+		e.Pattern(p, *s.ParticipantId, patternParticipantId, "[a-zA-Z0-9-]*")
+	}
+}
+
+// Validate checks every constraint the spec puts on StopParticipantReplicationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *StopParticipantReplicationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *StopParticipantReplicationResponse) validate(e *validate.Errors, path string) {}
 
 // Validate checks every constraint the spec puts on StorageConfiguration and
 // reports all violations at once, as one ValidationException in AWS's form.
@@ -1218,7 +3169,7 @@ func (s *StorageConfiguration) validate(e *validate.Errors, path string) {
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	if s.S3 != nil {
 		p := validate.Join(path, "s3")
@@ -1257,7 +3208,7 @@ func (s *StorageConfigurationSummary) validate(e *validate.Errors, path string) 
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	if s.S3 != nil {
 		p := validate.Join(path, "s3")
@@ -1331,6 +3282,50 @@ func (s *UntagResourceResponse) Validate() error {
 
 func (s *UntagResourceResponse) validate(e *validate.Errors, path string) {}
 
+// Validate checks every constraint the spec puts on UpdateIngestConfigurationRequest and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *UpdateIngestConfigurationRequest) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *UpdateIngestConfigurationRequest) validate(e *validate.Errors, path string) {
+	e.Required(validate.Join(path, "arn"), s.Arn != nil)
+	if s.Arn != nil {
+		p := validate.Join(path, "arn")
+		e.MinLength(p, *s.Arn, 1)
+		e.MaxLength(p, *s.Arn, 128)
+		e.Pattern(p, *s.Arn, patternIngestConfigurationArn, "arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+")
+	}
+	if s.StageArn != nil {
+		p := validate.Join(path, "stageArn")
+		e.MaxLength(p, *s.StageArn, 128)
+		e.Pattern(p, *s.StageArn, patternIngestConfigurationStageArn, "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+")
+	}
+}
+
+// Validate checks every constraint the spec puts on UpdateIngestConfigurationResponse and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *UpdateIngestConfigurationResponse) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *UpdateIngestConfigurationResponse) validate(e *validate.Errors, path string) {
+	if s.IngestConfiguration != nil {
+		p := validate.Join(path, "ingestConfiguration")
+		s.IngestConfiguration.validate(e, p)
+	}
+}
+
 // Validate checks every constraint the spec puts on UpdateStageRequest and
 // reports all violations at once, as one ValidationException in AWS's form.
 func (s *UpdateStageRequest) Validate() error {
@@ -1353,7 +3348,7 @@ func (s *UpdateStageRequest) validate(e *validate.Errors, path string) {
 	if s.Name != nil {
 		p := validate.Join(path, "name")
 		e.MaxLength(p, *s.Name, 128)
-		e.Pattern(p, *s.Name, patternStageName, "[a-zA-Z0-9-_]*")
+		e.Pattern(p, *s.Name, patternAttributeKey, "[a-zA-Z0-9-_]*")
 	}
 	if s.AutoParticipantRecordingConfiguration != nil {
 		p := validate.Join(path, "autoParticipantRecordingConfiguration")
@@ -1376,6 +3371,40 @@ func (s *UpdateStageResponse) validate(e *validate.Errors, path string) {
 	if s.Stage != nil {
 		p := validate.Join(path, "stage")
 		s.Stage.validate(e, p)
+	}
+}
+
+// Validate checks every constraint the spec puts on Video and
+// reports all violations at once, as one ValidationException in AWS's form.
+func (s *Video) Validate() error {
+	var e validate.Errors
+	s.validate(&e, "")
+	if e.Len() > 0 {
+		return wire.NewError("ValidationException", 400, "%s", e.Message())
+	}
+	return nil
+}
+
+func (s *Video) validate(e *validate.Errors, path string) {
+	if s.Width != nil {
+		p := validate.Join(path, "width")
+		e.MinValue(p, int64(*s.Width), int64(2))
+		e.MaxValue(p, int64(*s.Width), int64(1920))
+	}
+	if s.Height != nil {
+		p := validate.Join(path, "height")
+		e.MinValue(p, int64(*s.Height), int64(2))
+		e.MaxValue(p, int64(*s.Height), int64(1920))
+	}
+	if s.Framerate != nil {
+		p := validate.Join(path, "framerate")
+		e.MinFloat(p, float64(*s.Framerate), float64(float32(1.0)))
+		e.MaxFloat(p, float64(*s.Framerate), float64(float32(60.0)))
+	}
+	if s.Bitrate != nil {
+		p := validate.Join(path, "bitrate")
+		e.MinValue(p, int64(*s.Bitrate), int64(1))
+		e.MaxValue(p, int64(*s.Bitrate), int64(8500000))
 	}
 }
 

@@ -18,8 +18,11 @@ type Options struct {
 	// Ops are the operations to import, by the model's names; nil imports
 	// every operation. A name the model does not have is an error.
 	Ops []string
-	// Overlay is an OpenAPI Overlay 1.0 document applied to the imported
-	// spec; nil applies none.
+	// Overlays are OpenAPI Overlay 1.0 documents applied to the imported
+	// spec, in order: one with the rules every version shares, say, then
+	// one with those of members a later model added.
+	Overlays [][]byte
+	// Overlay is one more overlay, applied after Overlays; nil applies none.
 	Overlay []byte
 	// Version is info.version (YYYY-MM-DD); "" takes Source.Version.
 	Version string
@@ -62,8 +65,12 @@ func Import(src *Source, opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
+	overlays := opts.Overlays
 	if opts.Overlay != nil {
-		if doc, err = applyOverlay(doc, opts.Overlay); err != nil {
+		overlays = append(slices.Clip(overlays), opts.Overlay)
+	}
+	for _, ov := range overlays {
+		if doc, err = applyOverlay(doc, ov); err != nil {
 			return nil, err
 		}
 	}
@@ -229,8 +236,8 @@ func (b *builder) operation(name string, op *operation, pg paginator) (*yaml.Nod
 			return nil, fmt.Errorf("output shape %q is not a structure", op.Output.Shape)
 		}
 		for _, mn := range output.order {
-			if loc := output.Members[mn].Location; loc != "" {
-				return nil, fmt.Errorf("output member %s is bound to %s, which is not supported", mn, loc)
+			if loc := output.Members[mn].Location; loc != "" && loc != "header" {
+				return nil, fmt.Errorf("output member %s is bound to %s, which is not supported in an answer", mn, loc)
 			}
 		}
 	}
@@ -295,8 +302,16 @@ func (b *builder) operation(name string, op *operation, pg paginator) (*yaml.Nod
 	} else {
 		outSchema = object("type", str("object"))
 	}
+	var outHeaders *yaml.Node
+	if output != nil {
+		var err error
+		if outHeaders, err = b.headers(output); err != nil {
+			return nil, err
+		}
+	}
 	responses := object(strconv.Itoa(code), object(
 		"description", str("Success."),
+		"headers", outHeaders,
 		"content", object("application/json", object("schema", outSchema)),
 	))
 	byStatus := map[int][]string{}
@@ -313,19 +328,71 @@ func (b *builder) operation(name string, op *operation, pg paginator) (*yaml.Nod
 	for _, status := range slices.Sorted(maps.Keys(byStatus)) {
 		names := slices.Compact(slices.Sorted(slices.Values(byStatus[status])))
 		rname := strings.Join(names, "Or")
+		headers := object("x-amzn-ErrorType", object(
+			"required", boolean(true),
+			"schema", object("type", str("string")),
+		))
+		for _, name := range names {
+			hs, err := b.headers(b.m.Shapes[name])
+			if err != nil {
+				return nil, fmt.Errorf("error %s: %w", name, err)
+			}
+			for i := 0; hs != nil && i < len(hs.Content); i += 2 {
+				// x-amzn-ErrorType is the protocol's, always there; other
+				// headers the errors share are written once.
+				if get(headers, hs.Content[i].Value) == nil && !strings.EqualFold(hs.Content[i].Value, "x-amzn-ErrorType") {
+					set(headers, hs.Content[i].Value, hs.Content[i+1])
+				}
+			}
+		}
 		b.responses[rname] = object(
 			"description", str(strings.Join(names, " or ")+"."),
 			spec.ExtErrors, words(names),
-			"headers", object("x-amzn-ErrorType", object(
-				"required", boolean(true),
-				"schema", object("type", str("string")),
-			)),
+			"headers", headers,
 			"content", object("application/json", object("schema", schemaRef("ErrorBody"))),
 		)
 		set(responses, strconv.Itoa(status), ref("#/components/responses/"+rname))
 	}
 	set(n, "responses", responses)
 	return n, nil
+}
+
+// headers returns the response headers a structure's header-bound members
+// travel in, in model order (nil when it has none): each an optional
+// string, or required when the structure requires the member, with
+// x-ivsrt-member naming the member when the header's name differs.
+func (b *builder) headers(s *shape) (*yaml.Node, error) {
+	required := map[string]bool{}
+	for _, r := range s.Required {
+		required[r] = true
+	}
+	var out *yaml.Node
+	for _, mn := range s.order {
+		mr := s.Members[mn]
+		if mr.Location != "header" {
+			continue
+		}
+		name := mr.LocationName
+		if name == "" {
+			name = mn
+		}
+		schema, err := b.property(mr)
+		if err != nil {
+			return nil, fmt.Errorf("header member %s: %w", mn, err)
+		}
+		var req, memberName *yaml.Node
+		if required[mn] {
+			req = boolean(true)
+		}
+		if name != mn {
+			memberName = str(mn)
+		}
+		if out == nil {
+			out = object()
+		}
+		set(out, name, object(spec.ExtMember, memberName, "required", req, "schema", schema))
+	}
+	return out, nil
 }
 
 func (b *builder) paginated(pg paginator, output *shape) (*yaml.Node, error) {
@@ -379,6 +446,8 @@ func (b *builder) parameter(member string, mr *shapeRef, required bool) (*yaml.N
 		in, required = "path", true
 	case "querystring":
 		in = "query"
+	case "header":
+		in = "header"
 	default:
 		return nil, fmt.Errorf("location %q is not supported", mr.Location)
 	}
@@ -612,7 +681,7 @@ func (b *builder) errorBodySchema() error {
 	for _, e := range b.errorBody {
 		s := b.m.Shapes[e]
 		for _, mn := range s.order {
-			if get(props, mn) != nil {
+			if get(props, mn) != nil || s.Members[mn].Location != "" {
 				continue
 			}
 			p, err := b.property(s.Members[mn])

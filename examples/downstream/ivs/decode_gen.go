@@ -50,6 +50,311 @@ func (s *AutoParticipantRecordingConfiguration) decodeJSON(d *wire.JSONDecoder) 
 				return err
 			}
 			s.MediaTypes = v
+		case "thumbnailConfiguration":
+			if d.Null() {
+				s.ThumbnailConfiguration = nil
+				return nil
+			}
+			var v ParticipantThumbnailConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.ThumbnailConfiguration = &v
+		case "recordingReconnectWindowSeconds":
+			if d.Null() {
+				s.RecordingReconnectWindowSeconds = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.RecordingReconnectWindowSeconds = &v
+		case "hlsConfiguration":
+			if d.Null() {
+				s.HlsConfiguration = nil
+				return nil
+			}
+			var v ParticipantRecordingHlsConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.HlsConfiguration = &v
+		case "recordParticipantReplicas":
+			if d.Null() {
+				s.RecordParticipantReplicas = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.RecordParticipantReplicas = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ChannelDestinationConfiguration from d, matching member names exactly.
+func (s *ChannelDestinationConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "channelArn":
+			if d.Null() {
+				s.ChannelArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ChannelArn = &v
+		case "encoderConfigurationArn":
+			if d.Null() {
+				s.EncoderConfigurationArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.EncoderConfigurationArn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of CompositionRecordingHlsConfiguration from d, matching member names exactly.
+func (s *CompositionRecordingHlsConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "targetSegmentDurationSeconds":
+			if d.Null() {
+				s.TargetSegmentDurationSeconds = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.TargetSegmentDurationSeconds = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of CompositionThumbnailConfiguration from d, matching member names exactly.
+func (s *CompositionThumbnailConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "targetIntervalSeconds":
+			if d.Null() {
+				s.TargetIntervalSeconds = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.TargetIntervalSeconds = &v
+		case "storage":
+			if d.Null() {
+				s.Storage = nil
+				return nil
+			}
+			v := []ThumbnailStorageType{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero ThumbnailStorageType
+					v = append(v, zero)
+					return nil
+				}
+				v1s, err := d.String()
+				if err != nil {
+					return err
+				}
+				v1 := ThumbnailStorageType(v1s)
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Storage = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of CreateEncoderConfigurationRequest from d, matching member names exactly.
+func (s *CreateEncoderConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "name":
+			if d.Null() {
+				s.Name = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Name = &v
+		case "video":
+			if d.Null() {
+				s.Video = nil
+				return nil
+			}
+			var v Video
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.Video = &v
+		case "tags":
+			if d.Null() {
+				s.Tags = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Tags = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of CreateIngestConfigurationRequest from d, matching member names exactly.
+func (s *CreateIngestConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "name":
+			if d.Null() {
+				s.Name = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Name = &v
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "userId":
+			if d.Null() {
+				s.UserId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.UserId = &v
+		case "attributes":
+			if d.Null() {
+				s.Attributes = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Attributes = v
+		case "ingestProtocol":
+			if d.Null() {
+				s.IngestProtocol = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := IngestProtocol(vs)
+			s.IngestProtocol = &v
+		case "insecureIngest":
+			if d.Null() {
+				s.InsecureIngest = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.InsecureIngest = &v
+		case "redundantIngest":
+			if d.Null() {
+				s.RedundantIngest = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.RedundantIngest = &v
+		case "tags":
+			if d.Null() {
+				s.Tags = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Tags = v
 		default:
 			return d.Skip()
 		}
@@ -271,6 +576,79 @@ func (s *CreateStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) erro
 	})
 }
 
+// decodeJSON reads the body members of DeleteEncoderConfigurationRequest from d, matching member names exactly.
+func (s *DeleteEncoderConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of DeleteIngestConfigurationRequest from d, matching member names exactly.
+func (s *DeleteIngestConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		case "force":
+			if d.Null() {
+				s.Force = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.Force = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of DeletePublicKeyRequest from d, matching member names exactly.
+func (s *DeletePublicKeyRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of DeleteStageRequest from d, matching member names exactly.
 func (s *DeleteStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -306,6 +684,47 @@ func (s *DeleteStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) erro
 				return err
 			}
 			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of DestinationConfiguration from d, matching member names exactly.
+func (s *DestinationConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "name":
+			if d.Null() {
+				s.Name = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Name = &v
+		case "channel":
+			if d.Null() {
+				s.Channel = nil
+				return nil
+			}
+			var v ChannelDestinationConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.Channel = &v
+		case "s3":
+			if d.Null() {
+				s.S3 = nil
+				return nil
+			}
+			var v S3DestinationConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.S3 = &v
 		default:
 			return d.Skip()
 		}
@@ -354,6 +773,69 @@ func (s *DisconnectParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of GetCompositionRequest from d, matching member names exactly.
+func (s *GetCompositionRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of GetEncoderConfigurationRequest from d, matching member names exactly.
+func (s *GetEncoderConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of GetIngestConfigurationRequest from d, matching member names exactly.
+func (s *GetIngestConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of GetParticipantRequest from d, matching member names exactly.
 func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -388,6 +870,27 @@ func (s *GetParticipantRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.ParticipantId = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of GetPublicKeyRequest from d, matching member names exactly.
+func (s *GetPublicKeyRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
 		default:
 			return d.Skip()
 		}
@@ -468,6 +971,297 @@ func (s *GetStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of GridConfiguration from d, matching member names exactly.
+func (s *GridConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "featuredParticipantAttribute":
+			if d.Null() {
+				s.FeaturedParticipantAttribute = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.FeaturedParticipantAttribute = &v
+		case "omitStoppedVideo":
+			if d.Null() {
+				s.OmitStoppedVideo = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.OmitStoppedVideo = &v
+		case "videoAspectRatio":
+			if d.Null() {
+				s.VideoAspectRatio = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := VideoAspectRatio(vs)
+			s.VideoAspectRatio = &v
+		case "videoFillMode":
+			if d.Null() {
+				s.VideoFillMode = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := VideoFillMode(vs)
+			s.VideoFillMode = &v
+		case "gridGap":
+			if d.Null() {
+				s.GridGap = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.GridGap = &v
+		case "participantOrderAttribute":
+			if d.Null() {
+				s.ParticipantOrderAttribute = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantOrderAttribute = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ImportPublicKeyRequest from d, matching member names exactly.
+func (s *ImportPublicKeyRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "publicKeyMaterial":
+			if d.Null() {
+				s.PublicKeyMaterial = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.PublicKeyMaterial = &v
+		case "name":
+			if d.Null() {
+				s.Name = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Name = &v
+		case "tags":
+			if d.Null() {
+				s.Tags = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Tags = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of LayoutConfiguration from d, matching member names exactly.
+func (s *LayoutConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "grid":
+			if d.Null() {
+				s.Grid = nil
+				return nil
+			}
+			var v GridConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.Grid = &v
+		case "pip":
+			if d.Null() {
+				s.Pip = nil
+				return nil
+			}
+			var v PipConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.Pip = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListCompositionsRequest from d, matching member names exactly.
+func (s *ListCompositionsRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "filterByStageArn":
+			if d.Null() {
+				s.FilterByStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.FilterByStageArn = &v
+		case "filterByEncoderConfigurationArn":
+			if d.Null() {
+				s.FilterByEncoderConfigurationArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.FilterByEncoderConfigurationArn = &v
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListEncoderConfigurationsRequest from d, matching member names exactly.
+func (s *ListEncoderConfigurationsRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListIngestConfigurationsRequest from d, matching member names exactly.
+func (s *ListIngestConfigurationsRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "filterByStageArn":
+			if d.Null() {
+				s.FilterByStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.FilterByStageArn = &v
+		case "filterByState":
+			if d.Null() {
+				s.FilterByState = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := IngestConfigurationState(vs)
+			s.FilterByState = &v
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of ListParticipantEventsRequest from d, matching member names exactly.
 func (s *ListParticipantEventsRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -492,6 +1286,57 @@ func (s *ListParticipantEventsRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.SessionId = &v
+		case "participantId":
+			if d.Null() {
+				s.ParticipantId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantId = &v
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ListParticipantReplicasRequest from d, matching member names exactly.
+func (s *ListParticipantReplicasRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "sourceStageArn":
+			if d.Null() {
+				s.SourceStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.SourceStageArn = &v
 		case "participantId":
 			if d.Null() {
 				s.ParticipantId = nil
@@ -622,6 +1467,37 @@ func (s *ListParticipantsRequest) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of ListPublicKeysRequest from d, matching member names exactly.
+func (s *ListPublicKeysRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "nextToken":
+			if d.Null() {
+				s.NextToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.NextToken = &v
+		case "maxResults":
+			if d.Null() {
+				s.MaxResults = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.MaxResults = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of ListStageSessionsRequest from d, matching member names exactly.
 func (s *ListStageSessionsRequest) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -725,6 +1601,82 @@ func (s *ListStorageConfigurationsRequest) decodeJSON(d *wire.JSONDecoder) error
 	})
 }
 
+// decodeJSON reads the body members of ParticipantRecordingHlsConfiguration from d, matching member names exactly.
+func (s *ParticipantRecordingHlsConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "targetSegmentDurationSeconds":
+			if d.Null() {
+				s.TargetSegmentDurationSeconds = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.TargetSegmentDurationSeconds = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of ParticipantThumbnailConfiguration from d, matching member names exactly.
+func (s *ParticipantThumbnailConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "targetIntervalSeconds":
+			if d.Null() {
+				s.TargetIntervalSeconds = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.TargetIntervalSeconds = &v
+		case "storage":
+			if d.Null() {
+				s.Storage = nil
+				return nil
+			}
+			v := []ThumbnailStorageType{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero ThumbnailStorageType
+					v = append(v, zero)
+					return nil
+				}
+				v1s, err := d.String()
+				if err != nil {
+					return err
+				}
+				v1 := ThumbnailStorageType(v1s)
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Storage = v
+		case "recordingMode":
+			if d.Null() {
+				s.RecordingMode = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := ThumbnailRecordingMode(vs)
+			s.RecordingMode = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of ParticipantTokenConfiguration from d, matching member names exactly.
 func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -801,6 +1753,237 @@ func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	})
 }
 
+// decodeJSON reads the body members of PipConfiguration from d, matching member names exactly.
+func (s *PipConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "featuredParticipantAttribute":
+			if d.Null() {
+				s.FeaturedParticipantAttribute = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.FeaturedParticipantAttribute = &v
+		case "omitStoppedVideo":
+			if d.Null() {
+				s.OmitStoppedVideo = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.OmitStoppedVideo = &v
+		case "videoFillMode":
+			if d.Null() {
+				s.VideoFillMode = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := VideoFillMode(vs)
+			s.VideoFillMode = &v
+		case "gridGap":
+			if d.Null() {
+				s.GridGap = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.GridGap = &v
+		case "pipParticipantAttribute":
+			if d.Null() {
+				s.PipParticipantAttribute = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.PipParticipantAttribute = &v
+		case "pipBehavior":
+			if d.Null() {
+				s.PipBehavior = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := PipBehavior(vs)
+			s.PipBehavior = &v
+		case "pipOffset":
+			if d.Null() {
+				s.PipOffset = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.PipOffset = &v
+		case "pipPosition":
+			if d.Null() {
+				s.PipPosition = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := PipPosition(vs)
+			s.PipPosition = &v
+		case "pipWidth":
+			if d.Null() {
+				s.PipWidth = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.PipWidth = &v
+		case "pipHeight":
+			if d.Null() {
+				s.PipHeight = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.PipHeight = &v
+		case "participantOrderAttribute":
+			if d.Null() {
+				s.ParticipantOrderAttribute = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantOrderAttribute = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of RecordingConfiguration from d, matching member names exactly.
+func (s *RecordingConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "hlsConfiguration":
+			if d.Null() {
+				s.HlsConfiguration = nil
+				return nil
+			}
+			var v CompositionRecordingHlsConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.HlsConfiguration = &v
+		case "format":
+			if d.Null() {
+				s.Format = nil
+				return nil
+			}
+			vs, err := d.String()
+			if err != nil {
+				return err
+			}
+			v := RecordingConfigurationFormat(vs)
+			s.Format = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of S3DestinationConfiguration from d, matching member names exactly.
+func (s *S3DestinationConfiguration) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "storageConfigurationArn":
+			if d.Null() {
+				s.StorageConfigurationArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StorageConfigurationArn = &v
+		case "encoderConfigurationArns":
+			if d.Null() {
+				s.EncoderConfigurationArns = nil
+				return nil
+			}
+			v := []string{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero string
+					v = append(v, zero)
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.EncoderConfigurationArns = v
+		case "recordingConfiguration":
+			if d.Null() {
+				s.RecordingConfiguration = nil
+				return nil
+			}
+			var v RecordingConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.RecordingConfiguration = &v
+		case "thumbnailConfigurations":
+			if d.Null() {
+				s.ThumbnailConfigurations = nil
+				return nil
+			}
+			v := []CompositionThumbnailConfiguration{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero CompositionThumbnailConfiguration
+					v = append(v, zero)
+					return nil
+				}
+				var v1 CompositionThumbnailConfiguration
+				if err := v1.decodeJSON(d); err != nil {
+					return err
+				}
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.ThumbnailConfigurations = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
 // decodeJSON reads the body members of S3StorageConfiguration from d, matching member names exactly.
 func (s *S3StorageConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 	return d.Object(func(key string) error {
@@ -815,6 +1998,226 @@ func (s *S3StorageConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.BucketName = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of StartCompositionRequest from d, matching member names exactly.
+func (s *StartCompositionRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "idempotencyToken":
+			if d.Null() {
+				s.IdempotencyToken = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.IdempotencyToken = &v
+		case "layout":
+			if d.Null() {
+				s.Layout = nil
+				return nil
+			}
+			var v LayoutConfiguration
+			if err := v.decodeJSON(d); err != nil {
+				return err
+			}
+			s.Layout = &v
+		case "destinations":
+			if d.Null() {
+				s.Destinations = nil
+				return nil
+			}
+			v := []DestinationConfiguration{}
+			if err := d.Array(func(int) error {
+				if d.Null() {
+					var zero DestinationConfiguration
+					v = append(v, zero)
+					return nil
+				}
+				var v1 DestinationConfiguration
+				if err := v1.decodeJSON(d); err != nil {
+					return err
+				}
+				v = append(v, v1)
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Destinations = v
+		case "tags":
+			if d.Null() {
+				s.Tags = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Tags = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of StartParticipantReplicationRequest from d, matching member names exactly.
+func (s *StartParticipantReplicationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "sourceStageArn":
+			if d.Null() {
+				s.SourceStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.SourceStageArn = &v
+		case "destinationStageArn":
+			if d.Null() {
+				s.DestinationStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.DestinationStageArn = &v
+		case "participantId":
+			if d.Null() {
+				s.ParticipantId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantId = &v
+		case "reconnectWindowSeconds":
+			if d.Null() {
+				s.ReconnectWindowSeconds = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.ReconnectWindowSeconds = &v
+		case "attributes":
+			if d.Null() {
+				s.Attributes = nil
+				return nil
+			}
+			v := map[string]string{}
+			if err := d.Map(func(k1 string) error {
+				if d.Null() {
+					var zero string
+					v[k1] = zero
+					return nil
+				}
+				v1, err := d.String()
+				if err != nil {
+					return err
+				}
+				v[k1] = v1
+				return nil
+			}); err != nil {
+				return err
+			}
+			s.Attributes = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of StopCompositionRequest from d, matching member names exactly.
+func (s *StopCompositionRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of StopParticipantReplicationRequest from d, matching member names exactly.
+func (s *StopParticipantReplicationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "sourceStageArn":
+			if d.Null() {
+				s.SourceStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.SourceStageArn = &v
+		case "destinationStageArn":
+			if d.Null() {
+				s.DestinationStageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.DestinationStageArn = &v
+		case "participantId":
+			if d.Null() {
+				s.ParticipantId = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.ParticipantId = &v
 		default:
 			return d.Skip()
 		}
@@ -848,6 +2251,47 @@ func (s *TagResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.Tags = v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of UpdateIngestConfigurationRequest from d, matching member names exactly.
+func (s *UpdateIngestConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "arn":
+			if d.Null() {
+				s.Arn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.Arn = &v
+		case "stageArn":
+			if d.Null() {
+				s.StageArn = nil
+				return nil
+			}
+			v, err := d.String()
+			if err != nil {
+				return err
+			}
+			s.StageArn = &v
+		case "redundantIngest":
+			if d.Null() {
+				s.RedundantIngest = nil
+				return nil
+			}
+			v, err := d.Bool()
+			if err != nil {
+				return err
+			}
+			s.RedundantIngest = &v
 		default:
 			return d.Skip()
 		}
@@ -889,6 +2333,57 @@ func (s *UpdateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 				return err
 			}
 			s.AutoParticipantRecordingConfiguration = &v
+		default:
+			return d.Skip()
+		}
+		return nil
+	})
+}
+
+// decodeJSON reads the body members of Video from d, matching member names exactly.
+func (s *Video) decodeJSON(d *wire.JSONDecoder) error {
+	return d.Object(func(key string) error {
+		switch key {
+		case "width":
+			if d.Null() {
+				s.Width = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.Width = &v
+		case "height":
+			if d.Null() {
+				s.Height = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.Height = &v
+		case "framerate":
+			if d.Null() {
+				s.Framerate = nil
+				return nil
+			}
+			v, err := d.Float32()
+			if err != nil {
+				return err
+			}
+			s.Framerate = &v
+		case "bitrate":
+			if d.Null() {
+				s.Bitrate = nil
+				return nil
+			}
+			v, err := d.Int32()
+			if err != nil {
+				return err
+			}
+			s.Bitrate = &v
 		default:
 			return d.Skip()
 		}

@@ -11,8 +11,8 @@ const (
 	ErrAccessDeniedException               = "AccessDeniedException"
 	ErrPendingVerification                 = "PendingVerification"
 	ErrResourceNotFoundException           = "ResourceNotFoundException"
-	ErrInternalServerException             = "InternalServerException"
 	ErrConflictException                   = "ConflictException"
+	ErrInternalServerException             = "InternalServerException"
 	ErrSerializationException              = "SerializationException"
 	ErrUnrecognizedClientException         = "UnrecognizedClientException"
 	ErrInvalidSignatureException           = "InvalidSignatureException"
@@ -43,25 +43,45 @@ var ProtocolErrors = []string{ErrInternalServerException, ErrSerializationExcept
 
 // DeclaredErrors lists each operation's declared errors, in spec order.
 var DeclaredErrors = map[string][]string{
-	OpCreateParticipantToken:     []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
-	OpCreateStage:                []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
-	OpCreateStorageConfiguration: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
-	OpDeleteStage:                []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
-	OpDeleteStorageConfiguration: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
-	OpDisconnectParticipant:      []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
-	OpGetParticipant:             []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpGetStage:                   []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpGetStageSession:            []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
-	OpGetStorageConfiguration:    []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
-	OpListParticipantEvents:      []string{ErrValidationException, ErrAccessDeniedException},
-	OpListParticipants:           []string{ErrValidationException, ErrAccessDeniedException},
-	OpListStageSessions:          []string{ErrValidationException, ErrAccessDeniedException},
-	OpListStages:                 []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
-	OpListStorageConfigurations:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrConflictException, ErrInternalServerException},
-	OpListTagsForResource:        []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
-	OpTagResource:                []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
-	OpUntagResource:              []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
-	OpUpdateStage:                []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpCreateEncoderConfiguration:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpCreateIngestConfiguration:   []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
+	OpCreateParticipantToken:      []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
+	OpCreateStage:                 []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification},
+	OpCreateStorageConfiguration:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpDeleteEncoderConfiguration:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpDeleteIngestConfiguration:   []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpDeletePublicKey:             []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpDeleteStage:                 []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpDeleteStorageConfiguration:  []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpDisconnectParticipant:       []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException},
+	OpGetComposition:              []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpGetEncoderConfiguration:     []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpGetIngestConfiguration:      []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetParticipant:              []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetPublicKey:                []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStage:                    []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStageSession:             []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException},
+	OpGetStorageConfiguration:     []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpImportPublicKey:             []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrConflictException},
+	OpListCompositions:            []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrConflictException, ErrInternalServerException},
+	OpListEncoderConfigurations:   []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrConflictException, ErrInternalServerException},
+	OpListIngestConfigurations:    []string{ErrValidationException, ErrAccessDeniedException},
+	OpListParticipantEvents:       []string{ErrValidationException, ErrAccessDeniedException},
+	OpListParticipantReplicas:     []string{ErrValidationException, ErrAccessDeniedException},
+	OpListParticipants:            []string{ErrValidationException, ErrAccessDeniedException},
+	OpListPublicKeys:              []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStageSessions:           []string{ErrValidationException, ErrAccessDeniedException},
+	OpListStages:                  []string{ErrValidationException, ErrAccessDeniedException, ErrConflictException},
+	OpListStorageConfigurations:   []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrConflictException, ErrInternalServerException},
+	OpListTagsForResource:         []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpStartComposition:            []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpStartParticipantReplication: []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpStopComposition:             []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrConflictException, ErrInternalServerException},
+	OpStopParticipantReplication:  []string{ErrValidationException, ErrAccessDeniedException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpTagResource:                 []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpUntagResource:               []string{ErrValidationException, ErrResourceNotFoundException, ErrInternalServerException},
+	OpUpdateIngestConfiguration:   []string{ErrValidationException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
+	OpUpdateStage:                 []string{ErrValidationException, ErrServiceQuotaExceededException, ErrAccessDeniedException, ErrPendingVerification, ErrResourceNotFoundException, ErrConflictException},
 }
 
 // Allows reports whether op may answer with the error type name: one it
@@ -115,14 +135,14 @@ func NewResourceNotFoundException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrResourceNotFoundException, 404, format, args...)
 }
 
-// NewInternalServerException returns a InternalServerException (HTTP 500).
-func NewInternalServerException(format string, args ...any) *wire.Error {
-	return wire.NewError(ErrInternalServerException, 500, format, args...)
-}
-
 // NewConflictException returns a ConflictException (HTTP 409).
 func NewConflictException(format string, args ...any) *wire.Error {
 	return wire.NewError(ErrConflictException, 409, format, args...)
+}
+
+// NewInternalServerException returns a InternalServerException (HTTP 500).
+func NewInternalServerException(format string, args ...any) *wire.Error {
+	return wire.NewError(ErrInternalServerException, 500, format, args...)
 }
 
 // NewSerializationException returns a SerializationException (HTTP 400).

@@ -43,60 +43,120 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if i, labels, ok := operationRoutes.Match(r.Method, r.URL.EscapedPath()); ok {
 		switch i {
 		case 0:
-			h.serveCreateParticipantToken(w, r, labels)
+			h.serveCreateEncoderConfiguration(w, r, labels)
 			return
 		case 1:
-			h.serveCreateStage(w, r, labels)
+			h.serveCreateIngestConfiguration(w, r, labels)
 			return
 		case 2:
-			h.serveCreateStorageConfiguration(w, r, labels)
+			h.serveCreateParticipantToken(w, r, labels)
 			return
 		case 3:
-			h.serveDeleteStage(w, r, labels)
+			h.serveCreateStage(w, r, labels)
 			return
 		case 4:
-			h.serveDeleteStorageConfiguration(w, r, labels)
+			h.serveCreateStorageConfiguration(w, r, labels)
 			return
 		case 5:
-			h.serveDisconnectParticipant(w, r, labels)
+			h.serveDeleteEncoderConfiguration(w, r, labels)
 			return
 		case 6:
-			h.serveGetParticipant(w, r, labels)
+			h.serveDeleteIngestConfiguration(w, r, labels)
 			return
 		case 7:
-			h.serveGetStage(w, r, labels)
+			h.serveDeletePublicKey(w, r, labels)
 			return
 		case 8:
-			h.serveGetStageSession(w, r, labels)
+			h.serveDeleteStage(w, r, labels)
 			return
 		case 9:
-			h.serveGetStorageConfiguration(w, r, labels)
+			h.serveDeleteStorageConfiguration(w, r, labels)
 			return
 		case 10:
-			h.serveListParticipantEvents(w, r, labels)
+			h.serveDisconnectParticipant(w, r, labels)
 			return
 		case 11:
-			h.serveListParticipants(w, r, labels)
+			h.serveGetComposition(w, r, labels)
 			return
 		case 12:
-			h.serveListStageSessions(w, r, labels)
+			h.serveGetEncoderConfiguration(w, r, labels)
 			return
 		case 13:
-			h.serveListStages(w, r, labels)
+			h.serveGetIngestConfiguration(w, r, labels)
 			return
 		case 14:
-			h.serveListStorageConfigurations(w, r, labels)
+			h.serveGetParticipant(w, r, labels)
 			return
 		case 15:
-			h.serveUpdateStage(w, r, labels)
+			h.serveGetPublicKey(w, r, labels)
 			return
 		case 16:
-			h.serveListTagsForResource(w, r, labels)
+			h.serveGetStage(w, r, labels)
 			return
 		case 17:
-			h.serveTagResource(w, r, labels)
+			h.serveGetStageSession(w, r, labels)
 			return
 		case 18:
+			h.serveGetStorageConfiguration(w, r, labels)
+			return
+		case 19:
+			h.serveImportPublicKey(w, r, labels)
+			return
+		case 20:
+			h.serveListCompositions(w, r, labels)
+			return
+		case 21:
+			h.serveListEncoderConfigurations(w, r, labels)
+			return
+		case 22:
+			h.serveListIngestConfigurations(w, r, labels)
+			return
+		case 23:
+			h.serveListParticipantEvents(w, r, labels)
+			return
+		case 24:
+			h.serveListParticipantReplicas(w, r, labels)
+			return
+		case 25:
+			h.serveListParticipants(w, r, labels)
+			return
+		case 26:
+			h.serveListPublicKeys(w, r, labels)
+			return
+		case 27:
+			h.serveListStageSessions(w, r, labels)
+			return
+		case 28:
+			h.serveListStages(w, r, labels)
+			return
+		case 29:
+			h.serveListStorageConfigurations(w, r, labels)
+			return
+		case 30:
+			h.serveStartComposition(w, r, labels)
+			return
+		case 31:
+			h.serveStartParticipantReplication(w, r, labels)
+			return
+		case 32:
+			h.serveStopComposition(w, r, labels)
+			return
+		case 33:
+			h.serveStopParticipantReplication(w, r, labels)
+			return
+		case 34:
+			h.serveUpdateIngestConfiguration(w, r, labels)
+			return
+		case 35:
+			h.serveUpdateStage(w, r, labels)
+			return
+		case 36:
+			h.serveListTagsForResource(w, r, labels)
+			return
+		case 37:
+			h.serveTagResource(w, r, labels)
+			return
+		case 38:
 			h.serveUntagResource(w, r, labels)
 			return
 		}
@@ -154,9 +214,43 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, route *wire.Route
 	return true
 }
 
+func (h *Handler) serveCreateEncoderConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in CreateEncoderConfigurationRequest
+	if !h.read(w, r, &Routes[0], &in, labels) {
+		return
+	}
+	out, err := h.backend.CreateEncoderConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &CreateEncoderConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveCreateIngestConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in CreateIngestConfigurationRequest
+	if !h.read(w, r, &Routes[1], &in, labels) {
+		return
+	}
+	out, err := h.backend.CreateIngestConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &CreateIngestConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveCreateParticipantToken(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in CreateParticipantTokenRequest
-	if !h.read(w, r, &Routes[0], &in, labels) {
+	if !h.read(w, r, &Routes[2], &in, labels) {
 		return
 	}
 	out, err := h.backend.CreateParticipantToken(r.Context(), &in)
@@ -173,7 +267,7 @@ func (h *Handler) serveCreateParticipantToken(w http.ResponseWriter, r *http.Req
 
 func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in CreateStageRequest
-	if !h.read(w, r, &Routes[1], &in, labels) {
+	if !h.read(w, r, &Routes[3], &in, labels) {
 		return
 	}
 	out, err := h.backend.CreateStage(r.Context(), &in)
@@ -190,7 +284,7 @@ func (h *Handler) serveCreateStage(w http.ResponseWriter, r *http.Request, label
 
 func (h *Handler) serveCreateStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in CreateStorageConfigurationRequest
-	if !h.read(w, r, &Routes[2], &in, labels) {
+	if !h.read(w, r, &Routes[4], &in, labels) {
 		return
 	}
 	out, err := h.backend.CreateStorageConfiguration(r.Context(), &in)
@@ -205,9 +299,60 @@ func (h *Handler) serveCreateStorageConfiguration(w http.ResponseWriter, r *http
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveDeleteEncoderConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in DeleteEncoderConfigurationRequest
+	if !h.read(w, r, &Routes[5], &in, labels) {
+		return
+	}
+	out, err := h.backend.DeleteEncoderConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &DeleteEncoderConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveDeleteIngestConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in DeleteIngestConfigurationRequest
+	if !h.read(w, r, &Routes[6], &in, labels) {
+		return
+	}
+	out, err := h.backend.DeleteIngestConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &DeleteIngestConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveDeletePublicKey(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in DeletePublicKeyRequest
+	if !h.read(w, r, &Routes[7], &in, labels) {
+		return
+	}
+	out, err := h.backend.DeletePublicKey(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &DeletePublicKeyResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveDeleteStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in DeleteStageRequest
-	if !h.read(w, r, &Routes[3], &in, labels) {
+	if !h.read(w, r, &Routes[8], &in, labels) {
 		return
 	}
 	out, err := h.backend.DeleteStage(r.Context(), &in)
@@ -224,7 +369,7 @@ func (h *Handler) serveDeleteStage(w http.ResponseWriter, r *http.Request, label
 
 func (h *Handler) serveDeleteStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in DeleteStorageConfigurationRequest
-	if !h.read(w, r, &Routes[4], &in, labels) {
+	if !h.read(w, r, &Routes[9], &in, labels) {
 		return
 	}
 	out, err := h.backend.DeleteStorageConfiguration(r.Context(), &in)
@@ -241,7 +386,7 @@ func (h *Handler) serveDeleteStorageConfiguration(w http.ResponseWriter, r *http
 
 func (h *Handler) serveDisconnectParticipant(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in DisconnectParticipantRequest
-	if !h.read(w, r, &Routes[5], &in, labels) {
+	if !h.read(w, r, &Routes[10], &in, labels) {
 		return
 	}
 	out, err := h.backend.DisconnectParticipant(r.Context(), &in)
@@ -256,9 +401,60 @@ func (h *Handler) serveDisconnectParticipant(w http.ResponseWriter, r *http.Requ
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveGetComposition(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in GetCompositionRequest
+	if !h.read(w, r, &Routes[11], &in, labels) {
+		return
+	}
+	out, err := h.backend.GetComposition(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetCompositionResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveGetEncoderConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in GetEncoderConfigurationRequest
+	if !h.read(w, r, &Routes[12], &in, labels) {
+		return
+	}
+	out, err := h.backend.GetEncoderConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetEncoderConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveGetIngestConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in GetIngestConfigurationRequest
+	if !h.read(w, r, &Routes[13], &in, labels) {
+		return
+	}
+	out, err := h.backend.GetIngestConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetIngestConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetParticipantRequest
-	if !h.read(w, r, &Routes[6], &in, labels) {
+	if !h.read(w, r, &Routes[14], &in, labels) {
 		return
 	}
 	out, err := h.backend.GetParticipant(r.Context(), &in)
@@ -273,9 +469,26 @@ func (h *Handler) serveGetParticipant(w http.ResponseWriter, r *http.Request, la
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveGetPublicKey(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in GetPublicKeyRequest
+	if !h.read(w, r, &Routes[15], &in, labels) {
+		return
+	}
+	out, err := h.backend.GetPublicKey(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &GetPublicKeyResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetStageRequest
-	if !h.read(w, r, &Routes[7], &in, labels) {
+	if !h.read(w, r, &Routes[16], &in, labels) {
 		return
 	}
 	out, err := h.backend.GetStage(r.Context(), &in)
@@ -292,7 +505,7 @@ func (h *Handler) serveGetStage(w http.ResponseWriter, r *http.Request, labels [
 
 func (h *Handler) serveGetStageSession(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetStageSessionRequest
-	if !h.read(w, r, &Routes[8], &in, labels) {
+	if !h.read(w, r, &Routes[17], &in, labels) {
 		return
 	}
 	out, err := h.backend.GetStageSession(r.Context(), &in)
@@ -309,7 +522,7 @@ func (h *Handler) serveGetStageSession(w http.ResponseWriter, r *http.Request, l
 
 func (h *Handler) serveGetStorageConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in GetStorageConfigurationRequest
-	if !h.read(w, r, &Routes[9], &in, labels) {
+	if !h.read(w, r, &Routes[18], &in, labels) {
 		return
 	}
 	out, err := h.backend.GetStorageConfiguration(r.Context(), &in)
@@ -324,9 +537,77 @@ func (h *Handler) serveGetStorageConfiguration(w http.ResponseWriter, r *http.Re
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveImportPublicKey(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ImportPublicKeyRequest
+	if !h.read(w, r, &Routes[19], &in, labels) {
+		return
+	}
+	out, err := h.backend.ImportPublicKey(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ImportPublicKeyResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveListCompositions(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListCompositionsRequest
+	if !h.read(w, r, &Routes[20], &in, labels) {
+		return
+	}
+	out, err := h.backend.ListCompositions(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListCompositionsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveListEncoderConfigurations(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListEncoderConfigurationsRequest
+	if !h.read(w, r, &Routes[21], &in, labels) {
+		return
+	}
+	out, err := h.backend.ListEncoderConfigurations(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListEncoderConfigurationsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveListIngestConfigurations(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListIngestConfigurationsRequest
+	if !h.read(w, r, &Routes[22], &in, labels) {
+		return
+	}
+	out, err := h.backend.ListIngestConfigurations(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListIngestConfigurationsResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveListParticipantEvents(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListParticipantEventsRequest
-	if !h.read(w, r, &Routes[10], &in, labels) {
+	if !h.read(w, r, &Routes[23], &in, labels) {
 		return
 	}
 	out, err := h.backend.ListParticipantEvents(r.Context(), &in)
@@ -341,9 +622,26 @@ func (h *Handler) serveListParticipantEvents(w http.ResponseWriter, r *http.Requ
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveListParticipantReplicas(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListParticipantReplicasRequest
+	if !h.read(w, r, &Routes[24], &in, labels) {
+		return
+	}
+	out, err := h.backend.ListParticipantReplicas(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListParticipantReplicasResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListParticipantsRequest
-	if !h.read(w, r, &Routes[11], &in, labels) {
+	if !h.read(w, r, &Routes[25], &in, labels) {
 		return
 	}
 	out, err := h.backend.ListParticipants(r.Context(), &in)
@@ -358,9 +656,26 @@ func (h *Handler) serveListParticipants(w http.ResponseWriter, r *http.Request, 
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveListPublicKeys(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in ListPublicKeysRequest
+	if !h.read(w, r, &Routes[26], &in, labels) {
+		return
+	}
+	out, err := h.backend.ListPublicKeys(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &ListPublicKeysResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveListStageSessions(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListStageSessionsRequest
-	if !h.read(w, r, &Routes[12], &in, labels) {
+	if !h.read(w, r, &Routes[27], &in, labels) {
 		return
 	}
 	out, err := h.backend.ListStageSessions(r.Context(), &in)
@@ -377,7 +692,7 @@ func (h *Handler) serveListStageSessions(w http.ResponseWriter, r *http.Request,
 
 func (h *Handler) serveListStages(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListStagesRequest
-	if !h.read(w, r, &Routes[13], &in, labels) {
+	if !h.read(w, r, &Routes[28], &in, labels) {
 		return
 	}
 	out, err := h.backend.ListStages(r.Context(), &in)
@@ -394,7 +709,7 @@ func (h *Handler) serveListStages(w http.ResponseWriter, r *http.Request, labels
 
 func (h *Handler) serveListStorageConfigurations(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListStorageConfigurationsRequest
-	if !h.read(w, r, &Routes[14], &in, labels) {
+	if !h.read(w, r, &Routes[29], &in, labels) {
 		return
 	}
 	out, err := h.backend.ListStorageConfigurations(r.Context(), &in)
@@ -409,9 +724,94 @@ func (h *Handler) serveListStorageConfigurations(w http.ResponseWriter, r *http.
 	wire.WriteJSON(w, out)
 }
 
+func (h *Handler) serveStartComposition(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in StartCompositionRequest
+	if !h.read(w, r, &Routes[30], &in, labels) {
+		return
+	}
+	out, err := h.backend.StartComposition(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &StartCompositionResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveStartParticipantReplication(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in StartParticipantReplicationRequest
+	if !h.read(w, r, &Routes[31], &in, labels) {
+		return
+	}
+	out, err := h.backend.StartParticipantReplication(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &StartParticipantReplicationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveStopComposition(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in StopCompositionRequest
+	if !h.read(w, r, &Routes[32], &in, labels) {
+		return
+	}
+	out, err := h.backend.StopComposition(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &StopCompositionResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveStopParticipantReplication(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in StopParticipantReplicationRequest
+	if !h.read(w, r, &Routes[33], &in, labels) {
+		return
+	}
+	out, err := h.backend.StopParticipantReplication(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &StopParticipantReplicationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
+func (h *Handler) serveUpdateIngestConfiguration(w http.ResponseWriter, r *http.Request, labels []string) {
+	var in UpdateIngestConfigurationRequest
+	if !h.read(w, r, &Routes[34], &in, labels) {
+		return
+	}
+	out, err := h.backend.UpdateIngestConfiguration(r.Context(), &in)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if out == nil {
+		out = &UpdateIngestConfigurationResponse{}
+	}
+	out.SetDefaults()
+	wire.WriteJSON(w, out)
+}
+
 func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in UpdateStageRequest
-	if !h.read(w, r, &Routes[15], &in, labels) {
+	if !h.read(w, r, &Routes[35], &in, labels) {
 		return
 	}
 	out, err := h.backend.UpdateStage(r.Context(), &in)
@@ -428,7 +828,7 @@ func (h *Handler) serveUpdateStage(w http.ResponseWriter, r *http.Request, label
 
 func (h *Handler) serveListTagsForResource(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in ListTagsForResourceRequest
-	if !h.read(w, r, &Routes[16], &in, labels) {
+	if !h.read(w, r, &Routes[36], &in, labels) {
 		return
 	}
 	out, err := h.backend.ListTagsForResource(r.Context(), &in)
@@ -445,7 +845,7 @@ func (h *Handler) serveListTagsForResource(w http.ResponseWriter, r *http.Reques
 
 func (h *Handler) serveTagResource(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in TagResourceRequest
-	if !h.read(w, r, &Routes[17], &in, labels) {
+	if !h.read(w, r, &Routes[37], &in, labels) {
 		return
 	}
 	out, err := h.backend.TagResource(r.Context(), &in)
@@ -462,7 +862,7 @@ func (h *Handler) serveTagResource(w http.ResponseWriter, r *http.Request, label
 
 func (h *Handler) serveUntagResource(w http.ResponseWriter, r *http.Request, labels []string) {
 	var in UntagResourceRequest
-	if !h.read(w, r, &Routes[18], &in, labels) {
+	if !h.read(w, r, &Routes[38], &in, labels) {
 		return
 	}
 	out, err := h.backend.UntagResource(r.Context(), &in)

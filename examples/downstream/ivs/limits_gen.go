@@ -4,8 +4,75 @@ package ivs
 
 // The bounds the spec puts on the members of AutoParticipantRecordingConfiguration.
 const (
-	AutoParticipantRecordingConfigurationStorageConfigurationArnMaxLength = 128
-	AutoParticipantRecordingConfigurationMediaTypesMaxItems               = 1
+	AutoParticipantRecordingConfigurationStorageConfigurationArnMaxLength   = 128
+	AutoParticipantRecordingConfigurationMediaTypesMaxItems                 = 1
+	AutoParticipantRecordingConfigurationRecordingReconnectWindowSecondsMin = 0
+	AutoParticipantRecordingConfigurationRecordingReconnectWindowSecondsMax = 300
+)
+
+// The bounds the spec puts on the members of ChannelDestinationConfiguration.
+const (
+	ChannelDestinationConfigurationChannelArnMinLength              = 1
+	ChannelDestinationConfigurationChannelArnMaxLength              = 128
+	ChannelDestinationConfigurationEncoderConfigurationArnMinLength = 1
+	ChannelDestinationConfigurationEncoderConfigurationArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of Composition.
+const (
+	CompositionArnMinLength         = 1
+	CompositionArnMaxLength         = 128
+	CompositionStageArnMinLength    = 1
+	CompositionStageArnMaxLength    = 128
+	CompositionDestinationsMinItems = 1
+	CompositionDestinationsMaxItems = 2
+	CompositionTagsMaxEntries       = 50
+	CompositionTagsMinKeyLength     = 1
+	CompositionTagsMaxKeyLength     = 128
+)
+
+// The bounds the spec puts on the members of CompositionRecordingHlsConfiguration.
+const (
+	CompositionRecordingHlsConfigurationTargetSegmentDurationSecondsMin = 2
+	CompositionRecordingHlsConfigurationTargetSegmentDurationSecondsMax = 10
+)
+
+// The bounds the spec puts on the members of CompositionSummary.
+const (
+	CompositionSummaryArnMinLength         = 1
+	CompositionSummaryArnMaxLength         = 128
+	CompositionSummaryStageArnMinLength    = 1
+	CompositionSummaryStageArnMaxLength    = 128
+	CompositionSummaryDestinationsMinItems = 1
+	CompositionSummaryDestinationsMaxItems = 2
+	CompositionSummaryTagsMaxEntries       = 50
+	CompositionSummaryTagsMinKeyLength     = 1
+	CompositionSummaryTagsMaxKeyLength     = 128
+)
+
+// The bounds the spec puts on the members of CompositionThumbnailConfiguration.
+const (
+	CompositionThumbnailConfigurationTargetIntervalSecondsMin = 1
+	CompositionThumbnailConfigurationTargetIntervalSecondsMax = 86400
+	CompositionThumbnailConfigurationStorageMaxItems          = 2
+)
+
+// The bounds the spec puts on the members of CreateEncoderConfigurationRequest.
+const (
+	CreateEncoderConfigurationRequestNameMaxLength    = 128
+	CreateEncoderConfigurationRequestTagsMaxEntries   = 50
+	CreateEncoderConfigurationRequestTagsMinKeyLength = 1
+	CreateEncoderConfigurationRequestTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of CreateIngestConfigurationRequest.
+const (
+	CreateIngestConfigurationRequestNameMaxLength     = 128
+	CreateIngestConfigurationRequestStageArnMaxLength = 128
+	CreateIngestConfigurationRequestUserIdMaxLength   = 128
+	CreateIngestConfigurationRequestTagsMaxEntries    = 50
+	CreateIngestConfigurationRequestTagsMinKeyLength  = 1
+	CreateIngestConfigurationRequestTagsMaxKeyLength  = 128
 )
 
 // The bounds the spec puts on the members of CreateParticipantTokenRequest.
@@ -36,6 +103,24 @@ const (
 	CreateStorageConfigurationRequestTagsMaxKeyLength = 128
 )
 
+// The bounds the spec puts on the members of DeleteEncoderConfigurationRequest.
+const (
+	DeleteEncoderConfigurationRequestArnMinLength = 1
+	DeleteEncoderConfigurationRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of DeleteIngestConfigurationRequest.
+const (
+	DeleteIngestConfigurationRequestArnMinLength = 1
+	DeleteIngestConfigurationRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of DeletePublicKeyRequest.
+const (
+	DeletePublicKeyRequestArnMinLength = 1
+	DeletePublicKeyRequestArnMaxLength = 128
+)
+
 // The bounds the spec puts on the members of DeleteStageRequest.
 const (
 	DeleteStageRequestArnMinLength = 1
@@ -48,17 +133,72 @@ const (
 	DeleteStorageConfigurationRequestArnMaxLength = 128
 )
 
+// The bounds the spec puts on the members of DestinationConfiguration.
+const (
+	DestinationConfigurationNameMaxLength = 128
+)
+
 // The bounds the spec puts on the members of DisconnectParticipantRequest.
 const (
-	DisconnectParticipantRequestStageArnMinLength = 1
-	DisconnectParticipantRequestStageArnMaxLength = 128
-	DisconnectParticipantRequestReasonMaxLength   = 128
+	DisconnectParticipantRequestStageArnMinLength      = 1
+	DisconnectParticipantRequestStageArnMaxLength      = 128
+	DisconnectParticipantRequestParticipantIdMaxLength = 64
+	DisconnectParticipantRequestReasonMaxLength        = 128
+)
+
+// The bounds the spec puts on the members of EncoderConfiguration.
+const (
+	EncoderConfigurationArnMinLength     = 1
+	EncoderConfigurationArnMaxLength     = 128
+	EncoderConfigurationNameMaxLength    = 128
+	EncoderConfigurationTagsMaxEntries   = 50
+	EncoderConfigurationTagsMinKeyLength = 1
+	EncoderConfigurationTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of EncoderConfigurationSummary.
+const (
+	EncoderConfigurationSummaryArnMinLength     = 1
+	EncoderConfigurationSummaryArnMaxLength     = 128
+	EncoderConfigurationSummaryNameMaxLength    = 128
+	EncoderConfigurationSummaryTagsMaxEntries   = 50
+	EncoderConfigurationSummaryTagsMinKeyLength = 1
+	EncoderConfigurationSummaryTagsMaxKeyLength = 128
 )
 
 // The bounds the spec puts on the members of Event.
 const (
-	EventParticipantIdMaxLength       = 64
-	EventRemoteParticipantIdMaxLength = 64
+	EventParticipantIdMaxLength        = 64
+	EventRemoteParticipantIdMaxLength  = 64
+	EventDestinationStageArnMinLength  = 1
+	EventDestinationStageArnMaxLength  = 128
+	EventDestinationSessionIdMinLength = 16
+	EventDestinationSessionIdMaxLength = 16
+)
+
+// The bounds the spec puts on the members of ExchangedParticipantToken.
+const (
+	ExchangedParticipantTokenCapabilitiesMaxItems    = 2
+	ExchangedParticipantTokenAttributesMaxTotalBytes = 1024
+	ExchangedParticipantTokenUserIdMaxLength         = 128
+)
+
+// The bounds the spec puts on the members of GetCompositionRequest.
+const (
+	GetCompositionRequestArnMinLength = 1
+	GetCompositionRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of GetEncoderConfigurationRequest.
+const (
+	GetEncoderConfigurationRequestArnMinLength = 1
+	GetEncoderConfigurationRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of GetIngestConfigurationRequest.
+const (
+	GetIngestConfigurationRequestArnMinLength = 1
+	GetIngestConfigurationRequestArnMaxLength = 128
 )
 
 // The bounds the spec puts on the members of GetParticipantRequest.
@@ -68,6 +208,12 @@ const (
 	GetParticipantRequestSessionIdMinLength     = 16
 	GetParticipantRequestSessionIdMaxLength     = 16
 	GetParticipantRequestParticipantIdMaxLength = 64
+)
+
+// The bounds the spec puts on the members of GetPublicKeyRequest.
+const (
+	GetPublicKeyRequestArnMinLength = 1
+	GetPublicKeyRequestArnMaxLength = 128
 )
 
 // The bounds the spec puts on the members of GetStageRequest.
@@ -90,6 +236,86 @@ const (
 	GetStorageConfigurationRequestArnMaxLength = 128
 )
 
+// The bounds the spec puts on the members of GridConfiguration.
+const (
+	GridConfigurationFeaturedParticipantAttributeMaxLength = 128
+	GridConfigurationGridGapMin                            = 0
+	GridConfigurationParticipantOrderAttributeMaxLength    = 128
+)
+
+// The bounds the spec puts on the members of ImportPublicKeyRequest.
+const (
+	ImportPublicKeyRequestNameMaxLength    = 128
+	ImportPublicKeyRequestTagsMaxEntries   = 50
+	ImportPublicKeyRequestTagsMinKeyLength = 1
+	ImportPublicKeyRequestTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of IngestConfiguration.
+const (
+	IngestConfigurationNameMaxLength          = 128
+	IngestConfigurationArnMinLength           = 1
+	IngestConfigurationArnMaxLength           = 128
+	IngestConfigurationStageArnMaxLength      = 128
+	IngestConfigurationParticipantIdMaxLength = 64
+	IngestConfigurationUserIdMaxLength        = 128
+	IngestConfigurationTagsMaxEntries         = 50
+	IngestConfigurationTagsMinKeyLength       = 1
+	IngestConfigurationTagsMaxKeyLength       = 128
+)
+
+// The bounds the spec puts on the members of IngestConfigurationSummary.
+const (
+	IngestConfigurationSummaryNameMaxLength          = 128
+	IngestConfigurationSummaryArnMinLength           = 1
+	IngestConfigurationSummaryArnMaxLength           = 128
+	IngestConfigurationSummaryStageArnMaxLength      = 128
+	IngestConfigurationSummaryParticipantIdMaxLength = 64
+	IngestConfigurationSummaryUserIdMaxLength        = 128
+)
+
+// The bounds the spec puts on the members of ListCompositionsRequest.
+const (
+	ListCompositionsRequestFilterByStageArnMinLength                = 1
+	ListCompositionsRequestFilterByStageArnMaxLength                = 128
+	ListCompositionsRequestFilterByEncoderConfigurationArnMinLength = 1
+	ListCompositionsRequestFilterByEncoderConfigurationArnMaxLength = 128
+	ListCompositionsRequestNextTokenMaxLength                       = 1024
+	ListCompositionsRequestMaxResultsMin                            = 1
+	ListCompositionsRequestMaxResultsMax                            = 100
+)
+
+// The bounds the spec puts on the members of ListCompositionsResponse.
+const (
+	ListCompositionsResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListEncoderConfigurationsRequest.
+const (
+	ListEncoderConfigurationsRequestNextTokenMaxLength = 1024
+	ListEncoderConfigurationsRequestMaxResultsMin      = 1
+	ListEncoderConfigurationsRequestMaxResultsMax      = 100
+)
+
+// The bounds the spec puts on the members of ListEncoderConfigurationsResponse.
+const (
+	ListEncoderConfigurationsResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListIngestConfigurationsRequest.
+const (
+	ListIngestConfigurationsRequestFilterByStageArnMinLength = 1
+	ListIngestConfigurationsRequestFilterByStageArnMaxLength = 128
+	ListIngestConfigurationsRequestNextTokenMaxLength        = 1024
+	ListIngestConfigurationsRequestMaxResultsMin             = 1
+	ListIngestConfigurationsRequestMaxResultsMax             = 100
+)
+
+// The bounds the spec puts on the members of ListIngestConfigurationsResponse.
+const (
+	ListIngestConfigurationsResponseNextTokenMaxLength = 1024
+)
+
 // The bounds the spec puts on the members of ListParticipantEventsRequest.
 const (
 	ListParticipantEventsRequestStageArnMinLength      = 1
@@ -107,6 +333,21 @@ const (
 	ListParticipantEventsResponseNextTokenMaxLength = 1024
 )
 
+// The bounds the spec puts on the members of ListParticipantReplicasRequest.
+const (
+	ListParticipantReplicasRequestSourceStageArnMinLength = 1
+	ListParticipantReplicasRequestSourceStageArnMaxLength = 128
+	ListParticipantReplicasRequestParticipantIdMaxLength  = 64
+	ListParticipantReplicasRequestNextTokenMaxLength      = 1024
+	ListParticipantReplicasRequestMaxResultsMin           = 1
+	ListParticipantReplicasRequestMaxResultsMax           = 50
+)
+
+// The bounds the spec puts on the members of ListParticipantReplicasResponse.
+const (
+	ListParticipantReplicasResponseNextTokenMaxLength = 1024
+)
+
 // The bounds the spec puts on the members of ListParticipantsRequest.
 const (
 	ListParticipantsRequestStageArnMinLength       = 1
@@ -122,6 +363,18 @@ const (
 // The bounds the spec puts on the members of ListParticipantsResponse.
 const (
 	ListParticipantsResponseNextTokenMaxLength = 1024
+)
+
+// The bounds the spec puts on the members of ListPublicKeysRequest.
+const (
+	ListPublicKeysRequestNextTokenMaxLength = 1024
+	ListPublicKeysRequestMaxResultsMin      = 1
+	ListPublicKeysRequestMaxResultsMax      = 100
+)
+
+// The bounds the spec puts on the members of ListPublicKeysResponse.
+const (
+	ListPublicKeysResponseNextTokenMaxLength = 1024
 )
 
 // The bounds the spec puts on the members of ListStageSessionsRequest.
@@ -171,26 +424,65 @@ const (
 
 // The bounds the spec puts on the members of Participant.
 const (
-	ParticipantParticipantIdMaxLength         = 64
-	ParticipantUserIdMaxLength                = 128
-	ParticipantIspNameMaxLength               = 128
-	ParticipantOsNameMaxLength                = 128
-	ParticipantOsVersionMaxLength             = 128
-	ParticipantBrowserNameMaxLength           = 128
-	ParticipantBrowserVersionMaxLength        = 128
-	ParticipantSdkVersionMaxLength            = 128
-	ParticipantRecordingS3BucketNameMaxLength = 63
-	ParticipantRecordingS3PrefixMaxLength     = 256
+	ParticipantParticipantIdMaxLength          = 64
+	ParticipantUserIdMaxLength                 = 128
+	ParticipantIspNameMaxLength                = 128
+	ParticipantOsNameMaxLength                 = 128
+	ParticipantOsVersionMaxLength              = 128
+	ParticipantBrowserNameMaxLength            = 128
+	ParticipantBrowserVersionMaxLength         = 128
+	ParticipantSdkVersionMaxLength             = 128
+	ParticipantRecordingS3BucketNameMaxLength  = 63
+	ParticipantRecordingS3PrefixMaxLength      = 256
+	ParticipantSourceStageArnMinLength         = 1
+	ParticipantSourceStageArnMaxLength         = 128
+	ParticipantSourceSessionIdMinLength        = 16
+	ParticipantSourceSessionIdMaxLength        = 16
+	ParticipantIngestConfigurationArnMinLength = 1
+	ParticipantIngestConfigurationArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of ParticipantRecordingHlsConfiguration.
+const (
+	ParticipantRecordingHlsConfigurationTargetSegmentDurationSecondsMin = 2
+	ParticipantRecordingHlsConfigurationTargetSegmentDurationSecondsMax = 10
+)
+
+// The bounds the spec puts on the members of ParticipantReplica.
+const (
+	ParticipantReplicaSourceStageArnMinLength       = 1
+	ParticipantReplicaSourceStageArnMaxLength       = 128
+	ParticipantReplicaParticipantIdMaxLength        = 64
+	ParticipantReplicaSourceSessionIdMinLength      = 16
+	ParticipantReplicaSourceSessionIdMaxLength      = 16
+	ParticipantReplicaDestinationStageArnMinLength  = 1
+	ParticipantReplicaDestinationStageArnMaxLength  = 128
+	ParticipantReplicaDestinationSessionIdMinLength = 16
+	ParticipantReplicaDestinationSessionIdMaxLength = 16
 )
 
 // The bounds the spec puts on the members of ParticipantSummary.
 const (
-	ParticipantSummaryParticipantIdMaxLength = 64
-	ParticipantSummaryUserIdMaxLength        = 128
+	ParticipantSummaryParticipantIdMaxLength          = 64
+	ParticipantSummaryUserIdMaxLength                 = 128
+	ParticipantSummarySourceStageArnMinLength         = 1
+	ParticipantSummarySourceStageArnMaxLength         = 128
+	ParticipantSummarySourceSessionIdMinLength        = 16
+	ParticipantSummarySourceSessionIdMaxLength        = 16
+	ParticipantSummaryIngestConfigurationArnMinLength = 1
+	ParticipantSummaryIngestConfigurationArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of ParticipantThumbnailConfiguration.
+const (
+	ParticipantThumbnailConfigurationTargetIntervalSecondsMin = 1
+	ParticipantThumbnailConfigurationTargetIntervalSecondsMax = 86400
+	ParticipantThumbnailConfigurationStorageMaxItems          = 2
 )
 
 // The bounds the spec puts on the members of ParticipantToken.
 const (
+	ParticipantTokenParticipantIdMaxLength  = 64
 	ParticipantTokenUserIdMaxLength         = 128
 	ParticipantTokenAttributesMaxTotalBytes = 1024
 	ParticipantTokenDurationMin             = 1
@@ -205,6 +497,51 @@ const (
 	ParticipantTokenConfigurationUserIdMaxLength         = 128
 	ParticipantTokenConfigurationAttributesMaxTotalBytes = 1024
 	ParticipantTokenConfigurationCapabilitiesMaxItems    = 2
+)
+
+// The bounds the spec puts on the members of PipConfiguration.
+const (
+	PipConfigurationFeaturedParticipantAttributeMaxLength = 128
+	PipConfigurationGridGapMin                            = 0
+	PipConfigurationPipParticipantAttributeMaxLength      = 128
+	PipConfigurationPipOffsetMin                          = 0
+	PipConfigurationPipWidthMin                           = 1
+	PipConfigurationPipHeightMin                          = 1
+	PipConfigurationParticipantOrderAttributeMaxLength    = 128
+)
+
+// The bounds the spec puts on the members of PublicKey.
+const (
+	PublicKeyArnMinLength     = 1
+	PublicKeyArnMaxLength     = 128
+	PublicKeyNameMaxLength    = 128
+	PublicKeyTagsMaxEntries   = 50
+	PublicKeyTagsMinKeyLength = 1
+	PublicKeyTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of PublicKeySummary.
+const (
+	PublicKeySummaryArnMinLength     = 1
+	PublicKeySummaryArnMaxLength     = 128
+	PublicKeySummaryNameMaxLength    = 128
+	PublicKeySummaryTagsMaxEntries   = 50
+	PublicKeySummaryTagsMinKeyLength = 1
+	PublicKeySummaryTagsMaxKeyLength = 128
+)
+
+// The bounds the spec puts on the members of RedundantIngestCredential.
+const (
+	RedundantIngestCredentialParticipantIdMaxLength = 64
+)
+
+// The bounds the spec puts on the members of S3DestinationConfiguration.
+const (
+	S3DestinationConfigurationStorageConfigurationArnMinLength = 1
+	S3DestinationConfigurationStorageConfigurationArnMaxLength = 128
+	S3DestinationConfigurationEncoderConfigurationArnsMinItems = 1
+	S3DestinationConfigurationEncoderConfigurationArnsMaxItems = 1
+	S3DestinationConfigurationThumbnailConfigurationsMaxItems  = 1
 )
 
 // The bounds the spec puts on the members of S3StorageConfiguration.
@@ -223,6 +560,14 @@ const (
 	StageTagsMaxEntries           = 50
 	StageTagsMinKeyLength         = 1
 	StageTagsMaxKeyLength         = 128
+)
+
+// The bounds the spec puts on the members of StageEndpoints.
+const (
+	StageEndpointsEventsMaxLength = 2048
+	StageEndpointsWhipMaxLength   = 2048
+	StageEndpointsRtmpMaxLength   = 2048
+	StageEndpointsRtmpsMaxLength  = 2048
 )
 
 // The bounds the spec puts on the members of StageSession.
@@ -247,6 +592,45 @@ const (
 	StageSummaryTagsMaxEntries           = 50
 	StageSummaryTagsMinKeyLength         = 1
 	StageSummaryTagsMaxKeyLength         = 128
+)
+
+// The bounds the spec puts on the members of StartCompositionRequest.
+const (
+	StartCompositionRequestStageArnMinLength         = 1
+	StartCompositionRequestStageArnMaxLength         = 128
+	StartCompositionRequestIdempotencyTokenMinLength = 1
+	StartCompositionRequestIdempotencyTokenMaxLength = 64
+	StartCompositionRequestDestinationsMinItems      = 1
+	StartCompositionRequestDestinationsMaxItems      = 2
+	StartCompositionRequestTagsMaxEntries            = 50
+	StartCompositionRequestTagsMinKeyLength          = 1
+	StartCompositionRequestTagsMaxKeyLength          = 128
+)
+
+// The bounds the spec puts on the members of StartParticipantReplicationRequest.
+const (
+	StartParticipantReplicationRequestSourceStageArnMinLength      = 1
+	StartParticipantReplicationRequestSourceStageArnMaxLength      = 128
+	StartParticipantReplicationRequestDestinationStageArnMinLength = 1
+	StartParticipantReplicationRequestDestinationStageArnMaxLength = 128
+	StartParticipantReplicationRequestParticipantIdMaxLength       = 64
+	StartParticipantReplicationRequestReconnectWindowSecondsMin    = 0
+	StartParticipantReplicationRequestReconnectWindowSecondsMax    = 300
+)
+
+// The bounds the spec puts on the members of StopCompositionRequest.
+const (
+	StopCompositionRequestArnMinLength = 1
+	StopCompositionRequestArnMaxLength = 128
+)
+
+// The bounds the spec puts on the members of StopParticipantReplicationRequest.
+const (
+	StopParticipantReplicationRequestSourceStageArnMinLength      = 1
+	StopParticipantReplicationRequestSourceStageArnMaxLength      = 128
+	StopParticipantReplicationRequestDestinationStageArnMinLength = 1
+	StopParticipantReplicationRequestDestinationStageArnMaxLength = 128
+	StopParticipantReplicationRequestParticipantIdMaxLength       = 64
 )
 
 // The bounds the spec puts on the members of StorageConfiguration.
@@ -278,11 +662,28 @@ const (
 	TagResourceRequestTagsMaxKeyLength     = 128
 )
 
+// The bounds the spec puts on the members of UpdateIngestConfigurationRequest.
+const (
+	UpdateIngestConfigurationRequestArnMinLength      = 1
+	UpdateIngestConfigurationRequestArnMaxLength      = 128
+	UpdateIngestConfigurationRequestStageArnMaxLength = 128
+)
+
 // The bounds the spec puts on the members of UpdateStageRequest.
 const (
 	UpdateStageRequestArnMinLength  = 1
 	UpdateStageRequestArnMaxLength  = 128
 	UpdateStageRequestNameMaxLength = 128
+)
+
+// The bounds the spec puts on the members of Video.
+const (
+	VideoWidthMin   = 2
+	VideoWidthMax   = 1920
+	VideoHeightMin  = 2
+	VideoHeightMax  = 1920
+	VideoBitrateMin = 1
+	VideoBitrateMax = 8500000
 )
 
 // The bounds the spec puts on the members of ListTagsForResourceRequest.

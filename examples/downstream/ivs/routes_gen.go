@@ -10,6 +10,18 @@ import (
 // Routes says how each operation travels over HTTP, in Operations order.
 var Routes = []wire.Route{
 	{
+		Operation: OpCreateEncoderConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/CreateEncoderConfiguration",
+		Body:      true,
+	},
+	{
+		Operation: OpCreateIngestConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/CreateIngestConfiguration",
+		Body:      true,
+	},
+	{
 		Operation: OpCreateParticipantToken,
 		Method:    http.MethodPost,
 		Path:      "/CreateParticipantToken",
@@ -25,6 +37,24 @@ var Routes = []wire.Route{
 		Operation: OpCreateStorageConfiguration,
 		Method:    http.MethodPost,
 		Path:      "/CreateStorageConfiguration",
+		Body:      true,
+	},
+	{
+		Operation: OpDeleteEncoderConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/DeleteEncoderConfiguration",
+		Body:      true,
+	},
+	{
+		Operation: OpDeleteIngestConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/DeleteIngestConfiguration",
+		Body:      true,
+	},
+	{
+		Operation: OpDeletePublicKey,
+		Method:    http.MethodPost,
+		Path:      "/DeletePublicKey",
 		Body:      true,
 	},
 	{
@@ -46,9 +76,33 @@ var Routes = []wire.Route{
 		Body:      true,
 	},
 	{
+		Operation: OpGetComposition,
+		Method:    http.MethodPost,
+		Path:      "/GetComposition",
+		Body:      true,
+	},
+	{
+		Operation: OpGetEncoderConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/GetEncoderConfiguration",
+		Body:      true,
+	},
+	{
+		Operation: OpGetIngestConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/GetIngestConfiguration",
+		Body:      true,
+	},
+	{
 		Operation: OpGetParticipant,
 		Method:    http.MethodPost,
 		Path:      "/GetParticipant",
+		Body:      true,
+	},
+	{
+		Operation: OpGetPublicKey,
+		Method:    http.MethodPost,
+		Path:      "/GetPublicKey",
 		Body:      true,
 	},
 	{
@@ -70,15 +124,51 @@ var Routes = []wire.Route{
 		Body:      true,
 	},
 	{
+		Operation: OpImportPublicKey,
+		Method:    http.MethodPost,
+		Path:      "/ImportPublicKey",
+		Body:      true,
+	},
+	{
+		Operation: OpListCompositions,
+		Method:    http.MethodPost,
+		Path:      "/ListCompositions",
+		Body:      true,
+	},
+	{
+		Operation: OpListEncoderConfigurations,
+		Method:    http.MethodPost,
+		Path:      "/ListEncoderConfigurations",
+		Body:      true,
+	},
+	{
+		Operation: OpListIngestConfigurations,
+		Method:    http.MethodPost,
+		Path:      "/ListIngestConfigurations",
+		Body:      true,
+	},
+	{
 		Operation: OpListParticipantEvents,
 		Method:    http.MethodPost,
 		Path:      "/ListParticipantEvents",
 		Body:      true,
 	},
 	{
+		Operation: OpListParticipantReplicas,
+		Method:    http.MethodPost,
+		Path:      "/ListParticipantReplicas",
+		Body:      true,
+	},
+	{
 		Operation: OpListParticipants,
 		Method:    http.MethodPost,
 		Path:      "/ListParticipants",
+		Body:      true,
+	},
+	{
+		Operation: OpListPublicKeys,
+		Method:    http.MethodPost,
+		Path:      "/ListPublicKeys",
 		Body:      true,
 	},
 	{
@@ -97,6 +187,36 @@ var Routes = []wire.Route{
 		Operation: OpListStorageConfigurations,
 		Method:    http.MethodPost,
 		Path:      "/ListStorageConfigurations",
+		Body:      true,
+	},
+	{
+		Operation: OpStartComposition,
+		Method:    http.MethodPost,
+		Path:      "/StartComposition",
+		Body:      true,
+	},
+	{
+		Operation: OpStartParticipantReplication,
+		Method:    http.MethodPost,
+		Path:      "/StartParticipantReplication",
+		Body:      true,
+	},
+	{
+		Operation: OpStopComposition,
+		Method:    http.MethodPost,
+		Path:      "/StopComposition",
+		Body:      true,
+	},
+	{
+		Operation: OpStopParticipantReplication,
+		Method:    http.MethodPost,
+		Path:      "/StopParticipantReplication",
+		Body:      true,
+	},
+	{
+		Operation: OpUpdateIngestConfiguration,
+		Method:    http.MethodPost,
+		Path:      "/UpdateIngestConfiguration",
 		Body:      true,
 	},
 	{

@@ -4,6 +4,35 @@ package ivs
 
 import "time"
 
+// CompositionState is an enum of the spec.
+type CompositionState string
+
+const (
+	CompositionStateStarting CompositionState = "STARTING"
+	CompositionStateActive   CompositionState = "ACTIVE"
+	CompositionStateStopping CompositionState = "STOPPING"
+	CompositionStateFailed   CompositionState = "FAILED"
+	CompositionStateStopped  CompositionState = "STOPPED"
+)
+
+// CompositionStateValues lists the values of CompositionState in spec order.
+var CompositionStateValues = []string{"STARTING", "ACTIVE", "STOPPING", "FAILED", "STOPPED"}
+
+// DestinationState is an enum of the spec.
+type DestinationState string
+
+const (
+	DestinationStateStarting     DestinationState = "STARTING"
+	DestinationStateActive       DestinationState = "ACTIVE"
+	DestinationStateStopping     DestinationState = "STOPPING"
+	DestinationStateReconnecting DestinationState = "RECONNECTING"
+	DestinationStateFailed       DestinationState = "FAILED"
+	DestinationStateStopped      DestinationState = "STOPPED"
+)
+
+// DestinationStateValues lists the values of DestinationState in spec order.
+var DestinationStateValues = []string{"STARTING", "ACTIVE", "STOPPING", "RECONNECTING", "FAILED", "STOPPED"}
+
 // EventErrorCode is an enum of the spec.
 type EventErrorCode string
 
@@ -11,28 +40,77 @@ const (
 	EventErrorCodeInsufficientCapabilities EventErrorCode = "INSUFFICIENT_CAPABILITIES"
 	EventErrorCodeQuotaExceeded            EventErrorCode = "QUOTA_EXCEEDED"
 	EventErrorCodePublisherNotFound        EventErrorCode = "PUBLISHER_NOT_FOUND"
+	EventErrorCodeBitrateExceeded          EventErrorCode = "BITRATE_EXCEEDED"
+	EventErrorCodeResolutionExceeded       EventErrorCode = "RESOLUTION_EXCEEDED"
+	EventErrorCodeStreamDurationExceeded   EventErrorCode = "STREAM_DURATION_EXCEEDED"
+	EventErrorCodeInvalidAudioCodec        EventErrorCode = "INVALID_AUDIO_CODEC"
+	EventErrorCodeInvalidVideoCodec        EventErrorCode = "INVALID_VIDEO_CODEC"
+	EventErrorCodeInvalidProtocol          EventErrorCode = "INVALID_PROTOCOL"
+	EventErrorCodeInvalidStreamKey         EventErrorCode = "INVALID_STREAM_KEY"
+	EventErrorCodeReuseOfStreamKey         EventErrorCode = "REUSE_OF_STREAM_KEY"
+	EventErrorCodeBFramePresent            EventErrorCode = "B_FRAME_PRESENT"
+	EventErrorCodeInvalidInput             EventErrorCode = "INVALID_INPUT"
+	EventErrorCodeInternalServerException  EventErrorCode = "INTERNAL_SERVER_EXCEPTION"
 )
 
 // EventErrorCodeValues lists the values of EventErrorCode in spec order.
-var EventErrorCodeValues = []string{"INSUFFICIENT_CAPABILITIES", "QUOTA_EXCEEDED", "PUBLISHER_NOT_FOUND"}
+var EventErrorCodeValues = []string{"INSUFFICIENT_CAPABILITIES", "QUOTA_EXCEEDED", "PUBLISHER_NOT_FOUND", "BITRATE_EXCEEDED", "RESOLUTION_EXCEEDED", "STREAM_DURATION_EXCEEDED", "INVALID_AUDIO_CODEC", "INVALID_VIDEO_CODEC", "INVALID_PROTOCOL", "INVALID_STREAM_KEY", "REUSE_OF_STREAM_KEY", "B_FRAME_PRESENT", "INVALID_INPUT", "INTERNAL_SERVER_EXCEPTION"}
 
 // EventName is an enum of the spec.
 type EventName string
 
 const (
-	EventNameJoined           EventName = "JOINED"
-	EventNameLeft             EventName = "LEFT"
-	EventNamePublishStarted   EventName = "PUBLISH_STARTED"
-	EventNamePublishStopped   EventName = "PUBLISH_STOPPED"
-	EventNameSubscribeStarted EventName = "SUBSCRIBE_STARTED"
-	EventNameSubscribeStopped EventName = "SUBSCRIBE_STOPPED"
-	EventNamePublishError     EventName = "PUBLISH_ERROR"
-	EventNameSubscribeError   EventName = "SUBSCRIBE_ERROR"
-	EventNameJoinError        EventName = "JOIN_ERROR"
+	EventNameJoined             EventName = "JOINED"
+	EventNameLeft               EventName = "LEFT"
+	EventNamePublishStarted     EventName = "PUBLISH_STARTED"
+	EventNamePublishStopped     EventName = "PUBLISH_STOPPED"
+	EventNameSubscribeStarted   EventName = "SUBSCRIBE_STARTED"
+	EventNameSubscribeStopped   EventName = "SUBSCRIBE_STOPPED"
+	EventNamePublishError       EventName = "PUBLISH_ERROR"
+	EventNameSubscribeError     EventName = "SUBSCRIBE_ERROR"
+	EventNameJoinError          EventName = "JOIN_ERROR"
+	EventNameReplicationStarted EventName = "REPLICATION_STARTED"
+	EventNameReplicationStopped EventName = "REPLICATION_STOPPED"
+	EventNameTokenExchanged     EventName = "TOKEN_EXCHANGED"
 )
 
 // EventNameValues lists the values of EventName in spec order.
-var EventNameValues = []string{"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_ERROR", "SUBSCRIBE_ERROR", "JOIN_ERROR"}
+var EventNameValues = []string{"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_ERROR", "SUBSCRIBE_ERROR", "JOIN_ERROR", "REPLICATION_STARTED", "REPLICATION_STOPPED", "TOKEN_EXCHANGED"}
+
+// IngestConfigurationState is an enum of the spec.
+type IngestConfigurationState string
+
+const (
+	IngestConfigurationStateActive   IngestConfigurationState = "ACTIVE"
+	IngestConfigurationStateInactive IngestConfigurationState = "INACTIVE"
+)
+
+// IngestConfigurationStateValues lists the values of IngestConfigurationState in spec order.
+var IngestConfigurationStateValues = []string{"ACTIVE", "INACTIVE"}
+
+// IngestProtocol is an enum of the spec.
+type IngestProtocol string
+
+const (
+	IngestProtocolRtmp  IngestProtocol = "RTMP"
+	IngestProtocolRtmps IngestProtocol = "RTMPS"
+)
+
+// IngestProtocolValues lists the values of IngestProtocol in spec order.
+var IngestProtocolValues = []string{"RTMP", "RTMPS"}
+
+// ParticipantProtocol is an enum of the spec.
+type ParticipantProtocol string
+
+const (
+	ParticipantProtocolUnknown ParticipantProtocol = "UNKNOWN"
+	ParticipantProtocolWhip    ParticipantProtocol = "WHIP"
+	ParticipantProtocolRtmp    ParticipantProtocol = "RTMP"
+	ParticipantProtocolRtmps   ParticipantProtocol = "RTMPS"
+)
+
+// ParticipantProtocolValues lists the values of ParticipantProtocol in spec order.
+var ParticipantProtocolValues = []string{"UNKNOWN", "WHIP", "RTMP", "RTMPS"}
 
 // ParticipantRecordingFilterByRecordingState is an enum of the spec.
 type ParticipantRecordingFilterByRecordingState string
@@ -54,10 +132,11 @@ type ParticipantRecordingMediaType string
 const (
 	ParticipantRecordingMediaTypeAudioVideo ParticipantRecordingMediaType = "AUDIO_VIDEO"
 	ParticipantRecordingMediaTypeAudioOnly  ParticipantRecordingMediaType = "AUDIO_ONLY"
+	ParticipantRecordingMediaTypeNone       ParticipantRecordingMediaType = "NONE"
 )
 
 // ParticipantRecordingMediaTypeValues lists the values of ParticipantRecordingMediaType in spec order.
-var ParticipantRecordingMediaTypeValues = []string{"AUDIO_VIDEO", "AUDIO_ONLY"}
+var ParticipantRecordingMediaTypeValues = []string{"AUDIO_VIDEO", "AUDIO_ONLY", "NONE"}
 
 // ParticipantRecordingState is an enum of the spec.
 type ParticipantRecordingState string
@@ -96,11 +175,199 @@ const (
 // ParticipantTokenCapabilityValues lists the values of ParticipantTokenCapability in spec order.
 var ParticipantTokenCapabilityValues = []string{"PUBLISH", "SUBSCRIBE"}
 
+// PipBehavior is an enum of the spec.
+type PipBehavior string
+
+const (
+	PipBehaviorStatic  PipBehavior = "STATIC"
+	PipBehaviorDynamic PipBehavior = "DYNAMIC"
+)
+
+// PipBehaviorValues lists the values of PipBehavior in spec order.
+var PipBehaviorValues = []string{"STATIC", "DYNAMIC"}
+
+// PipPosition is an enum of the spec.
+type PipPosition string
+
+const (
+	PipPositionTopLeft     PipPosition = "TOP_LEFT"
+	PipPositionTopRight    PipPosition = "TOP_RIGHT"
+	PipPositionBottomLeft  PipPosition = "BOTTOM_LEFT"
+	PipPositionBottomRight PipPosition = "BOTTOM_RIGHT"
+)
+
+// PipPositionValues lists the values of PipPosition in spec order.
+var PipPositionValues = []string{"TOP_LEFT", "TOP_RIGHT", "BOTTOM_LEFT", "BOTTOM_RIGHT"}
+
+// RecordingConfigurationFormat is an enum of the spec.
+type RecordingConfigurationFormat string
+
+const (
+	RecordingConfigurationFormatHls RecordingConfigurationFormat = "HLS"
+)
+
+// RecordingConfigurationFormatValues lists the values of RecordingConfigurationFormat in spec order.
+var RecordingConfigurationFormatValues = []string{"HLS"}
+
+// ReplicationState is an enum of the spec.
+type ReplicationState string
+
+const (
+	ReplicationStateActive  ReplicationState = "ACTIVE"
+	ReplicationStateStopped ReplicationState = "STOPPED"
+)
+
+// ReplicationStateValues lists the values of ReplicationState in spec order.
+var ReplicationStateValues = []string{"ACTIVE", "STOPPED"}
+
+// ReplicationType is an enum of the spec.
+type ReplicationType string
+
+const (
+	ReplicationTypeSource  ReplicationType = "SOURCE"
+	ReplicationTypeReplica ReplicationType = "REPLICA"
+	ReplicationTypeNone    ReplicationType = "NONE"
+)
+
+// ReplicationTypeValues lists the values of ReplicationType in spec order.
+var ReplicationTypeValues = []string{"SOURCE", "REPLICA", "NONE"}
+
+// ThumbnailRecordingMode is an enum of the spec.
+type ThumbnailRecordingMode string
+
+const (
+	ThumbnailRecordingModeInterval ThumbnailRecordingMode = "INTERVAL"
+	ThumbnailRecordingModeDisabled ThumbnailRecordingMode = "DISABLED"
+)
+
+// ThumbnailRecordingModeValues lists the values of ThumbnailRecordingMode in spec order.
+var ThumbnailRecordingModeValues = []string{"INTERVAL", "DISABLED"}
+
+// ThumbnailStorageType is an enum of the spec.
+type ThumbnailStorageType string
+
+const (
+	ThumbnailStorageTypeSequential ThumbnailStorageType = "SEQUENTIAL"
+	ThumbnailStorageTypeLatest     ThumbnailStorageType = "LATEST"
+)
+
+// ThumbnailStorageTypeValues lists the values of ThumbnailStorageType in spec order.
+var ThumbnailStorageTypeValues = []string{"SEQUENTIAL", "LATEST"}
+
+// VideoAspectRatio is an enum of the spec.
+type VideoAspectRatio string
+
+const (
+	VideoAspectRatioAuto     VideoAspectRatio = "AUTO"
+	VideoAspectRatioVideo    VideoAspectRatio = "VIDEO"
+	VideoAspectRatioSquare   VideoAspectRatio = "SQUARE"
+	VideoAspectRatioPortrait VideoAspectRatio = "PORTRAIT"
+)
+
+// VideoAspectRatioValues lists the values of VideoAspectRatio in spec order.
+var VideoAspectRatioValues = []string{"AUTO", "VIDEO", "SQUARE", "PORTRAIT"}
+
+// VideoFillMode is an enum of the spec.
+type VideoFillMode string
+
+const (
+	VideoFillModeFill    VideoFillMode = "FILL"
+	VideoFillModeCover   VideoFillMode = "COVER"
+	VideoFillModeContain VideoFillMode = "CONTAIN"
+)
+
+// VideoFillModeValues lists the values of VideoFillMode in spec order.
+var VideoFillModeValues = []string{"FILL", "COVER", "CONTAIN"}
+
 // AutoParticipantRecordingConfiguration is an object of the spec.
 type AutoParticipantRecordingConfiguration struct {
 	// Required.
-	StorageConfigurationArn *string                         `json:"storageConfigurationArn,omitzero"`
-	MediaTypes              []ParticipantRecordingMediaType `json:"mediaTypes,omitzero"`
+	StorageConfigurationArn         *string                               `json:"storageConfigurationArn,omitzero"`
+	MediaTypes                      []ParticipantRecordingMediaType       `json:"mediaTypes,omitzero"`
+	ThumbnailConfiguration          *ParticipantThumbnailConfiguration    `json:"thumbnailConfiguration,omitzero"`
+	RecordingReconnectWindowSeconds *int32                                `json:"recordingReconnectWindowSeconds,omitzero"`
+	HlsConfiguration                *ParticipantRecordingHlsConfiguration `json:"hlsConfiguration,omitzero"`
+	RecordParticipantReplicas       *bool                                 `json:"recordParticipantReplicas,omitzero"`
+}
+
+// ChannelDestinationConfiguration is an object of the spec.
+type ChannelDestinationConfiguration struct {
+	// Required.
+	ChannelArn              *string `json:"channelArn,omitzero"`
+	EncoderConfigurationArn *string `json:"encoderConfigurationArn,omitzero"`
+}
+
+// Composition is an object of the spec.
+type Composition struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	State *CompositionState `json:"state,omitzero"`
+	// Required.
+	Layout *LayoutConfiguration `json:"layout,omitzero"`
+	// Required.
+	Destinations []Destination     `json:"destinations"`
+	Tags         map[string]string `json:"tags,omitzero"`
+	StartTime    *time.Time        `json:"startTime,omitzero"`
+	EndTime      *time.Time        `json:"endTime,omitzero"`
+}
+
+// CompositionRecordingHlsConfiguration is an object of the spec.
+type CompositionRecordingHlsConfiguration struct {
+	TargetSegmentDurationSeconds *int32 `json:"targetSegmentDurationSeconds,omitzero"`
+}
+
+// CompositionSummary is an object of the spec.
+type CompositionSummary struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	Destinations []DestinationSummary `json:"destinations"`
+	// Required.
+	State     *CompositionState `json:"state,omitzero"`
+	Tags      map[string]string `json:"tags,omitzero"`
+	StartTime *time.Time        `json:"startTime,omitzero"`
+	EndTime   *time.Time        `json:"endTime,omitzero"`
+}
+
+// CompositionThumbnailConfiguration is an object of the spec.
+type CompositionThumbnailConfiguration struct {
+	TargetIntervalSeconds *int32                 `json:"targetIntervalSeconds,omitzero"`
+	Storage               []ThumbnailStorageType `json:"storage,omitzero"`
+}
+
+// CreateEncoderConfigurationRequest is an object of the spec.
+type CreateEncoderConfigurationRequest struct {
+	Name  *string           `json:"name,omitzero"`
+	Video *Video            `json:"video,omitzero"`
+	Tags  map[string]string `json:"tags,omitzero"`
+}
+
+// CreateEncoderConfigurationResponse is an object of the spec.
+type CreateEncoderConfigurationResponse struct {
+	EncoderConfiguration *EncoderConfiguration `json:"encoderConfiguration,omitzero"`
+}
+
+// CreateIngestConfigurationRequest is an object of the spec.
+type CreateIngestConfigurationRequest struct {
+	Name       *string           `json:"name,omitzero"`
+	StageArn   *string           `json:"stageArn,omitzero"`
+	UserId     *string           `json:"userId,omitzero"`
+	Attributes map[string]string `json:"attributes,omitzero"`
+	// Required.
+	IngestProtocol  *IngestProtocol   `json:"ingestProtocol,omitzero"`
+	InsecureIngest  *bool             `json:"insecureIngest,omitzero"`
+	RedundantIngest *bool             `json:"redundantIngest,omitzero"`
+	Tags            map[string]string `json:"tags,omitzero"`
+}
+
+// CreateIngestConfigurationResponse is an object of the spec.
+type CreateIngestConfigurationResponse struct {
+	IngestConfiguration *IngestConfiguration `json:"ingestConfiguration,omitzero"`
 }
 
 // CreateParticipantTokenRequest is an object of the spec.
@@ -145,6 +412,34 @@ type CreateStorageConfigurationResponse struct {
 	StorageConfiguration *StorageConfiguration `json:"storageConfiguration,omitzero"`
 }
 
+// DeleteEncoderConfigurationRequest is an object of the spec.
+type DeleteEncoderConfigurationRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// DeleteEncoderConfigurationResponse is an object of the spec.
+type DeleteEncoderConfigurationResponse struct{}
+
+// DeleteIngestConfigurationRequest is an object of the spec.
+type DeleteIngestConfigurationRequest struct {
+	// Required.
+	Arn   *string `json:"arn,omitzero"`
+	Force *bool   `json:"force,omitzero"`
+}
+
+// DeleteIngestConfigurationResponse is an object of the spec.
+type DeleteIngestConfigurationResponse struct{}
+
+// DeletePublicKeyRequest is an object of the spec.
+type DeletePublicKeyRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// DeletePublicKeyResponse is an object of the spec.
+type DeletePublicKeyResponse struct{}
+
 // DeleteStageRequest is an object of the spec.
 type DeleteStageRequest struct {
 	// Required.
@@ -163,6 +458,41 @@ type DeleteStorageConfigurationRequest struct {
 // DeleteStorageConfigurationResponse is an object of the spec.
 type DeleteStorageConfigurationResponse struct{}
 
+// Destination is an object of the spec.
+type Destination struct {
+	// Required.
+	Id *string `json:"id,omitzero"`
+	// Required.
+	State     *DestinationState `json:"state,omitzero"`
+	StartTime *time.Time        `json:"startTime,omitzero"`
+	EndTime   *time.Time        `json:"endTime,omitzero"`
+	// Required.
+	Configuration *DestinationConfiguration `json:"configuration,omitzero"`
+	Detail        *DestinationDetail        `json:"detail,omitzero"`
+}
+
+// DestinationConfiguration is an object of the spec.
+type DestinationConfiguration struct {
+	Name    *string                          `json:"name,omitzero"`
+	Channel *ChannelDestinationConfiguration `json:"channel,omitzero"`
+	S3      *S3DestinationConfiguration      `json:"s3,omitzero"`
+}
+
+// DestinationDetail is an object of the spec.
+type DestinationDetail struct {
+	S3 *S3Detail `json:"s3,omitzero"`
+}
+
+// DestinationSummary is an object of the spec.
+type DestinationSummary struct {
+	// Required.
+	Id *string `json:"id,omitzero"`
+	// Required.
+	State     *DestinationState `json:"state,omitzero"`
+	StartTime *time.Time        `json:"startTime,omitzero"`
+	EndTime   *time.Time        `json:"endTime,omitzero"`
+}
+
 // DisconnectParticipantRequest is an object of the spec.
 type DisconnectParticipantRequest struct {
 	// Required.
@@ -175,13 +505,76 @@ type DisconnectParticipantRequest struct {
 // DisconnectParticipantResponse is an object of the spec.
 type DisconnectParticipantResponse struct{}
 
+// EncoderConfiguration is an object of the spec.
+type EncoderConfiguration struct {
+	// Required.
+	Arn   *string           `json:"arn,omitzero"`
+	Name  *string           `json:"name,omitzero"`
+	Video *Video            `json:"video,omitzero"`
+	Tags  map[string]string `json:"tags,omitzero"`
+}
+
+// EncoderConfigurationSummary is an object of the spec.
+type EncoderConfigurationSummary struct {
+	// Required.
+	Arn  *string           `json:"arn,omitzero"`
+	Name *string           `json:"name,omitzero"`
+	Tags map[string]string `json:"tags,omitzero"`
+}
+
 // Event is an object of the spec.
 type Event struct {
-	Name                *EventName      `json:"name,omitzero"`
-	ParticipantId       *string         `json:"participantId,omitzero"`
-	EventTime           *time.Time      `json:"eventTime,omitzero"`
-	RemoteParticipantId *string         `json:"remoteParticipantId,omitzero"`
-	ErrorCode           *EventErrorCode `json:"errorCode,omitzero"`
+	Name                 *EventName                 `json:"name,omitzero"`
+	ParticipantId        *string                    `json:"participantId,omitzero"`
+	EventTime            *time.Time                 `json:"eventTime,omitzero"`
+	RemoteParticipantId  *string                    `json:"remoteParticipantId,omitzero"`
+	ErrorCode            *EventErrorCode            `json:"errorCode,omitzero"`
+	DestinationStageArn  *string                    `json:"destinationStageArn,omitzero"`
+	DestinationSessionId *string                    `json:"destinationSessionId,omitzero"`
+	Replica              *bool                      `json:"replica,omitzero"`
+	PreviousToken        *ExchangedParticipantToken `json:"previousToken,omitzero"`
+	NewToken             *ExchangedParticipantToken `json:"newToken,omitzero"`
+}
+
+// ExchangedParticipantToken is an object of the spec.
+type ExchangedParticipantToken struct {
+	Capabilities   []ParticipantTokenCapability `json:"capabilities,omitzero"`
+	Attributes     map[string]string            `json:"attributes,omitzero"`
+	UserId         *string                      `json:"userId,omitzero"`
+	ExpirationTime *time.Time                   `json:"expirationTime,omitzero"`
+}
+
+// GetCompositionRequest is an object of the spec.
+type GetCompositionRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// GetCompositionResponse is an object of the spec.
+type GetCompositionResponse struct {
+	Composition *Composition `json:"composition,omitzero"`
+}
+
+// GetEncoderConfigurationRequest is an object of the spec.
+type GetEncoderConfigurationRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// GetEncoderConfigurationResponse is an object of the spec.
+type GetEncoderConfigurationResponse struct {
+	EncoderConfiguration *EncoderConfiguration `json:"encoderConfiguration,omitzero"`
+}
+
+// GetIngestConfigurationRequest is an object of the spec.
+type GetIngestConfigurationRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// GetIngestConfigurationResponse is an object of the spec.
+type GetIngestConfigurationResponse struct {
+	IngestConfiguration *IngestConfiguration `json:"ingestConfiguration,omitzero"`
 }
 
 // GetParticipantRequest is an object of the spec.
@@ -197,6 +590,17 @@ type GetParticipantRequest struct {
 // GetParticipantResponse is an object of the spec.
 type GetParticipantResponse struct {
 	Participant *Participant `json:"participant,omitzero"`
+}
+
+// GetPublicKeyRequest is an object of the spec.
+type GetPublicKeyRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// GetPublicKeyResponse is an object of the spec.
+type GetPublicKeyResponse struct {
+	PublicKey *PublicKey `json:"publicKey,omitzero"`
 }
 
 // GetStageRequest is an object of the spec.
@@ -234,6 +638,117 @@ type GetStorageConfigurationResponse struct {
 	StorageConfiguration *StorageConfiguration `json:"storageConfiguration,omitzero"`
 }
 
+// GridConfiguration is an object of the spec.
+type GridConfiguration struct {
+	FeaturedParticipantAttribute *string           `json:"featuredParticipantAttribute,omitzero"`
+	OmitStoppedVideo             *bool             `json:"omitStoppedVideo,omitzero"`
+	VideoAspectRatio             *VideoAspectRatio `json:"videoAspectRatio,omitzero"`
+	VideoFillMode                *VideoFillMode    `json:"videoFillMode,omitzero"`
+	GridGap                      *int32            `json:"gridGap,omitzero"`
+	ParticipantOrderAttribute    *string           `json:"participantOrderAttribute,omitzero"`
+}
+
+// ImportPublicKeyRequest is an object of the spec.
+type ImportPublicKeyRequest struct {
+	// Required.
+	PublicKeyMaterial *string           `json:"publicKeyMaterial,omitzero"`
+	Name              *string           `json:"name,omitzero"`
+	Tags              map[string]string `json:"tags,omitzero"`
+}
+
+// ImportPublicKeyResponse is an object of the spec.
+type ImportPublicKeyResponse struct {
+	PublicKey *PublicKey `json:"publicKey,omitzero"`
+}
+
+// IngestConfiguration is an object of the spec.
+type IngestConfiguration struct {
+	Name *string `json:"name,omitzero"`
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+	// Required.
+	IngestProtocol *IngestProtocol `json:"ingestProtocol,omitzero"`
+	// Required. Secret: never log it.
+	StreamKey *string `json:"streamKey,omitzero"`
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+	// Required.
+	State                      *IngestConfigurationState   `json:"state,omitzero"`
+	UserId                     *string                     `json:"userId,omitzero"`
+	RedundantIngest            *bool                       `json:"redundantIngest,omitzero"`
+	RedundantIngestCredentials []RedundantIngestCredential `json:"redundantIngestCredentials,omitzero"`
+	Attributes                 map[string]string           `json:"attributes,omitzero"`
+	Tags                       map[string]string           `json:"tags,omitzero"`
+}
+
+// IngestConfigurationSummary is an object of the spec.
+type IngestConfigurationSummary struct {
+	Name *string `json:"name,omitzero"`
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+	// Required.
+	IngestProtocol *IngestProtocol `json:"ingestProtocol,omitzero"`
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+	// Required.
+	State           *IngestConfigurationState `json:"state,omitzero"`
+	UserId          *string                   `json:"userId,omitzero"`
+	RedundantIngest *bool                     `json:"redundantIngest,omitzero"`
+}
+
+// LayoutConfiguration is an object of the spec.
+type LayoutConfiguration struct {
+	Grid *GridConfiguration `json:"grid,omitzero"`
+	Pip  *PipConfiguration  `json:"pip,omitzero"`
+}
+
+// ListCompositionsRequest is an object of the spec.
+type ListCompositionsRequest struct {
+	FilterByStageArn                *string `json:"filterByStageArn,omitzero"`
+	FilterByEncoderConfigurationArn *string `json:"filterByEncoderConfigurationArn,omitzero"`
+	NextToken                       *string `json:"nextToken,omitzero"`
+	MaxResults                      *int32  `json:"maxResults,omitzero"`
+}
+
+// ListCompositionsResponse is an object of the spec.
+type ListCompositionsResponse struct {
+	// Required.
+	Compositions []CompositionSummary `json:"compositions"`
+	NextToken    *string              `json:"nextToken,omitzero"`
+}
+
+// ListEncoderConfigurationsRequest is an object of the spec.
+type ListEncoderConfigurationsRequest struct {
+	NextToken  *string `json:"nextToken,omitzero"`
+	MaxResults *int32  `json:"maxResults,omitzero"`
+}
+
+// ListEncoderConfigurationsResponse is an object of the spec.
+type ListEncoderConfigurationsResponse struct {
+	// Required.
+	EncoderConfigurations []EncoderConfigurationSummary `json:"encoderConfigurations"`
+	NextToken             *string                       `json:"nextToken,omitzero"`
+}
+
+// ListIngestConfigurationsRequest is an object of the spec.
+type ListIngestConfigurationsRequest struct {
+	FilterByStageArn *string                   `json:"filterByStageArn,omitzero"`
+	FilterByState    *IngestConfigurationState `json:"filterByState,omitzero"`
+	NextToken        *string                   `json:"nextToken,omitzero"`
+	MaxResults       *int32                    `json:"maxResults,omitzero"`
+}
+
+// ListIngestConfigurationsResponse is an object of the spec.
+type ListIngestConfigurationsResponse struct {
+	// Required.
+	IngestConfigurations []IngestConfigurationSummary `json:"ingestConfigurations"`
+	NextToken            *string                      `json:"nextToken,omitzero"`
+}
+
 // ListParticipantEventsRequest is an object of the spec.
 type ListParticipantEventsRequest struct {
 	// Required.
@@ -251,6 +766,23 @@ type ListParticipantEventsResponse struct {
 	// Required.
 	Events    []Event `json:"events"`
 	NextToken *string `json:"nextToken,omitzero"`
+}
+
+// ListParticipantReplicasRequest is an object of the spec.
+type ListParticipantReplicasRequest struct {
+	// Required.
+	SourceStageArn *string `json:"sourceStageArn,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+	NextToken     *string `json:"nextToken,omitzero"`
+	MaxResults    *int32  `json:"maxResults,omitzero"`
+}
+
+// ListParticipantReplicasResponse is an object of the spec.
+type ListParticipantReplicasResponse struct {
+	// Required.
+	Replicas  []ParticipantReplica `json:"replicas"`
+	NextToken *string              `json:"nextToken,omitzero"`
 }
 
 // ListParticipantsRequest is an object of the spec.
@@ -272,6 +804,19 @@ type ListParticipantsResponse struct {
 	// Required.
 	Participants []ParticipantSummary `json:"participants"`
 	NextToken    *string              `json:"nextToken,omitzero"`
+}
+
+// ListPublicKeysRequest is an object of the spec.
+type ListPublicKeysRequest struct {
+	NextToken  *string `json:"nextToken,omitzero"`
+	MaxResults *int32  `json:"maxResults,omitzero"`
+}
+
+// ListPublicKeysResponse is an object of the spec.
+type ListPublicKeysResponse struct {
+	// Required.
+	PublicKeys []PublicKeySummary `json:"publicKeys"`
+	NextToken  *string            `json:"nextToken,omitzero"`
 }
 
 // ListStageSessionsRequest is an object of the spec.
@@ -323,31 +868,72 @@ type ListTagsForResourceResponse struct {
 
 // Participant is an object of the spec.
 type Participant struct {
-	ParticipantId         *string                    `json:"participantId,omitzero"`
-	UserId                *string                    `json:"userId,omitzero"`
-	State                 *ParticipantState          `json:"state,omitzero"`
-	FirstJoinTime         *time.Time                 `json:"firstJoinTime,omitzero"`
-	Attributes            map[string]string          `json:"attributes,omitzero"`
-	Published             *bool                      `json:"published,omitzero"`
-	IspName               *string                    `json:"ispName,omitzero"`
-	OsName                *string                    `json:"osName,omitzero"`
-	OsVersion             *string                    `json:"osVersion,omitzero"`
-	BrowserName           *string                    `json:"browserName,omitzero"`
-	BrowserVersion        *string                    `json:"browserVersion,omitzero"`
-	SdkVersion            *string                    `json:"sdkVersion,omitzero"`
-	RecordingS3BucketName *string                    `json:"recordingS3BucketName,omitzero"`
-	RecordingS3Prefix     *string                    `json:"recordingS3Prefix,omitzero"`
-	RecordingState        *ParticipantRecordingState `json:"recordingState,omitzero"`
+	ParticipantId          *string                    `json:"participantId,omitzero"`
+	UserId                 *string                    `json:"userId,omitzero"`
+	State                  *ParticipantState          `json:"state,omitzero"`
+	FirstJoinTime          *time.Time                 `json:"firstJoinTime,omitzero"`
+	Attributes             map[string]string          `json:"attributes,omitzero"`
+	Published              *bool                      `json:"published,omitzero"`
+	IspName                *string                    `json:"ispName,omitzero"`
+	OsName                 *string                    `json:"osName,omitzero"`
+	OsVersion              *string                    `json:"osVersion,omitzero"`
+	BrowserName            *string                    `json:"browserName,omitzero"`
+	BrowserVersion         *string                    `json:"browserVersion,omitzero"`
+	SdkVersion             *string                    `json:"sdkVersion,omitzero"`
+	RecordingS3BucketName  *string                    `json:"recordingS3BucketName,omitzero"`
+	RecordingS3Prefix      *string                    `json:"recordingS3Prefix,omitzero"`
+	RecordingState         *ParticipantRecordingState `json:"recordingState,omitzero"`
+	Protocol               *ParticipantProtocol       `json:"protocol,omitzero"`
+	ReplicationType        *ReplicationType           `json:"replicationType,omitzero"`
+	ReplicationState       *ReplicationState          `json:"replicationState,omitzero"`
+	SourceStageArn         *string                    `json:"sourceStageArn,omitzero"`
+	SourceSessionId        *string                    `json:"sourceSessionId,omitzero"`
+	RedundantIngest        *bool                      `json:"redundantIngest,omitzero"`
+	IngestConfigurationArn *string                    `json:"ingestConfigurationArn,omitzero"`
+}
+
+// ParticipantRecordingHlsConfiguration is an object of the spec.
+type ParticipantRecordingHlsConfiguration struct {
+	TargetSegmentDurationSeconds *int32 `json:"targetSegmentDurationSeconds,omitzero"`
+}
+
+// ParticipantReplica is an object of the spec.
+type ParticipantReplica struct {
+	// Required.
+	SourceStageArn *string `json:"sourceStageArn,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+	// Required.
+	SourceSessionId *string `json:"sourceSessionId,omitzero"`
+	// Required.
+	DestinationStageArn *string `json:"destinationStageArn,omitzero"`
+	// Required.
+	DestinationSessionId *string `json:"destinationSessionId,omitzero"`
+	// Required.
+	ReplicationState *ReplicationState `json:"replicationState,omitzero"`
 }
 
 // ParticipantSummary is an object of the spec.
 type ParticipantSummary struct {
-	ParticipantId  *string                    `json:"participantId,omitzero"`
-	UserId         *string                    `json:"userId,omitzero"`
-	State          *ParticipantState          `json:"state,omitzero"`
-	FirstJoinTime  *time.Time                 `json:"firstJoinTime,omitzero"`
-	Published      *bool                      `json:"published,omitzero"`
-	RecordingState *ParticipantRecordingState `json:"recordingState,omitzero"`
+	ParticipantId          *string                    `json:"participantId,omitzero"`
+	UserId                 *string                    `json:"userId,omitzero"`
+	State                  *ParticipantState          `json:"state,omitzero"`
+	FirstJoinTime          *time.Time                 `json:"firstJoinTime,omitzero"`
+	Published              *bool                      `json:"published,omitzero"`
+	RecordingState         *ParticipantRecordingState `json:"recordingState,omitzero"`
+	ReplicationType        *ReplicationType           `json:"replicationType,omitzero"`
+	ReplicationState       *ReplicationState          `json:"replicationState,omitzero"`
+	SourceStageArn         *string                    `json:"sourceStageArn,omitzero"`
+	SourceSessionId        *string                    `json:"sourceSessionId,omitzero"`
+	RedundantIngest        *bool                      `json:"redundantIngest,omitzero"`
+	IngestConfigurationArn *string                    `json:"ingestConfigurationArn,omitzero"`
+}
+
+// ParticipantThumbnailConfiguration is an object of the spec.
+type ParticipantThumbnailConfiguration struct {
+	TargetIntervalSeconds *int32                  `json:"targetIntervalSeconds,omitzero"`
+	Storage               []ThumbnailStorageType  `json:"storage,omitzero"`
+	RecordingMode         *ThumbnailRecordingMode `json:"recordingMode,omitzero"`
 }
 
 // ParticipantToken is an object of the spec.
@@ -370,6 +956,66 @@ type ParticipantTokenConfiguration struct {
 	Capabilities []ParticipantTokenCapability `json:"capabilities,omitzero"`
 }
 
+// PipConfiguration is an object of the spec.
+type PipConfiguration struct {
+	FeaturedParticipantAttribute *string        `json:"featuredParticipantAttribute,omitzero"`
+	OmitStoppedVideo             *bool          `json:"omitStoppedVideo,omitzero"`
+	VideoFillMode                *VideoFillMode `json:"videoFillMode,omitzero"`
+	GridGap                      *int32         `json:"gridGap,omitzero"`
+	PipParticipantAttribute      *string        `json:"pipParticipantAttribute,omitzero"`
+	PipBehavior                  *PipBehavior   `json:"pipBehavior,omitzero"`
+	PipOffset                    *int32         `json:"pipOffset,omitzero"`
+	PipPosition                  *PipPosition   `json:"pipPosition,omitzero"`
+	PipWidth                     *int32         `json:"pipWidth,omitzero"`
+	PipHeight                    *int32         `json:"pipHeight,omitzero"`
+	ParticipantOrderAttribute    *string        `json:"participantOrderAttribute,omitzero"`
+}
+
+// PublicKey is an object of the spec.
+type PublicKey struct {
+	Arn               *string           `json:"arn,omitzero"`
+	Name              *string           `json:"name,omitzero"`
+	PublicKeyMaterial *string           `json:"publicKeyMaterial,omitzero"`
+	Fingerprint       *string           `json:"fingerprint,omitzero"`
+	Tags              map[string]string `json:"tags,omitzero"`
+}
+
+// PublicKeySummary is an object of the spec.
+type PublicKeySummary struct {
+	Arn  *string           `json:"arn,omitzero"`
+	Name *string           `json:"name,omitzero"`
+	Tags map[string]string `json:"tags,omitzero"`
+}
+
+// RecordingConfiguration is an object of the spec.
+type RecordingConfiguration struct {
+	HlsConfiguration *CompositionRecordingHlsConfiguration `json:"hlsConfiguration,omitzero"`
+	Format           *RecordingConfigurationFormat         `json:"format,omitzero"`
+}
+
+// RedundantIngestCredential is an object of the spec.
+type RedundantIngestCredential struct {
+	ParticipantId *string `json:"participantId,omitzero"`
+	// Secret: never log it.
+	StreamKey *string `json:"streamKey,omitzero"`
+}
+
+// S3DestinationConfiguration is an object of the spec.
+type S3DestinationConfiguration struct {
+	// Required.
+	StorageConfigurationArn *string `json:"storageConfigurationArn,omitzero"`
+	// Required.
+	EncoderConfigurationArns []string                            `json:"encoderConfigurationArns"`
+	RecordingConfiguration   *RecordingConfiguration             `json:"recordingConfiguration,omitzero"`
+	ThumbnailConfigurations  []CompositionThumbnailConfiguration `json:"thumbnailConfigurations,omitzero"`
+}
+
+// S3Detail is an object of the spec.
+type S3Detail struct {
+	// Required.
+	RecordingPrefix *string `json:"recordingPrefix,omitzero"`
+}
+
 // S3StorageConfiguration is an object of the spec.
 type S3StorageConfiguration struct {
 	// Required.
@@ -384,6 +1030,15 @@ type Stage struct {
 	ActiveSessionId                       *string                                `json:"activeSessionId,omitzero"`
 	Tags                                  map[string]string                      `json:"tags,omitzero"`
 	AutoParticipantRecordingConfiguration *AutoParticipantRecordingConfiguration `json:"autoParticipantRecordingConfiguration,omitzero"`
+	Endpoints                             *StageEndpoints                        `json:"endpoints,omitzero"`
+}
+
+// StageEndpoints is an object of the spec.
+type StageEndpoints struct {
+	Events *string `json:"events,omitzero"`
+	Whip   *string `json:"whip,omitzero"`
+	Rtmp   *string `json:"rtmp,omitzero"`
+	Rtmps  *string `json:"rtmps,omitzero"`
 }
 
 // StageSession is an object of the spec.
@@ -408,6 +1063,60 @@ type StageSummary struct {
 	ActiveSessionId *string           `json:"activeSessionId,omitzero"`
 	Tags            map[string]string `json:"tags,omitzero"`
 }
+
+// StartCompositionRequest is an object of the spec.
+type StartCompositionRequest struct {
+	// Required.
+	StageArn *string `json:"stageArn,omitzero"`
+	// Idempotency token: AWS answers a repeated request with the same token as it answered the first; the SDKs fill it in with a UUID when it is left out.
+	IdempotencyToken *string              `json:"idempotencyToken,omitzero"`
+	Layout           *LayoutConfiguration `json:"layout,omitzero"`
+	// Required.
+	Destinations []DestinationConfiguration `json:"destinations"`
+	Tags         map[string]string          `json:"tags,omitzero"`
+}
+
+// StartCompositionResponse is an object of the spec.
+type StartCompositionResponse struct {
+	Composition *Composition `json:"composition,omitzero"`
+}
+
+// StartParticipantReplicationRequest is an object of the spec.
+type StartParticipantReplicationRequest struct {
+	// Required.
+	SourceStageArn *string `json:"sourceStageArn,omitzero"`
+	// Required.
+	DestinationStageArn *string `json:"destinationStageArn,omitzero"`
+	// Required.
+	ParticipantId          *string           `json:"participantId,omitzero"`
+	ReconnectWindowSeconds *int32            `json:"reconnectWindowSeconds,omitzero"`
+	Attributes             map[string]string `json:"attributes,omitzero"`
+}
+
+// StartParticipantReplicationResponse is an object of the spec.
+type StartParticipantReplicationResponse struct{}
+
+// StopCompositionRequest is an object of the spec.
+type StopCompositionRequest struct {
+	// Required.
+	Arn *string `json:"arn,omitzero"`
+}
+
+// StopCompositionResponse is an object of the spec.
+type StopCompositionResponse struct{}
+
+// StopParticipantReplicationRequest is an object of the spec.
+type StopParticipantReplicationRequest struct {
+	// Required.
+	SourceStageArn *string `json:"sourceStageArn,omitzero"`
+	// Required.
+	DestinationStageArn *string `json:"destinationStageArn,omitzero"`
+	// Required.
+	ParticipantId *string `json:"participantId,omitzero"`
+}
+
+// StopParticipantReplicationResponse is an object of the spec.
+type StopParticipantReplicationResponse struct{}
 
 // StorageConfiguration is an object of the spec.
 type StorageConfiguration struct {
@@ -441,6 +1150,19 @@ type TagResourceResponse struct{}
 // UntagResourceResponse is an object of the spec.
 type UntagResourceResponse struct{}
 
+// UpdateIngestConfigurationRequest is an object of the spec.
+type UpdateIngestConfigurationRequest struct {
+	// Required.
+	Arn             *string `json:"arn,omitzero"`
+	StageArn        *string `json:"stageArn,omitzero"`
+	RedundantIngest *bool   `json:"redundantIngest,omitzero"`
+}
+
+// UpdateIngestConfigurationResponse is an object of the spec.
+type UpdateIngestConfigurationResponse struct {
+	IngestConfiguration *IngestConfiguration `json:"ingestConfiguration,omitzero"`
+}
+
 // UpdateStageRequest is an object of the spec.
 type UpdateStageRequest struct {
 	// Required.
@@ -452,6 +1174,14 @@ type UpdateStageRequest struct {
 // UpdateStageResponse is an object of the spec.
 type UpdateStageResponse struct {
 	Stage *Stage `json:"stage,omitzero"`
+}
+
+// Video is an object of the spec.
+type Video struct {
+	Width     *int32   `json:"width,omitzero"`
+	Height    *int32   `json:"height,omitzero"`
+	Framerate *float32 `json:"framerate,omitzero"`
+	Bitrate   *int32   `json:"bitrate,omitzero"`
 }
 
 // ListTagsForResourceRequest is an object of the spec.
