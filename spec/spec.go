@@ -12,13 +12,26 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// File is the name of the embedded spec, used in error messages.
+// File is the name of the embedded spec, used in error messages: the
+// current API, every operation of the newest AWS model in the repository,
+// which the fake serves and the suite checks by default.
 const File = "ivsrealtime.yaml"
 
 // Source is the embedded spec, as written.
 //
 //go:embed ivsrealtime.yaml
 var Source []byte
+
+// File20240620 names the spec of the 2024-06-20 API (the change that added
+// individual participant recording), kept as a version of its own: a suite
+// generated from it checks what a client written against that API relies on.
+const File20240620 = "2024-06-20/ivsrealtime.yaml"
+
+// Source20240620 is the 2024-06-20 spec, as written. It no longer changes,
+// which also makes it the fixture the loader's tests edit.
+//
+//go:embed 2024-06-20/ivsrealtime.yaml
+var Source20240620 []byte
 
 // Document is a loaded, validated spec.
 type Document struct {

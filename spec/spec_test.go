@@ -13,12 +13,19 @@ import (
 func TestEmbeddedLoads(t *testing.T) {
 	d, err := Embedded()
 	require.NoError(t, err)
-	require.Equal(t, "2024-06-20", d.OpenAPI.Info.Version)
+	require.Regexp(t, `^20[0-9]{2}-[01][0-9]-[0-3][0-9]$`, d.OpenAPI.Info.Version)
+	require.Greater(t, d.OpenAPI.Info.Version, "2024-06-20", "the current API is newer than the 2024-06-20 one")
 	require.Equal(t, File, d.Name)
 	require.Equal(t, Source, d.Source)
-	// 19 operations or more (SPEC_OPS in the Makefile); the three tag
+	// Every operation of today's model: 39 or more; the three tag
 	// operations share one path.
-	require.GreaterOrEqual(t, len(d.OpenAPI.Paths.Map()), 17)
+	require.GreaterOrEqual(t, len(d.OpenAPI.Paths.Map()), 37)
+	require.Equal(t, "restJson1", d.Extensions("").Service.Protocol)
+
+	old, err := Load(File20240620, Source20240620)
+	require.NoError(t, err)
+	require.Equal(t, "2024-06-20", old.OpenAPI.Info.Version)
+	require.Len(t, old.OpenAPI.Paths.Map(), 17, "the 19 operations of the 2024-06-20 spec")
 	require.Equal(t, "restJson1", d.Extensions("").Service.Protocol)
 
 	again, err := Embedded()
@@ -36,11 +43,12 @@ func TestLoadIsRepeatable(t *testing.T) {
 // error, told from DeleteStage's and ListStages' by what follows it.
 const updateStage409 = "        \"409\":\n          $ref: \"#/components/responses/ConflictException\"\n        default:\n          $ref: \"#/components/responses/ProtocolError\"\n  /tags/{resourceArn}:\n"
 
-// edit returns the embedded spec with old replaced by new; old must occur
-// exactly once, so a drifting spec fails the test instead of testing nothing.
+// edit returns the 2024-06-20 spec (which no longer changes) with old
+// replaced by new; old must occur exactly once, so a drifting fixture fails
+// the test instead of testing nothing.
 func edit(t *testing.T, old, new string) []byte {
 	t.Helper()
-	src := string(Source)
+	src := string(Source20240620)
 	require.Equal(t, 1, strings.Count(src, old), "the spec must contain %q exactly once", old)
 	return []byte(strings.Replace(src, old, new, 1))
 }
@@ -193,8 +201,8 @@ func TestLoadRefuses(t *testing.T) {
 		{"path parameter not required", "  /GetStage:\n    post:\n" + getStageOp,
 			"  /GetStage/{arn}:\n    post:\n" + getStageOp + "      parameters:\n        - name: arn\n          in: path\n          schema:\n            type: string\n",
 			"/paths/~1GetStage~1{arn}/post/parameters/0", `path parameter "arn" must be required: true`},
-		{"header parameter", getStageOp, getStageOp + "      parameters:\n        - name: X-Token\n          in: header\n          schema:\n            type: string\n",
-			"/paths/~1GetStage/post/parameters/0/in", `parameters in "header" are not supported`},
+		{"cookie parameter", getStageOp, getStageOp + "      parameters:\n        - name: X-Token\n          in: cookie\n          schema:\n            type: string\n",
+			"/paths/~1GetStage/post/parameters/0/in", `parameters in "cookie" are not supported (only path, query and header)`},
 		{"query parameter without a schema", getStageOp, getStageOp + "      parameters:\n        - name: maxResults\n          in: query\n",
 			"/paths/~1GetStage/post/parameters/0", `parameter "maxResults" needs a schema`},
 		{"query parameter not exploded", getStageOp, getStageOp + "      parameters:\n        - name: keys\n          in: query\n          explode: false\n          schema:\n            type: array\n            items:\n              type: string\n",
@@ -216,9 +224,15 @@ func TestLoadRefuses(t *testing.T) {
 		{"content other than JSON", "          application/json:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
 			"          application/xml:\n            schema:\n              $ref: \"#/components/schemas/CreateStageRequest\"\n",
 			"/paths/~1CreateStage/post/requestBody/content/application~1xml", "only application/json"},
-		{"header other than the error type", "      x-ivsrt-errors: [ConflictException]\n      headers:\n",
-			"      x-ivsrt-errors: [ConflictException]\n      headers:\n        Retry-After:\n          schema:\n            type: string\n",
-			"/components/responses/ConflictException/headers/Retry-After", "only x-amzn-ErrorType"},
+		{"header without a schema", "      x-ivsrt-errors: [ConflictException]\n      headers:\n",
+			"      x-ivsrt-errors: [ConflictException]\n      headers:\n        Retry-After:\n          x-ivsrt-member: retryAfter\n",
+			"/components/responses/ConflictException/headers/Retry-After", "a header needs a schema"},
+		{"header with an unknown keyword", "      x-ivsrt-errors: [ConflictException]\n      headers:\n",
+			"      x-ivsrt-errors: [ConflictException]\n      headers:\n        Retry-After:\n          style: simple\n          schema:\n            type: string\n",
+			"/components/responses/ConflictException/headers/Retry-After/style", `unsupported keyword "style" in a header`},
+		{"header member not a name", "      x-ivsrt-errors: [ConflictException]\n      headers:\n",
+			"      x-ivsrt-errors: [ConflictException]\n      headers:\n        Retry-After:\n          x-ivsrt-member: retry-after\n          schema:\n            type: string\n",
+			"/components/responses/ConflictException/headers/Retry-After/x-ivsrt-member", "x-ivsrt-member must be a member name"},
 		{"protocol other than restJson1", "  protocol: restJson1\n", "  protocol: awsJson1_1\n",
 			"/x-ivsrt-service/protocol", "only restJson1"},
 		{"openapi 2.0", "openapi: 3.0.3\n", "openapi: 2.0\n",
@@ -316,7 +330,7 @@ func TestLoadRefusesInvalidOpenAPI(t *testing.T) {
 }
 
 func TestKeysKeepSpecOrder(t *testing.T) {
-	d, err := Embedded()
+	d, err := Load(File20240620, Source20240620)
 	require.NoError(t, err)
 
 	paths := []string{"/CreateParticipantToken", "/CreateStage", "/CreateStorageConfiguration", "/DeleteStage", "/DeleteStorageConfiguration", "/DisconnectParticipant", "/GetParticipant", "/GetStage", "/GetStageSession", "/GetStorageConfiguration", "/ListParticipantEvents", "/ListParticipants", "/ListStageSessions", "/ListStages", "/ListStorageConfigurations", "/UpdateStage", "/tags/{resourceArn}"}

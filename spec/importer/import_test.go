@@ -273,12 +273,13 @@ func TestImportIsDeterministic(t *testing.T) {
 	}
 }
 
-// specOps reads SPEC_OPS from the Makefile, so there is one list.
-func specOps(t *testing.T) []string {
+// makeVar reads a variable of the Makefile (NAME := value), so the tests
+// and make spec name the same models, operations and overlays.
+func makeVar(t *testing.T, name string) string {
 	t.Helper()
 	mk, err := os.ReadFile("../../Makefile")
 	require.NoError(t, err)
-	m := regexp.MustCompile(`(?m)^SPEC_OPS := (.+)$`).FindSubmatch(mk)
-	require.NotNil(t, m, "the Makefile defines SPEC_OPS")
-	return strings.Split(strings.TrimSpace(string(m[1])), ",")
+	m := regexp.MustCompile(`(?m)^` + name + ` := (.+)$`).FindSubmatch(mk)
+	require.NotNil(t, m, "the Makefile defines %s", name)
+	return strings.TrimSpace(string(m[1]))
 }
