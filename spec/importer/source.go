@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -105,11 +106,12 @@ func resolveModule(ctx context.Context, version string) (*Source, error) {
 		Dir   string
 		Error string
 	}
-	if err := goJSON(ctx, &dl, "mod", "download", "-json", mod); err != nil && dl.Error == "" {
-		return nil, err
-	}
+	err := goJSON(ctx, &dl, "mod", "download", "-json", mod)
 	if dl.Error != "" {
-		return nil, fmt.Errorf("go mod download %s: %s", mod, dl.Error)
+		err = fmt.Errorf("go mod download %s: %s", mod, dl.Error)
+	}
+	if err != nil {
+		return nil, withNewerModels(err, version)
 	}
 	var info struct {
 		Version string
@@ -148,4 +150,46 @@ func goJSON(ctx context.Context, v any, args ...string) error {
 		return fmt.Errorf("go %s: %v: %s", strings.Join(args, " "), runErr, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// lastSDK is the last release of SDKModule: aws-sdk-go reached its end of
+// support, and its models stop there.
+const lastSDK = "v1.55.8"
+
+// newerModels says where models newer than lastSDK's are.
+const newerModels = "aws-sdk-go's last release is " + lastSDK + " (2025-07-31, 31 IVS Real-Time operations); " +
+	"today's model is in botocore (data/ivs-realtime/2020-07-14/service-2.json.gz) or, as Smithy JSON, " +
+	"in aws/aws-sdk-go-v2 (codegen/sdk-codegen/aws-models/ivs-realtime.json) and aws/api-models-aws"
+
+// noSuchVersion matches what go mod download says of a version the proxy
+// does not have.
+var noSuchVersion = regexp.MustCompile(`unknown revision|invalid version|no matching versions|not found|404|410 Gone|not available`)
+
+// withNewerModels adds a last line saying where newer models are to the
+// error fetching an SDKModule release, when that release does not exist or
+// would be past lastSDK.
+func withNewerModels(err error, version string) error {
+	if noSuchVersion.MatchString(err.Error()) || pastLastSDK(version) {
+		return fmt.Errorf("%w\n%s", err, newerModels)
+	}
+	return err
+}
+
+var semverRE = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)\.([0-9]+)`)
+
+// pastLastSDK reports whether a vX.Y.Z version (pre-release or
+// pseudo-version suffixes aside) has a higher number than lastSDK.
+func pastLastSDK(version string) bool {
+	v, last := semverRE.FindStringSubmatch(version), semverRE.FindStringSubmatch(lastSDK)
+	if v == nil {
+		return false
+	}
+	for i := 1; i <= 3; i++ {
+		a, _ := strconv.Atoi(v[i])
+		b, _ := strconv.Atoi(last[i])
+		if a != b {
+			return a > b
+		}
+	}
+	return false
 }
