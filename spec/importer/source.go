@@ -28,9 +28,11 @@ const ModelPath = "models/apis/ivs-realtime/2020-07-14/api-2.json"
 type Source struct {
 	// Name says where the model came from, for messages.
 	Name string
-	// API is the api-2.json (or service-2.json) model.
+	// API is the model: an api-2.json (or service-2.json), or a Smithy
+	// JSON AST, told apart by its top-level "smithy" key.
 	API []byte
-	// Paginators is the paginators-1.json beside it, nil when there is none.
+	// Paginators is the paginators-1.json beside an api-2.json, nil when
+	// there is none; a Smithy model states its own.
 	Paginators []byte
 	// Version is the date (YYYY-MM-DD, UTC) of the SDK release the model
 	// came from; "" for a file, which carries no date.
@@ -48,8 +50,8 @@ func ValidVersion(v string) bool {
 	return err == nil
 }
 
-// Resolve reads a model. source is a file path (.gz accepted; a
-// paginators-1.json or paginators-1.json.gz beside it is read too) or
+// Resolve reads a model. source is a file path (.gz accepted; beside an
+// api-2.json, a paginators-1.json or paginators-1.json.gz is read too) or
 // github.com/aws/aws-sdk-go@VERSION, fetched with `go mod download` into the
 // module cache and dated with `go list -m`.
 func Resolve(ctx context.Context, source string) (*Source, error) {
@@ -66,6 +68,9 @@ func Resolve(ctx context.Context, source string) (*Source, error) {
 		return nil, err
 	}
 	src := &Source{Name: source, API: api}
+	if isSmithy(api) {
+		return src, nil
+	}
 	dir := filepath.Dir(source)
 	for _, name := range []string{"paginators-1.json", "paginators-1.json.gz"} {
 		pag, err := readMaybeGzip(filepath.Join(dir, name))
