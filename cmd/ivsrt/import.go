@@ -20,9 +20,8 @@ func importSpec(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, `usage: ivsrt import -model SOURCE [-ops Op1,Op2,...] [-overlay FILE] [-version YYYY-MM-DD] [-o FILE]
 
 Writes the spec (OpenAPI YAML) for an AWS service model. SOURCE is an
-api-2.json file (.gz accepted; paginators-1.json beside it is read too), a
-Smithy JSON AST file (.gz accepted) or github.com/aws/aws-sdk-go@VERSION,
-fetched through the Go module cache.
+api-2.json file (.gz accepted; paginators-1.json beside it is read too) or
+github.com/aws/aws-sdk-go@VERSION, fetched through the Go module cache.
 info.version is that SDK release's date (UTC), or -version, which a file
 source needs. The overlay (OpenAPI Overlay 1.0) adds what the model cannot
 state.
