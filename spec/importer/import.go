@@ -41,8 +41,12 @@ func Import(src *Source, opts Options) ([]byte, error) {
 	if !ValidVersion(version) {
 		return nil, fmt.Errorf("version %q is not a YYYY-MM-DD date", version)
 	}
+	api, pagData, err := api2Form(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src.Name, err)
+	}
 	var m model
-	if err := json.Unmarshal(src.API, &m); err != nil {
+	if err := json.Unmarshal(api, &m); err != nil {
 		return nil, fmt.Errorf("%s: not a JSON service model: %w", src.Name, err)
 	}
 	if len(m.Operations) == 0 || len(m.Shapes) == 0 {
@@ -51,7 +55,7 @@ func Import(src *Source, opts Options) ([]byte, error) {
 	if m.Metadata.Protocol != "rest-json" {
 		return nil, fmt.Errorf("%s: protocol %q: only rest-json (restJson1) is supported", src.Name, m.Metadata.Protocol)
 	}
-	pages, err := parsePaginators(src.Paginators)
+	pages, err := parsePaginators(pagData)
 	if err != nil {
 		return nil, fmt.Errorf("%s: paginators: %w", src.Name, err)
 	}

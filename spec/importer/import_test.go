@@ -201,8 +201,8 @@ func TestImportOps(t *testing.T) {
 	require.ErrorContains(t, err, "not a YYYY-MM-DD date")
 }
 
-func TestImportOverlay(t *testing.T) {
-	overlay := []byte(`overlay: 1.0.0
+// smallOverlay is an overlay for the small model.
+const smallOverlay = `overlay: 1.0.0
 info: {title: t, version: 1.0.0}
 actions:
   - target: $.components.schemas.PutWidgetRequest.properties.alpha
@@ -217,8 +217,10 @@ actions:
     description: overlays append to lists
     update:
       enum: [HUGE]
-`)
-	doc := importSmall(t, Options{Overlay: overlay})
+`
+
+func TestImportOverlay(t *testing.T) {
+	doc := importSmall(t, Options{Overlay: []byte(smallOverlay)})
 	require.Equal(t, map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/WidgetArn"}}, "default": "arn:w:x"},
 		at(t, doc, "components", "schemas", "PutWidgetRequest", "properties", "alpha"))
 	require.Equal(t, map[string]any{"$ref": "#/components/schemas/WidgetName", "description": "why"},

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,9 +28,11 @@ const ModelPath = "models/apis/ivs-realtime/2020-07-14/api-2.json"
 type Source struct {
 	// Name says where the model came from, for messages.
 	Name string
-	// API is the api-2.json (or service-2.json) model.
+	// API is the model: an api-2.json (or service-2.json), or a Smithy
+	// JSON AST, told apart by its top-level "smithy" key.
 	API []byte
-	// Paginators is the paginators-1.json beside it, nil when there is none.
+	// Paginators is the paginators-1.json beside an api-2.json, nil when
+	// there is none; a Smithy model states its own.
 	Paginators []byte
 	// Version is the date (YYYY-MM-DD, UTC) of the SDK release the model
 	// came from; "" for a file, which carries no date.
@@ -47,8 +50,8 @@ func ValidVersion(v string) bool {
 	return err == nil
 }
 
-// Resolve reads a model. source is a file path (.gz accepted; a
-// paginators-1.json or paginators-1.json.gz beside it is read too) or
+// Resolve reads a model. source is a file path (.gz accepted; beside an
+// api-2.json, a paginators-1.json or paginators-1.json.gz is read too) or
 // github.com/aws/aws-sdk-go@VERSION, fetched with `go mod download` into the
 // module cache and dated with `go list -m`.
 func Resolve(ctx context.Context, source string) (*Source, error) {
@@ -65,6 +68,9 @@ func Resolve(ctx context.Context, source string) (*Source, error) {
 		return nil, err
 	}
 	src := &Source{Name: source, API: api}
+	if isSmithy(api) {
+		return src, nil
+	}
 	dir := filepath.Dir(source)
 	for _, name := range []string{"paginators-1.json", "paginators-1.json.gz"} {
 		pag, err := readMaybeGzip(filepath.Join(dir, name))
@@ -105,11 +111,12 @@ func resolveModule(ctx context.Context, version string) (*Source, error) {
 		Dir   string
 		Error string
 	}
-	if err := goJSON(ctx, &dl, "mod", "download", "-json", mod); err != nil && dl.Error == "" {
-		return nil, err
-	}
+	err := goJSON(ctx, &dl, "mod", "download", "-json", mod)
 	if dl.Error != "" {
-		return nil, fmt.Errorf("go mod download %s: %s", mod, dl.Error)
+		err = fmt.Errorf("go mod download %s: %s", mod, dl.Error)
+	}
+	if err != nil {
+		return nil, withNewerModels(err, version)
 	}
 	var info struct {
 		Version string
@@ -148,4 +155,46 @@ func goJSON(ctx context.Context, v any, args ...string) error {
 		return fmt.Errorf("go %s: %v: %s", strings.Join(args, " "), runErr, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// lastSDK is the last release of SDKModule: aws-sdk-go reached its end of
+// support, and its models stop there.
+const lastSDK = "v1.55.8"
+
+// newerModels says where models newer than lastSDK's are.
+const newerModels = "aws-sdk-go's last release is " + lastSDK + " (2025-07-31, 31 IVS Real-Time operations); " +
+	"today's model is in botocore (data/ivs-realtime/2020-07-14/service-2.json.gz) or, as Smithy JSON, " +
+	"in aws/aws-sdk-go-v2 (codegen/sdk-codegen/aws-models/ivs-realtime.json) and aws/api-models-aws"
+
+// noSuchVersion matches what go mod download says of a version the proxy
+// does not have.
+var noSuchVersion = regexp.MustCompile(`unknown revision|invalid version|no matching versions|not found|404|410 Gone|not available`)
+
+// withNewerModels adds a last line saying where newer models are to the
+// error fetching an SDKModule release, when that release does not exist or
+// would be past lastSDK.
+func withNewerModels(err error, version string) error {
+	if noSuchVersion.MatchString(err.Error()) || pastLastSDK(version) {
+		return fmt.Errorf("%w\n%s", err, newerModels)
+	}
+	return err
+}
+
+var semverRE = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)\.([0-9]+)`)
+
+// pastLastSDK reports whether a vX.Y.Z version (pre-release or
+// pseudo-version suffixes aside) has a higher number than lastSDK.
+func pastLastSDK(version string) bool {
+	v, last := semverRE.FindStringSubmatch(version), semverRE.FindStringSubmatch(lastSDK)
+	if v == nil {
+		return false
+	}
+	for i := 1; i <= 3; i++ {
+		a, _ := strconv.Atoi(v[i])
+		b, _ := strconv.Atoi(last[i])
+		if a != b {
+			return a > b
+		}
+	}
+	return false
 }
