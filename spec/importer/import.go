@@ -78,6 +78,7 @@ func Import(src *Source, opts Options) ([]byte, error) {
 			return nil, err
 		}
 	}
+	orderOperations(doc)
 	normalise(doc)
 	return encode(doc)
 }

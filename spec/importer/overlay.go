@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/speakeasy-api/openapi-overlay/pkg/overlay"
@@ -56,6 +57,45 @@ func applyOverlay(doc *yaml.Node, data []byte) (*yaml.Node, error) {
 // quoted the same way whatever the overlay wrote: double quotes where YAML
 // needs quotes, and always on patterns and identifier templates, whose
 // punctuation a reader should not have to parse as YAML.
+// operationOrder is the order in which the importer writes an operation's
+// keys; orderOperations puts an overlay's additions in it, so the same facts
+// give the same bytes whether the model or an overlay stated them.
+var operationOrder = []string{"operationId", spec.ExtPaginated, "parameters", "requestBody", "responses"}
+
+// orderOperations sorts the keys of every operation of doc by
+// operationOrder; keys it does not name follow, in the order they were.
+func orderOperations(doc *yaml.Node) {
+	paths := get(doc, "paths")
+	if paths == nil {
+		return
+	}
+	for i := 1; i < len(paths.Content); i += 2 {
+		item := paths.Content[i]
+		for j := 1; j < len(item.Content); j += 2 {
+			op := item.Content[j]
+			if op.Kind != yaml.MappingNode {
+				continue
+			}
+			type pair struct{ k, v *yaml.Node }
+			pairs := make([]pair, 0, len(op.Content)/2)
+			for k := 0; k+1 < len(op.Content); k += 2 {
+				pairs = append(pairs, pair{op.Content[k], op.Content[k+1]})
+			}
+			rank := func(p pair) int {
+				if r := slices.Index(operationOrder, p.k.Value); r >= 0 {
+					return r
+				}
+				return len(operationOrder)
+			}
+			slices.SortStableFunc(pairs, func(a, b pair) int { return rank(a) - rank(b) })
+			op.Content = op.Content[:0]
+			for _, p := range pairs {
+				op.Content = append(op.Content, p.k, p.v)
+			}
+		}
+	}
+}
+
 func normalise(n *yaml.Node) {
 	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
 	switch n.Kind {

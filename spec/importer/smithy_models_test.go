@@ -4,38 +4,54 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/spec"
 )
 
 // TestSmithyAgreesWithAPI2Model imports one model in both forms, every
-// operation, no overlay, and compares the specs. It runs when
-// IVSRT_SMITHY_MODEL (a Smithy JSON AST, .gz allowed) and IVSRT_API2_MODEL
-// (the same model's api-2.json or service-2.json, .gz allowed, with its
-// paginators-1.json beside it) are set, e.g. aws/api-models-aws's
-// ivs-realtime model and botocore's data/ivs-realtime/2020-07-14. Note that
-// a paginators-1.json may list fewer paginators than the Smithy model's
-// paginated traits state (botocore's for IVS Real-Time lists 3 of 10): the
-// comparison then shows the difference.
+// operation, with the current spec's overlays and version, and compares the
+// specs. It runs when IVSRT_SMITHY_MODEL (a Smithy JSON AST, .gz allowed:
+// aws/api-models-aws's models/ivs-realtime/service/2020-07-14/
+// ivs-realtime-2020-07-14.json, or aws-sdk-go-v2's
+// codegen/sdk-codegen/aws-models/ivs-realtime.json) is set; the api-2 form
+// is IVSRT_API2_MODEL (with its paginators-1.json beside it), by default the
+// model the repository keeps (SPEC_MODEL). With the same model in both, the
+// result is also the committed spec. The overlays matter: botocore's
+// paginators-1.json lists 3 of the 10 paginators the Smithy model's
+// paginated traits state, and the current overlay states the other 7.
 func TestSmithyAgreesWithAPI2Model(t *testing.T) {
 	smithyPath, api2Path := os.Getenv("IVSRT_SMITHY_MODEL"), os.Getenv("IVSRT_API2_MODEL")
-	if smithyPath == "" || api2Path == "" {
-		t.Skip("set IVSRT_SMITHY_MODEL and IVSRT_API2_MODEL to compare one model's Smithy and api-2 forms")
+	if smithyPath == "" {
+		t.Skip("set IVSRT_SMITHY_MODEL to compare a Smithy model with its api-2 form (IVSRT_API2_MODEL, default the kept model)")
+	}
+	if api2Path == "" {
+		api2Path = filepath.Join("../..", makeVar(t, "SPEC_MODEL"))
 	}
 	for path, smithy := range map[string]bool{smithyPath: true, api2Path: false} {
 		src, err := Resolve(context.Background(), path)
 		require.NoError(t, err)
 		require.Equal(t, smithy, isSmithy(src.API), "%s: a Smithy model is IVSRT_SMITHY_MODEL, an api-2 one IVSRT_API2_MODEL", path)
 	}
-	opts := Options{Version: "2020-01-01"}
+	opts := Options{Version: makeVar(t, "SPEC_VERSION")}
+	for _, f := range strings.Fields(makeVar(t, "SPEC_OVERLAYS")) {
+		ov, err := os.ReadFile(filepath.Join("../..", f))
+		require.NoError(t, err)
+		opts.Overlays = append(opts.Overlays, ov)
+	}
 	smithySpec := importFile(t, smithyPath, opts)
 	api2Spec := importFile(t, api2Path, opts)
 	if smithySpec != api2Spec {
 		t.Fatalf("the specs differ (- %s, + %s):\n%s", api2Path, smithyPath, firstDifference(api2Spec, smithySpec, 3, 20))
 	}
 	kinValid(t, []byte(smithySpec))
+	if os.Getenv("IVSRT_API2_MODEL") == "" {
+		require.Equal(t, string(spec.Source), smithySpec, "the Smithy form of the kept model imports to the committed spec")
+	}
 }
 
 // firstDifference shows where two texts first differ, as a unified diff's
