@@ -55,9 +55,10 @@ func ExampleFromFile() {
 	// validate_gen.go
 }
 
-// Render works on a model, with no disk I/O; Emit picks the half.
+// Render works on a model, with no disk I/O; Emit picks the half. Here the
+// suite of the 2024-06-20 spec, the version ivsrt keeps beside the current.
 func ExampleRender() {
-	doc, err := spec.Embedded()
+	doc, err := spec.Load(spec.File20240620, spec.Source20240620)
 	if err != nil {
 		log.Fatal(err)
 	}

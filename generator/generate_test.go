@@ -120,9 +120,10 @@ func TestGenerateNeedsAPackage(t *testing.T) {
 }
 
 func TestGenerateRecordsSpecName(t *testing.T) {
-	files, err := Generate(embeddedService(t), Options{Package: "other", SpecName: "dir/custom.yaml"})
+	svc := embeddedService(t)
+	files, err := Generate(svc, Options{Package: "other", SpecName: "dir/custom.yaml"})
 	require.NoError(t, err)
-	require.Contains(t, string(files["api_gen.go"]), "generated from custom.yaml (API version 2024-06-20)")
+	require.Contains(t, string(files["api_gen.go"]), "generated from custom.yaml (API version "+svc.APIVersion+")")
 	require.Contains(t, string(files["api_gen.go"]), "// Package other is")
 }
 

@@ -72,7 +72,8 @@ func TestRenderIsDeterministic(t *testing.T) {
 // names the spec file and its API version, and both halves record the
 // version as data (the fake's APIVersion, the suite's Contract.APIVersion).
 func TestRenderRecordsTheSpecAndVersion(t *testing.T) {
-	files, err := Render(embeddedService(t), Options{Package: "ivs", SpecName: "pinned.yaml", Emit: EmitAll})
+	svc := embeddedService(t)
+	files, err := Render(svc, Options{Package: "ivs", SpecName: "pinned.yaml", Emit: EmitAll})
 	require.NoError(t, err)
 	var docs int
 	for name, src := range files {
@@ -80,13 +81,13 @@ func TestRenderRecordsTheSpecAndVersion(t *testing.T) {
 		require.NoError(t, err)
 		if f.Doc != nil {
 			docs++
-			require.Contains(t, f.Doc.Text(), "generated from pinned.yaml (API version 2024-06-20)", name)
+			require.Contains(t, f.Doc.Text(), "generated from pinned.yaml (API version "+svc.APIVersion+")", name)
 		}
 	}
 	require.Equal(t, 2, docs, "one package doc from the fake, one from the suite")
-	require.Contains(t, string(files["api_gen.go"]), `APIVersion = "2024-06-20"`)
+	require.Contains(t, string(files["api_gen.go"]), `APIVersion = "`+svc.APIVersion+`"`)
 	require.Contains(t, string(files["contract_gen.go"]), `APIVersion:`)
-	require.Contains(t, string(files["contract_gen.go"]), `"2024-06-20"`)
+	require.Contains(t, string(files["contract_gen.go"]), `"`+svc.APIVersion+`"`)
 }
 
 // TestGeneratedCodeImportsOnlyTheRuntime: generated code imports the

@@ -52,8 +52,8 @@ var specEdits = []specEdit{
 		set: []keyValue{{"maximum", 1000}}, tightens: true},
 	{name: "tags-maxProperties-5-key-maxLength-10", via: "/components/schemas/CreateStageRequest/properties/tags",
 		set: []keyValue{{"maxProperties", 5}, {"x-ivsrt-key-length/max", 10}}, tightens: true},
-	{name: "media-type-enum-adds-NONE", via: "/components/schemas/AutoParticipantRecordingConfiguration/properties/mediaTypes/items",
-		set: []keyValue{{"enum/-", "NONE"}}},
+	{name: "thumbnail-mode-enum-adds-ALWAYS", via: "/components/schemas/ParticipantThumbnailConfiguration/properties/recordingMode",
+		set: []keyValue{{"enum/-", "ALWAYS"}}},
 }
 
 // TestSpecEditsFlowThroughTheSuite is the promise that a spec edit needs no

@@ -201,9 +201,18 @@ func TestSetDefaults(t *testing.T) {
 		require.NotNil(t, tok[2].Capabilities)
 		require.NotNil(t, req.Tags)
 		require.Empty(t, req.Tags)
+		// Nested objects take their own members' defaults too.
 		require.Equal(t, &ivsapi.AutoParticipantRecordingConfiguration{
 			StorageConfigurationArn: ptr(""),
 			MediaTypes:              []ivsapi.ParticipantRecordingMediaType{ivsapi.ParticipantRecordingMediaTypeAudioVideo},
+			ThumbnailConfiguration: &ivsapi.ParticipantThumbnailConfiguration{
+				TargetIntervalSeconds: ptr[int32](60),
+				Storage:               []ivsapi.ThumbnailStorageType{ivsapi.ThumbnailStorageTypeSequential},
+				RecordingMode:         ptr(ivsapi.ThumbnailRecordingModeDisabled),
+			},
+			RecordingReconnectWindowSeconds: ptr[int32](0),
+			HlsConfiguration:                &ivsapi.ParticipantRecordingHlsConfiguration{TargetSegmentDurationSeconds: ptr[int32](6)},
+			RecordParticipantReplicas:       ptr(true),
 		}, req.AutoParticipantRecordingConfiguration)
 
 		body, err := json.Marshal(&ivsapi.CreateStageRequest{})
@@ -213,7 +222,10 @@ func TestSetDefaults(t *testing.T) {
 		empty.SetDefaults()
 		body, err = json.Marshal(empty)
 		require.NoError(t, err)
-		require.JSONEq(t, `{"tags":{},"autoParticipantRecordingConfiguration":{"storageConfigurationArn":"","mediaTypes":["AUDIO_VIDEO"]}}`, string(body))
+		// What the AWS CLI's create-stage example answers for a stage made without a recording configuration.
+		require.JSONEq(t, `{"tags":{},"autoParticipantRecordingConfiguration":{"storageConfigurationArn":"","mediaTypes":["AUDIO_VIDEO"],
+			"thumbnailConfiguration":{"targetIntervalSeconds":60,"storage":["SEQUENTIAL"],"recordingMode":"DISABLED"},
+			"recordingReconnectWindowSeconds":0,"hlsConfiguration":{"targetSegmentDurationSeconds":6},"recordParticipantReplicas":true}}`, string(body))
 	})
 
 	t.Run("recording configuration", func(t *testing.T) {
