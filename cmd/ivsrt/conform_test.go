@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"io"
 	"maps"
 	"net/http"
@@ -45,7 +46,7 @@ func TestMainEmbeddedFake(t *testing.T) {
 	code := conformMain(nil, &out, &errOut)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	first := strings.SplitN(out.String(), "\n", 2)[0]
-	assert.Contains(t, first, "API version 2024-06-20")
+	assert.Contains(t, first, "API version "+ivsapi.APIVersion)
 	assert.Contains(t, first, "(embedded fake)")
 	m := closingLine.FindStringSubmatch(lastLine(out.String()))
 	require.NotNil(t, m, out.String())
@@ -141,7 +142,7 @@ func TestMainReportsFailures(t *testing.T) {
 		Failed     int    `json:"failed"`
 	}
 	require.NoError(t, json.Unmarshal(data, &rep))
-	assert.Equal(t, "2024-06-20", rep.APIVersion)
+	assert.Equal(t, ivsapi.APIVersion, rep.APIVersion)
 	assert.Equal(t, 1, rep.Failed)
 }
 
@@ -308,7 +309,7 @@ func TestMainJSONReport(t *testing.T) {
 		}
 	}
 	require.NoError(t, json.Unmarshal(data, &rep))
-	assert.Equal(t, "2024-06-20", rep.APIVersion)
+	assert.Equal(t, ivsapi.APIVersion, rep.APIVersion)
 	assert.Regexp(t, `^run-`, rep.RunID)
 	assert.Equal(t, []int{passed, failed, skipped}, []int{rep.Passed, rep.Failed, rep.Skipped})
 	require.Len(t, rep.Results, passed+failed+skipped)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -68,7 +69,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 func TestVersion(t *testing.T) {
 	var out, errb bytes.Buffer
 	require.Equal(t, 0, run([]string{"version"}, &out, &errb), errb.String())
-	require.Equal(t, "ivsrt (devel), API version 2024-06-20 (spec ivsrealtime.yaml)\n", out.String())
+	require.Equal(t, "ivsrt (devel), API version "+ivsapi.APIVersion+" (spec ivsrealtime.yaml)\n", out.String())
 	require.Equal(t, "(devel)", toolVersion(nil, false))
 	require.Equal(t, "v1.2.3", toolVersion(&debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, true))
 }
@@ -94,7 +95,7 @@ func TestServe(t *testing.T) {
 
 	info, err := ivscontrol.NewControl(url, nil).Info(ctx)
 	require.NoError(t, err)
-	require.Equal(t, "2024-06-20", info.APIVersion)
+	require.Equal(t, ivsapi.APIVersion, info.APIVersion)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)

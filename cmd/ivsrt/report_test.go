@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -130,7 +131,7 @@ func TestConformJSONToStdout(t *testing.T) {
 	require.Equal(t, 0, conformMain([]string{"-run", "^GetStage/", "-json", "-"}, &out, &errOut), errOut.String())
 	var rep suite.Report
 	require.NoError(t, json.Unmarshal(out.Bytes(), &rep), out.String())
-	assert.Equal(t, "2024-06-20", rep.APIVersion)
+	assert.Equal(t, ivsapi.APIVersion, rep.APIVersion)
 	assert.NotEmpty(t, rep.Results)
 	assert.Equal(t, len(rep.Results), rep.Passed)
 	assert.True(t, strings.HasPrefix(errOut.String(), "ivsrt conform: "), errOut.String())

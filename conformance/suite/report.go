@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -57,25 +58,42 @@ func WriteFailures(w io.Writer, results []Result) error {
 // each says it all.
 func WriteSkips(w io.Writer, results []Result) error {
 	count := map[string]int{}
-	var reasons []string
+	var reasons, missing []string
+	const missingOps = "missing operations"
 	for _, res := range results {
 		if res.Status != Skip {
 			continue
 		}
-		if count[res.Reason] == 0 {
-			reasons = append(reasons, res.Reason)
+		reason := res.Reason
+		// The operations a target has not written yet are one line,
+		// however many there are.
+		if op, ok := strings.CutPrefix(reason, notImplementedReason); ok {
+			if !slices.Contains(missing, op) {
+				missing = append(missing, op)
+			}
+			reason = missingOps
 		}
-		count[res.Reason]++
+		if count[reason] == 0 {
+			reasons = append(reasons, reason)
+		}
+		count[reason]++
 	}
 	sort.SliceStable(reasons, func(i, j int) bool { return count[reasons[i]] > count[reasons[j]] })
 	var b strings.Builder
 	for _, r := range reasons {
 		n := count[r]
+		if r == missingOps {
+			r = notImplementedReason + plural(len(missing), "", fmt.Sprintf("%d operations: ", len(missing))) + strings.Join(missing, ", ")
+		}
 		fmt.Fprintf(&b, "SKIP %d %s: %s\n", n, plural(n, "case", "cases"), r)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// notImplementedReason starts the reason of a case skipped because the
+// target answered NotImplementedException; the operation's name follows.
+const notImplementedReason = "the target does not implement "
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -135,7 +135,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	if f.Exchange != nil && notImplemented(f.Exchange) {
 		// Not a contract violation: the target has not written the
 		// operation yet (a generated UnimplementedBackend answers so).
-		f.Reason, f.Diff, f.Detail, f.Skipped = "the target does not implement "+f.Exchange.Op, "", "", true
+		f.Reason, f.Diff, f.Detail, f.Skipped = notImplementedReason+f.Exchange.Op, "", "", true
 	}
 	// go-cmp puts non-breaking spaces in its diffs at random, so that
 	// nobody parses them; reports want plain text.

@@ -210,3 +210,27 @@ func TestParseSources(t *testing.T) {
 	assert.Equal(t, []Case{cases[1]}, SelectSources(cases, []string{SourceInferred}))
 	assert.Len(t, SelectSources(cases, nil), 3)
 }
+
+// The operations a target lacks are one SKIP line, whatever their number.
+func TestWriteSkipsGroupsMissingOperations(t *testing.T) {
+	var results []Result
+	for _, op := range []string{"GetA", "GetB", "GetA", "GetC"} {
+		results = append(results, Result{Status: Skip, Reason: notImplementedReason + op})
+	}
+	results = append(results, Result{Status: Skip, Reason: "no seeder"}, Result{Status: Pass})
+	var b strings.Builder
+	if err := WriteSkips(&b, results); err != nil {
+		t.Fatal(err)
+	}
+	want := "SKIP 4 cases: the target does not implement 3 operations: GetA, GetB, GetC\nSKIP 1 case: no seeder\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	if err := WriteSkips(&b, results[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if want := "SKIP 1 case: the target does not implement GetA\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
