@@ -19,7 +19,8 @@
 // all), setup_target.go and setup.go (a runner starts: the target's
 // defaults, the hooks), runner.go (the cases run), send.go (one request
 // and its answer), check.go (an answer judged against the contract and
-// the case), lists.go (the filter and pagination cases), custom.go (what
+// the case), known.go (judged only in what the spec knows, so that an
+// implementation newer than the spec passes), lists.go (the filter and pagination cases), custom.go (what
 // a hand-written case calls), cleanup.go (the cleanups hooks registered),
 // report.go and report_html.go (the results written down), gotest.go (a
 // run as go test subtests). suite.go and members.go are the data the
