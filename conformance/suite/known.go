@@ -2,9 +2,12 @@ package suite
 
 import (
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/google/go-cmp/cmp"
 )
 
 // This file holds the rule that keeps a run from failing an
@@ -83,4 +86,103 @@ func newerValue(e *openapi3.SchemaError) bool {
 		return isString && e.Schema != nil && e.Schema.Type.Is("string")
 	}
 	return false
+}
+
+// StructType is the type of a value of the named struct of the contract,
+// for Known and Diff.
+func StructType(name string) *Value { return &Value{Kind: "object", Schema: name} }
+
+// ListType is the type of a list of elem.
+func ListType(elem *Value) *Value { return &Value{Kind: "list", Elem: elem} }
+
+// TypeOf is the type of Struct.member, nil when the contract lacks it.
+func (c *Contract) TypeOf(structName, member string) *Value {
+	if m := c.Member(structName, member); m != nil {
+		return &m.Value
+	}
+	return nil
+}
+
+// knowsStruct reports whether the contract lists the members of the named
+// struct.
+func (c *Contract) knowsStruct(name string) bool {
+	return name != "" && slices.ContainsFunc(c.Members, func(m Member) bool { return m.Struct == name })
+}
+
+// Known cuts want (what a case expects) and got (what an answer shows) of
+// a value of type t (nil when unknown) down to what a case may judge, for
+// a diff; neither is changed.
+//
+//   - An object of a struct type, or of no known type, is compared in the
+//     members want names: a member got has besides them is no difference,
+//     while one want names that got lacks or holds otherwise is, at any
+//     depth. Where the contract lists the struct's members, a member it
+//     does not list is left out of both sides: a newer implementation's
+//     member is not the spec's to judge, even where the expectation is an
+//     answer itself (GetStage's stage against CreateStage's).
+//   - A map (tags, attributes) is data: compared entry for entry, an extra
+//     entry being a difference; values of a struct type as structs.
+//   - A list item for item, each of its element type; an extra or missing
+//     item is a difference.
+//   - Anything else as it is.
+func (c *Contract) Known(t *Value, want, got any) (any, any) {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return want, got
+		}
+		if t != nil && t.Kind == "map" {
+			ww, gg := maps.Clone(w), maps.Clone(g)
+			for k, wv := range w {
+				if gv, ok := g[k]; ok {
+					ww[k], gg[k] = c.Known(t.Elem, wv, gv)
+				}
+			}
+			return ww, gg
+		}
+		var schema string
+		if t != nil {
+			schema = t.Schema
+		}
+		listed := c.knowsStruct(schema)
+		ww, gg := map[string]any{}, map[string]any{}
+		for k, wv := range w {
+			mt := c.TypeOf(schema, k)
+			if listed && mt == nil {
+				continue
+			}
+			gv, ok := g[k]
+			if !ok {
+				ww[k] = wv
+				continue
+			}
+			ww[k], gg[k] = c.Known(mt, wv, gv)
+		}
+		return ww, gg
+	case []any:
+		g, ok := got.([]any)
+		if !ok {
+			return want, got
+		}
+		var elem *Value
+		if t != nil {
+			elem = t.Elem
+		}
+		ww, gg := slices.Clone(w), slices.Clone(g)
+		for i := range min(len(w), len(g)) {
+			ww[i], gg[i] = c.Known(elem, w[i], g[i])
+		}
+		return ww, gg
+	}
+	return want, got
+}
+
+// Diff is the go-cmp diff (-want +got) of what a case expects of a value
+// of type t against what an answer shows, over what Known keeps: "" when
+// every member the expectation names (and the spec knows) has the
+// expected value.
+func (c *Contract) Diff(t *Value, want, got any) string {
+	w, g := c.Known(t, want, got)
+	return cmp.Diff(w, g)
 }

@@ -203,3 +203,80 @@ func TestContractErrorTypes(t *testing.T) {
 	require.NotNil(t, f)
 	assert.Contains(t, f.Reason, "want ValidationException, got 409 ConflictException")
 }
+
+var knownContract = &Contract{Members: []Member{
+	{Struct: "Stage", Name: "arn", Value: Value{Kind: "string"}},
+	{Struct: "Stage", Name: "tags", Value: Value{Kind: "map", Elem: &Value{Kind: "string"}}},
+	{Struct: "Stage", Name: "rec", Value: Value{Kind: "object", Schema: "Rec"}},
+	{Struct: "Stage", Name: "tokens", Value: Value{Kind: "list", Elem: &Value{Kind: "object", Schema: "Token"}}},
+	{Struct: "Stage", Name: "byName", Value: Value{Kind: "map", Elem: &Value{Kind: "object", Schema: "Token"}}},
+	{Struct: "Rec", Name: "storage", Value: Value{Kind: "string"}},
+	{Struct: "Rec", Name: "media", Value: Value{Kind: "list", Elem: &Value{Kind: "string"}}},
+	{Struct: "Token", Name: "userId", Value: Value{Kind: "string"}},
+}}
+
+func knownJSON(t *testing.T, s string) any {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(s), &v))
+	return v
+}
+
+// Diff compares what the expectation names: members an answer has
+// besides them, at any depth (in a nested struct, in list items, in the
+// struct values of a map), make no difference; members the spec does not
+// list are left out even of an expectation read from another answer.
+func TestDiffIgnoresNewerMembers(t *testing.T) {
+	c := knownContract
+	stage := StructType("Stage")
+	for name, tc := range map[string]struct{ want, got string }{
+		"nested struct":     {`{"rec":{"storage":"","media":["AV"]}}`, `{"arn":"a","rec":{"storage":"","media":["AV"],"thumbnails":{"on":true},"window":0}}`},
+		"list items":        {`{"tokens":[{"userId":"u"}]}`, `{"tokens":[{"userId":"u","addedLater":{"x":1}}]}`},
+		"map of structs":    {`{"byName":{"k":{"userId":"u"}}}`, `{"byName":{"k":{"userId":"u","addedLater":"x"}}}`},
+		"answer vs answer":  {`{"arn":"a","addedLater":{"x":1},"rec":{"storage":"","x":2}}`, `{"arn":"a","rec":{"storage":""}}`},
+		"empty expectation": {`{}`, `{"arn":"a"}`},
+	} {
+		assert.Empty(t, c.Diff(stage, knownJSON(t, tc.want), knownJSON(t, tc.got)), name)
+	}
+	// A struct the contract does not list is compared in the members the
+	// expectation names, all of them.
+	assert.Empty(t, c.Diff(nil, knownJSON(t, `{"a":{"b":1}}`), knownJSON(t, `{"a":{"b":1,"c":2},"d":3}`)))
+	assert.NotEmpty(t, c.Diff(nil, knownJSON(t, `{"a":{"b":1,"e":5}}`), knownJSON(t, `{"a":{"b":1,"c":2},"d":3}`)))
+}
+
+// The teeth of Diff: a member the expectation names that the answer
+// lacks, or holds with another value or type, fails, at any depth; maps
+// are data, so an extra, missing or changed entry fails; so does an extra
+// or missing list item.
+func TestDiffFailsWhatTheExpectationNames(t *testing.T) {
+	c := knownContract
+	stage := StructType("Stage")
+	for name, tc := range map[string]struct{ want, got, shows string }{
+		"nested member differs":   {`{"rec":{"storage":"","media":["AV"]}}`, `{"rec":{"storage":"","media":["AO"],"addedLater":1}}`, "AO"},
+		"nested member missing":   {`{"rec":{"storage":"","media":["AV"]}}`, `{"rec":{"storage":"","addedLater":1}}`, "media"},
+		"member missing":          {`{"arn":"a","rec":{"storage":""}}`, `{"rec":{"storage":""}}`, "arn"},
+		"struct not an object":    {`{"rec":{"storage":""}}`, `{"rec":"none"}`, "none"},
+		"extra tag":               {`{"tags":{"k":"v"}}`, `{"tags":{"k":"v","other":"w"}}`, "other"},
+		"missing tag":             {`{"tags":{"k":"v","other":"w"}}`, `{"tags":{"k":"v"}}`, "other"},
+		"no tags for empty tags":  {`{"tags":{}}`, `{"tags":{"k":"v"}}`, "k"},
+		"tag value differs":       {`{"tags":{"k":"v"}}`, `{"tags":{"k":"w"}}`, "w"},
+		"list item member":        {`{"tokens":[{"userId":"u"}]}`, `{"tokens":[{"userId":"v","addedLater":1}]}`, "v"},
+		"extra list item":         {`{"tokens":[{"userId":"u"}]}`, `{"tokens":[{"userId":"u"},{"userId":"v"}]}`, "v"},
+		"missing list item":       {`{"tokens":[{"userId":"u"},{"userId":"v"}]}`, `{"tokens":[{"userId":"u"}]}`, "v"},
+		"map of structs, member":  {`{"byName":{"k":{"userId":"u"}}}`, `{"byName":{"k":{"userId":"v"}}}`, "v"},
+		"map of structs, entry":   {`{"byName":{"k":{"userId":"u"}}}`, `{"byName":{"k":{"userId":"u"},"j":{"userId":"u"}}}`, "j"},
+		"number for string":       {`{"arn":"1"}`, `{"arn":1}`, "arn"},
+		"whole answer is missing": {`{"arn":"a"}`, `null`, "arn"},
+	} {
+		d := c.Diff(stage, knownJSON(t, tc.want), knownJSON(t, tc.got))
+		if assert.NotEmpty(t, d, name) {
+			assert.Contains(t, d, tc.shows, name)
+			assert.NotContains(t, d, "addedLater", name)
+		}
+	}
+	// A default of a map type (tags default to {}) holds the answer to no
+	// more entries than it names.
+	tags := c.TypeOf("Stage", "tags")
+	assert.NotEmpty(t, c.Diff(tags, map[string]any{}, map[string]any{"k": "v"}))
+	assert.Empty(t, c.Diff(tags, map[string]any{}, map[string]any{}))
+}
