@@ -165,8 +165,9 @@ func (c *Contract) Error(name string) *ErrorType {
 	return nil
 }
 
-// Allows reports whether op may answer with the error type: one it
-// declares, or a protocol-level one.
+// Allows reports whether op declares the error type, or it is a
+// protocol-level one. (The runtime does not fail an answer of another
+// type on that alone: see checkContract.)
 func (c *Contract) Allows(op, name string) bool {
 	if o := c.Operation(op); o != nil && slices.Contains(o.Errors, name) {
 		return true
