@@ -86,12 +86,16 @@ func DefaultCases(c *suite.Contract) []suite.Case {
 	}
 }
 
+// wantDefault wants got to be the default of Struct.member: of an object,
+// every member the default names (nested defaults applied), with its
+// value; members the answer has besides them (a newer service's) are not
+// the default's to judge. A map or a list is the default entry for entry.
 func (r *runner) wantDefault(ex *suite.Exchange, structName, member string, got any) *suite.Failure {
 	want, ok := r.c.DefaultValue(structName, member)
 	if !ok {
 		return suite.Skipf("the spec gives %s.%s no default", structName, member)
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := r.c.Diff(r.c.TypeOf(structName, member), want, got); d != "" {
 		return &suite.Failure{Reason: fmt.Sprintf("the default of %s.%s is %s, the answer shows %s", structName, member, suite.Canonical(want), suite.Canonical(got)),
 			Diff: d, Exchange: ex}
 	}

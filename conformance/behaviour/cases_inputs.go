@@ -16,12 +16,14 @@ import (
 
 // Structs and members of the service the hand-written cases speak of.
 const (
-	structCreate      = "CreateStageRequest"
-	structGetStage    = "GetStageRequest"
-	structGetPart     = "GetParticipantRequest"
-	structList        = "ListParticipantsRequest"
-	structRecording   = "AutoParticipantRecordingConfiguration"
-	structTokenConfig = "ParticipantTokenConfiguration"
+	structCreate       = "CreateStageRequest"
+	structGetStage     = "GetStageRequest"
+	structGetPart      = "GetParticipantRequest"
+	structList         = "ListParticipantsRequest"
+	structRecording    = "AutoParticipantRecordingConfiguration"
+	structStage        = "Stage"
+	structStageSummary = "StageSummary"
+	structTokenConfig  = "ParticipantTokenConfiguration"
 )
 
 // seedUsers is how many distinct user ids the seeded participants share

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"maps"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 )
@@ -87,7 +85,7 @@ func conflictWhileRecording(ctx context.Context, r *runner, role seedRole, state
 	if f != nil {
 		return f
 	}
-	if d := cmp.Diff(before, after); d != "" {
+	if d := r.c.Diff(suite.StructType(structStage), before, after); d != "" {
 		return &suite.Failure{Reason: "the stage changed although UpdateStage was refused with " + errConflict, Diff: d, Exchange: ex}
 	}
 	return nil

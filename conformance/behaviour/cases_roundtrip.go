@@ -89,7 +89,7 @@ func roundTripStage(ctx context.Context, r *runner) *suite.Failure {
 			got[k] = v
 		}
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := r.c.Diff(suite.StructType(structStage), want, got); d != "" {
 		return &suite.Failure{Reason: "the created stage does not show the name, tags and recording configuration it was created with (defaults applied)", Diff: d, Exchange: ex}
 	}
 	return nil
@@ -104,7 +104,7 @@ func roundTripGetStage(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	if d := cmp.Diff(st, got); d != "" {
+	if d := r.c.Diff(suite.StructType(structStage), st, got); d != "" {
 		return &suite.Failure{Reason: "GetStage does not return the stage CreateStage returned", Diff: d, Exchange: ex}
 	}
 	return nil

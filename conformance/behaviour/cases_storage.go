@@ -19,8 +19,10 @@ import (
 // make and delete the run's storage configurations.)
 
 const (
-	structCreateStorage = "CreateStorageConfigurationRequest"
-	structTagResource   = "TagResourceRequest"
+	structCreateStorage  = "CreateStorageConfigurationRequest"
+	structStorage        = "StorageConfiguration"
+	structStorageSummary = "StorageConfigurationSummary"
+	structTagResource    = "TagResourceRequest"
 )
 
 // ownStorage creates a storage configuration for a case. It needs the
@@ -52,14 +54,14 @@ func storageRoundTrip(ctx context.Context, r *runner) *suite.Failure {
 	arn := sc[ivscases.MemberArn].(string)
 	body, _ := r.storageBody("storage-round-trip")
 	want := map[string]any{ivscases.MemberArn: arn, ivscases.MemberName: names[0], memberS3: jsonCopy(body[memberS3]), ivscases.MemberTags: jsonCopy(body[ivscases.MemberTags])}
-	if d := cmp.Diff(want, sc); d != "" {
+	if d := r.c.Diff(suite.StructType(structStorage), want, sc); d != "" {
 		return &suite.Failure{Reason: "CreateStorageConfiguration does not answer the name, bucket and tags it was given", Diff: d, Exchange: ex}
 	}
 	doc, ex, f := r.do(ctx, ivscases.OpGetStorageConfiguration, map[string]any{ivscases.MemberArn: arn})
 	if f != nil {
 		return f
 	}
-	if d := cmp.Diff(want, doc[ivscases.MemberStorageConfiguration]); d != "" {
+	if d := r.c.Diff(suite.StructType(structStorage), want, doc[ivscases.MemberStorageConfiguration]); d != "" {
 		return &suite.Failure{Reason: "GetStorageConfiguration does not give back the created storage configuration", Diff: d, Exchange: ex}
 	}
 	op, f := r.operation(ivscases.OpListStorageConfigurations)
@@ -79,7 +81,7 @@ func storageRoundTrip(ctx context.Context, r *runner) *suite.Failure {
 			listed = append(listed, m)
 		}
 	}
-	if d := cmp.Diff([]any{want}, listed); d != "" {
+	if d := r.c.Diff(suite.ListType(suite.StructType(structStorageSummary)), []any{want}, listed); d != "" {
 		return &suite.Failure{Reason: "ListStorageConfigurations does not list the created storage configuration once, as created", Diff: d, Exchange: ex}
 	}
 	return nil

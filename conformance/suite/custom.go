@@ -18,9 +18,10 @@ func (r *Runner) Send(ctx context.Context, op *Operation, body string) (*Exchang
 	return r.send(ctx, op, body)
 }
 
-// Call sends a body and checks the answer against the contract: an error
-// must be one the operation may answer with, with its status, header and
-// message; any answer must validate against the spec.
+// Call sends a body and checks the answer against the contract, as far as
+// the spec knows it (checkContract): an error must carry its type header,
+// and one of a type the spec knows its status and message; any answer
+// must validate against the spec.
 func (r *Runner) Call(ctx context.Context, op *Operation, body string) (*Exchange, *Failure) {
 	return r.call(ctx, op, body)
 }

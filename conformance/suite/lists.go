@@ -144,8 +144,18 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 	values := []any{probe}
 	if c.EachPresent {
 		seen := map[string]bool{Canonical(probe): true}
+		// A value the filter's enum does not list (a newer service's
+		// state, say) is not the spec's to filter by.
+		var enum []string
+		if m := r.suite.Contract.Member(op.Name+"Request", c.Filter); m != nil {
+			enum = m.Enum
+		}
 		for _, id := range slices.Sorted(maps.Keys(all)) {
-			if v := all[id]; !seen[Canonical(v)] {
+			v := all[id]
+			if s, ok := v.(string); ok && len(enum) > 0 && !slices.Contains(enum, s) {
+				continue
+			}
+			if !seen[Canonical(v)] {
 				seen[Canonical(v)] = true
 				values = append(values, v)
 			}

@@ -215,9 +215,8 @@ func (r *Runner) run(ctx context.Context, c *Case) *Failure {
 	return Failf(nil, "unknown kind of case %q", c.Kind)
 }
 
-// call sends a body and checks the answer against the contract: an error
-// must be one the operation may answer with, with its status, header and
-// message; any answer must validate against the spec.
+// call sends a body and checks the answer against the contract (see
+// Call).
 func (r *Runner) call(ctx context.Context, op *Operation, body string) (*Exchange, *Failure) {
 	ex, err := r.send(ctx, op, body)
 	if err != nil {

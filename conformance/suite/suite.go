@@ -19,7 +19,8 @@
 // all), setup_target.go and setup.go (a runner starts: the target's
 // defaults, the hooks), runner.go (the cases run), send.go (one request
 // and its answer), check.go (an answer judged against the contract and
-// the case), lists.go (the filter and pagination cases), custom.go (what
+// the case), known.go (judged only in what the spec knows, so that an
+// implementation newer than the spec passes), lists.go (the filter and pagination cases), custom.go (what
 // a hand-written case calls), cleanup.go (the cleanups hooks registered),
 // report.go and report_html.go (the results written down), gotest.go (a
 // run as go test subtests). suite.go and members.go are the data the
@@ -164,8 +165,9 @@ func (c *Contract) Error(name string) *ErrorType {
 	return nil
 }
 
-// Allows reports whether op may answer with the error type: one it
-// declares, or a protocol-level one.
+// Allows reports whether op declares the error type, or it is a
+// protocol-level one. (The runtime does not fail an answer of another
+// type on that alone: see checkContract.)
 func (c *Contract) Allows(op, name string) bool {
 	if o := c.Operation(op); o != nil && slices.Contains(o.Errors, name) {
 		return true
