@@ -1,8 +1,8 @@
 // Package readme_test holds the Go snippets of the README and docs/*.md
 // that a user would paste into a test file, as written there, so CI
 // compiles and runs them; TestSnippetsAreTheDocs keeps the two identical.
-// It also holds docs/contract.md to the Makefile's SPEC_OPS, the one list
-// of operations.
+// It also holds docs/contract.md to the spec's operations: a section for
+// each one the fake implements.
 package readme_test
 
 import (
