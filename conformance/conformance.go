@@ -23,6 +23,8 @@ package conformance
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +32,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/ivscases"
+	"github.com/ivsrt/contract/conformance/ivscases/api20240620"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/spec"
 )
@@ -38,11 +41,35 @@ import (
 // hand-written default and behaviour checks (Full), and a copy of the spec
 // of its own for response validation.
 func Suite() (*suite.Suite, error) {
-	doc, err := spec.Load(spec.File, spec.Source)
+	return SuiteFor("")
+}
+
+// APIVersions are the versions of the API a suite ships for, newest first:
+// the current API, the default, then the 2024-06-20 one.
+func APIVersions() []string {
+	return []string{ivscases.Contract.APIVersion, api20240620.Contract.APIVersion}
+}
+
+// SuiteFor returns the whole suite of one version of the API (one of
+// APIVersions; "" is the current one): its generated cases, the behaviour
+// cases that version's contract knows what they need of, and its spec for
+// response validation. A suite of an older version checks only what that
+// version knows, so it keeps passing against a service that has since
+// added operations, members, enum values and error types.
+func SuiteFor(version string) (*suite.Suite, error) {
+	c, cases, file, src := ivscases.Contract, ivscases.Cases, spec.File, spec.Source
+	switch version {
+	case "", c.APIVersion:
+	case api20240620.Contract.APIVersion:
+		c, cases, file, src = api20240620.Contract, api20240620.Cases, spec.File20240620, spec.Source20240620
+	default:
+		return nil, fmt.Errorf("no suite for API version %q: there are %s", version, strings.Join(APIVersions(), " and "))
+	}
+	doc, err := spec.Load(file, src)
 	if err != nil {
 		return nil, err
 	}
-	return Full(ivscases.Contract, ivscases.Cases, doc.OpenAPI), nil
+	return Full(c, cases, doc.OpenAPI), nil
 }
 
 // Full is the whole suite of a contract and the cases generated from it

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,9 +68,10 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	junit := flags.String("junit", "", "write a JUnit XML report to `file` (- for stdout)")
 	jsonOut := flags.String("json", "", "write a JSON report to `file` (- for stdout; the text then goes to stderr)")
 	htmlOut := flags.String("html", "", "write a self-contained HTML report to `file` (- for stdout)")
+	api := flags.String("api", "", "the API `version` whose suite runs: "+strings.Join(conformance.APIVersions(), " or ")+" (default: the current one); an older suite checks only what that version knows")
 	storage := flags.String("storage-configuration", "", "`ARN` of an existing storage configuration for the cases that record (default: a made-up one, which only a fake takes)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ivsrt conform [-endpoint URL] [-region R] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE] [-storage-configuration ARN]")
+		fmt.Fprintln(stderr, "usage: ivsrt conform [-endpoint URL] [-region R] [-api VERSION] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE] [-storage-configuration ARN]")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -128,7 +130,10 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 		text = stderr
 	}
 
-	s, err := conformance.Suite()
+	if *api != "" && !slices.Contains(conformance.APIVersions(), *api) {
+		return usageError("-api %q: the suites are for %s", *api, strings.Join(conformance.APIVersions(), " and "))
+	}
+	s, err := conformance.SuiteFor(*api)
 	if err != nil {
 		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
 		return 1

@@ -1,0 +1,284 @@
+package conformance_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivsfake"
+	"github.com/ivsrt/contract/spec"
+)
+
+// The suite of the 2024-06-20 spec passes, case for case, against the fake
+// serving today's API: an older suite checks only what it knows.
+func TestOlderSuitePassesAgainstTodaysFake(t *testing.T) {
+	s, err := conformance.SuiteFor("2024-06-20")
+	require.NoError(t, err)
+	require.Equal(t, "2024-06-20", s.Contract.APIVersion)
+	f := ivsfake.Start(t)
+	results := suite.RunAll(context.Background(), suite.Target{Endpoint: f.URL}, s)
+	require.Len(t, results, len(s.Cases))
+	for _, res := range results {
+		require.Equal(t, suite.Pass, res.Status, "%s: %s\n%s", res.Name, res.Reason, res.Diff)
+	}
+	t.Logf("the 2024-06-20 suite against today's fake: %d cases, all passed", len(results))
+}
+
+// lastOf20240620 is the last commit whose fake served the 2024-06-20 spec:
+// the fake built from it is the older implementation the current suite is
+// run against.
+const lastOf20240620 = "925c64d59c37484c1efee7eb297b9e325fd305d1"
+
+// The current suite, against the fake built from the 2024-06-20 spec (the
+// release before today's API), fails only in cases about what AWS added
+// since: an operation that spec lacks, or a member whose schema differs
+// between the two specs (added, or with a new bound, enum value or
+// default). It builds that fake from git, so it runs with IVSRT_TEST_ALL=1
+// (make test-all, CI) and needs the repository's history.
+func TestCurrentSuiteFailsOnlyOnWhatAWSAdded(t *testing.T) {
+	if os.Getenv("IVSRT_TEST_ALL") != "1" {
+		t.Skip("builds the 2024-06-20 fake from git: set IVSRT_TEST_ALL=1 (make test-all)")
+	}
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	if err := exec.Command("git", "-C", root, "cat-file", "-e", lastOf20240620+"^{commit}").Run(); err != nil {
+		t.Skipf("the history lacks %s (a shallow clone?): the fake of the 2024-06-20 spec cannot be built", lastOf20240620)
+	}
+	dir := t.TempDir()
+	archive := exec.Command("sh", "-c", fmt.Sprintf("git -C %q archive %s | tar -x -C %q", root, lastOf20240620, dir))
+	out, err := archive.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	bin := filepath.Join(dir, "ivsrt-2024-06-20")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/ivsrt")
+	build.Dir = dir
+	out, err = build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	serve := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-log", "off")
+	stdout, err := serve.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, serve.Start())
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	var url string
+	select {
+	case line := <-lines:
+		url = strings.TrimPrefix(line, "listening on ")
+	case <-time.After(30 * time.Second):
+		t.Fatal("the 2024-06-20 fake did not say where it listens")
+	}
+
+	s, err := conformance.Suite()
+	require.NoError(t, err)
+	added := addedSince(t)
+	results := suite.RunAll(context.Background(), suite.Target{Endpoint: url}, s)
+	counts := map[suite.Status]int{}
+	explained := 0
+	for i, res := range results {
+		counts[res.Status]++
+		if res.Status != suite.Fail {
+			continue
+		}
+		why := added.explains(s.Cases[i])
+		if why == "" {
+			why = added.inDiff(res.Diff)
+		}
+		if why == "" {
+			t.Errorf("%s failed against the 2024-06-20 fake, but is about nothing AWS added: %s\n%s", res.Name, res.Reason, res.Diff)
+			continue
+		}
+		explained++
+	}
+	t.Logf("today's suite against the 2024-06-20 fake: %d cases, %d passed, %d failed (each about what AWS added), %d skipped",
+		len(results), counts[suite.Pass], counts[suite.Fail], counts[suite.Skip])
+	require.Positive(t, explained, "today's suite checks what AWS added, so the older fake must fail some of it")
+	require.Greater(t, counts[suite.Pass], 1000, "what both versions share passes")
+}
+
+// added is what AWS added between the two specs, per operation: the
+// operations the 2024-06-20 spec lacks, and the member paths (as case
+// names write them: a.b, list[], map{}) whose schema differs.
+type added struct {
+	ops   map[string]bool
+	paths map[string][]string
+}
+
+func addedSince(t *testing.T) *added {
+	t.Helper()
+	old, err := spec.Load(spec.File20240620, spec.Source20240620)
+	require.NoError(t, err)
+	cur, err := spec.Embedded()
+	require.NoError(t, err)
+	a := &added{ops: map[string]bool{}, paths: map[string][]string{}}
+	oldOps := operations(old.OpenAPI)
+	for name, op := range operations(cur.OpenAPI) {
+		was, ok := oldOps[name]
+		if !ok {
+			a.ops[name] = true
+			continue
+		}
+		var diffs []string
+		diffSchemas(body(was.RequestBody), body(op.RequestBody), "", &diffs)
+		diffSchemas(answer(was), answer(op), "", &diffs)
+		a.paths[name] = diffs
+	}
+	return a
+}
+
+// explains says why a case is about what AWS added, or "" when it is not.
+func (a *added) explains(c suite.Case) string {
+	if a.ops[c.Operation] {
+		return c.Operation + " is new"
+	}
+	for _, p := range a.paths[c.Operation] {
+		if c.Member == p || strings.HasPrefix(c.Member, p+".") || strings.HasPrefix(c.Member, p+"[") || strings.HasPrefix(c.Member, p+"{") ||
+			strings.Contains(c.Name, "/"+p+"/") || strings.Contains(c.Name, "/"+p+".") || strings.Contains(c.Name, "."+p+"/") {
+			return p + " changed"
+		}
+	}
+	return ""
+}
+
+// diffKey is a member name on a changed line of a go-cmp diff.
+var diffKey = regexp.MustCompile(`^\s*[-+]\s*"(\w+)":`)
+
+// inDiff explains a failure whose diff changes only members AWS added: a
+// behaviour case about an older rule whose expected object now holds the
+// defaults of members the older fake never heard of.
+func (a *added) inDiff(diff string) string {
+	names := map[string]bool{}
+	for _, paths := range a.paths {
+		for _, p := range paths {
+			p = strings.TrimRight(p, "[]{}")
+			names[p[strings.LastIndex(p, ".")+1:]] = true
+		}
+	}
+	var changed []string
+	for _, line := range strings.Split(diff, "\n") {
+		m := diffKey.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if !names[m[1]] {
+			return ""
+		}
+		changed = append(changed, m[1])
+	}
+	if len(changed) == 0 {
+		return ""
+	}
+	return "its diff is only in members AWS added: " + strings.Join(slices.Compact(slices.Sorted(slices.Values(changed))), ", ")
+}
+
+func operations(doc *openapi3.T) map[string]*openapi3.Operation {
+	out := map[string]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			out[op.OperationID] = op
+		}
+	}
+	return out
+}
+
+func body(rb *openapi3.RequestBodyRef) *openapi3.Schema {
+	if rb == nil || rb.Value == nil || rb.Value.Content.Get("application/json") == nil {
+		return nil
+	}
+	return rb.Value.Content.Get("application/json").Schema.Value
+}
+
+func answer(op *openapi3.Operation) *openapi3.Schema {
+	ok := op.Responses.Value("200")
+	if ok == nil || ok.Value.Content.Get("application/json") == nil {
+		return nil
+	}
+	return ok.Value.Content.Get("application/json").Schema.Value
+}
+
+// diffSchemas appends the paths under at whose schemas differ: a member
+// one side lacks, or a constraint, enum, default or required-ness changed.
+func diffSchemas(was, now *openapi3.Schema, at string, out *[]string) {
+	was, now = unwrap(was), unwrap(now)
+	if now == nil {
+		return
+	}
+	if was == nil {
+		// Added: it, and every member it holds.
+		*out = append(*out, at)
+		was = &openapi3.Schema{}
+	} else if at != "" && !sameConstraints(was, now) {
+		*out = append(*out, at)
+	}
+	join := func(name string) string {
+		if at == "" {
+			return name
+		}
+		return at + "." + name
+	}
+	for _, name := range slices.Sorted(maps.Keys(now.Properties)) {
+		p := join(name)
+		if slices.Contains(was.Required, name) != slices.Contains(now.Required, name) {
+			*out = append(*out, p)
+		}
+		var w *openapi3.Schema
+		if ref := was.Properties[name]; ref != nil {
+			w = ref.Value
+		}
+		diffSchemas(w, now.Properties[name].Value, p, out)
+	}
+	if now.Items != nil {
+		var w *openapi3.Schema
+		if was.Items != nil {
+			w = was.Items.Value
+		}
+		diffSchemas(w, now.Items.Value, at+"[]", out)
+	}
+	if n := now.AdditionalProperties.Schema; n != nil {
+		var w *openapi3.Schema
+		if was.AdditionalProperties.Schema != nil {
+			w = was.AdditionalProperties.Schema.Value
+		}
+		diffSchemas(w, n.Value, at+"{}", out)
+	}
+}
+
+// unwrap follows allOf: [$ref], the form a default beside a reference takes.
+func unwrap(s *openapi3.Schema) *openapi3.Schema {
+	if s != nil && len(s.AllOf) == 1 && s.AllOf[0].Value != nil {
+		inner := *s.AllOf[0].Value
+		if s.Default != nil {
+			inner.Default = s.Default
+		}
+		return &inner
+	}
+	return s
+}
+
+func sameConstraints(a, b *openapi3.Schema) bool {
+	return reflect.DeepEqual(a.Type, b.Type) && reflect.DeepEqual(a.Enum, b.Enum) && a.Pattern == b.Pattern &&
+		a.MinLength == b.MinLength && reflect.DeepEqual(a.MaxLength, b.MaxLength) &&
+		reflect.DeepEqual(a.Min, b.Min) && reflect.DeepEqual(a.Max, b.Max) &&
+		a.MinItems == b.MinItems && reflect.DeepEqual(a.MaxItems, b.MaxItems) &&
+		reflect.DeepEqual(a.MaxProps, b.MaxProps) && reflect.DeepEqual(a.Default, b.Default)
+}
