@@ -3,6 +3,8 @@ package generator
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,30 +14,41 @@ import (
 	"testing"
 	"time"
 
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/generator/model"
 	"github.com/ivsrt/contract/spec"
 	"github.com/ivsrt/contract/spec/importer"
 )
 
-// addedOperation is the operation of AWS's model that TestAddingAnOperation
-// adds. The test calls it with the real client, so it is named here; when
-// the spec takes it in for good, pick another the spec does not have.
-const addedOperation = "GetEncoderConfiguration"
+// addedOperation is the operation TestAddingAnOperation makes AWS add to
+// its model: made up, so no release of the model ever has it.
+const addedOperation = "GetEncoderConfigurationSummary"
 
-// TestAddingAnOperation is the promise that adding an AWS operation is one
-// edit: in a copy of the module, append an operation to SPEC_OPS in the
-// Makefile and run make spec generate; then everything builds, vets and
-// passes its tests with no other edit, and the fake answers the new
-// operation, through the real SDK client, with 501 NotImplementedException
-// naming it (the hand-written backends embed the generated
-// UnimplementedBackend). It takes minutes: it runs when IVSRT_TEST_ALL=1
-// (make test-all).
+// addedToModel is that operation and its shapes, written into the kept
+// model as AWS would write them (api-2 form), beside GetEncoderConfiguration.
+var addedToModel = map[string]string{
+	`  "operations": {` + "\n": `    "GetEncoderConfigurationSummary": {
+      "name": "GetEncoderConfigurationSummary",
+      "http": {"method": "POST", "requestUri": "/GetEncoderConfigurationSummary", "responseCode": 200},
+      "input": {"shape": "GetEncoderConfigurationSummaryRequest"},
+      "output": {"shape": "GetEncoderConfigurationSummaryResponse"},
+      "errors": [{"shape": "ResourceNotFoundException"}, {"shape": "ValidationException"}, {"shape": "AccessDeniedException"}]
+    },
+`,
+	`  "shapes": {` + "\n": `    "GetEncoderConfigurationSummaryRequest": {"type": "structure", "required": ["arn"], "members": {"arn": {"shape": "EncoderConfigurationArn"}}},
+    "GetEncoderConfigurationSummaryResponse": {"type": "structure", "members": {"summary": {"shape": "EncoderConfigurationSummary"}}},
+`,
+}
+
+// TestAddingAnOperation is the promise that the next AWS change is one
+// import and one regeneration away: in a copy of the module, AWS's model
+// (the kept model, SPEC_MODEL) gains an operation, and make spec generate
+// takes it in; then everything builds, vets and passes its tests with no
+// other edit, and the fake answers the new operation over HTTP with 501
+// NotImplementedException naming it (the hand-written backends embed the
+// generated UnimplementedBackend). It takes minutes: it runs when
+// IVSRT_TEST_ALL=1 (make test-all).
 func TestAddingAnOperation(t *testing.T) {
 	if os.Getenv("IVSRT_TEST_ALL") != "1" {
 		t.Skip("copies the module, regenerates it with one more operation and runs its tests: set IVSRT_TEST_ALL=1 (make test-all)")
@@ -47,19 +60,12 @@ func TestAddingAnOperation(t *testing.T) {
 	}
 	root, err := filepath.Abs("..")
 	require.NoError(t, err)
-
-	// The operation is in AWS's model and not yet in the spec.
-	specOps := operationsOf(t, "../spec/ivsrealtime.yaml", nil)
-	require.NotContains(t, specOps, addedOperation, "the spec has %s already: pick another operation of the model", addedOperation)
+	require.NotContains(t, operationsOf(t, "../spec/ivsrealtime.yaml", nil), addedOperation)
 	makefile, err := os.ReadFile("../Makefile")
 	require.NoError(t, err)
-	model := regexp.MustCompile(`(?m)^SPEC_MODEL := (\S+)$`).FindSubmatch(makefile)
-	require.NotNil(t, model, "the Makefile has no SPEC_MODEL")
-	src, err := importer.Resolve(context.Background(), string(model[1]))
-	require.NoError(t, err)
-	all, err := importer.Import(src, importer.Options{})
-	require.NoError(t, err)
-	require.Contains(t, operationsOf(t, "model.yaml", all), addedOperation, "%s has no %s", model[1], addedOperation)
+	m := regexp.MustCompile(`(?m)^SPEC_MODEL := (\S+)$`).FindSubmatch(makefile)
+	require.NotNil(t, m, "the Makefile has no SPEC_MODEL")
+	modelPath := string(m[1])
 
 	// A copy of what git tracks, as the working tree has it.
 	dir := filepath.Join(t.TempDir(), "contract")
@@ -77,13 +83,20 @@ func TestAddingAnOperation(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, info.Mode().Perm()))
 	}
 
-	// The one edit.
-	opsLine := regexp.MustCompile(`(?m)^SPEC_OPS := .*$`)
-	require.Len(t, opsLine.FindAll(makefile, -1), 1, "the Makefile has one SPEC_OPS line")
-	edited := opsLine.ReplaceAllFunc(makefile, func(line []byte) []byte {
-		return append(slices.Clip(line), ","+addedOperation...) // not into the bytes after the line
-	})
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Makefile"), edited, 0o644))
+	// AWS's change: the model gains the operation.
+	data, err := os.ReadFile(filepath.Join(dir, modelPath))
+	require.NoError(t, err)
+	edited := string(data)
+	for at, add := range addedToModel {
+		require.Equal(t, 1, strings.Count(edited, at), "the model has one %q", at)
+		edited = strings.Replace(edited, at, at+add, 1)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, modelPath), []byte(edited), 0o644))
+	src, err := importer.Resolve(context.Background(), filepath.Join(dir, modelPath))
+	require.NoError(t, err)
+	all, err := importer.Import(src, importer.Options{Version: "2026-01-01"})
+	require.NoError(t, err)
+	require.Contains(t, operationsOf(t, "model.yaml", all), addedOperation)
 
 	// The copy's own tests see no IVSRT_TEST_ALL, or they would run this
 	// test again, in a copy of the copy.
@@ -106,21 +119,20 @@ func TestAddingAnOperation(t *testing.T) {
 	run("examples/downstream", "go", "vet", "./...")
 	run("examples/downstream", "go", "test", "-count=1", "./...")
 
-	// The copy's fake answers the new operation in AWS's form.
+	// The copy's fake answers the new operation in AWS's form. No SDK
+	// knows a made-up operation: plain HTTP, as its route says.
 	bin := filepath.Join(t.TempDir(), "ivsrt")
 	run(".", "go", "build", "-o", bin, "./cmd/ivsrt")
 	url := serve(t, bin)
-	client := ivsfake.NewClient(url, "us-east-1")
-	_, err = client.GetEncoderConfiguration(context.Background(), &ivsrealtime.GetEncoderConfigurationInput{
-		Arn: new("arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abcdABCD1234"),
-	})
-	var apiErr smithy.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, "NotImplementedException", apiErr.ErrorCode())
-	require.Contains(t, apiErr.ErrorMessage(), addedOperation)
-	var respErr *awshttp.ResponseError
-	require.ErrorAs(t, err, &respErr)
-	require.Equal(t, 501, respErr.HTTPStatusCode())
+	resp, err := http.Post(url+"/"+addedOperation, "application/json",
+		strings.NewReader(`{"arn":"arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abcdABCD1234"}`))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotImplemented, resp.StatusCode, "%s", body)
+	require.Equal(t, "NotImplementedException", resp.Header.Get("x-amzn-ErrorType"))
+	require.Contains(t, string(body), addedOperation)
 }
 
 // operationsOf lists the operations of the spec in data, or in the file
