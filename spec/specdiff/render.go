@@ -28,8 +28,10 @@ func WriteJSON(w io.Writer, r *Report) error {
 //	{'stage': {'autoParticipantRecordingConfiguration': {...}}}
 //
 // The trees show new members as boto documents them. Removed and changed
-// members follow, one a line, those that break a client marked [breaking].
-// A new operation is its name line alone, as in AWS's log.
+// members follow, one a line, those that break a client marked [breaking]:
+// every removed member is listed, and one that went with a removed
+// structure says which ("(with stage.x)") instead of counting again. A new
+// or removed operation is its name line alone, as in AWS's log.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
 	b.WriteString(header(r) + "\n")
@@ -55,7 +57,7 @@ func WriteText(w io.Writer, r *Report) error {
 			side *Side
 		}{{"request", &op.Request}, {"response", &op.Response}} {
 			for _, p := range s.side.Removed {
-				b.WriteString("Removed (" + s.name + "): " + p + " [breaking]\n")
+				b.WriteString("Removed (" + s.name + "): " + p + removedMark(s.side, p, " [breaking]", " (with %s)") + "\n")
 			}
 			for _, c := range s.side.Changed {
 				fmt.Fprintf(&b, "Changed (%s): %s %s %s -> %s%s\n", s.name, c.Path, c.Keyword, value(c.Old), value(c.New), mark(c.Breaking, " [breaking]"))
@@ -76,7 +78,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "\n## %s (%s)\n\n", op.Name, changeWord(op.Change))
 		if op.Change == ChangeRemoved {
 			b.WriteString("**Breaking:** the operation is removed.\n")
-			continue
+			if op.Request.Empty() && op.Response.Empty() {
+				continue
+			}
+			b.WriteString("\n")
 		}
 		if sides := changedSides(&op); sides != "" && op.Change == ChangeUpdated {
 			fmt.Fprintf(&b, "Changes (%s)\n\n", sides)
@@ -99,7 +104,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				fmt.Fprintf(&b, "| %s | `%s` | added | | | |\n", s.name, p)
 			}
 			for _, p := range s.side.Removed {
-				fmt.Fprintf(&b, "| %s | `%s` | removed | | | **yes** |\n", s.name, p)
+				breaking := "with the operation"
+				if op.Change != ChangeRemoved {
+					breaking = removedMark(s.side, p, "**yes**", "with `%s`")
+				}
+				fmt.Fprintf(&b, "| %s | `%s` | removed | | | %s |\n", s.name, p, breaking)
 			}
 			for _, c := range s.side.Changed {
 				fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", s.name, c.Path, c.Keyword, cell(c.Old), cell(c.New), mark(c.Breaking, "**yes**"))
@@ -156,6 +165,16 @@ func changedSides(op *Operation) string {
 		sides = append(sides, "response")
 	}
 	return strings.Join(sides, ", ")
+}
+
+// removedMark is root for a removed member at the top of what went (the
+// removal that breaks), and member, with that top's path, for one that went
+// with it.
+func removedMark(s *Side, path, root, member string) string {
+	if r := s.removedRoot(path); r != path {
+		return fmt.Sprintf(member, r)
+	}
+	return root
 }
 
 func mark(breaking bool, s string) string {

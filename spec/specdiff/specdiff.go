@@ -30,9 +30,10 @@ type Report struct {
 	// Operations are those that changed, sorted by name.
 	Operations []Operation `json:"operations"`
 	// Breaking counts breaking changes: each removed operation (its members
-	// are not listed), each removed member (its sub-members are not counted
-	// again) and each Change with Breaking set, which includes a new request
-	// member that is required. Exit code 1 means Breaking > 0.
+	// are listed, not counted), each removed member at the top of what went
+	// (the members under it are listed, not counted again) and each Change
+	// with Breaking set, which includes a new request member that is
+	// required. Exit code 1 means Breaking > 0.
 	Breaking int `json:"breaking"`
 
 	// Title and Version are the newer spec's info, for the text header.
@@ -61,7 +62,9 @@ type Side struct {
 	// Added lists every new member path: a new structure and each member
 	// under it, recursively.
 	Added []string `json:"added"`
-	// Removed lists each removed member once, at the top of what went.
+	// Removed lists every removed member path, as Added does: a removed
+	// structure and each member under it, recursively. Only the top of
+	// each removed subtree counts as a breaking change.
 	Removed []string `json:"removed"`
 	// Changed lists changed keywords of members present on both sides,
 	// sorted by path, then keyword.
@@ -70,6 +73,9 @@ type Side struct {
 	// roots are the new subtrees (the member where each addition starts),
 	// kept for the text and markdown trees.
 	roots []root
+	// removedRoots are the members where each removed subtree starts,
+	// sorted: the removals that count as breaking.
+	removedRoots []string
 }
 
 // Empty reports whether nothing changed on this side.
