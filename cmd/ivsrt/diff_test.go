@@ -95,3 +95,20 @@ func TestDiffOutput(t *testing.T) {
 	require.Equal(t, string(golden), out.String())
 	require.True(t, strings.HasPrefix(out.String(), "2024/06/20 - Amazon IVS Real-Time - 5 updated api methods\n"))
 }
+
+// TestDiffVersions: ivsrt diff between the repo's two spec versions prints
+// the golden files of spec/specdiff (TestVersionsGolden keeps them), and
+// exits 1: today's API tightens a request member the 2024-06-20 one left
+// open.
+func TestDiffVersions(t *testing.T) {
+	old := filepath.Join("..", "..", "spec", "2024-06-20", "ivsrealtime.yaml")
+	cur := filepath.Join("..", "..", "spec", "ivsrealtime.yaml")
+	for format, ext := range map[string]string{"text": "txt", "markdown": "md", "json": "json"} {
+		var out, errb bytes.Buffer
+		require.Equal(t, 1, run([]string{"diff", "-format", format, old, cur}, &out, &errb), errb.String())
+		require.Empty(t, errb.String())
+		golden, err := os.ReadFile(filepath.Join("..", "..", "spec", "specdiff", "testdata", "2024-06-20-to-current."+ext))
+		require.NoError(t, err)
+		require.Equal(t, string(golden), out.String(), format)
+	}
+}

@@ -107,25 +107,53 @@ func TestGolden(t *testing.T) {
 	} {
 		r, err := CompareBytes(tc.old, tc.new)
 		require.NoError(t, err)
-		for _, f := range []struct {
-			ext   string
-			write func(*bytes.Buffer, *Report) error
-		}{
-			{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
-			{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
-			{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
-		} {
-			var b bytes.Buffer
-			require.NoError(t, f.write(&b, r))
-			golden := filepath.Join("testdata", tc.name+"."+f.ext)
-			if *update {
-				require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./spec/specdiff -update to write it")
-			require.Equal(t, string(want), b.String(), golden)
-		}
+		goldens(t, tc.name, r)
 	}
+}
+
+// goldens compares the report's three renderings with testdata/NAME.txt,
+// .md and .json, or writes them under -update.
+func goldens(t *testing.T, name string, r *Report) {
+	t.Helper()
+	for _, f := range []struct {
+		ext   string
+		write func(*bytes.Buffer, *Report) error
+	}{
+		{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
+		{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
+		{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+	} {
+		var b bytes.Buffer
+		require.NoError(t, f.write(&b, r))
+		golden := filepath.Join("testdata", name+"."+f.ext)
+		if *update {
+			require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err, "run go test ./spec/specdiff -update to write it")
+		require.Equal(t, string(want), b.String(), "%s: run go test ./spec/specdiff -update and review the change", golden)
+	}
+}
+
+// The repo's two spec versions, as committed: make spec writes them.
+var (
+	spec2024    = filepath.Join("..", "2024-06-20", "ivsrealtime.yaml")
+	specCurrent = filepath.Join("..", "ivsrealtime.yaml")
+)
+
+// TestVersionsGolden is ivsrt diff between the repo's two spec versions,
+// 2024-06-20 and today's, as a product output: its three renderings are
+// golden files. The specs are read as committed, so a make spec that
+// changes either one shows up here as a golden diff to review (and to
+// commit with go test ./spec/specdiff -update).
+func TestVersionsGolden(t *testing.T) {
+	old, err := os.ReadFile(spec2024)
+	require.NoError(t, err)
+	new, err := os.ReadFile(specCurrent)
+	require.NoError(t, err)
+	r, err := CompareBytes(old, new)
+	require.NoError(t, err)
+	goldens(t, "2024-06-20-to-current", r)
 }
 
 // TestRemovedMembers: removed lists every removed path, a structure and
