@@ -27,6 +27,10 @@ func WriteJSON(w io.Writer, r *Report) error {
 //	{'autoParticipantRecordingConfiguration': {...}}
 //	{'stage': {'autoParticipantRecordingConfiguration': {...}}}
 //
+// Above the header, one line says when the comparison is raw (models' facts
+// alone), and one warns when only one spec carries overlay facts (see
+// Overlays.Warning).
+//
 // The trees show new members as boto documents them. Removed and changed
 // members follow, one a line, those that break a client marked [breaking]:
 // every removed member is listed, and one that went with a removed
@@ -34,6 +38,9 @@ func WriteJSON(w io.Writer, r *Report) error {
 // or removed operation is its name line alone, as in AWS's log.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
+	for _, line := range preamble(r) {
+		b.WriteString(line + "\n")
+	}
 	b.WriteString(header(r) + "\n")
 	for _, op := range r.Operations {
 		b.WriteString("\n" + op.Name + " (" + changeWord(op.Change) + ")")
@@ -68,11 +75,22 @@ func WriteText(w io.Writer, r *Report) error {
 	return err
 }
 
-// WriteMarkdown writes the text report's content as Markdown: the header,
+// WriteMarkdown writes the text report's content as Markdown: the lines
+// above the header as a quote, the header,
 // one section per operation with its trees of new members, and a table of
 // every member change.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
+	var quote []string
+	for _, line := range preamble(r) {
+		if rest, ok := strings.CutPrefix(line, "Warning: "); ok {
+			line = "**Warning:** " + rest
+		}
+		quote = append(quote, "> "+line)
+	}
+	if len(quote) > 0 {
+		b.WriteString(strings.Join(quote, "\n>\n") + "\n\n")
+	}
 	fmt.Fprintf(&b, "# %s\n\nBreaking changes: %d\n", header(r), r.Breaking)
 	for _, op := range r.Operations {
 		fmt.Fprintf(&b, "\n## %s (%s)\n\n", op.Name, changeWord(op.Change))
@@ -117,6 +135,22 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// rawLine opens a raw report (Options.Raw).
+const rawLine = "Models' facts only (ivsrt diff -raw): no defaults, and the model's own value wherever a spec records an overlay correction (info.x-ivsrt-overlays); extensions are never compared."
+
+// preamble is what a report says above its header: whether it is raw, and
+// the overlay warning.
+func preamble(r *Report) []string {
+	var lines []string
+	if r.Raw {
+		lines = append(lines, rawLine)
+	}
+	if r.Overlay.Warning != "" {
+		lines = append(lines, r.Overlay.Warning)
+	}
+	return lines
 }
 
 var isoDate = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
