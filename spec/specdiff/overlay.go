@@ -155,14 +155,14 @@ func overlayWarning(o Overlays, raw bool) string {
 			so   SpecOverlays
 		}{{"old", o.Old}, {"new", o.New}} {
 			if s.so.Carries && len(s.so.Recorded) == 0 {
-				sides = append(sides, "the "+s.name+" spec")
+				sides = append(sides, fmt.Sprintf("the %s spec carries overlay facts (%s)", s.name, strings.Join(s.so.Unrecorded, ", ")))
 			}
 		}
 		if len(sides) == 0 {
 			return ""
 		}
-		return fmt.Sprintf("Warning: %s carries overlay facts (%s) but records no overlays (info.%s), so -raw cannot restore the model values they corrected (a pattern, say): re-import it with this ivsrt.",
-			strings.Join(sides, " and "), strings.Join(append(o.Old.Unrecorded, o.New.Unrecorded...), ", "), spec.ExtOverlays)
+		return fmt.Sprintf("Warning: %s but records no overlays (info.%s), so -raw cannot restore the model values they corrected (a pattern, say): re-import it with this ivsrt.",
+			strings.Join(sides, " and "), spec.ExtOverlays)
 	}
 	if o.Old.Carries == o.New.Carries {
 		return ""
@@ -301,9 +301,9 @@ func settable(keyword string, v any) bool {
 	return setKeyword(&openapi3.Schema{}, keyword, v)
 }
 
-// setKeyword gives a schema copy a keyword's value (decoded from JSON: numbers are
-// float64), or removes the keyword when v is nil. It reports whether the
-// value fits the keyword.
+// setKeyword gives a schema copy a keyword's value (decoded from JSON:
+// numbers are float64), or removes the keyword when v is nil. It reports
+// whether the value fits the keyword.
 func setKeyword(s *openapi3.Schema, keyword string, v any) bool {
 	num, isNum := v.(float64)
 	count := func() (uint64, bool) { return uint64(num), isNum && num >= 0 && num == float64(uint64(num)) }
