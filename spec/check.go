@@ -86,7 +86,9 @@ func (c *checker) document(root *yaml.Node) {
 			if !strings.HasPrefix(e.node.Value, "3.0.") && !strings.HasPrefix(e.node.Value, "3.1.") {
 				c.errorf(e.node, p, "openapi %q: only 3.0.x and 3.1.x are supported", e.node.Value)
 			}
-		case "info", "servers":
+		case "info":
+			c.info(e.node, p)
+		case "servers":
 		case ExtService:
 			c.extensions("", e.key).Service = c.service(e.node, p)
 		case "paths":
@@ -119,6 +121,81 @@ func (c *checker) service(n *yaml.Node, p string) *Service {
 		}
 	}
 	return &s
+}
+
+// info checks the one extension info may carry, x-ivsrt-overlays; the
+// rest of info is prose and versions, which the generator does not read.
+func (c *checker) info(n *yaml.Node, p string) {
+	for _, e := range c.entries(n, p, "info") {
+		if e.key != ExtOverlays {
+			continue
+		}
+		ep := Pointer(p, e.key)
+		x := c.extensions(p, e.key)
+		if e.node.Kind != yaml.SequenceNode || len(e.node.Content) == 0 {
+			c.errorf(e.node, ep, "%s must list the overlays applied", e.key)
+			continue
+		}
+		for i, on := range e.node.Content {
+			op := Pointer(ep, strconv.Itoa(i))
+			var ov AppliedOverlay
+			for _, oe := range c.entries(on, op, ExtOverlays+" item") {
+				switch oe.key {
+				case "title":
+					c.scalar(oe, op)
+					ov.Title = oe.node.Value
+				case "version":
+					c.scalar(oe, op)
+					ov.Version = oe.node.Value
+				case "corrections":
+					ov.Corrections = c.corrections(oe.node, Pointer(op, oe.key))
+				default:
+					c.unsupported(oe, op, ExtOverlays)
+				}
+			}
+			if ov.Title == "" {
+				c.errorf(on, op, "an applied overlay needs its title")
+			}
+			x.Overlays = append(x.Overlays, ov)
+		}
+	}
+}
+
+// corrections checks an applied overlay's corrections: each the JSON
+// pointer of a value the overlay replaced and the model's value.
+func (c *checker) corrections(n *yaml.Node, p string) []Correction {
+	if n.Kind != yaml.SequenceNode {
+		c.errorf(n, p, "corrections must be a list of {pointer, model}")
+		return nil
+	}
+	var out []Correction
+	for i, cn := range n.Content {
+		cp := Pointer(p, strconv.Itoa(i))
+		var fix Correction
+		var model *yaml.Node
+		for _, ce := range c.entries(cn, cp, "a correction") {
+			switch ce.key {
+			case "pointer":
+				if ce.node.Kind != yaml.ScalarNode || !strings.HasPrefix(ce.node.Value, "/") {
+					c.errorf(ce.node, Pointer(cp, ce.key), "pointer must be a JSON pointer (/components/...)")
+				}
+				fix.Pointer = ce.node.Value
+			case "model":
+				model = ce.node
+			default:
+				c.unsupported(ce, cp, "a correction")
+			}
+		}
+		if fix.Pointer == "" || model == nil {
+			c.errorf(cn, cp, "a correction needs a pointer and the model's value")
+			continue
+		}
+		if err := model.Decode(&fix.Model); err != nil {
+			c.errorf(model, Pointer(cp, "model"), "model: %v", err)
+		}
+		out = append(out, fix)
+	}
+	return out
 }
 
 // methods are the path item keys that hold an operation.

@@ -91,4 +91,16 @@
 //     first, instead of acting twice.
 //   - x-ivsrt-member (parameter): the input member a path or query
 //     parameter stands for, when its name differs from the parameter's.
+//   - x-ivsrt-overlays (info): the overlays ivsrt import applied, in order
+//     (make spec), each {title, version, corrections}: the title and version
+//     of the overlay's own info, and corrections, the values of AWS's model
+//     the overlay replaced or removed, each {pointer, model}: the JSON
+//     pointer of the value in this spec and the value the model gave (the
+//     spec follows the service where its documented answers differ from
+//     the model: a pattern, say). What an overlay adds (a default, an
+//     x-ivsrt-* rule, a response) is not listed. The import writes it only
+//     when it applies an overlay, so a spec without it was imported from
+//     the model alone (or written by hand). The generator does not read it;
+//     ivsrt diff does, to tell overlay facts from the model's
+//     (docs/spec.md).
 package spec

@@ -17,27 +17,29 @@ const (
 	ExtIdentifierOf     = "x-ivsrt-identifier-of"
 	ExtSensitive        = "x-ivsrt-sensitive"
 	ExtIdempotencyToken = "x-ivsrt-idempotency-token"
+	ExtOverlays         = "x-ivsrt-overlays"
 )
 
 // Extensions are the x-ivsrt-* extensions of one object of the spec (the
-// document, an operation, a response, a parameter or a schema), decoded.
+// document, info, an operation, a response, a parameter or a schema), decoded.
 // A field is its zero value when the extension is absent.
 type Extensions struct {
 	// Names lists the extensions the object carries, in spec order.
 	Names []string
 
-	Service        *Service        // the document
-	Paginated      *Paginated      // an operation
-	Errors         []string        // a 4xx or 5xx response: the error types it carries
-	ProtocolErrors []ProtocolError // the default response, in spec order
-	Member         string          // a parameter: the input member it fills
-	Filters        *Filters        // a request object schema
-	ResetWhen      *ResetWhen      // an object schema
-	KeyLength      *KeyLength      // a map schema
-	MaxTotalBytes  *int            // a map of strings
-	Identifier     string          // a string schema: the template
-	IdentifierOf   []string        // a string schema
-	Sensitive      bool            // a schema or property
+	Overlays       []AppliedOverlay // info: the overlays the import applied
+	Service        *Service         // the document
+	Paginated      *Paginated       // an operation
+	Errors         []string         // a 4xx or 5xx response: the error types it carries
+	ProtocolErrors []ProtocolError  // the default response, in spec order
+	Member         string           // a parameter: the input member it fills
+	Filters        *Filters         // a request object schema
+	ResetWhen      *ResetWhen       // an object schema
+	KeyLength      *KeyLength       // a map schema
+	MaxTotalBytes  *int             // a map of strings
+	Identifier     string           // a string schema: the template
+	IdentifierOf   []string         // a string schema
+	Sensitive      bool             // a schema or property
 	// IdempotencyToken marks a property as the model's idempotency token.
 	IdempotencyToken bool
 }
@@ -55,6 +57,20 @@ func (e *Extensions) Has(name string) bool {
 // Service is x-ivsrt-service: who the service is on the wire.
 type Service struct {
 	Protocol, SigningName, ServiceID, ModelVersion, Endpoint string
+}
+
+// AppliedOverlay is one entry of x-ivsrt-overlays: an overlay the import
+// applied, by its info, and the model's values it replaced.
+type AppliedOverlay struct {
+	Title, Version string
+	Corrections    []Correction
+}
+
+// Correction is a value the model gave that an overlay replaced or
+// removed: where (a JSON pointer into the spec) and the model's value.
+type Correction struct {
+	Pointer string
+	Model   any
 }
 
 // Paginated is x-ivsrt-paginated: the members that page a list.

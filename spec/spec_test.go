@@ -425,3 +425,40 @@ func TestTopLevelAlternatives(t *testing.T) {
 		require.Equal(t, want, TopLevelAlternatives(in), in)
 	}
 }
+
+// TestOverlaysRecord: the spec records the overlays make spec applied
+// (info.x-ivsrt-overlays), decoded at /info, each correction's pointer a
+// value of the spec; a record of another shape is refused.
+func TestOverlaysRecord(t *testing.T) {
+	d, err := Load("current.yaml", Source)
+	require.NoError(t, err)
+	ovs := d.Extensions("/info").Overlays
+	require.NotEmpty(t, ovs)
+	for _, ov := range ovs {
+		require.NotEmpty(t, ov.Title)
+		for _, c := range ov.Corrections {
+			// The repo's overlays replace values, none removes one.
+			require.Positive(t, d.Line(c.Pointer), "correction %s", c.Pointer)
+			require.NotNil(t, c.Model)
+		}
+	}
+
+	const first = "  x-ivsrt-overlays:\n    - title: Amazon IVS Real-Time rules the service model does not state\n      version: 1.0.0\n"
+	const corrected = "        - pointer: /components/schemas/ParticipantRecordingS3Prefix/pattern\n"
+	for _, tc := range []struct{ name, old, new, pointer, msg string }{
+		{"not a list", first, "  x-ivsrt-overlays: all of them\n  x-other:\n    - title: Amazon IVS Real-Time rules the service model does not state\n      version: 1.0.0\n",
+			"/info/x-ivsrt-overlays", "must list the overlays applied"},
+		{"no title", first, "  x-ivsrt-overlays:\n    - version: 1.0.0\n",
+			"/info/x-ivsrt-overlays/0", "needs its title"},
+		{"unknown key", first, first + "      file: spec/ivsrealtime.overlay.yaml\n",
+			"/info/x-ivsrt-overlays/0/file", `unsupported keyword "file" in x-ivsrt-overlays`},
+		{"pointer not a pointer", corrected, "        - pointer: components.schemas.ParticipantRecordingS3Prefix.pattern\n",
+			"/info/x-ivsrt-overlays/0/corrections/0/pointer", "must be a JSON pointer"},
+		{"no model value", "          model: ^[a-zA-Z0-9-]*$\n", "",
+			"/info/x-ivsrt-overlays/0/corrections/0", "needs a pointer and the model's value"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			requireRefused(t, edit(t, tc.old, tc.new), tc.pointer, tc.msg)
+		})
+	}
+}

@@ -11,24 +11,30 @@ import (
 	"github.com/ivsrt/contract/spec/specdiff"
 )
 
-// diff compares two specs: ivsrt diff [-format text|markdown|json] OLD NEW.
+// diff compares two specs: ivsrt diff [-format text|markdown|json] [-raw] OLD NEW.
 // It exits 0 when nothing breaks a client, 1 when something does, 2 on bad
 // usage or a spec that does not load.
 func diff(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ivsrt diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: ivsrt diff [-format text|markdown|json] OLD NEW
+		fmt.Fprint(stderr, `usage: ivsrt diff [-format text|markdown|json] [-raw] OLD NEW
 
 Compares two specs (OpenAPI YAML or JSON) operation by operation
 (operationId) and prints what NEW adds, removes and changes in each
 request and response. It exits 0 when no change breaks a client, 1 when
 one does, and 2 on bad usage or a spec that does not load.
 
+When only one spec carries ivsrt overlay facts (make spec's specs do, a
+plain ivsrt import does not), the first line says so: what the overlays
+set would show as changes AWS did not make. -raw compares the models'
+facts alone.
+
 `)
 		fs.PrintDefaults()
 	}
 	format := fs.String("format", "text", "output `format`: text (AWS change-log style), markdown or json")
+	raw := fs.Bool("raw", false, "compare the models' facts alone: drop every default and restore the model values the specs' overlays corrected (info.x-ivsrt-overlays)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -57,7 +63,7 @@ one does, and 2 on bad usage or a spec that does not load.
 			return 2
 		}
 	}
-	report, err := specdiff.Compare(docs[0], docs[1])
+	report, err := specdiff.CompareWith(docs[0], docs[1], specdiff.Options{Raw: *raw})
 	if err != nil {
 		fmt.Fprintf(stderr, "ivsrt diff: %v\n", oneLine(err))
 		return 2

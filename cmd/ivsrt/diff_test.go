@@ -95,3 +95,49 @@ func TestDiffOutput(t *testing.T) {
 	require.Equal(t, string(golden), out.String())
 	require.True(t, strings.HasPrefix(out.String(), "2024/06/20 - Amazon IVS Real-Time - 5 updated api methods\n"))
 }
+
+// TestDiffVersions: ivsrt diff between the repo's two spec versions prints
+// the golden files of spec/specdiff (TestVersionsGolden keeps them), and
+// exits 1: today's API tightens a request member the 2024-06-20 one left
+// open.
+func TestDiffVersions(t *testing.T) {
+	old := filepath.Join("..", "..", "spec", "2024-06-20", "ivsrealtime.yaml")
+	cur := filepath.Join("..", "..", "spec", "ivsrealtime.yaml")
+	for format, ext := range map[string]string{"text": "txt", "markdown": "md", "json": "json"} {
+		var out, errb bytes.Buffer
+		require.Equal(t, 1, run([]string{"diff", "-format", format, old, cur}, &out, &errb), errb.String())
+		require.Empty(t, errb.String())
+		golden, err := os.ReadFile(filepath.Join("..", "..", "spec", "specdiff", "testdata", "2024-06-20-to-current."+ext))
+		require.NoError(t, err)
+		require.Equal(t, string(golden), out.String(), format)
+	}
+}
+
+// TestDiffOverlayAndRaw: the committed spec against ivsrt import of the
+// same model without -overlay. The first line of each format says that only
+// the committed spec carries overlay facts; -raw compares the models' facts
+// alone, and finds nothing.
+func TestDiffOverlayAndRaw(t *testing.T) {
+	committed := filepath.Join("..", "..", "spec", "ivsrealtime.yaml")
+	raw := filepath.Join(t.TempDir(), "raw.yaml")
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"import", "-model", filepath.Join("..", "..", "spec", "models", "ivs-realtime", "service-2.json"), "-version", "2026-04-08", "-o", raw}, &out, &errb), errb.String())
+
+	const warning = "Warning: the old spec carries ivsrt overlay facts (overlays: Amazon IVS Real-Time rules the service model does not state (1.0.0); "
+	for format, prefix := range map[string]string{"text": warning, "markdown": "> **Warning:** " + warning[len("Warning: "):], "json": "{\n  \"raw\": false,\n  \"overlay\": {\n    \"warning\": \"" + warning} {
+		out.Reset()
+		errb.Reset()
+		code := run([]string{"diff", "-format", format, committed, raw}, &out, &errb)
+		require.Equal(t, 1, code, "the corrected ResourceArn pattern is tighter in the model: %s", errb.String())
+		require.True(t, strings.HasPrefix(out.String(), prefix), "%s: %.300s", format, out.String())
+		require.Contains(t, out.String(), "default", format)
+	}
+
+	out.Reset()
+	require.Equal(t, 0, run([]string{"diff", "-raw", committed, raw}, &out, &errb), errb.String())
+	require.Equal(t, "Models' facts only (ivsrt diff -raw): no defaults, and the model's own value wherever a spec records an overlay correction (info.x-ivsrt-overlays); extensions are never compared.\n"+
+		"2026/04/08 - Amazon Interactive Video Service RealTime - no api method changes\n", out.String())
+	out.Reset()
+	require.Equal(t, 0, run([]string{"diff", "-raw", "-format", "json", raw, committed}, &out, &errb), errb.String())
+	require.True(t, strings.HasPrefix(out.String(), "{\n  \"raw\": true,\n  \"overlay\": {\n    \"warning\": \"\",\n"), out.String())
+}

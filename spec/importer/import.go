@@ -73,10 +73,8 @@ func Import(src *Source, opts Options) ([]byte, error) {
 	if opts.Overlay != nil {
 		overlays = append(slices.Clip(overlays), opts.Overlay)
 	}
-	for _, ov := range overlays {
-		if doc, err = applyOverlay(doc, ov); err != nil {
-			return nil, err
-		}
+	if doc, err = applyOverlays(doc, overlays); err != nil { // marker.go
+		return nil, err
 	}
 	orderOperations(doc)
 	normalise(doc)

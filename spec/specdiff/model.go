@@ -16,13 +16,13 @@ type shape struct {
 	request, response *openapi3.Schema
 }
 
-// operations returns every operation of a spec by operationId.
-func operations(doc *openapi3.T) (map[string]shape, error) {
+// operations returns every operation of a spec by operationId, normalised
+// by n.
+func operations(doc *openapi3.T, n *normaliser) (map[string]shape, error) {
 	ops := map[string]shape{}
 	if doc.Paths == nil {
 		return ops, nil
 	}
-	n := &normaliser{memo: map[*openapi3.Schema]*openapi3.Schema{}}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for method, op := range item.Operations() {
@@ -93,8 +93,18 @@ func object() *openapi3.Schema {
 // wrap (keeping the wrapper's default), and descriptions and extensions
 // dropped, since neither is a keyword this diff reports. Copies are
 // memoised by original, so shared schemas stay shared and cycles end.
+//
+// For a raw comparison (Options.Raw) it also drops every default and gives
+// back the model's values the overlays replaced (model): only the model's
+// facts are left.
 type normaliser struct {
-	memo map[*openapi3.Schema]*openapi3.Schema
+	memo  map[*openapi3.Schema]*openapi3.Schema
+	raw   bool
+	model map[*openapi3.Schema]map[string]any
+}
+
+func newNormaliser(raw bool, model map[*openapi3.Schema]map[string]any) *normaliser {
+	return &normaliser{memo: map[*openapi3.Schema]*openapi3.Schema{}, raw: raw, model: model}
 }
 
 func (n *normaliser) ref(r *openapi3.SchemaRef) *openapi3.SchemaRef {
@@ -110,7 +120,7 @@ func (n *normaliser) schema(s *openapi3.Schema) *openapi3.Schema {
 	}
 	if isWrapper(s) {
 		inner := n.schema(s.AllOf[0].Value)
-		if s.Default == nil {
+		if s.Default == nil || n.raw {
 			n.memo[s] = inner
 			return inner
 		}
@@ -136,6 +146,12 @@ func (n *normaliser) schema(s *openapi3.Schema) *openapi3.Schema {
 	if len(s.Required) > 0 {
 		c.Required = slices.Clone(s.Required)
 		sort.Strings(c.Required)
+	}
+	for keyword, v := range n.model[s] {
+		setKeyword(c, keyword, v) // checked by overrides
+	}
+	if n.raw {
+		c.Default = nil
 	}
 	return c
 }

@@ -27,11 +27,20 @@ func WriteJSON(w io.Writer, r *Report) error {
 //	{'autoParticipantRecordingConfiguration': {...}}
 //	{'stage': {'autoParticipantRecordingConfiguration': {...}}}
 //
+// Above the header, one line says when the comparison is raw (models' facts
+// alone), and one warns when only one spec carries overlay facts (see
+// Overlays.Warning).
+//
 // The trees show new members as boto documents them. Removed and changed
-// members follow, one a line, those that break a client marked [breaking].
-// A new operation is its name line alone, as in AWS's log.
+// members follow, one a line, those that break a client marked [breaking]:
+// every removed member is listed, and one that went with a removed
+// structure says which ("(with stage.x)") instead of counting again. A new
+// or removed operation is its name line alone, as in AWS's log.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
+	for _, line := range preamble(r) {
+		b.WriteString(line + "\n")
+	}
 	b.WriteString(header(r) + "\n")
 	for _, op := range r.Operations {
 		b.WriteString("\n" + op.Name + " (" + changeWord(op.Change) + ")")
@@ -55,7 +64,7 @@ func WriteText(w io.Writer, r *Report) error {
 			side *Side
 		}{{"request", &op.Request}, {"response", &op.Response}} {
 			for _, p := range s.side.Removed {
-				b.WriteString("Removed (" + s.name + "): " + p + " [breaking]\n")
+				b.WriteString("Removed (" + s.name + "): " + p + removedMark(s.side, p, " [breaking]", " (with %s)") + "\n")
 			}
 			for _, c := range s.side.Changed {
 				fmt.Fprintf(&b, "Changed (%s): %s %s %s -> %s%s\n", s.name, c.Path, c.Keyword, value(c.Old), value(c.New), mark(c.Breaking, " [breaking]"))
@@ -66,17 +75,31 @@ func WriteText(w io.Writer, r *Report) error {
 	return err
 }
 
-// WriteMarkdown writes the text report's content as Markdown: the header,
+// WriteMarkdown writes the text report's content as Markdown: the lines
+// above the header as a quote, the header,
 // one section per operation with its trees of new members, and a table of
 // every member change.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
+	var quote []string
+	for _, line := range preamble(r) {
+		if rest, ok := strings.CutPrefix(line, "Warning: "); ok {
+			line = "**Warning:** " + rest
+		}
+		quote = append(quote, "> "+line)
+	}
+	if len(quote) > 0 {
+		b.WriteString(strings.Join(quote, "\n>\n") + "\n\n")
+	}
 	fmt.Fprintf(&b, "# %s\n\nBreaking changes: %d\n", header(r), r.Breaking)
 	for _, op := range r.Operations {
 		fmt.Fprintf(&b, "\n## %s (%s)\n\n", op.Name, changeWord(op.Change))
 		if op.Change == ChangeRemoved {
 			b.WriteString("**Breaking:** the operation is removed.\n")
-			continue
+			if op.Request.Empty() && op.Response.Empty() {
+				continue
+			}
+			b.WriteString("\n")
 		}
 		if sides := changedSides(&op); sides != "" && op.Change == ChangeUpdated {
 			fmt.Fprintf(&b, "Changes (%s)\n\n", sides)
@@ -99,7 +122,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				fmt.Fprintf(&b, "| %s | `%s` | added | | | |\n", s.name, p)
 			}
 			for _, p := range s.side.Removed {
-				fmt.Fprintf(&b, "| %s | `%s` | removed | | | **yes** |\n", s.name, p)
+				breaking := "with the operation"
+				if op.Change != ChangeRemoved {
+					breaking = removedMark(s.side, p, "**yes**", "with `%s`")
+				}
+				fmt.Fprintf(&b, "| %s | `%s` | removed | | | %s |\n", s.name, p, breaking)
 			}
 			for _, c := range s.side.Changed {
 				fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", s.name, c.Path, c.Keyword, cell(c.Old), cell(c.New), mark(c.Breaking, "**yes**"))
@@ -108,6 +135,22 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// rawLine opens a raw report (Options.Raw).
+const rawLine = "Models' facts only (ivsrt diff -raw): no defaults, and the model's own value wherever a spec records an overlay correction (info.x-ivsrt-overlays); extensions are never compared."
+
+// preamble is what a report says above its header: whether it is raw, and
+// the overlay warning.
+func preamble(r *Report) []string {
+	var lines []string
+	if r.Raw {
+		lines = append(lines, rawLine)
+	}
+	if r.Overlay.Warning != "" {
+		lines = append(lines, r.Overlay.Warning)
+	}
+	return lines
 }
 
 var isoDate = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
@@ -156,6 +199,16 @@ func changedSides(op *Operation) string {
 		sides = append(sides, "response")
 	}
 	return strings.Join(sides, ", ")
+}
+
+// removedMark is root for a removed member at the top of what went (the
+// removal that breaks), and member, with that top's path, for one that went
+// with it.
+func removedMark(s *Side, path, root, member string) string {
+	if r := s.removedRoot(path); r != path {
+		return fmt.Sprintf(member, r)
+	}
+	return root
 }
 
 func mark(breaking bool, s string) string {

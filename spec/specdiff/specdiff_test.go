@@ -22,8 +22,9 @@ func read(t *testing.T, name string) []byte {
 }
 
 // summary is a report as one line per fact, so a test can state all of
-// it: "Op added|removed", "Op side +path", "Op side -path !",
-// "Op side path keyword old -> new [!]" (! marks breaking).
+// it: "Op added|removed", "Op side +path", "Op side -path [!]",
+// "Op side path keyword old -> new [!]" (! marks breaking: of removed
+// members, the top of each removed subtree).
 func summary(r *Report) []string {
 	var out []string
 	for _, op := range r.Operations {
@@ -31,8 +32,8 @@ func summary(r *Report) []string {
 		case ChangeAdded, ChangeRemoved:
 			out = append(out, op.Name+" "+op.Change)
 		}
-		if op.Change == ChangeAdded {
-			continue // its members are listed by TestOperationAdded
+		if op.Change != ChangeUpdated {
+			continue // its members are listed by TestOperationAdded and TestOperationRemoved
 		}
 		for _, s := range []struct {
 			name string
@@ -42,7 +43,7 @@ func summary(r *Report) []string {
 				out = append(out, fmt.Sprintf("%s %s +%s", op.Name, s.name, p))
 			}
 			for _, p := range s.side.Removed {
-				out = append(out, fmt.Sprintf("%s %s -%s !", op.Name, s.name, p))
+				out = append(out, fmt.Sprintf("%s %s -%s%s", op.Name, s.name, p, mark(s.side.removedRoot(p) == p, " !")))
 			}
 			for _, c := range s.side.Changed {
 				out = append(out, fmt.Sprintf("%s %s %s %s %s -> %s%s", op.Name, s.name, c.Path, c.Keyword, value(c.Old), value(c.New), mark(c.Breaking, " !")))
@@ -90,9 +91,10 @@ func TestRecordingChange(t *testing.T) {
 }
 
 // TestGolden holds the three formats of the recording change, of its
-// reverse (everything removed, so every line breaks), and of a mix: an
+// reverse (everything removed, so every line breaks), of a mix: an
 // operation renamed (one added, one removed), a bound tightened and an enum
-// value added.
+// value added, and of removals (a structure and its members, a member of a
+// kept structure, a map's values).
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -101,28 +103,119 @@ func TestGolden(t *testing.T) {
 		{"recording", read(t, "old.yaml"), read(t, "new.yaml")},
 		{"recording-reversed", read(t, "new.yaml"), read(t, "old.yaml")},
 		{"mixed", read(t, "new.yaml"), mixed(t)},
+		{"removed", read(t, "removed-old.yaml"), read(t, "removed-new.yaml")},
 	} {
 		r, err := CompareBytes(tc.old, tc.new)
 		require.NoError(t, err)
-		for _, f := range []struct {
-			ext   string
-			write func(*bytes.Buffer, *Report) error
-		}{
-			{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
-			{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
-			{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
-		} {
-			var b bytes.Buffer
-			require.NoError(t, f.write(&b, r))
-			golden := filepath.Join("testdata", tc.name+"."+f.ext)
-			if *update {
-				require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./spec/specdiff -update to write it")
-			require.Equal(t, string(want), b.String(), golden)
-		}
+		goldens(t, tc.name, r)
 	}
+}
+
+// goldens compares the report's three renderings with testdata/NAME.txt,
+// .md and .json, or writes them under -update.
+func goldens(t *testing.T, name string, r *Report) {
+	t.Helper()
+	for _, f := range []struct {
+		ext   string
+		write func(*bytes.Buffer, *Report) error
+	}{
+		{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
+		{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
+		{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+	} {
+		var b bytes.Buffer
+		require.NoError(t, f.write(&b, r))
+		golden := filepath.Join("testdata", name+"."+f.ext)
+		if *update {
+			require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err, "run go test ./spec/specdiff -update to write it")
+		require.Equal(t, string(want), b.String(), "%s: run go test ./spec/specdiff -update and review the change", golden)
+	}
+}
+
+// The repo's two spec versions, as committed: make spec writes them.
+var (
+	spec2024    = filepath.Join("..", "2024-06-20", "ivsrealtime.yaml")
+	specCurrent = filepath.Join("..", "ivsrealtime.yaml")
+)
+
+// TestVersionsGolden is ivsrt diff between the repo's two spec versions,
+// 2024-06-20 and today's, as a product output: its three renderings are
+// golden files. The specs are read as committed, so a make spec that
+// changes either one shows up here as a golden diff to review (and to
+// commit with go test ./spec/specdiff -update).
+func TestVersionsGolden(t *testing.T) {
+	old, err := os.ReadFile(spec2024)
+	require.NoError(t, err)
+	new, err := os.ReadFile(specCurrent)
+	require.NoError(t, err)
+	r, err := CompareBytes(old, new)
+	require.NoError(t, err)
+	goldens(t, "2024-06-20-to-current", r)
+}
+
+// TestRemovedMembers: removed lists every removed path, a structure and
+// each member under it, as added lists a new one's; only the top of each
+// removed subtree counts as breaking.
+func TestRemovedMembers(t *testing.T) {
+	r, err := CompareBytes(read(t, "removed-old.yaml"), read(t, "removed-new.yaml"))
+	require.NoError(t, err)
+	config := []string{"config", "config.limits", "config.limits.max", "config.limits.min",
+		"config.mode", "config.rules", "config.rules[].name", "config.rules[].weight"}
+	retry := []string{"options.retry", "options.retry.attempts", "options.retry.backoff"}
+	in := func(prefix string, paths ...[]string) []string {
+		var out []string
+		for _, ps := range paths {
+			for _, p := range ps {
+				out = append(out, prefix+p)
+			}
+		}
+		return out
+	}
+	require.Len(t, r.Operations, 1)
+	op := r.Operations[0]
+	require.Equal(t, in("", config, retry), op.Request.Removed)
+	require.Equal(t, in("widget.", config, []string{"labels{}", "labels{}.since", "labels{}.text"}, retry), op.Response.Removed)
+	require.Empty(t, op.Request.Added)
+	require.Empty(t, op.Response.Added)
+	require.Equal(t, []string{"config", "options.retry"}, op.Request.removedRoots)
+	require.Equal(t, []string{"widget.config", "widget.labels{}", "widget.options.retry"}, op.Response.removedRoots)
+	require.Equal(t, 5, r.Breaking)
+	require.True(t, op.Breaking)
+
+	// The reverse adds exactly what was removed.
+	back, err := CompareBytes(read(t, "removed-new.yaml"), read(t, "removed-old.yaml"))
+	require.NoError(t, err)
+	require.Equal(t, op.Request.Removed, back.Operations[0].Request.Added)
+	require.Equal(t, op.Response.Removed, back.Operations[0].Response.Added)
+	require.Zero(t, back.Breaking)
+}
+
+// TestOperationRemoved: a removed operation lists every member of its
+// request and response, and counts once.
+func TestOperationRemoved(t *testing.T) {
+	base := read(t, "new.yaml")
+	r, err := CompareBytes(base, edit(t, base, "      operationId: GetStage\n", "      operationId: GetStageGone\n"))
+	require.NoError(t, err)
+	require.Len(t, r.Operations, 2)
+	op := r.Operations[0]
+	require.Equal(t, "GetStage", op.Name)
+	require.Equal(t, ChangeRemoved, op.Change)
+	require.True(t, op.Breaking)
+	require.Equal(t, []string{"arn"}, op.Request.Removed)
+	require.Equal(t, []string{
+		"stage",
+		"stage.activeSessionId",
+		"stage.arn",
+		"stage.autoParticipantRecordingConfiguration",
+		"stage.autoParticipantRecordingConfiguration.mediaTypes",
+		"stage.autoParticipantRecordingConfiguration.storageConfigurationArn",
+		"stage.name",
+		"stage.tags",
+	}, op.Response.Removed)
+	require.Equal(t, 1, r.Breaking)
 }
 
 // mixed is new.yaml with GetStage renamed, StageName's maxLength down and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/diff"
@@ -19,27 +20,32 @@ func compare(oldOps, newOps map[string]shape) (*Report, error) {
 		return nil, fmt.Errorf("oasdiff: %w", err)
 	}
 	r := &Report{Operations: []Operation{}}
-	for name := range oldOps {
-		if _, ok := newOps[name]; !ok {
-			r.Operations = append(r.Operations, Operation{Name: name, Change: ChangeRemoved, Breaking: true})
-			r.Breaking++
-		}
-	}
-	for name, n := range newOps {
-		if _, ok := oldOps[name]; ok {
-			continue
-		}
-		op := Operation{Name: name, Change: ChangeAdded}
-		for _, side := range []struct {
-			s      *Side
-			schema *openapi3.Schema
-		}{{&op.Request, n.request}, {&op.Response, n.response}} {
-			w := walker{side: side.s}
-			for _, m := range sortedKeys(side.schema.Properties) {
-				w.added(m, side.schema.Properties[m].Value)
+	// An operation only one side has lists every member of its request and
+	// response, as added or removed.
+	for _, c := range []struct {
+		ops, other map[string]shape
+		change     string
+	}{{oldOps, newOps, ChangeRemoved}, {newOps, oldOps, ChangeAdded}} {
+		for name, s := range c.ops {
+			if _, ok := c.other[name]; ok {
+				continue
 			}
+			op := Operation{Name: name, Change: c.change, Breaking: c.change == ChangeRemoved}
+			for _, side := range []struct {
+				s      *Side
+				schema *openapi3.Schema
+			}{{&op.Request, s.request}, {&op.Response, s.response}} {
+				w := walker{side: side.s}
+				for _, m := range sortedKeys(side.schema.Properties) {
+					if c.change == ChangeAdded {
+						w.added(m, side.schema.Properties[m].Value)
+					} else {
+						w.removed(m, side.schema.Properties[m].Value)
+					}
+				}
+			}
+			r.Operations = append(r.Operations, op)
 		}
-		r.Operations = append(r.Operations, op)
 	}
 	if d != nil && d.PathsDiff != nil { // nil: nothing differs
 		for path, pd := range d.PathsDiff.Modified {
@@ -61,9 +67,16 @@ func compare(oldOps, newOps map[string]shape) (*Report, error) {
 	}
 	for i := range r.Operations {
 		op := &r.Operations[i]
+		if op.Change == ChangeRemoved {
+			// One breaking change: its members are listed, not counted.
+			op.Request.finish()
+			op.Response.finish()
+			r.Breaking++
+			continue
+		}
 		for _, s := range []*Side{&op.Request, &op.Response} {
 			s.finish()
-			n := len(s.Removed)
+			n := len(s.removedRoots)
 			for _, c := range s.Changed {
 				if c.Breaking {
 					n++
@@ -170,7 +183,7 @@ func (w *walker) schema(path string, d *diff.SchemaDiff) {
 			w.added(join(path, m), nw.Properties[m].Value)
 		}
 		for _, m := range pd.Deleted {
-			w.side.Removed = append(w.side.Removed, join(path, m))
+			w.removed(join(path, m), old.Properties[m].Value)
 		}
 		for m, md := range pd.Modified {
 			w.schema(join(path, m), md)
@@ -188,17 +201,21 @@ func (w *walker) schema(path string, d *diff.SchemaDiff) {
 			}
 		}
 	}
-	w.sub(path+"[]", d.ItemsDiff, nw.Items)
-	w.sub(path+"{}", d.AdditionalPropertiesDiff, nw.AdditionalProperties.Schema)
+	w.sub(path+"[]", d.ItemsDiff, old.Items, nw.Items)
+	w.sub(path+"{}", d.AdditionalPropertiesDiff, old.AdditionalProperties.Schema, nw.AdditionalProperties.Schema)
 }
 
-// sub walks list items or map values.
-func (w *walker) sub(path string, d *diff.SchemaDiff, now *openapi3.SchemaRef) {
+// sub walks list items or map values; was and now are the items or values
+// on each side (oasdiff's diff of a deleted schema does not carry it).
+func (w *walker) sub(path string, d *diff.SchemaDiff, was, now *openapi3.SchemaRef) {
 	switch {
 	case d == nil:
 	case d.SchemaAdded && now != nil:
 		w.added(path, now.Value)
+	case d.SchemaDeleted && was != nil:
+		w.removed(path, was.Value)
 	case d.SchemaDeleted:
+		w.side.removedRoots = append(w.side.removedRoots, path)
 		w.side.Removed = append(w.side.Removed, path)
 	default:
 		w.schema(path, d)
@@ -209,28 +226,35 @@ func (w *walker) sub(path string, d *diff.SchemaDiff, now *openapi3.SchemaRef) {
 // the top of a new subtree.
 func (w *walker) added(path string, s *openapi3.Schema) {
 	w.side.roots = append(w.side.roots, root{path: path, schema: s})
-	w.members(path, s, map[*openapi3.Schema]bool{})
+	members(&w.side.Added, path, s, map[*openapi3.Schema]bool{})
 }
 
-func (w *walker) members(path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
-	w.side.Added = append(w.side.Added, path)
-	w.under(path, s, seen)
+// removed records a member that went, and every member under it, as added
+// does for a new one: a client that reads or sends any of them must change.
+func (w *walker) removed(path string, s *openapi3.Schema) {
+	w.side.removedRoots = append(w.side.removedRoots, path)
+	members(&w.side.Removed, path, s, map[*openapi3.Schema]bool{})
 }
 
-func (w *walker) under(path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+func members(list *[]string, path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+	*list = append(*list, path)
+	under(list, path, s, seen)
+}
+
+func under(list *[]string, path string, s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 	if s == nil || seen[s] {
 		return // a recursive schema is listed down to where it repeats
 	}
 	seen[s] = true
 	defer delete(seen, s)
 	for m, p := range s.Properties {
-		w.members(join(path, m), p.Value, seen)
+		members(list, join(path, m), p.Value, seen)
 	}
 	if s.Items != nil {
-		w.under(path+"[]", s.Items.Value, seen)
+		under(list, path+"[]", s.Items.Value, seen)
 	}
 	if ap := s.AdditionalProperties.Schema; ap != nil {
-		w.under(path+"{}", ap.Value, seen)
+		under(list, path+"{}", ap.Value, seen)
 	}
 }
 
@@ -256,6 +280,18 @@ func (s *Side) finish() {
 		return a.Keyword < b.Keyword
 	})
 	sort.Slice(s.roots, func(i, j int) bool { return s.roots[i].path < s.roots[j].path })
+	sort.Strings(s.removedRoots)
+}
+
+// removedRoot is the top of the removed subtree a removed path belongs to:
+// the path itself, or the removed member it went with.
+func (s *Side) removedRoot(path string) string {
+	for _, r := range s.removedRoots {
+		if path == r || strings.HasPrefix(path, r+".") || strings.HasPrefix(path, r+"[]") || strings.HasPrefix(path, r+"{}") {
+			return r
+		}
+	}
+	return path
 }
 
 func sortedKeys(m openapi3.Schemas) []string {
