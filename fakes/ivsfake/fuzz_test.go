@@ -40,6 +40,10 @@ func FuzzOperations(f *testing.F) {
 	}
 	srv := ivsfake.New(ivsfake.Options{})
 	stored := seedStage(f, srv)
+	unimplemented := map[string]bool{}
+	for _, op := range ivsapi.Operations {
+		unimplemented[op] = ivsfake.NotImplemented(ivsfake.NewMemory(ivsfake.Options{}), op)
+	}
 
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
 		if _, ok := ivsapi.DeclaredErrors[op]; !ok {
@@ -54,6 +58,12 @@ func FuzzOperations(f *testing.F) {
 			method, path = m, "/tags/"+url.PathEscape(stored)+"?tagKeys=k"
 		}
 		srv.ServeHTTP(rec, httptest.NewRequest(method, path, strings.NewReader(string(body))))
+		// An operation without behaviour yet answers a valid request 501
+		// NotImplementedException, on purpose; bad input it still refuses.
+		if rec.Code == http.StatusNotImplemented && unimplemented[op] &&
+			wire.HeaderValue(rec.Header(), wire.HeaderErrorType) == ivsapi.ErrNotImplemented {
+			return
+		}
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: status %d: %s", op, body, rec.Code, rec.Body)
 		}
