@@ -49,3 +49,28 @@ func TestImportWritesTheSpec(t *testing.T) {
 	require.Equal(t, 1, run([]string{"import", "-model", smallModel, "-version", "2021-02-03", "-ops", "Nope"}, &out, &errb))
 	require.Contains(t, errb.String(), `unknown operation "Nope"`)
 }
+
+// -save-model keeps the model without its prose, and the kept file imports
+// to the same spec; -overlay may be given more than once, applied in order.
+func TestImportSavesTheModelAndTakesOverlays(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.yaml")
+	second := filepath.Join(dir, "second.yaml")
+	require.NoError(t, os.WriteFile(first, []byte("overlay: 1.0.0\ninfo: {title: first, version: 1.0.0}\nactions:\n  - target: $.info\n    update: {description: first}\n"), 0o644))
+	require.NoError(t, os.WriteFile(second, []byte("overlay: 1.0.0\ninfo: {title: second, version: 1.0.0}\nactions:\n  - target: $.info\n    update: {description: second}\n"), 0o644))
+
+	var out, errb bytes.Buffer
+	kept := filepath.Join(dir, "kept")
+	require.Equal(t, 0, run([]string{"import", "-model", smallModel, "-version", "2021-02-03",
+		"-overlay", first, "-overlay", second, "-save-model", kept}, &out, &errb), errb.String())
+	require.Contains(t, out.String(), "description: second", "the later overlay applies last")
+	for _, name := range []string{"service-2.json", "paginators-1.json"} {
+		data, err := os.ReadFile(filepath.Join(kept, name))
+		require.NoError(t, err)
+		require.NotContains(t, string(data), "documentation", name)
+	}
+	var again bytes.Buffer
+	require.Equal(t, 0, run([]string{"import", "-model", filepath.Join(kept, "service-2.json"), "-version", "2021-02-03",
+		"-overlay", first, "-overlay", second}, &again, &errb), errb.String())
+	require.Equal(t, out.String(), again.String(), "the kept model imports to the same spec")
+}
