@@ -22,7 +22,7 @@ import (
 func Build(doc *spec.Document) (*Service, error) {
 	b := &builder{doc: doc, oa: doc.OpenAPI,
 		structs: map[string]*Struct{}, enums: map[string]*Enum{}, scalars: map[string]*Scalar{},
-		errors: map[string]*Error{}, failed: map[string]bool{}}
+		errors: map[string]*Error{}, failed: map[string]bool{}, answerHeaders: map[*Struct]*Operation{}}
 	s := b.build()
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
@@ -44,6 +44,9 @@ type builder struct {
 	// bodies are the operations built, to check that a body schema that
 	// takes parameters belongs to its operation alone.
 	bodies []*Operation
+	// answerHeaders maps an answer's struct to the operation whose 200
+	// response's headers it took, to check that it belongs to it alone.
+	answerHeaders map[*Struct]*Operation
 }
 
 func (b *builder) fail(pointer, format string, args ...any) {
@@ -477,8 +480,9 @@ func (b *builder) operation(path, method string) *Operation {
 		// The 200 response's headers go first, as the parameters do in the
 		// input. A struct that already has them is another operation's
 		// answer too: bodiesOwned refuses that.
-		if hs := b.responseHeaders(ok, p+"/responses/200"); len(hs) > 0 && len(op.Output.HeaderMembers()) == 0 {
+		if hs := b.responseHeaders(ok, p+"/responses/200"); len(hs) > 0 && b.answerHeaders[op.Output] == nil {
 			op.Output.Members = append(hs, op.Output.Members...)
+			b.answerHeaders[op.Output] = op
 			b.distinctMembers(op.Output, "output", op.Name)
 		}
 	}
@@ -765,7 +769,7 @@ func (b *builder) bodiesOwned(ops []*Operation) {
 		if op.HasBody && len(op.Labels())+len(op.Query())+len(op.Headers()) > 0 {
 			b.owned(ops, op, op.Input, op.Pointer+"/requestBody", "parameters")
 		}
-		if len(op.ResponseHeaders()) > 0 {
+		if b.answerHeaders[op.Output] == op {
 			b.owned(ops, op, op.Output, op.Pointer+"/responses/200", "response headers")
 		}
 	}
