@@ -2339,9 +2339,9 @@ func (v *StartParticipantReplicationResponse) AppendJSON(b []byte) ([]byte, erro
 	return append(b, "{}"...), nil
 }
 
-// writeHeaders sets the response headers the members of StartParticipantReplicationResponse are bound to;
-// a member left nil sets none.
-func (v *StartParticipantReplicationResponse) writeHeaders(h http.Header) {
+// SetHeaders sets the response headers the members of StartParticipantReplicationResponse are bound to
+// (wire.HeaderSetter); a member left nil sets none.
+func (v *StartParticipantReplicationResponse) SetHeaders(h http.Header) {
 	if v.AccessControlAllowOrigin != nil {
 		h.Set("Access-Control-Allow-Origin", *v.AccessControlAllowOrigin)
 	}
@@ -2381,9 +2381,9 @@ func (v *StopParticipantReplicationResponse) AppendJSON(b []byte) ([]byte, error
 	return append(b, "{}"...), nil
 }
 
-// writeHeaders sets the response headers the members of StopParticipantReplicationResponse are bound to;
-// a member left nil sets none.
-func (v *StopParticipantReplicationResponse) writeHeaders(h http.Header) {
+// SetHeaders sets the response headers the members of StopParticipantReplicationResponse are bound to
+// (wire.HeaderSetter); a member left nil sets none.
+func (v *StopParticipantReplicationResponse) SetHeaders(h http.Header) {
 	if v.AccessControlAllowOrigin != nil {
 		h.Set("Access-Control-Allow-Origin", *v.AccessControlAllowOrigin)
 	}

@@ -9,6 +9,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/ivsrt/contract/fakes/wire"
+)
+
+var (
+	_ wire.HeaderSetter = (*StartParticipantReplicationResponse)(nil)
+	_ wire.HeaderSetter = (*StopParticipantReplicationResponse)(nil)
 )
 
 // replicating answers the two operations whose answers AWS's model binds

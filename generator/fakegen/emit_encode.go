@@ -55,14 +55,16 @@ func (g *gen) encoders(f *jen.File) {
 	}
 }
 
-// headerWriter emits writeHeaders, which sets the response headers the
-// members of an answer are bound to: a string or enum as it is, an
-// integer or boolean as its text; a nil member sets nothing. The Handler
-// calls it before it writes the body.
+// headerWriter emits SetHeaders (wire.HeaderSetter), which sets the
+// response headers the members of an answer are bound to: a string or enum
+// as it is, an integer or boolean as its text; a nil member sets nothing.
+// wire.WriteJSON calls it once the body is encoded, so the Handler writes
+// the headers before the body, and an answer that cannot be encoded goes
+// out as an error without them.
 func (g *gen) headerWriter(f *jen.File, st *model.Struct, hs []*model.Member) {
-	f.Comment("writeHeaders sets the response headers the members of " + st.Name + " are bound to;")
-	f.Comment("a member left nil sets none.")
-	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("writeHeaders").Params(jen.Id("h").Qual("net/http", "Header")).BlockFunc(func(body *jen.Group) {
+	f.Comment("SetHeaders sets the response headers the members of " + st.Name + " are bound to")
+	f.Comment("(wire.HeaderSetter); a member left nil sets none.")
+	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("SetHeaders").Params(jen.Id("h").Qual("net/http", "Header")).BlockFunc(func(body *jen.Group) {
 		for _, m := range hs {
 			x := jen.Op("*").Id("v").Dot(m.GoName)
 			var text jen.Code

@@ -12,7 +12,8 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // handler emits the http.Handler that routes each operation's method and
 // path by the Routes table, decodes labels, query string, headers and
 // body, validates, applies defaults, calls the Backend and encodes the
-// answer: its header members as response headers, the rest as the body.
+// answer: its header members as response headers (wire.WriteJSON calls its
+// SetHeaders), the rest as the body.
 func (g *gen) handler(f *jen.File) {
 	f.Comment("Options tune a Handler.")
 	f.Type().Id("Options").Struct(
@@ -131,8 +132,7 @@ func (g *gen) handler(f *jen.File) {
 			b.If(jen.Id("out").Op("==").Nil()).Block(jen.Id("out").Op("=").Op("&").Id(op.Output.Name).Values())
 			b.Id("out").Dot("SetDefaults").Call()
 			if len(op.ResponseHeaders()) > 0 {
-				// Before the body: WriteJSON sends the headers with it.
-				b.Id("out").Dot("writeHeaders").Call(jen.Id("w").Dot("Header").Call())
+				b.Comment("The members bound to headers go out as headers (SetHeaders), the rest as the body.")
 			}
 			b.Qual(wirePkg, "WriteJSON").Call(jen.Id("w"), jen.Id("out"))
 		})

@@ -755,7 +755,7 @@ func (h *Handler) serveStartParticipantReplication(w http.ResponseWriter, r *htt
 		out = &StartParticipantReplicationResponse{}
 	}
 	out.SetDefaults()
-	out.writeHeaders(w.Header())
+	// The members bound to headers go out as headers (SetHeaders), the rest as the body.
 	wire.WriteJSON(w, out)
 }
 
@@ -790,7 +790,7 @@ func (h *Handler) serveStopParticipantReplication(w http.ResponseWriter, r *http
 		out = &StopParticipantReplicationResponse{}
 	}
 	out.SetDefaults()
-	out.writeHeaders(w.Header())
+	// The members bound to headers go out as headers (SetHeaders), the rest as the body.
 	wire.WriteJSON(w, out)
 }
 

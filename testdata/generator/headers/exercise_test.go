@@ -20,7 +20,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/wire"
 )
+
+// An answer with header members sets them through wire.WriteJSON.
+var _ wire.HeaderSetter = (*SendResponse)(nil)
 
 // backend records the inputs that reach it and answers Send with the
 // request's headers echoed in its own; dropEcho leaves the required X-Echo

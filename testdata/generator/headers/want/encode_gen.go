@@ -25,9 +25,9 @@ func (v *SendResponse) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// writeHeaders sets the response headers the members of SendResponse are bound to;
-// a member left nil sets none.
-func (v *SendResponse) writeHeaders(h http.Header) {
+// SetHeaders sets the response headers the members of SendResponse are bound to
+// (wire.HeaderSetter); a member left nil sets none.
+func (v *SendResponse) SetHeaders(h http.Header) {
 	if v.Echo != nil {
 		h.Set("X-Echo", *v.Echo)
 	}

@@ -117,7 +117,7 @@ func (h *Handler) serveSend(w http.ResponseWriter, r *http.Request, labels []str
 		out = &SendResponse{}
 	}
 	out.SetDefaults()
-	out.writeHeaders(w.Header())
+	// The members bound to headers go out as headers (SetHeaders), the rest as the body.
 	wire.WriteJSON(w, out)
 }
 
