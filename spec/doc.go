@@ -34,13 +34,13 @@
 //     200 response may have headers: each is a member of the answer bound
 //     to that header (x-ivsrt-member names it, or the header's own name
 //     when that is a member name; required and description may be written;
-//     a string, integer, boolean or enum schema, no default). An error
-//     response has x-amzn-ErrorType (required: true, a string) and may have
-//     more headers, as AWS's error shapes bind members to headers (CORS and
-//     security headers): they must be optional, and the generator leaves
-//     them out, since the fake writes its errors with wire.WriteError and a
-//     client tells errors apart by their type and message; the suite still
-//     holds a target's errors to them.
+//     a string, integer, boolean or enum schema, no default). The headers
+//     of an error response are x-amzn-ErrorType, as the importer writes
+//     it, and those AWS's error shapes bind members to (CORS and security
+//     headers): these must be optional, and the generator leaves them out,
+//     since the fake writes its errors with wire.WriteError and a client
+//     tells errors apart by their type and message; the suite still holds
+//     a target's errors to them.
 //
 // The operation's input is the parameters, in order, then the body
 // members; its output is the 200 response's headers, in order, then the
