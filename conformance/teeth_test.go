@@ -31,8 +31,8 @@ import (
 
 // callInner sends a JSON body to op on the inner handler and returns the
 // status and the decoded answer. The members the op's route binds to the
-// path and the query string go there, as the SDK sends them; the rest is
-// the body, when the route has one.
+// path, the query string and headers go there, as the SDK sends them; the
+// rest is the body, when the route has one.
 func callInner(h http.Handler, op string, body map[string]any) (int, map[string]any) {
 	i := slices.IndexFunc(ivsapi.Routes, func(r wire.Route) bool { return r.Operation == op })
 	if i < 0 {
@@ -62,11 +62,19 @@ func callInner(h http.Handler, op string, body map[string]any) (int, map[string]
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
+	header := http.Header{}
+	for _, h := range route.Headers {
+		if v, ok := body[h.Member]; ok && v != nil {
+			header.Set(h.Name, fmt.Sprint(v))
+		}
+		delete(body, h.Member)
+	}
 	var b []byte
 	if route.Body {
 		b, _ = json.Marshal(body)
 	}
 	req := httptest.NewRequest(route.Method, target, bytes.NewReader(b))
+	req.Header = header
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

@@ -41,6 +41,7 @@ func TestGeneratedCodeCompilesAndRuns(t *testing.T) {
 	}
 	require.Contains(t, exercised, "reset-when", "the Handler exercise")
 	require.Contains(t, exercised, "bindings", "the HTTP bindings exercise, with the AWS SDK and the generated suite")
+	require.Contains(t, exercised, "headers", "the header bindings exercise: request and answer headers over HTTP, and the generated suite")
 
 	cmd := exec.Command(goTool, "test", "-count=1", "./"+rel+"/...")
 	cmd.Dir = root

@@ -249,7 +249,7 @@ func TestGolden(t *testing.T) {
 // that uses it and a negative case that gets it wrong.
 func TestGoldenCasesCoverEveryExtension(t *testing.T) {
 	extensions := []string{"x-ivsrt-filters", "x-ivsrt-max-total-bytes", "x-ivsrt-key-length", "x-ivsrt-reset-when",
-		"x-ivsrt-identifier", "x-ivsrt-paginated", "x-ivsrt-errors", "x-ivsrt-protocol-errors", "x-ivsrt-sensitive"}
+		"x-ivsrt-identifier", "x-ivsrt-paginated", "x-ivsrt-errors", "x-ivsrt-protocol-errors", "x-ivsrt-sensitive", "x-ivsrt-member"}
 	for _, ext := range extensions {
 		var pos, neg bool
 		for _, c := range goldenCases(t) {

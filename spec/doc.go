@@ -18,20 +18,47 @@
 // not match the path. An operation may have:
 //
 //   - parameters: one per {label} (in: path, required: true, a string
-//     schema or a $ref to one) and query strings (in: query, a string,
+//     schema or a $ref to one), query strings (in: query, a string,
 //     integer, boolean or enum schema or an array of those; style: form and
 //     explode: true may be written, which is how a list goes: the parameter
-//     repeated). x-ivsrt-member names the input member when it differs from
-//     the parameter's name. Every {label} has exactly one path parameter
-//     and every path parameter is a {label}.
+//     repeated) and request headers (in: header, a string, integer, boolean
+//     or enum schema). x-ivsrt-member names the input member when it
+//     differs from the parameter's name. Every {label} has exactly one path
+//     parameter and every path parameter is a {label}.
 //   - requestBody: application/json, a $ref to an object schema holding
 //     the body members (an object with no properties is fine). It may be
 //     absent when the operation has no body members; the operation's input
 //     is then named <operationId>Request.
 //   - responses: "200" with an application/json $ref to an object schema,
-//     error responses per status, and default (the protocol errors).
+//     error responses per status, and default (the protocol errors). The
+//     200 response may have headers: each is a member of the answer bound
+//     to that header (x-ivsrt-member names it, or the header's own name
+//     when that is a member name; required and description may be written;
+//     a string, integer, boolean or enum schema, no default). The headers
+//     of an error response are x-amzn-ErrorType, as the importer writes
+//     it, and those AWS's error shapes bind members to (CORS and security
+//     headers): these must be optional, and the generator leaves them out,
+//     since the fake writes its errors with wire.WriteError and a client
+//     tells errors apart by their type and message; the suite still holds
+//     a target's errors to them.
 //
-// The operation's input is the parameters, in order, then the body members.
+// The operation's input is the parameters, in order, then the body
+// members; its output is the 200 response's headers, in order, then the
+// body members. A body schema that takes parameters, or response headers,
+// belongs to its operation alone: no other operation may use it and no
+// member may have it as its type.
+//
+// A header's name is an HTTP field name and case-insensitive, so two
+// members may not share one; the headers the protocol itself reads or
+// writes (Authorization, Content-Length, Content-Type, Host,
+// Transfer-Encoding, X-Amz-Content-Sha256, X-Amz-Date, X-Amz-Security-Token,
+// X-Amzn-ErrorType and X-Amzn-RequestId) are no member's. A list in a
+// header (which restJson1 writes as one comma-separated value, strings
+// with a comma or a quote quoted) and a timestamp (an HTTP date, unless
+// the model's timestampFormat says otherwise, which format: date-time
+// cannot say) are refused, and so are floats, maps and objects. The page
+// token and the items an answer pages (x-ivsrt-paginated) travel in its
+// body.
 //
 // # Schema keywords
 //
@@ -89,8 +116,9 @@
 //     with a fresh UUID when the caller leaves it out, and the service
 //     answers a repeated request with the same token as it answered the
 //     first, instead of acting twice.
-//   - x-ivsrt-member (parameter): the input member a path or query
-//     parameter stands for, when its name differs from the parameter's.
+//   - x-ivsrt-member (parameter, response header): the member a path,
+//     query or header parameter stands for, or a header of a response, when
+//     its name differs from the parameter's or the header's.
 //   - x-ivsrt-overlays (info): the overlays ivsrt import applied, in order
 //     (make spec), each {title, version, corrections}: the title and version
 //     of the overlay's own info, and corrections, the values of AWS's model

@@ -51,6 +51,8 @@ var Operations = []string{OpCreateEncoderConfiguration, OpCreateIngestConfigurat
 // Member names, as requests and responses spell them in JSON, one constant per
 // name whichever structures share it.
 const (
+	MemberAccessControlAllowOrigin              = "accessControlAllowOrigin"
+	MemberAccessControlExposeHeaders            = "accessControlExposeHeaders"
 	MemberActiveSessionId                       = "activeSessionId"
 	MemberArn                                   = "arn"
 	MemberAttributes                            = "attributes"
@@ -59,12 +61,14 @@ const (
 	MemberBrowserName                           = "browserName"
 	MemberBrowserVersion                        = "browserVersion"
 	MemberBucketName                            = "bucketName"
+	MemberCacheControl                          = "cacheControl"
 	MemberCapabilities                          = "capabilities"
 	MemberChannel                               = "channel"
 	MemberChannelArn                            = "channelArn"
 	MemberComposition                           = "composition"
 	MemberCompositions                          = "compositions"
 	MemberConfiguration                         = "configuration"
+	MemberContentSecurityPolicy                 = "contentSecurityPolicy"
 	MemberDestinationSessionId                  = "destinationSessionId"
 	MemberDestinationStageArn                   = "destinationStageArn"
 	MemberDestinations                          = "destinations"
@@ -170,6 +174,7 @@ const (
 	MemberStorageConfigurationArn               = "storageConfigurationArn"
 	MemberStorageConfigurations                 = "storageConfigurations"
 	MemberStreamKey                             = "streamKey"
+	MemberStrictTransportSecurity               = "strictTransportSecurity"
 	MemberTagKeys                               = "tagKeys"
 	MemberTags                                  = "tags"
 	MemberTargetIntervalSeconds                 = "targetIntervalSeconds"
@@ -183,4 +188,6 @@ const (
 	MemberVideoFillMode                         = "videoFillMode"
 	MemberWhip                                  = "whip"
 	MemberWidth                                 = "width"
+	MemberXContentTypeOptions                   = "xContentTypeOptions"
+	MemberXFrameOptions                         = "xFrameOptions"
 )

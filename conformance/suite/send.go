@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,9 +20,11 @@ import (
 
 // Exchange is one request and its answer.
 type Exchange struct {
-	Op       string
-	Method   string
-	Target   string // path and query string, as sent
+	Op     string
+	Method string
+	Target string // path and query string, as sent
+	// Bound are the request headers members are bound to, as sent.
+	Bound    http.Header
 	Body     string // as sent
 	Sent     time.Time
 	Status   int
@@ -38,10 +41,11 @@ const maxResponseBytes = 4 << 20
 
 // send signs and sends one request of op. body is the case's JSON body:
 // members op binds to path labels and the query string are taken out of it
-// and put in the URL (path-escaped, lists as repeated parameters); what is
-// left is the body, or no body at all when op has none and nothing is left.
+// and put in the URL (path-escaped, lists as repeated parameters), those it
+// binds to headers in headers; what is left is the body, or no body at all
+// when op has none and nothing is left.
 func (r *Runner) send(ctx context.Context, op *Operation, body string) (*Exchange, error) {
-	path, query, payload, hasBody := r.bind(op, body)
+	path, query, bound, payload, hasBody := r.bind(op, body)
 	target := r.target.Endpoint + path
 	if query != "" {
 		target += "?" + query
@@ -56,6 +60,9 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*Exchang
 	}
 	if hasBody {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for name, vs := range bound {
+		req.Header[name] = vs
 	}
 	req.Header.Set("User-Agent", "ivsrt-conformance")
 	creds, err := r.target.Credentials.Retrieve(ctx)
@@ -78,7 +85,7 @@ func (r *Runner) send(ctx context.Context, op *Operation, body string) (*Exchang
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	ex := &Exchange{Op: op.Name, Method: op.method(), Target: strings.TrimPrefix(target, r.target.Endpoint), Body: payload, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
+	ex := &Exchange{Op: op.Name, Method: op.method(), Target: strings.TrimPrefix(target, r.target.Endpoint), Bound: bound, Body: payload, Sent: sent, Status: resp.StatusCode, Header: resp.Header,
 		Resp: data, Request: req, Duration: time.Since(sent)}
 	if resp.StatusCode != http.StatusOK {
 		ex.ErrType = errorType(resp.Header.Get("x-amzn-ErrorType"))
@@ -107,21 +114,29 @@ func errorType(h string) string {
 // maxShown bounds how much of a body a report repeats.
 const maxShown = 300
 
-// requestLine renders the request for a report.
+// requestLine renders the request for a report: the headers members are
+// bound to go between the target and the body.
 func (ex *Exchange) requestLine() string {
 	if ex.Method == "" { // never sent
 		return ex.Op + " " + shorten(ex.Body)
 	}
-	return ex.Method + " " + ex.Target + " " + shorten(ex.Body)
+	line := ex.Method + " " + ex.Target
+	for _, name := range slices.Sorted(maps.Keys(ex.Bound)) {
+		for _, v := range ex.Bound[name] {
+			line += " [" + name + ": " + shorten(v) + "]"
+		}
+	}
+	return line + " " + shorten(ex.Body)
 }
 
-// bind splits a case's body into the URL and the body op sends. A body
-// that is not a JSON object goes as it is (it is the body under test), its
-// labels taken from their samples. Without labels or query members the
-// body goes unchanged, byte for byte.
-func (r *Runner) bind(op *Operation, body string) (path, query, payload string, hasBody bool) {
-	if len(op.Labels)+len(op.Query) == 0 && (op.Body || op.Method == "") {
-		return op.Path, "", body, true
+// bind splits a case's body into the URL, the headers and the body op
+// sends. A body that is not a JSON object goes as it is (it is the body
+// under test), its labels taken from their samples and no header set.
+// Without labels, query or header members the body goes unchanged, byte
+// for byte.
+func (r *Runner) bind(op *Operation, body string) (path, query string, header http.Header, payload string, hasBody bool) {
+	if len(op.Labels)+len(op.Query)+len(op.Headers) == 0 && (op.Body || op.Method == "") {
+		return op.Path, "", nil, body, true
 	}
 	var obj map[string]any
 	dec := json.NewDecoder(strings.NewReader(body))
@@ -159,17 +174,31 @@ func (r *Runner) bind(op *Operation, body string) (path, query, payload string, 
 		}
 	}
 	query = q.Encode()
+	for _, b := range op.Headers {
+		x, ok := obj[b.Member]
+		if !ok {
+			continue
+		}
+		delete(obj, b.Member)
+		if x == nil { // null is no value: the header is left out
+			continue
+		}
+		if header == nil {
+			header = http.Header{}
+		}
+		header.Set(b.Name, text(x))
+	}
 	switch {
 	case obj == nil:
-		return path, query, body, true
+		return path, query, header, body, true
 	case len(obj) == 0 && !op.Body:
-		return path, query, "", false
+		return path, query, header, "", false
 	}
 	out, err := json.Marshal(obj)
 	if err != nil {
-		return path, query, body, true
+		return path, query, header, body, true
 	}
-	return path, query, string(out), true
+	return path, query, header, string(out), true
 }
 
 // text is a JSON value as it goes in a URL: strings as they are, anything

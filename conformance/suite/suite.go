@@ -89,19 +89,22 @@ type Operation struct {
 	Method string // GET, POST, ...; "" means POST
 	Path   string // path template, e.g. /tags/{resourceArn}
 	// Labels are the members that fill the path's {labels}, Query those
-	// that go in the query string; the rest travel in the JSON body.
-	Labels, Query []Binding
+	// that go in the query string, Headers those that go in request
+	// headers; the rest travel in the JSON body.
+	Labels, Query, Headers []Binding
 	// Body says the request has a JSON body. An operation without one
-	// sends none when its labels and query take every member a case gives.
+	// sends none when its labels, query and headers take every member a
+	// case gives.
 	Body       bool
 	Errors     []string // declared error types (protocol-level ones are in Contract.Errors)
 	Pagination *Pagination
 }
 
-// Binding is a request member that travels in the URL.
+// Binding is a request member that travels outside the body: in the URL
+// or in a header.
 type Binding struct {
 	Member string // its name in case bodies
-	Name   string // the label or query parameter name
+	Name   string // the label, query parameter or header name
 	// Sample is a valid value of a label (placeholders allowed), sent when
 	// a case's body is not a JSON object (malformed-JSON cases), so the URL
 	// still names the operation.

@@ -174,15 +174,15 @@ type request interface {
 	SetDefaults()
 }
 
-// binder is an input with members in the path or the query string.
+// binder is an input with members in the path, the query string or headers.
 type binder interface {
-	bindHTTP(labels []string, query url.Values) *wire.Error
+	bindHTTP(labels []string, query url.Values, header http.Header) *wire.Error
 }
 
-// read runs the Before hook, then reads the path labels and query string (for
-// an input that has members there) and the JSON body (for an operation whose
-// route has one), validates and applies defaults. On failure it writes the
-// error and returns false.
+// read runs the Before hook, then reads the path labels, query string and
+// headers (for an input that has members there) and the JSON body (for an
+// operation whose route has one), validates and applies defaults. On failure
+// it writes the error and returns false.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, route *wire.Route, in request, labels []string) bool {
 	if h.opts.Before != nil {
 		if err := h.opts.Before(route.Operation, r); err != nil {
@@ -191,7 +191,7 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, route *wire.Route
 		}
 	}
 	if bi, ok := in.(binder); ok {
-		if werr := bi.bindHTTP(labels, r.URL.Query()); werr != nil {
+		if werr := bi.bindHTTP(labels, r.URL.Query(), r.Header); werr != nil {
 			wire.WriteError(w, werr)
 			return false
 		}
@@ -755,6 +755,7 @@ func (h *Handler) serveStartParticipantReplication(w http.ResponseWriter, r *htt
 		out = &StartParticipantReplicationResponse{}
 	}
 	out.SetDefaults()
+	// The members bound to headers go out as headers (SetHeaders), the rest as the body.
 	wire.WriteJSON(w, out)
 }
 
@@ -789,6 +790,7 @@ func (h *Handler) serveStopParticipantReplication(w http.ResponseWriter, r *http
 		out = &StopParticipantReplicationResponse{}
 	}
 	out.SetDefaults()
+	// The members bound to headers go out as headers (SetHeaders), the rest as the body.
 	wire.WriteJSON(w, out)
 }
 

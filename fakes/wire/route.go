@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -9,8 +10,8 @@ import (
 
 // Route is how one operation travels over HTTP, as the spec writes it: its
 // method and path template (POST /CreateStage, GET /tags/{resourceArn}),
-// the input members bound to the path's labels and to the query string,
-// and whether the rest goes in a JSON body. A generated package's Routes
+// the input members bound to the path's labels, to the query string and
+// to request headers, and whether the rest goes in a JSON body. A generated package's Routes
 // table is one per operation; its Handler routes by it, and a client (a
 // test sending raw requests) can build any operation's request from it.
 type Route struct {
@@ -19,17 +20,18 @@ type Route struct {
 	Path      string
 	// Labels are the members that fill the path's {labels}, in path order;
 	// Query those that go in the query string (a list as the parameter
-	// repeated).
-	Labels, Query []Binding
+	// repeated); Headers those that go in request headers, in spec order.
+	Labels, Query, Headers []Binding
 	// Body says the request has a JSON body, holding the members not bound
-	// to the URL.
+	// to the URL or to headers.
 	Body bool
 }
 
-// Binding is an input member that travels in the URL.
+// Binding is an input member that travels outside the body: in the URL or
+// in a header.
 type Binding struct {
 	Member string // its JSON name
-	Name   string // the label or query parameter name
+	Name   string // the label, query parameter or header name
 }
 
 // Router finds the route of a request. Literal paths are tried first, then
@@ -108,9 +110,21 @@ next:
 	return 0, nil, false
 }
 
-// QueryInt32 reads a query string value as an int32. Text that is not one
-// gives a SerializationException naming the parameter, as a JSON member of
-// the wrong type does.
+// Header returns the value of a request header bound to a member, and
+// whether the request has it: the field lines of that name joined with
+// ", ", which is how HTTP reads a header sent more than once (RFC 9110).
+// An empty value is a value.
+func Header(h http.Header, name string) (string, bool) {
+	v := h.Values(name)
+	if len(v) == 0 {
+		return "", false
+	}
+	return strings.Join(v, ", "), true
+}
+
+// QueryInt32 reads a query string value, or a header's, as an int32. Text
+// that is not one gives a SerializationException naming the parameter or
+// header, as a JSON member of the wrong type does.
 func QueryInt32(name, s string) (int32, *Error) {
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil {
@@ -119,7 +133,7 @@ func QueryInt32(name, s string) (int32, *Error) {
 	return int32(n), nil
 }
 
-// QueryInt64 reads a query string value as an int64.
+// QueryInt64 reads a query string value, or a header's, as an int64.
 func QueryInt64(name, s string) (int64, *Error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
@@ -128,7 +142,8 @@ func QueryInt64(name, s string) (int64, *Error) {
 	return n, nil
 }
 
-// QueryBool reads a query string value as a boolean: true or false.
+// QueryBool reads a query string value, or a header's, as a boolean: true
+// or false.
 func QueryBool(name, s string) (bool, *Error) {
 	switch s {
 	case "true":

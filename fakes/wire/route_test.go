@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"net/http"
 	"slices"
 	"testing"
 )
@@ -56,5 +57,21 @@ func TestQueryValues(t *testing.T) {
 	}
 	if _, err := QueryBool("loud", "TRUE"); err == nil || err.Status != 400 {
 		t.Errorf("QueryBool(TRUE) = %v, want a 400", err)
+	}
+}
+
+func TestHeader(t *testing.T) {
+	h := http.Header{}
+	if v, ok := Header(h, "X-Tag"); ok || v != "" {
+		t.Errorf("absent header = %q, %v", v, ok)
+	}
+	h.Set("x-tag", "")
+	if v, ok := Header(h, "X-Tag"); !ok || v != "" {
+		t.Errorf("empty header = %q, %v: an empty value is a value", v, ok)
+	}
+	h.Set("X-Tag", "a,b")
+	h.Add("X-TAG", "c")
+	if v, ok := Header(h, "x-tag"); !ok || v != "a,b, c" {
+		t.Errorf("header sent twice = %q, %v, want its lines joined", v, ok)
 	}
 }

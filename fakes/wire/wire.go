@@ -119,12 +119,15 @@ func errorBody(message string) []byte {
 //
 // A v with a generated encoder (JSONAppender) is encoded by it, into a
 // pooled buffer: the same bytes without reflection or an allocation per
-// answer.
+// answer. A v with members bound to response headers (HeaderSetter) sets
+// them once its body is encoded, so an answer that cannot be encoded goes
+// out as InternalError() without them.
 func WriteJSON(w http.ResponseWriter, v any) {
 	if a, ok := v.(JSONAppender); ok {
 		buf := bodyBuffers.Get().(*[]byte)
 		body, err := a.AppendJSON((*buf)[:0])
 		if err == nil {
+			setHeaders(w, v)
 			writeBody(w, body)
 		} else {
 			WriteError(w, InternalError())
@@ -140,7 +143,22 @@ func WriteJSON(w http.ResponseWriter, v any) {
 		WriteError(w, InternalError())
 		return
 	}
+	setHeaders(w, v)
 	writeBody(w, body)
+}
+
+// HeaderSetter is an answer with members bound to response headers: the
+// generated type of such an answer sets each member that is not nil as
+// its header (a string or enum as it is, an integer or boolean as its
+// text). WriteJSON calls it.
+type HeaderSetter interface {
+	SetHeaders(h http.Header)
+}
+
+func setHeaders(w http.ResponseWriter, v any) {
+	if hs, ok := v.(HeaderSetter); ok {
+		hs.SetHeaders(w.Header())
+	}
 }
 
 // bodyBuffers holds the buffers WriteJSON encodes answers into; one that

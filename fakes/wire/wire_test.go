@@ -225,6 +225,40 @@ func TestWriteJSONAppender(t *testing.T) {
 	assert.Equal(t, `{"exceptionMessage":"Internal server error","message":"Internal server error"}`, rec.Body.String())
 }
 
+// headed is an answer with a member bound to a response header.
+type headed struct {
+	appender
+	cache *string
+}
+
+func (h *headed) SetHeaders(hd http.Header) {
+	if h.cache != nil {
+		hd.Set("Cache-Control", *h.cache)
+	}
+}
+
+// TestWriteJSONSetsHeaders: an answer's header members go out with its
+// body, and not with the error that an answer which cannot be encoded
+// becomes.
+func TestWriteJSONSetsHeaders(t *testing.T) {
+	cache := "no-store"
+	rec := httptest.NewRecorder()
+	WriteJSON(rec, &headed{appender: appender{text: "{}"}, cache: &cache})
+	assert.Equal(t, 200, rec.Code)
+	assert.Equal(t, []string{"no-store"}, rec.Header().Values("Cache-Control"))
+	assert.Equal(t, "{}", rec.Body.String())
+
+	rec = httptest.NewRecorder()
+	WriteJSON(rec, &headed{appender: appender{text: "{}"}})
+	assert.Equal(t, 200, rec.Code)
+	assert.NotContains(t, rec.Header(), "Cache-Control", "a nil member sets no header")
+
+	rec = httptest.NewRecorder()
+	WriteJSON(rec, &headed{appender: appender{fail: true}, cache: &cache})
+	assert.Equal(t, 500, rec.Code)
+	assert.NotContains(t, rec.Header(), "Cache-Control", "the error of an answer that cannot be encoded has none of its headers")
+}
+
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestRequestIDs(t *testing.T) {

@@ -46,20 +46,21 @@ func (g *gen) decoders(f *jen.File) {
 	}
 }
 
-// binders emits, for each operation with members in the path or the query
-// string, a bindHTTP method that reads them: labels as the router
-// unescaped them, query parameters by name (a list from the parameter
-// repeated), integers and booleans parsed from their text.
+// binders emits, for each operation with members in the path, the query
+// string or request headers, a bindHTTP method that reads them: labels as
+// the router unescaped them, query parameters by name (a list from the
+// parameter repeated), headers by name (wire.Header), integers and
+// booleans parsed from their text.
 func (g *gen) binders(f *jen.File) {
 	for _, op := range g.svc.Operations {
-		labels, query := op.Labels(), op.Query()
-		if len(labels)+len(query) == 0 {
+		labels, query, headers := op.Labels(), op.Query(), op.Headers()
+		if len(labels)+len(query)+len(headers) == 0 {
 			continue
 		}
 		f.Comment("bindHTTP reads the members of " + op.Input.Name + " that " + op.Method + " " + op.Path + " carries")
-		f.Comment("in its path and query string.")
+		f.Comment("in its path, query string and headers.")
 		f.Func().Params(jen.Id("s").Op("*").Id(op.Input.Name)).Id("bindHTTP").Params(
-			jen.Id("labels").Index().String(), jen.Id("query").Qual("net/url", "Values"),
+			jen.Id("labels").Index().String(), jen.Id("query").Qual("net/url", "Values"), jen.Id("header").Qual("net/http", "Header"),
 		).Op("*").Qual(wirePkg, "Error").BlockFunc(func(b *jen.Group) {
 			for i, m := range labels {
 				if m.Type.Enum != nil {
@@ -84,12 +85,19 @@ func (g *gen) binders(f *jen.File) {
 					c.Id("s").Dot(m.GoName).Op("=").Op("&").Id("x")
 				})
 			}
+			for _, m := range headers {
+				b.If(jen.List(jen.Id("text"), jen.Id("ok")).Op(":=").Qual(wirePkg, "Header").Call(jen.Id("header"), jen.Lit(m.WireName)), jen.Id("ok")).BlockFunc(func(c *jen.Group) {
+					g.queryValue(c, m.Type, m.WireName, "x")
+					c.Id("s").Dot(m.GoName).Op("=").Op("&").Id("x")
+				})
+			}
 			b.Return(jen.Nil())
 		})
 	}
 }
 
-// queryValue declares name, of the plain Go type of t, read from text.
+// queryValue declares name, of the plain Go type of t, read from text (a
+// query parameter's or a header's value).
 func (g *gen) queryValue(c *jen.Group, t *model.Type, param, name string) {
 	parse := func(fn string) {
 		c.List(jen.Id(name), jen.Id("err")).Op(":=").Qual(wirePkg, fn).Call(jen.Lit(param), jen.Id("text"))

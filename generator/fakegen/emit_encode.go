@@ -2,6 +2,7 @@ package fakegen
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -25,19 +26,21 @@ func (g *gen) encoders(f *jen.File) {
 			continue
 		}
 		f.Comment("AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).")
+		// A member bound to a header is not in the body (json:"-").
+		members := slices.DeleteFunc(slices.Clone(st.Members), func(m *model.Member) bool { return m.Location == model.Header })
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("AppendJSON").Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).BlockFunc(func(body *jen.Group) {
 			body.If(jen.Id("v").Op("==").Nil()).Block(jen.Return(jen.Append(jen.Id("b"), jen.Lit("null").Op("...")), jen.Nil()))
-			if len(st.Members) == 0 {
+			if len(members) == 0 {
 				body.Return(jen.Append(jen.Id("b"), jen.Lit("{}").Op("...")), jen.Nil())
 				return
 			}
 			// Each member writes ",name:value"; the first comma becomes the
 			// opening brace, so no member has to know whether one went before.
-			if structFails(st) {
+			if structFails(members) {
 				body.Var().Id("err").Error()
 			}
 			body.Id("start").Op(":=").Len(jen.Id("b"))
-			for _, m := range st.Members {
+			for _, m := range members {
 				g.encodeMember(body, m)
 			}
 			body.If(jen.Len(jen.Id("b")).Op("==").Id("start")).Block(
@@ -46,7 +49,42 @@ func (g *gen) encoders(f *jen.File) {
 			body.Id("b").Index(jen.Id("start")).Op("=").LitRune('{')
 			body.Return(jen.Append(jen.Id("b"), jen.LitRune('}')), jen.Nil())
 		})
+		if hs := st.HeaderMembers(); len(hs) > 0 {
+			g.headerWriter(f, st, hs)
+		}
 	}
+}
+
+// headerWriter emits SetHeaders (wire.HeaderSetter), which sets the
+// response headers the members of an answer are bound to: a string or enum
+// as it is, an integer or boolean as its text; a nil member sets nothing.
+// wire.WriteJSON calls it once the body is encoded, so the Handler writes
+// the headers before the body, and an answer that cannot be encoded goes
+// out as an error without them.
+func (g *gen) headerWriter(f *jen.File, st *model.Struct, hs []*model.Member) {
+	f.Comment("SetHeaders sets the response headers the members of " + st.Name + " are bound to")
+	f.Comment("(wire.HeaderSetter); a member left nil sets none.")
+	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("SetHeaders").Params(jen.Id("h").Qual("net/http", "Header")).BlockFunc(func(body *jen.Group) {
+		for _, m := range hs {
+			x := jen.Op("*").Id("v").Dot(m.GoName)
+			var text jen.Code
+			switch {
+			case m.Type.Kind == model.String && m.Type.Enum != nil:
+				text = jen.String().Call(x)
+			case m.Type.Kind == model.String:
+				text = x
+			case m.Type.Kind == model.Integer:
+				text = jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(x), jen.Lit(10))
+			case m.Type.Kind == model.Boolean:
+				text = jen.Qual("strconv", "FormatBool").Call(x)
+			default:
+				panic("generator: no header of kind " + m.Type.Kind.String())
+			}
+			body.If(jen.Id("v").Dot(m.GoName).Op("!=").Nil()).Block(
+				jen.Id("h").Dot("Set").Call(jen.Lit(m.WireName), text),
+			)
+		}
+	})
 }
 
 // encodeMember writes one member of v. Every member but a required
@@ -159,10 +197,10 @@ func orNull(x *jen.Statement, nonNil bool, write ...jen.Code) []jen.Code {
 	).Else().Block(write...)}
 }
 
-// structFails reports whether encoding st can fail (a timestamp or a float
-// out of JSON's range), so its AppendJSON needs an error variable.
-func structFails(st *model.Struct) bool {
-	for _, m := range st.Members {
+// structFails reports whether encoding members can fail (a timestamp or a
+// float out of JSON's range), so their AppendJSON needs an error variable.
+func structFails(members []*model.Member) bool {
+	for _, m := range members {
 		for t := m.Type; t != nil; t = t.Elem {
 			switch t.Kind {
 			case model.Float, model.Timestamp, model.Object:

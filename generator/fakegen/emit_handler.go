@@ -10,8 +10,10 @@ import (
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // handler emits the http.Handler that routes each operation's method and
-// path by the Routes table, decodes labels, query string and body,
-// validates, applies defaults, calls the Backend and encodes the answer.
+// path by the Routes table, decodes labels, query string, headers and
+// body, validates, applies defaults, calls the Backend and encodes the
+// answer: its header members as response headers (wire.WriteJSON calls its
+// SetHeaders), the rest as the body.
 func (g *gen) handler(f *jen.File) {
 	f.Comment("Options tune a Handler.")
 	f.Type().Id("Options").Struct(
@@ -69,15 +71,15 @@ func (g *gen) handler(f *jen.File) {
 		jen.Id("SetDefaults").Params(),
 	)
 	if g.hasBindings() {
-		f.Comment("binder is an input with members in the path or the query string.")
+		f.Comment("binder is an input with members in the path, the query string or headers.")
 		f.Type().Id("binder").Interface(
-			jen.Id("bindHTTP").Params(jen.Id("labels").Index().String(), jen.Id("query").Qual("net/url", "Values")).Op("*").Qual(wirePkg, "Error"),
+			jen.Id("bindHTTP").Params(jen.Id("labels").Index().String(), jen.Id("query").Qual("net/url", "Values"), jen.Id("header").Qual("net/http", "Header")).Op("*").Qual(wirePkg, "Error"),
 		)
 	}
-	f.Comment("read runs the Before hook, then reads the path labels and query string (for")
-	f.Comment("an input that has members there) and the JSON body (for an operation whose")
-	f.Comment("route has one), validates and applies defaults. On failure it writes the")
-	f.Comment("error and returns false.")
+	f.Comment("read runs the Before hook, then reads the path labels, query string and")
+	f.Comment("headers (for an input that has members there) and the JSON body (for an")
+	f.Comment("operation whose route has one), validates and applies defaults. On failure")
+	f.Comment("it writes the error and returns false.")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("read").Params(
 		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
 		jen.Id("route").Op("*").Qual(wirePkg, "Route"), jen.Id("in").Id("request"), jen.Id("labels").Index().String(),
@@ -90,7 +92,7 @@ func (g *gen) handler(f *jen.File) {
 		)
 		if g.hasBindings() {
 			b.If(jen.List(jen.Id("bi"), jen.Id("ok")).Op(":=").Id("in").Assert(jen.Id("binder")), jen.Id("ok")).Block(
-				jen.If(jen.Id("werr").Op(":=").Id("bi").Dot("bindHTTP").Call(jen.Id("labels"), jen.Id("r").Dot("URL").Dot("Query").Call()), jen.Id("werr").Op("!=").Nil()).Block(
+				jen.If(jen.Id("werr").Op(":=").Id("bi").Dot("bindHTTP").Call(jen.Id("labels"), jen.Id("r").Dot("URL").Dot("Query").Call(), jen.Id("r").Dot("Header")), jen.Id("werr").Op("!=").Nil()).Block(
 					jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("werr")),
 					jen.Return(jen.False()),
 				),
@@ -119,26 +121,29 @@ func (g *gen) handler(f *jen.File) {
 	for i, op := range g.svc.Operations {
 		f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("serve"+op.Name).Params(
 			jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("labels").Index().String(),
-		).Block(
-			jen.Var().Id("in").Id(op.Input.Name),
-			jen.If(jen.Op("!").Id("h").Dot("read").Call(jen.Id("w"), jen.Id("r"), jen.Op("&").Id("Routes").Index(jen.Lit(i)), jen.Op("&").Id("in"), jen.Id("labels"))).Block(jen.Return()),
-			jen.List(jen.Id("out"), jen.Id("err")).Op(":=").Id("h").Dot("backend").Dot(op.Name).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("in")),
-			jen.If(jen.Id("err").Op("!=").Nil()).Block(
+		).BlockFunc(func(b *jen.Group) {
+			b.Var().Id("in").Id(op.Input.Name)
+			b.If(jen.Op("!").Id("h").Dot("read").Call(jen.Id("w"), jen.Id("r"), jen.Op("&").Id("Routes").Index(jen.Lit(i)), jen.Op("&").Id("in"), jen.Id("labels"))).Block(jen.Return())
+			b.List(jen.Id("out"), jen.Id("err")).Op(":=").Id("h").Dot("backend").Dot(op.Name).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("in"))
+			b.If(jen.Id("err").Op("!=").Nil()).Block(
 				jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("err")),
 				jen.Return(),
-			),
-			jen.If(jen.Id("out").Op("==").Nil()).Block(jen.Id("out").Op("=").Op("&").Id(op.Output.Name).Values()),
-			jen.Id("out").Dot("SetDefaults").Call(),
-			jen.Qual(wirePkg, "WriteJSON").Call(jen.Id("w"), jen.Id("out")),
-		)
+			)
+			b.If(jen.Id("out").Op("==").Nil()).Block(jen.Id("out").Op("=").Op("&").Id(op.Output.Name).Values())
+			b.Id("out").Dot("SetDefaults").Call()
+			if len(op.ResponseHeaders()) > 0 {
+				b.Comment("The members bound to headers go out as headers (SetHeaders), the rest as the body.")
+			}
+			b.Qual(wirePkg, "WriteJSON").Call(jen.Id("w"), jen.Id("out"))
+		})
 	}
 }
 
-// hasBindings reports whether some operation has members in its path or
-// query string.
+// hasBindings reports whether some operation has members in its path,
+// query string or request headers.
 func (g *gen) hasBindings() bool {
 	for _, op := range g.svc.Operations {
-		if len(op.Labels())+len(op.Query()) > 0 {
+		if len(op.Labels())+len(op.Query())+len(op.Headers()) > 0 {
 			return true
 		}
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // routes emits Routes: per operation, in Operations order, its method,
-// path template, the members bound to labels and query parameters, and
-// whether it has a JSON body. The Handler routes by this table, so what it
+// path template, the members bound to labels, query parameters and request
+// headers, and whether it has a JSON body. The Handler routes by this table, so what it
 // serves and what a client reads from it cannot disagree.
 func (g *gen) routes(f *jen.File) {
 	bindings := func(ms []*model.Member) jen.Code {
@@ -30,6 +30,9 @@ func (g *gen) routes(f *jen.File) {
 				}
 				if qs := op.Query(); len(qs) > 0 {
 					r.Line().Id("Query").Op(":").Add(bindings(qs))
+				}
+				if hs := op.Headers(); len(hs) > 0 {
+					r.Line().Id("Headers").Op(":").Add(bindings(hs))
 				}
 				if op.HasBody {
 					r.Line().Id("Body").Op(":").True()

@@ -46,6 +46,8 @@ func (g *gen) types(f *jen.File) {
 					doc = append(doc, "In the path: {"+m.WireName+"}.")
 				case model.Query:
 					doc = append(doc, "In the query string: "+m.WireName+".")
+				case model.Header:
+					doc = append(doc, "In the header: "+m.WireName+".")
 				}
 				if m.IdempotencyToken {
 					// The fake takes the token as any string; it does not
@@ -63,8 +65,12 @@ func (g *gen) types(f *jen.File) {
 }
 
 // jsonTag omits absent members, except required collections, which must go
-// out as [] or {} rather than disappear.
+// out as [] or {} rather than disappear. A member bound to a header is not
+// in the body at all.
 func jsonTag(m *model.Member) string {
+	if m.Location == model.Header {
+		return "-"
+	}
 	if m.Required && (m.Type.Kind == model.List || m.Type.Kind == model.Map) {
 		return m.Name
 	}

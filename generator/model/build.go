@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -21,7 +22,7 @@ import (
 func Build(doc *spec.Document) (*Service, error) {
 	b := &builder{doc: doc, oa: doc.OpenAPI,
 		structs: map[string]*Struct{}, enums: map[string]*Enum{}, scalars: map[string]*Scalar{},
-		errors: map[string]*Error{}, failed: map[string]bool{}}
+		errors: map[string]*Error{}, failed: map[string]bool{}, answerHeaders: map[*Struct]*Operation{}}
 	s := b.build()
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
@@ -43,6 +44,9 @@ type builder struct {
 	// bodies are the operations built, to check that a body schema that
 	// takes parameters belongs to its operation alone.
 	bodies []*Operation
+	// answerHeaders maps an answer's struct to the operation whose 200
+	// response's headers it took, to check that it belongs to it alone.
+	answerHeaders map[*Struct]*Operation
 }
 
 func (b *builder) fail(pointer, format string, args ...any) {
@@ -464,13 +468,7 @@ func (b *builder) operation(path, method string) *Operation {
 		op.Input = &Struct{Name: name, Pointer: p, Members: params}
 	}
 	if op.Input != nil {
-		seen := map[string]bool{}
-		for _, m := range op.Input.Members {
-			if seen[m.Name] {
-				b.fail(m.Pointer, "the input of %s has two members named %q", op.Name, m.Name)
-			}
-			seen[m.Name] = true
-		}
+		b.distinctMembers(op.Input, "input", op.Name)
 	}
 	ok := o.Responses.Value("200")
 	if ok == nil || ok.Value.Content.Get("application/json") == nil {
@@ -478,6 +476,16 @@ func (b *builder) operation(path, method string) *Operation {
 		return nil
 	}
 	op.Output = b.bodyStruct(ok.Value.Content.Get("application/json").Schema, p+"/responses/200")
+	if op.Output != nil {
+		// The 200 response's headers go first, as the parameters do in the
+		// input. A struct that already has them is another operation's
+		// answer too: bodiesOwned refuses that.
+		if hs := b.responseHeaders(ok, p+"/responses/200"); len(hs) > 0 && b.answerHeaders[op.Output] == nil {
+			op.Output.Members = append(hs, op.Output.Members...)
+			b.answerHeaders[op.Output] = op
+			b.distinctMembers(op.Output, "output", op.Name)
+		}
+	}
 	if op.Input == nil || op.Output == nil {
 		return nil
 	}
@@ -497,6 +505,9 @@ func (b *builder) operation(path, method string) *Operation {
 				b.error(pe.Name, pe.Status, true, rp+"/"+spec.ExtProtocolErrors)
 			}
 			continue
+		}
+		if code != "200" {
+			b.errorHeaders(o.Responses.Value(code), rp)
 		}
 		status, _ := strconv.Atoi(code)
 		if protocol {
@@ -529,6 +540,10 @@ func (b *builder) operation(path, method string) *Operation {
 			case m.Type.Kind != kind:
 				b.fail(pp, "%s: %s.%s is of kind %s, not %s", key, st.Name, name, m.Type.Kind, kind)
 				return nil
+			case st == op.Output && m.Location != Body:
+				// The suite and the fake's pages read both from the body.
+				b.fail(pp, "%s: %s.%s travels in a header; the page token and the items must be members of the body", key, st.Name, name)
+				return nil
 			}
 			return m
 		}
@@ -549,8 +564,9 @@ func (b *builder) bodyStruct(ref *openapi3.SchemaRef, p string) *Struct {
 }
 
 // parameters turns an operation's parameters into input members, in spec
-// order: path labels (required strings) and query strings (strings,
-// integers, booleans, enums, or lists of those).
+// order: path labels (required strings), query strings (strings, integers,
+// booleans, enums, or lists of those) and headers (strings, integers,
+// booleans or enums: see headerMember).
 func (b *builder) parameters(o *openapi3.Operation, p string) []*Member {
 	var out []*Member
 	for i, ref := range o.Parameters {
@@ -575,8 +591,13 @@ func (b *builder) parameters(o *openapi3.Operation, p string) []*Member {
 		if def != nil {
 			b.fail(pp+"/schema", "a default on a parameter is not supported")
 		}
+		ext := b.doc.Extensions(refPointer(prm.Schema, pp+"/schema"))
 		m := &Member{Name: name, GoName: GoName(name), Doc: prm.Description, Pointer: pp,
-			Required: prm.Required, WireName: prm.Name, Type: typ}
+			Required: prm.Required, WireName: prm.Name, Type: typ,
+			Sensitive: ext.Sensitive, IdempotencyToken: ext.IdempotencyToken}
+		if m.IdempotencyToken && typ.Kind != String {
+			b.fail(pp+"/schema", "an idempotency token must be a string, not %s", typ.Kind)
+		}
 		switch prm.In {
 		case "path":
 			m.Location, m.Required = Label, true
@@ -594,31 +615,181 @@ func (b *builder) parameters(o *openapi3.Operation, p string) []*Member {
 				b.fail(pp+"/schema", "a query parameter must be a string, integer, boolean or enum, or a list of those, not %s", typ)
 				continue
 			}
+		case "header":
+			m.Location = Header
+			if !b.headerMember(m) {
+				continue
+			}
 		}
 		out = append(out, m)
 	}
+	b.distinctHeaders(out)
 	return out
 }
 
-// bodiesOwned refuses a body schema that takes an operation's parameters
-// but is also another operation's input or a member's type: the
-// parameters would show up there too.
-func (b *builder) bodiesOwned(ops []*Operation) {
-	for _, op := range ops {
-		if !op.HasBody || len(op.Labels())+len(op.Query()) == 0 {
+// responseHeaders turns the headers of a 200 response into output members,
+// in spec order: each named by its x-ivsrt-member, or by the header's own
+// name when that is a member name.
+func (b *builder) responseHeaders(resp *openapi3.ResponseRef, rp string) []*Member {
+	p := refPointer(resp, rp)
+	var out []*Member
+	for _, name := range b.doc.Keys(p + "/headers") {
+		hp := spec.Pointer(p, "headers", name)
+		h := resp.Value.Headers[name]
+		if h == nil || h.Value == nil || h.Value.Schema == nil {
+			b.fail(hp, "a header needs a schema")
 			continue
 		}
-		for _, other := range ops {
-			if other != op && (other.Input == op.Input || other.Output == op.Input) {
-				b.fail(op.Pointer+"/requestBody", "%s takes the parameters of %s, so no other operation may use it", op.Input.Name, op.Name)
-			}
+		member := name
+		if mn := b.doc.Extensions(hp).Member; mn != "" {
+			member = mn
 		}
-		for _, st := range b.structs {
-			for _, m := range st.Members {
-				for t := m.Type; t != nil; t = t.Elem {
-					if t.Struct == op.Input {
-						b.fail(op.Pointer+"/requestBody", "%s takes the parameters of %s, so it may not be the type of %s", op.Input.Name, op.Name, m.Pointer)
-					}
+		if !memberName.MatchString(member) {
+			b.fail(hp, "member name %q must be letters and digits, starting with a letter (%s names the member of a header)", member, spec.ExtMember)
+			continue
+		}
+		typ, def := b.typeOf(h.Value.Schema, hp+"/schema")
+		if typ == nil {
+			continue
+		}
+		if def != nil {
+			b.fail(hp+"/schema", "a default on a header is not supported")
+		}
+		ext := b.doc.Extensions(refPointer(h.Value.Schema, hp+"/schema"))
+		if ext.IdempotencyToken {
+			b.fail(hp+"/schema", "%s belongs on a request member, not on a header of an answer", spec.ExtIdempotencyToken)
+		}
+		m := &Member{Name: member, GoName: GoName(member), Doc: h.Value.Description, Pointer: hp,
+			Required: h.Value.Required, Sensitive: ext.Sensitive, Location: Header, WireName: name, Type: typ}
+		if b.headerMember(m) {
+			out = append(out, m)
+		}
+	}
+	b.distinctHeaders(out)
+	return out
+}
+
+// headerName is an HTTP field name (RFC 9110's token).
+var headerName = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+// protocolHeaders are the headers that restJson1 and the fake's wire layer
+// read or write themselves (framing, signing, the request id, the error
+// type): a member bound to one would fight them.
+var protocolHeaders = []string{"Authorization", "Content-Length", "Content-Type", "Host", "Transfer-Encoding",
+	"X-Amz-Content-Sha256", "X-Amz-Date", "X-Amz-Security-Token", "X-Amzn-ErrorType", "X-Amzn-RequestId"}
+
+// headerMember checks a member bound to a header, of a request or of an
+// answer: its name is a field name the protocol leaves to members, and its
+// value is text the generated code can read and write as it is (a string
+// or an enum) or parse (an integer, a boolean). The rest of what restJson1
+// allows in a header is refused rather than handled wrongly.
+func (b *builder) headerMember(m *Member) bool {
+	switch {
+	case !headerName.MatchString(m.WireName):
+		b.fail(m.Pointer, "%q is not an HTTP header name", m.WireName)
+		return false
+	case slices.ContainsFunc(protocolHeaders, func(h string) bool { return strings.EqualFold(h, m.WireName) }):
+		b.fail(m.Pointer, "header %s is the protocol's own (the wire layer reads or writes it): no member may be bound to it", m.WireName)
+		return false
+	}
+	switch m.Type.Kind {
+	case String, Integer, Boolean:
+		return true
+	case Timestamp:
+		b.fail(m.Pointer+"/schema", "a timestamp in a header is not supported: restJson1 writes it as an HTTP date unless the model's timestampFormat says otherwise, and format: date-time cannot say which")
+	case List:
+		b.fail(m.Pointer+"/schema", "a list in a header is not supported yet: restJson1 writes it as one comma-separated value, with strings that hold a comma or a quote in quotes")
+	default:
+		b.fail(m.Pointer+"/schema", "a header must be a string, integer, boolean or enum, not %s", m.Type)
+	}
+	return false
+}
+
+// distinctHeaders refuses two members bound to one header: header names
+// are case-insensitive.
+func (b *builder) distinctHeaders(ms []*Member) {
+	seen := map[string]string{}
+	for _, m := range ms {
+		if m.Location != Header {
+			continue
+		}
+		key := strings.ToLower(m.WireName)
+		if first, dup := seen[key]; dup {
+			b.fail(m.Pointer, "header %s is already bound to member %s (header names are case-insensitive)", m.WireName, first)
+			continue
+		}
+		seen[key] = m.Name
+	}
+}
+
+// distinctMembers refuses two members of one name in an operation's input
+// (a parameter and a body member) or output (a header and a body member).
+func (b *builder) distinctMembers(st *Struct, what, op string) {
+	seen := map[string]bool{}
+	for _, m := range st.Members {
+		if seen[m.Name] {
+			b.fail(m.Pointer, "the %s of %s has two members named %q", what, op, m.Name)
+		}
+		seen[m.Name] = true
+	}
+}
+
+// errorHeaders checks the headers of an error response (or of the default
+// one) besides x-amzn-ErrorType. AWS's error shapes bind members to
+// headers (the CORS and security headers its front end puts on every
+// answer), and the importer writes them there. The model keeps none of
+// them, on purpose: the fake writes every error with wire.WriteError, whose
+// status, x-amzn-ErrorType, x-amzn-RequestId and exceptionMessage are what
+// a client tells one error from another by, and no backend or generated
+// code has a use for the rest. The suite still holds a target's error
+// answers to these headers, from the spec itself (kin-openapi). An
+// optional header is a header the fake may leave out; a required one would
+// be a rule the fake breaks, so it is refused.
+func (b *builder) errorHeaders(resp *openapi3.ResponseRef, rp string) {
+	if resp == nil || resp.Value == nil {
+		return
+	}
+	p := refPointer(resp, rp)
+	for _, name := range b.doc.Keys(p + "/headers") {
+		if strings.EqualFold(name, "x-amzn-ErrorType") {
+			continue
+		}
+		if h := resp.Value.Headers[name]; h != nil && h.Value != nil && h.Value.Required {
+			b.fail(spec.Pointer(p, "headers", name), "header %s is required on an error, which the fake cannot send: it writes errors with wire.WriteError, whose only headers are x-amzn-ErrorType and x-amzn-RequestId", name)
+		}
+	}
+}
+
+// bodiesOwned refuses a body schema that takes an operation's parameters
+// or the headers of its 200 response but is also another operation's
+// input or output, the other side of its own operation, or a member's
+// type: the parameters or headers would show up there too.
+func (b *builder) bodiesOwned(ops []*Operation) {
+	for _, op := range ops {
+		if op.HasBody && len(op.Labels())+len(op.Query())+len(op.Headers()) > 0 {
+			b.owned(ops, op, op.Input, op.Pointer+"/requestBody", "parameters")
+		}
+		if b.answerHeaders[op.Output] == op {
+			b.owned(ops, op, op.Output, op.Pointer+"/responses/200", "response headers")
+		}
+	}
+}
+
+// owned refuses any use of st, which takes what of op, but op's own.
+func (b *builder) owned(ops []*Operation, op *Operation, st *Struct, p, what string) {
+	if op.Input == op.Output {
+		b.fail(p, "%s takes the %s of %s, so it may not be both its request and its answer", st.Name, what, op.Name)
+	}
+	for _, other := range ops {
+		if other != op && (other.Input == st || other.Output == st) {
+			b.fail(p, "%s takes the %s of %s, so no other operation may use it", st.Name, what, op.Name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.structs)) {
+		for _, m := range b.structs[name].Members {
+			for t := m.Type; t != nil; t = t.Elem {
+				if t.Struct == st {
+					b.fail(p, "%s takes the %s of %s, so it may not be the type of %s", st.Name, what, op.Name, m.Pointer)
 				}
 			}
 		}

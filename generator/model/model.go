@@ -37,13 +37,15 @@ type Operation struct {
 	// (/paths/~1tags~1{resourceArn}/get).
 	Pointer string
 	Summary string
-	// Input holds the parameters (labels and query strings) in spec order,
-	// then the body members. It is the body schema's struct, or a struct
-	// named <Name>Request made for an operation without a body.
+	// Input holds the parameters (labels, query strings and headers) in
+	// spec order, then the body members. It is the body schema's struct, or
+	// a struct named <Name>Request made for an operation without a body.
 	Input *Struct
 	// HasBody says the request has a JSON body (a requestBody, possibly an
 	// object with no properties).
-	HasBody   bool
+	HasBody bool
+	// Output holds the headers of the 200 response (members with Location
+	// Header) in spec order, then the members of its JSON body.
 	Output    *Struct
 	Errors    []*Error // declared errors (some may also be protocol-level)
 	Paginated *Pagination
@@ -54,6 +56,13 @@ func (o *Operation) Labels() []*Member { return o.Input.bound(Label) }
 
 // Query returns the input members bound to query parameters, in spec order.
 func (o *Operation) Query() []*Member { return o.Input.bound(Query) }
+
+// Headers returns the input members bound to request headers, in spec order.
+func (o *Operation) Headers() []*Member { return o.Input.bound(Header) }
+
+// ResponseHeaders returns the output members bound to headers of the 200
+// response, in spec order.
+func (o *Operation) ResponseHeaders() []*Member { return o.Output.bound(Header) }
 
 // Declares reports whether the operation declares the named error.
 func (o *Operation) Declares(name string) bool {
@@ -122,7 +131,11 @@ func (s *Struct) bound(loc Location) []*Member {
 // BodyMembers returns the members that travel in the JSON body.
 func (s *Struct) BodyMembers() []*Member { return s.bound(Body) }
 
-// Location is where a request member travels.
+// HeaderMembers returns the members that travel in HTTP headers: request
+// headers in an input, headers of the 200 response in an output.
+func (s *Struct) HeaderMembers() []*Member { return s.bound(Header) }
+
+// Location is where a member travels in a request or an answer.
 type Location int
 
 // The places a member can travel in.
@@ -130,9 +143,13 @@ const (
 	Body  Location = iota // a member of the JSON body
 	Label                 // a {label} of the path
 	Query                 // a query string parameter (repeated for a list)
+	// Header is an HTTP header: of the request for an input member, of the
+	// 200 response for an output member. Its value is a string, an
+	// integer or a boolean written as text.
+	Header
 )
 
-func (l Location) String() string { return [...]string{"body", "label", "query"}[l] }
+func (l Location) String() string { return [...]string{"body", "label", "query", "header"}[l] }
 
 // Member is one property of a struct.
 type Member struct {
@@ -142,8 +159,9 @@ type Member struct {
 	Pointer   string
 	Required  bool
 	Sensitive bool
-	// Location says where the member travels in a request; WireName is
-	// its name there (the label or query parameter name; Name in a body).
+	// Location says where the member travels in a request or an answer;
+	// WireName is its name there (the label, query parameter or header
+	// name; Name in a body).
 	Location Location
 	WireName string
 	// IdempotencyToken marks the model's idempotency token

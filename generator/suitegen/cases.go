@@ -114,8 +114,10 @@ type builder struct {
 	// at is the JSON pointer of what is being turned into cases, so a
 	// refusal names its place in the spec.
 	at string
-	// label says the member under test is a path label.
-	label bool
+	// label says the member under test is a path label; header that it is
+	// a request header, whose values must be text a header carries as it
+	// is (see headerSafe).
+	label, header bool
 }
 
 func (g *builder) fail(format string, args ...any) {
@@ -352,11 +354,16 @@ func (g *builder) minimal(st *model.Struct, top bool) map[string]any {
 
 // requiredSample is a sample of a required member that is present on the
 // wire: a query list without elements sends no parameter at all, which is
-// the member left out, so it gets one element.
+// the member left out, so it gets one element; an empty header may be
+// read as no header at all, so a header gets a string of one character at
+// least.
 func (g *builder) requiredSample(m *model.Member) any {
 	v := g.sample(m.Type)
 	if l, ok := v.([]any); ok && len(l) == 0 && m.Location == model.Query {
 		v = []any{g.elemSample(m.Type.Elem, 0)}
+	}
+	if s, ok := v.(string); ok && s == "" && m.Location == model.Header {
+		v = g.stringSample(m.Type, 1)
 	}
 	return v
 }
@@ -377,20 +384,7 @@ func (g *builder) sample(t *model.Type) any {
 		if t.Limits.Pattern != nil {
 			lo = 0
 		}
-		if t.Limits.MinLength != nil {
-			lo = max(lo, *t.Limits.MinLength)
-		}
-		hi := lo + 256
-		if t.Limits.MaxLength != nil {
-			hi = min(hi, *t.Limits.MaxLength)
-		}
-		for n := lo; n <= hi; n++ {
-			if s, ok := g.stringOf(t, n, true); ok && g.satisfies(t, s) {
-				return s
-			}
-		}
-		g.fail("no sample string for %s", t)
-		return ""
+		return g.stringSample(t, lo)
 	case model.Integer:
 		v := int64(1)
 		if t.Limits.Min != nil {
@@ -436,6 +430,25 @@ func (g *builder) sample(t *model.Type) any {
 		return g.minimal(t.Struct, false)
 	}
 	return nil
+}
+
+// stringSample is the shortest valid string of t of at least lo
+// characters.
+func (g *builder) stringSample(t *model.Type, lo int) string {
+	if t.Limits.MinLength != nil {
+		lo = max(lo, *t.Limits.MinLength)
+	}
+	hi := lo + 256
+	if t.Limits.MaxLength != nil {
+		hi = min(hi, *t.Limits.MaxLength)
+	}
+	for n := lo; n <= hi; n++ {
+		if s, ok := g.stringOf(t, n, true); ok && g.satisfies(t, s) {
+			return s
+		}
+	}
+	g.fail("no sample string for %s", t)
+	return ""
 }
 
 // elemSample is the i-th element of a sample list: enums cycle through
@@ -633,8 +646,8 @@ func (g *builder) member(loc memberPath, m *model.Member) {
 		g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/wrong-type", Op: g.op.Name, Member: loc.name(), Rule: "wrong-type",
 			Kind: "KindRequest", Body: g.bodyWith(loc, wrongType(m.Type)), Expect: "ExpectError", Error: "SerializationException"})
 	}
-	g.label = m.Location == model.Label
-	defer func() { g.label = false }()
+	g.label, g.header = m.Location == model.Label, m.Location == model.Header
+	defer func() { g.label, g.header = false, false }()
 	g.typeRules(loc, m.Type, func(v any) any { return v })
 }
 
@@ -662,6 +675,9 @@ func (g *builder) typeRules(loc memberPath, t *model.Type, put func(any) any) {
 	case model.String:
 		if t.Enum != nil {
 			for _, v := range t.Enum.Values {
+				if g.header && !headerSafe(v) {
+					g.fail("%s %s: enum value %q cannot go in a header as it is", g.op.Name, loc.name(), v)
+				}
 				g.accepted(loc, "enum", v, body(v))
 			}
 			g.rejected(loc, "enum", "not-a-member", body(notAMember(t.Enum.Values)))
@@ -702,11 +718,17 @@ func notAMember(values []string) string {
 	return cand
 }
 
+// stringRules adds the cases of a string's lengths and pattern. A header's
+// values must be text a header carries as it is: a sample that is not
+// fails the generation, naming the member, rather than go out changed.
 func (g *builder) stringRules(loc memberPath, t *model.Type, body func(any) string) {
 	l := t.Limits
 	check := func(s string, ok bool, want bool, what string) string {
 		if !ok || g.satisfies(t, s) != want {
 			g.fail("%s %s: no sample %s (got %q)", g.op.Name, loc.name(), what, s)
+		}
+		if g.header && !headerSafe(s) {
+			g.fail("%s %s: the sample %s, %q, cannot go in a header as it is", g.op.Name, loc.name(), what, s)
 		}
 		return s
 	}
@@ -715,8 +737,9 @@ func (g *builder) stringRules(loc memberPath, t *model.Type, body func(any) stri
 			g.accepted(loc, "minLength", "at", body(check(s, ok, true, "at minLength")))
 		}
 		// An empty label leaves an empty path segment, which AWS may route
-		// nowhere rather than validate: no case claims either.
-		if !(g.label && *l.MinLength == 1) {
+		// nowhere rather than validate; an empty header may be read as no
+		// header at all: no case claims either.
+		if !((g.label || g.header) && *l.MinLength == 1) {
 			s, ok := g.stringOf(t, *l.MinLength-1, false)
 			g.rejected(loc, "minLength", "under", body(check(s, ok, false, "under minLength")))
 		}
@@ -725,7 +748,9 @@ func (g *builder) stringRules(loc memberPath, t *model.Type, body func(any) stri
 		if s, ok := g.stringOf(t, *l.MaxLength, true); ok {
 			g.accepted(loc, "maxLength", "at", body(check(s, ok, true, "at maxLength")))
 		}
-		if l.Pattern == nil {
+		// Header values are ASCII text in practice (RFC 9110 leaves other
+		// bytes opaque), so a header gets no multi-byte case.
+		if l.Pattern == nil && !g.header {
 			s := multiByte(*l.MaxLength)
 			g.accepted(loc, "maxLength", "at-multibyte", body(check(s, true, true, "of multi-byte characters at maxLength")))
 		}
@@ -741,8 +766,12 @@ func (g *builder) stringRules(loc memberPath, t *model.Type, body func(any) stri
 		if l.MaxLength != nil {
 			hi = *l.MaxLength
 		}
+		usable := func(string) bool { return true }
+		if g.header {
+			usable = headerSafe
+		}
 		for n := lo; n <= hi; n++ {
-			if s, ok := p.mismatch(n); ok {
+			if s, ok := p.mismatch(n, usable); ok {
 				g.rejected(loc, "pattern", "mismatch", body(check(s, ok, false, "breaking the pattern")))
 				g.anchorRules(loc, t, p, body)
 				return
@@ -772,6 +801,9 @@ func (g *builder) anchorRules(loc memberPath, t *model.Type, p *patternSampler, 
 		for _, c := range badChars {
 			before, after := string(c)+valid, valid+string(c)
 			if p.re.MatchString(before) || p.re.MatchString(after) {
+				continue
+			}
+			if g.header && !(headerSafe(before) && headerSafe(after)) {
 				continue
 			}
 			g.rejected(loc, "pattern", "junk-before", body(before))

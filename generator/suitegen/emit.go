@@ -319,6 +319,7 @@ func (s *emitter) operation(op *model.Operation) jen.Code {
 	}
 	bindings("Labels", op.Labels())
 	bindings("Query", op.Query())
+	bindings("Headers", op.Headers())
 	if op.HasBody {
 		items = append(items, fieldLine("Body", jen.True()))
 	}

@@ -60,15 +60,37 @@ func TestPatternMismatch(t *testing.T) {
 			if _, ok := p.ofLength(n); !ok {
 				continue
 			}
-			s, ok := p.mismatch(n)
+			s, ok := p.mismatch(n, anyString)
 			if !ok || utf8.RuneCountInString(s) != n || p.re.MatchString(s) {
 				t.Errorf("%s: mismatch(%d) = %q, %v", expr, n, s, ok)
 			}
 		}
 	}
 	p, _ := newPatternSampler(`^.*$`)
-	if s, ok := p.mismatch(5); ok {
+	if s, ok := p.mismatch(5, anyString); ok {
 		t.Errorf("^.*$ has no mismatch of 5 characters without a newline, got %q", s)
+	}
+	// '!', '#' and '*' match; a space breaks the pattern, but a header
+	// would lose it at the end, so a header gets the next character.
+	p, _ = newPatternSampler(`^[!#*a-z]+$`)
+	if s, _ := p.mismatch(3, anyString); s != "aa " {
+		t.Errorf("mismatch = %q, want a space last", s)
+	}
+	if s, _ := p.mismatch(3, headerSafe); s != "aa~" {
+		t.Errorf("header-safe mismatch = %q, want aa~", s)
+	}
+}
+
+func anyString(string) bool { return true }
+
+func TestHeaderSafe(t *testing.T) {
+	for s, want := range map[string]bool{
+		"abc": true, "a b": true, "a\tb": true, "~!#": true, "": true,
+		" a": false, "a ": false, "a\t": false, "a\nb": false, "a\rb": false, "é": false, "a\x7f": false,
+	} {
+		if headerSafe(s) != want {
+			t.Errorf("headerSafe(%q) = %v, want %v", s, !want, want)
+		}
 	}
 }
 

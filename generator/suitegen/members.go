@@ -48,7 +48,17 @@ func (g *builder) describeMembers() []member {
 	for _, st := range g.svc.Structs {
 		for _, m := range st.Members {
 			g.at = m.Pointer
-			out = append(out, member{structName: st.Name, name: m.Name, required: m.Required, value: g.describe(m.Type, 0)})
+			v := g.describe(m.Type, 0)
+			if m.Location == model.Header {
+				// A header carries only some text as it is (see headerSafe).
+				v.samples = slices.DeleteFunc(v.samples, func(js string) bool {
+					var s any
+					_ = json.Unmarshal([]byte(js), &s)
+					str, ok := s.(string)
+					return ok && !headerSafe(str)
+				})
+			}
+			out = append(out, member{structName: st.Name, name: m.Name, required: m.Required, value: v})
 		}
 	}
 	return out

@@ -46,9 +46,10 @@ func (p *patternSampler) ofLength(n int) (string, bool) {
 // badChars are tried, in order, to break a pattern.
 var badChars = []rune{'!', '#', '*', ' ', '~', '%', 'é', '@', ':', '/', 'A', 'a', '0', '-', '_', '.'}
 
-// mismatch returns a string of n characters that does not match: a
-// matching string with one character replaced, from the end.
-func (p *patternSampler) mismatch(n int) (string, bool) {
+// mismatch returns a string of n characters that does not match, and that
+// usable accepts: a matching string with one character replaced, from the
+// end.
+func (p *patternSampler) mismatch(n int, usable func(string) bool) (string, bool) {
 	s, ok := p.ofLength(n)
 	if !ok {
 		return "", false
@@ -61,7 +62,7 @@ func (p *patternSampler) mismatch(n int) (string, bool) {
 			}
 			t := append([]rune(nil), r...)
 			t[i] = c
-			if cand := string(t); !p.re.MatchString(cand) {
+			if cand := string(t); !p.re.MatchString(cand) && usable(cand) {
 				return cand, true
 			}
 		}
@@ -302,6 +303,17 @@ func alnumN(n int) string {
 		b.WriteString(alnum[:min(len(alnum), n-b.Len())])
 	}
 	return b.String()
+}
+
+// headerSafe reports whether s goes in an HTTP header and arrives as it is:
+// printable ASCII, with no space or tab at either end (HTTP drops those).
+func headerSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c > 0x7e) && c != '\t' {
+			return false
+		}
+	}
+	return strings.Trim(s, " \t") == s
 }
 
 // multiByte returns n characters of two UTF-8 bytes each.

@@ -31,7 +31,7 @@ func resolveSDK(t *testing.T, version string) *Source {
 func TestCommittedSpecsAreTheImports(t *testing.T) {
 	for _, tc := range []struct {
 		name, model, version, ops, overlays string
-		committed                          []byte
+		committed                           []byte
 	}{
 		{"current", "SPEC_MODEL", "SPEC_VERSION", "", "SPEC_OVERLAYS", spec.Source},
 		{"2024-06-20", "SPEC_2024_MODEL", "", "SPEC_2024_OPS", "SPEC_2024_OVERLAYS", spec.Source20240620},

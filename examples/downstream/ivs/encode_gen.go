@@ -4,6 +4,7 @@ package ivs
 
 import (
 	"github.com/ivsrt/contract/fakes/wire"
+	"net/http"
 	"strconv"
 )
 
@@ -2338,6 +2339,32 @@ func (v *StartParticipantReplicationResponse) AppendJSON(b []byte) ([]byte, erro
 	return append(b, "{}"...), nil
 }
 
+// SetHeaders sets the response headers the members of StartParticipantReplicationResponse are bound to
+// (wire.HeaderSetter); a member left nil sets none.
+func (v *StartParticipantReplicationResponse) SetHeaders(h http.Header) {
+	if v.AccessControlAllowOrigin != nil {
+		h.Set("Access-Control-Allow-Origin", *v.AccessControlAllowOrigin)
+	}
+	if v.AccessControlExposeHeaders != nil {
+		h.Set("Access-Control-Expose-Headers", *v.AccessControlExposeHeaders)
+	}
+	if v.CacheControl != nil {
+		h.Set("Cache-Control", *v.CacheControl)
+	}
+	if v.ContentSecurityPolicy != nil {
+		h.Set("Content-Security-Policy", *v.ContentSecurityPolicy)
+	}
+	if v.StrictTransportSecurity != nil {
+		h.Set("Strict-Transport-Security", *v.StrictTransportSecurity)
+	}
+	if v.XContentTypeOptions != nil {
+		h.Set("X-Content-Type-Options", *v.XContentTypeOptions)
+	}
+	if v.XFrameOptions != nil {
+		h.Set("X-Frame-Options", *v.XFrameOptions)
+	}
+}
+
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).
 func (v *StopCompositionResponse) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
@@ -2352,6 +2379,32 @@ func (v *StopParticipantReplicationResponse) AppendJSON(b []byte) ([]byte, error
 		return append(b, "null"...), nil
 	}
 	return append(b, "{}"...), nil
+}
+
+// SetHeaders sets the response headers the members of StopParticipantReplicationResponse are bound to
+// (wire.HeaderSetter); a member left nil sets none.
+func (v *StopParticipantReplicationResponse) SetHeaders(h http.Header) {
+	if v.AccessControlAllowOrigin != nil {
+		h.Set("Access-Control-Allow-Origin", *v.AccessControlAllowOrigin)
+	}
+	if v.AccessControlExposeHeaders != nil {
+		h.Set("Access-Control-Expose-Headers", *v.AccessControlExposeHeaders)
+	}
+	if v.CacheControl != nil {
+		h.Set("Cache-Control", *v.CacheControl)
+	}
+	if v.ContentSecurityPolicy != nil {
+		h.Set("Content-Security-Policy", *v.ContentSecurityPolicy)
+	}
+	if v.StrictTransportSecurity != nil {
+		h.Set("Strict-Transport-Security", *v.StrictTransportSecurity)
+	}
+	if v.XContentTypeOptions != nil {
+		h.Set("X-Content-Type-Options", *v.XContentTypeOptions)
+	}
+	if v.XFrameOptions != nil {
+		h.Set("X-Frame-Options", *v.XFrameOptions)
+	}
 }
 
 // AppendJSON appends v as json.Marshal writes it (wire.JSONAppender).

@@ -1094,7 +1094,22 @@ type StartParticipantReplicationRequest struct {
 }
 
 // StartParticipantReplicationResponse is an object of the spec.
-type StartParticipantReplicationResponse struct{}
+type StartParticipantReplicationResponse struct {
+	// In the header: Access-Control-Allow-Origin.
+	AccessControlAllowOrigin *string `json:"-"`
+	// In the header: Access-Control-Expose-Headers.
+	AccessControlExposeHeaders *string `json:"-"`
+	// In the header: Cache-Control.
+	CacheControl *string `json:"-"`
+	// In the header: Content-Security-Policy.
+	ContentSecurityPolicy *string `json:"-"`
+	// In the header: Strict-Transport-Security.
+	StrictTransportSecurity *string `json:"-"`
+	// In the header: X-Content-Type-Options.
+	XContentTypeOptions *string `json:"-"`
+	// In the header: X-Frame-Options.
+	XFrameOptions *string `json:"-"`
+}
 
 // StopCompositionRequest is an object of the spec.
 type StopCompositionRequest struct {
@@ -1116,7 +1131,22 @@ type StopParticipantReplicationRequest struct {
 }
 
 // StopParticipantReplicationResponse is an object of the spec.
-type StopParticipantReplicationResponse struct{}
+type StopParticipantReplicationResponse struct {
+	// In the header: Access-Control-Allow-Origin.
+	AccessControlAllowOrigin *string `json:"-"`
+	// In the header: Access-Control-Expose-Headers.
+	AccessControlExposeHeaders *string `json:"-"`
+	// In the header: Cache-Control.
+	CacheControl *string `json:"-"`
+	// In the header: Content-Security-Policy.
+	ContentSecurityPolicy *string `json:"-"`
+	// In the header: Strict-Transport-Security.
+	StrictTransportSecurity *string `json:"-"`
+	// In the header: X-Content-Type-Options.
+	XContentTypeOptions *string `json:"-"`
+	// In the header: X-Frame-Options.
+	XFrameOptions *string `json:"-"`
+}
 
 // StorageConfiguration is an object of the spec.
 type StorageConfiguration struct {

@@ -4,6 +4,7 @@ package api
 
 import (
 	"github.com/ivsrt/contract/fakes/wire"
+	"net/http"
 	"net/url"
 )
 
@@ -109,22 +110,22 @@ func (s *UntagResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
 }
 
 // bindHTTP reads the members of ListTagsForResourceRequest that GET /tags/{resourceArn} carries
-// in its path and query string.
-func (s *ListTagsForResourceRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+// in its path, query string and headers.
+func (s *ListTagsForResourceRequest) bindHTTP(labels []string, query url.Values, header http.Header) *wire.Error {
 	s.ResourceArn = &labels[0]
 	return nil
 }
 
 // bindHTTP reads the members of TagResourceRequest that POST /tags/{resourceArn} carries
-// in its path and query string.
-func (s *TagResourceRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+// in its path, query string and headers.
+func (s *TagResourceRequest) bindHTTP(labels []string, query url.Values, header http.Header) *wire.Error {
 	s.ResourceArn = &labels[0]
 	return nil
 }
 
 // bindHTTP reads the members of UntagResourceRequest that DELETE /tags/{resourceArn} carries
-// in its path and query string.
-func (s *UntagResourceRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+// in its path, query string and headers.
+func (s *UntagResourceRequest) bindHTTP(labels []string, query url.Values, header http.Header) *wire.Error {
 	s.ResourceArn = &labels[0]
 	if v, ok := query["tagKeys"]; ok {
 		list := make([]string, 0, len(v))
@@ -138,8 +139,8 @@ func (s *UntagResourceRequest) bindHTTP(labels []string, query url.Values) *wire
 }
 
 // bindHTTP reads the members of ListGainsRequest that POST /ListGains carries
-// in its path and query string.
-func (s *ListGainsRequest) bindHTTP(labels []string, query url.Values) *wire.Error {
+// in its path, query string and headers.
+func (s *ListGainsRequest) bindHTTP(labels []string, query url.Values, header http.Header) *wire.Error {
 	if v, ok := query["maxResults"]; ok {
 		text := v[0]
 		x, err := wire.QueryInt32("maxResults", text)

@@ -59,10 +59,10 @@ type request interface {
 	SetDefaults()
 }
 
-// read runs the Before hook, then reads the path labels and query string (for
-// an input that has members there) and the JSON body (for an operation whose
-// route has one), validates and applies defaults. On failure it writes the
-// error and returns false.
+// read runs the Before hook, then reads the path labels, query string and
+// headers (for an input that has members there) and the JSON body (for an
+// operation whose route has one), validates and applies defaults. On failure
+// it writes the error and returns false.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, route *wire.Route, in request, labels []string) bool {
 	if h.opts.Before != nil {
 		if err := h.opts.Before(route.Operation, r); err != nil {
