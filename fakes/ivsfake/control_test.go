@@ -26,13 +26,13 @@ func TestControlInfo(t *testing.T) {
 		var info map[string]string
 		require.NoError(t, json.Unmarshal(r.Body, &info))
 		assert.Equal(t, "ivsrt", info["service"])
-		assert.Equal(t, "2024-06-20", info["apiVersion"])
+		assert.Equal(t, ivsapi.APIVersion, info["apiVersion"], "the version of the spec the fake serves")
 		assert.Equal(t, "eu-west-1", info["region"])
 		assert.Equal(t, "111122223333", info["account"])
 	}
 	info, err := f.Control.Info(ctxT(t))
 	require.NoError(t, err)
-	assert.Equal(t, ivscontrol.Info{Service: "ivsrt", APIVersion: "2024-06-20", Region: "eu-west-1", Account: "111122223333"}, *info)
+	assert.Equal(t, ivscontrol.Info{Service: "ivsrt", APIVersion: ivsapi.APIVersion, Region: "eu-west-1", Account: "111122223333"}, *info)
 
 	// The SDK client follows the options too.
 	out := createStage(t, f, nil)

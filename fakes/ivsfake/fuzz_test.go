@@ -20,7 +20,8 @@ import (
 
 // FuzzOperations sends arbitrary bodies to every operation. Whatever comes
 // in, the answer is 200 or an error the operation may give, in AWS's form,
-// never a 5xx, and the stage stored before is still there afterwards.
+// never a 5xx (but the 501 of an operation the fake does not implement
+// yet), and the stage stored before is still there afterwards.
 // `go test` runs the seeds; `go test -fuzz FuzzOperations -fuzztime 30s`
 // explores further.
 func FuzzOperations(f *testing.F) {
@@ -40,6 +41,10 @@ func FuzzOperations(f *testing.F) {
 	}
 	srv := ivsfake.New(ivsfake.Options{})
 	stored := seedStage(f, srv)
+	unimplemented := map[string]bool{}
+	for _, op := range ivsapi.Operations {
+		unimplemented[op] = ivsfake.NotImplemented(ivsfake.NewMemory(ivsfake.Options{}), op)
+	}
 
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
 		if _, ok := ivsapi.DeclaredErrors[op]; !ok {
@@ -54,6 +59,9 @@ func FuzzOperations(f *testing.F) {
 			method, path = m, "/tags/"+url.PathEscape(stored)+"?tagKeys=k"
 		}
 		srv.ServeHTTP(rec, httptest.NewRequest(method, path, strings.NewReader(string(body))))
+		if rec.Code == http.StatusNotImplemented && unimplemented[op] {
+			return // an operation the fake has no behaviour for yet answers 501, whatever it is sent
+		}
 		if rec.Code >= 500 {
 			t.Fatalf("%s %q: status %d: %s", op, body, rec.Code, rec.Body)
 		}
