@@ -3,6 +3,7 @@ package ivsfake
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -94,7 +95,7 @@ type stage struct {
 	arn      string
 	name     string
 	tags     map[string]string
-	rec      ivsapi.AutoParticipantRecordingConfiguration // defaults applied
+	rec      ivsapi.AutoParticipantRecordingConfiguration // defaults applied (copyRecording)
 	sessions map[string]*session
 	active   *session
 	// history holds the sessions in the order they started, the order
@@ -106,6 +107,9 @@ type stage struct {
 	// used holds the expired tokens its participants joined with, kept
 	// for JOIN_ERROR until the stage is deleted (tokens.go).
 	used []string
+	// endpoints are minted with the stage and never change (endpoints.go):
+	// views share them.
+	endpoints *ivsapi.StageEndpoints
 }
 
 type session struct {
@@ -387,9 +391,11 @@ func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipants
 
 // ---- views: internal state as the API shows it ----------------------------
 
-// view shares the stage's tags and media types with the response: they are
-// never changed in place (UpdateStage replaces the recording configuration
-// whole), so the response stays right after the lock is released.
+// view shares the stage's tags, endpoints and the members of its recording
+// configuration with the response: they are never changed in place
+// (UpdateStage replaces the recording configuration whole, its defaults
+// already applied, so the response's SetDefaults finds nothing to fill
+// in), so the response stays right after the lock is released.
 //
 // The stage and the copies its pointers point to are one allocation, not
 // four: GetStage answers with it on every call.
@@ -401,6 +407,7 @@ func (st *stage) view() *ivsapi.Stage {
 	}{arn: st.arn, name: st.name, rec: st.rec}
 	out := &v.out
 	out.Arn, out.Name, out.Tags, out.AutoParticipantRecordingConfiguration = &v.arn, &v.name, st.tags, &v.rec
+	out.Endpoints = st.endpoints
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
@@ -459,9 +466,25 @@ func (p *participant) summary() ivsapi.ParticipantSummary {
 
 // ---- small helpers ------------------------------------------------------------
 
+// copyRecording is the recording configuration a stage keeps: a deep copy
+// of every member c has, through its JSON, so that a member the spec gains
+// is kept with no change here, and shares nothing with the request; with
+// the spec's defaults applied (a configuration a state file holds from an
+// ivsrt that knew fewer members gets the defaults of the others), so that
+// nothing a view shares is filled in later.
 func copyRecording(c *ivsapi.AutoParticipantRecordingConfiguration) ivsapi.AutoParticipantRecordingConfiguration {
-	out := ivsapi.AutoParticipantRecordingConfiguration{StorageConfigurationArn: new(valueOf(c.StorageConfigurationArn))}
-	out.MediaTypes = append([]ivsapi.ParticipantRecordingMediaType(nil), c.MediaTypes...)
+	var out ivsapi.AutoParticipantRecordingConfiguration
+	data, err := json.Marshal(c)
+	if err == nil {
+		err = json.Unmarshal(data, &out)
+	}
+	if err != nil {
+		panic("ivsfake: copying a recording configuration: " + err.Error()) // generated types always round-trip
+	}
+	if out.StorageConfigurationArn == nil {
+		out.StorageConfigurationArn = new("")
+	}
+	out.SetDefaults()
 	return out
 }
 

@@ -108,17 +108,18 @@ func (m *Memory) setQuota(n int) (previous int) {
 // ---- stages -----------------------------------------------------------------
 
 // createStage adds a stage, with defaults applied to its recording
-// configuration.
+// configuration, and mints its endpoints.
 func (m *Memory) createStage(name string, tags map[string]string, rec *ivsapi.AutoParticipantRecordingConfiguration) *stage {
 	m.seq++
 	st := &stage{
-		seq:      m.seq,
-		arn:      ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
-		name:     name,
-		tags:     copyMap(tags),
-		rec:      copyRecording(rec),
-		sessions: map[string]*session{},
-		revoked:  map[string]bool{},
+		seq:       m.seq,
+		arn:       ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
+		name:      name,
+		tags:      copyMap(tags),
+		rec:       copyRecording(rec),
+		endpoints: stageEndpoints(newEndpointID()),
+		sessions:  map[string]*session{},
+		revoked:   map[string]bool{},
 	}
 	m.addStage(st)
 	m.ps.stage(st.arn)

@@ -184,6 +184,9 @@ type stageRec struct {
 	Active   string                                       `json:"active,omitempty"`
 	Revoked  []string                                     `json:"revoked,omitempty"`
 	Deleted  uint64                                       `json:"deleted,omitempty"` // deletion order; 0 while live
+	// Endpoints are absent from the records of an ivsrt that did not
+	// mint them: load gives such a stage endpoints made from its ARN.
+	Endpoints *ivsapi.StageEndpoints `json:"endpoints,omitempty"`
 }
 
 type sessionRec struct {
@@ -348,7 +351,7 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 }
 
 func (st *stage) stored(deleted uint64) stageRec {
-	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history))}
+	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history)), Endpoints: st.endpoints}
 	for i, s := range st.history {
 		r.Sessions[i] = s.id
 	}
@@ -447,8 +450,13 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	var live, deleted []loaded
 	byArn := map[string]*stage{}
 	err = forEach(bucket(bStages), func(k []byte, r *stageRec) error {
+		// copyRecording applies the defaults of the members a record of an
+		// older ivsrt lacks.
 		st := &stage{seq: r.Seq, arn: string(k), name: r.Name, tags: r.Tags, rec: copyRecording(&r.Rec),
-			sessions: map[string]*session{}, revoked: map[string]bool{}}
+			endpoints: r.Endpoints, sessions: map[string]*session{}, revoked: map[string]bool{}}
+		if st.endpoints == nil {
+			st.endpoints = stageEndpoints(legacyEndpointID(st.arn))
+		}
 		for _, id := range r.Revoked {
 			st.revoked[id] = true
 		}
