@@ -7,11 +7,14 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
 
@@ -212,6 +215,8 @@ func TestOlderStateFileLoads(t *testing.T) {
 	s := openStore(t, path)
 	f := ivsfake.Start(t, ivsfake.Options{Store: s})
 	arn := stageDoc(t, f, "/CreateStage", `{"autoParticipantRecordingConfiguration":{"storageConfigurationArn":"`+storageArn+`","mediaTypes":["AUDIO_ONLY"],"recordingReconnectWindowSeconds":60}}`)["arn"].(string)
+	j, err := f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: issue(t, f, arn, `,"userId":"old"`)["token"].(string), Protocol: "WHIP"})
+	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	olderRecords(t, path)
 
@@ -225,8 +230,213 @@ func TestOlderStateFileLoads(t *testing.T) {
 			`"recordParticipantReplicas":true,"recordingReconnectWindowSeconds":0,"storageConfigurationArn":"`+storageArn+`",`+
 			`"thumbnailConfiguration":{"recordingMode":"DISABLED","storage":["SEQUENTIAL"],"targetIntervalSeconds":60}}`, recordingJSON(t, st))
 		ids = append(ids, endpointID(t, st))
+		p := participantDoc(t, f, j)
+		assert.Equal(t, "NONE", p["replicationType"])
+		assert.NotContains(t, p, "protocol", "the older record has none")
 		require.NoError(t, s.Close())
 	}
 	assert.Equal(t, ids[0], ids[1], "a stage stored without endpoints gets the same ones at every load")
 	assert.Equal(t, before, fileSum(t, path), "reading it rewrote nothing")
+
+	// The older participant exchanges its token: the token it held is
+	// shown without the expiry the older record does not know.
+	f = ivsfake.Start(t, ivsfake.Options{Store: openStore(t, path)})
+	_, err = f.Control.ExchangeToken(ctxT(t), ivscontrol.ExchangeTokenInput{ParticipantRef: ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}})
+	require.NoError(t, err)
+	x := eventDocs(t, f, j)[0]
+	require.Equal(t, "TOKEN_EXCHANGED", x["name"])
+	assert.JSONEq(t, `{"userId":"old","capabilities":["PUBLISH","SUBSCRIBE"]}`, canonical(t, x["previousToken"]))
+	assert.Contains(t, x["newToken"], "expirationTime")
+}
+
+// doc sends body to path, wants a 200 and returns the answer.
+func doc(t *testing.T, f *ivsfake.Fake, path, body string) map[string]any {
+	t.Helper()
+	r := post(t, f, path, body)
+	require.Equal(t, http.StatusOK, r.Status, "%s %s: %s", path, body, r.Body)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &out))
+	return out
+}
+
+// at is the JSON members naming participant j.
+func at(j *ivscontrol.JoinOutput) string {
+	return `"stageArn":"` + j.StageArn + `","sessionId":"` + j.SessionId + `","participantId":"` + j.ParticipantId + `"`
+}
+
+// participantDoc is GetParticipant's participant.
+func participantDoc(t *testing.T, f *ivsfake.Fake, j *ivscontrol.JoinOutput) map[string]any {
+	t.Helper()
+	return doc(t, f, "/GetParticipant", "{"+at(j)+"}")["participant"].(map[string]any)
+}
+
+// eventDocs are ListParticipantEvents' events of j, newest first.
+func eventDocs(t *testing.T, f *ivsfake.Fake, j *ivscontrol.JoinOutput) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, e := range doc(t, f, "/ListParticipantEvents", "{"+at(j)+`,"maxResults":100}`)["events"].([]any) {
+		out = append(out, e.(map[string]any))
+	}
+	return out
+}
+
+func eventNames(evs []map[string]any) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e["name"].(string))
+	}
+	return out
+}
+
+// issue is a token of CreateParticipantToken for stage arn.
+func issue(t *testing.T, f *ivsfake.Fake, arn, extra string) map[string]any {
+	t.Helper()
+	return doc(t, f, "/CreateParticipantToken", `{"stageArn":"`+arn+`"`+extra+`}`)["participantToken"].(map[string]any)
+}
+
+// TestParticipantMembersAddedSince: a participant that joined through the
+// control API is neither a replica nor replicated (replicationType NONE,
+// no replication state or source) nor came through an ingest
+// configuration; it reports the protocol it joined with, and none when
+// it joined as a broadcast SDK does. Every event says replica false.
+func TestParticipantMembersAddedSince(t *testing.T) {
+	f := ivsfake.Start(t)
+	arn := stageDoc(t, f, "/CreateStage", `{}`)["arn"].(string)
+	sdk := join(t, f, tokenOf(issue(t, f, arn, `,"userId":"sdk"`)))
+	whip, err := f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: issue(t, f, arn, "")["token"].(string), Protocol: "WHIP"})
+	require.NoError(t, err)
+
+	p := participantDoc(t, f, sdk)
+	assert.Equal(t, "NONE", p["replicationType"])
+	for _, absent := range []string{"protocol", "replicationState", "sourceStageArn", "sourceSessionId", "redundantIngest", "ingestConfigurationArn"} {
+		assert.NotContains(t, p, absent)
+	}
+	assert.Equal(t, "WHIP", participantDoc(t, f, whip)["protocol"])
+
+	listed := doc(t, f, "/ListParticipants", `{"stageArn":"`+arn+`","sessionId":"`+sdk.SessionId+`"}`)["participants"].([]any)
+	require.Len(t, listed, 2)
+	for _, it := range listed {
+		s := it.(map[string]any)
+		assert.Equal(t, "NONE", s["replicationType"])
+		assert.NotContains(t, s, "replicationState")
+		assert.NotContains(t, s, "protocol", "ParticipantSummary has no protocol")
+	}
+	for _, e := range eventDocs(t, f, sdk) {
+		assert.Equal(t, false, e["replica"], "%v", e)
+	}
+
+	// A protocol outside the spec's enum is refused, naming the member.
+	_, err = f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: issue(t, f, arn, "")["token"].(string), Protocol: "SRT"})
+	requireWireError(t, err, "ValidationException", http.StatusBadRequest)
+	assert.Contains(t, err.Error(), "'protocol'")
+}
+
+func tokenOf(tok map[string]any) types.ParticipantToken {
+	return types.ParticipantToken{Token: aws.String(tok["token"].(string))}
+}
+
+// TestTokenExchange: a joined participant exchanges its token (AWS's token
+// exchange): TOKEN_EXCHANGED shows the token it held and the new one, the
+// participant takes the new user id, attributes and capabilities, keeps
+// its id, and joins again with the new token as itself; a publisher whose
+// new token lacks PUBLISH stops publishing.
+func TestTokenExchange(t *testing.T) {
+	f := ivsfake.Start(t)
+	st := stageDoc(t, f, "/CreateStage", `{"autoParticipantRecordingConfiguration":{"storageConfigurationArn":"`+storageArn+`"}}`)
+	arn := st["arn"].(string)
+	first := issue(t, f, arn, `,"userId":"guest","attributes":{"seat":"1"},"duration":30`)
+	j := join(t, f, tokenOf(first))
+	ref := ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
+	require.NoError(t, f.Control.Publish(ctxT(t), ref))
+	require.NoError(t, f.Control.StartRecording(ctxT(t), ref))
+
+	out, err := f.Control.ExchangeToken(ctxT(t), ivscontrol.ExchangeTokenInput{ParticipantRef: ref, UserId: aws.String("host"),
+		Attributes: map[string]string{"seat": "2", "role": "viewer"}, Capabilities: []string{"SUBSCRIBE"}})
+	require.NoError(t, err)
+	tok := out.ParticipantToken
+	assert.Equal(t, j.ParticipantId, tok.ParticipantId, "the same participant (AWS: jti may not change)")
+	assert.Equal(t, int32(720), tok.Duration, "CreateParticipantToken's default duration")
+	assert.Equal(t, []string{"SUBSCRIBE"}, tok.Capabilities)
+	assert.NotEqual(t, first["token"], tok.Token)
+
+	evs := eventDocs(t, f, j)
+	assert.Equal(t, []string{"PUBLISH_STOPPED", "TOKEN_EXCHANGED", "PUBLISH_STARTED", "JOINED"}, eventNames(evs), "newest first")
+	x := evs[1]
+	assert.JSONEq(t, `{"userId":"guest","attributes":{"seat":"1"},"capabilities":["PUBLISH","SUBSCRIBE"],"expirationTime":"`+first["expirationTime"].(string)+`"}`,
+		canonical(t, x["previousToken"]))
+	assert.JSONEq(t, `{"userId":"host","attributes":{"seat":"2","role":"viewer"},"capabilities":["SUBSCRIBE"],"expirationTime":"`+tok.ExpirationTime.Format("2006-01-02T15:04:05.000Z")+`"}`,
+		canonical(t, x["newToken"]))
+	for _, e := range evs {
+		if e["name"] != "TOKEN_EXCHANGED" {
+			assert.NotContains(t, e, "previousToken")
+			assert.NotContains(t, e, "newToken")
+		}
+	}
+
+	p := participantDoc(t, f, j)
+	assert.Equal(t, "host", p["userId"])
+	assert.Equal(t, map[string]any{"seat": "2", "role": "viewer"}, p["attributes"])
+	assert.Equal(t, "STOPPING", p["recordingState"], "its recording stops with its publishing")
+	assert.Equal(t, true, p["published"], "it did publish")
+	hosts := doc(t, f, "/ListParticipants", `{"stageArn":"`+arn+`","sessionId":"`+j.SessionId+`","filterByUserId":"host"}`)["participants"].([]any)
+	assert.Len(t, hosts, 1, "the user id filter follows the exchange")
+
+	// It may no longer publish; with the new token it joins again as itself.
+	requireWireError(t, f.Control.Publish(ctxT(t), ref), "AccessDeniedException", http.StatusForbidden)
+	require.NoError(t, f.Control.Leave(ctxT(t), ref))
+	again, err := f.Control.Join(ctxT(t), ivscontrol.JoinInput{Token: tok.Token})
+	require.NoError(t, err)
+	assert.Equal(t, j.ParticipantId, again.ParticipantId)
+	assert.Equal(t, "host", participantDoc(t, f, again)["userId"])
+
+	// Only a connected participant exchanges, and the new token is held to
+	// CreateParticipantToken's rules.
+	_, err = f.Control.ExchangeToken(ctxT(t), ivscontrol.ExchangeTokenInput{ParticipantRef: ref, Capabilities: []string{"ADMIN"}, Duration: aws.Int32(0)})
+	requireWireError(t, err, "ValidationException", http.StatusBadRequest)
+	assert.Contains(t, err.Error(), "'capabilities.1.member'")
+	assert.Contains(t, err.Error(), "'duration'")
+	require.NoError(t, f.Control.Leave(ctxT(t), ref))
+	_, err = f.Control.ExchangeToken(ctxT(t), ivscontrol.ExchangeTokenInput{ParticipantRef: ref})
+	requireWireError(t, err, "ResourceNotFoundException", http.StatusNotFound)
+}
+
+// TestPublishErrors: a publish made to fail with one of the spec's event
+// error codes records PUBLISH_ERROR with it; a participant publishing
+// already stops (PUBLISH_STOPPED, its recording STOPPING). Codes that are
+// not a failed publish's, or not the spec's, are refused.
+func TestPublishErrors(t *testing.T) {
+	f := ivsfake.Start(t)
+	arn := stageDoc(t, f, "/CreateStage", `{"autoParticipantRecordingConfiguration":{"storageConfigurationArn":"`+storageArn+`"}}`)["arn"].(string)
+	for _, code := range ivsapi.EventErrorCodeValues {
+		if code == "PUBLISHER_NOT_FOUND" || code == "INSUFFICIENT_CAPABILITIES" {
+			continue
+		}
+		j := join(t, f, tokenOf(issue(t, f, arn, "")))
+		ref := ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
+		require.NoError(t, f.Control.FailPublish(ctxT(t), ref, code), code)
+		evs := eventDocs(t, f, j)
+		assert.Equal(t, []string{"PUBLISH_ERROR", "JOINED"}, eventNames(evs), code)
+		assert.Equal(t, code, evs[0]["errorCode"])
+		assert.Equal(t, false, participantDoc(t, f, j)["published"], "%s: it never published", code)
+	}
+
+	j := join(t, f, tokenOf(issue(t, f, arn, "")))
+	ref := ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
+	require.NoError(t, f.Control.Publish(ctxT(t), ref))
+	require.NoError(t, f.Control.StartRecording(ctxT(t), ref))
+	require.NoError(t, f.Control.FailPublish(ctxT(t), ref, "BITRATE_EXCEEDED"))
+	assert.Equal(t, []string{"PUBLISH_STOPPED", "PUBLISH_ERROR", "PUBLISH_STARTED", "JOINED"}, eventNames(eventDocs(t, f, j)))
+	p := participantDoc(t, f, j)
+	assert.Equal(t, "STOPPING", p["recordingState"])
+	assert.Equal(t, true, p["published"])
+	require.NoError(t, f.Control.Publish(ctxT(t), ref), "it may publish again")
+
+	for _, bad := range []string{"PUBLISHER_NOT_FOUND", "INSUFFICIENT_CAPABILITIES", "TOO_LOUD"} {
+		requireWireError(t, f.Control.FailPublish(ctxT(t), ref, bad), "ValidationException", http.StatusBadRequest)
+	}
+	// A token that may not publish fails as it does without an error code.
+	sub := join(t, f, tokenOf(issue(t, f, arn, `,"capabilities":["SUBSCRIBE"]`)))
+	subRef := ivscontrol.ParticipantRef{StageArn: sub.StageArn, ParticipantId: sub.ParticipantId}
+	requireWireError(t, f.Control.FailPublish(ctxT(t), subRef, "BITRATE_EXCEEDED"), "AccessDeniedException", http.StatusForbidden)
+	assert.Equal(t, "INSUFFICIENT_CAPABILITIES", eventDocs(t, f, sub)[0]["errorCode"])
 }

@@ -138,6 +138,13 @@ type participant struct {
 	bucket, prefix string
 	capabilities   []ivsapi.ParticipantTokenCapability
 	events         []event // oldest first; ListParticipantEvents lists them newest first
+	// protocol is the ingest protocol it joined with, "" for a client of
+	// the broadcast SDKs (reported without one).
+	protocol ivsapi.ParticipantProtocol
+	// tokenExpires is when the token it holds expires (zero for a
+	// participant an older state file holds), for TOKEN_EXCHANGED's
+	// previousToken.
+	tokenExpires time.Time
 }
 
 // NewMemory returns an empty backend, or with Options.Store the state
@@ -425,6 +432,8 @@ func (st *stage) summary() ivsapi.StageSummary {
 	return ivsapi.StageSummary{Arn: v.Arn, Name: v.Name, ActiveSessionId: v.ActiveSessionId, Tags: v.Tags}
 }
 
+// view is the participant as GetParticipant shows it: with its protocol
+// when it joined with one, and otherwise as summary says.
 func (p *participant) view() *ivsapi.Participant {
 	var client ivscontrol.ClientInfo
 	if p.client != nil {
@@ -434,7 +443,7 @@ func (p *participant) view() *ivsapi.Participant {
 	if attrs == nil {
 		attrs = map[string]string{}
 	}
-	return &ivsapi.Participant{
+	out := &ivsapi.Participant{
 		ParticipantId:         new(p.id),
 		UserId:                new(p.userID),
 		State:                 new(p.state),
@@ -450,17 +459,31 @@ func (p *participant) view() *ivsapi.Participant {
 		RecordingS3BucketName: new(p.bucket),
 		RecordingS3Prefix:     new(p.prefix),
 		RecordingState:        new(p.recording),
+		ReplicationType:       new(ivsapi.ReplicationTypeNone),
 	}
+	if p.protocol != "" {
+		out.Protocol = new(p.protocol)
+	}
+	return out
 }
 
+// summary is the participant as ListParticipants lists it.
+//
+// A participant of the fake is neither replicated to another stage nor a
+// replica from one (replication is not implemented): replicationType NONE,
+// the model's documented default, and no replicationState, sourceStageArn
+// or sourceSessionId, which AWS's CLI examples show only for replicated
+// participants. Nor did it join through an ingest configuration (not
+// implemented either): no ingestConfigurationArn or redundantIngest.
 func (p *participant) summary() ivsapi.ParticipantSummary {
 	return ivsapi.ParticipantSummary{
-		ParticipantId:  new(p.id),
-		UserId:         new(p.userID),
-		State:          new(p.state),
-		FirstJoinTime:  new(p.firstJoin),
-		Published:      new(p.published),
-		RecordingState: new(p.recording),
+		ParticipantId:   new(p.id),
+		UserId:          new(p.userID),
+		State:           new(p.state),
+		FirstJoinTime:   new(p.firstJoin),
+		Published:       new(p.published),
+		RecordingState:  new(p.recording),
+		ReplicationType: new(ivsapi.ReplicationTypeNone),
 	}
 }
 

@@ -207,12 +207,37 @@ type participantRec struct {
 	Prefix       string                              `json:"prefix"`
 	Capabilities []ivsapi.ParticipantTokenCapability `json:"capabilities"`
 	Events       []eventRec                          `json:"events"`
+	// Absent from the records of an ivsrt of the 2024-06-20 API.
+	Protocol     ivsapi.ParticipantProtocol `json:"protocol,omitempty"`
+	TokenExpires time.Time                  `json:"tokenExpires,omitzero"`
 }
 
 type eventRec struct {
-	Name ivsapi.EventName       `json:"name"`
-	At   time.Time              `json:"at"`
-	Code *ivsapi.EventErrorCode `json:"code,omitempty"`
+	Name     ivsapi.EventName       `json:"name"`
+	At       time.Time              `json:"at"`
+	Code     *ivsapi.EventErrorCode `json:"code,omitempty"`
+	Exchange *exchangeRec           `json:"exchange,omitempty"` // TOKEN_EXCHANGED
+}
+
+// exchangeRec is the tokens of a TOKEN_EXCHANGED event.
+type exchangeRec struct {
+	Previous exchangedTokenRec `json:"previous"`
+	New      exchangedTokenRec `json:"new"`
+}
+
+type exchangedTokenRec struct {
+	UserID       *string                             `json:"userId,omitempty"`
+	Attributes   map[string]string                   `json:"attributes,omitempty"`
+	Capabilities []ivsapi.ParticipantTokenCapability `json:"capabilities"`
+	Expires      time.Time                           `json:"expires,omitzero"`
+}
+
+func (t exchangedToken) stored() exchangedTokenRec {
+	return exchangedTokenRec{UserID: t.userID, Attributes: t.attributes, Capabilities: t.capabilities, Expires: t.expires}
+}
+
+func (r exchangedTokenRec) loaded() exchangedToken {
+	return exchangedToken{userID: r.UserID, attributes: r.Attributes, capabilities: r.Capabilities, expires: r.Expires}
 }
 
 type tokenRec struct {
@@ -370,9 +395,13 @@ func (p *participant) stored() participantRec {
 		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
+		Protocol: p.protocol, TokenExpires: p.tokenExpires,
 	}
 	for i, e := range p.events {
 		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
+		if x := e.exchange; x != nil {
+			r.Events[i].Exchange = &exchangeRec{Previous: x.previous.stored(), New: x.next.stored()}
+		}
 	}
 	return r
 }
@@ -520,9 +549,14 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
+			protocol: r.Protocol, tokenExpires: r.TokenExpires,
 		}
 		for _, e := range r.Events {
-			p.record(e.Name, e.At, e.Code)
+			ev := event{name: e.Name, at: e.At, code: e.Code}
+			if x := e.Exchange; x != nil {
+				ev.exchange = &exchange{previous: x.Previous.loaded(), next: x.New.loaded()}
+			}
+			p.events = append(p.events, ev)
 		}
 		st.sessions[sid].add(p)
 	}
