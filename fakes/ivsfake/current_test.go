@@ -2,6 +2,7 @@ package ivsfake_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -161,8 +162,8 @@ func TestEndpointsFitTheSpec(t *testing.T) {
 	}
 }
 
-// olderRecords rewrites every record of a state file as an ivsrt of the
-// 2024-06-20 API wrote it: stages without endpoints and with only the
+// olderRecords rewrites a state file as an ivsrt of the 2024-06-20 API
+// wrote it: format 1, stages without endpoints and with only the
 // recording configuration's storageConfigurationArn and mediaTypes;
 // participants without the members added since; events without
 // exchanged tokens.
@@ -182,6 +183,9 @@ func olderRecords(t *testing.T, path string) {
 		}))
 	}
 	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte("ivsrt")).Put([]byte("format"), []byte("1")); err != nil {
+			return err
+		}
 		return tx.Bucket([]byte("ns")).ForEachBucket(func(name []byte) error {
 			ns := tx.Bucket([]byte("ns")).Bucket(name)
 			edit(ns.Bucket([]byte("stages")), func(rec map[string]any) {
@@ -238,15 +242,35 @@ func TestOlderStateFileLoads(t *testing.T) {
 	assert.Equal(t, ids[0], ids[1], "a stage stored without endpoints gets the same ones at every load")
 	assert.Equal(t, before, fileSum(t, path), "reading it rewrote nothing")
 
+	assert.Equal(t, "1", storedFormat(t, path), "a file is not marked by reading it")
+
 	// The older participant exchanges its token: the token it held is
-	// shown without the expiry the older record does not know.
-	f = ivsfake.Start(t, ivsfake.Options{Store: openStore(t, path)})
+	// shown without the expiry the older record does not know. The change
+	// marks the file format 2, which an older ivsrt refuses.
+	s = openStore(t, path)
+	f = ivsfake.Start(t, ivsfake.Options{Store: s})
 	_, err = f.Control.ExchangeToken(ctxT(t), ivscontrol.ExchangeTokenInput{ParticipantRef: ivscontrol.ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}})
 	require.NoError(t, err)
 	x := eventDocs(t, f, j)[0]
 	require.Equal(t, "TOKEN_EXCHANGED", x["name"])
 	assert.JSONEq(t, `{"userId":"old","capabilities":["PUBLISH","SUBSCRIBE"]}`, canonical(t, x["previousToken"]))
 	assert.Contains(t, x["newToken"], "expirationTime")
+	require.NoError(t, s.Close())
+	assert.Equal(t, fmt.Sprint(ivsfake.StoreFormat), storedFormat(t, path), "the first change marks the file")
+}
+
+// storedFormat is the format a state file says it holds.
+func storedFormat(t *testing.T, path string) string {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer db.Close()
+	var format string
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		format = string(tx.Bucket([]byte("ivsrt")).Get([]byte("format")))
+		return nil
+	}))
+	return format
 }
 
 // doc sends body to path, wants a 200 and returns the answer.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -281,6 +282,13 @@ func (m *Memory) commit() error {
 	ps := m.ps
 	defer ps.clear()
 	return ps.store.db.Update(func(tx *bolt.Tx) error {
+		// A file of an older format takes this one's with its first change
+		// (StoreFormat).
+		if meta, format := tx.Bucket(bucketMeta), []byte(strconv.Itoa(StoreFormat)); !bytes.Equal(meta.Get(keyFormat), format) {
+			if err := meta.Put(keyFormat, format); err != nil {
+				return err
+			}
+		}
 		all := tx.Bucket(bucketNS)
 		if ps.cleared {
 			if err := all.DeleteBucket(ps.ns.key()); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
