@@ -221,6 +221,13 @@ func TestCatchesDroppedDefaultMediaTypes(t *testing.T) {
 		"UpdateStage/behaviour/recording-reset/mediaTypes-omitted",
 		"UpdateStage/behaviour/partial-update/recording-configuration-only-keeps-name-and-tags",
 		"UpdateStage/behaviour/conflict-while-recording/allowed-once-STOPPED",
+		// And those of the members added after 2024-06-20, which read it whole.
+		"CreateStage/behaviour/round-trip/every-recording-member",
+		"CreateStage/behaviour/defaults/nested-recording-members",
+		"CreateStage/behaviour/recording-reset/every-member-reset",
+		"UpdateStage/behaviour/recording-reset/every-member-reset",
+		"UpdateStage/behaviour/partial-update/recording-configuration-replaced-whole",
+		"UpdateStage/behaviour/round-trip/every-media-type",
 	}, failed(rs))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 )
@@ -40,8 +41,11 @@ func ControlSeeder(endpoint string, hc *http.Client) suite.Seeder {
 type controlSeeder struct{ c *ivscontrol.Control }
 
 var (
-	_ suite.RecordingSetter = controlSeeder{}
-	_ suite.QuotaSetter     = controlSeeder{}
+	_ suite.RecordingSetter    = controlSeeder{}
+	_ suite.QuotaSetter        = controlSeeder{}
+	_ behaviour.ProtocolJoiner = controlSeeder{}
+	_ behaviour.TokenExchanger = controlSeeder{}
+	_ behaviour.PublishFailer  = controlSeeder{}
 )
 
 func ref(p suite.Joined) ivscontrol.ParticipantRef {
@@ -56,8 +60,32 @@ func (s controlSeeder) Join(ctx context.Context, token string) (suite.Joined, er
 	return suite.Joined{StageArn: out.StageArn, SessionID: out.SessionId, ParticipantID: out.ParticipantId}, nil
 }
 
+// JoinWithProtocol makes a participant join with an ingest protocol
+// (POST /_ivsrt/join with its protocol).
+func (s controlSeeder) JoinWithProtocol(ctx context.Context, token, protocol string) (suite.Joined, error) {
+	out, err := s.c.Join(ctx, ivscontrol.JoinInput{Token: token, Protocol: protocol})
+	if err != nil {
+		return suite.Joined{}, err
+	}
+	return suite.Joined{StageArn: out.StageArn, SessionID: out.SessionId, ParticipantID: out.ParticipantId}, nil
+}
+
 func (s controlSeeder) Publish(ctx context.Context, p suite.Joined) error {
 	return s.c.Publish(ctx, ref(p))
+}
+
+// FailPublish makes a participant's publish fail with an event error code
+// (POST /_ivsrt/publish with its errorCode).
+func (s controlSeeder) FailPublish(ctx context.Context, p suite.Joined, errorCode string) error {
+	return s.c.FailPublish(ctx, ref(p), errorCode)
+}
+
+// ExchangeToken makes a participant exchange its token (POST
+// /_ivsrt/exchange-token).
+func (s controlSeeder) ExchangeToken(ctx context.Context, p suite.Joined, t behaviour.ExchangedToken) error {
+	_, err := s.c.ExchangeToken(ctx, ivscontrol.ExchangeTokenInput{ParticipantRef: ref(p),
+		UserId: t.UserID, Attributes: t.Attributes, Capabilities: t.Capabilities, Duration: t.Duration})
+	return err
 }
 
 func (s controlSeeder) StartRecording(ctx context.Context, p suite.Joined) error {

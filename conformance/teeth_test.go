@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,7 +183,14 @@ func TestCatchesNoMediaTypesReset(t *testing.T) {
 	} {
 		requireFails(t, rs, name, "does not reset the other members of the recording configuration to their defaults")
 	}
-	assert.Len(t, failed(rs), 3, "%v", failed(rs))
+	// The reset of every member (the media types among them) too.
+	for _, name := range []string{
+		"UpdateStage/behaviour/recording-reset/every-member-reset",
+		"CreateStage/behaviour/recording-reset/every-member-reset",
+	} {
+		requireFails(t, rs, name, "and the other members given does not reset each to its default")
+	}
+	assert.Len(t, failed(rs), 5, "%v", failed(rs))
 }
 
 // No ConflictException while recording: the refused update is answered
@@ -711,7 +719,11 @@ func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
 	}))
 	const name = "CreateParticipantToken/behaviour/defaults/expires-after-default-duration"
 	requireFails(t, rs, name, "does not expire the default 720 minutes after its issue")
-	assert.Equal(t, []string{name}, failed(rs))
+	// The token a participant joined with, as TOKEN_EXCHANGED shows it,
+	// then expires at another time than the one the answer gave.
+	const exchanged = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
+	requireFails(t, rs, exchanged, "previousToken does not expire when the token the participant joined with does")
+	assert.ElementsMatch(t, []string{name, exchanged}, failed(rs))
 }
 
 // A token of CreateParticipantToken that leaves its defaulted duration and
@@ -723,7 +735,10 @@ func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
 	}))
 	const name = "CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities"
 	requireFails(t, rs, name, "the default of CreateParticipantTokenRequest.duration is 720")
-	assert.Equal(t, []string{name}, failed(rs))
+	// The token as TOKEN_EXCHANGED shows it then has capabilities the answer did not give.
+	const exchanged = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
+	requireFails(t, rs, exchanged, "previousToken is not the token the participant joined with")
+	assert.ElementsMatch(t, []string{name, exchanged}, failed(rs))
 }
 
 // A token of CreateParticipantToken whose participantId is not the id its
@@ -800,7 +815,13 @@ func TestCatchesEventsOldestFirst(t *testing.T) {
 	const disconnected = "ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left"
 	requireFails(t, rs, name, "does not list a participant's join, publish and leave newest first")
 	requireFails(t, rs, disconnected, "does not list a participant's join, publish and disconnection by DisconnectParticipant newest first")
-	assert.ElementsMatch(t, []string{name, disconnected}, failed(rs))
+	// So do the events of a token exchange and of a failed publish.
+	assert.ElementsMatch(t, []string{name, disconnected,
+		"ListParticipantEvents/behaviour/token-exchange/previous-and-new-token",
+		"ListParticipantEvents/behaviour/token-exchange/publish-capability-removed-unpublishes",
+		"ListParticipantEvents/behaviour/publish-error/each-code",
+		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
+	}, failed(rs))
 }
 
 // DisconnectParticipant answering 200 and leaving the participant as it
@@ -1018,4 +1039,329 @@ func TestCatchesDeleteStageLeavingTheSessionLive(t *testing.T) {
 	const name = "DeleteStage/behaviour/ends-the-session"
 	requireFails(t, rs, name, "GetStageSession after DeleteStage", "no ISO 8601 endTime")
 	assert.Equal(t, []string{name}, failed(rs), "only DeleteStage's ending of the session is broken")
+}
+
+// ---- what AWS added after 2024-06-20 (cases_current.go) ----------------------
+
+// newRecordingMembers are the members AWS added to a recording
+// configuration after 2024-06-20.
+var newRecordingMembers = []string{"thumbnailConfiguration", "hlsConfiguration", "recordingReconnectWindowSeconds", "recordParticipantReplicas"}
+
+// editRecording applies edit to the recording configuration of
+// CreateStage and UpdateStage requests.
+func editRecording(h http.Handler, edit func(op string, rec map[string]any)) http.Handler {
+	for _, op := range []string{"CreateStage", "UpdateStage"} {
+		h = rewriteRequest(h, op, func(body map[string]any) {
+			if rec, ok := body["autoParticipantRecordingConfiguration"].(map[string]any); ok {
+				edit(op, rec)
+			}
+		})
+	}
+	return h
+}
+
+// rewriteControl rewrites the bodies of requests to a control API action
+// (path under ivscontrol.Prefix) before the fake sees them.
+func rewriteControl(h http.Handler, action string, rewrite func(body map[string]any)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == strings.TrimSuffix(ivscontrol.Prefix, "/")+action {
+			body := readJSON(r)
+			rewrite(body)
+			data, _ := json.Marshal(body)
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			r.ContentLength = int64(len(data))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// editEvents applies edit to the events of ListParticipantEvents answers.
+func editEvents(edit func(events []any) []any) http.Handler {
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "ListParticipantEvents" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if events, ok := doc["events"].([]any); ok {
+				doc["events"] = edit(events)
+			}
+		})
+	})
+}
+
+// The members added to the recording configuration not kept: a stage
+// reports their defaults whatever it was given.
+func TestCatchesRecordingMembersNotKept(t *testing.T) {
+	_, made := callInner(ivsfake.New(ivsfake.Options{}), "CreateStage", map[string]any{})
+	defaults := recordingOf(made)
+	rs := results(t, rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if rc := recordingOf(doc); rc != nil {
+				for _, m := range newRecordingMembers {
+					rc[m] = defaults[m]
+				}
+			}
+		})
+	}))
+	requireFails(t, rs, "CreateStage/behaviour/round-trip/every-recording-member", "CreateStage does not echo every member of the recording configuration")
+	requireFails(t, rs, "CreateStage/behaviour/defaults/nested-recording-members", "does not give the members of a nested object given in part their defaults")
+	requireFails(t, rs, "UpdateStage/behaviour/partial-update/recording-configuration-replaced-whole", "keeps members of the recording configuration the update left out")
+	assert.ElementsMatch(t, []string{
+		"CreateStage/behaviour/round-trip/every-recording-member",
+		"CreateStage/behaviour/defaults/nested-recording-members",
+		"UpdateStage/behaviour/partial-update/recording-configuration-replaced-whole",
+	}, failed(rs))
+}
+
+// UpdateStage merging the recording configuration it is given into the
+// stage's, instead of replacing it: what the update leaves out is kept.
+func TestCatchesRecordingConfigurationMerged(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := rewriteRequest(fake, "UpdateStage", func(body map[string]any) {
+		rec, ok := body["autoParticipantRecordingConfiguration"].(map[string]any)
+		if !ok || rec["storageConfigurationArn"] == "" {
+			return
+		}
+		_, cur := callInner(fake, "GetStage", map[string]any{"arn": body["arn"]})
+		for k, v := range recordingOf(cur) {
+			if _, given := rec[k]; !given {
+				rec[k] = v
+			}
+		}
+	})
+	rs := results(t, h)
+	const name = "UpdateStage/behaviour/partial-update/recording-configuration-replaced-whole"
+	requireFails(t, rs, name, "keeps members of the recording configuration the update left out")
+	// The older rule of the media types catches a merge too.
+	const media = "UpdateStage/behaviour/partial-update/recording-configuration-only-keeps-name-and-tags"
+	requireFails(t, rs, media, "UpdateStage with only [autoParticipantRecordingConfiguration] changes other members of the stage")
+	assert.ElementsMatch(t, []string{name, media}, failed(rs))
+}
+
+// The reset value resetting only the members of 2024-06-20: the answer
+// shows the new members the request gave.
+func TestCatchesResetKeepingNewMembers(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := opOf(r)
+		if op != "CreateStage" && op != "UpdateStage" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		given, _ := readJSON(r)["autoParticipantRecordingConfiguration"].(map[string]any)
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		out := rec.Body.Bytes()
+		if given != nil && given["storageConfigurationArn"] == "" && rec.Code == http.StatusOK {
+			out = editJSON(out, func(doc map[string]any) {
+				for _, m := range newRecordingMembers {
+					if v, ok := given[m]; ok {
+						recordingOf(doc)[m] = v
+					}
+				}
+			})
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(out)
+	})
+	rs := results(t, h)
+	names := []string{"UpdateStage/behaviour/recording-reset/every-member-reset", "CreateStage/behaviour/recording-reset/every-member-reset"}
+	for _, name := range names {
+		requireFails(t, rs, name, "and the other members given does not reset each to its default")
+	}
+	assert.ElementsMatch(t, names, failed(rs))
+}
+
+// The media type AWS added (NONE) dropped: an update to it keeps the default.
+func TestCatchesMediaTypeNoneDropped(t *testing.T) {
+	rs := results(t, editRecording(ivsfake.New(ivsfake.Options{}), func(op string, rec map[string]any) {
+		if media, _ := rec["mediaTypes"].([]any); op == "UpdateStage" && slices.Contains(media, any("NONE")) {
+			delete(rec, "mediaTypes")
+		}
+	}))
+	const name = "UpdateStage/behaviour/round-trip/every-media-type"
+	requireFails(t, rs, name, "UpdateStage with mediaTypes [NONE] does not show it")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// editEndpoints applies edit to the stage endpoints of answers to op.
+func editEndpoints(ops []string, edit func(eps map[string]any)) http.Handler {
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if !slices.Contains(ops, op) || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			st, _ := doc["stage"].(map[string]any)
+			if eps, ok := st["endpoints"].(map[string]any); ok {
+				edit(eps)
+			}
+		})
+	})
+}
+
+// An RTMPS endpoint without its port: not in the documented form.
+func TestCatchesEndpointsOutOfForm(t *testing.T) {
+	rs := results(t, editEndpoints([]string{"CreateStage", "GetStage", "UpdateStage"}, func(eps map[string]any) {
+		eps["rtmps"] = strings.Replace(fmt.Sprint(eps["rtmps"]), ":443", "", 1)
+	}))
+	const name = "CreateStage/behaviour/endpoints/documented-form"
+	requireFails(t, rs, name, "the stage's rtmps endpoint is not in the form of AWS's examples")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// Endpoints minted anew on every GetStage.
+func TestCatchesEndpointsNotKept(t *testing.T) {
+	var n atomic.Int64
+	rs := results(t, editEndpoints([]string{"GetStage"}, func(eps map[string]any) {
+		id := fmt.Sprintf("%012d", n.Add(1))
+		for _, k := range []string{"whip", "rtmp", "rtmps"} {
+			s := fmt.Sprint(eps[k])
+			scheme, rest, _ := strings.Cut(s, "://")
+			_, host, _ := strings.Cut(rest, ".")
+			eps[k] = scheme + "://" + id + "." + host
+		}
+	}))
+	const name = "GetStage/behaviour/endpoints/kept-from-creation"
+	requireFails(t, rs, name, "GetStage does not give the endpoints the stage was created with")
+	// The cases that read a whole stage back see it as well.
+	assert.ElementsMatch(t, []string{name,
+		"GetStage/behaviour/round-trip/returns-the-created-stage",
+		"UpdateStage/behaviour/partial-update/name-only-keeps-recording-configuration-and-tags",
+		"UpdateStage/behaviour/partial-update/recording-configuration-only-keeps-name-and-tags",
+		"UpdateStage/behaviour/conflict-while-recording/STARTING",
+		"UpdateStage/behaviour/conflict-while-recording/ACTIVE",
+		"UpdateStage/behaviour/conflict-while-recording/STOPPING",
+	}, failed(rs))
+}
+
+// Participants that look replicated, or come through an ingest
+// configuration: no replicationType, a replicationState, a protocol
+// UNKNOWN and redundantIngest false where the fake gives none.
+func TestCatchesParticipantsLookingReplicatedOrIngested(t *testing.T) {
+	rs := results(t, editParticipants(func(p map[string]any) {
+		delete(p, "replicationType")
+		p["replicationState"] = "ACTIVE"
+		if _, ok := p["protocol"]; !ok {
+			p["protocol"] = "UNKNOWN"
+		}
+		p["redundantIngest"] = false
+	}))
+	for _, op := range []string{"GetParticipant/behaviour/replication/not-replicated-participant", "ListParticipants/behaviour/replication/not-replicated-participants"} {
+		requireFails(t, rs, op, "which is not replicated, as replicated")
+	}
+	requireFails(t, rs, "GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest", "reports an ingest protocol or configuration")
+	assert.ElementsMatch(t, []string{
+		"GetParticipant/behaviour/replication/not-replicated-participant",
+		"ListParticipants/behaviour/replication/not-replicated-participants",
+		"GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest",
+	}, failed(rs))
+}
+
+// A join's protocol ignored.
+func TestCatchesJoinProtocolIgnored(t *testing.T) {
+	rs := results(t, rewriteControl(ivsfake.New(ivsfake.Options{}), "/join", func(body map[string]any) { delete(body, "protocol") }))
+	const name = "GetParticipant/behaviour/protocol/reports-join-protocol"
+	requireFails(t, rs, name, "does not report it")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// TOKEN_EXCHANGED without the tokens it exchanged.
+func TestCatchesExchangedTokensNotShown(t *testing.T) {
+	rs := results(t, editEvents(func(events []any) []any {
+		for _, e := range events {
+			delete(e.(map[string]any), "previousToken")
+			delete(e.(map[string]any), "newToken")
+		}
+		return events
+	}))
+	const name = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
+	requireFails(t, rs, name, "previousToken does not expire when the token the participant joined with does")
+	// The generated shape cases of the tokens find nothing to check: skipped, not failed.
+	assert.Equal(t, suite.Skip, rs["ListParticipantEvents/shape/events[].previousToken.expirationTime/iso8601"].Status)
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// A participant that does not take the token it exchanged for: GetParticipant
+// shows the user id and attributes of the token it gave up.
+func TestCatchesExchangedTokenNotTaken(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/GetParticipant" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		body := readJSON(r)
+		code, doc := callInner(fake, "GetParticipant", body)
+		_, evs := callInner(fake, "ListParticipantEvents", body)
+		events, _ := evs["events"].([]any)
+		for i := len(events) - 1; i >= 0 && code == http.StatusOK; i-- { // the oldest exchange holds the first token
+			if e := events[i].(map[string]any); e["name"] == "TOKEN_EXCHANGED" {
+				prev, _ := e["previousToken"].(map[string]any)
+				p := doc["participant"].(map[string]any)
+				p["userId"], p["attributes"] = prev["userId"], map[string]any{}
+				if a, ok := prev["attributes"]; ok {
+					p["attributes"] = a
+				}
+				break
+			}
+		}
+		if code != http.StatusOK {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		writeJSON(w, doc)
+	})
+	rs := results(t, h)
+	const name = "GetParticipant/behaviour/token-exchange/takes-the-new-token"
+	requireFails(t, rs, name, "does not show the participant with the user id and attributes of the token it took")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// An exchange that keeps a publisher publishing although its new token
+// may not: the fake is asked for a token that may publish.
+func TestCatchesExchangeKeepingPublishing(t *testing.T) {
+	rs := results(t, rewriteControl(ivsfake.New(ivsfake.Options{}), "/exchange-token", func(body map[string]any) {
+		if caps, ok := body["capabilities"].([]any); ok && !slices.Contains(caps, any("PUBLISH")) {
+			body["capabilities"] = append(caps, "PUBLISH")
+		}
+	}))
+	const name = "ListParticipantEvents/behaviour/token-exchange/publish-capability-removed-unpublishes"
+	requireFails(t, rs, name, "a publisher whose new token may not publish does not stop publishing")
+	assert.Equal(t, []string{name}, failed(rs))
+}
+
+// Events without replica, and a publisher whose stream failed listed
+// without PUBLISH_STOPPED.
+func TestCatchesEventsWithoutReplicaOrStop(t *testing.T) {
+	rs := results(t, editEvents(func(events []any) []any {
+		out := []any{}
+		for i, e := range events {
+			m := e.(map[string]any)
+			delete(m, "replica")
+			if m["name"] == "PUBLISH_STOPPED" && i+1 < len(events) && events[i+1].(map[string]any)["name"] == "PUBLISH_ERROR" {
+				continue
+			}
+			out = append(out, m)
+		}
+		return out
+	}))
+	requireFails(t, rs, "ListParticipantEvents/behaviour/events/replica-false", "of a participant that is no replica does not say replica false")
+	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", "does not stop publishing")
+	assert.ElementsMatch(t, []string{
+		"ListParticipantEvents/behaviour/events/replica-false",
+		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
+	}, failed(rs))
+}
+
+// A failed publish taken for one that worked: the error code is not heard.
+func TestCatchesPublishErrorIgnored(t *testing.T) {
+	rs := results(t, rewriteControl(ivsfake.New(ivsfake.Options{}), "/publish", func(body map[string]any) { delete(body, "errorCode") }))
+	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/each-code", "is not a PUBLISH_ERROR event with that code")
+	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", "does not stop publishing")
+	assert.ElementsMatch(t, []string{
+		"ListParticipantEvents/behaviour/publish-error/each-code",
+		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
+	}, failed(rs))
 }

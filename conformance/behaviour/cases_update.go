@@ -62,7 +62,7 @@ func (r *runner) wantStage(ctx context.Context, body, want map[string]any, keep 
 	if f != nil {
 		return f
 	}
-	got, f := stageOf(ex, doc)
+	got, f := r.stageOf(ex, doc)
 	if f != nil {
 		return f
 	}

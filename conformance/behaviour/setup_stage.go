@@ -28,6 +28,9 @@ type seedState struct {
 	started time.Time
 	// endedSessionID is a session of the live stage that has ended.
 	endedSessionID string
+	// exchangeFailure is why the live participant could not exchange its
+	// token (seedExchange), if it could not.
+	exchangeFailure *suite.Failure
 }
 
 // seedCount is how many participants the setup seeds into the live
@@ -112,6 +115,7 @@ func (r *runner) setup(ctx context.Context) {
 			break
 		}
 	}
+	r.seedExchange(ctx)
 }
 
 // listSeedStages is how many stages the setup makes beside the live one

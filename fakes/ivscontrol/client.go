@@ -43,6 +43,23 @@ func (c *Control) Publish(ctx context.Context, ref ParticipantRef) error {
 	return c.call(ctx, http.MethodPost, "/publish", ref, nil)
 }
 
+// FailPublish makes a participant's publish fail with an event error code
+// (BITRATE_EXCEEDED, ...): a PUBLISH_ERROR event with that code; a
+// participant publishing already stops.
+func (c *Control) FailPublish(ctx context.Context, ref ParticipantRef, errorCode string) error {
+	return c.call(ctx, http.MethodPost, "/publish", PublishInput{ParticipantRef: ref, ErrorCode: errorCode}, nil)
+}
+
+// ExchangeToken makes a connected participant exchange its token for a
+// new one of the same stage and participant, and returns the new token.
+func (c *Control) ExchangeToken(ctx context.Context, in ExchangeTokenInput) (*ExchangeTokenOutput, error) {
+	var out ExchangeTokenOutput
+	if err := c.call(ctx, http.MethodPost, "/exchange-token", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // SetRecording sets a participant's recording state.
 func (c *Control) SetRecording(ctx context.Context, ref ParticipantRef, state string) error {
 	return c.call(ctx, http.MethodPost, "/recording", RecordingInput{ParticipantRef: ref, State: state}, nil)

@@ -49,6 +49,11 @@ type ClientInfo struct {
 type JoinInput struct {
 	Token string `json:"token"`
 	ClientInfo
+	// Protocol is the ingest protocol the participant publishes with, one
+	// of the spec's ParticipantProtocol values (WHIP, RTMP, RTMPS,
+	// UNKNOWN), which GetParticipant then reports. Empty: a client of
+	// AWS's broadcast SDKs, reported without a protocol.
+	Protocol string `json:"protocol,omitempty"`
 }
 
 // JoinOutput says where the participant joined.
@@ -67,6 +72,49 @@ func (j *JoinOutput) Ref() ParticipantRef {
 type ParticipantRef struct {
 	StageArn      string `json:"stageArn"`
 	ParticipantId string `json:"participantId"`
+}
+
+// PublishInput makes a participant publish (POST /_ivsrt/publish). With an
+// ErrorCode (one of the spec's EventErrorCode values a publish can fail
+// with: BITRATE_EXCEEDED, B_FRAME_PRESENT, ...) the publish fails instead:
+// a PUBLISH_ERROR event with that code, and a participant publishing
+// already stops.
+type PublishInput struct {
+	ParticipantRef
+	ErrorCode string `json:"errorCode,omitempty"`
+}
+
+// ExchangeTokenInput makes a connected participant exchange its token for
+// a new one (POST /_ivsrt/exchange-token), as AWS's broadcast SDKs do with
+// exchangeToken: the new token is of the same stage and participant, with
+// the userId, attributes, capabilities and duration given here, taken as
+// CreateParticipantToken takes them (the same limits; without duration or
+// capabilities, the same defaults). Capabilities nil means the default; an
+// empty list, none.
+type ExchangeTokenInput struct {
+	ParticipantRef
+	UserId       *string           `json:"userId,omitempty"`
+	Attributes   map[string]string `json:"attributes,omitempty"`
+	Capabilities []string          `json:"capabilities"`
+	Duration     *int32            `json:"duration,omitempty"`
+}
+
+// Token is a participant token as the fake issued it, in the members of
+// the spec's ParticipantToken.
+type Token struct {
+	ParticipantId  string            `json:"participantId"`
+	Token          string            `json:"token"`
+	UserId         *string           `json:"userId,omitempty"`
+	Attributes     map[string]string `json:"attributes,omitempty"`
+	Capabilities   []string          `json:"capabilities"`
+	Duration       int32             `json:"duration"`
+	ExpirationTime time.Time         `json:"expirationTime"`
+}
+
+// ExchangeTokenOutput is the token the participant now holds: it also
+// joins again, as the same participant.
+type ExchangeTokenOutput struct {
+	ParticipantToken Token `json:"participantToken"`
 }
 
 // RecordingInput sets a participant's recording state (one of the

@@ -23,9 +23,10 @@ import (
 // live session a JOIN_ERROR event records the attempt (as for an expired
 // token).
 func (m *Memory) Join(in ivscontrol.JoinInput) (_ *ivscontrol.JoinOutput, err error) {
-	if err := checkClientInfo(in.ClientInfo); err != nil {
+	if err := checkJoin(in); err != nil {
 		return nil, err
 	}
+	protocol := ivsapi.ParticipantProtocol(in.Protocol)
 	now := m.now()
 	m.mu.Lock()
 	defer m.unlock(&err)
@@ -58,9 +59,9 @@ func (m *Memory) Join(in ivscontrol.JoinInput) (_ *ivscontrol.JoinOutput, err er
 	case p != nil && p.state == ivsapi.ParticipantStateConnected:
 		return nil, ivsapi.NewConflictException("participant %s is already connected to session %s", p.id, s.id)
 	case p != nil: // rejoining the same session
-		m.rejoin(st, s, p, in.ClientInfo, now)
+		m.rejoin(st, s, p, t, in.ClientInfo, protocol, now)
 	default:
-		p = m.join(st, s, t, in.ClientInfo, now)
+		p = m.join(st, s, t, in.ClientInfo, protocol, now)
 	}
 	if !t.used {
 		m.useToken(t)
@@ -125,6 +126,94 @@ func (m *Memory) Publish(ref ivscontrol.ParticipantRef) (err error) {
 	}
 	m.publish(st, p, now)
 	return nil
+}
+
+// notPublishErrors are the event error codes of the spec that a publish
+// does not fail with through FailPublish, and why; the others it does
+// (the model's descriptions of EventErrorCode: an exceeded bitrate,
+// resolution or stream duration, a codec, protocol, stream key or input
+// that is wrong, B-frames, a quota, an internal error).
+var notPublishErrors = map[ivsapi.EventErrorCode]string{
+	ivsapi.EventErrorCodePublisherNotFound:        "a subscribe error: the participant tried to subscribe to a publisher that does not exist",
+	ivsapi.EventErrorCodeInsufficientCapabilities: "the fake records it itself when a participant whose token lacks PUBLISH publishes",
+}
+
+// FailPublish makes a connected participant's publish fail with an event
+// error code: a PUBLISH_ERROR event with that code, and a participant that
+// is publishing already has its stream cut (PUBLISH_STOPPED; a recording
+// in progress is STOPPING). A participant whose token may not publish is
+// refused as by Publish, with INSUFFICIENT_CAPABILITIES.
+func (m *Memory) FailPublish(ref ivscontrol.ParticipantRef, errorCode string) (err error) {
+	code := ivsapi.EventErrorCode(errorCode)
+	if err := (&ivsapi.Event{ErrorCode: &code}).Validate(); err != nil {
+		return err
+	}
+	if why := notPublishErrors[code]; why != "" {
+		return ivsapi.NewValidationException("errorCode: %s is not an error a publish fails with: %s", code, why)
+	}
+	now := m.now()
+	m.mu.Lock()
+	defer m.unlock(&err)
+	st, p, err := m.connected(ref)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
+		m.publishRefused(st, p, now)
+		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
+	}
+	m.publishFailed(st, p, code, now)
+	return nil
+}
+
+// ExchangeToken makes a connected participant of a stage's live session
+// exchange its token for a new one, as AWS's broadcast SDKs do
+// (exchangeToken; the user guide's "Token Exchange"): the new token is of
+// the same stage and participant (AWS: topic, resource and jti may not
+// change) and has the user id, attributes, capabilities and duration of
+// the request, held to CreateParticipantToken's rules and given its
+// defaults (AWS: these may change). The participant takes them at once
+// and a TOKEN_EXCHANGED event records both tokens; a publisher whose new
+// token lacks PUBLISH stops publishing (AWS: it "immediately unpublishes").
+//
+// AWS exchanges only tokens an application signs with its own key pair,
+// not those of CreateParticipantToken, and the fake has no key pairs yet:
+// it mints the new token itself, as that application would, and takes
+// tokens of either kind.
+func (m *Memory) ExchangeToken(in ivscontrol.ExchangeTokenInput) (_ *ivscontrol.ExchangeTokenOutput, err error) {
+	if err := checkRef(in.ParticipantRef); err != nil {
+		return nil, err
+	}
+	req := &ivsapi.CreateParticipantTokenRequest{StageArn: &in.StageArn, UserId: in.UserId, Attributes: in.Attributes, Duration: in.Duration}
+	if in.Capabilities != nil {
+		req.Capabilities = []ivsapi.ParticipantTokenCapability{}
+		for _, c := range in.Capabilities {
+			req.Capabilities = append(req.Capabilities, ivsapi.ParticipantTokenCapability(c))
+		}
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	req.SetDefaults()
+	now := m.now()
+	m.mu.Lock()
+	defer m.unlock(&err)
+	st, p, err := m.connected(in.ParticipantRef)
+	if err != nil {
+		return nil, err
+	}
+	t := m.issueFor(st.arn, p.id, ivsapi.ParticipantTokenConfiguration{Duration: req.Duration, UserId: req.UserId, Attributes: req.Attributes, Capabilities: req.Capabilities}, now)
+	m.useToken(t)
+	m.exchangeToken(st, p, t, now)
+	v := t.view()
+	out := &ivscontrol.ExchangeTokenOutput{ParticipantToken: ivscontrol.Token{
+		ParticipantId: *v.ParticipantId, Token: *v.Token, UserId: v.UserId, Attributes: v.Attributes,
+		Capabilities: []string{}, Duration: *v.Duration, ExpirationTime: *v.ExpirationTime,
+	}}
+	for _, c := range v.Capabilities {
+		out.ParticipantToken.Capabilities = append(out.ParticipantToken.Capabilities, string(c))
+	}
+	return out, nil
 }
 
 // SetRecording moves a connected participant's recording to a state:
@@ -270,12 +359,17 @@ func keepClientInfo(c ivscontrol.ClientInfo) *ivscontrol.ClientInfo {
 	return &c
 }
 
-// checkClientInfo holds client attributes to the spec's rules, so the fake
-// never answers with a participant that breaks its own contract.
-func checkClientInfo(c ivscontrol.ClientInfo) error {
+// checkJoin holds a join's client attributes and protocol to the spec's
+// rules for the participant's members, so the fake never answers with a
+// participant that breaks its own contract.
+func checkJoin(in ivscontrol.JoinInput) error {
+	c := in.ClientInfo
 	p := ivsapi.Participant{
 		IspName: &c.IspName, OsName: &c.OsName, OsVersion: &c.OsVersion,
 		BrowserName: &c.BrowserName, BrowserVersion: &c.BrowserVersion, SdkVersion: &c.SdkVersion,
+	}
+	if in.Protocol != "" {
+		p.Protocol = new(ivsapi.ParticipantProtocol(in.Protocol))
 	}
 	return p.Validate()
 }

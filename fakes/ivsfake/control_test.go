@@ -26,7 +26,7 @@ func TestControlInfo(t *testing.T) {
 		var info map[string]string
 		require.NoError(t, json.Unmarshal(r.Body, &info))
 		assert.Equal(t, "ivsrt", info["service"])
-		assert.Equal(t, ivsapi.APIVersion, info["apiVersion"])
+		assert.Equal(t, ivsapi.APIVersion, info["apiVersion"], "the version of the spec the fake serves")
 		assert.Equal(t, "eu-west-1", info["region"])
 		assert.Equal(t, "111122223333", info["account"])
 	}
@@ -69,6 +69,13 @@ func TestControlRawErrors(t *testing.T) {
 		{"join: client info too long", "POST", "/_ivsrt/join", `{"token":"` + *stage.ParticipantTokens[0].Token + `","osName":"` + strings.Repeat("a", 129) + `"}`, 400, "ValidationException"},
 		{"publish: unknown stage", "POST", "/_ivsrt/publish", `{"stageArn":"` + unknownStageArn + `","participantId":"x"}`, 404, "ResourceNotFoundException"},
 		{"publish: unknown participant", "POST", "/_ivsrt/publish", `{"stageArn":"` + arn + `","participantId":"Nobody123456"}`, 404, "ResourceNotFoundException"},
+		{"join: protocol outside the spec's enum", "POST", "/_ivsrt/join", `{"token":"` + *stage.ParticipantTokens[0].Token + `","protocol":"SRT"}`, 400, "ValidationException"},
+		{"publish: errorCode outside the spec's enum", "POST", "/_ivsrt/publish", strings.TrimSuffix(ref, "}") + `,"errorCode":"TOO_LOUD"}`, 400, "ValidationException"},
+		{"publish: errorCode of a subscriber", "POST", "/_ivsrt/publish", strings.TrimSuffix(ref, "}") + `,"errorCode":"PUBLISHER_NOT_FOUND"}`, 400, "ValidationException"},
+		{"exchange-token: capabilities not a list", "POST", "/_ivsrt/exchange-token", strings.TrimSuffix(ref, "}") + `,"capabilities":"PUBLISH"}`, 400, "SerializationException"},
+		{"exchange-token: duration out of range", "POST", "/_ivsrt/exchange-token", strings.TrimSuffix(ref, "}") + `,"duration":20161}`, 400, "ValidationException"},
+		{"exchange-token: malformed stage ARN", "POST", "/_ivsrt/exchange-token", `{"stageArn":"stage","participantId":"x"}`, 400, "ValidationException"},
+		{"exchange-token: unknown participant", "POST", "/_ivsrt/exchange-token", `{"stageArn":"` + arn + `","participantId":"Nobody123456"}`, 404, "ResourceNotFoundException"},
 		{"recording: bad state", "POST", "/_ivsrt/recording", strings.TrimSuffix(ref, "}") + `,"state":"DISABLED"}`, 400, "ValidationException"},
 		{"recording: no state", "POST", "/_ivsrt/recording", ref, 400, "ValidationException"},
 		{"leave: wrong type", "POST", "/_ivsrt/leave", `{"stageArn":["x"]}`, 400, "SerializationException"},
@@ -133,7 +140,18 @@ func TestControlRawHappyPath(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.Status, "%s: %s", step.path, r.Body)
 		assert.JSONEq(t, `{}`, string(r.Body))
 	}
+	r = post(t, f, "/_ivsrt/exchange-token", strings.TrimSuffix(ref, "}")+`,"attributes":{"a":"c"},"capabilities":["PUBLISH"],"userId":"raw"}`)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	var exchanged ivscontrol.ExchangeTokenOutput
+	require.NoError(t, json.Unmarshal(r.Body, &exchanged))
+	assert.Equal(t, ivscontrol.Token{ParticipantId: j.ParticipantId, Token: exchanged.ParticipantToken.Token, UserId: aws.String("raw"),
+		Attributes: map[string]string{"a": "c"}, Capabilities: []string{"PUBLISH"}, Duration: 720, ExpirationTime: exchanged.ParticipantToken.ExpirationTime}, exchanged.ParticipantToken)
+	assert.NotEqual(t, *tok.Token, exchanged.ParticipantToken.Token)
 	p := getParticipant(t, f, &j)
+	assert.Equal(t, map[string]string{"a": "c"}, p.Attributes, "the exchanged token's")
+	r = post(t, f, "/_ivsrt/exchange-token", strings.TrimSuffix(ref, "}")+`,"attributes":{"a":"b"},"capabilities":["PUBLISH"],"userId":"raw"}`)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	p = getParticipant(t, f, &j)
 	assert.Equal(t, "raw", aws.ToString(p.UserId))
 	assert.Equal(t, map[string]string{"a": "b"}, p.Attributes)
 	assert.Equal(t, "iOS", aws.ToString(p.OsName))

@@ -149,7 +149,7 @@ func TestRemovingAnyHookFailsAStoreTest(t *testing.T) {
 
 // stateTypes are the types whose fields hold a namespace's state; of
 // Memory, every field but those in memoryNotState.
-var stateTypes = []string{"stage", "session", "participant", "pToken", "storageConfig", "storageState", "history", "event", "Memory"}
+var stateTypes = []string{"stage", "session", "participant", "pToken", "storageConfig", "storageState", "history", "event", "exchange", "exchangedToken", "Memory"}
 
 var memoryNotState = map[string]string{
 	"opts":    "set once, by the constructor",
@@ -165,6 +165,7 @@ var memoryNotState = map[string]string{
 var rawChanges = map[string]bool{
 	"resetLocked": true, "addStage": true, "addToken": true, "addSession": true, "keep": true,
 	"add": true, "change": true, "record": true, "leave": true, "alter": true,
+	"stopPublishing": true, "stopRecording": true, "holdToken": true,
 }
 
 // mayChangeState are the files that may assign state fields and call

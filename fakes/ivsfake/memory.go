@@ -3,6 +3,7 @@ package ivsfake
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -94,7 +95,7 @@ type stage struct {
 	arn      string
 	name     string
 	tags     map[string]string
-	rec      ivsapi.AutoParticipantRecordingConfiguration // defaults applied
+	rec      ivsapi.AutoParticipantRecordingConfiguration // defaults applied (copyRecording)
 	sessions map[string]*session
 	active   *session
 	// history holds the sessions in the order they started, the order
@@ -106,6 +107,9 @@ type stage struct {
 	// used holds the expired tokens its participants joined with, kept
 	// for JOIN_ERROR until the stage is deleted (tokens.go).
 	used []string
+	// endpoints are minted with the stage and never change (endpoints.go):
+	// views share them.
+	endpoints *ivsapi.StageEndpoints
 }
 
 type session struct {
@@ -134,6 +138,13 @@ type participant struct {
 	bucket, prefix string
 	capabilities   []ivsapi.ParticipantTokenCapability
 	events         []event // oldest first; ListParticipantEvents lists them newest first
+	// protocol is the ingest protocol it joined with, "" for a client of
+	// the broadcast SDKs (reported without one).
+	protocol ivsapi.ParticipantProtocol
+	// tokenExpires is when the token it holds expires (zero for a
+	// participant an older state file holds), for TOKEN_EXCHANGED's
+	// previousToken.
+	tokenExpires time.Time
 }
 
 // NewMemory returns an empty backend, or with Options.Store the state
@@ -387,9 +398,11 @@ func (m *Memory) ListParticipants(_ context.Context, in *ivsapi.ListParticipants
 
 // ---- views: internal state as the API shows it ----------------------------
 
-// view shares the stage's tags and media types with the response: they are
-// never changed in place (UpdateStage replaces the recording configuration
-// whole), so the response stays right after the lock is released.
+// view shares the stage's tags, endpoints and the members of its recording
+// configuration with the response: they are never changed in place
+// (UpdateStage replaces the recording configuration whole, its defaults
+// already applied, so the response's SetDefaults finds nothing to fill
+// in), so the response stays right after the lock is released.
 //
 // The stage and the copies its pointers point to are one allocation, not
 // four: GetStage answers with it on every call.
@@ -401,6 +414,7 @@ func (st *stage) view() *ivsapi.Stage {
 	}{arn: st.arn, name: st.name, rec: st.rec}
 	out := &v.out
 	out.Arn, out.Name, out.Tags, out.AutoParticipantRecordingConfiguration = &v.arn, &v.name, st.tags, &v.rec
+	out.Endpoints = st.endpoints
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
@@ -418,6 +432,8 @@ func (st *stage) summary() ivsapi.StageSummary {
 	return ivsapi.StageSummary{Arn: v.Arn, Name: v.Name, ActiveSessionId: v.ActiveSessionId, Tags: v.Tags}
 }
 
+// view is the participant as GetParticipant shows it: with its protocol
+// when it joined with one, and otherwise as summary says.
 func (p *participant) view() *ivsapi.Participant {
 	var client ivscontrol.ClientInfo
 	if p.client != nil {
@@ -427,7 +443,7 @@ func (p *participant) view() *ivsapi.Participant {
 	if attrs == nil {
 		attrs = map[string]string{}
 	}
-	return &ivsapi.Participant{
+	out := &ivsapi.Participant{
 		ParticipantId:         new(p.id),
 		UserId:                new(p.userID),
 		State:                 new(p.state),
@@ -443,25 +459,55 @@ func (p *participant) view() *ivsapi.Participant {
 		RecordingS3BucketName: new(p.bucket),
 		RecordingS3Prefix:     new(p.prefix),
 		RecordingState:        new(p.recording),
+		ReplicationType:       new(ivsapi.ReplicationTypeNone),
 	}
+	if p.protocol != "" {
+		out.Protocol = new(p.protocol)
+	}
+	return out
 }
 
+// summary is the participant as ListParticipants lists it.
+//
+// A participant of the fake is neither replicated to another stage nor a
+// replica from one (replication is not implemented): replicationType NONE,
+// the model's documented default, and no replicationState, sourceStageArn
+// or sourceSessionId, which AWS's CLI examples show only for replicated
+// participants. Nor did it join through an ingest configuration (not
+// implemented either): no ingestConfigurationArn or redundantIngest.
 func (p *participant) summary() ivsapi.ParticipantSummary {
 	return ivsapi.ParticipantSummary{
-		ParticipantId:  new(p.id),
-		UserId:         new(p.userID),
-		State:          new(p.state),
-		FirstJoinTime:  new(p.firstJoin),
-		Published:      new(p.published),
-		RecordingState: new(p.recording),
+		ParticipantId:   new(p.id),
+		UserId:          new(p.userID),
+		State:           new(p.state),
+		FirstJoinTime:   new(p.firstJoin),
+		Published:       new(p.published),
+		RecordingState:  new(p.recording),
+		ReplicationType: new(ivsapi.ReplicationTypeNone),
 	}
 }
 
 // ---- small helpers ------------------------------------------------------------
 
+// copyRecording is the recording configuration a stage keeps: a deep copy
+// of every member c has, through its JSON, so that a member the spec gains
+// is kept with no change here, and shares nothing with the request; with
+// the spec's defaults applied (a configuration a state file holds from an
+// ivsrt that knew fewer members gets the defaults of the others), so that
+// nothing a view shares is filled in later.
 func copyRecording(c *ivsapi.AutoParticipantRecordingConfiguration) ivsapi.AutoParticipantRecordingConfiguration {
-	out := ivsapi.AutoParticipantRecordingConfiguration{StorageConfigurationArn: new(valueOf(c.StorageConfigurationArn))}
-	out.MediaTypes = append([]ivsapi.ParticipantRecordingMediaType(nil), c.MediaTypes...)
+	var out ivsapi.AutoParticipantRecordingConfiguration
+	data, err := json.Marshal(c)
+	if err == nil {
+		err = json.Unmarshal(data, &out)
+	}
+	if err != nil {
+		panic("ivsfake: copying a recording configuration: " + err.Error()) // generated types always round-trip
+	}
+	if out.StorageConfigurationArn == nil {
+		out.StorageConfigurationArn = new("")
+	}
+	out.SetDefaults()
 	return out
 }
 

@@ -108,17 +108,18 @@ func (m *Memory) setQuota(n int) (previous int) {
 // ---- stages -----------------------------------------------------------------
 
 // createStage adds a stage, with defaults applied to its recording
-// configuration.
+// configuration, and mints its endpoints.
 func (m *Memory) createStage(name string, tags map[string]string, rec *ivsapi.AutoParticipantRecordingConfiguration) *stage {
 	m.seq++
 	st := &stage{
-		seq:      m.seq,
-		arn:      ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
-		name:     name,
-		tags:     copyMap(tags),
-		rec:      copyRecording(rec),
-		sessions: map[string]*session{},
-		revoked:  map[string]bool{},
+		seq:       m.seq,
+		arn:       ivsapi.NewStageArn(m.opts.Region, m.opts.Account),
+		name:      name,
+		tags:      copyMap(tags),
+		rec:       copyRecording(rec),
+		endpoints: stageEndpoints(newEndpointID()),
+		sessions:  map[string]*session{},
+		revoked:   map[string]bool{},
 	}
 	m.addStage(st)
 	m.ps.stage(st.arn)
@@ -223,14 +224,15 @@ func (m *Memory) disconnect(st *stage, p *participant, now time.Time) {
 // ---- participants -----------------------------------------------------------
 
 // join adds the participant of token t to session s of stage st, as it
-// joins for the first time. Its recording is DISABLED when the stage has
-// no storage configuration, else STOPPED until it publishes.
-func (m *Memory) join(st *stage, s *session, t *pToken, client ivscontrol.ClientInfo, now time.Time) *participant {
+// joins for the first time, with the protocol it joined with ("" for a
+// broadcast SDK). Its recording is DISABLED when the stage has no storage
+// configuration, else STOPPED until it publishes.
+func (m *Memory) join(st *stage, s *session, t *pToken, client ivscontrol.ClientInfo, protocol ivsapi.ParticipantProtocol, now time.Time) *participant {
 	p := &participant{
 		id: t.participantID, userID: valueOf(t.userID), attributes: copyMap(t.attributes),
 		state: ivsapi.ParticipantStateConnected, firstJoin: now, client: keepClientInfo(client),
 		recording:    ivsapi.ParticipantRecordingStateDisabled,
-		capabilities: t.capabilities,
+		capabilities: t.capabilities, tokenExpires: t.expires, protocol: protocol,
 	}
 	// The spec's reset rule says when the configuration turns recording off.
 	if !st.rec.Resets() {
@@ -248,13 +250,38 @@ func (m *Memory) join(st *stage, s *session, t *pToken, client ivscontrol.Client
 	return p
 }
 
-// rejoin connects again a participant that left session s.
-func (m *Memory) rejoin(st *stage, s *session, p *participant, client ivscontrol.ClientInfo, now time.Time) {
+// rejoin connects again a participant that left session s, with token t:
+// the one it joined with, or one it took in a token exchange, whose user
+// id, attributes and capabilities it then has.
+func (m *Memory) rejoin(st *stage, s *session, p *participant, t *pToken, client ivscontrol.ClientInfo, protocol ivsapi.ParticipantProtocol, now time.Time) {
 	m.alter(st, s, p, func() {
 		p.state = ivsapi.ParticipantStateConnected
 		p.client = keepClientInfo(client)
+		p.protocol = protocol
+		p.holdToken(t)
 		p.record(ivsapi.EventNameJoined, now, nil)
 	})
+}
+
+// exchangeToken gives a connected participant of the live session the
+// token t, minted for its participant id (AWS's token exchange): it takes
+// t's user id, attributes and capabilities, a TOKEN_EXCHANGED event
+// records the token it held and t, and a publisher whose new token may not
+// publish stops publishing at once.
+func (m *Memory) exchangeToken(st *stage, p *participant, t *pToken, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		x := &exchange{previous: p.heldToken(), next: t.exchanged()}
+		p.holdToken(t)
+		p.events = append(p.events, event{name: ivsapi.EventNameTokenExchanged, at: now, exchange: x})
+		if p.publishing && !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
+			p.stopPublishing(now)
+		}
+	})
+}
+
+// holdToken makes t the token a participant holds, within alter.
+func (p *participant) holdToken(t *pToken) {
+	p.userID, p.attributes, p.capabilities, p.tokenExpires = valueOf(t.userID), copyMap(t.attributes), t.capabilities, t.expires
 }
 
 // joinError records a refused join (an expired or revoked token) as
@@ -296,6 +323,18 @@ func (m *Memory) publishRefused(st *stage, p *participant, now time.Time) {
 	})
 }
 
+// publishFailed records a publish that failed with code (PUBLISH_ERROR);
+// a participant publishing already has its stream cut: it stops
+// publishing.
+func (m *Memory) publishFailed(st *stage, p *participant, code ivsapi.EventErrorCode, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		p.record(ivsapi.EventNamePublishError, now, &code)
+		if p.publishing {
+			p.stopPublishing(now)
+		}
+	})
+}
+
 // setRecording sets the recording state of a participant of session s.
 func (m *Memory) setRecording(st *stage, s *session, p *participant, state ivsapi.ParticipantRecordingState) {
 	m.alter(st, s, p, func() { p.recording = state })
@@ -324,6 +363,20 @@ func (p *participant) leave(now time.Time) {
 	}
 	p.record(ivsapi.EventNameLeft, now, nil)
 	p.state = ivsapi.ParticipantStateDisconnected
+	p.stopRecording()
+}
+
+// stopPublishing stops a connected participant's publishing, within
+// alter: PUBLISH_STOPPED, and a recording in progress is STOPPING, as when
+// it leaves.
+func (p *participant) stopPublishing(now time.Time) {
+	p.publishing = false
+	p.record(ivsapi.EventNamePublishStopped, now, nil)
+	p.stopRecording()
+}
+
+// stopRecording moves a recording in progress to STOPPING, within alter.
+func (p *participant) stopRecording() {
 	switch p.recording {
 	case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
 		p.recording = ivsapi.ParticipantRecordingStateStopping
@@ -332,13 +385,19 @@ func (p *participant) leave(now time.Time) {
 
 // ---- tokens -----------------------------------------------------------------
 
-// issue mints a token for a stage from a configuration with defaults
-// applied.
+// issue mints a token for a new participant of a stage from a
+// configuration with defaults applied.
 func (m *Memory) issue(stageArn string, c ivsapi.ParticipantTokenConfiguration, now time.Time) *pToken {
+	return m.issueFor(stageArn, ivsapi.NewParticipantId(), c, now)
+}
+
+// issueFor mints a token for participant participantID of a stage: a new
+// one (issue), or one that exchanges its token.
+func (m *Memory) issueFor(stageArn, participantID string, c ivsapi.ParticipantTokenConfiguration, now time.Time) *pToken {
 	m.sweep(now)
 	t := &pToken{
 		stageArn:      stageArn,
-		participantID: ivsapi.NewParticipantId(),
+		participantID: participantID,
 		userID:        c.UserId,
 		attributes:    copyMap(c.Attributes),
 		capabilities:  m.capabilities(c.Capabilities),

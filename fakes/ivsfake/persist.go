@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -184,6 +185,9 @@ type stageRec struct {
 	Active   string                                       `json:"active,omitempty"`
 	Revoked  []string                                     `json:"revoked,omitempty"`
 	Deleted  uint64                                       `json:"deleted,omitempty"` // deletion order; 0 while live
+	// Endpoints are absent from the records of an ivsrt that did not
+	// mint them: load gives such a stage endpoints made from its ARN.
+	Endpoints *ivsapi.StageEndpoints `json:"endpoints,omitempty"`
 }
 
 type sessionRec struct {
@@ -204,12 +208,37 @@ type participantRec struct {
 	Prefix       string                              `json:"prefix"`
 	Capabilities []ivsapi.ParticipantTokenCapability `json:"capabilities"`
 	Events       []eventRec                          `json:"events"`
+	// Absent from the records of an ivsrt of the 2024-06-20 API.
+	Protocol     ivsapi.ParticipantProtocol `json:"protocol,omitempty"`
+	TokenExpires time.Time                  `json:"tokenExpires,omitzero"`
 }
 
 type eventRec struct {
-	Name ivsapi.EventName       `json:"name"`
-	At   time.Time              `json:"at"`
-	Code *ivsapi.EventErrorCode `json:"code,omitempty"`
+	Name     ivsapi.EventName       `json:"name"`
+	At       time.Time              `json:"at"`
+	Code     *ivsapi.EventErrorCode `json:"code,omitempty"`
+	Exchange *exchangeRec           `json:"exchange,omitempty"` // TOKEN_EXCHANGED
+}
+
+// exchangeRec is the tokens of a TOKEN_EXCHANGED event.
+type exchangeRec struct {
+	Previous exchangedTokenRec `json:"previous"`
+	New      exchangedTokenRec `json:"new"`
+}
+
+type exchangedTokenRec struct {
+	UserID       *string                             `json:"userId,omitempty"`
+	Attributes   map[string]string                   `json:"attributes,omitempty"`
+	Capabilities []ivsapi.ParticipantTokenCapability `json:"capabilities"`
+	Expires      time.Time                           `json:"expires,omitzero"`
+}
+
+func (t exchangedToken) stored() exchangedTokenRec {
+	return exchangedTokenRec{UserID: t.userID, Attributes: t.attributes, Capabilities: t.capabilities, Expires: t.expires}
+}
+
+func (r exchangedTokenRec) loaded() exchangedToken {
+	return exchangedToken{userID: r.UserID, attributes: r.Attributes, capabilities: r.Capabilities, expires: r.Expires}
 }
 
 type tokenRec struct {
@@ -253,6 +282,13 @@ func (m *Memory) commit() error {
 	ps := m.ps
 	defer ps.clear()
 	return ps.store.db.Update(func(tx *bolt.Tx) error {
+		// A file of an older format takes this one's with its first change
+		// (StoreFormat).
+		if meta, format := tx.Bucket(bucketMeta), []byte(strconv.Itoa(StoreFormat)); !bytes.Equal(meta.Get(keyFormat), format) {
+			if err := meta.Put(keyFormat, format); err != nil {
+				return err
+			}
+		}
 		all := tx.Bucket(bucketNS)
 		if ps.cleared {
 			if err := all.DeleteBucket(ps.ns.key()); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
@@ -348,7 +384,7 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 }
 
 func (st *stage) stored(deleted uint64) stageRec {
-	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history))}
+	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history)), Endpoints: st.endpoints}
 	for i, s := range st.history {
 		r.Sessions[i] = s.id
 	}
@@ -367,9 +403,13 @@ func (p *participant) stored() participantRec {
 		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
+		Protocol: p.protocol, TokenExpires: p.tokenExpires,
 	}
 	for i, e := range p.events {
 		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
+		if x := e.exchange; x != nil {
+			r.Events[i].Exchange = &exchangeRec{Previous: x.previous.stored(), New: x.next.stored()}
+		}
 	}
 	return r
 }
@@ -447,8 +487,13 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	var live, deleted []loaded
 	byArn := map[string]*stage{}
 	err = forEach(bucket(bStages), func(k []byte, r *stageRec) error {
+		// copyRecording applies the defaults of the members a record of an
+		// older ivsrt lacks.
 		st := &stage{seq: r.Seq, arn: string(k), name: r.Name, tags: r.Tags, rec: copyRecording(&r.Rec),
-			sessions: map[string]*session{}, revoked: map[string]bool{}}
+			endpoints: r.Endpoints, sessions: map[string]*session{}, revoked: map[string]bool{}}
+		if st.endpoints == nil {
+			st.endpoints = stageEndpoints(legacyEndpointID(st.arn))
+		}
 		for _, id := range r.Revoked {
 			st.revoked[id] = true
 		}
@@ -512,9 +557,14 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
+			protocol: r.Protocol, tokenExpires: r.TokenExpires,
 		}
 		for _, e := range r.Events {
-			p.record(e.Name, e.At, e.Code)
+			ev := event{name: e.Name, at: e.At, code: e.Code}
+			if x := e.Exchange; x != nil {
+				ev.exchange = &exchange{previous: x.Previous.loaded(), next: x.New.loaded()}
+			}
+			p.events = append(p.events, ev)
 		}
 		st.sessions[sid].add(p)
 	}

@@ -314,14 +314,24 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 		return m.Join(in)
 	},
 	"/publish": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
-		var in ivscontrol.ParticipantRef
+		var in ivscontrol.PublishInput
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
-		if err := checkRef(in); err != nil {
+		if err := checkRef(in.ParticipantRef); err != nil {
 			return nil, err
 		}
-		return struct{}{}, m.Publish(in)
+		if in.ErrorCode != "" {
+			return struct{}{}, m.FailPublish(in.ParticipantRef, in.ErrorCode)
+		}
+		return struct{}{}, m.Publish(in.ParticipantRef)
+	},
+	"/exchange-token": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+		var in ivscontrol.ExchangeTokenInput
+		if err := decodeControl(r, &in); err != nil {
+			return nil, err
+		}
+		return m.ExchangeToken(in)
 	},
 	"/recording": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
 		var in ivscontrol.RecordingInput

@@ -29,6 +29,47 @@ type event struct {
 	name ivsapi.EventName
 	at   time.Time
 	code *ivsapi.EventErrorCode
+	// exchange holds the tokens of a TOKEN_EXCHANGED event.
+	exchange *exchange
+}
+
+// exchange is what a TOKEN_EXCHANGED event shows: the token the
+// participant held and the one it took instead.
+type exchange struct {
+	previous, next exchangedToken
+}
+
+// exchangedToken is a token as an ExchangedParticipantToken shows it.
+type exchangedToken struct {
+	userID       *string
+	attributes   map[string]string
+	capabilities []ivsapi.ParticipantTokenCapability
+	expires      time.Time // zero: unknown (a participant an older state file holds)
+}
+
+// view shows the token's members as a ParticipantToken of the fake shows
+// them (pToken.view): none that it lacks.
+func (t exchangedToken) view() *ivsapi.ExchangedParticipantToken {
+	out := &ivsapi.ExchangedParticipantToken{
+		UserId:       t.userID,
+		Attributes:   copyMap(t.attributes),
+		Capabilities: append([]ivsapi.ParticipantTokenCapability(nil), t.capabilities...),
+	}
+	if !t.expires.IsZero() {
+		out.ExpirationTime = new(t.expires)
+	}
+	return out
+}
+
+// view is the event as ListParticipantEvents lists it. The fake has no
+// replicas (replication is not implemented): replica is false, the
+// model's documented default, on every event.
+func (e *event) view(participantID string) ivsapi.Event {
+	out := ivsapi.Event{Name: new(e.name), ParticipantId: new(participantID), EventTime: new(e.at), ErrorCode: e.code, Replica: new(false)}
+	if e.exchange != nil {
+		out.PreviousToken, out.NewToken = e.exchange.previous.view(), e.exchange.next.view()
+	}
+	return out
 }
 
 // CreateParticipantToken issues one more token for a stage. The request
@@ -169,8 +210,7 @@ func (m *Memory) ListParticipantEvents(_ context.Context, in *ivsapi.ListPartici
 			out.NextToken = new(m.pages.issue(i, query))
 			break
 		}
-		e := events[i]
-		out.Events = append(out.Events, ivsapi.Event{Name: new(e.name), ParticipantId: new(*in.ParticipantId), EventTime: new(e.at), ErrorCode: e.code})
+		out.Events = append(out.Events, events[i].view(*in.ParticipantId))
 	}
 	return out, nil
 }

@@ -26,8 +26,13 @@ const (
 	// without it is somebody else's, and is refused.
 	StoreMagic = "ivsrt state"
 	// StoreFormat is the layout this ivsrt writes and reads. A file of a
-	// later format is refused rather than misread.
-	StoreFormat = 1
+	// later format is refused rather than misread. Format 2 holds the
+	// members AWS added after 2024-06-20 (a recording configuration's
+	// thumbnail and HLS members, a stage's endpoints, a participant's
+	// protocol, exchanged tokens); a file of format 1 loads, those
+	// members taking their defaults, and its first change marks it format
+	// 2, so that an ivsrt of format 1, which would drop them, refuses it.
+	StoreFormat = 2
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second

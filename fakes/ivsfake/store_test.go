@@ -417,6 +417,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var sc string
 	var tokens, unused []types.ParticipantToken
 	var refs []ivscontrol.ParticipantRef
+	var exchanged string
 	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
@@ -476,8 +477,12 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			return err
 		}},
 		{"/join", "", func() error {
-			for _, tok := range tokens {
-				j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tok.Token, ClientInfo: ivscontrol.ClientInfo{OsName: "linux"}})
+			for i, tok := range tokens {
+				in := ivscontrol.JoinInput{Token: *tok.Token, ClientInfo: ivscontrol.ClientInfo{OsName: "linux"}}
+				if i == 3 {
+					in.Protocol = "WHIP"
+				}
+				j, err := f.Control.Join(ctx, in)
 				if err != nil {
 					return err
 				}
@@ -492,7 +497,25 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			}
 			return nil
 		}},
+		{"/publish", "that fails (PUBLISH_ERROR)", func() error { return f.Control.FailPublish(ctx, ref(3), "BITRATE_EXCEEDED") }},
+		{"/publish", "dave", func() error { return f.Control.Publish(ctx, ref(3)) }},
+		{"/exchange-token", "without PUBLISH: dave stops publishing", func() error {
+			out, err := f.Control.ExchangeToken(ctx, ivscontrol.ExchangeTokenInput{ParticipantRef: ref(3), UserId: aws.String("dave-2"),
+				Attributes: map[string]string{"role": "viewer"}, Capabilities: []string{"SUBSCRIBE"}, Duration: aws.Int32(60)})
+			if err == nil {
+				exchanged = out.ParticipantToken.Token
+			}
+			return err
+		}},
+		{"/leave", "dave", func() error { return f.Control.Leave(ctx, ref(3)) }},
+		{"/join", "again, with the token of the exchange", func() error {
+			_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: exchanged, Protocol: "RTMPS"})
+			return err
+		}},
 		{"/recording", "started", func() error { return f.Control.StartRecording(ctx, ref(0)) }},
+		{"/publish", "that fails mid-stream (PUBLISH_ERROR, PUBLISH_STOPPED)", func() error {
+			return f.Control.FailPublish(ctx, ref(0), "STREAM_DURATION_EXCEEDED")
+		}},
 		{"/leave", "", func() error { return f.Control.Leave(ctx, ref(0)) }},
 		{"/recording", "of one who left", func() error { return f.Control.SetRecording(ctx, ref(0), "STOPPED") }},
 		{"/join", "again", func() error {

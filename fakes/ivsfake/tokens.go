@@ -99,3 +99,19 @@ func (t *pToken) view() ivsapi.ParticipantToken {
 		ExpirationTime: new(t.expires),
 	}
 }
+
+// exchanged is the token as a TOKEN_EXCHANGED event shows it.
+func (t *pToken) exchanged() exchangedToken {
+	return exchangedToken{userID: t.userID, attributes: copyMap(t.attributes), capabilities: t.capabilities, expires: t.expires}
+}
+
+// heldToken is the token a participant holds, as a TOKEN_EXCHANGED event
+// shows it. The participant keeps its user id as "" when the token had
+// none, which the event leaves out.
+func (p *participant) heldToken() exchangedToken {
+	var userID *string
+	if p.userID != "" {
+		userID = new(p.userID)
+	}
+	return exchangedToken{userID: userID, attributes: copyMap(p.attributes), capabilities: p.capabilities, expires: p.tokenExpires}
+}

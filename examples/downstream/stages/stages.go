@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +46,7 @@ func (s *Store) CreateStage(_ context.Context, in *ivs.CreateStageRequest) (*ivs
 		Name:                                  new(deref(in.Name)),
 		Tags:                                  maps.Clone(in.Tags),
 		AutoParticipantRecordingConfiguration: in.AutoParticipantRecordingConfiguration,
+		Endpoints:                             newEndpoints(),
 	}
 	out := &ivs.CreateStageResponse{Stage: clone(st), ParticipantTokens: []ivs.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
@@ -167,6 +169,20 @@ func clone(st *ivs.Stage) *ivs.Stage {
 		c.AutoParticipantRecordingConfiguration = &r
 	}
 	return &c
+}
+
+// newEndpoints mints a stage's endpoints, in the form of AWS's CLI
+// examples (on the production host): one 12-character id of lowercase
+// letters and digits for rtmp, rtmps and whip. They never change, so
+// answers share them.
+func newEndpoints() *ivs.StageEndpoints {
+	id := strings.ToLower(ivs.NewParticipantId())
+	return &ivs.StageEndpoints{
+		Events: new("wss://global.events.live-video.net"),
+		Whip:   new("https://" + id + ".global-bm.whip.live-video.net"),
+		Rtmp:   new("rtmp://" + id + ".global-contribute.live-video.net/app/"),
+		Rtmps:  new("rtmps://" + id + ".global-contribute.live-video.net:443/app/"),
+	}
 }
 
 func deref(p *string) string {

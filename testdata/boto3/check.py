@@ -1,0 +1,170 @@
+"""A third real client against an ivsrt fake: boto3 (botocore's model of
+today's API) round-trips every member AWS added to stages, participants and
+events after 2024-06-20.
+
+    python3 check.py http://127.0.0.1:PORT
+
+The fake's control API (/_ivsrt/) makes participants join, exchange their
+token and fail to publish. Exits 0 after printing "ok", else raises.
+"""
+
+import datetime
+import json
+import re
+import sys
+import urllib.request
+
+import boto3
+
+ENDPOINT = sys.argv[1].rstrip("/")
+STORAGE = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCd1234"
+
+client = boto3.client(
+    "ivs-realtime",
+    region_name="us-east-1",
+    endpoint_url=ENDPOINT,
+    aws_access_key_id="AKIDIVSRTBOTO3",
+    aws_secret_access_key="ivsrt-boto3-secret",
+)
+
+
+def control(action, body):
+    """POSTs body to the fake's control API and returns its JSON answer."""
+    req = urllib.request.Request(
+        ENDPOINT + "/_ivsrt/" + action,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def expect(what, want, got):
+    if want != got:
+        raise AssertionError(f"{what}: want {want!r}, got {got!r}")
+
+
+FULL = {
+    "storageConfigurationArn": STORAGE,
+    "mediaTypes": ["NONE"],
+    "thumbnailConfiguration": {
+        "targetIntervalSeconds": 5,
+        "storage": ["SEQUENTIAL", "LATEST"],
+        "recordingMode": "INTERVAL",
+    },
+    "recordingReconnectWindowSeconds": 300,
+    "hlsConfiguration": {"targetSegmentDurationSeconds": 2},
+    "recordParticipantReplicas": False,
+}
+
+DEFAULTS = {
+    "mediaTypes": ["AUDIO_VIDEO"],
+    "thumbnailConfiguration": {
+        "targetIntervalSeconds": 60,
+        "storage": ["SEQUENTIAL"],
+        "recordingMode": "DISABLED",
+    },
+    "recordingReconnectWindowSeconds": 0,
+    "hlsConfiguration": {"targetSegmentDurationSeconds": 6},
+    "recordParticipantReplicas": True,
+}
+
+ENDPOINTS = re.compile(
+    r"rtmp://([a-z0-9]{12})\.global-contribute\.live-video\.net/app/"
+)
+
+# Stages: every new member echoed, defaults, endpoints minted and kept.
+created = client.create_stage(
+    name="boto3",
+    autoParticipantRecordingConfiguration=FULL,
+    participantTokenConfigurations=[{"userId": "alice"}, {"userId": "bob"}],
+)
+stage = created["stage"]
+arn = stage["arn"]
+expect("create_stage's recording configuration", FULL, stage["autoParticipantRecordingConfiguration"])
+endpoints = stage["endpoints"]
+m = ENDPOINTS.fullmatch(endpoints["rtmp"])
+if not m:
+    raise AssertionError(f"rtmp endpoint {endpoints['rtmp']!r} is not in the documented form")
+eid = m.group(1)
+expect("endpoints", {
+    "events": "wss://global.events.live-video.net",
+    "whip": f"https://{eid}.global-bm.whip.live-video.net",
+    "rtmp": f"rtmp://{eid}.global-contribute.live-video.net/app/",
+    "rtmps": f"rtmps://{eid}.global-contribute.live-video.net:443/app/",
+}, endpoints)
+
+got = client.get_stage(arn=arn)["stage"]
+expect("get_stage's recording configuration", FULL, got["autoParticipantRecordingConfiguration"])
+expect("get_stage's endpoints", endpoints, got["endpoints"])
+
+plain = client.create_stage(name="plain")["stage"]
+expect("a stage without a recording configuration", dict(DEFAULTS, storageConfigurationArn=""),
+       plain["autoParticipantRecordingConfiguration"])
+if plain["endpoints"] == endpoints:
+    raise AssertionError("two stages share their endpoints")
+
+partial = {"storageConfigurationArn": STORAGE, "thumbnailConfiguration": {"recordingMode": "INTERVAL"}}
+updated = client.update_stage(arn=arn, autoParticipantRecordingConfiguration=partial)["stage"]
+want = dict(DEFAULTS, storageConfigurationArn=STORAGE,
+            thumbnailConfiguration=dict(DEFAULTS["thumbnailConfiguration"], recordingMode="INTERVAL"))
+expect("update_stage replaces the configuration whole", want, updated["autoParticipantRecordingConfiguration"])
+expect("update_stage's endpoints", endpoints, updated["endpoints"])
+reset = client.update_stage(arn=arn, autoParticipantRecordingConfiguration=dict(FULL, storageConfigurationArn=""))["stage"]
+expect("update_stage resets every member", dict(DEFAULTS, storageConfigurationArn=""),
+       reset["autoParticipantRecordingConfiguration"])
+client.update_stage(arn=arn, autoParticipantRecordingConfiguration=FULL)
+
+listed = {s["arn"]: s for s in client.list_stages()["stages"]}
+expect("list_stages lists the stage", "boto3", listed[arn]["name"])
+
+# Participants: joined as an SDK client and with WHIP.
+alice_tok, bob_tok = created["participantTokens"]
+alice = control("join", {"token": alice_tok["token"]})
+bob = control("join", {"token": bob_tok["token"], "protocol": "WHIP"})
+session = alice["sessionId"]
+for who, protocol in ((alice, None), (bob, "WHIP")):
+    p = client.get_participant(stageArn=arn, sessionId=session, participantId=who["participantId"])["participant"]
+    expect("protocol", protocol, p.get("protocol"))
+    expect("replicationType", "NONE", p.get("replicationType"))
+    for absent in ("replicationState", "sourceStageArn", "sourceSessionId", "redundantIngest", "ingestConfigurationArn"):
+        if absent in p:
+            raise AssertionError(f"a participant that is not replicated reports {absent}={p[absent]!r}")
+for s in client.list_participants(stageArn=arn, sessionId=session)["participants"]:
+    expect("listed replicationType", "NONE", s.get("replicationType"))
+
+# Events: a token exchange and a failed publish.
+ref = {"stageArn": arn, "participantId": alice["participantId"]}
+control("publish", ref)
+new = control("exchange-token", dict(ref, userId="alice-viewer", attributes={"role": "viewer"},
+                                     capabilities=["SUBSCRIBE"], duration=60))["participantToken"]
+bob_ref = {"stageArn": arn, "participantId": bob["participantId"]}
+control("publish", dict(bob_ref, errorCode="BITRATE_EXCEEDED"))
+
+events = client.list_participant_events(stageArn=arn, sessionId=session, participantId=alice["participantId"])["events"]
+expect("alice's events, newest first", ["PUBLISH_STOPPED", "TOKEN_EXCHANGED", "PUBLISH_STARTED", "JOINED"],
+       [e["name"] for e in events])
+for e in events:
+    expect(f"{e['name']} replica", False, e.get("replica"))
+x = events[1]
+expect("previousToken", {
+    "userId": "alice",
+    "capabilities": ["PUBLISH", "SUBSCRIBE"],
+    "expirationTime": alice_tok["expirationTime"],
+}, x["previousToken"])
+expect("newToken", {
+    "userId": "alice-viewer",
+    "attributes": {"role": "viewer"},
+    "capabilities": ["SUBSCRIBE"],
+    "expirationTime": datetime.datetime.fromisoformat(new["expirationTime"].replace("Z", "+00:00")),
+}, x["newToken"])
+p = client.get_participant(stageArn=arn, sessionId=session, participantId=alice["participantId"])["participant"]
+expect("the participant takes the new token", ("alice-viewer", {"role": "viewer"}, "STOPPING"),
+       (p["userId"], p["attributes"], p["recordingState"]))
+
+bob_events = client.list_participant_events(stageArn=arn, sessionId=session, participantId=bob["participantId"])["events"]
+expect("bob's failed publish", [("PUBLISH_ERROR", "BITRATE_EXCEEDED"), ("JOINED", None)],
+       [(e["name"], e.get("errorCode")) for e in bob_events])
+
+print("ok")
