@@ -74,10 +74,6 @@ func (r *runner) doError(ctx context.Context, opName string, body map[string]any
 	return r.Expect(&suite.Case{Expect: suite.ExpectError, Error: errName, Paths: paths}, ex)
 }
 
-// structStage is the stage of CreateStage's, GetStage's and UpdateStage's
-// answers.
-const structStage = "Stage"
-
 // stageOf reads the stage of an answer, without its activeSessionId
 // (which comes and goes with sessions) and with only the members the
 // contract knows (known): a suite of an older spec judges a newer

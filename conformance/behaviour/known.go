@@ -38,11 +38,6 @@ func (c contract) knows(needs ...string) bool {
 	return true
 }
 
-// knownStruct reports whether the contract knows any member of structName.
-func (c contract) knownStruct(structName string) bool {
-	return slices.ContainsFunc(c.Members, func(m suite.Member) bool { return m.Struct == structName })
-}
-
 // known is v, a value of struct structName as an answer holds it, with
 // only the members the contract knows, at every depth: a service answers
 // an older spec's suite with the members it gained since, which that
@@ -50,7 +45,7 @@ func (c contract) knownStruct(structName string) bool {
 // struct the contract knows no member of is kept whole.
 func (c contract) known(structName string, v any) any {
 	m, ok := v.(map[string]any)
-	if !ok || !c.knownStruct(structName) {
+	if !ok || !c.KnowsStruct(structName) {
 		return v
 	}
 	out := make(map[string]any, len(m))

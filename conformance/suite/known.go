@@ -103,9 +103,9 @@ func (c *Contract) TypeOf(structName, member string) *Value {
 	return nil
 }
 
-// knowsStruct reports whether the contract lists the members of the named
+// KnowsStruct reports whether the contract lists the members of the named
 // struct.
-func (c *Contract) knowsStruct(name string) bool {
+func (c *Contract) KnowsStruct(name string) bool {
 	return name != "" && slices.ContainsFunc(c.Members, func(m Member) bool { return m.Struct == name })
 }
 
@@ -145,7 +145,7 @@ func (c *Contract) Known(t *Value, want, got any) (any, any) {
 		if t != nil {
 			schema = t.Schema
 		}
-		listed := c.knowsStruct(schema)
+		listed := c.KnowsStruct(schema)
 		ww, gg := map[string]any{}, map[string]any{}
 		for k, wv := range w {
 			mt := c.TypeOf(schema, k)
