@@ -67,20 +67,21 @@ func (s *shape) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(s)); err != nil {
 		return err
 	}
+	order, err := memberOrder(data)
+	s.order = order
+	return err
+}
+
+// memberOrder returns the names of a shape's members (its "members"
+// object) in document order; nil when it has none.
+func memberOrder(shape []byte) ([]string, error) {
 	var raw struct {
 		Members json.RawMessage `json:"members"`
 	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
+	if err := json.Unmarshal(shape, &raw); err != nil || len(raw.Members) == 0 {
+		return nil, err
 	}
-	if len(raw.Members) > 0 {
-		keys, err := objectKeys(raw.Members)
-		if err != nil {
-			return err
-		}
-		s.order = keys
-	}
-	return nil
+	return objectKeys(raw.Members)
 }
 
 // objectKeys returns the keys of a JSON object in document order, which

@@ -103,20 +103,9 @@ func (s *smithyShape) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(s)); err != nil {
 		return err
 	}
-	var raw struct {
-		Members json.RawMessage `json:"members"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
-	}
-	if len(raw.Members) > 0 {
-		keys, err := objectKeys(raw.Members)
-		if err != nil {
-			return err
-		}
-		s.order = keys
-	}
-	return nil
+	order, err := memberOrder(data)
+	s.order = order
+	return err
 }
 
 // traits are a shape's or a member's traits by absolute shape ID.
