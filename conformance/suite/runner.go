@@ -39,8 +39,11 @@ type Result struct {
 	// answered against the contract), NoAnswer (no HTTP answer),
 	// SeederError (the seeder failed) or SuiteError (the case could not
 	// be run as written).
-	FailureType string        `json:"failureType,omitempty"`
-	Duration    time.Duration `json:"-"`
+	FailureType string `json:"failureType,omitempty"`
+	// Next says what to do about a failure or a skip, where the suite
+	// knows (NextStep).
+	Next     string        `json:"next,omitempty"`
+	Duration time.Duration `json:"-"`
 }
 
 // MarshalJSON adds the duration in milliseconds.
@@ -152,6 +155,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	case f.Request != "":
 		res.Request = f.Request
 	}
+	res.Next = NextStep(res)
 	return res
 }
 
