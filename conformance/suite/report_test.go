@@ -2,12 +2,55 @@ package suite
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// The grid has a row per operation and a column per rule family, the
+// hand-written "filter" cases and the generated "filters" in one column,
+// and the operations the target does not implement (where none failed)
+// in one row that names them.
+func TestWriteHTMLGrid(t *testing.T) {
+	results := []Result{
+		{Name: "ListThings/filters/a", Operation: "ListThings", Rule: "filters", Source: SourceModel, Status: Pass},
+		{Name: "ListThings/behaviour/b", Operation: "ListThings", Rule: "filter", Source: SourceDocumented, Status: Pass},
+		{Name: "ListThings/x/maxLength", Operation: "ListThings", Rule: "maxLength", Source: SourceModel, Status: Fail,
+			Reason: "want ValidationException, got 200 OK", Diff: DiffJSON(Answer{Status: 400}, Answer{Status: 200}), Response: "200 {}", FailureType: ContractViolation},
+		{Name: "GetA/x/maxLength", Operation: "GetA", Rule: "maxLength", Source: SourceModel, Status: Pass},
+		{Name: "GetA/shape", Operation: "GetA", Rule: "shape", Source: SourceModel, Status: Skip, Reason: notImplementedReason + "GetA"},
+		{Name: "GetB/shape", Operation: "GetB", Rule: "shape", Source: SourceModel, Status: Skip, Reason: notImplementedReason + "GetB"},
+		{Name: "GetC/shape", Operation: "GetC", Rule: "shape", Source: SourceModel, Status: Skip, Reason: notImplementedReason + "GetC"},
+		{Name: "GetC/x/maxLength", Operation: "GetC", Rule: "maxLength", Source: SourceModel, Status: Fail, Reason: "differs", Diff: "- 1\n+ 2\n"},
+		{Name: "Mine/custom", Operation: "Mine", Rule: "my-rule", Source: SourceInferred, Status: Pass},
+	}
+	var b bytes.Buffer
+	require.NoError(t, WriteHTML(&b, Report{Title: "T", APIVersion: "v", Endpoint: "http://x"}, results))
+	page := b.String()
+
+	head := regexp.MustCompile(`<thead><tr><th>operation</th>(.*?)<th>all</th></tr></thead>`).FindStringSubmatch(page)
+	require.NotNil(t, head, page)
+	assert.Equal(t, `<th title="maxLength">bounds</th><th title="shape">answers</th><th title="filters">lists</th><th title="my-rule">other</th>`, head[1],
+		"the families with cases, in order; filter and filters one rule")
+	for _, op := range []string{"GetC", "ListThings", "Mine"} {
+		assert.Contains(t, page, `<tr data-op="`+op+`"><th class="op">`+op+`</th>`, "%s has a row: it failed, or was implemented", op)
+	}
+	assert.Contains(t, page, `<tr data-ops="2"><th class="op">2 operations the target does not implement</th>`)
+	assert.Contains(t, page, `<code data-op="GetA">GetA</code> <code data-op="GetB">GetB</code>`)
+	assert.NotContains(t, page, `data-op="GetA"><th`)
+	assert.Contains(t, page, `title="ListThings, lists: 2 passed, 0 failed, 0 skipped; filters 2 ✓; rule sources: model 1, documented 1"`)
+
+	// Failures: open (few), the next step, the diff's lines coloured.
+	assert.Equal(t, 2, strings.Count(page, `<details class="failure"`))
+	assert.Contains(t, page, `<details class="failure" id="failure-0" open>`)
+	assert.Contains(t, page, `<pre class="diff"><span class="del">- &#34;status&#34;: 400</span><span class="add">&#43; &#34;status&#34;: 200</span></pre>`)
+	assert.Contains(t, page, `<p class="next"><b>next:</b> the target took input AWS refuses: check the input against its maxLength rule`)
+	// The skips: the missing operations one reason, with what to do.
+	assert.Contains(t, page, "<tr><td>3</td><td>the target does not implement 3 operations: GetA, GetB, GetC</td><td>implement them: ")
+}
 
 // NextStep says what to do where the result tells: credentials, access,
 // throttling, quota, a missing operation, a missing seeder, input AWS
