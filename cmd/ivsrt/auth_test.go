@@ -54,25 +54,27 @@ func writeKeys(t *testing.T, content string) string {
 	return path
 }
 
-// -auth and -keys go together; a bad keys file stops serve with exit 2
-// and the file, line and reason.
+// -auth and -keys go together (a usage error otherwise: exit 2, as a
+// keys file that does not exist); a keys file that does not parse stops
+// serve with exit 1 and the file, line and reason.
 func TestServeAuthFlags(t *testing.T) {
 	good := writeKeys(t, "# test keys\nAKIDA secretA 111111111111\n")
 	for _, c := range []struct {
 		args []string
+		code int
 		want string
 	}{
-		{[]string{"-auth", "verify"}, "ivsrt serve: -auth verify needs -keys FILE"},
-		{[]string{"-keys", good}, "ivsrt serve: -keys is only for -auth verify"},
-		{[]string{"-auth", "on"}, `ivsrt serve: -auth "on": use off or verify`},
-		{[]string{"-auth", "verify", "-keys", filepath.Join(t.TempDir(), "none")}, "ivsrt serve: -keys: open "},
-		{[]string{"-auth", "verify", "-keys", writeKeys(t, "AKIDA secretA 111111111111\nAKIDB secretB 12345\n")}, `keys.txt:2: account id "12345": an AWS account id is 12 digits`},
-		{[]string{"-auth", "verify", "-keys", writeKeys(t, "AKIDA secretA\n")}, "keys.txt:1: want ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID, got 2 fields"},
-		{[]string{"-auth", "verify", "-keys", writeKeys(t, "AKIDA a 111111111111\n\nAKIDA b 222222222222\n")}, "keys.txt:3: access key id AKIDA is given twice"},
-		{[]string{"-auth", "verify", "-keys", writeKeys(t, "# nothing\n")}, "no keys in the file"},
+		{[]string{"-auth", "verify"}, 2, "ivsrt serve: -auth verify needs -keys FILE"},
+		{[]string{"-keys", good}, 2, "ivsrt serve: -keys is only for -auth verify"},
+		{[]string{"-auth", "on"}, 2, `ivsrt serve: -auth "on": use off or verify`},
+		{[]string{"-auth", "verify", "-keys", filepath.Join(t.TempDir(), "none")}, 2, "ivsrt serve: -keys /"},
+		{[]string{"-auth", "verify", "-keys", writeKeys(t, "AKIDA secretA 111111111111\nAKIDB secretB 12345\n")}, 1, `keys.txt:2: account id "12345": an AWS account id is 12 digits`},
+		{[]string{"-auth", "verify", "-keys", writeKeys(t, "AKIDA secretA\n")}, 1, "keys.txt:1: want ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID, got 2 fields"},
+		{[]string{"-auth", "verify", "-keys", writeKeys(t, "AKIDA a 111111111111\n\nAKIDA b 222222222222\n")}, 1, "keys.txt:3: access key id AKIDA is given twice"},
+		{[]string{"-auth", "verify", "-keys", writeKeys(t, "# nothing\n")}, 1, "no keys in the file"},
 	} {
 		var out, errb bytes.Buffer
-		require.Equal(t, 2, run(append([]string{"serve", "-addr", "127.0.0.1:0"}, c.args...), &out, &errb), "%v", c.args)
+		require.Equal(t, c.code, run(append([]string{"serve", "-addr", "127.0.0.1:0"}, c.args...), &out, &errb), "%v", c.args)
 		assert.Contains(t, errb.String(), c.want, "%v", c.args)
 		assert.Equal(t, 1, strings.Count(errb.String(), "\n"), "one line: %q", errb.String())
 	}

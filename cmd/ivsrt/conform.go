@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -59,8 +58,17 @@ type report struct {
 }
 
 func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
-	flags := flag.NewFlagSet("ivsrt conform", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	cmd := newCommand("conform", "[-endpoint URL] [-region R] [-api VERSION] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE] [-storage-configuration ARN]", `It prints one FAIL line per failed case, with its diff, request, answer,
+rule source and, where the suite knows it, what to do next; one SKIP line
+per skip reason; then "N passed, N failed, N skipped". It exits 0 when no
+case failed, 1 when one did, and 2 on bad usage or a target that does not
+answer as an AWS JSON service (nothing listening at -endpoint, say), after
+one line saying so. Requests are signed with AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN when they are set; else a
+target on loopback or an ivsrt fake gets dummy credentials, and any other
+the SDK's standard chain.
+`, stdout, stderr)
+	flags := cmd.flags
 	endpoint := flags.String("endpoint", "", "base `URL` of the implementation under test; none starts the embedded fake")
 	region := flags.String("region", "", "AWS `region` to sign with (default: AWS_REGION, else "+suite.DefaultRegion+")")
 	run := flags.String("run", "", "run only the cases whose name matches `regex`")
@@ -70,20 +78,12 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	htmlOut := flags.String("html", "", "write a self-contained HTML report to `file` (- for stdout)")
 	api := flags.String("api", "", "the API `version` whose suite runs: "+strings.Join(conformance.APIVersions(), " or ")+" (default: the current one); an older suite checks only what that version knows")
 	storage := flags.String("storage-configuration", "", "`ARN` of an existing storage configuration for the cases that record (default: a made-up one, which only a fake takes)")
-	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ivsrt conform [-endpoint URL] [-region R] [-api VERSION] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE] [-storage-configuration ARN]")
-		flags.PrintDefaults()
+	if code, ok := cmd.parse(args); !ok {
+		return code
 	}
-	if err := flags.Parse(args); err != nil {
-		return 2
-	}
-	usageError := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "ivsrt conform: "+format+"\n", args...)
-		return 2
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return usageError("unexpected argument %q", flags.Arg(0))
+	usageError := cmd.usageError
+	if code := cmd.noArgs(); code != exitOK {
+		return code
 	}
 	var re *regexp.Regexp
 	if *run != "" {
@@ -135,8 +135,7 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	}
 	s, err := conformance.SuiteFor(*api)
 	if err != nil {
-		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
-		return 1
+		return cmd.fail("%v", err)
 	}
 	cases := suite.SelectSources(suite.Select(s.Cases, re), sources)
 	if len(cases) == 0 {
@@ -164,8 +163,10 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	}
 	target.HTTPClient = ivscontrol.SigningClient(&http.Client{Timeout: 30 * time.Second}, sign, *region)
 	if err := conformance.Probe(ctx, target, s); err != nil {
-		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
-		return 2
+		// A target that is not one: -endpoint names the wrong thing, but
+		// the usage would not help, so the line has no pointer to it.
+		cmd.say("%v", err)
+		return exitUsage
 	}
 	c := s.Contract
 	fmt.Fprintf(text, "ivsrt conform: %s, API version %s (spec %s): %d cases%s against %s\n",
@@ -182,18 +183,17 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 		bar.clear()
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
-		return 2
+		// The runner could not start against the target: as the probe.
+		cmd.say("%v", err)
+		return exitUsage
 	}
 	results := out.Results
 
 	if err := suite.WriteFailures(text, results); err != nil {
-		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
-		return 1
+		return cmd.fail("%v", err)
 	}
 	if err := suite.WriteSkips(text, results); err != nil {
-		fmt.Fprintf(stderr, "ivsrt conform: %v\n", err)
-		return 1
+		return cmd.fail("%v", err)
 	}
 	rep := suite.Report{Title: c.Title, APIVersion: c.APIVersion, Endpoint: *endpoint, RunID: out.RunID, Sources: sources}
 	status := 0
@@ -207,8 +207,8 @@ func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 			r.write = func(w io.Writer) error { return suite.WriteHTML(w, rep, results) }
 		}
 		if err := r.writeTo(stdout); err != nil {
-			fmt.Fprintf(stderr, "ivsrt conform: %s: %v\n", r.flag, err)
-			status = 1
+			cmd.say("%s: %v", r.flag, err)
+			status = exitFailure
 		}
 	}
 	fmt.Fprintln(text, out.Cleanup)

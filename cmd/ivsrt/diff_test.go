@@ -39,8 +39,8 @@ func TestDiffExitCodes(t *testing.T) {
 		{[]string{"diff", before}, 2, "ivsrt diff: give two specs, OLD and NEW"},
 		{[]string{"diff", before, after, after}, 2, "ivsrt diff: give two specs, OLD and NEW"},
 		{[]string{"diff", "-format", "yaml", before, after}, 2, `ivsrt diff: -format "yaml": use text, markdown or json`},
-		{[]string{"diff", "-nope", before, after}, 2, "flag provided but not defined: -nope"},
-		{[]string{"diff", missing, after}, 2, "ivsrt diff: " + missing + ": open "},
+		{[]string{"diff", "-nope", before, after}, 2, "ivsrt diff: unknown flag -nope"},
+		{[]string{"diff", missing, after}, 2, "ivsrt diff: " + missing + ": no such file"},
 		{[]string{"diff", before, notYAML}, 2, "ivsrt diff: " + notYAML + ": "},
 		{[]string{"diff", notOpenAPI, after}, 2, "ivsrt diff: " + notOpenAPI + ": invalid OpenAPI"},
 	} {

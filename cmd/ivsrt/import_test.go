@@ -18,8 +18,8 @@ func TestImportUsageErrors(t *testing.T) {
 		says string
 	}{
 		{[]string{"import"}, "-model is required"},
-		{[]string{"import", "-model", smallModel, "extra"}, "nothing may follow the flags"},
-		{[]string{"import", "-nope"}, "flag provided but not defined"},
+		{[]string{"import", "-model", smallModel, "extra"}, `unexpected argument "extra"`},
+		{[]string{"import", "-nope"}, "unknown flag -nope"},
 		{[]string{"import", "-model", smallModel, "-version", "20-06-2024"}, `-version "20-06-2024": use a date`},
 		{[]string{"import", "-model", smallModel, "-ops", "PutWidget,,ListTags"}, "has an empty name"},
 		{[]string{"import", "-model", smallModel}, "carries no date: give -version"},

@@ -33,7 +33,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"serve", "extra"}, 2},
 		{[]string{"version", "extra"}, 2},
 		{[]string{"generate"}, 2},
-		{[]string{"generate", "-spec", "missing.yaml", "-out", t.TempDir(), "-package", "x"}, 1},
+		{[]string{"generate", "-spec", "missing.yaml", "-out", t.TempDir(), "-package", "x"}, 2},
+		{[]string{"generate", "-spec", "main.go", "-out", t.TempDir(), "-package", "x"}, 1},
 	} {
 		var out, errb bytes.Buffer
 		require.Equal(t, tc.code, run(tc.args, &out, &errb), "ivsrt %v: %s", tc.args, errb.String())

@@ -5,14 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"github.com/ivsrt/contract/fakes/ivsapi"
+	"fmt"
 	"image/png"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -24,6 +26,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
@@ -278,30 +281,87 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// render runs headless Chromium on a page: its DOM as rendered, and a
-// screenshot.
+// reportWidth is the width of the window a person reads the HTML report
+// in: the report must fit it without scrolling sideways.
+const reportWidth = 1400
+
+// render runs headless Chromium on a page in a window reportWidth wide:
+// its DOM as rendered, and a screenshot.
 func render(t *testing.T, page string) (dom string, screenshot string) {
+	t.Helper()
+	screenshot = filepath.Join(t.TempDir(), "report.png")
+	chrome(t, "--screenshot="+screenshot, fmt.Sprintf("--window-size=%d,1600", reportWidth), "file://"+page)
+	return chrome(t, fmt.Sprintf("--window-size=%d,1600", reportWidth), "--dump-dom", "file://"+page), screenshot
+}
+
+// chrome runs headless Chromium with args, and returns its stdout.
+func chrome(t *testing.T, args ...string) string {
 	t.Helper()
 	bin := chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
 	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir()}
-	url := "file://" + page
-	cmd := exec.CommandContext(ctx, bin, append(flags, "--dump-dom", url)...)
+	cmd := exec.CommandContext(ctx, bin, append(flags, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	require.NoError(t, err, "chromium --dump-dom: %s", stderr.String())
-	screenshot = filepath.Join(t.TempDir(), "report.png")
-	cmd = exec.CommandContext(ctx, bin, append(flags, "--screenshot="+screenshot, "--window-size=1280,1600", url)...)
-	msg, err := cmd.CombinedOutput()
-	require.NoError(t, err, "chromium --screenshot: %s", msg)
-	return string(out), screenshot
+	require.NoError(t, err, "chromium %v: %s", args, stderr.String())
+	return string(out)
+}
+
+// layoutProbe, appended to a copy of a page (the report itself runs no
+// script), writes onto <body> what the page looks like in the window: its
+// width, how wide the page is, and where each element naming an operation
+// (data-op) ends on the right.
+const layoutProbe = `<script>
+(function () {
+  var root = document.documentElement, ops = [];
+  document.querySelectorAll("[data-op]").forEach(function (e) {
+    ops.push(e.getAttribute("data-op") + "=" + Math.ceil(e.getBoundingClientRect().right));
+  });
+  document.body.setAttribute("data-window", window.innerWidth);
+  document.body.setAttribute("data-client-width", root.clientWidth);
+  document.body.setAttribute("data-scroll-width", root.scrollWidth);
+  document.body.setAttribute("data-ops", ops.join(" "));
+})();
+</script>`
+
+// layout renders a copy of the page with layoutProbe in a window
+// reportWidth wide, and returns what the probe found: the width of the
+// page's viewport (the window less its scroll bar), how wide the page is,
+// and the right edge of each operation's element.
+func layout(t *testing.T, page string) (clientWidth, scrollWidth int, right map[string]int) {
+	t.Helper()
+	data, err := os.ReadFile(page)
+	require.NoError(t, err)
+	probe := filepath.Join(t.TempDir(), "probe.html")
+	require.NoError(t, os.WriteFile(probe, bytes.Replace(data, []byte("</body>"), []byte(layoutProbe+"</body>"), 1), 0o644))
+	dom := chrome(t, fmt.Sprintf("--window-size=%d,900", reportWidth), "--dump-dom", "file://"+probe)
+	attr := func(name string) string {
+		m := regexp.MustCompile(name + `="([^"]*)"`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "the probe wrote no %s", name)
+		return m[1]
+	}
+	window, _ := strconv.Atoi(attr("data-window"))
+	require.Equal(t, reportWidth, window, "the window's width")
+	clientWidth, _ = strconv.Atoi(attr("data-client-width"))
+	scrollWidth, _ = strconv.Atoi(attr("data-scroll-width"))
+	right = map[string]int{}
+	for _, f := range strings.Fields(attr("data-ops")) {
+		op, px, _ := strings.Cut(f, "=")
+		n, err := strconv.Atoi(px)
+		require.NoError(t, err, f)
+		_, dup := right[op]
+		require.False(t, dup, "%s is named twice", op)
+		right[op] = n
+	}
+	return clientWidth, scrollWidth, right
 }
 
 // -html writes one self-contained page; Chromium renders its grid, counts
 // and failures, and a screenshot of it has the failure's colour in it.
+// IVSRT_REPORT_SCREENSHOT=FILE keeps the screenshot there.
 func TestConformHTMLRendersInChromium(t *testing.T) {
 	chromium(t)
 	path := filepath.Join(t.TempDir(), "report.html")
@@ -323,10 +383,22 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 	assert.Contains(t, dom, `<span class="pass" id="passed">`+strconv.Itoa(passed)+` passed</span>`)
 	assert.Contains(t, dom, `<span class="fail" id="failed">`+strconv.Itoa(failed)+` failed</span>`)
 	assert.Contains(t, dom, `<span class="skip" id="skipped">`+strconv.Itoa(skipped)+` skipped</span>`)
-	// The grid: a column per operation, a row per rule, counts per cell.
+	// The grid: a row per operation, a column per rule family, counts per
+	// cell; the operations the target does not implement in one row.
 	for _, op := range []string{"CreateStage", "GetStage", "UpdateStage", "GetParticipant", "ListParticipants"} {
-		assert.Contains(t, dom, "<th>"+op+"</th>")
+		assert.Contains(t, dom, `<tr data-op="`+op+`"><th class="op">`+op+`</th>`)
 	}
+	head := regexp.MustCompile(`<thead><tr><th>operation</th>((?:<th title="[^"]*">[^<]+</th>)+)<th>all</th></tr></thead>`).FindStringSubmatch(dom)
+	require.NotNil(t, head, "the grid's header")
+	families := regexp.MustCompile(`>([^<]+)</th>`).FindAllStringSubmatch(head[1], -1)
+	seen := map[string]bool{}
+	for _, f := range families {
+		assert.False(t, seen[f[1]], "column %q twice", f[1])
+		seen[f[1]] = true
+	}
+	assert.Subset(t, slices.Collect(maps.Keys(seen)), []string{"input", "bounds", "patterns", "answers", "lists", "behaviour", "errors"})
+	assert.NotContains(t, dom, ">filter<", "filter and filters are one")
+	assert.Regexp(t, `<tbody class="missing">\s*<tr data-ops="20"><th class="op">20 operations the target does not implement</th>`, dom)
 	cell := regexp.MustCompile(`<td class="cell (pass|fail|skip)" title="([^"]*)" data-passed="(\d+)" data-failed="(\d+)" data-skipped="(\d+)">`)
 	var sum [3]int
 	for _, m := range cell.FindAllStringSubmatch(dom, -1) {
@@ -337,11 +409,16 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 		assert.Contains(t, m[2], "rule sources: ")
 	}
 	assert.Equal(t, [3]int{passed, failed, skipped}, sum, "the cells add up to the counts")
-	// One collapsed <details> per failure, naming the case and its source.
+	// One <details> per failure, naming the case and its source, with what
+	// to do next, and its diff in JSON, not Go.
 	assert.Equal(t, failed, strings.Count(dom, `<details class="failure"`))
 	assert.Contains(t, dom, "<code>"+brokenCase+"</code>")
 	assert.Contains(t, dom, "diff (-want +got)")
+	assert.Contains(t, dom, `<span class="del">- "status": 400</span><span class="add">+ "status": 200</span>`)
+	assert.NotContains(t, dom, "suite.Answer")
+	assert.Contains(t, dom, `<p class="next"><b>next:</b> the target took input AWS refuses: check participantTokenConfigurations[].duration against its minimum rule`)
 	assert.Contains(t, dom, "no seeder: ")
+	assert.Contains(t, dom, "suite.Target.Seeder", "the skip says how to seed")
 
 	f, err := os.Open(shot)
 	require.NoError(t, err)
@@ -349,7 +426,7 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 	img, err := png.Decode(f)
 	require.NoError(t, err)
 	b := img.Bounds()
-	require.Equal(t, 1280, b.Dx())
+	require.Equal(t, reportWidth, b.Dx())
 	// The failure colour (#fcd9d9) of the failed counter and cell is on screen.
 	red := 0
 	for y := b.Min.Y; y < b.Max.Y; y += 2 {
@@ -361,4 +438,39 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 		}
 	}
 	assert.Greater(t, red, 50, "the failure colour should be rendered")
+	if keep := os.Getenv("IVSRT_REPORT_SCREENSHOT"); keep != "" {
+		data, err := os.ReadFile(shot)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(keep, data, 0o644))
+		t.Logf("the screenshot is in %s", keep)
+	}
+}
+
+// The HTML report fits a window 1,400 px wide: the page does not scroll
+// sideways, and every operation of the run (each a row of the grid, or
+// named in the row of those the target does not implement) ends inside
+// the window.
+func TestConformHTMLFits1400px(t *testing.T) {
+	chromium(t)
+	path := filepath.Join(t.TempDir(), "report.html")
+	jsonPath := filepath.Join(t.TempDir(), "report.json")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 1, conformMain([]string{"-endpoint", brokenTarget(t), "-html", path, "-json", jsonPath}, &out, &errOut), errOut.String())
+	data, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	var rep suite.Report
+	require.NoError(t, json.Unmarshal(data, &rep))
+	ops := map[string]bool{}
+	for _, res := range rep.Results {
+		ops[res.Operation] = true
+	}
+	require.Len(t, ops, 39, "every operation of today's API")
+
+	clientWidth, scrollWidth, right := layout(t, path)
+	assert.LessOrEqual(t, clientWidth, reportWidth)
+	assert.LessOrEqual(t, scrollWidth, clientWidth, "the page scrolls sideways in a window %d px wide", reportWidth)
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(ops)), slices.Collect(maps.Keys(right)), "each operation is named once")
+	for op, px := range right {
+		assert.LessOrEqual(t, px, clientWidth, "%s ends at %d px, past the window's %d", op, px, clientWidth)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,8 +20,13 @@ import (
 )
 
 func serve(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ivsrt serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := newCommand("serve", "[flags]", `It prints "listening on http://HOST:PORT" on stdout once it accepts
+connections, one line per request on stderr (-log), and stops cleanly on
+SIGINT or SIGTERM (exit 0). It exits 1 when it cannot listen, when the
+state file is refused (corrupt, foreign, of a later format or in use), or
+when the keys file does not parse.
+`, stdout, stderr)
+	fs := cmd.flags
 	addr := fs.String("addr", "127.0.0.1:4566", "listen `address`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` of unsigned requests; a signed one acts in the region of its credential scope")
 	account := fs.String("account", "123456789012", "AWS `account` id of requests under -auth off")
@@ -34,63 +38,57 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	drainTimeout := fs.Duration("drain-timeout", 5*time.Second, "on SIGINT or SIGTERM, wait this `duration` for requests in flight, then cut off what is left")
 	auth := fs.String("auth", "off", "signature `mode`: off accepts any signature (or none); verify checks each request's SigV4 signature against -keys")
 	keysFile := fs.String("keys", "", "with -auth verify, the `file` of access keys: one ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID per line")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := cmd.parse(args); !ok {
+		return code
 	}
-	for name, d := range map[string]time.Duration{"read-timeout": *readTimeout, "idle-timeout": *idleTimeout, "drain-timeout": *drainTimeout} {
-		if d <= 0 {
-			fmt.Fprintf(stderr, "ivsrt serve: -%s %v: must be positive\n", name, d)
-			return 2
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"read-timeout", *readTimeout}, {"idle-timeout", *idleTimeout}, {"drain-timeout", *drainTimeout}} {
+		if d.d <= 0 {
+			return cmd.usageError("-%s %v: must be positive", d.name, d.d)
 		}
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ivsrt serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code := cmd.noArgs(); code != exitOK {
+		return code
 	}
 	// Bad values are refused here, not turned into ARNs that break the
 	// spec's patterns or a quota that the fake would read as its default.
 	switch {
 	case !ivsfake.ValidAccount(*account):
-		fmt.Fprintf(stderr, "ivsrt serve: -account %q: an AWS account id is 12 digits\n", *account)
-		return 2
+		return cmd.usageError("-account %q: an AWS account id is 12 digits", *account)
 	case !ivsfake.ValidRegion(*region):
-		fmt.Fprintf(stderr, "ivsrt serve: -region %q: an AWS region is dash-separated lowercase words ending in a number, like us-east-1\n", *region)
-		return 2
+		return cmd.usageError("-region %q: an AWS region is dash-separated lowercase words ending in a number, like us-east-1", *region)
 	case *quota < 1:
-		fmt.Fprintf(stderr, "ivsrt serve: -stage-quota %d: the quota must be at least 1\n", *quota)
-		return 2
+		return cmd.usageError("-stage-quota %d: the quota must be at least 1", *quota)
 	}
 	var keys ivsfake.Keys
 	switch {
 	case *auth != "off" && *auth != "verify":
-		fmt.Fprintf(stderr, "ivsrt serve: -auth %q: use off or verify\n", *auth)
-		return 2
+		return cmd.usageError("-auth %q: use off or verify", *auth)
 	case *auth == "verify" && *keysFile == "":
-		fmt.Fprintln(stderr, "ivsrt serve: -auth verify needs -keys FILE: the access keys to check signatures against")
-		return 2
+		return cmd.usageError("-auth verify needs -keys FILE: the access keys to check signatures against")
 	case *auth == "off" && *keysFile != "":
-		fmt.Fprintln(stderr, "ivsrt serve: -keys is only for -auth verify")
-		return 2
+		return cmd.usageError("-keys is only for -auth verify")
 	case *auth == "verify":
+		if code := cmd.mustExist("-keys", *keysFile); code != exitOK {
+			return code
+		}
 		f, err := os.Open(*keysFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "ivsrt serve: -keys: %v\n", err)
-			return 2
+			return cmd.fail("-keys: %v", err)
 		}
 		keys, err = ivsfake.ParseKeys(f, *keysFile)
 		_ = f.Close()
 		if err != nil {
-			fmt.Fprintf(stderr, "ivsrt serve: -keys %v\n", err)
-			return 2
+			return cmd.fail("-keys %v", err)
 		}
 		if len(keys) == 0 {
-			fmt.Fprintf(stderr, "ivsrt serve: -keys %s: no keys in the file\n", *keysFile)
-			return 2
+			return cmd.fail("-keys %s: no keys in the file", *keysFile)
 		}
 	}
 	if *logFormat != "text" && *logFormat != "json" && *logFormat != "off" {
-		fmt.Fprintf(stderr, "ivsrt serve: -log %q: use text, json or off\n", *logFormat)
-		return 2
+		return cmd.usageError("-log %q: use text, json or off", *logFormat)
 	}
 	// From here on everything serve writes to stderr, the request log
 	// included, goes through one buffer, in order: a write per request

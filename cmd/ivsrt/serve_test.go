@@ -24,8 +24,8 @@ import (
 // and 120 s (idle), and a timeout must be positive.
 func TestServeTimeoutFlags(t *testing.T) {
 	var out, errb bytes.Buffer
-	require.Equal(t, 2, run([]string{"serve", "-h"}, &out, &errb))
-	usage := errb.String()
+	require.Equal(t, 0, run([]string{"serve", "-h"}, &out, &errb))
+	usage := out.String()
 	assert.Regexp(t, `-read-timeout duration\n.*\n?.*\(default 30s\)`, usage)
 	assert.Regexp(t, `-idle-timeout duration\n.*\n?.*\(default 2m0s\)`, usage)
 	assert.Regexp(t, `-drain-timeout duration\n.*\n?.*\(default 5s\)`, usage)

@@ -12,14 +12,16 @@ import (
 // info: a tag under go install, "(devel)" in a checkout) and the API
 // version of the spec built into it.
 func version(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		fmt.Fprintf(stderr, "ivsrt version: unexpected argument %q\n", args[0])
-		return 2
+	cmd := newCommand("version", "", "", stdout, stderr)
+	if code, ok := cmd.parse(args); !ok {
+		return code
+	}
+	if code := cmd.noArgs(); code != exitOK {
+		return code
 	}
 	doc, err := spec.Embedded()
 	if err != nil {
-		fmt.Fprintf(stderr, "ivsrt version: %v\n", err)
-		return 1
+		return cmd.fail("%v", err)
 	}
 	fmt.Fprintf(stdout, "ivsrt %s, API version %s (spec %s)\n", toolVersion(debug.ReadBuildInfo()), doc.OpenAPI.Info.Version, spec.File)
 	return 0

@@ -14,7 +14,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/google/go-cmp/cmp"
 )
 
 // buildRoutes maps each operation of the contract to its route in the spec,
@@ -36,17 +35,18 @@ func buildRoutes(s *Suite) (map[string]*routers.Route, error) {
 	return out, nil
 }
 
-// Answer is what the diff of a failed expectation compares.
+// Answer is what the diff of a failed expectation compares, as the JSON
+// DiffJSON writes.
 type Answer struct {
-	Status    int
-	ErrorType string   `json:",omitempty"`
-	Names     []string `json:",omitempty"` // member paths the error message names
+	Status    int      `json:"status"`
+	ErrorType string   `json:"errorType,omitempty"`    // x-amzn-ErrorType
+	Names     []string `json:"messageNames,omitempty"` // member paths the error message names
 }
 
 // Accepted is what the diff of an ExpectAccepted case compares.
 type Accepted struct {
-	Accepted  bool
-	ErrorType string
+	Accepted  bool   `json:"accepted"`
+	ErrorType string `json:"errorType"`
 }
 
 // rejections are the error types that say the input itself was refused.
@@ -64,7 +64,7 @@ func (r *Runner) checkContract(op *Operation, ex *Exchange) *Failure {
 		}
 		if ex.ErrType == "" {
 			return &Failure{Reason: fmt.Sprintf("error answer %d has no x-amzn-ErrorType header", ex.Status),
-				Diff: cmp.Diff(Answer{Status: ex.Status, ErrorType: "<one of the errors " + op.Name + " may answer>"}, Answer{Status: ex.Status}), Exchange: ex}
+				Diff: DiffJSON(Answer{Status: ex.Status, ErrorType: "<one of the errors " + op.Name + " may answer>"}, Answer{Status: ex.Status}), Exchange: ex}
 		}
 		e := c.Error(ex.ErrType)
 		if e == nil {
@@ -89,17 +89,19 @@ func (r *Runner) checkContract(op *Operation, ex *Exchange) *Failure {
 		}
 		if e.Status != ex.Status {
 			return &Failure{Reason: fmt.Sprintf("%s answered with HTTP %d; the spec gives it %d", ex.ErrType, ex.Status, e.Status),
-				Diff: cmp.Diff(Answer{Status: e.Status, ErrorType: ex.ErrType}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
+				Diff: DiffJSON(Answer{Status: e.Status, ErrorType: ex.ErrType}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
 		}
 		if strings.TrimSpace(ex.Message) == "" {
-			type errorBody struct{ ExceptionMessage string }
+			type errorBody struct {
+				ExceptionMessage string `json:"exceptionMessage"`
+			}
 			return Mismatch(ex, fmt.Sprintf("%s has no exceptionMessage in its body", ex.ErrType),
 				errorBody{ExceptionMessage: "<why, in words>"}, errorBody{ExceptionMessage: ex.Message})
 		}
 	}
 	if err := r.validateResponse(op, ex, includeStatus); err != nil {
 		return &Failure{Reason: fmt.Sprintf("the %d answer does not match the spec: %s", ex.Status, firstLine(err.Error())),
-			Diff: cmp.Diff([]string{}, violations(err)), Detail: err.Error(), Exchange: ex}
+			Diff: violationDiff(violations(err)), Detail: err.Error(), Exchange: ex}
 	}
 	return nil
 }
@@ -161,7 +163,7 @@ func (r *Runner) expect(c *Case, ex *Exchange) *Failure {
 		for _, rej := range rejections {
 			if ex.ErrType == rej {
 				return &Failure{Reason: fmt.Sprintf("rejected a valid request: %s: %s", ex.ErrType, shorten(ex.Message)),
-					Diff: cmp.Diff(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), Exchange: ex}
+					Diff: DiffJSON(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), Exchange: ex}
 			}
 		}
 		return nil
@@ -177,7 +179,7 @@ func (r *Runner) expect(c *Case, ex *Exchange) *Failure {
 				}
 			}
 		}
-		if d := cmp.Diff(want, got); d != "" {
+		if d := DiffJSON(want, got); d != "" {
 			reason := fmt.Sprintf("want %s naming %s, got %s", c.Error, quoteAll(c.Paths), Describe(ex))
 			if len(c.Paths) == 0 {
 				reason = fmt.Sprintf("want %s, got %s", c.Error, Describe(ex))
@@ -210,7 +212,7 @@ func quoteAll(paths []string) string {
 func WantSuccess(ex *Exchange) *Failure {
 	if ex.Status != http.StatusOK {
 		return &Failure{Reason: "want 200, got " + Describe(ex),
-			Diff: cmp.Diff(Answer{Status: http.StatusOK}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
+			Diff: DiffJSON(Answer{Status: http.StatusOK}, Answer{Status: ex.Status, ErrorType: ex.ErrType}), Exchange: ex}
 	}
 	return nil
 }
@@ -256,7 +258,7 @@ func CheckTimestamps(ex *Exchange, path []string) *Failure {
 		s, ok := v.(string)
 		if !ok {
 			return &Failure{Reason: fmt.Sprintf("%s is %s, not an ISO 8601 string", strings.Join(path, "."), jsonKind(v)),
-				Diff: cmp.Diff("an ISO 8601 string such as 2024-06-20T17:04:05Z", v), Exchange: ex}
+				Diff: DiffJSON("an ISO 8601 string such as 2024-06-20T17:04:05Z", v), Exchange: ex}
 		}
 		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
 			return Mismatch(ex, fmt.Sprintf("%s is %q, not an ISO 8601 timestamp: %v", strings.Join(path, "."), s, err),

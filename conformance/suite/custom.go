@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // This file is what a custom case (KindCustom) calls while it runs: sends
@@ -74,7 +72,7 @@ func (r *Runner) callJSON(ctx context.Context, op *Operation, body any, strict b
 // NotJSON is the failure of a 200 answer whose body is not JSON.
 func NotJSON(ex *Exchange, err error) *Failure {
 	return &Failure{Reason: fmt.Sprintf("the answer is not JSON: %v", err),
-		Diff: cmp.Diff("a JSON object", string(ex.Resp)), Exchange: ex}
+		Diff: DiffJSON("a JSON object", string(ex.Resp)), Exchange: ex}
 }
 
 // FirstValue is the first value at path (see ValuesAt), or nil.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/google/go-cmp/cmp"
 )
 
 // This file holds the rule that keeps a run from failing an
@@ -178,11 +177,11 @@ func (c *Contract) Known(t *Value, want, got any) (any, any) {
 	return want, got
 }
 
-// Diff is the go-cmp diff (-want +got) of what a case expects of a value
+// Diff is the DiffJSON (-want +got) of what a case expects of a value
 // of type t against what an answer shows, over what Known keeps: "" when
 // every member the expectation names (and the spec knows) has the
 // expected value.
 func (c *Contract) Diff(t *Value, want, got any) string {
 	w, g := c.Known(t, want, got)
-	return cmp.Diff(w, g)
+	return DiffJSON(w, g)
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // This file runs the cases about lists: filters and pagination. Where a
@@ -200,7 +198,7 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 			m, _ := it.(map[string]any)
 			got[itemKey(it, key)] = Canonical(m[c.Field])
 		}
-		if d := cmp.Diff(want, got); d != "" {
+		if d := DiffJSON(want, got); d != "" {
 			return &Failure{
 				Reason: fmt.Sprintf("%s=%s does not keep exactly the %s whose %s is %s", c.Filter, Canonical(v), op.Pagination.Items, c.Field, Canonical(v)),
 				Diff:   d, Exchange: ex,
@@ -254,15 +252,15 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	last := pages[len(pages)-1]
 	slices.Sort(want)
 	slices.Sort(got)
-	if d := cmp.Diff(want, got); d != "" {
+	if d := DiffJSON(want, got); d != "" {
 		return &Failure{Reason: fmt.Sprintf("following %s with %s=%d does not give each of the %d %s exactly once (%d pages, %d items)",
 			pg.OutputToken, pg.PageSize, size, len(want), pg.Items, len(pages), len(got)), Diff: d, Exchange: last.Exchange}
 	}
 	if n := len(pages); n > 1 && len(last.Items) == 0 {
 		prev := pages[n-2]
 		type lastPage struct {
-			Page      int
-			NextToken string
+			Page      int    `json:"page"`
+			NextToken string `json:"nextToken,omitempty"`
 		}
 		return Mismatch(prev.Exchange, fmt.Sprintf("page %d completes the list but carries a %s, which leads to an empty page: the last page must carry none",
 			n-1, pg.OutputToken), lastPage{Page: n - 1}, lastPage{Page: n - 1, NextToken: prev.Next})

@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,7 +20,8 @@ func Summary(results []Result) string {
 }
 
 // WriteFailures writes one FAIL line per failed case, each followed by its
-// diff (-want +got), the request that produced it and the answer, indented.
+// diff (-want +got), the request that produced it, the answer, the rule's
+// source and, where the suite knows it, what to do next, indented.
 func WriteFailures(w io.Writer, results []Result) error {
 	var b strings.Builder
 	for _, res := range results {
@@ -46,6 +49,9 @@ func WriteFailures(w io.Writer, results []Result) error {
 		if res.Source != "" {
 			b.WriteString("    source:   " + res.Source + "\n")
 		}
+		if next := res.nextStep(); next != "" {
+			b.WriteString("    next:     " + next + "\n")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -53,11 +59,34 @@ func WriteFailures(w io.Writer, results []Result) error {
 
 // WriteSkips writes the reasons cases were skipped for, one line per
 // reason with how many cases it skipped, the most frequent first:
-// "SKIP 12 cases: no seeder: ...". A reason repeats for many cases (a
-// missing seeder skips every case that needs participants), so one line
-// each says it all.
+// "SKIP 12 cases: no seeder: ...", and under it, where the suite knows,
+// what to do next. A reason repeats for many cases (a missing seeder skips
+// every case that needs participants), so one line each says it all.
 func WriteSkips(w io.Writer, results []Result) error {
+	var b strings.Builder
+	for _, s := range skipReasons(results) {
+		fmt.Fprintf(&b, "SKIP %d %s: %s\n", s.Count, plural(s.Count, "case", "cases"), s.Reason)
+		if s.Next != "" {
+			b.WriteString("    next: " + s.Next + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// skipReason is one reason cases were skipped for.
+type skipReason struct {
+	Count  int
+	Reason string
+	Next   string
+}
+
+// skipReasons are the reasons of the skipped results with how many each
+// skipped, the most frequent first; the operations a target has not
+// written yet are one reason, however many there are.
+func skipReasons(results []Result) []skipReason {
 	count := map[string]int{}
+	next := map[string]string{}
 	var reasons, missing []string
 	const missingOps = "missing operations"
 	for _, res := range results {
@@ -65,8 +94,6 @@ func WriteSkips(w io.Writer, results []Result) error {
 			continue
 		}
 		reason := res.Reason
-		// The operations a target has not written yet are one line,
-		// however many there are.
 		if op, ok := strings.CutPrefix(reason, notImplementedReason); ok {
 			if !slices.Contains(missing, op) {
 				missing = append(missing, op)
@@ -75,20 +102,124 @@ func WriteSkips(w io.Writer, results []Result) error {
 		}
 		if count[reason] == 0 {
 			reasons = append(reasons, reason)
+			next[reason] = res.nextStep()
 		}
 		count[reason]++
 	}
 	sort.SliceStable(reasons, func(i, j int) bool { return count[reasons[i]] > count[reasons[j]] })
-	var b strings.Builder
+	out := make([]skipReason, 0, len(reasons))
 	for _, r := range reasons {
-		n := count[r]
+		s := skipReason{Count: count[r], Reason: r, Next: next[r]}
 		if r == missingOps {
-			r = notImplementedReason + plural(len(missing), "", fmt.Sprintf("%d operations: ", len(missing))) + strings.Join(missing, ", ")
+			s.Reason = notImplementedReason + plural(len(missing), "", fmt.Sprintf("%d operations: ", len(missing))) + strings.Join(missing, ", ")
+			s.Next = nextNotImplemented(len(missing))
 		}
-		fmt.Fprintf(&b, "SKIP %d %s: %s\n", n, plural(n, "case", "cases"), r)
+		out = append(out, s)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return out
+}
+
+// nextStep is res.Next, or NextStep's for a result that has none.
+func (res Result) nextStep() string {
+	if res.Next != "" || res.Status == Pass {
+		return res.Next
+	}
+	return NextStep(res)
+}
+
+// signatureErrors are the error types of an answer that refused the
+// request's credentials or signature, not what it asked.
+var signatureErrors = []string{
+	"UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
+	"MissingAuthenticationTokenException", "MissingAuthenticationToken", "InvalidClientTokenId",
+	"SignatureDoesNotMatch", "ExpiredTokenException",
+}
+
+// answered reads the status and error type off a result's response line
+// ("403 UnrecognizedClientException {...}").
+func answered(res Result) (status int, errType string) {
+	fields := strings.SplitN(res.Response, " ", 3)
+	if len(fields) == 0 {
+		return 0, ""
+	}
+	status, _ = strconv.Atoi(fields[0])
+	if len(fields) > 1 && identifier.MatchString(fields[1]) {
+		errType = fields[1]
+	}
+	return status, errType
+}
+
+// NextStep says what to do about a failed or skipped result, where the
+// suite can tell from the result: set credentials for an answer that
+// refused them, give the runner a seeder, implement an operation, make
+// the target refuse what AWS refuses. It is "" where the suite cannot
+// tell, and for a result that passed.
+func NextStep(res Result) string {
+	switch res.Status {
+	case Skip:
+		return nextForSkip(res)
+	case Fail:
+	default:
+		return ""
+	}
+	status, errType := answered(res)
+	switch {
+	case errType == "ExpiredTokenException":
+		return "the target refused the suite's credentials as expired: renew the session (AWS_SESSION_TOKEN) and run again"
+	case slices.Contains(signatureErrors, errType):
+		return "the target refused the suite's signature: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) to a key it takes, one of its -keys file for ivsrt serve -auth verify, or serve with -auth off; in Go, set suite.Target.Credentials"
+	case errType == "AccessDeniedException" && res.Rule != "access-denied":
+		return fmt.Sprintf("the suite's credentials may not call %s: allow ivs:%s in their IAM policy, or run with credentials that may", res.Operation, res.Operation)
+	case errType == "ThrottlingException" || status == http.StatusTooManyRequests:
+		return fmt.Sprintf("the target throttled the suite, which sends %d requests at once: raise the target's rate limit, or run part of the suite at a time (-run)", Parallelism)
+	case errType == "ServiceQuotaExceededException" && res.Rule != "quota":
+		return "the account's stage quota is full: delete stages (an interrupted run's are tagged ivsrt-conformance) or raise the quota (ivsrt serve -stage-quota N)"
+	case errType == "UnknownOperationException" || status == http.StatusNotFound && errType == "":
+		return fmt.Sprintf("the target does not serve %s: implement it, or answer it 501 %s (a generated UnimplementedBackend does) and the suite skips its cases", res.Operation, NotImplemented)
+	}
+	switch res.FailureType {
+	case NoAnswer:
+		return "no HTTP answer: check that the target is up at the endpoint and takes several requests at once"
+	case SeederError:
+		return "the seeder failed: check the target's control API (/_ivsrt/) or the Seeder given in suite.Target"
+	case SuiteError:
+		return "the case could not run as written, which is the suite's fault or its spec's, not the target's: report it with the case's name"
+	}
+	member := res.Member
+	if member == "" {
+		member = "the input"
+	}
+	switch {
+	case strings.HasPrefix(res.Reason, "want ValidationException") && status == http.StatusOK:
+		return fmt.Sprintf("the target took input AWS refuses: check %s against its %s rule and answer 400 ValidationException naming it", member, res.Rule)
+	case strings.HasPrefix(res.Reason, "rejected a valid request"):
+		return fmt.Sprintf("the target refused input AWS takes: loosen its %s check of %s", res.Rule, member)
+	case res.Source == SourceInferred:
+		return "the rule is ivsrt's reading, not AWS's word: if AWS answers as the target did, the rule is wrong (report it); -rules model,documented leaves such rules out"
+	}
+	return ""
+}
+
+// nextForSkip says how to make a skipped case run.
+func nextForSkip(res Result) string {
+	r := res.Reason
+	switch {
+	case strings.HasPrefix(r, notImplementedReason):
+		return nextNotImplemented(1)
+	case strings.HasPrefix(r, "no seeder:"):
+		return "run against an ivsrt fake, whose control API (/_ivsrt/) seeds, or give the target a seeder: suite.Target.Seeder in Go (conformance.ControlSeeder for an ivsrt fake)"
+	case strings.Contains(r, "no RecordingSetter"):
+		return "give suite.Target a Seeder that is also a suite.RecordingSetter (conformance.ControlSeeder is)"
+	case strings.Contains(r, "cannot set the stage quota"):
+		return "give suite.Target a Seeder that is also a suite.QuotaSetter (conformance.ControlSeeder is)"
+	}
+	return ""
+}
+
+// nextNotImplemented is the next step for operations the target answers
+// 501 NotImplementedException.
+func nextNotImplemented(n int) string {
+	return "implement " + plural(n, "the operation", "them") + ": the suite runs these cases once the target answers anything but 501 " + NotImplemented
 }
 
 // notImplementedReason starts the reason of a case skipped because the
@@ -123,10 +254,15 @@ type Report struct {
 	Results []Result `json:"results"`
 }
 
-// WriteJSON writes the results as one JSON document.
+// WriteJSON writes the results as one JSON document, each failure and
+// skip with its next step where the suite knows one.
 func WriteJSON(w io.Writer, rep Report, results []Result) error {
 	rep.Passed, rep.Failed, rep.Skipped = Counts(results)
-	rep.Results = results
+	rep.Results = make([]Result, len(results))
+	for i, res := range results {
+		res.Next = res.nextStep()
+		rep.Results[i] = res
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // Status is the outcome of a case.
@@ -33,7 +31,7 @@ type Result struct {
 	Source    string `json:"source"` // where the rule comes from (Case.CaseSource)
 	Status    Status `json:"status"`
 	Reason    string `json:"reason,omitempty"`   // one line: why it failed or was skipped
-	Diff      string `json:"diff,omitempty"`     // go-cmp diff, -want +got
+	Diff      string `json:"diff,omitempty"`     // -want +got, as DiffJSON writes it
 	Detail    string `json:"detail,omitempty"`   // more, e.g. the schema error
 	Request   string `json:"request,omitempty"`  // the request that produced the failure
 	Response  string `json:"response,omitempty"` // and its answer
@@ -41,8 +39,11 @@ type Result struct {
 	// answered against the contract), NoAnswer (no HTTP answer),
 	// SeederError (the seeder failed) or SuiteError (the case could not
 	// be run as written).
-	FailureType string        `json:"failureType,omitempty"`
-	Duration    time.Duration `json:"-"`
+	FailureType string `json:"failureType,omitempty"`
+	// Next says what to do about a failure or a skip, where the suite
+	// knows (NextStep).
+	Next     string        `json:"next,omitempty"`
+	Duration time.Duration `json:"-"`
 }
 
 // MarshalJSON adds the duration in milliseconds.
@@ -55,8 +56,8 @@ func (res Result) MarshalJSON() ([]byte, error) {
 }
 
 // Failure is why a case failed (or, with Skipped, why it did not run).
-// A failure of the target carries a go-cmp diff of what the contract wants
-// against what the target did, and the request that showed it.
+// A failure of the target carries a diff (DiffJSON) of what the contract
+// wants against what the target did, and the request that showed it.
 type Failure struct {
 	Reason  string
 	Diff    string
@@ -78,7 +79,7 @@ func Failf(ex *Exchange, format string, args ...any) *Failure {
 // Mismatch is a failure of the answer ex: want is what the contract
 // wants, got what the target did.
 func Mismatch(ex *Exchange, reason string, want, got any) *Failure {
-	return &Failure{Reason: reason, Diff: cmp.Diff(want, got), Exchange: ex}
+	return &Failure{Reason: reason, Diff: DiffJSON(want, got), Exchange: ex}
 }
 
 // The failure types of Result.FailureType.
@@ -154,6 +155,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	case f.Request != "":
 		res.Request = f.Request
 	}
+	res.Next = NextStep(res)
 	return res
 }
 
@@ -229,7 +231,7 @@ func (r *Runner) call(ctx context.Context, op *Operation, body string) (*Exchang
 }
 
 func sendFailure(op *Operation, body string, err error) *Failure {
-	return &Failure{Reason: "request failed: " + err.Error(), Diff: cmp.Diff("an HTTP answer", err.Error()),
+	return &Failure{Reason: "request failed: " + err.Error(), Diff: DiffJSON("an HTTP answer", err.Error()),
 		Exchange: &Exchange{Op: op.Name, Body: body}}
 }
 

@@ -222,7 +222,9 @@ func TestWriteSkipsGroupsMissingOperations(t *testing.T) {
 	if err := WriteSkips(&b, results); err != nil {
 		t.Fatal(err)
 	}
-	want := "SKIP 4 cases: the target does not implement 3 operations: GetA, GetB, GetC\nSKIP 1 case: no seeder\n"
+	want := "SKIP 4 cases: the target does not implement 3 operations: GetA, GetB, GetC\n" +
+		"    next: implement them: the suite runs these cases once the target answers anything but 501 NotImplementedException\n" +
+		"SKIP 1 case: no seeder\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
@@ -230,7 +232,7 @@ func TestWriteSkipsGroupsMissingOperations(t *testing.T) {
 	if err := WriteSkips(&b, results[:1]); err != nil {
 		t.Fatal(err)
 	}
-	if want := "SKIP 1 case: the target does not implement GetA\n"; b.String() != want {
+	if want := "SKIP 1 case: the target does not implement GetA\n    next: implement the operation: the suite runs these cases once the target answers anything but 501 NotImplementedException\n"; b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
