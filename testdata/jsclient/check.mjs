@@ -19,7 +19,16 @@ const created = await client.send(new CreateStageCommand({
   participantTokenConfigurations: [{ userId: "alice", attributes: { seat: "1" } }, {}],
 }));
 assert.match(created.stage.arn, /^arn:aws:ivs:us-east-1:[0-9]+:stage\/[a-zA-Z0-9-]+$/);
-assert.deepEqual(created.stage.autoParticipantRecordingConfiguration, { storageConfigurationArn: "", mediaTypes: ["AUDIO_VIDEO"] });
+// The defaults as AWS's CLI examples show them for a stage made without a
+// recording configuration, the members added since 2024-06-20 included.
+assert.deepEqual(created.stage.autoParticipantRecordingConfiguration, {
+  storageConfigurationArn: "", mediaTypes: ["AUDIO_VIDEO"],
+  thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ["SEQUENTIAL"], recordingMode: "DISABLED" },
+  recordingReconnectWindowSeconds: 0, hlsConfiguration: { targetSegmentDurationSeconds: 6 }, recordParticipantReplicas: true,
+});
+assert.equal(created.stage.endpoints.events, "wss://global.events.live-video.net");
+assert.match(created.stage.endpoints.whip, /^https:\/\/[a-z0-9]+\.global-bm\.whip\.live-video\.net$/);
+assert.match(created.stage.endpoints.rtmps, /^rtmps:\/\/[a-z0-9]+\.global-contribute\.live-video\.net:443\/app\/$/);
 assert.equal(created.participantTokens.length, 2);
 for (const t of created.participantTokens) {
   assert.equal(t.duration, 720);
