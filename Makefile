@@ -19,16 +19,21 @@ SPEC_2024_MODEL := github.com/aws/aws-sdk-go@v1.54.6
 SPEC_2024_OPS := CreateStage,DeleteStage,GetStage,UpdateStage,GetParticipant,ListParticipants,ListStages,CreateParticipantToken,DisconnectParticipant,ListStageSessions,GetStageSession,ListParticipantEvents,CreateStorageConfiguration,GetStorageConfiguration,ListStorageConfigurations,DeleteStorageConfiguration,TagResource,UntagResource,ListTagsForResource
 SPEC_2024_OVERLAYS := spec/ivsrealtime.overlay.yaml
 
+# ivsrt diff from the 2024-06-20 spec to the current one, in its three
+# outputs: written by make spec, part of what check-spec holds.
+SPEC_DIFF := spec/specdiff/testdata/2024-06-20-to-current.txt spec/specdiff/testdata/2024-06-20-to-current.md spec/specdiff/testdata/2024-06-20-to-current.json
+
 .PHONY: spec check-spec generate check-generated examples test test-all lint run bench ci
 
-## spec: import both spec versions from AWS's models, plus the overlays
+## spec: import both spec versions from AWS's models, plus the overlays, and write ivsrt diff between them
 spec:
 	go run ./cmd/ivsrt import -model $(SPEC_MODEL) -version $(SPEC_VERSION) $(addprefix -overlay ,$(SPEC_OVERLAYS)) -o $(SPEC)
 	go run ./cmd/ivsrt import -model $(SPEC_2024_MODEL) -ops $(SPEC_2024_OPS) $(addprefix -overlay ,$(SPEC_2024_OVERLAYS)) -o $(SPEC_2024)
+	go test ./spec/specdiff -run '^TestVersionsGolden$$' -count=1 -update
 
 ## check-spec: fail when a committed spec differs from what the import gives
 check-spec: spec
-	@git diff --exit-code --stat -- $(SPEC) $(SPEC_2024) || { echo "the specs are not what make spec gives: run make spec and commit"; exit 1; }
+	@git diff --exit-code --stat -- $(SPEC) $(SPEC_2024) $(SPEC_DIFF) || { echo "the specs (or ivsrt diff between them) are not what make spec gives: run make spec and commit"; exit 1; }
 
 # The directories `make generate` writes: the in-repo fake's wire layer, the
 # in-repo conformance cases (the current API's, and in api20240620 those of
