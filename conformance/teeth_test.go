@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -663,19 +664,65 @@ func TestCatchesUnknownMembersRefused(t *testing.T) {
 	assert.ElementsMatch(t, want, failed(rs))
 }
 
-// Another account's stage answered as not found, instead of access denied.
-func TestCatchesAnotherAccountsStageNotFound(t *testing.T) {
+// casesNamed are the cases of rs whose name matches re and that ran (not
+// skipped: the fake implements their operation), sorted.
+func casesNamed(rs map[string]suite.Result, re string) []string {
+	var out []string
+	for name, res := range rs {
+		if res.Status != suite.Skip && regexp.MustCompile(re).MatchString(name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Another account's resources answered as not found, instead of access
+// denied: every operation that declares AccessDeniedException, the stage
+// operations and the newer ones alike.
+func TestCatchesAnotherAccountAnsweredAsNotFound(t *testing.T) {
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		//lint:ignore SA1008 the key is meant to be AWS's spelling
-		if got := rec.Header()["x-amzn-ErrorType"]; op != "GetStage" || len(got) != 1 || got[0] != "AccessDeniedException" {
+		if got := rec.Header()["x-amzn-ErrorType"]; len(got) != 1 || got[0] != "AccessDeniedException" {
 			return rec.Code, rec.Body.Bytes()
 		}
 		rec.Header()["x-amzn-ErrorType"] = []string{"ResourceNotFoundException"}
-		return http.StatusNotFound, []byte(`{"exceptionMessage":"Stage not found"}`)
+		return http.StatusNotFound, []byte(`{"exceptionMessage":"Resource not found"}`)
 	})
 	rs := results(t, h)
-	requireFails(t, rs, "GetStage/behaviour/access-denied/another-accounts-stage", "want AccessDeniedException", "got 404 ResourceNotFoundException")
-	assert.Equal(t, []string{"GetStage/behaviour/access-denied/another-accounts-stage"}, failed(rs))
+	want := casesNamed(rs, `^\w+/\w+/another-account/denied$`)
+	for _, name := range []string{"GetStage/arn", "UpdateStage/arn", "DeleteStage/arn", "GetStorageConfiguration/arn", "DeleteStorageConfiguration/arn",
+		"CreateParticipantToken/stageArn", "DisconnectParticipant/stageArn", "GetParticipant/stageArn", "ListParticipants/stageArn",
+		"ListStageSessions/stageArn", "GetStageSession/stageArn", "ListParticipantEvents/stageArn"} {
+		assert.Contains(t, want, name+"/another-account/denied")
+	}
+	for _, name := range want {
+		requireFails(t, rs, name, "want AccessDeniedException", "got 404 ResourceNotFoundException")
+	}
+	assert.ElementsMatch(t, want, failed(rs))
+}
+
+// Another account's stage listed as empty, instead of access denied: the
+// list operations of a stage answer an empty list, as for a stage of the
+// caller's that they do not find.
+func TestCatchesAnotherAccountListedAsEmpty(t *testing.T) {
+	lists := map[string]string{"ListParticipants": "participants", "ListStageSessions": "stageSessions", "ListParticipantEvents": "events"}
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		//lint:ignore SA1008 the key is meant to be AWS's spelling
+		if got := rec.Header()["x-amzn-ErrorType"]; lists[op] == "" || len(got) != 1 || got[0] != "AccessDeniedException" {
+			return rec.Code, rec.Body.Bytes()
+		}
+		delete(rec.Header(), "x-amzn-ErrorType")
+		return http.StatusOK, []byte(`{"` + lists[op] + `":[]}`)
+	})
+	rs := results(t, h)
+	var want []string
+	for op := range lists {
+		name := op + "/stageArn/another-account/denied"
+		requireFails(t, rs, name, "want AccessDeniedException", "got 200")
+		want = append(want, name)
+	}
+	assert.ElementsMatch(t, want, failed(rs))
 }
 
 // The stage quota answered as throttling: CreateStage over the quota gets
@@ -845,7 +892,8 @@ func TestCatchesDisconnectDoingNothing(t *testing.T) {
 }
 
 // An unknown resource's tags listed as none: ListTagsForResource answers
-// 200 with an empty map where the fake finds nothing.
+// 200 with an empty map where the fake finds nothing (an unknown ARN, a
+// deleted resource's, another account's).
 func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "ListTagsForResource" || rec.Code != http.StatusNotFound {
@@ -855,9 +903,12 @@ func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 		return http.StatusOK, []byte(`{"tags":{}}`)
 	})
 	rs := results(t, h)
-	const name = "ListTagsForResource/behaviour/not-found/unknown-resource-arn"
-	requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
-	assert.Equal(t, []string{name}, failed(rs), "only ListTagsForResource of an unknown ARN is broken")
+	want := casesNamed(rs, `^ListTagsForResource/resourceArn/(not-found|another-account)/`)
+	assert.Len(t, want, 6, "unknown, deleted and another account's, of a stage and of a storage configuration: %v", want)
+	for _, name := range want {
+		requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
+	}
+	assert.ElementsMatch(t, want, failed(rs), "only ListTagsForResource of what the caller does not have is broken")
 }
 
 // GetStorageConfiguration without the tags the configuration was created

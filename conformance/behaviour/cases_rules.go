@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -414,41 +412,4 @@ func tokenParticipantJoins(ctx context.Context, r *runner) *suite.Failure {
 		return suite.Mismatch(lex, "the participant who joined with the stage's only token is not listed under the token's participantId", []any{issued}, listed)
 	}
 	return nil
-}
-
-// otherAccount is an account id of the same form as account that is not
-// it: its last digit moved on by one.
-func otherAccount(account string) string {
-	if account == "" {
-		return ""
-	}
-	last := account[len(account)-1]
-	if d, err := strconv.Atoi(string(last)); err == nil {
-		return account[:len(account)-1] + strconv.Itoa((d+1)%10)
-	}
-	return account[:len(account)-1] + string(rune('a'+(last-'a'+1)%26))
-}
-
-// anotherAccountsStage asks GetStage about a stage ARN of the target's
-// region and another account, and wants AccessDeniedException.
-func anotherAccountsStage(ctx context.Context, r *runner) *suite.Failure {
-	if _, f := r.Live(r.liveStage); f != nil {
-		return f
-	}
-	account, _ := r.Var("account")
-	m, f := r.c.member(structGetStage, ivscases.MemberArn)
-	if f != nil {
-		return f
-	}
-	arn, f := r.MintWith(m.Identifier, map[string]string{"account": otherAccount(account)})
-	if f != nil {
-		return f
-	}
-	if err := m.Check(arn); err != nil {
-		return suite.Failf(nil, "the made-up ARN %s of another account breaks %s.%s: %v", arn, structGetStage, ivscases.MemberArn, err)
-	}
-	if r.c.Error(errAccessDenied) == nil || !slices.Contains(r.c.Operation(ivscases.OpGetStage).Errors, errAccessDenied) {
-		return suite.Skipf("GetStage declares no %s", errAccessDenied)
-	}
-	return r.doError(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: arn}, errAccessDenied)
 }

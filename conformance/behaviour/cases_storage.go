@@ -3,7 +3,6 @@ package behaviour
 import (
 	"context"
 	"maps"
-	"slices"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -209,32 +208,4 @@ func tagsShared(ctx context.Context, r *runner) *suite.Failure {
 	}
 	delete(want, removed)
 	return check("after UntagResource")
-}
-
-// unknownTagged asks a tag operation about a well-formed stage ARN the
-// target never minted, and wants ResourceNotFoundException.
-func unknownTagged(ctx context.Context, r *runner, op string) *suite.Failure {
-	if _, f := r.Live(r.liveStage); f != nil {
-		return f
-	}
-	arn, f := r.mintFor(structGetStage, ivscases.MemberArn)
-	if f != nil {
-		return f
-	}
-	body := map[string]any{ivscases.MemberResourceArn: arn}
-	switch op {
-	case ivscases.OpTagResource:
-		tags, f := r.c.sampleTags()
-		if f != nil {
-			return f
-		}
-		body[ivscases.MemberTags] = tags
-	case ivscases.OpUntagResource:
-		tags, f := r.c.sampleTags()
-		if f != nil {
-			return f
-		}
-		body[ivscases.MemberTagKeys] = slices.Sorted(maps.Keys(tags))
-	}
-	return r.doError(ctx, op, body, errNotFound)
 }

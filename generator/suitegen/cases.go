@@ -245,6 +245,7 @@ func (g *builder) operation(op *model.Operation) {
 				Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success, PageSize: int(size)})
 		}
 	}
+	g.resourceCases()
 }
 
 // ruleUnknownMember is the rule of the cases that send a member the
