@@ -770,7 +770,12 @@ func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
 	// then expires at another time than the one the answer gave.
 	const exchanged = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
 	requireFails(t, rs, exchanged, "previousToken does not expire when the token the participant joined with does")
-	assert.ElementsMatch(t, []string{name, exchanged}, failed(rs))
+	// And so do the tokens asked for with a duration, the longest too.
+	given := "CreateParticipantToken/behaviour/expiration/expires-after-the-duration-given"
+	requireFails(t, rs, given, "does not expire that long after its issue")
+	longest := "CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration"
+	requireFails(t, rs, longest, "does not expire that long after its issue")
+	assert.ElementsMatch(t, []string{name, exchanged, given, longest}, failed(rs))
 }
 
 // A token of CreateParticipantToken that leaves its defaulted duration and
@@ -785,7 +790,15 @@ func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
 	// The token as TOKEN_EXCHANGED shows it then has capabilities the answer did not give.
 	const exchanged = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
 	requireFails(t, rs, exchanged, "previousToken is not the token the participant joined with")
-	assert.ElementsMatch(t, []string{name, exchanged}, failed(rs))
+	// The tokens asked for with a duration and capabilities lose them too.
+	echoes := "CreateParticipantToken/behaviour/round-trip/token-echoes-request"
+	requireFails(t, rs, echoes, "does not repeat the user id, attributes, duration and capabilities")
+	given := "CreateParticipantToken/behaviour/expiration/expires-after-the-duration-given"
+	longest := "CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration"
+	for _, n := range []string{given, longest} {
+		requireFails(t, rs, n, "does not repeat it")
+	}
+	assert.ElementsMatch(t, []string{name, exchanged, echoes, given, longest}, failed(rs))
 }
 
 // A token of CreateParticipantToken whose participantId is not the id its
@@ -841,8 +854,11 @@ func TestCatchesEndedSessionWithoutEndTime(t *testing.T) {
 	rs := results(t, editSessions(func(s map[string]any) { delete(s, "endTime") }))
 	const name = "ListStageSessions/behaviour/sessions/ended-session-has-endTime"
 	requireFails(t, rs, name, "gives the session its only participant left no ISO 8601 endTime")
-	// A session that never ends also does not end when its stage is deleted.
-	assert.ElementsMatch(t, []string{name, "DeleteStage/behaviour/ends-the-session"}, failed(rs))
+	// A session that never ends also does not end when its stage is
+	// deleted, nor before a second one starts.
+	two := "ListStageSessions/behaviour/sessions/two-sessions-one-after-the-other"
+	requireFails(t, rs, two, "no ISO 8601 endTime")
+	assert.ElementsMatch(t, []string{name, "DeleteStage/behaviour/ends-the-session", two}, failed(rs))
 }
 
 // A participant's events listed oldest first.
@@ -868,6 +884,9 @@ func TestCatchesEventsOldestFirst(t *testing.T) {
 		"ListParticipantEvents/behaviour/token-exchange/publish-capability-removed-unpublishes",
 		"ListParticipantEvents/behaviour/publish-error/each-code",
 		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
+		// and of two participants in one session, listed whole or page by page.
+		"ListParticipantEvents/behaviour/events/two-participants-each-its-own",
+		"ListParticipantEvents/behaviour/pagination/two-participants-each-page-its-own",
 	}, failed(rs))
 }
 
@@ -908,6 +927,10 @@ func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 	for _, name := range want {
 		requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
 	}
+	// A deleted storage configuration's tags are asked for too.
+	const deleted = "DeleteStorageConfiguration/behaviour/deletes-the-storage-configuration"
+	requireFails(t, rs, deleted, "ListTagsForResource of a deleted storage configuration")
+	want = append(want, deleted)
 	assert.ElementsMatch(t, want, failed(rs), "only ListTagsForResource of what the caller does not have is broken")
 }
 
@@ -1060,9 +1083,13 @@ func TestCatchesTagsNotStored(t *testing.T) {
 		_, _ = w.Write(rec.Body.Bytes())
 	})
 	rs := results(t, h)
-	const name = "TagResource/behaviour/tags/shared-with-the-stage"
-	requireFails(t, rs, name, "after TagResource", "does not show the stage's tags as the tag operations left them")
-	assert.Equal(t, []string{name}, failed(rs), "only TagResource's storing is broken")
+	// Every case that tags a stage and reads its tags back catches it.
+	want := []string{"TagResource/behaviour/tags/shared-with-the-stage", "TagResource/behaviour/tags/keys-are-case-sensitive",
+		"UntagResource/behaviour/tags/removes-every-key-named", "TagResource/behaviour/tags/limit-per-resource-across-calls"}
+	for _, name := range want {
+		requireFails(t, rs, name, "ListTagsForResource", "does not list the stage's tags")
+	}
+	assert.ElementsMatch(t, want, failed(rs), "only TagResource's storing is broken")
 }
 
 // DeleteStage leaving the stage's session live: GetStageSession of a
@@ -1400,8 +1427,10 @@ func TestCatchesEventsWithoutReplicaOrStop(t *testing.T) {
 	}))
 	requireFails(t, rs, "ListParticipantEvents/behaviour/events/replica-false", "of a participant that is no replica does not say replica false")
 	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", "does not stop publishing")
+	requireFails(t, rs, "ListParticipantEvents/behaviour/events/members-as-documented", "does not have the members the model documents")
 	assert.ElementsMatch(t, []string{
 		"ListParticipantEvents/behaviour/events/replica-false",
+		"ListParticipantEvents/behaviour/events/members-as-documented",
 		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
 	}, failed(rs))
 }

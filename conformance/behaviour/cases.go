@@ -166,6 +166,44 @@ func Cases(sc *suite.Contract) []suite.Case {
 		add("DeleteStage/behaviour/ends-the-session", ivscases.OpDeleteStage, ivscases.MemberArn, "lifecycle", suite.SourceInferred, deleteEndsTheSession)
 	}
 
+	// Tokens asked for with members other than their defaults (cases_tokens.go).
+	add("CreateParticipantToken/behaviour/round-trip/token-echoes-request", ivscases.OpCreateParticipantToken, ivscases.MemberParticipantToken, "round-trip", suite.SourceInferred, tokenEchoes)
+	add("CreateParticipantToken/behaviour/expiration/expires-after-the-duration-given", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "round-trip", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure { return tokenExpires(ctx, r, false) })
+	add("CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "round-trip", suite.SourceInferred,
+		func(ctx context.Context, r *runner) *suite.Failure { return tokenExpires(ctx, r, true) })
+	add("CreateParticipantToken/behaviour/joined/participant-has-the-tokens-user-id-and-attributes", ivscases.OpCreateParticipantToken, ivscases.MemberAttributes, "lifecycle", suite.SourceDocumented, tokenParticipant)
+	add("CreateParticipantToken/behaviour/capabilities/without-publish-cannot-publish", ivscases.OpCreateParticipantToken, ivscases.MemberCapabilities, "lifecycle", suite.SourceDocumented, tokenWithoutPublish)
+
+	// Two participants in one session, two sessions of one stage (cases_events.go).
+	add("ListParticipantEvents/behaviour/events/two-participants-each-its-own", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceDocumented, eventsOwn)
+	add("ListParticipantEvents/behaviour/events/eventTime-between-action-and-answer", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberEventTime, "timestamp", suite.SourceDocumented, eventTimes)
+	add("ListParticipantEvents/behaviour/events/members-as-documented", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure { return eventMembers(ctx, r, "") })
+	add("ListParticipantEvents/behaviour/events/remoteParticipantId-null-on-join-and-publish", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberRemoteParticipantId, "lifecycle", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure {
+			return eventMembers(ctx, r, ivscases.MemberRemoteParticipantId)
+		})
+	add("ListParticipantEvents/behaviour/publish-error/refused-publish-is-"+errorCodeInsufficientCap, ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberErrorCode, "publish-error", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure {
+			return eventMembers(ctx, r, ivscases.MemberErrorCode)
+		})
+	add("ListParticipantEvents/behaviour/pagination/two-participants-each-page-its-own", ivscases.OpListParticipantEvents, ivscases.MemberNextToken, "pagination", suite.SourceDocumented, eventPages)
+	add("ListStageSessions/behaviour/sessions/two-sessions-one-after-the-other", ivscases.OpListStageSessions, "stageSessions[]."+ivscases.MemberStartTime, "lifecycle", suite.SourceInferred,
+		func(ctx context.Context, r *runner) *suite.Failure { return twoSessionsListed(ctx, r, false) })
+	add("ListStageSessions/behaviour/sessions/newest-first", ivscases.OpListStageSessions, ivscases.MemberStageSessions, "lifecycle", suite.SourceInferred,
+		func(ctx context.Context, r *runner) *suite.Failure { return twoSessionsListed(ctx, r, true) })
+	add("GetStageSession/behaviour/not-found/unknown-session-id", ivscases.OpGetStageSession, ivscases.MemberSessionId, "not-found", suite.SourceDocumented, unknownSession)
+
+	// Stages, storage configurations and tags (cases_stages.go, cases_storage.go, cases_tags.go).
+	add("ListStages/behaviour/lists-unnamed-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceInferred, listsUnnamedStage)
+	add("DeleteStorageConfiguration/behaviour/deletes-the-storage-configuration", ivscases.OpDeleteStorageConfiguration, ivscases.MemberArn, "lifecycle", suite.SourceDocumented, storageDeletes)
+	add("CreateStorageConfiguration/behaviour/identifiers/arn-format-in-the-request-region", ivscases.OpCreateStorageConfiguration, "storageConfiguration.arn", "identifier", suite.SourceDocumented, storageArnFormat)
+	add("TagResource/behaviour/tags/keys-are-case-sensitive", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceDocumented, tagKeysCase)
+	add("UntagResource/behaviour/tags/removes-every-key-named", ivscases.OpUntagResource, ivscases.MemberTagKeys, "round-trip", suite.SourceDocumented, untagSeveral)
+	add("TagResource/behaviour/tags/limit-per-resource-across-calls", ivscases.OpTagResource, ivscases.MemberTags, "limit", suite.SourceInferred, tagLimit)
+	add("ListTagsForResource/behaviour/tags/resource-without-tags-lists-empty-map", ivscases.OpListTagsForResource, ivscases.MemberTags, "round-trip", suite.SourceModel, untaggedResource)
+
 	if c.Operation(ivscases.OpListStages) != nil && c.Operation(ivscases.OpCreateStage) != nil {
 		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, ivscases.OpCreateStage, "", "quota", suite.SourceDocumented, quotaExceeded)
 		out[len(out)-1].Alone = true // the lowered quota would refuse other cases' stages

@@ -319,7 +319,11 @@ func (r *runner) wantFormat(ex *suite.Exchange, structName, member string, value
 	if m.Identifier == "" {
 		return suite.Failf(nil, "the contract gives %s.%s no identifier format", structName, member)
 	}
-	re, f := r.c.FormatRegexp(m.Identifier, map[string]string{"region": r.Target().Region})
+	vars := map[string]string{"region": r.Target().Region}
+	if account, ok := r.Var("account"); ok {
+		vars["account"] = account
+	}
+	re, f := r.c.FormatRegexp(m.Identifier, vars)
 	if f != nil {
 		return f
 	}
