@@ -266,7 +266,12 @@ func eventMembers(ctx context.Context, r *runner, only string) *suite.Failure {
 		if f != nil {
 			return f
 		}
-		evs, _ = r.knownEvents(evs)
+		evs, names := r.knownEvents(evs)
+		// The refused publish must be there to have its code.
+		if j == p.refused && (only == "" || only == ivscases.MemberErrorCode) && !slices.Contains(names, eventPublishError) {
+			return suite.Mismatch(ex, fmt.Sprintf("participant %s, whose token lacks %s, has no %s event for the publish it tried", j.ParticipantID, capabilityPublish, eventPublishError),
+				p.wantNames(j), names)
+		}
 		for _, e := range evs {
 			name, _ := e[ivscases.MemberName].(string)
 			want, got := map[string]any{}, map[string]any{}
