@@ -235,22 +235,13 @@ func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure 
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	if r.c.tokenLimit() < 2 {
-		return suite.Skipf("CreateStage issues fewer than 2 tokens at once")
-	}
 	users, f := r.c.userIDs(2)
 	if f != nil {
 		return f
 	}
-	st, tokens, ex, f := r.createStage(ctx, "another-session", map[string]any{
-		ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberUserId: users[0]}, map[string]any{ivscases.MemberUserId: users[1]}},
-	})
+	arn, toks, f := r.stageWithTokens(ctx, "another-session", []map[string]any{{ivscases.MemberUserId: users[0]}, {ivscases.MemberUserId: users[1]}})
 	if f != nil {
 		return f
-	}
-	toks := stringsAt(tokens, "[]", "token")
-	if len(toks) != 2 {
-		return suite.Mismatch(ex, "CreateStage did not issue one token per configuration", 2, len(toks))
 	}
 	s := r.Target().Seeder
 	first, err := s.Join(ctx, toks[0])
@@ -267,7 +258,6 @@ func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure 
 	if second.SessionID == first.SessionID {
 		return suite.Skipf("the seeder's participants joined one session after the only participant left: no second session to ask in")
 	}
-	arn := st[ivscases.MemberArn].(string)
 	if _, _, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: first.SessionID, ivscases.MemberParticipantId: first.ParticipantID}); f != nil {
 		f.Reason = "the participant is not found in the session it joined: " + f.Reason
 		return f

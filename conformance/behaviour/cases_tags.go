@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -38,54 +36,86 @@ func (c contract) tagRoom(held, n int) int {
 }
 
 // tagEntries makes n tags whose keys are not in avoid and fit the
-// contract's key lengths: the contract's sample keys first, then
-// numbered ones. Every value is the contract's first sample value.
+// contract's key lengths: the contract's sample keys first, then keys of
+// letters and digits, shortest first. Every value is the contract's first
+// sample value.
 func (c contract) tagEntries(n int, avoid map[string]any) (map[string]any, *suite.Failure) {
 	m, f := c.tagsMember()
 	if f != nil {
 		return nil, f
 	}
-	value := ""
-	if m.Elem != nil {
-		if ss := m.Elem.Strings(); len(ss) > 0 {
-			value = ss[0]
-		}
-	}
 	out := map[string]any{}
-	try := func(k string) {
-		if _, taken := avoid[k]; taken || len(out) == n {
-			return
-		}
-		if _, dup := out[k]; dup {
-			return
-		}
-		if m.Check(map[string]any{k: value}) == nil {
-			out[k] = value
-		}
-	}
-	for _, k := range m.Keys {
-		try(k)
-	}
-	lo, hi := 1, 128
-	if m.MinKeyLength != nil {
-		lo = *m.MinKeyLength
-	}
-	if m.MaxKeyLength != nil {
-		hi = *m.MaxKeyLength
-	}
-	for i := 0; len(out) < n && i < 100*n+100; i++ {
-		k := "k" + strconv.Itoa(i)
-		if len(k) < lo {
-			k += strings.Repeat("k", lo-len(k))
-		}
-		if len(k) <= hi {
-			try(k)
-		}
-	}
+	value := c.tagValue(0)
+	c.tagKeys(avoid, func(k string) bool {
+		out[k] = value
+		return len(out) < n
+	})
 	if len(out) < n {
-		return nil, suite.Skipf("the contract's %s.%s allows fewer than %d distinct keys the suite can make", structTagResource, ivscases.MemberTags, n)
+		return nil, suite.Skipf("the contract's %s.%s allows fewer than %d distinct keys the suite can make", m.Struct, m.Name, n)
 	}
 	return out, nil
+}
+
+// tagValue is the i-th sample value of a tag ("" without one).
+func (c contract) tagValue(i int) string {
+	m := c.Member(structTagResource, ivscases.MemberTags)
+	if m == nil || m.Elem == nil {
+		return ""
+	}
+	ss := m.Elem.Strings()
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[min(i, len(ss)-1)]
+}
+
+// tagKeys calls yield with each valid tag key not in avoid, as
+// tagEntries orders them, until yield returns false.
+func (c contract) tagKeys(avoid map[string]any, yield func(string) bool) {
+	m := c.Member(structTagResource, ivscases.MemberTags)
+	if m == nil {
+		return
+	}
+	seen := map[string]bool{}
+	try := func(k string) bool {
+		if _, taken := avoid[k]; taken || seen[k] || m.Check(map[string]any{k: c.tagValue(0)}) != nil {
+			return true
+		}
+		seen[k] = true
+		return yield(k)
+	}
+	for _, k := range m.Keys {
+		if !try(k) {
+			return
+		}
+	}
+	lo, hi := 1, 3
+	if m.MinKeyLength != nil {
+		lo = max(lo, *m.MinKeyLength)
+	}
+	if m.MaxKeyLength != nil {
+		hi = min(hi, *m.MaxKeyLength)
+	}
+	const digits = "abcdefghijklmnopqrstuvwxyz0123456789"
+	for size := lo; size <= hi; size++ {
+		b := make([]byte, size)
+		var gen func(p int) bool
+		gen = func(p int) bool {
+			if p == size {
+				return try(string(b))
+			}
+			for i := range len(digits) {
+				b[p] = digits[i]
+				if !gen(p + 1) {
+					return false
+				}
+			}
+			return true
+		}
+		if !gen(0) {
+			return
+		}
+	}
 }
 
 // taggedStage makes a stage of the case's own that carries the run tag
@@ -179,30 +209,20 @@ func tagKeysCase(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	// A key with a letter whose case variant is a valid key too.
-	cands, f := r.c.tagEntries(len(m.Keys)+1, want)
-	if f != nil {
-		return f
-	}
+	// A key with a letter whose case variant is a valid key too, the
+	// variant with another value where the contract has one, so that a
+	// service folding the keys shows a value lost too.
 	var added map[string]any
-	for _, k := range slices.Sorted(maps.Keys(cands)) {
+	r.c.tagKeys(want, func(k string) bool {
 		v := caseVariant(k)
-		if v == "" || m.Check(map[string]any{k: cands[k], v: cands[k]}) != nil {
-			continue
+		if _, taken := want[v]; v == "" || taken || m.Check(map[string]any{k: r.c.tagValue(0), v: r.c.tagValue(1)}) != nil {
+			return true
 		}
-		// Another value for the variant, where the contract has one, so
-		// that a service folding the keys shows a value lost too.
-		other := cands[k]
-		if m.Elem != nil {
-			if ss := m.Elem.Strings(); len(ss) > 1 {
-				other = ss[1]
-			}
-		}
-		added = map[string]any{k: cands[k], v: other}
-		break
-	}
+		added = map[string]any{k: r.c.tagValue(0), v: r.c.tagValue(1)}
+		return false
+	})
 	if added == nil {
-		return suite.Skipf("no tag key of the contract has a case variant that is a valid key")
+		return suite.Skipf("no tag key the contract allows has a case variant that is a valid key")
 	}
 	if _, _, f := r.do(ctx, ivscases.OpTagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTags: added}); f != nil {
 		return f
@@ -291,14 +311,12 @@ func tagLimit(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	// A key the stage has, with another value, adds no tag.
-	if m.Elem != nil {
-		if ss := m.Elem.Strings(); len(ss) > 1 {
-			if _, _, f := r.do(ctx, ivscases.OpTagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTags: map[string]any{keys[0]: ss[1]}}); f != nil {
-				f.Reason = fmt.Sprintf("TagResource changing the value of a key the stage has, at the limit of %d tags: %s", *m.MaxEntries, f.Reason)
-				return f
-			}
-			want[keys[0]] = ss[1]
+	if other := r.c.tagValue(1); other != fill[keys[0]] {
+		if _, _, f := r.do(ctx, ivscases.OpTagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTags: map[string]any{keys[0]: other}}); f != nil {
+			f.Reason = fmt.Sprintf("TagResource changing the value of a key the stage has, at the limit of %d tags: %s", *m.MaxEntries, f.Reason)
+			return f
 		}
+		want[keys[0]] = other
 	}
 	if f := r.doError(ctx, ivscases.OpTagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTags: map[string]any{extra: fill[extra]}}, errValidation, ivscases.MemberTags); f != nil {
 		f.Reason = fmt.Sprintf("TagResource of one more key, the stage holding the %d tags it may: %s", *m.MaxEntries, f.Reason)
