@@ -384,11 +384,15 @@ func TestSkipsWithoutSeeder(t *testing.T) {
 		assert.Contains(t, rs[name].Reason, "-storage-configuration ARN", name)
 	}
 	for _, name := range []string{
-		"GetStage/shape/success", "GetStage/behaviour/not-found/unknown-stage-arn", "GetParticipant/behaviour/not-found/unknown-session-id",
+		"GetStage/shape/success", "GetStage/arn/not-found/unknown", "GetStage/arn/not-found/deleted", "GetStage/arn/another-account/denied",
+		"GetParticipant/behaviour/not-found/unknown-session-id",
 		"ListParticipants/behaviour/unknown-session-id-lists-nothing", "CreateStage/behaviour/recording-reset/mediaTypes-given",
 	} {
 		assert.Equal(t, suite.Pass, rs[name].Status, name)
 	}
+	// A storage configuration to delete wants a bucket that exists too.
+	require.Equal(t, suite.Skip, rs["GetStorageConfiguration/arn/not-found/deleted"].Status)
+	assert.Contains(t, rs["GetStorageConfiguration/arn/not-found/deleted"].Reason, "a bucket that exists")
 
 	// Given a storage configuration, the cases that record without
 	// participants run.

@@ -119,7 +119,7 @@ func TestPrismMockFailsTheSuite(t *testing.T) {
 		"CreateStage/json/malformed",
 		"CreateStage/name/maxLength/over",
 		"CreateStage/errors/ValidationException",
-		"GetStage/behaviour/not-found/unknown-stage-arn",
+		"GetStage/arn/not-found/unknown",
 		"CreateStage/behaviour/round-trip/stage",
 		"GetStage/behaviour/round-trip/returns-the-created-stage",
 		"UpdateStage/behaviour/partial-update/name-only-keeps-recording-configuration-and-tags",

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -663,19 +664,65 @@ func TestCatchesUnknownMembersRefused(t *testing.T) {
 	assert.ElementsMatch(t, want, failed(rs))
 }
 
-// Another account's stage answered as not found, instead of access denied.
-func TestCatchesAnotherAccountsStageNotFound(t *testing.T) {
+// casesNamed are the cases of rs whose name matches re and that ran (not
+// skipped: the fake implements their operation), sorted.
+func casesNamed(rs map[string]suite.Result, re string) []string {
+	var out []string
+	for name, res := range rs {
+		if res.Status != suite.Skip && regexp.MustCompile(re).MatchString(name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Another account's resources answered as not found, instead of access
+// denied: every operation that declares AccessDeniedException, the stage
+// operations and the newer ones alike.
+func TestCatchesAnotherAccountAnsweredAsNotFound(t *testing.T) {
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		//lint:ignore SA1008 the key is meant to be AWS's spelling
-		if got := rec.Header()["x-amzn-ErrorType"]; op != "GetStage" || len(got) != 1 || got[0] != "AccessDeniedException" {
+		if got := rec.Header()["x-amzn-ErrorType"]; len(got) != 1 || got[0] != "AccessDeniedException" {
 			return rec.Code, rec.Body.Bytes()
 		}
 		rec.Header()["x-amzn-ErrorType"] = []string{"ResourceNotFoundException"}
-		return http.StatusNotFound, []byte(`{"exceptionMessage":"Stage not found"}`)
+		return http.StatusNotFound, []byte(`{"exceptionMessage":"Resource not found"}`)
 	})
 	rs := results(t, h)
-	requireFails(t, rs, "GetStage/behaviour/access-denied/another-accounts-stage", "want AccessDeniedException", "got 404 ResourceNotFoundException")
-	assert.Equal(t, []string{"GetStage/behaviour/access-denied/another-accounts-stage"}, failed(rs))
+	want := casesNamed(rs, `^\w+/\w+/another-account/denied$`)
+	for _, name := range []string{"GetStage/arn", "UpdateStage/arn", "DeleteStage/arn", "GetStorageConfiguration/arn", "DeleteStorageConfiguration/arn",
+		"CreateParticipantToken/stageArn", "DisconnectParticipant/stageArn", "GetParticipant/stageArn", "ListParticipants/stageArn",
+		"ListStageSessions/stageArn", "GetStageSession/stageArn", "ListParticipantEvents/stageArn"} {
+		assert.Contains(t, want, name+"/another-account/denied")
+	}
+	for _, name := range want {
+		requireFails(t, rs, name, "want AccessDeniedException", "got 404 ResourceNotFoundException")
+	}
+	assert.ElementsMatch(t, want, failed(rs))
+}
+
+// Another account's stage listed as empty, instead of access denied: the
+// list operations of a stage answer an empty list, as for a stage of the
+// caller's that they do not find.
+func TestCatchesAnotherAccountListedAsEmpty(t *testing.T) {
+	lists := map[string]string{"ListParticipants": "participants", "ListStageSessions": "stageSessions", "ListParticipantEvents": "events"}
+	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		//lint:ignore SA1008 the key is meant to be AWS's spelling
+		if got := rec.Header()["x-amzn-ErrorType"]; lists[op] == "" || len(got) != 1 || got[0] != "AccessDeniedException" {
+			return rec.Code, rec.Body.Bytes()
+		}
+		delete(rec.Header(), "x-amzn-ErrorType")
+		return http.StatusOK, []byte(`{"` + lists[op] + `":[]}`)
+	})
+	rs := results(t, h)
+	var want []string
+	for op := range lists {
+		name := op + "/stageArn/another-account/denied"
+		requireFails(t, rs, name, "want AccessDeniedException", "got 200")
+		want = append(want, name)
+	}
+	assert.ElementsMatch(t, want, failed(rs))
 }
 
 // The stage quota answered as throttling: CreateStage over the quota gets
@@ -723,7 +770,12 @@ func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
 	// then expires at another time than the one the answer gave.
 	const exchanged = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
 	requireFails(t, rs, exchanged, "previousToken does not expire when the token the participant joined with does")
-	assert.ElementsMatch(t, []string{name, exchanged}, failed(rs))
+	// And so do the tokens asked for with a duration, the longest too.
+	given := "CreateParticipantToken/behaviour/expiration/expires-after-the-duration-given"
+	requireFails(t, rs, given, "does not expire that long after its issue")
+	longest := "CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration"
+	requireFails(t, rs, longest, "does not expire that long after its issue")
+	assert.ElementsMatch(t, []string{name, exchanged, given, longest}, failed(rs))
 }
 
 // A token of CreateParticipantToken that leaves its defaulted duration and
@@ -738,7 +790,15 @@ func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
 	// The token as TOKEN_EXCHANGED shows it then has capabilities the answer did not give.
 	const exchanged = "ListParticipantEvents/behaviour/token-exchange/previous-and-new-token"
 	requireFails(t, rs, exchanged, "previousToken is not the token the participant joined with")
-	assert.ElementsMatch(t, []string{name, exchanged}, failed(rs))
+	// The tokens asked for with a duration and capabilities lose them too.
+	echoes := "CreateParticipantToken/behaviour/round-trip/token-echoes-request"
+	requireFails(t, rs, echoes, "does not repeat the user id, attributes, duration and capabilities")
+	given := "CreateParticipantToken/behaviour/expiration/expires-after-the-duration-given"
+	longest := "CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration"
+	for _, n := range []string{given, longest} {
+		requireFails(t, rs, n, "does not repeat it")
+	}
+	assert.ElementsMatch(t, []string{name, exchanged, echoes, given, longest}, failed(rs))
 }
 
 // A token of CreateParticipantToken whose participantId is not the id its
@@ -794,8 +854,11 @@ func TestCatchesEndedSessionWithoutEndTime(t *testing.T) {
 	rs := results(t, editSessions(func(s map[string]any) { delete(s, "endTime") }))
 	const name = "ListStageSessions/behaviour/sessions/ended-session-has-endTime"
 	requireFails(t, rs, name, "gives the session its only participant left no ISO 8601 endTime")
-	// A session that never ends also does not end when its stage is deleted.
-	assert.ElementsMatch(t, []string{name, "DeleteStage/behaviour/ends-the-session"}, failed(rs))
+	// A session that never ends also does not end when its stage is
+	// deleted, nor before a second one starts.
+	two := "ListStageSessions/behaviour/sessions/two-sessions-one-after-the-other"
+	requireFails(t, rs, two, "no ISO 8601 endTime")
+	assert.ElementsMatch(t, []string{name, "DeleteStage/behaviour/ends-the-session", two}, failed(rs))
 }
 
 // A participant's events listed oldest first.
@@ -821,6 +884,9 @@ func TestCatchesEventsOldestFirst(t *testing.T) {
 		"ListParticipantEvents/behaviour/token-exchange/publish-capability-removed-unpublishes",
 		"ListParticipantEvents/behaviour/publish-error/each-code",
 		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
+		// and of two participants in one session, listed whole or page by page.
+		"ListParticipantEvents/behaviour/events/two-participants-each-its-own",
+		"ListParticipantEvents/behaviour/pagination/two-participants-each-page-its-own",
 	}, failed(rs))
 }
 
@@ -845,7 +911,8 @@ func TestCatchesDisconnectDoingNothing(t *testing.T) {
 }
 
 // An unknown resource's tags listed as none: ListTagsForResource answers
-// 200 with an empty map where the fake finds nothing.
+// 200 with an empty map where the fake finds nothing (an unknown ARN, a
+// deleted resource's, another account's).
 func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "ListTagsForResource" || rec.Code != http.StatusNotFound {
@@ -855,9 +922,16 @@ func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 		return http.StatusOK, []byte(`{"tags":{}}`)
 	})
 	rs := results(t, h)
-	const name = "ListTagsForResource/behaviour/not-found/unknown-resource-arn"
-	requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
-	assert.Equal(t, []string{name}, failed(rs), "only ListTagsForResource of an unknown ARN is broken")
+	want := casesNamed(rs, `^ListTagsForResource/resourceArn/(not-found|another-account)/`)
+	assert.Len(t, want, 6, "unknown, deleted and another account's, of a stage and of a storage configuration: %v", want)
+	for _, name := range want {
+		requireFails(t, rs, name, "want ResourceNotFoundException", "got 200")
+	}
+	// A deleted storage configuration's tags are asked for too.
+	const deleted = "DeleteStorageConfiguration/behaviour/deletes-the-storage-configuration"
+	requireFails(t, rs, deleted, "ListTagsForResource of a deleted storage configuration")
+	want = append(want, deleted)
+	assert.ElementsMatch(t, want, failed(rs), "only ListTagsForResource of what the caller does not have is broken")
 }
 
 // GetStorageConfiguration without the tags the configuration was created
@@ -1009,9 +1083,13 @@ func TestCatchesTagsNotStored(t *testing.T) {
 		_, _ = w.Write(rec.Body.Bytes())
 	})
 	rs := results(t, h)
-	const name = "TagResource/behaviour/tags/shared-with-the-stage"
-	requireFails(t, rs, name, "after TagResource", "does not show the stage's tags as the tag operations left them")
-	assert.Equal(t, []string{name}, failed(rs), "only TagResource's storing is broken")
+	// Every case that tags a stage and reads its tags back catches it.
+	want := []string{"TagResource/behaviour/tags/shared-with-the-stage", "TagResource/behaviour/tags/keys-are-case-sensitive",
+		"UntagResource/behaviour/tags/removes-every-key-named", "TagResource/behaviour/tags/limit-per-resource-across-calls"}
+	for _, name := range want {
+		requireFails(t, rs, name, "ListTagsForResource", "does not list the stage's tags")
+	}
+	assert.ElementsMatch(t, want, failed(rs), "only TagResource's storing is broken")
 }
 
 // DeleteStage leaving the stage's session live: GetStageSession of a
@@ -1349,8 +1427,10 @@ func TestCatchesEventsWithoutReplicaOrStop(t *testing.T) {
 	}))
 	requireFails(t, rs, "ListParticipantEvents/behaviour/events/replica-false", "of a participant that is no replica does not say replica false")
 	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", "does not stop publishing")
+	requireFails(t, rs, "ListParticipantEvents/behaviour/events/members-as-documented", "does not have the members the model documents")
 	assert.ElementsMatch(t, []string{
 		"ListParticipantEvents/behaviour/events/replica-false",
+		"ListParticipantEvents/behaviour/events/members-as-documented",
 		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
 	}, failed(rs))
 }

@@ -93,6 +93,8 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStorage(ctx).String() })
 	r.setup(ctx)
 	r.setupStorage(ctx)
+	r.setupDeleted(ctx)
+	r.setupUnmade()
 	return r
 }
 

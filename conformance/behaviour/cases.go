@@ -86,25 +86,8 @@ func Cases(sc *suite.Contract) []suite.Case {
 	add("UpdateStage/behaviour/conflict-while-recording/allowed-once-"+recStopped, ivscases.OpUpdateStage, ivscases.MemberAutoParticipantRecordingConfiguration, "conflict", suite.SourceDocumented, allowedOnceStopped)
 	add("UpdateStage/behaviour/conflict-while-recording/name-update-allowed", ivscases.OpUpdateStage, ivscases.MemberName, "conflict", suite.SourceInferred, nameWhileRecording)
 
-	// Unknown resources.
-	add("GetStage/behaviour/not-found/unknown-stage-arn", ivscases.OpGetStage, ivscases.MemberArn, "not-found", suite.SourceDocumented,
-		func(ctx context.Context, r *runner) *suite.Failure {
-			return unknownStage(ctx, r, ivscases.OpGetStage, func(arn string) map[string]any { return map[string]any{ivscases.MemberArn: arn} })
-		})
-	add("UpdateStage/behaviour/not-found/unknown-stage-arn", ivscases.OpUpdateStage, ivscases.MemberArn, "not-found", suite.SourceDocumented,
-		func(ctx context.Context, r *runner) *suite.Failure {
-			names, f := r.c.stageNames(1)
-			if f != nil {
-				return f
-			}
-			return unknownStage(ctx, r, ivscases.OpUpdateStage, func(arn string) map[string]any {
-				return map[string]any{ivscases.MemberArn: arn, ivscases.MemberName: names[0]}
-			})
-		})
-	add("GetParticipant/behaviour/not-found/unknown-stage-arn", ivscases.OpGetParticipant, ivscases.MemberStageArn, "not-found", suite.SourceDocumented,
-		func(ctx context.Context, r *runner) *suite.Failure {
-			return unknownParticipant(ctx, r, ivscases.MemberStageArn)
-		})
+	// Unknown resources under a live one (the generated not-found cases
+	// make every identifier up: Op/member/not-found/unknown).
 	add("GetParticipant/behaviour/not-found/unknown-session-id", ivscases.OpGetParticipant, ivscases.MemberSessionId, "not-found", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure {
 			return unknownParticipant(ctx, r, ivscases.MemberSessionId)
@@ -151,15 +134,10 @@ func Cases(sc *suite.Contract) []suite.Case {
 	add("CreateStage/behaviour/identifiers/stage-arn-format", ivscases.OpCreateStage, "stage.arn", "identifier", suite.SourceDocumented, stageArnFormat)
 	add("ListParticipants/behaviour/identifiers/session-and-participant-id-formats", ivscases.OpListParticipants, "participants[].participantId", "identifier", suite.SourceDocumented, sessionAndParticipantFormats)
 	add("CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id", ivscases.OpCreateStage, "participantTokens[].participantId", "identifier", suite.SourceInferred, tokenParticipantJoins)
-	add("GetStage/behaviour/access-denied/another-accounts-stage", ivscases.OpGetStage, ivscases.MemberArn, "access-denied", suite.SourceInferred, anotherAccountsStage)
 
 	// The account's stages: deleted ones are gone, listed ones are as they
 	// are, and the quota is a quota (cases_stages.go).
 	add("DeleteStage/behaviour/deletes-the-stage", ivscases.OpDeleteStage, ivscases.MemberArn, "lifecycle", suite.SourceDocumented, deletesTheStage)
-	add("DeleteStage/behaviour/not-found/unknown-stage-arn", ivscases.OpDeleteStage, ivscases.MemberArn, "not-found", suite.SourceDocumented,
-		func(ctx context.Context, r *runner) *suite.Failure {
-			return unknownStage(ctx, r, ivscases.OpDeleteStage, func(arn string) map[string]any { return map[string]any{ivscases.MemberArn: arn} })
-		})
 	add("ListStages/behaviour/lists-created-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceInferred, listsCreatedStage)
 	add("ListStages/behaviour/lists-live-session", ivscases.OpListStages, "stages[].activeSessionId", "lifecycle", suite.SourceInferred, listsLiveSession)
 
@@ -168,10 +146,6 @@ func Cases(sc *suite.Contract) []suite.Case {
 	add("DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage", ivscases.OpDeleteStorageConfiguration, ivscases.MemberArn, "conflict", suite.SourceInferred, storageInUse)
 	add("CreateStage/behaviour/storage/unknown-storage-arn-accepted", ivscases.OpCreateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberStorageConfigurationArn, "not-found", suite.SourceInferred, unknownStorageAccepted)
 	add("TagResource/behaviour/tags/shared-with-the-stage", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceInferred, tagsShared)
-	for _, op := range []string{ivscases.OpTagResource, ivscases.OpUntagResource, ivscases.OpListTagsForResource} {
-		add(op+"/behaviour/not-found/unknown-resource-arn", op, ivscases.MemberResourceArn, "not-found", suite.SourceDocumented,
-			func(ctx context.Context, r *runner) *suite.Failure { return unknownTagged(ctx, r, op) })
-	}
 
 	// Tokens, sessions, events and disconnects (cases_sessions.go).
 	add("CreateParticipantToken/behaviour/defaults/expires-after-default-duration", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "default", suite.SourceDocumented,
@@ -191,6 +165,44 @@ func Cases(sc *suite.Contract) []suite.Case {
 	if c.Operation(ivscases.OpDeleteStage) != nil {
 		add("DeleteStage/behaviour/ends-the-session", ivscases.OpDeleteStage, ivscases.MemberArn, "lifecycle", suite.SourceInferred, deleteEndsTheSession)
 	}
+
+	// Tokens asked for with members other than their defaults (cases_tokens.go).
+	add("CreateParticipantToken/behaviour/round-trip/token-echoes-request", ivscases.OpCreateParticipantToken, ivscases.MemberParticipantToken, "round-trip", suite.SourceInferred, tokenEchoes)
+	add("CreateParticipantToken/behaviour/expiration/expires-after-the-duration-given", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "round-trip", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure { return tokenExpires(ctx, r, false) })
+	add("CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "round-trip", suite.SourceInferred,
+		func(ctx context.Context, r *runner) *suite.Failure { return tokenExpires(ctx, r, true) })
+	add("CreateParticipantToken/behaviour/joined/participant-has-the-tokens-user-id-and-attributes", ivscases.OpCreateParticipantToken, ivscases.MemberAttributes, "lifecycle", suite.SourceDocumented, tokenParticipant)
+	add("CreateParticipantToken/behaviour/capabilities/without-publish-cannot-publish", ivscases.OpCreateParticipantToken, ivscases.MemberCapabilities, "lifecycle", suite.SourceDocumented, tokenWithoutPublish)
+
+	// Two participants in one session, two sessions of one stage (cases_events.go).
+	add("ListParticipantEvents/behaviour/events/two-participants-each-its-own", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceDocumented, eventsOwn)
+	add("ListParticipantEvents/behaviour/events/eventTime-between-action-and-answer", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberEventTime, "timestamp", suite.SourceDocumented, eventTimes)
+	add("ListParticipantEvents/behaviour/events/members-as-documented", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure { return eventMembers(ctx, r, "") })
+	add("ListParticipantEvents/behaviour/events/remoteParticipantId-null-on-join-and-publish", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberRemoteParticipantId, "lifecycle", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure {
+			return eventMembers(ctx, r, ivscases.MemberRemoteParticipantId)
+		})
+	add("ListParticipantEvents/behaviour/publish-error/refused-publish-is-"+errorCodeInsufficientCap, ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberErrorCode, "publish-error", suite.SourceDocumented,
+		func(ctx context.Context, r *runner) *suite.Failure {
+			return eventMembers(ctx, r, ivscases.MemberErrorCode)
+		})
+	add("ListParticipantEvents/behaviour/pagination/two-participants-each-page-its-own", ivscases.OpListParticipantEvents, ivscases.MemberNextToken, "pagination", suite.SourceDocumented, eventPages)
+	add("ListStageSessions/behaviour/sessions/two-sessions-one-after-the-other", ivscases.OpListStageSessions, "stageSessions[]."+ivscases.MemberStartTime, "lifecycle", suite.SourceInferred,
+		func(ctx context.Context, r *runner) *suite.Failure { return twoSessionsListed(ctx, r, false) })
+	add("ListStageSessions/behaviour/sessions/newest-first", ivscases.OpListStageSessions, ivscases.MemberStageSessions, "lifecycle", suite.SourceInferred,
+		func(ctx context.Context, r *runner) *suite.Failure { return twoSessionsListed(ctx, r, true) })
+	add("GetStageSession/behaviour/not-found/unknown-session-id", ivscases.OpGetStageSession, ivscases.MemberSessionId, "not-found", suite.SourceDocumented, unknownSession)
+
+	// Stages, storage configurations and tags (cases_stages.go, cases_storage.go, cases_tags.go).
+	add("ListStages/behaviour/lists-unnamed-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceInferred, listsUnnamedStage)
+	add("DeleteStorageConfiguration/behaviour/deletes-the-storage-configuration", ivscases.OpDeleteStorageConfiguration, ivscases.MemberArn, "lifecycle", suite.SourceDocumented, storageDeletes)
+	add("CreateStorageConfiguration/behaviour/identifiers/arn-format-in-the-request-region", ivscases.OpCreateStorageConfiguration, "storageConfiguration.arn", "identifier", suite.SourceDocumented, storageArnFormat)
+	add("TagResource/behaviour/tags/keys-are-case-sensitive", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceDocumented, tagKeysCase)
+	add("UntagResource/behaviour/tags/removes-every-key-named", ivscases.OpUntagResource, ivscases.MemberTagKeys, "round-trip", suite.SourceDocumented, untagSeveral)
+	add("TagResource/behaviour/tags/limit-per-resource-across-calls", ivscases.OpTagResource, ivscases.MemberTags, "limit", suite.SourceInferred, tagLimit)
+	add("ListTagsForResource/behaviour/tags/resource-without-tags-lists-empty-map", ivscases.OpListTagsForResource, ivscases.MemberTags, "round-trip", suite.SourceModel, untaggedResource)
 
 	if c.Operation(ivscases.OpListStages) != nil && c.Operation(ivscases.OpCreateStage) != nil {
 		add("CreateStage/behaviour/stage-quota/exceeded-is-"+errQuota, ivscases.OpCreateStage, "", "quota", suite.SourceDocumented, quotaExceeded)

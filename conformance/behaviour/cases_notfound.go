@@ -12,19 +12,9 @@ import (
 // This file holds the cases of unknown resources: made-up identifiers in
 // the contract's formats are not found, or list nothing.
 
-func unknownStage(ctx context.Context, r *runner, op string, body func(arn string) map[string]any) *suite.Failure {
-	if _, f := r.Live(r.liveStage); f != nil {
-		return f
-	}
-	arn, f := r.mintFor(structGetStage, ivscases.MemberArn)
-	if f != nil {
-		return f
-	}
-	return r.doError(ctx, op, body(arn), errNotFound)
-}
-
-// unknownParticipant asks GetParticipant about a made-up stage, session or
-// participant, in a live stage and session where the suite has them.
+// unknownParticipant asks GetParticipant about a made-up session or
+// participant, in the live stage and session. (A made-up stage is a
+// generated case: GetParticipant/stageArn/not-found/unknown.)
 func unknownParticipant(ctx context.Context, r *runner, unknown string) *suite.Failure {
 	arn, f := r.Live(r.liveStage)
 	if f != nil {
@@ -40,8 +30,6 @@ func unknownParticipant(ctx context.Context, r *runner, unknown string) *suite.F
 	}
 	var body map[string]any
 	switch unknown {
-	case ivscases.MemberStageArn:
-		body = map[string]any{ivscases.MemberStageArn: mint(ivscases.MemberStageArn), ivscases.MemberSessionId: mint(ivscases.MemberSessionId), ivscases.MemberParticipantId: mint(ivscases.MemberParticipantId)}
 	case ivscases.MemberSessionId:
 		body = map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: mint(ivscases.MemberSessionId), ivscases.MemberParticipantId: mint(ivscases.MemberParticipantId)}
 	default:

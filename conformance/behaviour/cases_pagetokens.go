@@ -100,14 +100,10 @@ func tokenFromAnotherSession(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	st, tokens, _, f := r.createStage(ctx, "page-token", map[string]any{
-		ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberUserId: users[0]}, map[string]any{ivscases.MemberUserId: users[1]}},
-	})
+	arn, toks, f := r.stageWithTokens(ctx, "page-token", []map[string]any{{ivscases.MemberUserId: users[0]}, {ivscases.MemberUserId: users[1]}})
 	if f != nil {
 		return f
 	}
-	arn := st[ivscases.MemberArn].(string)
-	toks := stringsAt(tokens, "[]", "token")
 	roles := []seedRole{{name: "joined"}, {name: "joined"}}
 	ps, f := r.seedParticipants(ctx, arn, toks, roles, users)
 	if f != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -237,22 +235,13 @@ func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure 
 	if f := r.needSeeder(); f != nil {
 		return f
 	}
-	if r.c.tokenLimit() < 2 {
-		return suite.Skipf("CreateStage issues fewer than 2 tokens at once")
-	}
 	users, f := r.c.userIDs(2)
 	if f != nil {
 		return f
 	}
-	st, tokens, ex, f := r.createStage(ctx, "another-session", map[string]any{
-		ivscases.MemberParticipantTokenConfigurations: []any{map[string]any{ivscases.MemberUserId: users[0]}, map[string]any{ivscases.MemberUserId: users[1]}},
-	})
+	arn, toks, f := r.stageWithTokens(ctx, "another-session", []map[string]any{{ivscases.MemberUserId: users[0]}, {ivscases.MemberUserId: users[1]}})
 	if f != nil {
 		return f
-	}
-	toks := stringsAt(tokens, "[]", "token")
-	if len(toks) != 2 {
-		return suite.Mismatch(ex, "CreateStage did not issue one token per configuration", 2, len(toks))
 	}
 	s := r.Target().Seeder
 	first, err := s.Join(ctx, toks[0])
@@ -269,7 +258,6 @@ func participantOfAnotherSession(ctx context.Context, r *runner) *suite.Failure 
 	if second.SessionID == first.SessionID {
 		return suite.Skipf("the seeder's participants joined one session after the only participant left: no second session to ask in")
 	}
-	arn := st[ivscases.MemberArn].(string)
 	if _, _, f := r.do(ctx, ivscases.OpGetParticipant, map[string]any{ivscases.MemberStageArn: arn, ivscases.MemberSessionId: first.SessionID, ivscases.MemberParticipantId: first.ParticipantID}); f != nil {
 		f.Reason = "the participant is not found in the session it joined: " + f.Reason
 		return f
@@ -321,7 +309,11 @@ func (r *runner) wantFormat(ex *suite.Exchange, structName, member string, value
 	if m.Identifier == "" {
 		return suite.Failf(nil, "the contract gives %s.%s no identifier format", structName, member)
 	}
-	re, f := r.c.FormatRegexp(m.Identifier, map[string]string{"region": r.Target().Region})
+	vars := map[string]string{"region": r.Target().Region}
+	if account, ok := r.Var("account"); ok {
+		vars["account"] = account
+	}
+	re, f := r.c.FormatRegexp(m.Identifier, vars)
 	if f != nil {
 		return f
 	}
@@ -414,41 +406,4 @@ func tokenParticipantJoins(ctx context.Context, r *runner) *suite.Failure {
 		return suite.Mismatch(lex, "the participant who joined with the stage's only token is not listed under the token's participantId", []any{issued}, listed)
 	}
 	return nil
-}
-
-// otherAccount is an account id of the same form as account that is not
-// it: its last digit moved on by one.
-func otherAccount(account string) string {
-	if account == "" {
-		return ""
-	}
-	last := account[len(account)-1]
-	if d, err := strconv.Atoi(string(last)); err == nil {
-		return account[:len(account)-1] + strconv.Itoa((d+1)%10)
-	}
-	return account[:len(account)-1] + string(rune('a'+(last-'a'+1)%26))
-}
-
-// anotherAccountsStage asks GetStage about a stage ARN of the target's
-// region and another account, and wants AccessDeniedException.
-func anotherAccountsStage(ctx context.Context, r *runner) *suite.Failure {
-	if _, f := r.Live(r.liveStage); f != nil {
-		return f
-	}
-	account, _ := r.Var("account")
-	m, f := r.c.member(structGetStage, ivscases.MemberArn)
-	if f != nil {
-		return f
-	}
-	arn, f := r.MintWith(m.Identifier, map[string]string{"account": otherAccount(account)})
-	if f != nil {
-		return f
-	}
-	if err := m.Check(arn); err != nil {
-		return suite.Failf(nil, "the made-up ARN %s of another account breaks %s.%s: %v", arn, structGetStage, ivscases.MemberArn, err)
-	}
-	if r.c.Error(errAccessDenied) == nil || !slices.Contains(r.c.Operation(ivscases.OpGetStage).Errors, errAccessDenied) {
-		return suite.Skipf("GetStage declares no %s", errAccessDenied)
-	}
-	return r.doError(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: arn}, errAccessDenied)
 }

@@ -171,3 +171,37 @@ func (r *runner) recordingConfig() (map[string]any, *suite.Failure) {
 	}
 	return map[string]any{ivscases.MemberStorageConfigurationArn: storage, ivscases.MemberMediaTypes: []any{media}}, nil
 }
+
+// stageWithTokens creates a stage of the case's own with one token per
+// configuration: as many as one CreateStage takes (the contract's
+// maxItems of its token configurations), the rest from
+// CreateParticipantToken, so that no case counts on more than the
+// contract allows in one request. It returns the stage's ARN and the
+// tokens, in the order of configs.
+func (r *runner) stageWithTokens(ctx context.Context, caseTag string, configs []map[string]any) (string, []string, *suite.Failure) {
+	n := min(len(configs), r.c.tokenLimit())
+	first := make([]any, n)
+	for i, c := range configs[:n] {
+		first[i] = c
+	}
+	st, tokens, ex, f := r.createStage(ctx, caseTag, map[string]any{ivscases.MemberParticipantTokenConfigurations: first})
+	if f != nil {
+		return "", nil, f
+	}
+	arn := st[ivscases.MemberArn].(string)
+	toks := stringsAt(tokens, "[]", "token")
+	if len(toks) != n {
+		return "", nil, suite.Mismatch(ex, "CreateStage did not issue one token per configuration", n, len(toks))
+	}
+	for _, c := range configs[n:] {
+		if r.c.Operation(ivscases.OpCreateParticipantToken) == nil {
+			return "", nil, suite.Skipf("CreateStage issues fewer than %d tokens at once, and the contract has no %s", len(configs), ivscases.OpCreateParticipantToken)
+		}
+		tok, _, f := r.issueToken(ctx, arn, c)
+		if f != nil {
+			return "", nil, f
+		}
+		toks = append(toks, tok["token"].(string))
+	}
+	return arn, toks, nil
+}

@@ -2,8 +2,6 @@ package behaviour
 
 import (
 	"context"
-	"maps"
-	"slices"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -134,107 +132,62 @@ func unknownStorageAccepted(ctx context.Context, r *runner) *suite.Failure {
 	return nil
 }
 
-// sampleTags is the spec's first sample of TagResource's tags with at
-// least two entries (one to remove and one to keep), else the first that
-// is not empty.
-func (c contract) sampleTags() (map[string]any, *suite.Failure) {
-	m, f := c.member(structTagResource, ivscases.MemberTags)
+// storageDeletes deletes a storage configuration of its own and wants it
+// gone: GetStorageConfiguration, a second delete and ListTagsForResource do
+// not find it, and ListStorageConfigurations no longer lists it
+// (documented: what ResourceNotFoundException means, as for a stage).
+func storageDeletes(ctx context.Context, r *runner) *suite.Failure {
+	sc, _, f := r.ownStorage(ctx, "delete-storage", nil)
 	if f != nil {
-		return nil, f
+		return f
 	}
-	var out map[string]any
-	for _, v := range m.Values() {
-		if t, _ := v.(map[string]any); len(t) >= 2 {
-			return t, nil
-		} else if len(t) > 0 && out == nil {
-			out = t
+	arn := sc[ivscases.MemberArn].(string)
+	if _, _, f := r.do(ctx, ivscases.OpDeleteStorageConfiguration, map[string]any{ivscases.MemberArn: arn}); f != nil {
+		return f
+	}
+	for _, call := range []struct {
+		op   string
+		body map[string]any
+	}{
+		{ivscases.OpGetStorageConfiguration, map[string]any{ivscases.MemberArn: arn}},
+		{ivscases.OpDeleteStorageConfiguration, map[string]any{ivscases.MemberArn: arn}},
+		{ivscases.OpListTagsForResource, map[string]any{ivscases.MemberResourceArn: arn}},
+	} {
+		if r.c.Operation(call.op) == nil {
+			continue
+		}
+		if f := r.doError(ctx, call.op, call.body, errNotFound); f != nil {
+			f.Reason = call.op + " of a deleted storage configuration: " + f.Reason
+			return f
 		}
 	}
-	if out == nil {
-		return nil, suite.Failf(nil, "the contract gives %s.%s no sample with an entry", structTagResource, ivscases.MemberTags)
+	op, f := r.operation(ivscases.OpListStorageConfigurations)
+	if f != nil {
+		return f
 	}
-	return out, nil
+	if op.Pagination == nil {
+		return suite.Failf(nil, "%s is not paginated", op.Name)
+	}
+	items, ex, f := r.ListAll(ctx, op, map[string]any{}, op.Pagination.MaxPageSize)
+	if f != nil {
+		return f
+	}
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m != nil && m[ivscases.MemberArn] == arn {
+			return suite.Mismatch(ex, "ListStorageConfigurations still lists a deleted storage configuration", nil, m)
+		}
+	}
+	return nil
 }
 
-// tagsShared tags a stage of its own through TagResource, then untags one
-// key, and wants GetStage and ListTagsForResource to show the same tags
-// each time: the tag operations and the stage's tags are one map. The run
-// tag stays, so that Cleanup still finds the stage.
-func tagsShared(ctx context.Context, r *runner) *suite.Failure {
-	if _, f := r.Live(r.liveStage); f != nil {
-		return f
-	}
-	added, f := r.c.sampleTags()
+// storageArnFormat wants the ARN of a storage configuration
+// CreateStorageConfiguration made to be of the contract's format in the
+// region the request was signed for and the account of the run
+// (documented: the identifier format, as for a stage's ARN).
+func storageArnFormat(ctx context.Context, r *runner) *suite.Failure {
+	sc, ex, f := r.ownStorage(ctx, "storage-identifiers", nil)
 	if f != nil {
 		return f
 	}
-	st, _, _, f := r.createStage(ctx, "tags-shared", map[string]any{})
-	if f != nil {
-		return f
-	}
-	arn := st[ivscases.MemberArn].(string)
-	want := jsonCopy(r.caseTags("tags-shared")).(map[string]any)
-	check := func(when string) *suite.Failure {
-		got, ex, f := r.getStage(ctx, arn)
-		if f != nil {
-			return f
-		}
-		if d := cmp.Diff(want, got[ivscases.MemberTags]); d != "" {
-			return &suite.Failure{Reason: "GetStage " + when + " does not show the stage's tags as the tag operations left them", Diff: d, Exchange: ex}
-		}
-		doc, ex, f := r.do(ctx, ivscases.OpListTagsForResource, map[string]any{ivscases.MemberResourceArn: arn})
-		if f != nil {
-			return f
-		}
-		if d := cmp.Diff(want, doc[ivscases.MemberTags]); d != "" {
-			return &suite.Failure{Reason: "ListTagsForResource " + when + " does not list the stage's tags", Diff: d, Exchange: ex}
-		}
-		return nil
-	}
-	if _, _, f := r.do(ctx, ivscases.OpTagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTags: jsonCopy(added)}); f != nil {
-		return f
-	}
-	maps.Copy(want, added)
-	if f := check("after TagResource"); f != nil {
-		return f
-	}
-	var removed string
-	for k := range added {
-		if removed == "" || k < removed {
-			removed = k
-		}
-	}
-	if _, _, f := r.do(ctx, ivscases.OpUntagResource, map[string]any{ivscases.MemberResourceArn: arn, ivscases.MemberTagKeys: []any{removed}}); f != nil {
-		return f
-	}
-	delete(want, removed)
-	return check("after UntagResource")
-}
-
-// unknownTagged asks a tag operation about a well-formed stage ARN the
-// target never minted, and wants ResourceNotFoundException.
-func unknownTagged(ctx context.Context, r *runner, op string) *suite.Failure {
-	if _, f := r.Live(r.liveStage); f != nil {
-		return f
-	}
-	arn, f := r.mintFor(structGetStage, ivscases.MemberArn)
-	if f != nil {
-		return f
-	}
-	body := map[string]any{ivscases.MemberResourceArn: arn}
-	switch op {
-	case ivscases.OpTagResource:
-		tags, f := r.c.sampleTags()
-		if f != nil {
-			return f
-		}
-		body[ivscases.MemberTags] = tags
-	case ivscases.OpUntagResource:
-		tags, f := r.c.sampleTags()
-		if f != nil {
-			return f
-		}
-		body[ivscases.MemberTagKeys] = slices.Sorted(maps.Keys(tags))
-	}
-	return r.doError(ctx, op, body, errNotFound)
+	return r.wantFormat(ex, structStorage, ivscases.MemberArn, sc[ivscases.MemberArn])
 }

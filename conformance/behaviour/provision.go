@@ -24,7 +24,10 @@ const (
 )
 
 // Declare returns the generated cases, each declaring what it needs made
-// for it (Needs) and whether it must run alone: a pagination case pages
+// for it (Needs) and whether it must run alone, but those about a deleted
+// resource of a kind the suite cannot make and delete (a composition,
+// say: the suite makes and deletes stages and storage configurations
+// only): a pagination case pages
 // through a list other cases change (the account's stages and storage
 // configurations, a participant's events, a stage's sessions) unless it
 // lists the seeded session's participants, which hold still.
@@ -33,7 +36,16 @@ func Declare(c *suite.Contract, generated []suite.Case) []suite.Case {
 	liveSession := c.LiveName(structList, ivscases.MemberSessionId)
 	liveParticipant := c.LiveName(structGetPart, ivscases.MemberParticipantId)
 	liveStorage := contract{c}.liveStorageName()
-	out := slices.Clone(generated)
+	deletable := contract{c}.deletable()
+	var out []suite.Case
+	for _, cs := range generated {
+		// A case about a deleted resource of a kind the suite does not
+		// know how to make and delete cannot run anywhere: it is left out.
+		if needsUndeletable(deletable, cs.Body) {
+			continue
+		}
+		out = append(out, cs)
+	}
 	for i := range out {
 		cs := &out[i]
 		need := func(placeholder, provisioner string) {

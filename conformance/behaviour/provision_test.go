@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/ivscases"
@@ -13,14 +14,26 @@ import (
 
 // Declare gives the generated cases what they need made for them alone,
 // and runs alone the pagination cases over lists other cases change; the
-// cases themselves are left as generated.
+// cases themselves are left as generated, but those about a deleted
+// resource the suite cannot make and delete, which are left out.
 func TestDeclare(t *testing.T) {
 	got := behaviour.Declare(ivscases.Contract, ivscases.Cases)
-	assert.Len(t, got, len(ivscases.Cases))
+	var kept []suite.Case
+	var left []string
+	for _, c := range ivscases.Cases {
+		if strings.Contains(c.Body, "${deleted:") && !strings.Contains(c.Body, "${deleted:StageArn}") && !strings.Contains(c.Body, "${deleted:StorageConfigurationArn}") {
+			left = append(left, c.Name)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	assert.Contains(t, left, "GetComposition/arn/not-found/deleted")
+	assert.NotContains(t, left, "GetStage/arn/not-found/deleted")
+	require.Len(t, got, len(kept))
 	needs := map[string]int{}
 	alone := map[string]int{}
 	for i, c := range got {
-		gen := ivscases.Cases[i]
+		gen := kept[i]
 		assert.Equal(t, gen.Name, c.Name)
 		assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
 		assert.Empty(t, gen.Needs, "%s: the generated table is not changed", gen.Name)

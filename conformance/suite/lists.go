@@ -209,8 +209,11 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 }
 
 // runPagination pages through the list with c.PageSize items a page and
-// wants every item exactly once, no page over the size, and no nextToken
-// on the page that completes the list.
+// wants every item exactly once, each whole as the target lists it on one
+// page (its largest): not only its identifying member (a participant's id)
+// but every member. Where a hook knows the listing in advance, its items
+// are the ones wanted, by their key. No page may hold more than the size,
+// and the page that completes the list carries no nextToken.
 func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Failure {
 	pg := op.Pagination
 	if pg == nil {
@@ -224,18 +227,22 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	if size <= 0 {
 		size = max(pg.MinPageSize, 1)
 	}
-	var want []string
+	// whole is the target's own listing, on as few pages as it allows:
+	// what each paged item must equal, member for member.
+	whole, _, f := r.listAll(ctx, op, base, pg.MaxPageSize)
+	if f != nil {
+		return f
+	}
 	known := r.listing(op, c.Body)
 	key := ""
 	if known != nil {
 		key = known.Key
+	}
+	var want []string
+	if known != nil {
 		want = slices.Collect(maps.Keys(known.Items))
 	} else {
-		all, _, f := r.listAll(ctx, op, base, pg.MaxPageSize)
-		if f != nil {
-			return f
-		}
-		for _, it := range all {
+		for _, it := range whole {
 			want = append(want, itemKey(it, key))
 		}
 	}
@@ -243,11 +250,15 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	if f != nil {
 		return f
 	}
-	var got []string
+	var got, gotWhole, wantWhole []string
 	for _, p := range pages {
 		for _, it := range p.Items {
 			got = append(got, itemKey(it, key))
+			gotWhole = append(gotWhole, Canonical(it))
 		}
+	}
+	for _, it := range whole {
+		wantWhole = append(wantWhole, Canonical(it))
 	}
 	last := pages[len(pages)-1]
 	slices.Sort(want)
@@ -255,6 +266,12 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	if d := DiffJSON(want, got); d != "" {
 		return &Failure{Reason: fmt.Sprintf("following %s with %s=%d does not give each of the %d %s exactly once (%d pages, %d items)",
 			pg.OutputToken, pg.PageSize, size, len(want), pg.Items, len(pages), len(got)), Diff: d, Exchange: last.Exchange}
+	}
+	slices.Sort(wantWhole)
+	slices.Sort(gotWhole)
+	if d := cmp.Diff(wantWhole, gotWhole); d != "" {
+		return &Failure{Reason: fmt.Sprintf("following %s with %s=%d gives %s other than the target lists on one page of %d: each item must be the same, member for member",
+			pg.OutputToken, pg.PageSize, size, pg.Items, pg.MaxPageSize), Diff: d, Exchange: last.Exchange}
 	}
 	if n := len(pages); n > 1 && len(last.Items) == 0 {
 		prev := pages[n-2]

@@ -91,9 +91,9 @@ func NewRunner(ctx context.Context, target Target, s *Suite) (*Runner, error) {
 		return nil, err
 	}
 	r.vars = map[string]string{
-		"region":  t.Region,
-		"account": defaultAccount,
-		"runId":   "run-" + randomAlnum(12),
+		"region":   t.Region,
+		accountVar: defaultAccount,
+		"runId":    "run-" + randomAlnum(12),
 	}
 	if s.Setup != nil {
 		r.state = s.Setup(ctx, r)
@@ -166,6 +166,22 @@ func (r *Runner) AddCleanup(fn func(ctx context.Context) string) {
 
 var placeholder = regexp.MustCompile(`\$\{([a-zA-Z]+(?::[a-zA-Z]+)?)\}`)
 
+// The kinds of placeholder whose value the runtime makes up itself, from
+// the contract's identifier formats, fresh at each use: ${unknown:Format}
+// is a well-formed identifier of the format that names nothing (Mint), and
+// ${foreign:Format} one of another account (MintForeign). ${live:Format}
+// and ${deleted:Format} name resources the suite's Setup made (and
+// deleted), through SetLive.
+const (
+	PlaceholderLive    = "live"
+	PlaceholderUnknown = "unknown"
+	PlaceholderForeign = "foreign"
+	PlaceholderDeleted = "deleted"
+)
+
+// Placeholder is the placeholder ${kind:format} of a case body.
+func Placeholder(kind, format string) string { return "${" + kind + ":" + format + "}" }
+
 // Expand fills a body's placeholders. A missing live value gives the
 // Failure the setup recorded for it (a skip when no Seeder could make it).
 func (r *Runner) Expand(body string) (string, *Failure) { return r.expand(body) }
@@ -176,6 +192,20 @@ func (r *Runner) expand(body string) (string, *Failure) {
 		name := m[2 : len(m)-1]
 		if v, ok := r.vars[name]; ok {
 			return v
+		}
+		if kind, format, ok := strings.Cut(name, ":"); ok && (kind == PlaceholderUnknown || kind == PlaceholderForeign) {
+			mint := r.Mint
+			if kind == PlaceholderForeign {
+				mint = r.MintForeign
+			}
+			v, f := mint(format)
+			if f == nil {
+				return v
+			}
+			if miss == nil {
+				miss = f
+			}
+			return m
 		}
 		if miss == nil {
 			miss = r.missing[name]
@@ -247,6 +277,44 @@ var templateVar = regexp.MustCompile(`\{([a-zA-Z]+)(?::(\d+))?\}`)
 // region and account where it names them.
 func (r *Runner) Mint(name string) (string, *Failure) {
 	return r.MintWith(name, nil)
+}
+
+// MintForeign makes a well-formed identifier of the named format in the
+// run's region and another account (OtherAccount of the run's): one the
+// caller may not use. A format without an {account} variable cannot name
+// another account.
+func (r *Runner) MintForeign(name string) (string, *Failure) {
+	id := r.suite.Contract.Identifier(name)
+	if id == nil {
+		return "", Failf(nil, "the contract has no identifier format %s", name)
+	}
+	if !strings.Contains(id.Template, "{"+accountVar+"}") {
+		return "", Failf(nil, "identifier format %s names no account: %s", name, id.Template)
+	}
+	return r.MintWith(name, map[string]string{accountVar: OtherAccount(r.vars[accountVar])})
+}
+
+// accountVar is the template variable of identifiers that names the
+// account (AWS's ARNs: arn:aws:ivs:{region}:{account}:...).
+const accountVar = "account"
+
+// OtherAccount is an account id of the same form as account that is not
+// account: its last character moved on by one (a digit to the next digit,
+// a letter to the next letter).
+func OtherAccount(account string) string {
+	if account == "" {
+		return ""
+	}
+	last := account[len(account)-1]
+	switch {
+	case last >= '0' && last <= '9':
+		return account[:len(account)-1] + string(rune('0'+(last-'0'+1)%10))
+	case last >= 'a' && last <= 'z':
+		return account[:len(account)-1] + string(rune('a'+(last-'a'+1)%26))
+	case last >= 'A' && last <= 'Z':
+		return account[:len(account)-1] + string(rune('A'+(last-'A'+1)%26))
+	}
+	return account[:len(account)-1] + "0"
 }
 
 // MintWith is Mint with the template variables vars gives (another

@@ -186,6 +186,34 @@ func TestEnumsAndMint(t *testing.T) {
 	assert.NotNil(t, f)
 }
 
+// ${unknown:Format} and ${foreign:Format} are made up at each use: a
+// well-formed identifier of the run's region and account, and of another
+// account; a format that names no account has no foreign identifier.
+func TestUnknownAndForeignPlaceholders(t *testing.T) {
+	c := &Contract{Identifiers: []Identifier{
+		{Name: "StageArn", Template: "arn:aws:ivs:{region}:{account}:stage/{alnum:12}"},
+		{Name: "SessionId", Template: "st-{alnum:13}"},
+	}}
+	r := &Runner{suite: &Suite{Contract: c}, vars: map[string]string{"region": "eu-west-1", "account": "111122223333"}, missing: map[string]*Failure{}}
+	body, f := r.Expand(`{"a":"${unknown:StageArn}","b":"${unknown:StageArn}","s":"${unknown:SessionId}","f":"${foreign:StageArn}"}`)
+	require.Nil(t, f)
+	var got map[string]string
+	require.NoError(t, json.Unmarshal([]byte(body), &got))
+	assert.Regexp(t, `^arn:aws:ivs:eu-west-1:111122223333:stage/[a-z0-9]{12}$`, got["a"])
+	assert.NotEqual(t, got["a"], got["b"], "fresh at each use")
+	assert.Regexp(t, `^st-[a-z0-9]{13}$`, got["s"])
+	assert.Regexp(t, `^arn:aws:ivs:eu-west-1:111122223334:stage/[a-z0-9]{12}$`, got["f"])
+	_, f = r.Expand(`{"s":"${foreign:SessionId}"}`)
+	require.NotNil(t, f)
+	assert.Contains(t, f.Reason, "names no account")
+	_, f = r.Expand(`{"s":"${deleted:StageArn}"}`)
+	require.NotNil(t, f, "a deleted resource is the setup's to make")
+
+	for account, other := range map[string]string{"111122223333": "111122223334", "123456789019": "123456789010", "abc": "abd", "abz": "aba", "": ""} {
+		assert.Equal(t, other, OtherAccount(account), account)
+	}
+}
+
 // go-cmp marks its diffs with non-breaking spaces at random; results
 // carry plain spaces, so no report has one.
 func TestResultsHaveNoNonBreakingSpaces(t *testing.T) {

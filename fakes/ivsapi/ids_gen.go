@@ -7,9 +7,77 @@ import (
 	"regexp"
 )
 
+// NewCompositionArn mints an identifier of the form arn:aws:ivs:{region}:{account}:composition/{alnum:12}.
+func NewCompositionArn(region, account string) string {
+	return "arn:aws:ivs:" + region + ":" + account + ":composition/" + randomAlnum(12)
+}
+
+var parseCompositionArn = regexp.MustCompile("^arn:aws:ivs:(.+?):(.+?):composition/.+$")
+
+// ParseCompositionArn reads the variables of the form arn:aws:ivs:{region}:{account}:composition/{alnum:12}
+// out of s; ok is false when s does not have that form.
+func ParseCompositionArn(s string) (region, account string, ok bool) {
+	m := parseCompositionArn.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	return m[1], m[2], true
+}
+
+// NewEncoderConfigurationArn mints an identifier of the form arn:aws:ivs:{region}:{account}:encoder-configuration/{alnum:12}.
+func NewEncoderConfigurationArn(region, account string) string {
+	return "arn:aws:ivs:" + region + ":" + account + ":encoder-configuration/" + randomAlnum(12)
+}
+
+var parseEncoderConfigurationArn = regexp.MustCompile("^arn:aws:ivs:(.+?):(.+?):encoder-configuration/.+$")
+
+// ParseEncoderConfigurationArn reads the variables of the form arn:aws:ivs:{region}:{account}:encoder-configuration/{alnum:12}
+// out of s; ok is false when s does not have that form.
+func ParseEncoderConfigurationArn(s string) (region, account string, ok bool) {
+	m := parseEncoderConfigurationArn.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	return m[1], m[2], true
+}
+
+// NewIngestConfigurationArn mints an identifier of the form arn:aws:ivs:{region}:{account}:ingest-configuration/{alnum:12}.
+func NewIngestConfigurationArn(region, account string) string {
+	return "arn:aws:ivs:" + region + ":" + account + ":ingest-configuration/" + randomAlnum(12)
+}
+
+var parseIngestConfigurationArn = regexp.MustCompile("^arn:aws:ivs:(.+?):(.+?):ingest-configuration/.+$")
+
+// ParseIngestConfigurationArn reads the variables of the form arn:aws:ivs:{region}:{account}:ingest-configuration/{alnum:12}
+// out of s; ok is false when s does not have that form.
+func ParseIngestConfigurationArn(s string) (region, account string, ok bool) {
+	m := parseIngestConfigurationArn.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	return m[1], m[2], true
+}
+
 // NewParticipantId mints an identifier of the form {alnum:12}.
 func NewParticipantId() string {
 	return randomAlnum(12)
+}
+
+// NewPublicKeyArn mints an identifier of the form arn:aws:ivs:{region}:{account}:public-key/{alnum:12}.
+func NewPublicKeyArn(region, account string) string {
+	return "arn:aws:ivs:" + region + ":" + account + ":public-key/" + randomAlnum(12)
+}
+
+var parsePublicKeyArn = regexp.MustCompile("^arn:aws:ivs:(.+?):(.+?):public-key/.+$")
+
+// ParsePublicKeyArn reads the variables of the form arn:aws:ivs:{region}:{account}:public-key/{alnum:12}
+// out of s; ok is false when s does not have that form.
+func ParsePublicKeyArn(s string) (region, account string, ok bool) {
+	m := parsePublicKeyArn.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	return m[1], m[2], true
 }
 
 // NewStageArn mints an identifier of the form arn:aws:ivs:{region}:{account}:stage/{alnum:12}.

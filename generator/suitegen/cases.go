@@ -245,6 +245,7 @@ func (g *builder) operation(op *model.Operation) {
 				Member: pg.OutputToken.Name, Rule: "pagination", Kind: "KindPagination", Body: success, PageSize: int(size)})
 		}
 	}
+	g.resourceCases()
 }
 
 // ruleUnknownMember is the rule of the cases that send a member the
@@ -892,11 +893,35 @@ func (g *builder) mapRules(loc memberPath, t *model.Type) {
 	if l.MaxKeyLength != nil {
 		keyLen = min(keyLen, *l.MaxKeyLength)
 	}
+	// The i-th key: k01, k02, ... where the key lengths allow, else keys of
+	// keyLen letters and digits, counted in base 36 (a, b, ..., 9, ba,
+	// ...), the run tag's key left out.
+	entryKey := func(i int) string {
+		if k := fmt.Sprintf("k%0*d", max(keyLen-1, 1), i+1); l.MaxKeyLength == nil || len(k) <= *l.MaxKeyLength {
+			return k
+		}
+		const digits = "abcdefghijklmnopqrstuvwxyz0123456789"
+		for j := 0; ; j++ {
+			b := make([]byte, keyLen)
+			for n, p := j, keyLen-1; p >= 0; p-- {
+				b[p] = digits[n%len(digits)]
+				n /= len(digits)
+			}
+			if _, run := g.runTag()[string(b)]; !run || !tagged {
+				if i == 0 {
+					return string(b)
+				}
+				i--
+			}
+		}
+	}
 	entries := func(n int) map[string]any {
 		m := map[string]any{}
 		for i := 0; i < n-reserved; i++ {
-			k := fmt.Sprintf("k%0*d", max(keyLen-1, 1), i+1)
-			m[k] = value
+			m[entryKey(i)] = value
+		}
+		if len(m) < n-reserved {
+			g.fail("%s %s: keys of %d characters give fewer than %d distinct entries", g.op.Name, loc.name(), keyLen, n-reserved)
 		}
 		return withTag(m)
 	}

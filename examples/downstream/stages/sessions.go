@@ -42,16 +42,25 @@ func (s *Store) DisconnectParticipant(_ context.Context, in *ivs.DisconnectParti
 }
 
 // ListStageSessions lists no session: none ever starts.
-func (s *Store) ListStageSessions(context.Context, *ivs.ListStageSessionsRequest) (*ivs.ListStageSessionsResponse, error) {
+func (s *Store) ListStageSessions(_ context.Context, in *ivs.ListStageSessionsRequest) (*ivs.ListStageSessionsResponse, error) {
+	if err := s.denied(*in.StageArn); err != nil {
+		return nil, err
+	}
 	return &ivs.ListStageSessionsResponse{StageSessions: []ivs.StageSessionSummary{}}, nil
 }
 
 // GetStageSession finds no session.
 func (s *Store) GetStageSession(_ context.Context, in *ivs.GetStageSessionRequest) (*ivs.GetStageSessionResponse, error) {
+	if err := s.denied(*in.StageArn); err != nil {
+		return nil, err
+	}
 	return nil, ivs.NewResourceNotFoundException("Session not found: %s", *in.SessionId)
 }
 
 // ListParticipantEvents lists no event: nobody ever joins.
-func (s *Store) ListParticipantEvents(context.Context, *ivs.ListParticipantEventsRequest) (*ivs.ListParticipantEventsResponse, error) {
+func (s *Store) ListParticipantEvents(_ context.Context, in *ivs.ListParticipantEventsRequest) (*ivs.ListParticipantEventsResponse, error) {
+	if err := s.denied(*in.StageArn); err != nil {
+		return nil, err
+	}
 	return &ivs.ListParticipantEventsResponse{Events: []ivs.Event{}}, nil
 }

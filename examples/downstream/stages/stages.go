@@ -111,8 +111,8 @@ func (s *Store) UpdateStage(_ context.Context, in *ivs.UpdateStageRequest) (*ivs
 func (s *Store) DeleteStage(_ context.Context, in *ivs.DeleteStageRequest) (*ivs.DeleteStageResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.stages[*in.Arn]; !ok {
-		return nil, ivs.NewResourceNotFoundException("Stage not found: %s", *in.Arn)
+	if _, err := s.find(*in.Arn); err != nil {
+		return nil, err
 	}
 	delete(s.stages, *in.Arn)
 	return &ivs.DeleteStageResponse{}, nil
@@ -149,12 +149,28 @@ func (s *Store) ListStages(_ context.Context, in *ivs.ListStagesRequest) (*ivs.L
 
 // GetParticipant finds no participant: nobody ever joins this store's stages.
 func (s *Store) GetParticipant(_ context.Context, in *ivs.GetParticipantRequest) (*ivs.GetParticipantResponse, error) {
+	if err := s.denied(*in.StageArn); err != nil {
+		return nil, err
+	}
 	return nil, ivs.NewResourceNotFoundException("Participant not found: %s", *in.ParticipantId)
 }
 
 // ListParticipants lists nobody, as the contract has it for an unknown session.
-func (s *Store) ListParticipants(context.Context, *ivs.ListParticipantsRequest) (*ivs.ListParticipantsResponse, error) {
+func (s *Store) ListParticipants(_ context.Context, in *ivs.ListParticipantsRequest) (*ivs.ListParticipantsResponse, error) {
+	if err := s.denied(*in.StageArn); err != nil {
+		return nil, err
+	}
 	return &ivs.ListParticipantsResponse{Participants: []ivs.ParticipantSummary{}}, nil
+}
+
+// denied refuses a stage ARN of another account with AccessDeniedException,
+// as find does, for the operations that answer an unknown stage of the
+// store's own account without looking it up.
+func (s *Store) denied(arn string) error {
+	if _, account, ok := ivs.ParseStageArn(arn); ok && account != s.account {
+		return ivs.NewAccessDeniedException("Not authorized to access %s", arn)
+	}
+	return nil
 }
 
 // clone copies a stored stage for an answer: the Handler applies the

@@ -33,13 +33,27 @@ func (s *Store) CreateStorageConfiguration(_ context.Context, in *ivs.CreateStor
 	return &ivs.CreateStorageConfigurationResponse{StorageConfiguration: cloneConfig(sc)}, nil
 }
 
+// findConfig returns a stored storage configuration; the caller holds
+// s.mu. Another account's is AccessDeniedException, an unknown one
+// ResourceNotFoundException, as for stages.
+func (s *Store) findConfig(arn string) (*ivs.StorageConfiguration, error) {
+	if _, account, ok := ivs.ParseStorageConfigurationArn(arn); ok && account != s.account {
+		return nil, ivs.NewAccessDeniedException("Not authorized to access %s", arn)
+	}
+	sc := s.storage()[arn]
+	if sc == nil {
+		return nil, ivs.NewResourceNotFoundException("Storage configuration not found: %s", arn)
+	}
+	return sc, nil
+}
+
 // GetStorageConfiguration returns a stored storage configuration.
 func (s *Store) GetStorageConfiguration(_ context.Context, in *ivs.GetStorageConfigurationRequest) (*ivs.GetStorageConfigurationResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sc := s.storage()[*in.Arn]
-	if sc == nil {
-		return nil, ivs.NewResourceNotFoundException("Storage configuration not found: %s", *in.Arn)
+	sc, err := s.findConfig(*in.Arn)
+	if err != nil {
+		return nil, err
 	}
 	return &ivs.GetStorageConfigurationResponse{StorageConfiguration: cloneConfig(sc)}, nil
 }
@@ -48,8 +62,8 @@ func (s *Store) GetStorageConfiguration(_ context.Context, in *ivs.GetStorageCon
 func (s *Store) DeleteStorageConfiguration(_ context.Context, in *ivs.DeleteStorageConfigurationRequest) (*ivs.DeleteStorageConfigurationResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.storage()[*in.Arn] == nil {
-		return nil, ivs.NewResourceNotFoundException("Storage configuration not found: %s", *in.Arn)
+	if _, err := s.findConfig(*in.Arn); err != nil {
+		return nil, err
 	}
 	for _, st := range s.stages {
 		if rec := st.AutoParticipantRecordingConfiguration; rec != nil && deref(rec.StorageConfigurationArn) == *in.Arn {
