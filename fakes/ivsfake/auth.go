@@ -3,7 +3,6 @@ package ivsfake
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -84,15 +83,6 @@ func ParseKeys(r io.Reader, name string) (Keys, error) {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return keys, nil
-}
-
-type namespaceKey struct{}
-
-// namespaceOf is the namespace authenticate put in the request's context;
-// ok is false for the default namespace.
-func namespaceOf(ctx context.Context) (Namespace, bool) {
-	ns, ok := ctx.Value(namespaceKey{}).(Namespace)
-	return ns, ok
 }
 
 // sigV4 is what an Authorization header of the form AWS4-HMAC-SHA256

@@ -40,6 +40,8 @@ type Options struct {
 	// state file (OpenStore): NewMemory loads what it holds, and every
 	// change is committed to it before it is answered.
 	Store *Store
+	// Limits bound what the fake keeps where AWS sets no quota.
+	Limits Limits
 }
 
 func (o Options) withDefaults() Options {
@@ -55,6 +57,7 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Limits = o.Limits.withDefaults()
 	return o
 }
 
@@ -78,6 +81,10 @@ type Memory struct {
 	order []*stage
 	seq   uint32
 	quota int // the stage quota, Options.StageQuota until SetStageQuota
+	// quotaSet says SetStageQuota set the quota, which a state file then
+	// keeps across restarts; otherwise the quota is Options.StageQuota of
+	// each run. A namespace with a quota set holds something.
+	quotaSet bool
 	// storage holds the storage configurations (storage.go). Tags live on
 	// their resource (tags.go), so DeleteStage drops a stage's tags with it.
 	storage storageState

@@ -39,10 +39,9 @@ func (m *Memory) resetLocked() {
 	m.capSets = map[string][]ivsapi.ParticipantTokenCapability{}
 	m.order = nil
 	m.deleted = history{}
-	m.quota = m.opts.StageQuota
+	m.quota, m.quotaSet = m.opts.StageQuota, false
 	m.storage.reset()
 	if m.ps != nil {
-		m.ps.quotaSet = false
 		m.ps.deletedN = map[string]uint64{}
 	}
 }
@@ -100,7 +99,7 @@ func (m *Memory) clear() {
 
 // setQuota sets the stage quota and returns the one it replaces.
 func (m *Memory) setQuota(n int) (previous int) {
-	previous, m.quota = m.quota, n
+	previous, m.quota, m.quotaSet = m.quota, n, true
 	m.ps.quota()
 	return previous
 }

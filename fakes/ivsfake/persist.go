@@ -52,9 +52,6 @@ type persist struct {
 	cleared      bool            // Reset: the namespace starts over
 	meta         bool            // the meta record changed (it is written with every commit)
 
-	// quotaSet says SetStageQuota set the quota, which then outlives a
-	// restart; otherwise the quota is Options.StageQuota of each run.
-	quotaSet bool
 	// deletedN numbers the stages of Memory.deleted in deletion order,
 	// the order they are loaded back in.
 	deletedN   map[string]uint64
@@ -139,7 +136,7 @@ func (ps *persist) storageConfig(arn string) {
 // quota records that the stage quota was set, so it outlives a restart.
 func (ps *persist) quota() {
 	if ps != nil {
-		ps.quotaSet, ps.meta = true, true
+		ps.meta = true
 	}
 }
 
@@ -294,6 +291,11 @@ func (m *Memory) commit() error {
 			if err := all.DeleteBucket(ps.ns.key()); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
+			// A namespace exists only while it stores something, in the
+			// file as in memory.
+			if m.holdsNothingLocked() {
+				return nil
+			}
 		}
 		ns, err := all.CreateBucketIfNotExists(ps.ns.key())
 		if err != nil {
@@ -306,7 +308,7 @@ func (m *Memory) commit() error {
 			}
 		}
 		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
-		if ps.quotaSet {
+		if m.quotaSet {
 			meta.Quota = &m.quota
 		}
 		if err := put(b[string(bMeta)], keyState, meta); err != nil {
@@ -454,10 +456,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 		}
 		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
 		if meta.Quota != nil {
-			m.quota = *meta.Quota
-			if m.ps != nil {
-				m.ps.quotaSet = true
-			}
+			m.quota, m.quotaSet = *meta.Quota, true
 		}
 		if len(meta.PageKey) > 0 {
 			m.pages.key = meta.PageKey

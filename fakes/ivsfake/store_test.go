@@ -228,6 +228,9 @@ func TestStoreNamespacesAndReset(t *testing.T) {
 	assert.Equal(t, 1, stages, "west's stage is in the file")
 
 	require.NoError(t, east.Control.Reset(ctxT(t)))
+	ns, err = s.Namespaces()
+	require.NoError(t, err)
+	assert.Empty(t, ns, "a namespace that holds nothing is not kept in the file either")
 	for _, opts := range []ivsfake.Options{{Store: s}, {Store: s, Region: "us-west-2", Account: "210987654321"}} {
 		quota, stages := ivsfake.NewMemory(opts).StageQuota()
 		assert.Equal(t, 0, stages, "%s/%s is empty in the file after the reset", opts.Account, opts.Region)
