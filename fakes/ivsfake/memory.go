@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,8 +22,16 @@ type Options struct {
 	// another account gets AccessDeniedException.
 	Region  string // default us-east-1
 	Account string // default 123456789012
-	// StageQuota is how many stages the account may hold (default 1000).
+	// StageQuota is how many stages the account may hold in each region
+	// (default DefaultStageQuota, AWS's 100).
 	StageQuota int
+	// StorageConfigurationQuota is how many storage configurations the
+	// account may hold in each region (default
+	// DefaultStorageConfigurationQuota).
+	StorageConfigurationQuota int
+	// PublisherQuota is how many participants may publish to a stage at
+	// once (default DefaultPublisherQuota, AWS's 12).
+	PublisherQuota int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Keys, when not nil, turns signature checking on: every request
@@ -52,7 +59,13 @@ func (o Options) withDefaults() Options {
 		o.Account = "123456789012"
 	}
 	if o.StageQuota <= 0 {
-		o.StageQuota = 1000
+		o.StageQuota = DefaultStageQuota
+	}
+	if o.StorageConfigurationQuota <= 0 {
+		o.StorageConfigurationQuota = DefaultStorageConfigurationQuota
+	}
+	if o.PublisherQuota <= 0 {
+		o.PublisherQuota = DefaultPublisherQuota
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -80,11 +93,12 @@ type Memory struct {
 	// paging stays exact while stages are created and deleted.
 	order []*stage
 	seq   uint32
-	quota int // the stage quota, Options.StageQuota until SetStageQuota
-	// quotaSet says SetStageQuota set the quota, which a state file then
-	// keeps across restarts; otherwise the quota is Options.StageQuota of
-	// each run. A namespace with a quota set holds something.
-	quotaSet bool
+	// quotas are the namespace's quotas (quotas.go), Options' until the
+	// control API sets them. quotaSet says which it set: those a state
+	// file keeps across restarts; the others are Options' of each run. A
+	// namespace with a quota set holds something.
+	quotas   [numQuotas]int
+	quotaSet [numQuotas]bool
 	// storage holds the storage configurations (storage.go). Tags live on
 	// their resource (tags.go), so DeleteStage drops a stage's tags with it.
 	storage storageState
@@ -125,6 +139,9 @@ type session struct {
 	participants []*participant // in join order: pages index into it
 	byID         map[string]*participant
 	index        filterIndex // by the filters they pass (index.go)
+	// publishers counts the participants publishing now, for the
+	// publisher quota (index.go keeps it).
+	publishers int
 }
 
 func newSession(id string, start time.Time) *session {
@@ -202,8 +219,8 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	now := m.now()
 	m.mu.Lock()
 	defer m.unlock(&err)
-	if len(m.stages) >= m.quota {
-		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), m.quota)
+	if limit := m.quotas[quotaStages]; len(m.stages) >= limit {
+		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), limit)
 	}
 	st := m.createStage(valueOf(in.Name), in.Tags, in.AutoParticipantRecordingConfiguration)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
@@ -295,25 +312,6 @@ func (m *Memory) ListStages(_ context.Context, in *ivsapi.ListStagesRequest) (*i
 		out.Stages = append(out.Stages, st.summary())
 	}
 	return out, nil
-}
-
-// SetStageQuota sets how many stages the account may hold, from now on,
-// and returns the quota it replaces. Stages beyond a lowered quota stay;
-// CreateStage is refused until the count is under it.
-func (m *Memory) SetStageQuota(n int) (previous int, err error) {
-	if n < 0 || n > MaxStageQuota {
-		return 0, quotaViolation(strconv.Itoa(n))
-	}
-	m.mu.Lock()
-	defer m.unlock(&err)
-	return m.setQuota(n), nil
-}
-
-// StageQuota returns the stage quota and how many stages the account holds.
-func (m *Memory) StageQuota() (quota, stages int) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.quota, len(m.stages)
 }
 
 // recordingKeys are the filter keys of the recording states in which a

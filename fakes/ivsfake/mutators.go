@@ -39,7 +39,7 @@ func (m *Memory) resetLocked() {
 	m.capSets = map[string][]ivsapi.ParticipantTokenCapability{}
 	m.order = nil
 	m.deleted = history{}
-	m.quota, m.quotaSet = m.opts.StageQuota, false
+	m.quotas, m.quotaSet = m.opts.defaultQuotas(), [numQuotas]bool{}
 	m.storage.reset()
 	if m.ps != nil {
 		m.ps.deletedN = map[string]uint64{}
@@ -91,15 +91,18 @@ func (h *history) keep(st *stage) (dropped string) {
 // ---- the namespace ------------------------------------------------------
 
 // clear forgets every stage, token, session and participant, and puts the
-// stage quota back to Options.StageQuota.
+// quotas back to Options'.
 func (m *Memory) clear() {
 	m.resetLocked()
 	m.ps.reset()
 }
 
-// setQuota sets the stage quota and returns the one it replaces.
-func (m *Memory) setQuota(n int) (previous int) {
-	previous, m.quota, m.quotaSet = m.quota, n, true
+// setQuotas sets the quotas given and returns all as they were.
+func (m *Memory) setQuotas(set map[quota]int) (previous [numQuotas]int) {
+	previous = m.quotas
+	for q, n := range set {
+		m.quotas[q], m.quotaSet[q] = n, true
+	}
 	m.ps.quota()
 	return previous
 }

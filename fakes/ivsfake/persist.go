@@ -168,9 +168,12 @@ func (m *Memory) unlock(err *error) {
 type metaRec struct {
 	Seq        uint32 `json:"seq"`
 	StorageSeq uint32 `json:"storageSeq"`
-	Quota      *int   `json:"quota,omitempty"`
-	DeletedSeq uint64 `json:"deletedSeq"`
-	PageKey    []byte `json:"pageKey"`
+	Quota      *int   `json:"quota,omitempty"` // the stage quota
+	// Absent from the records of an ivsrt of format 2 or older.
+	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
+	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
+	DeletedSeq                uint64 `json:"deletedSeq"`
+	PageKey                   []byte `json:"pageKey"`
 }
 
 type stageRec struct {
@@ -308,8 +311,10 @@ func (m *Memory) commit() error {
 			}
 		}
 		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
-		if m.quotaSet {
-			meta.Quota = &m.quota
+		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota} {
+			if m.quotaSet[q] {
+				*at = &m.quotas[q]
+			}
 		}
 		if err := put(b[string(bMeta)], keyState, meta); err != nil {
 			return err
@@ -455,8 +460,10 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			return fmt.Errorf("meta: %w", err)
 		}
 		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
-		if meta.Quota != nil {
-			m.quota, m.quotaSet = *meta.Quota, true
+		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota} {
+			if stored != nil {
+				m.quotas[q], m.quotaSet[q] = *stored, true
+			}
 		}
 		if len(meta.PageKey) > 0 {
 			m.pages.key = meta.PageKey

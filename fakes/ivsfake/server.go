@@ -451,7 +451,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err != nil {
 			return nil, err
 		}
-		n, err := parseQuota(body)
+		set, err := parseQuotas(body)
 		if err != nil {
 			return nil, err
 		}
@@ -459,12 +459,11 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err != nil {
 			return nil, err
 		}
-		prev, err := m.SetStageQuota(n)
+		prev, err := m.SetQuotas(set)
 		if err != nil {
 			return nil, err
 		}
-		_, stages := m.StageQuota()
-		return ivscontrol.QuotaOutput{StageQuota: n, PreviousStageQuota: prev, Stages: stages}, nil
+		return m.quotaOutput(prev), nil
 	},
 	"/reset": func(c *controlCall) (any, error) {
 		// Signed by a key, a reset is that account's and region's, and

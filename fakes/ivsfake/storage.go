@@ -47,6 +47,9 @@ func (m *Memory) lookupStorage(arn string) (*storageConfig, error) {
 func (m *Memory) CreateStorageConfiguration(_ context.Context, in *ivsapi.CreateStorageConfigurationRequest) (_ *ivsapi.CreateStorageConfigurationResponse, err error) {
 	m.mu.Lock()
 	defer m.unlock(&err)
+	if limit := m.quotas[quotaStorageConfigurations]; len(m.storage.byArn) >= limit {
+		return nil, ivsapi.NewServiceQuotaExceededException("Storage configuration quota exceeded: the account holds %d storage configurations, its limit is %d", len(m.storage.byArn), limit)
+	}
 	sc := m.createStorage(valueOf(in.Name), valueOf(in.S3.BucketName), in.Tags)
 	return &ivsapi.CreateStorageConfigurationResponse{StorageConfiguration: sc.view()}, nil
 }

@@ -88,7 +88,7 @@ func TestStorageConfigurationRoundTrip(t *testing.T) {
 // configurations than one page holds, each once and in creation order,
 // with the default page (100) and with a small one.
 func TestListStorageConfigurationsPaginator(t *testing.T) {
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, ivsfake.Options{StorageConfigurationQuota: 200})
 	var want []string
 	for i := range 103 {
 		want = append(want, aws.ToString(createStorage(t, f, fmt.Sprintf("sc%d", i), "bucket", nil).Arn))

@@ -32,7 +32,10 @@ const (
 	// protocol, exchanged tokens); a file of format 1 loads, those
 	// members taking their defaults, and its first change marks it format
 	// 2, so that an ivsrt of format 1, which would drop them, refuses it.
-	StoreFormat = 2
+	// Format 3 adds the storage configuration and publisher quotas set
+	// through the control API; a file of format 1 or 2 loads as having
+	// none set.
+	StoreFormat = 3
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second

@@ -234,7 +234,7 @@ func TestStoreNamespacesAndReset(t *testing.T) {
 	for _, opts := range []ivsfake.Options{{Store: s}, {Store: s, Region: "us-west-2", Account: "210987654321"}} {
 		quota, stages := ivsfake.NewMemory(opts).StageQuota()
 		assert.Equal(t, 0, stages, "%s/%s is empty in the file after the reset", opts.Account, opts.Region)
-		assert.Equal(t, 1000, quota)
+		assert.Equal(t, ivsfake.DefaultStageQuota, quota)
 	}
 }
 
@@ -561,6 +561,10 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{"/quota", "", func() error {
 			_, err := f.Control.SetStageQuota(ctx, 7)
+			return err
+		}},
+		{"/quota", "every quota", func() error {
+			_, err := f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{StageQuota: aws.Int(8), StorageConfigurationQuota: aws.Int(9), PublisherQuota: aws.Int(10)})
 			return err
 		}},
 		{"/reset", "", func() error { return f.Control.Reset(ctx) }},
