@@ -128,6 +128,12 @@ type stage struct {
 	// used holds the expired tokens its participants joined with, kept
 	// for JOIN_ERROR until the stage is deleted (tokens.go).
 	used []string
+	// unused counts its tokens nobody has joined with that are not yet
+	// freed, for Limits.UnusedTokensPerStage (derived: load counts them).
+	unused int
+	// sessionsDropped counts the sessions Limits.SessionsPerStage dropped
+	// from the start of history: page tokens count from the first session.
+	sessionsDropped int
 	// endpoints are minted with the stage and never change (endpoints.go):
 	// views share them.
 	endpoints *ivsapi.StageEndpoints
@@ -150,9 +156,12 @@ func newSession(id string, start time.Time) *session {
 
 type participant struct {
 	// pos and the two flags share a word: a session can hold 100,000.
-	pos            int32 // in the session's join order
-	published      bool
-	publishing     bool // published and not stopped since (published stays true)
+	pos        int32 // in the session's join order
+	published  bool
+	publishing bool // published and not stopped since (published stays true)
+	// eventsDropped counts the events Limits.EventsPerParticipant dropped
+	// from the start of events: page tokens count from the first event.
+	eventsDropped  uint32
 	id, userID     string
 	attributes     map[string]string
 	state          ivsapi.ParticipantState
@@ -221,6 +230,9 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	defer m.unlock(&err)
 	if limit := m.quotas[quotaStages]; len(m.stages) >= limit {
 		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), limit)
+	}
+	if n, limit := len(in.ParticipantTokenConfigurations), m.opts.Limits.UnusedTokensPerStage; n > limit {
+		return nil, unusedTokensExceeded("", n, limit)
 	}
 	st := m.createStage(valueOf(in.Name), in.Tags, in.AutoParticipantRecordingConfiguration)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}

@@ -49,6 +49,7 @@ type persist struct {
 	participants []participantRef
 	tokens       map[string]bool // by value
 	storage      map[string]bool // by ARN
+	dropped      []sessionRef    // sessions dropped by Limits.SessionsPerStage (s nil: only the id counts)
 	cleared      bool            // Reset: the namespace starts over
 	meta         bool            // the meta record changed (it is written with every commit)
 
@@ -70,12 +71,12 @@ type participantRef struct {
 
 func (ps *persist) clear() {
 	ps.stages, ps.tokens, ps.storage = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	ps.sessions, ps.participants = ps.sessions[:0], ps.participants[:0]
+	ps.sessions, ps.participants, ps.dropped = ps.sessions[:0], ps.participants[:0], ps.dropped[:0]
 	ps.cleared, ps.meta = false, false
 }
 
 func (ps *persist) dirty() bool {
-	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage) > 0
+	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.dropped) > 0
 }
 
 // ---- the journal: what the mutators (mutators.go) record ----------------
@@ -94,6 +95,15 @@ func (ps *persist) session(arn string, s *session) {
 	if ps != nil {
 		ps.stages[arn] = true
 		ps.sessions = append(ps.sessions, sessionRef{arn, s})
+	}
+}
+
+// sessionDropped records that a session of stage arn was dropped: its
+// records go (the stage's own record, with its session list, is recorded
+// by the session that made it go).
+func (ps *persist) sessionDropped(arn, sid string) {
+	if ps != nil {
+		ps.dropped = append(ps.dropped, sessionRef{arn: arn, s: &session{id: sid}})
 	}
 }
 
@@ -188,6 +198,9 @@ type stageRec struct {
 	// Endpoints are absent from the records of an ivsrt that did not
 	// mint them: load gives such a stage endpoints made from its ARN.
 	Endpoints *ivsapi.StageEndpoints `json:"endpoints,omitempty"`
+	// SessionsDropped counts the oldest sessions Limits.SessionsPerStage
+	// dropped (format 3).
+	SessionsDropped int `json:"sessionsDropped,omitempty"`
 }
 
 type sessionRec struct {
@@ -211,6 +224,9 @@ type participantRec struct {
 	// Absent from the records of an ivsrt of the 2024-06-20 API.
 	Protocol     ivsapi.ParticipantProtocol `json:"protocol,omitempty"`
 	TokenExpires time.Time                  `json:"tokenExpires,omitzero"`
+	// EventsDropped counts the oldest events Limits.EventsPerParticipant
+	// dropped (format 3).
+	EventsDropped uint32 `json:"eventsDropped,omitempty"`
 }
 
 type eventRec struct {
@@ -356,8 +372,18 @@ func (m *Memory) commit() error {
 				return err
 			}
 		}
-		// Last, so nothing written above for a stage that is gone for
-		// good outlives it.
+		// Last, so nothing written above for a session or a stage that
+		// is gone for good outlives it.
+		for _, r := range ps.dropped {
+			if err := b[string(bSessions)].Delete(sessionKey(r.arn, r.s.id)); err != nil {
+				return err
+			}
+			for _, name := range [][]byte{bJoins, bParticipants} {
+				if err := deletePrefix(b[string(name)], []byte(r.arn+"\x00"+r.s.id+"\x00")); err != nil {
+					return err
+				}
+			}
+		}
 		for _, arn := range gone {
 			if err := b[string(bStages)].Delete([]byte(arn)); err != nil {
 				return err
@@ -391,7 +417,8 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 }
 
 func (st *stage) stored(deleted uint64) stageRec {
-	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history)), Endpoints: st.endpoints}
+	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history)),
+		Endpoints: st.endpoints, SessionsDropped: st.sessionsDropped}
 	for i, s := range st.history {
 		r.Sessions[i] = s.id
 	}
@@ -410,7 +437,7 @@ func (p *participant) stored() participantRec {
 		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
-		Protocol: p.protocol, TokenExpires: p.tokenExpires,
+		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped,
 	}
 	for i, e := range p.events {
 		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
@@ -496,7 +523,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 		// copyRecording applies the defaults of the members a record of an
 		// older ivsrt lacks.
 		st := &stage{seq: r.Seq, arn: string(k), name: r.Name, tags: r.Tags, rec: copyRecording(&r.Rec),
-			endpoints: r.Endpoints, sessions: map[string]*session{}, revoked: map[string]bool{}}
+			endpoints: r.Endpoints, sessions: map[string]*session{}, revoked: map[string]bool{}, sessionsDropped: r.SessionsDropped}
 		if st.endpoints == nil {
 			st.endpoints = stageEndpoints(legacyEndpointID(st.arn))
 		}
@@ -533,7 +560,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	}
 	slices.SortFunc(deleted, func(a, b loaded) int { return cmp.Compare(a.rec.Deleted, b.rec.Deleted) })
 	for _, l := range deleted {
-		m.deleted.keep(l.st)
+		m.deleted.keep(l.st, 0) // what the file holds, all of it
 		if m.ps != nil {
 			m.ps.deletedN[l.st.arn] = l.rec.Deleted
 		}
@@ -563,7 +590,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
-			protocol: r.Protocol, tokenExpires: r.TokenExpires,
+			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped,
 		}
 		for _, e := range r.Events {
 			ev := event{name: e.Name, at: e.At, code: e.Code}
@@ -578,6 +605,9 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	err = forEach(bucket(bTokens), func(k []byte, r *tokenRec) error {
 		m.addToken(&pToken{value: string(k), stageArn: r.StageArn, participantID: r.ParticipantID, userID: r.UserID,
 			attributes: r.Attributes, capabilities: m.capabilities(r.Capabilities), duration: r.Duration, expires: r.Expires, used: r.Used})
+		if st := m.stages[r.StageArn]; st != nil && !r.Used {
+			st.unused++
+		}
 		return nil
 	})
 	if err != nil {

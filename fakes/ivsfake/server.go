@@ -2,6 +2,7 @@ package ivsfake
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
+	"github.com/ivsrt/contract/fakes/validate"
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
@@ -179,8 +181,19 @@ func (s *Server) injectFault(ns Namespace, f ivscontrol.Fault) error {
 	if f.Message == "" {
 		f.Message = "Injected by the ivsrt control API"
 	}
+	limits := s.opts.Limits
+	if len(f.Message) > limits.FaultMessageBytes {
+		var e validate.Errors
+		e.Add(validate.Violation{Path: "message", Value: validate.Render(f.Message),
+			Rule: fmt.Sprintf("Member must have length less than or equal to %d bytes", limits.FaultMessageBytes)})
+		return ivsapi.NewValidationException("%s", e.Message())
+	}
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
+	if n := s.faults.count[ns]; n >= limits.PendingFaults {
+		return ivsapi.NewServiceQuotaExceededException("Fault bound exceeded: %d faults are pending in account %s, region %s, the most this fake keeps: let some be used, or reset (POST %sreset)",
+			n, ns.Account, ns.Region, ivscontrol.Prefix)
+	}
 	k := faultKey{ns, f.Operation}
 	s.faults.pending[k] = append(s.faults.pending[k], &f)
 	s.faults.count[ns]++

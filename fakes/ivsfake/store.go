@@ -33,8 +33,10 @@ const (
 	// members taking their defaults, and its first change marks it format
 	// 2, so that an ivsrt of format 1, which would drop them, refuses it.
 	// Format 3 adds the storage configuration and publisher quotas set
-	// through the control API; a file of format 1 or 2 loads as having
-	// none set.
+	// through the control API, and what the fake's bounds dropped (the
+	// count of a stage's oldest sessions and of a participant's oldest
+	// events, which page tokens count from); a file of format 1 or 2
+	// loads as having none of either.
 	StoreFormat = 3
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.

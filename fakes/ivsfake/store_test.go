@@ -414,9 +414,13 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := openStore(t, path)
 	clock := &fakeClock{now: time.Date(2024, 6, 20, 12, 0, 0, 0, time.UTC)}
-	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
+	// Bounds low enough for steps to pass them: what they drop goes from
+	// the file too, and what page tokens count from stays.
+	limits := ivsfake.Limits{SessionsPerStage: 3, EventsPerParticipant: 6}
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now, Limits: limits})
 	ctx := ctxT(t)
 	var arns []string
+	var bob ivscontrol.ParticipantRef
 	var sc string
 	var tokens, unused []types.ParticipantToken
 	var refs []ivscontrol.ParticipantRef
@@ -540,6 +544,41 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[3].Token})
 			return err
 		}},
+		{"/join", "bob, in the new session", func() error {
+			j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[1].Token})
+			bob = j.Ref()
+			return err
+		}},
+		{"/leave", "and joins again, past the events bound (the oldest go)", func() error {
+			for range 4 {
+				if err := f.Control.Leave(ctx, bob); err != nil {
+					return err
+				}
+				if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[1].Token}); err != nil {
+					return err
+				}
+			}
+			ev, err := f.Client.ListParticipantEvents(ctx, &ivsrealtime.ListParticipantEventsInput{StageArn: &arns[0], SessionId: aws.String(liveSession(t, f, bob)), ParticipantId: &bob.ParticipantId})
+			if err == nil && len(ev.Events) != limits.EventsPerParticipant {
+				err = fmt.Errorf("bob has %d events, want the bound's %d", len(ev.Events), limits.EventsPerParticipant)
+			}
+			return err
+		}},
+		{"/end-session", "and new ones, past the sessions bound (the oldest go)", func() error {
+			for range 2 {
+				if err := f.Control.EndSession(ctx, arns[0]); err != nil {
+					return err
+				}
+				if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[3].Token}); err != nil {
+					return err
+				}
+			}
+			ss, err := f.Client.ListStageSessions(ctx, &ivsrealtime.ListStageSessionsInput{StageArn: &arns[0]})
+			if err == nil && len(ss.StageSessions) != limits.SessionsPerStage {
+				err = fmt.Errorf("the stage has %d sessions, want the bound's %d", len(ss.StageSessions), limits.SessionsPerStage)
+			}
+			return err
+		}},
 		{"/join", "refused, the tokens expired (the unused one is freed)", func() error {
 			clock.add(13 * time.Hour)
 			if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *unused[0].Token}); err == nil {
@@ -577,7 +616,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		before := fileSum(t, path)
 		want := append(snapshot(t, f, arns), ivsfake.StateRecords(f.Server.Memory))
 		assert.Equal(t, before, fileSum(t, path), "after %s, reading everything wrote to the file", name)
-		loaded := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
+		loaded := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now, Limits: limits})
 		got := append(snapshot(t, loaded, arns), ivsfake.StateRecords(loaded.Server.Memory))
 		require.Equal(t, want, got, "after %s, the file holds what the fake shows", name)
 		for _, line := range want {
@@ -603,4 +642,12 @@ func TestStoreUnreadableNamespace(t *testing.T) {
 	_, err := ivsfake.NewClient(f.URL, "eu-west-1").ListStages(ctxT(t), &ivsrealtime.ListStagesInput{})
 	requireErrorCode(t, err, "InternalServerException", http.StatusInternalServerError)
 	assert.Contains(t, err.Error(), "loading 123456789012/eu-west-1 from state file")
+}
+
+// liveSession is the live session of a participant's stage.
+func liveSession(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) string {
+	t.Helper()
+	st, err := f.Client.GetStage(ctxT(t), &ivsrealtime.GetStageInput{Arn: &ref.StageArn})
+	require.NoError(t, err)
+	return aws.ToString(st.Stage.ActiveSessionId)
 }
