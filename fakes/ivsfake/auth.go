@@ -209,7 +209,10 @@ func (s *Server) checkSignature(r *http.Request, a sigV4, key Key) error {
 	// The request as the client signed it: its method, URL and signed
 	// headers only. The signer always signs host, and content-length when
 	// the length is positive, so the length is set only when it was signed.
+	// A ';' in the query is part of its pair, as AWS reads it; the SDK's
+	// signer, which drops such a pair, then signed something else.
 	u := *r.URL
+	u.RawQuery = wire.LiteralSemicolons(u.RawQuery)
 	re := &http.Request{Method: r.Method, URL: &u, Header: http.Header{}}
 	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
 	for h := range strings.SplitSeq(a.signedHeaders, ";") {
