@@ -80,7 +80,7 @@ func New(opts Options) *Server {
 	s.spaces.perAccount = map[string]int{s.def.Account: 1}
 	s.faults.pending = map[faultKey][]*ivscontrol.Fault{}
 	s.faults.count = map[Namespace]int{}
-	s.api = ivsapi.NewHandler(ivsapi.Dispatch(s.pick), ivsapi.Options{Before: s.take})
+	s.api = ivsapi.NewHandler(reservedChecks{ivsapi.Dispatch(s.pick)}, ivsapi.Options{Before: s.take})
 	return s
 }
 
