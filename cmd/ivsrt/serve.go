@@ -115,7 +115,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
 		return 1
 	}
-	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, Keys: keys, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
+	// What goes wrong inside (an accept error, a change the state file
+	// cannot take) is logged in the log's format; with the request log
+	// off, as a text line all the same.
+	errLog := logger
+	if *logFormat == "off" {
+		errLog = slog.New(newLineHandler(stderr, false))
+	}
+	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, Keys: keys, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout, Logger: errLog}
 	if *statePath != "" {
 		store, err := ivsfake.OpenStore(*statePath)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -49,6 +50,11 @@ type Options struct {
 	Store *Store
 	// Limits bound what the fake keeps where AWS sets no quota.
 	Limits Limits
+	// Logger is where the fake writes what goes wrong that a client must
+	// not see (a state file's error, with its path; the HTTP server's own
+	// errors, an accept error say, through NewHTTPServer). Nil is
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -71,6 +77,9 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	o.Limits = o.Limits.withDefaults()
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	return o
 }
 

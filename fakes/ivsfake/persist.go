@@ -165,7 +165,10 @@ func (ps *persist) reset() {
 func (m *Memory) unlock(err *error) {
 	if m.ps != nil && m.ps.dirty() {
 		if cerr := m.commit(); cerr != nil {
-			*err = ivsapi.NewInternalServerException("The change could not be stored in the state file: %s", oneLine(cerr))
+			// The file's path and Go's error are the operator's to see,
+			// not the client's.
+			*err = ivsapi.NewInternalServerException("The change could not be stored in the state file")
+			m.opts.Logger.Error("a change could not be stored in the state file: it is not kept", "namespace", string(m.ps.ns.key()), "path", m.ps.store.Path(), "error", oneLine(cerr))
 			m.resetLocked()
 			_ = m.ps.store.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
 		}

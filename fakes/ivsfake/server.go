@@ -3,6 +3,7 @@ package ivsfake
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -32,7 +33,8 @@ const (
 
 // NewHTTPServer returns the http.Server that Start and `ivsrt serve` run
 // h (the fake, or the fake behind middleware) in, with opts' ReadTimeout
-// and IdleTimeout (defaults DefaultReadTimeout and DefaultIdleTimeout).
+// and IdleTimeout (defaults DefaultReadTimeout and DefaultIdleTimeout),
+// writing its own errors to opts.Logger.
 // Serve it on wire.NewListener(ln), so that the requests net/http refuses
 // itself get AWS's error form as well.
 func NewHTTPServer(h http.Handler, opts Options) *http.Server {
@@ -49,6 +51,9 @@ func NewHTTPServer(h http.Handler, opts Options) *http.Server {
 		ReadTimeout:       read,
 		IdleTimeout:       idle,
 		MaxHeaderBytes:    MaxHeaderBytes,
+		// The server's own errors (an accept error, say) go to the
+		// fake's logger, in its format, at level ERROR.
+		ErrorLog: slog.NewLogLogger(opts.withDefaults().Logger.Handler(), slog.LevelError),
 	}
 }
 
@@ -92,7 +97,10 @@ func newNamespace(base Options, ns Namespace) (*Memory, error) {
 	base.Account, base.Region = ns.Account, ns.Region
 	m, err := openMemory(base)
 	if err != nil {
-		return nil, ivsapi.NewInternalServerException("%v", err)
+		// The file's path and Go's error are the operator's to see, not
+		// the client's.
+		base.Logger.Error("a namespace could not be read from the state file", "error", oneLine(err))
+		return nil, ivsapi.NewInternalServerException("The state of account %s in region %s could not be read from the state file", ns.Account, ns.Region)
 	}
 	return m, nil
 }
@@ -276,7 +284,8 @@ func (s *Server) Reset() error {
 	if store := s.opts.Store; store != nil {
 		stored, err := store.Namespaces()
 		if err != nil {
-			return ivsapi.NewInternalServerException("reading the state file's namespaces: %v", err)
+			s.opts.Logger.Error("the state file's namespaces could not be read", "path", store.Path(), "error", oneLine(err))
+			return ivsapi.NewInternalServerException("The state file could not be read")
 		}
 		for _, ns := range stored {
 			if !loaded[ns] {

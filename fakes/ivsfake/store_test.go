@@ -1,11 +1,13 @@
 package ivsfake_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -244,7 +246,8 @@ func TestStoreNamespacesAndReset(t *testing.T) {
 func TestStoreCommitFailure(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := openStore(t, path)
-	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	var log bytes.Buffer
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	kept := *createStage(t, f, nil).Stage.Arn
 	info, err := os.Stat(path)
 	require.NoError(t, err)
@@ -262,7 +265,14 @@ func TestStoreCommitFailure(t *testing.T) {
 	}
 	require.Error(t, failed, "a full file fails a commit within 100 stages of 13 KB")
 	requireErrorCode(t, failed, "InternalServerException", http.StatusInternalServerError)
-	assert.Contains(t, failed.Error(), "could not be stored in the state file")
+	assert.Contains(t, failed.Error(), "The change could not be stored in the state file")
+	// The file's path and Go's error are the operator's, in the log, not
+	// the client's (issue 18: the 500 showed both).
+	assert.NotContains(t, failed.Error(), path)
+	assert.NotContains(t, failed.Error(), "mmap")
+	assert.Contains(t, log.String(), "a change could not be stored in the state file")
+	assert.Contains(t, log.String(), "path="+path)
+	assert.Contains(t, log.String(), "error=")
 
 	listed, err := f.Client.ListStages(ctxT(t), &ivsrealtime.ListStagesInput{MaxResults: aws.Int32(100)})
 	require.NoError(t, err)
@@ -636,12 +646,17 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 // file can no longer be read (here closed under the fake) answers 500
 // InternalServerException in AWS's form, not a dropped connection.
 func TestStoreUnreadableNamespace(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
-	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, path)
+	var log bytes.Buffer
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	require.NoError(t, s.Close())
 	_, err := ivsfake.NewClient(f.URL, "eu-west-1").ListStages(ctxT(t), &ivsrealtime.ListStagesInput{})
 	requireErrorCode(t, err, "InternalServerException", http.StatusInternalServerError)
-	assert.Contains(t, err.Error(), "loading 123456789012/eu-west-1 from state file")
+	assert.Contains(t, err.Error(), "The state of account 123456789012 in region eu-west-1 could not be read from the state file")
+	assert.NotContains(t, err.Error(), path, "the path and Go's error are the operator's, in the log")
+	assert.NotContains(t, err.Error(), "database not open")
+	assert.Contains(t, log.String(), "database not open")
 }
 
 // liveSession is the live session of a participant's stage.
