@@ -180,7 +180,10 @@ const amzDateFormat = "20060102T150405Z"
 func (s *Server) checkSignature(r *http.Request, a sigV4, key Key) error {
 	date := r.Header.Get("X-Amz-Date")
 	if date == "" {
-		return ivsapi.NewIncompleteSignatureException("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		// AWS's message offers a Date header instead, which this fake does
+		// not take (the SDKs sign with X-Amz-Date): it names the one it
+		// takes, so that a client following it is not refused again.
+		return ivsapi.NewIncompleteSignatureException("Authorization header requires existence of a 'X-Amz-Date' header (this fake does not take the 'Date' header AWS also takes).")
 	}
 	at, err := time.Parse(amzDateFormat, date)
 	if err != nil {

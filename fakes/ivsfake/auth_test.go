@@ -274,7 +274,13 @@ func TestVerifySignatures(t *testing.T) {
 		r := send(t, req)
 		assert.Equal(t, http.StatusForbidden, r.Status)
 		assert.Equal(t, ivsapi.ErrIncompleteSignatureException, r.ErrorType)
-		assert.Equal(t, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.", r.message(t))
+		assert.Equal(t, "Authorization header requires existence of a 'X-Amz-Date' header (this fake does not take the 'Date' header AWS also takes).", r.message(t))
+		// The message does not offer what is then refused (issue 18): a
+		// Date header in its stead is refused the same way.
+		req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		r = send(t, req)
+		assert.Equal(t, ivsapi.ErrIncompleteSignatureException, r.ErrorType)
+		assert.NotContains(t, r.message(t), "either")
 	})
 }
 
