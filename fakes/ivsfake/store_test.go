@@ -134,6 +134,30 @@ func TestStoreRefusesWhatIsNotItsOwn(t *testing.T) {
 	}
 }
 
+// TestStoreDanglingSymlink: a state file path that is a symbolic link to
+// a missing file is refused, and its target is not created (issue 18: it
+// was); a link to an existing state file is followed.
+func TestStoreDanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere", "state.db")
+	require.NoError(t, os.Mkdir(filepath.Dir(target), 0o700))
+	link := filepath.Join(dir, "state.db")
+	require.NoError(t, os.Symlink(target, link))
+	s, err := ivsfake.OpenStore(link)
+	if s != nil {
+		_ = s.Close()
+	}
+	require.ErrorIs(t, err, ivsfake.ErrStateRefused)
+	assert.Contains(t, err.Error(), "a symbolic link to "+target+", which does not exist")
+	_, err = os.Stat(target)
+	assert.ErrorIs(t, err, os.ErrNotExist, "the target is not created")
+
+	good := stateFile(t)
+	require.NoError(t, os.Remove(link))
+	require.NoError(t, os.Symlink(good, link))
+	openStore(t, link)
+}
+
 // TestStoreInUse: a second open of a file in use is refused within the
 // lock timeout, not left waiting.
 func TestStoreInUse(t *testing.T) {
