@@ -243,6 +243,9 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	if n, limit := len(in.ParticipantTokenConfigurations), m.opts.Limits.UnusedTokensPerStage; n > limit {
 		return nil, unusedTokensExceeded("", n, limit)
 	}
+	if err := m.foreignStorage(in.AutoParticipantRecordingConfiguration); err != nil {
+		return nil, err
+	}
 	st := m.createStage(valueOf(in.Name), in.Tags, in.AutoParticipantRecordingConfiguration)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
 	for _, c := range in.ParticipantTokenConfigurations {
@@ -270,6 +273,9 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 	defer m.unlock(&err)
 	st, err := m.lookup(*in.Arn)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.foreignStorage(in.AutoParticipantRecordingConfiguration); err != nil {
 		return nil, err
 	}
 	if in.AutoParticipantRecordingConfiguration != nil {
