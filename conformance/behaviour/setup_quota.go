@@ -13,6 +13,9 @@ import (
 // which an ivsrt fake takes as its own.
 const runStageHeadroom = 1000
 
+// maxQuota is the largest quota a fake's control API takes.
+const maxQuota = 1<<31 - 1
+
 // seedPublishers is the publisher quota a run sets on a fake: the seeded
 // session has more participants publishing at once than AWS's 12 per
 // stage, to cover every filter with participants that match and that do
@@ -35,7 +38,7 @@ type PublisherQuotaSetter interface {
 // says.
 func (r *runner) raiseQuotas(ctx context.Context) {
 	if qs, ok := r.Target().Seeder.(suite.QuotaSetter); ok {
-		raise(ctx, r, "stage", qs.SetStageQuota, func(previous int) int { return min(previous+runStageHeadroom, 1<<31-1) })
+		raise(ctx, r, "stage", qs.SetStageQuota, func(previous int) int { return min(previous+runStageHeadroom, maxQuota) })
 	}
 	if ps, ok := r.Target().Seeder.(PublisherQuotaSetter); ok {
 		raise(ctx, r, "publisher", ps.SetPublisherQuota, func(previous int) int { return max(previous, seedPublishers) })
@@ -46,7 +49,9 @@ func (r *runner) raiseQuotas(ctx context.Context) {
 // previous back. A seeder that cannot set it is left as it is: the cases
 // that meet the quota report it.
 func raise(ctx context.Context, r *runner, name string, set func(context.Context, int) (int, error), to func(previous int) int) {
-	previous, err := set(ctx, 0)
+	// The quota is read by setting it: to the most there is, so that a
+	// fake others use refuses nobody meanwhile.
+	previous, err := set(ctx, maxQuota)
 	if err != nil {
 		return
 	}
