@@ -41,11 +41,12 @@ func ControlSeeder(endpoint string, hc *http.Client) suite.Seeder {
 type controlSeeder struct{ c *ivscontrol.Control }
 
 var (
-	_ suite.RecordingSetter    = controlSeeder{}
-	_ suite.QuotaSetter        = controlSeeder{}
-	_ behaviour.ProtocolJoiner = controlSeeder{}
-	_ behaviour.TokenExchanger = controlSeeder{}
-	_ behaviour.PublishFailer  = controlSeeder{}
+	_ suite.RecordingSetter          = controlSeeder{}
+	_ suite.QuotaSetter              = controlSeeder{}
+	_ behaviour.PublisherQuotaSetter = controlSeeder{}
+	_ behaviour.ProtocolJoiner       = controlSeeder{}
+	_ behaviour.TokenExchanger       = controlSeeder{}
+	_ behaviour.PublishFailer        = controlSeeder{}
 )
 
 func ref(p suite.Joined) ivscontrol.ParticipantRef {
@@ -109,4 +110,14 @@ func (s controlSeeder) SetStageQuota(ctx context.Context, quota int) (int, error
 		return 0, err
 	}
 	return out.PreviousStageQuota, nil
+}
+
+// SetPublisherQuota sets how many participants may publish to a stage at
+// once (POST /_ivsrt/quota) and returns the one it replaced.
+func (s controlSeeder) SetPublisherQuota(ctx context.Context, quota int) (int, error) {
+	out, err := s.c.SetQuotas(ctx, ivscontrol.QuotasInput{PublisherQuota: &quota})
+	if err != nil {
+		return 0, err
+	}
+	return out.PreviousPublisherQuota, nil
 }

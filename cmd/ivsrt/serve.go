@@ -30,7 +30,7 @@ when the keys file does not parse.
 	addr := fs.String("addr", "127.0.0.1:4566", "listen `address`; port 0 picks a free port")
 	region := fs.String("region", "us-east-1", "AWS `region` of unsigned requests; a signed one acts in the region of its credential scope")
 	account := fs.String("account", "123456789012", "AWS `account` id of requests under -auth off")
-	quota := fs.Int("stage-quota", 1000, "how many stages each account may hold in each region, at least 1")
+	quota := fs.Int("stage-quota", ivsfake.DefaultStageQuota, "how many stages each account may hold in each region, at least 1")
 	logFormat := fs.String("log", "text", "request log `format`: text, json or off")
 	readTimeout := fs.Duration("read-timeout", ivsfake.DefaultReadTimeout, "cut off a client that has not sent its whole request (headers and body) within this `duration`")
 	idleTimeout := fs.Duration("idle-timeout", ivsfake.DefaultIdleTimeout, "close a keep-alive connection that sends no request for this `duration`")
@@ -113,7 +113,14 @@ when the keys file does not parse.
 		fmt.Fprintf(stderr, "ivsrt serve: %v\n", err)
 		return 1
 	}
-	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, Keys: keys, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout}
+	// What goes wrong inside (an accept error, a change the state file
+	// cannot take) is logged in the log's format; with the request log
+	// off, as a text line all the same.
+	errLog := logger
+	if *logFormat == "off" {
+		errLog = slog.New(newLineHandler(stderr, false))
+	}
+	opts := ivsfake.Options{Region: *region, Account: *account, StageQuota: *quota, Keys: keys, ReadTimeout: *readTimeout, IdleTimeout: *idleTimeout, Logger: errLog}
 	if *statePath != "" {
 		store, err := ivsfake.OpenStore(*statePath)
 		if err != nil {

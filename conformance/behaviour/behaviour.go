@@ -91,6 +91,7 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	sr.KnowListing(r.seededListing)
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStorage(ctx).String() })
+	r.raiseQuotas(ctx)
 	r.setup(ctx)
 	r.setupStorage(ctx)
 	r.setupDeleted(ctx)

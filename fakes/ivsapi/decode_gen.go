@@ -36,9 +36,7 @@ func (s *AutoParticipantRecordingConfiguration) decodeJSON(d *wire.JSONDecoder) 
 			v := []ParticipantRecordingMediaType{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero ParticipantRecordingMediaType
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1s, err := d.String()
 				if err != nil {
@@ -172,9 +170,7 @@ func (s *CompositionThumbnailConfiguration) decodeJSON(d *wire.JSONDecoder) erro
 			v := []ThumbnailStorageType{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero ThumbnailStorageType
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1s, err := d.String()
 				if err != nil {
@@ -226,9 +222,7 @@ func (s *CreateEncoderConfigurationRequest) decodeJSON(d *wire.JSONDecoder) erro
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -289,9 +283,7 @@ func (s *CreateIngestConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -342,9 +334,7 @@ func (s *CreateIngestConfigurationRequest) decodeJSON(d *wire.JSONDecoder) error
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -405,9 +395,7 @@ func (s *CreateParticipantTokenRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -427,9 +415,7 @@ func (s *CreateParticipantTokenRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := []ParticipantTokenCapability{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero ParticipantTokenCapability
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1s, err := d.String()
 				if err != nil {
@@ -471,9 +457,7 @@ func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := []ParticipantTokenConfiguration{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero ParticipantTokenConfiguration
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				var v1 ParticipantTokenConfiguration
 				if err := v1.decodeJSON(d); err != nil {
@@ -493,9 +477,7 @@ func (s *CreateStageRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -556,9 +538,7 @@ func (s *CreateStorageConfigurationRequest) decodeJSON(d *wire.JSONDecoder) erro
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -1077,9 +1057,7 @@ func (s *ImportPublicKeyRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -1645,9 +1623,7 @@ func (s *ParticipantThumbnailConfiguration) decodeJSON(d *wire.JSONDecoder) erro
 			v := []ThumbnailStorageType{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero ThumbnailStorageType
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1s, err := d.String()
 				if err != nil {
@@ -1710,9 +1686,7 @@ func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -1732,9 +1706,7 @@ func (s *ParticipantTokenConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 			v := []ParticipantTokenCapability{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero ParticipantTokenCapability
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1s, err := d.String()
 				if err != nil {
@@ -1932,9 +1904,7 @@ func (s *S3DestinationConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 			v := []string{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero string
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -1964,9 +1934,7 @@ func (s *S3DestinationConfiguration) decodeJSON(d *wire.JSONDecoder) error {
 			v := []CompositionThumbnailConfiguration{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero CompositionThumbnailConfiguration
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				var v1 CompositionThumbnailConfiguration
 				if err := v1.decodeJSON(d); err != nil {
@@ -2048,9 +2016,7 @@ func (s *StartCompositionRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := []DestinationConfiguration{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero DestinationConfiguration
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				var v1 DestinationConfiguration
 				if err := v1.decodeJSON(d); err != nil {
@@ -2070,9 +2036,7 @@ func (s *StartCompositionRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -2143,9 +2107,7 @@ func (s *StartParticipantReplicationRequest) decodeJSON(d *wire.JSONDecoder) err
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -2238,9 +2200,7 @@ func (s *TagResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {

@@ -105,6 +105,17 @@ func (c *Control) SetStageQuota(ctx context.Context, quota int) (*QuotaOutput, e
 	return &out, nil
 }
 
+// SetQuotas sets the quotas given in (stages, storage configurations,
+// publishers per stage); the answer gives every quota, the one it
+// replaced, and how many stages and storage configurations there are.
+func (c *Control) SetQuotas(ctx context.Context, in QuotasInput) (*QuotaOutput, error) {
+	var out QuotaOutput
+	if err := c.call(ctx, http.MethodPost, "/quota", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Reset forgets all state and pending faults.
 func (c *Control) Reset(ctx context.Context) error {
 	return c.call(ctx, http.MethodPost, "/reset", struct{}{}, nil)

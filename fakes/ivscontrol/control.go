@@ -172,10 +172,28 @@ type QuotaInput struct {
 	StageQuota int `json:"stageQuota"`
 }
 
-// QuotaOutput is what POST /_ivsrt/quota answers: the quota now, the one
-// it replaced, and how many stages the account holds.
+// QuotasInput sets any of the namespace's quotas (POST /_ivsrt/quota):
+// each one given is set, the others stay. At least one must be given.
+type QuotasInput struct {
+	// StageQuota is how many stages the account may hold in the region.
+	StageQuota *int `json:"stageQuota,omitempty"`
+	// StorageConfigurationQuota is how many storage configurations.
+	StorageConfigurationQuota *int `json:"storageConfigurationQuota,omitempty"`
+	// PublisherQuota is how many participants may publish to a stage at
+	// once.
+	PublisherQuota *int `json:"publisherQuota,omitempty"`
+}
+
+// QuotaOutput is what POST /_ivsrt/quota answers: each quota now, the one
+// it replaced (the same when it was not set), and how many stages and
+// storage configurations the account holds.
 type QuotaOutput struct {
-	StageQuota         int `json:"stageQuota"`
-	PreviousStageQuota int `json:"previousStageQuota"`
-	Stages             int `json:"stages"`
+	StageQuota                        int `json:"stageQuota"`
+	PreviousStageQuota                int `json:"previousStageQuota"`
+	Stages                            int `json:"stages"`
+	StorageConfigurationQuota         int `json:"storageConfigurationQuota"`
+	PreviousStorageConfigurationQuota int `json:"previousStorageConfigurationQuota"`
+	StorageConfigurations             int `json:"storageConfigurations"`
+	PublisherQuota                    int `json:"publisherQuota"`
+	PreviousPublisherQuota            int `json:"previousPublisherQuota"`
 }

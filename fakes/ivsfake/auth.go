@@ -3,7 +3,6 @@ package ivsfake
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -84,15 +83,6 @@ func ParseKeys(r io.Reader, name string) (Keys, error) {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return keys, nil
-}
-
-type namespaceKey struct{}
-
-// namespaceOf is the namespace authenticate put in the request's context;
-// ok is false for the default namespace.
-func namespaceOf(ctx context.Context) (Namespace, bool) {
-	ns, ok := ctx.Value(namespaceKey{}).(Namespace)
-	return ns, ok
 }
 
 // sigV4 is what an Authorization header of the form AWS4-HMAC-SHA256
@@ -190,7 +180,10 @@ const amzDateFormat = "20060102T150405Z"
 func (s *Server) checkSignature(r *http.Request, a sigV4, key Key) error {
 	date := r.Header.Get("X-Amz-Date")
 	if date == "" {
-		return ivsapi.NewIncompleteSignatureException("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		// AWS's message offers a Date header instead, which this fake does
+		// not take (the SDKs sign with X-Amz-Date): it names the one it
+		// takes, so that a client following it is not refused again.
+		return ivsapi.NewIncompleteSignatureException("Authorization header requires existence of a 'X-Amz-Date' header (this fake does not take the 'Date' header AWS also takes).")
 	}
 	at, err := time.Parse(amzDateFormat, date)
 	if err != nil {
@@ -219,7 +212,10 @@ func (s *Server) checkSignature(r *http.Request, a sigV4, key Key) error {
 	// The request as the client signed it: its method, URL and signed
 	// headers only. The signer always signs host, and content-length when
 	// the length is positive, so the length is set only when it was signed.
+	// A ';' in the query is part of its pair, as AWS reads it; the SDK's
+	// signer, which drops such a pair, then signed something else.
 	u := *r.URL
+	u.RawQuery = wire.LiteralSemicolons(u.RawQuery)
 	re := &http.Request{Method: r.Method, URL: &u, Header: http.Header{}}
 	creds := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
 	for h := range strings.SplitSeq(a.signedHeaders, ";") {

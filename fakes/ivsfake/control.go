@@ -1,18 +1,12 @@
 package ivsfake
 
 import (
-	"encoding/json"
-	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
-	"github.com/ivsrt/contract/fakes/validate"
-	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // Join connects the token's participant to its stage's live session,
@@ -111,7 +105,11 @@ func (m *Memory) connected(ref ivscontrol.ParticipantRef) (*stage, *participant,
 // stage records participants, its recording is STARTING. It records
 // PUBLISH_STARTED, unless the participant is publishing already. A
 // participant whose token may not publish is refused (AccessDeniedException)
-// and a PUBLISH_ERROR event with INSUFFICIENT_CAPABILITIES records it.
+// and a PUBLISH_ERROR event with INSUFFICIENT_CAPABILITIES records it. A
+// participant that would publish past the stage's publisher quota (AWS:
+// 12 at once) is refused with ServiceQuotaExceededException, and a
+// PUBLISH_ERROR event with QUOTA_EXCEEDED, the model's code for it,
+// records it.
 func (m *Memory) Publish(ref ivscontrol.ParticipantRef) (err error) {
 	now := m.now()
 	m.mu.Lock()
@@ -123,6 +121,10 @@ func (m *Memory) Publish(ref ivscontrol.ParticipantRef) (err error) {
 	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
 		m.publishRefused(st, p, now)
 		return ivsapi.NewAccessDeniedException("participant %s may not publish: its token's capabilities are %v", p.id, p.capabilities)
+	}
+	if limit := m.quotas[quotaPublishers]; !p.publishing && st.active.publishers >= limit {
+		m.publishFailed(st, p, ivsapi.EventErrorCodeQuotaExceeded, now)
+		return ivsapi.NewServiceQuotaExceededException("Publisher quota exceeded: stage %s has %d participants publishing, its limit is %d", st.arn, st.active.publishers, limit)
 	}
 	m.publish(st, p, now)
 	return nil
@@ -302,52 +304,13 @@ func (m *Memory) EndSession(stageArn string) (err error) {
 }
 
 // Reset forgets every stage, token, session and participant, and puts
-// the stage quota back to Options.StageQuota; with Options.Store, in the
-// state file too (only this Memory's namespace).
+// the quotas back to Options'; with Options.Store, in the state file too
+// (only this Memory's namespace).
 func (m *Memory) Reset() (err error) {
 	m.mu.Lock()
 	defer m.unlock(&err)
 	m.clear()
 	return nil
-}
-
-// MaxStageQuota is the largest stage quota the control API takes: the
-// quota goes over the wire as a JSON number, and clients may hold it in
-// an int32.
-const MaxStageQuota = math.MaxInt32
-
-// parseQuota reads POST /_ivsrt/quota's body. It decodes the member
-// itself, so that a quota that is missing, not a whole number or out of
-// range is a ValidationException naming stageQuota, as AWS words a bad
-// member, rather than a SerializationException about Go types.
-func parseQuota(body []byte) (int, error) {
-	var in struct {
-		StageQuota json.RawMessage `json:"stageQuota"`
-	}
-	if err := wire.Decode(body, &in); err != nil {
-		return 0, err
-	}
-	raw := string(in.StageQuota)
-	if raw == "" || raw == "null" {
-		return 0, quotaError("null", "Member must not be null")
-	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 0 || n > MaxStageQuota {
-		return 0, quotaViolation(raw)
-	}
-	return int(n), nil
-}
-
-// quotaViolation is the ValidationException of a stage quota that is not
-// a whole number from 0 to MaxStageQuota.
-func quotaViolation(value string) error {
-	return quotaError(validate.Render(value), fmt.Sprintf("Member must be a whole number from 0 to %d", MaxStageQuota))
-}
-
-func quotaError(value, rule string) error {
-	var e validate.Errors
-	e.Add(validate.Violation{Path: "stageQuota", Value: value, Rule: rule})
-	return ivsapi.NewValidationException("%s", e.Message())
 }
 
 // keepClientInfo is what a participant keeps of the client attributes it

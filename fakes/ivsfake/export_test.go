@@ -44,13 +44,19 @@ func StateRecords(m *Memory) string {
 	}
 	var d struct {
 		Seq, StorageSeq uint32
-		Quota           int
+		Quotas          [numQuotas]int
 		PageKey         []byte
 		Stages, Deleted []stageDump
 		Tokens          map[string]any // JSON sorts the keys
 		Storage         []storageDump
 	}
-	d.Seq, d.StorageSeq, d.Quota, d.PageKey = m.seq, m.storage.seq, m.quota, m.pages.key
+	d.Seq, d.StorageSeq, d.Quotas, d.PageKey = m.seq, m.storage.seq, m.quotas, m.pages.key
+	if m.holdsNothingLocked() {
+		// A namespace that holds nothing is not in the file at all: its
+		// counters and page key start over at the next load, which no
+		// answer shows (no page token of it can point at anything).
+		d.Seq, d.StorageSeq, d.PageKey = 0, 0, nil
+	}
 	dump := func(st *stage, deleted uint64) stageDump {
 		sd := stageDump{Arn: st.arn, Rec: st.stored(deleted)}
 		for _, s := range st.history {

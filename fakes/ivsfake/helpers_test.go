@@ -198,3 +198,8 @@ func requireWireError(t *testing.T, err error, typ string, status int) {
 	assert.Equal(t, status, we.Status, "status of %v", err)
 	assert.NotEmpty(t, we.Message)
 }
+
+// seedOptions are the options of a fake that tests seed with many
+// publishers in one session (pagination, scale): more than AWS's 12
+// publishers per stage, the default publisher quota.
+var seedOptions = ivsfake.Options{PublisherQuota: ivsfake.MaxQuota}

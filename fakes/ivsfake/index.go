@@ -82,6 +82,9 @@ func (s *session) add(p *participant) {
 	p.pos = int32(len(s.participants))
 	s.participants = append(s.participants, p)
 	s.byID[p.id] = p
+	if p.publishing {
+		s.publishers++
+	}
 	for _, k := range p.itemKeys() {
 		s.index.set(k).add(int(p.pos))
 	}
@@ -97,11 +100,18 @@ func (x filterIndex) set(key string) *posSet {
 }
 
 // change applies mutate to a participant of the session and moves it in
-// the index from the keys it passed to the ones it passes now. Every
-// change to what a participant's summary shows goes through here.
+// the index from the keys it passed to the ones it passes now, and keeps
+// the count of publishers. Every change to what a participant's summary
+// shows, and to whether it publishes, goes through here.
 func (s *session) change(p *participant, mutate func()) {
-	before := p.itemKeys()
+	before, publishing := p.itemKeys(), p.publishing
 	mutate()
+	switch {
+	case p.publishing && !publishing:
+		s.publishers++
+	case !p.publishing && publishing:
+		s.publishers--
+	}
 	after := p.itemKeys()
 	for i := range before {
 		// ItemKeys lists one key per filter, in the same order.

@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,8 +23,16 @@ type Options struct {
 	// another account gets AccessDeniedException.
 	Region  string // default us-east-1
 	Account string // default 123456789012
-	// StageQuota is how many stages the account may hold (default 1000).
+	// StageQuota is how many stages the account may hold in each region
+	// (default DefaultStageQuota, AWS's 100).
 	StageQuota int
+	// StorageConfigurationQuota is how many storage configurations the
+	// account may hold in each region (default
+	// DefaultStorageConfigurationQuota).
+	StorageConfigurationQuota int
+	// PublisherQuota is how many participants may publish to a stage at
+	// once (default DefaultPublisherQuota, AWS's 12).
+	PublisherQuota int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Keys, when not nil, turns signature checking on: every request
@@ -40,6 +48,13 @@ type Options struct {
 	// state file (OpenStore): NewMemory loads what it holds, and every
 	// change is committed to it before it is answered.
 	Store *Store
+	// Limits bound what the fake keeps where AWS sets no quota.
+	Limits Limits
+	// Logger is where the fake writes what goes wrong that a client must
+	// not see (a state file's error, with its path; the HTTP server's own
+	// errors, an accept error say, through NewHTTPServer). Nil is
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -50,10 +65,20 @@ func (o Options) withDefaults() Options {
 		o.Account = "123456789012"
 	}
 	if o.StageQuota <= 0 {
-		o.StageQuota = 1000
+		o.StageQuota = DefaultStageQuota
+	}
+	if o.StorageConfigurationQuota <= 0 {
+		o.StorageConfigurationQuota = DefaultStorageConfigurationQuota
+	}
+	if o.PublisherQuota <= 0 {
+		o.PublisherQuota = DefaultPublisherQuota
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	o.Limits = o.Limits.withDefaults()
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	return o
 }
@@ -77,7 +102,12 @@ type Memory struct {
 	// paging stays exact while stages are created and deleted.
 	order []*stage
 	seq   uint32
-	quota int // the stage quota, Options.StageQuota until SetStageQuota
+	// quotas are the namespace's quotas (quotas.go), Options' until the
+	// control API sets them. quotaSet says which it set: those a state
+	// file keeps across restarts; the others are Options' of each run. A
+	// namespace with a quota set holds something.
+	quotas   [numQuotas]int
+	quotaSet [numQuotas]bool
 	// storage holds the storage configurations (storage.go). Tags live on
 	// their resource (tags.go), so DeleteStage drops a stage's tags with it.
 	storage storageState
@@ -107,6 +137,12 @@ type stage struct {
 	// used holds the expired tokens its participants joined with, kept
 	// for JOIN_ERROR until the stage is deleted (tokens.go).
 	used []string
+	// unused counts its tokens nobody has joined with that are not yet
+	// freed, for Limits.UnusedTokensPerStage (derived: load counts them).
+	unused int
+	// sessionsDropped counts the sessions Limits.SessionsPerStage dropped
+	// from the start of history: page tokens count from the first session.
+	sessionsDropped int
 	// endpoints are minted with the stage and never change (endpoints.go):
 	// views share them.
 	endpoints *ivsapi.StageEndpoints
@@ -118,6 +154,9 @@ type session struct {
 	participants []*participant // in join order: pages index into it
 	byID         map[string]*participant
 	index        filterIndex // by the filters they pass (index.go)
+	// publishers counts the participants publishing now, for the
+	// publisher quota (index.go keeps it).
+	publishers int
 }
 
 func newSession(id string, start time.Time) *session {
@@ -126,9 +165,12 @@ func newSession(id string, start time.Time) *session {
 
 type participant struct {
 	// pos and the two flags share a word: a session can hold 100,000.
-	pos            int32 // in the session's join order
-	published      bool
-	publishing     bool // published and not stopped since (published stays true)
+	pos        int32 // in the session's join order
+	published  bool
+	publishing bool // published and not stopped since (published stays true)
+	// eventsDropped counts the events Limits.EventsPerParticipant dropped
+	// from the start of events: page tokens count from the first event.
+	eventsDropped  uint32
 	id, userID     string
 	attributes     map[string]string
 	state          ivsapi.ParticipantState
@@ -195,8 +237,14 @@ func (m *Memory) CreateStage(_ context.Context, in *ivsapi.CreateStageRequest) (
 	now := m.now()
 	m.mu.Lock()
 	defer m.unlock(&err)
-	if len(m.stages) >= m.quota {
-		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), m.quota)
+	if limit := m.quotas[quotaStages]; len(m.stages) >= limit {
+		return nil, ivsapi.NewServiceQuotaExceededException("Stage quota exceeded: the account holds %d stages, its limit is %d", len(m.stages), limit)
+	}
+	if n, limit := len(in.ParticipantTokenConfigurations), m.opts.Limits.UnusedTokensPerStage; n > limit {
+		return nil, unusedTokensExceeded("", n, limit)
+	}
+	if err := m.foreignStorage(in.AutoParticipantRecordingConfiguration); err != nil {
+		return nil, err
 	}
 	st := m.createStage(valueOf(in.Name), in.Tags, in.AutoParticipantRecordingConfiguration)
 	out := &ivsapi.CreateStageResponse{Stage: st.view(), ParticipantTokens: []ivsapi.ParticipantToken{}}
@@ -225,6 +273,9 @@ func (m *Memory) UpdateStage(_ context.Context, in *ivsapi.UpdateStageRequest) (
 	defer m.unlock(&err)
 	st, err := m.lookup(*in.Arn)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.foreignStorage(in.AutoParticipantRecordingConfiguration); err != nil {
 		return nil, err
 	}
 	if in.AutoParticipantRecordingConfiguration != nil {
@@ -288,25 +339,6 @@ func (m *Memory) ListStages(_ context.Context, in *ivsapi.ListStagesRequest) (*i
 		out.Stages = append(out.Stages, st.summary())
 	}
 	return out, nil
-}
-
-// SetStageQuota sets how many stages the account may hold, from now on,
-// and returns the quota it replaces. Stages beyond a lowered quota stay;
-// CreateStage is refused until the count is under it.
-func (m *Memory) SetStageQuota(n int) (previous int, err error) {
-	if n < 0 || n > MaxStageQuota {
-		return 0, quotaViolation(strconv.Itoa(n))
-	}
-	m.mu.Lock()
-	defer m.unlock(&err)
-	return m.setQuota(n), nil
-}
-
-// StageQuota returns the stage quota and how many stages the account holds.
-func (m *Memory) StageQuota() (quota, stages int) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.quota, len(m.stages)
 }
 
 // recordingKeys are the filter keys of the recording states in which a

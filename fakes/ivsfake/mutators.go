@@ -39,10 +39,9 @@ func (m *Memory) resetLocked() {
 	m.capSets = map[string][]ivsapi.ParticipantTokenCapability{}
 	m.order = nil
 	m.deleted = history{}
-	m.quota = m.opts.StageQuota
+	m.quotas, m.quotaSet = m.opts.defaultQuotas(), [numQuotas]bool{}
 	m.storage.reset()
 	if m.ps != nil {
-		m.ps.quotaSet = false
 		m.ps.deletedN = map[string]uint64{}
 	}
 }
@@ -74,12 +73,13 @@ func (s *storageState) add(sc *storageConfig) {
 	s.order = append(s.order, sc)
 }
 
-// keep returns the ARN of the stage it drops to make room, "" if none.
-func (h *history) keep(st *stage) (dropped string) {
+// keep adds a deleted stage, and returns the ARN of the oldest it drops
+// to stay within limit (0: none), "" if none.
+func (h *history) keep(st *stage, limit int) (dropped string) {
 	if h.byArn == nil {
 		h.byArn = map[string]*stage{}
 	}
-	if len(h.order) == maxDeleted {
+	if limit > 0 && len(h.order) >= limit {
 		dropped = h.order[0]
 		delete(h.byArn, h.order[0])
 		h.order = h.order[1:]
@@ -92,15 +92,18 @@ func (h *history) keep(st *stage) (dropped string) {
 // ---- the namespace ------------------------------------------------------
 
 // clear forgets every stage, token, session and participant, and puts the
-// stage quota back to Options.StageQuota.
+// quotas back to Options'.
 func (m *Memory) clear() {
 	m.resetLocked()
 	m.ps.reset()
 }
 
-// setQuota sets the stage quota and returns the one it replaces.
-func (m *Memory) setQuota(n int) (previous int) {
-	previous, m.quota = m.quota, n
+// setQuotas sets the quotas given and returns all as they were.
+func (m *Memory) setQuotas(set map[quota]int) (previous [numQuotas]int) {
+	previous = m.quotas
+	for q, n := range set {
+		m.quotas[q], m.quotaSet[q] = n, true
+	}
 	m.ps.quota()
 	return previous
 }
@@ -145,7 +148,7 @@ func (m *Memory) deleteStage(st *stage, now time.Time) {
 		m.endSession(st, now)
 	}
 	delete(m.stages, st.arn)
-	dropped := m.deleted.keep(st)
+	dropped := m.deleted.keep(st, m.opts.Limits.DeletedStages)
 	m.ps.deleted(st.arn, dropped)
 	i, _ := slices.BinarySearchFunc(m.order, st.seq, func(s *stage, seq uint32) int { return cmp.Compare(s.seq, seq) })
 	m.order = slices.Delete(m.order, i, i+1)
@@ -175,12 +178,21 @@ func (m *Memory) setTags(arn string, tags map[string]string) {
 
 // ---- sessions ---------------------------------------------------------------
 
-// startSession starts a live session on a stage that has none.
+// startSession starts a live session on a stage that has none. Past
+// Limits.SessionsPerStage the oldest sessions, ended, are dropped.
 func (m *Memory) startSession(st *stage, now time.Time) *session {
 	s := newSession(ivsapi.NewStageSessionId(), now)
 	st.addSession(s)
 	st.active = s
 	m.ps.session(st.arn, s)
+	if over := len(st.history) - m.opts.Limits.SessionsPerStage; over > 0 {
+		for _, old := range st.history[:over] {
+			delete(st.sessions, old.id)
+			m.ps.sessionDropped(st.arn, old.id)
+		}
+		st.history = slices.Delete(st.history, 0, over)
+		st.sessionsDropped += over
+	}
 	return s
 }
 
@@ -345,7 +357,18 @@ func (m *Memory) setRecording(st *stage, s *session, p *participant, state ivsap
 // follows (session.change).
 func (m *Memory) alter(st *stage, s *session, p *participant, mutate func()) {
 	s.change(p, mutate)
+	m.trimEvents(p)
 	m.ps.participant(st.arn, s, p)
+}
+
+// trimEvents drops a participant's oldest events past
+// Limits.EventsPerParticipant, counting them for page tokens; within
+// alter.
+func (m *Memory) trimEvents(p *participant) {
+	if over := len(p.events) - m.opts.Limits.EventsPerParticipant; over > 0 {
+		p.events = slices.Delete(p.events, 0, over)
+		p.eventsDropped += uint32(over)
+	}
 }
 
 // record adds an event to a participant; only within alter or join.
@@ -406,6 +429,9 @@ func (m *Memory) issueFor(stageArn, participantID string, c ivsapi.ParticipantTo
 	t.expires = now.Add(time.Duration(t.duration) * time.Minute)
 	t.value = newTokenValue(t.expires)
 	m.addToken(t)
+	if st := m.stages[stageArn]; st != nil {
+		st.unused++
+	}
 	m.ps.token(t.value)
 	return t
 }
@@ -413,11 +439,19 @@ func (m *Memory) issueFor(stageArn, participantID string, c ivsapi.ParticipantTo
 // useToken notes that a participant joined with the token.
 func (m *Memory) useToken(t *pToken) {
 	t.used = true
+	if st := m.stages[t.stageArn]; st != nil {
+		st.unused--
+	}
 	m.ps.token(t.value)
 }
 
 // freeToken forgets a token: it answers "expired" from its value alone.
 func (m *Memory) freeToken(value string) {
+	if t := m.tokens[value]; t != nil && !t.used {
+		if st := m.stages[t.stageArn]; st != nil {
+			st.unused--
+		}
+	}
 	delete(m.tokens, value)
 	m.ps.token(value)
 }

@@ -184,7 +184,7 @@ func TestPaginationAcrossIndexWords(t *testing.T) {
 }
 
 func checkEveryFilter(t *testing.T, n int, sizes []int32, maxPages int) {
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, seedOptions)
 	stageArn, sessionID, seed := seedVaried(t, f, n)
 	byID := map[string]seeded{}
 	for _, s := range seed {
@@ -229,7 +229,7 @@ func checkEveryFilter(t *testing.T, n int, sizes []int32, maxPages int) {
 // TestPaginationSeedCoversEveryValue makes sure the seed is varied enough
 // for the filter test to mean something.
 func TestPaginationSeedCoversEveryValue(t *testing.T) {
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, seedOptions)
 	_, _, seed := seedVaried(t, f, 37)
 	for _, fc := range filterCases() {
 		count := 0
@@ -251,7 +251,7 @@ func TestPaginationSeedCoversEveryValue(t *testing.T) {
 
 // TestPaginationDefaultPageSize: without maxResults a page holds 50.
 func TestPaginationDefaultPageSize(t *testing.T) {
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, seedOptions)
 	stageArn := *createStage(t, f, nil).Stage.Arn
 	var sessionID string
 	want := make([]string, 0, 60)
@@ -304,7 +304,7 @@ func TestPaginationWhileParticipantsJoin(t *testing.T) {
 		{"filterByUserId", aws.String("same"), func(in *ivsrealtime.ListParticipantsInput) { in.FilterByUserId = aws.String("same") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := ivsfake.Start(t)
+			f := ivsfake.Start(t, seedOptions)
 			ctx := ctxT(t)
 			stageArn := *createStage(t, f, nil).Stage.Arn
 			var sessionID string
@@ -362,7 +362,7 @@ func TestPaginationWhileParticipantsJoin(t *testing.T) {
 // TestPaginationTokenMisuse: a nextToken only works for the query it was
 // issued for, by the fake that issued it.
 func TestPaginationTokenMisuse(t *testing.T) {
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, seedOptions)
 	ctx := ctxT(t)
 	stageArn, sessionID, _ := seedVaried(t, f, 12)
 	otherStage, otherSession, _ := seedVaried(t, f, 12)
@@ -390,7 +390,7 @@ func TestPaginationTokenMisuse(t *testing.T) {
 	require.NotEqual(t, sessionID, j.SessionId)
 
 	// A second fake with its own participants.
-	g := ivsfake.Start(t)
+	g := ivsfake.Start(t, seedOptions)
 	gStage, gSession, _ := seedVaried(t, g, 12)
 	foreign := first(g, ivsrealtime.ListParticipantsInput{StageArn: aws.String(gStage), SessionId: aws.String(gSession)})
 

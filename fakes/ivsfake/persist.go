@@ -49,12 +49,10 @@ type persist struct {
 	participants []participantRef
 	tokens       map[string]bool // by value
 	storage      map[string]bool // by ARN
+	dropped      []sessionRef    // sessions dropped by Limits.SessionsPerStage (s nil: only the id counts)
 	cleared      bool            // Reset: the namespace starts over
 	meta         bool            // the meta record changed (it is written with every commit)
 
-	// quotaSet says SetStageQuota set the quota, which then outlives a
-	// restart; otherwise the quota is Options.StageQuota of each run.
-	quotaSet bool
 	// deletedN numbers the stages of Memory.deleted in deletion order,
 	// the order they are loaded back in.
 	deletedN   map[string]uint64
@@ -73,12 +71,12 @@ type participantRef struct {
 
 func (ps *persist) clear() {
 	ps.stages, ps.tokens, ps.storage = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	ps.sessions, ps.participants = ps.sessions[:0], ps.participants[:0]
+	ps.sessions, ps.participants, ps.dropped = ps.sessions[:0], ps.participants[:0], ps.dropped[:0]
 	ps.cleared, ps.meta = false, false
 }
 
 func (ps *persist) dirty() bool {
-	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage) > 0
+	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.dropped) > 0
 }
 
 // ---- the journal: what the mutators (mutators.go) record ----------------
@@ -97,6 +95,15 @@ func (ps *persist) session(arn string, s *session) {
 	if ps != nil {
 		ps.stages[arn] = true
 		ps.sessions = append(ps.sessions, sessionRef{arn, s})
+	}
+}
+
+// sessionDropped records that a session of stage arn was dropped: its
+// records go (the stage's own record, with its session list, is recorded
+// by the session that made it go).
+func (ps *persist) sessionDropped(arn, sid string) {
+	if ps != nil {
+		ps.dropped = append(ps.dropped, sessionRef{arn: arn, s: &session{id: sid}})
 	}
 }
 
@@ -139,7 +146,7 @@ func (ps *persist) storageConfig(arn string) {
 // quota records that the stage quota was set, so it outlives a restart.
 func (ps *persist) quota() {
 	if ps != nil {
-		ps.quotaSet, ps.meta = true, true
+		ps.meta = true
 	}
 }
 
@@ -158,7 +165,10 @@ func (ps *persist) reset() {
 func (m *Memory) unlock(err *error) {
 	if m.ps != nil && m.ps.dirty() {
 		if cerr := m.commit(); cerr != nil {
-			*err = ivsapi.NewInternalServerException("The change could not be stored in the state file: %s", oneLine(cerr))
+			// The file's path and Go's error are the operator's to see,
+			// not the client's.
+			*err = ivsapi.NewInternalServerException("The change could not be stored in the state file")
+			m.opts.Logger.Error("a change could not be stored in the state file: it is not kept", "namespace", string(m.ps.ns.key()), "path", m.ps.store.Path(), "error", oneLine(cerr))
 			m.resetLocked()
 			_ = m.ps.store.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
 		}
@@ -171,9 +181,12 @@ func (m *Memory) unlock(err *error) {
 type metaRec struct {
 	Seq        uint32 `json:"seq"`
 	StorageSeq uint32 `json:"storageSeq"`
-	Quota      *int   `json:"quota,omitempty"`
-	DeletedSeq uint64 `json:"deletedSeq"`
-	PageKey    []byte `json:"pageKey"`
+	Quota      *int   `json:"quota,omitempty"` // the stage quota
+	// Absent from the records of an ivsrt of format 2 or older.
+	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
+	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
+	DeletedSeq                uint64 `json:"deletedSeq"`
+	PageKey                   []byte `json:"pageKey"`
 }
 
 type stageRec struct {
@@ -188,6 +201,9 @@ type stageRec struct {
 	// Endpoints are absent from the records of an ivsrt that did not
 	// mint them: load gives such a stage endpoints made from its ARN.
 	Endpoints *ivsapi.StageEndpoints `json:"endpoints,omitempty"`
+	// SessionsDropped counts the oldest sessions Limits.SessionsPerStage
+	// dropped (format 3).
+	SessionsDropped int `json:"sessionsDropped,omitempty"`
 }
 
 type sessionRec struct {
@@ -211,6 +227,9 @@ type participantRec struct {
 	// Absent from the records of an ivsrt of the 2024-06-20 API.
 	Protocol     ivsapi.ParticipantProtocol `json:"protocol,omitempty"`
 	TokenExpires time.Time                  `json:"tokenExpires,omitzero"`
+	// EventsDropped counts the oldest events Limits.EventsPerParticipant
+	// dropped (format 3).
+	EventsDropped uint32 `json:"eventsDropped,omitempty"`
 }
 
 type eventRec struct {
@@ -294,6 +313,11 @@ func (m *Memory) commit() error {
 			if err := all.DeleteBucket(ps.ns.key()); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
+			// A namespace exists only while it stores something, in the
+			// file as in memory.
+			if m.holdsNothingLocked() {
+				return nil
+			}
 		}
 		ns, err := all.CreateBucketIfNotExists(ps.ns.key())
 		if err != nil {
@@ -306,8 +330,10 @@ func (m *Memory) commit() error {
 			}
 		}
 		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
-		if ps.quotaSet {
-			meta.Quota = &m.quota
+		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota} {
+			if m.quotaSet[q] {
+				*at = &m.quotas[q]
+			}
 		}
 		if err := put(b[string(bMeta)], keyState, meta); err != nil {
 			return err
@@ -349,8 +375,18 @@ func (m *Memory) commit() error {
 				return err
 			}
 		}
-		// Last, so nothing written above for a stage that is gone for
-		// good outlives it.
+		// Last, so nothing written above for a session or a stage that
+		// is gone for good outlives it.
+		for _, r := range ps.dropped {
+			if err := b[string(bSessions)].Delete(sessionKey(r.arn, r.s.id)); err != nil {
+				return err
+			}
+			for _, name := range [][]byte{bJoins, bParticipants} {
+				if err := deletePrefix(b[string(name)], []byte(r.arn+"\x00"+r.s.id+"\x00")); err != nil {
+					return err
+				}
+			}
+		}
 		for _, arn := range gone {
 			if err := b[string(bStages)].Delete([]byte(arn)); err != nil {
 				return err
@@ -384,7 +420,8 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 }
 
 func (st *stage) stored(deleted uint64) stageRec {
-	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history)), Endpoints: st.endpoints}
+	r := stageRec{Seq: st.seq, Name: st.name, Tags: st.tags, Rec: st.rec, Deleted: deleted, Sessions: make([]string, len(st.history)),
+		Endpoints: st.endpoints, SessionsDropped: st.sessionsDropped}
 	for i, s := range st.history {
 		r.Sessions[i] = s.id
 	}
@@ -403,7 +440,7 @@ func (p *participant) stored() participantRec {
 		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
-		Protocol: p.protocol, TokenExpires: p.tokenExpires,
+		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped,
 	}
 	for i, e := range p.events {
 		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
@@ -453,10 +490,9 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			return fmt.Errorf("meta: %w", err)
 		}
 		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
-		if meta.Quota != nil {
-			m.quota = *meta.Quota
-			if m.ps != nil {
-				m.ps.quotaSet = true
+		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota} {
+			if stored != nil {
+				m.quotas[q], m.quotaSet[q] = *stored, true
 			}
 		}
 		if len(meta.PageKey) > 0 {
@@ -490,7 +526,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 		// copyRecording applies the defaults of the members a record of an
 		// older ivsrt lacks.
 		st := &stage{seq: r.Seq, arn: string(k), name: r.Name, tags: r.Tags, rec: copyRecording(&r.Rec),
-			endpoints: r.Endpoints, sessions: map[string]*session{}, revoked: map[string]bool{}}
+			endpoints: r.Endpoints, sessions: map[string]*session{}, revoked: map[string]bool{}, sessionsDropped: r.SessionsDropped}
 		if st.endpoints == nil {
 			st.endpoints = stageEndpoints(legacyEndpointID(st.arn))
 		}
@@ -527,7 +563,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	}
 	slices.SortFunc(deleted, func(a, b loaded) int { return cmp.Compare(a.rec.Deleted, b.rec.Deleted) })
 	for _, l := range deleted {
-		m.deleted.keep(l.st)
+		m.deleted.keep(l.st, 0) // what the file holds, all of it
 		if m.ps != nil {
 			m.ps.deletedN[l.st.arn] = l.rec.Deleted
 		}
@@ -557,7 +593,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
-			protocol: r.Protocol, tokenExpires: r.TokenExpires,
+			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped,
 		}
 		for _, e := range r.Events {
 			ev := event{name: e.Name, at: e.At, code: e.Code}
@@ -572,6 +608,9 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	err = forEach(bucket(bTokens), func(k []byte, r *tokenRec) error {
 		m.addToken(&pToken{value: string(k), stageArn: r.StageArn, participantID: r.ParticipantID, userID: r.UserID,
 			attributes: r.Attributes, capabilities: m.capabilities(r.Capabilities), duration: r.Duration, expires: r.Expires, used: r.Used})
+		if st := m.stages[r.StageArn]; st != nil && !r.Used {
+			st.unused++
+		}
 		return nil
 	})
 	if err != nil {

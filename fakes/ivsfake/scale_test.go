@@ -129,7 +129,7 @@ func TestScaleListParticipants(t *testing.T) {
 	const small, maxResults = 1000, 100
 	big := scaleSize(100_000, 10_000)
 	rounds := scaleSize(301, 51)
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, seedOptions)
 	m := f.Server.Memory
 	type session struct {
 		n       int
@@ -237,7 +237,7 @@ func scaleRoundTrip(t *testing.T, hc *http.Client, url string, body []byte) int 
 func TestScaleLeave(t *testing.T) {
 	const timed = 200
 	n := scaleSize(100_000, 10_000)
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, seedOptions)
 	m := f.Server.Memory
 	_, _, early := seedScaleSession(t, m, n)
 	lateArn, lateSession, late := seedScaleSession(t, m, n)
@@ -300,7 +300,7 @@ func TestScaleMemoryChild(t *testing.T) {
 	if err != nil {
 		t.Skip("run by TestScaleMemory")
 	}
-	m := ivsfake.NewMemory(ivsfake.Options{})
+	m := ivsfake.NewMemory(seedOptions)
 	settle := func() (heap, rss int) {
 		runtime.GC()
 		debug.FreeOSMemory()

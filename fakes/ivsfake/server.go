@@ -2,6 +2,8 @@ package ivsfake
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
+	"github.com/ivsrt/contract/fakes/validate"
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
@@ -30,7 +33,8 @@ const (
 
 // NewHTTPServer returns the http.Server that Start and `ivsrt serve` run
 // h (the fake, or the fake behind middleware) in, with opts' ReadTimeout
-// and IdleTimeout (defaults DefaultReadTimeout and DefaultIdleTimeout).
+// and IdleTimeout (defaults DefaultReadTimeout and DefaultIdleTimeout),
+// writing its own errors to opts.Logger.
 // Serve it on wire.NewListener(ln), so that the requests net/http refuses
 // itself get AWS's error form as well.
 func NewHTTPServer(h http.Handler, opts Options) *http.Server {
@@ -47,13 +51,17 @@ func NewHTTPServer(h http.Handler, opts Options) *http.Server {
 		ReadTimeout:       read,
 		IdleTimeout:       idle,
 		MaxHeaderBytes:    MaxHeaderBytes,
+		// The server's own errors (an accept error, say) go to the
+		// fake's logger, in its format, at level ERROR.
+		ErrorLog: slog.NewLogLogger(opts.withDefaults().Logger.Handler(), slog.LevelError),
 	}
 }
 
 // Server is the whole fake as an http.Handler: every operation of the spec
 // at its AWS path, and the control API under /_ivsrt/. Each account and
 // region is its own namespace, with its own state and stage quota: a
-// request acts in the one its signature names (see Options.Keys).
+// request acts in the one its signature names (see Options.Keys), which
+// exists while it stores something (namespaces.go).
 type Server struct {
 	// Memory is the state of the default namespace (Options' account and
 	// region), for tests that drive it directly in-process rather than
@@ -61,22 +69,23 @@ type Server struct {
 	Memory *Memory
 
 	opts   Options // with defaults
-	keys   Keys    // nil: signatures are not checked
+	def    Namespace
+	keys   Keys // nil: signatures are not checked
 	api    *ivsapi.Handler
 	faults faults
-
-	mu     sync.Mutex
-	spaces map[Namespace]*Memory
+	spaces spaceTable
 }
 
 // New returns a fake with empty state.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
-	s := &Server{opts: opts, keys: opts.Keys, spaces: map[Namespace]*Memory{}}
+	s := &Server{opts: opts, keys: opts.Keys, def: Namespace{opts.Account, opts.Region}}
 	s.Memory = NewMemory(opts)
-	s.spaces[Namespace{opts.Account, opts.Region}] = s.Memory
+	s.spaces.held = map[Namespace]*heldSpace{s.def: {m: s.Memory, pinned: true}}
+	s.spaces.perAccount = map[string]int{s.def.Account: 1}
 	s.faults.pending = map[faultKey][]*ivscontrol.Fault{}
-	s.api = ivsapi.NewHandler(ivsapi.Dispatch(s.pick), ivsapi.Options{Before: s.take})
+	s.faults.count = map[Namespace]int{}
+	s.api = ivsapi.NewHandler(reservedChecks{ivsapi.Dispatch(s.pick)}, ivsapi.Options{Before: s.take})
 	return s
 }
 
@@ -88,39 +97,29 @@ func newNamespace(base Options, ns Namespace) (*Memory, error) {
 	base.Account, base.Region = ns.Account, ns.Region
 	m, err := openMemory(base)
 	if err != nil {
-		return nil, ivsapi.NewInternalServerException("%v", err)
+		// The file's path and Go's error are the operator's to see, not
+		// the client's.
+		base.Logger.Error("a namespace could not be read from the state file", "error", oneLine(err))
+		return nil, ivsapi.NewInternalServerException("The state of account %s in region %s could not be read from the state file", ns.Account, ns.Region)
 	}
 	return m, nil
 }
 
-// MaxNamespaces bounds how many account and region pairs a fake holds,
-// so that requests naming ever new regions cannot grow it without end.
-const MaxNamespaces = 1000
-
-// space returns the namespace's state, making it on first use.
-func (s *Server) space(ns Namespace) (*Memory, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.spaces[ns]
-	if m == nil {
-		if len(s.spaces) >= MaxNamespaces {
-			return nil, ivsapi.NewThrottlingException("this fake holds %d account and region namespaces, its limit: reset it (POST %sreset) to make room for %s in %s", MaxNamespaces, ivscontrol.Prefix, ns.Account, ns.Region)
-		}
-		var err error
-		if m, err = newNamespace(s.opts, ns); err != nil {
+// pick is the state an operation acts on: its request's namespace, taken
+// on first use (the lease is given back when the request is answered).
+func (s *Server) pick(ctx context.Context) (ivsapi.Backend, error) {
+	l := leaseOf(ctx)
+	if l == nil {
+		return s.Memory, nil
+	}
+	if l.m == nil {
+		m, err := s.acquire(l.ns)
+		if err != nil {
 			return nil, err
 		}
-		s.spaces[ns] = m
+		l.m = m
 	}
-	return m, nil
-}
-
-// pick is the state an operation acts on: its request's namespace.
-func (s *Server) pick(ctx context.Context) (ivsapi.Backend, error) {
-	if ns, ok := namespaceOf(ctx); ok {
-		return s.space(ns)
-	}
-	return s.Memory, nil
+	return l.m, nil
 }
 
 // ServeHTTP checks the request's signature, then routes it to the control
@@ -132,12 +131,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		wire.WriteError(w, err)
 		return
 	}
-	// The default namespace needs no context: most requests skip the copy.
-	if ns != (Namespace{s.opts.Account, s.opts.Region}) {
-		r = r.WithContext(context.WithValue(r.Context(), namespaceKey{}, ns))
+	control := r.URL.Path == strings.TrimSuffix(ivscontrol.Prefix, "/") || strings.HasPrefix(r.URL.Path, ivscontrol.Prefix)
+	// The default namespace always exists and needs no lease: most
+	// requests skip the context's copy.
+	if ns == s.def && !control {
+		s.api.ServeHTTP(w, r)
+		return
 	}
-	if r.URL.Path == strings.TrimSuffix(ivscontrol.Prefix, "/") || strings.HasPrefix(r.URL.Path, ivscontrol.Prefix) {
-		s.serveControl(w, r, ns)
+	l := &lease{ns: ns}
+	defer s.release(l)
+	r = r.WithContext(context.WithValue(r.Context(), leaseKey{}, l))
+	if control {
+		s.serveControl(w, r, l)
 		return
 	}
 	s.api.ServeHTTP(w, r)
@@ -146,6 +151,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type faults struct {
 	mu      sync.Mutex
 	pending map[faultKey][]*ivscontrol.Fault // oldest first
+	count   map[Namespace]int                // pending faults by namespace
 }
 
 // faultKey is where a fault applies: an operation (or "*") in a namespace.
@@ -157,7 +163,7 @@ type faultKey struct {
 // InjectFault queues a fault for the default namespace; it checks the
 // operation and the error against the spec.
 func (s *Server) InjectFault(f ivscontrol.Fault) error {
-	return s.injectFault(Namespace{s.opts.Account, s.opts.Region}, f)
+	return s.injectFault(s.def, f)
 }
 
 func (s *Server) injectFault(ns Namespace, f ivscontrol.Fault) error {
@@ -183,10 +189,22 @@ func (s *Server) injectFault(ns Namespace, f ivscontrol.Fault) error {
 	if f.Message == "" {
 		f.Message = "Injected by the ivsrt control API"
 	}
+	limits := s.opts.Limits
+	if len(f.Message) > limits.FaultMessageBytes {
+		var e validate.Errors
+		e.Add(validate.Violation{Path: "message", Value: validate.Render(f.Message),
+			Rule: fmt.Sprintf("Member must have length less than or equal to %d bytes", limits.FaultMessageBytes)})
+		return ivsapi.NewValidationException("%s", e.Message())
+	}
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
+	if n := s.faults.count[ns]; n >= limits.PendingFaults {
+		return ivsapi.NewServiceQuotaExceededException("Fault bound exceeded: %d faults are pending in account %s, region %s, the most this fake keeps: let some be used, or reset (POST %sreset)",
+			n, ns.Account, ns.Region, ivscontrol.Prefix)
+	}
 	k := faultKey{ns, f.Operation}
 	s.faults.pending[k] = append(s.faults.pending[k], &f)
+	s.faults.count[ns]++
 	return nil
 }
 
@@ -200,11 +218,14 @@ func countError(n int) error {
 func (s *Server) take(op string, r *http.Request) error {
 	ns, ok := namespaceOf(r.Context())
 	if !ok {
-		ns = Namespace{s.opts.Account, s.opts.Region}
+		ns = s.def
 	}
 	f := &s.faults
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.count[ns] == 0 {
+		return nil
+	}
 	for _, key := range [...]faultKey{{ns, op}, {ns, "*"}} {
 		q := f.pending[key]
 		if len(q) == 0 {
@@ -212,11 +233,23 @@ func (s *Server) take(op string, r *http.Request) error {
 		}
 		fault := q[0]
 		if fault.Count--; fault.Count == 0 {
-			f.pending[key] = q[1:]
+			if f.pending[key] = q[1:]; len(f.pending[key]) == 0 {
+				delete(f.pending, key)
+			}
+			if f.count[ns]--; f.count[ns] == 0 {
+				delete(f.count, ns)
+			}
 		}
 		return ivsapi.NewError(fault.Error, "%s", fault.Message)
 	}
 	return nil
+}
+
+// holds reports whether faults are pending in a namespace.
+func (f *faults) holds(ns Namespace) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.count[ns] > 0
 }
 
 // clear drops the pending faults of one namespace, or of all when all.
@@ -228,27 +261,31 @@ func (f *faults) clear(ns Namespace, all bool) {
 			delete(f.pending, k)
 		}
 	}
+	for n := range f.count {
+		if all || n == ns {
+			delete(f.count, n)
+		}
+	}
 }
 
 // Reset forgets all state and pending faults, of every namespace, those
 // only a state file holds too; the namespaces other than the default one
-// are dropped (made again, empty, on their next request).
+// are dropped (made again, empty, when something is next stored there).
 func (s *Server) Reset() error {
-	s.mu.Lock()
-	spaces := make([]*Memory, 0, len(s.spaces))
+	t := &s.spaces
+	t.mu.Lock()
+	spaces := make([]*Memory, 0, len(t.held))
 	loaded := map[Namespace]bool{}
-	for ns, m := range s.spaces {
-		spaces = append(spaces, m)
+	for ns, h := range t.held {
+		spaces = append(spaces, h.m)
 		loaded[ns] = true
-		if m != s.Memory {
-			delete(s.spaces, ns)
-		}
 	}
-	s.mu.Unlock()
+	t.mu.Unlock()
 	if store := s.opts.Store; store != nil {
 		stored, err := store.Namespaces()
 		if err != nil {
-			return ivsapi.NewInternalServerException("reading the state file's namespaces: %v", err)
+			s.opts.Logger.Error("the state file's namespaces could not be read", "path", store.Path(), "error", oneLine(err))
+			return ivsapi.NewInternalServerException("The state file could not be read")
 		}
 		for _, ns := range stored {
 			if !loaded[ns] {
@@ -267,20 +304,43 @@ func (s *Server) Reset() error {
 			first = err
 		}
 	}
+	// A namespace a request is using now is dropped when it gives it back.
+	t.mu.Lock()
+	for ns, h := range t.held {
+		s.dropIfEmpty(ns, h)
+	}
+	t.mu.Unlock()
 	return first
 }
 
-// serveControl answers the control API, acting in the request's namespace.
-func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns Namespace) {
-	wire.SetRequestID(w)
-	m, err := s.space(ns)
-	if err != nil {
-		wire.WriteError(w, err)
-		return
+// controlCall is one control API request: its namespace, taken only when
+// the action needs its state (space), as an operation takes its own.
+type controlCall struct {
+	s *Server
+	r *http.Request
+	l *lease
+}
+
+func (c *controlCall) ns() Namespace { return c.l.ns }
+
+// space is the namespace's state, taken on first use.
+func (c *controlCall) space() (*Memory, error) {
+	if c.l.m == nil {
+		m, err := c.s.acquire(c.l.ns)
+		if err != nil {
+			return nil, err
+		}
+		c.l.m = m
 	}
+	return c.l.m, nil
+}
+
+// serveControl answers the control API, acting in the request's namespace.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, l *lease) {
+	wire.SetRequestID(w)
 	path := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ivscontrol.Prefix, "/"))
 	if r.Method == http.MethodGet && (path == "" || path == "/") {
-		wire.WriteJSON(w, ivscontrol.Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: ns.Region, Account: ns.Account})
+		wire.WriteJSON(w, ivscontrol.Info{Service: ivscontrol.Service, APIVersion: ivsapi.APIVersion, Region: l.ns.Region, Account: l.ns.Account})
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -292,7 +352,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns Namespa
 		wire.WriteError(w, wire.UnknownOperation(r.Method, r.URL.Path))
 		return
 	}
-	out, err := action(s, m, ns, r)
+	out, err := action(&controlCall{s: s, r: r, l: l})
 	if err != nil {
 		wire.WriteError(w, err)
 		return
@@ -305,20 +365,28 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, ns Namespa
 // TestStoreCommitsEveryChangeItself can range over it: an action added
 // here without a step there (or a note that it changes nothing stored)
 // fails that test.
-var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http.Request) (any, error){
-	"/join": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+var controlActions = map[string]func(c *controlCall) (any, error){
+	"/join": func(c *controlCall) (any, error) {
 		var in ivscontrol.JoinInput
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
+			return nil, err
+		}
+		m, err := c.space()
+		if err != nil {
 			return nil, err
 		}
 		return m.Join(in)
 	},
-	"/publish": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+	"/publish": func(c *controlCall) (any, error) {
 		var in ivscontrol.PublishInput
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
 		if err := checkRef(in.ParticipantRef); err != nil {
+			return nil, err
+		}
+		m, err := c.space()
+		if err != nil {
 			return nil, err
 		}
 		if in.ErrorCode != "" {
@@ -326,83 +394,107 @@ var controlActions = map[string]func(s *Server, m *Memory, ns Namespace, r *http
 		}
 		return struct{}{}, m.Publish(in.ParticipantRef)
 	},
-	"/exchange-token": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+	"/exchange-token": func(c *controlCall) (any, error) {
 		var in ivscontrol.ExchangeTokenInput
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
+			return nil, err
+		}
+		m, err := c.space()
+		if err != nil {
 			return nil, err
 		}
 		return m.ExchangeToken(in)
 	},
-	"/recording": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+	"/recording": func(c *controlCall) (any, error) {
 		var in ivscontrol.RecordingInput
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
 		if err := checkRef(in.ParticipantRef); err != nil {
 			return nil, err
 		}
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
 		return struct{}{}, m.SetRecording(in)
 	},
-	"/leave": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+	"/leave": func(c *controlCall) (any, error) {
 		var in ivscontrol.ParticipantRef
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
 		if err := checkRef(in); err != nil {
 			return nil, err
 		}
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
 		return struct{}{}, m.Leave(in)
 	},
-	"/end-session": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
+	"/end-session": func(c *controlCall) (any, error) {
 		var in struct {
 			StageArn string `json:"stageArn"`
 		}
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
 		if err := checkStageArn(in.StageArn); err != nil {
 			return nil, err
 		}
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
 		return struct{}{}, m.EndSession(in.StageArn)
 	},
-	"/faults": func(s *Server, _ *Memory, ns Namespace, r *http.Request) (any, error) {
+	"/faults": func(c *controlCall) (any, error) {
 		var in struct {
 			ivscontrol.Fault
 			Count *int `json:"count"` // to tell an explicit 0 from none
 		}
-		if err := decodeControl(r, &in); err != nil {
+		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
 		if in.Count != nil && *in.Count < 1 {
 			return nil, countError(*in.Count)
 		}
 		in.Fault.Count = valueOf(in.Count)
-		return struct{}{}, s.injectFault(ns, in.Fault)
+		// A pending fault is stored in its namespace: it counts against
+		// the account's bound on namespaces, and keeps the namespace.
+		if _, err := c.space(); err != nil {
+			return nil, err
+		}
+		return struct{}{}, c.s.injectFault(c.ns(), in.Fault)
 	},
-	"/quota": func(_ *Server, m *Memory, _ Namespace, r *http.Request) (any, error) {
-		body, err := readControl(r)
+	"/quota": func(c *controlCall) (any, error) {
+		body, err := readControl(c.r)
 		if err != nil {
 			return nil, err
 		}
-		n, err := parseQuota(body)
+		set, err := parseQuotas(body)
 		if err != nil {
 			return nil, err
 		}
-		prev, err := m.SetStageQuota(n)
+		m, err := c.space()
 		if err != nil {
 			return nil, err
 		}
-		_, stages := m.StageQuota()
-		return ivscontrol.QuotaOutput{StageQuota: n, PreviousStageQuota: prev, Stages: stages}, nil
+		prev, err := m.SetQuotas(set)
+		if err != nil {
+			return nil, err
+		}
+		return m.quotaOutput(prev), nil
 	},
-	"/reset": func(s *Server, m *Memory, ns Namespace, _ *http.Request) (any, error) {
-		// Signed by a key, a reset is that account's and region's; with
-		// signatures unchecked, anyone may reset everything.
-		if s.keys == nil {
-			return struct{}{}, s.Reset()
+	"/reset": func(c *controlCall) (any, error) {
+		// Signed by a key, a reset is that account's and region's, and
+		// frees that namespace; with signatures unchecked, anyone may
+		// reset everything.
+		if c.s.keys == nil {
+			return struct{}{}, c.s.Reset()
 		}
-		s.faults.clear(ns, false)
-		return struct{}{}, m.Reset()
+		return struct{}{}, c.s.resetNamespace(c.ns())
 	},
 }
 

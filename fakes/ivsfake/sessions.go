@@ -11,11 +11,8 @@ import (
 // events: CreateParticipantToken, DisconnectParticipant, ListStageSessions,
 // GetStageSession and ListParticipantEvents (docs/contract.md).
 
-// maxDeleted bounds how many deleted stages keep their sessions readable,
-// so a fake left running (ivsrt serve) does not grow without end.
-const maxDeleted = 1000
-
-// history keeps the last maxDeleted deleted stages, by ARN, so that what
+// history keeps the last Limits.DeletedStages deleted stages, by ARN (so
+// a fake left running, ivsrt serve, does not grow without end), so that what
 // happened in their sessions (their end, their participants leaving) can
 // still be read. AWS documents nothing about it; ListStageSessions and
 // ListParticipantEvents declare no ResourceNotFoundException.
@@ -83,6 +80,11 @@ func (m *Memory) CreateParticipantToken(_ context.Context, in *ivsapi.CreatePart
 	if err != nil {
 		return nil, err
 	}
+	// Tokens that expired unused no longer count toward the bound.
+	m.sweep(now)
+	if limit := m.opts.Limits.UnusedTokensPerStage; st.unused >= limit {
+		return nil, unusedTokensExceeded(st.arn, st.unused, limit)
+	}
 	c := ivsapi.ParticipantTokenConfiguration{Duration: in.Duration, UserId: in.UserId, Attributes: in.Attributes, Capabilities: in.Capabilities}
 	tok := m.issue(st.arn, c, now).view()
 	return &ivsapi.CreateParticipantTokenResponse{ParticipantToken: &tok}, nil
@@ -145,15 +147,18 @@ func (m *Memory) ListStageSessions(_ context.Context, in *ivsapi.ListStageSessio
 	if st == nil {
 		return out, nil
 	}
+	// Page tokens count from the stage's first session: those the bound
+	// dropped still count, so a token stays exact as old ones go.
 	from := len(st.history) - 1
 	if in.NextToken != nil && *in.NextToken != "" {
 		if from, err = m.pages.open(*in.NextToken, query, "Member must be a token ListStageSessions issued for this stageArn"); err != nil {
 			return nil, err
 		}
+		from -= st.sessionsDropped
 	}
 	for i := min(from, len(st.history)-1); i >= 0; i-- {
 		if len(out.StageSessions) == int(*in.MaxResults) {
-			out.NextToken = new(m.pages.issue(i, query))
+			out.NextToken = new(m.pages.issue(i+st.sessionsDropped, query))
 			break
 		}
 		v := st.history[i].view()
@@ -194,9 +199,10 @@ func (m *Memory) ListParticipantEvents(_ context.Context, in *ivsapi.ListPartici
 	}
 	out := &ivsapi.ListParticipantEventsResponse{Events: []ivsapi.Event{}}
 	var events []event
+	dropped := 0 // page tokens count from the first event, dropped ones too
 	if st != nil && st.sessions[*in.SessionId] != nil {
 		if p := st.sessions[*in.SessionId].byID[*in.ParticipantId]; p != nil {
-			events = p.events
+			events, dropped = p.events, int(p.eventsDropped)
 		}
 	}
 	from := len(events) - 1
@@ -204,10 +210,11 @@ func (m *Memory) ListParticipantEvents(_ context.Context, in *ivsapi.ListPartici
 		if from, err = m.pages.open(*in.NextToken, query, "Member must be a token ListParticipantEvents issued for this stageArn, sessionId and participantId"); err != nil {
 			return nil, err
 		}
+		from -= dropped
 	}
 	for i := min(from, len(events)-1); i >= 0; i-- {
 		if len(out.Events) == int(*in.MaxResults) {
-			out.NextToken = new(m.pages.issue(i, query))
+			out.NextToken = new(m.pages.issue(i+dropped, query))
 			break
 		}
 		out.Events = append(out.Events, events[i].view(*in.ParticipantId))

@@ -199,7 +199,7 @@ func TestStageQuotaControl(t *testing.T) {
 
 	q, err := f.Control.SetStageQuota(ctx, 2)
 	require.NoError(t, err)
-	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 2, PreviousStageQuota: 1000, Stages: 2}, *q)
+	assert.Equal(t, stageQuotaOutput(2, ivsfake.DefaultStageQuota, 2), *q)
 	_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
 	requireAPIError[*types.ServiceQuotaExceededException](t, err, http.StatusPaymentRequired)
 
@@ -210,7 +210,7 @@ func TestStageQuotaControl(t *testing.T) {
 	// Lowered under the count: the stages stay, none can be made.
 	q, err = f.Control.SetStageQuota(ctx, 0)
 	require.NoError(t, err)
-	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 0, PreviousStageQuota: 2, Stages: 2}, *q)
+	assert.Equal(t, stageQuotaOutput(0, 2, 2), *q)
 	_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
 	requireAPIError[*types.ServiceQuotaExceededException](t, err, http.StatusPaymentRequired)
 	all, _ := listStages(t, f, 0)
@@ -238,5 +238,14 @@ func TestStageQuotaControl(t *testing.T) {
 	require.NoError(t, f.Control.Reset(ctx))
 	q, err = f.Control.SetStageQuota(ctx, 5)
 	require.NoError(t, err)
-	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 5, PreviousStageQuota: 1000, Stages: 0}, *q)
+	assert.Equal(t, stageQuotaOutput(5, ivsfake.DefaultStageQuota, 0), *q)
+}
+
+// stageQuotaOutput is what POST /_ivsrt/quota answers when it sets the
+// stage quota alone, the other quotas at their defaults and no storage
+// configuration held.
+func stageQuotaOutput(quota, previous, stages int) ivscontrol.QuotaOutput {
+	return ivscontrol.QuotaOutput{StageQuota: quota, PreviousStageQuota: previous, Stages: stages,
+		StorageConfigurationQuota: ivsfake.DefaultStorageConfigurationQuota, PreviousStorageConfigurationQuota: ivsfake.DefaultStorageConfigurationQuota,
+		PublisherQuota: ivsfake.DefaultPublisherQuota, PreviousPublisherQuota: ivsfake.DefaultPublisherQuota}
 }

@@ -41,12 +41,31 @@ func (m *Memory) lookupStorage(arn string) (*storageConfig, error) {
 	return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
 }
 
+// foreignStorage refuses a recording configuration that names another
+// account's storage configuration (an ARN whose account is a 12-digit
+// account id not the caller's): AccessDeniedException, as for reading
+// one, which CreateStage and UpdateStage declare. An ARN that names no
+// configuration of this account otherwise is taken (docs/contract.md).
+func (m *Memory) foreignStorage(rec *ivsapi.AutoParticipantRecordingConfiguration) error {
+	if rec == nil || rec.StorageConfigurationArn == nil {
+		return nil
+	}
+	arn := *rec.StorageConfigurationArn
+	if _, account, ok := ivsapi.ParseStorageConfigurationArn(arn); ok && ValidAccount(account) && account != m.opts.Account {
+		return ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, arn)
+	}
+	return nil
+}
+
 // CreateStorageConfiguration stores a configuration for the given bucket.
 // AWS also rewrites the bucket's policy and refuses a bucket it cannot
 // reach; the fake has no S3, so any bucket name the spec allows is taken.
 func (m *Memory) CreateStorageConfiguration(_ context.Context, in *ivsapi.CreateStorageConfigurationRequest) (_ *ivsapi.CreateStorageConfigurationResponse, err error) {
 	m.mu.Lock()
 	defer m.unlock(&err)
+	if limit := m.quotas[quotaStorageConfigurations]; len(m.storage.byArn) >= limit {
+		return nil, ivsapi.NewServiceQuotaExceededException("Storage configuration quota exceeded: the account holds %d storage configurations, its limit is %d", len(m.storage.byArn), limit)
+	}
 	sc := m.createStorage(valueOf(in.Name), valueOf(in.S3.BucketName), in.Tags)
 	return &ivsapi.CreateStorageConfigurationResponse{StorageConfiguration: sc.view()}, nil
 }

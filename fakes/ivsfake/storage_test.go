@@ -88,7 +88,7 @@ func TestStorageConfigurationRoundTrip(t *testing.T) {
 // configurations than one page holds, each once and in creation order,
 // with the default page (100) and with a small one.
 func TestListStorageConfigurationsPaginator(t *testing.T) {
-	f := ivsfake.Start(t)
+	f := ivsfake.Start(t, ivsfake.Options{StorageConfigurationQuota: 200})
 	var want []string
 	for i := range 103 {
 		want = append(want, aws.ToString(createStorage(t, f, fmt.Sprintf("sc%d", i), "bucket", nil).Arn))
@@ -286,4 +286,31 @@ func TestTagResourceTooMany(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, listTags(t, f, arn), 50)
 	assert.Equal(t, "new", listTags(t, f, arn)["k40"])
+}
+
+// A stage may not record to another account's storage configuration:
+// CreateStage and UpdateStage answer AccessDeniedException, as reading
+// that configuration does (issue 18: the stage took it). One of this
+// account that does not exist is still taken (docs/contract.md), as is
+// an ARN whose account is no account id.
+func TestStageMayNotNameAnotherAccountsStorage(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := ctxT(t)
+	foreign := "arn:aws:ivs:us-east-1:999999999999:storage-configuration/abcdefghijkl"
+	rec := &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: aws.String(foreign)}
+	_, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{AutoParticipantRecordingConfiguration: rec})
+	requireAPIError[*types.AccessDeniedException](t, err, http.StatusForbidden)
+	st := createStage(t, f, nil)
+	_, err = f.Client.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: st.Stage.Arn, AutoParticipantRecordingConfiguration: rec})
+	requireAPIError[*types.AccessDeniedException](t, err, http.StatusForbidden)
+	got, err := f.Client.GetStage(ctx, &ivsrealtime.GetStageInput{Arn: st.Stage.Arn})
+	require.NoError(t, err)
+	assert.Empty(t, aws.ToString(got.Stage.AutoParticipantRecordingConfiguration.StorageConfigurationArn), "the stage kept its own")
+	all, _ := listStages(t, f, 0)
+	assert.Len(t, all, 1)
+
+	for _, arn := range []string{"arn:aws:ivs:us-east-1:123456789012:storage-configuration/abcdefghijkl", "arn:aws:ivs:a:0:storage-configuration/a"} {
+		_, err = f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{AutoParticipantRecordingConfiguration: &types.AutoParticipantRecordingConfiguration{StorageConfigurationArn: aws.String(arn)}})
+		require.NoError(t, err, arn)
+	}
 }

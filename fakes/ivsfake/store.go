@@ -32,7 +32,12 @@ const (
 	// protocol, exchanged tokens); a file of format 1 loads, those
 	// members taking their defaults, and its first change marks it format
 	// 2, so that an ivsrt of format 1, which would drop them, refuses it.
-	StoreFormat = 2
+	// Format 3 adds the storage configuration and publisher quotas set
+	// through the control API, and what the fake's bounds dropped (the
+	// count of a stage's oldest sessions and of a participant's oldest
+	// events, which page tokens count from); a file of format 1 or 2
+	// loads as having none of either.
+	StoreFormat = 3
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second
@@ -59,10 +64,19 @@ var ErrStateRefused = errors.New("refused")
 
 // OpenStore opens the state file at path, creating it when it does not
 // exist or is empty (zero bytes hold no state to lose: an empty file is
-// what `touch` or mktemp leave). Any other file is checked read-only first
+// what `touch` or mktemp leave); a symbolic link is followed to an existing
+// file, and one to a missing file is refused, its target not created. Any other file is checked read-only first
 // and refused, unchanged, unless it is a whole, consistent ivsrt state
 // file of this format that no other process has open.
 func OpenStore(path string) (*Store, error) {
+	// A symbolic link whose target is missing is refused: creating the
+	// target would write a file somewhere the path does not say.
+	if link, err := os.Lstat(path); err == nil && link.Mode()&os.ModeSymlink != 0 {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			target, _ := os.Readlink(path)
+			return nil, refuse(path, fmt.Sprintf("a symbolic link to %s, which does not exist", target))
+		}
+	}
 	info, err := os.Stat(path)
 	fresh := true
 	switch {

@@ -1,11 +1,13 @@
 package ivsfake_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -132,6 +134,30 @@ func TestStoreRefusesWhatIsNotItsOwn(t *testing.T) {
 	}
 }
 
+// TestStoreDanglingSymlink: a state file path that is a symbolic link to
+// a missing file is refused, and its target is not created (issue 18: it
+// was); a link to an existing state file is followed.
+func TestStoreDanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere", "state.db")
+	require.NoError(t, os.Mkdir(filepath.Dir(target), 0o700))
+	link := filepath.Join(dir, "state.db")
+	require.NoError(t, os.Symlink(target, link))
+	s, err := ivsfake.OpenStore(link)
+	if s != nil {
+		_ = s.Close()
+	}
+	require.ErrorIs(t, err, ivsfake.ErrStateRefused)
+	assert.Contains(t, err.Error(), "a symbolic link to "+target+", which does not exist")
+	_, err = os.Stat(target)
+	assert.ErrorIs(t, err, os.ErrNotExist, "the target is not created")
+
+	good := stateFile(t)
+	require.NoError(t, os.Remove(link))
+	require.NoError(t, os.Symlink(good, link))
+	openStore(t, link)
+}
+
 // TestStoreInUse: a second open of a file in use is refused within the
 // lock timeout, not left waiting.
 func TestStoreInUse(t *testing.T) {
@@ -228,10 +254,13 @@ func TestStoreNamespacesAndReset(t *testing.T) {
 	assert.Equal(t, 1, stages, "west's stage is in the file")
 
 	require.NoError(t, east.Control.Reset(ctxT(t)))
+	ns, err = s.Namespaces()
+	require.NoError(t, err)
+	assert.Empty(t, ns, "a namespace that holds nothing is not kept in the file either")
 	for _, opts := range []ivsfake.Options{{Store: s}, {Store: s, Region: "us-west-2", Account: "210987654321"}} {
 		quota, stages := ivsfake.NewMemory(opts).StageQuota()
 		assert.Equal(t, 0, stages, "%s/%s is empty in the file after the reset", opts.Account, opts.Region)
-		assert.Equal(t, 1000, quota)
+		assert.Equal(t, ivsfake.DefaultStageQuota, quota)
 	}
 }
 
@@ -241,7 +270,8 @@ func TestStoreNamespacesAndReset(t *testing.T) {
 func TestStoreCommitFailure(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := openStore(t, path)
-	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	var log bytes.Buffer
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	kept := *createStage(t, f, nil).Stage.Arn
 	info, err := os.Stat(path)
 	require.NoError(t, err)
@@ -259,7 +289,14 @@ func TestStoreCommitFailure(t *testing.T) {
 	}
 	require.Error(t, failed, "a full file fails a commit within 100 stages of 13 KB")
 	requireErrorCode(t, failed, "InternalServerException", http.StatusInternalServerError)
-	assert.Contains(t, failed.Error(), "could not be stored in the state file")
+	assert.Contains(t, failed.Error(), "The change could not be stored in the state file")
+	// The file's path and Go's error are the operator's, in the log, not
+	// the client's (issue 18: the 500 showed both).
+	assert.NotContains(t, failed.Error(), path)
+	assert.NotContains(t, failed.Error(), "mmap")
+	assert.Contains(t, log.String(), "a change could not be stored in the state file")
+	assert.Contains(t, log.String(), "path="+path)
+	assert.Contains(t, log.String(), "error=")
 
 	listed, err := f.Client.ListStages(ctxT(t), &ivsrealtime.ListStagesInput{MaxResults: aws.Int32(100)})
 	require.NoError(t, err)
@@ -411,9 +448,13 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := openStore(t, path)
 	clock := &fakeClock{now: time.Date(2024, 6, 20, 12, 0, 0, 0, time.UTC)}
-	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
+	// Bounds low enough for steps to pass them: what they drop goes from
+	// the file too, and what page tokens count from stays.
+	limits := ivsfake.Limits{SessionsPerStage: 3, EventsPerParticipant: 6}
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now, Limits: limits})
 	ctx := ctxT(t)
 	var arns []string
+	var bob ivscontrol.ParticipantRef
 	var sc string
 	var tokens, unused []types.ParticipantToken
 	var refs []ivscontrol.ParticipantRef
@@ -537,6 +578,41 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			_, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[3].Token})
 			return err
 		}},
+		{"/join", "bob, in the new session", func() error {
+			j, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[1].Token})
+			bob = j.Ref()
+			return err
+		}},
+		{"/leave", "and joins again, past the events bound (the oldest go)", func() error {
+			for range 4 {
+				if err := f.Control.Leave(ctx, bob); err != nil {
+					return err
+				}
+				if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[1].Token}); err != nil {
+					return err
+				}
+			}
+			ev, err := f.Client.ListParticipantEvents(ctx, &ivsrealtime.ListParticipantEventsInput{StageArn: &arns[0], SessionId: aws.String(liveSession(t, f, bob)), ParticipantId: &bob.ParticipantId})
+			if err == nil && len(ev.Events) != limits.EventsPerParticipant {
+				err = fmt.Errorf("bob has %d events, want the bound's %d", len(ev.Events), limits.EventsPerParticipant)
+			}
+			return err
+		}},
+		{"/end-session", "and new ones, past the sessions bound (the oldest go)", func() error {
+			for range 2 {
+				if err := f.Control.EndSession(ctx, arns[0]); err != nil {
+					return err
+				}
+				if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *tokens[3].Token}); err != nil {
+					return err
+				}
+			}
+			ss, err := f.Client.ListStageSessions(ctx, &ivsrealtime.ListStageSessionsInput{StageArn: &arns[0]})
+			if err == nil && len(ss.StageSessions) != limits.SessionsPerStage {
+				err = fmt.Errorf("the stage has %d sessions, want the bound's %d", len(ss.StageSessions), limits.SessionsPerStage)
+			}
+			return err
+		}},
 		{"/join", "refused, the tokens expired (the unused one is freed)", func() error {
 			clock.add(13 * time.Hour)
 			if _, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: *unused[0].Token}); err == nil {
@@ -560,6 +636,10 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			_, err := f.Control.SetStageQuota(ctx, 7)
 			return err
 		}},
+		{"/quota", "every quota", func() error {
+			_, err := f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{StageQuota: aws.Int(8), StorageConfigurationQuota: aws.Int(9), PublisherQuota: aws.Int(10)})
+			return err
+		}},
 		{"/reset", "", func() error { return f.Control.Reset(ctx) }},
 	}
 	checkStoreSteps(t, steps)
@@ -570,7 +650,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		before := fileSum(t, path)
 		want := append(snapshot(t, f, arns), ivsfake.StateRecords(f.Server.Memory))
 		assert.Equal(t, before, fileSum(t, path), "after %s, reading everything wrote to the file", name)
-		loaded := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now})
+		loaded := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now, Limits: limits})
 		got := append(snapshot(t, loaded, arns), ivsfake.StateRecords(loaded.Server.Memory))
 		require.Equal(t, want, got, "after %s, the file holds what the fake shows", name)
 		for _, line := range want {
@@ -590,10 +670,23 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 // file can no longer be read (here closed under the fake) answers 500
 // InternalServerException in AWS's form, not a dropped connection.
 func TestStoreUnreadableNamespace(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "state.db"))
-	f := ivsfake.Start(t, ivsfake.Options{Store: s})
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, path)
+	var log bytes.Buffer
+	f := ivsfake.Start(t, ivsfake.Options{Store: s, Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	require.NoError(t, s.Close())
 	_, err := ivsfake.NewClient(f.URL, "eu-west-1").ListStages(ctxT(t), &ivsrealtime.ListStagesInput{})
 	requireErrorCode(t, err, "InternalServerException", http.StatusInternalServerError)
-	assert.Contains(t, err.Error(), "loading 123456789012/eu-west-1 from state file")
+	assert.Contains(t, err.Error(), "The state of account 123456789012 in region eu-west-1 could not be read from the state file")
+	assert.NotContains(t, err.Error(), path, "the path and Go's error are the operator's, in the log")
+	assert.NotContains(t, err.Error(), "database not open")
+	assert.Contains(t, log.String(), "database not open")
+}
+
+// liveSession is the live session of a participant's stage.
+func liveSession(t *testing.T, f *ivsfake.Fake, ref ivscontrol.ParticipantRef) string {
+	t.Helper()
+	st, err := f.Client.GetStage(ctxT(t), &ivsrealtime.GetStageInput{Arn: &ref.StageArn})
+	require.NoError(t, err)
+	return aws.ToString(st.Stage.ActiveSessionId)
 }

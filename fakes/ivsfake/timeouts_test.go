@@ -2,10 +2,13 @@ package ivsfake_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -194,4 +197,17 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 	_, err = br.ReadByte()
 	require.ErrorIs(t, err, io.EOF, "the server closes the idle connection (not the test's 10 s deadline)")
 	t.Logf("idle timeout %v: closed %v after the answer", idle, time.Since(answered).Round(time.Millisecond))
+}
+
+// The HTTP server's own errors (an accept error, say) go to
+// Options.Logger, in its format, at level ERROR: issue 18 found them
+// written as plain text beside the structured log.
+func TestHTTPServerErrorsGoToTheLogger(t *testing.T) {
+	var log bytes.Buffer
+	srv := ivsfake.NewHTTPServer(http.NotFoundHandler(), ivsfake.Options{Logger: slog.New(slog.NewJSONHandler(&log, nil))})
+	srv.ErrorLog.Printf("http: Accept error: %v; retrying in %v", "accept tcp 127.0.0.1:4566: accept4: too many open files", "5ms")
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(log.Bytes(), &line), "one JSON line: %q", log.String())
+	assert.Equal(t, "ERROR", line["level"])
+	assert.Equal(t, "http: Accept error: accept tcp 127.0.0.1:4566: accept4: too many open files; retrying in 5ms", line["msg"])
 }

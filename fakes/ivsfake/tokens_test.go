@@ -60,8 +60,10 @@ func TestExpiredUnusedTokensAreFreed(t *testing.T) {
 }
 
 func checkTokensFreed(t *testing.T, store *Store) {
+	const unused = 1000
 	c := &clock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
-	opts := Options{Now: c.Now, Store: store}
+	// The stage holds more unused tokens than the default bound allows.
+	opts := Options{Now: c.Now, Store: store, Limits: Limits{UnusedTokensPerStage: 2 * unused}}
 	m := NewMemory(opts)
 	// reloaded is what the state file holds, when there is one: what a
 	// restart would find.
@@ -73,7 +75,6 @@ func checkTokensFreed(t *testing.T, store *Store) {
 	}
 	arn := newStage(t, m)
 
-	const unused = 1000
 	var first string
 	for i := range unused {
 		v := issueFor(t, m, arn, 1)

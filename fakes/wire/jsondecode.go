@@ -228,6 +228,20 @@ func (d *JSONDecoder) Null() bool {
 	return false
 }
 
+// NullItem is the error of a null item of a list, or value of a map (kind
+// "list" or "map"), which the decoder has just read: AWS's services read
+// lists and maps as dense and refuse a null in one as a
+// SerializationException (Smithy's restJson1 protocol tests
+// RestJsonBodyMalformedListNullItem and RestJsonBodyMalformedMapNullValue),
+// where encoding/json would store the zero value ("" for a tag).
+func (d *JSONDecoder) NullItem(kind string) error {
+	what := map[string]string{"list": "a list's items", "map": "a map's values"}[kind]
+	if len(d.path) == 0 {
+		return SerializationError("Value of type null cannot be read: %s may not be null", what)
+	}
+	return SerializationError("Value of type null at '%s' cannot be read: %s may not be null", strings.Join(d.path, "."), what)
+}
+
 // String reads a string.
 func (d *JSONDecoder) String() (string, error) {
 	if d.peek() != '"' {
@@ -635,7 +649,12 @@ func (d *JSONDecoder) walk(t reflect.Type) error {
 			if t != nil && t.Kind() == reflect.Map {
 				elem = t.Elem()
 			}
-			return d.Map(func(string) error { return d.walk(elem) })
+			return d.Map(func(string) error {
+				if elem != nil && d.Null() {
+					return d.NullItem("map")
+				}
+				return d.walk(elem)
+			})
 		}
 		return d.Object(func(key string) error {
 			ft, exact := fieldType(t, key)
@@ -647,10 +666,16 @@ func (d *JSONDecoder) walk(t reflect.Type) error {
 		})
 	case '[':
 		var elem reflect.Type
-		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		// A byte slice (json.RawMessage) holds any JSON value.
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8 {
 			elem = t.Elem()
 		}
-		return d.Array(func(int) error { return d.walk(elem) })
+		return d.Array(func(int) error {
+			if elem != nil && d.Null() {
+				return d.NullItem("list")
+			}
+			return d.walk(elem)
+		})
 	case '"':
 		_, err := d.str()
 		return err

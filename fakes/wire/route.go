@@ -1,11 +1,13 @@
 package wire
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Route is how one operation travels over HTTP, as the spec writes it: its
@@ -156,4 +158,67 @@ func QueryBool(name, s string) (bool, *Error) {
 
 func queryError(name, s, want string) *Error {
 	return SerializationError("Value '%s' at '%s' cannot be read as %s", truncate(s, maxEcho), name, want)
+}
+
+// URLValues reads what a request's URL carries for its route, as AWS reads
+// it: the values of the path's labels (Router.Match unescaped them) and
+// the query string. Text that is not valid UTF-8 is refused, as in a
+// body, with a SerializationException naming the member (or the query
+// parameter no member takes); so is a query string with a malformed
+// escape. A ';' separates nothing: it is part of the pair it is in, as
+// AWS's query parser and its signature check read it, where Go's
+// url.Query would drop the pair unsaid.
+func URLValues(r *http.Request, route *Route, labels []string) (url.Values, *Error) {
+	for i, v := range labels {
+		if at := invalidUTF8(v); at >= 0 && i < len(route.Labels) {
+			return nil, urlTextError("Value at '"+route.Labels[i].Member+"'", v, at)
+		}
+	}
+	query, err := url.ParseQuery(LiteralSemicolons(r.URL.RawQuery))
+	if err != nil {
+		return nil, SerializationError("The query string is not valid: %v", err)
+	}
+	member := map[string]string{}
+	for _, b := range route.Query {
+		member[b.Name] = b.Member
+	}
+	for _, name := range slices.Sorted(maps.Keys(query)) {
+		where := "Query parameter '" + url.QueryEscape(name) + "'"
+		if m, ok := member[name]; ok {
+			where = "Value at '" + m + "'"
+		}
+		if at := invalidUTF8(name); at >= 0 {
+			return nil, urlTextError("Query parameter name '"+url.QueryEscape(name)+"'", name, at)
+		}
+		for _, v := range query[name] {
+			if at := invalidUTF8(v); at >= 0 {
+				return nil, urlTextError(where, v, at)
+			}
+		}
+	}
+	return query, nil
+}
+
+// LiteralSemicolons escapes each ';' of a raw query string, so that
+// url.ParseQuery (and what reads the query through it, as the SDK's
+// signer does) reads it as part of its pair, as AWS does.
+func LiteralSemicolons(rawQuery string) string {
+	return strings.ReplaceAll(rawQuery, ";", "%3B")
+}
+
+// invalidUTF8 is the index of the first byte of s that does not begin a
+// valid UTF-8 sequence, or -1.
+func invalidUTF8(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func urlTextError(where, s string, at int) *Error {
+	return SerializationError("%s is not valid UTF-8: byte 0x%02X at byte %d", where, s[at], at+1)
 }

@@ -176,9 +176,7 @@ func (g *gen) decodeValue(c *jen.Group, t *model.Type, name string, depth int) {
 		c.Id(name).Op(":=").Add(g.goType(t, false)).Values()
 		c.If(jen.Err().Op(":=").Id("d").Dot("Array").Call(jen.Func().Params(jen.Int()).Error().BlockFunc(func(fn *jen.Group) {
 			fn.If(jen.Id("d").Dot("Null").Call()).Block(
-				jen.Var().Id("zero").Add(g.goType(t.Elem, false)),
-				jen.Id(name).Op("=").Append(jen.Id(name), jen.Id("zero")),
-				jen.Return(jen.Nil()),
+				jen.Return(jen.Id("d").Dot("NullItem").Call(jen.Lit("list"))),
 			)
 			g.decodeValue(fn, t.Elem, elem, depth+1)
 			fn.Id(name).Op("=").Append(jen.Id(name), jen.Id(elem))
@@ -190,9 +188,7 @@ func (g *gen) decodeValue(c *jen.Group, t *model.Type, name string, depth int) {
 		c.Id(name).Op(":=").Add(g.goType(t, false)).Values()
 		c.If(jen.Err().Op(":=").Id("d").Dot("Map").Call(jen.Func().Params(jen.Id(key).String()).Error().BlockFunc(func(fn *jen.Group) {
 			fn.If(jen.Id("d").Dot("Null").Call()).Block(
-				jen.Var().Id("zero").Add(g.goType(t.Elem, false)),
-				jen.Id(name).Index(jen.Id(key)).Op("=").Id("zero"),
-				jen.Return(jen.Nil()),
+				jen.Return(jen.Id("d").Dot("NullItem").Call(jen.Lit("map"))),
 			)
 			g.decodeValue(fn, t.Elem, elem, depth+1)
 			fn.Id(name).Index(jen.Id(key)).Op("=").Id(elem)

@@ -92,7 +92,11 @@ func (g *gen) handler(f *jen.File) {
 		)
 		if g.hasBindings() {
 			b.If(jen.List(jen.Id("bi"), jen.Id("ok")).Op(":=").Id("in").Assert(jen.Id("binder")), jen.Id("ok")).Block(
-				jen.If(jen.Id("werr").Op(":=").Id("bi").Dot("bindHTTP").Call(jen.Id("labels"), jen.Id("r").Dot("URL").Dot("Query").Call(), jen.Id("r").Dot("Header")), jen.Id("werr").Op("!=").Nil()).Block(
+				jen.List(jen.Id("query"), jen.Id("werr")).Op(":=").Qual(wirePkg, "URLValues").Call(jen.Id("r"), jen.Id("route"), jen.Id("labels")),
+				jen.If(jen.Id("werr").Op("==").Nil()).Block(
+					jen.Id("werr").Op("=").Id("bi").Dot("bindHTTP").Call(jen.Id("labels"), jen.Id("query"), jen.Id("r").Dot("Header")),
+				),
+				jen.If(jen.Id("werr").Op("!=").Nil()).Block(
 					jen.Qual(wirePkg, "WriteError").Call(jen.Id("w"), jen.Id("werr")),
 					jen.Return(jen.False()),
 				),

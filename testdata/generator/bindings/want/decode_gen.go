@@ -26,9 +26,7 @@ func (s *TagResourceRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {

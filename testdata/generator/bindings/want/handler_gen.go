@@ -89,7 +89,11 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, route *wire.Route
 		}
 	}
 	if bi, ok := in.(binder); ok {
-		if werr := bi.bindHTTP(labels, r.URL.Query(), r.Header); werr != nil {
+		query, werr := wire.URLValues(r, route, labels)
+		if werr == nil {
+			werr = bi.bindHTTP(labels, query, r.Header)
+		}
+		if werr != nil {
 			wire.WriteError(w, werr)
 			return false
 		}

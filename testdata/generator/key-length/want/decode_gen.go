@@ -22,9 +22,7 @@ func (s *TagThingRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {
@@ -44,9 +42,7 @@ func (s *TagThingRequest) decodeJSON(d *wire.JSONDecoder) error {
 			v := map[string]string{}
 			if err := d.Map(func(k1 string) error {
 				if d.Null() {
-					var zero string
-					v[k1] = zero
-					return nil
+					return d.NullItem("map")
 				}
 				v1, err := d.String()
 				if err != nil {

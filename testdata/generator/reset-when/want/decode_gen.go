@@ -42,9 +42,7 @@ func (s *ThingConfig) decodeJSON(d *wire.JSONDecoder) error {
 			v := []Feature{}
 			if err := d.Array(func(int) error {
 				if d.Null() {
-					var zero Feature
-					v = append(v, zero)
-					return nil
+					return d.NullItem("list")
 				}
 				v1s, err := d.String()
 				if err != nil {
