@@ -269,7 +269,7 @@ func (r *Runner) runPagination(ctx context.Context, op *Operation, c *Case) *Fai
 	}
 	slices.Sort(wantWhole)
 	slices.Sort(gotWhole)
-	if d := cmp.Diff(wantWhole, gotWhole); d != "" {
+	if d := DiffJSON(wantWhole, gotWhole); d != "" {
 		return &Failure{Reason: fmt.Sprintf("following %s with %s=%d gives %s other than the target lists on one page of %d: each item must be the same, member for member",
 			pg.OutputToken, pg.PageSize, size, pg.Items, pg.MaxPageSize), Diff: d, Exchange: last.Exchange}
 	}
