@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
@@ -388,7 +389,7 @@ func TestTokenExchange(t *testing.T) {
 	x := evs[1]
 	assert.JSONEq(t, `{"userId":"guest","attributes":{"seat":"1"},"capabilities":["PUBLISH","SUBSCRIBE"],"expirationTime":"`+first["expirationTime"].(string)+`"}`,
 		canonical(t, x["previousToken"]))
-	assert.JSONEq(t, `{"userId":"host","attributes":{"seat":"2","role":"viewer"},"capabilities":["SUBSCRIBE"],"expirationTime":"`+tok.ExpirationTime.Format("2006-01-02T15:04:05.000Z")+`"}`,
+	assert.JSONEq(t, `{"userId":"host","attributes":{"seat":"2","role":"viewer"},"capabilities":["SUBSCRIBE"],"expirationTime":"`+tok.ExpirationTime.UTC().Format(time.RFC3339Nano)+`"}`,
 		canonical(t, x["newToken"]))
 	for _, e := range evs {
 		if e["name"] != "TOKEN_EXCHANGED" {
