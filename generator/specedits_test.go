@@ -77,11 +77,10 @@ var specEdits = []specEdit{
 	{name: "duration-maximum-720", at: "/components/schemas/ParticipantTokenConfiguration/properties/duration",
 		set: []keyValue{{"maximum", 720}}, tightens: true},
 	// 3 tags: the run tag and the two keys the case-sensitivity and
-	// several-keys untag cases add to a stage (at 2 those skip, and a
-	// stage made by a case carries no case tag; at 1 the tag-sharing case
-	// skips too). Keys of 1 character: the run tag and the case tag then
-	// get keys of one character too, and the tag cases keys of the
-	// contract's samples.
+	// several-keys untag cases add to a stage that holds the run tag only
+	// (at 2 those skip; at 1 the tag-sharing case skips too). Keys of 1
+	// character: the run tag and the case tag then get keys of one
+	// character too, and the tag cases keys of the contract's samples.
 	{name: "tags-maxProperties-3-key-maxLength-1", via: "/components/schemas/CreateStageRequest/properties/tags",
 		set: []keyValue{{"maxProperties", 3}, {"x-ivsrt-key-length/max", 1}}, tightens: true},
 	{name: "thumbnail-mode-enum-adds-ALWAYS", via: "/components/schemas/ParticipantThumbnailConfiguration/properties/recordingMode",

@@ -12,13 +12,15 @@
 // only member and operation NAMES are written here.
 //
 // The files follow a run: setup_*.go (the live stage, its seeded session,
-// the live storage configuration), provision.go (what one case needs made
+// the live storage configuration, the deleted stage and storage
+// configuration of the generated not-found cases), provision.go (what one case needs made
 // for it), cases_*.go (the hand-written cases, listed in cases.go),
 // cleanup_*.go (the run's stages and storage configurations deleted).
 package behaviour
 
 import (
 	"context"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -57,8 +59,14 @@ type runner struct {
 	c contract
 
 	seed           seedState
+	seedMu         sync.Mutex // guards seed.spareStages, which cases borrow
 	created        createdStages
 	createdStorage createdStorage
+	// deleteRefused is the target's answer to the setup's DeleteStage when
+	// it refused it: nothing asks again (Cleanup says so).
+	deleteRefused string
+	// sessions is what the cases of sessions and events share (cases_events.go).
+	sessions sessionFixture
 
 	// The placeholder names of the live stage, session and participant
 	// (live:<identifier format>), and the user ids seeded participants share.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -62,13 +63,15 @@ func within(ex *suite.Exchange, what string, raw any, w window) *suite.Failure {
 	return nil
 }
 
-// pair is two participants of one session of a stage of the case's own:
-// a publisher, who joined, published and left, and one whose token may
-// not publish, who joined after it, tried to publish and left. acts are
-// when each event of each was made to happen, by participant id and
-// event name, newest last.
+// pair is two participants of one session: a publisher, who joined,
+// published and left, and one whose token (tokenRequest's: user id,
+// attributes, duration and capabilities other than the defaults, PUBLISH
+// not among them) may not publish, who joined after it, tried to publish
+// and left. acts are when each event of each was made to happen, by
+// participant id, oldest first.
 type pair struct {
 	publisher, refused suite.Joined
+	refusedToken       map[string]any // the request of the refused one's token
 	acts               map[string][]act
 }
 
@@ -77,45 +80,58 @@ type act struct {
 	w    window
 }
 
-// twoInSession makes a pair act out their parts.
-func (r *runner) twoInSession(ctx context.Context, caseTag string) (*pair, *suite.Failure) {
+// sessionFixture is a stage the cases of sessions and events share, made
+// once (the first case that needs it waits for it): its first session is
+// the pair's, which ends when they leave; a second later (sessionGap) a
+// third participant joins, which starts its second session, still live.
+// One stage for all of them, borrowed: a run holds no more stages than it
+// must.
+type sessionFixture struct {
+	once   sync.Once
+	f      *suite.Failure
+	arn    string
+	pair   *pair
+	ids    []string // the sessions, oldest first
+	starts []window // when the join that started each was made
+}
+
+// fixture makes the sessions' stage, once.
+func (r *runner) fixture(ctx context.Context) (*sessionFixture, *suite.Failure) {
+	fx := &r.sessions
+	fx.once.Do(func() { fx.f = r.makeFixture(ctx, fx) })
+	return fx, fx.f
+}
+
+func (r *runner) makeFixture(ctx context.Context, fx *sessionFixture) *suite.Failure {
 	if f := r.c.checkEventNames(eventJoined, eventLeft, eventPublishStarted, eventPublishStopped, eventPublishError); f != nil {
-		return nil, f
+		return f
 	}
 	if f := r.needSeeder(); f != nil {
-		return nil, f
+		return f
 	}
 	users, f := r.c.samples(structCreateToken, ivscases.MemberUserId, 2)
 	if f != nil {
-		return nil, f
+		return f
 	}
-	without, f := r.c.capabilitiesWithout(capabilityPublish)
+	refBody, f := r.tokenRequest(false)
 	if f != nil {
-		return nil, f
+		return f
 	}
-	st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
+	arn, f := r.borrowStage(ctx, "sessions")
 	if f != nil {
-		return nil, f
+		return f
 	}
-	arn := st[ivscases.MemberArn].(string)
+	fx.arn = arn
 	pubTok, _, f := r.issueToken(ctx, arn, map[string]any{ivscases.MemberUserId: users[0]})
 	if f != nil {
-		return nil, f
+		return f
 	}
-	refTok, _, f := r.issueToken(ctx, arn, map[string]any{ivscases.MemberUserId: users[1], ivscases.MemberCapabilities: without})
+	refTok, _, f := r.issueToken(ctx, arn, refBody)
 	if f != nil {
-		return nil, f
+		return f
 	}
 	s := r.Target().Seeder
-	p := &pair{acts: map[string][]act{}}
-	step := func(who *suite.Joined, name, action string, fn func() error) *suite.Failure {
-		w, err := r.act(fn)
-		if err != nil && name != eventPublishError {
-			return seederFailure(action, err)
-		}
-		p.acts[who.ParticipantID] = append(p.acts[who.ParticipantID], act{name, w})
-		return nil
-	}
+	p := &pair{refusedToken: refBody, acts: map[string][]act{}}
 	join := func(who *suite.Joined, tok map[string]any) func() error {
 		return func() (err error) {
 			*who, err = s.Join(ctx, tok["token"].(string))
@@ -135,20 +151,47 @@ func (r *runner) twoInSession(ctx context.Context, caseTag string) (*pair, *suit
 		{&p.publisher, eventPublishStopped, "Leave(the publisher)", func() error { return s.Leave(ctx, p.publisher) }},
 		{&p.refused, eventLeft, "Leave(the participant that may not publish)", func() error { return s.Leave(ctx, p.refused) }},
 	} {
-		if f := step(a.who, a.name, a.action, a.fn); f != nil {
-			return nil, f
+		w, err := r.act(a.fn)
+		if err != nil && a.name != eventPublishError {
+			return seederFailure(a.action, err)
 		}
+		p.acts[a.who.ParticipantID] = append(p.acts[a.who.ParticipantID], act{a.name, w})
 		if a.name == eventPublishStopped {
 			// The publisher's leave is two events: PUBLISH_STOPPED, then LEFT.
-			last := p.acts[p.publisher.ParticipantID][len(p.acts[p.publisher.ParticipantID])-1]
-			p.acts[p.publisher.ParticipantID] = append(p.acts[p.publisher.ParticipantID], act{eventLeft, last.w})
+			p.acts[a.who.ParticipantID] = append(p.acts[a.who.ParticipantID], act{eventLeft, w})
+		}
+		if a.name == eventJoined && a.who == &p.publisher {
+			fx.starts = append(fx.starts, w)
 		}
 	}
 	if p.publisher.SessionID != p.refused.SessionID {
-		return nil, &suite.Failure{Reason: "the two participants did not join one session of the stage",
+		return &suite.Failure{Reason: "the two participants did not join one session of the stage",
 			Diff: cmp.Diff(p.publisher.SessionID, p.refused.SessionID), Request: "seeder Join"}
 	}
-	return p, nil
+	fx.pair = p
+	fx.ids = append(fx.ids, p.publisher.SessionID)
+	// The second session.
+	time.Sleep(sessionGap)
+	tok, _, f := r.issueToken(ctx, arn, map[string]any{ivscases.MemberUserId: users[0]})
+	if f != nil {
+		return f
+	}
+	var third suite.Joined
+	w, err := r.act(join(&third, tok))
+	if err != nil {
+		return seederFailure("Join(the second session)", err)
+	}
+	fx.ids, fx.starts = append(fx.ids, third.SessionID), append(fx.starts, w)
+	return nil
+}
+
+// twoInSession is the fixture's pair.
+func (r *runner) twoInSession(ctx context.Context) (*pair, *suite.Failure) {
+	fx, f := r.fixture(ctx)
+	if f != nil {
+		return nil, f
+	}
+	return fx.pair, nil
 }
 
 // both are the pair, publisher first.
@@ -186,7 +229,7 @@ func (r *runner) knownEvents(evs []map[string]any) ([]map[string]any, []string) 
 // lists the events of the participant it names; an event's participantId
 // is the participant who triggered it).
 func eventsOwn(ctx context.Context, r *runner) *suite.Failure {
-	p, f := r.twoInSession(ctx, "events-own")
+	p, f := r.twoInSession(ctx)
 	if f != nil {
 		return f
 	}
@@ -212,7 +255,7 @@ func eventsOwn(ctx context.Context, r *runner) *suite.Failure {
 // happen and the answer's Date, as a participant's firstJoinTime does
 // (documented: "ISO 8601 timestamp ... for when the event occurred").
 func eventTimes(ctx context.Context, r *runner) *suite.Failure {
-	p, f := r.twoInSession(ctx, "event-times")
+	p, f := r.twoInSession(ctx)
 	if f != nil {
 		return f
 	}
@@ -256,7 +299,7 @@ func eventMembers(ctx context.Context, r *runner, only string) *suite.Failure {
 	if only == ivscases.MemberErrorCode && !slices.Contains(r.c.EnumOf(structEvent, ivscases.MemberErrorCode), errorCodeInsufficientCap) {
 		return suite.Skipf("the contract's %s.%s has no %s", structEvent, ivscases.MemberErrorCode, errorCodeInsufficientCap)
 	}
-	p, f := r.twoInSession(ctx, "event-members")
+	p, f := r.twoInSession(ctx)
 	if f != nil {
 		return f
 	}
@@ -310,7 +353,7 @@ func eventMembers(ctx context.Context, r *runner, only string) *suite.Failure {
 // unpaged listing gives them: another participant's events in the same
 // session are not on any page (documented, as eventsOwn).
 func eventPages(ctx context.Context, r *runner) *suite.Failure {
-	p, f := r.twoInSession(ctx, "event-pages")
+	p, f := r.twoInSession(ctx)
 	if f != nil {
 		return f
 	}
@@ -361,51 +404,9 @@ func eventPages(ctx context.Context, r *runner) *suite.Failure {
 	return nil
 }
 
-// twoSessions has one participant join a stage of the case's own and
-// leave, which ends the first session, waits a second (so that the
-// second session's times differ from the first's at any resolution AWS
-// writes), and has another join: the second session. It returns the
-// sessions' ids, oldest first, and when each was started.
-func (r *runner) twoSessions(ctx context.Context, caseTag string) (arn string, ids []string, starts []window, f *suite.Failure) {
-	if f := r.needSeeder(); f != nil {
-		return "", nil, nil, f
-	}
-	users, f := r.c.userIDs(1)
-	if f != nil {
-		return "", nil, nil, f
-	}
-	st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
-	if f != nil {
-		return "", nil, nil, f
-	}
-	arn = st[ivscases.MemberArn].(string)
-	s := r.Target().Seeder
-	for i := range 2 {
-		tok, _, f := r.issueToken(ctx, arn, map[string]any{ivscases.MemberUserId: users[0]})
-		if f != nil {
-			return "", nil, nil, f
-		}
-		var j suite.Joined
-		w, err := r.act(func() (err error) {
-			j, err = s.Join(ctx, tok["token"].(string))
-			return err
-		})
-		if err != nil {
-			return "", nil, nil, seederFailure(fmt.Sprintf("Join(session %d)", i+1), err)
-		}
-		ids, starts = append(ids, j.SessionID), append(starts, w)
-		if i == 0 {
-			if err := s.Leave(ctx, j); err != nil {
-				return "", nil, nil, seederFailure("Leave(session 1)", err)
-			}
-			time.Sleep(sessionGap)
-		}
-	}
-	return arn, ids, starts, nil
-}
-
-// sessionGap is how long twoSessions waits between the first session's
-// end and the second's start.
+// sessionGap is how long the fixture waits between its first session's
+// end and its second's start, so that their times differ at any
+// resolution AWS writes.
 const sessionGap = 1100 * time.Millisecond
 
 // twoSessionsListed: a stage's two sessions, one after the other, are two
@@ -417,10 +418,11 @@ const sessionGap = 1100 * time.Millisecond
 // how sessions are listed); without, the rest (inferred: that the first
 // join starts a session and the last leave ends it is our reading).
 func twoSessionsListed(ctx context.Context, r *runner, order bool) *suite.Failure {
-	arn, ids, starts, f := r.twoSessions(ctx, "two-sessions")
+	fx, f := r.fixture(ctx)
 	if f != nil {
 		return f
 	}
+	arn, ids, starts := fx.arn, fx.ids, fx.starts
 	op, f := r.operation(ivscases.OpListStageSessions)
 	if f != nil {
 		return f

@@ -169,18 +169,23 @@ func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 	return nil
 }
 
-// listsUnnamedStage creates a stage without a name and wants ListStages to
-// list it with its ARN and tags (inferred: a stage's name is optional, and
-// ListStages lists the account's stages, named or not).
+// listsUnnamedStage wants ListStages to list the stage the setup made
+// without a name (seedStages) with its ARN and tags (inferred: a stage's
+// name is optional, and ListStages lists the account's stages, named or
+// not). Without the setup's, it makes one.
 func listsUnnamedStage(ctx context.Context, r *runner) *suite.Failure {
 	if _, f := r.Live(r.liveStage); f != nil {
 		return f
 	}
-	st, _, _, f := r.createStage(ctx, "unnamed-stage", map[string]any{})
-	if f != nil {
-		return f
+	arn, caseTag := r.seed.unnamedStage, "list-stages"
+	if arn == "" {
+		caseTag = "unnamed-stage"
+		st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
+		if f != nil {
+			return f
+		}
+		arn = st[ivscases.MemberArn].(string)
 	}
-	arn := st[ivscases.MemberArn].(string)
 	got, ex, f := r.listedStage(ctx, arn)
 	if f != nil {
 		return f
@@ -188,7 +193,7 @@ func listsUnnamedStage(ctx context.Context, r *runner) *suite.Failure {
 	if got == nil {
 		return suite.Mismatch(ex, "ListStages does not list a stage created without a name", arn, nil)
 	}
-	want := map[string]any{ivscases.MemberArn: arn, ivscases.MemberTags: jsonCopy(r.caseTags("unnamed-stage"))}
+	want := map[string]any{ivscases.MemberArn: arn, ivscases.MemberTags: jsonCopy(r.caseTags(caseTag))}
 	if d := r.c.Diff(suite.StructType(structStageSummary), want, got); d != "" {
 		return &suite.Failure{Reason: "ListStages does not list a stage created without a name with its arn and tags", Diff: d, Exchange: ex}
 	}

@@ -165,44 +165,21 @@ func tokenExpires(ctx context.Context, r *runner, most bool) *suite.Failure {
 	return nil
 }
 
-// joinedWith has the seeder join a stage of the case's own with a token
-// CreateParticipantToken issued with body.
-func (r *runner) joinedWith(ctx context.Context, caseTag string, body map[string]any) (map[string]any, suite.Joined, *suite.Failure) {
-	if f := r.needSeeder(); f != nil {
-		return nil, suite.Joined{}, f
-	}
-	st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
-	if f != nil {
-		return nil, suite.Joined{}, f
-	}
-	tok, _, f := r.issueToken(ctx, st[ivscases.MemberArn].(string), body)
-	if f != nil {
-		return nil, suite.Joined{}, f
-	}
-	j, err := r.Target().Seeder.Join(ctx, tok["token"].(string))
-	if err != nil {
-		return nil, suite.Joined{}, seederFailure("Join(the token "+ivscases.OpCreateParticipantToken+" issued)", err)
-	}
-	return tok, j, nil
-}
-
 // tokenParticipant: the participant who joins with a token has the
 // token's user id and attributes, as GetParticipant reports it
 // (documented: a participant's attributes are the application-provided
-// attributes encoded into its token).
+// attributes encoded into its token). The participant is the one of the
+// sessions' fixture whose token tokenRequest made (cases_events.go).
 func tokenParticipant(ctx context.Context, r *runner) *suite.Failure {
-	body, f := r.tokenRequest(false)
+	p, f := r.twoInSession(ctx)
 	if f != nil {
 		return f
 	}
+	body := p.refusedToken
 	if _, ok := body[ivscases.MemberAttributes]; !ok {
 		return suite.Skipf("the contract gives %s.%s no sample with an entry", structCreateToken, ivscases.MemberAttributes)
 	}
-	_, j, f := r.joinedWith(ctx, "token-participant-attributes", body)
-	if f != nil {
-		return f
-	}
-	part, ex, f := r.participant(ctx, j)
+	part, ex, f := r.participant(ctx, p.refused)
 	if f != nil {
 		return f
 	}
@@ -216,37 +193,27 @@ func tokenParticipant(ctx context.Context, r *runner) *suite.Failure {
 
 // tokenWithoutPublish: a participant whose token's capabilities lack
 // PUBLISH may not publish (documented: capabilities are what the
-// participant may do in the stage): when it tries, it has not published,
-// and it has no PUBLISH_STARTED event.
+// participant may do in the stage): when it tries (the fixture's refused
+// one), it has not published, and it has no PUBLISH_STARTED event.
 func tokenWithoutPublish(ctx context.Context, r *runner) *suite.Failure {
-	if f := r.c.checkEventNames(eventPublishStarted); f != nil {
-		return f
-	}
-	body, f := r.tokenRequest(false)
+	p, f := r.twoInSession(ctx)
 	if f != nil {
 		return f
 	}
-	_, j, f := r.joinedWith(ctx, "token-without-publish", body)
-	if f != nil {
-		return f
-	}
-	// The seeder's publish may be refused (an ivsrt fake's control API
-	// answers AccessDeniedException); what the service then reports is
-	// the rule.
-	_ = r.Target().Seeder.Publish(ctx, j)
-	part, ex, f := r.participant(ctx, j)
+	caps := p.refusedToken[ivscases.MemberCapabilities]
+	part, ex, f := r.participant(ctx, p.refused)
 	if f != nil {
 		return f
 	}
 	if part[ivscases.MemberPublished] != false {
-		return suite.Mismatch(ex, fmt.Sprintf("a participant whose token's capabilities are %v published", body[ivscases.MemberCapabilities]), false, part[ivscases.MemberPublished])
+		return suite.Mismatch(ex, fmt.Sprintf("a participant whose token's capabilities are %v published", caps), false, part[ivscases.MemberPublished])
 	}
-	_, names, ex, f := r.events(ctx, j)
+	_, names, ex, f := r.events(ctx, p.refused)
 	if f != nil {
 		return f
 	}
 	if slices.Contains(names, eventPublishStarted) {
-		return suite.Mismatch(ex, fmt.Sprintf("a participant whose token's capabilities are %v has a %s event", body[ivscases.MemberCapabilities], eventPublishStarted), nil, names)
+		return suite.Mismatch(ex, fmt.Sprintf("a participant whose token's capabilities are %v has a %s event", caps, eventPublishStarted), nil, names)
 	}
 	return nil
 }

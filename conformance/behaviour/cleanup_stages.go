@@ -151,7 +151,8 @@ func (c StageCleanup) String() string {
 // stage ListStages shows with the run tag (a stage whose CreateStage
 // answer was lost, say). The first refusal stops it: a target that does
 // not have DeleteStage gets asked once. A stage already gone
-// (ResourceNotFoundException) counts as deleted.
+// (ResourceNotFoundException) counts as deleted. A refusal of the setup's
+// own DeleteStage (setup_resources.go) counts as that first refusal.
 func (r *runner) cleanupStages(ctx context.Context) StageCleanup {
 	arns, tagged, byCases := r.created.list()
 	rep := StageCleanup{Created: len(arns), Tagged: tagged, Deleted: byCases, ByCases: byCases,
@@ -161,6 +162,10 @@ func (r *runner) cleanupStages(ctx context.Context) StageCleanup {
 		if !r.created.isDeleted(arn) {
 			left = append(left, arn)
 		}
+	}
+	if len(left) > 0 && r.deleteRefused != "" {
+		rep.Refused = r.deleteRefused // the setup asked already
+		return rep
 	}
 	if len(left) > 0 {
 		if why := r.deleteStage(ctx, left[0]); why != "" {

@@ -77,9 +77,11 @@ func (r *runner) deletedStage(ctx context.Context, name string) *suite.Failure {
 		return f
 	}
 	arn := st[ivscases.MemberArn].(string)
-	if _, _, f := r.do(ctx, ivscases.OpDeleteStage, map[string]any{ivscases.MemberArn: arn}); f != nil {
-		f.Reason = "setup: DeleteStage of a stage the run made: " + f.Reason
-		return f
+	if why := r.deleteStage(ctx, arn); why != "" {
+		// A target without DeleteStage (its own cases fail on it): the
+		// cases of a deleted stage cannot run, and nothing asks again.
+		r.deleteRefused = why
+		return suite.Skipf("the target refused the setup's DeleteStage (%s): no deleted stage to ask about", why)
 	}
 	r.SetLive(name, arn)
 	return nil

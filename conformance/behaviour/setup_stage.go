@@ -31,6 +31,10 @@ type seedState struct {
 	// exchangeFailure is why the live participant could not exchange its
 	// token (seedExchange), if it could not.
 	exchangeFailure *suite.Failure
+	// unnamedStage is the stage seedStages made without a name;
+	// spareStages are the others, for cases to borrow (borrowStage).
+	unnamedStage string
+	spareStages  []string
 }
 
 // seedCount is how many participants the setup seeds into the live
@@ -135,7 +139,10 @@ func (r *runner) setup(ctx context.Context) {
 // listSeedStages is how many stages the setup makes beside the live one
 // when the contract has ListStages, so that its pages of 1 to 10 stages
 // differ however empty the account was. They carry the run tag; Cleanup
-// deletes them.
+// deletes them. The first has no name (ListStages/behaviour/lists-unnamed-stage
+// looks for it); the others the cases that need a stage of their own
+// borrow (borrowStage), so that a run holds no more stages than it must
+// (an account's stage quota counts them).
 const listSeedStages = 10
 
 // seedStages makes the stages ListStages pages over. A failure stops it
@@ -145,11 +152,42 @@ func (r *runner) seedStages(ctx context.Context, name string) {
 	if r.c.Operation(ivscases.OpListStages) == nil {
 		return
 	}
-	for range listSeedStages {
-		if _, _, _, f := r.createStage(ctx, "list-stages", map[string]any{ivscases.MemberName: name}); f != nil {
+	for i := range listSeedStages {
+		body := map[string]any{ivscases.MemberName: name}
+		if i == 0 {
+			body = map[string]any{}
+		}
+		st, _, _, f := r.createStage(ctx, "list-stages", body)
+		if f != nil {
 			return
 		}
+		arn := st[ivscases.MemberArn].(string)
+		if i == 0 {
+			r.seed.unnamedStage = arn
+			continue
+		}
+		r.seed.spareStages = append(r.seed.spareStages, arn)
 	}
+}
+
+// borrowStage is a stage for a case of its own: one the setup made for
+// ListStages to page over that no other case has borrowed, else a new
+// one. Its name, tags and sessions are the case's to change; ListStages'
+// pagination cases, which run alone, see it as it then is.
+func (r *runner) borrowStage(ctx context.Context, caseTag string) (string, *suite.Failure) {
+	r.seedMu.Lock()
+	if n := len(r.seed.spareStages); n > 0 {
+		arn := r.seed.spareStages[n-1]
+		r.seed.spareStages = r.seed.spareStages[:n-1]
+		r.seedMu.Unlock()
+		return arn, nil
+	}
+	r.seedMu.Unlock()
+	st, _, _, f := r.createStage(ctx, caseTag, map[string]any{})
+	if f != nil {
+		return "", f
+	}
+	return st[ivscases.MemberArn].(string), nil
 }
 
 func noSeeder() *suite.Failure {
