@@ -59,7 +59,7 @@ examples:
 
 ## test: the README's test command
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 ## test-all: the tests, and the heavy ones too: generator/addop_test.go adds an operation to SPEC_OPS in a copy of the module and runs everything there
 test-all:
