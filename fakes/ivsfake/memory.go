@@ -491,7 +491,6 @@ func (p *participant) view() *ivsapi.Participant {
 		RecordingS3BucketName: new(p.bucket),
 		RecordingS3Prefix:     new(p.prefix),
 		RecordingState:        new(p.recording),
-		ReplicationType:       new(ivsapi.ReplicationTypeNone),
 	}
 	if p.protocol != "" {
 		out.Protocol = new(p.protocol)
@@ -502,20 +501,20 @@ func (p *participant) view() *ivsapi.Participant {
 // summary is the participant as ListParticipants lists it.
 //
 // A participant of the fake is neither replicated to another stage nor a
-// replica from one (replication is not implemented): replicationType NONE,
-// the model's documented default, and no replicationState, sourceStageArn
+// replica from one (replication is not implemented): replicationType is
+// left to the spec's default (NONE, which the generated SetDefaults
+// applies to every answer), and it has no replicationState, sourceStageArn
 // or sourceSessionId, which AWS's CLI examples show only for replicated
 // participants. Nor did it join through an ingest configuration (not
 // implemented either): no ingestConfigurationArn or redundantIngest.
 func (p *participant) summary() ivsapi.ParticipantSummary {
 	return ivsapi.ParticipantSummary{
-		ParticipantId:   new(p.id),
-		UserId:          new(p.userID),
-		State:           new(p.state),
-		FirstJoinTime:   new(p.firstJoin),
-		Published:       new(p.published),
-		RecordingState:  new(p.recording),
-		ReplicationType: new(ivsapi.ReplicationTypeNone),
+		ParticipantId:  new(p.id),
+		UserId:         new(p.userID),
+		State:          new(p.state),
+		FirstJoinTime:  new(p.firstJoin),
+		Published:      new(p.published),
+		RecordingState: new(p.recording),
 	}
 }
 

@@ -59,10 +59,10 @@ func (t exchangedToken) view() *ivsapi.ExchangedParticipantToken {
 }
 
 // view is the event as ListParticipantEvents lists it. The fake has no
-// replicas (replication is not implemented): replica is false, the
-// model's documented default, on every event.
+// replicas (replication is not implemented): replica is left to the spec's
+// default (false, which the generated SetDefaults applies to every answer).
 func (e *event) view(participantID string) ivsapi.Event {
-	out := ivsapi.Event{Name: new(e.name), ParticipantId: new(participantID), EventTime: new(e.at), ErrorCode: e.code, Replica: new(false)}
+	out := ivsapi.Event{Name: new(e.name), ParticipantId: new(participantID), EventTime: new(e.at), ErrorCode: e.code}
 	if e.exchange != nil {
 		out.PreviousToken, out.NewToken = e.exchange.previous.view(), e.exchange.next.view()
 	}

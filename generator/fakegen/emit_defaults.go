@@ -9,9 +9,12 @@ import (
 	"github.com/ivsrt/contract/generator/model"
 )
 
-// defaults emits SetDefaults for every struct: on requests it applies the
-// spec's defaults and x-ivsrt-reset-when; on responses it turns absent
-// required lists and maps into empty ones, so they go out as [] and {}.
+// defaults emits SetDefaults for every struct: it applies the spec's
+// defaults (a request's, and an answer's that the backend left out: a
+// documented default of a member only answers have, such as
+// replicationType NONE); on requests x-ivsrt-reset-when; on responses it
+// turns absent required lists and maps into empty ones, so they go out as
+// [] and {}.
 func (g *gen) defaults(f *jen.File) {
 	for _, st := range g.svc.Structs {
 		if r := st.ResetWhen; r != nil {
@@ -28,7 +31,7 @@ func (g *gen) defaults(f *jen.File) {
 			}
 			for _, m := range st.Members {
 				field := jen.Id("s").Dot(m.GoName)
-				if st.Input && m.Default != nil {
+				if m.Default != nil {
 					b.If(field.Clone().Op("==").Nil()).Block(field.Clone().Op("=").Add(g.literal(m.Type, m.Default, true)))
 				}
 				if st.Output && m.Required && (m.Type.Kind == model.List || m.Type.Kind == model.Map) {

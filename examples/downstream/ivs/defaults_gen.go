@@ -234,6 +234,9 @@ func (s *EncoderConfigurationSummary) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on Event.
 func (s *Event) SetDefaults() {
+	if s.Replica == nil {
+		s.Replica = new(false)
+	}
 	if s.PreviousToken != nil {
 		s.PreviousToken.SetDefaults()
 	}
@@ -516,7 +519,11 @@ func (s *ListTagsForResourceResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on Participant.
-func (s *Participant) SetDefaults() {}
+func (s *Participant) SetDefaults() {
+	if s.ReplicationType == nil {
+		s.ReplicationType = new(ReplicationTypeNone)
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ParticipantRecordingHlsConfiguration.
 func (s *ParticipantRecordingHlsConfiguration) SetDefaults() {
@@ -529,7 +536,11 @@ func (s *ParticipantRecordingHlsConfiguration) SetDefaults() {
 func (s *ParticipantReplica) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on ParticipantSummary.
-func (s *ParticipantSummary) SetDefaults() {}
+func (s *ParticipantSummary) SetDefaults() {
+	if s.ReplicationType == nil {
+		s.ReplicationType = new(ReplicationTypeNone)
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ParticipantThumbnailConfiguration.
 func (s *ParticipantThumbnailConfiguration) SetDefaults() {
