@@ -4,18 +4,15 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
@@ -23,6 +20,7 @@ import (
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/spec"
+	"github.com/ivsrt/contract/spec/specdiff"
 )
 
 // The suite of the 2024-06-20 spec passes, case for case, against the fake
@@ -153,22 +151,23 @@ type added struct {
 
 func addedSince(t *testing.T) *added {
 	t.Helper()
-	old, err := spec.Load(spec.File20240620, spec.Source20240620)
-	require.NoError(t, err)
-	cur, err := spec.Embedded()
+	// What ivsrt diff reports between the two specs: new operations, and
+	// the member paths each operation added or changed (type, enum,
+	// bounds, pattern, default, required-ness).
+	rep, err := specdiff.CompareBytes(spec.Source20240620, spec.Source)
 	require.NoError(t, err)
 	a := &added{ops: map[string]bool{}, paths: map[string][]string{}, inOlder: map[string]bool{}, current: map[string]bool{}}
-	oldOps := operations(old.OpenAPI)
-	for name, op := range operations(cur.OpenAPI) {
-		was, ok := oldOps[name]
-		if !ok {
-			a.ops[name] = true
+	for _, op := range rep.Operations {
+		if op.Change == specdiff.ChangeAdded {
+			a.ops[op.Name] = true
 			continue
 		}
-		var diffs []string
-		diffSchemas(body(was.RequestBody), body(op.RequestBody), "", &diffs)
-		diffSchemas(answer(was), answer(op), "", &diffs)
-		a.paths[name] = diffs
+		for _, side := range []specdiff.Side{op.Request, op.Response} {
+			a.paths[op.Name] = append(a.paths[op.Name], side.Added...)
+			for _, c := range side.Changed {
+				a.paths[op.Name] = append(a.paths[op.Name], c.Path)
+			}
+		}
 	}
 	return a
 }
@@ -222,96 +221,4 @@ func (a *added) inDiff(diff string) string {
 		return ""
 	}
 	return "its diff is only in members AWS added: " + strings.Join(slices.Compact(slices.Sorted(slices.Values(changed))), ", ")
-}
-
-func operations(doc *openapi3.T) map[string]*openapi3.Operation {
-	out := map[string]*openapi3.Operation{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			out[op.OperationID] = op
-		}
-	}
-	return out
-}
-
-func body(rb *openapi3.RequestBodyRef) *openapi3.Schema {
-	if rb == nil || rb.Value == nil || rb.Value.Content.Get("application/json") == nil {
-		return nil
-	}
-	return rb.Value.Content.Get("application/json").Schema.Value
-}
-
-func answer(op *openapi3.Operation) *openapi3.Schema {
-	ok := op.Responses.Value("200")
-	if ok == nil || ok.Value.Content.Get("application/json") == nil {
-		return nil
-	}
-	return ok.Value.Content.Get("application/json").Schema.Value
-}
-
-// diffSchemas appends the paths under at whose schemas differ: a member
-// one side lacks, or a constraint, enum, default or required-ness changed.
-func diffSchemas(was, now *openapi3.Schema, at string, out *[]string) {
-	was, now = unwrap(was), unwrap(now)
-	if now == nil {
-		return
-	}
-	if was == nil {
-		// Added: it, and every member it holds.
-		*out = append(*out, at)
-		was = &openapi3.Schema{}
-	} else if at != "" && !sameConstraints(was, now) {
-		*out = append(*out, at)
-	}
-	join := func(name string) string {
-		if at == "" {
-			return name
-		}
-		return at + "." + name
-	}
-	for _, name := range slices.Sorted(maps.Keys(now.Properties)) {
-		p := join(name)
-		if slices.Contains(was.Required, name) != slices.Contains(now.Required, name) {
-			*out = append(*out, p)
-		}
-		var w *openapi3.Schema
-		if ref := was.Properties[name]; ref != nil {
-			w = ref.Value
-		}
-		diffSchemas(w, now.Properties[name].Value, p, out)
-	}
-	if now.Items != nil {
-		var w *openapi3.Schema
-		if was.Items != nil {
-			w = was.Items.Value
-		}
-		diffSchemas(w, now.Items.Value, at+"[]", out)
-	}
-	if n := now.AdditionalProperties.Schema; n != nil {
-		var w *openapi3.Schema
-		if was.AdditionalProperties.Schema != nil {
-			w = was.AdditionalProperties.Schema.Value
-		}
-		diffSchemas(w, n.Value, at+"{}", out)
-	}
-}
-
-// unwrap follows allOf: [$ref], the form a default beside a reference takes.
-func unwrap(s *openapi3.Schema) *openapi3.Schema {
-	if s != nil && len(s.AllOf) == 1 && s.AllOf[0].Value != nil {
-		inner := *s.AllOf[0].Value
-		if s.Default != nil {
-			inner.Default = s.Default
-		}
-		return &inner
-	}
-	return s
-}
-
-func sameConstraints(a, b *openapi3.Schema) bool {
-	return reflect.DeepEqual(a.Type, b.Type) && reflect.DeepEqual(a.Enum, b.Enum) && a.Pattern == b.Pattern &&
-		a.MinLength == b.MinLength && reflect.DeepEqual(a.MaxLength, b.MaxLength) &&
-		reflect.DeepEqual(a.Min, b.Min) && reflect.DeepEqual(a.Max, b.Max) &&
-		a.MinItems == b.MinItems && reflect.DeepEqual(a.MaxItems, b.MaxItems) &&
-		reflect.DeepEqual(a.MaxProps, b.MaxProps) && reflect.DeepEqual(a.Default, b.Default)
 }
