@@ -209,7 +209,7 @@ func openMemory(opts Options) (*Memory, error) {
 	if st := m.opts.Store; st != nil {
 		m.ps = &persist{store: st, ns: Namespace{Account: m.opts.Account, Region: m.opts.Region}, deletedN: map[string]uint64{}}
 		m.ps.clear()
-		err := st.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
+		err := st.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key()), m.ps.ns.key()) })
 		if err != nil {
 			return nil, fmt.Errorf("ivsfake: loading %s from state file %s: %v", m.ps.ns.key(), st.Path(), err)
 		}
