@@ -81,7 +81,7 @@ func CurrentCases(sc *suite.Contract) []suite.Case {
 		})
 	add("GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest", ivscases.OpGetParticipant, "participant."+ivscases.MemberProtocol, "protocol", suite.SourceInferred,
 		[]string{structParticipant + "." + ivscases.MemberProtocol, structParticipant + "." + ivscases.MemberIngestConfigurationArn, structParticipant + "." + ivscases.MemberRedundantIngest}, sdkJoinHasNoProtocol)
-	add("GetParticipant/behaviour/protocol/reports-join-protocol", ivscases.OpGetParticipant, "participant."+ivscases.MemberProtocol, "protocol", suite.SourceInferred,
+	add("GetParticipant/behaviour/protocol/reports-join-protocol", ivscases.OpGetParticipant, "participant."+ivscases.MemberProtocol, "protocol", suite.SourceDocumented,
 		[]string{structParticipant + "." + ivscases.MemberProtocol}, joinProtocol)
 
 	// Token exchange.
