@@ -185,6 +185,7 @@ type metaRec struct {
 	// Absent from the records of an ivsrt of format 2 or older.
 	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
 	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
+	SubscriberQuota           *int   `json:"subscriberQuota,omitempty"`
 	DeletedSeq                uint64 `json:"deletedSeq"`
 	PageKey                   []byte `json:"pageKey"`
 }
@@ -230,12 +231,15 @@ type participantRec struct {
 	// EventsDropped counts the oldest events Limits.EventsPerParticipant
 	// dropped (format 3).
 	EventsDropped uint32 `json:"eventsDropped,omitempty"`
+	// Subscribed lists the publishers it subscribes to (format 4).
+	Subscribed []string `json:"subscribed,omitempty"`
 }
 
 type eventRec struct {
 	Name     ivsapi.EventName       `json:"name"`
 	At       time.Time              `json:"at"`
 	Code     *ivsapi.EventErrorCode `json:"code,omitempty"`
+	Remote   string                 `json:"remote,omitempty"`   // a subscribe event's publisher (format 4)
 	Exchange *exchangeRec           `json:"exchange,omitempty"` // TOKEN_EXCHANGED
 }
 
@@ -351,7 +355,7 @@ func (m *Memory) commit() error {
 		}
 		rec := records{ns: ps.ns.key(), buckets: b}
 		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
-		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota} {
+		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota, &meta.SubscriberQuota} {
 			if m.quotaSet[q] {
 				*at = &m.quotas[q]
 			}
@@ -454,10 +458,10 @@ func (p *participant) stored() participantRec {
 		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
-		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped,
+		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped, Subscribed: p.subscribed,
 	}
 	for i, e := range p.events {
-		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
+		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code, Remote: e.remote}
 		if x := e.exchange; x != nil {
 			r.Events[i].Exchange = &exchangeRec{Previous: x.previous.stored(), New: x.next.stored()}
 		}
@@ -519,7 +523,7 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 			return fmt.Errorf("meta: %w", err)
 		}
 		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
-		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota} {
+		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota, meta.SubscriberQuota} {
 			if stored != nil {
 				m.quotas[q], m.quotaSet[q] = *stored, true
 			}
@@ -623,10 +627,10 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
-			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped,
+			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped, subscribed: r.Subscribed,
 		}
 		for _, e := range r.Events {
-			ev := event{name: e.Name, at: e.At, code: e.Code}
+			ev := event{name: e.Name, at: e.At, code: e.Code, remote: e.Remote}
 			if x := e.Exchange; x != nil {
 				ev.exchange = &exchange{previous: x.Previous.loaded(), next: x.New.loaded()}
 			}

@@ -37,8 +37,9 @@ const (
 	// count of a stage's oldest sessions and of a participant's oldest
 	// events, which page tokens count from); a file of format 1 or 2
 	// loads as having none of either. Format 4 seals every record with a
-	// checksum (seal.go); a file of an older format has its records sealed
-	// by its first change.
+	// checksum (seal.go), and keeps the subscriber quota, subscriptions
+	// and subscribe events' publishers; a file of an older format has its
+	// records sealed by its first change, and none of those.
 	StoreFormat = 4
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
