@@ -394,7 +394,10 @@ func TestSkipsWithoutSeeder(t *testing.T) {
 	// is only for fakes.
 	for _, name := range []string{"CreateStage/behaviour/round-trip/stage", "UpdateStage/behaviour/partial-update/name-only-keeps-recording-configuration-and-tags"} {
 		require.Equal(t, suite.Skip, rs[name].Status, name)
-		assert.Contains(t, rs[name].Reason, "-storage-configuration ARN", name)
+		assert.Contains(t, rs[name].Reason, "no storage configuration", name)
+		if assert.NotNil(t, rs[name].Setting, name) {
+			assert.Equal(t, behaviour.SetStorageConfiguration, *rs[name].Setting, "%s: what to set, in Go and on the command line", name)
+		}
 	}
 	for _, name := range []string{
 		"GetStage/shape/success", "GetStage/arn/not-found/unknown", "GetStage/arn/not-found/deleted", "GetStage/arn/another-account/denied",

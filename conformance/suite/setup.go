@@ -114,8 +114,10 @@ func (r *Runner) SetLive(name, value string) {
 }
 
 // SetMissing records why the live values names could not be made: the
-// cases that need one fail, or skip when f says so, with f's reason.
+// cases that need one are blocked (f is the setup's failure, not theirs),
+// or skip when f says so, with f's reason.
 func (r *Runner) SetMissing(f *Failure, names ...string) {
+	Block(f)
 	for _, n := range names {
 		r.missing[n] = f
 	}
@@ -229,7 +231,7 @@ func (r *Runner) provision(ctx context.Context, c *Case) (string, *Failure) {
 		}
 		v, f := p(ctx, c)
 		if f != nil {
-			return "", f
+			return "", Block(f) // making what the case needs failed, not the case
 		}
 		body = strings.ReplaceAll(body, "${"+n.Placeholder+"}", v)
 	}
