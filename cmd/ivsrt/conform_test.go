@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
@@ -540,4 +542,70 @@ func TestConformGroupsBlockedCases(t *testing.T) {
 	assert.Contains(t, html, fmt.Sprintf(`<h2>Blocked (%d cases, 1 cause)</h2>`, blocked))
 	assert.Equal(t, 1, strings.Count(html, `<details class="cause"`))
 	assert.NotContains(t, html, `<details class="failure"`)
+}
+
+// goTestInner selects what TestGoTestInner runs, when TestGoTestSpeaksGo
+// runs it in a test binary of its own.
+const goTestInner = "IVSRT_GOTEST_INNER"
+
+// TestGoTestInner is a user's own test of the suite under go test, run by
+// TestGoTestSpeaksGo (and skipped otherwise): against a fake without its
+// control API ("skips") or with a fault injected into the setup
+// ("blocked").
+func TestGoTestInner(t *testing.T) {
+	mode := os.Getenv(goTestInner)
+	if mode == "" {
+		t.Skip("TestGoTestSpeaksGo runs it")
+	}
+	s, err := conformance.Suite()
+	require.NoError(t, err)
+	s.Cases = suite.Select(s.Cases, regexp.MustCompile(`^(GetParticipant/shape/success|CreateStage/behaviour/round-trip/stage|GetStage/arn/maxLength/over)$`))
+	require.Len(t, s.Cases, 3)
+	url := brokenTarget(t)
+	if mode == "blocked" {
+		f := ivsfake.Start(t)
+		require.NoError(t, f.Control.InjectFault(t.Context(), ivscontrol.Fault{Operation: "CreateStage", Error: "ThrottlingException", Count: 1}))
+		url = f.URL
+	}
+	suite.Test(t, suite.Target{Endpoint: url}, s) // the caller's line
+}
+
+// Under go test, a skip says what to set in Go (the Target field, not
+// ivsrt conform's flag) and go test reports it at the line of the
+// caller's test that called suite.Test, not inside package suite; a setup
+// step that fails fails the test once, however many cases it blocked.
+func TestGoTestSpeaksGo(t *testing.T) {
+	src, err := os.ReadFile("conform_test.go")
+	require.NoError(t, err)
+	line := 0
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.HasSuffix(l, "// the caller's line") && strings.Contains(l, "suite.Test(") {
+			line = i + 1
+		}
+	}
+	require.NotZero(t, line)
+	at := fmt.Sprintf("conform_test.go:%d: ", line)
+	inner := func(mode string) string {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestGoTestInner$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), goTestInner+"="+mode)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+
+	out := inner("skips")
+	assert.Contains(t, out, "--- PASS: TestGoTestInner/GetStage/arn/maxLength/over", out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"no seeder: nothing can make participants join the target; "+suite.SetSeeder.Go)+`$`, out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"no storage configuration to record to: a made-up one is only for fakes; "+behaviour.SetStorageConfiguration.Go)+`$`, out)
+	assert.NotContains(t, out, "-storage-configuration", "a flag means nothing to a Go test")
+	assert.NotContains(t, out, "gotest.go:", "the suite's own lines mean nothing to its caller")
+	assert.True(t, strings.HasSuffix(out, "\nPASS\n"), out)
+
+	out = inner("blocked")
+	assert.Contains(t, out, "--- FAIL: TestGoTestInner ", out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException"), out)
+	causes := regexp.MustCompile(`(?m)^ +` + regexp.QuoteMeta(at) + `(\d+) cases? blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException`).FindAllStringSubmatch(out, -1)
+	require.Len(t, causes, 1, "one cause, one failure:\n%s", out)
+	assert.Equal(t, "2", causes[0][1], "GetParticipant's live participant, and the stage that records")
+	assert.Contains(t, out, "(suite.Select)", "the next step in Go's words")
+	assert.NotContains(t, out, "gotest.go:")
 }

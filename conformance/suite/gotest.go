@@ -33,6 +33,7 @@ func Test(t *testing.T, target Target, s *Suite) {
 	// After every subtest: each cause of blocked cases once, then delete
 	// what the run made.
 	t.Cleanup(func() {
+		t.Helper() // at the caller's line, as the subtests
 		for _, c := range BlockedCauses(blocked) {
 			t.Errorf("%d %s blocked: %s", c.Count, plural(c.Count, "case", "cases"), blockedText(c))
 		}
@@ -55,7 +56,7 @@ func Test(t *testing.T, target Target, s *Suite) {
 				t.Skipf("blocked: %s (the test fails once for this cause)", res.Reason)
 			case Skip:
 				if next := res.NextFor(GoCaller); next != "" {
-					t.Skipf("%s: %s", res.Reason, next)
+					t.Skipf("%s; %s", res.Reason, next)
 				}
 				t.Skip(res.Reason)
 			}

@@ -53,7 +53,7 @@ func Probe(ctx context.Context, target Target, s *Suite) error {
 	}
 	if ex.Status == http.StatusForbidden && slices.Contains(SignatureErrors, ex.ErrType) {
 		// Every case would fail on this one answer: say it once.
-		ce := &CredentialsError{Endpoint: t.Endpoint, Status: ex.Status, ErrType: ex.ErrType, Message: ex.Message}
+		ce := &CredentialsError{Endpoint: t.Endpoint, Status: ex.Status, ErrType: ex.ErrType, Message: errorMessage(ex)}
 		if v, err := t.Credentials.Retrieve(ctx); err == nil {
 			ce.AccessKeyID, ce.Source = v.AccessKeyID, describeSource(v.Source)
 		}
@@ -86,6 +86,25 @@ func probeOperation(c *Contract) *Operation {
 func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasPrefix(mt, "application/x-amz-json"))
+}
+
+// errorMessage is an error answer's message: AWS's front door, which
+// refuses credentials before the service sees the request, writes it as
+// "message" or "Message", the service as "exceptionMessage".
+func errorMessage(ex *Exchange) string {
+	if ex.Message != "" {
+		return ex.Message
+	}
+	var doc map[string]any
+	if json.Unmarshal(ex.Resp, &doc) != nil {
+		return ""
+	}
+	for _, k := range []string{"message", "Message"} {
+		if m, ok := doc[k].(string); ok {
+			return firstLine(shorten(m))
+		}
+	}
+	return ""
 }
 
 // jsonError reports whether a body is an AWS JSON error document.

@@ -173,8 +173,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	}
 	// A failure of the setup is shared by every case it blocks: each
 	// case's result is made from a copy of its own.
-	own := *f
-	f = &own
+	f = f.copy()
 	if f.Exchange != nil && notImplemented(f.Exchange) {
 		// Not a contract violation: the target has not written the
 		// operation yet (a generated UnimplementedBackend answers so).

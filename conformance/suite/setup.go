@@ -123,6 +123,17 @@ func (r *Runner) SetMissing(f *Failure, names ...string) {
 	}
 }
 
+// copy is a copy of f (nil for nil): a failure the setup recorded is
+// every case's that needs its value, and one that words it its own way
+// (prefixing a step of its own) must not reword it for the others.
+func (f *Failure) copy() *Failure {
+	if f == nil {
+		return nil
+	}
+	c := *f
+	return &c
+}
+
 // Var returns the value of placeholder ${name}, if the run has one.
 func (r *Runner) Var(name string) (string, bool) {
 	v, ok := r.vars[name]
@@ -135,7 +146,7 @@ func (r *Runner) Live(name string) (string, *Failure) {
 		return v, nil
 	}
 	if f := r.missing[name]; f != nil {
-		return "", f
+		return "", f.copy()
 	}
 	return "", Failf(nil, "the setup made no ${%s}", name)
 }
@@ -210,7 +221,7 @@ func (r *Runner) expand(body string) (string, *Failure) {
 			return m
 		}
 		if miss == nil {
-			miss = r.missing[name]
+			miss = r.missing[name].copy()
 			if miss == nil {
 				miss = Failf(nil, "the body needs ${%s}, which nothing provides", name)
 			}
