@@ -603,7 +603,7 @@ func TestGoTestSpeaksGo(t *testing.T) {
 	out = inner("blocked")
 	assert.Contains(t, out, "--- FAIL: TestGoTestInner ", out)
 	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException"), out)
-	causes := regexp.MustCompile(`(?m)^ +` + regexp.QuoteMeta(at) + `(\d+) cases? blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException`).FindAllStringSubmatch(out, -1)
+	causes := regexp.MustCompile(`(?m)^ +`+regexp.QuoteMeta(at)+`(\d+) cases? blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException`).FindAllStringSubmatch(out, -1)
 	require.Len(t, causes, 1, "one cause, one failure:\n%s", out)
 	assert.Equal(t, "2", causes[0][1], "GetParticipant's live participant, and the stage that records")
 	assert.Contains(t, out, "(suite.Select)", "the next step in Go's words")
