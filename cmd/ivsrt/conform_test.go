@@ -550,8 +550,9 @@ const goTestInner = "IVSRT_GOTEST_INNER"
 
 // TestGoTestInner is a user's own test of the suite under go test, run by
 // TestGoTestSpeaksGo (and skipped otherwise): against a fake without its
-// control API ("skips") or with a fault injected into the setup
-// ("blocked").
+// control API ("skips"), with a fault injected into the setup
+// ("blocked"), or checking signatures against a key the suite lacks
+// ("refused").
 func TestGoTestInner(t *testing.T) {
 	mode := os.Getenv(goTestInner)
 	if mode == "" {
@@ -562,10 +563,16 @@ func TestGoTestInner(t *testing.T) {
 	s.Cases = suite.Select(s.Cases, regexp.MustCompile(`^(GetParticipant/shape/success|CreateStage/behaviour/round-trip/stage|GetStage/arn/maxLength/over)$`))
 	require.Len(t, s.Cases, 3)
 	url := brokenTarget(t)
-	if mode == "blocked" {
+	switch mode {
+	case "blocked":
 		f := ivsfake.Start(t)
 		require.NoError(t, f.Control.InjectFault(t.Context(), ivscontrol.Fault{Operation: "CreateStage", Error: "ThrottlingException", Count: 1}))
 		url = f.URL
+	case "refused":
+		// Signatures checked against a key the suite does not have.
+		srv := httptest.NewServer(ivsfake.New(ivsfake.Options{Keys: ivsfake.Keys{"AKIDOTHER": {AccessKeyID: "AKIDOTHER", SecretAccessKey: "s", Account: "111122223333"}}}))
+		t.Cleanup(srv.Close)
+		url = srv.URL
 	}
 	suite.Test(t, suite.Target{Endpoint: url}, s) // the caller's line
 }
@@ -573,7 +580,8 @@ func TestGoTestInner(t *testing.T) {
 // Under go test, a skip says what to set in Go (the Target field, not
 // ivsrt conform's flag) and go test reports it at the line of the
 // caller's test that called suite.Test, not inside package suite; a setup
-// step that fails fails the test once, however many cases it blocked.
+// step that fails fails the test once, however many cases it blocked; and
+// refused credentials are one t.Fatal line before any case.
 func TestGoTestSpeaksGo(t *testing.T) {
 	src, err := os.ReadFile("conform_test.go")
 	require.NoError(t, err)
@@ -608,4 +616,11 @@ func TestGoTestSpeaksGo(t *testing.T) {
 	assert.Equal(t, "2", causes[0][1], "GetParticipant's live participant, and the stage that records")
 	assert.Contains(t, out, "(suite.Select)", "the next step in Go's words")
 	assert.NotContains(t, out, "gotest.go:")
+
+	// Refused credentials: one line, before any case runs.
+	out = inner("refused")
+	assert.Contains(t, out, "--- FAIL: TestGoTestInner ", out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at)+`http://127\.0\.0\.1:\d+ refused the suite's credentials: 403 UnrecognizedClientException \(.*\); they were the suite's dummy credentials \(none were set\), key AKIDIVSRTCONFORM: `+regexp.QuoteMeta(suite.SetCredentials.Go)+`$`, out)
+	assert.NotContains(t, out, "=== RUN   TestGoTestInner/", "no case ran")
+	assert.NotContains(t, out, "AWS_ACCESS_KEY_ID", "Go's words")
 }
