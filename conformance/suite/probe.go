@@ -25,9 +25,10 @@ const probeTimeout = 15 * time.Second
 // AWS JSON service answered that takes the suite's credentials: an error
 // with an x-amzn-ErrorType header or a JSON "__type" or "code", or a JSON
 // 200. Nothing listening, or anything else answering (a web server's HTML
-// page, say), is an error that names the endpoint and what came back; a
-// 403 that refuses the credentials or the signature (SignatureErrors) is a
-// *CredentialsError that says where the credentials came from. So a run
+// page, say), is an error that names the endpoint and what came back; an
+// answer (403, or 400 or 401) that refuses the credentials or the
+// signature (SignatureErrors) is a *CredentialsError that says where the
+// credentials came from. An AccessDeniedException is not one. So a run
 // that cannot mean anything stops before it prints a failure per case.
 func Probe(ctx context.Context, target Target, s *Suite) error {
 	if s.Contract == nil || len(s.Contract.Operations) == 0 {
@@ -51,7 +52,9 @@ func Probe(ctx context.Context, target Target, s *Suite) error {
 		}
 		return fmt.Errorf("nothing answers at %s: %v", t.Endpoint, err)
 	}
-	if ex.Status == http.StatusForbidden && slices.Contains(SignatureErrors, ex.ErrType) {
+	// IVS answers them 403; other AWS JSON services answer some 400 (an
+	// UnrecognizedClientException of DynamoDB's, say) or 401.
+	if (ex.Status == http.StatusForbidden || ex.Status == http.StatusBadRequest || ex.Status == http.StatusUnauthorized) && slices.Contains(SignatureErrors, ex.ErrType) {
 		// Every case would fail on this one answer: say it once.
 		ce := &CredentialsError{Endpoint: t.Endpoint, Status: ex.Status, ErrType: ex.ErrType, Message: errorMessage(ex)}
 		if v, err := t.Credentials.Retrieve(ctx); err == nil {

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -28,8 +29,9 @@ func TestProbeCredentials(t *testing.T) {
 		return srv.URL
 	}
 	s := &Suite{Contract: testContract}
-	for _, errType := range SignatureErrors {
-		url := answer(http.StatusForbidden, errType)
+	for i, errType := range SignatureErrors {
+		status := []int{http.StatusForbidden, http.StatusBadRequest, http.StatusUnauthorized}[i%3]
+		url := answer(status, errType)
 		err := Probe(context.Background(), Target{Endpoint: url}, s)
 		var ce *CredentialsError
 		require.True(t, errors.As(err, &ce), "%s: %v", errType, err)
@@ -37,7 +39,7 @@ func TestProbeCredentials(t *testing.T) {
 		assert.Equal(t, "AKIDIVSRTCONFORM", ce.AccessKeyID)
 		goText, cliText := ce.Text(GoCaller), ce.Text(CommandLine)
 		assert.Equal(t, goText, err.Error())
-		assert.Contains(t, goText, url+" refused the suite's credentials: 403 "+errType+" (nope); they were the suite's dummy credentials (none were set), key AKIDIVSRTCONFORM: ")
+		assert.Contains(t, goText, fmt.Sprintf("%s refused the suite's credentials: %d %s (nope);", url, status, errType)+" they were the suite's dummy credentials (none were set), key AKIDIVSRTCONFORM: ")
 		assert.NotContains(t, goText, "\n")
 		if errType == "ExpiredTokenException" || errType == "ExpiredToken" {
 			assert.Contains(t, goText, "renew the session of suite.Target.Credentials")
@@ -50,7 +52,7 @@ func TestProbeCredentials(t *testing.T) {
 	for _, tc := range []struct {
 		status  int
 		errType string
-	}{{403, "AccessDeniedException"}, {400, "UnrecognizedClientException"}, {400, "ValidationException"}, {429, "ThrottlingException"}} {
+	}{{403, "AccessDeniedException"}, {500, "UnrecognizedClientException"}, {400, "ValidationException"}, {429, "ThrottlingException"}} {
 		assert.NoError(t, Probe(context.Background(), Target{Endpoint: answer(tc.status, tc.errType)}, s), "%d %s", tc.status, tc.errType)
 	}
 }
