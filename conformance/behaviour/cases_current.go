@@ -509,7 +509,7 @@ func joinProtocol(ctx context.Context, r *runner) *suite.Failure {
 	}
 	joiner, ok := r.Target().Seeder.(ProtocolJoiner)
 	if !ok {
-		return suite.Skipf("the seeder cannot make a participant join with an ingest protocol (no behaviour.ProtocolJoiner)")
+		return suite.SkipFor(suite.SeederWith("behaviour.ProtocolJoiner"), "the seeder cannot make a participant join with an ingest protocol")
 	}
 	protocols := r.c.EnumOf(structParticipant, ivscases.MemberProtocol)
 	if len(protocols) == 0 {
@@ -562,7 +562,7 @@ func (r *runner) exchanged(ctx context.Context, caseTag string, publish bool, ca
 	}
 	exchanger, ok := r.Target().Seeder.(TokenExchanger)
 	if !ok {
-		return nil, suite.Skipf("the seeder cannot make a participant exchange its token (no behaviour.TokenExchanger)")
+		return nil, suite.SkipFor(suite.SeederWith("behaviour.TokenExchanger"), "the seeder cannot make a participant exchange its token")
 	}
 	users, f := r.c.userIDs(2)
 	if f != nil {
@@ -818,7 +818,7 @@ func (r *runner) failer() (PublishFailer, *suite.Failure) {
 	}
 	pf, ok := r.Target().Seeder.(PublishFailer)
 	if !ok {
-		return nil, suite.Skipf("the seeder cannot make a publish fail (no behaviour.PublishFailer)")
+		return nil, suite.SkipFor(suite.SeederWith("behaviour.PublishFailer"), "the seeder cannot make a publish fail")
 	}
 	return pf, nil
 }
