@@ -74,9 +74,9 @@ func TestSubscribe(t *testing.T) {
 	before := len(eventsOf(t, ctx, f, alice))
 	requireWireError(t, f.Control.Subscribe(ctx, alice.Ref(), alice.ParticipantId), ivsapi.ErrValidationException, http.StatusBadRequest)
 	for body, member := range map[string]string{
-		`{"stageArn":"` + alice.StageArn + `","participantId":"` + dave.ParticipantId + `"}`:                                      "remoteParticipantId",
+		`{"stageArn":"` + alice.StageArn + `","participantId":"` + dave.ParticipantId + `"}`:                                    "remoteParticipantId",
 		`{"stageArn":"` + alice.StageArn + `","participantId":"` + dave.ParticipantId + `","remoteParticipantId":"not an id!"}`: "remoteParticipantId",
-		`{"stageArn":"` + alice.StageArn + `","remoteParticipantId":"` + alice.ParticipantId + `"}`:                              "participantId",
+		`{"stageArn":"` + alice.StageArn + `","remoteParticipantId":"` + alice.ParticipantId + `"}`:                             "participantId",
 	} {
 		r := post(t, f, "/_ivsrt/subscribe", body)
 		assert.Equal(t, http.StatusBadRequest, r.Status, body)
