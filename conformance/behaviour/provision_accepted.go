@@ -189,6 +189,9 @@ func (r *runner) bucketOf(ctx context.Context, _ *suite.Case) (string, *suite.Fa
 }
 
 func (r *runner) findBucket(ctx context.Context) (string, *suite.Failure) {
+	if _, f := r.Live(r.liveStage); f != nil {
+		return "", f // the target could not even make a stage
+	}
 	if given := r.givenStorage(); given != "" {
 		doc, ex, f := r.do(ctx, ivscases.OpGetStorageConfiguration, map[string]any{ivscases.MemberArn: given})
 		if f != nil {
@@ -216,6 +219,9 @@ func (r *runner) findBucket(ctx context.Context) (string, *suite.Failure) {
 // name of the shortest or longest length, which no bucket the user gave
 // has) run on a fake only, which takes any bucket.
 func (r *runner) madeUpBucket(context.Context, *suite.Case) (string, *suite.Failure) {
+	if _, f := r.Live(r.liveStage); f != nil {
+		return "", f // the target could not even make a stage
+	}
 	if r.Target().Seeder == nil {
 		return "", suite.Skipf("the bucket name under test is made up: AWS wants a bucket the caller owns, so only a fake can take it")
 	}

@@ -123,6 +123,10 @@ func (r *runner) setupUnmade() {
 		if slices.Contains(made, name) {
 			continue
 		}
+		if _, f := r.Live(r.liveStage); f != nil {
+			r.SetMissing(f, name) // the target could not even make a stage
+			continue
+		}
 		if r.Target().Seeder == nil {
 			r.SetMissing(suite.Skipf("the suite makes no %s for the case: it does not know how to make one yet", id.Name), name)
 			continue
