@@ -3753,7 +3753,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"participantId":"","stageArn":"${live:StageArn}"}`,
+		Body:      `{"participantId":"${live:ParticipantId}","stageArn":"${live:StageArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -3786,7 +3786,7 @@ var Cases = []suite.Case{
 		Rule:         "maxLength",
 		Kind:         suite.KindRequest,
 		Source:       suite.SourceModel,
-		Body:         `{"participantId":"","stageArn":"arn:aws:ivs:a:0:stage/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
+		Body:         `{"participantId":"${live:ParticipantId}","stageArn":"arn:aws:ivs:a:0:stage/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
 		Expect:       suite.ExpectAccepted,
 		AcceptErrors: []string{"ResourceNotFoundException", "AccessDeniedException"},
 	},
@@ -3869,7 +3869,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"participantId":"","stageArn":"${live:StageArn}"}`,
+		Body:      `{"participantId":"${live:ParticipantId}","stageArn":"${live:StageArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -3960,7 +3960,7 @@ var Cases = []suite.Case{
 		Rule:      "maxLength",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"participantId":"","reason":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","stageArn":"${live:StageArn}"}`,
+		Body:      `{"participantId":"${live:ParticipantId}","reason":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","stageArn":"${live:StageArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -3970,7 +3970,7 @@ var Cases = []suite.Case{
 		Rule:      "maxLength",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"participantId":"","reason":"éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé","stageArn":"${live:StageArn}"}`,
+		Body:      `{"participantId":"${live:ParticipantId}","reason":"éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé","stageArn":"${live:StageArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{

@@ -641,8 +641,9 @@ func (g *builder) notFoundErrors(formats []*model.Scalar) []string {
 	return out
 }
 
-// live is body with every identifier in it (at any depth, empty ones
-// left: "" says "none") set to the live resource of its format,
+// live is body with every identifier in it (at any depth; empty ones left
+// where "" says "none": not a required one) set to the live resource of
+// its format,
 // ${live:Format}, but those under loc, the value under test of rule,
 // which stay as made up and are returned by their formats. (A required
 // member's value is not under test: only its presence is.) Against a
@@ -660,13 +661,16 @@ func (g *builder) live(body string, loc memberPath, rule string) (string, []*mod
 		under = loc.name()
 	}
 	var madeUp []*model.Scalar
-	var walk func(v any, t *model.Type, path string) any
-	walk = func(v any, t *model.Type, path string) any {
+	var walk func(v any, t *model.Type, path string, required bool) any
+	walk = func(v any, t *model.Type, path string, required bool) any {
 		switch t.Kind {
 		case model.String:
 			s, ok := v.(string)
 			f := identifierFormat(g.svc, t)
-			if !ok || s == "" || f == nil || strings.HasPrefix(s, "${") {
+			// "" names no resource where a member may be left empty (a
+			// recording configuration without storage); a required
+			// identifier must name one.
+			if !ok || s == "" && !required || f == nil || strings.HasPrefix(s, "${") {
 				return v
 			}
 			if under != "" && (path == under || strings.HasPrefix(path, under+".") || strings.HasPrefix(path, under+"[]")) {
@@ -677,7 +681,7 @@ func (g *builder) live(body string, loc memberPath, rule string) (string, []*mod
 		case model.List:
 			if l, ok := v.([]any); ok {
 				for i := range l {
-					l[i] = walk(l[i], t.Elem, path+"[]")
+					l[i] = walk(l[i], t.Elem, path+"[]", false)
 				}
 			}
 		case model.Object:
@@ -688,14 +692,14 @@ func (g *builder) live(body string, loc memberPath, rule string) (string, []*mod
 						if path != "" {
 							p = path + "." + mem.Name
 						}
-						m[mem.Name] = walk(x, mem.Type, p)
+						m[mem.Name] = walk(x, mem.Type, p, mem.Required)
 					}
 				}
 			}
 		}
 		return v
 	}
-	walk(doc, &model.Type{Kind: model.Object, Struct: g.op.Input}, "")
+	walk(doc, &model.Type{Kind: model.Object, Struct: g.op.Input}, "", false)
 	return g.encode(doc), madeUp
 }
 
