@@ -1,8 +1,11 @@
 package conformance_test
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,35 +15,50 @@ import (
 	"github.com/ivsrt/contract/conformance"
 )
 
-// docRow is a row of a rule table in docs/contract.md: its source and the
-// name patterns of its cases.
+// docRow is a row of a rule table in docs/contract.md: its source, where
+// its evidence is, and the name patterns of its cases.
 type docRow struct {
 	line     string
 	source   string
+	evidence string
 	patterns []*regexp.Regexp
+	cells    int
 }
 
 var backticked = regexp.MustCompile("`([^`]+)`")
 
-// contractDocRows reads the rule tables of docs/contract.md: rows of
-// | rule | source | cases |, cases as backticked name patterns where *
-// stands for any text within one part of a name.
+// contractDocRows reads the rule tables of docs/contract.md: the rows of
+// each table headed | rule | source | evidence | cases |, cases as
+// backticked name patterns where * stands for any text within one part of
+// a name. A row of another width is kept (cells says how many) so that a
+// test can name it, not skip it.
 func contractDocRows(t *testing.T) []docRow {
 	t.Helper()
 	data, err := os.ReadFile("../docs/contract.md")
 	require.NoError(t, err)
 	var rows []docRow
+	inTable := false
 	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(line, "|") {
+			inTable = false
+			continue
+		}
+		if strings.HasPrefix(line, "| rule | source |") {
+			inTable = true
+			continue
+		}
+		if !inTable || strings.HasPrefix(line, "|---") {
+			continue
+		}
 		cells := strings.Split(line, " | ")
-		if !strings.HasPrefix(line, "| ") || len(cells) != 3 {
-			continue
+		row := docRow{line: line, cells: len(cells)}
+		if len(cells) >= 2 {
+			row.source = strings.TrimSpace(cells[1])
 		}
-		source := strings.TrimSpace(cells[1])
-		if source == "source" {
-			continue
+		if len(cells) == 4 {
+			row.evidence = strings.TrimSpace(cells[2])
 		}
-		row := docRow{line: line, source: source}
-		for _, m := range backticked.FindAllStringSubmatch(cells[2], -1) {
+		for _, m := range backticked.FindAllStringSubmatch(cells[len(cells)-1], -1) {
 			re := "^" + strings.ReplaceAll(regexp.QuoteMeta(m[1]), `\*`, "[^/]*") + "$"
 			row.patterns = append(row.patterns, regexp.MustCompile(re))
 		}
@@ -80,4 +98,140 @@ func TestContractDocMatchesTheSuite(t *testing.T) {
 			assert.True(t, used[i][j], "pattern %d of this row of docs/contract.md names no case: %s", j+1, row.line)
 		}
 	}
+}
+
+// The model versions an evidence entry may name: aws-sdk-go v1.54.6 (the
+// API of 2024-06-20), v1.55.8 (aws-sdk-go's last, released 2025-07-31) and
+// botocore's of today (the spec's SPEC_VERSION).
+var modelVersions = []string{"2024-06-20", "2025-07-31", "2026-04-08"}
+
+// awsCLIExamples are the files of the AWS CLI's examples/ivs-realtime
+// (awscli 1.45.11), each a command's examples: an entry names one of them.
+var awsCLIExamples = []string{
+	"create-encoder-configuration", "create-ingest-configuration", "create-participant-token",
+	"create-stage", "create-storage-configuration", "delete-encoder-configuration",
+	"delete-ingest-configuration", "delete-public-key", "delete-stage",
+	"delete-storage-configuration", "disconnect-participant", "get-composition",
+	"get-encoder-configuration", "get-ingest-configuration", "get-participant",
+	"get-public-key", "get-stage-session", "get-stage", "get-storage-configuration",
+	"import-public-key", "list-compositions", "list-encoder-configurations",
+	"list-ingest-configurations", "list-participant-events", "list-participant-replicas",
+	"list-participants", "list-public-keys", "list-stage-sessions", "list-stages",
+	"list-storage-configurations", "start-composition", "start-participant-replication",
+	"stop-composition", "stop-participant-replication", "update-ingest-configuration",
+	"update-stage",
+}
+
+var (
+	// "model 2024-06-20", "models 2024-06-20 and 2026-04-08".
+	modelRef = regexp.MustCompile(`\bmodels? (\d{4}-\d{2}-\d{2})(?: and (\d{4}-\d{2}-\d{2}))?`)
+	// A model's name as an entry writes it: an operation or a shape
+	// (CamelCase), a shape's member (Shape.member), or metadata.key.
+	modelName = regexp.MustCompile(`^(?:[A-Z][a-z0-9]+[A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*)?|metadata\.[a-z][A-Za-z0-9]*)$`)
+	cliFile   = regexp.MustCompile(`^([a-z]+(?:-[a-z]+)*)\.rst$`)
+	// A page of AWS's documentation by its title: user guide "Title",
+	// API reference "Title" (a guide's name may come before).
+	pageRef = regexp.MustCompile(`\b(?:user guide|API reference) "[^"]+"`)
+)
+
+// apiModel is what an evidence entry's model names are checked against:
+// the committed model of today (spec/models), which keeps every operation,
+// shape and member of 2024-06-20.
+type apiModel struct {
+	Metadata   map[string]any `json:"metadata"`
+	Operations map[string]any `json:"operations"`
+	Shapes     map[string]struct {
+		Members map[string]any `json:"members"`
+	} `json:"shapes"`
+}
+
+func (m *apiModel) has(name string) bool {
+	if key, ok := strings.CutPrefix(name, "metadata."); ok {
+		_, found := m.Metadata[key]
+		return found
+	}
+	shape, member, qualified := strings.Cut(name, ".")
+	if !qualified {
+		_, op := m.Operations[name]
+		_, sh := m.Shapes[name]
+		return op || sh
+	}
+	_, found := m.Shapes[shape].Members[member]
+	return found
+}
+
+// Every rule of docs/contract.md says where its evidence is, in a form a
+// reader can follow: a rule that is not inferred names the model (its
+// version and a member, shape or operation that is in it, or its service
+// docs), an AWS CLI
+// example file that exists, or a page of AWS's documentation by title; a
+// model rule names the model; an inferred rule says that none was found.
+// Whatever an entry names must exist, inferred or not.
+func TestContractDocEvidence(t *testing.T) {
+	data, err := os.ReadFile("../spec/models/ivs-realtime/service-2.json")
+	require.NoError(t, err)
+	var model apiModel
+	require.NoError(t, json.Unmarshal(data, &model))
+	require.NotEmpty(t, model.Shapes)
+	// Where testdata/aws-examples holds the CLI's examples as data (a
+	// directory per example file), the file an entry names is there too.
+	examplesDir := filepath.Join("..", "testdata", "aws-examples")
+	_, dirErr := os.Stat(examplesDir)
+	haveExamplesDir := dirErr == nil
+
+	rows := contractDocRows(t)
+	require.NotEmpty(t, rows)
+	checked := 0
+	for _, row := range rows {
+		if !assert.Equal(t, 4, row.cells, "a row of docs/contract.md without its evidence (| rule | source | evidence | cases |): %s", row.line) {
+			continue
+		}
+		ev := row.evidence
+		if !assert.NotEmpty(t, ev, "a rule of docs/contract.md with an empty evidence entry: %s", row.line) {
+			continue
+		}
+		checked++
+		var models, files, pages int
+		for _, m := range modelRef.FindAllStringSubmatch(ev, -1) {
+			for _, v := range m[1:] {
+				if v != "" {
+					assert.Contains(t, modelVersions, v, "the evidence names model %s, not one of %v: %s", v, modelVersions, row.line)
+				}
+			}
+		}
+		for _, m := range backticked.FindAllStringSubmatch(ev, -1) {
+			name := m[1]
+			if f := cliFile.FindStringSubmatch(name); f != nil {
+				files++
+				assert.True(t, slices.Contains(awsCLIExamples, f[1]), "the evidence names CLI example %s, which the AWS CLI does not have: %s", name, row.line)
+				if haveExamplesDir {
+					_, err := os.Stat(filepath.Join(examplesDir, f[1]))
+					assert.NoError(t, err, "the evidence names CLI example %s, which testdata/aws-examples does not hold: %s", name, row.line)
+				}
+				continue
+			}
+			if modelName.MatchString(name) {
+				models++
+				assert.True(t, model.has(name), "the evidence names %s, which is not in the model: %s", name, row.line)
+			}
+		}
+		// The service's own documentation string has no name of its own.
+		models += strings.Count(ev, "service docs")
+		pages = len(pageRef.FindAllString(ev, -1))
+		citesModel := modelRef.MatchString(ev)
+		if citesModel {
+			assert.Positive(t, models, "the evidence names a model but no member, shape or operation of it: %s", row.line)
+		}
+		if row.source == "inferred" {
+			assert.True(t, strings.HasPrefix(ev, "none found"), "an inferred rule's evidence starts \"none found\": %s", row.line)
+			continue
+		}
+		assert.False(t, strings.HasPrefix(ev, "none found"), "a %s rule with no evidence found: %s", row.source, row.line)
+		if row.source == "model" {
+			assert.True(t, citesModel, "a model rule's evidence names the model and its version: %s", row.line)
+		}
+		assert.True(t, (citesModel && models > 0) || files > 0 || pages > 0,
+			"a %s rule's evidence names a model member or shape with its version, a CLI example file or a page by title: %s", row.source, row.line)
+	}
+	assert.Equal(t, len(rows), checked, "rules of docs/contract.md without an evidence entry")
 }

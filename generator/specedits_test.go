@@ -168,17 +168,19 @@ func reportResults(t *testing.T, path string) []struct{ Name, Status, Reason str
 	return doc.Results
 }
 
-var countsLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed, (\d+) skipped$`)
+var countsLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed, (\d+) blocked, (\d+) skipped$`)
 
-// counts reads conform's last line: N passed, N failed, N skipped.
+// counts reads conform's last line: N passed, N failed, N blocked, N
+// skipped; failed counts the blocked cases too (they did not pass).
 func counts(t *testing.T, out string) (passed, failed, skipped int) {
 	t.Helper()
 	m := countsLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "no counts in the output of conform:\n%s", out)
 	passed, _ = strconv.Atoi(m[1])
 	failed, _ = strconv.Atoi(m[2])
-	skipped, _ = strconv.Atoi(m[3])
-	return passed, failed, skipped
+	blocked, _ := strconv.Atoi(m[3])
+	skipped, _ = strconv.Atoi(m[4])
+	return passed, failed + blocked, skipped
 }
 
 // serve starts `ivsrt serve` on a free port of 127.0.0.1 until the test

@@ -132,5 +132,6 @@ func TestServeAuthVerify(t *testing.T) {
 	assert.NotEqual(t, "0", m[1], "passed")
 	assert.Equal(t, "0", m[2], "failed")
 	t.Log(lastLine(stdout.String()))
-	assert.Equal(t, "0", m[3], "skipped: the seeder (the control API) was refused")
+	assert.Equal(t, "0", m[3], "blocked")
+	assert.Equal(t, "0", m[4], "skipped: the seeder (the control API) was refused")
 }

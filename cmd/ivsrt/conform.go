@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/ivsrt/contract/conformance"
@@ -28,14 +29,18 @@ import (
 // conform is `ivsrt conform`: it runs the suite against -endpoint, or
 // against the embedded fake started in-process on 127.0.0.1 when there is
 // none. It first probes the target once, and stops with one line and exit
-// 2 when nothing answers there or what answers is no AWS JSON service. It
+// 2 when nothing answers there, what answers is no AWS JSON service, or
+// it refuses the credentials (the line says where they came from). It
 // prints a header with the API version and case count, one FAIL line per
-// failed case with its diff, request and rule source, one SKIP line per
-// skip reason with its count, a line on the cleanup of the stages the run
-// created, and the closing line "N passed, N failed, N skipped". When
-// stdout and stderr are terminals it also keeps a progress counter on
-// stderr while the cases run. It returns 0 when nothing failed, 1 on
-// failures, 2 on bad usage or a target that is not one.
+// failed case with its diff, request and rule source, one BLOCKED line per
+// cause of blocked cases (a setup step that failed) with its count, one
+// SKIP line per skip reason with its count, a line on the cleanup of the
+// stages the run created, and the closing line "N passed, N failed, N
+// blocked, N skipped". When stdout and stderr are terminals it also keeps
+// a progress counter on stderr while the cases run. It returns 0 when
+// every case passed or was skipped, 1 when one failed or was blocked (a
+// gate must not pass on rules it could not check), 2 on bad usage or a
+// target that is not one.
 func conform(args []string, stdout, stderr io.Writer) int {
 	return conformTo(args, stdout, stderr, isTerminal(stdout) && isTerminal(stderr))
 }
@@ -59,11 +64,13 @@ type report struct {
 
 func conformTo(args []string, stdout, stderr io.Writer, showProgress bool) int {
 	cmd := newCommand("conform", "[-endpoint URL] [-region R] [-api VERSION] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE] [-storage-configuration ARN]", `It prints one FAIL line per failed case, with its diff, request, answer,
-rule source and, where the suite knows it, what to do next; one SKIP line
-per skip reason; then "N passed, N failed, N skipped". It exits 0 when no
-case failed, 1 when one did, and 2 on bad usage or a target that does not
-answer as an AWS JSON service (nothing listening at -endpoint, say), after
-one line saying so. Requests are signed with AWS_ACCESS_KEY_ID,
+rule source and, where the suite knows it, what to do next; one BLOCKED
+line per cause that kept cases from running (a setup step that failed),
+with how many; one SKIP line per skip reason; then "N passed, N failed,
+N blocked, N skipped". It exits 0 when no case failed or was blocked, 1
+when one was, and 2 on bad usage, a target that does not answer as an AWS
+JSON service (nothing listening at -endpoint, say) or one that refuses
+the credentials, after one line saying so. Requests are signed with AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN when they are set; else a
 target on loopback or an ivsrt fake gets dummy credentials, and any other
 the SDK's standard chain.
@@ -158,14 +165,22 @@ the SDK's standard chain.
 	// dummies, so that they act in the region the AWS requests do.
 	sign := aws.CredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDIVSRTCONFORM", "ivsrt-conformance-secret", ""))
 	if id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
-		target.Credentials = credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+		// Named as the SDK names the environment's, so that a refusal
+		// says where they came from.
+		target.Credentials = credentials.StaticCredentialsProvider{Value: aws.Credentials{
+			AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN"), Source: config.CredentialsSourceName}}
 		sign = target.Credentials
 	}
 	target.HTTPClient = ivscontrol.SigningClient(&http.Client{Timeout: 30 * time.Second}, sign, *region)
 	if err := conformance.Probe(ctx, target, s); err != nil {
-		// A target that is not one: -endpoint names the wrong thing, but
-		// the usage would not help, so the line has no pointer to it.
-		cmd.say("%v", err)
+		// A target that is not one, or that refuses the credentials: the
+		// usage would not help, so the line has no pointer to it.
+		var ce *suite.CredentialsError
+		if errors.As(err, &ce) {
+			cmd.say("%s", ce.Text(suite.CommandLine))
+		} else {
+			cmd.say("%v", err)
+		}
 		return exitUsage
 	}
 	c := s.Contract
@@ -188,8 +203,16 @@ the SDK's standard chain.
 		return exitUsage
 	}
 	results := out.Results
+	// What to do next, in this command's words (its flags, the
+	// environment), not a Go caller's.
+	for i := range results {
+		results[i].Next = results[i].NextFor(suite.CommandLine)
+	}
 
 	if err := suite.WriteFailures(text, results); err != nil {
+		return cmd.fail("%v", err)
+	}
+	if err := suite.WriteBlocked(text, results); err != nil {
 		return cmd.fail("%v", err)
 	}
 	if err := suite.WriteSkips(text, results); err != nil {
@@ -214,6 +237,8 @@ the SDK's standard chain.
 	fmt.Fprintln(text, out.Cleanup)
 	fmt.Fprintf(text, "ran %d cases in %s (run id %s)\n", len(results), out.Elapsed.Round(time.Millisecond), out.RunID)
 	fmt.Fprintln(text, suite.Summary(results))
+	// Counts' failed holds the blocked cases too: their rules went
+	// unchecked, so the run does not pass.
 	if _, failed, _ := suite.Counts(results); failed > 0 {
 		return 1
 	}
@@ -279,10 +304,10 @@ func (r *report) writeTo(stdout io.Writer) error {
 
 // progress keeps one \r-updated counter line on a terminal.
 type progress struct {
-	w                      io.Writer
-	total, done            int
-	failed, skipped, width int
-	last                   time.Time
+	w                               io.Writer
+	total, done                     int
+	failed, blocked, skipped, width int
+	last                            time.Time
 }
 
 // progressEvery bounds how often the line is redrawn.
@@ -293,6 +318,8 @@ func (p *progress) update(res suite.Result) {
 	switch res.Status {
 	case suite.Fail:
 		p.failed++
+	case suite.Blocked:
+		p.blocked++
 	case suite.Skip:
 		p.skipped++
 	}
@@ -302,6 +329,9 @@ func (p *progress) update(res suite.Result) {
 	}
 	p.last = now
 	line := fmt.Sprintf("%d/%d cases, %d failed, %d skipped", p.done, p.total, p.failed, p.skipped)
+	if p.blocked > 0 {
+		line = fmt.Sprintf("%d/%d cases, %d failed, %d blocked, %d skipped", p.done, p.total, p.failed, p.blocked, p.skipped)
+	}
 	pad := max(p.width-len(line), 0)
 	p.width = len(line)
 	fmt.Fprint(p.w, "\r"+line+strings.Repeat(" ", pad))

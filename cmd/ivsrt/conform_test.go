@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -23,7 +24,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/behaviour"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 	"github.com/ivsrt/contract/fakes/wire"
 )
@@ -33,7 +36,9 @@ func conformMain(args []string, stdout, stderr io.Writer) int {
 	return run(append([]string{"conform"}, args...), stdout, stderr)
 }
 
-var closingLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed, (\d+) skipped$`)
+// closingLine reads "N passed, N failed, N blocked, N skipped": m[1]
+// passed, m[2] failed, m[3] blocked, m[4] skipped.
+var closingLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed, (\d+) blocked, (\d+) skipped$`)
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
@@ -75,7 +80,7 @@ func TestMainRunSelects(t *testing.T) {
 	var out bytes.Buffer
 	require.Equal(t, 0, conformMain([]string{"-run", `^GetStage/arn/`}, &out, &out), out.String())
 	assert.Contains(t, out.String(), fmt.Sprintf(": %d cases against", want))
-	assert.Equal(t, fmt.Sprintf("%d passed, 0 failed, 0 skipped", want), lastLine(out.String()))
+	assert.Equal(t, fmt.Sprintf("%d passed, 0 failed, 0 blocked, 0 skipped", want), lastLine(out.String()))
 }
 
 func TestMainBadUsage(t *testing.T) {
@@ -212,14 +217,25 @@ func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.inner.ServeHTTP(w, r)
 }
 
-// counts reads N passed, N failed, N skipped off the closing line.
+// counts reads N passed, N failed, N skipped off the closing line, and
+// requires that none was blocked (blockedCounts reads them all).
 func counts(t *testing.T, out string) (passed, failed, skipped int) {
+	t.Helper()
+	passed, failed, blocked, skipped := blockedCounts(t, out)
+	require.Zero(t, blocked, "blocked cases:\n%s", out)
+	return passed, failed, skipped
+}
+
+// blockedCounts reads N passed, N failed, N blocked, N skipped off the
+// closing line.
+func blockedCounts(t *testing.T, out string) (passed, failed, blocked, skipped int) {
 	t.Helper()
 	m := closingLine.FindStringSubmatch(lastLine(out))
 	require.NotNil(t, m, out)
 	passed, _ = strconv.Atoi(m[1])
 	failed, _ = strconv.Atoi(m[2])
-	skipped, _ = strconv.Atoi(m[3])
+	blocked, _ = strconv.Atoi(m[3])
+	skipped, _ = strconv.Atoi(m[4])
 	return
 }
 
@@ -406,4 +422,205 @@ func TestEveryCreatedStageIsTagged(t *testing.T) {
 		tags, _ := st["tags"].(map[string]any)
 		assert.Contains(t, tags, key, "stage %v", st["arn"])
 	}
+}
+
+// Against ivsrt serve -auth verify, credentials it refuses end the run
+// before any case, with one line on stderr that says what was refused,
+// where the credentials came from and what to set, and exit 2: with none
+// set (the suite's dummies), and with a known key and a wrong secret.
+func TestConformRefusedCredentials(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	keys := writeKeys(t, "AKIDRUNNERGOOD runner-secret 777788889999\n")
+	var logs lockedBuffer
+	_, url := startServe(t, buildIvsrt(t), &logs, "-auth", "verify", "-keys", keys, "-log", "off")
+	for _, tc := range []struct {
+		id, secret string
+		want       []string
+	}{
+		{"", "", []string{"refused the suite's credentials: 403 UnrecognizedClientException (", "they were the suite's dummy credentials (none were set), key AKIDIVSRTCONFORM"}},
+		{"AKIDRUNNERGOOD", "not-its-secret", []string{"refused the suite's credentials: 403 InvalidSignatureException (", "they were from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), key AKIDRUNNERGOOD"}},
+	} {
+		t.Setenv("AWS_ACCESS_KEY_ID", tc.id)
+		t.Setenv("AWS_SECRET_ACCESS_KEY", tc.secret)
+		t.Setenv("AWS_SESSION_TOKEN", "")
+		var out, errOut bytes.Buffer
+		require.Equal(t, 2, conformMain([]string{"-endpoint", url}, &out, &errOut), "key %q:\n%s%s", tc.id, out.String(), errOut.String())
+		assert.Empty(t, out.String(), "nothing ran")
+		line := errOut.String()
+		assert.Equal(t, 1, strings.Count(line, "\n"), "one line: %s", line)
+		assert.True(t, strings.HasPrefix(line, "ivsrt conform: "+url+" refused"), line)
+		for _, w := range tc.want {
+			assert.Contains(t, line, w)
+		}
+		assert.Contains(t, line, ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) to a key the target takes")
+		assert.NotContains(t, line, "suite.Target", "the command line's words, not Go's")
+	}
+	// The key it knows: the run goes on.
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDRUNNERGOOD")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "runner-secret")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, conformMain([]string{"-endpoint", url, "-run", "^GetStage/arn/"}, &out, &errOut), "%s%s", out.String(), errOut.String())
+}
+
+// A fault injected into the setup (one ThrottlingException on the first
+// CreateParticipantToken, which seeds the live session) blocks every case
+// that needs the session: the text says so once, with the count, the
+// step's request and answer, what to do and the cases by operation; the
+// closing line, JUnit (<error>, not <failure>), JSON and HTML count them
+// apart from the failures; and the run exits 1.
+func TestConformGroupsBlockedCases(t *testing.T) {
+	f := ivsfake.Start(t)
+	require.NoError(t, f.Control.InjectFault(t.Context(), ivscontrol.Fault{Operation: "CreateParticipantToken", Error: "ThrottlingException", Count: 1}))
+	dir := t.TempDir()
+	junit, report, page := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.json"), filepath.Join(dir, "r.html")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 1, conformMain([]string{"-endpoint", f.URL, "-junit", junit, "-json", report, "-html", page}, &out, &errOut), "%s%s", out.String(), errOut.String())
+	text := out.String()
+	_, failed, blocked, _ := blockedCounts(t, text)
+	assert.Zero(t, failed, "the fault hit the setup only:\n%s", text)
+	require.Greater(t, blocked, 100, "the seeded session's cases:\n%s", text)
+
+	causes := regexp.MustCompile(`(?m)^BLOCKED (\d+) cases?: (.*)$`).FindAllStringSubmatch(text, -1)
+	require.Len(t, causes, 1, "one cause, one line:\n%s", text)
+	assert.Equal(t, strconv.Itoa(blocked), causes[0][1])
+	assert.Regexp(t, `^setup: CreateParticipantToken\(stage arn:aws:ivs:[^)]+\): want 200, got 429 ThrottlingException \(`, causes[0][2])
+	assert.Regexp(t, `(?m)^    request:  POST /CreateParticipantToken \{`, text)
+	assert.Contains(t, text, "\n    response: 429 ThrottlingException {")
+	assert.Contains(t, text, "\n    next:     the target throttled the suite, which sends 8 requests at once: raise the target's rate limit, or run part of the suite at a time (-run)\n")
+	assert.Regexp(t, `(?m)^    cases:    by operation: ListParticipants \d+, `, text)
+	assert.NotContains(t, text, "FAIL ")
+	assert.Less(t, strings.Count(text, "\n"), 40, "not a diff per case:\n%s", text)
+
+	data, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	var suites struct {
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name  string `xml:"name,attr"`
+				Error *struct {
+					Message string `xml:"message,attr"`
+					Type    string `xml:"type,attr"`
+				} `xml:"error"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &suites))
+	assert.Equal(t, 0, suites.Failures)
+	assert.Equal(t, blocked, suites.Errors)
+	errs := 0
+	for _, s := range suites.Suites {
+		for _, c := range s.Cases {
+			assert.Nil(t, c.Failure, c.Name)
+			if c.Error != nil {
+				errs++
+				assert.True(t, strings.HasPrefix(c.Error.Message, "blocked: setup: CreateParticipantToken("), c.Error.Message)
+				assert.Equal(t, suite.ContractViolation, c.Error.Type)
+			}
+		}
+	}
+	assert.Equal(t, blocked, errs)
+
+	data, err = os.ReadFile(report)
+	require.NoError(t, err)
+	var rep suite.Report
+	require.NoError(t, json.Unmarshal(data, &rep))
+	assert.Equal(t, [2]int{0, blocked}, [2]int{rep.Failed, rep.Blocked})
+	require.Len(t, rep.BlockedCauses, 1)
+	assert.Equal(t, blocked, rep.BlockedCauses[0].Count)
+	assert.Len(t, rep.BlockedCauses[0].Cases, blocked, "the JSON names every case")
+	assert.Equal(t, causes[0][2], rep.BlockedCauses[0].Reason)
+
+	data, err = os.ReadFile(page)
+	require.NoError(t, err)
+	html := string(data)
+	assert.Contains(t, html, `<span class="blocked" id="blocked">`+strconv.Itoa(blocked)+` blocked</span>`)
+	assert.Contains(t, html, fmt.Sprintf(`<h2>Blocked (%d cases, 1 cause)</h2>`, blocked))
+	assert.Equal(t, 1, strings.Count(html, `<details class="cause"`))
+	assert.NotContains(t, html, `<details class="failure"`)
+}
+
+// goTestInner selects what TestGoTestInner runs, when TestGoTestSpeaksGo
+// runs it in a test binary of its own.
+const goTestInner = "IVSRT_GOTEST_INNER"
+
+// TestGoTestInner is a user's own test of the suite under go test, run by
+// TestGoTestSpeaksGo (and skipped otherwise): against a fake without its
+// control API ("skips"), with a fault injected into the setup
+// ("blocked"), or checking signatures against a key the suite lacks
+// ("refused").
+func TestGoTestInner(t *testing.T) {
+	mode := os.Getenv(goTestInner)
+	if mode == "" {
+		t.Skip("TestGoTestSpeaksGo runs it")
+	}
+	s, err := conformance.Suite()
+	require.NoError(t, err)
+	s.Cases = suite.Select(s.Cases, regexp.MustCompile(`^(GetParticipant/shape/success|CreateStage/behaviour/round-trip/stage|GetStage/arn/maxLength/over)$`))
+	require.Len(t, s.Cases, 3)
+	url := brokenTarget(t)
+	switch mode {
+	case "blocked":
+		f := ivsfake.Start(t)
+		require.NoError(t, f.Control.InjectFault(t.Context(), ivscontrol.Fault{Operation: "CreateStage", Error: "ThrottlingException", Count: 1}))
+		url = f.URL
+	case "refused":
+		// Signatures checked against a key the suite does not have.
+		srv := httptest.NewServer(ivsfake.New(ivsfake.Options{Keys: ivsfake.Keys{"AKIDOTHER": {AccessKeyID: "AKIDOTHER", SecretAccessKey: "s", Account: "111122223333"}}}))
+		t.Cleanup(srv.Close)
+		url = srv.URL
+	}
+	suite.Test(t, suite.Target{Endpoint: url}, s) // the caller's line
+}
+
+// Under go test, a skip says what to set in Go (the Target field, not
+// ivsrt conform's flag) and go test reports it at the line of the
+// caller's test that called suite.Test, not inside package suite; a setup
+// step that fails fails the test once, however many cases it blocked; and
+// refused credentials are one t.Fatal line before any case.
+func TestGoTestSpeaksGo(t *testing.T) {
+	src, err := os.ReadFile("conform_test.go")
+	require.NoError(t, err)
+	line := 0
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.HasSuffix(l, "// the caller's line") && strings.Contains(l, "suite.Test(") {
+			line = i + 1
+		}
+	}
+	require.NotZero(t, line)
+	at := fmt.Sprintf("conform_test.go:%d: ", line)
+	inner := func(mode string) string {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestGoTestInner$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), goTestInner+"="+mode)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+
+	out := inner("skips")
+	assert.Contains(t, out, "--- PASS: TestGoTestInner/GetStage/arn/maxLength/over", out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"no seeder: nothing can make participants join the target; "+suite.SetSeeder.Go)+`$`, out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"no storage configuration to record to: a made-up one is only for fakes; "+behaviour.SetStorageConfiguration.Go)+`$`, out)
+	assert.NotContains(t, out, "-storage-configuration", "a flag means nothing to a Go test")
+	assert.NotContains(t, out, "gotest.go:", "the suite's own lines mean nothing to its caller")
+	assert.True(t, strings.HasSuffix(out, "\nPASS\n"), out)
+
+	out = inner("blocked")
+	assert.Contains(t, out, "--- FAIL: TestGoTestInner ", out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at+"blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException"), out)
+	causes := regexp.MustCompile(`(?m)^ +`+regexp.QuoteMeta(at)+`(\d+) cases? blocked: setup: CreateStage of the live stage: want 200, got 429 ThrottlingException`).FindAllStringSubmatch(out, -1)
+	require.Len(t, causes, 1, "one cause, one failure:\n%s", out)
+	assert.Equal(t, "2", causes[0][1], "GetParticipant's live participant, and the stage that records")
+	assert.Contains(t, out, "(suite.Select)", "the next step in Go's words")
+	assert.NotContains(t, out, "gotest.go:")
+
+	// Refused credentials: one line, before any case runs.
+	out = inner("refused")
+	assert.Contains(t, out, "--- FAIL: TestGoTestInner ", out)
+	assert.Regexp(t, `(?m)^ +`+regexp.QuoteMeta(at)+`http://127\.0\.0\.1:\d+ refused the suite's credentials: 403 UnrecognizedClientException \(.*\); they were the suite's dummy credentials \(none were set\), key AKIDIVSRTCONFORM: `+regexp.QuoteMeta(suite.SetCredentials.Go)+`$`, out)
+	assert.NotContains(t, out, "=== RUN   TestGoTestInner/", "no case ran")
+	assert.NotContains(t, out, "AWS_ACCESS_KEY_ID", "Go's words")
 }

@@ -138,7 +138,7 @@ func TestConformJSONToStdout(t *testing.T) {
 	assert.NotEmpty(t, rep.Results)
 	assert.Equal(t, len(rep.Results), rep.Passed)
 	assert.True(t, strings.HasPrefix(errOut.String(), "ivsrt conform: "), errOut.String())
-	assert.Equal(t, strconv.Itoa(rep.Passed)+" passed, 0 failed, 0 skipped", lastLine(errOut.String()))
+	assert.Equal(t, strconv.Itoa(rep.Passed)+" passed, 0 failed, 0 blocked, 0 skipped", lastLine(errOut.String()))
 }
 
 // Against a target without a seeder: each skip reason once, with its
@@ -405,7 +405,7 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 		}
 	}
 	assert.Regexp(t, fmt.Sprintf(`<tbody class="missing">\s*<tr data-ops="%d"><th class="op">%d operations the target does not implement</th>`, missing, missing), dom)
-	cell := regexp.MustCompile(`<td class="cell (pass|fail|skip)" title="([^"]*)" data-passed="(\d+)" data-failed="(\d+)" data-skipped="(\d+)">`)
+	cell := regexp.MustCompile(`<td class="cell (pass|fail|blocked|skip)" title="([^"]*)" data-passed="(\d+)" data-failed="(\d+)" data-blocked="0" data-skipped="(\d+)">`)
 	var sum [3]int
 	for _, m := range cell.FindAllStringSubmatch(dom, -1) {
 		for i := range sum {
@@ -424,7 +424,8 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 	assert.NotContains(t, dom, "suite.Answer")
 	assert.Contains(t, dom, `<p class="next"><b>next:</b> the target took input AWS refuses: check participantTokenConfigurations[].duration against its minimum rule`)
 	assert.Contains(t, dom, "no seeder: ")
-	assert.Contains(t, dom, "suite.Target.Seeder", "the skip says how to seed")
+	assert.Contains(t, dom, suite.SetSeeder.CLI, "the skip says how to seed, in the command line's words")
+	assert.NotContains(t, dom, "suite.Target", "not Go's")
 
 	f, err := os.Open(shot)
 	require.NoError(t, err)

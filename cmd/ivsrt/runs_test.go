@@ -46,7 +46,7 @@ func TestConformRunsCleanUp(t *testing.T) {
 
 	// Nothing fails; what skips is only an operation the spec has and the
 	// fake does not implement yet.
-	closing := regexp.MustCompile(`(?m)^(\d+) passed, 0 failed, \d+ skipped$`)
+	closing := regexp.MustCompile(`(?m)^(\d+) passed, 0 failed, 0 blocked, \d+ skipped$`)
 	skips := regexp.MustCompile(`(?m)^SKIP .*$`)
 	notImplemented := regexp.MustCompile(`^SKIP \d+ cases?: the target does not implement (\w+|\d+ operations: \w+(, \w+)+)$`)
 	cleanup := regexp.MustCompile(`(?m)^cleanup: deleted the (\d+) stages the run created`)

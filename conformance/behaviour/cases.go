@@ -60,11 +60,11 @@ func Cases(sc *suite.Contract) []suite.Case {
 		})
 
 	// An empty storage configuration resets the other members to defaults.
-	add("UpdateStage/behaviour/recording-reset/mediaTypes-omitted", ivscases.OpUpdateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberMediaTypes, "reset", suite.SourceInferred,
+	add("UpdateStage/behaviour/recording-reset/mediaTypes-omitted", ivscases.OpUpdateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberMediaTypes, "reset", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return recordingReset(ctx, r, false) })
-	add("UpdateStage/behaviour/recording-reset/mediaTypes-given", ivscases.OpUpdateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberMediaTypes, "reset", suite.SourceInferred,
+	add("UpdateStage/behaviour/recording-reset/mediaTypes-given", ivscases.OpUpdateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberMediaTypes, "reset", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return recordingReset(ctx, r, true) })
-	add("CreateStage/behaviour/recording-reset/mediaTypes-given", ivscases.OpCreateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberMediaTypes, "reset", suite.SourceInferred, createReset)
+	add("CreateStage/behaviour/recording-reset/mediaTypes-given", ivscases.OpCreateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberMediaTypes, "reset", suite.SourceDocumented, createReset)
 
 	// The recording configuration cannot change while someone is recorded.
 	// AWS documents that the configuration cannot change while recording
@@ -132,32 +132,32 @@ func Cases(sc *suite.Contract) []suite.Case {
 	add("GetParticipant/behaviour/not-found/participant-of-another-session", ivscases.OpGetParticipant, ivscases.MemberSessionId, "not-found", suite.SourceInferred, participantOfAnotherSession)
 	add("CreateStage/behaviour/round-trip/token-echoes-maximum-duration", ivscases.OpCreateStage, ivscases.MemberParticipantTokenConfigurations+"[].duration", "round-trip", suite.SourceInferred, maximumDuration)
 	add("CreateStage/behaviour/identifiers/stage-arn-format", ivscases.OpCreateStage, "stage.arn", "identifier", suite.SourceDocumented, stageArnFormat)
-	add("ListParticipants/behaviour/identifiers/session-and-participant-id-formats", ivscases.OpListParticipants, "participants[].participantId", "identifier", suite.SourceDocumented, sessionAndParticipantFormats)
-	add("CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id", ivscases.OpCreateStage, "participantTokens[].participantId", "identifier", suite.SourceInferred, tokenParticipantJoins)
+	add("ListParticipants/behaviour/identifiers/session-and-participant-id-formats", ivscases.OpListParticipants, "participants[].participantId", "identifier", suite.SourceModel, sessionAndParticipantFormats)
+	add("CreateStage/behaviour/identifiers/token-participantId-is-the-joined-id", ivscases.OpCreateStage, "participantTokens[].participantId", "identifier", suite.SourceDocumented, tokenParticipantJoins)
 
 	// The account's stages: deleted ones are gone, listed ones are as they
 	// are, and the quota is a quota (cases_stages.go).
 	add("DeleteStage/behaviour/deletes-the-stage", ivscases.OpDeleteStage, ivscases.MemberArn, "lifecycle", suite.SourceDocumented, deletesTheStage)
-	add("ListStages/behaviour/lists-created-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceInferred, listsCreatedStage)
-	add("ListStages/behaviour/lists-live-session", ivscases.OpListStages, "stages[].activeSessionId", "lifecycle", suite.SourceInferred, listsLiveSession)
+	add("ListStages/behaviour/lists-created-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceDocumented, listsCreatedStage)
+	add("ListStages/behaviour/lists-live-session", ivscases.OpListStages, "stages[].activeSessionId", "lifecycle", suite.SourceDocumented, listsLiveSession)
 
 	// Storage configurations and tags (cases_storage.go).
 	add("CreateStorageConfiguration/behaviour/round-trip/get-and-list", ivscases.OpCreateStorageConfiguration, "", "round-trip", suite.SourceDocumented, storageRoundTrip)
 	add("DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage", ivscases.OpDeleteStorageConfiguration, ivscases.MemberArn, "conflict", suite.SourceInferred, storageInUse)
 	add("CreateStage/behaviour/storage/unknown-storage-arn-accepted", ivscases.OpCreateStage, ivscases.MemberAutoParticipantRecordingConfiguration+"."+ivscases.MemberStorageConfigurationArn, "not-found", suite.SourceInferred, unknownStorageAccepted)
-	add("TagResource/behaviour/tags/shared-with-the-stage", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceInferred, tagsShared)
+	add("TagResource/behaviour/tags/shared-with-the-stage", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceDocumented, tagsShared)
 
 	// Tokens, sessions, events and disconnects (cases_sessions.go).
 	add("CreateParticipantToken/behaviour/defaults/expires-after-default-duration", ivscases.OpCreateParticipantToken, ivscases.MemberDuration, "default", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return tokenDefaults(ctx, r, false) })
 	add("CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities", ivscases.OpCreateParticipantToken, ivscases.MemberCapabilities, "default", suite.SourceInferred,
 		func(ctx context.Context, r *runner) *suite.Failure { return tokenDefaults(ctx, r, true) })
-	add("CreateParticipantToken/behaviour/identifiers/token-participantId-is-the-joined-id", ivscases.OpCreateParticipantToken, "participantToken.participantId", "identifier", suite.SourceInferred, tokenJoinsAsItsParticipant)
+	add("CreateParticipantToken/behaviour/identifiers/token-participantId-is-the-joined-id", ivscases.OpCreateParticipantToken, "participantToken.participantId", "identifier", suite.SourceDocumented, tokenJoinsAsItsParticipant)
 	add("GetStageSession/behaviour/sessions/live-session-has-no-endTime", ivscases.OpGetStageSession, ivscases.MemberStageSession+"."+ivscases.MemberEndTime, "lifecycle", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return sessionTimes(ctx, r, false) })
 	add("ListStageSessions/behaviour/sessions/ended-session-has-endTime", ivscases.OpListStageSessions, "stageSessions[]."+ivscases.MemberEndTime, "lifecycle", suite.SourceInferred,
 		func(ctx context.Context, r *runner) *suite.Failure { return sessionTimes(ctx, r, true) })
-	add("ListParticipantEvents/behaviour/events/join-publish-leave-newest-first", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceInferred,
+	add("ListParticipantEvents/behaviour/events/join-publish-leave-newest-first", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceDocumented,
 		func(ctx context.Context, r *runner) *suite.Failure { return eventsNewestFirst(ctx, r, false) })
 	add("ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceInferred,
 		func(ctx context.Context, r *runner) *suite.Failure { return eventsNewestFirst(ctx, r, true) })
@@ -196,7 +196,7 @@ func Cases(sc *suite.Contract) []suite.Case {
 	add("GetStageSession/behaviour/not-found/unknown-session-id", ivscases.OpGetStageSession, ivscases.MemberSessionId, "not-found", suite.SourceDocumented, unknownSession)
 
 	// Stages, storage configurations and tags (cases_stages.go, cases_storage.go, cases_tags.go).
-	add("ListStages/behaviour/lists-unnamed-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceInferred, listsUnnamedStage)
+	add("ListStages/behaviour/lists-unnamed-stage", ivscases.OpListStages, ivscases.MemberStages, "round-trip", suite.SourceDocumented, listsUnnamedStage)
 	add("DeleteStorageConfiguration/behaviour/deletes-the-storage-configuration", ivscases.OpDeleteStorageConfiguration, ivscases.MemberArn, "lifecycle", suite.SourceDocumented, storageDeletes)
 	add("CreateStorageConfiguration/behaviour/identifiers/arn-format-in-the-request-region", ivscases.OpCreateStorageConfiguration, "storageConfiguration.arn", "identifier", suite.SourceDocumented, storageArnFormat)
 	add("TagResource/behaviour/tags/keys-are-case-sensitive", ivscases.OpTagResource, ivscases.MemberTags, "round-trip", suite.SourceDocumented, tagKeysCase)

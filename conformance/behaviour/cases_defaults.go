@@ -86,25 +86,17 @@ func DefaultCases(c *suite.Contract) []suite.Case {
 	}
 }
 
-// wantDefault wants got to be the default of Struct.member: of an object,
-// every member the default names (nested defaults applied), with its
-// value; members the answer has besides them (a newer service's) are not
-// the default's to judge. A map or a list is the default entry for entry.
+// wantDefault wants got to be the default of Struct.member (checkDefault).
 func (r *runner) wantDefault(ex *suite.Exchange, structName, member string, got any) *suite.Failure {
-	want, ok := r.c.DefaultValue(structName, member)
-	if !ok {
-		return suite.Skipf("the spec gives %s.%s no default", structName, member)
-	}
-	if d := r.c.Diff(r.c.TypeOf(structName, member), want, got); d != "" {
-		return &suite.Failure{Reason: fmt.Sprintf("the default of %s.%s is %s, the answer shows %s", structName, member, suite.Canonical(want), suite.Canonical(got)),
-			Diff: d, Exchange: ex}
-	}
-	return nil
+	return checkDefault(r.c, ex, structName, member, got)
 }
 
-// checkExpiration wants the token's expirationTime to be its issue time
-// (the answer's Date header, else when the request was sent) plus the
-// default duration in minutes.
+// checkExpiration wants the token's expirationTime, where it has one, to
+// be its issue time (the answer's Date header, else when the request was
+// sent) plus the default duration in minutes. A token without one is no
+// failure: AWS's create-stage example prints its token without an
+// expirationTime (the model does not require it), so only its value is
+// the rule.
 func checkExpiration(_ context.Context, r *runner, _ *suite.Case, doc any, ex *suite.Exchange) *suite.Failure {
 	dur, ok := r.c.DefaultValue("ParticipantTokenConfiguration", "duration")
 	minutes, isNum := dur.(float64)
@@ -112,9 +104,12 @@ func checkExpiration(_ context.Context, r *runner, _ *suite.Case, doc any, ex *s
 		return suite.Skipf("the spec gives ParticipantTokenConfiguration.duration no numeric default")
 	}
 	raw := suite.FirstValue(doc, "participantTokens", "[]", "expirationTime")
+	if raw == nil {
+		return suite.Skipf("the token CreateStage issued has no expirationTime to check")
+	}
 	s, ok := raw.(string)
 	if !ok {
-		return suite.Mismatch(ex, "the token has no expirationTime string", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
+		return suite.Mismatch(ex, "the token's expirationTime is not a string", "an ISO 8601 string such as 2024-06-20T17:04:05Z", raw)
 	}
 	got, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {

@@ -192,7 +192,7 @@ func (r *runner) storageArn() (string, *suite.Failure) {
 		return given, nil
 	}
 	if r.Target().Seeder == nil {
-		return "", suite.Skipf("no storage configuration to record to: give the target one (ivsrt conform -storage-configuration ARN); a made-up one is only for fakes")
+		return "", suite.SkipFor(SetStorageConfiguration, "no storage configuration to record to: a made-up one is only for fakes")
 	}
 	c := r.c
 	m, f := c.member(structRecording, ivscases.MemberStorageConfigurationArn)

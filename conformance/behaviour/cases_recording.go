@@ -21,7 +21,7 @@ func recordedStage(ctx context.Context, r *runner, role seedRole, wantState stri
 	}
 	if role.finish != "" {
 		if _, ok := r.Target().Seeder.(suite.RecordingSetter); !ok {
-			return nil, suite.Joined{}, suite.Skipf("the seeder cannot set a recording to %s (no RecordingSetter)", role.finish)
+			return nil, suite.Joined{}, suite.SkipFor(suite.SetRecordingSetter, "the seeder cannot set a recording to %s (no RecordingSetter)", role.finish)
 		}
 	}
 	if err := r.c.checkLifecycleNames(); err != nil {

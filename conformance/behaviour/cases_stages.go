@@ -138,7 +138,7 @@ func quotaExceeded(ctx context.Context, r *runner) (fail *suite.Failure) {
 	}
 	qs, ok := r.Target().Seeder.(suite.QuotaSetter)
 	if !ok {
-		return suite.Skipf("the seeder cannot set the stage quota (an ivsrt fake's control API can)")
+		return suite.SkipFor(suite.SetQuotaSetter, "the seeder cannot set the stage quota")
 	}
 	op, f := r.operation(ivscases.OpListStages)
 	if f != nil {

@@ -191,7 +191,7 @@ func (r *runner) borrowStage(ctx context.Context, caseTag string) (string, *suit
 }
 
 func noSeeder() *suite.Failure {
-	return suite.Skipf("no seeder: nothing can make participants join the target (an ivsrt fake offers one through its control API)")
+	return suite.SkipFor(suite.SetSeeder, "no seeder: nothing can make participants join the target")
 }
 
 func stringsAt(doc any, path ...string) []string {

@@ -41,6 +41,13 @@ func GiveStorageConfiguration(t suite.Target, arn string) suite.Target {
 	return t
 }
 
+// SetStorageConfiguration is how a caller gives the suite an existing
+// storage configuration, in Go and on the command line.
+var SetStorageConfiguration = suite.Setting{
+	Go:  "give the target an existing storage configuration: behaviour.GiveStorageConfiguration(target, ARN), which sets suite.Target.Given[\"" + LiveStorageConfiguration + "\"]",
+	CLI: "give an existing storage configuration: ivsrt conform -storage-configuration ARN",
+}
+
 // givenStorage is the target's own storage configuration, "" without one.
 func (r *runner) givenStorage() string { return r.Target().Given[r.c.liveStorageName()] }
 
@@ -63,7 +70,7 @@ func (r *runner) setupStorage(ctx context.Context) {
 		return
 	}
 	if r.Target().Seeder == nil {
-		r.SetMissing(suite.Skipf("no storage configuration: give the target one (ivsrt conform -storage-configuration ARN); a made-up bucket is only for fakes"), name)
+		r.SetMissing(suite.SkipFor(SetStorageConfiguration, "no storage configuration: a made-up bucket is only for fakes"), name)
 		return
 	}
 	sc, _, f := r.createStorage(ctx, "live-storage", nil)

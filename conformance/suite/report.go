@@ -13,15 +13,16 @@ import (
 	"time"
 )
 
-// Summary is the closing line: "N passed, N failed, N skipped".
+// Summary is the closing line: "N passed, N failed, N blocked, N skipped".
 func Summary(results []Result) string {
-	p, f, s := Counts(results)
-	return fmt.Sprintf("%d passed, %d failed, %d skipped", p, f, s)
+	t := TallyOf(results)
+	return fmt.Sprintf("%d passed, %d failed, %d blocked, %d skipped", t.Passed, t.Failed, t.Blocked, t.Skipped)
 }
 
 // WriteFailures writes one FAIL line per failed case, each followed by its
 // diff (-want +got), the request that produced it, the answer, the rule's
-// source and, where the suite knows it, what to do next, indented.
+// source and, where the suite knows it, what to do next, indented. The
+// blocked cases are WriteBlocked's.
 func WriteFailures(w io.Writer, results []Result) error {
 	var b strings.Builder
 	for _, res := range results {
@@ -29,23 +30,7 @@ func WriteFailures(w io.Writer, results []Result) error {
 			continue
 		}
 		fmt.Fprintf(&b, "FAIL %s: %s\n", res.Name, res.Reason)
-		if res.Diff != "" {
-			b.WriteString("    diff (-want +got):\n")
-			for _, l := range strings.Split(strings.TrimRight(res.Diff, "\n"), "\n") {
-				b.WriteString("      " + l + "\n")
-			}
-		}
-		if res.Detail != "" && res.Detail != res.Reason {
-			for _, l := range strings.Split(strings.TrimRight(res.Detail, "\n"), "\n") {
-				b.WriteString("    " + l + "\n")
-			}
-		}
-		if res.Request != "" {
-			b.WriteString("    request:  " + res.Request + "\n")
-		}
-		if res.Response != "" {
-			b.WriteString("    response: " + res.Response + "\n")
-		}
+		writeDetails(&b, res)
 		if res.Source != "" {
 			b.WriteString("    source:   " + res.Source + "\n")
 		}
@@ -55,6 +40,114 @@ func WriteFailures(w io.Writer, results []Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeDetails writes a result's diff, detail, request and answer, indented.
+func writeDetails(b *strings.Builder, res Result) {
+	if res.Diff != "" {
+		b.WriteString("    diff (-want +got):\n")
+		for _, l := range strings.Split(strings.TrimRight(res.Diff, "\n"), "\n") {
+			b.WriteString("      " + l + "\n")
+		}
+	}
+	if res.Detail != "" && res.Detail != res.Reason {
+		for _, l := range strings.Split(strings.TrimRight(res.Detail, "\n"), "\n") {
+			b.WriteString("    " + l + "\n")
+		}
+	}
+	if res.Request != "" {
+		b.WriteString("    request:  " + res.Request + "\n")
+	}
+	if res.Response != "" {
+		b.WriteString("    response: " + res.Response + "\n")
+	}
+}
+
+// BlockedCause is one reason cases were blocked for: the failure of a step
+// that prepared them (the run's setup, say), told once with how many cases
+// it blocked and which.
+type BlockedCause struct {
+	Count  int    `json:"count"`
+	Reason string `json:"reason"`
+	// The first blocked case's account of the step: its failure type,
+	// diff, request and answer, and what to do next.
+	FailureType string `json:"failureType,omitempty"`
+	Diff        string `json:"diff,omitempty"`
+	Request     string `json:"request,omitempty"`
+	Response    string `json:"response,omitempty"`
+	Next        string `json:"next,omitempty"`
+	// Cases are the names of the cases it blocked, in result order.
+	Cases []string `json:"cases"`
+}
+
+// BlockedCauses groups the blocked results by their reason, the cause
+// that blocked most cases first.
+func BlockedCauses(results []Result) []BlockedCause {
+	var out []BlockedCause
+	at := map[string]int{}
+	for _, res := range results {
+		if res.Status != Blocked {
+			continue
+		}
+		i, ok := at[res.Reason]
+		if !ok {
+			i = len(out)
+			at[res.Reason] = i
+			out = append(out, BlockedCause{Reason: res.Reason, FailureType: res.FailureType, Diff: res.Diff,
+				Request: res.Request, Response: res.Response, Next: res.nextStep()})
+		}
+		out[i].Count++
+		out[i].Cases = append(out[i].Cases, res.Name)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	return out
+}
+
+// listedCases is how many blocked cases a cause names one by one; past
+// that, it counts them by operation.
+const listedCases = 5
+
+// WriteBlocked writes each cause that blocked cases once: "BLOCKED 235
+// cases: setup: ...", then, indented, the step's diff, request and answer,
+// what to do next where the suite knows, and the cases it blocked (named
+// when few, else counted by operation: the JSON and JUnit reports name
+// each). A failed setup step blocks every case that needs what it would
+// have made, and one account of it says it all.
+func WriteBlocked(w io.Writer, results []Result) error {
+	var b strings.Builder
+	for _, c := range BlockedCauses(results) {
+		fmt.Fprintf(&b, "BLOCKED %d %s: %s\n", c.Count, plural(c.Count, "case", "cases"), c.Reason)
+		writeDetails(&b, Result{Diff: c.Diff, Request: c.Request, Response: c.Response})
+		if c.Next != "" {
+			b.WriteString("    next:     " + c.Next + "\n")
+		}
+		b.WriteString("    cases:    " + blockedList(c.Cases) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// blockedList names a cause's cases, or counts them by operation (the
+// part of a case's name before its first "/").
+func blockedList(cases []string) string {
+	if len(cases) <= listedCases {
+		return strings.Join(cases, ", ")
+	}
+	count := map[string]int{}
+	var ops []string
+	for _, name := range cases {
+		op, _, _ := strings.Cut(name, "/")
+		if count[op] == 0 {
+			ops = append(ops, op)
+		}
+		count[op]++
+	}
+	sort.SliceStable(ops, func(i, j int) bool { return count[ops[i]] > count[ops[j]] })
+	parts := make([]string, len(ops))
+	for i, op := range ops {
+		parts[i] = fmt.Sprintf("%s %d", op, count[op])
+	}
+	return "by operation: " + strings.Join(parts, ", ")
 }
 
 // WriteSkips writes the reasons cases were skipped for, one line per
@@ -127,12 +220,28 @@ func (res Result) nextStep() string {
 	return NextStep(res)
 }
 
-// signatureErrors are the error types of an answer that refused the
-// request's credentials or signature, not what it asked.
-var signatureErrors = []string{
+// Audience is whom a next step is written for: the same advice names a
+// Target field for one and a flag or an environment variable for the
+// other (Setting).
+type Audience int
+
+// The audiences.
+const (
+	// GoCaller is a Go program or test that calls the suite (Test,
+	// RunAll): the zero value.
+	GoCaller Audience = iota
+	// CommandLine is a user of ivsrt conform.
+	CommandLine
+)
+
+// SignatureErrors are the error types of an answer that refused the
+// request's credentials or signature, not what it asked. An
+// AccessDeniedException is not one: it refuses what the credentials'
+// policy does not allow, having taken the credentials.
+var SignatureErrors = []string{
 	"UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
 	"MissingAuthenticationTokenException", "MissingAuthenticationToken", "InvalidClientTokenId",
-	"SignatureDoesNotMatch", "ExpiredTokenException",
+	"SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "InvalidAccessKeyId",
 }
 
 // answered reads the status and error type off a result's response line
@@ -149,29 +258,41 @@ func answered(res Result) (status int, errType string) {
 	return status, errType
 }
 
-// NextStep says what to do about a failed or skipped result, where the
-// suite can tell from the result: set credentials for an answer that
-// refused them, give the runner a seeder, implement an operation, make
-// the target refuse what AWS refuses. It is "" where the suite cannot
-// tell, and for a result that passed.
-func NextStep(res Result) string {
+// NextStep is res.NextFor(GoCaller).
+func NextStep(res Result) string { return res.NextFor(GoCaller) }
+
+// NextFor says what to do about a failed, blocked or skipped result, where
+// the suite can tell from the result, in the words of audience a: set
+// credentials for an answer that refused them, give the runner a seeder or
+// a resource, implement an operation, make the target refuse what AWS
+// refuses. It is "" where the suite cannot tell, and for a result that
+// passed.
+func (res Result) NextFor(a Audience) string {
 	switch res.Status {
 	case Skip:
-		return nextForSkip(res)
-	case Fail:
+		return nextForSkip(res, a)
+	case Fail, Blocked:
 	default:
 		return ""
 	}
+	cli := a == CommandLine
 	status, errType := answered(res)
 	switch {
-	case errType == "ExpiredTokenException":
-		return "the target refused the suite's credentials as expired: renew the session (AWS_SESSION_TOKEN) and run again"
-	case slices.Contains(signatureErrors, errType):
-		return "the target refused the suite's signature: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) to a key it takes, one of its -keys file for ivsrt serve -auth verify, or serve with -auth off; in Go, set suite.Target.Credentials"
+	case errType == "ExpiredTokenException" || errType == "ExpiredToken":
+		if cli {
+			return "the target refused the suite's credentials as expired: renew the session (AWS_SESSION_TOKEN) and run again"
+		}
+		return "the target refused the suite's credentials as expired: renew the session of suite.Target.Credentials and run again"
+	case slices.Contains(SignatureErrors, errType):
+		return "the target refused the suite's signature: " + SetCredentials.For(a)
 	case errType == "AccessDeniedException" && res.Rule != "access-denied":
 		return fmt.Sprintf("the suite's credentials may not call %s: allow ivs:%s in their IAM policy, or run with credentials that may", res.Operation, res.Operation)
 	case errType == "ThrottlingException" || status == http.StatusTooManyRequests:
-		return fmt.Sprintf("the target throttled the suite, which sends %d requests at once: raise the target's rate limit, or run part of the suite at a time (-run)", Parallelism)
+		part := "-run"
+		if !cli {
+			part = "suite.Select"
+		}
+		return fmt.Sprintf("the target throttled the suite, which sends %d requests at once: raise the target's rate limit, or run part of the suite at a time (%s)", Parallelism, part)
 	case errType == "ServiceQuotaExceededException" && res.Rule != "quota":
 		return "the account's stage quota is full: delete stages (an interrupted run's are tagged ivsrt-conformance) or raise the quota (ivsrt serve -stage-quota N)"
 	case errType == "UnknownOperationException" || status == http.StatusNotFound && errType == "":
@@ -181,9 +302,16 @@ func NextStep(res Result) string {
 	case NoAnswer:
 		return "no HTTP answer: check that the target is up at the endpoint and takes several requests at once"
 	case SeederError:
+		if cli {
+			return "the seeder failed: check the target's control API (/_ivsrt/)"
+		}
 		return "the seeder failed: check the target's control API (/_ivsrt/) or the Seeder given in suite.Target"
 	case SuiteError:
 		return "the case could not run as written, which is the suite's fault or its spec's, not the target's: report it with the case's name"
+	}
+	if res.Status == Blocked {
+		// What the step's answer broke is its own case's to judge.
+		return ""
 	}
 	member := res.Member
 	if member == "" {
@@ -195,23 +323,22 @@ func NextStep(res Result) string {
 	case strings.HasPrefix(res.Reason, "rejected a valid request"):
 		return fmt.Sprintf("the target refused input AWS takes: loosen its %s check of %s", res.Rule, member)
 	case res.Source == SourceInferred:
-		return "the rule is ivsrt's reading, not AWS's word: if AWS answers as the target did, the rule is wrong (report it); -rules model,documented leaves such rules out"
+		rules := "-rules model,documented"
+		if !cli {
+			rules = "suite.SelectSources(cases, []string{suite.SourceModel, suite.SourceDocumented})"
+		}
+		return "the rule is ivsrt's reading, not AWS's word: if AWS answers as the target did, the rule is wrong (report it); " + rules + " leaves such rules out"
 	}
 	return ""
 }
 
 // nextForSkip says how to make a skipped case run.
-func nextForSkip(res Result) string {
-	r := res.Reason
+func nextForSkip(res Result, a Audience) string {
 	switch {
-	case strings.HasPrefix(r, notImplementedReason):
+	case strings.HasPrefix(res.Reason, notImplementedReason):
 		return nextNotImplemented(1)
-	case strings.HasPrefix(r, "no seeder:"):
-		return "run against an ivsrt fake, whose control API (/_ivsrt/) seeds, or give the target a seeder: suite.Target.Seeder in Go (conformance.ControlSeeder for an ivsrt fake)"
-	case strings.Contains(r, "no RecordingSetter"):
-		return "give suite.Target a Seeder that is also a suite.RecordingSetter (conformance.ControlSeeder is)"
-	case strings.Contains(r, "cannot set the stage quota"):
-		return "give suite.Target a Seeder that is also a suite.QuotaSetter (conformance.ControlSeeder is)"
+	case res.Setting != nil:
+		return res.Setting.For(a)
 	}
 	return ""
 }
@@ -233,11 +360,19 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// Text renders a failed result the way WriteFailures does, for t.Error.
+// Text renders a failed (or blocked) result the way WriteFailures does,
+// without the FAIL and the name, for t.Error and a JUnit failure's body.
 func (res Result) Text() string {
 	var b strings.Builder
-	_ = WriteFailures(&b, []Result{res})
-	return strings.TrimSuffix(strings.TrimPrefix(b.String(), "FAIL "+res.Name+": "), "\n")
+	b.WriteString(res.Reason + "\n")
+	writeDetails(&b, res)
+	if res.Source != "" {
+		b.WriteString("    source:   " + res.Source + "\n")
+	}
+	if next := res.nextStep(); next != "" {
+		b.WriteString("    next:     " + next + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Report is the header of a JSON report.
@@ -250,14 +385,26 @@ type Report struct {
 	Sources []string `json:"sources,omitempty"`
 	Passed  int      `json:"passed"`
 	Failed  int      `json:"failed"`
+	Blocked int      `json:"blocked"`
 	Skipped int      `json:"skipped"`
-	Results []Result `json:"results"`
+	// BlockedCauses are the causes of the blocked cases, each once with
+	// the cases it blocked.
+	BlockedCauses []BlockedCause `json:"blockedCauses,omitempty"`
+	Results       []Result       `json:"results"`
 }
 
-// WriteJSON writes the results as one JSON document, each failure and
-// skip with its next step where the suite knows one.
+// count fills in the report's counts.
+func (rep *Report) count(results []Result) {
+	t := TallyOf(results)
+	rep.Passed, rep.Failed, rep.Blocked, rep.Skipped = t.Passed, t.Failed, t.Blocked, t.Skipped
+}
+
+// WriteJSON writes the results as one JSON document, each failure, block
+// and skip with its next step where the suite knows one, and the causes
+// of the blocked cases grouped (BlockedCauses).
 func WriteJSON(w io.Writer, rep Report, results []Result) error {
-	rep.Passed, rep.Failed, rep.Skipped = Counts(results)
+	rep.count(results)
+	rep.BlockedCauses = BlockedCauses(results)
 	rep.Results = make([]Result, len(results))
 	for i, res := range results {
 		res.Next = res.nextStep()
@@ -273,6 +420,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
@@ -282,6 +430,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
 	Skipped  int         `xml:"skipped,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
@@ -293,6 +442,7 @@ type junitCase struct {
 	Time       string          `xml:"time,attr"`
 	Properties []junitProperty `xml:"properties>property"`
 	Failure    *junitMessage   `xml:"failure,omitempty"`
+	Error      *junitMessage   `xml:"error,omitempty"`
 	Skipped    *junitMessage   `xml:"skipped,omitempty"`
 }
 
@@ -312,7 +462,9 @@ func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 // WriteJUnit writes the results as JUnit XML, one testsuite per operation,
 // with the totals on <testsuites> and each <testsuite>. Each testcase has
 // a "source" property (where its rule comes from); a failure's type is
-// its FailureType.
+// its FailureType. A blocked case is an <error> (JUnit's "could not run
+// as written"), not a <failure> of its rule, its type that of the step
+// that failed.
 func WriteJUnit(w io.Writer, name string, results []Result) error {
 	out := junitSuites{Name: name}
 	var all time.Duration
@@ -331,6 +483,9 @@ func WriteJUnit(w io.Writer, name string, results []Result) error {
 			case Fail:
 				s.Failures++
 				jc.Failure = &junitMessage{Message: res.Reason, Type: res.FailureType, Body: res.Text()}
+			case Blocked:
+				s.Errors++
+				jc.Error = &junitMessage{Message: "blocked: " + res.Reason, Type: res.FailureType, Body: res.Text()}
 			case Skip:
 				s.Skipped++
 				jc.Skipped = &junitMessage{Message: res.Reason}
@@ -341,7 +496,7 @@ func WriteJUnit(w io.Writer, name string, results []Result) error {
 		}
 		s.Time = seconds(total)
 		out.Suites = append(out.Suites, s)
-		out.Tests, out.Failures, out.Skipped = out.Tests+s.Tests, out.Failures+s.Failures, out.Skipped+s.Skipped
+		out.Tests, out.Failures, out.Errors, out.Skipped = out.Tests+s.Tests, out.Failures+s.Failures, out.Errors+s.Errors, out.Skipped+s.Skipped
 		all += total
 	}
 	out.Time = seconds(all)

@@ -58,10 +58,10 @@ func familyOf(rule string) string {
 
 // htmlCell is one operation × rule family cell of the grid.
 type htmlCell struct {
-	Passed, Failed, Skipped int
-	Rules                   map[string]*htmlCell // by rule label; nil in these
-	Sources                 map[string]int
-	First                   int // index of its first failure in Failures, -1 without
+	Passed, Failed, Blocked, Skipped int
+	Rules                            map[string]*htmlCell // by rule label; nil in these
+	Sources                          map[string]int
+	First                            int // index of its first failure in Failures, -1 without
 }
 
 func newCell() *htmlCell {
@@ -77,31 +77,36 @@ func (c *htmlCell) add(res Result, failure int) {
 		if c.First < 0 {
 			c.First = failure
 		}
+	case Blocked:
+		c.Blocked++
 	case Skip:
 		c.Skipped++
 	}
 }
 
-func (c *htmlCell) Total() int { return c.Passed + c.Failed + c.Skipped }
+func (c *htmlCell) Total() int { return c.Passed + c.Failed + c.Blocked + c.Skipped }
 
-// Class is the cell's colour: any failure, else any skip, else passed.
+// Class is the cell's colour: any failure, else any blocked case, else
+// any skip, else passed.
 func (c *htmlCell) Class() string {
 	switch {
 	case c.Failed > 0:
 		return "fail"
+	case c.Blocked > 0:
+		return "blocked"
 	case c.Skipped > 0:
 		return "skip"
 	}
 	return "pass"
 }
 
-// Counts is the cell's text: "3 ✓ 1 ✗ 2 –", leaving out the zeros.
+// Counts is the cell's text: "3 ✓ 1 ✗ 4 ⊘ 2 –", leaving out the zeros.
 func (c *htmlCell) Counts() string {
 	var parts []string
 	for _, p := range []struct {
 		n    int
 		mark string
-	}{{c.Passed, "✓"}, {c.Failed, "✗"}, {c.Skipped, "–"}} {
+	}{{c.Passed, "✓"}, {c.Failed, "✗"}, {c.Blocked, "⊘"}, {c.Skipped, "–"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.mark))
 		}
@@ -122,7 +127,7 @@ func (c *htmlCell) Title(row, family string) string {
 			src = append(src, fmt.Sprintf("%s %d", s, n))
 		}
 	}
-	title := fmt.Sprintf("%s, %s: %d passed, %d failed, %d skipped", row, family, c.Passed, c.Failed, c.Skipped)
+	title := fmt.Sprintf("%s, %s: %d passed, %d failed, %d blocked, %d skipped", row, family, c.Passed, c.Failed, c.Blocked, c.Skipped)
 	if len(rules) > 0 {
 		title += "; " + strings.Join(rules, ", ")
 	}
@@ -165,6 +170,12 @@ type htmlFailure struct {
 	Lines []diffLine
 }
 
+// htmlBlocked is a cause of blocked cases with its diff in lines.
+type htmlBlocked struct {
+	BlockedCause
+	Lines []diffLine
+}
+
 type diffLine struct {
 	Class, Text string
 }
@@ -196,6 +207,8 @@ type htmlPage struct {
 	// there are none.
 	Missing  *htmlRow
 	Failures []htmlFailure
+	// Causes are the causes of the blocked cases, each once.
+	Causes   []htmlBlocked
 	Skips    []htmlSkip
 	BySource []htmlSkip // Count cases of each source, Reason is the source
 }
@@ -220,10 +233,10 @@ func (p *htmlPage) Columns() int { return len(p.Families) + 2 }
 // <details> per failure (open when there are at most ten) with its
 // source, what to do next where the suite knows, its diff as the JSON
 // members that differ, request and answer (sensitive values redacted as in
-// the text report); and the skip reasons with their counts and next
-// steps.
+// the text report); each cause of blocked cases once, with the cases it
+// blocked; and the skip reasons with their counts and next steps.
 func WriteHTML(w io.Writer, rep Report, results []Result) error {
-	rep.Passed, rep.Failed, rep.Skipped = Counts(results)
+	rep.count(results)
 	page := htmlPage{Report: rep}
 
 	// The families that have cases, in order, and each rule's count.
@@ -252,7 +265,7 @@ func WriteHTML(w io.Writer, rep Report, results []Result) error {
 		if res.Status == Skip && strings.HasPrefix(res.Reason, notImplementedReason) {
 			missing[res.Operation] = true
 		}
-		if res.Status == Fail {
+		if res.Status == Fail || res.Status == Blocked {
 			failed[res.Operation] = true
 		}
 	}
@@ -301,6 +314,9 @@ func WriteHTML(w io.Writer, rep Report, results []Result) error {
 			page.Failures = append(page.Failures, htmlFailure{Result: res, Lines: diffLines(res.Diff)})
 		}
 	}
+	for _, c := range BlockedCauses(results) {
+		page.Causes = append(page.Causes, htmlBlocked{BlockedCause: c, Lines: diffLines(c.Diff)})
+	}
 	for _, s := range skipReasons(results) {
 		page.Skips = append(page.Skips, htmlSkip(s))
 	}
@@ -319,7 +335,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ivsrt conform: {{.Passed}} passed, {{.Failed}} failed, {{.Skipped}} skipped</title>
+<title>ivsrt conform: {{.Passed}} passed, {{.Failed}} failed, {{.Blocked}} blocked, {{.Skipped}} skipped</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; background: #fff; max-width: 1300px; }
 h1 { font-size: 1.4em; margin: 0 0 .3em; }
@@ -329,6 +345,8 @@ h2 { font-size: 1.15em; margin: 1.5em 0 .5em; }
 .pass { background: #d7f5dd; color: #11561f; }
 .fail { background: #fcd9d9; color: #8a1111; }
 .skip { background: #f3edcf; color: #6b5600; }
+.blocked { background: #fde3c8; color: #7a3b00; }
+details.cause { border-color: #e8c39e; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
 thead th { background: #f2f2f2; }
@@ -359,10 +377,10 @@ pre.diff .ctx { color: #555; }
 <body>
 <h1>{{.Title}}, API version {{.APIVersion}}</h1>
 <p class="meta">against <code>{{.Endpoint}}</code>{{if .RunID}}, run id <code>{{.RunID}}</code>{{end}}{{if .Sources}}, rules from {{range $i, $s := .Sources}}{{if $i}}, {{end}}{{$s}}{{end}} only{{end}}</p>
-<p id="counts"><span class="pass" id="passed">{{.Passed}} passed</span><span class="fail" id="failed">{{.Failed}} failed</span><span class="skip" id="skipped">{{.Skipped}} skipped</span></p>
+<p id="counts"><span class="pass" id="passed">{{.Passed}} passed</span><span class="fail" id="failed">{{.Failed}} failed</span><span class="blocked" id="blocked">{{.Blocked}} blocked</span><span class="skip" id="skipped">{{.Skipped}} skipped</span></p>
 <p class="meta" id="sources">rule sources: {{range $i, $s := .BySource}}{{if $i}}, {{end}}<span class="source">{{$s.Reason}}</span> {{$s.Count}}{{end}}</p>
 <h2>Operations by rule family</h2>
-<p class="meta">Each cell: cases passed ✓, failed ✗ and skipped –; hover for each rule's counts and the rule sources, click a failed cell for its first failure. The families are under the grid.</p>
+<p class="meta">Each cell: cases passed ✓, failed ✗, blocked ⊘ (a step that prepares them failed) and skipped –; hover for each rule's counts and the rule sources, click a failed cell for its first failure. The families are under the grid.</p>
 <table id="grid">
 <thead><tr><th>operation</th>{{range .Families}}<th title="{{.RuleList}}">{{.Name}}</th>{{end}}<th>all</th></tr></thead>
 <tbody>
@@ -394,13 +412,24 @@ pre.diff .ctx { color: #555; }
 </details>
 {{else}}<p>None.</p>
 {{end}}
+{{if .Causes}}<h2>Blocked ({{.Blocked}} cases, {{len .Causes}} {{if eq (len .Causes) 1}}cause{{else}}causes{{end}})</h2>
+<p class="meta">A step that prepares these cases failed, so their rules were not checked; each cause is told once.</p>
+{{range $i, $c := .Causes}}<details class="cause" id="blocked-{{$i}}" open>
+<summary><b>{{$c.Count}}</b> {{if eq $c.Count 1}}case{{else}}cases{{end}}{{if $c.FailureType}} <span class="source">{{$c.FailureType}}</span>{{end}}: {{$c.Reason}}</summary>
+{{if $c.Next}}<p class="next"><b>next:</b> {{$c.Next}}</p>{{end}}
+{{if $c.Diff}}<p class="label">diff (-want +got)</p><pre class="diff">{{range $c.Lines}}<span class="{{.Class}}">{{.Text}}</span>{{end}}</pre>{{end}}
+{{if $c.Request}}<p class="label">request</p><pre>{{$c.Request}}</pre>{{end}}
+{{if $c.Response}}<p class="label">response</p><pre>{{$c.Response}}</pre>{{end}}
+<details><summary>the {{$c.Count}} {{if eq $c.Count 1}}case{{else}}cases{{end}}</summary><p>{{range $j, $n := $c.Cases}}{{if $j}}, {{end}}<code>{{$n}}</code>{{end}}</p></details>
+</details>
+{{end}}{{end}}
 {{if .Skips}}<h2>Skipped</h2>
 <table id="skips"><thead><tr><th>cases</th><th>reason</th><th>next</th></tr></thead><tbody>
 {{range .Skips}}<tr><td>{{.Count}}</td><td>{{.Reason}}</td><td>{{.Next}}</td></tr>
 {{end}}</tbody></table>
 {{end}}</body>
 </html>
-{{define "row"}}<th class="op">{{.Row.Label}}</th>{{range $i, $c := .Row.Cells}}{{if $c}}<td class="cell {{$c.Class}}" title="{{$c.Title $.Row.Label (index $.Page.Families $i).Name}}" data-passed="{{$c.Passed}}" data-failed="{{$c.Failed}}" data-skipped="{{$c.Skipped}}">{{if ge $c.First 0}}<a href="#failure-{{$c.First}}">{{end}}{{$c.Counts}}{{if ge $c.First 0}}</a>{{end}}</td>{{else}}<td class="none">·</td>{{end}}{{end}}<td class="total {{.Row.Total.Class}}">{{if ge .Row.Total.First 0}}<a href="#failure-{{.Row.Total.First}}">{{end}}{{.Row.Total.Counts}}{{if ge .Row.Total.First 0}}</a>{{end}}</td>{{end}}`))
+{{define "row"}}<th class="op">{{.Row.Label}}</th>{{range $i, $c := .Row.Cells}}{{if $c}}<td class="cell {{$c.Class}}" title="{{$c.Title $.Row.Label (index $.Page.Families $i).Name}}" data-passed="{{$c.Passed}}" data-failed="{{$c.Failed}}" data-blocked="{{$c.Blocked}}" data-skipped="{{$c.Skipped}}">{{if ge $c.First 0}}<a href="#failure-{{$c.First}}">{{end}}{{$c.Counts}}{{if ge $c.First 0}}</a>{{end}}</td>{{else}}<td class="none">·</td>{{end}}{{end}}<td class="total {{.Row.Total.Class}}">{{if ge .Row.Total.First 0}}<a href="#failure-{{.Row.Total.First}}">{{end}}{{.Row.Total.Counts}}{{if ge .Row.Total.First 0}}</a>{{end}}</td>{{end}}`))
 
 // rowContext is what the "row" template renders: a row of the page.
 type rowContext struct {

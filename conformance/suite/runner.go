@@ -15,11 +15,16 @@ import (
 // Status is the outcome of a case.
 type Status string
 
-// The outcomes.
+// The outcomes. A blocked case could not run because a step that prepares
+// it failed (the run's Setup, or a provisioner of its Needs): its rule is
+// not known to hold, so a run with blocked cases does not pass, but the
+// reason is the step's, which reports give once for all the cases it
+// blocked rather than as a failure of each.
 const (
-	Pass Status = "pass"
-	Fail Status = "fail"
-	Skip Status = "skip"
+	Pass    Status = "pass"
+	Fail    Status = "fail"
+	Blocked Status = "blocked"
+	Skip    Status = "skip"
 )
 
 // Result is the outcome of one case.
@@ -30,7 +35,7 @@ type Result struct {
 	Rule      string `json:"rule,omitempty"`
 	Source    string `json:"source"` // where the rule comes from (Case.CaseSource)
 	Status    Status `json:"status"`
-	Reason    string `json:"reason,omitempty"`   // one line: why it failed or was skipped
+	Reason    string `json:"reason,omitempty"`   // one line: why it failed, was blocked or was skipped
 	Diff      string `json:"diff,omitempty"`     // -want +got, as DiffJSON writes it
 	Detail    string `json:"detail,omitempty"`   // more, e.g. the schema error
 	Request   string `json:"request,omitempty"`  // the request that produced the failure
@@ -40,9 +45,14 @@ type Result struct {
 	// SeederError (the seeder failed) or SuiteError (the case could not
 	// be run as written).
 	FailureType string `json:"failureType,omitempty"`
-	// Next says what to do about a failure or a skip, where the suite
-	// knows (NextStep).
-	Next     string        `json:"next,omitempty"`
+	// Next says what to do about a failure, a block or a skip, where the
+	// suite knows (NextFor), in the words of the runner's audience: Run
+	// writes it for a Go caller; ivsrt conform rewrites it for its users.
+	Next string `json:"next,omitempty"`
+	// Setting is what the caller could give the suite for the case to run
+	// (a Target field, a flag), in both spellings, when that is why it
+	// was skipped.
+	Setting  *Setting      `json:"setting,omitempty"`
 	Duration time.Duration `json:"-"`
 }
 
@@ -55,14 +65,22 @@ func (res Result) MarshalJSON() ([]byte, error) {
 	}{plain(res), float64(res.Duration.Microseconds()) / 1000})
 }
 
-// Failure is why a case failed (or, with Skipped, why it did not run).
-// A failure of the target carries a diff (DiffJSON) of what the contract
-// wants against what the target did, and the request that showed it.
+// Failure is why a case failed (or, with Skipped, why it did not run;
+// with Blocked, why a step that prepares it failed). A failure of the
+// target carries a diff (DiffJSON) of what the contract wants against what
+// the target did, and the request that showed it.
 type Failure struct {
 	Reason  string
 	Diff    string
 	Detail  string
 	Skipped bool
+	// Blocked says the failure is of a step that prepares the case, not
+	// of the case's own rule: SetMissing marks the run's Setup failures,
+	// provision those of a case's Needs, and a custom case may mark a
+	// step of its own (Block).
+	Blocked bool
+	// Setting is what the caller could set for a skipped case to run.
+	Setting *Setting
 	// Exchange is the request and answer that showed the failure.
 	Exchange *Exchange
 	// Request describes what produced the failure when it was not an
@@ -109,6 +127,26 @@ func Skipf(format string, args ...any) *Failure {
 	return &Failure{Reason: fmt.Sprintf(format, args...), Skipped: true}
 }
 
+// SkipFor is a case that cannot run until the caller gives the suite
+// something (a seeder, a resource of the target's own): the reason says
+// what is missing in words of no caller's; the next step, s in the
+// caller's spelling (a Target field under go test, a flag on the command
+// line).
+func SkipFor(s Setting, format string, args ...any) *Failure {
+	return &Failure{Reason: fmt.Sprintf(format, args...), Skipped: true, Setting: &s}
+}
+
+// Block marks f (when not nil, and not a skip) as the failure of a step
+// that prepares a case rather than of the case's rule, and returns it:
+// the case is then Blocked. A custom case calls it on the failure of a
+// resource it makes before it checks anything.
+func Block(f *Failure) *Failure {
+	if f != nil && !f.Skipped {
+		f.Blocked = true
+	}
+	return f
+}
+
 // Run runs one case.
 func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	start := time.Now()
@@ -133,6 +171,9 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	if f == nil {
 		return res
 	}
+	// A failure of the setup is shared by every case it blocks: each
+	// case's result is made from a copy of its own.
+	f = f.copy()
 	if f.Exchange != nil && notImplemented(f.Exchange) {
 		// Not a contract violation: the target has not written the
 		// operation yet (a generated UnimplementedBackend answers so).
@@ -141,9 +182,12 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	// go-cmp puts non-breaking spaces in its diffs at random, so that
 	// nobody parses them; reports want plain text.
 	res.Status, res.Reason, res.Diff, res.Detail = Fail, f.Reason, strings.ReplaceAll(f.Diff, "\u00a0", " "), f.Detail
-	if f.Skipped {
-		res.Status = Skip
-	} else {
+	switch {
+	case f.Skipped:
+		res.Status, res.Setting = Skip, f.Setting
+	case f.Blocked:
+		res.Status, res.FailureType = Blocked, f.failureType()
+	default:
 		res.FailureType = f.failureType()
 	}
 	switch {
@@ -155,7 +199,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	case f.Request != "":
 		res.Request = f.Request
 	}
-	res.Next = NextStep(res)
+	res.Next = res.NextFor(GoCaller)
 	return res
 }
 
@@ -302,19 +346,35 @@ func Select(cases []Case, re *regexp.Regexp) []Case {
 	return out
 }
 
-// Counts tallies results.
+// Counts tallies results. failed counts the blocked cases too: for a
+// caller that asks whether the run passed, a case that could not run did
+// not (Tally tells them apart).
 func Counts(results []Result) (passed, failed, skipped int) {
+	t := TallyOf(results)
+	return t.Passed, t.Failed + t.Blocked, t.Skipped
+}
+
+// Tally is how many results have each status.
+type Tally struct {
+	Passed, Failed, Blocked, Skipped int
+}
+
+// TallyOf counts the results of each status.
+func TallyOf(results []Result) Tally {
+	var t Tally
 	for _, res := range results {
 		switch res.Status {
 		case Pass:
-			passed++
+			t.Passed++
 		case Fail:
-			failed++
+			t.Failed++
+		case Blocked:
+			t.Blocked++
 		case Skip:
-			skipped++
+			t.Skipped++
 		}
 	}
-	return
+	return t
 }
 
 // operationsOf lists the distinct operations of the results, sorted.

@@ -114,11 +114,24 @@ func (r *Runner) SetLive(name, value string) {
 }
 
 // SetMissing records why the live values names could not be made: the
-// cases that need one fail, or skip when f says so, with f's reason.
+// cases that need one are blocked (f is the setup's failure, not theirs),
+// or skip when f says so, with f's reason.
 func (r *Runner) SetMissing(f *Failure, names ...string) {
+	Block(f)
 	for _, n := range names {
 		r.missing[n] = f
 	}
+}
+
+// copy is a copy of f (nil for nil): a failure the setup recorded is
+// every case's that needs its value, and one that words it its own way
+// (prefixing a step of its own) must not reword it for the others.
+func (f *Failure) copy() *Failure {
+	if f == nil {
+		return nil
+	}
+	c := *f
+	return &c
 }
 
 // Var returns the value of placeholder ${name}, if the run has one.
@@ -133,7 +146,7 @@ func (r *Runner) Live(name string) (string, *Failure) {
 		return v, nil
 	}
 	if f := r.missing[name]; f != nil {
-		return "", f
+		return "", f.copy()
 	}
 	return "", Failf(nil, "the setup made no ${%s}", name)
 }
@@ -208,7 +221,7 @@ func (r *Runner) expand(body string) (string, *Failure) {
 			return m
 		}
 		if miss == nil {
-			miss = r.missing[name]
+			miss = r.missing[name].copy()
 			if miss == nil {
 				miss = Failf(nil, "the body needs ${%s}, which nothing provides", name)
 			}
@@ -229,7 +242,7 @@ func (r *Runner) provision(ctx context.Context, c *Case) (string, *Failure) {
 		}
 		v, f := p(ctx, c)
 		if f != nil {
-			return "", f
+			return "", Block(f) // making what the case needs failed, not the case
 		}
 		body = strings.ReplaceAll(body, "${"+n.Placeholder+"}", v)
 	}

@@ -80,7 +80,8 @@ type Joined struct {
 
 // dummyCredentials are what a fake that takes any signature gets.
 // DummyCredentials gives them to a Prepare hook that recognises one.
-var dummyCredentials = credentials.NewStaticCredentialsProvider("AKIDIVSRTCONFORM", "ivsrt-conformance-secret", "")
+var dummyCredentials = credentials.StaticCredentialsProvider{Value: aws.Credentials{
+	AccessKeyID: "AKIDIVSRTCONFORM", SecretAccessKey: "ivsrt-conformance-secret", Source: dummySource}}
 
 // resolve fills in the defaults of a target, after prepare when not nil
 // (a suite's Prepare).
@@ -147,3 +148,53 @@ func isLoopback(endpoint string) bool {
 // DummyCredentials are static credentials for a target that checks no
 // signatures (a fake).
 func DummyCredentials() aws.CredentialsProvider { return dummyCredentials }
+
+// A Setting is something a caller gives the suite so that cases it skips
+// run: a field of Target, or what fills it. It holds how each kind of
+// caller spells it, so that one value is the truth for both: a Go test
+// sets a field, a user of ivsrt conform passes a flag (or points the
+// command at a target that offers it).
+type Setting struct {
+	// Go is what a Go caller sets: "suite.Target.Seeder", say, with how
+	// to fill it where the suite knows.
+	Go string `json:"go"`
+	// CLI is what a user of ivsrt conform does: a flag with its argument
+	// ("-storage-configuration ARN"), an environment variable, or the
+	// kind of target to run against where no flag can give it.
+	CLI string `json:"cli"`
+}
+
+// For is the setting in the words of audience a.
+func (s Setting) For(a Audience) string {
+	if a == CommandLine {
+		return s.CLI
+	}
+	return s.Go
+}
+
+// The settings of Target that the runtime knows cases to skip without.
+var (
+	// SetSeeder makes participants join (cases about sessions and participants).
+	SetSeeder = Setting{
+		Go:  "set suite.Target.Seeder (conformance.ControlSeeder(endpoint, nil) drives an ivsrt fake's control API)",
+		CLI: "run against an ivsrt fake (ivsrt serve, or no -endpoint for the embedded one), whose control API (/_ivsrt/) seeds participants",
+	}
+	// SetRecordingSetter sets any recording state.
+	SetRecordingSetter = SeederWith("suite.RecordingSetter")
+	// SetQuotaSetter sets the account's stage quota.
+	SetQuotaSetter = SeederWith("suite.QuotaSetter")
+	// SetCredentials signs the requests.
+	SetCredentials = Setting{
+		Go:  "set suite.Target.Credentials to credentials the target takes",
+		CLI: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) to a key the target takes: for ivsrt serve -auth verify, one of its -keys file; or serve with -auth off",
+	}
+)
+
+// SeederWith is the setting of a seeder that also does what interface
+// iface (its Go name, "behaviour.ProtocolJoiner" say) adds.
+func SeederWith(iface string) Setting {
+	return Setting{
+		Go:  "give suite.Target a Seeder that is also a " + iface + " (conformance.ControlSeeder is)",
+		CLI: "run against an ivsrt fake, whose control API (/_ivsrt/) does it",
+	}
+}

@@ -116,7 +116,7 @@ var testResults = []Result{
 }
 
 func TestSummaryAndFailures(t *testing.T) {
-	assert.Equal(t, "1 passed, 1 failed, 1 skipped", Summary(testResults))
+	assert.Equal(t, "1 passed, 1 failed, 0 blocked, 1 skipped", Summary(testResults))
 	var b bytes.Buffer
 	require.NoError(t, WriteFailures(&b, testResults))
 	out := b.String()

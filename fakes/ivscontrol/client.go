@@ -43,6 +43,17 @@ func (c *Control) Publish(ctx context.Context, ref ParticipantRef) error {
 	return c.call(ctx, http.MethodPost, "/publish", ref, nil)
 }
 
+// Subscribe makes a participant subscribe to a participant publishing to
+// the same session, the remote participant of its subscribe events.
+func (c *Control) Subscribe(ctx context.Context, ref ParticipantRef, remoteParticipantID string) error {
+	return c.call(ctx, http.MethodPost, "/subscribe", SubscribeInput{ParticipantRef: ref, RemoteParticipantId: remoteParticipantID}, nil)
+}
+
+// Unsubscribe makes a participant stop subscribing to a publisher.
+func (c *Control) Unsubscribe(ctx context.Context, ref ParticipantRef, remoteParticipantID string) error {
+	return c.call(ctx, http.MethodPost, "/unsubscribe", SubscribeInput{ParticipantRef: ref, RemoteParticipantId: remoteParticipantID}, nil)
+}
+
 // FailPublish makes a participant's publish fail with an event error code
 // (BITRATE_EXCEEDED, ...): a PUBLISH_ERROR event with that code; a
 // participant publishing already stops.

@@ -84,6 +84,15 @@ type PublishInput struct {
 	ErrorCode string `json:"errorCode,omitempty"`
 }
 
+// SubscribeInput makes a connected participant subscribe to, or stop
+// subscribing to, a participant publishing to the same session (POST
+// /_ivsrt/subscribe and /_ivsrt/unsubscribe): the remote participant, as
+// its subscribe events name it.
+type SubscribeInput struct {
+	ParticipantRef
+	RemoteParticipantId string `json:"remoteParticipantId"`
+}
+
 // ExchangeTokenInput makes a connected participant exchange its token for
 // a new one (POST /_ivsrt/exchange-token), as AWS's broadcast SDKs do with
 // exchangeToken: the new token is of the same stage and participant, with
@@ -182,6 +191,9 @@ type QuotasInput struct {
 	// PublisherQuota is how many participants may publish to a stage at
 	// once.
 	PublisherQuota *int `json:"publisherQuota,omitempty"`
+	// SubscriberQuota is how many participants may subscribe to a stage at
+	// once.
+	SubscriberQuota *int `json:"subscriberQuota,omitempty"`
 }
 
 // QuotaOutput is what POST /_ivsrt/quota answers: each quota now, the one
@@ -196,4 +208,6 @@ type QuotaOutput struct {
 	StorageConfigurations             int `json:"storageConfigurations"`
 	PublisherQuota                    int `json:"publisherQuota"`
 	PreviousPublisherQuota            int `json:"previousPublisherQuota"`
+	SubscriberQuota                   int `json:"subscriberQuota"`
+	PreviousSubscriberQuota           int `json:"previousSubscriberQuota"`
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
+	"github.com/ivsrt/contract/fakes/validate"
 )
 
 // Join connects the token's participant to its stage's live session,
@@ -128,6 +129,86 @@ func (m *Memory) Publish(ref ivscontrol.ParticipantRef) (err error) {
 	}
 	m.publish(st, p, now)
 	return nil
+}
+
+// Subscribe makes a connected participant subscribe to another one that
+// publishes to the same session, the remote participant: a
+// SUBSCRIBE_STARTED event naming it, unless it subscribes already. It is
+// refused, with a SUBSCRIBE_ERROR event naming the remote participant and
+// the model's code for the cause, when its token may not subscribe
+// (AccessDeniedException, INSUFFICIENT_CAPABILITIES), when the remote
+// participant is not publishing to the session (ResourceNotFoundException,
+// PUBLISHER_NOT_FOUND), or when it would subscribe past the stage's
+// subscriber quota (AWS: 10,000 at once; ServiceQuotaExceededException,
+// QUOTA_EXCEEDED).
+func (m *Memory) Subscribe(in ivscontrol.SubscribeInput) (err error) {
+	if err := checkSubscribe(in); err != nil {
+		return err
+	}
+	now := m.now()
+	m.mu.Lock()
+	defer m.unlock(&err)
+	st, p, err := m.connected(in.ParticipantRef)
+	if err != nil {
+		return err
+	}
+	remote := in.RemoteParticipantId
+	if remote == p.id {
+		return ivsapi.NewValidationException("remoteParticipantId: a participant does not subscribe to itself")
+	}
+	if slices.Contains(p.subscribed, remote) {
+		return nil
+	}
+	if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilitySubscribe) {
+		m.subscribeError(st, p, remote, ivsapi.EventErrorCodeInsufficientCapabilities, now)
+		return ivsapi.NewAccessDeniedException("participant %s may not subscribe: its token's capabilities are %v", p.id, p.capabilities)
+	}
+	pub := st.active.byID[remote]
+	if pub == nil || !pub.publishing {
+		m.subscribeError(st, p, remote, ivsapi.EventErrorCodePublisherNotFound, now)
+		return ivsapi.NewResourceNotFoundException("participant %s is not publishing to stage %s", remote, st.arn)
+	}
+	if limit := m.quotas[quotaSubscribers]; len(p.subscribed) == 0 && st.active.subscribers >= limit {
+		m.subscribeError(st, p, remote, ivsapi.EventErrorCodeQuotaExceeded, now)
+		return ivsapi.NewServiceQuotaExceededException("Subscriber quota exceeded: stage %s has %d participants subscribing, its limit is %d", st.arn, st.active.subscribers, limit)
+	}
+	m.subscribe(st, p, pub, now)
+	return nil
+}
+
+// Unsubscribe ends a connected participant's subscription to the remote
+// participant: a SUBSCRIBE_STOPPED event naming it. A participant that
+// does not subscribe to it is ResourceNotFoundException.
+func (m *Memory) Unsubscribe(in ivscontrol.SubscribeInput) (err error) {
+	if err := checkSubscribe(in); err != nil {
+		return err
+	}
+	now := m.now()
+	m.mu.Lock()
+	defer m.unlock(&err)
+	st, p, err := m.connected(in.ParticipantRef)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(p.subscribed, in.RemoteParticipantId) {
+		return ivsapi.NewResourceNotFoundException("participant %s does not subscribe to participant %s", p.id, in.RemoteParticipantId)
+	}
+	m.unsubscribe(st, p, in.RemoteParticipantId, now)
+	return nil
+}
+
+// checkSubscribe holds a subscription's participants to the spec's rules
+// for a participant id and for the event's remoteParticipantId it becomes.
+func checkSubscribe(in ivscontrol.SubscribeInput) error {
+	if err := checkRef(in.ParticipantRef); err != nil {
+		return err
+	}
+	var e validate.Errors
+	e.Required("remoteParticipantId", in.RemoteParticipantId != "")
+	if e.Len() > 0 {
+		return ivsapi.NewValidationException("%s", e.Message())
+	}
+	return (&ivsapi.Event{RemoteParticipantId: &in.RemoteParticipantId}).Validate()
 }
 
 // notPublishErrors are the event error codes of the spec that a publish

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -189,6 +190,19 @@ func olderRecords(t *testing.T, path string) {
 		}
 		return tx.Bucket([]byte("ns")).ForEachBucket(func(name []byte) error {
 			ns := tx.Bucket([]byte("ns")).Bucket(name)
+			// Records had no seal before format 4.
+			require.NoError(t, ns.ForEachBucket(func(bucket []byte) error {
+				b := ns.Bucket(bucket)
+				var keys, values [][]byte
+				require.NoError(t, b.ForEach(func(k, v []byte) error {
+					keys, values = append(keys, slices.Clone(k)), append(values, slices.Clone(v[:len(v)-ivsfake.SealSize]))
+					return nil
+				}))
+				for i, k := range keys {
+					require.NoError(t, b.Put(k, values[i]))
+				}
+				return nil
+			}))
 			edit(ns.Bucket([]byte("stages")), func(rec map[string]any) {
 				delete(rec, "endpoints")
 				r := rec["rec"].(map[string]any)
@@ -258,6 +272,13 @@ func TestOlderStateFileLoads(t *testing.T) {
 	assert.Contains(t, x["newToken"], "expirationTime")
 	require.NoError(t, s.Close())
 	assert.Equal(t, fmt.Sprint(ivsfake.StoreFormat), storedFormat(t, path), "the first change marks the file")
+
+	// and seals every record it held, so the file opens again whole.
+	s = openStore(t, path)
+	f = ivsfake.Start(t, ivsfake.Options{Store: s})
+	assert.Equal(t, j.ParticipantId, participantDoc(t, f, j)["participantId"])
+	assert.Equal(t, "TOKEN_EXCHANGED", eventDocs(t, f, j)[0]["name"])
+	require.NoError(t, s.Close())
 }
 
 // storedFormat is the format a state file says it holds.

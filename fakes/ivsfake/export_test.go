@@ -91,3 +91,6 @@ func StateRecords(m *Memory) string {
 	}
 	return string(out)
 }
+
+// SealSize is how many bytes a record's seal adds to its value (format 4).
+const SealSize = sealSize

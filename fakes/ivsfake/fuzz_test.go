@@ -107,7 +107,7 @@ func seedStage(f *testing.F, srv *ivsfake.Server) string {
 // controlEndpoints are the control API's requests FuzzControl sends to:
 // every one but /reset, whose point is to lose what is stored.
 var controlEndpoints = []string{
-	"POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/recording",
+	"POST /_ivsrt/join", "POST /_ivsrt/publish", "POST /_ivsrt/subscribe", "POST /_ivsrt/unsubscribe", "POST /_ivsrt/recording",
 	"POST /_ivsrt/leave", "POST /_ivsrt/end-session", "POST /_ivsrt/faults", "POST /_ivsrt/quota", "GET /_ivsrt/",
 	"POST /_ivsrt/nope", "DELETE /_ivsrt/token",
 }
@@ -144,6 +144,8 @@ func FuzzControl(f *testing.F) {
 		`{"operation":"GetStage","error":"ValidationException","count":1.5}`, `{"count":1e400}`, `{} {}`,
 		`{"stageQuota":"x"}`, `{"stageQuota":1.5}`, `{"stageQuota":-1}`, `{"stageQuota":[]}`,
 		`{"stageArn":"arn:aws:ivs:us-east-1:999999999999:stage/abcdefghijkl","participantId":"p","state":"ACTIVE"}`,
+		`{` + ref + `,"remoteParticipantId":"` + joined.ParticipantId + `"}`, `{` + ref + `,"remoteParticipantId":"x y"}`,
+		`{"subscriberQuota":0}`,
 	}
 	for i := range controlEndpoints {
 		for _, s := range seeds {

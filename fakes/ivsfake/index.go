@@ -85,9 +85,23 @@ func (s *session) add(p *participant) {
 	if p.publishing {
 		s.publishers++
 	}
+	if len(p.subscribed) > 0 {
+		s.subscribers++
+	}
+	for _, pub := range p.subscribed {
+		s.indexSubscription(p, pub)
+	}
 	for _, k := range p.itemKeys() {
 		s.index.set(k).add(int(p.pos))
 	}
+}
+
+// indexSubscription notes that p subscribes to the publisher pub.
+func (s *session) indexSubscription(p *participant, pub string) {
+	if s.subscribersOf == nil {
+		s.subscribersOf = map[string][]*participant{}
+	}
+	s.subscribersOf[pub] = append(s.subscribersOf[pub], p)
 }
 
 func (x filterIndex) set(key string) *posSet {
@@ -104,13 +118,19 @@ func (x filterIndex) set(key string) *posSet {
 // the count of publishers. Every change to what a participant's summary
 // shows, and to whether it publishes, goes through here.
 func (s *session) change(p *participant, mutate func()) {
-	before, publishing := p.itemKeys(), p.publishing
+	before, publishing, subscribing := p.itemKeys(), p.publishing, len(p.subscribed) > 0
 	mutate()
 	switch {
 	case p.publishing && !publishing:
 		s.publishers++
 	case !p.publishing && publishing:
 		s.publishers--
+	}
+	switch now := len(p.subscribed) > 0; {
+	case now && !subscribing:
+		s.subscribers++
+	case !now && subscribing:
+		s.subscribers--
 	}
 	after := p.itemKeys()
 	for i := range before {

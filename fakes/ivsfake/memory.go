@@ -33,6 +33,9 @@ type Options struct {
 	// PublisherQuota is how many participants may publish to a stage at
 	// once (default DefaultPublisherQuota, AWS's 12).
 	PublisherQuota int
+	// SubscriberQuota is how many participants may subscribe to a stage at
+	// once (default DefaultSubscriberQuota, AWS's 10,000).
+	SubscriberQuota int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Keys, when not nil, turns signature checking on: every request
@@ -69,6 +72,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.StorageConfigurationQuota <= 0 {
 		o.StorageConfigurationQuota = DefaultStorageConfigurationQuota
+	}
+	if o.SubscriberQuota <= 0 {
+		o.SubscriberQuota = DefaultSubscriberQuota
 	}
 	if o.PublisherQuota <= 0 {
 		o.PublisherQuota = DefaultPublisherQuota
@@ -154,9 +160,13 @@ type session struct {
 	participants []*participant // in join order: pages index into it
 	byID         map[string]*participant
 	index        filterIndex // by the filters they pass (index.go)
-	// publishers counts the participants publishing now, for the
-	// publisher quota (index.go keeps it).
-	publishers int
+	// publishers and subscribers count the participants publishing now
+	// and subscribing to one publisher or more now, for the publisher and
+	// subscriber quotas (index.go keeps them).
+	publishers, subscribers int
+	// subscribersOf lists, by publisher id, the participants subscribing
+	// to it now (nil until one subscribes).
+	subscribersOf map[string][]*participant
 }
 
 func newSession(id string, start time.Time) *session {
@@ -183,6 +193,9 @@ type participant struct {
 	// protocol is the ingest protocol it joined with, "" for a client of
 	// the broadcast SDKs (reported without one).
 	protocol ivsapi.ParticipantProtocol
+	// subscribed lists the publishers it subscribes to now, in the order
+	// it subscribed.
+	subscribed []string
 	// tokenExpires is when the token it holds expires (zero for a
 	// participant an older state file holds), for TOKEN_EXCHANGED's
 	// previousToken.
@@ -209,7 +222,7 @@ func openMemory(opts Options) (*Memory, error) {
 	if st := m.opts.Store; st != nil {
 		m.ps = &persist{store: st, ns: Namespace{Account: m.opts.Account, Region: m.opts.Region}, deletedN: map[string]uint64{}}
 		m.ps.clear()
-		err := st.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
+		err := st.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key()), m.ps.ns.key()) })
 		if err != nil {
 			return nil, fmt.Errorf("ivsfake: loading %s from state file %s: %v", m.ps.ns.key(), st.Path(), err)
 		}

@@ -206,6 +206,7 @@ func (m *Memory) endSession(st *stage, now time.Time) {
 		}
 		m.alter(st, s, p, func() {
 			if p.state == ivsapi.ParticipantStateConnected {
+				s.unsubscribeAll(p, now)
 				p.leave(now)
 			}
 			if p.recording == ivsapi.ParticipantRecordingStateStopping {
@@ -227,7 +228,11 @@ func (m *Memory) closeSession(st *stage, now time.Time) {
 // disconnect makes a connected participant of the live session leave, and
 // ends the session when nobody is left connected.
 func (m *Memory) disconnect(st *stage, p *participant, now time.Time) {
-	m.alter(st, st.active, p, func() { p.leave(now) })
+	m.alter(st, st.active, p, func() {
+		st.active.unsubscribeAll(p, now)
+		p.leave(now)
+	})
+	m.endSubscriptionsTo(st, st.active, p, now)
 	if !st.active.anyConnected() {
 		m.closeSession(st, now)
 	}
@@ -288,7 +293,11 @@ func (m *Memory) exchangeToken(st *stage, p *participant, t *pToken, now time.Ti
 		if p.publishing && !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilityPublish) {
 			p.stopPublishing(now)
 		}
+		if !slices.Contains(p.capabilities, ivsapi.ParticipantTokenCapabilitySubscribe) {
+			st.active.unsubscribeAll(p, now)
+		}
 	})
+	m.endSubscriptionsTo(st, st.active, p, now)
 }
 
 // holdToken makes t the token a participant holds, within alter.
@@ -345,6 +354,38 @@ func (m *Memory) publishFailed(st *stage, p *participant, code ivsapi.EventError
 			p.stopPublishing(now)
 		}
 	})
+	m.endSubscriptionsTo(st, st.active, p, now)
+}
+
+// subscribe makes a connected participant of the live session subscribe
+// to pub, which publishes to it: SUBSCRIBE_STARTED naming pub.
+func (m *Memory) subscribe(st *stage, p, pub *participant, now time.Time) {
+	m.alter(st, st.active, p, func() { st.active.subscribe(p, pub.id, now) })
+}
+
+// unsubscribe ends a participant's subscription to pub: SUBSCRIBE_STOPPED.
+func (m *Memory) unsubscribe(st *stage, p *participant, pub string, now time.Time) {
+	m.alter(st, st.active, p, func() { st.active.unsubscribe(p, pub, now) })
+}
+
+// subscribeError records a subscription to pub that failed with code:
+// SUBSCRIBE_ERROR naming pub.
+func (m *Memory) subscribeError(st *stage, p *participant, pub string, code ivsapi.EventErrorCode, now time.Time) {
+	m.alter(st, st.active, p, func() {
+		p.events = append(p.events, event{name: ivsapi.EventNameSubscribeError, at: now, code: &code, remote: pub})
+	})
+}
+
+// endSubscriptionsTo ends every subscription to pub once it no longer
+// publishes (it stopped, failed or left): each subscriber records
+// SUBSCRIBE_STOPPED naming it.
+func (m *Memory) endSubscriptionsTo(st *stage, s *session, pub *participant, now time.Time) {
+	if pub.publishing {
+		return
+	}
+	for _, q := range slices.Clone(s.subscribersOf[pub.id]) {
+		m.alter(st, s, q, func() { s.unsubscribe(q, pub.id, now) })
+	}
 }
 
 // setRecording sets the recording state of a participant of session s.
@@ -368,6 +409,31 @@ func (m *Memory) trimEvents(p *participant) {
 	if over := len(p.events) - m.opts.Limits.EventsPerParticipant; over > 0 {
 		p.events = slices.Delete(p.events, 0, over)
 		p.eventsDropped += uint32(over)
+	}
+}
+
+// subscribe makes p subscribe to the publisher pub, within alter.
+func (s *session) subscribe(p *participant, pub string, now time.Time) {
+	p.subscribed = append(p.subscribed, pub)
+	s.indexSubscription(p, pub)
+	p.events = append(p.events, event{name: ivsapi.EventNameSubscribeStarted, at: now, remote: pub})
+}
+
+// unsubscribe ends p's subscription to pub, within alter.
+func (s *session) unsubscribe(p *participant, pub string, now time.Time) {
+	p.subscribed = slices.DeleteFunc(p.subscribed, func(id string) bool { return id == pub })
+	if subs := slices.DeleteFunc(s.subscribersOf[pub], func(q *participant) bool { return q == p }); len(subs) > 0 {
+		s.subscribersOf[pub] = subs
+	} else {
+		delete(s.subscribersOf, pub)
+	}
+	p.events = append(p.events, event{name: ivsapi.EventNameSubscribeStopped, at: now, remote: pub})
+}
+
+// unsubscribeAll ends every subscription p holds, within alter.
+func (s *session) unsubscribeAll(p *participant, now time.Time) {
+	for len(p.subscribed) > 0 {
+		s.unsubscribe(p, p.subscribed[0], now)
 	}
 }
 

@@ -170,7 +170,7 @@ func (m *Memory) unlock(err *error) {
 			*err = ivsapi.NewInternalServerException("The change could not be stored in the state file")
 			m.opts.Logger.Error("a change could not be stored in the state file: it is not kept", "namespace", string(m.ps.ns.key()), "path", m.ps.store.Path(), "error", oneLine(cerr))
 			m.resetLocked()
-			_ = m.ps.store.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key())) })
+			_ = m.ps.store.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key()), m.ps.ns.key()) })
 		}
 	}
 	m.mu.Unlock()
@@ -185,6 +185,7 @@ type metaRec struct {
 	// Absent from the records of an ivsrt of format 2 or older.
 	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
 	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
+	SubscriberQuota           *int   `json:"subscriberQuota,omitempty"`
 	DeletedSeq                uint64 `json:"deletedSeq"`
 	PageKey                   []byte `json:"pageKey"`
 }
@@ -230,12 +231,15 @@ type participantRec struct {
 	// EventsDropped counts the oldest events Limits.EventsPerParticipant
 	// dropped (format 3).
 	EventsDropped uint32 `json:"eventsDropped,omitempty"`
+	// Subscribed lists the publishers it subscribes to (format 4).
+	Subscribed []string `json:"subscribed,omitempty"`
 }
 
 type eventRec struct {
 	Name     ivsapi.EventName       `json:"name"`
 	At       time.Time              `json:"at"`
 	Code     *ivsapi.EventErrorCode `json:"code,omitempty"`
+	Remote   string                 `json:"remote,omitempty"`   // a subscribe event's publisher (format 4)
 	Exchange *exchangeRec           `json:"exchange,omitempty"` // TOKEN_EXCHANGED
 }
 
@@ -286,12 +290,27 @@ func joinKey(arn, sid string, n int) []byte {
 	return binary.BigEndian.AppendUint32([]byte(arn+"\x00"+sid+"\x00"), uint32(n))
 }
 
-func put(b *bolt.Bucket, key []byte, v any) error {
+// records writes a namespace's records, each sealed (seal.go).
+type records struct {
+	ns      []byte
+	buckets map[string]*bolt.Bucket
+}
+
+// put writes v's record under key in the named bucket.
+func (r records) put(bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, data)
+	return r.buckets[string(bucket)].Put(key, seal(r.ns, bucket, key, data))
+}
+
+// putOrDelete writes v's record, or deletes the key when v is gone.
+func putOrDelete[T any](r records, bucket, key []byte, v *T, record func(*T) any) error {
+	if v == nil {
+		return r.buckets[string(bucket)].Delete(key)
+	}
+	return r.put(bucket, key, record(v))
 }
 
 // ---- commit ---------------------------------------------------------------
@@ -302,8 +321,13 @@ func (m *Memory) commit() error {
 	defer ps.clear()
 	return ps.store.db.Update(func(tx *bolt.Tx) error {
 		// A file of an older format takes this one's with its first change
-		// (StoreFormat).
+		// (StoreFormat), its records sealed.
 		if meta, format := tx.Bucket(bucketMeta), []byte(strconv.Itoa(StoreFormat)); !bytes.Equal(meta.Get(keyFormat), format) {
+			if !fileSealed(tx) {
+				if err := sealAll(tx); err != nil {
+					return err
+				}
+			}
 			if err := meta.Put(keyFormat, format); err != nil {
 				return err
 			}
@@ -324,18 +348,19 @@ func (m *Memory) commit() error {
 			return err
 		}
 		b := map[string]*bolt.Bucket{}
-		for _, name := range [][]byte{bMeta, bStages, bSessions, bJoins, bParticipants, bTokens, bStorage} {
+		for _, name := range recordBuckets {
 			if b[string(name)], err = ns.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
+		rec := records{ns: ps.ns.key(), buckets: b}
 		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
-		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota} {
+		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota, &meta.SubscriberQuota} {
 			if m.quotaSet[q] {
 				*at = &m.quotas[q]
 			}
 		}
-		if err := put(b[string(bMeta)], keyState, meta); err != nil {
+		if err := rec.put(bMeta, keyState, meta); err != nil {
 			return err
 		}
 		var gone []string
@@ -348,30 +373,31 @@ func (m *Memory) commit() error {
 				gone = append(gone, arn)
 				continue
 			}
-			if err := put(b[string(bStages)], []byte(arn), st.stored(n)); err != nil {
+			if err := rec.put(bStages, []byte(arn), st.stored(n)); err != nil {
 				return err
 			}
 		}
 		for _, r := range ps.sessions {
-			if err := put(b[string(bSessions)], sessionKey(r.arn, r.s.id), sessionRec{Start: r.s.start, End: r.s.end}); err != nil {
+			if err := rec.put(bSessions, sessionKey(r.arn, r.s.id), sessionRec{Start: r.s.start, End: r.s.end}); err != nil {
 				return err
 			}
 		}
 		for _, r := range ps.participants {
-			if err := put(b[string(bParticipants)], participantKey(r.arn, r.sid, r.p.id), r.p.stored()); err != nil {
+			if err := rec.put(bParticipants, participantKey(r.arn, r.sid, r.p.id), r.p.stored()); err != nil {
 				return err
 			}
-			if err := b[string(bJoins)].Put(joinKey(r.arn, r.sid, int(r.p.pos)), []byte(r.p.id)); err != nil {
+			k := joinKey(r.arn, r.sid, int(r.p.pos))
+			if err := b[string(bJoins)].Put(k, seal(rec.ns, bJoins, k, []byte(r.p.id))); err != nil {
 				return err
 			}
 		}
 		for v := range ps.tokens {
-			if err := putOrDelete(b[string(bTokens)], []byte(v), m.tokens[v], (*pToken).stored); err != nil {
+			if err := putOrDelete(rec, bTokens, []byte(v), m.tokens[v], (*pToken).stored); err != nil {
 				return err
 			}
 		}
 		for arn := range ps.storage {
-			if err := putOrDelete(b[string(bStorage)], []byte(arn), m.storage.byArn[arn], (*storageConfig).stored); err != nil {
+			if err := putOrDelete(rec, bStorage, []byte(arn), m.storage.byArn[arn], (*storageConfig).stored); err != nil {
 				return err
 			}
 		}
@@ -399,14 +425,6 @@ func (m *Memory) commit() error {
 		}
 		return nil
 	})
-}
-
-// putOrDelete writes v's record, or deletes the key when v is gone.
-func putOrDelete[T any](b *bolt.Bucket, key []byte, v *T, record func(*T) any) error {
-	if v == nil {
-		return b.Delete(key)
-	}
-	return put(b, key, record(v))
 }
 
 func deletePrefix(b *bolt.Bucket, prefix []byte) error {
@@ -440,10 +458,10 @@ func (p *participant) stored() participantRec {
 		UserID: p.userID, Attributes: p.attributes, State: p.state, FirstJoin: p.firstJoin,
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
-		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped,
+		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped, Subscribed: p.subscribed,
 	}
 	for i, e := range p.events {
-		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code}
+		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code, Remote: e.remote}
 		if x := e.exchange; x != nil {
 			r.Events[i].Exchange = &exchangeRec{Previous: x.previous.stored(), New: x.next.stored()}
 		}
@@ -463,24 +481,39 @@ func (sc *storageConfig) stored() any {
 // ---- load -------------------------------------------------------------------
 
 // loadNamespace decodes a namespace's bucket into a Memory, to check it.
-func loadNamespace(ns *bolt.Bucket) (*Memory, error) {
+func loadNamespace(ns *bolt.Bucket, name []byte) (*Memory, error) {
 	m := &Memory{opts: Options{}.withDefaults(), pages: newPageTokens()}
 	m.reset()
-	return m, m.load(ns)
+	return m, m.load(ns, name)
 }
 
-// load rebuilds the state from a namespace's bucket (nil: nothing stored)
-// into an empty Memory. The caller holds m.mu or has the Memory alone.
-func (m *Memory) load(ns *bolt.Bucket) error {
+// load rebuilds the state from a namespace's bucket ns, named name (nil:
+// nothing stored), into an empty Memory. The caller holds m.mu or has the
+// Memory alone.
+func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 	if ns == nil {
 		return nil
+	}
+	// Every seal is checked before any record is read; the records are
+	// read without theirs.
+	value := func(v []byte) []byte { return v }
+	if fileSealed(ns.Tx()) {
+		if err := checkSeals(ns, name); err != nil {
+			return err
+		}
+		value = func(v []byte) []byte {
+			if v == nil {
+				return nil
+			}
+			return v[:len(v)-sealSize]
+		}
 	}
 	// A namespace has every bucket once written to, but a nil bucket
 	// reads as empty all the same.
 	bucket := ns.Bucket
 	get := func(name, key []byte) []byte {
 		if b := ns.Bucket(name); b != nil {
-			return b.Get(key)
+			return value(b.Get(key))
 		}
 		return nil
 	}
@@ -490,7 +523,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			return fmt.Errorf("meta: %w", err)
 		}
 		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
-		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota} {
+		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota, meta.SubscriberQuota} {
 			if stored != nil {
 				m.quotas[q], m.quotaSet[q] = *stored, true
 			}
@@ -504,7 +537,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	}
 
 	var configs []*storageConfig
-	err := forEach(bucket(bStorage), func(k []byte, r *storageRec) error {
+	err := forEach(bucket(bStorage), value, func(k []byte, r *storageRec) error {
 		configs = append(configs, &storageConfig{seq: r.Seq, arn: string(k), name: r.Name, bucket: r.Bucket, tags: r.Tags})
 		return nil
 	})
@@ -522,7 +555,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 	}
 	var live, deleted []loaded
 	byArn := map[string]*stage{}
-	err = forEach(bucket(bStages), func(k []byte, r *stageRec) error {
+	err = forEach(bucket(bStages), value, func(k []byte, r *stageRec) error {
 		// copyRecording applies the defaults of the members a record of an
 		// older ivsrt lacks.
 		st := &stage{seq: r.Seq, arn: string(k), name: r.Name, tags: r.Tags, rec: copyRecording(&r.Rec),
@@ -576,6 +609,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 		c = b.Cursor()
 	}
 	for k, v := first(c); k != nil; k, v = c.Next() {
+		v = value(v)
 		parts := bytes.SplitN(k[:max(len(k)-4, 0)], []byte{0}, 3)
 		if len(parts) != 3 || len(k) < 4 {
 			return fmt.Errorf("join key %q: malformed", k)
@@ -593,10 +627,10 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 			id: string(v), userID: r.UserID, attributes: r.Attributes, state: r.State, firstJoin: r.FirstJoin,
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
-			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped,
+			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped, subscribed: r.Subscribed,
 		}
 		for _, e := range r.Events {
-			ev := event{name: e.Name, at: e.At, code: e.Code}
+			ev := event{name: e.Name, at: e.At, code: e.Code, remote: e.Remote}
 			if x := e.Exchange; x != nil {
 				ev.exchange = &exchange{previous: x.Previous.loaded(), next: x.New.loaded()}
 			}
@@ -605,7 +639,7 @@ func (m *Memory) load(ns *bolt.Bucket) error {
 		st.sessions[sid].add(p)
 	}
 
-	err = forEach(bucket(bTokens), func(k []byte, r *tokenRec) error {
+	err = forEach(bucket(bTokens), value, func(k []byte, r *tokenRec) error {
 		m.addToken(&pToken{value: string(k), stageArn: r.StageArn, participantID: r.ParticipantID, userID: r.UserID,
 			attributes: r.Attributes, capabilities: m.capabilities(r.Capabilities), duration: r.Duration, expires: r.Expires, used: r.Used})
 		if st := m.stages[r.StageArn]; st != nil && !r.Used {
@@ -626,14 +660,15 @@ func first(c *bolt.Cursor) (k, v []byte) {
 	return c.First()
 }
 
-// forEach decodes every record of a bucket; a nil bucket has none.
-func forEach[R any](b *bolt.Bucket, fn func(k []byte, r *R) error) error {
+// forEach decodes every record of a bucket, each value as value gives
+// it; a nil bucket has none.
+func forEach[R any](b *bolt.Bucket, value func([]byte) []byte, fn func(k []byte, r *R) error) error {
 	if b == nil {
 		return nil
 	}
 	return b.ForEach(func(k, v []byte) error {
 		var r R
-		if err := json.Unmarshal(v, &r); err != nil {
+		if err := json.Unmarshal(value(v), &r); err != nil {
 			return fmt.Errorf("%q: %w", k, err)
 		}
 		return fn(k, &r)

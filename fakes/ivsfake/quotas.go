@@ -32,6 +32,10 @@ const (
 	// at most 12 participants publish to a stage at once (not adjustable
 	// on AWS; the control API may change it for a test).
 	DefaultPublisherQuota = 12
+	// DefaultSubscriberQuota is AWS's "Stage participants (subscribers)":
+	// at most 10,000 participants subscribe to a stage at once
+	// (adjustable).
+	DefaultSubscriberQuota = 10000
 	// MaxQuota is the largest quota the control API takes: a quota goes
 	// over the wire as a JSON number, and clients may hold it in an int32.
 	MaxQuota = math.MaxInt32
@@ -46,15 +50,16 @@ const (
 	quotaStages quota = iota
 	quotaStorageConfigurations
 	quotaPublishers
+	quotaSubscribers
 	numQuotas
 )
 
 // quotaMembers are the control API's names of the quotas.
-var quotaMembers = [numQuotas]string{"stageQuota", "storageConfigurationQuota", "publisherQuota"}
+var quotaMembers = [numQuotas]string{"stageQuota", "storageConfigurationQuota", "publisherQuota", "subscriberQuota"}
 
 // defaultQuotas are the quotas of Options (with defaults applied).
 func (o Options) defaultQuotas() [numQuotas]int {
-	return [numQuotas]int{o.StageQuota, o.StorageConfigurationQuota, o.PublisherQuota}
+	return [numQuotas]int{o.StageQuota, o.StorageConfigurationQuota, o.PublisherQuota, o.SubscriberQuota}
 }
 
 // SetStageQuota sets how many stages the account may hold, from now on,
@@ -97,11 +102,14 @@ func (m *Memory) quotaOutput(previous [numQuotas]int) ivscontrol.QuotaOutput {
 		StorageConfigurations:             len(m.storage.byArn),
 		PublisherQuota:                    m.quotas[quotaPublishers],
 		PreviousPublisherQuota:            previous[quotaPublishers],
+		SubscriberQuota:                   m.quotas[quotaSubscribers],
+		PreviousSubscriberQuota:           previous[quotaSubscribers],
 	}
 }
 
 // parseQuotas reads POST /_ivsrt/quota's body: any of stageQuota,
-// storageConfigurationQuota and publisherQuota, at least one. It decodes
+// storageConfigurationQuota, publisherQuota and subscriberQuota, at least
+// one. It decodes
 // the members itself, so that a quota that is missing, not a whole number
 // or out of range is a ValidationException naming its member, as AWS
 // words a bad member, rather than a SerializationException about Go
@@ -111,12 +119,13 @@ func parseQuotas(body []byte) (map[quota]int, error) {
 		StageQuota                json.RawMessage `json:"stageQuota"`
 		StorageConfigurationQuota json.RawMessage `json:"storageConfigurationQuota"`
 		PublisherQuota            json.RawMessage `json:"publisherQuota"`
+		SubscriberQuota           json.RawMessage `json:"subscriberQuota"`
 	}
 	if err := wire.Decode(body, &in); err != nil {
 		return nil, err
 	}
 	out := map[quota]int{}
-	for q, raw := range [numQuotas]json.RawMessage{in.StageQuota, in.StorageConfigurationQuota, in.PublisherQuota} {
+	for q, raw := range [numQuotas]json.RawMessage{in.StageQuota, in.StorageConfigurationQuota, in.PublisherQuota, in.SubscriberQuota} {
 		switch string(raw) {
 		case "":
 			continue

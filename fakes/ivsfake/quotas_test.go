@@ -215,16 +215,17 @@ func TestPublisherQuota(t *testing.T) {
 	require.NoError(t, f.Control.Publish(ctx, refs[13]))
 }
 
-// POST /_ivsrt/quota sets any of the three quotas at once; each bad one
+// POST /_ivsrt/quota sets any of the four quotas at once; each bad one
 // is a ValidationException naming its member, and none is set then.
 func TestQuotaControlMembers(t *testing.T) {
 	f := ivsfake.Start(t)
 	ctx := ctxT(t)
-	q, err := f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{StageQuota: aws.Int(1), StorageConfigurationQuota: aws.Int(2), PublisherQuota: aws.Int(3)})
+	q, err := f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{StageQuota: aws.Int(1), StorageConfigurationQuota: aws.Int(2), PublisherQuota: aws.Int(3), SubscriberQuota: aws.Int(4)})
 	require.NoError(t, err)
 	assert.Equal(t, ivscontrol.QuotaOutput{StageQuota: 1, PreviousStageQuota: ivsfake.DefaultStageQuota,
 		StorageConfigurationQuota: 2, PreviousStorageConfigurationQuota: ivsfake.DefaultStorageConfigurationQuota,
-		PublisherQuota: 3, PreviousPublisherQuota: ivsfake.DefaultPublisherQuota}, *q)
+		PublisherQuota: 3, PreviousPublisherQuota: ivsfake.DefaultPublisherQuota,
+		SubscriberQuota: 4, PreviousSubscriberQuota: ivsfake.DefaultSubscriberQuota}, *q)
 	for body, member := range map[string]string{
 		`{"storageConfigurationQuota":-1}`:                    "storageConfigurationQuota",
 		`{"publisherQuota":"12"}`:                             "publisherQuota",
@@ -233,6 +234,7 @@ func TestQuotaControlMembers(t *testing.T) {
 		`{"publisherQuota":2147483648}`:                       "publisherQuota",
 		`{"unknownQuota":5}`:                                  "stageQuota",
 		`{"stageQuota":7,"publisherQuota":99999999999999999}`: "publisherQuota",
+		`{"subscriberQuota":-3}`:                              "subscriberQuota",
 	} {
 		r := post(t, f, "/_ivsrt/quota", body)
 		assert.Equal(t, http.StatusBadRequest, r.Status, body)
@@ -241,6 +243,6 @@ func TestQuotaControlMembers(t *testing.T) {
 	}
 	q, err = f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{StageQuota: aws.Int(1)})
 	require.NoError(t, err)
-	assert.Equal(t, [3]int{1, 2, 3}, [3]int{q.PreviousStageQuota, q.PreviousStorageConfigurationQuota, q.PreviousPublisherQuota},
+	assert.Equal(t, [4]int{1, 2, 3, 4}, [4]int{q.PreviousStageQuota, q.PreviousStorageConfigurationQuota, q.PreviousPublisherQuota, q.PreviousSubscriberQuota},
 		"the refused requests set nothing")
 }

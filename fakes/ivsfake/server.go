@@ -394,6 +394,34 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		}
 		return struct{}{}, m.Publish(in.ParticipantRef)
 	},
+	"/subscribe": func(c *controlCall) (any, error) {
+		var in ivscontrol.SubscribeInput
+		if err := decodeControl(c.r, &in); err != nil {
+			return nil, err
+		}
+		if err := checkSubscribe(in); err != nil {
+			return nil, err
+		}
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, m.Subscribe(in)
+	},
+	"/unsubscribe": func(c *controlCall) (any, error) {
+		var in ivscontrol.SubscribeInput
+		if err := decodeControl(c.r, &in); err != nil {
+			return nil, err
+		}
+		if err := checkSubscribe(in); err != nil {
+			return nil, err
+		}
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, m.Unsubscribe(in)
+	},
 	"/exchange-token": func(c *controlCall) (any, error) {
 		var in ivscontrol.ExchangeTokenInput
 		if err := decodeControl(c.r, &in); err != nil {
@@ -503,7 +531,17 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 // participantId), so a malformed ARN is a ValidationException before any
 // lookup.
 func checkRef(ref ivscontrol.ParticipantRef) error {
-	return (&ivsapi.DisconnectParticipantRequest{StageArn: &ref.StageArn, ParticipantId: &ref.ParticipantId}).Validate()
+	// Both are required: a member left out decodes as "", which the
+	// request's own rules (no minimum length for a participant id) would
+	// let through.
+	req := ivsapi.DisconnectParticipantRequest{}
+	if ref.StageArn != "" {
+		req.StageArn = &ref.StageArn
+	}
+	if ref.ParticipantId != "" {
+		req.ParticipantId = &ref.ParticipantId
+	}
+	return req.Validate()
 }
 
 // checkStageArn holds a stage ARN to the rules CreateParticipantToken puts

@@ -26,6 +26,9 @@ type event struct {
 	name ivsapi.EventName
 	at   time.Time
 	code *ivsapi.EventErrorCode
+	// remote is the publisher of a subscribe event (remoteParticipantId);
+	// "" for the others, where the model documents it as null.
+	remote string
 	// exchange holds the tokens of a TOKEN_EXCHANGED event.
 	exchange *exchange
 }
@@ -63,6 +66,9 @@ func (t exchangedToken) view() *ivsapi.ExchangedParticipantToken {
 // default (false, which the generated SetDefaults applies to every answer).
 func (e *event) view(participantID string) ivsapi.Event {
 	out := ivsapi.Event{Name: new(e.name), ParticipantId: new(participantID), EventTime: new(e.at), ErrorCode: e.code}
+	if e.remote != "" {
+		out.RemoteParticipantId = new(e.remote)
+	}
 	if e.exchange != nil {
 		out.PreviousToken, out.NewToken = e.exchange.previous.view(), e.exchange.next.view()
 	}

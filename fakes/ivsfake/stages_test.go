@@ -247,5 +247,6 @@ func TestStageQuotaControl(t *testing.T) {
 func stageQuotaOutput(quota, previous, stages int) ivscontrol.QuotaOutput {
 	return ivscontrol.QuotaOutput{StageQuota: quota, PreviousStageQuota: previous, Stages: stages,
 		StorageConfigurationQuota: ivsfake.DefaultStorageConfigurationQuota, PreviousStorageConfigurationQuota: ivsfake.DefaultStorageConfigurationQuota,
-		PublisherQuota: ivsfake.DefaultPublisherQuota, PreviousPublisherQuota: ivsfake.DefaultPublisherQuota}
+		PublisherQuota: ivsfake.DefaultPublisherQuota, PreviousPublisherQuota: ivsfake.DefaultPublisherQuota,
+		SubscriberQuota: ivsfake.DefaultSubscriberQuota, PreviousSubscriberQuota: ivsfake.DefaultSubscriberQuota}
 }

@@ -36,8 +36,11 @@ const (
 	// through the control API, and what the fake's bounds dropped (the
 	// count of a stage's oldest sessions and of a participant's oldest
 	// events, which page tokens count from); a file of format 1 or 2
-	// loads as having none of either.
-	StoreFormat = 3
+	// loads as having none of either. Format 4 seals every record with a
+	// checksum (seal.go), and keeps the subscriber quota, subscriptions
+	// and subscribe events' publishers; a file of an older format has its
+	// records sealed by its first change, and none of those.
+	StoreFormat = 4
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second
@@ -198,9 +201,14 @@ func checkStateFile(path string, size int64) error {
 			return refuse(path, "no namespaces bucket")
 		}
 		// Every record must decode, so a Memory later made on this file
-		// cannot fail to load it.
-		return tx.Bucket(bucketNS).ForEachBucket(func(name []byte) error {
-			if _, err := loadNamespace(tx.Bucket(bucketNS).Bucket(name)); err != nil {
+		// cannot fail to load it. Everything under the namespaces bucket is
+		// a namespace: one damaged into a record would be lost unseen.
+		all := tx.Bucket(bucketNS)
+		return all.ForEach(func(name, v []byte) error {
+			if v != nil {
+				return refuse(path, fmt.Sprintf("corrupt (%q is a record among the namespaces)", name))
+			}
+			if _, err := loadNamespace(all.Bucket(name), name); err != nil {
 				return refuse(path, fmt.Sprintf("namespace %s: %s", name, oneLine(err)))
 			}
 			return nil

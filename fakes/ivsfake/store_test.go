@@ -540,7 +540,16 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{"/publish", "that fails (PUBLISH_ERROR)", func() error { return f.Control.FailPublish(ctx, ref(3), "BITRATE_EXCEEDED") }},
 		{"/publish", "dave", func() error { return f.Control.Publish(ctx, ref(3)) }},
-		{"/exchange-token", "without PUBLISH: dave stops publishing", func() error {
+		{"/subscribe", "bob to dave", func() error { return f.Control.Subscribe(ctx, ref(1), ref(3).ParticipantId) }},
+		{"/subscribe", "carol to dave", func() error { return f.Control.Subscribe(ctx, ref(2), ref(3).ParticipantId) }},
+		{"/subscribe", "refused: bob does not publish (SUBSCRIBE_ERROR)", func() error {
+			if f.Control.Subscribe(ctx, ref(0), ref(1).ParticipantId) == nil {
+				return fmt.Errorf("alice subscribed to bob, who does not publish")
+			}
+			return nil
+		}},
+		{"/unsubscribe", "carol from dave", func() error { return f.Control.Unsubscribe(ctx, ref(2), ref(3).ParticipantId) }},
+		{"/exchange-token", "without PUBLISH: dave stops publishing, and bob subscribing to him", func() error {
 			out, err := f.Control.ExchangeToken(ctx, ivscontrol.ExchangeTokenInput{ParticipantRef: ref(3), UserId: aws.String("dave-2"),
 				Attributes: map[string]string{"role": "viewer"}, Capabilities: []string{"SUBSCRIBE"}, Duration: aws.Int32(60)})
 			if err == nil {

@@ -22,8 +22,11 @@ import (
 //   - an Expect header other than 100-continue (Go's 417).
 //
 // All become 400s: they are bad input, and bad input never gets a 5xx.
-// What net/http closes without an answer (a request whose headers do not
-// arrive within ReadHeaderTimeout, a connection closed mid-request) stays
+// So does a request whose headers began but did not end within the
+// server's ReadHeaderTimeout: net/http answers such a stall inside a
+// header name (it parses the partial line) and closes silently on one
+// inside a header value, so the listener answers both the same way. A
+// connection closed mid-request, or idle between requests, stays
 // unanswered, and OPTIONS * gets net/http's own empty 200.
 func NewListener(ln net.Listener) net.Listener { return listener{ln} }
 
@@ -37,7 +40,65 @@ func (l listener) Accept() (net.Conn, error) {
 	return &conn{Conn: c}, nil
 }
 
-type conn struct{ net.Conn }
+type conn struct {
+	net.Conn
+	// Where the reading stands in the current request's header: headerNone
+	// until a byte of it arrives, headerDone from the blank line that ends
+	// it until the next answer is written. The others track that blank line
+	// across reads.
+	header headerState
+	// answered: the listener answered a stalled header itself; net/http's
+	// own answer to the same request, if any, is dropped.
+	answered bool
+}
+
+type headerState uint8
+
+const (
+	headerNone headerState = iota
+	headerLine             // inside a line
+	headerLF               // just after a line's \n
+	headerLFCR             // after \n\r
+	headerDone
+)
+
+// Read follows the header's progress so that a deadline hit inside it can
+// be answered. net/http reads from one goroutine per connection and writes
+// its answers from that same goroutine, so the state needs no lock.
+func (c *conn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if c.header != headerDone {
+		for _, b := range p[:n] {
+			c.header = nextHeaderState(c.header, b)
+			if c.header == headerDone {
+				break
+			}
+		}
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() && c.header != headerNone && c.header != headerDone && !c.answered {
+		c.answered = true
+		_, _ = c.Conn.Write(refusal("Request headers did not arrive within the server's read timeout: send the whole header without pausing"))
+	}
+	return n, err
+}
+
+// nextHeaderState reads one byte of a header. A line ends in \n (net/http
+// accepts a bare \n as well as \r\n), and an empty line ends the header.
+func nextHeaderState(s headerState, b byte) headerState {
+	switch {
+	case b == '\n' && (s == headerLF || s == headerLFCR):
+		return headerDone
+	case b == '\n' && s != headerNone:
+		return headerLF
+	case b == '\n':
+		// A blank line before the request line: net/http refuses it, and
+		// no header has begun.
+		return headerNone
+	case b == '\r' && s == headerLF:
+		return headerLFCR
+	}
+	return headerLine
+}
 
 // CloseWrite keeps net/http's half-close after a 431 (it looks for the
 // method on the connection).
@@ -53,20 +114,34 @@ func (c *conn) CloseWrite() error {
 // call), so it is never confused with part of a handler's answer: those
 // always carry x-amzn-RequestId and JSON, never the plain-text headers
 // below.
+//
+// An answer, other than 100 Continue, ends the request: the next byte read
+// begins another one's header.
 func (c *conn) Write(p []byte) (int, error) {
+	if c.answered {
+		return len(p), nil
+	}
+	if !bytes.HasPrefix(p, []byte("HTTP/1.1 100 ")) {
+		c.header = headerNone
+	}
 	msg, ok := goRefusal(p)
 	if !ok {
 		return c.Conn.Write(p)
 	}
+	if _, err := c.Conn.Write(refusal(msg)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// refusal is a whole 400 answer in AWS's form that closes the connection.
+func refusal(msg string) []byte {
 	body := errorBody(msg)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n%s: SerializationException\r\n%s: %s\r\n\r\n",
 		len(body), HeaderErrorType, HeaderRequestID, NewRequestID())
 	b.Write(body)
-	if _, err := c.Conn.Write(b.Bytes()); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	return b.Bytes()
 }
 
 // goPlainHeaders is how net/http's refusals end their headers.

@@ -89,3 +89,66 @@ func TestGoRefusalIgnoresOtherWrites(t *testing.T) {
 		assert.False(t, ok, p)
 	}
 }
+
+// TestListenerAnswersAStalledHeader stops sending partway through a
+// header: inside a header's name, inside its value, and after a complete
+// line. Each gets the same 400 in AWS's form once ReadHeaderTimeout
+// passes; a connection that sends nothing is closed without an answer.
+func TestListenerAnswersAStalledHeader(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		SetRequestID(w)
+		WriteJSON(w, struct{}{})
+	}))
+	srv.Config.ReadHeaderTimeout = 300 * time.Millisecond
+	srv.Config.IdleTimeout = 300 * time.Millisecond
+	srv.Listener = NewListener(srv.Listener)
+	srv.Start()
+	defer srv.Close()
+
+	send := func(t *testing.T, partial string) []byte {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		require.NoError(t, err)
+		defer conn.Close()
+		require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+		_, err = io.WriteString(conn, partial)
+		require.NoError(t, err)
+		b, err := io.ReadAll(conn)
+		require.NoError(t, err, "the server closes the connection")
+		return b
+	}
+	for _, tc := range []struct{ name, partial string }{
+		{"inside a name", "POST /X HTTP/1.1\r\nHost: x\r\nConte"},
+		{"inside a value", "POST /X HTTP/1.1\r\nHost: x\r\nContent-Type: appl"},
+		{"after a line", "POST /X HTTP/1.1\r\nHost: x\r\n"},
+		{"inside the request line", "POST /X HT"},
+		{"after a bare LF line", "POST /X HTTP/1.1\nHost: x\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := send(t, tc.partial)
+			res, err := http.ReadResponse(bufio.NewReader(strings.NewReader(string(raw))), nil)
+			require.NoError(t, err, "one answer: %q", raw)
+			body, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			assert.Equal(t, 400, res.StatusCode)
+			assert.Equal(t, "SerializationException", res.Header.Get(HeaderErrorType))
+			assert.Regexp(t, uuidV4, res.Header.Get(HeaderRequestID))
+			assert.JSONEq(t, `{"message":"Request headers did not arrive within the server's read timeout: send the whole header without pausing","exceptionMessage":"Request headers did not arrive within the server's read timeout: send the whole header without pausing"}`, string(body))
+			assert.Equal(t, len(raw), strings.Index(string(raw), "\r\n\r\n")+4+len(body), "nothing follows the answer")
+		})
+	}
+	t.Run("nothing sent", func(t *testing.T) {
+		assert.Empty(t, send(t, ""))
+	})
+	t.Run("between two requests", func(t *testing.T) {
+		// The first request is answered; the pause after it is idleness,
+		// not a stalled header.
+		raw := send(t, "POST /X HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+		res, err := http.ReadResponse(bufio.NewReader(strings.NewReader(string(raw))), nil)
+		require.NoError(t, err)
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		assert.Equal(t, 200, res.StatusCode)
+		assert.Equal(t, "{}", string(body))
+		assert.Equal(t, len(raw), strings.Index(string(raw), "\r\n\r\n")+4+len(body), "one answer only")
+	})
+}
