@@ -100,7 +100,8 @@ func TestCatchesUnknownSessionFound(t *testing.T) {
 		return map[string]any{"stageSession": map[string]any{"sessionId": body["sessionId"], "startTime": time.Now().UTC().Format(time.RFC3339)}}
 	}))
 	requireAllFail(t, rs, "want ResourceNotFoundException, got 200",
-		"GetStageSession/stageArn/not-found/unknown", "GetStageSession/stageArn/not-found/deleted", "GetStageSession/behaviour/not-found/unknown-session-id")
+		"GetStageSession/stageArn/not-found/unknown", "GetStageSession/stageArn/not-found/deleted", "GetStageSession/behaviour/not-found/unknown-session-id",
+		"GetStageSession/sessionId/not-found/unknown-in-live-parent")
 }
 
 // GetStorageConfiguration of what does not exist answers one.
@@ -676,4 +677,99 @@ func TestCatchesEmptyTagsOmitted(t *testing.T) {
 		return rec.Code, rec.Body.Bytes()
 	}))
 	requireAllFail(t, rs, "does not match the spec", "ListTagsForResource/behaviour/tags/resource-without-tags-lists-empty-map")
+}
+
+// ---- what must succeed, and limits however counted (issue 16) --------------------
+
+// GetParticipant checks the stage but not the session or participant:
+// any session or participant id under a live stage is found.
+func TestCatchesUnknownChildOfALiveParentFound(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) != "GetParticipant" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		data, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		var body map[string]any
+		_ = json.Unmarshal(data, &body)
+		if rec.Code == http.StatusNotFound {
+			if status, _ := callInner(fake, "GetStage", map[string]any{"arn": body["stageArn"]}); status == http.StatusOK {
+				writeJSON(w, map[string]any{"participant": map[string]any{"participantId": body["participantId"], "state": "CONNECTED",
+					"firstJoinTime": time.Now().UTC().Format(time.RFC3339), "userId": "u", "attributes": map[string]any{}}})
+				return
+			}
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+	rs := results(t, h)
+	requireAllFail(t, rs, "want ResourceNotFoundException, got 200",
+		"GetParticipant/sessionId/not-found/unknown-in-live-parent", "GetParticipant/participantId/not-found/unknown-in-live-parent",
+		"GetParticipant/behaviour/not-found/unknown-session-id", "GetParticipant/behaviour/not-found/unknown-participant-id",
+		"GetParticipant/behaviour/not-found/participant-of-another-session")
+}
+
+// A valid request at a bound is refused with something other than a
+// ValidationException: the token of the longest duration overflows and
+// the server answers 500. Accepted means it succeeded.
+func TestCatchesValidRequestAtABoundFailing(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) == "CreateParticipantToken" {
+			data, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			var body map[string]any
+			if json.Unmarshal(data, &body) == nil && body["duration"] == float64(20160) {
+				wire.WriteError(w, wire.NewError("InternalServerException", http.StatusInternalServerError, "expiration overflowed"))
+				return
+			}
+		}
+		fake.ServeHTTP(w, r)
+	})
+	rs := results(t, h)
+	requireFails(t, rs, "CreateParticipantToken/duration/maximum/at", "want the valid request accepted (200), got 500 InternalServerException")
+	for _, name := range failed(rs) {
+		assert.Contains(t, []string{"CreateParticipantToken/duration/maximum/at", "CreateParticipantToken/behaviour/round-trip/token-echoes-maximum-duration"}, name)
+	}
+}
+
+// The 1 KB of token attributes counted in characters, not bytes: 1,025
+// bytes in 343 characters are let through. Only the case past the bound
+// in bytes alone catches it; the one past it in both is refused either way.
+func TestCatchesAttributesCountedInCharacters(t *testing.T) {
+	underInChars := func(attrs any) bool {
+		m, ok := attrs.(map[string]any)
+		if !ok {
+			return false
+		}
+		bytes, chars := 0, 0
+		for k, v := range m {
+			s, _ := v.(string)
+			bytes += len(k) + len(s)
+			chars += len([]rune(k)) + len([]rune(s))
+		}
+		return bytes > 1024 && chars <= 1024
+	}
+	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "CreateParticipantToken", func(body map[string]any) {
+		if underInChars(body["attributes"]) {
+			delete(body, "attributes")
+		}
+	})
+	h = rewriteRequest(h, "CreateStage", func(body map[string]any) {
+		configs, _ := body["participantTokenConfigurations"].([]any)
+		for _, c := range configs {
+			if m, ok := c.(map[string]any); ok && underInChars(m["attributes"]) {
+				delete(m, "attributes")
+			}
+		}
+	})
+	rs := results(t, h)
+	requireAllFail(t, rs, "want ValidationException naming",
+		"CreateParticipantToken/attributes/maxTotalBytes/over-multibyte", "CreateStage/participantTokenConfigurations[].attributes/maxTotalBytes/over-multibyte")
+	assert.Equal(t, suite.SourceInferred, rs["CreateParticipantToken/attributes/maxTotalBytes/over-multibyte"].Source, "a count of bytes is our reading")
 }

@@ -67,6 +67,9 @@ type runner struct {
 	deleteRefused string
 	// sessions is what the cases of sessions and events share (cases_events.go).
 	sessions sessionFixture
+	// accepted is what the generated cases that must succeed share
+	// (provision_accepted.go).
+	accepted acceptedFixture
 
 	// The placeholder names of the live stage, session and participant
 	// (live:<identifier format>), and the user ids seeded participants share.
@@ -96,6 +99,7 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	sr.Provide(provisionStage, r.stageToDelete)
 	sr.Provide(provisionStorage, r.storageToDelete)
 	sr.Provide(provisionEndedSession, r.endedSessionID)
+	r.provideAccepted()
 	sr.KnowListing(r.seededListing)
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStorage(ctx).String() })

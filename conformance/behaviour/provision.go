@@ -62,6 +62,7 @@ func Declare(c *suite.Contract, generated []suite.Case) []suite.Case {
 			if cs.Operation == ivscases.OpDeleteStorageConfiguration && containsPlaceholder(cs.Body, liveStorage) {
 				need(liveStorage, provisionStorage)
 			}
+			declareAccepted(c, cs, need)
 		case suite.KindPagination:
 			if !listsSeededParticipants(liveSession, c.Operation(cs.Operation), cs.Body) {
 				cs.Alone = true

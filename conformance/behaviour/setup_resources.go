@@ -112,11 +112,23 @@ func (r *runner) deletedStorage(ctx context.Context, name string) *suite.Failure
 // 501, and the case is skipped as such. Against one that does, the shape
 // cases of such an operation cannot pass until the suite learns to make
 // the resource (docs/contract.md, What the fake does not implement yet).
+//
+// Only a fake (a target with a seeder) gets them: against any other, a
+// made-up resource could only fail the cases that must succeed on it (or
+// pass them where it should not), so those cases are skipped, saying so.
 func (r *runner) setupUnmade() {
 	made := []string{r.liveStage, r.liveSession, r.liveParticipant, r.c.liveStorageName()}
 	for _, id := range r.c.Identifiers {
 		name := placeholderName(suite.PlaceholderLive, id.Name)
 		if slices.Contains(made, name) {
+			continue
+		}
+		if _, f := r.Live(r.liveStage); f != nil {
+			r.SetMissing(f, name) // the target could not even make a stage
+			continue
+		}
+		if r.Target().Seeder == nil {
+			r.SetMissing(suite.Skipf("the suite makes no %s for the case: it does not know how to make one yet", id.Name), name)
 			continue
 		}
 		if v, f := r.Mint(id.Name); f == nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -160,13 +161,20 @@ func firstLine(s string) string {
 func (r *Runner) expect(c *Case, ex *Exchange) *Failure {
 	switch c.Expect {
 	case ExpectAccepted:
-		for _, rej := range rejections {
-			if ex.ErrType == rej {
-				return &Failure{Reason: fmt.Sprintf("rejected a valid request: %s: %s", ex.ErrType, shorten(ex.Message)),
-					Diff: DiffJSON(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), Exchange: ex}
-			}
+		// Accepted means it succeeded: not merely "not refused as invalid",
+		// which a target that answers everything with a 403 would pass.
+		if ex.Status == http.StatusOK || slices.Contains(c.AcceptErrors, ex.ErrType) {
+			return nil
 		}
-		return nil
+		want := "200"
+		if len(c.AcceptErrors) > 0 {
+			want += " or " + strings.Join(c.AcceptErrors, " or ")
+		}
+		reason := fmt.Sprintf("want the valid request accepted (%s), got %s", want, Describe(ex))
+		if slices.Contains(rejections, ex.ErrType) {
+			reason = fmt.Sprintf("rejected a valid request: %s: %s", ex.ErrType, shorten(ex.Message))
+		}
+		return &Failure{Reason: reason, Diff: DiffJSON(Accepted{Accepted: true}, Accepted{ErrorType: ex.ErrType}), Exchange: ex}
 	case ExpectSuccess:
 		return WantSuccess(ex)
 	case ExpectError:

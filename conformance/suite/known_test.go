@@ -195,7 +195,14 @@ func TestContractErrorTypes(t *testing.T) {
 	unknown := errAnswer(418, "AddedLaterException", `{"message":"new"}`)
 	assert.NotNil(t, WantSuccess(unknown))
 	assert.NotNil(t, r.expect(&Case{Expect: ExpectSuccess}, unknown))
-	assert.Nil(t, r.expect(&Case{Expect: ExpectAccepted}, unknown), "the input passed validation")
+	// Accepted means it succeeded: an error the spec does not know is no
+	// success, unless the case takes it as acceptance (a made-up
+	// identifier under test names nothing).
+	f = r.expect(&Case{Expect: ExpectAccepted}, unknown)
+	require.NotNil(t, f)
+	assert.Contains(t, f.Reason, "want the valid request accepted (200), got 418 AddedLaterException")
+	assert.Nil(t, r.expect(&Case{Expect: ExpectAccepted, AcceptErrors: []string{"AddedLaterException"}}, unknown))
+	assert.Nil(t, r.expect(&Case{Expect: ExpectAccepted}, &Exchange{Status: http.StatusOK}))
 	f = r.expect(&Case{Expect: ExpectError, Error: "ValidationException"}, unknown)
 	require.NotNil(t, f)
 	assert.Contains(t, f.Reason, "want ValidationException, got 418 AddedLaterException")

@@ -261,9 +261,12 @@ type Expect string
 
 // The expectations of a request case.
 const (
-	// ExpectAccepted: the input is valid, so the answer must not be a
-	// ValidationException or SerializationException (a 404 for a
-	// made-up identifier, say, is fine: the input passed validation).
+	// ExpectAccepted: the input is valid, so the request must succeed
+	// (200), or answer one of the case's AcceptErrors: the errors that
+	// show the input passed validation when the value under test is a
+	// made-up identifier, which names nothing (a ResourceNotFoundException).
+	// Any other answer fails it: a target that refuses everything (a 403
+	// for a signature it does not take, say) accepts nothing.
 	ExpectAccepted Expect = "accepted"
 	// ExpectError: the answer must be error Error, with the spec's status,
 	// and its message must name each of Paths.
@@ -306,6 +309,10 @@ type Case struct {
 	Expect Expect
 	Error  string   // ExpectError: the error type
 	Paths  []string // ExpectError: member paths, as AWS writes them, the message must name
+	// AcceptErrors are, for an ExpectAccepted case whose value under test
+	// is a made-up identifier, the error types that also show the request
+	// accepted: the identifier passed validation and names nothing.
+	AcceptErrors []string
 
 	// ResponsePath locates values in the response (KindTimestamp):
 	// member names, and "[]" for every element of a list.
@@ -425,6 +432,11 @@ func (s *Suite) Validate() error {
 		}
 		if c.Expect == ExpectError && s.Contract.Error(c.Error) == nil {
 			return fmt.Errorf("suite: case %s: unknown error type %q", c.Name, c.Error)
+		}
+		for _, e := range c.AcceptErrors {
+			if c.Expect != ExpectAccepted || s.Contract.Error(e) == nil {
+				return fmt.Errorf("suite: case %s: accept error %q: only an accepted case takes one, of a type the contract knows", c.Name, e)
+			}
 		}
 		if c.Source != "" && !slices.Contains(Sources, c.Source) {
 			return fmt.Errorf("suite: case %s: unknown source %q", c.Name, c.Source)

@@ -67,12 +67,13 @@ const (
 
 // The bounds the spec puts on the members of CreateIngestConfigurationRequest.
 const (
-	CreateIngestConfigurationRequestNameMaxLength     = 128
-	CreateIngestConfigurationRequestStageArnMaxLength = 128
-	CreateIngestConfigurationRequestUserIdMaxLength   = 128
-	CreateIngestConfigurationRequestTagsMaxEntries    = 50
-	CreateIngestConfigurationRequestTagsMinKeyLength  = 1
-	CreateIngestConfigurationRequestTagsMaxKeyLength  = 128
+	CreateIngestConfigurationRequestNameMaxLength           = 128
+	CreateIngestConfigurationRequestStageArnMaxLength       = 128
+	CreateIngestConfigurationRequestUserIdMaxLength         = 128
+	CreateIngestConfigurationRequestAttributesMaxTotalBytes = 1024
+	CreateIngestConfigurationRequestTagsMaxEntries          = 50
+	CreateIngestConfigurationRequestTagsMinKeyLength        = 1
+	CreateIngestConfigurationRequestTagsMaxKeyLength        = 128
 )
 
 // The bounds the spec puts on the members of CreateParticipantTokenRequest.
@@ -253,15 +254,16 @@ const (
 
 // The bounds the spec puts on the members of IngestConfiguration.
 const (
-	IngestConfigurationNameMaxLength          = 128
-	IngestConfigurationArnMinLength           = 1
-	IngestConfigurationArnMaxLength           = 128
-	IngestConfigurationStageArnMaxLength      = 128
-	IngestConfigurationParticipantIdMaxLength = 64
-	IngestConfigurationUserIdMaxLength        = 128
-	IngestConfigurationTagsMaxEntries         = 50
-	IngestConfigurationTagsMinKeyLength       = 1
-	IngestConfigurationTagsMaxKeyLength       = 128
+	IngestConfigurationNameMaxLength           = 128
+	IngestConfigurationArnMinLength            = 1
+	IngestConfigurationArnMaxLength            = 128
+	IngestConfigurationStageArnMaxLength       = 128
+	IngestConfigurationParticipantIdMaxLength  = 64
+	IngestConfigurationUserIdMaxLength         = 128
+	IngestConfigurationAttributesMaxTotalBytes = 1024
+	IngestConfigurationTagsMaxEntries          = 50
+	IngestConfigurationTagsMinKeyLength        = 1
+	IngestConfigurationTagsMaxKeyLength        = 128
 )
 
 // The bounds the spec puts on the members of IngestConfigurationSummary.
@@ -426,6 +428,7 @@ const (
 const (
 	ParticipantParticipantIdMaxLength          = 64
 	ParticipantUserIdMaxLength                 = 128
+	ParticipantAttributesMaxTotalBytes         = 1024
 	ParticipantIspNameMaxLength                = 128
 	ParticipantOsNameMaxLength                 = 128
 	ParticipantOsVersionMaxLength              = 128
@@ -616,6 +619,7 @@ const (
 	StartParticipantReplicationRequestParticipantIdMaxLength       = 64
 	StartParticipantReplicationRequestReconnectWindowSecondsMin    = 0
 	StartParticipantReplicationRequestReconnectWindowSecondsMax    = 300
+	StartParticipantReplicationRequestAttributesMaxTotalBytes      = 1024
 )
 
 // The bounds the spec puts on the members of StopCompositionRequest.

@@ -332,6 +332,10 @@ func (s *CreateIngestConfigurationRequest) validate(e *validate.Errors, path str
 		p := validate.Join(path, "userId")
 		e.MaxLength(p, *s.UserId, 128)
 	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
+	}
 	e.Required(validate.Join(path, "ingestProtocol"), s.IngestProtocol != nil)
 	if s.IngestProtocol != nil {
 		p := validate.Join(path, "ingestProtocol")
@@ -1487,6 +1491,10 @@ func (s *IngestConfiguration) validate(e *validate.Errors, path string) {
 			s.RedundantIngestCredentials[i].validate(e, ip)
 		}
 	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
+	}
 	if s.Tags != nil {
 		p := validate.Join(path, "tags")
 		validate.MaxEntries(e, p, s.Tags, 50)
@@ -2219,6 +2227,10 @@ func (s *Participant) validate(e *validate.Errors, path string) {
 	if s.State != nil {
 		p := validate.Join(path, "state")
 		e.Enum(p, string(*s.State), ParticipantStateValues)
+	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
 	}
 	if s.IspName != nil {
 		p := validate.Join(path, "ispName")
@@ -3050,6 +3062,10 @@ func (s *StartParticipantReplicationRequest) validate(e *validate.Errors, path s
 		p := validate.Join(path, "reconnectWindowSeconds")
 		e.MinValue(p, int64(*s.ReconnectWindowSeconds), int64(0))
 		e.MaxValue(p, int64(*s.ReconnectWindowSeconds), int64(300))
+	}
+	if s.Attributes != nil {
+		p := validate.Join(path, "attributes")
+		e.MaxTotalBytes(p, s.Attributes, 1024)
 	}
 }
 

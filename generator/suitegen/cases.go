@@ -38,6 +38,7 @@ type testCase struct {
 	Expect                 string // suite constant name, e.g. ExpectError
 	Error                  string
 	Paths                  []string
+	AcceptErrors           []string
 	ResponsePath           []string
 	Filter, Field, Value   string
 	EachPresent            bool
@@ -144,11 +145,13 @@ func (g *builder) add(c testCase) {
 // formats, pagination) is imported from AWS's model. The rest comes from
 // the overlay: the 1 KB total of token attributes and filter exclusivity
 // are in AWS's documentation, but how the total is counted is our reading,
-// so only the case past it (over by any counting) is documented. An
-// unknown member accepted is our reading of AWS's JSON protocols.
+// so only the case past it in bytes and in characters alike is
+// documented; the one at it (1 KB read as 1024) and the one past it in
+// bytes only are inferred. An unknown member accepted is our reading of
+// AWS's JSON protocols.
 func sourceOf(c testCase) string {
 	switch {
-	case c.Rule == "maxTotalBytes" && c.Expect == "ExpectAccepted":
+	case c.Rule == "maxTotalBytes" && (c.Expect == "ExpectAccepted" || strings.HasSuffix(c.Name, "/over-multibyte")):
 		return "SourceInferred"
 	case c.Rule == "maxTotalBytes":
 		return "SourceDocumented"
@@ -598,18 +601,123 @@ func (g *builder) successBody() string {
 			body[m.Name] = []any{g.minimal(t.Elem.Struct, false)}
 		}
 	}
-	return g.encode(body)
+	// Identifiers deeper in (a destination's storage configuration, say)
+	// name live resources too, not made-up ones.
+	live, _ := g.live(g.encode(body), nil, "")
+	return live
 }
 
 // ---- constraint cases --------------------------------------------------------
 
-// accepted adds a case whose request is valid.
+// accepted adds a case whose request is valid, and so must succeed: every
+// identifier in it names a live resource (live), but the value under test
+// when that is a made-up identifier, which can only name nothing: then the
+// errors that say so (the operation's ResourceNotFoundException, and its
+// AccessDeniedException for a made-up ARN of another account) show the
+// request accepted too.
 func (g *builder) accepted(loc memberPath, rule, variant string, body string) {
 	if g.opaque(loc) {
 		return
 	}
+	var madeUp []*model.Scalar
+	body, madeUp = g.live(body, loc, rule)
 	g.add(testCase{Name: g.op.Name + "/" + loc.name() + "/" + rule + "/" + variant, Op: g.op.Name, Member: loc.name(),
-		Rule: rule, Kind: "KindRequest", Body: body, Expect: "ExpectAccepted"})
+		Rule: rule, Kind: "KindRequest", Body: body, Expect: "ExpectAccepted", AcceptErrors: g.notFoundErrors(madeUp)})
+}
+
+// notFoundErrors are the errors the operation declares for identifiers
+// of the formats that name nothing of the caller's.
+func (g *builder) notFoundErrors(formats []*model.Scalar) []string {
+	if len(formats) == 0 {
+		return nil
+	}
+	var out []string
+	if g.op.Declares(errNotFound) {
+		out = append(out, errNotFound)
+	}
+	if g.op.Declares(errAccessDenied) && slices.ContainsFunc(formats, namesAccount) {
+		out = append(out, errAccessDenied)
+	}
+	return out
+}
+
+// live is body with every identifier in it (at any depth; empty ones left
+// where "" says "none": not a required one) set to the live resource of
+// its format,
+// ${live:Format}, but those under loc, the value under test of rule,
+// which stay as made up and are returned by their formats. (A required
+// member's value is not under test: only its presence is.) Against a
+// target without such a resource the case is skipped with the reason,
+// rather than pass on a ResourceNotFoundException.
+func (g *builder) live(body string, loc memberPath, rule string) (string, []*model.Scalar) {
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber() // numbers go back out as written
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil || doc == nil {
+		return body, nil
+	}
+	under := ""
+	if loc != nil && rule != "required" {
+		under = loc.name()
+	}
+	var madeUp []*model.Scalar
+	var walk func(v any, t *model.Type, path string, required bool) any
+	walk = func(v any, t *model.Type, path string, required bool) any {
+		switch t.Kind {
+		case model.String:
+			s, ok := v.(string)
+			f := identifierFormat(g.svc, t)
+			// "" names no resource where a member may be left empty (a
+			// recording configuration without storage); a required
+			// identifier must name one.
+			if !ok || s == "" && !required || f == nil || strings.HasPrefix(s, "${") {
+				return v
+			}
+			if under != "" && (path == under || strings.HasPrefix(path, under+".") || strings.HasPrefix(path, under+"[]")) {
+				madeUp = append(madeUp, f)
+				return v
+			}
+			return "${live:" + f.Name + "}"
+		case model.List:
+			if l, ok := v.([]any); ok {
+				for i := range l {
+					l[i] = walk(l[i], t.Elem, path+"[]", false)
+				}
+			}
+		case model.Object:
+			if m, ok := v.(map[string]any); ok {
+				for _, mem := range t.Struct.Members {
+					if x, ok := m[mem.Name]; ok {
+						p := mem.Name
+						if path != "" {
+							p = path + "." + mem.Name
+						}
+						m[mem.Name] = walk(x, mem.Type, p, mem.Required)
+					}
+				}
+			}
+		}
+		return v
+	}
+	walk(doc, &model.Type{Kind: model.Object, Struct: g.op.Input}, "", false)
+	return g.encode(doc), madeUp
+}
+
+// identifierFormat is the identifier format of a string type: its own, or
+// the first it takes (x-ivsrt-identifier-of); nil for other strings.
+func identifierFormat(svc *model.Service, t *model.Type) *model.Scalar {
+	if t.Scalar == nil {
+		return nil
+	}
+	if t.Scalar.Identifier != nil {
+		return t.Scalar
+	}
+	for _, name := range t.Scalar.IdentifierOf {
+		if i := slices.IndexFunc(svc.Identifiers, func(s *model.Scalar) bool { return s.Name == name }); i >= 0 {
+			return svc.Identifiers[i]
+		}
+	}
+	return nil
 }
 
 // rejected adds a case whose request must be refused with a
@@ -952,15 +1060,23 @@ func (g *builder) mapRules(loc memberPath, t *model.Type) {
 		for k, v := range withTag(map[string]any{}) {
 			used += len(k) + len(v.(string))
 		}
-		sized := func(n int) string {
-			v := nBytes(n - used - 1)
+		// AWS's prose gives the total in KB and leaves open whether it
+		// counts bytes or characters. In one-byte characters the two
+		// counts agree: at the bound is at it either way (1 KB read as
+		// 1024), past it is past it either way. Characters of three bytes
+		// tell the counts apart: past the bound in bytes, far under it in
+		// characters, which only a count of bytes refuses (our reading).
+		sized := func(n int, fill func(int) string) string {
+			v := fill(n - used - 1)
 			if !g.satisfies(t.Elem, v) {
 				g.fail("%s %s: a value of %d bytes breaks the map's value constraints", g.op.Name, loc.name(), n-used-1)
 			}
 			return g.bodyWith(loc, withTag(map[string]any{"k": v}))
 		}
-		g.accepted(loc, "maxTotalBytes", "at", sized(*m))
-		g.rejected(loc, "maxTotalBytes", "over", sized(*m+1))
+		ascii := func(n int) string { return strings.Repeat("a", n) }
+		g.accepted(loc, "maxTotalBytes", "at", sized(*m, ascii))
+		g.rejected(loc, "maxTotalBytes", "over", sized(*m+1, ascii))
+		g.rejected(loc, "maxTotalBytes", "over-multibyte", sized(*m+1, nBytes))
 	}
 	// The values' own constraints, one entry holding the value under test.
 	valueLoc := append(memberPath(nil), loc...)
@@ -987,8 +1103,9 @@ func (g *builder) mapValueRules(loc, valueLoc memberPath, t *model.Type, put fun
 func (g *builder) filterRules(f *model.Filters) {
 	for _, m := range f.Match {
 		loc := memberPath{{member: m.Filter.Name, typ: m.Filter.Type}}
+		body, madeUp := g.live(g.bodyWith(loc, g.sample(m.Filter.Type)), loc, "filters")
 		g.add(testCase{Name: g.op.Name + "/filters/" + m.Filter.Name + "/alone", Op: g.op.Name, Member: m.Filter.Name,
-			Rule: "filters", Kind: "KindRequest", Body: g.bodyWith(loc, g.sample(m.Filter.Type)), Expect: "ExpectAccepted"})
+			Rule: "filters", Kind: "KindRequest", Body: body, Expect: "ExpectAccepted", AcceptErrors: g.notFoundErrors(madeUp)})
 	}
 	// A value the listed field can take but the filter's enum leaves out
 	// (a state nobody may filter by) is refused.

@@ -133,6 +133,7 @@ func (g *builder) resourceCases() {
 				}
 			}
 		}
+		g.unknownChildren(ids)
 	}
 	for i, im := range ids {
 		for _, f := range im.formats {
@@ -150,3 +151,35 @@ func (g *builder) resourceCases() {
 
 // placeholder is the runtime's placeholder ${kind:Format} (suite.Placeholder).
 func placeholder(kind string, f *model.Scalar) string { return "${" + kind + ":" + f.Name + "}" }
+
+// unknownChildren adds, per identifier member after the first that has a
+// format of its own, not one named before it (a session in a stage, a
+// participant in a session),
+// a case naming live resources with the members before it and nothing
+// with it and those after: the parent is real, the child is not, and the
+// answer must still be ResourceNotFoundException (documented, as for an
+// unknown parent). A member that only takes other formats' identifiers
+// (x-ivsrt-identifier-of: a token's participant id, which names a
+// participant that may not have joined yet) gets none: nothing says that
+// an id no participant has used is not found.
+func (g *builder) unknownChildren(ids []identifierMember) {
+	for i, im := range ids {
+		if i == 0 || im.m.Type.Scalar.Identifier == nil || slices.ContainsFunc(ids[:i], func(p identifierMember) bool {
+			return slices.Contains(p.formats, im.m.Type.Scalar)
+		}) {
+			// Not a child: a second resource of a format named before it
+			// (a replication's destination stage) is a sibling.
+			continue
+		}
+		b := deepCopy(g.base).(map[string]any)
+		for j, other := range ids {
+			kind := "unknown"
+			if j < i {
+				kind = "live"
+			}
+			b[other.m.Name] = placeholder(kind, other.formats[0])
+		}
+		g.add(testCase{Name: g.op.Name + "/" + im.m.Name + "/" + ruleNotFound + "/unknown-in-live-parent", Op: g.op.Name, Member: im.m.Name,
+			Rule: ruleNotFound, Kind: "KindRequest", Source: "SourceDocumented", Body: g.encode(b), Expect: "ExpectError", Error: errNotFound})
+	}
+}

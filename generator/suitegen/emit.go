@@ -381,6 +381,9 @@ func (s *emitter) caseLit(c testCase) jen.Code {
 	if len(c.Paths) > 0 {
 		items = append(items, fieldLine("Paths", stringsLit(c.Paths)))
 	}
+	if len(c.AcceptErrors) > 0 {
+		items = append(items, fieldLine("AcceptErrors", stringsLit(c.AcceptErrors)))
+	}
 	if len(c.ResponsePath) > 0 {
 		items = append(items, fieldLine("ResponsePath", stringsLit(c.ResponsePath)))
 	}

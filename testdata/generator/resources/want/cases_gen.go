@@ -4,7 +4,7 @@ package api
 
 import "github.com/ivsrt/contract/conformance/suite"
 
-// Cases are the 86 generated cases, in spec order: per operation, malformed
+// Cases are the 87 generated cases, in spec order: per operation, malformed
 // bodies, then each request member's constraints (at the bound and past it) and
 // wrong JSON type, the filter rules, and the checks of live answers.
 var Cases = []suite.Case{
@@ -59,7 +59,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"arn":"arn:aws:example:${region}:${account}:thing/a1b2c3"}`,
+		Body:      `{"arn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -74,14 +74,15 @@ var Cases = []suite.Case{
 		Error:     "SerializationException",
 	},
 	{
-		Name:      "GetThing/arn/maxLength/at",
-		Operation: "GetThing",
-		Member:    "arn",
-		Rule:      "maxLength",
-		Kind:      suite.KindRequest,
-		Source:    suite.SourceModel,
-		Body:      `{"arn":"arn:aws:example:a:0:thing/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
-		Expect:    suite.ExpectAccepted,
+		Name:         "GetThing/arn/maxLength/at",
+		Operation:    "GetThing",
+		Member:       "arn",
+		Rule:         "maxLength",
+		Kind:         suite.KindRequest,
+		Source:       suite.SourceModel,
+		Body:         `{"arn":"arn:aws:example:a:0:thing/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
+		Expect:       suite.ExpectAccepted,
+		AcceptErrors: []string{"ResourceNotFoundException", "AccessDeniedException"},
 	},
 	{
 		Name:      "GetThing/arn/maxLength/over",
@@ -244,7 +245,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"sessionId":"s-a1b2c3d4","thingArn":"arn:aws:example:${region}:${account}:thing/a1b2c3"}`,
+		Body:      `{"sessionId":"${live:SessionId}","thingArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -259,14 +260,15 @@ var Cases = []suite.Case{
 		Error:     "SerializationException",
 	},
 	{
-		Name:      "GetSession/thingArn/maxLength/at",
-		Operation: "GetSession",
-		Member:    "thingArn",
-		Rule:      "maxLength",
-		Kind:      suite.KindRequest,
-		Source:    suite.SourceModel,
-		Body:      `{"sessionId":"s-a1b2c3d4","thingArn":"arn:aws:example:a:0:thing/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
-		Expect:    suite.ExpectAccepted,
+		Name:         "GetSession/thingArn/maxLength/at",
+		Operation:    "GetSession",
+		Member:       "thingArn",
+		Rule:         "maxLength",
+		Kind:         suite.KindRequest,
+		Source:       suite.SourceModel,
+		Body:         `{"sessionId":"${live:SessionId}","thingArn":"arn:aws:example:a:0:thing/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
+		Expect:       suite.ExpectAccepted,
+		AcceptErrors: []string{"ResourceNotFoundException"},
 	},
 	{
 		Name:      "GetSession/thingArn/maxLength/over",
@@ -347,7 +349,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"sessionId":"s-a1b2c3d4","thingArn":"arn:aws:example:${region}:${account}:thing/a1b2c3"}`,
+		Body:      `{"sessionId":"${live:SessionId}","thingArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -362,14 +364,15 @@ var Cases = []suite.Case{
 		Error:     "SerializationException",
 	},
 	{
-		Name:      "GetSession/sessionId/minLength/at",
-		Operation: "GetSession",
-		Member:    "sessionId",
-		Rule:      "minLength",
-		Kind:      suite.KindRequest,
-		Source:    suite.SourceModel,
-		Body:      `{"sessionId":"s-aaaaaaaa","thingArn":"arn:aws:example:${region}:${account}:thing/a1b2c3"}`,
-		Expect:    suite.ExpectAccepted,
+		Name:         "GetSession/sessionId/minLength/at",
+		Operation:    "GetSession",
+		Member:       "sessionId",
+		Rule:         "minLength",
+		Kind:         suite.KindRequest,
+		Source:       suite.SourceModel,
+		Body:         `{"sessionId":"s-aaaaaaaa","thingArn":"${live:ThingArn}"}`,
+		Expect:       suite.ExpectAccepted,
+		AcceptErrors: []string{"ResourceNotFoundException"},
 	},
 	{
 		Name:      "GetSession/sessionId/minLength/under",
@@ -384,14 +387,15 @@ var Cases = []suite.Case{
 		Paths:     []string{"sessionId"},
 	},
 	{
-		Name:      "GetSession/sessionId/maxLength/at",
-		Operation: "GetSession",
-		Member:    "sessionId",
-		Rule:      "maxLength",
-		Kind:      suite.KindRequest,
-		Source:    suite.SourceModel,
-		Body:      `{"sessionId":"s-aaaaaaaa","thingArn":"arn:aws:example:${region}:${account}:thing/a1b2c3"}`,
-		Expect:    suite.ExpectAccepted,
+		Name:         "GetSession/sessionId/maxLength/at",
+		Operation:    "GetSession",
+		Member:       "sessionId",
+		Rule:         "maxLength",
+		Kind:         suite.KindRequest,
+		Source:       suite.SourceModel,
+		Body:         `{"sessionId":"s-aaaaaaaa","thingArn":"${live:ThingArn}"}`,
+		Expect:       suite.ExpectAccepted,
+		AcceptErrors: []string{"ResourceNotFoundException"},
 	},
 	{
 		Name:      "GetSession/sessionId/maxLength/over",
@@ -469,6 +473,17 @@ var Cases = []suite.Case{
 		Error:     "ResourceNotFoundException",
 	},
 	{
+		Name:      "GetSession/sessionId/not-found/unknown-in-live-parent",
+		Operation: "GetSession",
+		Member:    "sessionId",
+		Rule:      "not-found",
+		Kind:      suite.KindRequest,
+		Source:    suite.SourceDocumented,
+		Body:      `{"sessionId":"${unknown:SessionId}","thingArn":"${live:ThingArn}"}`,
+		Expect:    suite.ExpectError,
+		Error:     "ResourceNotFoundException",
+	},
+	{
 		Name:      "GetSession/thingArn/another-account/not-found",
 		Operation: "GetSession",
 		Member:    "thingArn",
@@ -530,7 +545,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"key":"a","resourceArn":"arn:aws:example:a:0:a/a"}`,
+		Body:      `{"key":"a","resourceArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -545,14 +560,15 @@ var Cases = []suite.Case{
 		Error:     "SerializationException",
 	},
 	{
-		Name:      "Tag/resourceArn/maxLength/at",
-		Operation: "Tag",
-		Member:    "resourceArn",
-		Rule:      "maxLength",
-		Kind:      suite.KindRequest,
-		Source:    suite.SourceModel,
-		Body:      `{"key":"a","resourceArn":"arn:aws:example:a:0:a/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
-		Expect:    suite.ExpectAccepted,
+		Name:         "Tag/resourceArn/maxLength/at",
+		Operation:    "Tag",
+		Member:       "resourceArn",
+		Rule:         "maxLength",
+		Kind:         suite.KindRequest,
+		Source:       suite.SourceModel,
+		Body:         `{"key":"a","resourceArn":"arn:aws:example:a:0:a/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`,
+		Expect:       suite.ExpectAccepted,
+		AcceptErrors: []string{"ResourceNotFoundException"},
 	},
 	{
 		Name:      "Tag/resourceArn/maxLength/over",
@@ -633,7 +649,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"key":"a","resourceArn":"arn:aws:example:a:0:a/a"}`,
+		Body:      `{"key":"a","resourceArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -654,7 +670,7 @@ var Cases = []suite.Case{
 		Rule:      "minLength",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"key":"a","resourceArn":"arn:aws:example:a:0:a/a"}`,
+		Body:      `{"key":"a","resourceArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -676,7 +692,7 @@ var Cases = []suite.Case{
 		Rule:      "maxLength",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"key":"aaaaaaaa","resourceArn":"arn:aws:example:a:0:a/a"}`,
+		Body:      `{"key":"aaaaaaaa","resourceArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -686,7 +702,7 @@ var Cases = []suite.Case{
 		Rule:      "maxLength",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"key":"éééééééé","resourceArn":"arn:aws:example:a:0:a/a"}`,
+		Body:      `{"key":"éééééééé","resourceArn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
@@ -847,7 +863,7 @@ var Cases = []suite.Case{
 		Rule:      "required",
 		Kind:      suite.KindRequest,
 		Source:    suite.SourceModel,
-		Body:      `{"arn":"arn:aws:example:${region}:${account}:thing/a1b2c3"}`,
+		Body:      `{"arn":"${live:ThingArn}"}`,
 		Expect:    suite.ExpectAccepted,
 	},
 	{
