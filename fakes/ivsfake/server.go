@@ -371,6 +371,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
+		c.atToken(in.Token)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -385,6 +386,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkRef(in.ParticipantRef); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -399,6 +401,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -413,6 +416,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkRef(in.ParticipantRef); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -427,6 +431,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkRef(in); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -443,6 +448,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkStageArn(in.StageArn); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
