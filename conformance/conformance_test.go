@@ -276,6 +276,7 @@ func TestCatchesValidationExceptionWithWrongStatus(t *testing.T) {
 // itself (AWS adds error types), so a case that only wants the input
 // accepted passes.
 func TestCatchesUndeclaredErrorType(t *testing.T) {
+	sweep(t)
 	rs := results(t, validationAs(http.StatusBadRequest, "BadRequest"))
 	requireFails(t, rs, "CreateStage/errors/ValidationException", "want ValidationException naming 'name'", "got 400 BadRequest")
 	requireFails(t, rs, "ListParticipants/filters/filterByState+filterByRecordingState", "want ValidationException", "got 400 BadRequest")
@@ -296,6 +297,7 @@ func TestCatchesUndeclaredErrorType(t *testing.T) {
 
 // Timestamps written as epoch seconds, as some SDKs' JSON protocols do.
 func TestCatchesEpochTimestamps(t *testing.T) {
+	sweep(t)
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		epoch := func(m map[string]any, key string) {
 			if s, ok := m[key].(string); ok {
@@ -340,6 +342,7 @@ func TestCatchesIgnoredFilter(t *testing.T) {
 
 // Mutually exclusive filters let through: all but the first filter are dropped.
 func TestCatchesFilterPairsAccepted(t *testing.T) {
+	sweep(t)
 	filters := []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"}
 	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "ListParticipants", func(body map[string]any) {
 		kept := false

@@ -212,6 +212,7 @@ func TestNewerMembersPassTheWholeSuite(t *testing.T) {
 // spec knows that differs, or is missing, still fails the case that
 // checks it, and its diff names that member, not the new ones.
 func TestNewerMembersHideNoFault(t *testing.T) {
+	sweep(t)
 	const name = "CreateStage/defaults/stage.autoParticipantRecordingConfiguration"
 	for fault, edit := range map[string]func(rc map[string]any){
 		"differs": func(rc map[string]any) { rc["mediaTypes"] = []any{"AUDIO_ONLY"} },
@@ -241,6 +242,7 @@ func TestNewerMembersHideNoFault(t *testing.T) {
 // EventName does not list. Its generated cases (the answer's shape, its
 // timestamps, its pages) end as they do against the fake itself.
 func TestNewerEnumValuePassesTheWholeSuite(t *testing.T) {
+	sweep(t)
 	plain := results(t, ivsfake.New(ivsfake.Options{}))
 	var (
 		mu       sync.Mutex

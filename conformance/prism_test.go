@@ -67,6 +67,7 @@ func (l *lockedBuffer) String() string {
 //	npm install --no-audit --no-fund --prefix /tmp/prism @stoplight/prism-cli
 //	PRISM_BIN=/tmp/prism go test ./conformance -run TestPrismMockFailsTheSuite
 func TestPrismMockFailsTheSuite(t *testing.T) {
+	heavyTest(t, "runs the suite against Prism, an npm package")
 	bin := prismBinary()
 	if bin == "" {
 		t.Skip("prism not found: npm install --prefix DIR @stoplight/prism-cli and set PRISM_BIN=DIR, or put prism on PATH")

@@ -79,6 +79,7 @@ func notFoundAnswered(op string, answer func(body map[string]any) any) http.Hand
 
 // CreateParticipantToken for a stage that does not exist issues a token.
 func TestCatchesTokenForAnUnknownStage(t *testing.T) {
+	sweep(t)
 	rs := results(t, notFoundAnswered("CreateParticipantToken", func(map[string]any) any {
 		return map[string]any{"participantToken": map[string]any{"participantId": "abcdABCDefgh", "token": "t", "duration": 720,
 			"capabilities": []any{"PUBLISH", "SUBSCRIBE"}, "expirationTime": time.Now().Add(12 * time.Hour).UTC().Format(time.RFC3339)}}
@@ -89,6 +90,7 @@ func TestCatchesTokenForAnUnknownStage(t *testing.T) {
 
 // DisconnectParticipant of a stage that does not exist answers 200.
 func TestCatchesDisconnectOfAnUnknownStage(t *testing.T) {
+	sweep(t)
 	rs := results(t, notFoundAnswered("DisconnectParticipant", func(map[string]any) any { return map[string]any{} }))
 	requireAllFail(t, rs, "want ResourceNotFoundException, got 200",
 		"DisconnectParticipant/stageArn/not-found/unknown", "DisconnectParticipant/stageArn/not-found/deleted")
@@ -96,6 +98,7 @@ func TestCatchesDisconnectOfAnUnknownStage(t *testing.T) {
 
 // GetStageSession of what does not exist answers a session.
 func TestCatchesUnknownSessionFound(t *testing.T) {
+	sweep(t)
 	rs := results(t, notFoundAnswered("GetStageSession", func(body map[string]any) any {
 		return map[string]any{"stageSession": map[string]any{"sessionId": body["sessionId"], "startTime": time.Now().UTC().Format(time.RFC3339)}}
 	}))
@@ -106,6 +109,7 @@ func TestCatchesUnknownSessionFound(t *testing.T) {
 
 // GetStorageConfiguration of what does not exist answers one.
 func TestCatchesUnknownStorageConfigurationFound(t *testing.T) {
+	sweep(t)
 	rs := results(t, notFoundAnswered("GetStorageConfiguration", func(body map[string]any) any {
 		return map[string]any{"storageConfiguration": map[string]any{"arn": body["arn"], "name": "", "s3": map[string]any{"bucketName": "bucket"}, "tags": map[string]any{}}}
 	}))
@@ -119,6 +123,7 @@ func TestCatchesUnknownStorageConfigurationFound(t *testing.T) {
 
 // DeleteStorageConfiguration of what does not exist answers 200.
 func TestCatchesDeleteOfAnUnknownStorageConfiguration(t *testing.T) {
+	sweep(t)
 	rs := results(t, notFoundAnswered("DeleteStorageConfiguration", func(map[string]any) any { return map[string]any{} }))
 	for _, name := range []string{"DeleteStorageConfiguration/arn/not-found/unknown", "DeleteStorageConfiguration/arn/not-found/deleted"} {
 		requireFails(t, rs, name, "want ResourceNotFoundException, got 200")
@@ -206,6 +211,7 @@ func (u *undead) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // A deleted storage configuration still read and listed.
 func TestCatchesDeletedStorageConfigurationStillThere(t *testing.T) {
+	sweep(t)
 	rs := results(t, newUndead(true, true, false))
 	requireFails(t, rs, "GetStorageConfiguration/arn/not-found/deleted", "want ResourceNotFoundException, got 200")
 	requireFails(t, rs, "DeleteStorageConfiguration/behaviour/deletes-the-storage-configuration", "GetStorageConfiguration of a deleted storage configuration")
@@ -223,6 +229,7 @@ func TestCatchesDeletedStorageConfigurationStillThere(t *testing.T) {
 // A deleted resource keeps its tags: ListTagsForResource of a deleted stage
 // or storage configuration answers the tags it had.
 func TestCatchesDeletedResourceKeepingItsTags(t *testing.T) {
+	sweep(t)
 	rs := results(t, newUndead(false, false, true))
 	for _, name := range []string{"ListTagsForResource/resourceArn/not-found/deleted-StageArn", "ListTagsForResource/resourceArn/not-found/deleted-StorageConfigurationArn"} {
 		requireFails(t, rs, name, "want ResourceNotFoundException, got 200")
@@ -274,6 +281,7 @@ func TestCatchesTokenAttributesNotKept(t *testing.T) {
 
 // Capabilities ignored: a token without PUBLISH publishes.
 func TestCatchesTokenCapabilitiesIgnored(t *testing.T) {
+	sweep(t)
 	rs := results(t, tokenRequests(func(b map[string]any) { delete(b, "capabilities") }, func(asked, tok map[string]any) {
 		if c, ok := asked["capabilities"]; ok {
 			tok["capabilities"] = c
@@ -298,6 +306,7 @@ func TestCatchesTokenCapabilitiesIgnored(t *testing.T) {
 // The maximum duration clamped: a token asked for with more than a day
 // lasts a day, and says so.
 func TestCatchesTokenMaximumDurationClamped(t *testing.T) {
+	sweep(t)
 	rs := results(t, tokenRequests(func(b map[string]any) {
 		if d, ok := b["duration"].(float64); ok && d > 1440 {
 			b["duration"] = 1440
@@ -309,6 +318,7 @@ func TestCatchesTokenMaximumDurationClamped(t *testing.T) {
 // The expiration computed from the default duration, whatever the
 // duration given.
 func TestCatchesTokenExpiringAfterTheDefaultDuration(t *testing.T) {
+	sweep(t)
 	rs := results(t, tokenRequests(func(map[string]any) {}, func(asked, tok map[string]any) {
 		exp, err := time.Parse(time.RFC3339Nano, fmt.Sprint(tok["expirationTime"]))
 		d, _ := tok["duration"].(float64)
@@ -325,6 +335,7 @@ func TestCatchesTokenExpiringAfterTheDefaultDuration(t *testing.T) {
 // A second session's startTime equal to the first's: every session of a
 // stage answers the startTime of its oldest.
 func TestCatchesSecondSessionStartingWithTheFirst(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	oldest := func(stageArn any) any {
 		body := map[string]any{"stageArn": stageArn, "maxResults": 100}
@@ -374,6 +385,7 @@ func TestCatchesSecondSessionStartingWithTheFirst(t *testing.T) {
 
 // eventTime hours off.
 func TestCatchesEventTimeHoursOff(t *testing.T) {
+	sweep(t)
 	rs := results(t, editEvents(func(events []any) []any {
 		for _, e := range events {
 			m := e.(map[string]any)
@@ -388,6 +400,7 @@ func TestCatchesEventTimeHoursOff(t *testing.T) {
 
 // remoteParticipantId set on join and publish events.
 func TestCatchesRemoteParticipantOnJoinAndPublish(t *testing.T) {
+	sweep(t)
 	rs := results(t, editEvents(func(events []any) []any {
 		for _, e := range events {
 			m := e.(map[string]any)
@@ -401,6 +414,7 @@ func TestCatchesRemoteParticipantOnJoinAndPublish(t *testing.T) {
 
 // The wrong errorCode for a refused publish.
 func TestCatchesRefusedPublishWithAnotherCode(t *testing.T) {
+	sweep(t)
 	rs := results(t, editEvents(func(events []any) []any {
 		for _, e := range events {
 			if m := e.(map[string]any); m["errorCode"] == "INSUFFICIENT_CAPABILITIES" {
@@ -416,6 +430,7 @@ func TestCatchesRefusedPublishWithAnotherCode(t *testing.T) {
 // Events of other participants listed: an unpaged ListParticipantEvents
 // answers every event of the session, newest first.
 func TestCatchesEventsOfOtherParticipants(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	rs := results(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) != "ListParticipantEvents" {
@@ -511,6 +526,7 @@ func eventPager() http.Handler {
 
 // Events repeated across pages.
 func TestCatchesEventsRepeatedAcrossPages(t *testing.T) {
+	sweep(t)
 	rs := results(t, eventPager())
 	requireFails(t, rs, "ListParticipantEvents/behaviour/pagination/two-participants-each-page-its-own", "does not give participant")
 	requireFails(t, rs, "ListParticipantEvents/pagination/maxResults=2", "does not give each of the")
@@ -523,6 +539,7 @@ func TestCatchesEventsRepeatedAcrossPages(t *testing.T) {
 // pages after the first, each participant with its firstJoinTime a second
 // later. Every participant is there once, so a check by id alone passes.
 func TestCatchesPagesChangingItems(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	rs := results(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) != "ListParticipants" {
@@ -556,6 +573,7 @@ func TestCatchesPagesChangingItems(t *testing.T) {
 
 // ListStages leaving out the stages that have no name.
 func TestCatchesUnnamedStagesNotListed(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "ListStages" || rec.Code != http.StatusOK {
 			return rec.Code, rec.Body.Bytes()
@@ -576,6 +594,7 @@ func TestCatchesUnnamedStagesNotListed(t *testing.T) {
 // control API, unsigned, acts there too), and the ARNs the fake mints are
 // rewritten on the way out and back on the way in.
 func TestCatchesStorageArnsInAFixedRegion(t *testing.T) {
+	sweep(t)
 	const account = "123456789012"
 	fixed := "arn:aws:ivs:us-east-1:" + account + ":storage-configuration/"
 	asked := "arn:aws:ivs:eu-west-1:" + account + ":storage-configuration/"
@@ -637,6 +656,7 @@ func TestCatchesTagKeysCaseFolded(t *testing.T) {
 
 // UntagResource removing only the first key it is given.
 func TestCatchesUntagRemovingOnlyTheFirstKey(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	rs := results(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) == "UntagResource" {
@@ -658,6 +678,7 @@ func TestCatchesUntagRemovingOnlyTheFirstKey(t *testing.T) {
 // that would take the resource past it is answered 200 (and the tags are
 // not stored).
 func TestCatchesTagLimitPerRequest(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op == "TagResource" && rec.Code == http.StatusBadRequest && strings.Contains(rec.Body.String(), "together with the resource's") {
 			delete(rec.Header(), wire.HeaderErrorType)
@@ -670,6 +691,7 @@ func TestCatchesTagLimitPerRequest(t *testing.T) {
 
 // ListTagsForResource omitting tags when a resource has none.
 func TestCatchesEmptyTagsOmitted(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op == "ListTagsForResource" && rec.Code == http.StatusOK && strings.Contains(rec.Body.String(), `"tags":{}`) {
 			return rec.Code, []byte(`{}`)
@@ -684,6 +706,7 @@ func TestCatchesEmptyTagsOmitted(t *testing.T) {
 // GetParticipant checks the stage but not the session or participant:
 // any session or participant id under a live stage is found.
 func TestCatchesUnknownChildOfALiveParentFound(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) != "GetParticipant" {
@@ -718,6 +741,7 @@ func TestCatchesUnknownChildOfALiveParentFound(t *testing.T) {
 // ValidationException: the token of the longest duration overflows and
 // the server answers 500. Accepted means it succeeded.
 func TestCatchesValidRequestAtABoundFailing(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) == "CreateParticipantToken" {
@@ -742,6 +766,7 @@ func TestCatchesValidRequestAtABoundFailing(t *testing.T) {
 // bytes in 343 characters are let through. Only the case past the bound
 // in bytes alone catches it; the one past it in both is refused either way.
 func TestCatchesAttributesCountedInCharacters(t *testing.T) {
+	sweep(t)
 	underInChars := func(attrs any) bool {
 		m, ok := attrs.(map[string]any)
 		if !ok {

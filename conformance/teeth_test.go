@@ -176,6 +176,7 @@ func (n *noReset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestCatchesNoMediaTypesReset(t *testing.T) {
+	sweep(t)
 	rs := results(t, &noReset{inner: ivsfake.New(ivsfake.Options{}), media: map[string]any{}})
 	for _, name := range []string{
 		"UpdateStage/behaviour/recording-reset/mediaTypes-omitted",
@@ -332,6 +333,7 @@ func (p *pager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Page tokens that are not bound to the query's filter.
 func TestCatchesPageTokensNotBoundToFilter(t *testing.T) {
+	sweep(t)
 	rs := results(t, &pager{inner: ivsfake.New(ivsfake.Options{})})
 	requireFails(t, rs, "ListParticipants/behaviour/page-token/from-another-filter",
 		"a page token issued for filterByState=CONNECTED, sent with filterByState=DISCONNECTED", "want ValidationException naming 'nextToken', got 200 OK")
@@ -341,6 +343,7 @@ func TestCatchesPageTokensNotBoundToFilter(t *testing.T) {
 
 // A pagination that repeats the last item of each page on the next.
 func TestCatchesRepeatedLastItem(t *testing.T) {
+	sweep(t)
 	rs := results(t, &pager{inner: ivsfake.New(ivsfake.Options{}), repeatLast: true})
 	// Pages of one or two never get past the repeats.
 	requireFails(t, rs, "ListParticipants/pagination/maxResults=1", "ListParticipants kept handing out nextToken")
@@ -389,6 +392,7 @@ func listWith(match func(userID, filter string) bool) http.Handler {
 
 // A user id filter that matches prefixes.
 func TestCatchesUserIdFilterMatchingPrefixes(t *testing.T) {
+	sweep(t)
 	rs := results(t, listWith(strings.HasPrefix))
 	requireFails(t, rs, "ListParticipants/behaviour/filterByUserId/prefix-matches-nothing", "a prefix of the present user id", "matches")
 	// The generated filter case's own value, "a", is a prefix of present ids too.
@@ -398,6 +402,7 @@ func TestCatchesUserIdFilterMatchingPrefixes(t *testing.T) {
 
 // A user id filter that ignores case.
 func TestCatchesUserIdFilterIgnoringCase(t *testing.T) {
+	sweep(t)
 	rs := results(t, listWith(strings.EqualFold))
 	requireFails(t, rs, "ListParticipants/behaviour/filterByUserId/case-variant-matches-nothing", "a case variant of the present user id")
 	assert.Equal(t, []string{"ListParticipants/behaviour/filterByUserId/case-variant-matches-nothing"}, failed(rs))
@@ -426,6 +431,7 @@ func editParticipants(edit func(p map[string]any)) http.Handler {
 
 // A firstJoinTime three hours before the join.
 func TestCatchesFirstJoinTimeHoursAway(t *testing.T) {
+	sweep(t)
 	rs := results(t, editParticipants(func(p map[string]any) {
 		if s, ok := p["firstJoinTime"].(string); ok {
 			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
@@ -444,6 +450,7 @@ func TestCatchesFirstJoinTimeHoursAway(t *testing.T) {
 
 // Client attributes left out instead of "".
 func TestCatchesClientAttributesDropped(t *testing.T) {
+	sweep(t)
 	rs := results(t, editParticipants(func(p map[string]any) {
 		for _, a := range []string{"ispName", "osName", "osVersion", "browserName", "browserVersion", "sdkVersion"} {
 			if p[a] == "" {
@@ -457,6 +464,7 @@ func TestCatchesClientAttributesDropped(t *testing.T) {
 
 // No activeSessionId while a session is live.
 func TestCatchesMissingActiveSessionId(t *testing.T) {
+	sweep(t)
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
 			if st, ok := doc["stage"].(map[string]any); ok {
@@ -525,6 +533,7 @@ func TestCatchesParticipantFoundUnderAnotherSession(t *testing.T) {
 
 // Token durations above a day silently clamped to a day.
 func TestCatchesClampedTokenDuration(t *testing.T) {
+	sweep(t)
 	const day = 24 * 60
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "CreateStage" || rec.Code != http.StatusOK {
@@ -595,6 +604,7 @@ func rewriteIDs(keys []string, out func(string) string, in func(string) string) 
 // of 12 and of 23 characters, so no case holds one to the fake's 12
 // letters and digits.
 func TestParticipantIdsOfAnotherFormPass(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteIDs([]string{"participantId"}, func(s string) string { return "ivs-" + s }, func(s string) string { return strings.TrimPrefix(s, "ivs-") }))
 	assert.Empty(t, failed(rs))
 }
@@ -602,6 +612,7 @@ func TestParticipantIdsOfAnotherFormPass(t *testing.T) {
 // Participants listed and read with an empty participant id, which the
 // model's pattern allows but no participant has.
 func TestCatchesEmptyParticipantIds(t *testing.T) {
+	sweep(t)
 	rs := results(t, editParticipants(func(p map[string]any) { p["participantId"] = "" }))
 	requireFails(t, rs, "ListParticipants/behaviour/identifiers/session-and-participant-id-formats", "ParticipantSummary.participantId is not a participant id")
 }
@@ -624,6 +635,7 @@ func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
 
 // A token's participantId that is not the id its participant joins with.
 func TestCatchesTokenParticipantIdNotTheJoinedOne(t *testing.T) {
+	sweep(t)
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "CreateStage" {
 			return rec.Code, rec.Body.Bytes()
@@ -722,6 +734,7 @@ func TestCatchesAnotherAccountAnsweredAsNotFound(t *testing.T) {
 // list operations of a stage answer an empty list, as for a stage of the
 // caller's that they do not find.
 func TestCatchesAnotherAccountListedAsEmpty(t *testing.T) {
+	sweep(t)
 	lists := map[string]string{"ListParticipants": "participants", "ListStageSessions": "stageSessions", "ListParticipantEvents": "events"}
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		//lint:ignore SA1008 the key is meant to be AWS's spelling
@@ -775,6 +788,7 @@ func editTokens(edit func(tok map[string]any)) http.Handler {
 
 // A token of CreateParticipantToken that expires an hour early.
 func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
+	sweep(t)
 	rs := results(t, editTokens(func(tok map[string]any) {
 		if exp, err := time.Parse(time.RFC3339Nano, fmt.Sprint(tok["expirationTime"])); err == nil {
 			tok["expirationTime"] = exp.Add(-time.Hour).Format(time.RFC3339Nano)
@@ -797,6 +811,7 @@ func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
 // A token of CreateParticipantToken that leaves its defaulted duration and
 // capabilities out of the answer.
 func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
+	sweep(t)
 	rs := results(t, editTokens(func(tok map[string]any) {
 		delete(tok, "duration")
 		delete(tok, "capabilities")
@@ -820,6 +835,7 @@ func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
 // A token of CreateParticipantToken whose participantId is not the id its
 // participant joins with.
 func TestCatchesParticipantTokenIdNotTheJoinedOne(t *testing.T) {
+	sweep(t)
 	rs := results(t, editTokens(func(tok map[string]any) {
 		if id, ok := tok["participantId"].(string); ok {
 			r := []rune(id)
@@ -867,6 +883,7 @@ func TestCatchesLiveSessionWithEndTime(t *testing.T) {
 
 // An ended session that never gets its endTime.
 func TestCatchesEndedSessionWithoutEndTime(t *testing.T) {
+	sweep(t)
 	rs := results(t, editSessions(func(s map[string]any) { delete(s, "endTime") }))
 	const name = "ListStageSessions/behaviour/sessions/ended-session-has-endTime"
 	requireFails(t, rs, name, "gives the session its only participant left no ISO 8601 endTime")
@@ -920,6 +937,7 @@ func TestCatchesEventsOldestFirst(t *testing.T) {
 // was: it disconnects another id (the one named, reversed), which the fake
 // accepts, so that invalid requests are still refused as before.
 func TestCatchesDisconnectDoingNothing(t *testing.T) {
+	sweep(t)
 	h := rewriteRequest(ivsfake.New(ivsfake.Options{}), "DisconnectParticipant", func(body map[string]any) {
 		if id, ok := body["participantId"].(string); ok {
 			r := []rune(id)
@@ -940,6 +958,7 @@ func TestCatchesDisconnectDoingNothing(t *testing.T) {
 // 200 with an empty map where the fake finds nothing (an unknown ARN, a
 // deleted resource's, another account's).
 func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
+	sweep(t)
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "ListTagsForResource" || rec.Code != http.StatusNotFound {
 			return rec.Code, rec.Body.Bytes()
@@ -963,6 +982,7 @@ func TestCatchesUnknownResourceListedWithoutTags(t *testing.T) {
 // GetStorageConfiguration without the tags the configuration was created
 // with.
 func TestCatchesStorageConfigurationTagsDropped(t *testing.T) {
+	sweep(t)
 	h := rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
 		if op != "GetStorageConfiguration" || rec.Code != http.StatusOK {
 			return rec.Code, rec.Body.Bytes()
@@ -984,6 +1004,7 @@ func TestCatchesStorageConfigurationTagsDropped(t *testing.T) {
 // recording configuration names a storage configuration the fake does not
 // have.
 func TestCatchesUnknownStorageRefused(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) == "CreateStage" {
@@ -1077,6 +1098,7 @@ func TestCatchesStorageInUseDeleted(t *testing.T) {
 // Tags not stored: TagResource answers as the fake does (its validation,
 // its not found), but then puts the resource's tags back as they were.
 func TestCatchesTagsNotStored(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opOf(r) != "TagResource" {
@@ -1121,6 +1143,7 @@ func TestCatchesTagsNotStored(t *testing.T) {
 // DeleteStage leaving the stage's session live: GetStageSession of a
 // deleted stage's session answers it without its endTime.
 func TestCatchesDeleteStageLeavingTheSessionLive(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/GetStageSession" {
@@ -1196,6 +1219,7 @@ func editEvents(edit func(events []any) []any) http.Handler {
 // The members added to the recording configuration not kept: a stage
 // reports their defaults whatever it was given.
 func TestCatchesRecordingMembersNotKept(t *testing.T) {
+	sweep(t)
 	_, made := callInner(ivsfake.New(ivsfake.Options{}), "CreateStage", map[string]any{})
 	defaults := recordingOf(made)
 	rs := results(t, rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
@@ -1220,6 +1244,7 @@ func TestCatchesRecordingMembersNotKept(t *testing.T) {
 // UpdateStage merging the recording configuration it is given into the
 // stage's, instead of replacing it: what the update leaves out is kept.
 func TestCatchesRecordingConfigurationMerged(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := rewriteRequest(fake, "UpdateStage", func(body map[string]any) {
 		rec, ok := body["autoParticipantRecordingConfiguration"].(map[string]any)
@@ -1245,6 +1270,7 @@ func TestCatchesRecordingConfigurationMerged(t *testing.T) {
 // The reset value resetting only the members of 2024-06-20: the answer
 // shows the new members the request gave.
 func TestCatchesResetKeepingNewMembers(t *testing.T) {
+	sweep(t)
 	fake := ivsfake.New(ivsfake.Options{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := opOf(r)
@@ -1280,6 +1306,7 @@ func TestCatchesResetKeepingNewMembers(t *testing.T) {
 
 // The media type AWS added (NONE) dropped: an update to it keeps the default.
 func TestCatchesMediaTypeNoneDropped(t *testing.T) {
+	sweep(t)
 	rs := results(t, editRecording(ivsfake.New(ivsfake.Options{}), func(op string, rec map[string]any) {
 		if media, _ := rec["mediaTypes"].([]any); op == "UpdateStage" && slices.Contains(media, any("NONE")) {
 			delete(rec, "mediaTypes")
@@ -1307,6 +1334,7 @@ func editEndpoints(ops []string, edit func(eps map[string]any)) http.Handler {
 
 // An RTMPS endpoint without its port: not in the documented form.
 func TestCatchesEndpointsOutOfForm(t *testing.T) {
+	sweep(t)
 	rs := results(t, editEndpoints([]string{"CreateStage", "GetStage", "UpdateStage"}, func(eps map[string]any) {
 		eps["rtmps"] = strings.Replace(fmt.Sprint(eps["rtmps"]), ":443", "", 1)
 	}))
@@ -1317,6 +1345,7 @@ func TestCatchesEndpointsOutOfForm(t *testing.T) {
 
 // Endpoints minted anew on every GetStage.
 func TestCatchesEndpointsNotKept(t *testing.T) {
+	sweep(t)
 	var n atomic.Int64
 	rs := results(t, editEndpoints([]string{"GetStage"}, func(eps map[string]any) {
 		id := fmt.Sprintf("%012d", n.Add(1))
@@ -1344,6 +1373,7 @@ func TestCatchesEndpointsNotKept(t *testing.T) {
 // configuration: no replicationType, a replicationState, a protocol
 // UNKNOWN and redundantIngest false where the fake gives none.
 func TestCatchesParticipantsLookingReplicatedOrIngested(t *testing.T) {
+	sweep(t)
 	rs := results(t, editParticipants(func(p map[string]any) {
 		delete(p, "replicationType")
 		p["replicationState"] = "ACTIVE"
@@ -1365,6 +1395,7 @@ func TestCatchesParticipantsLookingReplicatedOrIngested(t *testing.T) {
 
 // A join's protocol ignored.
 func TestCatchesJoinProtocolIgnored(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteControl(ivsfake.New(ivsfake.Options{}), "/join", func(body map[string]any) { delete(body, "protocol") }))
 	const name = "GetParticipant/behaviour/protocol/reports-join-protocol"
 	requireFails(t, rs, name, "does not report it")
@@ -1373,6 +1404,7 @@ func TestCatchesJoinProtocolIgnored(t *testing.T) {
 
 // TOKEN_EXCHANGED without the tokens it exchanged.
 func TestCatchesExchangedTokensNotShown(t *testing.T) {
+	sweep(t)
 	rs := results(t, editEvents(func(events []any) []any {
 		for _, e := range events {
 			delete(e.(map[string]any), "previousToken")
@@ -1426,6 +1458,7 @@ func TestCatchesExchangedTokenNotTaken(t *testing.T) {
 // An exchange that keeps a publisher publishing although its new token
 // may not: the fake is asked for a token that may publish.
 func TestCatchesExchangeKeepingPublishing(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteControl(ivsfake.New(ivsfake.Options{}), "/exchange-token", func(body map[string]any) {
 		if caps, ok := body["capabilities"].([]any); ok && !slices.Contains(caps, any("PUBLISH")) {
 			body["capabilities"] = append(caps, "PUBLISH")
@@ -1440,6 +1473,7 @@ func TestCatchesExchangeKeepingPublishing(t *testing.T) {
 // publisher whose stream failed listed without PUBLISH_STOPPED. (Events
 // without replica pass: AWS's examples print none.)
 func TestCatchesEventsWithoutReplicaOrStop(t *testing.T) {
+	sweep(t)
 	rs := results(t, editEvents(func(events []any) []any {
 		out := []any{}
 		for i, e := range events {
@@ -1464,6 +1498,7 @@ func TestCatchesEventsWithoutReplicaOrStop(t *testing.T) {
 
 // A failed publish taken for one that worked: the error code is not heard.
 func TestCatchesPublishErrorIgnored(t *testing.T) {
+	sweep(t)
 	rs := results(t, rewriteControl(ivsfake.New(ivsfake.Options{}), "/publish", func(body map[string]any) { delete(body, "errorCode") }))
 	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/each-code", "is not a PUBLISH_ERROR event with that code")
 	requireFails(t, rs, "ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", "does not stop publishing")

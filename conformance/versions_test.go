@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -51,9 +50,7 @@ const lastOf20240620 = "925c64d59c37484c1efee7eb297b9e325fd305d1"
 // object now holds their defaults). It builds that fake from git, so it runs with IVSRT_TEST_ALL=1
 // (make test-all, CI) and needs the repository's history.
 func TestCurrentSuiteFailsOnlyOnWhatAWSAdded(t *testing.T) {
-	if os.Getenv("IVSRT_TEST_ALL") != "1" {
-		t.Skip("builds the 2024-06-20 fake from git: set IVSRT_TEST_ALL=1 (make test-all)")
-	}
+	heavyTest(t, "builds the 2024-06-20 fake from git")
 	root, err := filepath.Abs("..")
 	require.NoError(t, err)
 	if err := exec.Command("git", "-C", root, "cat-file", "-e", lastOf20240620+"^{commit}").Run(); err != nil {

@@ -50,9 +50,7 @@ var addedToModel = map[string]string{
 // generated UnimplementedBackend). It takes minutes: it runs when
 // IVSRT_TEST_ALL=1 (make test-all).
 func TestAddingAnOperation(t *testing.T) {
-	if os.Getenv("IVSRT_TEST_ALL") != "1" {
-		t.Skip("copies the module, regenerates it with one more operation and runs its tests: set IVSRT_TEST_ALL=1 (make test-all)")
-	}
+	heavyTest(t, "copies the module, regenerates it with one more operation and runs its tests")
 	for _, tool := range []string{"git", "go", "make"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("needs %s: %v", tool, err)

@@ -20,6 +20,7 @@ import (
 // layer and the suite from each into one package: both must build and pass
 // go vet. Their behaviour is the fake's business, operation by operation.
 func TestEveryImportedOperationGenerates(t *testing.T) {
+	heavyTest(t, "generates and vets every operation of two aws-sdk-go releases")
 	goTool, root := goModule(t, "reads aws-sdk-go releases and runs go vet")
 	tmp, rel := moduleTempDir(t, root)
 	overlay, err := os.ReadFile("../spec/ivsrealtime.overlay.yaml")

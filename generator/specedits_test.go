@@ -94,6 +94,7 @@ var specEdits = []specEdit{
 // included, against the regenerated fake: nothing may fail. An edit that
 // tightens must also make the new suite fail against the old fake.
 func TestSpecEditsFlowThroughTheSuite(t *testing.T) {
+	heavyTest(t, "copies the module, regenerates it and runs the whole suite once per spec edit")
 	goTool, root := goModule(t, "copies the module and builds ivsrt once per edit")
 	start := time.Now()
 

@@ -15,6 +15,7 @@ import (
 // asserted. It runs where python3 ($IVSRT_PYTHON, else the PATH's) can
 // import boto3, and is skipped elsewhere, saying why.
 func TestBoto3(t *testing.T) {
+	heavyTest(t, "drives ivsrt serve with boto3, a Python client")
 	python := os.Getenv("IVSRT_PYTHON")
 	if python == "" {
 		var err error

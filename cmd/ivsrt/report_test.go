@@ -363,6 +363,7 @@ func layout(t *testing.T, page string) (clientWidth, scrollWidth int, right map[
 // and failures, and a screenshot of it has the failure's colour in it.
 // IVSRT_REPORT_SCREENSHOT=FILE keeps the screenshot there.
 func TestConformHTMLRendersInChromium(t *testing.T) {
+	heavyTest(t, "renders the HTML report in headless Chromium")
 	chromium(t)
 	path := filepath.Join(t.TempDir(), "report.html")
 	var out, errOut bytes.Buffer
@@ -458,6 +459,7 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 // named in the row of those the target does not implement) ends inside
 // the window.
 func TestConformHTMLFits1400px(t *testing.T) {
+	heavyTest(t, "renders the HTML report in headless Chromium")
 	chromium(t)
 	path := filepath.Join(t.TempDir(), "report.html")
 	jsonPath := filepath.Join(t.TempDir(), "report.json")

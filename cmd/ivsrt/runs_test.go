@@ -26,9 +26,7 @@ const conformRuns = 30
 // before: each run deleted all it made. The quota is set low enough that
 // the stages of two runs left behind would exceed it.
 func TestConformRunsCleanUp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs the suite 30 times")
-	}
+	heavyTest(t, "builds ivsrt and runs the suite 30 times against one ivsrt serve")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	start := time.Now()

@@ -332,8 +332,9 @@ func TestControlSignedUnderVerify(t *testing.T) {
 	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 }
 
-// With signatures unchecked, a control call acts in the region of its
-// signature, else the default one; /reset resets every namespace.
+// With signatures unchecked, a signed control call acts in the region of
+// its signature (an unsigned one where its resource lives:
+// TestControlActsWhereItsResourceLives); /reset resets every namespace.
 func TestControlRegionUnderAuthOff(t *testing.T) {
 	f := ivsfake.Start(t)
 	ctx := ctxT(t)
@@ -343,7 +344,7 @@ func TestControlRegionUnderAuthOff(t *testing.T) {
 	require.NoError(t, err)
 	tok := aws.ToString(out.ParticipantTokens[0].Token)
 
-	_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: tok})
+	_, err = controlAs(f, anyKey, "us-east-1").Join(ctx, ivscontrol.JoinInput{Token: tok})
 	requireWireError(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
 	ctlWest := controlAs(f, anyKey, "us-west-2")
 	info, err := ctlWest.Info(ctx)
@@ -363,9 +364,11 @@ func TestControlRegionUnderAuthOff(t *testing.T) {
 
 // The control endpoints hold a stage ARN to the AWS operations' rules
 // before any lookup (a malformed one is a ValidationException naming the
-// member), and answer another account's stage as those operations do.
+// member), and answer another account's stage as those operations do (to
+// a signed call: an unsigned one acts in the ARN's account).
 func TestControlValidatesBeforeLookup(t *testing.T) {
 	f := ivsfake.Start(t)
+	anyKey := ivsfake.Key{AccessKeyID: "AKIDANY", SecretAccessKey: "any"}
 	foreign := "arn:aws:ivs:us-east-1:999999999999:stage/abcdefghijkl"
 	for _, path := range []string{"/publish", "/leave", "/recording", "/end-session"} {
 		body := map[string]string{
@@ -377,7 +380,7 @@ func TestControlValidatesBeforeLookup(t *testing.T) {
 		assert.Equal(t, ivsapi.ErrValidationException, r.ErrorType, path)
 		assert.Contains(t, r.message(t), "'stageArn' failed to satisfy constraint: Member must satisfy regular expression pattern", path)
 
-		r = post(t, f, "/_ivsrt"+path, strings.Replace(body, "%q", `"`+foreign+`"`, 1))
+		r = send(t, signedRequest(t, f, anyKey, "us-east-1", "/_ivsrt"+path, strings.Replace(body, "%q", `"`+foreign+`"`, 1), time.Now()))
 		assert.Equal(t, http.StatusForbidden, r.Status, path)
 		assert.Equal(t, ivsapi.ErrAccessDeniedException, r.ErrorType, path)
 	}

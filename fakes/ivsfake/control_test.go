@@ -3,6 +3,7 @@ package ivsfake_test
 import (
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -183,4 +184,113 @@ func TestControlRecordingStatesAreTheSpecs(t *testing.T) {
 	for _, s := range []string{ivscontrol.RecordingStarting, ivscontrol.RecordingActive, ivscontrol.RecordingStopping, ivscontrol.RecordingStopped, ivscontrol.RecordingFailed} {
 		assert.Contains(t, ivsapi.ParticipantRecordingFilterByRecordingStateValues, s)
 	}
+}
+
+// Under -auth off an unsigned control call acts where its resource lives:
+// a join in the namespace of its token's stage, a call naming a stage ARN
+// in that ARN's account and region, whatever the fake's -region. Here the
+// official client is configured for us-west-2 and the fake for us-east-1,
+// the issue a user met (the join answered 404).
+func TestControlActsWhereItsResourceLives(t *testing.T) {
+	f := ivsfake.Start(t, ivsfake.Options{Region: "us-east-1"})
+	ctx := ctxT(t)
+	west := ivsfake.NewClient(f.URL, "us-west-2")
+	stage, err := west.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+	require.NoError(t, err)
+	arn := aws.ToString(stage.Stage.Arn)
+	require.Contains(t, arn, ":us-west-2:")
+	tok, err := west.CreateParticipantToken(ctx, &ivsrealtime.CreateParticipantTokenInput{StageArn: stage.Stage.Arn, UserId: aws.String("alice")})
+	require.NoError(t, err)
+
+	// An unsigned join, as a device makes it: no credentials, only the token.
+	r := post(t, f, "/_ivsrt/join", `{"token":"`+aws.ToString(tok.ParticipantToken.Token)+`"}`)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	var j ivscontrol.JoinOutput
+	require.NoError(t, json.Unmarshal(r.Body, &j))
+	assert.Equal(t, arn, j.StageArn)
+	assert.Equal(t, aws.ToString(tok.ParticipantToken.ParticipantId), j.ParticipantId)
+
+	list, err := west.ListParticipants(ctx, &ivsrealtime.ListParticipantsInput{StageArn: stage.Stage.Arn, SessionId: aws.String(j.SessionId)})
+	require.NoError(t, err)
+	require.Len(t, list.Participants, 1)
+	assert.Equal(t, j.ParticipantId, aws.ToString(list.Participants[0].ParticipantId))
+	assert.Equal(t, "alice", aws.ToString(list.Participants[0].UserId))
+	assert.Equal(t, types.ParticipantStateConnected, list.Participants[0].State)
+
+	// The calls naming the stage ARN follow it too, through the Go client
+	// (unsigned: ivsfake.Start's Control).
+	require.NoError(t, f.Control.Publish(ctx, j.Ref()))
+	got, err := west.GetParticipant(ctx, &ivsrealtime.GetParticipantInput{StageArn: stage.Stage.Arn, SessionId: aws.String(j.SessionId), ParticipantId: aws.String(j.ParticipantId)})
+	require.NoError(t, err)
+	assert.True(t, got.Participant.Published)
+
+	// The fake's own region holds nothing of it.
+	east, err := f.Client.ListStages(ctx, &ivsrealtime.ListStagesInput{})
+	require.NoError(t, err)
+	assert.Empty(t, east.Stages)
+
+	// A signed call acts for its signer: signed for us-east-1, neither the
+	// token nor the stage of us-west-2 is there.
+	anyKey := ivsfake.Key{AccessKeyID: "AKIDANY", SecretAccessKey: "any"}
+	ctlEast := controlAs(f, anyKey, "us-east-1")
+	_, err = ctlEast.Join(ctx, ivscontrol.JoinInput{Token: aws.ToString(tok.ParticipantToken.Token)})
+	requireWireError(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
+	requireWireError(t, ctlEast.Leave(ctx, j.Ref()), ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
+	// Signed for us-west-2, it reaches them.
+	require.NoError(t, controlAs(f, anyKey, "us-west-2").EndSession(ctx, arn))
+	got, err = west.GetParticipant(ctx, &ivsrealtime.GetParticipantInput{StageArn: stage.Stage.Arn, SessionId: aws.String(j.SessionId), ParticipantId: aws.String(j.ParticipantId)})
+	require.NoError(t, err)
+	assert.Equal(t, types.ParticipantStateDisconnected, got.Participant.State)
+
+	// An unsigned call naming a stage of an account the fake holds nothing
+	// of acts there, and finds no such stage; an unknown token stays in
+	// -region and is unknown there.
+	foreign := "arn:aws:ivs:eu-west-1:999999999999:stage/abcdefghijkl"
+	r = post(t, f, "/_ivsrt/end-session", `{"stageArn":"`+foreign+`"}`)
+	assert.Equal(t, http.StatusNotFound, r.Status)
+	assert.Equal(t, ivsapi.ErrResourceNotFoundException, r.ErrorType)
+	r = post(t, f, "/_ivsrt/join", `{"token":"ivsrt.unknown"}`)
+	assert.Equal(t, http.StatusNotFound, r.Status)
+	assert.Equal(t, ivsapi.ErrResourceNotFoundException, r.ErrorType)
+	// Those misses leave no namespace behind.
+	assert.ElementsMatch(t, []ivsfake.Namespace{{Account: "123456789012", Region: "us-east-1"}, {Account: "123456789012", Region: "us-west-2"}}, f.Server.Namespaces())
+}
+
+// Under signature checking every control call is signed and acts for its
+// signer: another account's stage is AccessDeniedException and its token
+// is not found, whatever the body names.
+func TestControlSignedCannotReachAnotherAccount(t *testing.T) {
+	f := startVerifying(t, ivsfake.Options{Region: "us-east-1"})
+	ctx := ctxT(t)
+	westA := clientAs(f, keyA, "us-west-2")
+	out, err := westA.CreateStage(ctx, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("u")})
+	require.NoError(t, err)
+	tok := aws.ToString(out.ParticipantTokens[0].Token)
+
+	r := post(t, f, "/_ivsrt/join", `{"token":"`+tok+`"}`)
+	assert.Equal(t, ivsapi.ErrMissingAuthenticationTokenException, r.ErrorType, "unsigned")
+	ctlB := controlAs(f, keyB, "us-west-2")
+	_, err = ctlB.Join(ctx, ivscontrol.JoinInput{Token: tok})
+	requireWireError(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
+	j, err := controlAs(f, keyA, "us-west-2").Join(ctx, ivscontrol.JoinInput{Token: tok})
+	require.NoError(t, err)
+	requireWireError(t, ctlB.Leave(ctx, j.Ref()), ivsapi.ErrAccessDeniedException, http.StatusForbidden)
+	requireWireError(t, ctlB.EndSession(ctx, j.StageArn), ivsapi.ErrAccessDeniedException, http.StatusForbidden)
+}
+
+// A token of a namespace that only the state file holds (the fake was
+// restarted and nothing has used that region since) still joins unsigned.
+func TestControlFindsATokenInTheStateFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, path)
+	f := ivsfake.Start(t, ivsfake.Options{Region: "us-east-1", Store: s})
+	ctx := ctxT(t)
+	out, err := ivsfake.NewClient(f.URL, "eu-central-1").CreateStage(ctx, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("u")})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	f2 := ivsfake.Start(t, ivsfake.Options{Region: "us-east-1", Store: openStore(t, path)})
+	j, err := f2.Control.Join(ctx, ivscontrol.JoinInput{Token: aws.ToString(out.ParticipantTokens[0].Token)})
+	require.NoError(t, err)
+	assert.Equal(t, aws.ToString(out.Stage.Arn), j.StageArn)
 }

@@ -111,9 +111,7 @@ func (h hook) without(src []byte) []byte {
 // hook, so it runs only with IVSRT_TEST_ALL=1 (and needs a -timeout
 // above the default 10m on a slow machine).
 func TestRemovingAnyHookFailsAStoreTest(t *testing.T) {
-	if os.Getenv("IVSRT_TEST_ALL") != "1" {
-		t.Skip("builds the package once per persistence hook: set IVSRT_TEST_ALL=1")
-	}
+	heavyTest(t, "builds the package once per persistence hook")
 	hooks, src := findHooks(t)
 	require.NotEmpty(t, hooks)
 	abs, err := filepath.Abs(mutatorsFile)

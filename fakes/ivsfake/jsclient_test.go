@@ -14,6 +14,7 @@ import (
 // installed (npm install --prefix testdata/jsclient; CI does) and node is
 // on the PATH, and is skipped elsewhere.
 func TestJavaScriptSDK(t *testing.T) {
+	heavyTest(t, "drives the fake with the AWS SDK for JavaScript, an npm package")
 	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "jsclient"))
 	if err != nil {
 		t.Fatal(err)

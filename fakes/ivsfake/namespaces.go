@@ -179,3 +179,102 @@ func (m *Memory) holdsNothingLocked() bool {
 	return len(m.stages) == 0 && len(m.deleted.order) == 0 && len(m.tokens) == 0 &&
 		len(m.storage.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
 }
+
+// A control call acts where its resource lives. A participant's device
+// holds a token, not AWS credentials, and the token (or the stage ARN a
+// test names) already says which account and region it belongs to: so
+// with signatures unchecked, an unsigned control call whose body names a
+// stage ARN acts in that ARN's account and region, and a join in the
+// namespace of the token's stage, not in -region. A signed call acts for
+// its signer, as an AWS request does, and cannot reach another account's
+// stage (AccessDeniedException from the lookup) or another region's.
+// Calls that name no resource (faults, quota) act in the call's own
+// namespace.
+
+// unsigned reports whether the call may follow its resource: signatures
+// are unchecked and the call carries none.
+func (c *controlCall) unsigned() bool {
+	if c.s.keys != nil {
+		return false
+	}
+	_, signed := parseAuthorization(c.r.Header.Get("Authorization"))
+	return !signed
+}
+
+// atStage makes an unsigned call act in the account and region of the
+// stage ARN it names. A malformed ARN leaves the call where it is, to be
+// refused by the rules on stageArn. It must run before the call takes its
+// namespace (space).
+func (c *controlCall) atStage(arn string) {
+	if c.l.m != nil || !c.unsigned() {
+		return
+	}
+	region, account, ok := ivsapi.ParseStageArn(arn)
+	if ok && ValidRegion(region) && ValidAccount(account) {
+		c.l.ns = Namespace{Account: account, Region: region}
+	}
+}
+
+// atToken makes an unsigned join act in the namespace that issued its
+// token. A token no namespace holds (unknown, or expired and freed)
+// leaves the call where it is, to be answered there.
+func (c *controlCall) atToken(token string) {
+	if c.l.m != nil || !c.unsigned() {
+		return
+	}
+	if ns, ok := c.s.tokenNamespace(token, c.l.ns); ok {
+		c.l.ns = ns
+	}
+}
+
+// tokenNamespace finds the namespace holding a token: first, then the
+// others held in memory, then those only the state file holds (loaded as
+// a request naming them would load them). Their number is bounded by the
+// accounts' bounds on namespaces, so the search is too.
+func (s *Server) tokenNamespace(token string, first Namespace) (Namespace, bool) {
+	t := &s.spaces
+	t.mu.Lock()
+	held := make(map[Namespace]*Memory, len(t.held))
+	for ns, h := range t.held {
+		held[ns] = h.m
+	}
+	t.mu.Unlock()
+	if m := held[first]; m != nil && m.holdsToken(token) {
+		return first, true
+	}
+	for ns, m := range held {
+		if m.holdsToken(token) {
+			return ns, true
+		}
+	}
+	if s.opts.Store == nil {
+		return Namespace{}, false
+	}
+	stored, err := s.opts.Store.Namespaces()
+	if err != nil {
+		return Namespace{}, false // the call fails where it is
+	}
+	for _, ns := range stored {
+		if held[ns] != nil {
+			continue
+		}
+		m, err := s.acquire(ns)
+		if err != nil {
+			continue
+		}
+		found := m.holdsToken(token)
+		s.release(&lease{ns: ns, m: m})
+		if found {
+			return ns, true
+		}
+	}
+	return Namespace{}, false
+}
+
+// holdsToken reports whether the namespace issued the token and holds it
+// still.
+func (m *Memory) holdsToken(token string) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.tokens[token] != nil
+}

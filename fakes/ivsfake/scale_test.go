@@ -126,6 +126,7 @@ func scaleQueries() []scaleQuery {
 // p50 of HTTP round trips at each size, and their ratio
 // (the goal: at most 3x).
 func TestScaleListParticipants(t *testing.T) {
+	heavyTest(t, "a scale test: 10,000 participants in a session")
 	const small, maxResults = 1000, 100
 	big := scaleSize(100_000, 10_000)
 	rounds := scaleSize(301, 51)
@@ -235,6 +236,7 @@ func scaleRoundTrip(t *testing.T, hc *http.Client, url string, body []byte) int 
 // late session ends with its last. Printed: the p50 of each and their
 // ratio.
 func TestScaleLeave(t *testing.T) {
+	heavyTest(t, "a scale test")
 	const timed = 200
 	n := scaleSize(100_000, 10_000)
 	f := ivsfake.Start(t, seedOptions)
@@ -275,6 +277,7 @@ const scaleMemoryEnv = "IVSRT_SCALE_MEMORY"
 // heap at most 1 KiB a participant, and with -scale (100,000, where the
 // process's fixed costs no longer count) RSS too.
 func TestScaleMemory(t *testing.T) {
+	heavyTest(t, "a scale test")
 	n := scaleSize(100_000, 20_000)
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestScaleMemoryChild$", "-test.count", "1")
 	cmd.Env = append(os.Environ(), scaleMemoryEnv+"="+strconv.Itoa(n))
@@ -338,6 +341,7 @@ func readRSS(t *testing.T) int {
 // of random stages (100 and 200 without -scale). Asserted: every call succeeds and every stage created is
 // counted. Printed: each side's throughput and the ratio.
 func TestScaleStages(t *testing.T) {
+	heavyTest(t, "a scale test: thousands of stages")
 	const workers = 16
 	rounds, creates, gets := scaleSize(5, 2), scaleSize(500, 100), scaleSize(2000, 200)
 	sizes := [2]int{1000, scaleSize(100_000, 5_000)}

@@ -371,6 +371,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
+		c.atToken(in.Token)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -385,6 +386,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkRef(in.ParticipantRef); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -427,6 +429,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := decodeControl(c.r, &in); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -441,6 +444,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkRef(in.ParticipantRef); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -455,6 +459,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkRef(in); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -471,6 +476,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkStageArn(in.StageArn); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
