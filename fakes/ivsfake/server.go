@@ -404,6 +404,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkSubscribe(in); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
@@ -418,6 +419,7 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		if err := checkSubscribe(in); err != nil {
 			return nil, err
 		}
+		c.atStage(in.StageArn)
 		m, err := c.space()
 		if err != nil {
 			return nil, err
