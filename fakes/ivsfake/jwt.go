@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"math"
 	"math/big"
 	"strings"
 	"time"
@@ -89,8 +88,8 @@ func looksSelfSigned(token string) bool { return strings.Count(token, ".") == 2 
 func (m *Memory) selfSignedToken(token string) (*pToken, error) {
 	parts := strings.Split(token, ".")
 	var header jwtHeader
-	if err := decodeJWTPart(parts[0], &header); err != nil {
-		return nil, ivsapi.NewValidationException("token: its JWT header is not base64url-encoded JSON: %v", err)
+	if !decodeJWTPart(parts[0], &header) {
+		return nil, ivsapi.NewValidationException("token: its JWT header is not a base64url-encoded JSON object of alg, typ and kid")
 	}
 	if header.Alg != selfSignedAlg {
 		return nil, ivsapi.NewAccessDeniedException("token: signed with alg %q; a participant token is signed with %s", header.Alg, selfSignedAlg)
@@ -109,12 +108,16 @@ func (m *Memory) selfSignedToken(token string) (*pToken, error) {
 		return nil, ivsapi.NewAccessDeniedException("token: its signature does not verify against public key %s", key.arn)
 	}
 	var c selfSignedClaims
-	if err := decodeJWTPart(parts[1], &c); err != nil {
-		return nil, ivsapi.NewValidationException("token: its JWT claims are not base64url-encoded JSON: %v", err)
+	if !decodeJWTPart(parts[1], &c) {
+		return nil, ivsapi.NewValidationException("token: its JWT claims are not a base64url-encoded JSON object of the claims a participant token has")
 	}
 	switch {
-	case c.Exp == nil || math.IsNaN(*c.Exp) || math.IsInf(*c.Exp, 0):
+	case c.Exp == nil:
 		return nil, ivsapi.NewValidationException("token: claim exp is missing: a participant token says when it expires")
+	case *c.Exp < 0 || *c.Exp > maxNumericDate:
+		// A time the API's timestamps cannot carry (a participant shows
+		// when its token expires).
+		return nil, ivsapi.NewValidationException("token: claim exp %v is not a time from 1970 to 9999", *c.Exp)
 	case c.Jti == nil || *c.Jti == "":
 		return nil, ivsapi.NewValidationException("token: claim jti is missing: a participant token names its participant id")
 	case c.Resource == nil:
@@ -147,7 +150,7 @@ func (m *Memory) selfSignedToken(token string) (*pToken, error) {
 	}
 	// exp is a NumericDate: seconds, possibly with a fraction; the fake's
 	// clock counts milliseconds.
-	expires := time.UnixMilli(int64(math.Min(math.Max(*c.Exp*1000, math.MinInt64), math.MaxInt64))).UTC()
+	expires := time.UnixMilli(int64(*c.Exp * 1000)).UTC()
 	return &pToken{
 		stageArn: *c.Resource, participantID: *c.Jti, userID: c.UserID, attributes: copyMap(c.Attributes),
 		capabilities: m.capabilities(caps), expires: expires,
@@ -156,16 +159,17 @@ func (m *Memory) selfSignedToken(token string) (*pToken, error) {
 }
 
 // decodeJWTPart decodes a base64url part of a JWT (unpadded, RFC 7515)
-// holding a JSON object.
-func decodeJWTPart(part string, v any) error {
+// holding a JSON object into v, reporting whether it could. Why not is
+// Go's to say, not the client's.
+func decodeJWTPart(part string, v any) bool {
 	data, err := base64.RawURLEncoding.DecodeString(part)
 	if err != nil {
-		return err
+		return false
 	}
 	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
-		return errNotObject
+		return false
 	}
-	return json.Unmarshal(data, v)
+	return json.Unmarshal(data, v) == nil
 }
 
 // errMessage is the message of an error in AWS's form, without its type.
@@ -176,11 +180,9 @@ func errMessage(err error) string {
 	return err.Error()
 }
 
-type jwtError string
-
-func (e jwtError) Error() string { return string(e) }
-
-const errNotObject = jwtError("not a JSON object")
+// maxNumericDate is the last second of year 9999, the latest time an
+// answer's timestamp (RFC 3339) can carry.
+var maxNumericDate = float64(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix())
 
 // verifyES384 checks a JWS ES384 signature (base64url r||s) of the
 // signing input (header.payload) with key.

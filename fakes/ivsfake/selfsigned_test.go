@@ -186,6 +186,8 @@ func TestSelfSignedTokenRefused(t *testing.T) {
 		{"for a stage that does not exist", signToken(t, f.key, f.kid, claims(unknownStage, "p1")), ivsapi.ErrResourceNotFoundException, http.StatusNotFound, unknownStage},
 		{"resource not a stage ARN", signToken(t, f.key, f.kid, with(func(c map[string]any) { c["resource"] = f.kid })), ivsapi.ErrValidationException, http.StatusBadRequest, "resource"},
 		{"no exp", signToken(t, f.key, f.kid, with(func(c map[string]any) { delete(c, "exp") })), ivsapi.ErrValidationException, http.StatusBadRequest, "exp"},
+		{"exp past year 9999", signToken(t, f.key, f.kid, with(func(c map[string]any) { c["exp"] = 1e300 })), ivsapi.ErrValidationException, http.StatusBadRequest, "exp"},
+		{"exp not a number", signToken(t, f.key, f.kid, with(func(c map[string]any) { c["exp"] = "soon" })), ivsapi.ErrValidationException, http.StatusBadRequest, "claims"},
 		{"no jti", signToken(t, f.key, f.kid, with(func(c map[string]any) { delete(c, "jti") })), ivsapi.ErrValidationException, http.StatusBadRequest, "jti"},
 		{"jti breaks the participant id's pattern", signToken(t, f.key, f.kid, with(func(c map[string]any) { c["jti"] = "not valid!" })), ivsapi.ErrValidationException, http.StatusBadRequest, "participantId"},
 		{"user_id over 128 characters", signToken(t, f.key, f.kid, with(func(c map[string]any) {
