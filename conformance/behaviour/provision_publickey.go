@@ -119,22 +119,22 @@ func (r *runner) setupPublicKeys(ctx context.Context) {
 	if m == nil || m.Identifier == "" || c.Operation(ivscases.OpImportPublicKey) == nil {
 		return
 	}
-	live := placeholderName(suite.PlaceholderLive, m.Identifier)
+	live, deleted := placeholderName(suite.PlaceholderLive, m.Identifier), placeholderName(suite.PlaceholderDeleted, m.Identifier)
 	if _, f := r.Live(r.liveStage); f != nil {
-		r.SetMissing(f, live) // the target could not even make a stage
+		r.SetMissing(f, live, deleted) // the target could not even make a stage
 		return
 	}
 	arn, f := r.importKey(ctx, caseTagPublicKeyLive)
 	if f != nil {
 		f.Reason = "setup: ImportPublicKey of the run's public key: " + f.Reason
-		r.SetMissing(f, live)
+		r.SetMissing(f, live, deleted)
 		return
 	}
 	r.SetLive(live, arn)
 	if c.Operation(ivscases.OpDeletePublicKey) == nil {
+		r.SetMissing(suite.Skipf("the contract has no %s to delete a public key with", ivscases.OpDeletePublicKey), deleted)
 		return
 	}
-	deleted := placeholderName(suite.PlaceholderDeleted, m.Identifier)
 	gone, f := r.importKey(ctx, caseTagPublicKeyDelete)
 	if f == nil {
 		_, _, f = r.do(ctx, ivscases.OpDeletePublicKey, map[string]any{ivscases.MemberArn: gone})
