@@ -44,6 +44,7 @@ var (
 	_ suite.RecordingSetter          = controlSeeder{}
 	_ suite.QuotaSetter              = controlSeeder{}
 	_ behaviour.PublisherQuotaSetter = controlSeeder{}
+	_ behaviour.Subscriber           = controlSeeder{}
 	_ behaviour.ProtocolJoiner       = controlSeeder{}
 	_ behaviour.TokenExchanger       = controlSeeder{}
 	_ behaviour.PublishFailer        = controlSeeder{}
@@ -95,6 +96,16 @@ func (s controlSeeder) StartRecording(ctx context.Context, p suite.Joined) error
 
 func (s controlSeeder) Leave(ctx context.Context, p suite.Joined) error {
 	return s.c.Leave(ctx, ref(p))
+}
+
+// Subscribe makes a participant subscribe to a publisher of its session.
+func (s controlSeeder) Subscribe(ctx context.Context, p suite.Joined, remoteParticipantID string) error {
+	return s.c.Subscribe(ctx, ivscontrol.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}, remoteParticipantID)
+}
+
+// Unsubscribe makes a participant stop subscribing to a publisher.
+func (s controlSeeder) Unsubscribe(ctx context.Context, p suite.Joined, remoteParticipantID string) error {
+	return s.c.Unsubscribe(ctx, ivscontrol.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}, remoteParticipantID)
 }
 
 // SetRecording sets a participant's recording state (POST /_ivsrt/recording).

@@ -408,8 +408,50 @@ func TestCatchesRemoteParticipantOnJoinAndPublish(t *testing.T) {
 		}
 		return events
 	}))
-	requireAllFail(t, rs, "does not have the members the model documents",
-		"ListParticipantEvents/behaviour/events/remoteParticipantId-null-on-join-and-publish", "ListParticipantEvents/behaviour/events/members-as-documented")
+	documented := []string{"ListParticipantEvents/behaviour/events/remoteParticipantId-null-on-join-and-publish", "ListParticipantEvents/behaviour/events/members-as-documented"}
+	for _, name := range documented {
+		requireFails(t, rs, name, "does not have the members the model documents")
+	}
+	// A subscribe event names its publisher, so the made-up remote
+	// participant fails the subscribe cases too.
+	subscribe := []string{"ListParticipantEvents/behaviour/subscribe/names-the-publisher",
+		"ListParticipantEvents/behaviour/subscribe/not-publishing-is-PUBLISHER_NOT_FOUND",
+		"ListParticipantEvents/behaviour/subscribe/without-SUBSCRIBE-is-INSUFFICIENT_CAPABILITIES"}
+	for _, name := range subscribe {
+		requireFails(t, rs, name, "subscri")
+	}
+	assert.ElementsMatch(t, append(documented, subscribe...), failed(rs))
+}
+
+// Subscribe events without their publisher: remoteParticipantId left out
+// where the model documents it as the publisher.
+func TestCatchesSubscribeEventsWithoutThePublisher(t *testing.T) {
+	rs := results(t, editEvents(func(events []any) []any {
+		for _, e := range events {
+			if m := e.(map[string]any); strings.HasPrefix(fmt.Sprint(m["name"]), "SUBSCRIBE_") {
+				delete(m, "remoteParticipantId")
+			}
+		}
+		return events
+	}))
+	requireAllFail(t, rs, "subscri",
+		"ListParticipantEvents/behaviour/subscribe/names-the-publisher",
+		"ListParticipantEvents/behaviour/subscribe/not-publishing-is-PUBLISHER_NOT_FOUND",
+		"ListParticipantEvents/behaviour/subscribe/without-SUBSCRIBE-is-INSUFFICIENT_CAPABILITIES")
+}
+
+// A subscription to a participant that does not publish refused with
+// another code than PUBLISHER_NOT_FOUND.
+func TestCatchesSubscribeRefusedWithAnotherCode(t *testing.T) {
+	rs := results(t, editEvents(func(events []any) []any {
+		for _, e := range events {
+			if m := e.(map[string]any); m["errorCode"] == "PUBLISHER_NOT_FOUND" {
+				m["errorCode"] = "QUOTA_EXCEEDED"
+			}
+		}
+		return events
+	}))
+	requireAllFail(t, rs, "PUBLISHER_NOT_FOUND", "ListParticipantEvents/behaviour/subscribe/not-publishing-is-PUBLISHER_NOT_FOUND")
 }
 
 // The wrong errorCode for a refused publish.
@@ -417,7 +459,7 @@ func TestCatchesRefusedPublishWithAnotherCode(t *testing.T) {
 	sweep(t)
 	rs := results(t, editEvents(func(events []any) []any {
 		for _, e := range events {
-			if m := e.(map[string]any); m["errorCode"] == "INSUFFICIENT_CAPABILITIES" {
+			if m := e.(map[string]any); m["errorCode"] == "INSUFFICIENT_CAPABILITIES" && m["name"] == "PUBLISH_ERROR" {
 				m["errorCode"] = "QUOTA_EXCEEDED"
 			}
 		}

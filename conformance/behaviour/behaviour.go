@@ -58,10 +58,10 @@ type runner struct {
 	*suite.Runner
 	c contract
 
-	seed           seedState
-	seedMu         sync.Mutex // guards seed.spareStages, which cases borrow
-	created        createdStages
-	createdStorage createdStorage
+	seed                        seedState
+	seedMu                      sync.Mutex // guards seed.spareStages, which cases borrow
+	created                     createdStages
+	createdStorage, createdKeys *createdResources
 	// deleteRefused is the target's answer to the setup's DeleteStage when
 	// it refused it: nothing asks again (Cleanup says so).
 	deleteRefused string
@@ -85,7 +85,12 @@ type runner struct {
 // storage configuration in use).
 func Setup(ctx context.Context, sr *suite.Runner) any {
 	c := contract{sr.Contract()}
-	r := &runner{Runner: sr, c: c}
+	r := &runner{Runner: sr, c: c,
+		createdStorage: &createdResources{createOp: ivscases.OpCreateStorageConfiguration, deleteOp: ivscases.OpDeleteStorageConfiguration,
+			member: ivscases.MemberStorageConfiguration, noun: "storage configurations"},
+		createdKeys: &createdResources{createOp: ivscases.OpImportPublicKey, deleteOp: ivscases.OpDeletePublicKey,
+			member: ivscases.MemberPublicKey, noun: "public keys"},
+	}
 	r.liveStage = c.LiveName(structGetStage, ivscases.MemberArn)
 	r.liveSession = c.LiveName(structList, ivscases.MemberSessionId)
 	r.liveParticipant = c.LiveName(structGetPart, ivscases.MemberParticipantId)
@@ -102,11 +107,13 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	r.provideAccepted()
 	sr.KnowListing(r.seededListing)
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
-	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStorage(ctx).String() })
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdStorage).String() })
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdKeys).String() })
 	r.raiseQuotas(ctx)
 	r.setup(ctx)
 	r.setupStorage(ctx)
 	r.setupDeleted(ctx)
+	r.setupPublicKeys(ctx)
 	r.setupUnmade()
 	return r
 }
@@ -143,6 +150,7 @@ func (r *runner) observe(ex *suite.Exchange) {
 		r.created.noteDeleted(ex.Body)
 	}
 	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)
+	r.createdKeys.observe(ex.Op, ex.Body, ex.Resp)
 }
 
 // itemsParticipants is the list member of ListParticipants' answer.

@@ -99,6 +99,14 @@ func CurrentCases(sc *suite.Contract) []suite.Case {
 		[]string{structEvent + "." + ivscases.MemberErrorCode, structEvent + "." + ivscases.MemberName + "=" + eventPublishError}, publishErrorCodes)
 	add("ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "publish-error", suite.SourceInferred,
 		[]string{structEvent + "." + ivscases.MemberErrorCode, structEvent + "." + ivscases.MemberName + "=" + eventPublishError}, publishErrorMidStream)
+
+	// Subscribing: the publisher named, refusals with the model's codes.
+	add("ListParticipantEvents/behaviour/subscribe/names-the-publisher", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberRemoteParticipantId, "subscribe", suite.SourceDocumented,
+		needSubscribeEvents, subscribeNamesThePublisher)
+	add("ListParticipantEvents/behaviour/subscribe/not-publishing-is-PUBLISHER_NOT_FOUND", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberErrorCode, "subscribe", suite.SourceDocumented,
+		append(slices.Clone(needSubscribeEvents), structEvent+"."+ivscases.MemberErrorCode+"="+errorPublisherNotFound), subscribeRefused(false, nil, errorPublisherNotFound))
+	add("ListParticipantEvents/behaviour/subscribe/without-SUBSCRIBE-is-INSUFFICIENT_CAPABILITIES", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberErrorCode, "subscribe", suite.SourceDocumented,
+		append(slices.Clone(needSubscribeEvents), structEvent+"."+ivscases.MemberErrorCode+"="+errorCodeInsufficientCap), subscribeRefused(true, []string{capabilityPublish}, errorCodeInsufficientCap))
 	return out
 }
 

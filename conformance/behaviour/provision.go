@@ -26,7 +26,7 @@ const (
 // Declare returns the generated cases, each declaring what it needs made
 // for it (Needs) and whether it must run alone, but those about a deleted
 // resource of a kind the suite cannot make and delete (a composition,
-// say: the suite makes and deletes stages and storage configurations
+// say: the suite makes and deletes stages, storage configurations and public keys
 // only): a pagination case pages
 // through a list other cases change (the account's stages and storage
 // configurations, a participant's events, a stage's sessions) unless it

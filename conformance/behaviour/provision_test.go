@@ -21,7 +21,8 @@ func TestDeclare(t *testing.T) {
 	var kept []suite.Case
 	var left []string
 	for _, c := range ivscases.Cases {
-		if strings.Contains(c.Body, "${deleted:") && !strings.Contains(c.Body, "${deleted:StageArn}") && !strings.Contains(c.Body, "${deleted:StorageConfigurationArn}") {
+		if strings.Contains(c.Body, "${deleted:") && !strings.Contains(c.Body, "${deleted:StageArn}") && !strings.Contains(c.Body, "${deleted:StorageConfigurationArn}") &&
+			!strings.Contains(c.Body, "${deleted:PublicKeyArn}") {
 			left = append(left, c.Name)
 			continue
 		}
@@ -29,6 +30,7 @@ func TestDeclare(t *testing.T) {
 	}
 	assert.Contains(t, left, "GetComposition/arn/not-found/deleted")
 	assert.NotContains(t, left, "GetStage/arn/not-found/deleted")
+	assert.NotContains(t, left, "GetPublicKey/arn/not-found/deleted")
 	require.Len(t, got, len(kept))
 	needs := map[string]int{}
 	alone := map[string]int{}
@@ -37,9 +39,15 @@ func TestDeclare(t *testing.T) {
 		assert.Equal(t, gen.Name, c.Name)
 		// The bucket a storage configuration is made in is the user's (AWS
 		// wants one the caller owns): the generated sample is replaced.
-		if c.Operation == ivscases.OpCreateStorageConfiguration && strings.Contains(c.Body, "${live:Bucket}") {
+		// Nor is a key the suite makes (no sample of the pattern is a
+		// P-384 key, and none is taken twice).
+		switch {
+		case c.Operation == ivscases.OpCreateStorageConfiguration && strings.Contains(c.Body, "${live:Bucket}"):
 			assert.Equal(t, gen.Body, strings.Replace(c.Body, "${live:Bucket}", "aaa", 1), "%s: only the bucket is replaced", c.Name)
-		} else {
+		case c.Operation == ivscases.OpImportPublicKey && strings.Contains(c.Body, "${fresh:PublicKeyMaterial}"):
+			assert.NotContains(t, c.Body, "BEGIN PUBLIC KEY", "%s: the generated key material is replaced", c.Name)
+			assert.Contains(t, gen.Body, "BEGIN PUBLIC KEY", c.Name)
+		default:
 			assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
 		}
 		assert.Empty(t, gen.Needs, "%s: the generated table is not changed", gen.Name)
@@ -63,12 +71,13 @@ func TestDeclare(t *testing.T) {
 	assert.Positive(t, needs["DeleteStorageConfiguration storage-configuration"])
 	// What must succeed and changes what it names gets its own.
 	for _, need := range []string{"UpdateStage shared-stage", "UntagResource shared-stage", "TagResource shared-stage", "TagResource taggable-stage",
-		"DisconnectParticipant token-participant", "CreateStorageConfiguration bucket", "CreateStorageConfiguration made-up-bucket"} {
+		"DisconnectParticipant token-participant", "CreateStorageConfiguration bucket", "CreateStorageConfiguration made-up-bucket",
+		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete"} {
 		assert.Positive(t, needs[need], need)
 	}
 	assert.Positive(t, needs["GetStageSession ended-session"], "a session's timestamps are read on an ended session: %v", needs)
 	for op := range needs {
-		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket)$`, op)
+		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete)$`, op)
 	}
 	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
 	for _, op := range []string{"ListStages", ivscases.OpListStorageConfigurations, ivscases.OpListParticipantEvents, "ListStageSessions"} {

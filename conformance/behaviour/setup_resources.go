@@ -22,7 +22,7 @@ import (
 // generated cases about a deleted resource of another format.
 func (c contract) deletable() []string {
 	var out []string
-	for _, m := range []*suite.Member{c.Member(structGetStage, ivscases.MemberArn), c.Member(structGetStorage, ivscases.MemberArn)} {
+	for _, m := range []*suite.Member{c.Member(structGetStage, ivscases.MemberArn), c.Member(structGetStorage, ivscases.MemberArn), c.Member(structGetPublicKey, ivscases.MemberArn)} {
 		if m != nil && m.Identifier != "" {
 			out = append(out, m.Identifier)
 		}
@@ -106,7 +106,7 @@ func (r *runner) deletedStorage(ctx context.Context, name string) *suite.Failure
 
 // setupUnmade gives each identifier format whose live resource the setup
 // does not make (nothing in the spec says how to make a composition, an
-// encoder or ingest configuration, a public key) a well-formed made-up
+// encoder or ingest configuration) a well-formed made-up
 // value, so that the generated cases of the operations on them still send
 // their request: a target that does not implement the operation answers
 // 501, and the case is skipped as such. Against one that does, the shape
@@ -118,6 +118,9 @@ func (r *runner) deletedStorage(ctx context.Context, name string) *suite.Failure
 // pass them where it should not), so those cases are skipped, saying so.
 func (r *runner) setupUnmade() {
 	made := []string{r.liveStage, r.liveSession, r.liveParticipant, r.c.liveStorageName()}
+	if r.c.Operation(ivscases.OpImportPublicKey) != nil {
+		made = append(made, r.c.LiveName(structGetPublicKey, ivscases.MemberArn)) // setupPublicKeys
+	}
 	for _, id := range r.c.Identifiers {
 		name := placeholderName(suite.PlaceholderLive, id.Name)
 		if slices.Contains(made, name) {

@@ -7,8 +7,17 @@ package readme_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha512"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -60,6 +69,42 @@ func TestMyService(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.Control.Publish(ctx, p.Ref()))
 	// ... GetParticipant / ListParticipants now see alice, connected and published.
+}
+
+func TestSelfSignedToken(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := context.Background()
+
+	// Your server's key pair, ECDSA P-384; IVS gets the public key as PEM.
+	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	pub, err := f.Client.ImportPublicKey(ctx, &ivsrealtime.ImportPublicKeyInput{
+		PublicKeyMaterial: aws.String(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))),
+	})
+	require.NoError(t, err)
+	stage, err := f.Client.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+	require.NoError(t, err)
+
+	// The token: a JWT with the header and claims of AWS's user guide, signed ES384.
+	b64 := base64.RawURLEncoding.EncodeToString
+	header, _ := json.Marshal(map[string]string{"alg": "ES384", "typ": "JWT", "kid": *pub.PublicKey.Arn})
+	claims, _ := json.Marshal(map[string]any{
+		"exp": time.Now().Add(time.Hour).Unix(), "iat": time.Now().Unix(),
+		"jti": "alice-1", "resource": *stage.Stage.Arn, "user_id": "alice",
+		"capabilities": map[string]bool{"allow_publish": true, "allow_subscribe": true},
+		"events_url":   *stage.Stage.Endpoints.Events, "whip_url": *stage.Stage.Endpoints.Whip, "version": "1.0",
+	})
+	input := b64(header) + "." + b64(claims)
+	digest := sha512.Sum384([]byte(input))
+	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
+	require.NoError(t, err)
+	signature := append(r.FillBytes(make([]byte, 48)), s.FillBytes(make([]byte, 48))...)
+
+	p, err := f.Control.Join(ctx, ivscontrol.JoinInput{Token: input + "." + b64(signature)})
+	require.NoError(t, err)
+	require.Equal(t, "alice-1", p.ParticipantId)
 }
 
 func TestConformance(t *testing.T) {

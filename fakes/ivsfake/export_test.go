@@ -49,13 +49,17 @@ func StateRecords(m *Memory) string {
 		Stages, Deleted []stageDump
 		Tokens          map[string]any // JSON sorts the keys
 		Storage         []storageDump
+		PublicKeySeq    uint32
+		PublicKeys      []storageDump
 	}
 	d.Seq, d.StorageSeq, d.Quotas, d.PageKey = m.seq, m.storage.seq, m.quotas, m.pages.key
+	d.PublicKeySeq = m.publicKeys.seq
 	if m.holdsNothingLocked() {
 		// A namespace that holds nothing is not in the file at all: its
 		// counters and page key start over at the next load, which no
 		// answer shows (no page token of it can point at anything).
 		d.Seq, d.StorageSeq, d.PageKey = 0, 0, nil
+		d.PublicKeySeq = 0
 	}
 	dump := func(st *stage, deleted uint64) stageDump {
 		sd := stageDump{Arn: st.arn, Rec: st.stored(deleted)}
@@ -84,6 +88,9 @@ func StateRecords(m *Memory) string {
 	}
 	for _, sc := range m.storage.order {
 		d.Storage = append(d.Storage, storageDump{Arn: sc.arn, Rec: sc.stored()})
+	}
+	for _, k := range m.publicKeys.order {
+		d.PublicKeys = append(d.PublicKeys, storageDump{Arn: k.arn, Rec: k.stored()})
 	}
 	out, err := json.MarshalIndent(d, "", " ")
 	if err != nil {

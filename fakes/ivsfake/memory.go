@@ -117,6 +117,8 @@ type Memory struct {
 	// storage holds the storage configurations (storage.go). Tags live on
 	// their resource (tags.go), so DeleteStage drops a stage's tags with it.
 	storage storageState
+	// publicKeys holds the imported public keys (publickeys.go).
+	publicKeys publicKeyState
 	// deleted keeps the sessions of deleted stages for ListStageSessions,
 	// GetStageSession and ListParticipantEvents (sessions.go).
 	deleted history

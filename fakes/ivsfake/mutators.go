@@ -3,6 +3,7 @@ package ivsfake
 import (
 	"cmp"
 	"container/heap"
+	"crypto/ecdsa"
 	"slices"
 	"strconv"
 	"time"
@@ -41,6 +42,7 @@ func (m *Memory) resetLocked() {
 	m.deleted = history{}
 	m.quotas, m.quotaSet = m.opts.defaultQuotas(), [numQuotas]bool{}
 	m.storage.reset()
+	m.publicKeys.reset()
 	if m.ps != nil {
 		m.ps.deletedN = map[string]uint64{}
 	}
@@ -66,6 +68,17 @@ func (st *stage) addSession(s *session) {
 }
 
 func (s *storageState) reset() { *s = storageState{byArn: map[string]*storageConfig{}} }
+
+func (s *publicKeyState) reset() {
+	*s = publicKeyState{byArn: map[string]*publicKey{}, byFingerprint: map[string]*publicKey{}}
+}
+
+// add adds a public key; keys are added in import order.
+func (s *publicKeyState) add(k *publicKey) {
+	s.byArn[k.arn] = k
+	s.byFingerprint[k.fingerprint] = k
+	s.order = append(s.order, k)
+}
 
 // add adds a configuration; configurations are added in creation order.
 func (s *storageState) add(sc *storageConfig) {
@@ -173,6 +186,9 @@ func (m *Memory) setTags(arn string, tags map[string]string) {
 	} else if sc := m.storage.byArn[arn]; sc != nil {
 		sc.tags = tags
 		m.ps.storageConfig(arn)
+	} else if k := m.publicKeys.byArn[arn]; k != nil {
+		k.tags = tags
+		m.ps.publicKey(arn)
 	}
 }
 
@@ -558,4 +574,30 @@ func (m *Memory) deleteStorage(sc *storageConfig) {
 	i, _ := slices.BinarySearchFunc(m.storage.order, sc.seq, func(s *storageConfig, seq uint32) int { return cmp.Compare(s.seq, seq) })
 	m.storage.order = slices.Delete(m.storage.order, i, i+1)
 	m.ps.storageConfig(sc.arn)
+}
+
+// ---- public keys ----------------------------------------------------------
+
+func (m *Memory) importPublicKey(name, material, fingerprint string, key *ecdsa.PublicKey, tags map[string]string) *publicKey {
+	m.publicKeys.seq++
+	k := &publicKey{
+		seq:         m.publicKeys.seq,
+		arn:         ivsapi.NewPublicKeyArn(m.opts.Region, m.opts.Account),
+		name:        name,
+		material:    material,
+		fingerprint: fingerprint,
+		key:         key,
+		tags:        copyMap(tags),
+	}
+	m.publicKeys.add(k)
+	m.ps.publicKey(k.arn)
+	return k
+}
+
+func (m *Memory) deletePublicKey(k *publicKey) {
+	delete(m.publicKeys.byArn, k.arn)
+	delete(m.publicKeys.byFingerprint, k.fingerprint)
+	i, _ := slices.BinarySearchFunc(m.publicKeys.order, k.seq, func(p *publicKey, seq uint32) int { return cmp.Compare(p.seq, seq) })
+	m.publicKeys.order = slices.Delete(m.publicKeys.order, i, i+1)
+	m.ps.publicKey(k.arn)
 }

@@ -177,7 +177,7 @@ func (m *Memory) holdsNothing() bool {
 // holdsNothingLocked is holdsNothing for a caller that holds m.mu.
 func (m *Memory) holdsNothingLocked() bool {
 	return len(m.stages) == 0 && len(m.deleted.order) == 0 && len(m.tokens) == 0 &&
-		len(m.storage.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
+		len(m.storage.byArn) == 0 && len(m.publicKeys.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
 }
 
 // A control call acts where its resource lives. A participant's device

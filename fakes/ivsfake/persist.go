@@ -35,6 +35,7 @@ var (
 	bParticipants = []byte("participants") // ARN \0 session id \0 participant id
 	bTokens       = []byte("tokens")       // token value
 	bStorage      = []byte("storage")      // storage configuration ARN
+	bPublicKeys   = []byte("public-keys")  // public key ARN
 	keyState      = []byte("state")
 )
 
@@ -49,6 +50,7 @@ type persist struct {
 	participants []participantRef
 	tokens       map[string]bool // by value
 	storage      map[string]bool // by ARN
+	publicKeys   map[string]bool // by ARN
 	dropped      []sessionRef    // sessions dropped by Limits.SessionsPerStage (s nil: only the id counts)
 	cleared      bool            // Reset: the namespace starts over
 	meta         bool            // the meta record changed (it is written with every commit)
@@ -70,13 +72,13 @@ type participantRef struct {
 }
 
 func (ps *persist) clear() {
-	ps.stages, ps.tokens, ps.storage = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	ps.stages, ps.tokens, ps.storage, ps.publicKeys = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	ps.sessions, ps.participants, ps.dropped = ps.sessions[:0], ps.participants[:0], ps.dropped[:0]
 	ps.cleared, ps.meta = false, false
 }
 
 func (ps *persist) dirty() bool {
-	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.dropped) > 0
+	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.publicKeys)+len(ps.dropped) > 0
 }
 
 // ---- the journal: what the mutators (mutators.go) record ----------------
@@ -143,6 +145,12 @@ func (ps *persist) storageConfig(arn string) {
 	}
 }
 
+func (ps *persist) publicKey(arn string) {
+	if ps != nil {
+		ps.publicKeys[arn] = true
+	}
+}
+
 // quota records that the stage quota was set, so it outlives a restart.
 func (ps *persist) quota() {
 	if ps != nil {
@@ -181,7 +189,9 @@ func (m *Memory) unlock(err *error) {
 type metaRec struct {
 	Seq        uint32 `json:"seq"`
 	StorageSeq uint32 `json:"storageSeq"`
-	Quota      *int   `json:"quota,omitempty"` // the stage quota
+	// PublicKeySeq numbers the public keys imported (absent before them).
+	PublicKeySeq uint32 `json:"publicKeySeq,omitempty"`
+	Quota        *int   `json:"quota,omitempty"` // the stage quota
 	// Absent from the records of an ivsrt of format 2 or older.
 	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
 	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
@@ -282,6 +292,16 @@ type storageRec struct {
 	Tags   map[string]string `json:"tags"`
 }
 
+// publicKeyRec keeps a public key as imported; load parses the material
+// again for the key and checks it against the fingerprint.
+type publicKeyRec struct {
+	Seq         uint32            `json:"seq"`
+	Name        string            `json:"name"`
+	Material    string            `json:"material"`
+	Fingerprint string            `json:"fingerprint"`
+	Tags        map[string]string `json:"tags"`
+}
+
 func sessionKey(arn, sid string) []byte { return []byte(arn + "\x00" + sid) }
 
 func participantKey(arn, sid, pid string) []byte { return []byte(arn + "\x00" + sid + "\x00" + pid) }
@@ -354,7 +374,7 @@ func (m *Memory) commit() error {
 			}
 		}
 		rec := records{ns: ps.ns.key(), buckets: b}
-		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
+		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, PublicKeySeq: m.publicKeys.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
 		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota, &meta.SubscriberQuota} {
 			if m.quotaSet[q] {
 				*at = &m.quotas[q]
@@ -398,6 +418,11 @@ func (m *Memory) commit() error {
 		}
 		for arn := range ps.storage {
 			if err := putOrDelete(rec, bStorage, []byte(arn), m.storage.byArn[arn], (*storageConfig).stored); err != nil {
+				return err
+			}
+		}
+		for arn := range ps.publicKeys {
+			if err := putOrDelete(rec, bPublicKeys, []byte(arn), m.publicKeys.byArn[arn], (*publicKey).stored); err != nil {
 				return err
 			}
 		}
@@ -478,6 +503,10 @@ func (sc *storageConfig) stored() any {
 	return storageRec{Seq: sc.seq, Name: sc.name, Bucket: sc.bucket, Tags: sc.tags}
 }
 
+func (k *publicKey) stored() any {
+	return publicKeyRec{Seq: k.seq, Name: k.name, Material: k.material, Fingerprint: k.fingerprint, Tags: k.tags}
+}
+
 // ---- load -------------------------------------------------------------------
 
 // loadNamespace decodes a namespace's bucket into a Memory, to check it.
@@ -522,7 +551,7 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 		if err := json.Unmarshal(data, &meta); err != nil {
 			return fmt.Errorf("meta: %w", err)
 		}
-		m.seq, m.storage.seq = meta.Seq, meta.StorageSeq
+		m.seq, m.storage.seq, m.publicKeys.seq = meta.Seq, meta.StorageSeq, meta.PublicKeySeq
 		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota, meta.SubscriberQuota} {
 			if stored != nil {
 				m.quotas[q], m.quotaSet[q] = *stored, true
@@ -547,6 +576,26 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 	slices.SortFunc(configs, func(a, b *storageConfig) int { return cmp.Compare(a.seq, b.seq) })
 	for _, sc := range configs {
 		m.storage.add(sc)
+	}
+
+	var keys []*publicKey
+	err = forEach(bucket(bPublicKeys), value, func(k []byte, r *publicKeyRec) error {
+		key, der, err := parsePublicKey(r.Material)
+		if err != nil {
+			return err
+		}
+		if fp := fingerprint(der); fp != r.Fingerprint {
+			return fmt.Errorf("fingerprint %s, its material's is %s", r.Fingerprint, fp)
+		}
+		keys = append(keys, &publicKey{seq: r.Seq, arn: string(k), name: r.Name, material: r.Material, fingerprint: r.Fingerprint, key: key, tags: r.Tags})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("public keys: %w", err)
+	}
+	slices.SortFunc(keys, func(a, b *publicKey) int { return cmp.Compare(a.seq, b.seq) })
+	for _, k := range keys {
+		m.publicKeys.add(k)
 	}
 
 	type loaded struct {

@@ -63,6 +63,13 @@ func (b reservedChecks) CreateStorageConfiguration(ctx context.Context, in *ivsa
 	return b.Backend.CreateStorageConfiguration(ctx, in)
 }
 
+func (b reservedChecks) ImportPublicKey(ctx context.Context, in *ivsapi.ImportPublicKeyRequest) (*ivsapi.ImportPublicKeyResponse, error) {
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	return b.Backend.ImportPublicKey(ctx, in)
+}
+
 func (b reservedChecks) TagResource(ctx context.Context, in *ivsapi.TagResourceRequest) (*ivsapi.TagResourceResponse, error) {
 	if err := reservedTags(in.Tags); err != nil {
 		return nil, err

@@ -39,8 +39,11 @@ const (
 	// loads as having none of either. Format 4 seals every record with a
 	// checksum (seal.go), and keeps the subscriber quota, subscriptions
 	// and subscribe events' publishers; a file of an older format has its
-	// records sealed by its first change, and none of those.
-	StoreFormat = 4
+	// records sealed by its first change, and none of those. Format 5
+	// adds public keys (a namespace's public-keys bucket, which format 4
+	// would refuse as not a namespace's); a file of format 4 or older
+	// loads as having none.
+	StoreFormat = 5
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second

@@ -313,8 +313,8 @@ func TestStoreCommitFailure(t *testing.T) {
 
 // snapshot reads everything the fake shows, through the API: each stage
 // (live, or deleted and still kept, of arns) with its tags, sessions,
-// participants and events, the storage configurations with their tags,
-// and the stage quota.
+// participants and events, the storage configurations and public keys
+// with their tags, and the stage quota.
 func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 	t.Helper()
 	var out []string
@@ -348,6 +348,12 @@ func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 		read("/GetStorageConfiguration", `{"arn":"`+sc.Arn+`"}`)
 		read("/ListTagsForResource", `{"resourceArn":"`+sc.Arn+`"}`)
 	}
+	var pks struct{ PublicKeys []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListPublicKeys", `{"maxResults":100}`).Body, &pks))
+	for _, k := range pks.PublicKeys {
+		read("/GetPublicKey", `{"arn":"`+k.Arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+k.Arn+`"}`)
+	}
 	quota, stages := f.Server.Memory.StageQuota()
 	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
 }
@@ -366,6 +372,8 @@ var storeReadOnly = map[string]string{
 	ivsapi.OpListStages:                "reads",
 	ivsapi.OpListStorageConfigurations: "reads",
 	ivsapi.OpListTagsForResource:       "reads",
+	ivsapi.OpGetPublicKey:              "reads",
+	ivsapi.OpListPublicKeys:            "reads",
 	"/faults":                          "injected faults live in the process only: a restart clears them",
 }
 
@@ -459,6 +467,8 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var tokens, unused []types.ParticipantToken
 	var refs []ivscontrol.ParticipantRef
 	var exchanged string
+	signer, signerPEM := newP384(t)
+	var pk string
 	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
@@ -474,6 +484,21 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{ivsapi.OpUntagResource, "storage", func() error {
 			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &sc, TagKeys: []string{"a"}})
+			return err
+		}},
+		{ivsapi.OpImportPublicKey, "", func() error {
+			out, err := f.Client.ImportPublicKey(ctx, &ivsrealtime.ImportPublicKeyInput{PublicKeyMaterial: &signerPEM, Name: aws.String("signer"), Tags: map[string]string{"a": "1"}})
+			if err == nil {
+				pk = *out.PublicKey.Arn
+			}
+			return err
+		}},
+		{ivsapi.OpTagResource, "public key", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &pk, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{ivsapi.OpUntagResource, "public key", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &pk, TagKeys: []string{"a"}})
 			return err
 		}},
 		{ivsapi.OpCreateStage, "", func() error {
@@ -639,6 +664,23 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{ivsapi.OpDeleteStorageConfiguration, "", func() error {
 			_, err := f.Client.DeleteStorageConfiguration(ctx, &ivsrealtime.DeleteStorageConfigurationInput{Arn: &sc})
+			return err
+		}},
+		{"/join", "with a self-signed token", func() error {
+			c := claims(arns[1], "self-signed")
+			c["exp"] = clock.Now().Add(time.Hour).Unix()
+			token, err := signParticipantToken(signer, pk, c)
+			if err == nil {
+				_, err = f.Control.Join(ctx, ivscontrol.JoinInput{Token: token})
+			}
+			return err
+		}},
+		{ivsapi.OpDeletePublicKey, "", func() error {
+			_, err := f.Client.DeletePublicKey(ctx, &ivsrealtime.DeletePublicKeyInput{Arn: &pk})
+			return err
+		}},
+		{ivsapi.OpImportPublicKey, "again, after the delete", func() error {
+			_, err := f.Client.ImportPublicKey(ctx, &ivsrealtime.ImportPublicKeyInput{PublicKeyMaterial: &signerPEM})
 			return err
 		}},
 		{"/quota", "", func() error {

@@ -19,7 +19,7 @@ import (
 // maxProperties of every Tags.
 const maxTags = ivsapi.TagResourceRequestTagsMaxEntries
 
-// taggable finds the tags of a stage or storage configuration of the
+// taggable finds the tags of a stage, storage configuration or public key of the
 // caller's account. The tag operations declare no AccessDeniedException,
 // so another account's resource is, to this caller, one that does not
 // exist: ResourceNotFoundException, as for any unknown ARN. The caller
@@ -30,6 +30,9 @@ func (m *Memory) taggable(arn string) (map[string]string, error) {
 	}
 	if sc := m.storage.byArn[arn]; sc != nil {
 		return sc.tags, nil
+	}
+	if k := m.publicKeys.byArn[arn]; k != nil {
+		return k.tags, nil
 	}
 	return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
 }

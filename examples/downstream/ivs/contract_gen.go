@@ -448,6 +448,7 @@ var Contract = &suite.Contract{
 		{Struct: "Event", Member: "replica", JSON: "false"},
 		{Struct: "ListParticipantEventsRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListParticipantsRequest", Member: "maxResults", JSON: "50"},
+		{Struct: "ListPublicKeysRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListStageSessionsRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListStagesRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListStorageConfigurationsRequest", Member: "maxResults", JSON: "100"},

@@ -448,7 +448,11 @@ func (s *ListParticipantsResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on ListPublicKeysRequest.
-func (s *ListPublicKeysRequest) SetDefaults() {}
+func (s *ListPublicKeysRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ListPublicKeysResponse.
 func (s *ListPublicKeysResponse) SetDefaults() {
