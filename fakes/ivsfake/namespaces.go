@@ -2,6 +2,7 @@ package ivsfake
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -216,10 +217,19 @@ func (c *controlCall) atStage(arn string) {
 }
 
 // atToken makes an unsigned join act in the namespace that issued its
-// token. A token no namespace holds (unknown, or expired and freed)
-// leaves the call where it is, to be answered there.
+// token, or, for a token an application signed itself, in its stage's
+// (its resource claim, read here only to route the call: the join checks
+// the signature). A token no namespace holds (unknown, or expired and
+// freed) leaves the call where it is, to be answered there.
 func (c *controlCall) atToken(token string) {
 	if c.l.m != nil || !c.unsigned() {
+		return
+	}
+	if looksSelfSigned(token) {
+		var claims selfSignedClaims
+		if parts := strings.Split(token, "."); decodeJWTPart(parts[1], &claims) && claims.Resource != nil {
+			c.atStage(*claims.Resource)
+		}
 		return
 	}
 	if ns, ok := c.s.tokenNamespace(token, c.l.ns); ok {

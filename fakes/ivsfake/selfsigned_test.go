@@ -181,8 +181,10 @@ func TestSelfSignedTokenRefused(t *testing.T) {
 		{"alg HS256", hsInput + "." + b64(mac.Sum(nil)), ivsapi.ErrAccessDeniedException, http.StatusForbidden, "HS256"},
 		{"alg none", b64(noneHeader) + "." + parts[1] + ".", ivsapi.ErrAccessDeniedException, http.StatusForbidden, "none"},
 		{"expired", signToken(t, f.key, f.kid, with(func(c map[string]any) { c["exp"] = selfSignedNow.Add(-time.Second).Unix() })), ivsapi.ErrValidationException, http.StatusBadRequest, "expired at 2026-12-01T11:59:59Z"},
-		{"for another account's stage", signToken(t, f.key, f.kid, claims(foreignStage, "p1")), ivsapi.ErrAccessDeniedException, http.StatusForbidden, foreignStage},
-		{"for a stage of another region", signToken(t, f.key, f.kid, claims(westStage, "p1")), ivsapi.ErrAccessDeniedException, http.StatusForbidden, westStage},
+		// An unsigned join acts where the token's stage lives, which
+		// holds no key of this account and region.
+		{"for another account's stage", signToken(t, f.key, f.kid, claims(foreignStage, "p1")), ivsapi.ErrAccessDeniedException, http.StatusForbidden, "not of account 999999999999 in region us-east-1"},
+		{"for a stage of another region", signToken(t, f.key, f.kid, claims(westStage, "p1")), ivsapi.ErrAccessDeniedException, http.StatusForbidden, "not of account 123456789012 in region us-west-2"},
 		{"for a stage that does not exist", signToken(t, f.key, f.kid, claims(unknownStage, "p1")), ivsapi.ErrResourceNotFoundException, http.StatusNotFound, unknownStage},
 		{"resource not a stage ARN", signToken(t, f.key, f.kid, with(func(c map[string]any) { c["resource"] = f.kid })), ivsapi.ErrValidationException, http.StatusBadRequest, "resource"},
 		{"no exp", signToken(t, f.key, f.kid, with(func(c map[string]any) { delete(c, "exp") })), ivsapi.ErrValidationException, http.StatusBadRequest, "exp"},
@@ -244,4 +246,29 @@ func TestSelfSignedTokenExpiredJoinError(t *testing.T) {
 	_, err = f.Control.Join(ctx, joinInput(signToken(t, f.key, f.kid, fresh)))
 	requireWireError(t, err, ivsapi.ErrAccessDeniedException, http.StatusForbidden)
 	assert.Equal(t, []types.EventName{types.EventNameJoinError, types.EventNameLeft, types.EventNameJoined}, events(), "no event for a token nobody can trust")
+}
+
+// TestSelfSignedTokenJoinsWhereItsStageLives: an unsigned join with a
+// token an application signed acts in its stage's account and region (its
+// resource claim), not the fake's -region, as a join with a token
+// CreateParticipantToken issued does.
+func TestSelfSignedTokenJoinsWhereItsStageLives(t *testing.T) {
+	f := ivsfake.Start(t, ivsfake.Options{Region: "us-east-1"})
+	ctx := ctxT(t)
+	west := ivsfake.NewClient(f.URL, "us-west-2")
+	stage, err := west.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+	require.NoError(t, err)
+	key, material := newP384(t)
+	imported, err := west.ImportPublicKey(ctx, &ivsrealtime.ImportPublicKeyInput{PublicKeyMaterial: aws.String(material)})
+	require.NoError(t, err)
+	c := claims(aws.ToString(stage.Stage.Arn), "alice-west")
+	c["exp"] = time.Now().Add(time.Hour).Unix() // this fake runs on the real clock
+	token := signToken(t, key, aws.ToString(imported.PublicKey.Arn), c)
+
+	j, err := f.Control.Join(ctx, joinInput(token))
+	require.NoError(t, err)
+	assert.Equal(t, aws.ToString(stage.Stage.Arn), j.StageArn)
+	got, err := west.GetParticipant(ctx, &ivsrealtime.GetParticipantInput{StageArn: stage.Stage.Arn, SessionId: aws.String(j.SessionId), ParticipantId: aws.String("alice-west")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ParticipantStateConnected, got.Participant.State)
 }
