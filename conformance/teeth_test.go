@@ -946,7 +946,7 @@ func TestCatchesDisconnectDoingNothing(t *testing.T) {
 		}
 	})
 	rs := results(t, h)
-	const name = "DisconnectParticipant/behaviour/disconnects-and-revokes"
+	const name = "DisconnectParticipant/behaviour/disconnects"
 	requireFails(t, rs, name, "does not show a participant DisconnectParticipant disconnected as disconnected")
 	// A disconnect that disconnects nobody records no LEFT either.
 	const events = "ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left"

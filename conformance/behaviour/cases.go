@@ -161,7 +161,7 @@ func Cases(sc *suite.Contract) []suite.Case {
 		func(ctx context.Context, r *runner) *suite.Failure { return eventsNewestFirst(ctx, r, false) })
 	add("ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "lifecycle", suite.SourceInferred,
 		func(ctx context.Context, r *runner) *suite.Failure { return eventsNewestFirst(ctx, r, true) })
-	add("DisconnectParticipant/behaviour/disconnects-and-revokes", ivscases.OpDisconnectParticipant, ivscases.MemberParticipantId, "lifecycle", suite.SourceDocumented, disconnectRevokes)
+	add("DisconnectParticipant/behaviour/disconnects", ivscases.OpDisconnectParticipant, ivscases.MemberParticipantId, "lifecycle", suite.SourceDocumented, disconnects)
 	if c.Operation(ivscases.OpDeleteStage) != nil {
 		add("DeleteStage/behaviour/ends-the-session", ivscases.OpDeleteStage, ivscases.MemberArn, "lifecycle", suite.SourceInferred, deleteEndsTheSession)
 	}

@@ -99,6 +99,10 @@ func roundTripGetStage(ctx context.Context, r *runner) *suite.Failure {
 // echoed are the members of a token that echo its configuration.
 var echoed = []string{ivscases.MemberUserId, ivscases.MemberAttributes, ivscases.MemberCapabilities, ivscases.MemberDuration}
 
+// roundTripTokens wants each token to repeat its configuration, defaults
+// applied, in the members it carries: AWS's create-stage example shows a
+// token with its userId and without its duration or capabilities, so a
+// member left out is no failure; one given otherwise is.
 func roundTripTokens(ctx context.Context, r *runner) *suite.Failure {
 	sent, _, tokens, ex, f := roundTrip(ctx, r)
 	if f != nil {
@@ -106,21 +110,25 @@ func roundTripTokens(ctx context.Context, r *runner) *suite.Failure {
 	}
 	configs := sent[ivscases.MemberParticipantTokenConfigurations].([]any)
 	var want, got []map[string]any
+	compared := 0
 	for i, c := range configs {
 		w := r.c.withDefaults(structTokenConfig, c.(map[string]any))
-		want = append(want, w)
-		g := map[string]any{}
+		wi, g := map[string]any{}, map[string]any{}
 		if i < len(tokens) {
 			tok, _ := tokens[i].(map[string]any)
 			for _, k := range echoed {
-				if v, ok := tok[k]; ok {
-					if _, asked := w[k]; asked {
-						g[k] = v
-					}
+				v, ok := tok[k]
+				asked, isAsked := w[k]
+				if ok && isAsked {
+					g[k], wi[k] = v, asked
+					compared++
 				}
 			}
 		}
-		got = append(got, g)
+		want, got = append(want, wi), append(got, g)
+	}
+	if compared == 0 && len(tokens) == len(configs) {
+		return suite.Skipf("the tokens carry none of %v to compare with their configurations", echoed)
 	}
 	for i := len(configs); i < len(tokens); i++ {
 		got = append(got, map[string]any{"unexpected token": i + 1})

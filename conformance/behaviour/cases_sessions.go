@@ -111,11 +111,21 @@ func tokenDefaults(ctx context.Context, r *runner, echo bool) *suite.Failure {
 	if !echo {
 		return r.wantExpiration(ex, structCreateToken, tok["expirationTime"])
 	}
+	// A member the token leaves out is no failure: AWS's
+	// create-participant-token example shows a token without either.
+	compared := 0
 	for _, m := range []string{ivscases.MemberDuration, ivscases.MemberCapabilities} {
+		if tok[m] == nil {
+			continue
+		}
+		compared++
 		if f := r.wantDefault(ex, structCreateToken, m, tok[m]); f != nil {
 			f.Reason = ivscases.OpCreateParticipantToken + ": " + f.Reason
 			return f
 		}
+	}
+	if compared == 0 {
+		return suite.Skipf("the token carries neither %s nor %s to compare with their defaults", ivscases.MemberDuration, ivscases.MemberCapabilities)
 	}
 	return nil
 }
@@ -309,14 +319,16 @@ func eventsNewestFirst(ctx context.Context, r *runner, disconnect bool) *suite.F
 	return nil
 }
 
-// disconnectRevokes has a participant join, disconnects it with
-// DisconnectParticipant, and wants GetParticipant to show it DISCONNECTED
-// and its token refused when the seeder joins with it again.
-func disconnectRevokes(ctx context.Context, r *runner) *suite.Failure {
+// disconnects has a participant join, disconnects it with
+// DisconnectParticipant, and wants GetParticipant to show it DISCONNECTED.
+// Whether its token joins again is not asked: the models of 2024-06-20 and
+// 2025-07-31 said DisconnectParticipant revokes the participant for good,
+// today's says only that it disconnects it.
+func disconnects(ctx context.Context, r *runner) *suite.Failure {
 	if err := r.c.checkLifecycleNames(); err != nil {
 		return suite.Failf(nil, "%v", err)
 	}
-	tok, j, f := r.joinedAlone(ctx, "disconnect")
+	_, j, f := r.joinedAlone(ctx, "disconnect")
 	if f != nil {
 		return f
 	}
@@ -329,11 +341,6 @@ func disconnectRevokes(ctx context.Context, r *runner) *suite.Failure {
 	}
 	if got := suite.FirstValue(doc, "participant", ivscases.MemberState); got != stateDisconnected {
 		return suite.Mismatch(ex, "GetParticipant does not show a participant "+ivscases.OpDisconnectParticipant+" disconnected as disconnected", stateDisconnected, got)
-	}
-	again, err := r.Target().Seeder.Join(ctx, tok["token"].(string))
-	if err == nil {
-		return &suite.Failure{Reason: "the seeder joined again with the token of a participant " + ivscases.OpDisconnectParticipant + " revoked",
-			Diff: cmp.Diff("the join refused", fmt.Sprintf("joined session %s as %s", again.SessionID, again.ParticipantID)), Request: "seeder Join"}
 	}
 	return nil
 }

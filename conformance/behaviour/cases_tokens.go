@@ -120,11 +120,18 @@ func tokenEchoes(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	got := map[string]any{}
-	for k := range body {
-		got[k] = tok[k]
+	// Only the members the token carries: AWS's create-participant-token
+	// example asks for a userId and shows a token without it.
+	want, got := map[string]any{}, map[string]any{}
+	for k, v := range body {
+		if tok[k] != nil && k != ivscases.MemberStageArn {
+			want[k], got[k] = v, tok[k]
+		}
 	}
-	if d := cmp.Diff(jsonCopy(body), jsonCopy(got)); d != "" {
+	if len(got) == 0 {
+		return suite.Skipf("the token repeats none of the members it was asked for")
+	}
+	if d := cmp.Diff(jsonCopy(want), jsonCopy(got)); d != "" {
 		return &suite.Failure{Reason: ivscases.OpCreateParticipantToken + " does not repeat the user id, attributes, duration and capabilities it was asked for", Diff: d, Exchange: ex}
 	}
 	if id, _ := tok[ivscases.MemberParticipantId].(string); id == "" {
@@ -151,7 +158,9 @@ func tokenExpires(ctx context.Context, r *runner, most bool) *suite.Failure {
 		return f
 	}
 	minutes, _ := body[ivscases.MemberDuration].(float64)
-	if d := cmp.Diff(minutes, tok[ivscases.MemberDuration]); d != "" {
+	// A token that leaves its duration out is no failure (AWS's examples
+	// show such tokens); one that gives another is.
+	if d := cmp.Diff(minutes, tok[ivscases.MemberDuration]); tok[ivscases.MemberDuration] != nil && d != "" {
 		return &suite.Failure{Reason: fmt.Sprintf("a token asked for with a %s of %v minutes does not repeat it", ivscases.MemberDuration, minutes), Diff: d, Exchange: ex}
 	}
 	s, _ := tok[ivscases.MemberExpirationTime].(string)
