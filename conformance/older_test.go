@@ -17,7 +17,8 @@ import (
 // The behaviour cases of what AWS added after 2024-06-20 that need members
 // or enum values the 2024-06-20 contract lacks are left out of its suite;
 // those that take everything from the contract (every media type, each
-// publish error code it has) stay. The current suite has them all.
+// publish error code it has, the subscribe events it has always had)
+// stay. The current suite has them all.
 func TestOlderSuiteLeavesOutCasesOfNewerMembers(t *testing.T) {
 	current := behaviour.CurrentCases(ivscases.Contract)
 	older := behaviour.CurrentCases(api20240620.Contract)
@@ -29,6 +30,9 @@ func TestOlderSuiteLeavesOutCasesOfNewerMembers(t *testing.T) {
 		"UpdateStage/behaviour/round-trip/every-media-type",
 		"ListParticipantEvents/behaviour/publish-error/each-code",
 		"ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing",
+		"ListParticipantEvents/behaviour/subscribe/names-the-publisher",
+		"ListParticipantEvents/behaviour/subscribe/not-publishing-is-PUBLISHER_NOT_FOUND",
+		"ListParticipantEvents/behaviour/subscribe/without-SUBSCRIBE-is-INSUFFICIENT_CAPABILITIES",
 	}, names)
 	assert.Greater(t, len(current), len(older))
 	s, err := conformance.SuiteFor(api20240620.Contract.APIVersion)

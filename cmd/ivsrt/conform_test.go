@@ -61,10 +61,11 @@ func TestMainEmbeddedFake(t *testing.T) {
 	assert.NotContains(t, out.String()+errOut.String(), "\r")
 	assert.Empty(t, errOut.String())
 	// The fake has DeleteStage: the run deletes what it made, said once for
-	// stages and once for storage configurations.
-	assert.Equal(t, 2, strings.Count(out.String(), "cleanup: "), out.String())
+	// stages, once for storage configurations and once for public keys.
+	assert.Equal(t, 3, strings.Count(out.String(), "cleanup: "), out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ stages the run created \(\d+ by its DeleteStage cases\)$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ storage configurations the run created$`, out.String())
+	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ public keys the run created$`, out.String())
 }
 
 func TestMainRunSelects(t *testing.T) {
@@ -364,9 +365,9 @@ func TestMainStopsDeletingAfterARefusal(t *testing.T) {
 	var out bytes.Buffer
 	require.Equal(t, 0, conformMain([]string{"-endpoint", srv.URL, "-run", "^(Create|Get|List|Update)"}, &out, &out), out.String())
 	assert.Equal(t, 1, rc.deletes)
-	// One line for the stages left, one for the storage configurations,
-	// which DeleteStorageConfiguration deletes.
-	assert.Equal(t, 2, strings.Count(out.String(), "cleanup: "), out.String())
+	// One line for the stages left, one each for the storage
+	// configurations and the public keys, which their deletes delete.
+	assert.Equal(t, 3, strings.Count(out.String(), "cleanup: "), out.String())
 	assert.Contains(t, out.String(), fmt.Sprintf("so the run's %d stages are left (%d tagged ivsrt-conformance=run-", len(rc.created), len(rc.created)-1))
 }
 
