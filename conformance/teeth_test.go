@@ -605,7 +605,7 @@ func rewriteIDs(keys []string, out func(string) string, in func(string) string) 
 // letters and digits.
 func TestParticipantIdsOfAnotherFormPass(t *testing.T) {
 	sweep(t)
-	rs := results(t, rewriteIDs([]string{"participantId"}, func(s string) string { return "ivs-" + s }, func(s string) string { return strings.TrimPrefix(s, "ivs-") }))
+	rs := results(t, rewriteIDs([]string{"participantId", "remoteParticipantId"}, func(s string) string { return "ivs-" + s }, func(s string) string { return strings.TrimPrefix(s, "ivs-") }))
 	assert.Empty(t, failed(rs))
 }
 
@@ -808,13 +808,25 @@ func TestCatchesParticipantTokenExpiringEarly(t *testing.T) {
 	assert.ElementsMatch(t, []string{name, exchanged, given, longest}, failed(rs))
 }
 
-// A token of CreateParticipantToken that leaves its defaulted duration and
-// capabilities out of the answer.
-func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
+// Tokens of CreateParticipantToken that leave their duration and
+// capabilities out of the answer pass, as AWS's create-participant-token
+// example shows such a token.
+func TestTokensWithoutDurationOrCapabilitiesPass(t *testing.T) {
 	sweep(t)
 	rs := results(t, editTokens(func(tok map[string]any) {
 		delete(tok, "duration")
 		delete(tok, "capabilities")
+	}))
+	assert.Empty(t, failed(rs))
+}
+
+// A token of CreateParticipantToken that gives another duration and other
+// capabilities than it was asked for (or their defaults).
+func TestCatchesParticipantTokenDefaultsNotEchoed(t *testing.T) {
+	sweep(t)
+	rs := results(t, editTokens(func(tok map[string]any) {
+		tok["duration"] = 719.0 // neither the default nor any duration the suite asks for
+		tok["capabilities"] = []any{}
 	}))
 	const name = "CreateParticipantToken/behaviour/defaults/token-echoes-duration-and-capabilities"
 	requireFails(t, rs, name, "the default of CreateParticipantTokenRequest.duration is 720")
