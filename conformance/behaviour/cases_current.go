@@ -744,7 +744,7 @@ func replicaFalse(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	if f := r.seed.exchangeFailure; f != nil {
-		return f
+		return f.Copy()
 	}
 	if _, ok := r.c.DefaultValue(structEvent, ivscases.MemberReplica); !ok {
 		return suite.Skipf("the contract gives %s.%s no default", structEvent, ivscases.MemberReplica)

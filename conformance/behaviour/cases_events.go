@@ -99,7 +99,7 @@ type sessionFixture struct {
 func (r *runner) fixture(ctx context.Context) (*sessionFixture, *suite.Failure) {
 	fx := &r.sessions
 	fx.once.Do(func() { fx.f = r.makeFixture(ctx, fx) })
-	return fx, fx.f
+	return fx, fx.f.Copy() // each case words its failure its own way
 }
 
 func (r *runner) makeFixture(ctx context.Context, fx *sessionFixture) *suite.Failure {

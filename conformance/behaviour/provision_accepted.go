@@ -167,7 +167,7 @@ func (r *runner) sharedStage(ctx context.Context, _ *suite.Case) (string, *suite
 		}
 		r.accepted.stage, r.accepted.stageFail = r.borrowStage(ctx, "accepted-cases")
 	})
-	return r.accepted.stage, r.accepted.stageFail
+	return r.accepted.stage, r.accepted.stageFail.Copy() // each case words its failure its own way
 }
 
 // taggableStage makes a stage that carries the run tag only, so that a
@@ -218,7 +218,7 @@ func (r *runner) bucketOf(ctx context.Context, _ *suite.Case) (string, *suite.Fa
 	r.accepted.bucketOnce.Do(func() {
 		r.accepted.bucket, r.accepted.bucketFail = r.findBucket(ctx)
 	})
-	return r.accepted.bucket, r.accepted.bucketFail
+	return r.accepted.bucket, r.accepted.bucketFail.Copy()
 }
 
 func (r *runner) findBucket(ctx context.Context) (string, *suite.Failure) {

@@ -139,12 +139,16 @@ func SkipFor(s Setting, format string, args ...any) *Failure {
 // Block marks f (when not nil, and not a skip) as the failure of a step
 // that prepares a case rather than of the case's rule, and returns it:
 // the case is then Blocked. A custom case calls it on the failure of a
-// resource it makes before it checks anything.
+// resource it makes before it checks anything. It marks a copy: a
+// provisioner may hand the same failure to every case that waits on it,
+// from several goroutines.
 func Block(f *Failure) *Failure {
-	if f != nil && !f.Skipped {
-		f.Blocked = true
+	if f == nil || f.Skipped || f.Blocked {
+		return f
 	}
-	return f
+	b := f.Copy()
+	b.Blocked = true
+	return b
 }
 
 // Run runs one case.
@@ -173,7 +177,7 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	}
 	// A failure of the setup is shared by every case it blocks: each
 	// case's result is made from a copy of its own.
-	f = f.copy()
+	f = f.Copy()
 	if f.Exchange != nil && notImplemented(f.Exchange) {
 		// Not a contract violation: the target has not written the
 		// operation yet (a generated UnimplementedBackend answers so).

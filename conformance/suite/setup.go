@@ -117,16 +117,16 @@ func (r *Runner) SetLive(name, value string) {
 // cases that need one are blocked (f is the setup's failure, not theirs),
 // or skip when f says so, with f's reason.
 func (r *Runner) SetMissing(f *Failure, names ...string) {
-	Block(f)
+	f = Block(f)
 	for _, n := range names {
 		r.missing[n] = f
 	}
 }
 
-// copy is a copy of f (nil for nil): a failure the setup recorded is
+// Copy is a copy of f (nil for nil): a failure the setup recorded is
 // every case's that needs its value, and one that words it its own way
 // (prefixing a step of its own) must not reword it for the others.
-func (f *Failure) copy() *Failure {
+func (f *Failure) Copy() *Failure {
 	if f == nil {
 		return nil
 	}
@@ -146,7 +146,7 @@ func (r *Runner) Live(name string) (string, *Failure) {
 		return v, nil
 	}
 	if f := r.missing[name]; f != nil {
-		return "", f.copy()
+		return "", f.Copy()
 	}
 	return "", Failf(nil, "the setup made no ${%s}", name)
 }
@@ -221,7 +221,7 @@ func (r *Runner) expand(body string) (string, *Failure) {
 			return m
 		}
 		if miss == nil {
-			miss = r.missing[name].copy()
+			miss = r.missing[name].Copy()
 			if miss == nil {
 				miss = Failf(nil, "the body needs ${%s}, which nothing provides", name)
 			}
