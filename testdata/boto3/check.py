@@ -1,6 +1,7 @@
 """A third real client against an ivsrt fake: boto3 (botocore's model of
 today's API) round-trips every member AWS added to stages, participants and
-events after 2024-06-20.
+events after 2024-06-20, and imports a public key whose private key signs
+a participant token (the cryptography package makes and signs with it).
 
     python3 check.py http://127.0.0.1:PORT
 
@@ -12,9 +13,16 @@ import datetime
 import json
 import re
 import sys
+import urllib.error
 import urllib.request
 
+import base64
+import time
+
 import boto3
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 ENDPOINT = sys.argv[1].rstrip("/")
 STORAGE = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AbCd1234"
@@ -38,6 +46,25 @@ def control(action, body):
     )
     with urllib.request.urlopen(req) as resp:
         return json.loads(resp.read() or b"{}")
+
+
+def refusal(action, body):
+    """POSTs body to the control API, which must refuse it: (status, error type)."""
+    try:
+        control(action, body)
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("x-amzn-ErrorType")
+    raise AssertionError(f"/_ivsrt/{action} took {body!r}")
+
+
+def fails(call, name, **kwargs):
+    """Calls call(**kwargs), which must raise the modeled error name."""
+    try:
+        call(**kwargs)
+    except client.exceptions.ClientError as e:
+        expect(f"{call.__name__} error", name, e.response["Error"]["Code"])
+        return
+    raise AssertionError(f"{call.__name__} succeeded; want {name}")
 
 
 def expect(what, want, got):
@@ -166,5 +193,48 @@ expect("the participant takes the new token", ("alice-viewer", {"role": "viewer"
 bob_events = client.list_participant_events(stageArn=arn, sessionId=session, participantId=bob["participantId"])["events"]
 expect("bob's failed publish", [("PUBLISH_ERROR", "BITRATE_EXCEEDED"), ("JOINED", None)],
        [(e["name"], e.get("errorCode")) for e in bob_events])
+
+# Public keys, and a participant token signed with the private key (JWT,
+# ES384: r and s as 48 bytes each, base64url, no padding).
+key = ec.generate_private_key(ec.SECP384R1())
+pem = key.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+pk = client.import_public_key(publicKeyMaterial=pem, name="boto3-key", tags={"team": "py"})["publicKey"]
+if not re.fullmatch(r"arn:aws:ivs:us-east-1:[0-9]{12}:public-key/[a-zA-Z0-9]+", pk["arn"]):
+    raise AssertionError(f"public key ARN {pk['arn']!r}")
+expect("the imported key's material", pem, pk["publicKeyMaterial"])
+expect("GetPublicKey", pk, client.get_public_key(arn=pk["arn"])["publicKey"])
+expect("ListPublicKeys", [("boto3-key", {"team": "py"})],
+       [(k.get("name"), k.get("tags")) for k in client.list_public_keys()["publicKeys"] if k["arn"] == pk["arn"]])
+fails(client.import_public_key, "ConflictException", publicKeyMaterial=pem)
+fails(client.import_public_key, "ValidationException", publicKeyMaterial="not a key")
+
+
+def b64(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def self_signed(claims):
+    head = b64(json.dumps({"alg": "ES384", "typ": "JWT", "kid": pk["arn"]}).encode())
+    signing_input = head + "." + b64(json.dumps(claims).encode())
+    r, s = decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA384())))
+    return signing_input + "." + b64(r.to_bytes(48, "big") + s.to_bytes(48, "big"))
+
+
+claims = {"exp": int(time.time()) + 3600, "iat": int(time.time()), "jti": "pySelfSigned1", "resource": arn,
+          "user_id": "erin", "attributes": {"desk": "3"},
+          "capabilities": {"allow_publish": True, "allow_subscribe": True}, "version": "1.0"}
+token = self_signed(claims)
+parts = token.split(".")
+parts[1] = b64(json.dumps(dict(claims, user_id="mallory")).encode())
+expect("a tampered token", (403, "AccessDeniedException"), refusal("join", {"token": ".".join(parts)}))
+erin = control("join", {"token": token})
+expect("the self-signed token's participant", "pySelfSigned1", erin["participantId"])
+p = client.get_participant(stageArn=arn, sessionId=erin["sessionId"], participantId="pySelfSigned1")["participant"]
+expect("its user id and attributes", ("erin", {"desk": "3"}), (p["userId"], p["attributes"]))
+client.delete_public_key(arn=pk["arn"])
+fails(client.get_public_key, "ResourceNotFoundException", arn=pk["arn"])
+expect("a token of a deleted key", (403, "AccessDeniedException"),
+       refusal("join", {"token": self_signed(dict(claims, jti="pySelfSigned2"))}))
 
 print("ok")

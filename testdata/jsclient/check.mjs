@@ -1,11 +1,13 @@
 // Usage: node check.mjs http://127.0.0.1:PORT
 // Exits non-zero when the fake does not behave as AWS would for this client.
 import assert from "node:assert/strict";
+import { generateKeyPairSync, sign } from "node:crypto";
 import {
   IVSRealTimeClient, CreateStageCommand, GetStageCommand, UpdateStageCommand,
   GetParticipantCommand, ListParticipantsCommand, CreateParticipantTokenCommand,
   DisconnectParticipantCommand,
   TagResourceCommand, UntagResourceCommand, ListTagsForResourceCommand,
+  ImportPublicKeyCommand, GetPublicKeyCommand, ListPublicKeysCommand, DeletePublicKeyCommand,
 } from "@aws-sdk/client-ivs-realtime";
 
 const url = process.argv[2];
@@ -117,4 +119,46 @@ await fails(new ListParticipantsCommand({ stageArn: joined.stageArn, sessionId: 
   "ValidationException", 400);
 await fails(new CreateParticipantTokenCommand({ stageArn: created.stage.arn, duration: 0 }), "ValidationException", 400, "at 'duration'");
 await fails(new CreateParticipantTokenCommand({ stageArn: "arn:aws:ivs:us-east-1:123456789012:stage/missing" }), "ResourceNotFoundException", 404);
+// Public keys and a token the application signs itself: node's crypto
+// makes the P-384 key pair and the ES384 signature (r and s, 48 bytes
+// each: JWS's form, "ieee-p1363" in node's words).
+const keys = generateKeyPairSync("ec", { namedCurve: "P-384" });
+const pemKey = keys.publicKey.export({ type: "spki", format: "pem" });
+const imported = await client.send(new ImportPublicKeyCommand({ publicKeyMaterial: pemKey, name: "js-key", tags: { team: "web" } }));
+assert.match(imported.publicKey.arn, /^arn:aws:ivs:us-east-1:[0-9]+:public-key\/[a-zA-Z0-9]+$/);
+assert.equal(imported.publicKey.publicKeyMaterial, pemKey);
+assert.match(imported.publicKey.fingerprint, /\S/);
+assert.deepEqual((await client.send(new GetPublicKeyCommand({ arn: imported.publicKey.arn }))).publicKey, imported.publicKey);
+assert.ok((await client.send(new ListPublicKeysCommand({}))).publicKeys.some((k) => k.arn === imported.publicKey.arn && k.name === "js-key"));
+await fails(new ImportPublicKeyCommand({ publicKeyMaterial: pemKey }), "ConflictException", 409);
+await fails(new ImportPublicKeyCommand({ publicKeyMaterial: "not a key" }), "ValidationException", 400);
+
+const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
+function selfSigned(claims) {
+  const input = b64({ alg: "ES384", typ: "JWT", kid: imported.publicKey.arn }) + "." + b64(claims);
+  const sig = sign("sha384", Buffer.from(input), { key: keys.privateKey, dsaEncoding: "ieee-p1363" });
+  return input + "." + sig.toString("base64url");
+}
+const now = Math.floor(Date.now() / 1000);
+const claims = {
+  exp: now + 3600, iat: now, jti: "jsSelfSigned1", resource: stageArn, user_id: "dana", attributes: { seat: "2" },
+  capabilities: { allow_publish: true, allow_subscribe: true }, version: "1.0",
+};
+const signed = selfSigned(claims);
+const tampered = signed.split(".");
+tampered[1] = b64({ ...claims, user_id: "mallory" });
+const refused = await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: tampered.join(".") }) });
+assert.equal(refused.status, 403);
+assert.equal(refused.headers.get("x-amzn-errortype"), "AccessDeniedException");
+const danaJoin = await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: signed }) });
+assert.equal(danaJoin.status, 200);
+const dana = await danaJoin.json();
+assert.equal(dana.participantId, "jsSelfSigned1");
+const danaP = (await client.send(new GetParticipantCommand(dana))).participant;
+assert.equal(danaP.userId, "dana");
+assert.deepEqual(danaP.attributes, { seat: "2" });
+await client.send(new DeletePublicKeyCommand({ arn: imported.publicKey.arn }));
+await fails(new GetPublicKeyCommand({ arn: imported.publicKey.arn }), "ResourceNotFoundException", 404);
+const afterDelete = await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: selfSigned({ ...claims, jti: "jsSelfSigned2" }) }) });
+assert.equal(afterDelete.status, 403);
 console.log("javascript sdk: ok");
