@@ -134,14 +134,29 @@ var rich struct {
 // TestStoreRefusesAChangedRecord changes one byte of each record of a
 // real state file (its key, its value, its seal) and one of a namespace's
 // name: bbolt's pages stay well formed, so only the records' seals can
-// tell, and each such file is refused, unchanged.
+// tell, and each such file is refused, unchanged. The byte changes in
+// every copy the file holds: bbolt leaves stale copies of rewritten
+// pages in free pages, and a change to one of those alone rightly goes
+// unnoticed.
 func TestStoreRefusesAChangedRecord(t *testing.T) {
 	data, _, arns, want := richStateFile(t)
 	path := filepath.Join(t.TempDir(), "state.db")
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 	type place struct {
 		what string
-		at   int
+		at   []int // the byte, in each copy of what holds it
+	}
+	// copies is where pattern starts in data, each time, plus offset.
+	copies := func(pattern []byte, offset int) []int {
+		var at []int
+		for from := 0; ; {
+			i := bytes.Index(data[from:], pattern)
+			if i < 0 {
+				return at
+			}
+			at = append(at, from+i+offset)
+			from += i + 1
+		}
 	}
 	var places []place
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
@@ -149,18 +164,18 @@ func TestStoreRefusesAChangedRecord(t *testing.T) {
 	require.NoError(t, db.View(func(tx *bolt.Tx) error {
 		all := tx.Bucket([]byte("ns"))
 		return all.ForEachBucket(func(name []byte) error {
-			at := bytes.Index(data, name)
-			require.GreaterOrEqual(t, at, 0, "namespace %s in the file", name)
-			places = append(places, place{fmt.Sprintf("namespace %s's name", name), at + len(name) - 1})
+			at := copies(name, len(name)-1)
+			require.NotEmpty(t, at, "namespace %s in the file", name)
+			places = append(places, place{fmt.Sprintf("namespace %s's name", name), at})
 			return all.Bucket(name).ForEachBucket(func(bucket []byte) error {
 				return all.Bucket(name).Bucket(bucket).ForEach(func(k, v []byte) error {
 					// A leaf keeps a record's key and value side by side.
-					at := bytes.Index(data, append(slices.Clone(k), v...))
-					require.GreaterOrEqual(t, at, 0, "%s record %q in the file", bucket, k)
+					record := append(slices.Clone(k), v...)
+					require.NotEmpty(t, copies(record, 0), "%s record %q in the file", bucket, k)
 					places = append(places,
-						place{fmt.Sprintf("%s record %q: key", bucket, k), at + len(k) - 1},
-						place{fmt.Sprintf("%s record %q: value", bucket, k), at + len(k) + (len(v)-ivsfake.SealSize)/2},
-						place{fmt.Sprintf("%s record %q: seal", bucket, k), at + len(k) + len(v) - 1})
+						place{fmt.Sprintf("%s record %q: key", bucket, k), copies(record, len(k)-1)},
+						place{fmt.Sprintf("%s record %q: value", bucket, k), copies(record, len(k)+(len(v)-ivsfake.SealSize)/2)},
+						place{fmt.Sprintf("%s record %q: seal", bucket, k), copies(record, len(k)+len(v)-1)})
 					return nil
 				})
 			})
@@ -170,11 +185,17 @@ func TestStoreRefusesAChangedRecord(t *testing.T) {
 	require.Greater(t, len(places), 30, "the rich file holds every kind of record")
 	for _, p := range places {
 		damaged := slices.Clone(data)
-		damaged[p.at] ^= 0x01
+		for _, at := range p.at {
+			damaged[at] ^= 0x01
+		}
 		require.NoError(t, os.WriteFile(path, damaged, 0o600))
 		assert.False(t, openDamaged(t, path, damaged, arns, want, p.what, true), "%s changed: refused", p.what)
 	}
-	t.Logf("%d bytes changed, one at a time, in %d-byte file: each refused", len(places), len(data))
+	n := 0
+	for _, p := range places {
+		n += len(p.at)
+	}
+	t.Logf("%d bytes changed, one at a time (%d copies), in %d-byte file: each refused", len(places), n, len(data))
 }
 
 // FuzzStateFile writes bytes over a real state file at a page and offset
