@@ -50,9 +50,10 @@ func isIngestProtocol(s string) bool {
 //   - RTMP to a configuration that does not allow insecure ingest
 //     (documented: the same page, "RTMP connections will be rejected"):
 //     ValidationException, and PUBLISH_ERROR with INVALID_PROTOCOL where
-//     the participant is part of the live session;
+//     the participant is connected (its stream goes on);
 //   - a key publishing already, as by a second encoder:
-//     ConflictException, and PUBLISH_ERROR with REUSE_OF_STREAM_KEY;
+//     ConflictException, and PUBLISH_ERROR with REUSE_OF_STREAM_KEY (the
+//     first encoder's stream goes on);
 //   - a participant DisconnectParticipant revoked: AccessDeniedException,
 //     as its token would be;
 //   - past the stage's publisher quota: ServiceQuotaExceededException,
@@ -85,14 +86,14 @@ func (m *Memory) StartIngest(in ivscontrol.IngestInput) (_ *ivscontrol.JoinOutpu
 	}
 	if protocol == ivsapi.IngestProtocolRtmp && !ic.insecure {
 		if p != nil && p.state == ivsapi.ParticipantStateConnected {
-			m.publishFailed(st, p, ivsapi.EventErrorCodeInvalidProtocol, now)
+			m.ingestRefused(st, p, ivsapi.EventErrorCodeInvalidProtocol, now)
 		}
 		var e validate.Errors
 		e.Add(validate.Violation{Path: "protocol", Value: validate.Render(in.Protocol), Rule: "Member must be " + string(ivsapi.IngestProtocolRtmps) + ": ingest configuration " + ic.arn + " does not allow insecure ingest"})
 		return nil, ivsapi.NewValidationException("%s", e.Message())
 	}
 	if p != nil && p.state == ivsapi.ParticipantStateConnected {
-		m.publishFailed(st, p, ivsapi.EventErrorCodeReuseOfStreamKey, now)
+		m.ingestRefused(st, p, ivsapi.EventErrorCodeReuseOfStreamKey, now)
 		return nil, ivsapi.NewConflictException("streamKey: ingest configuration %s is publishing to stage %s already", ic.arn, st.arn)
 	}
 	if st.revoked[ic.participantID] {

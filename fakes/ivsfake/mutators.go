@@ -375,6 +375,13 @@ func (m *Memory) publishRefused(st *stage, p *participant, now time.Time) {
 	})
 }
 
+// ingestRefused records PUBLISH_ERROR with code for the participant of an
+// ingest configuration whose encoder was refused a second connection: the
+// stream it publishes already goes on.
+func (m *Memory) ingestRefused(st *stage, p *participant, code ivsapi.EventErrorCode, now time.Time) {
+	m.alter(st, st.active, p, func() { p.record(ivsapi.EventNamePublishError, now, &code) })
+}
+
 // publishFailed records a publish that failed with code (PUBLISH_ERROR);
 // a participant publishing already has its stream cut: it stops
 // publishing.

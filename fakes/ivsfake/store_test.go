@@ -476,7 +476,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var refs []ivscontrol.ParticipantRef
 	var exchanged string
 	signer, signerPEM := newP384(t)
-	var pk, ingest string
+	var pk, ingest, streamKey string
 	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
@@ -697,7 +697,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 				Attributes: map[string]string{"k": "v"}, Tags: map[string]string{"a": "1"},
 			})
 			if err == nil {
-				ingest = *out.IngestConfiguration.Arn
+				ingest, streamKey = *out.IngestConfiguration.Arn, *out.IngestConfiguration.StreamKey
 			}
 			return err
 		}},
@@ -719,8 +719,17 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			})
 			return err
 		}},
-		{ivsapi.OpDeleteIngestConfiguration, "", func() error {
-			_, err := f.Client.DeleteIngestConfiguration(ctx, &ivsrealtime.DeleteIngestConfigurationInput{Arn: &ingest})
+		{"/ingest", "", func() error {
+			_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: streamKey})
+			return err
+		}},
+		{"/ingest", "stop", func() error { return f.Control.StopIngest(ctx, streamKey) }},
+		{"/ingest", "again", func() error {
+			_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: streamKey})
+			return err
+		}},
+		{ivsapi.OpDeleteIngestConfiguration, "with force, while publishing", func() error {
+			_, err := f.Client.DeleteIngestConfiguration(ctx, &ivsrealtime.DeleteIngestConfigurationInput{Arn: &ingest, Force: true})
 			return err
 		}},
 		{"/quota", "", func() error {
