@@ -75,19 +75,25 @@ func withInsecureRTMP(body string) string {
 // createIngest creates an ingest configuration tagged for the run, with
 // the members of extra, and returns its answer's configuration.
 func (r *runner) createIngest(ctx context.Context, caseTag string, extra map[string]any) (map[string]any, *suite.Failure) {
+	ic, _, f := r.createIngestEx(ctx, caseTag, extra)
+	return ic, f
+}
+
+// createIngestEx is createIngest, with the exchange.
+func (r *runner) createIngestEx(ctx context.Context, caseTag string, extra map[string]any) (map[string]any, *suite.Exchange, *suite.Failure) {
 	body := map[string]any{ivscases.MemberIngestProtocol: protocolRTMPS, ivscases.MemberTags: r.caseTags(caseTag)}
 	for k, v := range extra {
 		body[k] = v
 	}
 	doc, ex, f := r.do(ctx, ivscases.OpCreateIngestConfiguration, body)
 	if f != nil {
-		return nil, f
+		return nil, ex, f
 	}
 	ic, _ := doc[ivscases.MemberIngestConfiguration].(map[string]any)
 	if arn, _ := ic[ivscases.MemberArn].(string); arn == "" {
-		return nil, suite.Mismatch(ex, "CreateIngestConfiguration answered without ingestConfiguration.arn", "an ingest configuration ARN", ic[ivscases.MemberArn])
+		return nil, ex, suite.Mismatch(ex, "CreateIngestConfiguration answered without ingestConfiguration.arn", "an ingest configuration ARN", ic[ivscases.MemberArn])
 	}
-	return ic, nil
+	return ic, ex, nil
 }
 
 // ingestToDelete creates an ingest configuration for a case to delete.
