@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -38,6 +39,66 @@ func TestCatchesIngestUpdateChangingMore(t *testing.T) {
 	sweep(t)
 	rs := results(t, editIngestAnswer("UpdateIngestConfiguration", func(ic map[string]any) { ic["participantId"] = "abcdABCDefgh" }))
 	requireAllFail(t, rs, "changed more than the stage ARN", "UpdateIngestConfiguration/behaviour/only-the-stage-changes")
+}
+
+// A configuration an encoder publishes through answered INACTIVE.
+func TestCatchesIngestNotActiveWhilePublishing(t *testing.T) {
+	sweep(t)
+	rs := results(t, editIngestAnswer("GetIngestConfiguration", func(ic map[string]any) { ic["state"] = "INACTIVE" }))
+	requireAllFail(t, rs, "is not ACTIVE", "GetIngestConfiguration/behaviour/publishing/active-while-publishing")
+}
+
+// The participant an encoder publishes as without its configuration's ARN.
+func TestCatchesIngestParticipantWithoutItsConfiguration(t *testing.T) {
+	sweep(t)
+	rs := results(t, rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if op != "GetParticipant" || rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			if p, ok := doc["participant"].(map[string]any); ok {
+				delete(p, "ingestConfigurationArn")
+			}
+		})
+	}))
+	requireAllFail(t, rs, "does not report the configuration", "GetParticipant/behaviour/publishing/ingest-participant-reports-its-configuration")
+}
+
+// An update of an ACTIVE configuration answered as if it had been made:
+// the configuration as it is, with 200.
+func TestCatchesActiveIngestUpdated(t *testing.T) {
+	sweep(t)
+	fake := ivsfake.New(ivsfake.Options{})
+	rs := results(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) != "UpdateIngestConfiguration" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		body := readJSON(r)
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		if rec.Code != http.StatusConflict {
+			maps.Copy(w.Header(), rec.Header())
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			return
+		}
+		_, doc := callInner(fake, "GetIngestConfiguration", map[string]any{"arn": body["arn"]})
+		writeJSON(w, doc)
+	}))
+	requireAllFail(t, rs, "ConflictException", "UpdateIngestConfiguration/behaviour/publishing/active-is-refused")
+}
+
+// An ACTIVE configuration deleted without force: every delete is sent
+// with force.
+func TestCatchesActiveIngestDeletedWithoutForce(t *testing.T) {
+	sweep(t)
+	rs := results(t, rewriteRequest(ivsfake.New(ivsfake.Options{}), "DeleteIngestConfiguration", func(body map[string]any) {
+		if _, given := body["force"]; !given {
+			body["force"] = true
+		}
+	}))
+	requireAllFail(t, rs, "without force", "DeleteIngestConfiguration/behaviour/publishing/active-needs-force")
 }
 
 // editIngestAnswer applies edit to the ingestConfiguration of op's
