@@ -17,22 +17,13 @@ func checkIngest(in ivscontrol.IngestInput) error {
 	if in.StreamKey == "" {
 		e.Add(validate.Violation{Path: ivsapi.MemberStreamKey, Value: validate.Render(in.StreamKey), Rule: "Member must not be null"})
 	}
-	if in.Protocol != "" && !isIngestProtocol(in.Protocol) {
-		e.Add(validate.Violation{Path: "protocol", Value: validate.Render(in.Protocol), Rule: "Member must satisfy enum value set: " + ivsapi.IngestProtocolValues[0] + ", " + ivsapi.IngestProtocolValues[1]})
+	if in.Protocol != "" {
+		e.Enum("protocol", in.Protocol, ivsapi.IngestProtocolValues)
 	}
 	if e.Len() > 0 {
 		return ivsapi.NewValidationException("%s", e.Message())
 	}
 	return nil
-}
-
-func isIngestProtocol(s string) bool {
-	for _, v := range ivsapi.IngestProtocolValues {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // StartIngest stands in for an RTMP(S) encoder that connects with an

@@ -166,6 +166,13 @@ func TestIngestRefusals(t *testing.T) {
 	loose := createIngest(t, f, &ivsrealtime.CreateIngestConfigurationInput{IngestProtocol: types.IngestProtocolRtmps})
 	_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: aws.ToString(loose.StreamKey)})
 	requireWireError(t, err, "ResourceNotFoundException", http.StatusNotFound)
+	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: aws.ToString(loose.StreamKey), Protocol: "WHIP"})
+	requireWireError(t, err, "ValidationException", http.StatusBadRequest)
+	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{})
+	requireWireError(t, err, "ValidationException", http.StatusBadRequest)
+	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: "rt_123456789012_us-east-1_abcdABCDefgh_nothing"})
+	requireWireError(t, err, "ResourceNotFoundException", http.StatusNotFound)
+	require.Error(t, f.Control.StopIngest(ctx, aws.ToString(loose.StreamKey)))
 
 	stage := createStage(t, f, &ivsrealtime.CreateStageInput{}).Stage
 	ic := createIngest(t, f, &ivsrealtime.CreateIngestConfigurationInput{IngestProtocol: types.IngestProtocolRtmps, StageArn: stage.Arn})
@@ -245,4 +252,46 @@ func TestIngestStateFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before.IngestConfiguration, after.IngestConfiguration)
 	assert.Equal(t, types.IngestConfigurationStateActive, after.IngestConfiguration.State)
+}
+
+// TestIngestRevokedAndQuota: a participant DisconnectParticipant revoked
+// does not publish again through its configuration; past the publisher
+// quota an encoder is refused, its participant disconnected.
+func TestIngestRevokedAndQuota(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := ctxT(t)
+	stage := createStage(t, f, &ivsrealtime.CreateStageInput{}).Stage
+	ic := createIngest(t, f, &ivsrealtime.CreateIngestConfigurationInput{IngestProtocol: types.IngestProtocolRtmps, StageArn: stage.Arn})
+	key := aws.ToString(ic.StreamKey)
+	_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: key})
+	require.NoError(t, err)
+	_, err = f.Client.DisconnectParticipant(ctx, &ivsrealtime.DisconnectParticipantInput{StageArn: stage.Arn, ParticipantId: ic.ParticipantId})
+	require.NoError(t, err)
+	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: key})
+	requireWireError(t, err, "AccessDeniedException", http.StatusForbidden)
+
+	_, err = f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{PublisherQuota: aws.Int(0)})
+	require.NoError(t, err)
+	other := createIngest(t, f, &ivsrealtime.CreateIngestConfigurationInput{IngestProtocol: types.IngestProtocolRtmps, StageArn: stage.Arn})
+	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: aws.ToString(other.StreamKey)})
+	requireWireError(t, err, "ServiceQuotaExceededException", http.StatusPaymentRequired)
+	got, err := f.Client.GetIngestConfiguration(ctx, &ivsrealtime.GetIngestConfigurationInput{Arn: other.Arn})
+	require.NoError(t, err)
+	assert.Equal(t, types.IngestConfigurationStateInactive, got.IngestConfiguration.State)
+}
+
+// TestIngestActsWhereItsKeyLives: an unsigned ingest call acts in the
+// account and region its stream key names, as a join does in its token's.
+func TestIngestActsWhereItsKeyLives(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := ctxT(t)
+	west := ivsfake.NewClient(f.URL, "us-west-2")
+	st, err := west.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+	require.NoError(t, err)
+	out, err := west.CreateIngestConfiguration(ctx, &ivsrealtime.CreateIngestConfigurationInput{IngestProtocol: types.IngestProtocolRtmps, StageArn: st.Stage.Arn})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(out.IngestConfiguration.StreamKey), "_us-west-2_")
+	j, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: aws.ToString(out.IngestConfiguration.StreamKey)})
+	require.NoError(t, err)
+	assert.Equal(t, aws.ToString(st.Stage.Arn), j.StageArn)
 }
