@@ -101,6 +101,36 @@ func TestCatchesActiveIngestDeletedWithoutForce(t *testing.T) {
 	requireAllFail(t, rs, "without force", "DeleteIngestConfiguration/behaviour/publishing/active-needs-force")
 }
 
+// Page tokens of ListIngestConfigurations not bound to their filter: a
+// token the fake refuses is tried again with each other filter, and the
+// first answer that takes it is given.
+func TestCatchesIngestPageTokenOfAnotherFilter(t *testing.T) {
+	sweep(t)
+	fake := ivsfake.New(ivsfake.Options{})
+	rs := results(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if opOf(r) != "ListIngestConfigurations" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		body := readJSON(r)
+		code, _ := callInner(fake, "ListIngestConfigurations", body)
+		if _, has := body["nextToken"]; code == http.StatusBadRequest && has {
+			for _, filter := range []map[string]any{{}, {"filterByState": "INACTIVE"}, {"filterByState": "ACTIVE"}} {
+				again := maps.Clone(body)
+				delete(again, "filterByState")
+				delete(again, "filterByStageArn")
+				maps.Copy(again, filter)
+				if c, d := callInner(fake, "ListIngestConfigurations", again); c == http.StatusOK {
+					writeJSON(w, d)
+					return
+				}
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	requireAllFail(t, rs, "ValidationException", "ListIngestConfigurations/behaviour/page-token/from-another-filter")
+}
+
 // editIngestAnswer applies edit to the ingestConfiguration of op's
 // successful answers.
 func editIngestAnswer(op string, edit func(ic map[string]any)) http.Handler {

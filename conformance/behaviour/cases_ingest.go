@@ -59,6 +59,9 @@ func ingestCases(c contract) []suite.Case {
 	add("UpdateIngestConfiguration/behaviour/only-the-stage-changes", ivscases.OpUpdateIngestConfiguration, ivscases.MemberStageArn, "partial-update", suite.SourceDocumented,
 		[]string{structIngest + "." + ivscases.MemberStageArn}, updateOnlyTheStage)
 
+	add("ListIngestConfigurations/behaviour/page-token/from-another-filter", ivscases.OpListIngestConfigurations, ivscases.MemberNextToken, "page-token", suite.SourceInferred,
+		[]string{"ListIngestConfigurationsRequest." + ivscases.MemberFilterByState + "=" + stateInactive}, ingestTokenFromAnotherFilter)
+
 	// Publishing through a configuration (an Ingester seeder).
 	publishing := []string{structIngest + "." + ivscases.MemberState + "=" + stateActive, structIngest + "." + ivscases.MemberStreamKey}
 	add("GetIngestConfiguration/behaviour/publishing/active-while-publishing", ivscases.OpGetIngestConfiguration, ivscases.MemberState, "publishing", suite.SourceDocumented,
@@ -321,4 +324,29 @@ func activeNeedsForce(ctx context.Context, r *runner) *suite.Failure {
 		return f
 	}
 	return nil
+}
+
+// ingestTokenFromAnotherFilter: a page token ListIngestConfigurations
+// issued for filterByState INACTIVE, sent without the filter, is refused
+// (inferred, as ListParticipants' tokens are bound to their query).
+func ingestTokenFromAnotherFilter(ctx context.Context, r *runner) *suite.Failure {
+	op, f := r.operation(ivscases.OpListIngestConfigurations)
+	if f != nil {
+		return f
+	}
+	if op.Pagination == nil {
+		return suite.Failf(nil, "%s is not paginated", op.Name)
+	}
+	// Two INACTIVE configurations of its own, so a page of one has a token.
+	for range 2 {
+		if _, f := r.createIngest(ctx, caseTagIngests, nil); f != nil {
+			return f
+		}
+	}
+	issued := map[string]any{ivscases.MemberFilterByState: stateInactive}
+	tok, f := r.pageToken(ctx, op, issued)
+	if f != nil {
+		return f
+	}
+	return r.wantTokenRefused(ctx, op, map[string]any{}, tok, "a page token issued for filterByState="+stateInactive+", sent without a filter")
 }
