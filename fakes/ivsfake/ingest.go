@@ -62,7 +62,9 @@ const maxIngestConfigurations = ivsapi.ListIngestConfigurationsRequestMaxResults
 // that of the one the AWS CLI's examples show.
 const streamKeySecretLen = 30
 
-const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+// streamKeyAlphabet is what a stream key's secret is made of: letters and
+// digits, as in the CLI example.
+const streamKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // newStreamKey mints a stream key in the form the AWS CLI's examples show
 // and the model's StreamKey pattern states: rt_ACCOUNT_REGION_ID_SECRET,
@@ -72,7 +74,7 @@ func newStreamKey(account, region, arn string) string {
 	b := make([]byte, streamKeySecretLen)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	for i := range b {
-		b[i] = alnum[int(b[i])%len(alnum)]
+		b[i] = streamKeyAlphabet[int(b[i])%len(streamKeyAlphabet)]
 	}
 	return "rt_" + account + "_" + region + "_" + resourceID(arn) + "_" + string(b)
 }
