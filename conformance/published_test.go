@@ -1025,16 +1025,12 @@ var publishedRefusals = map[string]refusal{
 	// NotImplementedException once the request passed validation.
 	"create-encoder-configuration/1":  notImplemented,
 	"delete-encoder-configuration/1":  notImplemented,
-	"delete-ingest-configuration/1":   notImplemented,
-	"delete-ingest-configuration/2":   notImplemented,
 	"get-composition/1":               notImplemented,
 	"get-composition/2":               notImplemented,
 	"get-composition/3":               notImplemented,
 	"get-encoder-configuration/1":     notImplemented,
-	"get-ingest-configuration/1":      notImplemented,
 	"list-compositions/1":             notImplemented,
 	"list-encoder-configurations/1":   notImplemented,
-	"list-ingest-configurations/1":    notImplemented,
 	"list-participant-replicas/1":     notImplemented,
 	"start-composition/1":             notImplemented,
 	"start-composition/2":             notImplemented,
@@ -1043,7 +1039,6 @@ var publishedRefusals = map[string]refusal{
 	"start-participant-replication/1": notImplemented,
 	"stop-composition/1":              notImplemented,
 	"stop-participant-replication/1":  notImplemented,
-	"update-ingest-configuration/1":   notImplemented,
 
 	// Requests that name a resource of the account the examples were
 	// made in: the fake mints its own identifiers, so no resource of the
@@ -1053,6 +1048,10 @@ var publishedRefusals = map[string]refusal{
 	"delete-storage-configuration/1": notFound,
 	"disconnect-participant/1":       notFound,
 	"delete-public-key/1":            notFound,
+	"delete-ingest-configuration/1":  notFound,
+	"delete-ingest-configuration/2":  notFound,
+	"get-ingest-configuration/1":     notFound,
+	"update-ingest-configuration/1":  notFound,
 	"get-participant/1":              notFound,
 	"get-participant/2":              notFound,
 	"get-participant/3":              notFound,

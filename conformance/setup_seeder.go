@@ -48,6 +48,7 @@ var (
 	_ behaviour.ProtocolJoiner       = controlSeeder{}
 	_ behaviour.TokenExchanger       = controlSeeder{}
 	_ behaviour.PublishFailer        = controlSeeder{}
+	_ behaviour.Ingester             = controlSeeder{}
 )
 
 func ref(p suite.Joined) ivscontrol.ParticipantRef {
@@ -70,6 +71,21 @@ func (s controlSeeder) JoinWithProtocol(ctx context.Context, token, protocol str
 		return suite.Joined{}, err
 	}
 	return suite.Joined{StageArn: out.StageArn, SessionID: out.SessionId, ParticipantID: out.ParticipantId}, nil
+}
+
+// StartIngest publishes with an ingest configuration's stream key, as an
+// RTMP(S) encoder (POST /_ivsrt/ingest).
+func (s controlSeeder) StartIngest(ctx context.Context, streamKey, protocol string) (suite.Joined, error) {
+	out, err := s.c.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: streamKey, Protocol: protocol})
+	if err != nil {
+		return suite.Joined{}, err
+	}
+	return suite.Joined{StageArn: out.StageArn, SessionID: out.SessionId, ParticipantID: out.ParticipantId}, nil
+}
+
+// StopIngest stops the publishing a stream key started.
+func (s controlSeeder) StopIngest(ctx context.Context, streamKey string) error {
+	return s.c.StopIngest(ctx, streamKey)
 }
 
 func (s controlSeeder) Publish(ctx context.Context, p suite.Joined) error {

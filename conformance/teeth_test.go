@@ -622,13 +622,15 @@ func TestCatchesEmptyParticipantIds(t *testing.T) {
 func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
 	// Only stage ARNs: a storage configuration's "arn" left alone, since
 	// a stage names it in storageConfigurationArn, which is not rewritten.
+	// An ARN at the model's longest (an ingest configuration's stageArn
+	// maxLength case) is left alone: one past it is another break.
 	out := func(s string) string {
-		if strings.Contains(s, ":stage/") {
+		if strings.Contains(s, ":stage/") && len(s)+len("-v2") <= ivsapi.IngestConfigurationStageArnMaxLength {
 			return s + "-v2"
 		}
 		return s
 	}
-	rs := results(t, rewriteIDs([]string{"arn", "stageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
+	rs := results(t, rewriteIDs([]string{"arn", "stageArn", "filterByStageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
 	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
 	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format"}, failed(rs))
 }

@@ -62,6 +62,7 @@ type runner struct {
 	seedMu                      sync.Mutex // guards seed.spareStages, which cases borrow
 	created                     createdStages
 	createdStorage, createdKeys *createdResources
+	createdIngest               *createdResources
 	// deleteRefused is the target's answer to the setup's DeleteStage when
 	// it refused it: nothing asks again (Cleanup says so).
 	deleteRefused string
@@ -90,6 +91,9 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 			member: ivscases.MemberStorageConfiguration, noun: "storage configurations"},
 		createdKeys: &createdResources{createOp: ivscases.OpImportPublicKey, deleteOp: ivscases.OpDeletePublicKey,
 			member: ivscases.MemberPublicKey, noun: "public keys"},
+		// With force: one an encoder publishes through goes too.
+		createdIngest: &createdResources{createOp: ivscases.OpCreateIngestConfiguration, deleteOp: ivscases.OpDeleteIngestConfiguration,
+			member: ivscases.MemberIngestConfiguration, noun: "ingest configurations", force: true},
 	}
 	r.liveStage = c.LiveName(structGetStage, ivscases.MemberArn)
 	r.liveSession = c.LiveName(structList, ivscases.MemberSessionId)
@@ -109,11 +113,13 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdStorage).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdKeys).String() })
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdIngest).String() })
 	r.raiseQuotas(ctx)
 	r.setup(ctx)
 	r.setupStorage(ctx)
 	r.setupDeleted(ctx)
 	r.setupPublicKeys(ctx)
+	r.setupIngest(ctx)
 	r.setupUnmade()
 	return r
 }
@@ -151,6 +157,7 @@ func (r *runner) observe(ex *suite.Exchange) {
 	}
 	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)
 	r.createdKeys.observe(ex.Op, ex.Body, ex.Resp)
+	r.createdIngest.observe(ex.Op, ex.Body, ex.Resp)
 }
 
 // itemsParticipants is the list member of ListParticipants' answer.

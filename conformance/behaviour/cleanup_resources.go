@@ -11,7 +11,8 @@ import (
 	"github.com/ivsrt/contract/conformance/suite"
 )
 
-// This file deletes the storage configurations and public keys a run
+// This file deletes the storage configurations, public keys and ingest
+// configurations a run
 // made: Setup's observer notes each one a create the target accepted made
 // (whoever sent it) and each one a delete of the run deleted, and the
 // cleanups Setup registers after the stages' deletes the rest.
@@ -21,6 +22,9 @@ import (
 // (its arn), and what deleteOp's request names (arn).
 type createdResources struct {
 	createOp, deleteOp, member, noun string
+	// force sends the delete with force true (DeleteIngestConfiguration:
+	// one in use goes too).
+	force bool
 
 	mu      sync.Mutex
 	arns    []string
@@ -108,7 +112,11 @@ func (r *runner) cleanupResources(ctx context.Context, c *createdResources) Reso
 		return out
 	}
 	for _, arn := range left {
-		b, _ := json.Marshal(map[string]string{ivscases.MemberArn: arn})
+		req := map[string]any{ivscases.MemberArn: arn}
+		if c.force {
+			req[ivscases.MemberForce] = true
+		}
+		b, _ := json.Marshal(req)
 		ex, err := r.Send(ctx, op, string(b))
 		switch {
 		case err != nil:

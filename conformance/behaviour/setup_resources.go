@@ -106,7 +106,7 @@ func (r *runner) deletedStorage(ctx context.Context, name string) *suite.Failure
 
 // setupUnmade gives each identifier format whose live resource the setup
 // does not make (nothing in the spec says how to make a composition, an
-// encoder or ingest configuration) a well-formed made-up
+// encoder configuration) a well-formed made-up
 // value, so that the generated cases of the operations on them still send
 // their request: a target that does not implement the operation answers
 // 501, and the case is skipped as such. Against one that does, the shape
@@ -120,6 +120,9 @@ func (r *runner) setupUnmade() {
 	made := []string{r.liveStage, r.liveSession, r.liveParticipant, r.c.liveStorageName()}
 	if r.c.Operation(ivscases.OpImportPublicKey) != nil {
 		made = append(made, r.c.LiveName(structGetPublicKey, ivscases.MemberArn)) // setupPublicKeys
+	}
+	if r.c.Operation(ivscases.OpCreateIngestConfiguration) != nil {
+		made = append(made, r.c.LiveName(structGetIngest, ivscases.MemberArn)) // setupIngest
 	}
 	for _, id := range r.c.Identifiers {
 		name := placeholderName(suite.PlaceholderLive, id.Name)

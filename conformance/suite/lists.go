@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"unicode/utf8"
 )
 
 // This file runs the cases about lists: filters and pagination. Where a
@@ -143,14 +144,21 @@ func (r *Runner) runFilter(ctx context.Context, op *Operation, c *Case) *Failure
 	if c.EachPresent {
 		seen := map[string]bool{Canonical(probe): true}
 		// A value the filter's enum does not list (a newer service's
-		// state, say) is not the spec's to filter by.
+		// state, say) is not the spec's to filter by, nor one shorter
+		// than the filter takes (an ingest configuration's stageArn ""
+		// when it has no stage; the filter's StageArn has length 1 or
+		// more).
 		var enum []string
+		minLength := 0
 		if m := r.suite.Contract.Member(op.Name+"Request", c.Filter); m != nil {
 			enum = m.Enum
+			if m.MinLength != nil {
+				minLength = *m.MinLength
+			}
 		}
 		for _, id := range slices.Sorted(maps.Keys(all)) {
 			v := all[id]
-			if s, ok := v.(string); ok && len(enum) > 0 && !slices.Contains(enum, s) {
+			if s, ok := v.(string); ok && (len(enum) > 0 && !slices.Contains(enum, s) || utf8.RuneCountInString(s) < minLength) {
 				continue
 			}
 			if !seen[Canonical(v)] {

@@ -388,7 +388,11 @@ func (s *ListEncoderConfigurationsResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on ListIngestConfigurationsRequest.
-func (s *ListIngestConfigurationsRequest) SetDefaults() {}
+func (s *ListIngestConfigurationsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ListIngestConfigurationsResponse.
 func (s *ListIngestConfigurationsResponse) SetDefaults() {

@@ -1726,6 +1726,7 @@ func (s *ListIngestConfigurationsRequest) validate(e *validate.Errors, path stri
 		e.MinValue(p, int64(*s.MaxResults), int64(1))
 		e.MaxValue(p, int64(*s.MaxResults), int64(100))
 	}
+	e.AtMostOne(ListIngestConfigurationsRequestFilters, []bool{s.FilterByStageArn != nil, s.FilterByState != nil})
 }
 
 // Validate checks every constraint the spec puts on ListIngestConfigurationsResponse and

@@ -38,6 +38,24 @@ func (c *Control) Join(ctx context.Context, in JoinInput) (*JoinOutput, error) {
 	return &out, nil
 }
 
+// StartIngest makes an encoder publish with an ingest configuration's
+// stream key: its participant joins the configuration's stage and
+// publishes.
+func (c *Control) StartIngest(ctx context.Context, in IngestInput) (*JoinOutput, error) {
+	in.Stop = false
+	var out JoinOutput
+	if err := c.call(ctx, http.MethodPost, "/ingest", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// StopIngest ends the publishing a stream key started: its participant
+// leaves.
+func (c *Control) StopIngest(ctx context.Context, streamKey string) error {
+	return c.call(ctx, http.MethodPost, "/ingest", IngestInput{StreamKey: streamKey, Stop: true}, nil)
+}
+
 // Publish makes a participant publish.
 func (c *Control) Publish(ctx context.Context, ref ParticipantRef) error {
 	return c.call(ctx, http.MethodPost, "/publish", ref, nil)

@@ -68,6 +68,21 @@ func (j *JoinOutput) Ref() ParticipantRef {
 	return ParticipantRef{StageArn: j.StageArn, ParticipantId: j.ParticipantId}
 }
 
+// IngestInput starts or stops publishing through an ingest configuration
+// (POST /_ivsrt/ingest), as an RTMP(S) encoder does with the
+// configuration's stream key and its stage's endpoint: started, the
+// configuration's participant joins its stage's live session and
+// publishes, reported with the protocol it connected with and the
+// configuration's ARN; stopped, it leaves.
+type IngestInput struct {
+	StreamKey string `json:"streamKey"`
+	// Protocol is RTMP or RTMPS, what the encoder connects with; empty:
+	// the configuration's ingestProtocol.
+	Protocol string `json:"protocol,omitempty"`
+	// Stop ends the publishing the stream key started.
+	Stop bool `json:"stop,omitempty"`
+}
+
 // ParticipantRef names a participant of a stage's live session.
 type ParticipantRef struct {
 	StageArn      string `json:"stageArn"`

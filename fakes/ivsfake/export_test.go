@@ -51,15 +51,18 @@ func StateRecords(m *Memory) string {
 		Storage         []storageDump
 		PublicKeySeq    uint32
 		PublicKeys      []storageDump
+		IngestSeq       uint32
+		Ingest          []storageDump
 	}
 	d.Seq, d.StorageSeq, d.Quotas, d.PageKey = m.seq, m.storage.seq, m.quotas, m.pages.key
 	d.PublicKeySeq = m.publicKeys.seq
+	d.IngestSeq = m.ingest.seq
 	if m.holdsNothingLocked() {
 		// A namespace that holds nothing is not in the file at all: its
 		// counters and page key start over at the next load, which no
 		// answer shows (no page token of it can point at anything).
 		d.Seq, d.StorageSeq, d.PageKey = 0, 0, nil
-		d.PublicKeySeq = 0
+		d.PublicKeySeq, d.IngestSeq = 0, 0
 	}
 	dump := func(st *stage, deleted uint64) stageDump {
 		sd := stageDump{Arn: st.arn, Rec: st.stored(deleted)}
@@ -91,6 +94,9 @@ func StateRecords(m *Memory) string {
 	}
 	for _, k := range m.publicKeys.order {
 		d.PublicKeys = append(d.PublicKeys, storageDump{Arn: k.arn, Rec: k.stored()})
+	}
+	for _, ic := range m.ingest.order {
+		d.Ingest = append(d.Ingest, storageDump{Arn: ic.arn, Rec: ic.stored()})
 	}
 	out, err := json.MarshalIndent(d, "", " ")
 	if err != nil {

@@ -119,6 +119,8 @@ type Memory struct {
 	storage storageState
 	// publicKeys holds the imported public keys (publickeys.go).
 	publicKeys publicKeyState
+	// ingest holds the ingest configurations (ingest.go).
+	ingest ingestState
 	// deleted keeps the sessions of deleted stages for ListStageSessions,
 	// GetStageSession and ListParticipantEvents (sessions.go).
 	deleted history
@@ -195,6 +197,9 @@ type participant struct {
 	// protocol is the ingest protocol it joined with, "" for a client of
 	// the broadcast SDKs (reported without one).
 	protocol ivsapi.ParticipantProtocol
+	// ingestArn is the ingest configuration it publishes through, "" for
+	// a participant that joined with a token (control_ingest.go).
+	ingestArn string
 	// subscribed lists the publishers it subscribes to now, in the order
 	// it subscribed.
 	subscribed []string
@@ -510,6 +515,9 @@ func (p *participant) view() *ivsapi.Participant {
 	if p.protocol != "" {
 		out.Protocol = new(p.protocol)
 	}
+	if p.ingestArn != "" {
+		out.IngestConfigurationArn = new(p.ingestArn)
+	}
 	return out
 }
 
@@ -520,10 +528,10 @@ func (p *participant) view() *ivsapi.Participant {
 // left to the spec's default (NONE, which the generated SetDefaults
 // applies to every answer), and it has no replicationState, sourceStageArn
 // or sourceSessionId, which AWS's CLI examples show only for replicated
-// participants. Nor did it join through an ingest configuration (not
-// implemented either): no ingestConfigurationArn or redundantIngest.
+// participants. One that publishes through an ingest configuration
+// names it (ingestConfigurationArn), as GetParticipant does.
 func (p *participant) summary() ivsapi.ParticipantSummary {
-	return ivsapi.ParticipantSummary{
+	out := ivsapi.ParticipantSummary{
 		ParticipantId:  new(p.id),
 		UserId:         new(p.userID),
 		State:          new(p.state),
@@ -531,6 +539,10 @@ func (p *participant) summary() ivsapi.ParticipantSummary {
 		Published:      new(p.published),
 		RecordingState: new(p.recording),
 	}
+	if p.ingestArn != "" {
+		out.IngestConfigurationArn = new(p.ingestArn)
+	}
+	return out
 }
 
 // ---- small helpers ------------------------------------------------------------

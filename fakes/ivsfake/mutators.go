@@ -43,6 +43,7 @@ func (m *Memory) resetLocked() {
 	m.quotas, m.quotaSet = m.opts.defaultQuotas(), [numQuotas]bool{}
 	m.storage.reset()
 	m.publicKeys.reset()
+	m.ingest.reset()
 	if m.ps != nil {
 		m.ps.deletedN = map[string]uint64{}
 	}
@@ -78,6 +79,17 @@ func (s *publicKeyState) add(k *publicKey) {
 	s.byArn[k.arn] = k
 	s.byFingerprint[k.fingerprint] = k
 	s.order = append(s.order, k)
+}
+
+func (s *ingestState) reset() {
+	*s = ingestState{byArn: map[string]*ingestConfig{}, byKey: map[string]*ingestConfig{}}
+}
+
+// add adds an ingest configuration; they are added in creation order.
+func (s *ingestState) add(ic *ingestConfig) {
+	s.byArn[ic.arn] = ic
+	s.byKey[ic.streamKey] = ic // the backup key of redundant ingest does not publish in the fake
+	s.order = append(s.order, ic)
 }
 
 // add adds a configuration; configurations are added in creation order.
@@ -189,6 +201,9 @@ func (m *Memory) setTags(arn string, tags map[string]string) {
 	} else if k := m.publicKeys.byArn[arn]; k != nil {
 		k.tags = tags
 		m.ps.publicKey(arn)
+	} else if ic := m.ingest.byArn[arn]; ic != nil {
+		ic.tags = tags
+		m.ps.ingestConfig(arn)
 	}
 }
 
@@ -358,6 +373,13 @@ func (m *Memory) publishRefused(st *stage, p *participant, now time.Time) {
 	m.alter(st, st.active, p, func() {
 		p.record(ivsapi.EventNamePublishError, now, new(ivsapi.EventErrorCodeInsufficientCapabilities))
 	})
+}
+
+// ingestRefused records PUBLISH_ERROR with code for the participant of an
+// ingest configuration whose encoder was refused a second connection: the
+// stream it publishes already goes on.
+func (m *Memory) ingestRefused(st *stage, p *participant, code ivsapi.EventErrorCode, now time.Time) {
+	m.alter(st, st.active, p, func() { p.record(ivsapi.EventNamePublishError, now, &code) })
 }
 
 // publishFailed records a publish that failed with code (PUBLISH_ERROR);
@@ -600,4 +622,64 @@ func (m *Memory) deletePublicKey(k *publicKey) {
 	i, _ := slices.BinarySearchFunc(m.publicKeys.order, k.seq, func(p *publicKey, seq uint32) int { return cmp.Compare(p.seq, seq) })
 	m.publicKeys.order = slices.Delete(m.publicKeys.order, i, i+1)
 	m.ps.publicKey(k.arn)
+}
+
+// ---- ingest configurations ----------------------------------------------------
+
+// createIngest adds an ingest configuration made of ic's members, with a
+// new ARN, participant id and stream key.
+func (m *Memory) createIngest(ic ingestConfig) *ingestConfig {
+	m.ingest.seq++
+	ic.seq = m.ingest.seq
+	ic.arn = ivsapi.NewIngestConfigurationArn(m.opts.Region, m.opts.Account)
+	ic.participantID = ivsapi.NewParticipantId()
+	ic.streamKey = newStreamKey(m.opts.Account, m.opts.Region, ic.arn)
+	if ic.redundant {
+		ic.backupID, ic.backupKey = ivsapi.NewParticipantId(), newStreamKey(m.opts.Account, m.opts.Region, ic.arn)
+	}
+	m.ingest.add(&ic)
+	m.ps.ingestConfig(ic.arn)
+	return &ic
+}
+
+// updateIngest sets the members UpdateIngestConfiguration gives (nil:
+// unchanged). Turning redundant ingest on mints the backup credential,
+// turning it off drops it.
+func (m *Memory) updateIngest(ic *ingestConfig, stageArn *string, redundant *bool) {
+	if stageArn != nil {
+		ic.stageArn = *stageArn
+	}
+	if redundant != nil && *redundant != ic.redundant {
+		ic.redundant = *redundant
+		ic.backupID, ic.backupKey = "", ""
+		if ic.redundant {
+			ic.backupID, ic.backupKey = ivsapi.NewParticipantId(), newStreamKey(m.opts.Account, m.opts.Region, ic.arn)
+		}
+	}
+	m.ps.ingestConfig(ic.arn)
+}
+
+func (m *Memory) deleteIngest(ic *ingestConfig) {
+	delete(m.ingest.byArn, ic.arn)
+	delete(m.ingest.byKey, ic.streamKey)
+	i, _ := slices.BinarySearchFunc(m.ingest.order, ic.seq, func(c *ingestConfig, seq uint32) int { return cmp.Compare(c.seq, seq) })
+	m.ingest.order = slices.Delete(m.ingest.order, i, i+1)
+	m.ps.ingestConfig(ic.arn)
+}
+
+// joinIngest makes the participant of ingest configuration ic join the
+// live session s of its stage st, or join again, with the protocol its
+// encoder connected with, and publish. It holds what a token would: the
+// configuration's user id and attributes, and PUBLISH alone, since an
+// encoder only sends (inferred).
+func (m *Memory) joinIngest(st *stage, s *session, ic *ingestConfig, protocol ivsapi.ParticipantProtocol, now time.Time) *participant {
+	t := &pToken{participantID: ic.participantID, userID: new(ic.userID), attributes: ic.attributes, capabilities: ingestCapabilities}
+	p := s.byID[ic.participantID]
+	if p == nil {
+		p = m.join(st, s, t, ivscontrol.ClientInfo{}, protocol, now)
+	} else {
+		m.rejoin(st, s, p, t, ivscontrol.ClientInfo{}, protocol, now)
+	}
+	m.alter(st, s, p, func() { p.ingestArn = ic.arn })
+	return p
 }

@@ -178,7 +178,7 @@ func (m *Memory) holdsNothing() bool {
 // holdsNothingLocked is holdsNothing for a caller that holds m.mu.
 func (m *Memory) holdsNothingLocked() bool {
 	return len(m.stages) == 0 && len(m.deleted.order) == 0 && len(m.tokens) == 0 &&
-		len(m.storage.byArn) == 0 && len(m.publicKeys.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
+		len(m.storage.byArn) == 0 && len(m.publicKeys.byArn) == 0 && len(m.ingest.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
 }
 
 // A control call acts where its resource lives. A participant's device
@@ -234,6 +234,19 @@ func (c *controlCall) atToken(token string) {
 	}
 	if ns, ok := c.s.tokenNamespace(token, c.l.ns); ok {
 		c.l.ns = ns
+	}
+}
+
+// atStreamKey makes an unsigned ingest call act in the account and region
+// its stream key names (rt_ACCOUNT_REGION_ID_SECRET, newStreamKey). A key
+// of another form leaves the call where it is, to be refused there.
+func (c *controlCall) atStreamKey(key string) {
+	if c.l.m != nil || !c.unsigned() {
+		return
+	}
+	parts := strings.SplitN(key, "_", 5)
+	if len(parts) == 5 && parts[0] == "rt" && ValidRegion(parts[2]) && ValidAccount(parts[1]) {
+		c.l.ns = Namespace{Account: parts[1], Region: parts[2]}
 	}
 }
 

@@ -30,12 +30,13 @@ import (
 var (
 	bMeta         = []byte("meta")
 	bStages       = []byte("stages")
-	bSessions     = []byte("sessions")     // ARN \0 session id
-	bJoins        = []byte("joins")        // ARN \0 session id \0 join index (uint32 BE) -> participant id
-	bParticipants = []byte("participants") // ARN \0 session id \0 participant id
-	bTokens       = []byte("tokens")       // token value
-	bStorage      = []byte("storage")      // storage configuration ARN
-	bPublicKeys   = []byte("public-keys")  // public key ARN
+	bSessions     = []byte("sessions")              // ARN \0 session id
+	bJoins        = []byte("joins")                 // ARN \0 session id \0 join index (uint32 BE) -> participant id
+	bParticipants = []byte("participants")          // ARN \0 session id \0 participant id
+	bTokens       = []byte("tokens")                // token value
+	bStorage      = []byte("storage")               // storage configuration ARN
+	bPublicKeys   = []byte("public-keys")           // public key ARN
+	bIngest       = []byte("ingest-configurations") // ingest configuration ARN (format 6)
 	keyState      = []byte("state")
 )
 
@@ -51,6 +52,7 @@ type persist struct {
 	tokens       map[string]bool // by value
 	storage      map[string]bool // by ARN
 	publicKeys   map[string]bool // by ARN
+	ingest       map[string]bool // by ARN
 	dropped      []sessionRef    // sessions dropped by Limits.SessionsPerStage (s nil: only the id counts)
 	cleared      bool            // Reset: the namespace starts over
 	meta         bool            // the meta record changed (it is written with every commit)
@@ -72,13 +74,13 @@ type participantRef struct {
 }
 
 func (ps *persist) clear() {
-	ps.stages, ps.tokens, ps.storage, ps.publicKeys = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	ps.stages, ps.tokens, ps.storage, ps.publicKeys, ps.ingest = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	ps.sessions, ps.participants, ps.dropped = ps.sessions[:0], ps.participants[:0], ps.dropped[:0]
 	ps.cleared, ps.meta = false, false
 }
 
 func (ps *persist) dirty() bool {
-	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.publicKeys)+len(ps.dropped) > 0
+	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.publicKeys)+len(ps.ingest)+len(ps.dropped) > 0
 }
 
 // ---- the journal: what the mutators (mutators.go) record ----------------
@@ -151,6 +153,12 @@ func (ps *persist) publicKey(arn string) {
 	}
 }
 
+func (ps *persist) ingestConfig(arn string) {
+	if ps != nil {
+		ps.ingest[arn] = true
+	}
+}
+
 // quota records that the stage quota was set, so it outlives a restart.
 func (ps *persist) quota() {
 	if ps != nil {
@@ -191,7 +199,9 @@ type metaRec struct {
 	StorageSeq uint32 `json:"storageSeq"`
 	// PublicKeySeq numbers the public keys imported (absent before them).
 	PublicKeySeq uint32 `json:"publicKeySeq,omitempty"`
-	Quota        *int   `json:"quota,omitempty"` // the stage quota
+	// IngestSeq numbers the ingest configurations created (format 6).
+	IngestSeq uint32 `json:"ingestSeq,omitempty"`
+	Quota     *int   `json:"quota,omitempty"` // the stage quota
 	// Absent from the records of an ivsrt of format 2 or older.
 	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
 	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
@@ -243,6 +253,8 @@ type participantRec struct {
 	EventsDropped uint32 `json:"eventsDropped,omitempty"`
 	// Subscribed lists the publishers it subscribes to (format 4).
 	Subscribed []string `json:"subscribed,omitempty"`
+	// IngestArn is the ingest configuration it publishes through (format 6).
+	IngestArn string `json:"ingestArn,omitempty"`
 }
 
 type eventRec struct {
@@ -300,6 +312,24 @@ type publicKeyRec struct {
 	Material    string            `json:"material"`
 	Fingerprint string            `json:"fingerprint"`
 	Tags        map[string]string `json:"tags"`
+}
+
+// ingestRec keeps an ingest configuration; whether it is ACTIVE is not
+// kept, but derived from its participant (ingestPublisher).
+type ingestRec struct {
+	Seq           uint32                `json:"seq"`
+	Name          string                `json:"name"`
+	StageArn      string                `json:"stageArn"`
+	UserID        string                `json:"userId"`
+	Attributes    map[string]string     `json:"attributes,omitempty"`
+	Protocol      ivsapi.IngestProtocol `json:"protocol"`
+	Insecure      bool                  `json:"insecure,omitempty"`
+	Redundant     bool                  `json:"redundant,omitempty"`
+	StreamKey     string                `json:"streamKey"`
+	ParticipantID string                `json:"participantId"`
+	BackupID      string                `json:"backupId,omitempty"`
+	BackupKey     string                `json:"backupKey,omitempty"`
+	Tags          map[string]string     `json:"tags"`
 }
 
 func sessionKey(arn, sid string) []byte { return []byte(arn + "\x00" + sid) }
@@ -374,7 +404,7 @@ func (m *Memory) commit() error {
 			}
 		}
 		rec := records{ns: ps.ns.key(), buckets: b}
-		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, PublicKeySeq: m.publicKeys.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
+		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, PublicKeySeq: m.publicKeys.seq, IngestSeq: m.ingest.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
 		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota, &meta.SubscriberQuota} {
 			if m.quotaSet[q] {
 				*at = &m.quotas[q]
@@ -423,6 +453,11 @@ func (m *Memory) commit() error {
 		}
 		for arn := range ps.publicKeys {
 			if err := putOrDelete(rec, bPublicKeys, []byte(arn), m.publicKeys.byArn[arn], (*publicKey).stored); err != nil {
+				return err
+			}
+		}
+		for arn := range ps.ingest {
+			if err := putOrDelete(rec, bIngest, []byte(arn), m.ingest.byArn[arn], (*ingestConfig).stored); err != nil {
 				return err
 			}
 		}
@@ -484,6 +519,7 @@ func (p *participant) stored() participantRec {
 		Published: p.published, Publishing: p.publishing, Client: valueOf(p.client), Recording: p.recording,
 		Bucket: p.bucket, Prefix: p.prefix, Capabilities: p.capabilities, Events: make([]eventRec, len(p.events)),
 		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped, Subscribed: p.subscribed,
+		IngestArn: p.ingestArn,
 	}
 	for i, e := range p.events {
 		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code, Remote: e.remote}
@@ -501,6 +537,12 @@ func (t *pToken) stored() any {
 
 func (sc *storageConfig) stored() any {
 	return storageRec{Seq: sc.seq, Name: sc.name, Bucket: sc.bucket, Tags: sc.tags}
+}
+
+func (ic *ingestConfig) stored() any {
+	return ingestRec{Seq: ic.seq, Name: ic.name, StageArn: ic.stageArn, UserID: ic.userID, Attributes: ic.attributes,
+		Protocol: ic.protocol, Insecure: ic.insecure, Redundant: ic.redundant, StreamKey: ic.streamKey,
+		ParticipantID: ic.participantID, BackupID: ic.backupID, BackupKey: ic.backupKey, Tags: ic.tags}
 }
 
 func (k *publicKey) stored() any {
@@ -551,7 +593,7 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 		if err := json.Unmarshal(data, &meta); err != nil {
 			return fmt.Errorf("meta: %w", err)
 		}
-		m.seq, m.storage.seq, m.publicKeys.seq = meta.Seq, meta.StorageSeq, meta.PublicKeySeq
+		m.seq, m.storage.seq, m.publicKeys.seq, m.ingest.seq = meta.Seq, meta.StorageSeq, meta.PublicKeySeq, meta.IngestSeq
 		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota, meta.SubscriberQuota} {
 			if stored != nil {
 				m.quotas[q], m.quotaSet[q] = *stored, true
@@ -596,6 +638,21 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 	slices.SortFunc(keys, func(a, b *publicKey) int { return cmp.Compare(a.seq, b.seq) })
 	for _, k := range keys {
 		m.publicKeys.add(k)
+	}
+
+	var ingest []*ingestConfig
+	err = forEach(bucket(bIngest), value, func(k []byte, r *ingestRec) error {
+		ingest = append(ingest, &ingestConfig{seq: r.Seq, arn: string(k), name: r.Name, stageArn: r.StageArn, userID: r.UserID,
+			attributes: r.Attributes, protocol: r.Protocol, insecure: r.Insecure, redundant: r.Redundant, streamKey: r.StreamKey,
+			participantID: r.ParticipantID, backupID: r.BackupID, backupKey: r.BackupKey, tags: r.Tags})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ingest configurations: %w", err)
+	}
+	slices.SortFunc(ingest, func(a, b *ingestConfig) int { return cmp.Compare(a.seq, b.seq) })
+	for _, ic := range ingest {
+		m.ingest.add(ic)
 	}
 
 	type loaded struct {
@@ -677,6 +734,7 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 			published: r.Published, publishing: r.Publishing, client: keepClientInfo(r.Client), recording: r.Recording,
 			bucket: r.Bucket, prefix: r.Prefix, capabilities: r.Capabilities,
 			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped, subscribed: r.Subscribed,
+			ingestArn: r.IngestArn,
 		}
 		for _, e := range r.Events {
 			ev := event{name: e.Name, at: e.At, code: e.Code, remote: e.Remote}

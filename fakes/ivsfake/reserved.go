@@ -70,6 +70,13 @@ func (b reservedChecks) ImportPublicKey(ctx context.Context, in *ivsapi.ImportPu
 	return b.Backend.ImportPublicKey(ctx, in)
 }
 
+func (b reservedChecks) CreateIngestConfiguration(ctx context.Context, in *ivsapi.CreateIngestConfigurationRequest) (*ivsapi.CreateIngestConfigurationResponse, error) {
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	return b.Backend.CreateIngestConfiguration(ctx, in)
+}
+
 func (b reservedChecks) TagResource(ctx context.Context, in *ivsapi.TagResourceRequest) (*ivsapi.TagResourceResponse, error) {
 	if err := reservedTags(in.Tags); err != nil {
 		return nil, err

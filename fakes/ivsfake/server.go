@@ -378,6 +378,24 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		}
 		return m.Join(in)
 	},
+	"/ingest": func(c *controlCall) (any, error) {
+		var in ivscontrol.IngestInput
+		if err := decodeControl(c.r, &in); err != nil {
+			return nil, err
+		}
+		if err := checkIngest(in); err != nil {
+			return nil, err
+		}
+		c.atStreamKey(in.StreamKey)
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
+		if in.Stop {
+			return struct{}{}, m.StopIngest(in.StreamKey)
+		}
+		return m.StartIngest(in)
+	},
 	"/publish": func(c *controlCall) (any, error) {
 		var in ivscontrol.PublishInput
 		if err := decodeControl(c.r, &in); err != nil {

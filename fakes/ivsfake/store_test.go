@@ -354,6 +354,12 @@ func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 		read("/GetPublicKey", `{"arn":"`+k.Arn+`"}`)
 		read("/ListTagsForResource", `{"resourceArn":"`+k.Arn+`"}`)
 	}
+	var ics struct{ IngestConfigurations []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListIngestConfigurations", `{"maxResults":100}`).Body, &ics))
+	for _, ic := range ics.IngestConfigurations {
+		read("/GetIngestConfiguration", `{"arn":"`+ic.Arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+ic.Arn+`"}`)
+	}
 	quota, stages := f.Server.Memory.StageQuota()
 	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
 }
@@ -374,6 +380,8 @@ var storeReadOnly = map[string]string{
 	ivsapi.OpListTagsForResource:       "reads",
 	ivsapi.OpGetPublicKey:              "reads",
 	ivsapi.OpListPublicKeys:            "reads",
+	ivsapi.OpGetIngestConfiguration:    "reads",
+	ivsapi.OpListIngestConfigurations:  "reads",
 	"/faults":                          "injected faults live in the process only: a restart clears them",
 }
 
@@ -468,7 +476,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var refs []ivscontrol.ParticipantRef
 	var exchanged string
 	signer, signerPEM := newP384(t)
-	var pk string
+	var pk, ingest, streamKey string
 	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
@@ -681,6 +689,47 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{ivsapi.OpImportPublicKey, "again, after the delete", func() error {
 			_, err := f.Client.ImportPublicKey(ctx, &ivsrealtime.ImportPublicKeyInput{PublicKeyMaterial: &signerPEM})
+			return err
+		}},
+		{ivsapi.OpCreateIngestConfiguration, "", func() error {
+			out, err := f.Client.CreateIngestConfiguration(ctx, &ivsrealtime.CreateIngestConfigurationInput{
+				IngestProtocol: types.IngestProtocolRtmps, Name: aws.String("encoder"), UserId: aws.String("u"),
+				Attributes: map[string]string{"k": "v"}, Tags: map[string]string{"a": "1"},
+			})
+			if err == nil {
+				ingest, streamKey = *out.IngestConfiguration.Arn, *out.IngestConfiguration.StreamKey
+			}
+			return err
+		}},
+		{ivsapi.OpTagResource, "ingest configuration", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &ingest, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{ivsapi.OpUntagResource, "ingest configuration", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &ingest, TagKeys: []string{"a"}})
+			return err
+		}},
+		{ivsapi.OpUpdateIngestConfiguration, "", func() error {
+			_, err := f.Client.UpdateIngestConfiguration(ctx, &ivsrealtime.UpdateIngestConfigurationInput{Arn: &ingest, StageArn: &arns[1]})
+			return err
+		}},
+		{ivsapi.OpCreateIngestConfiguration, "RTMP, kept", func() error {
+			_, err := f.Client.CreateIngestConfiguration(ctx, &ivsrealtime.CreateIngestConfigurationInput{
+				IngestProtocol: types.IngestProtocolRtmp, InsecureIngest: true, StageArn: &arns[1],
+			})
+			return err
+		}},
+		{"/ingest", "", func() error {
+			_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: streamKey})
+			return err
+		}},
+		{"/ingest", "stop", func() error { return f.Control.StopIngest(ctx, streamKey) }},
+		{"/ingest", "again", func() error {
+			_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: streamKey})
+			return err
+		}},
+		{ivsapi.OpDeleteIngestConfiguration, "with force, while publishing", func() error {
+			_, err := f.Client.DeleteIngestConfiguration(ctx, &ivsrealtime.DeleteIngestConfigurationInput{Arn: &ingest, Force: true})
 			return err
 		}},
 		{"/quota", "", func() error {

@@ -4,7 +4,7 @@ package ivs
 
 import "github.com/ivsrt/contract/conformance/suite"
 
-// Cases are the 2293 generated cases, in spec order: per operation, malformed
+// Cases are the 2299 generated cases, in spec order: per operation, malformed
 // bodies, then each request member's constraints (at the bound and past it) and
 // wrong JSON type, the filter rules, and the checks of live answers.
 var Cases = []suite.Case{
@@ -9152,6 +9152,39 @@ var Cases = []suite.Case{
 		Paths:     []string{"maxResults"},
 	},
 	{
+		Name:         "ListIngestConfigurations/filters/filterByStageArn/alone",
+		Operation:    "ListIngestConfigurations",
+		Member:       "filterByStageArn",
+		Rule:         "filters",
+		Kind:         suite.KindRequest,
+		Source:       suite.SourceModel,
+		Body:         `{"filterByStageArn":"arn:aws:ivs:${region}:${account}:stage/a1b2c3d4e5f6"}`,
+		Expect:       suite.ExpectAccepted,
+		AcceptErrors: []string{"AccessDeniedException"},
+	},
+	{
+		Name:      "ListIngestConfigurations/filters/filterByState/alone",
+		Operation: "ListIngestConfigurations",
+		Member:    "filterByState",
+		Rule:      "filters",
+		Kind:      suite.KindRequest,
+		Source:    suite.SourceModel,
+		Body:      `{"filterByState":"ACTIVE"}`,
+		Expect:    suite.ExpectAccepted,
+	},
+	{
+		Name:      "ListIngestConfigurations/filters/filterByStageArn+filterByState",
+		Operation: "ListIngestConfigurations",
+		Member:    "filterByStageArn+filterByState",
+		Rule:      "filters",
+		Kind:      suite.KindRequest,
+		Source:    suite.SourceDocumented,
+		Body:      `{"filterByStageArn":"arn:aws:ivs:${region}:${account}:stage/a1b2c3d4e5f6","filterByState":"ACTIVE"}`,
+		Expect:    suite.ExpectError,
+		Error:     "ValidationException",
+		Paths:     []string{"filterByStageArn", "filterByState"},
+	},
+	{
 		Name:      "ListIngestConfigurations/errors/ValidationException",
 		Operation: "ListIngestConfigurations",
 		Member:    "filterByStageArn",
@@ -9179,6 +9212,43 @@ var Cases = []suite.Case{
 		Kind:      suite.KindShape,
 		Source:    suite.SourceInferred,
 		Body:      `{"ivsrtUnknownMember":"ignored"}`,
+	},
+	{
+		Name:        "ListIngestConfigurations/filters/filterByStageArn=each-present-value",
+		Operation:   "ListIngestConfigurations",
+		Member:      "filterByStageArn",
+		Rule:        "filter",
+		Kind:        suite.KindFilter,
+		Source:      suite.SourceDocumented,
+		Body:        "{}",
+		Filter:      "filterByStageArn",
+		Field:       "stageArn",
+		Value:       `"arn:aws:ivs:${region}:${account}:stage/a1b2c3d4e5f6"`,
+		EachPresent: true,
+	},
+	{
+		Name:      "ListIngestConfigurations/filters/filterByState=ACTIVE",
+		Operation: "ListIngestConfigurations",
+		Member:    "filterByState",
+		Rule:      "filter",
+		Kind:      suite.KindFilter,
+		Source:    suite.SourceDocumented,
+		Body:      "{}",
+		Filter:    "filterByState",
+		Field:     "state",
+		Value:     `"ACTIVE"`,
+	},
+	{
+		Name:      "ListIngestConfigurations/filters/filterByState=INACTIVE",
+		Operation: "ListIngestConfigurations",
+		Member:    "filterByState",
+		Rule:      "filter",
+		Kind:      suite.KindFilter,
+		Source:    suite.SourceDocumented,
+		Body:      "{}",
+		Filter:    "filterByState",
+		Field:     "state",
+		Value:     `"INACTIVE"`,
 	},
 	{
 		Name:      "ListIngestConfigurations/pagination/maxResults=1",

@@ -446,6 +446,7 @@ var Contract = &suite.Contract{
 		{Struct: "CreateStageRequest", Member: "autoParticipantRecordingConfiguration", JSON: `{"storageConfigurationArn":""}`, Type: "AutoParticipantRecordingConfiguration"},
 		{Struct: "CreateStorageConfigurationRequest", Member: "tags", JSON: "{}"},
 		{Struct: "Event", Member: "replica", JSON: "false"},
+		{Struct: "ListIngestConfigurationsRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListParticipantEventsRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListParticipantsRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListPublicKeysRequest", Member: "maxResults", JSON: "50"},

@@ -4,6 +4,39 @@ package ivs
 
 import "fmt"
 
+// ListIngestConfigurationsRequestFilters names the filters of ListIngestConfigurationsRequest; a request may give at most one.
+var ListIngestConfigurationsRequestFilters = []string{"filterByStageArn", "filterByState"}
+
+// Match reports whether item passes the filter the request gives (true when it gives none).
+func (s *ListIngestConfigurationsRequest) Match(item *IngestConfigurationSummary) bool {
+	if s.FilterByStageArn != nil && valueOf(item.StageArn) != *s.FilterByStageArn {
+		return false
+	}
+	if s.FilterByState != nil && string(valueOf(item.State)) != string(*s.FilterByState) {
+		return false
+	}
+	return true
+}
+
+// FilterKey is a canonical text of the filter the request gives ("" for none),
+// so a page token can be bound to the query it was issued for.
+func (s *ListIngestConfigurationsRequest) FilterKey() string {
+	if s.FilterByStageArn != nil {
+		return "filterByStageArn=" + fmt.Sprint(*s.FilterByStageArn)
+	}
+	if s.FilterByState != nil {
+		return "filterByState=" + fmt.Sprint(*s.FilterByState)
+	}
+	return ""
+}
+
+// ListIngestConfigurationsRequestItemKeys is the FilterKey of every one-filter request that item
+// passes, in the order of ListIngestConfigurationsRequestFilters: a server can index items by them
+// rather than match every item of a long list.
+func ListIngestConfigurationsRequestItemKeys(item *IngestConfigurationSummary) []string {
+	return []string{"filterByStageArn=" + fmt.Sprint(valueOf(item.StageArn)), "filterByState=" + fmt.Sprint(valueOf(item.State))}
+}
+
 // ListParticipantsRequestFilters names the filters of ListParticipantsRequest; a request may give at most one.
 var ListParticipantsRequestFilters = []string{"filterByUserId", "filterByPublished", "filterByState", "filterByRecordingState"}
 
