@@ -237,4 +237,28 @@ fails(client.get_public_key, "ResourceNotFoundException", arn=pk["arn"])
 expect("a token of a deleted key", (403, "AccessDeniedException"),
        refusal("join", {"token": self_signed(dict(claims, jti="pySelfSigned2"))}))
 
+# Ingest configurations: an RTMP encoder (the control API stands in for it)
+# publishes as the configuration's participant.
+fails(client.create_ingest_configuration, "ValidationException", ingestProtocol="RTMP")
+ic = client.create_ingest_configuration(ingestProtocol="RTMP", insecureIngest=True, stageArn=arn, userId="encoder",
+                                        attributes={"cam": "2"}, tags={"team": "py"})["ingestConfiguration"]
+if not re.fullmatch(r"arn:aws:ivs:us-east-1:[0-9]{12}:ingest-configuration/[a-zA-Z0-9]+", ic["arn"]):
+    raise AssertionError(f"ingest configuration ARN {ic['arn']!r}")
+expect("a new configuration", ("INACTIVE", "RTMP", arn), (ic["state"], ic["ingestProtocol"], ic["stageArn"]))
+expect("listed by its stage", [ic["arn"]],
+       [c["arn"] for c in client.list_ingest_configurations(filterByStageArn=arn)["ingestConfigurations"]])
+enc = control("ingest", {"streamKey": ic["streamKey"]})
+expect("the encoder's participant", ic["participantId"], enc["participantId"])
+p = client.get_participant(stageArn=arn, sessionId=enc["sessionId"], participantId=enc["participantId"])["participant"]
+expect("its protocol, configuration and user id", ("RTMP", ic["arn"], "encoder"),
+       (p.get("protocol"), p.get("ingestConfigurationArn"), p.get("userId")))
+expect("ACTIVE while publishing", "ACTIVE", client.get_ingest_configuration(arn=ic["arn"])["ingestConfiguration"]["state"])
+fails(client.update_ingest_configuration, "ConflictException", arn=ic["arn"], stageArn="")
+fails(client.delete_ingest_configuration, "ConflictException", arn=ic["arn"])
+control("ingest", {"streamKey": ic["streamKey"], "stop": True})
+expect("INACTIVE once stopped", "INACTIVE", client.get_ingest_configuration(arn=ic["arn"])["ingestConfiguration"]["state"])
+client.update_ingest_configuration(arn=ic["arn"], stageArn="")
+client.delete_ingest_configuration(arn=ic["arn"])
+fails(client.get_ingest_configuration, "ResourceNotFoundException", arn=ic["arn"])
+
 print("ok")

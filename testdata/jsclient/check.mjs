@@ -8,6 +8,8 @@ import {
   DisconnectParticipantCommand,
   TagResourceCommand, UntagResourceCommand, ListTagsForResourceCommand,
   ImportPublicKeyCommand, GetPublicKeyCommand, ListPublicKeysCommand, DeletePublicKeyCommand,
+  CreateIngestConfigurationCommand, GetIngestConfigurationCommand, ListIngestConfigurationsCommand,
+  UpdateIngestConfigurationCommand, DeleteIngestConfigurationCommand,
 } from "@aws-sdk/client-ivs-realtime";
 
 const url = process.argv[2];
@@ -161,4 +163,28 @@ await client.send(new DeletePublicKeyCommand({ arn: imported.publicKey.arn }));
 await fails(new GetPublicKeyCommand({ arn: imported.publicKey.arn }), "ResourceNotFoundException", 404);
 const afterDelete = await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: selfSigned({ ...claims, jti: "jsSelfSigned2" }) }) });
 assert.equal(afterDelete.status, 403);
+// Ingest configurations: an RTMPS encoder (the control API stands in for
+// it) publishes as the configuration's participant.
+await fails(new CreateIngestConfigurationCommand({ ingestProtocol: "RTMP" }), "ValidationException", 400, "insecureIngest");
+const ingest = (await client.send(new CreateIngestConfigurationCommand({
+  ingestProtocol: "RTMPS", name: "js-encoder", userId: "encoder", attributes: { cam: "1" }, tags: { team: "web" },
+}))).ingestConfiguration;
+assert.match(ingest.arn, /^arn:aws:ivs:us-east-1:[0-9]+:ingest-configuration\/[a-zA-Z0-9]+$/);
+assert.equal(ingest.stageArn, "");
+assert.equal(ingest.state, "INACTIVE");
+assert.match(ingest.streamKey, /^rt_/);
+await client.send(new UpdateIngestConfigurationCommand({ arn: ingest.arn, stageArn }));
+assert.deepEqual((await client.send(new ListIngestConfigurationsCommand({ filterByStageArn: stageArn }))).ingestConfigurations.map((c) => c.arn), [ingest.arn]);
+const encoderJoin = await fetch(url + "/_ivsrt/ingest", { method: "POST", body: JSON.stringify({ streamKey: ingest.streamKey }) });
+assert.equal(encoderJoin.status, 200);
+const encoder = await encoderJoin.json();
+assert.equal(encoder.participantId, ingest.participantId);
+const encoderP = (await client.send(new GetParticipantCommand(encoder))).participant;
+assert.equal(encoderP.protocol, "RTMPS");
+assert.equal(encoderP.userId, "encoder");
+assert.equal((await client.send(new GetIngestConfigurationCommand({ arn: ingest.arn }))).ingestConfiguration.state, "ACTIVE");
+await fails(new DeleteIngestConfigurationCommand({ arn: ingest.arn }), "ConflictException", 409);
+await client.send(new DeleteIngestConfigurationCommand({ arn: ingest.arn, force: true }));
+assert.equal((await client.send(new GetParticipantCommand(encoder))).participant.state, "DISCONNECTED");
+await fails(new GetIngestConfigurationCommand({ arn: ingest.arn }), "ResourceNotFoundException", 404);
 console.log("javascript sdk: ok");
