@@ -119,6 +119,10 @@ type Memory struct {
 	storage storageState
 	// publicKeys holds the imported public keys (publickeys.go).
 	publicKeys publicKeyState
+	// encoders holds the encoder configurations (encoders.go), and
+	// compositions the compositions (compositions.go).
+	encoders     encoderState
+	compositions compositionState
 	// deleted keeps the sessions of deleted stages for ListStageSessions,
 	// GetStageSession and ListParticipantEvents (sessions.go).
 	deleted history

@@ -43,6 +43,8 @@ func (m *Memory) resetLocked() {
 	m.quotas, m.quotaSet = m.opts.defaultQuotas(), [numQuotas]bool{}
 	m.storage.reset()
 	m.publicKeys.reset()
+	m.encoders.reset()
+	m.compositions.reset()
 	if m.ps != nil {
 		m.ps.deletedN = map[string]uint64{}
 	}
@@ -68,6 +70,27 @@ func (st *stage) addSession(s *session) {
 }
 
 func (s *storageState) reset() { *s = storageState{byArn: map[string]*storageConfig{}} }
+
+func (s *encoderState) reset() { *s = encoderState{byArn: map[string]*encoderConfig{}} }
+
+// add adds an encoder configuration; they are added in creation order.
+func (s *encoderState) add(ec *encoderConfig) {
+	s.byArn[ec.arn] = ec
+	s.order = append(s.order, ec)
+}
+
+func (s *compositionState) reset() {
+	*s = compositionState{byArn: map[string]*composition{}, byToken: map[string]*composition{}}
+}
+
+// add adds a composition; they are added in start order.
+func (s *compositionState) add(c *composition) {
+	s.byArn[c.arn] = c
+	if c.token != "" {
+		s.byToken[c.token] = c
+	}
+	s.order = append(s.order, c)
+}
 
 func (s *publicKeyState) reset() {
 	*s = publicKeyState{byArn: map[string]*publicKey{}, byFingerprint: map[string]*publicKey{}}
@@ -189,6 +212,12 @@ func (m *Memory) setTags(arn string, tags map[string]string) {
 	} else if k := m.publicKeys.byArn[arn]; k != nil {
 		k.tags = tags
 		m.ps.publicKey(arn)
+	} else if ec := m.encoders.byArn[arn]; ec != nil {
+		ec.tags = tags
+		m.ps.encoder(arn)
+	} else if c := m.compositions.byArn[arn]; c != nil {
+		c.tags = tags
+		m.ps.composition(arn)
 	}
 }
 
@@ -600,4 +629,99 @@ func (m *Memory) deletePublicKey(k *publicKey) {
 	i, _ := slices.BinarySearchFunc(m.publicKeys.order, k.seq, func(p *publicKey, seq uint32) int { return cmp.Compare(p.seq, seq) })
 	m.publicKeys.order = slices.Delete(m.publicKeys.order, i, i+1)
 	m.ps.publicKey(k.arn)
+}
+
+// ---- encoder configurations -------------------------------------------------
+
+func (m *Memory) createEncoder(name string, video ivsapi.Video, tags map[string]string) *encoderConfig {
+	m.encoders.seq++
+	ec := &encoderConfig{
+		seq:   m.encoders.seq,
+		arn:   ivsapi.NewEncoderConfigurationArn(m.opts.Region, m.opts.Account),
+		name:  name,
+		video: video,
+		tags:  copyMap(tags),
+	}
+	m.encoders.add(ec)
+	m.ps.encoder(ec.arn)
+	return ec
+}
+
+func (m *Memory) deleteEncoder(ec *encoderConfig) {
+	delete(m.encoders.byArn, ec.arn)
+	i, _ := slices.BinarySearchFunc(m.encoders.order, ec.seq, func(e *encoderConfig, seq uint32) int { return cmp.Compare(e.seq, seq) })
+	m.encoders.order = slices.Delete(m.encoders.order, i, i+1)
+	m.ps.encoder(ec.arn)
+}
+
+// ---- compositions -----------------------------------------------------------
+
+// startComposition adds a composition, STARTING, with one destination per
+// configuration, each STARTING. An s3 destination records under the
+// prefix of its composition and destination ids (inferred: AWS documents
+// no form for recordingPrefix).
+func (m *Memory) startComposition(stageArn string, layout ivsapi.LayoutConfiguration, configs []ivsapi.DestinationConfiguration, tags map[string]string, token, digest string, now time.Time) *composition {
+	m.compositions.seq++
+	c := &composition{
+		seq:      m.compositions.seq,
+		arn:      ivsapi.NewCompositionArn(m.opts.Region, m.opts.Account),
+		stageArn: stageArn,
+		state:    ivsapi.CompositionStateStarting,
+		layout:   layout,
+		tags:     copyMap(tags),
+		start:    now,
+		token:    token,
+		request:  digest,
+	}
+	for _, cfg := range configs {
+		d := &destination{id: ivsapi.NewParticipantId(), state: ivsapi.DestinationStateStarting, config: cfg}
+		if cfg.S3 != nil {
+			d.prefix = c.id() + "/" + d.id
+		}
+		c.destinations = append(c.destinations, d)
+	}
+	m.compositions.add(c)
+	m.ps.composition(c.arn)
+	return c
+}
+
+// dropComposition forgets an ended composition, to make room.
+func (m *Memory) dropComposition(c *composition) {
+	delete(m.compositions.byArn, c.arn)
+	if c.token != "" && m.compositions.byToken[c.token] == c {
+		delete(m.compositions.byToken, c.token)
+	}
+	i, _ := slices.BinarySearchFunc(m.compositions.order, c.seq, func(x *composition, seq uint32) int { return cmp.Compare(x.seq, seq) })
+	m.compositions.order = slices.Delete(m.compositions.order, i, i+1)
+	m.ps.composition(c.arn)
+}
+
+// setCompositionState moves a composition to a state, and its
+// destinations not ended with it: ACTIVE starts them, STOPPED or FAILED
+// ends them (and the composition).
+func (m *Memory) setCompositionState(c *composition, state ivsapi.CompositionState, now time.Time) {
+	c.state = state
+	ended := state == ivsapi.CompositionStateStopped || state == ivsapi.CompositionStateFailed
+	if ended {
+		c.end = now
+	}
+	for i, d := range c.destinations {
+		if d.state != ivsapi.DestinationStateStopped && d.state != ivsapi.DestinationStateFailed {
+			m.setDestinationState(c, i, ivsapi.DestinationState(state), now)
+		}
+	}
+	m.ps.composition(c.arn)
+}
+
+// setDestinationState moves one destination of a composition to a state.
+func (m *Memory) setDestinationState(c *composition, i int, state ivsapi.DestinationState, now time.Time) {
+	d := c.destinations[i]
+	d.state = state
+	if state == ivsapi.DestinationStateActive && d.start.IsZero() {
+		d.start = now
+	}
+	if state == ivsapi.DestinationStateStopped || state == ivsapi.DestinationStateFailed {
+		d.end = now
+	}
+	m.ps.composition(c.arn)
 }

@@ -70,6 +70,20 @@ func (b reservedChecks) ImportPublicKey(ctx context.Context, in *ivsapi.ImportPu
 	return b.Backend.ImportPublicKey(ctx, in)
 }
 
+func (b reservedChecks) CreateEncoderConfiguration(ctx context.Context, in *ivsapi.CreateEncoderConfigurationRequest) (*ivsapi.CreateEncoderConfigurationResponse, error) {
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	return b.Backend.CreateEncoderConfiguration(ctx, in)
+}
+
+func (b reservedChecks) StartComposition(ctx context.Context, in *ivsapi.StartCompositionRequest) (*ivsapi.StartCompositionResponse, error) {
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	return b.Backend.StartComposition(ctx, in)
+}
+
 func (b reservedChecks) TagResource(ctx context.Context, in *ivsapi.TagResourceRequest) (*ivsapi.TagResourceResponse, error) {
 	if err := reservedTags(in.Tags); err != nil {
 		return nil, err

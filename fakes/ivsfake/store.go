@@ -42,8 +42,10 @@ const (
 	// records sealed by its first change, and none of those. Format 5
 	// adds public keys (a namespace's public-keys bucket, which format 4
 	// would refuse as not a namespace's); a file of format 4 or older
-	// loads as having none.
-	StoreFormat = 5
+	// loads as having none. Format 6 adds encoder configurations and
+	// compositions (a namespace's encoder-configurations and compositions
+	// buckets); a file of format 5 or older loads as having none.
+	StoreFormat = 6
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second

@@ -19,7 +19,8 @@ import (
 // maxProperties of every Tags.
 const maxTags = ivsapi.TagResourceRequestTagsMaxEntries
 
-// taggable finds the tags of a stage, storage configuration or public key of the
+// taggable finds the tags of a stage, storage configuration, public key,
+// encoder configuration or composition of the
 // caller's account. The tag operations declare no AccessDeniedException,
 // so another account's resource is, to this caller, one that does not
 // exist: ResourceNotFoundException, as for any unknown ARN. The caller
@@ -33,6 +34,12 @@ func (m *Memory) taggable(arn string) (map[string]string, error) {
 	}
 	if k := m.publicKeys.byArn[arn]; k != nil {
 		return k.tags, nil
+	}
+	if ec := m.encoders.byArn[arn]; ec != nil {
+		return ec.tags, nil
+	}
+	if c := m.compositions.byArn[arn]; c != nil {
+		return c.tags, nil
 	}
 	return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
 }
