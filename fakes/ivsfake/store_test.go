@@ -354,6 +354,18 @@ func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 		read("/GetPublicKey", `{"arn":"`+k.Arn+`"}`)
 		read("/ListTagsForResource", `{"resourceArn":"`+k.Arn+`"}`)
 	}
+	var ecs struct{ EncoderConfigurations []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListEncoderConfigurations", `{"maxResults":100}`).Body, &ecs))
+	for _, ec := range ecs.EncoderConfigurations {
+		read("/GetEncoderConfiguration", `{"arn":"`+ec.Arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+ec.Arn+`"}`)
+	}
+	var cs struct{ Compositions []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListCompositions", `{"maxResults":100}`).Body, &cs))
+	for _, c := range cs.Compositions {
+		read("/GetComposition", `{"arn":"`+c.Arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+c.Arn+`"}`)
+	}
 	quota, stages := f.Server.Memory.StageQuota()
 	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
 }
@@ -374,6 +386,10 @@ var storeReadOnly = map[string]string{
 	ivsapi.OpListTagsForResource:       "reads",
 	ivsapi.OpGetPublicKey:              "reads",
 	ivsapi.OpListPublicKeys:            "reads",
+	ivsapi.OpGetEncoderConfiguration:   "reads",
+	ivsapi.OpListEncoderConfigurations: "reads",
+	ivsapi.OpGetComposition:            "reads",
+	ivsapi.OpListCompositions:          "reads",
 	"/faults":                          "injected faults live in the process only: a restart clears them",
 }
 
@@ -468,7 +484,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var refs []ivscontrol.ParticipantRef
 	var exchanged string
 	signer, signerPEM := newP384(t)
-	var pk string
+	var pk, enc, comp string
 	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
@@ -681,6 +697,48 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{ivsapi.OpImportPublicKey, "again, after the delete", func() error {
 			_, err := f.Client.ImportPublicKey(ctx, &ivsrealtime.ImportPublicKeyInput{PublicKeyMaterial: &signerPEM})
+			return err
+		}},
+		{ivsapi.OpCreateEncoderConfiguration, "", func() error {
+			out, err := f.Client.CreateEncoderConfiguration(ctx, &ivsrealtime.CreateEncoderConfigurationInput{Name: aws.String("e"), Tags: map[string]string{"a": "1"}})
+			if err == nil {
+				enc = *out.EncoderConfiguration.Arn
+			}
+			return err
+		}},
+		{ivsapi.OpTagResource, "encoder configuration", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &enc, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{ivsapi.OpUntagResource, "encoder configuration", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &enc, TagKeys: []string{"a"}})
+			return err
+		}},
+		{ivsapi.OpStartComposition, "", func() error {
+			out, err := f.Client.StartComposition(ctx, &ivsrealtime.StartCompositionInput{StageArn: &arns[1], IdempotencyToken: aws.String("t-1"),
+				Destinations: []types.DestinationConfiguration{{Channel: &types.ChannelDestinationConfiguration{
+					ChannelArn: aws.String("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234"), EncoderConfigurationArn: &enc}}}})
+			if err == nil {
+				comp = *out.Composition.Arn
+			}
+			return err
+		}},
+		{ivsapi.OpTagResource, "composition", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &comp, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{"/composition", "active", func() error {
+			return f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, State: ivscontrol.CompositionActive})
+		}},
+		{ivsapi.OpStopComposition, "", func() error {
+			_, err := f.Client.StopComposition(ctx, &ivsrealtime.StopCompositionInput{Arn: &comp})
+			return err
+		}},
+		{"/composition", "stopped", func() error {
+			return f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, State: ivscontrol.CompositionStopped})
+		}},
+		{ivsapi.OpDeleteEncoderConfiguration, "", func() error {
+			_, err := f.Client.DeleteEncoderConfiguration(ctx, &ivsrealtime.DeleteEncoderConfigurationInput{Arn: &enc})
 			return err
 		}},
 		{"/quota", "", func() error {
