@@ -62,6 +62,8 @@ type runner struct {
 	seedMu                      sync.Mutex // guards seed.spareStages, which cases borrow
 	created                     createdStages
 	createdStorage, createdKeys *createdResources
+	createdEncoders             *createdResources
+	compositions                startedCompositions
 	// deleteRefused is the target's answer to the setup's DeleteStage when
 	// it refused it: nothing asks again (Cleanup says so).
 	deleteRefused string
@@ -90,6 +92,8 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 			member: ivscases.MemberStorageConfiguration, noun: "storage configurations"},
 		createdKeys: &createdResources{createOp: ivscases.OpImportPublicKey, deleteOp: ivscases.OpDeletePublicKey,
 			member: ivscases.MemberPublicKey, noun: "public keys"},
+		createdEncoders: &createdResources{createOp: ivscases.OpCreateEncoderConfiguration, deleteOp: ivscases.OpDeleteEncoderConfiguration,
+			member: ivscases.MemberEncoderConfiguration, noun: "encoder configurations"},
 	}
 	r.liveStage = c.LiveName(structGetStage, ivscases.MemberArn)
 	r.liveSession = c.LiveName(structList, ivscases.MemberSessionId)
@@ -107,6 +111,9 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	r.provideAccepted()
 	sr.KnowListing(r.seededListing)
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
+	// Compositions stop before the configurations they use are deleted.
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupCompositions(ctx).String() })
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdEncoders).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdStorage).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdKeys).String() })
 	r.raiseQuotas(ctx)
@@ -114,6 +121,8 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	r.setupStorage(ctx)
 	r.setupDeleted(ctx)
 	r.setupPublicKeys(ctx)
+	r.setupEncoders(ctx)
+	r.setupCompositions(ctx)
 	r.setupUnmade()
 	return r
 }
@@ -151,6 +160,8 @@ func (r *runner) observe(ex *suite.Exchange) {
 	}
 	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)
 	r.createdKeys.observe(ex.Op, ex.Body, ex.Resp)
+	r.createdEncoders.observe(ex.Op, ex.Body, ex.Resp)
+	r.compositions.observe(ex.Op, ex.Resp)
 }
 
 // itemsParticipants is the list member of ListParticipants' answer.
