@@ -59,14 +59,6 @@ type destination struct {
 	prefix     string // of an s3 destination: the recording prefix
 }
 
-// maxCompositions bounds how many compositions one account holds in a
-// region, ended ones included: AWS's are deleted when they stop; the fake
-// keeps an ended one for GetComposition and ListCompositions to report
-// (inferred, docs/contract.md), dropping the oldest ended one to make room
-// for a new one. Past the bound with none ended, StartComposition answers
-// ServiceQuotaExceededException, which it declares.
-const maxCompositions = ivsapi.ListCompositionsRequestMaxResultsMax
-
 // active reports whether a composition has not ended: it uses its stage,
 // encoder and storage configurations.
 func (c *composition) active() bool {
@@ -212,8 +204,11 @@ func (m *Memory) StartComposition(_ context.Context, in *ivsapi.StartComposition
 			return nil, err
 		}
 	}
-	if len(m.compositions.byArn) >= maxCompositions && !m.dropEndedComposition() {
-		return nil, ivsapi.NewServiceQuotaExceededException("Composition bound exceeded: the account holds %d compositions not ended, its limit is %d (a bound of this fake)", len(m.compositions.byArn), maxCompositions)
+	// Limits.Compositions bounds them, ended ones included: AWS deletes
+	// one when it stops, the fake keeps an ended one for Get and List to
+	// report (inferred, docs/contract.md) until it needs the room.
+	if limit := m.opts.Limits.Compositions; len(m.compositions.byArn) >= limit && !m.dropEndedComposition() {
+		return nil, ivsapi.NewServiceQuotaExceededException("Composition bound exceeded: the account holds %d compositions, none ended, its limit is %d (a bound of this fake: AWS publishes no such quota)", len(m.compositions.byArn), limit)
 	}
 	c := m.startComposition(st.arn, *in.Layout, in.Destinations, in.Tags, token, digest, now)
 	return &ivsapi.StartCompositionResponse{Composition: c.view()}, nil

@@ -705,9 +705,9 @@ func (m *Memory) setCompositionState(c *composition, state ivsapi.CompositionSta
 	if ended {
 		c.end = now
 	}
-	for i, d := range c.destinations {
+	for _, d := range c.destinations {
 		if d.state != ivsapi.DestinationStateStopped && d.state != ivsapi.DestinationStateFailed {
-			m.setDestinationState(c, i, ivsapi.DestinationState(state), now)
+			d.move(ivsapi.DestinationState(state), now)
 		}
 	}
 	m.ps.composition(c.arn)
@@ -715,7 +715,13 @@ func (m *Memory) setCompositionState(c *composition, state ivsapi.CompositionSta
 
 // setDestinationState moves one destination of a composition to a state.
 func (m *Memory) setDestinationState(c *composition, i int, state ivsapi.DestinationState, now time.Time) {
-	d := c.destinations[i]
+	c.destinations[i].move(state, now)
+	m.ps.composition(c.arn)
+}
+
+// move sets a destination's state and the times it starts and ends; its
+// callers record the change.
+func (d *destination) move(state ivsapi.DestinationState, now time.Time) {
 	d.state = state
 	if state == ivsapi.DestinationStateActive && d.start.IsZero() {
 		d.start = now
@@ -723,5 +729,4 @@ func (m *Memory) setDestinationState(c *composition, i int, state ivsapi.Destina
 	if state == ivsapi.DestinationStateStopped || state == ivsapi.DestinationStateFailed {
 		d.end = now
 	}
-	m.ps.composition(c.arn)
 }

@@ -474,7 +474,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2024, 6, 20, 12, 0, 0, 0, time.UTC)}
 	// Bounds low enough for steps to pass them: what they drop goes from
 	// the file too, and what page tokens count from stays.
-	limits := ivsfake.Limits{SessionsPerStage: 3, EventsPerParticipant: 6}
+	limits := ivsfake.Limits{SessionsPerStage: 3, EventsPerParticipant: 6, Compositions: 2}
 	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now, Limits: limits})
 	ctx := ctxT(t)
 	var arns []string
@@ -734,8 +734,30 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 			_, err := f.Client.StopComposition(ctx, &ivsrealtime.StopCompositionInput{Arn: &comp})
 			return err
 		}},
+		{"/composition", "one destination reconnecting", func() error {
+			out, err := f.Client.GetComposition(ctx, &ivsrealtime.GetCompositionInput{Arn: &comp})
+			if err == nil {
+				err = f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, DestinationId: *out.Composition.Destinations[0].Id,
+					State: ivscontrol.CompositionDestinationReconnecting})
+			}
+			return err
+		}},
 		{"/composition", "stopped", func() error {
 			return f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, State: ivscontrol.CompositionStopped})
+		}},
+		{ivsapi.OpStartComposition, "past the bound, which drops the ended one", func() error {
+			for range 2 {
+				_, err := f.Client.StartComposition(ctx, &ivsrealtime.StartCompositionInput{StageArn: &arns[1],
+					Destinations: []types.DestinationConfiguration{{Channel: &types.ChannelDestinationConfiguration{
+						ChannelArn: aws.String("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234")}}}})
+				if err != nil {
+					return err
+				}
+			}
+			if _, err := f.Client.GetComposition(ctx, &ivsrealtime.GetCompositionInput{Arn: &comp}); err == nil {
+				return fmt.Errorf("the ended composition was kept past the bound")
+			}
+			return nil
 		}},
 		{ivsapi.OpDeleteEncoderConfiguration, "", func() error {
 			_, err := f.Client.DeleteEncoderConfiguration(ctx, &ivsrealtime.DeleteEncoderConfigurationInput{Arn: &enc})
