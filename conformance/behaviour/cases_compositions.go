@@ -21,7 +21,13 @@ import (
 // storage configuration; the cleanup stops them.
 
 // compositionCases are the cases of this file; CurrentCases adds them.
-func compositionCases(add func(name, op, member, rule, source string, needs []string, run func(ctx context.Context, r *runner) *suite.Failure)) {
+func compositionCases(addCase func(name, op, member, rule, source string, needs []string, run func(ctx context.Context, r *runner) *suite.Failure)) {
+	// Every case makes an encoder configuration or a composition: a
+	// contract without them (the 2024-06-20 one) has none of these cases.
+	needs := []string{structGetEncoder + "." + ivscases.MemberArn, structGetComposition + "." + ivscases.MemberArn}
+	add := func(name, op, member, rule, source string, _ []string, run func(ctx context.Context, r *runner) *suite.Failure) {
+		addCase(name, op, member, rule, source, needs, run)
+	}
 	video := ivscases.MemberVideo
 	add("CreateEncoderConfiguration/behaviour/defaults/video", ivscases.OpCreateEncoderConfiguration, video, "default", suite.SourceDocumented, nil, encoderVideoDefaults)
 	add("CreateEncoderConfiguration/behaviour/video/odd-width-refused", ivscases.OpCreateEncoderConfiguration, video+"."+ivscases.MemberWidth, "even", suite.SourceDocumented, nil, oddWidthRefused)

@@ -3,6 +3,8 @@ package behaviour
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strings"
 	"sync"
@@ -37,6 +39,12 @@ const (
 	provisionEncoderToDelete   = "encoder-configuration-to-delete"
 	provisionCompositionToStop = "composition-to-stop"
 	provisionMadeUpChannel     = "made-up-channel"
+	provisionEndedComposition  = "ended-composition"
+	provisionEndedStage        = "ended-composition-stage"
+	provisionEndedToken        = "ended-composition-token"
+	endedStage                 = "ended:CompositionStageArn"
+	endedToken                 = "ended:CompositionToken"
+	compositionActive          = "ACTIVE"
 	structGetEncoder           = "GetEncoderConfigurationRequest"
 	structGetComposition       = "GetCompositionRequest"
 	structVideo                = "Video"
@@ -61,10 +69,15 @@ type CompositionSetter interface {
 func declareCompositions(c *suite.Contract, cs *suite.Case, need func(placeholder, provisioner string)) {
 	mustSucceed := cs.Kind == suite.KindShape || cs.Kind == suite.KindTimestamp ||
 		cs.Kind == suite.KindRequest && cs.Expect == suite.ExpectAccepted
+	if cs.Kind == suite.KindTimestamp {
+		declareEndedComposition(c, cs, need)
+	}
 	if cs.Operation == ivscases.OpStartComposition && (mustSucceed || !strings.HasPrefix(cs.Member, ivscases.MemberDestinations)) {
 		// A case about another member (the stage not found, say) is
 		// about that member only: its destinations must be good ones.
-		body, channel := withDestinations(c, cs.Body)
+		// A channel ARN under test that may name no channel (AcceptErrors)
+		// is kept: the case is about its form.
+		body, channel := withDestinations(c, cs.Body, len(cs.AcceptErrors) > 0)
 		cs.Body = body
 		if channel {
 			need(madeUpChannel, provisionMadeUpChannel)
@@ -86,6 +99,33 @@ func declareCompositions(c *suite.Contract, cs *suite.Case, need func(placeholde
 	case ivscases.OpCreateEncoderConfiguration:
 		if cs.Rule == "maximum" {
 			cs.Body = withFrameWithinPixels(c, cs.Body)
+		}
+	}
+}
+
+// declareEndedComposition gives a timestamp case of a composition one
+// that has ended, whose destinations started and ended, so that every
+// time it may hold is there to check (as a session's timestamps are read
+// on an ended session): GetComposition reads it, ListCompositions lists
+// the compositions of a stage that holds only it, StartComposition
+// repeats the request that started it, with its idempotency token.
+func declareEndedComposition(c *suite.Contract, cs *suite.Case, need func(placeholder, provisioner string)) {
+	switch cs.Operation {
+	case ivscases.OpGetComposition:
+		if live := c.LiveName(structGetComposition, ivscases.MemberArn); containsPlaceholder(cs.Body, live) {
+			need(live, provisionEndedComposition)
+		}
+	case ivscases.OpListCompositions:
+		if doc, ok := decodeBody(cs.Body); ok {
+			doc[ivscases.MemberFilterByStageArn] = "${" + endedStage + "}"
+			cs.Body = encodeBody(doc, cs.Body)
+			need(endedStage, provisionEndedStage)
+		}
+	case ivscases.OpStartComposition:
+		if doc, ok := decodeBody(cs.Body); ok {
+			doc[ivscases.MemberIdempotencyToken] = "${" + endedToken + "}"
+			cs.Body = encodeBody(doc, cs.Body)
+			need(endedToken, provisionEndedToken)
 		}
 	}
 }
@@ -115,9 +155,10 @@ func withFrameWithinPixels(c *suite.Contract, body string) string {
 
 // withDestinations gives each destination of a StartComposition body that
 // names neither a channel nor an s3 one: the first the live s3 one, the
-// second a channel. It reports whether the body names a channel, which
-// only a fake can take.
-func withDestinations(c *suite.Contract, body string) (string, bool) {
+// second a channel, and a channel ARN the made-up channel unless keep.
+// It reports whether the body names the made-up channel, which only a
+// fake can take.
+func withDestinations(c *suite.Contract, body string, keep bool) (string, bool) {
 	doc, ok := decodeBody(body)
 	if !ok {
 		return body, false
@@ -141,11 +182,9 @@ func withDestinations(c *suite.Contract, body string) (string, bool) {
 		default:
 			d[ivscases.MemberChannel] = map[string]any{ivscases.MemberChannelArn: "${" + madeUpChannel + "}"}
 		}
-		if ch, ok := d[ivscases.MemberChannel].(map[string]any); ok {
+		if ch, ok := d[ivscases.MemberChannel].(map[string]any); ok && !keep {
+			ch[ivscases.MemberChannelArn] = "${" + madeUpChannel + "}"
 			channel = true
-			if arn, _ := ch[ivscases.MemberChannelArn].(string); !strings.HasPrefix(arn, "${") {
-				ch[ivscases.MemberChannelArn] = "${" + madeUpChannel + "}"
-			}
 		}
 	}
 	return encodeBody(doc, body), channel
@@ -174,6 +213,115 @@ func (r *runner) provideCompositions() {
 	r.Provide(provisionEncoderToDelete, r.encoderToDelete)
 	r.Provide(provisionCompositionToStop, r.compositionToStop)
 	r.Provide(provisionMadeUpChannel, r.madeUpChannel)
+	r.Provide(provisionEndedComposition, r.endedComposition)
+	r.Provide(provisionEndedStage, r.endedCompositionStage)
+	r.Provide(provisionEndedToken, r.endedCompositionToken)
+}
+
+// compositionSetter is the seeder as a CompositionSetter: only it can end
+// a composition at once (AWS's end a minute after their stage empties).
+func (r *runner) compositionSetter() (CompositionSetter, *suite.Failure) {
+	if f := r.needSeeder(); f != nil {
+		return nil, f
+	}
+	s, ok := r.Target().Seeder.(CompositionSetter)
+	if !ok {
+		return nil, suite.SkipFor(suite.SeederWith("behaviour.CompositionSetter"), "the seeder cannot end a composition")
+	}
+	return s, nil
+}
+
+// end makes a composition ACTIVE (its destinations start), then STOPPED.
+func (r *runner) end(ctx context.Context, s CompositionSetter, arn string) *suite.Failure {
+	for _, state := range []string{compositionActive, compositionStopped} {
+		if err := s.SetCompositionState(ctx, arn, state); err != nil {
+			return seederFailure("SetCompositionState("+state+")", err)
+		}
+	}
+	return nil
+}
+
+// endedComposition is a composition of the live stage that has ended.
+func (r *runner) endedComposition(ctx context.Context, _ *suite.Case) (string, *suite.Failure) {
+	if _, _, f := r.liveConfigurations(); f != nil {
+		return "", f
+	}
+	s, f := r.compositionSetter()
+	if f != nil {
+		return "", f
+	}
+	arn, f := r.startComposition(ctx, "ended-composition")
+	if f == nil {
+		f = r.end(ctx, s, arn)
+	}
+	return arn, f
+}
+
+// endedCompositionStage is a stage of the case's own whose one
+// composition has ended.
+func (r *runner) endedCompositionStage(ctx context.Context, _ *suite.Case) (string, *suite.Failure) {
+	storage, encoder, f := r.liveConfigurations()
+	if f != nil {
+		return "", f
+	}
+	s, f := r.compositionSetter()
+	if f != nil {
+		return "", f
+	}
+	st, _, _, f := r.createStage(ctx, "ended-composition-stage", map[string]any{})
+	if f != nil {
+		return "", f
+	}
+	stage := st[ivscases.MemberArn].(string)
+	doc, ex, f := r.do(ctx, ivscases.OpStartComposition, map[string]any{ivscases.MemberStageArn: stage,
+		ivscases.MemberDestinations: []any{s3Destination(storage, encoder)}, ivscases.MemberTags: r.caseTags("ended-composition-stage")})
+	if f != nil {
+		return "", f
+	}
+	c, _ := doc[ivscases.MemberComposition].(map[string]any)
+	arn, _ := c[ivscases.MemberArn].(string)
+	if arn == "" {
+		return "", suite.Mismatch(ex, "StartComposition answered without composition.arn", "a composition ARN", c[ivscases.MemberArn])
+	}
+	return stage, r.end(ctx, s, arn)
+}
+
+// endedCompositionToken sends the case's own request once, with a token
+// of its own, and ends the composition it started: the case's repeat of
+// it answers that composition.
+func (r *runner) endedCompositionToken(ctx context.Context, cs *suite.Case) (string, *suite.Failure) {
+	if _, _, f := r.liveConfigurations(); f != nil {
+		return "", f
+	}
+	s, f := r.compositionSetter()
+	if f != nil {
+		return "", f
+	}
+	// The run's id and the case's name make a token no other run or case
+	// sends (the pattern takes the id's letters, digits and dashes).
+	sum := fnv.New32a()
+	sum.Write([]byte(cs.Name))
+	token := fmt.Sprintf("%s-%08x", r.RunID(), sum.Sum32())
+	body, f := r.Expand(strings.ReplaceAll(cs.Body, "${"+endedToken+"}", token))
+	if f != nil {
+		return "", f
+	}
+	op, f := r.operation(ivscases.OpStartComposition)
+	if f != nil {
+		return "", f
+	}
+	ex, f := r.Call(ctx, op, body)
+	if f != nil {
+		return "", f
+	}
+	if f := suite.WantSuccess(ex); f != nil {
+		return "", f
+	}
+	arn := arnIn(ex.Resp, ivscases.MemberComposition)
+	if arn == "" {
+		return "", suite.Mismatch(ex, "StartComposition answered without composition.arn", "a composition ARN", nil)
+	}
+	return token, r.end(ctx, s, arn)
 }
 
 // createEncoder creates an encoder configuration tagged for the run.
@@ -238,6 +386,9 @@ func (r *runner) startComposition(ctx context.Context, caseTag string) (string, 
 
 // compositionToStop starts a composition for a case to stop.
 func (r *runner) compositionToStop(ctx context.Context, _ *suite.Case) (string, *suite.Failure) {
+	if _, _, f := r.liveConfigurations(); f != nil {
+		return "", f // what the setup could not make, as it said
+	}
 	arn, f := r.startComposition(ctx, caseTagCompositionStop)
 	if f != nil {
 		f.Reason = "starting a composition for the case to stop: " + f.Reason

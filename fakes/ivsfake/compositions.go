@@ -167,9 +167,12 @@ func requestDigest(in *ivsapi.StartCompositionRequest) string {
 // (documented: ChannelDestinationConfiguration, "The encoder
 // configuration and stage resources must be in the same AWS account and
 // region"). A channel the fake cannot see (channels are IVS low-latency
-// resources): one of another account or region is refused with
-// ValidationException (documented: "The channel and stage resources must
-// be in the same AWS account and region"), any other is taken.
+// resources): one must be in the stage's account and region (documented:
+// "The channel and stage resources must be in the same AWS account and
+// region"); one of another account is AccessDeniedException, as another
+// account's resources are, one of another region
+// ResourceNotFoundException, as a resource no region holds is (both
+// inferred); any other is taken.
 //
 // A repeat with the same idempotency token and the same request answers
 // the composition the first made (documented: the model's
@@ -217,11 +220,11 @@ func (m *Memory) StartComposition(_ context.Context, in *ivsapi.StartComposition
 // checkDestination looks up what a destination names. The caller holds m.mu.
 func (m *Memory) checkDestination(d ivsapi.DestinationConfiguration) error {
 	if ch := d.Channel; ch != nil {
-		if region, account := arnRegionAccount(*ch.ChannelArn); region != m.opts.Region || account != m.opts.Account {
-			var e validate.Errors
-			e.Add(validate.Violation{Path: ivsapi.MemberChannel + "." + ivsapi.MemberChannelArn, Value: validate.Render(*ch.ChannelArn),
-				Rule: "Member must name a channel in the stage's account and region"})
-			return ivsapi.NewValidationException("%s", e.Message())
+		switch region, account := arnRegionAccount(*ch.ChannelArn); {
+		case account != m.opts.Account:
+			return ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, *ch.ChannelArn)
+		case region != m.opts.Region:
+			return ivsapi.NewResourceNotFoundException("Resource: %s not found in %s", *ch.ChannelArn, m.opts.Region)
 		}
 		if ch.EncoderConfigurationArn != nil {
 			if _, err := m.lookupEncoder(*ch.EncoderConfigurationArn); err != nil {

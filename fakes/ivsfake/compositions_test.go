@@ -183,12 +183,16 @@ func TestCompositionDestinationRules(t *testing.T) {
 	requireValidation(t, start(types.DestinationConfiguration{Channel: channel.Channel, S3: s3.S3}), "destinations.1.member")
 	requireValidation(t, start(s3, s3), "destinations")
 	requireValidation(t, start(channel, channel), "destinations")
-	requireValidation(t, start(types.DestinationConfiguration{Channel: &types.ChannelDestinationConfiguration{
-		ChannelArn: aws.String("arn:aws:ivs:us-east-1:999999999999:channel/abcdABCD1234")}}), "channel.channelArn")
+	err := start(types.DestinationConfiguration{Channel: &types.ChannelDestinationConfiguration{
+		ChannelArn: aws.String("arn:aws:ivs:us-east-1:999999999999:channel/abcdABCD1234")}})
+	requireAPIError[*types.AccessDeniedException](t, err, http.StatusForbidden)
+	err = start(types.DestinationConfiguration{Channel: &types.ChannelDestinationConfiguration{
+		ChannelArn: aws.String("arn:aws:ivs:eu-west-1:123456789012:channel/abcdABCD1234")}})
+	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 	require.NoError(t, start(channel))
 
 	unknownEncoder := "arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abcdABCD1234"
-	err := start(types.DestinationConfiguration{S3: &types.S3DestinationConfiguration{StorageConfigurationArn: fx.storage, EncoderConfigurationArns: []string{unknownEncoder}}})
+	err = start(types.DestinationConfiguration{S3: &types.S3DestinationConfiguration{StorageConfigurationArn: fx.storage, EncoderConfigurationArns: []string{unknownEncoder}}})
 	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 	unknownStorage := "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abcdABCD1234"
 	err = start(types.DestinationConfiguration{S3: &types.S3DestinationConfiguration{StorageConfigurationArn: &unknownStorage, EncoderConfigurationArns: []string{aws.ToString(fx.encoder)}}})
