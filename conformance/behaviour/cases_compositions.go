@@ -61,10 +61,16 @@ func encoderVideoDefaults(ctx context.Context, r *runner) *suite.Failure {
 	if f != nil {
 		return f
 	}
-	want := r.c.withDefaults("CreateEncoderConfigurationRequest", map[string]any{})[ivscases.MemberVideo]
-	got := suite.FirstValue(doc, ivscases.MemberEncoderConfiguration, ivscases.MemberVideo)
-	if suite.Canonical(want) != suite.Canonical(got) {
-		return suite.Mismatch(ex, "an encoder configuration created without video does not have the documented video", want, got)
+	want, _ := r.c.withDefaults("CreateEncoderConfigurationRequest", map[string]any{})[ivscases.MemberVideo].(map[string]any)
+	if len(want) == 0 {
+		return suite.Skipf("the contract gives CreateEncoderConfiguration's video no defaults")
+	}
+	// Members AWS adds beyond those the contract knows are not held against it.
+	got, _ := suite.FirstValue(doc, ivscases.MemberEncoderConfiguration, ivscases.MemberVideo).(map[string]any)
+	for k, v := range want {
+		if suite.Canonical(got[k]) != suite.Canonical(v) {
+			return suite.Mismatch(ex, "an encoder configuration created without video does not have the documented video."+k, v, got[k])
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -657,9 +658,11 @@ func (m *Memory) deleteEncoder(ec *encoderConfig) {
 // ---- compositions -----------------------------------------------------------
 
 // startComposition adds a composition, STARTING, with one destination per
-// configuration, each STARTING. An s3 destination records under the
-// prefix of its composition and destination ids (inferred: AWS documents
-// no form for recordingPrefix).
+// configuration, each STARTING, named "" when the configuration has no
+// name (documented: the CLI's get-composition examples). An s3
+// destination records under {stage id}/{composition id}/{destination
+// id}/composite (the CLI's examples end the prefix with the destination's
+// id and "composite"; what comes before is inferred).
 func (m *Memory) startComposition(stageArn string, layout ivsapi.LayoutConfiguration, configs []ivsapi.DestinationConfiguration, tags map[string]string, token, digest string, now time.Time) *composition {
 	m.compositions.seq++
 	c := &composition{
@@ -673,10 +676,14 @@ func (m *Memory) startComposition(stageArn string, layout ivsapi.LayoutConfigura
 		token:    token,
 		request:  digest,
 	}
+	stageID := stageArn[strings.LastIndexByte(stageArn, '/')+1:]
 	for _, cfg := range configs {
+		if cfg.Name == nil {
+			cfg.Name = new("")
+		}
 		d := &destination{id: ivsapi.NewParticipantId(), state: ivsapi.DestinationStateStarting, config: cfg}
 		if cfg.S3 != nil {
-			d.prefix = c.id() + "/" + d.id
+			d.prefix = stageID + "/" + c.id() + "/" + d.id + "/" + compositePrefix
 		}
 		c.destinations = append(c.destinations, d)
 	}
@@ -684,6 +691,9 @@ func (m *Memory) startComposition(stageArn string, layout ivsapi.LayoutConfigura
 	m.ps.composition(c.arn)
 	return c
 }
+
+// compositePrefix ends an s3 destination's recording prefix.
+const compositePrefix = "composite"
 
 // dropComposition forgets an ended composition, to make room.
 func (m *Memory) dropComposition(c *composition) {
