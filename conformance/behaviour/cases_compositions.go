@@ -283,11 +283,6 @@ func gridLayoutDefault(ctx context.Context, r *runner) *suite.Failure {
 	return nil
 }
 
-// idempotencyTokens are two distinct valid tokens, from the contract.
-func (r *runner) idempotencyTokens() ([]string, *suite.Failure) {
-	return r.c.samples("StartCompositionRequest", ivscases.MemberIdempotencyToken, 2)
-}
-
 // sameTokenSameComposition: StartComposition sent twice with one
 // idempotency token answers the same composition (documented: the
 // model marks idempotencyToken as the operation's idempotency token).
