@@ -58,6 +58,11 @@ func TestDeclare(t *testing.T) {
 			}
 		case c.Operation == ivscases.OpCreateEncoderConfiguration && c.Body != gen.Body:
 			assert.Equal(t, "maximum", c.Rule, c.Name)
+		// A timestamp case of compositions lists a stage whose composition
+		// has ended.
+		case c.Operation == ivscases.OpListCompositions && c.Body != gen.Body:
+			assert.Equal(t, suite.KindTimestamp, c.Kind, c.Name)
+			assert.Contains(t, c.Body, "${ended:CompositionStageArn}", c.Name)
 		default:
 			assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
 		}
@@ -84,12 +89,13 @@ func TestDeclare(t *testing.T) {
 	for _, need := range []string{"UpdateStage shared-stage", "UntagResource shared-stage", "TagResource shared-stage", "TagResource taggable-stage",
 		"DisconnectParticipant token-participant", "CreateStorageConfiguration bucket", "CreateStorageConfiguration made-up-bucket",
 		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete",
-		"DeleteEncoderConfiguration encoder-configuration-to-delete", "StopComposition composition-to-stop", "StartComposition made-up-channel"} {
+		"DeleteEncoderConfiguration encoder-configuration-to-delete", "StopComposition composition-to-stop", "StartComposition made-up-channel",
+		"GetComposition ended-composition", "ListCompositions ended-composition-stage", "StartComposition ended-composition-token"} {
 		assert.Positive(t, needs[need], need)
 	}
 	assert.Positive(t, needs["GetStageSession ended-session"], "a session's timestamps are read on an ended session: %v", needs)
 	for op := range needs {
-		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|DeleteEncoderConfiguration encoder-configuration-to-delete|StopComposition composition-to-stop|StartComposition made-up-channel)$`, op)
+		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|DeleteEncoderConfiguration encoder-configuration-to-delete|StopComposition composition-to-stop|StartComposition made-up-channel|GetComposition ended-composition|ListCompositions ended-composition-stage|StartComposition ended-composition-token)$`, op)
 	}
 	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
 	for _, op := range []string{"ListStages", ivscases.OpListStorageConfigurations, ivscases.OpListParticipantEvents, "ListStageSessions"} {
