@@ -61,8 +61,11 @@ func TestMainEmbeddedFake(t *testing.T) {
 	assert.NotContains(t, out.String()+errOut.String(), "\r")
 	assert.Empty(t, errOut.String())
 	// The fake has DeleteStage: the run deletes what it made, said once for
-	// stages, once for storage configurations and once for public keys.
-	assert.Equal(t, 3, strings.Count(out.String(), "cleanup: "), out.String())
+	// stages, once each for storage configurations, public keys and
+	// encoder configurations; and it stops its compositions, said once.
+	assert.Equal(t, 5, strings.Count(out.String(), "cleanup: "), out.String())
+	assert.Regexp(t, `(?m)^cleanup: stopped the \d+ compositions the run created$`, out.String())
+	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ encoder configurations the run created$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ stages the run created \(\d+ by its DeleteStage cases\)$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ storage configurations the run created$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ public keys the run created$`, out.String())
@@ -366,8 +369,9 @@ func TestMainStopsDeletingAfterARefusal(t *testing.T) {
 	require.Equal(t, 0, conformMain([]string{"-endpoint", srv.URL, "-run", "^(Create|Get|List|Update)"}, &out, &out), out.String())
 	assert.Equal(t, 1, rc.deletes)
 	// One line for the stages left, one each for the storage
-	// configurations and the public keys, which their deletes delete.
-	assert.Equal(t, 3, strings.Count(out.String(), "cleanup: "), out.String())
+	// configurations, the public keys and the encoder configurations,
+	// which their deletes delete, and one for the compositions stopped.
+	assert.Equal(t, 5, strings.Count(out.String(), "cleanup: "), out.String())
 	assert.Contains(t, out.String(), fmt.Sprintf("so the run's %d stages are left (%d tagged ivsrt-conformance=run-", len(rc.created), len(rc.created)-1))
 }
 

@@ -11,8 +11,7 @@ import (
 )
 
 // This file holds the behaviour cases of encoder configurations and
-// compositions (docs/contract.md, "Encoder configurations and
-// compositions"): the defaults AWS documents for an encoder
+// compositions (their section of docs/contract.md): the defaults AWS documents for an encoder
 // configuration's video and a composition's layout, the video rules its
 // documentation adds to the model's bounds, the destinations a
 // composition may have, its idempotency token, its stop, ListCompositions'

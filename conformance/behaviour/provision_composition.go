@@ -494,7 +494,7 @@ func (r *runner) cleanupCompositions(ctx context.Context) ResourceCleanup {
 	r.compositions.mu.Lock()
 	arns := append([]string(nil), r.compositions.arns...)
 	r.compositions.mu.Unlock()
-	out := ResourceCleanup{Noun: "compositions", Created: len(arns)}
+	out := ResourceCleanup{Noun: "compositions", Verb: "stopped", Created: len(arns)}
 	op := r.c.Operation(ivscases.OpStopComposition)
 	if op == nil {
 		return out
