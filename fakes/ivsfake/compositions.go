@@ -248,15 +248,11 @@ func (m *Memory) checkDestination(d ivsapi.DestinationConfiguration) error {
 // arnRegionAccount reads an ARN's region and account (its fourth and
 // fifth fields), "" where it has none.
 func arnRegionAccount(arn string) (region, account string) {
-	var fields [6]string
-	n, start := 0, 0
-	for i := 0; i <= len(arn) && n < 5; i++ {
-		if i == len(arn) || arn[i] == ':' {
-			fields[n] = arn[start:i]
-			n, start = n+1, i+1
-		}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return "", ""
 	}
-	return fields[3], fields[4]
+	return parts[3], parts[4]
 }
 
 // dropEndedComposition drops the oldest ended composition, to make room;
