@@ -342,3 +342,46 @@ func TestCompositionsReset(t *testing.T) {
 	_, err = f.Client.GetEncoderConfiguration(ctx, &ivsrealtime.GetEncoderConfigurationInput{Arn: fx.encoder})
 	requireAPIError[*types.ResourceNotFoundException](t, err, http.StatusNotFound)
 }
+
+// TestCompositionOperationsThroughTheSDK drives each operation of encoder
+// configurations and compositions once with AWS's Go SDK over HTTP, in
+// the order an application would: an encoder configuration, a
+// composition recording a stage with it, the composition read, listed
+// and stopped, and the encoder configuration deleted once the stop is
+// done.
+func TestCompositionOperationsThroughTheSDK(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := ctxT(t)
+	sc, err := f.Client.CreateStorageConfiguration(ctx, &ivsrealtime.CreateStorageConfigurationInput{S3: &types.S3StorageConfiguration{BucketName: aws.String("bucket")}})
+	require.NoError(t, err)
+	stage := createStage(t, f, nil).Stage.Arn
+
+	created, err := f.Client.CreateEncoderConfiguration(ctx, &ivsrealtime.CreateEncoderConfigurationInput{Name: aws.String("720p")})
+	require.NoError(t, err)
+	encoder := created.EncoderConfiguration.Arn
+	got, err := f.Client.GetEncoderConfiguration(ctx, &ivsrealtime.GetEncoderConfigurationInput{Arn: encoder})
+	require.NoError(t, err)
+	assert.Equal(t, created.EncoderConfiguration, got.EncoderConfiguration)
+	encoders, err := f.Client.ListEncoderConfigurations(ctx, &ivsrealtime.ListEncoderConfigurationsInput{})
+	require.NoError(t, err)
+	require.Len(t, encoders.EncoderConfigurations, 1)
+
+	started, err := f.Client.StartComposition(ctx, &ivsrealtime.StartCompositionInput{StageArn: stage, Destinations: []types.DestinationConfiguration{{
+		S3: &types.S3DestinationConfiguration{StorageConfigurationArn: sc.StorageConfiguration.Arn, EncoderConfigurationArns: []string{aws.ToString(encoder)}},
+	}}})
+	require.NoError(t, err)
+	arn := started.Composition.Arn
+	read, err := f.Client.GetComposition(ctx, &ivsrealtime.GetCompositionInput{Arn: arn})
+	require.NoError(t, err)
+	assert.Equal(t, started.Composition, read.Composition)
+	listed, err := f.Client.ListCompositions(ctx, &ivsrealtime.ListCompositionsInput{FilterByEncoderConfigurationArn: encoder})
+	require.NoError(t, err)
+	require.Len(t, listed.Compositions, 1)
+	assert.Equal(t, arn, listed.Compositions[0].Arn)
+
+	_, err = f.Client.StopComposition(ctx, &ivsrealtime.StopCompositionInput{Arn: arn})
+	require.NoError(t, err)
+	require.NoError(t, f.Control.SetComposition(ctx, compositionState(started.Composition, ivscontrol.CompositionStopped)))
+	_, err = f.Client.DeleteEncoderConfiguration(ctx, &ivsrealtime.DeleteEncoderConfigurationInput{Arn: encoder})
+	require.NoError(t, err)
+}

@@ -85,14 +85,18 @@ func TestEncoderConfigurationLifecycle(t *testing.T) {
 func TestEncoderConfigurationVideoRules(t *testing.T) {
 	f := ivsfake.Start(t)
 	ctx := ctxT(t)
-	for name, v := range map[string]*types.Video{
-		"odd width":  {Width: aws.Int32(1281)},
-		"odd height": {Height: aws.Int32(721)},
-		"too large":  {Width: aws.Int32(1920), Height: aws.Int32(1920)},
+	for _, c := range []struct {
+		name, path string
+		video      *types.Video
+	}{
+		{"odd width", "video.width", &types.Video{Width: aws.Int32(1281)}},
+		{"odd height", "video.height", &types.Video{Height: aws.Int32(721)}},
+		{"too large", "video", &types.Video{Width: aws.Int32(1920), Height: aws.Int32(1920)}},
 	} {
-		_, err := f.Client.CreateEncoderConfiguration(ctx, &ivsrealtime.CreateEncoderConfigurationInput{Video: v})
-		requireValidation(t, err)
-		_ = name
+		t.Run(c.name, func(t *testing.T) {
+			_, err := f.Client.CreateEncoderConfiguration(ctx, &ivsrealtime.CreateEncoderConfigurationInput{Video: c.video})
+			requireValidation(t, err, c.path)
+		})
 	}
 	_, err := f.Client.CreateEncoderConfiguration(ctx, &ivsrealtime.CreateEncoderConfigurationInput{Video: &types.Video{Width: aws.Int32(1080), Height: aws.Int32(1920)}})
 	require.NoError(t, err, "1080x1920 is the documented largest portrait frame")
