@@ -54,7 +54,7 @@ type composition struct {
 type destination struct {
 	id         string
 	state      ivsapi.DestinationState
-	start, end time.Time // zero until it is ACTIVE, and until it ends
+	start, end time.Time // end is zero until it ends
 	config     ivsapi.DestinationConfiguration
 	prefix     string // of an s3 destination: the recording prefix
 }

@@ -97,7 +97,8 @@ func TestCompositionLifecycle(t *testing.T) {
 	for _, d := range c.Destinations {
 		assert.Equal(t, types.DestinationStateStarting, d.State)
 		assert.NotEmpty(t, aws.ToString(d.Id))
-		assert.Nil(t, d.StartTime)
+		assert.Equal(t, clock.Now(), aws.ToTime(d.StartTime), "documented: a STARTING destination has its startTime")
+		assert.Nil(t, d.EndTime)
 	}
 	s3 := c.Destinations[0]
 	require.NotNil(t, s3.Detail)
@@ -112,7 +113,7 @@ func TestCompositionLifecycle(t *testing.T) {
 	assert.Equal(t, types.CompositionStateActive, got.State)
 	for _, d := range got.Destinations {
 		assert.Equal(t, types.DestinationStateActive, d.State)
-		assert.Equal(t, clock.Now(), aws.ToTime(d.StartTime))
+		assert.Equal(t, c.StartTime, d.StartTime, "a destination keeps the startTime it started with")
 	}
 	require.NoError(t, f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: aws.ToString(c.Arn),
 		DestinationId: aws.ToString(got.Destinations[1].Id), State: ivscontrol.CompositionDestinationReconnecting}))

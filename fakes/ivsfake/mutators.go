@@ -681,7 +681,9 @@ func (m *Memory) startComposition(stageArn string, layout ivsapi.LayoutConfigura
 		if cfg.Name == nil {
 			cfg.Name = new("")
 		}
-		d := &destination{id: ivsapi.NewParticipantId(), state: ivsapi.DestinationStateStarting, config: cfg}
+		// A destination STARTING has its startTime already (documented:
+		// the CLI's get-composition examples show one).
+		d := &destination{id: ivsapi.NewParticipantId(), state: ivsapi.DestinationStateStarting, start: now, config: cfg}
 		if cfg.S3 != nil {
 			d.prefix = stageID + "/" + c.id() + "/" + d.id + "/" + compositePrefix
 		}
@@ -729,13 +731,10 @@ func (m *Memory) setDestinationState(c *composition, i int, state ivsapi.Destina
 	m.ps.composition(c.arn)
 }
 
-// move sets a destination's state and the times it starts and ends; its
+// move sets a destination's state, and its endTime when it ends; its
 // callers record the change.
 func (d *destination) move(state ivsapi.DestinationState, now time.Time) {
 	d.state = state
-	if state == ivsapi.DestinationStateActive && d.start.IsZero() {
-		d.start = now
-	}
 	if state == ivsapi.DestinationStateStopped || state == ivsapi.DestinationStateFailed {
 		d.end = now
 	}
