@@ -1023,21 +1023,8 @@ func TestPublishedTablesNameExamples(t *testing.T) {
 var publishedRefusals = map[string]refusal{
 	// Requests of operations the fake does not implement yet: it answers
 	// NotImplementedException once the request passed validation.
-	"create-encoder-configuration/1":  notImplemented,
-	"delete-encoder-configuration/1":  notImplemented,
-	"get-composition/1":               notImplemented,
-	"get-composition/2":               notImplemented,
-	"get-composition/3":               notImplemented,
-	"get-encoder-configuration/1":     notImplemented,
-	"list-compositions/1":             notImplemented,
-	"list-encoder-configurations/1":   notImplemented,
 	"list-participant-replicas/1":     notImplemented,
-	"start-composition/1":             notImplemented,
-	"start-composition/2":             notImplemented,
-	"start-composition/3":             notImplemented,
-	"start-composition/4":             notImplemented,
 	"start-participant-replication/1": notImplemented,
-	"stop-composition/1":              notImplemented,
 	"stop-participant-replication/1":  notImplemented,
 
 	// Requests that name a resource of the account the examples were
@@ -1056,6 +1043,16 @@ var publishedRefusals = map[string]refusal{
 	"get-participant/2":              notFound,
 	"get-participant/3":              notFound,
 	"get-public-key/1":               notFound,
+	"delete-encoder-configuration/1": notFound,
+	"get-composition/1":              notFound,
+	"get-composition/2":              notFound,
+	"get-composition/3":              notFound,
+	"get-encoder-configuration/1":    notFound,
+	"start-composition/1":            notFound,
+	"start-composition/2":            notFound,
+	"start-composition/3":            notFound,
+	"start-composition/4":            notFound,
+	"stop-composition/1":             notFound,
 	"get-stage/1":                    notFound,
 	"get-stage-session/1":            notFound,
 	"get-storage-configuration/1":    notFound,

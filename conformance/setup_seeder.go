@@ -49,7 +49,13 @@ var (
 	_ behaviour.TokenExchanger       = controlSeeder{}
 	_ behaviour.PublishFailer        = controlSeeder{}
 	_ behaviour.Ingester             = controlSeeder{}
+	_ behaviour.CompositionSetter    = controlSeeder{}
 )
+
+// SetCompositionState moves a composition to a state (POST /_ivsrt/composition).
+func (s controlSeeder) SetCompositionState(ctx context.Context, arn, state string) error {
+	return s.c.SetComposition(ctx, ivscontrol.CompositionInput{Arn: arn, State: state})
+}
 
 func ref(p suite.Joined) ivscontrol.ParticipantRef {
 	return ivscontrol.ParticipantRef{StageArn: p.StageArn, ParticipantId: p.ParticipantID}

@@ -630,6 +630,8 @@ func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
 		}
 		return s
 	}
+	// ListIngestConfigurations and ListCompositions filter by a stage too:
+	// the ARN each was given back.
 	rs := results(t, rewriteIDs([]string{"arn", "stageArn", "filterByStageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
 	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
 	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format"}, failed(rs))
@@ -1106,7 +1108,10 @@ func TestCatchesStorageInUseDeleted(t *testing.T) {
 	rs := results(t, &eagerDelete{inner: ivsfake.New(ivsfake.Options{}), gone: map[string]bool{}})
 	const name = "DeleteStorageConfiguration/behaviour/conflict/in-use-by-a-stage"
 	requireFails(t, rs, name, "DeleteStorageConfiguration of one a stage records to", "want ConflictException", "got 200")
-	assert.Equal(t, []string{name}, failed(rs), "only deleting a configuration in use is broken")
+	// One a composition records to is deleted just as eagerly.
+	const byComposition = "DeleteStorageConfiguration/behaviour/in-use/by-a-composition-conflict"
+	requireFails(t, rs, byComposition, "DeleteStorageConfiguration of one a composition records to", "want ConflictException", "got 200")
+	assert.ElementsMatch(t, []string{name, byComposition}, failed(rs), "only deleting a configuration in use is broken")
 }
 
 // Tags not stored: TagResource answers as the fake does (its validation,

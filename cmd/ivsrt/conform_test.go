@@ -62,8 +62,11 @@ func TestMainEmbeddedFake(t *testing.T) {
 	assert.Empty(t, errOut.String())
 	// The fake has DeleteStage: the run deletes what it made, said once for
 	// stages, once each for storage configurations, public keys and
-	// ingest configurations.
-	assert.Equal(t, 4, strings.Count(out.String(), "cleanup: "), out.String())
+	// ingest configurations and encoder configurations; and it stops its
+	// compositions, said once.
+	assert.Equal(t, 6, strings.Count(out.String(), "cleanup: "), out.String())
+	assert.Regexp(t, `(?m)^cleanup: stopped the \d+ compositions the run created$`, out.String())
+	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ encoder configurations the run created$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ stages the run created \(\d+ by its DeleteStage cases\)$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ storage configurations the run created$`, out.String())
 	assert.Regexp(t, `(?m)^cleanup: deleted the \d+ public keys the run created$`, out.String())
@@ -368,9 +371,10 @@ func TestMainStopsDeletingAfterARefusal(t *testing.T) {
 	require.Equal(t, 0, conformMain([]string{"-endpoint", srv.URL, "-run", "^(Create|Get|List|Update)"}, &out, &out), out.String())
 	assert.Equal(t, 1, rc.deletes)
 	// One line for the stages left, one each for the storage
-	// configurations, the public keys and the ingest configurations,
-	// which their deletes delete.
-	assert.Equal(t, 4, strings.Count(out.String(), "cleanup: "), out.String())
+	// configurations, the public keys, the ingest configurations and the
+	// encoder configurations, which their deletes delete, and one for the
+	// compositions stopped.
+	assert.Equal(t, 6, strings.Count(out.String(), "cleanup: "), out.String())
 	assert.Contains(t, out.String(), fmt.Sprintf("so the run's %d stages are left (%d tagged ivsrt-conformance=run-", len(rc.created), len(rc.created)-1))
 }
 

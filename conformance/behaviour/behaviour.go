@@ -63,6 +63,8 @@ type runner struct {
 	created                     createdStages
 	createdStorage, createdKeys *createdResources
 	createdIngest               *createdResources
+	createdEncoders             *createdResources
+	compositions                startedCompositions
 	// deleteRefused is the target's answer to the setup's DeleteStage when
 	// it refused it: nothing asks again (Cleanup says so).
 	deleteRefused string
@@ -94,6 +96,8 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 		// With force: one an encoder publishes through goes too.
 		createdIngest: &createdResources{createOp: ivscases.OpCreateIngestConfiguration, deleteOp: ivscases.OpDeleteIngestConfiguration,
 			member: ivscases.MemberIngestConfiguration, noun: "ingest configurations", force: true},
+		createdEncoders: &createdResources{createOp: ivscases.OpCreateEncoderConfiguration, deleteOp: ivscases.OpDeleteEncoderConfiguration,
+			member: ivscases.MemberEncoderConfiguration, noun: "encoder configurations"},
 	}
 	r.liveStage = c.LiveName(structGetStage, ivscases.MemberArn)
 	r.liveSession = c.LiveName(structList, ivscases.MemberSessionId)
@@ -111,6 +115,9 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	r.provideAccepted()
 	sr.KnowListing(r.seededListing)
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupStages(ctx).String() })
+	// Compositions stop before the configurations they use are deleted.
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupCompositions(ctx).String() })
+	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdEncoders).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdStorage).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdKeys).String() })
 	sr.AddCleanup(func(ctx context.Context) string { return r.cleanupResources(ctx, r.createdIngest).String() })
@@ -120,6 +127,8 @@ func Setup(ctx context.Context, sr *suite.Runner) any {
 	r.setupDeleted(ctx)
 	r.setupPublicKeys(ctx)
 	r.setupIngest(ctx)
+	r.setupEncoders(ctx)
+	r.setupCompositions(ctx)
 	r.setupUnmade()
 	return r
 }
@@ -158,6 +167,8 @@ func (r *runner) observe(ex *suite.Exchange) {
 	r.createdStorage.observe(ex.Op, ex.Body, ex.Resp)
 	r.createdKeys.observe(ex.Op, ex.Body, ex.Resp)
 	r.createdIngest.observe(ex.Op, ex.Body, ex.Resp)
+	r.createdEncoders.observe(ex.Op, ex.Body, ex.Resp)
+	r.compositions.observe(ex.Op, ex.Resp)
 }
 
 // itemsParticipants is the list member of ListParticipants' answer.

@@ -100,6 +100,9 @@ func CurrentCases(sc *suite.Contract) []suite.Case {
 	add("ListParticipantEvents/behaviour/publish-error/mid-stream-stops-publishing", ivscases.OpListParticipantEvents, ivscases.MemberEvents, "publish-error", suite.SourceInferred,
 		[]string{structEvent + "." + ivscases.MemberErrorCode, structEvent + "." + ivscases.MemberName + "=" + eventPublishError}, publishErrorMidStream)
 
+	// Encoder configurations and compositions (cases_compositions.go).
+	compositionCases(add)
+
 	// Subscribing: the publisher named, refusals with the model's codes.
 	add("ListParticipantEvents/behaviour/subscribe/names-the-publisher", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberRemoteParticipantId, "subscribe", suite.SourceDocumented,
 		needSubscribeEvents, subscribeNamesThePublisher)

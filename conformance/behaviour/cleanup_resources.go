@@ -84,20 +84,27 @@ func (c *createdResources) left() (arns []string, created int) {
 // ResourceCleanup says what Cleanup did with the run's resources of one
 // kind (Noun, plural: "storage configurations").
 type ResourceCleanup struct {
-	Noun             string
+	Noun string
+	// Verb is what was done to each, "deleted" when empty (compositions
+	// are stopped).
+	Verb             string
 	Created, Deleted int
 	Failed           []string
 }
 
 // String is the line a report prints about them, "" when the run made none.
 func (s ResourceCleanup) String() string {
+	verb, acts := s.Verb, "stops"
+	if verb == "" {
+		verb, acts = "deleted", "deletions"
+	}
 	switch {
 	case s.Created == 0:
 		return ""
 	case len(s.Failed) > 0:
-		return fmt.Sprintf("cleanup: deleted %d of the %d %s the run created; %d deletions failed, first: %s", s.Deleted, s.Created, s.Noun, len(s.Failed), s.Failed[0])
+		return fmt.Sprintf("cleanup: %s %d of the %d %s the run created; %d %s failed, first: %s", verb, s.Deleted, s.Created, s.Noun, len(s.Failed), acts, s.Failed[0])
 	}
-	return fmt.Sprintf("cleanup: deleted the %d %s the run created", s.Created, s.Noun)
+	return fmt.Sprintf("cleanup: %s the %d %s the run created", verb, s.Created, s.Noun)
 }
 
 // cleanupResources deletes the resources of c the run created and has

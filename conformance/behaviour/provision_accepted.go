@@ -58,6 +58,7 @@ type acceptedFixture struct {
 func declareAccepted(c *suite.Contract, cs *suite.Case, need func(placeholder, provisioner string)) {
 	declarePublicKeys(c, cs, need)
 	declareIngest(c, cs, need)
+	declareCompositions(c, cs, need)
 	liveStage := c.LiveName(structGetStage, ivscases.MemberArn)
 	liveParticipant := c.LiveName(structGetPart, ivscases.MemberParticipantId)
 	mutates := cs.Kind == suite.KindRequest && cs.Expect == suite.ExpectAccepted
@@ -157,6 +158,7 @@ func (r *runner) provideAccepted() {
 	r.Provide(provisionKeyMaterial, r.keyMaterial)
 	r.Provide(provisionKeyToDelete, r.keyToDelete)
 	r.Provide(provisionIngestToDelete, r.ingestToDelete)
+	r.provideCompositions()
 }
 
 // sharedStage is the one stage the run makes for the accepted cases of

@@ -22,7 +22,7 @@ func TestDeclare(t *testing.T) {
 	var left []string
 	for _, c := range ivscases.Cases {
 		if strings.Contains(c.Body, "${deleted:") && !strings.Contains(c.Body, "${deleted:StageArn}") && !strings.Contains(c.Body, "${deleted:StorageConfigurationArn}") &&
-			!strings.Contains(c.Body, "${deleted:PublicKeyArn}") {
+			!strings.Contains(c.Body, "${deleted:PublicKeyArn}") && !strings.Contains(c.Body, "${deleted:EncoderConfigurationArn}") {
 			left = append(left, c.Name)
 			continue
 		}
@@ -31,6 +31,7 @@ func TestDeclare(t *testing.T) {
 	assert.Contains(t, left, "GetComposition/arn/not-found/deleted")
 	assert.NotContains(t, left, "GetStage/arn/not-found/deleted")
 	assert.NotContains(t, left, "GetPublicKey/arn/not-found/deleted")
+	assert.NotContains(t, left, "GetEncoderConfiguration/arn/not-found/deleted")
 	require.Len(t, got, len(kept))
 	needs := map[string]int{}
 	alone := map[string]int{}
@@ -50,6 +51,21 @@ func TestDeclare(t *testing.T) {
 		case c.Operation == ivscases.OpCreateIngestConfiguration && strings.Contains(c.Body, `"insecureIngest":true`) && !strings.Contains(gen.Body, "insecureIngest"):
 			// RTMP must have insecureIngest true (cases that must succeed).
 			assert.Contains(t, gen.Body, `"ingestProtocol":"RTMP"`, c.Name)
+		// A destination AWS would refuse (neither channel nor s3) is given
+		// the live s3 one or a channel; a video at one dimension's maximum
+		// gets the other's minimum, within the documented pixels.
+		case c.Operation == ivscases.OpStartComposition && c.Body != gen.Body:
+			assert.Contains(t, gen.Body, `"destinations":[{`, c.Name)
+			if strings.Contains(gen.Body, `"channelArn"`) && len(c.AcceptErrors) > 0 {
+				assert.NotContains(t, c.Body, "${made-up:ChannelArn}", "%s: the channel ARN under test is kept", c.Name)
+			}
+		case c.Operation == ivscases.OpCreateEncoderConfiguration && c.Body != gen.Body:
+			assert.Equal(t, "maximum", c.Rule, c.Name)
+		// A timestamp case of compositions lists a stage whose composition
+		// has ended.
+		case c.Operation == ivscases.OpListCompositions && c.Body != gen.Body:
+			assert.Equal(t, suite.KindTimestamp, c.Kind, c.Name)
+			assert.Contains(t, c.Body, "${ended:CompositionStageArn}", c.Name)
 		default:
 			assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
 		}
@@ -75,12 +91,14 @@ func TestDeclare(t *testing.T) {
 	// What must succeed and changes what it names gets its own.
 	for _, need := range []string{"UpdateStage shared-stage", "UntagResource shared-stage", "TagResource shared-stage", "TagResource taggable-stage",
 		"DisconnectParticipant token-participant", "CreateStorageConfiguration bucket", "CreateStorageConfiguration made-up-bucket",
-		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete", "DeleteIngestConfiguration ingest-configuration-to-delete"} {
+		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete", "DeleteIngestConfiguration ingest-configuration-to-delete",
+		"DeleteEncoderConfiguration encoder-configuration-to-delete", "StopComposition composition-to-stop", "StartComposition made-up-channel",
+		"GetComposition ended-composition", "ListCompositions ended-composition-stage", "StartComposition ended-composition-token"} {
 		assert.Positive(t, needs[need], need)
 	}
 	assert.Positive(t, needs["GetStageSession ended-session"], "a session's timestamps are read on an ended session: %v", needs)
 	for op := range needs {
-		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|DeleteIngestConfiguration ingest-configuration-to-delete)$`, op)
+		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|DeleteIngestConfiguration ingest-configuration-to-delete|DeleteEncoderConfiguration encoder-configuration-to-delete|StopComposition composition-to-stop|StartComposition made-up-channel|GetComposition ended-composition|ListCompositions ended-composition-stage|StartComposition ended-composition-token)$`, op)
 	}
 	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
 	for _, op := range []string{"ListStages", ivscases.OpListStorageConfigurations, ivscases.OpListParticipantEvents, "ListStageSessions"} {

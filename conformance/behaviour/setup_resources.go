@@ -22,7 +22,7 @@ import (
 // generated cases about a deleted resource of another format.
 func (c contract) deletable() []string {
 	var out []string
-	for _, m := range []*suite.Member{c.Member(structGetStage, ivscases.MemberArn), c.Member(structGetStorage, ivscases.MemberArn), c.Member(structGetPublicKey, ivscases.MemberArn)} {
+	for _, m := range []*suite.Member{c.Member(structGetStage, ivscases.MemberArn), c.Member(structGetStorage, ivscases.MemberArn), c.Member(structGetPublicKey, ivscases.MemberArn), c.Member(structGetEncoder, ivscases.MemberArn)} {
 		if m != nil && m.Identifier != "" {
 			out = append(out, m.Identifier)
 		}
@@ -123,6 +123,12 @@ func (r *runner) setupUnmade() {
 	}
 	if r.c.Operation(ivscases.OpCreateIngestConfiguration) != nil {
 		made = append(made, r.c.LiveName(structGetIngest, ivscases.MemberArn)) // setupIngest
+	}
+	if r.c.Operation(ivscases.OpCreateEncoderConfiguration) != nil {
+		made = append(made, r.c.LiveName(structGetEncoder, ivscases.MemberArn)) // setupEncoders
+	}
+	if r.c.Operation(ivscases.OpStartComposition) != nil {
+		made = append(made, r.c.LiveName(structGetComposition, ivscases.MemberArn)) // setupCompositions
 	}
 	for _, id := range r.c.Identifiers {
 		name := placeholderName(suite.PlaceholderLive, id.Name)

@@ -57,7 +57,11 @@ func (s *Composition) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on CompositionRecordingHlsConfiguration.
-func (s *CompositionRecordingHlsConfiguration) SetDefaults() {}
+func (s *CompositionRecordingHlsConfiguration) SetDefaults() {
+	if s.TargetSegmentDurationSeconds == nil {
+		s.TargetSegmentDurationSeconds = new(int32(2))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on CompositionSummary.
 func (s *CompositionSummary) SetDefaults() {
@@ -70,10 +74,20 @@ func (s *CompositionSummary) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on CompositionThumbnailConfiguration.
-func (s *CompositionThumbnailConfiguration) SetDefaults() {}
+func (s *CompositionThumbnailConfiguration) SetDefaults() {
+	if s.TargetIntervalSeconds == nil {
+		s.TargetIntervalSeconds = new(int32(60))
+	}
+	if s.Storage == nil {
+		s.Storage = []ThumbnailStorageType{ThumbnailStorageTypeSequential}
+	}
+}
 
 // SetDefaults fills in what the spec defaults on CreateEncoderConfigurationRequest.
 func (s *CreateEncoderConfigurationRequest) SetDefaults() {
+	if s.Video == nil {
+		s.Video = &Video{}
+	}
 	if s.Video != nil {
 		s.Video.SetDefaults()
 	}
@@ -329,7 +343,20 @@ func (s *GetStorageConfigurationResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on GridConfiguration.
-func (s *GridConfiguration) SetDefaults() {}
+func (s *GridConfiguration) SetDefaults() {
+	if s.FeaturedParticipantAttribute == nil {
+		s.FeaturedParticipantAttribute = new("")
+	}
+	if s.OmitStoppedVideo == nil {
+		s.OmitStoppedVideo = new(false)
+	}
+	if s.VideoAspectRatio == nil {
+		s.VideoAspectRatio = new(VideoAspectRatioVideo)
+	}
+	if s.GridGap == nil {
+		s.GridGap = new(int32(2))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ImportPublicKeyRequest.
 func (s *ImportPublicKeyRequest) SetDefaults() {}
@@ -362,7 +389,11 @@ func (s *LayoutConfiguration) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on ListCompositionsRequest.
-func (s *ListCompositionsRequest) SetDefaults() {}
+func (s *ListCompositionsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(100))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ListCompositionsResponse.
 func (s *ListCompositionsResponse) SetDefaults() {
@@ -375,7 +406,11 @@ func (s *ListCompositionsResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on ListEncoderConfigurationsRequest.
-func (s *ListEncoderConfigurationsRequest) SetDefaults() {}
+func (s *ListEncoderConfigurationsRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(100))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ListEncoderConfigurationsResponse.
 func (s *ListEncoderConfigurationsResponse) SetDefaults() {
@@ -577,7 +612,32 @@ func (s *ParticipantTokenConfiguration) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on PipConfiguration.
-func (s *PipConfiguration) SetDefaults() {}
+func (s *PipConfiguration) SetDefaults() {
+	if s.FeaturedParticipantAttribute == nil {
+		s.FeaturedParticipantAttribute = new("")
+	}
+	if s.OmitStoppedVideo == nil {
+		s.OmitStoppedVideo = new(false)
+	}
+	if s.VideoFillMode == nil {
+		s.VideoFillMode = new(VideoFillModeCover)
+	}
+	if s.GridGap == nil {
+		s.GridGap = new(int32(0))
+	}
+	if s.PipParticipantAttribute == nil {
+		s.PipParticipantAttribute = new("")
+	}
+	if s.PipBehavior == nil {
+		s.PipBehavior = new(PipBehaviorStatic)
+	}
+	if s.PipOffset == nil {
+		s.PipOffset = new(int32(0))
+	}
+	if s.PipPosition == nil {
+		s.PipPosition = new(PipPositionBottomRight)
+	}
+}
 
 // SetDefaults fills in what the spec defaults on PublicKey.
 func (s *PublicKey) SetDefaults() {}
@@ -638,6 +698,9 @@ func (s *StageSummary) SetDefaults() {}
 
 // SetDefaults fills in what the spec defaults on StartCompositionRequest.
 func (s *StartCompositionRequest) SetDefaults() {
+	if s.Layout == nil {
+		s.Layout = &LayoutConfiguration{Grid: &GridConfiguration{}}
+	}
 	if s.Layout != nil {
 		s.Layout.SetDefaults()
 	}
@@ -719,7 +782,20 @@ func (s *UpdateStageResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on Video.
-func (s *Video) SetDefaults() {}
+func (s *Video) SetDefaults() {
+	if s.Width == nil {
+		s.Width = new(int32(1280))
+	}
+	if s.Height == nil {
+		s.Height = new(int32(720))
+	}
+	if s.Framerate == nil {
+		s.Framerate = new(float32(30.0))
+	}
+	if s.Bitrate == nil {
+		s.Bitrate = new(int32(2500000))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ListTagsForResourceRequest.
 func (s *ListTagsForResourceRequest) SetDefaults() {}

@@ -109,6 +109,11 @@ func (c *Control) FailRecording(ctx context.Context, ref ParticipantRef) error {
 	return c.SetRecording(ctx, ref, RecordingFailed)
 }
 
+// SetComposition moves a composition, or one of its destinations, to a state.
+func (c *Control) SetComposition(ctx context.Context, in CompositionInput) error {
+	return c.call(ctx, http.MethodPost, "/composition", in, nil)
+}
+
 // Leave makes a participant leave.
 func (c *Control) Leave(ctx context.Context, ref ParticipantRef) error {
 	return c.call(ctx, http.MethodPost, "/leave", ref, nil)

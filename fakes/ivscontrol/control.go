@@ -148,6 +148,26 @@ type RecordingInput struct {
 	State string `json:"state"`
 }
 
+// The composition states SetComposition takes, as the spec spells them;
+// a destination also takes CompositionDestinationReconnecting.
+const (
+	CompositionStarting                = "STARTING"
+	CompositionActive                  = "ACTIVE"
+	CompositionStopping                = "STOPPING"
+	CompositionStopped                 = "STOPPED"
+	CompositionFailed                  = "FAILED"
+	CompositionDestinationReconnecting = "RECONNECTING"
+)
+
+// CompositionInput moves a composition (POST /_ivsrt/composition) to a
+// state (one of the Composition* constants), its destinations not ended
+// following it; with a DestinationId, only that destination.
+type CompositionInput struct {
+	Arn           string `json:"arn"`
+	DestinationId string `json:"destinationId,omitempty"`
+	State         string `json:"state"`
+}
+
 // Fault makes the next Count calls of Operation ("*" for any) answer with
 // the error Error, which must be one the operation declares or a
 // protocol-level one (ThrottlingException, InternalServerException, ...).

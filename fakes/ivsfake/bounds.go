@@ -36,6 +36,13 @@ type Limits struct {
 	// FaultMessageBytes bounds an injected fault's message
 	// (DefaultFaultMessageBytes); a longer one is a ValidationException.
 	FaultMessageBytes int
+	// Compositions bounds the compositions one account keeps in a region,
+	// ended ones included (DefaultCompositions): AWS deletes a
+	// composition when it stops, the fake keeps an ended one for Get and
+	// List to report. A composition past it drops the oldest ended one;
+	// with none ended, StartComposition answers
+	// ServiceQuotaExceededException, which it declares.
+	Compositions int
 }
 
 // The defaults of Limits.
@@ -46,6 +53,7 @@ const (
 	DefaultDeletedStages        = 1000
 	DefaultPendingFaults        = 100
 	DefaultFaultMessageBytes    = 1024
+	DefaultCompositions         = 1000
 )
 
 func (l Limits) withDefaults() Limits {
@@ -60,6 +68,7 @@ func (l Limits) withDefaults() Limits {
 		{&l.DeletedStages, DefaultDeletedStages},
 		{&l.PendingFaults, DefaultPendingFaults},
 		{&l.FaultMessageBytes, DefaultFaultMessageBytes},
+		{&l.Compositions, DefaultCompositions},
 	} {
 		if *f.v <= 0 {
 			*f.v = f.def

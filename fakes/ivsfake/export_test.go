@@ -53,16 +53,22 @@ func StateRecords(m *Memory) string {
 		PublicKeys      []storageDump
 		IngestSeq       uint32
 		Ingest          []storageDump
+		EncoderSeq      uint32
+		Encoders        []storageDump
+		CompositionSeq  uint32
+		Compositions    []storageDump
 	}
 	d.Seq, d.StorageSeq, d.Quotas, d.PageKey = m.seq, m.storage.seq, m.quotas, m.pages.key
 	d.PublicKeySeq = m.publicKeys.seq
 	d.IngestSeq = m.ingest.seq
+	d.EncoderSeq, d.CompositionSeq = m.encoders.seq, m.compositions.seq
 	if m.holdsNothingLocked() {
 		// A namespace that holds nothing is not in the file at all: its
 		// counters and page key start over at the next load, which no
 		// answer shows (no page token of it can point at anything).
 		d.Seq, d.StorageSeq, d.PageKey = 0, 0, nil
 		d.PublicKeySeq, d.IngestSeq = 0, 0
+		d.EncoderSeq, d.CompositionSeq = 0, 0
 	}
 	dump := func(st *stage, deleted uint64) stageDump {
 		sd := stageDump{Arn: st.arn, Rec: st.stored(deleted)}
@@ -97,6 +103,12 @@ func StateRecords(m *Memory) string {
 	}
 	for _, ic := range m.ingest.order {
 		d.Ingest = append(d.Ingest, storageDump{Arn: ic.arn, Rec: ic.stored()})
+	}
+	for _, ec := range m.encoders.order {
+		d.Encoders = append(d.Encoders, storageDump{Arn: ec.arn, Rec: ec.stored()})
+	}
+	for _, c := range m.compositions.order {
+		d.Compositions = append(d.Compositions, storageDump{Arn: c.arn, Rec: c.stored()})
 	}
 	out, err := json.MarshalIndent(d, "", " ")
 	if err != nil {

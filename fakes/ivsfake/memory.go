@@ -121,6 +121,10 @@ type Memory struct {
 	publicKeys publicKeyState
 	// ingest holds the ingest configurations (ingest.go).
 	ingest ingestState
+	// encoders holds the encoder configurations (encoders.go), and
+	// compositions the compositions (compositions.go).
+	encoders     encoderState
+	compositions compositionState
 	// deleted keeps the sessions of deleted stages for ListStageSessions,
 	// GetStageSession and ListParticipantEvents (sessions.go).
 	deleted history

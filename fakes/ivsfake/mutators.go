@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ivsrt/contract/fakes/ivsapi"
@@ -44,6 +45,8 @@ func (m *Memory) resetLocked() {
 	m.storage.reset()
 	m.publicKeys.reset()
 	m.ingest.reset()
+	m.encoders.reset()
+	m.compositions.reset()
 	if m.ps != nil {
 		m.ps.deletedN = map[string]uint64{}
 	}
@@ -69,6 +72,27 @@ func (st *stage) addSession(s *session) {
 }
 
 func (s *storageState) reset() { *s = storageState{byArn: map[string]*storageConfig{}} }
+
+func (s *encoderState) reset() { *s = encoderState{byArn: map[string]*encoderConfig{}} }
+
+// add adds an encoder configuration; they are added in creation order.
+func (s *encoderState) add(ec *encoderConfig) {
+	s.byArn[ec.arn] = ec
+	s.order = append(s.order, ec)
+}
+
+func (s *compositionState) reset() {
+	*s = compositionState{byArn: map[string]*composition{}, byToken: map[string]*composition{}}
+}
+
+// add adds a composition; they are added in start order.
+func (s *compositionState) add(c *composition) {
+	s.byArn[c.arn] = c
+	if c.token != "" {
+		s.byToken[c.token] = c
+	}
+	s.order = append(s.order, c)
+}
 
 func (s *publicKeyState) reset() {
 	*s = publicKeyState{byArn: map[string]*publicKey{}, byFingerprint: map[string]*publicKey{}}
@@ -204,6 +228,12 @@ func (m *Memory) setTags(arn string, tags map[string]string) {
 	} else if ic := m.ingest.byArn[arn]; ic != nil {
 		ic.tags = tags
 		m.ps.ingestConfig(arn)
+	} else if ec := m.encoders.byArn[arn]; ec != nil {
+		ec.tags = tags
+		m.ps.encoder(arn)
+	} else if c := m.compositions.byArn[arn]; c != nil {
+		c.tags = tags
+		m.ps.composition(arn)
 	}
 }
 
@@ -682,4 +712,112 @@ func (m *Memory) joinIngest(st *stage, s *session, ic *ingestConfig, protocol iv
 	}
 	m.alter(st, s, p, func() { p.ingestArn = ic.arn })
 	return p
+}
+
+// ---- encoder configurations -------------------------------------------------
+
+func (m *Memory) createEncoder(name string, video ivsapi.Video, tags map[string]string) *encoderConfig {
+	m.encoders.seq++
+	ec := &encoderConfig{
+		seq:   m.encoders.seq,
+		arn:   ivsapi.NewEncoderConfigurationArn(m.opts.Region, m.opts.Account),
+		name:  name,
+		video: video,
+		tags:  copyMap(tags),
+	}
+	m.encoders.add(ec)
+	m.ps.encoder(ec.arn)
+	return ec
+}
+
+func (m *Memory) deleteEncoder(ec *encoderConfig) {
+	delete(m.encoders.byArn, ec.arn)
+	i, _ := slices.BinarySearchFunc(m.encoders.order, ec.seq, func(e *encoderConfig, seq uint32) int { return cmp.Compare(e.seq, seq) })
+	m.encoders.order = slices.Delete(m.encoders.order, i, i+1)
+	m.ps.encoder(ec.arn)
+}
+
+// ---- compositions -----------------------------------------------------------
+
+// startComposition adds a composition, STARTING, with one destination per
+// configuration, each STARTING, named "" when the configuration has no
+// name (documented: the CLI's get-composition examples). An s3
+// destination records under {stage id}/{composition id}/{destination
+// id}/composite (the CLI's examples end the prefix with the destination's
+// id and "composite"; what comes before is inferred).
+func (m *Memory) startComposition(stageArn string, layout ivsapi.LayoutConfiguration, configs []ivsapi.DestinationConfiguration, tags map[string]string, token, digest string, now time.Time) *composition {
+	m.compositions.seq++
+	c := &composition{
+		seq:      m.compositions.seq,
+		arn:      ivsapi.NewCompositionArn(m.opts.Region, m.opts.Account),
+		stageArn: stageArn,
+		state:    ivsapi.CompositionStateStarting,
+		layout:   layout,
+		tags:     copyMap(tags),
+		start:    now,
+		token:    token,
+		request:  digest,
+	}
+	stageID := stageArn[strings.LastIndexByte(stageArn, '/')+1:]
+	for _, cfg := range configs {
+		if cfg.Name == nil {
+			cfg.Name = new("")
+		}
+		// A destination STARTING has its startTime already (documented:
+		// the CLI's get-composition examples show one).
+		d := &destination{id: ivsapi.NewParticipantId(), state: ivsapi.DestinationStateStarting, start: now, config: cfg}
+		if cfg.S3 != nil {
+			d.prefix = stageID + "/" + c.id() + "/" + d.id + "/" + compositePrefix
+		}
+		c.destinations = append(c.destinations, d)
+	}
+	m.compositions.add(c)
+	m.ps.composition(c.arn)
+	return c
+}
+
+// compositePrefix ends an s3 destination's recording prefix.
+const compositePrefix = "composite"
+
+// dropComposition forgets an ended composition, to make room.
+func (m *Memory) dropComposition(c *composition) {
+	delete(m.compositions.byArn, c.arn)
+	if c.token != "" && m.compositions.byToken[c.token] == c {
+		delete(m.compositions.byToken, c.token)
+	}
+	i, _ := slices.BinarySearchFunc(m.compositions.order, c.seq, func(x *composition, seq uint32) int { return cmp.Compare(x.seq, seq) })
+	m.compositions.order = slices.Delete(m.compositions.order, i, i+1)
+	m.ps.composition(c.arn)
+}
+
+// setCompositionState moves a composition to a state, and its
+// destinations not ended with it: ACTIVE starts them, STOPPED or FAILED
+// ends them (and the composition).
+func (m *Memory) setCompositionState(c *composition, state ivsapi.CompositionState, now time.Time) {
+	c.state = state
+	ended := state == ivsapi.CompositionStateStopped || state == ivsapi.CompositionStateFailed
+	if ended {
+		c.end = now
+	}
+	for _, d := range c.destinations {
+		if d.state != ivsapi.DestinationStateStopped && d.state != ivsapi.DestinationStateFailed {
+			d.move(ivsapi.DestinationState(state), now)
+		}
+	}
+	m.ps.composition(c.arn)
+}
+
+// setDestinationState moves one destination of a composition to a state.
+func (m *Memory) setDestinationState(c *composition, i int, state ivsapi.DestinationState, now time.Time) {
+	c.destinations[i].move(state, now)
+	m.ps.composition(c.arn)
+}
+
+// move sets a destination's state, and its endTime when it ends; its
+// callers record the change.
+func (d *destination) move(state ivsapi.DestinationState, now time.Time) {
+	d.state = state
+	if state == ivsapi.DestinationStateStopped || state == ivsapi.DestinationStateFailed {
+		d.end = now
+	}
 }

@@ -178,7 +178,8 @@ func (m *Memory) holdsNothing() bool {
 // holdsNothingLocked is holdsNothing for a caller that holds m.mu.
 func (m *Memory) holdsNothingLocked() bool {
 	return len(m.stages) == 0 && len(m.deleted.order) == 0 && len(m.tokens) == 0 &&
-		len(m.storage.byArn) == 0 && len(m.publicKeys.byArn) == 0 && len(m.ingest.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
+		len(m.storage.byArn) == 0 && len(m.publicKeys.byArn) == 0 && len(m.ingest.byArn) == 0 &&
+		len(m.encoders.byArn) == 0 && len(m.compositions.byArn) == 0 && m.quotaSet == [numQuotas]bool{}
 }
 
 // A control call acts where its resource lives. A participant's device
@@ -211,6 +212,18 @@ func (c *controlCall) atStage(arn string) {
 		return
 	}
 	region, account, ok := ivsapi.ParseStageArn(arn)
+	if ok && ValidRegion(region) && ValidAccount(account) {
+		c.l.ns = Namespace{Account: account, Region: region}
+	}
+}
+
+// atComposition makes an unsigned control call about a composition act
+// where the composition lives, as atStage does for a stage.
+func (c *controlCall) atComposition(arn string) {
+	if c.l.m != nil || !c.unsigned() {
+		return
+	}
+	region, account, ok := ivsapi.ParseCompositionArn(arn)
 	if ok && ValidRegion(region) && ValidAccount(account) {
 		c.l.ns = Namespace{Account: account, Region: region}
 	}

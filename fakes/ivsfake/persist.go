@@ -30,13 +30,15 @@ import (
 var (
 	bMeta         = []byte("meta")
 	bStages       = []byte("stages")
-	bSessions     = []byte("sessions")              // ARN \0 session id
-	bJoins        = []byte("joins")                 // ARN \0 session id \0 join index (uint32 BE) -> participant id
-	bParticipants = []byte("participants")          // ARN \0 session id \0 participant id
-	bTokens       = []byte("tokens")                // token value
-	bStorage      = []byte("storage")               // storage configuration ARN
-	bPublicKeys   = []byte("public-keys")           // public key ARN
-	bIngest       = []byte("ingest-configurations") // ingest configuration ARN (format 6)
+	bSessions     = []byte("sessions")               // ARN \0 session id
+	bJoins        = []byte("joins")                  // ARN \0 session id \0 join index (uint32 BE) -> participant id
+	bParticipants = []byte("participants")           // ARN \0 session id \0 participant id
+	bTokens       = []byte("tokens")                 // token value
+	bStorage      = []byte("storage")                // storage configuration ARN
+	bPublicKeys   = []byte("public-keys")            // public key ARN
+	bIngest       = []byte("ingest-configurations")  // ingest configuration ARN (format 6)
+	bEncoders     = []byte("encoder-configurations") // encoder configuration ARN
+	bCompositions = []byte("compositions")           // composition ARN
 	keyState      = []byte("state")
 )
 
@@ -53,6 +55,8 @@ type persist struct {
 	storage      map[string]bool // by ARN
 	publicKeys   map[string]bool // by ARN
 	ingest       map[string]bool // by ARN
+	encoders     map[string]bool // by ARN
+	compositions map[string]bool // by ARN
 	dropped      []sessionRef    // sessions dropped by Limits.SessionsPerStage (s nil: only the id counts)
 	cleared      bool            // Reset: the namespace starts over
 	meta         bool            // the meta record changed (it is written with every commit)
@@ -75,12 +79,14 @@ type participantRef struct {
 
 func (ps *persist) clear() {
 	ps.stages, ps.tokens, ps.storage, ps.publicKeys, ps.ingest = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	ps.encoders, ps.compositions = map[string]bool{}, map[string]bool{}
 	ps.sessions, ps.participants, ps.dropped = ps.sessions[:0], ps.participants[:0], ps.dropped[:0]
 	ps.cleared, ps.meta = false, false
 }
 
 func (ps *persist) dirty() bool {
-	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.publicKeys)+len(ps.ingest)+len(ps.dropped) > 0
+	return ps.cleared || ps.meta || len(ps.stages)+len(ps.sessions)+len(ps.participants)+len(ps.tokens)+len(ps.storage)+len(ps.publicKeys)+
+		len(ps.ingest)+len(ps.encoders)+len(ps.compositions)+len(ps.dropped) > 0
 }
 
 // ---- the journal: what the mutators (mutators.go) record ----------------
@@ -159,6 +165,18 @@ func (ps *persist) ingestConfig(arn string) {
 	}
 }
 
+func (ps *persist) encoder(arn string) {
+	if ps != nil {
+		ps.encoders[arn] = true
+	}
+}
+
+func (ps *persist) composition(arn string) {
+	if ps != nil {
+		ps.compositions[arn] = true
+	}
+}
+
 // quota records that the stage quota was set, so it outlives a restart.
 func (ps *persist) quota() {
 	if ps != nil {
@@ -201,7 +219,11 @@ type metaRec struct {
 	PublicKeySeq uint32 `json:"publicKeySeq,omitempty"`
 	// IngestSeq numbers the ingest configurations created (format 6).
 	IngestSeq uint32 `json:"ingestSeq,omitempty"`
-	Quota     *int   `json:"quota,omitempty"` // the stage quota
+	// EncoderSeq and CompositionSeq number the encoder configurations
+	// created and the compositions started (absent before them).
+	EncoderSeq     uint32 `json:"encoderSeq,omitempty"`
+	CompositionSeq uint32 `json:"compositionSeq,omitempty"`
+	Quota          *int   `json:"quota,omitempty"` // the stage quota
 	// Absent from the records of an ivsrt of format 2 or older.
 	StorageConfigurationQuota *int   `json:"storageConfigurationQuota,omitempty"`
 	PublisherQuota            *int   `json:"publisherQuota,omitempty"`
@@ -304,6 +326,39 @@ type storageRec struct {
 	Tags   map[string]string `json:"tags"`
 }
 
+// encoderRec keeps an encoder configuration, its video defaults applied.
+type encoderRec struct {
+	Seq   uint32            `json:"seq"`
+	Name  string            `json:"name"`
+	Video ivsapi.Video      `json:"video"`
+	Tags  map[string]string `json:"tags"`
+}
+
+// compositionRec keeps a composition: its request's layout and
+// destinations as answered, its states and times, and its idempotency
+// token with the digest of the request it was given for.
+type compositionRec struct {
+	Seq          uint32                     `json:"seq"`
+	StageArn     string                     `json:"stageArn"`
+	State        ivsapi.CompositionState    `json:"state"`
+	Layout       ivsapi.LayoutConfiguration `json:"layout"`
+	Destinations []destinationRec           `json:"destinations"`
+	Tags         map[string]string          `json:"tags"`
+	Start        time.Time                  `json:"start"`
+	End          time.Time                  `json:"end,omitzero"`
+	Token        string                     `json:"token,omitempty"`
+	Request      []byte                     `json:"request"`
+}
+
+type destinationRec struct {
+	ID     string                          `json:"id"`
+	State  ivsapi.DestinationState         `json:"state"`
+	Start  time.Time                       `json:"start,omitzero"`
+	End    time.Time                       `json:"end,omitzero"`
+	Config ivsapi.DestinationConfiguration `json:"config"`
+	Prefix string                          `json:"prefix,omitempty"`
+}
+
 // publicKeyRec keeps a public key as imported; load parses the material
 // again for the key and checks it against the fingerprint.
 type publicKeyRec struct {
@@ -404,7 +459,8 @@ func (m *Memory) commit() error {
 			}
 		}
 		rec := records{ns: ps.ns.key(), buckets: b}
-		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, PublicKeySeq: m.publicKeys.seq, IngestSeq: m.ingest.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
+		meta := metaRec{Seq: m.seq, StorageSeq: m.storage.seq, PublicKeySeq: m.publicKeys.seq, IngestSeq: m.ingest.seq,
+			EncoderSeq: m.encoders.seq, CompositionSeq: m.compositions.seq, DeletedSeq: ps.deletedSeq, PageKey: m.pages.key}
 		for q, at := range [numQuotas]**int{&meta.Quota, &meta.StorageConfigurationQuota, &meta.PublisherQuota, &meta.SubscriberQuota} {
 			if m.quotaSet[q] {
 				*at = &m.quotas[q]
@@ -458,6 +514,16 @@ func (m *Memory) commit() error {
 		}
 		for arn := range ps.ingest {
 			if err := putOrDelete(rec, bIngest, []byte(arn), m.ingest.byArn[arn], (*ingestConfig).stored); err != nil {
+				return err
+			}
+		}
+		for arn := range ps.encoders {
+			if err := putOrDelete(rec, bEncoders, []byte(arn), m.encoders.byArn[arn], (*encoderConfig).stored); err != nil {
+				return err
+			}
+		}
+		for arn := range ps.compositions {
+			if err := putOrDelete(rec, bCompositions, []byte(arn), m.compositions.byArn[arn], (*composition).stored); err != nil {
 				return err
 			}
 		}
@@ -545,6 +611,19 @@ func (ic *ingestConfig) stored() any {
 		ParticipantID: ic.participantID, BackupID: ic.backupID, BackupKey: ic.backupKey, Tags: ic.tags}
 }
 
+func (ec *encoderConfig) stored() any {
+	return encoderRec{Seq: ec.seq, Name: ec.name, Video: ec.video, Tags: ec.tags}
+}
+
+func (c *composition) stored() any {
+	r := compositionRec{Seq: c.seq, StageArn: c.stageArn, State: c.state, Layout: c.layout, Tags: c.tags,
+		Start: c.start, End: c.end, Token: c.token, Request: []byte(c.request)}
+	for _, d := range c.destinations {
+		r.Destinations = append(r.Destinations, destinationRec{ID: d.id, State: d.state, Start: d.start, End: d.end, Config: d.config, Prefix: d.prefix})
+	}
+	return r
+}
+
 func (k *publicKey) stored() any {
 	return publicKeyRec{Seq: k.seq, Name: k.name, Material: k.material, Fingerprint: k.fingerprint, Tags: k.tags}
 }
@@ -594,6 +673,7 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 			return fmt.Errorf("meta: %w", err)
 		}
 		m.seq, m.storage.seq, m.publicKeys.seq, m.ingest.seq = meta.Seq, meta.StorageSeq, meta.PublicKeySeq, meta.IngestSeq
+		m.encoders.seq, m.compositions.seq = meta.EncoderSeq, meta.CompositionSeq
 		for q, stored := range [numQuotas]*int{meta.Quota, meta.StorageConfigurationQuota, meta.PublisherQuota, meta.SubscriberQuota} {
 			if stored != nil {
 				m.quotas[q], m.quotaSet[q] = *stored, true
@@ -653,6 +733,46 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 	slices.SortFunc(ingest, func(a, b *ingestConfig) int { return cmp.Compare(a.seq, b.seq) })
 	for _, ic := range ingest {
 		m.ingest.add(ic)
+	}
+
+	var encoders []*encoderConfig
+	err = forEach(bucket(bEncoders), value, func(k []byte, r *encoderRec) error {
+		if r.Video.Width == nil || r.Video.Height == nil || r.Video.Framerate == nil || r.Video.Bitrate == nil {
+			return fmt.Errorf("%q: video settings missing", k)
+		}
+		encoders = append(encoders, &encoderConfig{seq: r.Seq, arn: string(k), name: r.Name, video: r.Video, tags: r.Tags})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("encoder configurations: %w", err)
+	}
+	slices.SortFunc(encoders, func(a, b *encoderConfig) int { return cmp.Compare(a.seq, b.seq) })
+	for _, ec := range encoders {
+		m.encoders.add(ec)
+	}
+
+	var compositions []*composition
+	err = forEach(bucket(bCompositions), value, func(k []byte, r *compositionRec) error {
+		if !slices.Contains(ivsapi.CompositionStateValues, string(r.State)) {
+			return fmt.Errorf("%q: state %q", k, r.State)
+		}
+		c := &composition{seq: r.Seq, arn: string(k), stageArn: r.StageArn, state: r.State, layout: r.Layout, tags: r.Tags,
+			start: r.Start, end: r.End, token: r.Token, request: string(r.Request)}
+		for _, d := range r.Destinations {
+			if !slices.Contains(ivsapi.DestinationStateValues, string(d.State)) {
+				return fmt.Errorf("%q: destination %s: state %q", k, d.ID, d.State)
+			}
+			c.destinations = append(c.destinations, &destination{id: d.ID, state: d.State, start: d.Start, end: d.End, config: d.Config, prefix: d.Prefix})
+		}
+		compositions = append(compositions, c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("compositions: %w", err)
+	}
+	slices.SortFunc(compositions, func(a, b *composition) int { return cmp.Compare(a.seq, b.seq) })
+	for _, c := range compositions {
+		m.compositions.add(c)
 	}
 
 	type loaded struct {

@@ -77,6 +77,20 @@ func (b reservedChecks) CreateIngestConfiguration(ctx context.Context, in *ivsap
 	return b.Backend.CreateIngestConfiguration(ctx, in)
 }
 
+func (b reservedChecks) CreateEncoderConfiguration(ctx context.Context, in *ivsapi.CreateEncoderConfigurationRequest) (*ivsapi.CreateEncoderConfigurationResponse, error) {
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	return b.Backend.CreateEncoderConfiguration(ctx, in)
+}
+
+func (b reservedChecks) StartComposition(ctx context.Context, in *ivsapi.StartCompositionRequest) (*ivsapi.StartCompositionResponse, error) {
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	return b.Backend.StartComposition(ctx, in)
+}
+
 func (b reservedChecks) TagResource(ctx context.Context, in *ivsapi.TagResourceRequest) (*ivsapi.TagResourceResponse, error) {
 	if err := reservedTags(in.Tags); err != nil {
 		return nil, err

@@ -24,7 +24,7 @@ const (
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // recordBuckets are the buckets a namespace holds, and all it may hold.
-var recordBuckets = [][]byte{bMeta, bStages, bSessions, bJoins, bParticipants, bTokens, bStorage, bPublicKeys, bIngest}
+var recordBuckets = [][]byte{bMeta, bStages, bSessions, bJoins, bParticipants, bTokens, bStorage, bPublicKeys, bIngest, bEncoders, bCompositions}
 
 func sealSum(ns, bucket, key, value []byte) uint32 {
 	// Each part's length first, so no two records share an input.

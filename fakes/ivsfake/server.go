@@ -471,6 +471,21 @@ var controlActions = map[string]func(c *controlCall) (any, error){
 		}
 		return struct{}{}, m.SetRecording(in)
 	},
+	"/composition": func(c *controlCall) (any, error) {
+		var in ivscontrol.CompositionInput
+		if err := decodeControl(c.r, &in); err != nil {
+			return nil, err
+		}
+		if err := (&ivsapi.GetCompositionRequest{Arn: &in.Arn}).Validate(); err != nil {
+			return nil, err
+		}
+		c.atComposition(in.Arn)
+		m, err := c.space()
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, m.SetComposition(in)
+	},
 	"/leave": func(c *controlCall) (any, error) {
 		var in ivscontrol.ParticipantRef
 		if err := decodeControl(c.r, &in); err != nil {

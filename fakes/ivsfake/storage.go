@@ -82,10 +82,12 @@ func (m *Memory) GetStorageConfiguration(_ context.Context, in *ivsapi.GetStorag
 }
 
 // DeleteStorageConfiguration deletes a storage configuration no stage
-// records to.
+// records to and no active composition records to.
 //
-// Inferred: AWS documents ConflictException for a configuration a
-// composition uses; a stage whose autoParticipantRecordingConfiguration
+// Documented: ConflictException for a configuration a composition uses
+// (the operation's description, "409 ConflictException"); a composition
+// that has ended (STOPPED or FAILED) uses it no more (inferred). Inferred
+// too: a stage whose autoParticipantRecordingConfiguration
 // names it uses it just as much (deleting it would leave the stage
 // recording nowhere), so the fake refuses that too, naming the stage.
 func (m *Memory) DeleteStorageConfiguration(_ context.Context, in *ivsapi.DeleteStorageConfigurationRequest) (_ *ivsapi.DeleteStorageConfigurationResponse, err error) {
@@ -97,6 +99,9 @@ func (m *Memory) DeleteStorageConfiguration(_ context.Context, in *ivsapi.Delete
 	}
 	if st := m.stageRecordingTo(sc.arn); st != nil {
 		return nil, ivsapi.NewConflictException("Storage configuration %s is in use by stage %s", sc.arn, st.arn)
+	}
+	if c := m.compositionUsing(sc.arn); c != nil {
+		return nil, ivsapi.NewConflictException("Storage configuration %s is in use by composition %s (state %s)", sc.arn, c.arn, c.state)
 	}
 	m.deleteStorage(sc)
 	return &ivsapi.DeleteStorageConfigurationResponse{}, nil

@@ -44,8 +44,10 @@ const (
 	// would refuse as not a namespace's); a file of format 4 or older
 	// loads as having none. Format 6 adds ingest configurations (a
 	// namespace's ingest-configurations bucket) and the ingest
-	// configuration a participant publishes through; a file of format 5
-	// or older loads as having none.
+	// configuration a participant publishes through, encoder
+	// configurations and compositions (its encoder-configurations and
+	// compositions buckets); a file of format 5 or older loads as having
+	// none of them.
 	StoreFormat = 6
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.

@@ -360,6 +360,18 @@ func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 		read("/GetIngestConfiguration", `{"arn":"`+ic.Arn+`"}`)
 		read("/ListTagsForResource", `{"resourceArn":"`+ic.Arn+`"}`)
 	}
+	var ecs struct{ EncoderConfigurations []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListEncoderConfigurations", `{"maxResults":100}`).Body, &ecs))
+	for _, ec := range ecs.EncoderConfigurations {
+		read("/GetEncoderConfiguration", `{"arn":"`+ec.Arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+ec.Arn+`"}`)
+	}
+	var cs struct{ Compositions []struct{ Arn string } }
+	require.NoError(t, json.Unmarshal(read("/ListCompositions", `{"maxResults":100}`).Body, &cs))
+	for _, c := range cs.Compositions {
+		read("/GetComposition", `{"arn":"`+c.Arn+`"}`)
+		read("/ListTagsForResource", `{"resourceArn":"`+c.Arn+`"}`)
+	}
 	quota, stages := f.Server.Memory.StageQuota()
 	return append(out, fmt.Sprint("quota ", quota, " stages ", stages))
 }
@@ -382,6 +394,10 @@ var storeReadOnly = map[string]string{
 	ivsapi.OpListPublicKeys:            "reads",
 	ivsapi.OpGetIngestConfiguration:    "reads",
 	ivsapi.OpListIngestConfigurations:  "reads",
+	ivsapi.OpGetEncoderConfiguration:   "reads",
+	ivsapi.OpListEncoderConfigurations: "reads",
+	ivsapi.OpGetComposition:            "reads",
+	ivsapi.OpListCompositions:          "reads",
 	"/faults":                          "injected faults live in the process only: a restart clears them",
 }
 
@@ -466,7 +482,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2024, 6, 20, 12, 0, 0, 0, time.UTC)}
 	// Bounds low enough for steps to pass them: what they drop goes from
 	// the file too, and what page tokens count from stays.
-	limits := ivsfake.Limits{SessionsPerStage: 3, EventsPerParticipant: 6}
+	limits := ivsfake.Limits{SessionsPerStage: 3, EventsPerParticipant: 6, Compositions: 2}
 	f := ivsfake.Start(t, ivsfake.Options{Store: s, Now: clock.Now, Limits: limits})
 	ctx := ctxT(t)
 	var arns []string
@@ -476,7 +492,7 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 	var refs []ivscontrol.ParticipantRef
 	var exchanged string
 	signer, signerPEM := newP384(t)
-	var pk, ingest, streamKey string
+	var pk, ingest, streamKey, enc, comp string
 	ref := func(i int) ivscontrol.ParticipantRef { return refs[i] }
 	steps := []storeStep{
 		{ivsapi.OpCreateStorageConfiguration, "", func() error {
@@ -730,6 +746,70 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{ivsapi.OpDeleteIngestConfiguration, "with force, while publishing", func() error {
 			_, err := f.Client.DeleteIngestConfiguration(ctx, &ivsrealtime.DeleteIngestConfigurationInput{Arn: &ingest, Force: true})
+			return err
+		}},
+		{ivsapi.OpCreateEncoderConfiguration, "", func() error {
+			out, err := f.Client.CreateEncoderConfiguration(ctx, &ivsrealtime.CreateEncoderConfigurationInput{Name: aws.String("e"), Tags: map[string]string{"a": "1"}})
+			if err == nil {
+				enc = *out.EncoderConfiguration.Arn
+			}
+			return err
+		}},
+		{ivsapi.OpTagResource, "encoder configuration", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &enc, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{ivsapi.OpUntagResource, "encoder configuration", func() error {
+			_, err := f.Client.UntagResource(ctx, &ivsrealtime.UntagResourceInput{ResourceArn: &enc, TagKeys: []string{"a"}})
+			return err
+		}},
+		{ivsapi.OpStartComposition, "", func() error {
+			out, err := f.Client.StartComposition(ctx, &ivsrealtime.StartCompositionInput{StageArn: &arns[1], IdempotencyToken: aws.String("t-1"),
+				Destinations: []types.DestinationConfiguration{{Channel: &types.ChannelDestinationConfiguration{
+					ChannelArn: aws.String("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234"), EncoderConfigurationArn: &enc}}}})
+			if err == nil {
+				comp = *out.Composition.Arn
+			}
+			return err
+		}},
+		{ivsapi.OpTagResource, "composition", func() error {
+			_, err := f.Client.TagResource(ctx, &ivsrealtime.TagResourceInput{ResourceArn: &comp, Tags: map[string]string{"b": "2"}})
+			return err
+		}},
+		{"/composition", "active", func() error {
+			return f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, State: ivscontrol.CompositionActive})
+		}},
+		{ivsapi.OpStopComposition, "", func() error {
+			_, err := f.Client.StopComposition(ctx, &ivsrealtime.StopCompositionInput{Arn: &comp})
+			return err
+		}},
+		{"/composition", "one destination reconnecting", func() error {
+			out, err := f.Client.GetComposition(ctx, &ivsrealtime.GetCompositionInput{Arn: &comp})
+			if err == nil {
+				err = f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, DestinationId: *out.Composition.Destinations[0].Id,
+					State: ivscontrol.CompositionDestinationReconnecting})
+			}
+			return err
+		}},
+		{"/composition", "stopped", func() error {
+			return f.Control.SetComposition(ctx, ivscontrol.CompositionInput{Arn: comp, State: ivscontrol.CompositionStopped})
+		}},
+		{ivsapi.OpStartComposition, "past the bound, which drops the ended one", func() error {
+			for range 2 {
+				_, err := f.Client.StartComposition(ctx, &ivsrealtime.StartCompositionInput{StageArn: &arns[1],
+					Destinations: []types.DestinationConfiguration{{Channel: &types.ChannelDestinationConfiguration{
+						ChannelArn: aws.String("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234")}}}})
+				if err != nil {
+					return err
+				}
+			}
+			if _, err := f.Client.GetComposition(ctx, &ivsrealtime.GetCompositionInput{Arn: &comp}); err == nil {
+				return fmt.Errorf("the ended composition was kept past the bound")
+			}
+			return nil
+		}},
+		{ivsapi.OpDeleteEncoderConfiguration, "", func() error {
+			_, err := f.Client.DeleteEncoderConfiguration(ctx, &ivsrealtime.DeleteEncoderConfigurationInput{Arn: &enc})
 			return err
 		}},
 		{"/quota", "", func() error {

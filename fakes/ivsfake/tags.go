@@ -19,8 +19,8 @@ import (
 // maxProperties of every Tags.
 const maxTags = ivsapi.TagResourceRequestTagsMaxEntries
 
-// taggable finds the tags of a stage, storage configuration, public key or
-// ingest configuration of the
+// taggable finds the tags of a stage, storage configuration, public key,
+// ingest configuration, encoder configuration or composition of the
 // caller's account. The tag operations declare no AccessDeniedException,
 // so another account's resource is, to this caller, one that does not
 // exist: ResourceNotFoundException, as for any unknown ARN. The caller
@@ -37,6 +37,12 @@ func (m *Memory) taggable(arn string) (map[string]string, error) {
 	}
 	if ic := m.ingest.byArn[arn]; ic != nil {
 		return ic.tags, nil
+	}
+	if ec := m.encoders.byArn[arn]; ec != nil {
+		return ec.tags, nil
+	}
+	if c := m.compositions.byArn[arn]; c != nil {
+		return c.tags, nil
 	}
 	return nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", arn)
 }
