@@ -1,12 +1,14 @@
 """A third real client against an ivsrt fake: boto3 (botocore's model of
 today's API) round-trips every member AWS added to stages, participants and
-events after 2024-06-20, and imports a public key whose private key signs
-a participant token (the cryptography package makes and signs with it).
+events after 2024-06-20; imports a public key whose private key signs a
+participant token (the cryptography package makes and signs with it); and
+drives ingest configurations, encoder configurations and compositions.
 
     python3 check.py http://127.0.0.1:PORT
 
 The fake's control API (/_ivsrt/) makes participants join, exchange their
-token and fail to publish. Exits 0 after printing "ok", else raises.
+token and fail to publish, stands in for an RTMP encoder and moves a
+composition's state. Exits 0 after printing "ok", else raises.
 """
 
 import datetime
@@ -260,5 +262,31 @@ expect("INACTIVE once stopped", "INACTIVE", client.get_ingest_configuration(arn=
 client.update_ingest_configuration(arn=ic["arn"], stageArn="")
 client.delete_ingest_configuration(arn=ic["arn"])
 fails(client.get_ingest_configuration, "ResourceNotFoundException", arn=ic["arn"])
+
+# Encoder configurations and compositions: an s3 destination records to a
+# storage configuration, which, with the encoder configuration, may not be
+# deleted while the composition runs.
+ec = client.create_encoder_configuration(name="py-1080p", video={"width": 1920, "height": 1080})["encoderConfiguration"]
+expect("the documented framerate and bitrate", (1920, 1080, 30, 2500000),
+       (ec["video"]["width"], ec["video"]["height"], ec["video"]["framerate"], ec["video"]["bitrate"]))
+fails(client.create_encoder_configuration, "ValidationException", video={"width": 1920, "height": 1920})
+sc = client.create_storage_configuration(s3={"bucketName": "ivsrt-boto3-bucket"})["storageConfiguration"]
+comp = client.start_composition(stageArn=arn, destinations=[{"s3": {
+    "storageConfigurationArn": sc["arn"], "encoderConfigurationArns": [ec["arn"]]}}])["composition"]
+expect("a new composition", ("STARTING", ["STARTING"]), (comp["state"], [d["state"] for d in comp["destinations"]]))
+if not comp["destinations"][0]["detail"]["s3"]["recordingPrefix"].endswith("/composite"):
+    raise AssertionError(f"recording prefix {comp['destinations'][0]['detail']['s3']['recordingPrefix']!r}")
+expect("listed by its stage", [comp["arn"]], [c["arn"] for c in client.list_compositions(filterByStageArn=arn)["compositions"]])
+fails(client.delete_storage_configuration, "ConflictException", arn=sc["arn"])
+fails(client.delete_encoder_configuration, "ConflictException", arn=ec["arn"])
+control("composition", {"arn": comp["arn"], "state": "FAILED"})
+got = client.get_composition(arn=comp["arn"])["composition"]
+expect("a failed composition", ("FAILED", ["FAILED"]), (got["state"], [d["state"] for d in got["destinations"]]))
+if "endTime" not in got:
+    raise AssertionError("a failed composition has no endTime")
+client.delete_encoder_configuration(arn=ec["arn"])
+client.delete_storage_configuration(arn=sc["arn"])
+fails(client.get_encoder_configuration, "ResourceNotFoundException", arn=ec["arn"])
+expect("encoder configurations left", [], [e["arn"] for e in client.list_encoder_configurations()["encoderConfigurations"]])
 
 print("ok")

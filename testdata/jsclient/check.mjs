@@ -10,6 +10,9 @@ import {
   ImportPublicKeyCommand, GetPublicKeyCommand, ListPublicKeysCommand, DeletePublicKeyCommand,
   CreateIngestConfigurationCommand, GetIngestConfigurationCommand, ListIngestConfigurationsCommand,
   UpdateIngestConfigurationCommand, DeleteIngestConfigurationCommand,
+  CreateEncoderConfigurationCommand, GetEncoderConfigurationCommand, ListEncoderConfigurationsCommand,
+  DeleteEncoderConfigurationCommand, StartCompositionCommand, GetCompositionCommand, ListCompositionsCommand,
+  StopCompositionCommand,
 } from "@aws-sdk/client-ivs-realtime";
 
 const url = process.argv[2];
@@ -187,4 +190,36 @@ await fails(new DeleteIngestConfigurationCommand({ arn: ingest.arn }), "Conflict
 await client.send(new DeleteIngestConfigurationCommand({ arn: ingest.arn, force: true }));
 assert.equal((await client.send(new GetParticipantCommand(encoder))).participant.state, "DISCONNECTED");
 await fails(new GetIngestConfigurationCommand({ arn: ingest.arn }), "ResourceNotFoundException", 404);
+// Encoder configurations and compositions: the documented defaults, a
+// composition's states (the control API moves them past STARTING and
+// STOPPING), and an encoder configuration in use refused deletion.
+const encoderConf = (await client.send(new CreateEncoderConfigurationCommand({ name: "js-720p" }))).encoderConfiguration;
+assert.match(encoderConf.arn, /^arn:aws:ivs:us-east-1:[0-9]+:encoder-configuration\/[a-zA-Z0-9]+$/);
+assert.deepEqual(encoderConf.video, { width: 1280, height: 720, framerate: 30, bitrate: 2500000 });
+assert.deepEqual((await client.send(new GetEncoderConfigurationCommand({ arn: encoderConf.arn }))).encoderConfiguration, encoderConf);
+assert.ok((await client.send(new ListEncoderConfigurationsCommand({}))).encoderConfigurations.some((e) => e.arn === encoderConf.arn));
+await fails(new CreateEncoderConfigurationCommand({ video: { width: 1281 } }), "ValidationException", 400);
+const account = stageArn.split(":")[4];
+const started = await client.send(new StartCompositionCommand({
+  stageArn, idempotencyToken: "js-composition-1",
+  destinations: [{ channel: { channelArn: `arn:aws:ivs:us-east-1:${account}:channel/abcdABCD1234`, encoderConfigurationArn: encoderConf.arn } }],
+}));
+const comp = started.composition;
+assert.equal(comp.state, "STARTING");
+assert.equal(comp.layout.grid.gridGap, 2);
+const repeated = await client.send(new StartCompositionCommand({
+  stageArn, idempotencyToken: "js-composition-1",
+  destinations: [{ channel: { channelArn: `arn:aws:ivs:us-east-1:${account}:channel/abcdABCD1234`, encoderConfigurationArn: encoderConf.arn } }],
+}));
+assert.equal(repeated.composition.arn, comp.arn);
+const moved = await fetch(url + "/_ivsrt/composition", { method: "POST", body: JSON.stringify({ arn: comp.arn, state: "ACTIVE" }) });
+assert.equal(moved.status, 200);
+assert.equal((await client.send(new GetCompositionCommand({ arn: comp.arn }))).composition.state, "ACTIVE");
+assert.deepEqual((await client.send(new ListCompositionsCommand({ filterByEncoderConfigurationArn: encoderConf.arn }))).compositions.map((c) => c.arn), [comp.arn]);
+await fails(new DeleteEncoderConfigurationCommand({ arn: encoderConf.arn }), "ConflictException", 409);
+await client.send(new StopCompositionCommand({ arn: comp.arn }));
+assert.equal((await client.send(new GetCompositionCommand({ arn: comp.arn }))).composition.state, "STOPPING");
+await fetch(url + "/_ivsrt/composition", { method: "POST", body: JSON.stringify({ arn: comp.arn, state: "STOPPED" }) });
+await client.send(new DeleteEncoderConfigurationCommand({ arn: encoderConf.arn }));
+await fails(new GetEncoderConfigurationCommand({ arn: encoderConf.arn }), "ResourceNotFoundException", 404);
 console.log("javascript sdk: ok");
