@@ -634,7 +634,10 @@ func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
 	// the ARN each was given back.
 	rs := results(t, rewriteIDs([]string{"arn", "stageArn", "filterByStageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
 	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
-	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format"}, failed(rs))
+	// A token the suite signs names its stage by the ARN the target
+	// answered, inside the signed claims, where this target does not take
+	// its own ARN back: that join fails too.
+	assert.ElementsMatch(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format", "ImportPublicKey/behaviour/self-signed/token-joins"}, failed(rs))
 }
 
 // A token's participantId that is not the id its participant joins with.
