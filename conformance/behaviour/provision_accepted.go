@@ -57,6 +57,7 @@ type acceptedFixture struct {
 // declareAccepted adds to a generated case what it needs from this file.
 func declareAccepted(c *suite.Contract, cs *suite.Case, need func(placeholder, provisioner string)) {
 	declarePublicKeys(c, cs, need)
+	declareReplication(c, cs, need)
 	liveStage := c.LiveName(structGetStage, ivscases.MemberArn)
 	liveParticipant := c.LiveName(structGetPart, ivscases.MemberParticipantId)
 	mutates := cs.Kind == suite.KindRequest && cs.Expect == suite.ExpectAccepted
@@ -155,6 +156,7 @@ func (r *runner) provideAccepted() {
 	r.Provide(provisionMadeUpBucket, r.madeUpBucket)
 	r.Provide(provisionKeyMaterial, r.keyMaterial)
 	r.Provide(provisionKeyToDelete, r.keyToDelete)
+	r.provideReplication()
 }
 
 // sharedStage is the one stage the run makes for the accepted cases of

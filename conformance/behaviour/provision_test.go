@@ -47,6 +47,11 @@ func TestDeclare(t *testing.T) {
 		case c.Operation == ivscases.OpImportPublicKey && strings.Contains(c.Body, "${fresh:PublicKeyMaterial}"):
 			assert.NotContains(t, c.Body, "BEGIN PUBLIC KEY", "%s: the generated key material is replaced", c.Name)
 			assert.Contains(t, gen.Body, "BEGIN PUBLIC KEY", c.Name)
+		case strings.Contains(c.Body, "${replication:"):
+			// A replication case that must succeed replicates a publishing
+			// participant of its own to a stage of its own.
+			assert.NotContains(t, c.Body, "${live:", c.Name)
+			assert.Contains(t, gen.Body, "${live:ParticipantId}", c.Name)
 		default:
 			assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
 		}
@@ -72,12 +77,13 @@ func TestDeclare(t *testing.T) {
 	// What must succeed and changes what it names gets its own.
 	for _, need := range []string{"UpdateStage shared-stage", "UntagResource shared-stage", "TagResource shared-stage", "TagResource taggable-stage",
 		"DisconnectParticipant token-participant", "CreateStorageConfiguration bucket", "CreateStorageConfiguration made-up-bucket",
-		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete"} {
+		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete",
+		"StartParticipantReplication replication-source", "StopParticipantReplication replication-participant"} {
 		assert.Positive(t, needs[need], need)
 	}
 	assert.Positive(t, needs["GetStageSession ended-session"], "a session's timestamps are read on an ended session: %v", needs)
 	for op := range needs {
-		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete)$`, op)
+		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|(Start|Stop)ParticipantReplication replication-(source|destination|participant))$`, op)
 	}
 	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
 	for _, op := range []string{"ListStages", ivscases.OpListStorageConfigurations, ivscases.OpListParticipantEvents, "ListStageSessions"} {

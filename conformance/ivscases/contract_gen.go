@@ -447,6 +447,7 @@ var Contract = &suite.Contract{
 		{Struct: "CreateStorageConfigurationRequest", Member: "tags", JSON: "{}"},
 		{Struct: "Event", Member: "replica", JSON: "false"},
 		{Struct: "ListParticipantEventsRequest", Member: "maxResults", JSON: "50"},
+		{Struct: "ListParticipantReplicasRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListParticipantsRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListPublicKeysRequest", Member: "maxResults", JSON: "50"},
 		{Struct: "ListStageSessionsRequest", Member: "maxResults", JSON: "50"},
@@ -460,6 +461,7 @@ var Contract = &suite.Contract{
 		{Struct: "ParticipantThumbnailConfiguration", Member: "recordingMode", JSON: `"DISABLED"`},
 		{Struct: "ParticipantTokenConfiguration", Member: "duration", JSON: "720"},
 		{Struct: "ParticipantTokenConfiguration", Member: "capabilities", JSON: `["PUBLISH","SUBSCRIBE"]`},
+		{Struct: "StartParticipantReplicationRequest", Member: "reconnectWindowSeconds", JSON: "0"},
 	},
 	Members: []suite.Member{
 		{Struct: "AutoParticipantRecordingConfiguration", Name: "storageConfigurationArn", Required: true, Value: suite.Value{Kind: "string", Schema: "AutoParticipantRecordingStorageConfigurationArn", MaxLength: new(128), Pattern: "^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$", Samples: []string{`"arn:aws:ivs:a:0:storage-configuration/a"`, `"arn:aws:ivs:a:0:storage-configuration/b"`, `"arn:aws:ivs:a:0:storage-configuration/c"`, `"arn:aws:ivs:a:0:storage-configuration/d"`, `"arn:aws:ivs:a:0:storage-configuration/e"`, `"arn:aws:ivs:a:0:storage-configuration/f"`, `"arn:aws:ivs:a:0:storage-configuration/g"`, `"arn:aws:ivs:a:0:storage-configuration/h"`}}},

@@ -42,8 +42,11 @@ const (
 	// records sealed by its first change, and none of those. Format 5
 	// adds public keys (a namespace's public-keys bucket, which format 4
 	// would refuse as not a namespace's); a file of format 4 or older
-	// loads as having none.
-	StoreFormat = 5
+	// loads as having none. Format 6 adds participant replication (a
+	// source's replications, a replica's source, a replication event's
+	// destination, in the participant records), which format 5 would drop;
+	// a file of format 5 or older loads as having no replications.
+	StoreFormat = 6
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.
 	StoreLockTimeout = time.Second
