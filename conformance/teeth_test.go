@@ -628,7 +628,7 @@ func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
 		}
 		return s
 	}
-	rs := results(t, rewriteIDs([]string{"arn", "stageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
+	rs := results(t, rewriteIDs([]string{"arn", "stageArn", "sourceStageArn", "destinationStageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
 	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
 	assert.Equal(t, []string{"CreateStage/behaviour/identifiers/stage-arn-format"}, failed(rs))
 }
@@ -723,7 +723,8 @@ func TestCatchesAnotherAccountAnsweredAsNotFound(t *testing.T) {
 	// The longest ARN a list takes is made up, of another account: where
 	// the list declares AccessDeniedException but no ResourceNotFound-
 	// Exception, only that or a 200 shows it accepted.
-	atMax := []string{"ListParticipants/stageArn/maxLength/at", "ListParticipantEvents/stageArn/maxLength/at", "ListStageSessions/stageArn/maxLength/at"}
+	atMax := []string{"ListParticipants/stageArn/maxLength/at", "ListParticipantEvents/stageArn/maxLength/at", "ListStageSessions/stageArn/maxLength/at",
+		"ListParticipantReplicas/sourceStageArn/maxLength/at"}
 	for _, name := range atMax {
 		requireFails(t, rs, name, "want the valid request accepted (200 or AccessDeniedException), got 404 ResourceNotFoundException")
 	}

@@ -105,6 +105,9 @@ func (r *runner) replicationFor(ctx context.Context, cs *suite.Case) (replicatio
 	}
 	r.replications.mu.Unlock()
 	o.once.Do(func() {
+		if o.fail = r.needSeeder(); o.fail != nil {
+			return // the setup's own failure (it could not even make a stage), or no seeder
+		}
 		o.repl, o.fail = r.newReplication(ctx, "replication")
 		if o.fail == nil && cs.Operation == ivscases.OpStopParticipantReplication {
 			o.fail = r.startReplication(ctx, o.repl, nil)
