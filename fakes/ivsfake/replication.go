@@ -24,6 +24,20 @@ import (
 // with the request's replacing those it shares (documented). It publishes
 // from the start: JOINED and PUBLISH_STARTED, its events replica=true.
 
+// The headers AWS answers StartParticipantReplication and
+// StopParticipantReplication with, which the model binds to members of
+// their answers (documented: the AWS CLI's examples start- and
+// stop-participant-replication.rst show these values).
+const (
+	replAllowOrigin    = "*"
+	replExposeHeaders  = "Access-Control-Allow-Origin,Access-Control-Expose-Headers,Cache-Control,Content-Length,Content-Security-Policy,Content-Type,date,Strict-Transport-Security,x-amz-apigw-id,x-amzn-errormessage,x-amzn-errortype,x-amzn-requestid,x-amzn-trace-id,X-Content-Type-Options,X-Frame-Options"
+	replCacheControl   = "no-store, no-cache"
+	replCSP            = "default-src 'self'; upgrade-insecure-requests;"
+	replSTS            = "max-age:47304000; includeSubDomains"
+	replContentOptions = "nosniff"
+	replFrameOptions   = "DENY"
+)
+
 // replica is one replication of a source participant.
 type replica struct {
 	stageArn, sessionID string // the destination's
@@ -126,7 +140,11 @@ func (m *Memory) StartParticipantReplication(_ context.Context, in *ivsapi.Start
 		}
 	}
 	m.replicate(src, p, dst, valueOf(in.ReconnectWindowSeconds), in.Attributes, now)
-	return &ivsapi.StartParticipantReplicationResponse{}, nil
+	return &ivsapi.StartParticipantReplicationResponse{
+		AccessControlAllowOrigin: new(replAllowOrigin), AccessControlExposeHeaders: new(replExposeHeaders),
+		CacheControl: new(replCacheControl), ContentSecurityPolicy: new(replCSP), StrictTransportSecurity: new(replSTS),
+		XContentTypeOptions: new(replContentOptions), XFrameOptions: new(replFrameOptions),
+	}, nil
 }
 
 // StopParticipantReplication stops a participant's replication to the
@@ -154,7 +172,11 @@ func (m *Memory) StopParticipantReplication(_ context.Context, in *ivsapi.StopPa
 		return nil, ivsapi.NewResourceNotFoundException("Replication of participant %s from stage %s to stage %s not found", p.id, src.arn, dst.arn)
 	}
 	m.stopReplication(src, src.active, p, i, now)
-	return &ivsapi.StopParticipantReplicationResponse{}, nil
+	return &ivsapi.StopParticipantReplicationResponse{
+		AccessControlAllowOrigin: new(replAllowOrigin), AccessControlExposeHeaders: new(replExposeHeaders),
+		CacheControl: new(replCacheControl), ContentSecurityPolicy: new(replCSP), StrictTransportSecurity: new(replSTS),
+		XContentTypeOptions: new(replContentOptions), XFrameOptions: new(replFrameOptions),
+	}, nil
 }
 
 // ListParticipantReplicas lists a participant's replications, one per
