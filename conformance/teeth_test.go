@@ -1399,10 +1399,13 @@ func TestCatchesParticipantsLookingReplicatedOrIngested(t *testing.T) {
 		requireFails(t, rs, op, "which is not replicated, as replicated")
 	}
 	requireFails(t, rs, "GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest", "reports an ingest protocol or configuration")
+	// The replication cases see the replica and source lose their type too.
 	assert.ElementsMatch(t, []string{
 		"GetParticipant/behaviour/replication/not-replicated-participant",
 		"ListParticipants/behaviour/replication/not-replicated-participants",
 		"GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest",
+		"StartParticipantReplication/behaviour/replication/replica-and-source",
+		"StopParticipantReplication/behaviour/replication/stops-both-sides",
 	}, failed(rs))
 }
 

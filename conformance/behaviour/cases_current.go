@@ -107,6 +107,9 @@ func CurrentCases(sc *suite.Contract) []suite.Case {
 		append(slices.Clone(needSubscribeEvents), structEvent+"."+ivscases.MemberErrorCode+"="+errorPublisherNotFound), subscribeRefused(false, nil, errorPublisherNotFound))
 	add("ListParticipantEvents/behaviour/subscribe/without-SUBSCRIBE-is-INSUFFICIENT_CAPABILITIES", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberErrorCode, "subscribe", suite.SourceDocumented,
 		append(slices.Clone(needSubscribeEvents), structEvent+"."+ivscases.MemberErrorCode+"="+errorCodeInsufficientCap), subscribeRefused(true, []string{capabilityPublish}, errorCodeInsufficientCap))
+
+	// Participant replication (cases_replication.go).
+	replicationCases(add)
 	return out
 }
 
