@@ -66,7 +66,7 @@ func replicationCases(add func(name, op, member, rule, source string, needs []st
 
 // replicated makes a publishing participant and a stage, replicates the
 // one to the other, and returns them with the replica as a participant of
-// the destination's live session.
+// the destination's session.
 func (r *runner) replicated(ctx context.Context, caseTag string) (replication, suite.Joined, *suite.Failure) {
 	if f := r.needSeeder(); f != nil {
 		return replication{}, suite.Joined{}, f
@@ -78,14 +78,23 @@ func (r *runner) replicated(ctx context.Context, caseTag string) (replication, s
 	if f := r.startReplication(ctx, x, nil); f != nil {
 		return x, suite.Joined{}, f
 	}
-	st, ex, f := r.do(ctx, ivscases.OpGetStage, map[string]any{ivscases.MemberArn: x.destination})
+	// The destination is the case's own, so its one session is the
+	// replica's (a stage's activeSessionId is another case's rule).
+	op, f := r.operation(ivscases.OpListStageSessions)
 	if f != nil {
 		return x, suite.Joined{}, f
 	}
-	stage, _ := st["stage"].(map[string]any)
-	session, _ := stage[ivscases.MemberActiveSessionId].(string)
+	items, ex, f := r.ListAll(ctx, op, map[string]any{ivscases.MemberStageArn: x.destination}, 0)
+	if f != nil {
+		return x, suite.Joined{}, f
+	}
+	var session string
+	if len(items) == 1 {
+		s, _ := items[0].(map[string]any)
+		session, _ = s[ivscases.MemberSessionId].(string)
+	}
 	if session == "" {
-		return x, suite.Joined{}, suite.Mismatch(ex, "the destination stage has no live session once a participant is replicated to it", "an activeSessionId", stage[ivscases.MemberActiveSessionId])
+		return x, suite.Joined{}, suite.Mismatch(ex, "the destination stage, new, does not have one session once a participant is replicated to it", "one session", items)
 	}
 	return x, suite.Joined{StageArn: x.destination, SessionID: session, ParticipantID: x.joined.ParticipantID}, nil
 }
