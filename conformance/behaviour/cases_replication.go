@@ -20,6 +20,7 @@ import (
 
 // The values of replication.
 const (
+	structReplica          = "ParticipantReplica"
 	replicationTypeSource  = "SOURCE"
 	replicationTypeReplica = "REPLICA"
 	replicationActive      = "ACTIVE"
@@ -159,7 +160,13 @@ func listsTheReplica(ctx context.Context, r *runner) *suite.Failure {
 		ivscases.MemberSourceStageArn: x.joined.StageArn, ivscases.MemberParticipantId: x.joined.ParticipantID, ivscases.MemberSourceSessionId: x.joined.SessionID,
 		ivscases.MemberDestinationStageArn: x.destination, ivscases.MemberDestinationSessionId: replica.SessionID, ivscases.MemberReplicationState: replicationActive,
 	}}
-	if d := cmp.Diff(want, items); d != "" {
+	// Only the members the contract knows are judged: a newer service's
+	// may have more.
+	got := make([]any, len(items))
+	for i, it := range items {
+		got[i] = r.c.known(structReplica, jsonCopy(it))
+	}
+	if d := cmp.Diff(want, got); d != "" {
 		return &suite.Failure{Reason: "ListParticipantReplicas does not list the one replication of the participant as it is", Diff: d, Exchange: ex}
 	}
 	return nil
