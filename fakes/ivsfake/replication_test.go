@@ -274,3 +274,35 @@ func TestReplicationSurvivesRestart(t *testing.T) {
 	_, err = stopRepl(ctx, g, *a.Stage.Arn, *b.Stage.Arn, alice.ParticipantId)
 	require.NoError(t, err, "the replication loaded is the one that goes on")
 }
+
+// TestReplicationQuotaAndPageTokens: a replica publishes in its
+// destination, so a destination at its publisher quota refuses it
+// (ServiceQuotaExceededException, which the operation declares); a page
+// token of ListParticipantReplicas is bound to its source stage and
+// participant.
+func TestReplicationQuotaAndPageTokens(t *testing.T) {
+	f := ivsfake.Start(t)
+	ctx := ctxT(t)
+	a := createStage(t, f, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("alice")})
+	b := createStage(t, f, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("bob")})
+	c := createStage(t, f, nil)
+	alice, bob := join(t, f, a.ParticipantTokens[0]), join(t, f, b.ParticipantTokens[0])
+	require.NoError(t, f.Control.Publish(ctx, alice.Ref()))
+	require.NoError(t, f.Control.Publish(ctx, bob.Ref()))
+	_, err := f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{PublisherQuota: aws.Int(1)})
+	require.NoError(t, err)
+	_, err = startRepl(ctx, f, *a.Stage.Arn, *b.Stage.Arn, alice.ParticipantId, nil, nil)
+	requireErrorCode(t, err, ivsapi.ErrServiceQuotaExceededException, http.StatusPaymentRequired)
+
+	_, err = f.Control.SetQuotas(ctx, ivscontrol.QuotasInput{PublisherQuota: aws.Int(ivsfake.DefaultPublisherQuota)})
+	require.NoError(t, err)
+	for _, dst := range []string{*b.Stage.Arn, *c.Stage.Arn} {
+		_, err = startRepl(ctx, f, *a.Stage.Arn, dst, alice.ParticipantId, nil, nil)
+		require.NoError(t, err)
+	}
+	page, err := f.Client.ListParticipantReplicas(ctx, &ivsrealtime.ListParticipantReplicasInput{SourceStageArn: a.Stage.Arn, ParticipantId: &alice.ParticipantId, MaxResults: aws.Int32(1)})
+	require.NoError(t, err)
+	require.NotNil(t, page.NextToken)
+	_, err = f.Client.ListParticipantReplicas(ctx, &ivsrealtime.ListParticipantReplicasInput{SourceStageArn: a.Stage.Arn, ParticipantId: &bob.ParticipantId, NextToken: page.NextToken})
+	requireValidation(t, err, "nextToken")
+}
