@@ -1023,9 +1023,6 @@ func TestPublishedTablesNameExamples(t *testing.T) {
 var publishedRefusals = map[string]refusal{
 	// Requests of operations the fake does not implement yet: it answers
 	// NotImplementedException once the request passed validation.
-	"list-participant-replicas/1":     notImplemented,
-	"start-participant-replication/1": notImplemented,
-	"stop-participant-replication/1":  notImplemented,
 
 	// Requests that name a resource of the account the examples were
 	// made in: the fake mints its own identifiers, so no resource of the
@@ -1059,6 +1056,11 @@ var publishedRefusals = map[string]refusal{
 	"update-stage/1":                 notFound,
 	"update-stage/2":                 notFound,
 
+	// Requests that name stages of another account than the one the other
+	// examples were made in (234567890123): the fake's account is not it.
+	"start-participant-replication/1": foreignAccount,
+	"stop-participant-replication/1":  foreignAccount,
+
 	"create-ingest-configuration/1": {errValidation, "the example passes --ingest-protocol rtmps, which the CLI sends as written; the model's IngestProtocol values are RTMP and RTMPS"},
 	"import-public-key/1":           {errValidation, "the example passes the key as `cat public.pem`, a file it does not show; the text itself is no PEM key"},
 }
@@ -1066,6 +1068,7 @@ var publishedRefusals = map[string]refusal{
 var (
 	notImplemented = refusal{suite.NotImplemented, "the fake does not implement the operation yet"}
 	notFound       = refusal{"ResourceNotFoundException", "the request names a resource of the example's account, which the fake cannot make with that identifier"}
+	foreignAccount = refusal{"AccessDeniedException", "the request names a stage of an account other than the fake's"}
 )
 
 const errValidation = "ValidationException"

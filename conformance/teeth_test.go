@@ -630,9 +630,9 @@ func TestCatchesStageArnsInAnotherFormat(t *testing.T) {
 		}
 		return s
 	}
-	// ListIngestConfigurations and ListCompositions filter by a stage too:
-	// the ARN each was given back.
-	rs := results(t, rewriteIDs([]string{"arn", "stageArn", "filterByStageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
+	// ListIngestConfigurations and ListCompositions filter by a stage too,
+	// and replication names two: the ARN each was given back.
+	rs := results(t, rewriteIDs([]string{"arn", "stageArn", "filterByStageArn", "sourceStageArn", "destinationStageArn"}, out, func(s string) string { return strings.TrimSuffix(s, "-v2") }))
 	requireFails(t, rs, "CreateStage/behaviour/identifiers/stage-arn-format", "Stage.arn arn:aws:ivs:", "is not of the format StageArn")
 	// A token the suite signs names its stage by the ARN the target
 	// answered, inside the signed claims, where this target does not take
@@ -730,7 +730,8 @@ func TestCatchesAnotherAccountAnsweredAsNotFound(t *testing.T) {
 	// The longest ARN a list takes is made up, of another account: where
 	// the list declares AccessDeniedException but no ResourceNotFound-
 	// Exception, only that or a 200 shows it accepted.
-	atMax := []string{"ListParticipants/stageArn/maxLength/at", "ListParticipantEvents/stageArn/maxLength/at", "ListStageSessions/stageArn/maxLength/at"}
+	atMax := []string{"ListParticipants/stageArn/maxLength/at", "ListParticipantEvents/stageArn/maxLength/at", "ListStageSessions/stageArn/maxLength/at",
+		"ListParticipantReplicas/sourceStageArn/maxLength/at"}
 	for _, name := range atMax {
 		requireFails(t, rs, name, "want the valid request accepted (200 or AccessDeniedException), got 404 ResourceNotFoundException")
 	}
@@ -1408,10 +1409,13 @@ func TestCatchesParticipantsLookingReplicatedOrIngested(t *testing.T) {
 		requireFails(t, rs, op, "which is not replicated, as replicated")
 	}
 	requireFails(t, rs, "GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest", "reports an ingest protocol or configuration")
+	// The replication cases see the replica and source lose their type too.
 	assert.ElementsMatch(t, []string{
 		"GetParticipant/behaviour/replication/not-replicated-participant",
 		"ListParticipants/behaviour/replication/not-replicated-participants",
 		"GetParticipant/behaviour/protocol/sdk-join-has-no-protocol-or-ingest",
+		"StartParticipantReplication/behaviour/replication/replica-and-source",
+		"StopParticipantReplication/behaviour/replication/stops-both-sides",
 	}, failed(rs))
 }
 

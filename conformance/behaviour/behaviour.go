@@ -73,6 +73,9 @@ type runner struct {
 	// accepted is what the generated cases that must succeed share
 	// (provision_accepted.go).
 	accepted acceptedFixture
+	// replications holds each replication case's participant and stages
+	// (provision_replication.go).
+	replications replicationFixture
 
 	// The placeholder names of the live stage, session and participant
 	// (live:<identifier format>), and the user ids seeded participants share.

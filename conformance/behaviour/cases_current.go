@@ -111,6 +111,9 @@ func CurrentCases(sc *suite.Contract) []suite.Case {
 	add("ListParticipantEvents/behaviour/subscribe/without-SUBSCRIBE-is-INSUFFICIENT_CAPABILITIES", ivscases.OpListParticipantEvents, "events[]."+ivscases.MemberErrorCode, "subscribe", suite.SourceDocumented,
 		append(slices.Clone(needSubscribeEvents), structEvent+"."+ivscases.MemberErrorCode+"="+errorCodeInsufficientCap), subscribeRefused(true, []string{capabilityPublish}, errorCodeInsufficientCap))
 
+	// Participant replication (cases_replication.go).
+	replicationCases(add)
+
 	// Public keys and self-signed tokens (cases_publickeys.go), ingest
 	// configurations (cases_ingest.go).
 	out = append(out, publicKeyCases(c)...)

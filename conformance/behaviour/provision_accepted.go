@@ -59,6 +59,7 @@ func declareAccepted(c *suite.Contract, cs *suite.Case, need func(placeholder, p
 	declarePublicKeys(c, cs, need)
 	declareIngest(c, cs, need)
 	declareCompositions(c, cs, need)
+	declareReplication(c, cs, need)
 	liveStage := c.LiveName(structGetStage, ivscases.MemberArn)
 	liveParticipant := c.LiveName(structGetPart, ivscases.MemberParticipantId)
 	mutates := cs.Kind == suite.KindRequest && cs.Expect == suite.ExpectAccepted
@@ -159,6 +160,7 @@ func (r *runner) provideAccepted() {
 	r.Provide(provisionKeyToDelete, r.keyToDelete)
 	r.Provide(provisionIngestToDelete, r.ingestToDelete)
 	r.provideCompositions()
+	r.provideReplication()
 }
 
 // sharedStage is the one stage the run makes for the accepted cases of

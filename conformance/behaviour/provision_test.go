@@ -66,6 +66,11 @@ func TestDeclare(t *testing.T) {
 		case c.Operation == ivscases.OpListCompositions && c.Body != gen.Body:
 			assert.Equal(t, suite.KindTimestamp, c.Kind, c.Name)
 			assert.Contains(t, c.Body, "${ended:CompositionStageArn}", c.Name)
+		case strings.Contains(c.Body, "${replication:"):
+			// A replication case that must succeed replicates a publishing
+			// participant of its own to a stage of its own.
+			assert.NotContains(t, c.Body, "${live:", c.Name)
+			assert.Contains(t, gen.Body, "${live:ParticipantId}", c.Name)
 		default:
 			assert.Equal(t, gen.Body, c.Body, "%s: the body is left as generated", c.Name)
 		}
@@ -93,12 +98,13 @@ func TestDeclare(t *testing.T) {
 		"DisconnectParticipant token-participant", "CreateStorageConfiguration bucket", "CreateStorageConfiguration made-up-bucket",
 		"ImportPublicKey public-key-material", "DeletePublicKey public-key-to-delete", "DeleteIngestConfiguration ingest-configuration-to-delete",
 		"DeleteEncoderConfiguration encoder-configuration-to-delete", "StopComposition composition-to-stop", "StartComposition made-up-channel",
-		"GetComposition ended-composition", "ListCompositions ended-composition-stage", "StartComposition ended-composition-token"} {
+		"GetComposition ended-composition", "ListCompositions ended-composition-stage", "StartComposition ended-composition-token",
+		"StartParticipantReplication replication-source", "StopParticipantReplication replication-participant"} {
 		assert.Positive(t, needs[need], need)
 	}
 	assert.Positive(t, needs["GetStageSession ended-session"], "a session's timestamps are read on an ended session: %v", needs)
 	for op := range needs {
-		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|DeleteIngestConfiguration ingest-configuration-to-delete|DeleteEncoderConfiguration encoder-configuration-to-delete|StopComposition composition-to-stop|StartComposition made-up-channel|GetComposition ended-composition|ListCompositions ended-composition-stage|StartComposition ended-composition-token)$`, op)
+		assert.Regexp(t, `^(DeleteStage stage|DeleteStorageConfiguration storage-configuration|\w+ ended-session|(UpdateStage|TagResource|UntagResource) shared-stage|TagResource taggable-stage|DisconnectParticipant token-participant|CreateStorageConfiguration (made-up-)?bucket|ImportPublicKey public-key-material|DeletePublicKey public-key-to-delete|DeleteIngestConfiguration ingest-configuration-to-delete|DeleteEncoderConfiguration encoder-configuration-to-delete|StopComposition composition-to-stop|StartComposition made-up-channel|GetComposition ended-composition|ListCompositions ended-composition-stage|StartComposition ended-composition-token|(Start|Stop)ParticipantReplication replication-(source|destination|participant))$`, op)
 	}
 	assert.Zero(t, alone["ListParticipants"], "the seeded session's participants hold still")
 	for _, op := range []string{"ListStages", ivscases.OpListStorageConfigurations, ivscases.OpListParticipantEvents, "ListStageSessions"} {

@@ -457,7 +457,11 @@ func (s *ListParticipantEventsResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on ListParticipantReplicasRequest.
-func (s *ListParticipantReplicasRequest) SetDefaults() {}
+func (s *ListParticipantReplicasRequest) SetDefaults() {
+	if s.MaxResults == nil {
+		s.MaxResults = new(int32(50))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on ListParticipantReplicasResponse.
 func (s *ListParticipantReplicasResponse) SetDefaults() {
@@ -717,7 +721,11 @@ func (s *StartCompositionResponse) SetDefaults() {
 }
 
 // SetDefaults fills in what the spec defaults on StartParticipantReplicationRequest.
-func (s *StartParticipantReplicationRequest) SetDefaults() {}
+func (s *StartParticipantReplicationRequest) SetDefaults() {
+	if s.ReconnectWindowSeconds == nil {
+		s.ReconnectWindowSeconds = new(int32(0))
+	}
+}
 
 // SetDefaults fills in what the spec defaults on StartParticipantReplicationResponse.
 func (s *StartParticipantReplicationResponse) SetDefaults() {}

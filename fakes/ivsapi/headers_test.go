@@ -19,7 +19,7 @@ var (
 )
 
 // replicating answers the two operations whose answers AWS's model binds
-// to headers (the fake's own backend does not implement them yet).
+// to headers, with no state: the Handler alone is under test here.
 type replicating struct{ UnimplementedBackend }
 
 func (replicating) StartParticipantReplication(context.Context, *StartParticipantReplicationRequest) (*StartParticipantReplicationResponse, error) {

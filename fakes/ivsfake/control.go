@@ -61,6 +61,11 @@ func (m *Memory) Join(in ivscontrol.JoinInput) (_ *ivscontrol.JoinOutput, err er
 	case p != nil && p.state == ivsapi.ParticipantStateConnected:
 		return nil, ivsapi.NewConflictException("participant %s is already connected to session %s", p.id, s.id)
 	case p != nil: // rejoining the same session
+		if p.source != nil {
+			return nil, ivsapi.NewConflictException("participant %s of session %s is a replica of a participant of stage %s", p.id, s.id, p.source.stageArn)
+		}
+		// Within its reconnect window, a source's replications go on.
+		m.returned(st, s, p, now, true)
 		m.rejoin(st, s, p, t, in.ClientInfo, protocol, now)
 	default:
 		p = m.join(st, s, t, in.ClientInfo, protocol, now)
@@ -105,6 +110,10 @@ func (m *Memory) connected(ref ivscontrol.ParticipantRef) (*stage, *participant,
 	p := st.active.byID[ref.ParticipantId]
 	if p == nil || p.state != ivsapi.ParticipantStateConnected {
 		return nil, nil, ivsapi.NewResourceNotFoundException("participant %s is not connected to stage %s", ref.ParticipantId, ref.StageArn)
+	}
+	if p.source != nil {
+		// A replica has no client of its own: it follows its source.
+		return nil, nil, ivsapi.NewConflictException("participant %s of stage %s is a replica of a participant of stage %s: act on its source", p.id, ref.StageArn, p.source.stageArn)
 	}
 	return st, p, nil
 }

@@ -147,7 +147,7 @@ func TestRemovingAnyHookFailsAStoreTest(t *testing.T) {
 
 // stateTypes are the types whose fields hold a namespace's state; of
 // Memory, every field but those in memoryNotState.
-var stateTypes = []string{"stage", "session", "participant", "pToken", "storageConfig", "storageState", "publicKey", "publicKeyState", "ingestConfig", "ingestState", "encoderConfig", "encoderState", "composition", "compositionState", "destination", "history", "event", "exchange", "exchangedToken", "Memory"}
+var stateTypes = []string{"stage", "session", "participant", "pToken", "storageConfig", "storageState", "publicKey", "publicKeyState", "ingestConfig", "ingestState", "encoderConfig", "encoderState", "composition", "compositionState", "destination", "history", "event", "exchange", "exchangedToken", "replica", "replicaSource", "Memory"}
 
 var memoryNotState = map[string]string{
 	"opts":    "set once, by the constructor",

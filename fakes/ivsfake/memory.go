@@ -211,6 +211,13 @@ type participant struct {
 	// participant an older state file holds), for TOKEN_EXCHANGED's
 	// previousToken.
 	tokenExpires time.Time
+	// replicas lists, for a participant replicated to other stages, one
+	// replication per destination stage, in the order they first started
+	// (ListParticipantReplicas pages by position; replication.go).
+	replicas []replica
+	// source is, for a replica, where it is replicated from; nil for any
+	// other participant.
+	source *replicaSource
 }
 
 // NewMemory returns an empty backend, or with Options.Store the state
@@ -522,18 +529,22 @@ func (p *participant) view() *ivsapi.Participant {
 	if p.ingestArn != "" {
 		out.IngestConfigurationArn = new(p.ingestArn)
 	}
+	sum := p.summary()
+	out.ReplicationType, out.ReplicationState, out.SourceStageArn, out.SourceSessionId = sum.ReplicationType, sum.ReplicationState, sum.SourceStageArn, sum.SourceSessionId
 	return out
 }
 
 // summary is the participant as ListParticipants lists it.
 //
-// A participant of the fake is neither replicated to another stage nor a
-// replica from one (replication is not implemented): replicationType is
-// left to the spec's default (NONE, which the generated SetDefaults
-// applies to every answer), and it has no replicationState, sourceStageArn
-// or sourceSessionId, which AWS's CLI examples show only for replicated
-// participants. One that publishes through an ingest configuration
-// names it (ingestConfigurationArn), as GetParticipant does.
+// A replica is REPLICA, with the state of its replication and where it is
+// replicated from; a participant replicated to another stage is SOURCE,
+// its state ACTIVE while one of its replications is (replication.go). Any
+// other participant leaves replicationType to the spec's default (NONE,
+// which the generated SetDefaults applies to every answer), and has no
+// replicationState, sourceStageArn or sourceSessionId, which AWS's CLI
+// examples show only for replicated participants. One that publishes
+// through an ingest configuration names it (ingestConfigurationArn), as
+// GetParticipant does.
 func (p *participant) summary() ivsapi.ParticipantSummary {
 	out := ivsapi.ParticipantSummary{
 		ParticipantId:  new(p.id),
@@ -545,6 +556,19 @@ func (p *participant) summary() ivsapi.ParticipantSummary {
 	}
 	if p.ingestArn != "" {
 		out.IngestConfigurationArn = new(p.ingestArn)
+	}
+	switch {
+	case p.source != nil:
+		out.ReplicationType, out.ReplicationState = new(ivsapi.ReplicationTypeReplica), new(p.source.state)
+		out.SourceStageArn, out.SourceSessionId = new(p.source.stageArn), new(p.source.sessionID)
+	case len(p.replicas) > 0:
+		state := ivsapi.ReplicationStateStopped
+		for _, r := range p.replicas {
+			if r.state == ivsapi.ReplicationStateActive {
+				state = ivsapi.ReplicationStateActive
+			}
+		}
+		out.ReplicationType, out.ReplicationState = new(ivsapi.ReplicationTypeSource), new(state)
 	}
 	return out
 }

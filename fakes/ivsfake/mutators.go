@@ -276,6 +276,13 @@ func (m *Memory) endSession(st *stage, now time.Time) {
 		})
 	}
 	m.closeSession(st, now)
+	// Replications of the session stop with it, those of a source away
+	// within its reconnect window too: it cannot come back to it.
+	for _, p := range s.participants {
+		if p.source != nil || len(p.replicas) > 0 {
+			m.replicationLeft(st, s, p, now, true)
+		}
+	}
 }
 
 // closeSession ends the stage's live session as it is.
@@ -288,13 +295,20 @@ func (m *Memory) closeSession(st *stage, now time.Time) {
 
 // disconnect makes a connected participant of the live session leave, and
 // ends the session when nobody is left connected.
+//
+// A replica that leaves ends its replication; a source ends its
+// replications, unless they have a reconnect window and it can come back:
+// the session goes on and it was not revoked (replicationLeft).
 func (m *Memory) disconnect(st *stage, p *participant, now time.Time) {
-	m.alter(st, st.active, p, func() {
-		st.active.unsubscribeAll(p, now)
+	s := st.active
+	m.alter(st, s, p, func() {
+		s.unsubscribeAll(p, now)
 		p.leave(now)
 	})
-	m.endSubscriptionsTo(st, st.active, p, now)
-	if !st.active.anyConnected() {
+	m.endSubscriptionsTo(st, s, p, now)
+	ends := !s.anyConnected()
+	m.replicationLeft(st, s, p, now, ends || st.revoked[p.id])
+	if ends && st.active == s {
 		m.closeSession(st, now)
 	}
 }
@@ -537,6 +551,166 @@ func (p *participant) stopRecording() {
 	switch p.recording {
 	case ivsapi.ParticipantRecordingStateStarting, ivsapi.ParticipantRecordingStateActive:
 		p.recording = ivsapi.ParticipantRecordingStateStopping
+	}
+}
+
+// ---- replication (replication.go) -------------------------------------------
+
+// replicate replicates participant p, publishing in the live session of
+// stage src, to stage dst: a live session starts there if none is, and
+// the replica joins it (or, replicated there before in the same session,
+// joins it again) as a publisher with p's user id and attributes, attrs
+// replacing those it shares (the model's
+// StartParticipantReplicationRequest.attributes). p records
+// REPLICATION_STARTED naming the destination. The replica is recorded
+// when dst records participants and its configuration's
+// recordParticipantReplicas is true.
+func (m *Memory) replicate(src *stage, p *participant, dst *stage, window int32, attrs map[string]string, now time.Time) *session {
+	ds := dst.active
+	if ds == nil {
+		ds = m.startSession(dst, now)
+	}
+	merged := copyMap(p.attributes)
+	if merged == nil && len(attrs) > 0 {
+		merged = map[string]string{}
+	}
+	for k, v := range attrs {
+		merged[k] = v
+	}
+	from := &replicaSource{stageArn: src.arn, sessionID: src.active.id, state: ivsapi.ReplicationStateActive}
+	recording, bucket, prefix := ivsapi.ParticipantRecordingStateDisabled, "", ""
+	if !dst.rec.Resets() && valueOf(dst.rec.RecordParticipantReplicas) {
+		recording = ivsapi.ParticipantRecordingStateStarting
+		bucket = m.recordingBucket(valueOf(dst.rec.StorageConfigurationArn))
+		prefix = truncate(resourceID(dst.arn)+"/"+ds.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
+	}
+	become := func(r *participant) {
+		r.state, r.attributes, r.source = ivsapi.ParticipantStateConnected, merged, from
+		r.published, r.publishing = true, true
+		if r.recording != ivsapi.ParticipantRecordingStateDisabled || recording != ivsapi.ParticipantRecordingStateDisabled {
+			r.recording, r.bucket, r.prefix = recording, bucket, prefix
+		}
+		r.record(ivsapi.EventNameJoined, now, nil)
+		r.record(ivsapi.EventNamePublishStarted, now, nil)
+	}
+	if r := ds.byID[p.id]; r != nil {
+		m.alter(dst, ds, r, func() { become(r) })
+	} else {
+		r = &participant{
+			id: p.id, userID: p.userID, firstJoin: now, recording: ivsapi.ParticipantRecordingStateDisabled,
+			capabilities: m.capabilities([]ivsapi.ParticipantTokenCapability{ivsapi.ParticipantTokenCapabilityPublish}),
+		}
+		become(r)
+		ds.add(r)
+		m.ps.participant(dst.arn, ds, r)
+	}
+	link := replica{stageArn: dst.arn, sessionID: ds.id, state: ivsapi.ReplicationStateActive, window: window}
+	m.alter(src, src.active, p, func() {
+		if i := slices.IndexFunc(p.replicas, func(r replica) bool { return r.stageArn == dst.arn }); i >= 0 {
+			p.replicas[i] = link
+		} else {
+			p.replicas = append(p.replicas, link)
+		}
+		p.events = append(p.events, event{name: ivsapi.EventNameReplicationStarted, at: now, dstArn: dst.arn, dstSession: ds.id})
+	})
+	return ds
+}
+
+// stopReplication stops replication i of participant p of session s of
+// stage src at time at: p records REPLICATION_STOPPED naming the
+// destination, and the replica leaves the destination's session
+// (replicaStops).
+func (m *Memory) stopReplication(src *stage, s *session, p *participant, i int, at time.Time) {
+	link := p.replicas[i]
+	m.alter(src, s, p, func() {
+		p.replicas[i].state, p.replicas[i].awayUntil = ivsapi.ReplicationStateStopped, time.Time{}
+		p.events = append(p.events, event{name: ivsapi.EventNameReplicationStopped, at: at, dstArn: link.stageArn, dstSession: link.sessionID})
+	})
+	dst := m.stages[link.stageArn]
+	if dst == nil {
+		return // deleted: its session ended, and the replica left with it
+	}
+	ds := dst.sessions[link.sessionID]
+	if ds == nil {
+		return
+	}
+	r := ds.byID[p.id]
+	if r == nil || r.source == nil {
+		return
+	}
+	connected := r.state == ivsapi.ParticipantStateConnected
+	m.alter(dst, ds, r, func() {
+		r.source = &replicaSource{stageArn: r.source.stageArn, sessionID: r.source.sessionID, state: ivsapi.ReplicationStateStopped}
+		if connected {
+			ds.unsubscribeAll(r, at)
+			r.leave(at)
+		}
+	})
+	if connected {
+		m.endSubscriptionsTo(dst, ds, r, at)
+		if dst.active == ds && !ds.anyConnected() {
+			m.closeSession(dst, at)
+		}
+	}
+}
+
+// replicationLeft follows participant p of session s of stage st leaving:
+// a replica's replication stops (its source records
+// REPLICATION_STOPPED); a source's replications stop, but those with a
+// reconnect window wait for it to come back (returned) when it still can
+// (final false).
+func (m *Memory) replicationLeft(st *stage, s *session, p *participant, now time.Time, final bool) {
+	if from := p.source; from != nil && from.state == ivsapi.ReplicationStateActive {
+		m.alter(st, s, p, func() {
+			p.source = &replicaSource{stageArn: from.stageArn, sessionID: from.sessionID, state: ivsapi.ReplicationStateStopped}
+		})
+		if src := m.stages[from.stageArn]; src != nil && src.sessions[from.sessionID] != nil {
+			ss := src.sessions[from.sessionID]
+			if q := ss.byID[p.id]; q != nil {
+				i := slices.IndexFunc(q.replicas, func(r replica) bool {
+					return r.stageArn == st.arn && r.sessionID == s.id && r.state == ivsapi.ReplicationStateActive
+				})
+				if i >= 0 {
+					m.alter(src, ss, q, func() {
+						q.replicas[i].state, q.replicas[i].awayUntil = ivsapi.ReplicationStateStopped, time.Time{}
+						q.events = append(q.events, event{name: ivsapi.EventNameReplicationStopped, at: now, dstArn: st.arn, dstSession: s.id})
+					})
+				}
+			}
+		}
+	}
+	for i, r := range p.replicas {
+		if r.state != ivsapi.ReplicationStateActive {
+			continue
+		}
+		switch {
+		case !r.awayUntil.IsZero() && !final:
+			// Away already: the window runs from when it left.
+		case r.window > 0 && !final:
+			m.alter(st, s, p, func() { p.replicas[i].awayUntil = now.Add(time.Duration(r.window) * time.Second) })
+		case !r.awayUntil.IsZero() && r.awayUntil.Before(now):
+			m.stopReplication(st, s, p, i, r.awayUntil)
+		default:
+			m.stopReplication(st, s, p, i, now)
+		}
+	}
+}
+
+// returned follows a source that was away coming back to its session (or
+// a replication call naming it): the replications whose reconnect window
+// is over stop, as of when it closed; the others go on.
+func (m *Memory) returned(st *stage, s *session, p *participant, now time.Time, back bool) {
+	for i, r := range p.replicas {
+		if r.state != ivsapi.ReplicationStateActive || r.awayUntil.IsZero() {
+			continue
+		}
+		if now.Before(r.awayUntil) {
+			if back {
+				m.alter(st, s, p, func() { p.replicas[i].awayUntil = time.Time{} })
+			}
+			continue
+		}
+		m.stopReplication(st, s, p, i, r.awayUntil)
 	}
 }
 

@@ -277,6 +277,24 @@ type participantRec struct {
 	Subscribed []string `json:"subscribed,omitempty"`
 	// IngestArn is the ingest configuration it publishes through (format 6).
 	IngestArn string `json:"ingestArn,omitempty"`
+	// Replicas are a source's replications, Source a replica's source
+	// (format 6).
+	Replicas []replicaRec      `json:"replicas,omitempty"`
+	Source   *replicaSourceRec `json:"source,omitempty"`
+}
+
+type replicaRec struct {
+	StageArn  string                  `json:"stageArn"`
+	SessionID string                  `json:"sessionId"`
+	State     ivsapi.ReplicationState `json:"state"`
+	Window    int32                   `json:"window,omitempty"`
+	AwayUntil time.Time               `json:"awayUntil,omitzero"`
+}
+
+type replicaSourceRec struct {
+	StageArn  string                  `json:"stageArn"`
+	SessionID string                  `json:"sessionId"`
+	State     ivsapi.ReplicationState `json:"state"`
 }
 
 type eventRec struct {
@@ -285,6 +303,9 @@ type eventRec struct {
 	Code     *ivsapi.EventErrorCode `json:"code,omitempty"`
 	Remote   string                 `json:"remote,omitempty"`   // a subscribe event's publisher (format 4)
 	Exchange *exchangeRec           `json:"exchange,omitempty"` // TOKEN_EXCHANGED
+	// The destination of a replication event (format 6).
+	DstArn     string `json:"dstArn,omitempty"`
+	DstSession string `json:"dstSession,omitempty"`
 }
 
 // exchangeRec is the tokens of a TOKEN_EXCHANGED event.
@@ -587,8 +608,14 @@ func (p *participant) stored() participantRec {
 		Protocol: p.protocol, TokenExpires: p.tokenExpires, EventsDropped: p.eventsDropped, Subscribed: p.subscribed,
 		IngestArn: p.ingestArn,
 	}
+	for _, l := range p.replicas {
+		r.Replicas = append(r.Replicas, replicaRec{StageArn: l.stageArn, SessionID: l.sessionID, State: l.state, Window: l.window, AwayUntil: l.awayUntil})
+	}
+	if src := p.source; src != nil {
+		r.Source = &replicaSourceRec{StageArn: src.stageArn, SessionID: src.sessionID, State: src.state}
+	}
 	for i, e := range p.events {
-		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code, Remote: e.remote}
+		r.Events[i] = eventRec{Name: e.name, At: e.at, Code: e.code, Remote: e.remote, DstArn: e.dstArn, DstSession: e.dstSession}
 		if x := e.exchange; x != nil {
 			r.Events[i].Exchange = &exchangeRec{Previous: x.previous.stored(), New: x.next.stored()}
 		}
@@ -856,8 +883,14 @@ func (m *Memory) load(ns *bolt.Bucket, name []byte) error {
 			protocol: r.Protocol, tokenExpires: r.TokenExpires, eventsDropped: r.EventsDropped, subscribed: r.Subscribed,
 			ingestArn: r.IngestArn,
 		}
+		for _, l := range r.Replicas {
+			p.replicas = append(p.replicas, replica{stageArn: l.StageArn, sessionID: l.SessionID, state: l.State, window: l.Window, awayUntil: l.AwayUntil})
+		}
+		if src := r.Source; src != nil {
+			p.source = &replicaSource{stageArn: src.StageArn, sessionID: src.SessionID, state: src.State}
+		}
 		for _, e := range r.Events {
-			ev := event{name: e.Name, at: e.At, code: e.Code, remote: e.Remote}
+			ev := event{name: e.Name, at: e.At, code: e.Code, remote: e.Remote, dstArn: e.DstArn, dstSession: e.DstSession}
 			if x := e.Exchange; x != nil {
 				ev.exchange = &exchange{previous: x.Previous.loaded(), next: x.New.loaded()}
 			}

@@ -31,6 +31,9 @@ type event struct {
 	remote string
 	// exchange holds the tokens of a TOKEN_EXCHANGED event.
 	exchange *exchange
+	// dstArn and dstSession are the destination of a REPLICATION_STARTED
+	// or REPLICATION_STOPPED event ("" for the others).
+	dstArn, dstSession string
 }
 
 // exchange is what a TOKEN_EXCHANGED event shows: the token the
@@ -61,13 +64,24 @@ func (t exchangedToken) view() *ivsapi.ExchangedParticipantToken {
 	return out
 }
 
-// view is the event as ListParticipantEvents lists it. The fake has no
-// replicas (replication is not implemented): replica is left to the spec's
-// default (false, which the generated SetDefaults applies to every answer).
-func (e *event) view(participantID string) ivsapi.Event {
-	out := ivsapi.Event{Name: new(e.name), ParticipantId: new(participantID), EventTime: new(e.at), ErrorCode: e.code}
+// view is the event of participant p of session s as ListParticipantEvents
+// lists it. replica is true for the events of a replica and for a
+// subscribe event whose publisher is one (the model's Event.replica: "If
+// this is a subscribe event, then this flag refers to
+// remoteParticipantId"); otherwise it is left to the spec's default
+// (false, which the generated SetDefaults applies to every answer).
+func (e *event) view(p *participant, s *session) ivsapi.Event {
+	out := ivsapi.Event{Name: new(e.name), ParticipantId: new(p.id), EventTime: new(e.at), ErrorCode: e.code}
 	if e.remote != "" {
 		out.RemoteParticipantId = new(e.remote)
+		if r := s.byID[e.remote]; r != nil && r.source != nil {
+			out.Replica = new(true)
+		}
+	} else if p.source != nil {
+		out.Replica = new(true)
+	}
+	if e.dstArn != "" {
+		out.DestinationStageArn, out.DestinationSessionId = new(e.dstArn), new(e.dstSession)
 	}
 	if e.exchange != nil {
 		out.PreviousToken, out.NewToken = e.exchange.previous.view(), e.exchange.next.view()
@@ -205,9 +219,12 @@ func (m *Memory) ListParticipantEvents(_ context.Context, in *ivsapi.ListPartici
 	}
 	out := &ivsapi.ListParticipantEventsResponse{Events: []ivsapi.Event{}}
 	var events []event
+	var p *participant
+	var s *session
 	dropped := 0 // page tokens count from the first event, dropped ones too
 	if st != nil && st.sessions[*in.SessionId] != nil {
-		if p := st.sessions[*in.SessionId].byID[*in.ParticipantId]; p != nil {
+		s = st.sessions[*in.SessionId]
+		if p = s.byID[*in.ParticipantId]; p != nil {
 			events, dropped = p.events, int(p.eventsDropped)
 		}
 	}
@@ -223,7 +240,7 @@ func (m *Memory) ListParticipantEvents(_ context.Context, in *ivsapi.ListPartici
 			out.NextToken = new(m.pages.issue(i+dropped, query))
 			break
 		}
-		out.Events = append(out.Events, events[i].view(*in.ParticipantId))
+		out.Events = append(out.Events, events[i].view(p, s))
 	}
 	return out, nil
 }

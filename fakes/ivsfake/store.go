@@ -46,8 +46,10 @@ const (
 	// namespace's ingest-configurations bucket) and the ingest
 	// configuration a participant publishes through, encoder
 	// configurations and compositions (its encoder-configurations and
-	// compositions buckets); a file of format 5 or older loads as having
-	// none of them.
+	// compositions buckets), and participant replication (a source's
+	// replications, a replica's source, a replication event's destination,
+	// in the participant records, which format 5 would drop); a file of
+	// format 5 or older loads as having none of them.
 	StoreFormat = 6
 	// StoreLockTimeout bounds how long opening waits for the file's lock,
 	// so a second ivsrt on a file in use is refused rather than hangs.

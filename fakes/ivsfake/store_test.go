@@ -339,6 +339,7 @@ func snapshot(t *testing.T, f *ivsfake.Fake, arns []string) []string {
 			for _, p := range ps.Participants {
 				read("/GetParticipant", "{"+at+`,"participantId":"`+p.ParticipantId+`"}`)
 				read("/ListParticipantEvents", "{"+at+`,"participantId":"`+p.ParticipantId+`","maxResults":100}`)
+				read("/ListParticipantReplicas", `{"sourceStageArn":"`+arn+`","participantId":"`+p.ParticipantId+`"}`)
 			}
 		}
 	}
@@ -398,6 +399,7 @@ var storeReadOnly = map[string]string{
 	ivsapi.OpListEncoderConfigurations: "reads",
 	ivsapi.OpGetComposition:            "reads",
 	ivsapi.OpListCompositions:          "reads",
+	ivsapi.OpListParticipantReplicas:   "reads (a reconnect window it finds over is stopped as the source's next call would)",
 	"/faults":                          "injected faults live in the process only: a restart clears them",
 }
 
@@ -589,6 +591,21 @@ func TestStoreCommitsEveryChangeItself(t *testing.T) {
 		}},
 		{"/publish", "that fails (PUBLISH_ERROR)", func() error { return f.Control.FailPublish(ctx, ref(3), "BITRATE_EXCEEDED") }},
 		{"/publish", "dave", func() error { return f.Control.Publish(ctx, ref(3)) }},
+		{ivsapi.OpStartParticipantReplication, "dave to the plain stage", func() error {
+			_, err := f.Client.StartParticipantReplication(ctx, &ivsrealtime.StartParticipantReplicationInput{SourceStageArn: &arns[0],
+				DestinationStageArn: &arns[1], ParticipantId: &refs[3].ParticipantId, ReconnectWindowSeconds: aws.Int32(5), Attributes: map[string]string{"r": "1"}})
+			return err
+		}},
+		{ivsapi.OpStopParticipantReplication, "", func() error {
+			_, err := f.Client.StopParticipantReplication(ctx, &ivsrealtime.StopParticipantReplicationInput{SourceStageArn: &arns[0],
+				DestinationStageArn: &arns[1], ParticipantId: &refs[3].ParticipantId})
+			return err
+		}},
+		{ivsapi.OpStartParticipantReplication, "dave again, for good (the stage's deletion ends it)", func() error {
+			_, err := f.Client.StartParticipantReplication(ctx, &ivsrealtime.StartParticipantReplicationInput{SourceStageArn: &arns[0],
+				DestinationStageArn: &arns[1], ParticipantId: &refs[3].ParticipantId})
+			return err
+		}},
 		{"/subscribe", "bob to dave", func() error { return f.Control.Subscribe(ctx, ref(1), ref(3).ParticipantId) }},
 		{"/subscribe", "carol to dave", func() error { return f.Control.Subscribe(ctx, ref(2), ref(3).ParticipantId) }},
 		{"/subscribe", "refused: bob does not publish (SUBSCRIBE_ERROR)", func() error {
