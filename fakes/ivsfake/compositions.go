@@ -177,8 +177,11 @@ func requestDigest(in *ivsapi.StartCompositionRequest) string {
 // A repeat with the same idempotency token and the same request answers
 // the composition the first made (documented: the model's
 // idempotencyToken trait); the same token with another request is
-// ConflictException (inferred: the model declares it, and AWS's other
-// idempotent operations refuse a mismatched repeat).
+// ConflictException while that composition has not ended (inferred: the
+// model declares it, and AWS's other idempotent operations refuse a
+// mismatched repeat), and starts a new one after (inferred: AWS deletes a
+// stopped composition; a run repeated against one server sends its cases'
+// tokens again).
 func (m *Memory) StartComposition(_ context.Context, in *ivsapi.StartCompositionRequest) (_ *ivsapi.StartCompositionResponse, err error) {
 	if err := checkComposition(in); err != nil {
 		return nil, err
@@ -193,10 +196,14 @@ func (m *Memory) StartComposition(_ context.Context, in *ivsapi.StartComposition
 	m.mu.Lock()
 	defer m.unlock(&err)
 	if c := m.compositions.byToken[token]; token != "" && c != nil {
-		if c.request != digest {
+		switch {
+		case c.request == digest:
+			return &ivsapi.StartCompositionResponse{Composition: c.view()}, nil
+		case c.active():
 			return nil, ivsapi.NewConflictException("Idempotency token %s was used by another StartComposition request, which made %s", token, c.arn)
 		}
-		return &ivsapi.StartCompositionResponse{Composition: c.view()}, nil
+		// The composition the token made has ended (AWS deletes it): the
+		// token starts a new one, which it names from now on.
 	}
 	st, err := m.lookup(*in.StageArn)
 	if err != nil {

@@ -208,7 +208,8 @@ func TestCompositionDestinationRules(t *testing.T) {
 }
 
 // TestCompositionIdempotency: the same token and request answer the same
-// composition; the same token with another request is ConflictException.
+// composition; the same token with another request is ConflictException
+// while that composition runs, and starts a new one once it has ended.
 // The SDK fills a token in when none is given, so two calls without one
 // make two compositions.
 func TestCompositionIdempotency(t *testing.T) {
@@ -222,6 +223,16 @@ func TestCompositionIdempotency(t *testing.T) {
 	assert.Equal(t, first, again)
 	in.Tags = map[string]string{"other": "request"}
 	_, err := f.Client.StartComposition(ctx, in)
+	requireAPIError[*types.ConflictException](t, err, http.StatusConflict)
+
+	// Once the first has ended, the other request starts a composition
+	// the token then names; the first request no longer answers the first.
+	require.NoError(t, f.Control.SetComposition(ctx, compositionState(first, ivscontrol.CompositionStopped)))
+	second := startComposition(t, f, in)
+	assert.NotEqual(t, first.Arn, second.Arn)
+	assert.Equal(t, second, startComposition(t, f, in))
+	in.Tags = nil
+	_, err = f.Client.StartComposition(ctx, in)
 	requireAPIError[*types.ConflictException](t, err, http.StatusConflict)
 
 	a, b := startComposition(t, f, fx.s3Input()), startComposition(t, f, fx.s3Input())
