@@ -2,7 +2,8 @@
 today's API) round-trips every member AWS added to stages, participants and
 events after 2024-06-20; imports a public key whose private key signs a
 participant token (the cryptography package makes and signs with it); and
-drives ingest configurations, encoder configurations and compositions.
+drives ingest configurations, encoder configurations, compositions and
+participant replication.
 
     python3 check.py http://127.0.0.1:PORT
 
@@ -288,5 +289,26 @@ client.delete_encoder_configuration(arn=ec["arn"])
 client.delete_storage_configuration(arn=sc["arn"])
 fails(client.get_encoder_configuration, "ResourceNotFoundException", arn=ec["arn"])
 expect("encoder configurations left", [], [e["arn"] for e in client.list_encoder_configurations()["encoderConfigurations"]])
+
+# Participant replication: a publishing participant of one stage shows in
+# another as a replica; the answers carry their header-bound members.
+dest = client.create_stage(name="py-destination")["stage"]["arn"]
+rtok = client.create_participant_token(stageArn=arn, userId="replicated")["participantToken"]
+src = control("join", {"token": rtok["token"]})
+control("publish", {"stageArn": src["stageArn"], "participantId": src["participantId"]})
+started = client.start_participant_replication(sourceStageArn=arn, destinationStageArn=dest,
+                                               participantId=src["participantId"], attributes={"from": "py"})
+expect("the header-bound members, as AWS's example shows them", ("*", "DENY"),
+       (started.get("accessControlAllowOrigin"), started.get("xFrameOptions")))
+reps = client.list_participant_replicas(sourceStageArn=arn, participantId=src["participantId"])["replicas"]
+expect("the replica listed", [(dest, "ACTIVE")], [(r["destinationStageArn"], r["replicationState"]) for r in reps])
+rp = client.get_participant(stageArn=dest, sessionId=reps[0]["destinationSessionId"], participantId=src["participantId"])["participant"]
+expect("the replica", ("REPLICA", arn, "ACTIVE"), (rp.get("replicationType"), rp.get("sourceStageArn"), rp.get("replicationState")))
+expect("its attributes, the request's over the token's", "py", rp["attributes"].get("from"))
+fails(client.start_participant_replication, "ConflictException", sourceStageArn=arn, destinationStageArn=dest,
+      participantId=src["participantId"])
+client.stop_participant_replication(sourceStageArn=arn, destinationStageArn=dest, participantId=src["participantId"])
+expect("stopped", ["STOPPED"], [r["replicationState"] for r in
+       client.list_participant_replicas(sourceStageArn=arn, participantId=src["participantId"])["replicas"]])
 
 print("ok")

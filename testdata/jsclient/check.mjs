@@ -12,7 +12,8 @@ import {
   UpdateIngestConfigurationCommand, DeleteIngestConfigurationCommand,
   CreateEncoderConfigurationCommand, GetEncoderConfigurationCommand, ListEncoderConfigurationsCommand,
   DeleteEncoderConfigurationCommand, StartCompositionCommand, GetCompositionCommand, ListCompositionsCommand,
-  StopCompositionCommand,
+  StopCompositionCommand, StartParticipantReplicationCommand, StopParticipantReplicationCommand,
+  ListParticipantReplicasCommand,
 } from "@aws-sdk/client-ivs-realtime";
 
 const url = process.argv[2];
@@ -222,4 +223,28 @@ assert.equal((await client.send(new GetCompositionCommand({ arn: comp.arn }))).c
 await fetch(url + "/_ivsrt/composition", { method: "POST", body: JSON.stringify({ arn: comp.arn, state: "STOPPED" }) });
 await client.send(new DeleteEncoderConfigurationCommand({ arn: encoderConf.arn }));
 await fails(new GetEncoderConfigurationCommand({ arn: encoderConf.arn }), "ResourceNotFoundException", 404);
+// Participant replication: a publishing participant of one stage shows in
+// another as a replica; the answers carry their header-bound members.
+const dest = (await client.send(new CreateStageCommand({ name: "js-destination" }))).stage.arn;
+const pubTok = (await client.send(new CreateParticipantTokenCommand({ stageArn, userId: "replicated" }))).participantToken;
+const pub = await (await fetch(url + "/_ivsrt/join", { method: "POST", body: JSON.stringify({ token: pubTok.token }) })).json();
+assert.equal((await fetch(url + "/_ivsrt/publish", { method: "POST", body: JSON.stringify({ stageArn: pub.stageArn, participantId: pub.participantId }) })).status, 200);
+const repl = await client.send(new StartParticipantReplicationCommand({
+  sourceStageArn: stageArn, destinationStageArn: dest, participantId: pub.participantId, attributes: { from: "js" },
+}));
+// The header-bound members as AWS's start-participant-replication example shows them.
+assert.equal(repl.accessControlAllowOrigin, "*");
+assert.equal(repl.xFrameOptions, "DENY");
+const replicas = (await client.send(new ListParticipantReplicasCommand({ sourceStageArn: stageArn, participantId: pub.participantId }))).replicas;
+assert.equal(replicas.length, 1);
+assert.equal(replicas[0].destinationStageArn, dest);
+assert.equal(replicas[0].replicationState, "ACTIVE");
+const replica = (await client.send(new GetParticipantCommand({ stageArn: dest, sessionId: replicas[0].destinationSessionId, participantId: pub.participantId }))).participant;
+assert.equal(replica.replicationType, "REPLICA");
+assert.equal(replica.sourceStageArn, stageArn);
+assert.equal((await client.send(new GetParticipantCommand(pub))).participant.replicationType, "SOURCE");
+await fails(new StartParticipantReplicationCommand({ sourceStageArn: stageArn, destinationStageArn: dest, participantId: pub.participantId }), "ConflictException", 409);
+await client.send(new StopParticipantReplicationCommand({ sourceStageArn: stageArn, destinationStageArn: dest, participantId: pub.participantId }));
+assert.deepEqual((await client.send(new ListParticipantReplicasCommand({ sourceStageArn: stageArn, participantId: pub.participantId }))).replicas.map((r) => r.replicationState), ["STOPPED"]);
+await fails(new StopParticipantReplicationCommand({ sourceStageArn: stageArn, destinationStageArn: dest, participantId: pub.participantId }), "ResourceNotFoundException", 404);
 console.log("javascript sdk: ok");
