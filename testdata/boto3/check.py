@@ -285,6 +285,11 @@ got = client.get_composition(arn=comp["arn"])["composition"]
 expect("a failed composition", ("FAILED", ["FAILED"]), (got["state"], [d["state"] for d in got["destinations"]]))
 if "endTime" not in got:
     raise AssertionError("a failed composition has no endTime")
+account = arn.split(":")[4]
+other = client.start_composition(stageArn=arn, destinations=[{"channel": {
+    "channelArn": f"arn:aws:ivs:us-east-1:{account}:channel/abcdABCD1234"}}])["composition"]
+client.stop_composition(arn=other["arn"])
+expect("a stopped composition", "STOPPING", client.get_composition(arn=other["arn"])["composition"]["state"])
 client.delete_encoder_configuration(arn=ec["arn"])
 client.delete_storage_configuration(arn=sc["arn"])
 fails(client.get_encoder_configuration, "ResourceNotFoundException", arn=ec["arn"])
