@@ -49,11 +49,22 @@ func brokenTarget(t *testing.T) string {
 			http.NotFound(w, r)
 			return
 		}
+		if slices.Contains(brokenTargetLacks, strings.TrimPrefix(r.URL.Path, "/")) {
+			w.Header().Set("x-amzn-ErrorType", "NotImplementedException")
+			w.WriteHeader(http.StatusNotImplemented)
+			_, _ = w.Write([]byte(`{"message":"not implemented"}`))
+			return
+		}
 		fake.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// brokenTargetLacks are the operations brokenTarget answers 501
+// NotImplementedException, as an implementation that has not written them
+// yet does: the report gathers them in one row.
+var brokenTargetLacks = []string{"StartParticipantReplication", "StopParticipantReplication", "ListParticipantReplicas"}
 
 const brokenCase = "CreateStage/participantTokenConfigurations[].duration/minimum/under"
 
@@ -399,12 +410,7 @@ func TestConformHTMLRendersInChromium(t *testing.T) {
 	}
 	assert.Subset(t, slices.Collect(maps.Keys(seen)), []string{"input", "bounds", "patterns", "answers", "lists", "behaviour", "errors"})
 	assert.NotContains(t, dom, ">filter<", "filter and filters are one")
-	missing := 0
-	for _, op := range ivsapi.Operations {
-		if ivsfake.NotImplemented(ivsfake.NewMemory(ivsfake.Options{}), op) {
-			missing++
-		}
-	}
+	missing := len(brokenTargetLacks)
 	assert.Regexp(t, fmt.Sprintf(`<tbody class="missing">\s*<tr data-ops="%d"><th class="op">%d operations the target does not implement</th>`, missing, missing), dom)
 	cell := regexp.MustCompile(`<td class="cell (pass|fail|blocked|skip)" title="([^"]*)" data-passed="(\d+)" data-failed="(\d+)" data-blocked="0" data-skipped="(\d+)">`)
 	var sum [3]int
