@@ -46,14 +46,25 @@ type loadStage struct {
 	// session its id ("" when none is live); joined holds, for every
 	// session, the participants whose join was acknowledged.
 	connected map[string]bool
-	session   string
-	joined    map[string]map[string]bool // session id -> participant ids
+	// publishing holds the connected participants an acknowledged
+	// publish made publishing.
+	publishing map[string]bool
+	session    string
+	joined     map[string]map[string]bool // session id -> participant ids
 }
 
 // loadOps names the operations and control calls the run mixes.
 var loadOps = []string{
 	"CreateStage", "GetStage", "UpdateStage", "GetParticipant", "ListParticipants", "DeleteStage", "ListStages",
 	"join", "publish", "recording", "leave",
+	// The resources AWS added since (load_resources_test.go); a create
+	// deletes instead when the client holds one already.
+	"ImportPublicKey", "DeletePublicKey", "GetPublicKey", "ListPublicKeys",
+	"CreateIngestConfiguration", "DeleteIngestConfiguration", "GetIngestConfiguration", "UpdateIngestConfiguration", "ListIngestConfigurations", "ingest",
+	"CreateEncoderConfiguration", "DeleteEncoderConfiguration", "GetEncoderConfiguration", "ListEncoderConfigurations",
+	"StartComposition", "StopComposition", "GetComposition", "ListCompositions",
+	"StartParticipantReplication", "ListParticipantReplicas", "StopParticipantReplication",
+	"TagResource", "ListTagsForResource",
 }
 
 // TestLoad runs 64 clients for -load-duration (3 s by default), each
@@ -68,12 +79,22 @@ var loadOps = []string{
 //   - paging through ListParticipants lists every participant whose join
 //     was acknowledged, in each session, exactly once;
 //   - paging through ListStages lists each of a client's live stages
-//     exactly once, while the other clients create and delete theirs.
+//     exactly once, while the other clients create and delete theirs;
+//   - the same of the resources AWS added since (load_resources_test.go):
+//     public keys, ingest configurations (and publishing through them,
+//     POST /_ivsrt/ingest), encoder configurations, compositions,
+//     participant replication and tags. An ingest configuration reads
+//     with the stageArn of its last acknowledged update, and an ACTIVE one
+//     refuses an update; each reads as its owner left it, or, deleted, is
+//     not found; paging through ListPublicKeys, ListIngestConfigurations,
+//     ListEncoderConfigurations and ListCompositions lists each of a
+//     client's live ones exactly once; a replication lists ACTIVE once
+//     started, STOPPED once stopped; tags read as last acknowledged.
 //
 // No answer may be a 5xx, and no call may fail that the rules allow.
 // Run it with -race.
 func TestLoad(t *testing.T) {
-	f := ivsfake.Start(t, ivsfake.Options{StageQuota: loadClients * (loadMaxStages + 1)})
+	f := ivsfake.Start(t, ivsfake.Options{StageQuota: loadClients * (loadMaxStages + 1 + loadAuxStages)})
 	ctx, cancel := context.WithTimeout(context.Background(), *loadDuration+2*time.Minute)
 	defer cancel()
 	deadline := time.Now().Add(*loadDuration)
@@ -94,6 +115,10 @@ func TestLoad(t *testing.T) {
 				calls: map[string]int{},
 			}
 			owned[c] = l
+			if err := l.setupAux(ctx); err != nil {
+				t.Errorf("client %d, CreateStage: %v", c, err)
+				return
+			}
 			// Bounded: the run ends at the deadline, or at the first error.
 			for time.Now().Before(deadline) {
 				op := l.pick()
@@ -117,7 +142,7 @@ func TestLoad(t *testing.T) {
 	}
 	t.Logf("%d clients, %v: %d calls (%.0f/s)", loadClients, *loadDuration, total, float64(total)/loadDuration.Seconds())
 	for _, op := range loadOps {
-		t.Logf("  %-16s %d", op, calls[op])
+		t.Logf("  %-28s %d", op, calls[op])
 		if calls[op] == 0 {
 			t.Errorf("%s never ran", op)
 		}
@@ -142,7 +167,15 @@ func TestLoad(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("afterwards: %d live stages read back, %d participants listed exactly once", stages, participants)
+	resources := 0
+	for c, l := range owned {
+		n, err := l.checkResources(ctx)
+		if err != nil {
+			t.Errorf("client %d: %v", c, err)
+		}
+		resources += n
+	}
+	t.Logf("afterwards: %d live stages read back, %d participants listed exactly once, %d other resources read back", stages, participants, resources)
 }
 
 // loadClient is one of the clients: it runs its calls one after another.
@@ -155,6 +188,7 @@ type loadClient struct {
 	stages  []*loadStage
 	seq     int
 	calls   map[string]int // acknowledged calls by name
+	res     loadResources
 }
 
 func (l *loadClient) live() []*loadStage {
@@ -168,7 +202,16 @@ func (l *loadClient) live() []*loadStage {
 }
 
 // loadWeights weighs the calls of loadOps: reads more often than writes.
-var loadWeights = []int{2, 6, 4, 3, 3, 1, 1, 4, 2, 2, 3}
+// A weight 0 is a call another runs (a delete, a stop, a list after a
+// change), never picked itself.
+var loadWeights = []int{2, 6, 4, 3, 3, 1, 1, 4, 2, 2, 3,
+	1, 0, 2, 1,
+	1, 0, 2, 2, 1, 2,
+	1, 0, 2, 1,
+	3, 0, 2, 1,
+	3, 0, 0,
+	2, 0,
+}
 
 // pick chooses the next call.
 func (l *loadClient) pick() int {
@@ -189,6 +232,9 @@ func (l *loadClient) pick() int {
 // step runs one call; the answer must be what the rules say for the
 // client's own state.
 func (l *loadClient) step(ctx context.Context, op int) error {
+	if loadResourceOps[loadOps[op]] {
+		return l.stepResource(ctx, loadOps[op])
+	}
 	live := l.live()
 	switch {
 	case len(live) == 0,
@@ -259,7 +305,9 @@ func (l *loadClient) step(ctx context.Context, op int) error {
 			var err error
 			switch loadOps[op] {
 			case "publish":
-				err = l.control.Publish(ctx, ref)
+				if err = l.control.Publish(ctx, ref); err == nil {
+					st.publishing[id] = true
+				}
 			case "recording":
 				err = l.control.StartRecording(ctx, ref)
 				var we *wire.Error
@@ -269,6 +317,7 @@ func (l *loadClient) step(ctx context.Context, op int) error {
 			case "leave":
 				if err = l.control.Leave(ctx, ref); err == nil {
 					delete(st.connected, id)
+					delete(st.publishing, id)
 					if len(st.connected) == 0 {
 						st.session = "" // the last one out ends the session
 					}
@@ -305,7 +354,7 @@ func (l *loadClient) create(ctx context.Context) error {
 	l.calls["CreateStage"]++
 	l.stages = append(l.stages, &loadStage{
 		arn: *out.Stage.Arn, name: name, recorded: recorded, tokens: out.ParticipantTokens,
-		connected: map[string]bool{}, joined: map[string]map[string]bool{},
+		connected: map[string]bool{}, publishing: map[string]bool{}, joined: map[string]map[string]bool{},
 	})
 	return nil
 }
