@@ -1,10 +1,14 @@
 package conformance_test
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
@@ -144,4 +148,47 @@ func editIngestAnswer(op string, edit func(ic map[string]any)) http.Handler {
 			}
 		})
 	})
+}
+
+// keepsStages is a fake whose ingest configurations keep their stage
+// unless an UpdateIngestConfiguration changes it: DisconnectParticipant
+// and DeleteStage dissociate none. It answers GetIngestConfiguration with
+// the stage last given at create or update.
+func keepsStages() http.Handler {
+	var mu sync.Mutex
+	given := map[string]any{} // ingest configuration ARN -> the stageArn last given
+	return rewriteResponse(ivsfake.New(ivsfake.Options{}), func(op string, rec *httptest.ResponseRecorder) (int, []byte) {
+		if rec.Code != http.StatusOK {
+			return rec.Code, rec.Body.Bytes()
+		}
+		return rec.Code, editJSON(rec.Body.Bytes(), func(doc map[string]any) {
+			ic, _ := doc["ingestConfiguration"].(map[string]any)
+			if ic == nil {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch op {
+			case "CreateIngestConfiguration", "UpdateIngestConfiguration":
+				given[fmt.Sprint(ic["arn"])] = ic["stageArn"]
+			case "GetIngestConfiguration":
+				if st, ok := given[fmt.Sprint(ic["arn"])]; ok {
+					ic["stageArn"] = st
+				}
+			}
+		})
+	})
+}
+
+// DisconnectParticipant and DeleteStage leave an encoder's configuration
+// with its stage.
+func TestCatchesIngestConfigurationKeepingItsStage(t *testing.T) {
+	sweep(t)
+	rs := results(t, keepsStages())
+	want := []string{"DisconnectParticipant/behaviour/publishing/dissociates-the-ingest-configuration",
+		"DeleteStage/behaviour/publishing/dissociates-the-ingest-configuration"}
+	for _, name := range want {
+		requireFails(t, rs, name, "the ingest configuration keeps the stage")
+	}
+	assert.ElementsMatch(t, want, failed(rs))
 }

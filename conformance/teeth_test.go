@@ -974,7 +974,10 @@ func TestCatchesDisconnectDoingNothing(t *testing.T) {
 	// A disconnect that disconnects nobody records no LEFT either.
 	const events = "ListParticipantEvents/behaviour/events/disconnect-is-publish-stopped-then-left"
 	requireFails(t, rs, events, "disconnection by DisconnectParticipant")
-	assert.ElementsMatch(t, []string{name, events}, failed(rs))
+	// Nor does it leave an encoder's ingest configuration without its stage.
+	const ingest = "DisconnectParticipant/behaviour/publishing/dissociates-the-ingest-configuration"
+	requireFails(t, rs, ingest, "the ingest configuration keeps the stage")
+	assert.ElementsMatch(t, []string{name, events, ingest}, failed(rs))
 }
 
 // An unknown resource's tags listed as none: ListTagsForResource answers

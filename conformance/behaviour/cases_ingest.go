@@ -2,6 +2,7 @@ package behaviour
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -72,6 +73,14 @@ func ingestCases(c contract) []suite.Case {
 		publishing, activeNotUpdated)
 	add("DeleteIngestConfiguration/behaviour/publishing/active-needs-force", ivscases.OpDeleteIngestConfiguration, ivscases.MemberForce, "publishing", suite.SourceDocumented,
 		append(slices.Clone(publishing), "DeleteIngestConfigurationRequest."+ivscases.MemberForce), activeNeedsForce)
+	add("DisconnectParticipant/behaviour/publishing/dissociates-the-ingest-configuration", ivscases.OpDisconnectParticipant, ivscases.MemberParticipantId, "publishing", suite.SourceDocumented,
+		publishing, func(ctx context.Context, r *runner) *suite.Failure {
+			return dissociates(ctx, r, ivscases.OpDisconnectParticipant)
+		})
+	add("DeleteStage/behaviour/publishing/dissociates-the-ingest-configuration", ivscases.OpDeleteStage, ivscases.MemberArn, "publishing", suite.SourceDocumented,
+		publishing, func(ctx context.Context, r *runner) *suite.Failure {
+			return dissociates(ctx, r, ivscases.OpDeleteStage)
+		})
 	return out
 }
 
@@ -349,4 +358,33 @@ func ingestTokenFromAnotherFilter(ctx context.Context, r *runner) *suite.Failure
 		return f
 	}
 	return r.wantTokenRefused(ctx, op, map[string]any{}, tok, "a page token issued for filterByState="+stateInactive+", sent without a filter")
+}
+
+// dissociates: disconnecting the participant an encoder publishes as
+// (DisconnectParticipant), or deleting the stage it publishes to
+// (DeleteStage), leaves the ingest configuration with stageArn ""
+// (documented: the two operations' descriptions, "also updates the
+// stageArn in the IngestConfiguration to be an empty string", "also
+// removes the stageArn from the associated IngestConfiguration").
+func dissociates(ctx context.Context, r *runner, op string) *suite.Failure {
+	ic, j, f := r.publishThrough(ctx, "ingest-dissociated")
+	if f != nil {
+		return f
+	}
+	body := map[string]any{ivscases.MemberArn: j.StageArn}
+	if op == ivscases.OpDisconnectParticipant {
+		body = map[string]any{ivscases.MemberStageArn: j.StageArn, ivscases.MemberParticipantId: j.ParticipantID}
+	}
+	if _, _, f := r.do(ctx, op, body); f != nil {
+		return f
+	}
+	doc, ex, f := r.do(ctx, ivscases.OpGetIngestConfiguration, map[string]any{ivscases.MemberArn: ic[ivscases.MemberArn]})
+	if f != nil {
+		return f
+	}
+	got, _ := doc[ivscases.MemberIngestConfiguration].(map[string]any)
+	if got[ivscases.MemberStageArn] != "" {
+		return suite.Mismatch(ex, fmt.Sprintf("after %s of the stage its encoder published to, the ingest configuration keeps the stage", op), "", got[ivscases.MemberStageArn])
+	}
+	return nil
 }

@@ -300,3 +300,16 @@ func (m *Memory) ingestSummary(ic *ingestConfig) ivsapi.IngestConfigurationSumma
 		RedundantIngest: new(ic.redundant),
 	}
 }
+
+// dissociateIngest sets "" as the stage of the ingest configuration p
+// publishes through, when p is connected through one associated with st:
+// what DisconnectParticipant and DeleteStage do to it (documented: their
+// descriptions). The caller holds m.mu.
+func (m *Memory) dissociateIngest(st *stage, p *participant) {
+	if p.ingestArn == "" || p.state != ivsapi.ParticipantStateConnected {
+		return
+	}
+	if ic := m.ingest.byArn[p.ingestArn]; ic != nil && ic.stageArn == st.arn {
+		m.updateIngest(ic, new(""), nil)
+	}
+}

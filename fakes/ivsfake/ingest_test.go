@@ -254,8 +254,9 @@ func TestIngestStateFile(t *testing.T) {
 	assert.Equal(t, types.IngestConfigurationStateActive, after.IngestConfiguration.State)
 }
 
-// TestIngestRevokedAndQuota: a participant DisconnectParticipant revoked
-// does not publish again through its configuration; past the publisher
+// TestIngestRevokedAndQuota: DisconnectParticipant leaves an encoder's
+// configuration without its stage, and the participant it revoked does not
+// publish again through it once associated again; past the publisher
 // quota an encoder is refused, its participant disconnected.
 func TestIngestRevokedAndQuota(t *testing.T) {
 	f := ivsfake.Start(t)
@@ -266,6 +267,15 @@ func TestIngestRevokedAndQuota(t *testing.T) {
 	_, err := f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: key})
 	require.NoError(t, err)
 	_, err = f.Client.DisconnectParticipant(ctx, &ivsrealtime.DisconnectParticipantInput{StageArn: stage.Arn, ParticipantId: ic.ParticipantId})
+	require.NoError(t, err)
+	// The disconnect left the configuration without its stage (documented);
+	// associated again, its revoked participant still does not publish.
+	after, err := f.Client.GetIngestConfiguration(ctx, &ivsrealtime.GetIngestConfigurationInput{Arn: ic.Arn})
+	require.NoError(t, err)
+	assert.Equal(t, "", aws.ToString(after.IngestConfiguration.StageArn))
+	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: key})
+	requireWireError(t, err, "ResourceNotFoundException", http.StatusNotFound)
+	_, err = f.Client.UpdateIngestConfiguration(ctx, &ivsrealtime.UpdateIngestConfigurationInput{Arn: ic.Arn, StageArn: stage.Arn})
 	require.NoError(t, err)
 	_, err = f.Control.StartIngest(ctx, ivscontrol.IngestInput{StreamKey: key})
 	requireWireError(t, err, "AccessDeniedException", http.StatusForbidden)

@@ -334,6 +334,13 @@ func (m *Memory) DeleteStage(_ context.Context, in *ivsapi.DeleteStageRequest) (
 	if err != nil {
 		return nil, err
 	}
+	if st.active != nil {
+		// The ingest configurations its participants publish through lose
+		// the stage (documented: DeleteStage's description).
+		for _, p := range st.active.byID {
+			m.dissociateIngest(st, p)
+		}
+	}
 	m.deleteStage(st, now)
 	return &ivsapi.DeleteStageResponse{}, nil
 }

@@ -115,7 +115,9 @@ func (m *Memory) CreateParticipantToken(_ context.Context, in *ivsapi.CreatePart
 // that is not connected is still revoked. Nothing public says what AWS
 // answers for an id the stage never issued; the fake revokes it all the
 // same and answers 200 (inferred), keeping ResourceNotFoundException for
-// an unknown stage.
+// an unknown stage. A participant publishing through an ingest
+// configuration leaves that configuration without a stage (documented:
+// the operation's description).
 func (m *Memory) DisconnectParticipant(_ context.Context, in *ivsapi.DisconnectParticipantRequest) (_ *ivsapi.DisconnectParticipantResponse, err error) {
 	now := m.now()
 	m.mu.Lock()
@@ -128,6 +130,7 @@ func (m *Memory) DisconnectParticipant(_ context.Context, in *ivsapi.DisconnectP
 	m.revoke(st, id)
 	if st.active != nil {
 		if p := st.active.byID[id]; p != nil && p.state == ivsapi.ParticipantStateConnected {
+			m.dissociateIngest(st, p)
 			m.disconnect(st, p, now)
 		}
 	}
