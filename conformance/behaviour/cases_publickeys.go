@@ -64,7 +64,7 @@ func publicKeyCases(c contract) []suite.Case {
 	return out
 }
 
-// keyPair is a new ECDSA P-384 key pair and its public key's PEM.
+// keyPair is a new ECDSA key pair on curve and its public key's PEM.
 func keyPair(curve elliptic.Curve) (*ecdsa.PrivateKey, string, *suite.Failure) {
 	key, err := ecdsa.GenerateKey(curve, rand.Reader)
 	if err != nil {

@@ -2,12 +2,8 @@ package behaviour
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"strings"
 
 	"github.com/ivsrt/contract/conformance/ivscases"
@@ -38,15 +34,8 @@ const (
 
 // newKeyMaterial is the PEM of a new ECDSA P-384 public key.
 func newKeyMaterial() (string, *suite.Failure) {
-	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	if err != nil {
-		return "", suite.Failf(nil, "making a P-384 key pair: %v", err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		return "", suite.Failf(nil, "encoding a P-384 public key: %v", err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
+	_, material, f := keyPair(elliptic.P384())
+	return material, f
 }
 
 // declarePublicKeys adds to a generated case of public keys what it needs.
