@@ -13,59 +13,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
+	"github.com/ivsrt/contract/conformance/rules"
 )
 
-// docRow is a row of a rule table in docs/contract.md: its source, where
-// its evidence is, and the name patterns of its cases.
-type docRow struct {
-	line     string
-	source   string
-	evidence string
-	patterns []*regexp.Regexp
-	cells    int
-}
-
-var backticked = regexp.MustCompile("`([^`]+)`")
-
-// contractDocRows reads the rule tables of docs/contract.md: the rows of
-// each table headed | rule | source | evidence | cases |, cases as
-// backticked name patterns where * stands for any text within one part of
-// a name. A row of another width is kept (cells says how many) so that a
-// test can name it, not skip it.
-func contractDocRows(t *testing.T) []docRow {
+// contractDocRows are the rule rows of docs/contract.md, as the tools
+// that quote them read them (package rules).
+func contractDocRows(t *testing.T) []*rules.Rule {
 	t.Helper()
-	data, err := os.ReadFile("../docs/contract.md")
-	require.NoError(t, err)
-	var rows []docRow
-	inTable := false
-	for _, line := range strings.Split(string(data), "\n") {
-		if !strings.HasPrefix(line, "|") {
-			inTable = false
-			continue
-		}
-		if strings.HasPrefix(line, "| rule | source |") {
-			inTable = true
-			continue
-		}
-		if !inTable || strings.HasPrefix(line, "|---") {
-			continue
-		}
-		cells := strings.Split(line, " | ")
-		row := docRow{line: line, cells: len(cells)}
-		if len(cells) >= 2 {
-			row.source = strings.TrimSpace(cells[1])
-		}
-		if len(cells) == 4 {
-			row.evidence = strings.TrimSpace(cells[2])
-		}
-		for _, m := range backticked.FindAllStringSubmatch(cells[len(cells)-1], -1) {
-			re := "^" + strings.ReplaceAll(regexp.QuoteMeta(m[1]), `\*`, "[^/]*") + "$"
-			row.patterns = append(row.patterns, regexp.MustCompile(re))
-		}
-		rows = append(rows, row)
-	}
-	return rows
+	return rules.Contract().Rules
 }
+
+// where names a row in a failure: its line and its rule.
+func where(r *rules.Rule) string { return r.ID() + ": " + r.Text }
 
 // docs/contract.md lists every case of the suite under a rule, with the
 // source the case carries; every pattern it gives names a case.
@@ -78,24 +37,21 @@ func TestContractDocMatchesTheSuite(t *testing.T) {
 	for _, c := range s.Cases {
 		found := false
 		for i, row := range rows {
-			for j, re := range row.patterns {
-				if !re.MatchString(c.Name) {
-					continue
-				}
+			for _, j := range row.MatchesPattern(c.Name) {
 				found = true
 				if used[i] == nil {
 					used[i] = map[int]bool{}
 				}
 				used[i][j] = true
-				assert.Equal(t, row.source, c.Source, "%s is %s, but docs/contract.md lists it as %s in: %s", c.Name, c.Source, row.source, row.line)
+				assert.Equal(t, row.Source, c.Source, "%s is %s, but docs/contract.md lists it as %s in: %s", c.Name, c.Source, row.Source, where(row))
 			}
 		}
 		assert.True(t, found, "docs/contract.md lists no rule for %s (%s)", c.Name, c.Source)
 	}
 	for i, row := range rows {
-		assert.Contains(t, []string{"model", "documented", "inferred"}, row.source, row.line)
-		for j := range row.patterns {
-			assert.True(t, used[i][j], "pattern %d of this row of docs/contract.md names no case: %s", j+1, row.line)
+		assert.Contains(t, []string{"model", "documented", "inferred"}, row.Source, where(row))
+		for j := range row.Patterns {
+			assert.True(t, used[i][j], "pattern %d of this row of docs/contract.md names no case: %s", j+1, where(row))
 		}
 	}
 }
@@ -123,6 +79,7 @@ var awsCLIExamples = []string{
 }
 
 var (
+	backticked = regexp.MustCompile("`([^`]+)`")
 	// "model 2024-06-20", "models 2024-06-20 and 2026-04-08".
 	modelRef = regexp.MustCompile(`\bmodels? (\d{4}-\d{2}-\d{2})(?: and (\d{4}-\d{2}-\d{2}))?`)
 	// A model's name as an entry writes it: an operation or a shape
@@ -183,11 +140,11 @@ func TestContractDocEvidence(t *testing.T) {
 	require.NotEmpty(t, rows)
 	checked := 0
 	for _, row := range rows {
-		if !assert.Equal(t, 4, row.cells, "a row of docs/contract.md without its evidence (| rule | source | evidence | cases |): %s", row.line) {
+		if !assert.Equal(t, 4, row.Cells, "a row of docs/contract.md without its evidence (| rule | source | evidence | cases |): %s", where(row)) {
 			continue
 		}
-		ev := row.evidence
-		if !assert.NotEmpty(t, ev, "a rule of docs/contract.md with an empty evidence entry: %s", row.line) {
+		ev := row.Evidence
+		if !assert.NotEmpty(t, ev, "a rule of docs/contract.md with an empty evidence entry: %s", where(row)) {
 			continue
 		}
 		checked++
@@ -195,7 +152,7 @@ func TestContractDocEvidence(t *testing.T) {
 		for _, m := range modelRef.FindAllStringSubmatch(ev, -1) {
 			for _, v := range m[1:] {
 				if v != "" {
-					assert.Contains(t, modelVersions, v, "the evidence names model %s, not one of %v: %s", v, modelVersions, row.line)
+					assert.Contains(t, modelVersions, v, "the evidence names model %s, not one of %v: %s", v, modelVersions, where(row))
 				}
 			}
 		}
@@ -203,16 +160,16 @@ func TestContractDocEvidence(t *testing.T) {
 			name := m[1]
 			if f := cliFile.FindStringSubmatch(name); f != nil {
 				files++
-				assert.True(t, slices.Contains(awsCLIExamples, f[1]), "the evidence names CLI example %s, which the AWS CLI does not have: %s", name, row.line)
+				assert.True(t, slices.Contains(awsCLIExamples, f[1]), "the evidence names CLI example %s, which the AWS CLI does not have: %s", name, where(row))
 				if haveExamplesDir {
 					_, err := os.Stat(filepath.Join(examplesDir, f[1]))
-					assert.NoError(t, err, "the evidence names CLI example %s, which testdata/aws-examples does not hold: %s", name, row.line)
+					assert.NoError(t, err, "the evidence names CLI example %s, which testdata/aws-examples does not hold: %s", name, where(row))
 				}
 				continue
 			}
 			if modelName.MatchString(name) {
 				models++
-				assert.True(t, model.has(name), "the evidence names %s, which is not in the model: %s", name, row.line)
+				assert.True(t, model.has(name), "the evidence names %s, which is not in the model: %s", name, where(row))
 			}
 		}
 		// The service's own documentation string has no name of its own.
@@ -220,18 +177,18 @@ func TestContractDocEvidence(t *testing.T) {
 		pages = len(pageRef.FindAllString(ev, -1))
 		citesModel := modelRef.MatchString(ev)
 		if citesModel {
-			assert.Positive(t, models, "the evidence names a model but no member, shape or operation of it: %s", row.line)
+			assert.Positive(t, models, "the evidence names a model but no member, shape or operation of it: %s", where(row))
 		}
-		if row.source == "inferred" {
-			assert.True(t, strings.HasPrefix(ev, "none found"), "an inferred rule's evidence starts \"none found\": %s", row.line)
+		if row.Source == "inferred" {
+			assert.True(t, strings.HasPrefix(ev, "none found"), "an inferred rule's evidence starts \"none found\": %s", where(row))
 			continue
 		}
-		assert.False(t, strings.HasPrefix(ev, "none found"), "a %s rule with no evidence found: %s", row.source, row.line)
-		if row.source == "model" {
-			assert.True(t, citesModel, "a model rule's evidence names the model and its version: %s", row.line)
+		assert.False(t, strings.HasPrefix(ev, "none found"), "a %s rule with no evidence found: %s", row.Source, where(row))
+		if row.Source == "model" {
+			assert.True(t, citesModel, "a model rule's evidence names the model and its version: %s", where(row))
 		}
 		assert.True(t, (citesModel && models > 0) || files > 0 || pages > 0,
-			"a %s rule's evidence names a model member or shape with its version, a CLI example file or a page by title: %s", row.source, row.line)
+			"a %s rule's evidence names a model member or shape with its version, a CLI example file or a page by title: %s", row.Source, where(row))
 	}
 	assert.Equal(t, len(rows), checked, "rules of docs/contract.md without an evidence entry")
 }
