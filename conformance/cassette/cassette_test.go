@@ -103,8 +103,13 @@ func TestRedactorTakesOutEverySecret(t *testing.T) {
 	assert.Contains(t, ex.Response.Body, "arn:aws:iam::000000000001:root", "the same account, the same stand-in, wherever it appears")
 	head, _, _ := strings.Cut(tok, ".")
 	assert.Contains(t, ex.Response.Body, head+".", "a token keeps its header")
-	assert.Contains(t, ex.Response.Body, "."+cassette.Redacted+`"`, "and loses its signature")
-	assert.Contains(t, ex.Response.Body, `"streamKey":"`+cassette.Redacted+`"`)
+	assert.Contains(t, ex.Response.Body, "."+cassette.Mark("c2lnbmF0dXJl")+`"`, "and loses its signature to its mark")
+	assert.Contains(t, ex.Request.Body, "."+cassette.Mark("c2lnbmF0dXJl")+`"`, "the same token, the same mark: a replay links its use to its minting")
+	assert.Contains(t, ex.Response.Body, `"streamKey":"`+cassette.Mark("sk_us-east-1_secret")+`"`)
+	assert.Regexp(t, `^REDACTED#[0-9a-f]{12}$`, cassette.Mark("x"))
+	assert.True(t, cassette.IsRedacted(cassette.Mark("x")))
+	assert.True(t, cassette.IsRedacted(cassette.Redacted))
+	assert.False(t, cassette.IsRedacted("REDACTEDx"))
 
 	again := cassette.Exchange{Request: cassette.Request{Method: "POST", URI: "/GetStage", Body: `{"arn":"arn:aws:ivs:us-east-1:444455556666:stage/efghEFGH5678"}`}}
 	r.Exchange(&again)

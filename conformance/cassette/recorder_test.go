@@ -60,7 +60,7 @@ func TestRecorderRecordsTheSDKsTraffic(t *testing.T) {
 	assert.Equal(t, http.StatusOK, first.Response.Status)
 	assert.Contains(t, first.Response.Body, *created.Stage.Arn)
 	assert.NotContains(t, first.Response.Body, *created.ParticipantTokens[0].Token, "no usable token in the cassette")
-	assert.Regexp(t, `"token":"([^"]*\.)?`+cassette.Redacted+`"`, first.Response.Body, "a sensitive member: a JWT loses its signature, another value all of it")
+	assert.Contains(t, first.Response.Body, `"token":"`+cassette.Mark(*created.ParticipantTokens[0].Token)+`"`, "a sensitive member that is no JWT is replaced by its mark")
 	assert.Equal(t, cassette.Redacted, first.Request.Header.Get("Authorization"))
 	assert.Equal(t, cassette.Redacted, first.Request.Header.Get("X-Amz-Security-Token"))
 	assert.Positive(t, first.Duration)

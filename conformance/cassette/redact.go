@@ -2,7 +2,9 @@ package cassette
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,8 +13,24 @@ import (
 	"sync"
 )
 
-// Redacted is what a secret is replaced with.
+// Redacted is what a secret is replaced with. A participant token or a
+// stream key is replaced with Redacted, "#" and the first 12 hex digits
+// of its SHA-256 (Mark): the same secret gets the same mark, so a replay
+// can tell which answer minted the token a later join used, and nothing
+// of a secret of that much entropy can be had from it.
 const Redacted = "REDACTED"
+
+// Mark is what a value of a sensitive member, or a token's signature, is
+// replaced with.
+func Mark(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return Redacted + "#" + hex.EncodeToString(sum[:6])
+}
+
+// IsRedacted reports whether s is a redacted value (Redacted or a Mark).
+func IsRedacted(s string) bool {
+	return s == Redacted || strings.HasPrefix(s, Redacted+"#")
+}
 
 // Redactor takes secrets out of exchanges before they are written:
 //   - the Authorization header and the session token (X-Amz-Security-Token),
@@ -121,15 +139,15 @@ func (r *Redactor) value(name string, v any) (any, bool) {
 			}
 			return s, s != x
 		}
-		if r.Sensitive[name] && x != Redacted {
-			return Redacted, true
+		if r.Sensitive[name] && !IsRedacted(x) {
+			return Mark(x), true
 		}
 	}
 	return v, false
 }
 
 // RedactJWT replaces the signature of a JWT (three base64url parts, the
-// first a JSON object with an alg) with Redacted; ok is false for a
+// first a JSON object with an alg) with its Mark; ok is false for a
 // string that is not a JWT.
 func RedactJWT(s string) (string, bool) {
 	parts := strings.Split(s, ".")
@@ -146,7 +164,10 @@ func RedactJWT(s string) (string, bool) {
 	if json.Unmarshal(head, &h) != nil || h.Alg == nil {
 		return s, false
 	}
-	return parts[0] + "." + parts[1] + "." + Redacted, true
+	if IsRedacted(parts[2]) {
+		return s, true
+	}
+	return parts[0] + "." + parts[1] + "." + Mark(parts[2]), true
 }
 
 // arnAccount finds the account of an ARN, plain or path-escaped (a tag
