@@ -193,8 +193,23 @@ func TestReplicationAcrossAccounts(t *testing.T) {
 	assert.Equal(t, types.ReplicationStateStopped, a.replicas(t, srcArn, id)[0].ReplicationState)
 	assert.Equal(t, stopped, a.events(t, srcArn, alice.SessionId, id)[0], "as it left")
 
+	// Within its reconnect window a source that leaves and comes back
+	// keeps the replica; then leaving for good (a stop naming it once
+	// it is back, here) ends it as before.
+	alice = a.join(t, as.ParticipantTokens[0])
+	bob := a.join(t, as.ParticipantTokens[1]) // keeps A's session going while alice is away
+	require.NoError(t, a.ctl.Publish(ctx, alice.Ref()))
+	_, err = a.c.StartParticipantReplication(ctx, &ivsrealtime.StartParticipantReplicationInput{
+		SourceStageArn: &srcArn, DestinationStageArn: &dstArn, ParticipantId: &id, ReconnectWindowSeconds: aws.Int32(300)})
+	require.NoError(t, err)
+	require.NoError(t, a.ctl.Leave(ctx, alice.Ref()))
+	assert.Equal(t, types.ReplicationStateActive, b.participant(t, dstArn, carol.SessionId, id).ReplicationState, "away within the window")
+	alice = a.join(t, as.ParticipantTokens[0])
+	assert.Equal(t, types.ReplicationStateActive, a.replicas(t, srcArn, id)[0].ReplicationState, "back within the window")
+	require.NoError(t, a.stop(srcArn, dstArn, id))
+	assert.Equal(t, types.ParticipantStateDisconnected, b.participant(t, dstArn, carol.SessionId, id).State)
+
 	// DisconnectParticipant of the source ends it.
-	bob := a.join(t, as.ParticipantTokens[1])
 	require.NoError(t, a.ctl.Publish(ctx, bob.Ref()))
 	require.NoError(t, a.start(srcArn, dstArn, bob.ParticipantId))
 	assert.Equal(t, types.ReplicationTypeReplica, b.participant(t, dstArn, carol.SessionId, bob.ParticipantId).ReplicationType)
@@ -206,7 +221,6 @@ func TestReplicationAcrossAccounts(t *testing.T) {
 	assert.Equal(t, types.ReplicationStateStopped, a.replicas(t, srcArn, bob.ParticipantId)[0].ReplicationState)
 
 	// B's stage deleted ends it: A's side records REPLICATION_STOPPED.
-	alice = a.join(t, as.ParticipantTokens[0])
 	require.NoError(t, a.ctl.Publish(ctx, alice.Ref()))
 	require.NoError(t, a.start(srcArn, dstArn, id))
 	_, err = b.c.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: &dstArn})
