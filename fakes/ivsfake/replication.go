@@ -10,9 +10,10 @@ import (
 )
 
 // Participant replication copies a publishing participant of one stage
-// (the source) into another stage of the same account and region (the
-// destination, of the same account or, below, another), where it shows as a participant of its own, the replica
-// (AWS's user guide, "IVS Participant Replication"). The fake keeps a
+// (the source) into another stage of the same region (the destination,
+// of the same account or, below, of another), where it shows as a
+// participant of its own, the replica (AWS's user guide, "IVS
+// Participant Replication"). The fake keeps a
 // replication on both participants: the source lists its replications,
 // one per destination stage (replica), and the replica knows its source
 // (replicaSource). The state changes live in mutators.go (replicate,
