@@ -1056,10 +1056,12 @@ var publishedRefusals = map[string]refusal{
 	"update-stage/1":                 notFound,
 	"update-stage/2":                 notFound,
 
-	// Requests that name stages of another account than the one the other
-	// examples were made in (234567890123): the fake's account is not it.
-	"start-participant-replication/1": foreignAccount,
-	"stop-participant-replication/1":  foreignAccount,
+	// Replications from a stage of the examples' account to one of another
+	// account (234567890123) in the same region: the destination is one
+	// the operations take (x-ivsrt-cross-account), so what refuses them is
+	// the source, which the fake cannot make with that identifier.
+	"start-participant-replication/1": notFound,
+	"stop-participant-replication/1":  notFound,
 
 	"create-ingest-configuration/1": {errValidation, "the example passes --ingest-protocol rtmps, which the CLI sends as written; the model's IngestProtocol values are RTMP and RTMPS"},
 	"import-public-key/1":           {errValidation, "the example passes the key as `cat public.pem`, a file it does not show; the text itself is no PEM key"},
@@ -1068,7 +1070,6 @@ var publishedRefusals = map[string]refusal{
 var (
 	notImplemented = refusal{suite.NotImplemented, "the fake does not implement the operation yet"}
 	notFound       = refusal{"ResourceNotFoundException", "the request names a resource of the example's account, which the fake cannot make with that identifier"}
-	foreignAccount = refusal{"AccessDeniedException", "the request names a stage of an account other than the fake's"}
 )
 
 const errValidation = "ValidationException"

@@ -8,7 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivsfake"
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // Teeth of the replication cases (conformance/behaviour/cases_replication.go):
@@ -149,4 +151,48 @@ func TestCatchesNotPublishingReplicated(t *testing.T) {
 		return http.StatusOK, []byte(`{}`)
 	}))
 	requireFails(t, rs, "StartParticipantReplication/behaviour/replication/not-publishing-refused", "ConflictException")
+}
+
+// A fake that refuses a destination of another account, as ivsrt's did
+// before the CLI example start-participant-replication.rst (a stage of
+// 234567890123 replicated into from 123456789012) set it right:
+// AccessDeniedException for a Start- or StopParticipantReplication whose
+// destination's account is not its source's, whatever else it names. The
+// generated another-account cases of destinationStageArn
+// (x-ivsrt-cross-account) and the behaviour case fail, nothing else.
+func TestCatchesAnotherAccountDestinationRefused(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	rs := results(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if op := opOf(r); op == "StartParticipantReplication" || op == "StopParticipantReplication" {
+			body := readJSON(r)
+			_, src, ok1 := ivsapi.ParseStageArn(asText(body["sourceStageArn"]))
+			_, dst, ok2 := ivsapi.ParseStageArn(asText(body["destinationStageArn"]))
+			// The fake is asked first, so a request it refuses as
+			// malformed is refused as before; a destination of another
+			// account changes nothing in it (the suite makes none).
+			rec := httptest.NewRecorder()
+			fake.ServeHTTP(rec, r)
+			if ok1 && ok2 && src != dst && rec.Code != http.StatusBadRequest {
+				wire.WriteError(w, wire.NewError("AccessDeniedException", http.StatusForbidden, "User: arn:aws:iam::%s:root is not authorized to access %s", src, asText(body["destinationStageArn"])))
+				return
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	names := []string{
+		"StartParticipantReplication/destinationStageArn/another-account/not-found",
+		"StopParticipantReplication/destinationStageArn/another-account/not-found",
+	}
+	for _, name := range names {
+		requireFails(t, rs, name, "ResourceNotFoundException", "AccessDeniedException")
+	}
+	behaviour := "StartParticipantReplication/behaviour/replication/another-account-destination-not-found"
+	requireFails(t, rs, behaviour, "StartParticipantReplication to another account's stage that does not exist", "AccessDeniedException")
+	assert.ElementsMatch(t, append(names, behaviour), failed(rs))
 }

@@ -503,8 +503,8 @@ func (c *checker) schema(n *yaml.Node, p string) {
 	es := c.entries(n, p, "a schema")
 	c.siblings(es, p, "$ref", "OpenAPI 3.0 ignores it (put it on the referenced schema, or a default beside an allOf of the $ref)", "description")
 	// The model reads only these beside allOf; anything else would be dropped.
-	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default, description, "+ExtSensitive+" or "+ExtIdempotencyToken+" beside it",
-		"default", "description", ExtSensitive, ExtIdempotencyToken)
+	c.siblings(es, p, "allOf", "allOf carries a $ref, with a default, description, "+ExtSensitive+", "+ExtIdempotencyToken+" or "+ExtCrossAccount+" beside it",
+		"default", "description", ExtSensitive, ExtIdempotencyToken, ExtCrossAccount)
 	for _, e := range es {
 		ep := Pointer(p, e.key)
 		switch e.key {
@@ -592,15 +592,18 @@ func (c *checker) schema(n *yaml.Node, p string) {
 			for _, v := range e.node.Content {
 				x.IdentifierOf = append(x.IdentifierOf, v.Value)
 			}
-		case ExtSensitive, ExtIdempotencyToken:
+		case ExtSensitive, ExtIdempotencyToken, ExtCrossAccount:
 			if e.node.ShortTag() != "!!bool" {
 				c.errorf(e.node, ep, "%s must be a boolean", e.key)
 			}
 			x, on := c.extensions(p, e.key), e.node.Value == "true"
-			if e.key == ExtSensitive {
+			switch e.key {
+			case ExtSensitive:
 				x.Sensitive = on
-			} else {
+			case ExtIdempotencyToken:
 				x.IdempotencyToken = on
+			default:
+				x.CrossAccount = on
 			}
 		default:
 			c.unsupported(e, p, "a schema")

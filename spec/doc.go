@@ -70,8 +70,9 @@
 // default, $ref, and allOf with exactly one $ref (the OpenAPI 3.0 way to
 // put a default or an extension beside a reference). Beside a $ref only
 // description may stand, and beside allOf only default, description,
-// x-ivsrt-sensitive and x-ivsrt-idempotency-token: OpenAPI 3.0 ignores the
-// rest, so a constraint or extension there would be lost. Patterns must be anchored
+// x-ivsrt-sensitive, x-ivsrt-idempotency-token and x-ivsrt-cross-account:
+// OpenAPI 3.0 ignores the rest, so a constraint or extension there would be
+// lost. Patterns must be anchored
 // (every top-level alternative starts with ^ and ends with $), because AWS
 // matches them against the whole value. Numbers and booleans in extensions
 // are YAML numbers and booleans, not quoted strings.
@@ -116,6 +117,12 @@
 //     with a fresh UUID when the caller leaves it out, and the service
 //     answers a repeated request with the same token as it answered the
 //     first, instead of acting twice.
+//   - x-ivsrt-cross-account (property of a request, boolean): the member
+//     names a resource that may belong to another account of the caller's
+//     region (a replication's destination stage: AWS's CLI example
+//     start-participant-replication replicates to a stage of another
+//     account). No another-account case expects it refused; naming another
+//     account's resource that does not exist is ResourceNotFoundException.
 //   - x-ivsrt-member (parameter, response header): the member a path,
 //     query or header parameter stands for, or a header of a response, when
 //     its name differs from the parameter's or the header's.

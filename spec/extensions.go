@@ -17,6 +17,7 @@ const (
 	ExtIdentifierOf     = "x-ivsrt-identifier-of"
 	ExtSensitive        = "x-ivsrt-sensitive"
 	ExtIdempotencyToken = "x-ivsrt-idempotency-token"
+	ExtCrossAccount     = "x-ivsrt-cross-account"
 	ExtOverlays         = "x-ivsrt-overlays"
 )
 
@@ -42,6 +43,9 @@ type Extensions struct {
 	Sensitive      bool             // a schema or property
 	// IdempotencyToken marks a property as the model's idempotency token.
 	IdempotencyToken bool
+	// CrossAccount marks a request member that may name a resource of
+	// another account in the caller's region.
+	CrossAccount bool
 }
 
 // Has reports whether the object carries the extension name.

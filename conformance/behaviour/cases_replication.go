@@ -20,13 +20,16 @@ import (
 
 // The values of replication.
 const (
-	structReplica          = "ParticipantReplica"
-	replicationTypeSource  = "SOURCE"
-	replicationTypeReplica = "REPLICA"
-	replicationActive      = "ACTIVE"
-	replicationStopped     = "STOPPED"
-	eventReplicationStart  = "REPLICATION_STARTED"
-	eventReplicationStop   = "REPLICATION_STOPPED"
+	structReplica = "ParticipantReplica"
+	// structStartReplicationRequest is the request that names the
+	// destination's identifier format.
+	structStartReplicationRequest = "StartParticipantReplicationRequest"
+	replicationTypeSource         = "SOURCE"
+	replicationTypeReplica        = "REPLICA"
+	replicationActive             = "ACTIVE"
+	replicationStopped            = "STOPPED"
+	eventReplicationStart         = "REPLICATION_STARTED"
+	eventReplicationStop          = "REPLICATION_STOPPED"
 )
 
 // needReplication is what the replication cases need the contract to know.
@@ -63,6 +66,8 @@ func replicationCases(add func(name, op, member, rule, source string, needs []st
 		needReplication, stopsBothSides)
 	add("StartParticipantReplication/behaviour/replication/not-publishing-refused", ivscases.OpStartParticipantReplication, ivscases.MemberParticipantId, "replication", suite.SourceInferred,
 		nil, notPublishingRefused)
+	add("StartParticipantReplication/behaviour/replication/another-account-destination-not-found", ivscases.OpStartParticipantReplication, ivscases.MemberDestinationStageArn, "replication", suite.SourceInferred,
+		nil, anotherAccountDestinationNotFound)
 }
 
 // replicated makes a publishing participant and a stage, replicates the
@@ -281,4 +286,49 @@ func notPublishingRefused(ctx context.Context, r *runner) *suite.Failure {
 	x := replication{joined: j, destination: st[ivscases.MemberArn].(string)}
 	body := stopBody(x)
 	return r.doError(ctx, ivscases.OpStartParticipantReplication, body, "ConflictException")
+}
+
+// anotherAccountDestinationNotFound: a publishing participant replicated
+// to a stage of another account in the run's region that does not exist
+// is ResourceNotFoundException, and so is stopping that replication: such
+// a destination is not refused as another account's (documented: the AWS
+// CLI's start-participant-replication example replicates from account
+// 123456789012 to a stage of 234567890123 in us-west-2, and succeeds; the
+// spec marks destinationStageArn x-ivsrt-cross-account), and this one
+// names nothing (the error is our reading: the one the operations declare
+// for what they do not find). The suite signs as one account, so a
+// replication that succeeds across accounts is the fake's own tests'
+// (fakes/ivsfake TestReplicationAcrossAccounts), not a case here.
+func anotherAccountDestinationNotFound(ctx context.Context, r *runner) *suite.Failure {
+	if f := r.needSeeder(); f != nil {
+		return f
+	}
+	if r.c.Operation(ivscases.OpStartParticipantReplication) == nil {
+		return suite.Skipf("the contract has no %s", ivscases.OpStartParticipantReplication)
+	}
+	_, j, f := r.joinedAlone(ctx, "another-account-source")
+	if f != nil {
+		return f
+	}
+	if err := r.Target().Seeder.Publish(ctx, j); err != nil {
+		return seederFailure("Publish(the participant to replicate)", err)
+	}
+	m, f := r.c.member(structStartReplicationRequest, ivscases.MemberDestinationStageArn)
+	if f != nil {
+		return f
+	}
+	foreign, f := r.MintForeign(m.Identifier)
+	if f != nil {
+		return f
+	}
+	body := stopBody(replication{joined: j, destination: foreign})
+	if f := r.doError(ctx, ivscases.OpStartParticipantReplication, body, "ResourceNotFoundException"); f != nil {
+		f.Reason = "StartParticipantReplication to another account's stage that does not exist: " + f.Reason
+		return f
+	}
+	if f := r.doError(ctx, ivscases.OpStopParticipantReplication, body, "ResourceNotFoundException"); f != nil {
+		f.Reason = "StopParticipantReplication to another account's stage that does not exist: " + f.Reason
+		return f
+	}
+	return nil
 }

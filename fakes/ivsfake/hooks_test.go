@@ -155,6 +155,8 @@ var memoryNotState = map[string]string{
 	"mu":      "the lock",
 	"capSets": "a cache of shared capability lists, rebuilt as tokens are added",
 	"ps":      "the journal itself",
+	"peers":   "set once, by the Server that makes the namespace",
+	"outbox":  "changes bound for other namespaces, delivered when the lock is let go: not this namespace's state",
 }
 
 // rawChanges are the helpers that change state without recording it

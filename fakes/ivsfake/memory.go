@@ -130,6 +130,13 @@ type Memory struct {
 	deleted history
 	// ps is nil without Options.Store (persist.go).
 	ps *persist
+	// peers lends the namespaces of other accounts, for a replication to
+	// another account's stage; nil for a Memory no Server made (it knows
+	// no other account). outbox holds the changes its replications make
+	// in other namespaces, queued under mu and delivered once it is let
+	// go (replication.go).
+	peers  peerSpaces
+	outbox []crossEffect
 }
 
 var _ ivsapi.Backend = (*Memory)(nil)

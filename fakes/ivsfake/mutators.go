@@ -42,6 +42,7 @@ func (m *Memory) resetLocked() {
 	m.order = nil
 	m.deleted = history{}
 	m.quotas, m.quotaSet = m.opts.defaultQuotas(), [numQuotas]bool{}
+	m.outbox = nil
 	m.storage.reset()
 	m.publicKeys.reset()
 	m.ingest.reset()
@@ -565,10 +566,13 @@ func (p *participant) stopRecording() {
 // REPLICATION_STARTED naming the destination. The replica is recorded
 // when dst records participants and its configuration's
 // recordParticipantReplicas is true.
-func (m *Memory) replicate(src *stage, p *participant, dst *stage, window int32, attrs map[string]string, now time.Time) *session {
+//
+// dm is the destination's namespace: m, or another account's, whose lock
+// the caller holds too (lockPair).
+func (m *Memory) replicate(dm *Memory, src *stage, p *participant, dst *stage, window int32, attrs map[string]string, now time.Time) *session {
 	ds := dst.active
 	if ds == nil {
-		ds = m.startSession(dst, now)
+		ds = dm.startSession(dst, now)
 	}
 	merged := copyMap(p.attributes)
 	if merged == nil && len(attrs) > 0 {
@@ -581,7 +585,7 @@ func (m *Memory) replicate(src *stage, p *participant, dst *stage, window int32,
 	recording, bucket, prefix := ivsapi.ParticipantRecordingStateDisabled, "", ""
 	if !dst.rec.Resets() && valueOf(dst.rec.RecordParticipantReplicas) {
 		recording = ivsapi.ParticipantRecordingStateStarting
-		bucket = m.recordingBucket(valueOf(dst.rec.StorageConfigurationArn))
+		bucket = dm.recordingBucket(valueOf(dst.rec.StorageConfigurationArn))
 		prefix = truncate(resourceID(dst.arn)+"/"+ds.id+"/"+p.id+"/"+strconv.FormatInt(now.Unix(), 10), ivsapi.ParticipantRecordingS3PrefixMaxLength)
 	}
 	become := func(r *participant) {
@@ -594,15 +598,15 @@ func (m *Memory) replicate(src *stage, p *participant, dst *stage, window int32,
 		r.record(ivsapi.EventNamePublishStarted, now, nil)
 	}
 	if r := ds.byID[p.id]; r != nil {
-		m.alter(dst, ds, r, func() { become(r) })
+		dm.alter(dst, ds, r, func() { become(r) })
 	} else {
 		r = &participant{
 			id: p.id, userID: p.userID, firstJoin: now, recording: ivsapi.ParticipantRecordingStateDisabled,
-			capabilities: m.capabilities([]ivsapi.ParticipantTokenCapability{ivsapi.ParticipantTokenCapabilityPublish}),
+			capabilities: dm.capabilities([]ivsapi.ParticipantTokenCapability{ivsapi.ParticipantTokenCapabilityPublish}),
 		}
 		become(r)
 		ds.add(r)
-		m.ps.participant(dst.arn, ds, r)
+		dm.ps.participant(dst.arn, ds, r)
 	}
 	link := replica{stageArn: dst.arn, sessionID: ds.id, state: ivsapi.ReplicationStateActive, window: window}
 	m.alter(src, src.active, p, func() {
@@ -626,6 +630,11 @@ func (m *Memory) stopReplication(src *stage, s *session, p *participant, i int, 
 		p.replicas[i].state, p.replicas[i].awayUntil = ivsapi.ReplicationStateStopped, time.Time{}
 		p.events = append(p.events, event{name: ivsapi.EventNameReplicationStopped, at: at, dstArn: link.stageArn, dstSession: link.sessionID})
 	})
+	if ns, ok := m.foreign(link.stageArn); ok {
+		m.outbox = append(m.outbox, crossEffect{ns: ns, kind: sourceStopped, srcArn: src.arn, srcSession: s.id,
+			dstArn: link.stageArn, dstSession: link.sessionID, id: p.id, at: at})
+		return
+	}
 	dst := m.stages[link.stageArn]
 	if dst == nil {
 		return // deleted: its session ended, and the replica left with it
@@ -638,6 +647,12 @@ func (m *Memory) stopReplication(src *stage, s *session, p *participant, i int, 
 	if r == nil || r.source == nil {
 		return
 	}
+	m.replicaStops(dst, ds, r, at)
+}
+
+// replicaStops makes replica r of session ds of stage dst leave, its
+// replication stopped at time at.
+func (m *Memory) replicaStops(dst *stage, ds *session, r *participant, at time.Time) {
 	connected := r.state == ivsapi.ParticipantStateConnected
 	m.alter(dst, ds, r, func() {
 		r.source = &replicaSource{stageArn: r.source.stageArn, sessionID: r.source.sessionID, state: ivsapi.ReplicationStateStopped}
@@ -664,19 +679,11 @@ func (m *Memory) replicationLeft(st *stage, s *session, p *participant, now time
 		m.alter(st, s, p, func() {
 			p.source = &replicaSource{stageArn: from.stageArn, sessionID: from.sessionID, state: ivsapi.ReplicationStateStopped}
 		})
-		if src := m.stages[from.stageArn]; src != nil && src.sessions[from.sessionID] != nil {
-			ss := src.sessions[from.sessionID]
-			if q := ss.byID[p.id]; q != nil {
-				i := slices.IndexFunc(q.replicas, func(r replica) bool {
-					return r.stageArn == st.arn && r.sessionID == s.id && r.state == ivsapi.ReplicationStateActive
-				})
-				if i >= 0 {
-					m.alter(src, ss, q, func() {
-						q.replicas[i].state, q.replicas[i].awayUntil = ivsapi.ReplicationStateStopped, time.Time{}
-						q.events = append(q.events, event{name: ivsapi.EventNameReplicationStopped, at: now, dstArn: st.arn, dstSession: s.id})
-					})
-				}
-			}
+		if ns, ok := m.foreign(from.stageArn); ok {
+			m.outbox = append(m.outbox, crossEffect{ns: ns, kind: replicaGone, srcArn: from.stageArn, srcSession: from.sessionID,
+				dstArn: st.arn, dstSession: s.id, id: p.id, at: now})
+		} else {
+			m.replicationEnded(from.stageArn, from.sessionID, p.id, st.arn, s.id, now)
 		}
 	}
 	for i, r := range p.replicas {
@@ -693,6 +700,55 @@ func (m *Memory) replicationLeft(st *stage, s *session, p *participant, now time
 		default:
 			m.stopReplication(st, s, p, i, now)
 		}
+	}
+}
+
+// replicationEnded stops the replication of participant id of session
+// srcSession of stage srcArn to session dstSession of stage dstArn, as of
+// at, when it is active: its replica left.
+func (m *Memory) replicationEnded(srcArn, srcSession, id, dstArn, dstSession string, at time.Time) {
+	src := m.stages[srcArn]
+	if src == nil || src.sessions[srcSession] == nil {
+		return
+	}
+	ss := src.sessions[srcSession]
+	q := ss.byID[id]
+	if q == nil {
+		return
+	}
+	i := slices.IndexFunc(q.replicas, func(r replica) bool {
+		return r.stageArn == dstArn && r.sessionID == dstSession && r.state == ivsapi.ReplicationStateActive
+	})
+	if i >= 0 {
+		m.alter(src, ss, q, func() {
+			q.replicas[i].state, q.replicas[i].awayUntil = ivsapi.ReplicationStateStopped, time.Time{}
+			q.events = append(q.events, event{name: ivsapi.EventNameReplicationStopped, at: at, dstArn: dstArn, dstSession: dstSession})
+		})
+	}
+}
+
+// crossApply makes, in the namespace it lands in (m), a change a
+// replication across accounts made in another (replication.go, deliver).
+// Each applies only to the replication it names while that is active, so
+// one delivered late changes nothing that began since: a new replication
+// of the same source to the same stage cannot start while the old one's
+// replica is connected, nor while its source's link is active.
+func (m *Memory) crossApply(e crossEffect) {
+	switch e.kind {
+	case replicaGone:
+		m.replicationEnded(e.srcArn, e.srcSession, e.id, e.dstArn, e.dstSession, e.at)
+	case sourceStopped:
+		dst := m.stages[e.dstArn]
+		if dst == nil || dst.sessions[e.dstSession] == nil {
+			return
+		}
+		ds := dst.sessions[e.dstSession]
+		r := ds.byID[e.id]
+		if r == nil || r.source == nil || r.source.state != ivsapi.ReplicationStateActive ||
+			r.source.stageArn != e.srcArn || r.source.sessionID != e.srcSession {
+			return
+		}
+		m.replicaStops(dst, ds, r, e.at)
 	}
 }
 

@@ -90,6 +90,7 @@ func (s *Server) acquire(ns Namespace) (*Memory, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.peers = s
 	t.held[ns] = &heldSpace{m: m, users: 1}
 	t.perAccount[ns.Account]++
 	return m, nil
@@ -124,6 +125,33 @@ func (s *Server) dropIfEmpty(ns Namespace, h *heldSpace) {
 	if t.perAccount[ns.Account]--; t.perAccount[ns.Account] <= 0 {
 		delete(t.perAccount, ns.Account)
 	}
+}
+
+// borrow lends a namespace's state to a request of another namespace (a
+// replication to another account's stage, replication.go) under a lease
+// like its own, which done gives back. A namespace neither held nor in
+// the state file holds nothing: borrow returns nil rather than making it,
+// so naming an account that stores nothing counts against no bound.
+func (s *Server) borrow(ns Namespace) (*Memory, func()) {
+	t := &s.spaces
+	t.mu.Lock()
+	h := t.held[ns]
+	if h != nil {
+		h.users++
+	}
+	t.mu.Unlock()
+	if h == nil {
+		if s.opts.Store == nil {
+			return nil, nil
+		}
+		m, err := s.acquire(ns)
+		if err != nil {
+			return nil, nil
+		}
+		h = &heldSpace{m: m}
+	}
+	m := h.m
+	return m, func() { s.release(&lease{ns: ns, m: m}) }
 }
 
 // Namespaces lists the namespaces the fake holds now (in memory: those a

@@ -197,6 +197,15 @@ func (ps *persist) reset() {
 // commit fails the operation answers InternalServerException, and the
 // state goes back to what the file holds: nothing unstored is kept.
 func (m *Memory) unlock(err *error) {
+	out := m.settle(err)
+	m.mu.Unlock()
+	m.deliver(out)
+}
+
+// settle stores what changed under m.mu (as unlock) and takes the changes
+// bound for other namespaces, which are dropped with the rest when the
+// commit fails. The caller holds m.mu and lets it go.
+func (m *Memory) settle(err *error) []crossEffect {
 	if m.ps != nil && m.ps.dirty() {
 		if cerr := m.commit(); cerr != nil {
 			// The file's path and Go's error are the operator's to see,
@@ -205,9 +214,12 @@ func (m *Memory) unlock(err *error) {
 			m.opts.Logger.Error("a change could not be stored in the state file: it is not kept", "namespace", string(m.ps.ns.key()), "path", m.ps.store.Path(), "error", oneLine(cerr))
 			m.resetLocked()
 			_ = m.ps.store.db.View(func(tx *bolt.Tx) error { return m.load(tx.Bucket(bucketNS).Bucket(m.ps.ns.key()), m.ps.ns.key()) })
+			m.outbox = nil
 		}
 	}
-	m.mu.Unlock()
+	out := m.outbox
+	m.outbox = nil
+	return out
 }
 
 // ---- records ------------------------------------------------------------

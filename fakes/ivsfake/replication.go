@@ -1,6 +1,7 @@
 package ivsfake
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -9,9 +10,10 @@ import (
 )
 
 // Participant replication copies a publishing participant of one stage
-// (the source) into another stage of the same account and region (the
-// destination), where it shows as a participant of its own, the replica
-// (AWS's user guide, "IVS Participant Replication"). The fake keeps a
+// (the source) into another stage of the same region (the destination,
+// of the same account or, below, of another), where it shows as a
+// participant of its own, the replica (AWS's user guide, "IVS
+// Participant Replication"). The fake keeps a
 // replication on both participants: the source lists its replications,
 // one per destination stage (replica), and the replica knows its source
 // (replicaSource). The state changes live in mutators.go (replicate,
@@ -54,26 +56,184 @@ type replicaSource struct {
 	state               ivsapi.ReplicationState
 }
 
+// ---- replication across accounts ----------------------------------------------
+//
+// The destination may be a stage of another account in the same region
+// (documented: the AWS CLI's start-participant-replication example
+// replicates from account 123456789012 to a stage of 234567890123 in
+// us-west-2; the spec marks destinationStageArn x-ivsrt-cross-account).
+// Each account's state is a Memory of its own (namespaces.go), so such a
+// replication spans two:
+//
+//   - Start- and StopParticipantReplication borrow the destination's
+//     namespace from the Server (a lease, so it is not dropped while in
+//     use) and lock both Memories, always in one order (lockPair): two
+//     requests locking the same two cannot deadlock.
+//   - Everything that follows a replication later (its source leaving or
+//     disconnected, the replica's session ending, either stage deleted, a
+//     reconnect window over) happens under one Memory's lock; the change
+//     it makes on the other side is queued there (outbox, a crossEffect)
+//     and delivered when the lock is let go (unlock, deliver), one
+//     namespace at a time, before the request that caused it is answered.
+//     No request ever waits for a second lock while holding one, but
+//     lockPair's, taken in order.
+//
+// Both sides keep what they keep for a replication within an account (the
+// source its link, the replica its source), so a state file keeps a
+// replication across accounts with no change to its records.
+
+// peerSpaces lends another namespace's state: the Memory (nil when
+// nothing is stored there) and done, which gives it back.
+type peerSpaces interface {
+	borrow(ns Namespace) (m *Memory, done func())
+}
+
+// crossKind is what a crossEffect does where it lands.
+type crossKind uint8
+
+const (
+	// replicaGone: the replica left (or its session ended); the source's
+	// link stops, and it records REPLICATION_STOPPED.
+	replicaGone crossKind = iota + 1
+	// sourceStopped: the source's link stopped; the replica leaves.
+	sourceStopped
+)
+
+// crossEffect is a change a replication makes in namespace ns: that of
+// replica id of session srcSession of stage srcArn in session dstSession
+// of stage dstArn, as of at.
+type crossEffect struct {
+	ns                                         Namespace
+	kind                                       crossKind
+	srcArn, srcSession, dstArn, dstSession, id string
+	at                                         time.Time
+}
+
+// foreign is the namespace of stage arn when it is not m's.
+func (m *Memory) foreign(arn string) (Namespace, bool) {
+	region, account, ok := ivsapi.ParseStageArn(arn)
+	if !ok || (account == m.opts.Account && region == m.opts.Region) {
+		return Namespace{}, false
+	}
+	return Namespace{Account: account, Region: region}, true
+}
+
+// deliver applies changes bound for other namespaces, each under its
+// namespace's lock alone. The caller holds no Memory's lock. A namespace
+// that no longer holds the replication (reset, or dropped) takes nothing.
+func (m *Memory) deliver(effects []crossEffect) {
+	for _, e := range effects {
+		if m.peers == nil {
+			return
+		}
+		pm, done := m.peers.borrow(e.ns)
+		if pm == nil {
+			continue
+		}
+		var err error // a commit that fails is logged by unlock, and not kept
+		pm.mu.Lock()
+		pm.crossApply(e)
+		pm.unlock(&err)
+		done()
+	}
+}
+
+// replicationPeer is the namespace that holds a replication's destination
+// stage: m, or for a stage of another account in m's region, that
+// account's, borrowed (nil when nothing is stored there: no such stage).
+// A stage of another region stays m's to refuse (replicationStages). The
+// caller calls done when it has let go of the lock.
+func (m *Memory) replicationPeer(destination string) (dm *Memory, done func()) {
+	ns, ok := m.foreign(destination)
+	if !ok || ns.Region != m.opts.Region {
+		return m, func() {}
+	}
+	if m.peers == nil {
+		return nil, func() {}
+	}
+	dm, done = m.peers.borrow(ns)
+	if dm == nil {
+		return nil, func() {}
+	}
+	return dm, done
+}
+
+// lockPair locks m and dm (nil, or m itself, or another namespace's)
+// for writing, in the order of their namespaces.
+func lockPair(m, dm *Memory) {
+	if dm == nil || dm == m {
+		m.mu.Lock()
+		return
+	}
+	first, second := m, dm
+	if cmp.Or(cmp.Compare(dm.opts.Account, m.opts.Account), cmp.Compare(dm.opts.Region, m.opts.Region)) < 0 {
+		first, second = dm, m
+	}
+	first.mu.Lock()
+	second.mu.Lock()
+}
+
+// unlockPair is unlock for lockPair: both commit and let go, then what
+// either queued for other namespaces is delivered.
+func unlockPair(m, dm *Memory, err *error) {
+	if dm == nil || dm == m {
+		m.unlock(err)
+		return
+	}
+	m.flushTo(dm)
+	dm.flushTo(m)
+	out := append(m.settle(err), dm.settle(err)...)
+	dm.mu.Unlock()
+	m.mu.Unlock()
+	m.deliver(out)
+}
+
+// flushTo applies now the changes m queued for dm's namespace, while the
+// caller holds both locks (lockPair): what a request did on one side is
+// on the other before it goes on, as within one account.
+func (m *Memory) flushTo(dm *Memory) {
+	if dm == nil || dm == m || len(m.outbox) == 0 {
+		return
+	}
+	ns := Namespace{Account: dm.opts.Account, Region: dm.opts.Region}
+	var kept []crossEffect
+	for _, e := range m.outbox {
+		if e.ns == ns {
+			dm.crossApply(e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	m.outbox = kept
+}
+
 // replicationStages finds the source and destination stages of a
-// replication request: a stage of another account is
-// AccessDeniedException whatever the other names (it is checked first),
-// an unknown one ResourceNotFoundException. The caller holds m.mu.
+// replication request: a source of another account, or a destination of
+// another account in another region, is AccessDeniedException whatever
+// the other names (it is checked first); an unknown one, or one of
+// another account in this region that account does not hold,
+// ResourceNotFoundException. dm holds the destination (replicationPeer);
+// the caller holds both locks.
 //
 // A request naming one stage as both is not refused here: its participant
 // is in that session already (StartParticipantReplication answers
 // ConflictException), and is replicated nowhere (StopParticipantReplication
 // answers ResourceNotFoundException).
-func (m *Memory) replicationStages(source, destination string) (*stage, *stage, error) {
-	for _, arn := range []string{source, destination} {
-		if _, account, ok := ivsapi.ParseStageArn(arn); ok && account != m.opts.Account {
-			return nil, nil, ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, arn)
-		}
+func (m *Memory) replicationStages(dm *Memory, source, destination string) (*stage, *stage, error) {
+	if _, account, ok := ivsapi.ParseStageArn(source); ok && account != m.opts.Account {
+		return nil, nil, ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, source)
+	}
+	if region, account, ok := ivsapi.ParseStageArn(destination); ok && account != m.opts.Account && region != m.opts.Region {
+		return nil, nil, ivsapi.NewAccessDeniedException("User: arn:aws:iam::%s:root is not authorized to access %s", m.opts.Account, destination)
 	}
 	src, err := m.lookup(source)
 	if err != nil {
 		return nil, nil, err
 	}
-	dst, err := m.lookup(destination)
+	if dm == nil {
+		return nil, nil, ivsapi.NewResourceNotFoundException("Resource: %s not found", destination)
+	}
+	dst, err := dm.lookup(destination)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,9 +270,11 @@ func (m *Memory) liveSource(src *stage, id string, now time.Time) (*participant,
 // replica publishes there).
 func (m *Memory) StartParticipantReplication(_ context.Context, in *ivsapi.StartParticipantReplicationRequest) (_ *ivsapi.StartParticipantReplicationResponse, err error) {
 	now := m.now()
-	m.mu.Lock()
-	defer m.unlock(&err)
-	src, dst, err := m.replicationStages(*in.SourceStageArn, *in.DestinationStageArn)
+	dm, done := m.replicationPeer(*in.DestinationStageArn)
+	defer done()
+	lockPair(m, dm)
+	defer unlockPair(m, dm, &err)
+	src, dst, err := m.replicationStages(dm, *in.SourceStageArn, *in.DestinationStageArn)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +282,7 @@ func (m *Memory) StartParticipantReplication(_ context.Context, in *ivsapi.Start
 	if err != nil {
 		return nil, err
 	}
+	m.flushTo(dm) // a replication to dst that liveSource found over has left it
 	switch {
 	case p.source != nil:
 		return nil, ivsapi.NewConflictException("Participant %s of stage %s is a replica of a participant of stage %s: only a participant that joined a stage can be replicated", p.id, src.arn, p.source.stageArn)
@@ -135,11 +298,11 @@ func (m *Memory) StartParticipantReplication(_ context.Context, in *ivsapi.Start
 		if q := ds.byID[p.id]; q != nil && q.state == ivsapi.ParticipantStateConnected {
 			return nil, ivsapi.NewConflictException("Participant %s is already connected to session %s of stage %s", p.id, ds.id, dst.arn)
 		}
-		if limit := m.quotas[quotaPublishers]; ds.publishers >= limit {
+		if limit := dm.quotas[quotaPublishers]; ds.publishers >= limit {
 			return nil, ivsapi.NewServiceQuotaExceededException("Publisher quota exceeded: stage %s has %d participants publishing, its limit is %d", dst.arn, ds.publishers, limit)
 		}
 	}
-	m.replicate(src, p, dst, valueOf(in.ReconnectWindowSeconds), in.Attributes, now)
+	m.replicate(dm, src, p, dst, valueOf(in.ReconnectWindowSeconds), in.Attributes, now)
 	return &ivsapi.StartParticipantReplicationResponse{
 		AccessControlAllowOrigin: new(replAllowOrigin), AccessControlExposeHeaders: new(replExposeHeaders),
 		CacheControl: new(replCacheControl), ContentSecurityPolicy: new(replCSP), StrictTransportSecurity: new(replSTS),
@@ -155,9 +318,11 @@ func (m *Memory) StartParticipantReplication(_ context.Context, in *ivsapi.Start
 // declares no ConflictException here).
 func (m *Memory) StopParticipantReplication(_ context.Context, in *ivsapi.StopParticipantReplicationRequest) (_ *ivsapi.StopParticipantReplicationResponse, err error) {
 	now := m.now()
-	m.mu.Lock()
-	defer m.unlock(&err)
-	src, dst, err := m.replicationStages(*in.SourceStageArn, *in.DestinationStageArn)
+	dm, done := m.replicationPeer(*in.DestinationStageArn)
+	defer done()
+	lockPair(m, dm)
+	defer unlockPair(m, dm, &err)
+	src, dst, err := m.replicationStages(dm, *in.SourceStageArn, *in.DestinationStageArn)
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,14 @@ func TestParticipantReplication(t *testing.T) {
 	requireErrorCode(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
 	_, err = startRepl(ctx, f, srcArn, "arn:aws:ivs:us-east-1:123456789012:stage/NoSuchStage1", alice.ParticipantId, nil, nil)
 	requireErrorCode(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
+	// Another account's stage in this region may be a destination
+	// (TestReplicationAcrossAccounts): one nobody holds is not found. One
+	// of another region is refused, as before.
 	_, err = startRepl(ctx, f, srcArn, "arn:aws:ivs:us-east-1:210987654321:stage/abcdEFGH1234", alice.ParticipantId, nil, nil)
+	requireErrorCode(t, err, ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
+	_, err = startRepl(ctx, f, srcArn, "arn:aws:ivs:eu-west-1:210987654321:stage/abcdEFGH1234", alice.ParticipantId, nil, nil)
+	requireErrorCode(t, err, ivsapi.ErrAccessDeniedException, http.StatusForbidden)
+	_, err = startRepl(ctx, f, "arn:aws:ivs:us-east-1:210987654321:stage/abcdEFGH1234", bArn, alice.ParticipantId, nil, nil)
 	requireErrorCode(t, err, ivsapi.ErrAccessDeniedException, http.StatusForbidden)
 	_, err = startRepl(ctx, f, srcArn, srcArn, alice.ParticipantId, nil, nil)
 	requireErrorCode(t, err, ivsapi.ErrConflictException, http.StatusConflict) // alice is in that session already

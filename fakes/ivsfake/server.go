@@ -81,6 +81,7 @@ func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{opts: opts, keys: opts.Keys, def: Namespace{opts.Account, opts.Region}}
 	s.Memory = NewMemory(opts)
+	s.Memory.peers = s
 	s.spaces.held = map[Namespace]*heldSpace{s.def: {m: s.Memory, pinned: true}}
 	s.spaces.perAccount = map[string]int{s.def.Account: 1}
 	s.faults.pending = map[faultKey][]*ivscontrol.Fault{}

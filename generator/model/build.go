@@ -192,6 +192,9 @@ const (
 	// extIdempotencyToken stands on a property, beside its schema or an
 	// allOf wrapping its $ref; fillStruct reads it there.
 	extIdempotencyToken = spec.ExtIdempotencyToken
+	// extCrossAccount stands on a request's property, as
+	// extIdempotencyToken does.
+	extCrossAccount = spec.ExtCrossAccount
 )
 
 var extensionHome = map[string]string{
@@ -202,6 +205,7 @@ var extensionHome = map[string]string{
 	extKeyLength:        "a map schema",
 	extMaxTotalBytes:    "a map of strings",
 	extIdempotencyToken: "a property of an object schema",
+	extCrossAccount:     "a property of an object schema",
 }
 
 // extensions refuses an x-ivsrt-* extension on a schema of a kind it does
@@ -278,10 +282,13 @@ func (b *builder) fillStruct(st *Struct, s *openapi3.Schema) {
 		if token && typ.Kind != String {
 			b.fail(p, "an idempotency token must be a string, not %s", typ.Kind)
 		}
+		if ext.CrossAccount && (typ.Scalar == nil || typ.Scalar.Identifier == nil) {
+			b.fail(p, "%s belongs on a member that takes an identifier (x-ivsrt-identifier)", spec.ExtCrossAccount)
+		}
 		st.Members = append(st.Members, &Member{
 			Name: name, GoName: GoName(name), Doc: ref.Value.Description, Pointer: p,
 			Required: required[name], Sensitive: sensitive, Type: typ, Default: def,
-			Location: Body, WireName: name, IdempotencyToken: token,
+			Location: Body, WireName: name, IdempotencyToken: token, CrossAccount: ext.CrossAccount,
 		})
 	}
 }
@@ -311,7 +318,7 @@ func (b *builder) typeOf(ref *openapi3.SchemaRef, p string) (*Type, any) {
 		case s.Type.Is("object") && s.AdditionalProperties.Schema != nil:
 			b.extensions(p, "a map", extKeyLength, extMaxTotalBytes, extSensitive)
 		default:
-			b.extensions(p, "an inline schema", extSensitive, extIdempotencyToken)
+			b.extensions(p, "an inline schema", extSensitive, extIdempotencyToken, extCrossAccount)
 		}
 	}
 	if len(s.Enum) > 0 && !s.Type.Is("string") {

@@ -32,6 +32,13 @@ func TestBuildCurrentSpec(t *testing.T) {
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(svc.Operations), 39)
 	require.Equal(t, d.OpenAPI.Info.Version, svc.APIVersion)
+	// The replication destinations may name another account's stage
+	// (x-ivsrt-cross-account), their sources not.
+	for _, op := range []string{"StartParticipantReplication", "StopParticipantReplication"} {
+		for _, m := range operation(t, svc, op).Input.Members {
+			require.Equal(t, m.Name == "destinationStageArn", m.CrossAccount, "%s.%s", op, m.Name)
+		}
+	}
 }
 
 func operation(t *testing.T, svc *Service, name string) *Operation {
@@ -553,6 +560,8 @@ func TestBuildRefuses(t *testing.T) {
 			schemas + "/ParticipantToken/properties/expirationTime", "a default on a timestamp"},
 		{"x-ivsrt-max-total-bytes on a string", "    UserId:\n      type: string\n", "    UserId:\n      type: string\n      x-ivsrt-max-total-bytes: 3\n",
 			schemas + "/UserId/x-ivsrt-max-total-bytes", "does not apply to a string"},
+		{"x-ivsrt-cross-account on a member that takes no identifier", "        token:\n          type: string\n", "        token:\n          type: string\n          x-ivsrt-cross-account: true\n",
+			schemas + "/ParticipantToken/properties/token", "x-ivsrt-cross-account belongs on a member that takes an identifier"},
 		{"x-ivsrt-key-length on an object", "    Stage:\n      type: object\n", "    Stage:\n      type: object\n      x-ivsrt-key-length: {max: 3}\n",
 			schemas + "/Stage/x-ivsrt-key-length", "does not apply to an object"},
 		{"x-ivsrt-key-length on an inline string", "        token:\n          type: string\n", "        token:\n          type: string\n          x-ivsrt-key-length: {max: 3}\n",

@@ -167,7 +167,10 @@ type Member struct {
 	// IdempotencyToken marks the model's idempotency token
 	// (x-ivsrt-idempotency-token).
 	IdempotencyToken bool
-	Type             *Type
+	// CrossAccount marks a request member that may name a resource of
+	// another account of the caller's region (x-ivsrt-cross-account).
+	CrossAccount bool
+	Type         *Type
 	// Default is the JSON value of the spec's default (nil when none): a
 	// string, float64, bool, []any or map[string]any as YAML decodes it.
 	Default any

@@ -94,7 +94,10 @@ func (im identifierMember) variant(base string, f *model.Scalar) string {
 //     operation that declares AccessDeniedException must answer it; one
 //     that declares only ResourceNotFoundException (the tag operations)
 //     must answer that: to the caller the resource is not one it has
-//     (inferred, both: see docs/contract.md).
+//     (inferred, both: see docs/contract.md). A member the spec lets name
+//     another account's resource (x-ivsrt-cross-account: a replication's
+//     destination stage) must answer ResourceNotFoundException instead,
+//     as the foreign ARN names nothing (inferred).
 func (g *builder) resourceCases() {
 	ids := g.identifierMembers()
 	if len(ids) == 0 {
@@ -140,9 +143,17 @@ func (g *builder) resourceCases() {
 			if !namesAccount(f) {
 				continue
 			}
-			if denied {
+			switch {
+			case im.m.CrossAccount:
+				// The member may name another account's resource
+				// (x-ivsrt-cross-account): a well-formed one that names
+				// nothing is not found, not refused.
+				if notFound {
+					add(im, ruleAnotherAccount, im.variant("not-found", f), placeholder("foreign", f), "SourceInferred", errNotFound, i)
+				}
+			case denied:
 				add(im, ruleAnotherAccount, im.variant("denied", f), placeholder("foreign", f), "SourceInferred", errAccessDenied, i)
-			} else {
+			default:
 				add(im, ruleAnotherAccount, im.variant("not-found", f), placeholder("foreign", f), "SourceInferred", errNotFound, i)
 			}
 		}

@@ -124,11 +124,22 @@ func generate(svc *model.Service, opts Options) (map[string][]byte, error) {
 // so the tests can name its operations, members and values.
 func embeddedModel(t *testing.T, edit func(string) string) *model.Service {
 	t.Helper()
-	src := string(spec.Source20240620)
+	return loadModel(t, spec.File20240620, spec.Source20240620, edit)
+}
+
+// currentModel is embeddedModel of the current spec.
+func currentModel(t *testing.T, edit func(string) string) *model.Service {
+	t.Helper()
+	return loadModel(t, spec.File, spec.Source, edit)
+}
+
+func loadModel(t *testing.T, file string, source []byte, edit func(string) string) *model.Service {
+	t.Helper()
+	src := string(source)
 	if edit != nil {
 		src = edit(src)
 	}
-	doc, err := spec.Load(spec.File20240620, []byte(src))
+	doc, err := spec.Load(file, []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +199,51 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 	}
 	if _, ok := byName["ListParticipants/nextToken/maxLength/at"]; ok {
 		t.Error("a made-up page token cannot be expected to be accepted")
+	}
+}
+
+// A member marked x-ivsrt-cross-account (a replication's destination)
+// gets no another-account/denied case but a not-found one; without the
+// extension the same member gets the denied case: the generator reads
+// the spec, not the member's name.
+func TestCrossAccountMemberIsNotDenied(t *testing.T) {
+	const marked = "          allOf:\n            - $ref: \"#/components/schemas/StageArn\"\n          x-ivsrt-cross-account: true\n"
+	names := func(svc *model.Service) map[string]testCase {
+		cases, err := buildCases(svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]testCase{}
+		for _, c := range cases {
+			out[c.Name] = c
+		}
+		return out
+	}
+	for _, op := range []string{"StartParticipantReplication", "StopParticipantReplication"} {
+		withExt := names(currentModel(t, func(s string) string {
+			if strings.Count(s, marked) != 2 {
+				t.Fatalf("the spec no longer marks both destinations as the test expects")
+			}
+			return s
+		}))
+		if _, ok := withExt[op+"/destinationStageArn/another-account/denied"]; ok {
+			t.Errorf("%s: a denied case for a member that may name another account", op)
+		}
+		if c := withExt[op+"/destinationStageArn/another-account/not-found"]; c.Error != "ResourceNotFoundException" || c.Source != "SourceInferred" {
+			t.Errorf("%s: not-found case: %+v", op, c)
+		}
+		if c := withExt[op+"/sourceStageArn/another-account/denied"]; c.Error != "AccessDeniedException" {
+			t.Errorf("%s: the source of another account is still denied: %+v", op, c)
+		}
+		without := names(currentModel(t, func(s string) string {
+			return strings.ReplaceAll(s, marked, "          $ref: \"#/components/schemas/StageArn\"\n")
+		}))
+		if c := without[op+"/destinationStageArn/another-account/denied"]; c.Error != "AccessDeniedException" {
+			t.Errorf("%s without the extension: denied case: %+v", op, c)
+		}
+		if _, ok := without[op+"/destinationStageArn/another-account/not-found"]; ok {
+			t.Errorf("%s without the extension: a not-found case", op)
+		}
 	}
 }
 

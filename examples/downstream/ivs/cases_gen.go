@@ -22019,7 +22019,7 @@ var Cases = []suite.Case{
 		Error:     "AccessDeniedException",
 	},
 	{
-		Name:      "StartParticipantReplication/destinationStageArn/another-account/denied",
+		Name:      "StartParticipantReplication/destinationStageArn/another-account/not-found",
 		Operation: "StartParticipantReplication",
 		Member:    "destinationStageArn",
 		Rule:      "another-account",
@@ -22027,7 +22027,7 @@ var Cases = []suite.Case{
 		Source:    suite.SourceInferred,
 		Body:      `{"destinationStageArn":"${foreign:StageArn}","participantId":"${unknown:ParticipantId}","sourceStageArn":"${unknown:StageArn}"}`,
 		Expect:    suite.ExpectError,
-		Error:     "AccessDeniedException",
+		Error:     "ResourceNotFoundException",
 	},
 	{
 		Name:      "StopComposition/json/malformed",
@@ -22668,7 +22668,7 @@ var Cases = []suite.Case{
 		Error:     "AccessDeniedException",
 	},
 	{
-		Name:      "StopParticipantReplication/destinationStageArn/another-account/denied",
+		Name:      "StopParticipantReplication/destinationStageArn/another-account/not-found",
 		Operation: "StopParticipantReplication",
 		Member:    "destinationStageArn",
 		Rule:      "another-account",
@@ -22676,7 +22676,7 @@ var Cases = []suite.Case{
 		Source:    suite.SourceInferred,
 		Body:      `{"destinationStageArn":"${foreign:StageArn}","participantId":"${unknown:ParticipantId}","sourceStageArn":"${unknown:StageArn}"}`,
 		Expect:    suite.ExpectError,
-		Error:     "AccessDeniedException",
+		Error:     "ResourceNotFoundException",
 	},
 	{
 		Name:      "UpdateIngestConfiguration/json/malformed",
