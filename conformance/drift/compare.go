@@ -1,0 +1,425 @@
+package drift
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ivsrt/contract/conformance/behaviour"
+	"github.com/ivsrt/contract/conformance/cassette"
+	"github.com/ivsrt/contract/conformance/ivscases"
+	"github.com/ivsrt/contract/conformance/suite"
+)
+
+// The kinds of a difference in an answer's body.
+const (
+	kindMissing = "missing" // the recording has the member, the target not
+	kindExtra   = "extra"   // the target has a member the spec knows and the recording lacks
+	kindValue   = "value"   // both have it, with other values
+	kindLength  = "length"  // lists of different lengths
+	kindForm    = "form"    // a value the target minted is not of its format
+)
+
+// bodyDiff is a difference found by walking two answers.
+type bodyDiff struct {
+	kind     string
+	path     string // JSON path, list items as [] ("stage.tags", "participants[].userId")
+	rec, tgt any
+	// identifier is the identifier format of a value of the wrong form.
+	identifier string
+	// ordered is the member of the list whose order a rule fixes, when
+	// the difference lies in one.
+	ordered string
+	why     string
+}
+
+// compare judges the target's answer to an operation against the
+// recorded one: status and error type; for a success, every member the
+// spec knows, the values that must agree, the form of the identifiers and
+// timestamps the target minted; then the single-answer rules of the
+// behaviour cases that the recorded answer keeps and the target's breaks.
+func (r *replayer) compare(op string, ex cassette.Exchange, er *ExchangeReport) {
+	if d := statusDiff(op, er.Recorded, er.Target, false); d != nil {
+		er.Differences = append(er.Differences, *d)
+		return
+	}
+	if er.Target.Status != http.StatusOK || op == "" {
+		return
+	}
+	rec, tgt := decode(ex.Response.Body), decode(er.Target.Body)
+	w := &walker{r: r, op: op}
+	w.value("", &suite.Value{Kind: "object", Schema: op + "Response"}, "", rec, tgt)
+	req, _ := decode(r.mapBody(ex.Request.Body)).(map[string]any)
+	if req == nil {
+		req = map[string]any{}
+	}
+	r.requestMembers(op, ex.Request.URI, req)
+	seen := map[string]bool{}
+	for _, d := range w.diffs {
+		diff := r.describe(op, req, d)
+		if seen[diff.Case+"\x00"+diff.Path+"\x00"+diff.What] {
+			continue
+		}
+		seen[diff.Case+"\x00"+diff.Path+"\x00"+diff.What] = true
+		er.Differences = append(er.Differences, diff)
+	}
+	er.Differences = append(er.Differences, r.answerChecks(op, req, ex, er, seenCases(er.Differences))...)
+}
+
+// requestMembers adds the members a request sent in its path and query
+// (a GET's) to req, as the cases' bodies hold them.
+func (r *replayer) requestMembers(op, uri string, req map[string]any) {
+	o := r.c.Operation(op)
+	if o == nil {
+		return
+	}
+	p, q, _ := strings.Cut(uri, "?")
+	tmpl, segs := strings.Split(o.Path, "/"), strings.Split(p, "/")
+	for _, l := range o.Labels {
+		for i, t := range tmpl {
+			if t == "{"+l.Name+"}" && i < len(segs) {
+				req[l.Member] = r.mapString(unescape(segs[i], false))
+			}
+		}
+	}
+	for _, b := range o.Query {
+		for _, kv := range strings.Split(q, "&") {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == b.Name {
+				req[b.Member] = r.mapString(unescape(v, true))
+			}
+		}
+	}
+}
+
+func seenCases(ds []Difference) map[string]bool {
+	m := map[string]bool{}
+	for _, d := range ds {
+		m[d.Case] = true
+	}
+	return m
+}
+
+// statusDiff is the difference of two answers' status or error type, nil
+// when they agree.
+func statusDiff(op string, rec, tgt Answer, control bool) *Difference {
+	if rec.Status == tgt.Status && rec.ErrorType == tgt.ErrorType {
+		return nil
+	}
+	name := statusCase(op, rec, control)
+	if rec.Status == tgt.Status {
+		return &Difference{Case: name, What: fmt.Sprintf("the error type is %s, the recording's %s", orNone(tgt.ErrorType), orNone(rec.ErrorType)),
+			Recorded: rec.ErrorType, Target: tgt.ErrorType}
+	}
+	return &Difference{Case: name, What: fmt.Sprintf("the target answered %d %s, the recording %d %s", tgt.Status, tgt.ErrorType, rec.Status, rec.ErrorType),
+		Recorded: strings.TrimSpace(fmt.Sprint(rec.Status, " ", rec.ErrorType)), Target: strings.TrimSpace(fmt.Sprint(tgt.Status, " ", tgt.ErrorType))}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// walker walks a recorded answer and the target's side by side.
+type walker struct {
+	r     *replayer
+	op    string
+	diffs []bodyDiff
+	// dry walks without learning mappings, to pair the items of a list
+	// whose order is free.
+	dry     bool
+	ordered string
+}
+
+func (w *walker) add(d bodyDiff) {
+	if d.ordered == "" {
+		d.ordered = w.ordered
+	}
+	w.diffs = append(w.diffs, d)
+}
+
+// minted reports whether the value of member (of type t) is the target's
+// own: an identifier, a token, a secret, a page token, a stage's
+// endpoints (minted with their stage).
+func (w *walker) minted(path, member string, t *suite.Value) bool {
+	if t != nil && t.Identifier != "" {
+		return true
+	}
+	if slices.Contains(w.r.c.Sensitive, member) || member == ivscases.MemberNextToken {
+		return true
+	}
+	return strings.Contains("."+path+".", "."+ivscases.MemberEndpoints+".")
+}
+
+func (w *walker) value(path string, t *suite.Value, member string, rec, tgt any) {
+	if t != nil && t.Kind == "timestamp" {
+		if s, ok := tgt.(string); ok {
+			if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return
+			}
+		}
+		w.add(bodyDiff{kind: kindForm, path: path, rec: rec, tgt: tgt, why: "a timestamp that is not ISO 8601"})
+		return
+	}
+	if rs, ok := rec.(string); ok && (w.minted(path, member, t) || cassette.IsRedacted(rs) || isRedactedJWT(rs)) {
+		ts, ok := tgt.(string)
+		if !ok {
+			w.add(bodyDiff{kind: kindValue, path: path, rec: rec, tgt: tgt, why: "not a string"})
+			return
+		}
+		if mapped, ok := w.r.ids[rs]; ok {
+			if mapped != ts {
+				w.add(bodyDiff{kind: kindValue, path: path, rec: rs, tgt: ts, why: fmt.Sprintf("names another resource than the recording's (the target's %s)", mapped)})
+			}
+			return
+		}
+		if w.dry {
+			return
+		}
+		w.r.learn(rs, ts)
+		if t != nil && t.Identifier != "" {
+			if why := w.r.form(t, ts); why != "" {
+				w.add(bodyDiff{kind: kindForm, path: path, rec: rs, tgt: ts, identifier: t.Identifier, why: why})
+			}
+		}
+		return
+	}
+	switch x := rec.(type) {
+	case map[string]any:
+		y, ok := tgt.(map[string]any)
+		if !ok {
+			w.add(bodyDiff{kind: kindValue, path: path, rec: rec, tgt: tgt, why: "not an object"})
+			return
+		}
+		w.object(path, t, x, y)
+	case []any:
+		y, ok := tgt.([]any)
+		if !ok {
+			w.add(bodyDiff{kind: kindValue, path: path, rec: rec, tgt: tgt, why: "not a list"})
+			return
+		}
+		w.list(path, t, member, x, y)
+	case string:
+		if s, ok := tgt.(string); !ok || w.r.mapString(x) != s {
+			w.add(bodyDiff{kind: kindValue, path: path, rec: rec, tgt: tgt})
+		}
+	default:
+		if !reflect.DeepEqual(rec, tgt) {
+			w.add(bodyDiff{kind: kindValue, path: path, rec: rec, tgt: tgt})
+		}
+	}
+}
+
+func join(path, member string) string {
+	if path == "" {
+		return member
+	}
+	return path + "." + member
+}
+
+func (w *walker) object(path string, t *suite.Value, rec, tgt map[string]any) {
+	c := w.r.c
+	if t != nil && t.Kind == "map" {
+		// A map (tags, attributes) is data: entry for entry.
+		for _, k := range sortedKeys(rec) {
+			if v, ok := tgt[k]; ok {
+				w.value(join(path, k), t.Elem, k, rec[k], v)
+			} else {
+				w.add(bodyDiff{kind: kindMissing, path: join(path, k), rec: rec[k]})
+			}
+		}
+		for _, k := range sortedKeys(tgt) {
+			if _, ok := rec[k]; !ok {
+				w.add(bodyDiff{kind: kindExtra, path: join(path, k), tgt: tgt[k]})
+			}
+		}
+		return
+	}
+	var schema string
+	if t != nil {
+		schema = t.Schema
+	}
+	listed := c.KnowsStruct(schema)
+	for _, k := range sortedKeys(rec) {
+		mt := c.TypeOf(schema, k)
+		if listed && mt == nil {
+			continue // a member the spec does not know: not ours to judge
+		}
+		v, ok := tgt[k]
+		if !ok {
+			w.add(bodyDiff{kind: kindMissing, path: join(path, k), rec: rec[k]})
+			continue
+		}
+		w.value(join(path, k), mt, k, rec[k], v)
+	}
+	for _, k := range sortedKeys(tgt) {
+		if _, ok := rec[k]; ok || !listed || c.TypeOf(schema, k) == nil {
+			continue
+		}
+		w.add(bodyDiff{kind: kindExtra, path: join(path, k), tgt: tgt[k]})
+	}
+	// A token names its participant: the target's token stands for it.
+	rt, _ := rec[ivscases.MemberToken].(string)
+	rp, _ := rec[ivscases.MemberParticipantId].(string)
+	tt, _ := tgt[ivscases.MemberToken].(string)
+	if !w.dry && rt != "" && rp != "" && tt != "" {
+		w.r.tokenOf[rp] = tt
+	}
+}
+
+// list compares two lists. Where a rule fixes the order, item by item;
+// else each recorded item with the target's item it matches, whatever its
+// place, the rest in order.
+func (w *walker) list(path string, t *suite.Value, member string, rec, tgt []any) {
+	var elem *suite.Value
+	if t != nil {
+		elem = t.Elem
+	}
+	if len(rec) != len(tgt) {
+		w.add(bodyDiff{kind: kindLength, path: path, rec: len(rec), tgt: len(tgt)})
+	}
+	order := orderRule(w.op, member)
+	pairs := tgt
+	if order == "" {
+		pairs = w.pair(path, elem, member, rec, tgt)
+	}
+	saved := w.ordered
+	if order != "" {
+		w.ordered = member
+	}
+	for i := range min(len(rec), len(pairs)) {
+		if pairs[i] == nil && i >= len(tgt) {
+			continue
+		}
+		w.value(path+"[]", elem, member, rec[i], pairs[i])
+	}
+	w.ordered = saved
+}
+
+// pair reorders tgt so that each recorded item faces the target item
+// that matches it (a dry walk finds no difference), where there is one.
+func (w *walker) pair(path string, elem *suite.Value, member string, rec, tgt []any) []any {
+	used := make([]bool, len(tgt))
+	out := make([]any, len(tgt))
+	placed := make([]bool, len(rec))
+	for i, rv := range rec {
+		for j, tv := range tgt {
+			if used[j] || i >= len(out) {
+				continue
+			}
+			dry := &walker{r: w.r, op: w.op, dry: true}
+			dry.value(path+"[]", elem, member, rv, tv)
+			if len(dry.diffs) == 0 {
+				out[i], used[j], placed[i] = tv, true, true
+				break
+			}
+		}
+	}
+	// The rest in their order.
+	j := 0
+	for i := range out {
+		if i < len(rec) && placed[i] {
+			continue
+		}
+		for j < len(tgt) && used[j] {
+			j++
+		}
+		if j < len(tgt) {
+			out[i], used[j] = tgt[j], true
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// isRedactedJWT reports whether s is a token whose signature a recorder
+// replaced by its mark.
+func isRedactedJWT(s string) bool {
+	parts := strings.Split(s, ".")
+	return len(parts) == 3 && cassette.IsRedacted(parts[2])
+}
+
+// form says how an identifier the target minted breaks its format: the
+// model's constraints of its shape, and the contract's identifier format
+// in the target's region. A format whose template reads nothing back
+// (its Parse takes any text: a participant id, which AWS mints in more
+// than one length) is held to the model's constraints alone.
+func (r *replayer) form(t *suite.Value, s string) string {
+	if err := t.Check(s); err != nil {
+		return "breaks the model's constraints: " + err.Error()
+	}
+	id := r.c.Identifier(t.Identifier)
+	if id == nil || id.Parse == "^.+$" {
+		return ""
+	}
+	re, f := r.c.FormatRegexp(t.Identifier, map[string]string{"region": r.target.Region})
+	if f != nil {
+		return ""
+	}
+	if !re.MatchString(s) {
+		return fmt.Sprintf("is not of the format %s (%s) in region %s", t.Identifier, id.Template, r.target.Region)
+	}
+	return ""
+}
+
+// answerChecks are the single-answer rules of the behaviour cases
+// (behaviour.AnswerChecks: identifier formats, defaults, echoes,
+// endpoints) that the recorded answer keeps and the target's breaks, each
+// once: a rule the recording itself breaks says nothing about drift.
+func (r *replayer) answerChecks(op string, req map[string]any, ex cassette.Exchange, er *ExchangeReport, seen map[string]bool) []Difference {
+	rec, _ := decode(r.mapBody(ex.Response.Body)).(map[string]any)
+	tgt, _ := decode(er.Target.Body).(map[string]any)
+	if rec == nil || tgt == nil {
+		return nil
+	}
+	exch := func(a Answer, h http.Header) *suite.Exchange {
+		return &suite.Exchange{Op: op, Method: ex.Request.Method, Target: ex.Request.URI, Body: ex.Request.Body,
+			Status: a.Status, Header: h, Resp: []byte(a.Body), ErrType: a.ErrorType}
+	}
+	var out []Difference
+	for _, chk := range behaviour.AnswerChecks() {
+		if seen[chk.Case] || !slices.Contains(chk.Operations, op) {
+			continue
+		}
+		if f := chk.Check(r.c, op, req, rec, exch(er.Recorded, ex.Response.Header)); f != nil {
+			continue
+		}
+		f := chk.Check(r.c, op, req, tgt, exch(er.Target, er.header))
+		if f == nil || f.Skipped {
+			continue
+		}
+		d := Difference{Case: chk.Case, What: f.Reason}
+		if f.Diff != "" {
+			d.What += "\n" + f.Diff
+		}
+		out = append(out, named(d))
+		seen[chk.Case] = true
+	}
+	return out
+}
+
+// unescape is a path segment or query value unescaped (as it was, when
+// it does not unescape).
+func unescape(s string, query bool) string {
+	un := url.PathUnescape
+	if query {
+		un = url.QueryUnescape
+	}
+	if u, err := un(s); err == nil {
+		return u
+	}
+	return s
+}
