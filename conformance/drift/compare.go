@@ -29,8 +29,10 @@ type bodyDiff struct {
 	kind     string
 	path     string // JSON path, list items as [] ("stage.tags", "participants[].userId")
 	rec, tgt any
-	// identifier is the identifier format of a value of the wrong form.
+	// identifier is the identifier format of a value of the wrong form;
+	// timestamp says it is a timestamp.
 	identifier string
+	timestamp  bool
 	// ordered is the member of the list whose order a rule fixes, when
 	// the difference lies in one.
 	ordered string
@@ -147,7 +149,10 @@ func (w *walker) add(d bodyDiff) {
 // own: an identifier, a token, a secret, a page token, a stage's
 // endpoints (minted with their stage).
 func (w *walker) minted(path, member string, t *suite.Value) bool {
-	if t != nil && t.Identifier != "" {
+	if t != nil && t.Identifier != "" || member == ivscases.MemberParticipantId {
+		// A token's participantId has no identifier format of its own (a
+		// token may name a participant that has not joined), yet the
+		// service mints it.
 		return true
 	}
 	if slices.Contains(w.r.c.Sensitive, member) || member == ivscases.MemberNextToken {
@@ -163,7 +168,7 @@ func (w *walker) value(path string, t *suite.Value, member string, rec, tgt any)
 				return
 			}
 		}
-		w.add(bodyDiff{kind: kindForm, path: path, rec: rec, tgt: tgt, why: "a timestamp that is not ISO 8601"})
+		w.add(bodyDiff{kind: kindForm, path: path, rec: rec, tgt: tgt, timestamp: true, why: "a timestamp that is not ISO 8601"})
 		return
 	}
 	if rs, ok := rec.(string); ok && (w.minted(path, member, t) || cassette.IsRedacted(rs) || isRedactedJWT(rs)) {
@@ -182,9 +187,13 @@ func (w *walker) value(path string, t *suite.Value, member string, rec, tgt any)
 			return
 		}
 		w.r.learn(rs, ts)
-		if t != nil && t.Identifier != "" {
+		if t != nil {
 			if why := w.r.form(t, ts); why != "" {
-				w.add(bodyDiff{kind: kindForm, path: path, rec: rs, tgt: ts, identifier: t.Identifier, why: why})
+				id := t.Identifier
+				if id == "" && member == ivscases.MemberParticipantId {
+					id = participantIDFormat
+				}
+				w.add(bodyDiff{kind: kindForm, path: path, rec: rs, tgt: ts, identifier: id, why: why})
 			}
 		}
 		return
@@ -361,6 +370,9 @@ func (r *replayer) form(t *suite.Value, s string) string {
 	if err := t.Check(s); err != nil {
 		return "breaks the model's constraints: " + err.Error()
 	}
+	if t.Identifier == "" {
+		return ""
+	}
 	id := r.c.Identifier(t.Identifier)
 	if id == nil || id.Parse == "^.+$" {
 		return ""
@@ -401,10 +413,7 @@ func (r *replayer) answerChecks(op string, req map[string]any, ex cassette.Excha
 		if f == nil || f.Skipped {
 			continue
 		}
-		d := Difference{Case: chk.Case, What: f.Reason}
-		if f.Diff != "" {
-			d.What += "\n" + f.Diff
-		}
+		d := Difference{Case: chk.Case, What: f.Reason, Diff: f.Diff}
 		out = append(out, named(d))
 		seen[chk.Case] = true
 	}

@@ -130,6 +130,8 @@ func Replay(ctx context.Context, cs *cassette.Cassette, target Target, opts Opti
 		ids:     map[string]string{},
 		tokenOf: map[string]string{},
 		present: map[string]bool{},
+
+		exchanges: cs.Exchanges,
 	}
 	rep := &Report{Cassette: opts.Name, Endpoint: target.Endpoint, Region: target.Region, APIVersion: c.APIVersion,
 		Recorded: cs.Header.Upstream, ControlAPI: target.Control != nil}

@@ -21,11 +21,13 @@ import (
 func fallbackCase(op string) string { return op + "/shape/success" }
 
 // statusCase names a difference of status or error type: the rule of the
-// error the recording got, or of a success.
+// error the recording got, or of a success. A control call (op is then
+// its path) is no part of AWS's contract: its name is "control" and its
+// path, which no row names.
 func statusCase(op string, rec Answer, control bool) string {
 	switch {
 	case control:
-		return "control/" + rec.ErrorType
+		return "control" + op
 	case op == "":
 		return "*/errors/ValidationException"
 	case rec.Status == http.StatusOK:
@@ -45,8 +47,12 @@ var identifierCases = map[string]string{
 	"StageArn":                "CreateStage/behaviour/identifiers/stage-arn-format",
 	"StorageConfigurationArn": "CreateStorageConfiguration/behaviour/identifiers/arn-format-in-the-request-region",
 	"StageSessionId":          "ListParticipants/behaviour/identifiers/session-and-participant-id-formats",
-	"ParticipantId":           "ListParticipants/behaviour/identifiers/session-and-participant-id-formats",
+	participantIDFormat:       "ListParticipants/behaviour/identifiers/session-and-participant-id-formats",
 }
+
+// participantIDFormat is the contract's identifier format of participant
+// ids, which a token's participantId is held to as well.
+const participantIDFormat = "ParticipantId"
 
 // orderRule is the case of the rule that fixes the order of an
 // operation's list member, "" where no rule does (the list is then
@@ -124,7 +130,7 @@ func (r *replayer) describe(op string, req map[string]any, d bodyDiff) Differenc
 	switch d.kind {
 	case kindForm:
 		out.Case = identifierCases[d.identifier]
-		if d.identifier == "" {
+		if d.timestamp {
 			out.Case = op + "/shape/" + d.path + "/iso8601"
 		} else if out.Case == "" {
 			out.Case = fallbackCase(op)

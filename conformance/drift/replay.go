@@ -25,6 +25,9 @@ type replayer struct {
 	target Target
 	hc     *http.Client // signs every request, as the SDK does
 	router *wire.Router
+	// exchanges are the cassette's, for what a later answer says of a
+	// participant the replay seeds.
+	exchanges []cassette.Exchange
 
 	// ids maps a recorded identifier, token (its redacted form) or page
 	// token to the target's, learned by position.
@@ -129,7 +132,7 @@ func answerOf(status int, errType, body string) Answer {
 // learns the identifiers of its answer (a join's session and participant)
 // by position.
 func (r *replayer) control(ex cassette.Exchange, er *ExchangeReport) {
-	if d := statusDiff(er.Operation, er.Recorded, er.Target, true); d != nil {
+	if d := statusDiff(pathOf(ex.Request.URI), er.Recorded, er.Target, true); d != nil {
 		er.Differences = append(er.Differences, *d)
 		return
 	}

@@ -88,6 +88,9 @@ type Difference struct {
 	// lacks the member.
 	Recorded any `json:"recorded,omitempty"`
 	Target   any `json:"target,omitempty"`
+	// Diff is, for a rule the behaviour cases check on one answer, what
+	// the rule wants against what the target answered (-want +got).
+	Diff string `json:"diff,omitempty"`
 	// The rule: its row (contract.md:LINE), words, source and evidence.
 	Rule     string `json:"rule,omitempty"`
 	RuleText string `json:"ruleText,omitempty"`
@@ -151,8 +154,15 @@ func WriteText(w io.Writer, rep *Report) error {
 		}
 		for _, d := range ex.Differences {
 			fmt.Fprintf(&b, "  DRIFT %s: %s\n", d.Case, d.What)
-			fmt.Fprintf(&b, "    recorded: %s\n", shown(d.Recorded))
-			fmt.Fprintf(&b, "    target:   %s\n", shown(d.Target))
+			if d.Diff != "" {
+				b.WriteString("    diff (-want +got):\n")
+				for _, l := range strings.Split(strings.TrimRight(d.Diff, "\n"), "\n") {
+					b.WriteString("      " + l + "\n")
+				}
+			} else {
+				fmt.Fprintf(&b, "    recorded: %s\n", shown(d.Recorded))
+				fmt.Fprintf(&b, "    target:   %s\n", shown(d.Target))
+			}
 			if d.Rule != "" {
 				fmt.Fprintf(&b, "    rule:     %s (%s): %s\n", d.Rule, d.Source, d.RuleText)
 			} else {
@@ -219,8 +229,12 @@ func (rep *Report) Results() []suite.Result {
 			if d.Rule != "" {
 				src += " (" + d.Rule + ": " + d.RuleText + ")"
 			}
+			diff := d.Diff
+			if diff == "" {
+				diff = suite.DiffJSON(d.Recorded, d.Target)
+			}
 			res := suite.Result{Name: fmt.Sprintf("#%d %s", ex.Seq, d.Case), Operation: op, Rule: familyRule(d.Case), Source: src,
-				Status: suite.Fail, Reason: d.What, Diff: suite.DiffJSON(d.Recorded, d.Target), Request: req,
+				Status: suite.Fail, Reason: d.What, Diff: diff, Request: req,
 				Response: answerLine(ex.Target), FailureType: suite.ContractViolation}
 			if d.Path != "" {
 				res.Member = d.Path

@@ -61,10 +61,19 @@ func (r *replayer) seed(ctx context.Context, op string, ex cassette.Exchange, er
 // seedOne makes one recorded participant join, and act as it shows.
 func (r *replayer) seedOne(ctx context.Context, p map[string]any, token, session string, er *ExchangeReport) error {
 	str := func(m string) string { s, _ := p[m].(string); return s }
+	// The client a participant was is in GetParticipant's answer, not in
+	// a list's summary: take it from the cassette's, where it has one.
+	full := r.participantView(str(ivscases.MemberParticipantId))
+	client := func(m string) string {
+		if s, ok := full[m].(string); ok {
+			return s
+		}
+		return str(m)
+	}
 	ctl := r.target.Control
-	in := ivscontrol.JoinInput{Token: token, Protocol: str(ivscases.MemberProtocol), ClientInfo: ivscontrol.ClientInfo{
-		IspName: str(ivscases.MemberIspName), OsName: str(ivscases.MemberOsName), OsVersion: str(ivscases.MemberOsVersion),
-		BrowserName: str(ivscases.MemberBrowserName), BrowserVersion: str(ivscases.MemberBrowserVersion), SdkVersion: str(ivscases.MemberSdkVersion)}}
+	in := ivscontrol.JoinInput{Token: token, Protocol: client(ivscases.MemberProtocol), ClientInfo: ivscontrol.ClientInfo{
+		IspName: client(ivscases.MemberIspName), OsName: client(ivscases.MemberOsName), OsVersion: client(ivscases.MemberOsVersion),
+		BrowserName: client(ivscases.MemberBrowserName), BrowserVersion: client(ivscases.MemberBrowserVersion), SdkVersion: client(ivscases.MemberSdkVersion)}}
 	out, err := ctl.Join(ctx, in)
 	if err != nil {
 		return fmt.Errorf("join: %w", err)
@@ -103,6 +112,22 @@ func (r *replayer) seedOne(ctx context.Context, p map[string]any, token, session
 	// publishing): set last.
 	if recording == ivscontrol.RecordingStopped || recording == ivscontrol.RecordingFailed {
 		return set(recording)
+	}
+	return nil
+}
+
+// participantView is the participant of the cassette's first
+// GetParticipant answer about the recorded participant id, nil when none
+// is.
+func (r *replayer) participantView(pid string) map[string]any {
+	for _, ex := range r.exchanges {
+		if ex.Operation != ivscases.OpGetParticipant || ex.Response.Status != http.StatusOK {
+			continue
+		}
+		rec, _ := decode(ex.Response.Body).(map[string]any)
+		if p, ok := rec[ivscases.MemberParticipant].(map[string]any); ok && p[ivscases.MemberParticipantId] == pid {
+			return p
+		}
 	}
 	return nil
 }
