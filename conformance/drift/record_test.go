@@ -35,7 +35,7 @@ func newRecorder(t *testing.T, upstream string) *recorder {
 	t.Helper()
 	r := &recorder{}
 	w, err := cassette.NewWriter(&r.buf, cassette.Header{Recorded: time.Now().UTC(), Upstream: upstream, Region: region, API: ivscases.Contract.APIVersion,
-		Tool: "the tests of conformance/drift (go test ./conformance/drift -run TestExampleCassette -update)",
+		Tool:     "the tests of conformance/drift (go test ./conformance/drift -run TestExampleCassette -update)",
 		Redacted: cassette.NewRedactor(ivscases.Contract.Sensitive, false).Redactions()})
 	require.NoError(t, err)
 	router := wire.NewRouter(ivsapi.Routes)
