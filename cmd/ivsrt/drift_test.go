@@ -115,4 +115,3 @@ func TestDriftThatCannotRunExits2(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(errb.String(), "\n"), "ivsrt %q: one line: %q", tc.args, errb.String())
 	}
 }
-
