@@ -33,8 +33,8 @@ type bodyDiff struct {
 	// timestamp says it is a timestamp.
 	identifier string
 	timestamp  bool
-	// ordered is the member of the list whose order a rule fixes, when
-	// the difference lies in one.
+	// ordered is the case of the rule that fixes the order of the list
+	// the difference lies in, if any.
 	ordered string
 	why     string
 }
@@ -292,14 +292,14 @@ func (w *walker) list(path string, t *suite.Value, member string, rec, tgt []any
 	if len(rec) != len(tgt) {
 		w.add(bodyDiff{kind: kindLength, path: path, rec: len(rec), tgt: len(tgt)})
 	}
-	order := orderRule(w.op, member)
+	order := orderRule(w.op, member, rec)
 	pairs := tgt
 	if order == "" {
 		pairs = w.pair(path, elem, member, rec, tgt)
 	}
 	saved := w.ordered
 	if order != "" {
-		w.ordered = member
+		w.ordered = order
 	}
 	for i := range min(len(rec), len(pairs)) {
 		if pairs[i] == nil && i >= len(tgt) {

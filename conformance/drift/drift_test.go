@@ -92,6 +92,7 @@ func TestReplayOfACassetteWithoutControlCallsSeedsItsParticipants(t *testing.T) 
 		}
 	}
 	require.True(t, listed, "a ListParticipants answer shows joined participants")
+	require.Contains(t, c.Exchanges[0].Response.Body, ":000000000001:stage/", "the account is a stand-in")
 	rep := replay(t, c, freshFake(t))
 	assert.False(t, rep.Drift(), text(t, rep))
 	assert.GreaterOrEqual(t, rep.Seeded, 4, "two joins, a publish and a leave")
@@ -287,4 +288,19 @@ func TestExampleCassetteReplaysWithoutDrift(t *testing.T) {
 	require.NotEmpty(t, c.Exchanges)
 	rep := replay(t, c, freshFake(t))
 	assert.False(t, rep.Drift(), text(t, rep))
+}
+
+// A cassette in AWS's own form, as another tool may write it: the error
+// type header in AWS's spelling with AWS's suffix after the type. It
+// replays with no drift against a fake that answers the same error.
+func TestReplayReadsAWSsErrorForm(t *testing.T) {
+	const lines = `{"format":"ivsrt-cassette","version":1,"recorded":"2026-12-01T10:00:00Z","upstream":"https://ivsrealtime.us-east-1.amazonaws.com","region":"us-east-1","redacted":["authorization"]}
+{"seq":1,"operation":"GetStage","start":"2026-12-01T10:00:01Z","durationMs":41.5,"request":{"method":"POST","uri":"/GetStage","header":{"content-type":["application/json"],"authorization":["REDACTED"]},"body":"{\"arn\":\"arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA\"}"},"response":{"status":404,"header":{"x-amzn-ErrorType":["ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.ivs/"]},"body":"{\"exceptionMessage\":\"Resource not found\"}"}}
+`
+	c, err := cassette.Read(strings.NewReader(lines))
+	require.NoError(t, err)
+	rep := replay(t, c, freshFake(t))
+	assert.False(t, rep.Drift(), text(t, rep))
+	require.Len(t, rep.Exchanges, 1)
+	assert.Equal(t, ivsapi.ErrResourceNotFoundException, rep.Exchanges[0].Recorded.ErrorType)
 }

@@ -28,7 +28,9 @@ func CaseNames() []string {
 			}
 		}
 	}
-	names = append(names, orderRule(ivscases.OpCreateStage, ivscases.MemberParticipantTokens), orderRule(ivscases.OpListStageSessions, ivscases.MemberStageSessions),
+	events := []any{map[string]any{ivscases.MemberEventTime: "2026-01-01T00:00:01Z"}, map[string]any{ivscases.MemberEventTime: "2026-01-01T00:00:00Z"}}
+	names = append(names, orderRule(ivscases.OpCreateStage, ivscases.MemberParticipantTokens, nil), orderRule(ivscases.OpListStageSessions, ivscases.MemberStageSessions, nil),
+		orderRule(ivscases.OpListParticipantEvents, ivscases.MemberEvents, events),
 		r.valueCase(ivscases.OpListParticipants, map[string]any{ivscases.MemberFilterByPublished: true}, bodyDiff{kind: kindLength, path: ivscases.MemberParticipants}),
 		r.valueCase(ivscases.OpListParticipants, map[string]any{ivscases.MemberMaxResults: 1}, bodyDiff{kind: kindLength, path: ivscases.MemberParticipants}),
 		r.valueCase(ivscases.OpListStages, map[string]any{}, bodyDiff{kind: kindLength, path: "stages"}))

@@ -56,22 +56,40 @@ const participantIDFormat = "ParticipantId"
 
 // orderRule is the case of the rule that fixes the order of an
 // operation's list member, "" where no rule does (the list is then
-// compared whatever its order).
-func orderRule(op, member string) string {
+// compared whatever its order). A participant's events are newest first
+// only where their times differ (AWS lists events of one second in either
+// order): rec is the recorded list, which says whether they do.
+func orderRule(op, member string, rec []any) string {
 	switch {
 	case op == ivscases.OpCreateStage && member == ivscases.MemberParticipantTokens:
 		return "CreateStage/behaviour/round-trip/tokens-echo-configurations"
 	case op == ivscases.OpListStageSessions && member == ivscases.MemberStageSessions:
 		return "ListStageSessions/behaviour/sessions/newest-first"
+	case op == ivscases.OpListParticipantEvents && member == ivscases.MemberEvents && distinctTimes(rec):
+		return "ListParticipantEvents/behaviour/events/join-publish-leave-newest-first"
 	}
 	return ""
+}
+
+// distinctTimes reports whether no two recorded events share a time.
+func distinctTimes(events []any) bool {
+	seen := map[any]bool{}
+	for _, e := range events {
+		m, _ := e.(map[string]any)
+		t := m[ivscases.MemberEventTime]
+		if t == nil || seen[t] {
+			return false
+		}
+		seen[t] = true
+	}
+	return true
 }
 
 // valueCase names a difference of members or values in a success's body:
 // the rule of the operation that says what the answer holds.
 func (r *replayer) valueCase(op string, req map[string]any, d bodyDiff) string {
 	if d.ordered != "" {
-		return orderRule(op, d.ordered)
+		return d.ordered
 	}
 	if o := r.c.Operation(op); o != nil && o.Pagination != nil && d.kind == kindLength && d.path == o.Pagination.Items {
 		for _, k := range sortedKeys(req) {

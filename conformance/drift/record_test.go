@@ -31,15 +31,17 @@ type recorder struct {
 	rec *cassette.Recorder
 }
 
-func newRecorder(t *testing.T, upstream string) *recorder {
+// With accounts, account ids are replaced by stand-ins, as `ivsrt proxy
+// -redact-account` does.
+func newRecorder(t *testing.T, upstream string, accounts bool) *recorder {
 	t.Helper()
 	r := &recorder{}
 	w, err := cassette.NewWriter(&r.buf, cassette.Header{Recorded: time.Now().UTC(), Upstream: upstream, Region: region, API: ivscases.Contract.APIVersion,
 		Tool:     "the tests of conformance/drift (go test ./conformance/drift -run TestExampleCassette -update)",
-		Redacted: cassette.NewRedactor(ivscases.Contract.Sensitive, false).Redactions()})
+		Redacted: cassette.NewRedactor(ivscases.Contract.Sensitive, accounts).Redactions()})
 	require.NoError(t, err)
 	router := wire.NewRouter(ivsapi.Routes)
-	r.rec = &cassette.Recorder{Writer: w, Redactor: cassette.NewRedactor(ivscases.Contract.Sensitive, false),
+	r.rec = &cassette.Recorder{Writer: w, Redactor: cassette.NewRedactor(ivscases.Contract.Sensitive, accounts),
 		Operation: func(req *http.Request) (string, bool) {
 			if strings.HasPrefix(req.URL.Path, ivscontrol.Prefix) {
 				return "", true
@@ -75,11 +77,13 @@ func sdk(endpoint string, hc *http.Client) *ivsrealtime.Client {
 // and paged, a participant read, sessions listed, the stage updated and
 // read, a storage configuration created, read and deleted, a request
 // refused for a bad name, a participant leaving, the stages deleted.
+// Without control, the account ids are replaced too, as a team recording
+// AWS would.
 func recordSession(t *testing.T, endpoint string, control bool) *cassette.Cassette {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rec := newRecorder(t, endpoint)
+	rec := newRecorder(t, endpoint, !control)
 	hc := &http.Client{Transport: rec.rec}
 	client := sdk(endpoint, hc)
 	ctlClient := http.DefaultClient

@@ -53,7 +53,7 @@ var skipped = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X
 
 func (r *replayer) replay(ctx context.Context, ex cassette.Exchange) (ExchangeReport, error) {
 	er := ExchangeReport{Seq: ex.Seq, Operation: ex.Operation, Control: ex.Control || strings.HasPrefix(pathOf(ex.Request.URI), ivscontrol.Prefix)}
-	er.Recorded = answerOf(ex.Response.Status, ex.Response.Header.Get("X-Amzn-Errortype"), ex.Response.Body)
+	er.Recorded = answerOf(ex.Response.Status, headerValue(ex.Response.Header, errorTypeHeader), ex.Response.Body)
 	if er.Operation == "" && !er.Control {
 		if i, _, ok := r.router.Match(ex.Request.Method, pathOf(ex.Request.URI)); ok {
 			er.Operation = ivsapi.Routes[i].Operation
@@ -99,7 +99,7 @@ func (r *replayer) replay(ctx context.Context, ex cassette.Exchange) (ExchangeRe
 	if err != nil {
 		return er, fmt.Errorf("%w: exchange %d (%s): reading the answer: %v", ErrUnreachable, ex.Seq, er.Request, err)
 	}
-	er.Target = answerOf(resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), string(data))
+	er.Target = answerOf(resp.StatusCode, resp.Header.Get(errorTypeHeader), string(data))
 	er.header = resp.Header
 	if er.Control {
 		r.control(ex, &er)
@@ -115,6 +115,24 @@ func (r *replayer) replay(ctx context.Context, ex cassette.Exchange) (ExchangeRe
 func pathOf(uri string) string {
 	p, _, _ := strings.Cut(uri, "?")
 	return p
+}
+
+// errorTypeHeader is the header of AWS's error type.
+const errorTypeHeader = "X-Amzn-ErrorType"
+
+// headerValue is a header's first value whatever the case its name was
+// recorded in (a cassette written by hand, or by another tool, need not
+// canonicalise it as Go does).
+func headerValue(h http.Header, name string) string {
+	if v := h.Get(name); v != "" {
+		return v
+	}
+	for k, vs := range h {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
 }
 
 func answerOf(status int, errType, body string) Answer {
