@@ -55,11 +55,7 @@ func (r *replayer) compare(op string, ex cassette.Exchange, er *ExchangeReport) 
 	rec, tgt := decode(ex.Response.Body), decode(er.Target.Body)
 	w := &walker{r: r, op: op}
 	w.value("", &suite.Value{Kind: "object", Schema: op + "Response"}, "", rec, tgt)
-	req, _ := decode(r.mapBody(ex.Request.Body)).(map[string]any)
-	if req == nil {
-		req = map[string]any{}
-	}
-	r.requestMembers(op, ex.Request.URI, req)
+	req := r.request(op, ex, r.mapString)
 	seen := map[string]bool{}
 	for _, d := range w.diffs {
 		diff := r.describe(op, req, d)
@@ -72,9 +68,40 @@ func (r *replayer) compare(op string, ex cassette.Exchange, er *ExchangeReport) 
 	er.Differences = append(er.Differences, r.answerChecks(op, req, ex, er, seenCases(er.Differences))...)
 }
 
+// request is the members of a recorded request, as the cases' bodies
+// hold them: its JSON body's, and those it sent in its path and query (a
+// GET's), each string passed through mapped (the replay's identifiers, or
+// the recorded ones as they are).
+func (r *replayer) request(op string, ex cassette.Exchange, mapped func(string) string) map[string]any {
+	req, _ := decode(ex.Request.Body).(map[string]any)
+	if req == nil {
+		req = map[string]any{}
+	}
+	mapAll(req, mapped)
+	r.requestMembers(op, ex.Request.URI, req, mapped)
+	return req
+}
+
+// mapAll passes every string of v through mapped, in place.
+func mapAll(v any, mapped func(string) string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = mapAll(e, mapped)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = mapAll(e, mapped)
+		}
+	case string:
+		return mapped(x)
+	}
+	return v
+}
+
 // requestMembers adds the members a request sent in its path and query
-// (a GET's) to req, as the cases' bodies hold them.
-func (r *replayer) requestMembers(op, uri string, req map[string]any) {
+// to req.
+func (r *replayer) requestMembers(op, uri string, req map[string]any, mapped func(string) string) {
 	o := r.c.Operation(op)
 	if o == nil {
 		return
@@ -84,14 +111,14 @@ func (r *replayer) requestMembers(op, uri string, req map[string]any) {
 	for _, l := range o.Labels {
 		for i, t := range tmpl {
 			if t == "{"+l.Name+"}" && i < len(segs) {
-				req[l.Member] = r.mapString(unescape(segs[i], false))
+				req[l.Member] = mapped(unescape(segs[i], false))
 			}
 		}
 	}
 	for _, b := range o.Query {
 		for _, kv := range strings.Split(q, "&") {
 			if k, v, ok := strings.Cut(kv, "="); ok && k == b.Name {
-				req[b.Member] = r.mapString(unescape(v, true))
+				req[b.Member] = mapped(unescape(v, true))
 			}
 		}
 	}
@@ -179,7 +206,7 @@ func (w *walker) value(path string, t *suite.Value, member string, rec, tgt any)
 		}
 		if mapped, ok := w.r.ids[rs]; ok {
 			if mapped != ts {
-				w.add(bodyDiff{kind: kindValue, path: path, rec: rs, tgt: ts, why: fmt.Sprintf("names another resource than the recording's (the target's %s)", mapped)})
+				w.add(bodyDiff{kind: kindValue, path: path, rec: rs, tgt: ts, why: fmt.Sprintf("is not what the recorded value stands for on the target (%s, from an earlier answer): another resource than the recording's", mapped)})
 			}
 			return
 		}
@@ -389,10 +416,12 @@ func (r *replayer) form(t *suite.Value, s string) string {
 
 // answerChecks are the single-answer rules of the behaviour cases
 // (behaviour.AnswerChecks: identifier formats, defaults, echoes,
-// endpoints) that the recorded answer keeps and the target's breaks, each
-// once: a rule the recording itself breaks says nothing about drift.
+// endpoints) that the recorded exchange keeps (judged as it was recorded)
+// and the target's answer to the replayed request breaks, each once: a
+// rule the recording itself breaks says nothing about drift.
 func (r *replayer) answerChecks(op string, req map[string]any, ex cassette.Exchange, er *ExchangeReport, seen map[string]bool) []Difference {
-	rec, _ := decode(r.mapBody(ex.Response.Body)).(map[string]any)
+	recReq := r.request(op, ex, func(s string) string { return s })
+	rec, _ := decode(ex.Response.Body).(map[string]any)
 	tgt, _ := decode(er.Target.Body).(map[string]any)
 	if rec == nil || tgt == nil {
 		return nil
@@ -406,7 +435,7 @@ func (r *replayer) answerChecks(op string, req map[string]any, ex cassette.Excha
 		if seen[chk.Case] || !slices.Contains(chk.Operations, op) {
 			continue
 		}
-		if f := chk.Check(r.c, op, req, rec, exch(er.Recorded, ex.Response.Header)); f != nil {
+		if f := chk.Check(r.c, op, recReq, rec, exch(er.Recorded, ex.Response.Header)); f != nil {
 			continue
 		}
 		f := chk.Check(r.c, op, req, tgt, exch(er.Target, er.header))

@@ -169,6 +169,14 @@ var breaks = []struct {
 		resp: func(_ string, status int, _ http.Header, body []byte) (int, []byte) {
 			return status, bytes.ReplaceAll(body, []byte(":stage/"), []byte(":stage/zz"))
 		}},
+	{name: "endpoints of another form", want: "CreateStage/behaviour/endpoints/documented-form",
+		resp: editStage(ivscases.OpCreateStage, func(st map[string]any) {
+			if ep, ok := st[ivscases.MemberEndpoints].(map[string]any); ok {
+				for k := range ep {
+					ep[k] = "https://ivs.example.com/" + k
+				}
+			}
+		})},
 	{name: "tokens in another order", want: "CreateStage/behaviour/round-trip/tokens-echo-configurations",
 		resp: editAnswer(ivscases.OpCreateStage, func(m map[string]any) {
 			if toks, _ := m[ivscases.MemberParticipantTokens].([]any); len(toks) > 1 {
