@@ -263,7 +263,7 @@ func TestReportWriters(t *testing.T) {
 	var page bytes.Buffer
 	require.NoError(t, drift.WriteHTML(&page, rep))
 	assert.Contains(t, page.String(), "CreateStage/defaults/stage.tags")
-	assert.Contains(t, page.String(), "<html")
+	assert.Contains(t, page.String(), "<title>ivsrt drift: ")
 }
 
 // A target that does not answer: the replay cannot run.

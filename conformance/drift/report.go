@@ -302,5 +302,5 @@ func WriteHTML(w io.Writer, rep *Report) error {
 	if rep.Cassette != "" {
 		title += " of " + rep.Cassette
 	}
-	return suite.WriteHTML(w, suite.Report{Title: title, APIVersion: rep.APIVersion, Endpoint: rep.Endpoint}, rep.Results())
+	return suite.WriteHTML(w, suite.Report{Title: title, Tool: "ivsrt drift", APIVersion: rep.APIVersion, Endpoint: rep.Endpoint}, rep.Results())
 }
