@@ -174,7 +174,7 @@ func (w *walker) add(d bodyDiff) {
 
 // minted reports whether the value of member (of type t) is the target's
 // own: an identifier, a token, a secret, a page token, a stage's
-// endpoints (minted with their stage).
+// endpoints (minted with their stage), a recording's S3 prefix.
 func (w *walker) minted(path, member string, t *suite.Value) bool {
 	if t != nil && t.Identifier != "" || member == ivscases.MemberParticipantId {
 		// A token's participantId has no identifier format of its own (a
@@ -182,7 +182,9 @@ func (w *walker) minted(path, member string, t *suite.Value) bool {
 		// service mints it.
 		return true
 	}
-	if slices.Contains(w.r.c.Sensitive, member) || member == ivscases.MemberNextToken {
+	// A recording's prefix names its stage, session and participant, and
+	// the time it began.
+	if slices.Contains(w.r.c.Sensitive, member) || member == ivscases.MemberNextToken || member == ivscases.MemberRecordingS3Prefix {
 		return true
 	}
 	return strings.Contains("."+path+".", "."+ivscases.MemberEndpoints+".")

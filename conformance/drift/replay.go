@@ -32,9 +32,9 @@ type replayer struct {
 	// ids maps a recorded identifier, token (its redacted form) or page
 	// token to the target's, learned by position.
 	ids map[string]string
-	// parts are recorded ARNs' resource ids with the target's, replaced
-	// inside longer values (a recording prefix names its stage's id).
-	parts [][2]string
+	// arns are the recorded ARNs of ids, longest first, replaced inside
+	// longer values too.
+	arns []string
 	// tokenOf is the target's token for a recorded participant id: the
 	// one minted at the place of the token that named the participant.
 	tokenOf map[string]string
@@ -198,47 +198,40 @@ func (r *replayer) learn(rec, tgt string) {
 		return
 	}
 	r.ids[rec] = tgt
-	// An ARN's resource id stands for the target's inside other values.
-	if strings.HasPrefix(rec, "arn:") && strings.HasPrefix(tgt, "arn:") {
-		ri, ti := rec[strings.LastIndexByte(rec, '/')+1:], tgt[strings.LastIndexByte(tgt, '/')+1:]
-		if len(ri) >= 8 && ri != ti {
-			r.parts = append(r.parts, [2]string{ri, ti})
-		}
+	if strings.HasPrefix(rec, arnPrefix) {
+		// Kept longest first, so that an ARN is replaced before a
+		// shorter one it starts with.
+		i, _ := slices.BinarySearchFunc(r.arns, rec, longestFirst)
+		r.arns = slices.Insert(r.arns, i, rec)
 	}
 }
 
+// arnPrefix starts every ARN.
+const arnPrefix = "arn:"
+
+func longestFirst(a, b string) int {
+	if len(a) != len(b) {
+		return len(b) - len(a)
+	}
+	return strings.Compare(a, b)
+}
+
 // mapString is a recorded value with the target's identifiers: the whole
-// value when it has a mapping, else each mapped ARN, id or resource id in
-// it.
+// value when it has a mapping (an identifier, a token, a page token),
+// else each mapped ARN in it (an error message's, say).
 func (r *replayer) mapString(s string) string {
 	if t, ok := r.ids[s]; ok {
 		return t
 	}
-	for _, rec := range r.longestFirst() {
-		if len(rec) >= 8 && strings.Contains(s, rec) {
+	if !strings.Contains(s, arnPrefix) {
+		return s
+	}
+	for _, rec := range r.arns {
+		if strings.Contains(s, rec) {
 			s = strings.ReplaceAll(s, rec, r.ids[rec])
 		}
 	}
-	for _, p := range r.parts {
-		s = strings.ReplaceAll(s, p[0], p[1])
-	}
 	return s
-}
-
-// longestFirst are the recorded values with mappings, the longest first,
-// so an ARN is replaced before a shorter value inside it.
-func (r *replayer) longestFirst() []string {
-	keys := make([]string, 0, len(r.ids))
-	for k := range r.ids {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
-		}
-		return strings.Compare(a, b)
-	})
-	return keys
 }
 
 // mapURI maps the identifiers of a recorded URI: each path segment
