@@ -54,6 +54,12 @@ func (r *replayer) compare(op string, ex cassette.Exchange, er *ExchangeReport) 
 	}
 	rec, tgt := decode(ex.Response.Body), decode(er.Target.Body)
 	w := &walker{r: r, op: op}
+	if o := r.c.Operation(op); o != nil && o.Pagination != nil {
+		w.items = o.Pagination.Items
+		_, sent := decodeMap(ex.Request.Body)[o.Pagination.InputToken]
+		_, given := decodeMap(ex.Response.Body)[o.Pagination.OutputToken]
+		w.page = sent || given || strings.Contains(ex.Request.URI, o.Pagination.InputToken+"=")
+	}
 	w.value("", &suite.Value{Kind: "object", Schema: op + "Response"}, "", rec, tgt)
 	req := r.request(op, ex, r.mapString)
 	seen := map[string]bool{}
@@ -66,6 +72,12 @@ func (r *replayer) compare(op string, ex cassette.Exchange, er *ExchangeReport) 
 		er.Differences = append(er.Differences, diff)
 	}
 	er.Differences = append(er.Differences, r.answerChecks(op, req, ex, er, seenCases(er.Differences))...)
+}
+
+// decodeMap is a JSON body's object, nil when it is none.
+func decodeMap(body string) map[string]any {
+	m, _ := decode(body).(map[string]any)
+	return m
 }
 
 // request is the members of a recorded request, as the cases' bodies
@@ -163,6 +175,11 @@ type walker struct {
 	// whose order is free.
 	dry     bool
 	ordered string
+	// page says the answer is one page of a longer list (a page token
+	// was sent or given): which items it holds is not fixed. items is
+	// the path of the operation's list.
+	page  bool
+	items string
 }
 
 func (w *walker) add(d bodyDiff) {
@@ -174,7 +191,8 @@ func (w *walker) add(d bodyDiff) {
 
 // minted reports whether the value of member (of type t) is the target's
 // own: an identifier, a token, a secret, a page token, a stage's
-// endpoints (minted with their stage), a recording's S3 prefix.
+// endpoints (minted with their stage), a recording's S3 prefix, a
+// composition destination's id and recording prefix.
 func (w *walker) minted(path, member string, t *suite.Value) bool {
 	if t != nil && t.Identifier != "" || member == ivscases.MemberParticipantId {
 		// A token's participantId has no identifier format of its own (a
@@ -184,7 +202,8 @@ func (w *walker) minted(path, member string, t *suite.Value) bool {
 	}
 	// A recording's prefix names its stage, session and participant, and
 	// the time it began.
-	if slices.Contains(w.r.c.Sensitive, member) || member == ivscases.MemberNextToken || member == ivscases.MemberRecordingS3Prefix {
+	if slices.Contains(w.r.c.Sensitive, member) || member == ivscases.MemberNextToken || member == ivscases.MemberRecordingS3Prefix ||
+		member == ivscases.MemberId || member == ivscases.MemberRecordingPrefix {
 		return true
 	}
 	return strings.Contains("."+path+".", "."+ivscases.MemberEndpoints+".")
@@ -322,56 +341,100 @@ func (w *walker) list(path string, t *suite.Value, member string, rec, tgt []any
 		w.add(bodyDiff{kind: kindLength, path: path, rec: len(rec), tgt: len(tgt)})
 	}
 	order := orderRule(w.op, member, rec)
-	pairs := tgt
-	if order == "" {
-		pairs = w.pair(path, elem, member, rec, tgt)
-	}
-	saved := w.ordered
 	if order != "" {
+		saved := w.ordered
 		w.ordered = order
-	}
-	for i := range min(len(rec), len(pairs)) {
-		if pairs[i] == nil && i >= len(tgt) {
-			continue
+		for i := range min(len(rec), len(tgt)) {
+			w.value(path+"[]", elem, member, rec[i], tgt[i])
 		}
-		w.value(path+"[]", elem, member, rec[i], pairs[i])
+		w.ordered = saved
+		return
 	}
-	w.ordered = saved
+	pairs := w.pair(path, elem, member, rec, tgt)
+	for i, j := range pairs {
+		if j >= 0 {
+			w.value(path+"[]", elem, member, rec[i], tgt[j])
+		}
+	}
 }
 
-// pair reorders tgt so that each recorded item faces the target item
-// that matches it (a dry walk finds no difference), where there is one.
-func (w *walker) pair(path string, elem *suite.Value, member string, rec, tgt []any) []any {
+// pair finds the target's item that faces each recorded one in a list
+// whose order no rule fixes (-1 for none): first the item that names the
+// same resource (an identifier of the recorded item maps to the target
+// item's), then one a dry walk finds no difference with, then the rest in
+// their order. Which items a page holds is not fixed either: on a page of
+// a longer list (w.page), a recorded item neither way matches faces
+// none, and only the page's length is compared.
+func (w *walker) pair(path string, elem *suite.Value, member string, rec, tgt []any) []int {
+	pairs := make([]int, len(rec))
 	used := make([]bool, len(tgt))
-	out := make([]any, len(tgt))
-	placed := make([]bool, len(rec))
+	for i := range pairs {
+		pairs[i] = -1
+	}
+	// The same resource.
+	for i, rv := range rec {
+		rm, _ := rv.(map[string]any)
+		k := ownIdentifier(rm)
+		rs, ok := rm[k].(string)
+		mapped, known := w.r.ids[rs]
+		if k == "" || !ok || !known {
+			continue
+		}
+		for j, tv := range tgt {
+			if tm, _ := tv.(map[string]any); !used[j] && tm != nil && tm[k] == mapped {
+				pairs[i], used[j] = j, true
+				break
+			}
+		}
+	}
+	// An item that agrees in everything.
 	for i, rv := range rec {
 		for j, tv := range tgt {
-			if used[j] || i >= len(out) {
+			if pairs[i] >= 0 || used[j] {
 				continue
 			}
 			dry := &walker{r: w.r, op: w.op, dry: true}
 			dry.value(path+"[]", elem, member, rv, tv)
 			if len(dry.diffs) == 0 {
-				out[i], used[j], placed[i] = tv, true, true
-				break
+				pairs[i], used[j] = j, true
 			}
 		}
 	}
+	if w.page && path == w.items {
+		return pairs
+	}
 	// The rest in their order.
 	j := 0
-	for i := range out {
-		if i < len(rec) && placed[i] {
+	for i := range pairs {
+		if pairs[i] >= 0 {
 			continue
 		}
 		for j < len(tgt) && used[j] {
 			j++
 		}
 		if j < len(tgt) {
-			out[i], used[j] = tgt[j], true
+			pairs[i], used[j] = j, true
 		}
 	}
-	return out
+	return pairs
+}
+
+// ownIdentifier is the member of a list item that names the item itself
+// (not another resource it refers to, as a composition's stageArn does),
+// "" for none: its ARN, its id, a session's id, a participant's id (an
+// event's participantId names whose event it is, not the event).
+func ownIdentifier(item map[string]any) string {
+	for _, k := range []string{ivscases.MemberArn, ivscases.MemberId, ivscases.MemberSessionId} {
+		if _, ok := item[k]; ok {
+			return k
+		}
+	}
+	if _, event := item[ivscases.MemberEventTime]; !event {
+		if _, ok := item[ivscases.MemberParticipantId]; ok {
+			return ivscases.MemberParticipantId
+		}
+	}
+	return ""
 }
 
 func sortedKeys(m map[string]any) []string {

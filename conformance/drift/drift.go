@@ -130,6 +130,7 @@ func Replay(ctx context.Context, cs *cassette.Cassette, target Target, opts Opti
 		ids:     map[string]string{},
 		tokenOf: map[string]string{},
 		present: map[string]bool{},
+		lost:    map[string]bool{},
 
 		exchanges: cs.Exchanges,
 	}

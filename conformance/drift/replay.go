@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ivsrt/contract/conformance/cassette"
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
@@ -41,6 +42,9 @@ type replayer struct {
 	// present are the recorded participant ids that joined on the target
 	// (by a replayed control call, or seeded).
 	present map[string]bool
+	// lost are the recorded participant ids the replay could not make
+	// join: the exchanges that name them are not replayed.
+	lost map[string]bool
 }
 
 // maxAnswer bounds what is read of an answer.
@@ -67,6 +71,11 @@ func (r *replayer) replay(ctx context.Context, ex cassette.Exchange) (ExchangeRe
 	case er.Control && r.target.Control == nil:
 		er.Request = ex.Request.Method + " " + ex.Request.URI
 		er.Skipped = "a control call, and the target has no control API (not an ivsrt fake): what it made is seeded where the recording shows it"
+		return er, nil
+	}
+	if why := r.unreplayable(ex, er.Control); why != "" {
+		er.Request = ex.Request.Method + " " + ex.Request.URI
+		er.Skipped = why
 		return er, nil
 	}
 	if !er.Control {
@@ -110,6 +119,31 @@ func (r *replayer) replay(ctx context.Context, ex cassette.Exchange) (ExchangeRe
 		er.Differences[i] = named(er.Differences[i])
 	}
 	return er, nil
+}
+
+// unreplayable says why an exchange cannot be replayed, "" when it can:
+// a join with a token the application signed itself (its signature is
+// redacted, and no answer of the cassette minted it), or a request that
+// names a participant such a join, or seeding, could not make.
+func (r *replayer) unreplayable(ex cassette.Exchange, control bool) string {
+	if control && pathOf(ex.Request.URI) == ivscontrol.Prefix+"join" {
+		body, _ := decode(ex.Request.Body).(map[string]any)
+		tok, _ := body[ivscases.MemberToken].(string)
+		if _, minted := r.ids[tok]; isRedactedJWT(tok) && !minted {
+			if out, ok := decode(ex.Response.Body).(map[string]any); ok {
+				if pid, ok := out[ivscases.MemberParticipantId].(string); ok {
+					r.lost[pid] = true
+				}
+			}
+			return "a join with a token the application signed itself: the cassette keeps no signature, and no answer of it minted the token"
+		}
+	}
+	for pid := range r.lost {
+		if strings.Contains(ex.Request.URI, pid) || strings.Contains(ex.Request.Body, `"`+pid+`"`) {
+			return "names participant " + pid + ", whom the replay could not make join"
+		}
+	}
+	return ""
 }
 
 func pathOf(uri string) string {

@@ -50,6 +50,7 @@ func (r *replayer) seed(ctx context.Context, op string, ex cassette.Exchange, er
 		tok, ok := r.tokenOf[pid]
 		if !ok {
 			er.Notes = append(er.Notes, fmt.Sprintf("participant %s: no token of the cassette names it, so it cannot be made to join", pid))
+			r.lost[pid] = true
 			continue
 		}
 		if err := r.seedOne(ctx, p, tok, session, er); err != nil {
