@@ -65,10 +65,12 @@ func (r *replayer) compare(op string, ex cassette.Exchange, er *ExchangeReport) 
 	seen := map[string]bool{}
 	for _, d := range w.diffs {
 		diff := r.describe(op, req, d)
-		if seen[diff.Case+"\x00"+diff.Path+"\x00"+diff.What] {
+		// Items alike that differ alike are one difference.
+		key := fmt.Sprintf("%s\x00%s\x00%s\x00%v\x00%v", diff.Case, diff.Path, diff.What, diff.Recorded, diff.Target)
+		if seen[key] {
 			continue
 		}
-		seen[diff.Case+"\x00"+diff.Path+"\x00"+diff.What] = true
+		seen[key] = true
 		er.Differences = append(er.Differences, diff)
 	}
 	er.Differences = append(er.Differences, r.answerChecks(op, req, ex, er, seenCases(er.Differences))...)
@@ -223,6 +225,14 @@ func (w *walker) value(path string, t *suite.Value, member string, rec, tgt any)
 		ts, ok := tgt.(string)
 		if !ok {
 			w.add(bodyDiff{kind: kindValue, path: path, rec: rec, tgt: tgt, why: "not a string"})
+			return
+		}
+		if rs == "" || ts == "" {
+			// "" names nothing (a stage without recording, an ingest
+			// configuration without a stage): it must agree.
+			if rs != ts {
+				w.add(bodyDiff{kind: kindValue, path: path, rec: rs, tgt: ts})
+			}
 			return
 		}
 		if mapped, ok := w.r.ids[rs]; ok {

@@ -137,6 +137,12 @@ var breaks = []struct {
 		}},
 	{name: "member dropped", want: "GetStage/behaviour/round-trip/returns-the-created-stage",
 		resp: editStage(ivscases.OpGetStage, func(st map[string]any) { delete(st, ivscases.MemberAutoParticipantRecordingConfiguration) })},
+	{name: "recording turned on", want: "GetStage/behaviour/round-trip/returns-the-created-stage",
+		resp: editStage(ivscases.OpGetStage, func(st map[string]any) {
+			if rec, ok := st[ivscases.MemberAutoParticipantRecordingConfiguration].(map[string]any); ok {
+				rec[ivscases.MemberStorageConfigurationArn] = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/AAAAAAAAAAAA"
+			}
+		})},
 	{name: "tags missing", want: "CreateStage/defaults/stage.tags",
 		resp: editStage(ivscases.OpCreateStage, func(st map[string]any) {
 			if tags, _ := st[ivscases.MemberTags].(map[string]any); len(tags) == 0 {
