@@ -119,15 +119,18 @@ func TestReplayWithoutAControlAPINotesWhatItCouldNotSeed(t *testing.T) {
 	assert.Contains(t, text(t, rep), "no control API")
 }
 
-// breaks are implementations broken on purpose, each a fresh fake behind
-// a handler that changes what it answers, with the case (and so the row
-// of contract.md) the replay must name.
-var breaks = []struct {
+// breakage is an implementation broken on purpose: a fresh fake behind a
+// handler that changes requests (req) or answers (resp), and the case
+// (and so the row of contract.md) the replay must name.
+type breakage struct {
 	name string
 	want string // the case of the difference the replay must find
 	req  func(op, uri string, body []byte) (string, []byte)
 	resp func(op string, status int, h http.Header, body []byte) (int, []byte)
-}{
+}
+
+// breaks are the implementations broken on purpose the replay must find.
+var breaks = []breakage{
 	{name: "error type changed", want: "CreateStage/errors/ValidationException",
 		resp: func(op string, status int, h http.Header, body []byte) (int, []byte) {
 			if op == ivscases.OpCreateStage && status == http.StatusBadRequest {
@@ -258,7 +261,8 @@ func TestCaseNamesHaveRows(t *testing.T) {
 // HTML is the conform report's page.
 func TestReportWriters(t *testing.T) {
 	c := recordSession(t, freshFake(t), true)
-	h := &rewriting{next: ivsfake.New(ivsfake.Options{Region: region}), router: wire.NewRouter(ivsapi.Routes), resp: breaks[2].resp}
+	i := slices.IndexFunc(breaks, func(b breakage) bool { return b.name == "tags missing" })
+	h := &rewriting{next: ivsfake.New(ivsfake.Options{Region: region}), router: wire.NewRouter(ivsapi.Routes), resp: breaks[i].resp}
 	rep := replay(t, c, serve(t, h))
 	var js bytes.Buffer
 	require.NoError(t, drift.WriteJSON(&js, rep))

@@ -225,16 +225,16 @@ func (rep *Report) Results() []suite.Result {
 			continue
 		}
 		for _, d := range ex.Differences {
-			src := d.Source
+			detail := "rule: no row of contract.md names this check"
 			if d.Rule != "" {
-				src += " (" + d.Rule + ": " + d.RuleText + ")"
+				detail = fmt.Sprintf("rule: %s (%s): %s\nevidence: %s", d.Rule, d.Source, d.RuleText, d.Evidence)
 			}
 			diff := d.Diff
 			if diff == "" {
 				diff = suite.DiffJSON(d.Recorded, d.Target)
 			}
-			res := suite.Result{Name: fmt.Sprintf("#%d %s", ex.Seq, d.Case), Operation: op, Rule: familyRule(d.Case), Source: src,
-				Status: suite.Fail, Reason: d.What, Diff: diff, Request: req,
+			res := suite.Result{Name: fmt.Sprintf("#%d %s", ex.Seq, d.Case), Operation: op, Rule: familyRule(d.Case), Source: d.Source,
+				Status: suite.Fail, Reason: d.What, Diff: diff, Detail: detail, Request: req,
 				Response: answerLine(ex.Target), FailureType: suite.ContractViolation}
 			if d.Path != "" {
 				res.Member = d.Path
