@@ -131,6 +131,8 @@ func Replay(ctx context.Context, cs *cassette.Cassette, target Target, opts Opti
 		tokenOf: map[string]string{},
 		present: map[string]bool{},
 		lost:    map[string]bool{},
+		joined:  map[string]ivscontrol.ParticipantRef{},
+		acted:   map[string]bool{},
 
 		exchanges: cs.Exchanges,
 	}

@@ -95,7 +95,13 @@ func TestReplayOfACassetteWithoutControlCallsSeedsItsParticipants(t *testing.T) 
 	require.Contains(t, c.Exchanges[0].Response.Body, ":000000000001:stage/", "the account is a stand-in")
 	rep := replay(t, c, freshFake(t))
 	assert.False(t, rep.Drift(), text(t, rep))
+	if testing.Verbose() {
+		t.Log(text(t, rep))
+	}
 	assert.GreaterOrEqual(t, rep.Seeded, 4, "two joins, a publish and a leave")
+	first := slices.IndexFunc(rep.Exchanges, func(ex drift.ExchangeReport) bool { return len(ex.Seeded) > 0 })
+	require.GreaterOrEqual(t, first, 0)
+	assert.Equal(t, ivscases.OpGetStage, rep.Exchanges[first].Operation, "the session is started before the GetStage that shows it live")
 	var seeded []string
 	for _, ex := range rep.Exchanges {
 		seeded = append(seeded, ex.Seeded...)

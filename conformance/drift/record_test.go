@@ -110,8 +110,13 @@ func recordSession(t *testing.T, endpoint string, control bool) *cassette.Casset
 	bob, err := ctl.Join(ctx, ivscontrol.JoinInput{Token: *created.ParticipantTokens[1].Token})
 	require.NoError(t, err)
 	if !control {
-		// As on AWS: bob left before anyone listed the session.
+		// As on AWS: bob left before anyone listed the session, and the
+		// application read the stage (its live session) first.
 		require.NoError(t, ctl.Leave(ctx, bob.Ref()))
+		_, err = client.GetStage(ctx, &ivsrealtime.GetStageInput{Arn: stage})
+		require.NoError(t, err)
+		_, err = client.ListStageSessions(ctx, &ivsrealtime.ListStageSessionsInput{StageArn: stage})
+		require.NoError(t, err)
 	}
 
 	if !control {

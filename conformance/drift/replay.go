@@ -45,6 +45,10 @@ type replayer struct {
 	// lost are the recorded participant ids the replay could not make
 	// join: the exchanges that name them are not replayed.
 	lost map[string]bool
+	// joined are the participants the replay seeded, by recorded id, and
+	// acted those it has made act as an answer showed them.
+	joined map[string]ivscontrol.ParticipantRef
+	acted  map[string]bool
 }
 
 // maxAnswer bounds what is read of an answer.

@@ -130,7 +130,8 @@ func plural(n int, one, many string) string {
 
 // WriteText writes one block per exchange with differences (each
 // difference with what was recorded, what the target answered and its
-// rule), the notes of the replay, and the summary line.
+// rule), with notes, or before which the replay seeded something (what it
+// did), then the summary line.
 func WriteText(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	for _, ex := range rep.Exchanges {
@@ -142,7 +143,7 @@ func WriteText(w io.Writer, rep *Report) error {
 		case ex.Skipped != "":
 			fmt.Fprintf(&b, "SKIP #%d %s: %s\n", ex.Seq, name, ex.Skipped)
 			continue
-		case len(ex.Differences) == 0 && len(ex.Notes) == 0:
+		case len(ex.Differences) == 0 && len(ex.Notes) == 0 && len(ex.Seeded) == 0:
 			continue
 		}
 		fmt.Fprintf(&b, "#%d %s %s\n", ex.Seq, name, ex.Request)
