@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -124,17 +125,26 @@ credentials, and any other the SDK's standard chain.
 		*endpoint = srv.URL
 		where = srv.URL + " (embedded fake)"
 	}
+	if u, err := url.Parse(*endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return cmd.usageError("-endpoint %q: not an http(s) URL", *endpoint)
+	}
 	ctx := context.Background()
 	hc := &http.Client{Timeout: 30 * time.Second}
-	target, err := drift.NewTarget(ctx, *endpoint, *region, hc)
-	if err != nil {
-		return cmd.usageError("-endpoint: %v", err)
-	}
+	var target drift.Target
 	if id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
-		target.Credentials = credentials.StaticCredentialsProvider{Value: aws.Credentials{
+		// Named as the SDK names the environment's, so that a refusal
+		// says where they came from.
+		creds := credentials.StaticCredentialsProvider{Value: aws.Credentials{
 			AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN"), Source: config.CredentialsSourceName}}
-		if target.Control != nil {
-			target.Control = ivscontrol.NewControl(*endpoint, ivscontrol.SigningClient(hc, target.Credentials, *region))
+		target = drift.Target{Target: suite.Target{Endpoint: *endpoint, Region: *region, Credentials: creds, HTTPClient: hc}}
+		if ivscontrol.IsFake(ctx, *endpoint, hc) {
+			target.Control = ivscontrol.NewControl(*endpoint, ivscontrol.SigningClient(hc, creds, *region))
+		}
+	} else {
+		var err error
+		if target, err = drift.NewTarget(ctx, *endpoint, *region, hc); err != nil {
+			cmd.say("%s", strings.TrimPrefix(err.Error(), "drift: "))
+			return exitUsage
 		}
 	}
 	fmt.Fprintf(text, "ivsrt drift: %d exchanges of %s (recorded from %s) against %s\n", len(cs.Exchanges), path, orUnknown(cs.Header.Upstream), where)

@@ -105,7 +105,7 @@ func TestDriftThatCannotRunExits2(t *testing.T) {
 		{[]string{"drift", filepath.Join(dir, "missing.jsonl")}, "ivsrt drift: cassette " + filepath.Join(dir, "missing.jsonl") + ": no such file"},
 		{[]string{"drift", notCassette}, "ivsrt drift: " + notCassette + ": cassette: line 1 is not the header"},
 		{[]string{"drift", exampleCassette, "-endpoint", "http://127.0.0.1:1"}, "ivsrt drift: the target gave no answer"},
-		{[]string{"drift", "-endpoint", "ftp://example.com", exampleCassette}, "ivsrt drift: -endpoint: "},
+		{[]string{"drift", "-endpoint", "ftp://example.com", exampleCassette}, `ivsrt drift: -endpoint "ftp://example.com": not an http(s) URL; run 'ivsrt drift -h' for usage`},
 		{[]string{"drift", "-evidence", exampleCassette}, "ivsrt drift: -evidence is not available in this build"},
 	} {
 		var out, errb bytes.Buffer
@@ -114,4 +114,21 @@ func TestDriftThatCannotRunExits2(t *testing.T) {
 		assert.True(t, strings.HasPrefix(errb.String(), tc.first), "ivsrt %q: %q does not start with %q", tc.args, errb.String(), tc.first)
 		assert.Equal(t, 1, strings.Count(errb.String(), "\n"), "ivsrt %q: one line: %q", tc.args, errb.String())
 	}
+}
+
+// A target off this machine without credentials in the SDK's chain: one
+// line and exit 2 before any request, not a target that "does not answer".
+func TestDriftWithoutCredentialsExits2(t *testing.T) {
+	home := t.TempDir()
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"HOME": home, "AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_WEB_IDENTITY_TOKEN_FILE": ""} {
+		t.Setenv(k, v)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"drift", exampleCassette, "-endpoint", "https://ivsrealtime.example.invalid"}, &out, &errb)
+	assert.Equal(t, 2, code, errb.String())
+	assert.True(t, strings.HasPrefix(errb.String(), "ivsrt drift: credentials for https://ivsrealtime.example.invalid: "), errb.String())
+	assert.Equal(t, 1, strings.Count(errb.String(), "\n"))
+	assert.Empty(t, out.String())
 }

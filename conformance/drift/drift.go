@@ -66,8 +66,18 @@ func NewTarget(ctx context.Context, endpoint, region string, hc *http.Client) (T
 		t.Credentials = suite.DummyCredentials()
 	default:
 		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
+		if err == nil && cfg.Credentials == nil {
+			err = errors.New("the SDK's standard chain has none")
+		}
+		if err == nil {
+			// Found now rather than as the first request fails, which
+			// would read as a target that does not answer.
+			rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			_, err = cfg.Credentials.Retrieve(rctx)
+			cancel()
+		}
 		if err != nil {
-			return Target{}, fmt.Errorf("drift: credentials: %w", err)
+			return Target{}, fmt.Errorf("drift: credentials for %s: %w", endpoint, err)
 		}
 		t.Credentials = cfg.Credentials
 	}
