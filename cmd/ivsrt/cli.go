@@ -24,10 +24,11 @@ import (
 //     for usage", and exit 2;
 //   - a failure that is not a usage error (a model that does not import, a
 //     state file in use, an address taken) is one line on stderr,
-//     "ivsrt CMD: what went wrong", and exit 1. Two commands give exit 2
+//     "ivsrt CMD: what went wrong", and exit 1. Three commands give exit 2
 //     a meaning of their own, which their usage states: conform, a target
 //     that does not answer as IVS (a bad -endpoint); diff, a spec that does
-//     not load (1 is a breaking change).
+//     not load (1 is a breaking change); drift, a replay that could not run
+//     (1 is drift).
 const (
 	exitOK      = 0
 	exitFailure = 1
@@ -40,6 +41,7 @@ var commands = []struct{ name, summary string }{
 	{"serve", "serve the validating fake over HTTP"},
 	{"generate", "generate a fake's wire layer and a conformance suite from a spec"},
 	{"conform", "run the conformance suite against an endpoint (default: the embedded fake)"},
+	{"drift", "replay a cassette against an endpoint (default: the embedded fake): which answers differ (exit 1)"},
 	{"import", "write the spec from an AWS service model (api-2.json), plus an overlay"},
 	{"diff", "compare two specs: what changed, and whether it breaks clients (exit 1)"},
 	{"version", "print the tool's version and the API version of its spec"},

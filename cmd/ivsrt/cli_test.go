@@ -22,6 +22,7 @@ func TestCommandLineConvention(t *testing.T) {
 		"serve":    {"-stage-quota", "many"},
 		"generate": {"-emit", "everything", "-spec", "x.yaml", "-out", "x", "-package", "x"},
 		"conform":  {"-run", "("},
+		"drift":    {"-evidence=maybe"},
 		"import":   {"-version", "yesterday", "-model", smallModel},
 		"diff":     {"-raw=maybe", before, after},
 		"version":  {"extra"}, // no flags: an argument it does not take
@@ -31,6 +32,7 @@ func TestCommandLineConvention(t *testing.T) {
 		"serve":    `ivsrt serve: -stage-quota "many": want an integer`,
 		"generate": `ivsrt generate: -emit "everything": use fake, suite or all`,
 		"conform":  "ivsrt conform: -run: error parsing regexp",
+		"drift":    `ivsrt drift: -evidence "maybe": want true or false`,
 		"import":   `ivsrt import: -version "yesterday": use a date, YYYY-MM-DD`,
 		"diff":     `ivsrt diff: -raw "maybe": want true or false`,
 		"version":  `ivsrt version: unexpected argument "extra"`,

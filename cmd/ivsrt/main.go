@@ -5,6 +5,7 @@
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
 //	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE]
+//	ivsrt drift    CASSETTE [-endpoint URL] [-region R] [-json FILE] [-html FILE]
 //	ivsrt import   -model SOURCE [-ops Op1,Op2,...] [-overlay FILE] [-version YYYY-MM-DD] [-o FILE]
 //	ivsrt diff     [-format text|markdown|json] OLD NEW
 //	ivsrt version
@@ -74,6 +75,8 @@ func lookup(name string) func(args []string, stdout, stderr io.Writer) int {
 		return generate
 	case "conform":
 		return conform
+	case "drift":
+		return driftCmd
 	case "import":
 		return importSpec
 	case "diff":

@@ -377,7 +377,10 @@ func (res Result) Text() string {
 
 // Report is the header of a JSON report.
 type Report struct {
-	Title      string `json:"title"`
+	Title string `json:"title"`
+	// Tool names what wrote the report in the HTML page's title; ""
+	// is ivsrt conform (ivsrt drift writes its replays with WriteHTML too).
+	Tool       string `json:"tool,omitempty"`
 	APIVersion string `json:"apiVersion"`
 	Endpoint   string `json:"endpoint"`
 	RunID      string `json:"runId,omitempty"`

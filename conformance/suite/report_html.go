@@ -335,7 +335,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ivsrt conform: {{.Passed}} passed, {{.Failed}} failed, {{.Blocked}} blocked, {{.Skipped}} skipped</title>
+<title>{{if .Tool}}{{.Tool}}{{else}}ivsrt conform{{end}}: {{.Passed}} passed, {{.Failed}} failed, {{.Blocked}} blocked, {{.Skipped}} skipped</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; background: #fff; max-width: 1300px; }
 h1 { font-size: 1.4em; margin: 0 0 .3em; }
