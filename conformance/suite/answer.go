@@ -1,0 +1,45 @@
+package suite
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// answerRoutes caches each suite's routes for CheckAnswer: building them
+// walks the spec, which a proxy must not do once per answer.
+var answerRoutes sync.Map // *Suite -> map[string]*routers.Route
+
+// CheckAnswer judges one answer of op against the rules every answer
+// obeys, as a run judges the answer of every case: the error form
+// (x-amzn-ErrorType, the type's status, a message), the spec's schemas
+// (shape, types, enums, formats, required members, declared statuses),
+// only in what the spec knows (known.go), so that a newer service passes.
+// ex needs Status, Header, Resp, ErrType and Message (as send fills
+// them). It is for tools that judge traffic the suite did not send
+// (ivsrt proxy); nil means the answer keeps the contract.
+func (s *Suite) CheckAnswer(op string, ex *Exchange) (*Failure, error) {
+	o := s.Contract.Operation(op)
+	if o == nil {
+		return nil, fmt.Errorf("suite: unknown operation %q", op)
+	}
+	v, ok := answerRoutes.Load(s)
+	if !ok {
+		routes, err := buildRoutes(s)
+		if err != nil {
+			return nil, err
+		}
+		v, _ = answerRoutes.LoadOrStore(s, routes)
+	}
+	r := &Runner{suite: s, routes: v.(map[string]*routers.Route)}
+	f := r.checkContract(o, ex)
+	if f != nil && notImplemented(ex) {
+		return nil, nil // an operation the target has not written breaks no rule of the answer
+	}
+	return f, nil
+}
+
+// ErrorTypeOf is the error type of an x-amzn-ErrorType header, without
+// what AWS may append to it after a colon.
+func ErrorTypeOf(header string) string { return errorType(header) }
