@@ -1,9 +1,13 @@
 package suite
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 )
 
@@ -43,3 +47,45 @@ func (s *Suite) CheckAnswer(op string, ex *Exchange) (*Failure, error) {
 // ErrorTypeOf is the error type of an x-amzn-ErrorType header, without
 // what AWS may append to it after a colon.
 func ErrorTypeOf(header string) string { return errorType(header) }
+
+// EnumsNewerThanSpec lists the strings of a 200 answer of op that its
+// enums do not list, as "path: value" ("/participantToken/capabilities/0:
+// BROADCAST"). CheckAnswer passes them, as a run does: a service newer
+// than the spec may answer them. A tool that measures an implementation
+// against the spec (ivsrt proxy) reports them all the same: each is
+// either a wrong value or one the spec does not know yet.
+func (s *Suite) EnumsNewerThanSpec(op string, ex *Exchange) []string {
+	o := s.Contract.Operation(op)
+	if o == nil || ex.Status != 200 {
+		return nil
+	}
+	v, ok := answerRoutes.Load(s)
+	if !ok {
+		return nil // CheckAnswer builds the routes first
+	}
+	r := &Runner{suite: s, routes: v.(map[string]*routers.Route)}
+	var out []string
+	var walk func(err error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case openapi3.MultiError:
+			for _, x := range e {
+				walk(x)
+			}
+		case *openapi3filter.ResponseError:
+			if e.Err != nil {
+				walk(e.Err)
+			}
+		case *openapi3.SchemaError:
+			if e.SchemaField == "enum" && newerValue(e) {
+				out = append(out, fmt.Sprintf("/%s: %v", strings.Join(e.JSONPointer(), "/"), e.Value))
+			}
+			var inner openapi3.MultiError
+			if errors.As(e.Origin, &inner) {
+				walk(inner)
+			}
+		}
+	}
+	walk(r.validateWithKin(o, ex, false))
+	return out
+}

@@ -71,7 +71,7 @@ func (c *Checker) Request(op string, r *http.Request, body []byte) *Refusal {
 	req.ContentLength = int64(len(body))
 	rec := httptest.NewRecorder()
 	c.handler.ServeHTTP(rec, req)
-	et := suite.ErrorTypeOf(rec.Header().Get("x-amzn-ErrorType"))
+	et := errorTypeIn(rec.Header())
 	if et == reachedType || rec.Code == http.StatusOK {
 		return nil
 	}
@@ -152,4 +152,20 @@ var listIndex = regexp.MustCompile(`\.\d+(\.member)?`)
 // (participantTokenConfigurations[].duration).
 func casePath(p string) string {
 	return listIndex.ReplaceAllString(p, "[]")
+}
+
+// errorTypeIn is the error type of an answer's headers, whatever the case
+// of the header's name: the fake writes x-amzn-ErrorType as AWS spells
+// it, which http.Header.Get (canonical names) does not find in a header
+// map written directly.
+func errorTypeIn(h http.Header) string {
+	if v := h.Get("x-amzn-ErrorType"); v != "" {
+		return suite.ErrorTypeOf(v)
+	}
+	for k, vs := range h {
+		if strings.EqualFold(k, "x-amzn-ErrorType") && len(vs) > 0 {
+			return suite.ErrorTypeOf(vs[0])
+		}
+	}
+	return ""
 }
