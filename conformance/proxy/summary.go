@@ -158,4 +158,3 @@ func ruleOf(check string) string {
 func (s Summary) WriteHTML(w io.Writer) error {
 	return suite.WriteHTML(w, suite.Report{Title: "ivsrt proxy", APIVersion: s.APIVersion, Endpoint: s.Upstream}, s.Results())
 }
-

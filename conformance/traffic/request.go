@@ -16,9 +16,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsapi"
 	"github.com/ivsrt/contract/fakes/wire"
-	"github.com/ivsrt/contract/conformance/suite"
 )
 
 // Refusal is what the fake would answer a request the spec refuses: the
