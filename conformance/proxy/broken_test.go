@@ -154,7 +154,7 @@ func TestProxyReportsEachBreak(t *testing.T) {
 		"CreateStage/name/maxLength/over":                            "Lengths are counted in characters",
 	}
 	got := map[string]traffic.Finding{}
-	for _, f := range px.Proxy.Violations() {
+	for _, f := range px.violations() {
 		got[f.Check] = f
 	}
 	log := px.Log.String()

@@ -3,15 +3,18 @@ package proxy_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	"github.com/stretchr/testify/assert"
@@ -68,6 +71,10 @@ type started struct {
 	Log   *lockedBuffer
 }
 
+func (s *started) violations() []traffic.Finding { s.Proxy.Wait(); return s.Proxy.Violations() }
+func (s *started) findings() []traffic.Finding   { s.Proxy.Wait(); return s.Proxy.Findings() }
+func (s *started) stats() proxy.Stats            { s.Proxy.Wait(); return s.Proxy.Stats() }
+
 // startProxy serves a proxy to upstream on 127.0.0.1.
 func startProxy(t testing.TB, upstream string, o proxy.Options) *started {
 	t.Helper()
@@ -115,10 +122,13 @@ func drive(t *testing.T, c *ivsrealtime.Client, join func(token string) string) 
 }
 
 // TestProxyCarriesTheSDKUnchanged: the Go SDK through the proxy to the
-// fake sees no violation, every answer as the fake gave it, and the
-// cassette holds every exchange, readable.
+// fake sees no violation; the cassette holds every exchange, readable,
+// with every secret taken out: the Authorization header, the session
+// token, participant tokens' signatures, stream keys, and the account
+// (-redact-account).
 func TestProxyCarriesTheSDKUnchanged(t *testing.T) {
-	fake := ivsfake.Start(t)
+	const account = "210987654321"
+	fake := ivsfake.Start(t, ivsfake.Options{Account: account})
 	dir := t.TempDir()
 	f, err := os.Create(filepath.Join(dir, "c.jsonl"))
 	require.NoError(t, err)
@@ -128,26 +138,90 @@ func TestProxyCarriesTheSDKUnchanged(t *testing.T) {
 	s, err := conformance.Suite()
 	require.NoError(t, err)
 	px := startProxy(t, fake.URL, proxy.Options{Record: w, Redactor: cassette.NewRedactor(s.Contract.Sensitive, true)})
-	client := ivsfake.NewClient(px.URL, "us-east-1")
+	const sessionToken = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN"
+	client := ivsrealtime.NewFromConfig(aws.Config{Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDCLIENTKEY", "client-secret", sessionToken)},
+		func(o *ivsrealtime.Options) { o.BaseEndpoint = aws.String(px.URL) })
 	ctl := ivscontrol.NewControl(px.URL, http.DefaultClient)
-	drive(t, client, func(token string) string {
+	var tokens []string
+	stageArn := drive(t, client, func(token string) string {
+		tokens = append(tokens, token)
 		out, err := ctl.Join(context.Background(), ivscontrol.JoinInput{Token: token})
 		require.NoError(t, err)
 		return out.SessionId
 	})
-	assert.Empty(t, px.Proxy.Violations(), "log:\n%s", px.Log.String())
-	st := px.Proxy.Stats()
-	assert.Equal(t, 6, st.Checked)
-	assert.Positive(t, st.Confirmed)
+	ing, err := client.CreateIngestConfiguration(context.Background(), &ivsrealtime.CreateIngestConfigurationInput{
+		IngestProtocol: types.IngestProtocolRtmps, StageArn: aws.String(stageArn)})
+	require.NoError(t, err)
+	assert.Empty(t, px.violations(), "log:\n%s", px.Log.String())
+	st := px.stats()
+	assert.Equal(t, 7, st.Checked)
+	confirmed := map[string]bool{}
+	for _, f := range px.findings() {
+		confirmed[f.Check] = f.Confirms
+	}
+	for _, check := range []string{"CreateStage/shape/success", "CreateStage/defaults/stage.tags", "CreateStage/defaults/stage.autoParticipantRecordingConfiguration",
+		"CreateStage/behaviour/identifiers/stage-arn-format", "ListStages/pagination/maxResults=2", "ListParticipants/filters/filterByUserId=each-present-value"} {
+		assert.True(t, confirmed[check], "%s confirmed", check)
+	}
 	require.NoError(t, w.Err())
 
-	rf, err := os.Open(f.Name())
+	raw, err := os.ReadFile(f.Name())
 	require.NoError(t, err)
-	defer rf.Close()
-	cs, err := cassette.Read(rf)
+	cs, err := cassette.Read(bytes.NewReader(raw))
 	require.NoError(t, err)
-	assert.Len(t, cs.Exchanges, 7, "six API calls and one control call")
+	require.Len(t, cs.Exchanges, 8, "seven API calls and one control call")
+	assert.True(t, cs.Exchanges[4].Control)
+	text := string(raw)
+	secrets := map[string]string{"the session token": sessionToken, "the access key": "AKIDCLIENTKEY", "the account": account,
+		"the stream key": *ing.IngestConfiguration.StreamKey}
+	for i, tok := range tokens {
+		secrets["token signature "+itoa(i)] = tok[strings.LastIndex(tok, ".")+1:]
+	}
+	for what, secret := range secrets {
+		assert.NotContains(t, text, secret, what)
+	}
+	assert.NotContains(t, text, "Signature=")
 	for _, ex := range cs.Exchanges {
-		t.Logf("%d %s %s %d", ex.Seq, ex.Operation, ex.Request.URI, ex.Response.Status)
+		if ex.Control {
+			continue
+		}
+		assert.Equal(t, []string{cassette.Redacted}, ex.Request.Header["Authorization"], "#%d", ex.Seq)
+		assert.Equal(t, []string{cassette.Redacted}, ex.Request.Header["X-Amz-Security-Token"], "#%d", ex.Seq)
+	}
+}
+
+// TestProxyAnswersUnchanged: an answer through the proxy is the answer
+// the upstream gave: status, headers (but its request id and date) and
+// body, byte for byte, for a success, an error and the control API.
+func TestProxyAnswersUnchanged(t *testing.T) {
+	fake := ivsfake.Start(t)
+	px := startProxy(t, fake.URL, proxy.Options{})
+	send := func(base, method, path, body string) (*http.Response, []byte) {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res, b
+	}
+	for _, c := range []struct{ method, path, body string }{
+		{"POST", "/ListStages", `{}`},
+		{"POST", "/GetStage", `{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234"}`},
+		{"POST", "/CreateStage", `{"name":1}`},
+		{"GET", "/_ivsrt/info", ``},
+	} {
+		dr, db := send(fake.URL, c.method, c.path, c.body)
+		pr, pb := send(px.URL, c.method, c.path, c.body)
+		assert.Equal(t, dr.StatusCode, pr.StatusCode, c.path)
+		assert.Equal(t, string(db), string(pb), c.path)
+		for _, h := range []http.Header{dr.Header, pr.Header} {
+			h.Del("Date")
+			h.Del("X-Amzn-Requestid")
+		}
+		assert.Equal(t, dr.Header, pr.Header, c.path)
 	}
 }
