@@ -40,6 +40,7 @@ var commands = []struct{ name, summary string }{
 	{"serve", "serve the validating fake over HTTP"},
 	{"generate", "generate a fake's wire layer and a conformance suite from a spec"},
 	{"conform", "run the conformance suite against an endpoint (default: the embedded fake)"},
+	{"proxy", "forward to an endpoint, checking every exchange against the spec and the contract; record a cassette"},
 	{"import", "write the spec from an AWS service model (api-2.json), plus an overlay"},
 	{"diff", "compare two specs: what changed, and whether it breaks clients (exit 1)"},
 	{"version", "print the tool's version and the API version of its spec"},

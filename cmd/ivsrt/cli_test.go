@@ -22,6 +22,7 @@ func TestCommandLineConvention(t *testing.T) {
 		"serve":    {"-stage-quota", "many"},
 		"generate": {"-emit", "everything", "-spec", "x.yaml", "-out", "x", "-package", "x"},
 		"conform":  {"-run", "("},
+		"proxy":    {"-upstream", "ftp://x"},
 		"import":   {"-version", "yesterday", "-model", smallModel},
 		"diff":     {"-raw=maybe", before, after},
 		"version":  {"extra"}, // no flags: an argument it does not take
@@ -31,6 +32,7 @@ func TestCommandLineConvention(t *testing.T) {
 		"serve":    `ivsrt serve: -stage-quota "many": want an integer`,
 		"generate": `ivsrt generate: -emit "everything": use fake, suite or all`,
 		"conform":  "ivsrt conform: -run: error parsing regexp",
+		"proxy":    `ivsrt proxy: -upstream "ftp://x": want an http or https URL with a host`,
 		"import":   `ivsrt import: -version "yesterday": use a date, YYYY-MM-DD`,
 		"diff":     `ivsrt diff: -raw "maybe": want true or false`,
 		"version":  `ivsrt version: unexpected argument "extra"`,

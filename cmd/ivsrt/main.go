@@ -74,6 +74,8 @@ func lookup(name string) func(args []string, stdout, stderr io.Writer) int {
 		return generate
 	case "conform":
 		return conform
+	case "proxy":
+		return proxyCmd
 	case "import":
 		return importSpec
 	case "diff":
