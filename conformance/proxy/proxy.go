@@ -86,7 +86,12 @@ func New(o Options) (*Proxy, error) {
 		p.transport = t
 	}
 	if o.Record != nil {
-		p.transport = &cassette.Recorder{Transport: p.transport, Writer: o.Record, Redactor: o.Redactor, Operation: operationOf}
+		p.transport = &cassette.Recorder{Transport: p.transport, Writer: o.Record, Redactor: o.Redactor, Operation: operationOf,
+			Written: func(req *http.Request, ex *cassette.Exchange) {
+				if slot, ok := req.Context().Value(seqKey{}).(*int); ok {
+					*slot = ex.Seq
+				}
+			}}
 	}
 	return p, nil
 }
@@ -99,6 +104,10 @@ func operationOf(r *http.Request) (string, bool) {
 	}
 	return traffic.Operation(r.Method, r.URL.EscapedPath()), false
 }
+
+// seqKey holds, in a request's context, where the recorder puts the seq
+// the cassette gave its exchange.
+type seqKey struct{}
 
 // controlPrefix is where the fake's control API lives: forwarded, never
 // checked.
@@ -122,9 +131,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	op, control := operationOf(r)
 	p.count(func(s *Stats) { s.Requests++ })
+	// An exchange is named by its seq: the cassette's when recording, so
+	// a log line points at its line of the cassette; else the proxy's
+	// count of the requests answered.
+	seq := new(int)
+	r = r.WithContext(context.WithValue(r.Context(), seqKey{}, seq))
 	if p.opts.Strict && !control && op != "" {
 		if ref := p.opts.Checker.Request(op, r, body); ref != nil {
-			p.refuse(w, r, op, body, ref, start)
+			p.refuse(w, r, op, body, ref, start, seq)
 			return
 		}
 	}
@@ -135,6 +149,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := p.transport.RoundTrip(out)
+	if p.opts.Record == nil {
+		p.mu.Lock()
+		p.seq++
+		*seq = p.seq
+		p.mu.Unlock()
+	}
 	if err != nil {
 		p.count(func(s *Stats) { s.Errors++ })
 		p.logf("ivsrt proxy: %s %s: the upstream gave no answer: %v", r.Method, r.URL.RequestURI(), err)
@@ -162,7 +182,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fl, ok := w.(http.Flusher); ok {
 		fl.Flush()
 	}
-	ex := &cassette.Exchange{Operation: op, Start: start.UTC(), Duration: cassette.Millis(time.Since(start)),
+	ex := &cassette.Exchange{Seq: *seq, Operation: op, Start: start.UTC(), Duration: cassette.Millis(time.Since(start)),
 		Request:  cassette.Request{Method: r.Method, URI: r.URL.RequestURI(), Header: r.Header, Body: string(body)},
 		Response: cassette.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(answer)}}
 	p.check(ex)
@@ -201,14 +221,13 @@ func (p *Proxy) outgoing(r *http.Request, body []byte) (*http.Request, error) {
 
 // refuse answers a request the spec refuses as the fake would, and
 // records it: the upstream never sees it.
-func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, op string, body []byte, ref *traffic.Refusal, start time.Time) {
+func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, op string, body []byte, ref *traffic.Refusal, start time.Time, seq *int) {
 	for k, vs := range ref.Header {
 		w.Header()[k] = vs
 	}
 	w.WriteHeader(ref.Status)
 	_, _ = w.Write(ref.Body)
 	p.count(func(s *Stats) { s.Refused++ })
-	p.logf("ivsrt proxy: refused %s (strict): %d %s: %s", op, ref.Status, ref.ErrorType, ref.Message)
 	if p.opts.Record != nil {
 		ex := cassette.Exchange{Operation: op, Start: start.UTC(), Duration: cassette.Millis(time.Since(start)),
 			Request:  cassette.Request{Method: r.Method, URI: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)},
@@ -217,17 +236,20 @@ func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, op string, body [
 		if p.opts.Redactor != nil {
 			p.opts.Redactor.Exchange(&ex)
 		}
-		_ = p.opts.Record.Write(ex)
+		_ = p.opts.Record.Append(&ex)
+		*seq = ex.Seq
+	} else {
+		p.mu.Lock()
+		p.seq++
+		*seq = p.seq
+		p.mu.Unlock()
 	}
+	p.logf("REFUSED #%d %s (strict): %d %s: %s", *seq, op, ref.Status, ref.ErrorType, ref.Message)
 }
 
 // check judges one exchange, logs each violation and keeps the findings.
 func (p *Proxy) check(ex *cassette.Exchange) {
-	p.mu.Lock()
-	p.seq++
-	ex.Seq = p.seq
-	p.stats.Checked++
-	p.mu.Unlock()
+	p.count(func(s *Stats) { s.Checked++ })
 	fs := p.opts.Checker.Exchange(ex)
 	p.mu.Lock()
 	for _, f := range fs {

@@ -54,7 +54,7 @@ func TestProxyStrictRefusesInvalidInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, up.requests.Load(), "a valid request goes through")
 	assert.Equal(t, 2, px.stats().Refused)
-	assert.Contains(t, px.Log.String(), "refused CreateStage (strict): 400 ValidationException")
+	assert.Contains(t, px.Log.String(), "REFUSED #1 CreateStage (strict): 400 ValidationException")
 }
 
 // TestProxyResignsForTheUpstream: toward an upstream that checks SigV4
