@@ -25,6 +25,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance/cassette"
 	"github.com/ivsrt/contract/conformance/traffic"
+	"github.com/ivsrt/contract/fakes/wire"
 )
 
 // Options configure a Proxy.
@@ -125,8 +126,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
+		// Refused in AWS's form, as the fake refuses a body past its limit.
 		p.count(func(s *Stats) { s.Requests++; s.Errors++ })
-		http.Error(w, "ivsrt proxy: the request body could not be read whole", http.StatusBadRequest)
+		wire.WriteError(w, wire.SerializationError("Request body could not be read whole, or is larger than %d bytes", maxBody))
 		return
 	}
 	op, control := operationOf(r)
@@ -330,6 +332,8 @@ type Signer struct {
 	// Region signs a request whose client gave none (no SigV4
 	// Authorization); "" refuses such a request.
 	Region string
+
+	once   sync.Once
 	signer *v4.Signer
 }
 
@@ -368,9 +372,7 @@ func (s *Signer) sign(ctx context.Context, req *http.Request, body []byte) error
 	for _, h := range []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256"} {
 		req.Header.Del(h)
 	}
-	if s.signer == nil {
-		s.signer = v4.NewSigner()
-	}
+	s.once.Do(func() { s.signer = v4.NewSigner() })
 	req.Host = req.URL.Host
 	return s.signer.SignHTTP(ctx, creds, req, payloadHash(body), s.Service, region, time.Now().UTC())
 }
