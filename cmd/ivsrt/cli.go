@@ -41,6 +41,7 @@ var commands = []struct{ name, summary string }{
 	{"serve", "serve the validating fake over HTTP"},
 	{"generate", "generate a fake's wire layer and a conformance suite from a spec"},
 	{"conform", "run the conformance suite against an endpoint (default: the embedded fake)"},
+	{"proxy", "forward to an endpoint, checking every exchange against the spec and the contract; record a cassette"},
 	{"drift", "replay a cassette against an endpoint (default: the embedded fake): which answers differ (exit 1)"},
 	{"import", "write the spec from an AWS service model (api-2.json), plus an overlay"},
 	{"diff", "compare two specs: what changed, and whether it breaks clients (exit 1)"},

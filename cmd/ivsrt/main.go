@@ -75,6 +75,8 @@ func lookup(name string) func(args []string, stdout, stderr io.Writer) int {
 		return generate
 	case "conform":
 		return conform
+	case "proxy":
+		return proxyCmd
 	case "drift":
 		return driftCmd
 	case "import":

@@ -120,7 +120,10 @@ func NewWriter(w io.Writer, h Header) (*Writer, error) {
 
 // Write numbers ex and appends it. After a failed write every later one
 // fails with the same error.
-func (cw *Writer) Write(ex Exchange) error {
+func (cw *Writer) Write(ex Exchange) error { return cw.Append(&ex) }
+
+// Append numbers ex (setting its Seq) and appends it, as Write does.
+func (cw *Writer) Append(ex *Exchange) error {
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
 	if cw.err != nil {

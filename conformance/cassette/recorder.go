@@ -28,6 +28,10 @@ type Recorder struct {
 	// it is a control call; nil records no operation.
 	Operation func(r *http.Request) (op string, control bool)
 	Now       func() time.Time // time.Now when nil
+	// Written, when set, is called with each exchange once it is written
+	// (redacted, its Seq set), with the request it recorded: a proxy
+	// names an exchange in its log by the seq the cassette gives it.
+	Written func(req *http.Request, ex *Exchange)
 }
 
 // RoundTrip sends req and records it with its answer. The answer's body
@@ -61,7 +65,7 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		ex.Duration = Millis(now().Sub(start))
 		ex.Error = err.Error()
-		rec.write(&ex)
+		rec.write(req, &ex)
 		return nil, err
 	}
 	body, rerr := io.ReadAll(resp.Body)
@@ -76,7 +80,7 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if len(notes) > 0 {
 		ex.Error = strings.Join(notes, "; ")
 	}
-	if werr := rec.write(&ex); werr != nil {
+	if werr := rec.write(req, &ex); werr != nil {
 		return resp, nil // the client still gets its answer; Writer.Err tells
 	}
 	if rerr != nil {
@@ -92,14 +96,20 @@ func keep(body []byte, what string, notes []string) (string, []string) {
 	return string(body), notes
 }
 
-func (rec *Recorder) write(ex *Exchange) error {
+func (rec *Recorder) write(req *http.Request, ex *Exchange) error {
 	if rec.Redactor != nil {
 		rec.Redactor.Exchange(ex)
 	}
 	if rec.Writer == nil {
 		return errors.New("cassette: a Recorder without a Writer")
 	}
-	return rec.Writer.Write(*ex)
+	if err := rec.Writer.Append(ex); err != nil {
+		return err
+	}
+	if rec.Written != nil {
+		rec.Written(req, ex)
+	}
+	return nil
 }
 
 // Err is the error that stopped the writer, if any: a recorder keeps

@@ -147,7 +147,11 @@ func (r *Runner) validateWithKin(op *Operation, ex *Exchange, includeStatus bool
 		Body:                   io.NopCloser(bytes.NewReader(ex.Resp)),
 		Options:                &openapi3filter.Options{IncludeResponseStatus: includeStatus, MultiError: true},
 	}
-	return openapi3filter.ValidateResponse(context.Background(), in)
+	err := openapi3filter.ValidateResponse(context.Background(), in)
+	if r.kinErr != nil {
+		*r.kinErr = err
+	}
+	return err
 }
 
 func firstLine(s string) string {

@@ -25,6 +25,9 @@ type Runner struct {
 	suite  *Suite
 	signer *v4.Signer
 	routes map[string]*routers.Route
+	// kinErr, when set, receives all kin-openapi found wrong with the
+	// last answer validated (CheckAnswer reads the enum values in it).
+	kinErr *error
 
 	// vars fill the ${...} placeholders of bodies; missing says why a live
 	// value is absent and whether that skips or fails the cases needing it.
