@@ -15,9 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/ivsrt/contract/conformance"
 	"github.com/ivsrt/contract/conformance/cassette"
 	"github.com/ivsrt/contract/conformance/drift"
 	"github.com/ivsrt/contract/conformance/suite"
+	"github.com/ivsrt/contract/conformance/traffic"
 	"github.com/ivsrt/contract/fakes/ivscontrol"
 	"github.com/ivsrt/contract/fakes/ivsfake"
 )
@@ -109,7 +111,7 @@ credentials, and any other the SDK's standard chain.
 		return exitUsage
 	}
 	if *evidenceFlag {
-		return evidence(cmd, cs, stdout)
+		return evidence(cmd, cs, path, text, reports, stdout)
 	}
 	for _, r := range []string{*region, cs.Header.Region, os.Getenv("AWS_REGION"), suite.DefaultRegion} {
 		if r != "" {
@@ -184,10 +186,46 @@ func orUnknown(s string) string {
 	return s
 }
 
-// evidence is -evidence: what the cassette says of each rule of
-// docs/contract.md. Not in this build: the traffic checker that judges it
-// (package traffic) comes with ivsrt proxy.
-func evidence(cmd *command, _ *cassette.Cassette, _ io.Writer) int {
-	cmd.say("-evidence is not available in this build")
-	return exitUsage
+// evidence is -evidence: what the cassette shows of each rule of
+// docs/contract.md, judged from the recorded exchanges alone (no target
+// is called): exit 1 when a rule is contradicted, as a drift is. The
+// cassette is judged by the spec of its API version, the current one when
+// it names none this build knows.
+func evidence(cmd *command, cs *cassette.Cassette, path string, text io.Writer, reports []*report, stdout io.Writer) int {
+	s, err := conformance.SuiteFor(cs.Header.API)
+	if err != nil {
+		s, err = conformance.Suite()
+	}
+	if err != nil {
+		return cmd.fail("%v", err)
+	}
+	checker, err := traffic.NewChecker(s)
+	if err != nil {
+		return cmd.fail("%v", err)
+	}
+	evs := traffic.Evidence(checker, cs)
+	fmt.Fprintf(text, "ivsrt drift -evidence: what the %d exchanges of %s (recorded from %s) show of the rules of docs/contract.md\n", len(cs.Exchanges), path, orUnknown(cs.Header.Upstream))
+	if err := traffic.WriteEvidenceText(text, evs); err != nil {
+		return cmd.fail("%v", err)
+	}
+	status := exitOK
+	for _, r := range reports {
+		switch r.flag {
+		case "-json":
+			r.write = func(w io.Writer) error { return traffic.WriteEvidenceJSON(w, evs) }
+		case "-html":
+			r.write = func(w io.Writer) error {
+				rep := suite.Report{Title: "ivsrt drift -evidence: " + path, Tool: "ivsrt drift", APIVersion: s.Contract.APIVersion, Endpoint: cs.Header.Upstream}
+				return suite.WriteHTML(w, rep, traffic.EvidenceResults(evs))
+			}
+		}
+		if err := r.writeTo(stdout); err != nil {
+			cmd.say("%s: %v", r.flag, err)
+			status = exitFailure
+		}
+	}
+	if traffic.TallyEvidence(evs).Contradicted > 0 {
+		return exitFailure
+	}
+	return status
 }

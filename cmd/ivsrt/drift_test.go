@@ -106,7 +106,6 @@ func TestDriftThatCannotRunExits2(t *testing.T) {
 		{[]string{"drift", notCassette}, "ivsrt drift: " + notCassette + ": cassette: line 1 is not the header"},
 		{[]string{"drift", exampleCassette, "-endpoint", "http://127.0.0.1:1"}, "ivsrt drift: the target gave no answer"},
 		{[]string{"drift", "-endpoint", "ftp://example.com", exampleCassette}, `ivsrt drift: -endpoint "ftp://example.com": not an http(s) URL; run 'ivsrt drift -h' for usage`},
-		{[]string{"drift", "-evidence", exampleCassette}, "ivsrt drift: -evidence is not available in this build"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(tc.args, &out, &errb)
@@ -131,4 +130,48 @@ func TestDriftWithoutCredentialsExits2(t *testing.T) {
 	assert.True(t, strings.HasPrefix(errb.String(), "ivsrt drift: credentials for https://ivsrealtime.example.invalid: "), errb.String())
 	assert.Equal(t, 1, strings.Count(errb.String(), "\n"))
 	assert.Empty(t, out.String())
+}
+
+// -evidence judges the cassette alone: the example cassette, recorded
+// against the fake, confirms rules and contradicts none (exit 0); the same
+// cassette with a stage's default tags taken out of a recorded answer
+// contradicts the row of that default (exit 1), in the text and the JSON.
+func TestDriftEvidence(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"drift", "-evidence", exampleCassette}, &out, &errb)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	assert.Regexp(t, `(?m)^confirmed +contract\.md:\d+ \[documented\] CreateStage: A stage created without tags reports`, out.String())
+	assert.Regexp(t, `(?m)^\d+ rules: [1-9]\d* confirmed, 0 contradicted, \d+ the cassette says nothing of$`, out.String())
+
+	data, err := os.ReadFile(exampleCassette)
+	require.NoError(t, err)
+	edited := strings.Replace(string(data), `\"tags\":{}`, `\"tags\":{\"added\":\"by nobody\"}`, 1)
+	require.NotEqual(t, string(data), edited, "the example cassette has a stage answered with tags {}")
+	path := filepath.Join(t.TempDir(), "edited.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+	jsonPath := filepath.Join(t.TempDir(), "evidence.json")
+	out.Reset()
+	errb.Reset()
+	code = run([]string{"drift", "-evidence", "-json", jsonPath, path}, &out, &errb)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	assert.Regexp(t, `(?m)^contradicted +contract\.md:\d+ \[documented\] CreateStage: A stage created without tags reports`, out.String())
+	var rep struct {
+		Contradicted int `json:"Contradicted"`
+		Rules        []struct {
+			Text    string `json:"text"`
+			Verdict string `json:"verdict"`
+		} `json:"rules"`
+	}
+	raw, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &rep))
+	assert.Positive(t, rep.Contradicted)
+	found := false
+	for _, r := range rep.Rules {
+		if strings.Contains(r.Text, "created without tags") {
+			found = true
+			assert.Equal(t, "contradicted", r.Verdict)
+		}
+	}
+	assert.True(t, found)
 }

@@ -66,6 +66,7 @@ type Stats struct {
 	Refused    int `json:"refused"`    // refused by the proxy itself (-strict)
 	Violations int `json:"violations"` // findings that break a rule
 	Confirmed  int `json:"confirmed"`  // findings that agree with a rule
+	Notes      int `json:"notes"`      // what the spec cannot judge: values newer than it, or wrong
 	Errors     int `json:"errors"`     // requests the upstream gave no answer to
 }
 
@@ -255,9 +256,12 @@ func (p *Proxy) check(ex *cassette.Exchange) {
 	fs := p.opts.Checker.Exchange(ex)
 	p.mu.Lock()
 	for _, f := range fs {
-		if f.Confirms {
+		switch {
+		case f.Note:
+			p.stats.Notes++
+		case f.Confirms:
 			p.stats.Confirmed++
-		} else {
+		default:
 			p.stats.Violations++
 		}
 	}
@@ -270,10 +274,15 @@ func (p *Proxy) check(ex *cassette.Exchange) {
 	}
 }
 
-// ViolationLine is a violation's line in the proxy's log: the exchange,
-// the check, what was seen, and the rule of contract.md with its source.
+// ViolationLine is a violation's line in the proxy's log (or a note's,
+// NOTE for VIOLATION): the exchange, the check, what was seen, and the
+// rule of contract.md with its source.
 func ViolationLine(f traffic.Finding) string {
-	line := fmt.Sprintf("VIOLATION #%d %s: %s", f.Seq, f.Check, f.Message)
+	kind := "VIOLATION"
+	if f.Note {
+		kind = "NOTE"
+	}
+	line := fmt.Sprintf("%s #%d %s: %s", kind, f.Seq, f.Check, f.Message)
 	if f.Rule != nil {
 		line += fmt.Sprintf(" [%s, %s: %s]", f.Rule.ID(), f.Rule.Source, f.Rule.Text)
 	}
@@ -317,7 +326,7 @@ func (p *Proxy) Findings() []traffic.Finding {
 func (p *Proxy) Violations() []traffic.Finding {
 	var out []traffic.Finding
 	for _, f := range p.Findings() {
-		if !f.Confirms {
+		if !f.Confirms && !f.Note {
 			out = append(out, f)
 		}
 	}

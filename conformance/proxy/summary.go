@@ -16,6 +16,9 @@ type Summary struct {
 	Stats      Stats        `json:"stats"`
 	Checks     []CheckCount `json:"checks"`
 	Violations []Violation  `json:"violations"`
+	// Notes are what the spec cannot judge (Finding.Note), for a reader
+	// to look at: they fail nothing.
+	Notes []Violation `json:"notes"`
 }
 
 // CheckCount is how often the traffic agreed with one check, and broke it.
@@ -41,10 +44,14 @@ type Violation struct {
 
 // Summary sums up what the proxy has seen so far.
 func (p *Proxy) Summary(apiVersion string) Summary {
-	s := Summary{Upstream: p.opts.Upstream.String(), APIVersion: apiVersion, Stats: p.Stats(), Checks: []CheckCount{}, Violations: []Violation{}}
+	s := Summary{Upstream: p.opts.Upstream.String(), APIVersion: apiVersion, Stats: p.Stats(), Checks: []CheckCount{}, Violations: []Violation{}, Notes: []Violation{}}
 	fs := p.Findings()
 	counts := map[string]*CheckCount{}
 	for _, f := range fs {
+		if f.Note {
+			s.Notes = append(s.Notes, Violation{Seq: f.Seq, Operation: f.Operation, Check: f.Check, Message: f.Message})
+			continue
+		}
 		cc := counts[f.Check]
 		if cc == nil {
 			cc = &CheckCount{Check: f.Check, Operation: f.Operation}
@@ -76,7 +83,7 @@ func (s Summary) WriteText(w io.Writer) error {
 	st := s.Stats
 	var b strings.Builder
 	fmt.Fprintf(&b, "ivsrt proxy to %s: %d requests, %d checked, %d refused (strict), %d without an answer\n", s.Upstream, st.Requests, st.Checked, st.Refused, st.Errors)
-	fmt.Fprintf(&b, "%d violations, %d confirmations of %d checks\n", st.Violations, st.Confirmed, len(s.Checks))
+	fmt.Fprintf(&b, "%d violations, %d confirmations of %d checks, %d notes\n", st.Violations, st.Confirmed, len(s.Checks), st.Notes)
 	for _, c := range s.Checks {
 		if c.Violations == 0 {
 			continue
@@ -86,6 +93,9 @@ func (s Summary) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, " (%s, %s)", c.Rule, c.Source)
 		}
 		b.WriteString("\n")
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "  note #%d %s: %s\n", n.Seq, n.Check, n.Message)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -156,5 +166,5 @@ func ruleOf(check string) string {
 
 // WriteHTML writes the summary as the HTML page of conform -html.
 func (s Summary) WriteHTML(w io.Writer) error {
-	return suite.WriteHTML(w, suite.Report{Title: "ivsrt proxy", APIVersion: s.APIVersion, Endpoint: s.Upstream}, s.Results())
+	return suite.WriteHTML(w, suite.Report{Title: "ivsrt proxy", Tool: "ivsrt proxy", APIVersion: s.APIVersion, Endpoint: s.Upstream}, s.Results())
 }

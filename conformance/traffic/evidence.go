@@ -44,6 +44,9 @@ func Evidence(c *Checker, cs *cassette.Cassette) []RuleEvidence {
 	for i := range cs.Exchanges {
 		ex := cs.Exchanges[i]
 		for _, f := range c.Exchange(&ex) {
+			if f.Note {
+				continue
+			}
 			for _, r := range set.For(f.Check) {
 				ev := byRule[r]
 				ev.Findings = append(ev.Findings, f)
