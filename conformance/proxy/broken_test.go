@@ -113,7 +113,13 @@ func TestProxyReportsEachBreak(t *testing.T) {
 			if n, ok := m["name"].(string); ok && len(n) > 8 {
 				m["name"] = n[:8]
 			}
-		}, answer: func(_ *int, _ http.Header, m map[string]any) { delete(obj(m, "stage"), "tags") }},
+		}, answer: func(status *int, h http.Header, m map[string]any) {
+			delete(obj(m, "stage"), "tags")
+			// and an invalid name refused, at 400, as another type
+			if *status == http.StatusBadRequest {
+				h.Set("X-Amzn-Errortype", "BadRequestException")
+			}
+		}},
 		// lists a participant who does not match the filter
 		{op: "ListParticipants", answer: func(_ *int, _ http.Header, m map[string]any) {
 			if ps, _ := m["participants"].([]any); len(ps) > 0 {
@@ -144,6 +150,7 @@ func TestProxyReportsEachBreak(t *testing.T) {
 	_, _ = c.ListParticipants(ctx, &ivsrealtime.ListParticipantsInput{StageArn: cs.Stage.Arn, SessionId: aws.String(join.SessionId), FilterByUserId: aws.String("alice")})
 	_, _ = c.DeleteStage(ctx, &ivsrealtime.DeleteStageInput{Arn: aws.String(strings.Replace(*cs.Stage.Arn, "stage/", "stage/Zz", 1))})
 	_, _ = c.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String(strings.Repeat("n", 200))})
+	_, _ = c.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("not a valid name!")})
 
 	want := map[string]string{ // check -> a word of its rule's row
 		"GetStage/shape/success":                                     "output shape",
@@ -152,6 +159,7 @@ func TestProxyReportsEachBreak(t *testing.T) {
 		"ListParticipants/filters/filterByUserId=each-present-value": "filter keeps exactly",
 		"ListStages/pagination/maxResults=1":                         "no page over `maxResults`",
 		"CreateStage/name/maxLength/over":                            "Lengths are counted in characters",
+		"CreateStage/name/pattern/mismatch":                          "Patterns match the whole value",
 	}
 	got := map[string]traffic.Finding{}
 	for _, f := range px.violations() {

@@ -115,7 +115,12 @@ func (c *Checker) requestFindings(ex *cassette.Exchange) []Finding {
 	case ref != nil && status == http.StatusOK:
 		return []Finding{c.finding(ex, c.refusalCheck(op, ref.ErrorType, ref.Message), false,
 			"the upstream accepted (200) a request the spec refuses: %s: %s", ref.ErrorType, ref.Message)}
-	case ref != nil && refusedAsInput && got != ref.ErrorType:
+	case ref != nil && (refusedAsInput || status == ref.Status) && got != ref.ErrorType:
+		// Refused at the status of the spec's refusal (400) but as
+		// another type, one the spec may not know at all: a client
+		// that handles ValidationException misses it. An error of
+		// another status (AccessDenied, Throttling) may come before
+		// validation, and says nothing of it.
 		return []Finding{c.finding(ex, c.refusalCheck(op, ref.ErrorType, ref.Message), false,
 			"the upstream refused with %s where the spec refuses with %s: %s", got, ref.ErrorType, ref.Message)}
 	case ref != nil && refusedAsInput:
