@@ -83,5 +83,6 @@ bench:
 	go test -run '^TestScale' -count=1 -v -timeout 10m ./fakes/ivsfake/ -args -scale
 	go test -run '^$$' -bench . -benchmem ./fakes/ivsfake/
 	go test -run '^$$' -bench ServeGetStage -benchmem ./cmd/ivsrt/
+	go test -run '^$$' -bench Proxy -benchmem ./conformance/proxy/
 
 ci: lint check-spec check-generated examples test test-all
