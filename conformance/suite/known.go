@@ -32,14 +32,18 @@ import (
 //
 // A value of the wrong JSON type, a required member missing, a string
 // past its bounds, an undeclared status or a missing header stay.
-func knownViolations(err error) error {
+func knownViolations(err error) error { return dropViolations(err, newerValue) }
+
+// dropViolations is err without the schema violations drop says to
+// leave out (and without what is left empty).
+func dropViolations(err error, drop func(*openapi3.SchemaError) bool) error {
 	switch e := err.(type) {
 	case nil:
 		return nil
 	case openapi3.MultiError:
 		var kept openapi3.MultiError
 		for _, x := range e {
-			if k := knownViolations(x); k != nil {
+			if k := dropViolations(x, drop); k != nil {
 				kept = append(kept, k)
 			}
 		}
@@ -51,7 +55,7 @@ func knownViolations(err error) error {
 		if e.Err == nil {
 			return err
 		}
-		inner := knownViolations(e.Err)
+		inner := dropViolations(e.Err, drop)
 		if inner == nil {
 			return nil
 		}
@@ -59,13 +63,13 @@ func knownViolations(err error) error {
 		kept.Err = inner
 		return &kept
 	case *openapi3.SchemaError:
-		if newerValue(e) {
+		if drop(e) {
 			return nil
 		}
 		// allOf (a member with a default beside its $ref) wraps what its
-		// schemas found: newer only when every one of those is.
+		// schemas found: left out only when every one of those is.
 		var inner openapi3.MultiError
-		if e.SchemaField == "allOf" && errors.As(e.Origin, &inner) && knownViolations(inner) == nil {
+		if e.SchemaField == "allOf" && errors.As(e.Origin, &inner) && dropViolations(inner, drop) == nil {
 			return nil
 		}
 	}

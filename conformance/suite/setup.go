@@ -28,6 +28,10 @@ type Runner struct {
 	// kinErr, when set, receives all kin-openapi found wrong with the
 	// last answer validated (CheckAnswer reads the enum values in it).
 	kinErr *error
+	// redacted, when set, says which strings of an answer are secrets a
+	// recording replaced (CheckRecordedAnswer): their schemas do not
+	// judge them.
+	redacted func(string) bool
 
 	// vars fill the ${...} placeholders of bodies; missing says why a live
 	// value is absent and whether that skips or fails the cases needing it.

@@ -177,7 +177,9 @@ func (c *Checker) answerFindings(ex *cassette.Exchange) []Finding {
 		sx.ErrType = errorTypeIn(sx.Header)
 		sx.Message = messageOf(sx.Resp)
 	}
-	f, newer, err := c.s.CheckAnswer(ex.Operation, sx)
+	// A cassette's answers carry marks for their secrets (a stream key),
+	// which no schema of theirs allows; the live proxy's carry none.
+	f, newer, err := c.s.CheckRecordedAnswer(ex.Operation, sx, cassette.IsRedacted)
 	check := ex.Operation + "/shape/success"
 	if sx.Status != http.StatusOK {
 		check = ex.Operation + "/errors/ValidationException"

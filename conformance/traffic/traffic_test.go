@@ -5,16 +5,19 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ivsrt/contract/conformance"
 	"github.com/ivsrt/contract/conformance/cassette"
+	"github.com/ivsrt/contract/conformance/ivscases"
 	"github.com/ivsrt/contract/conformance/rules"
 	"github.com/ivsrt/contract/conformance/traffic"
 	"github.com/ivsrt/contract/fakes/ivsfake"
@@ -137,4 +140,35 @@ func TestEvidenceConfirmsAndContradicts(t *testing.T) {
 	assert.Equal(t, []int{1}, tags.Contradicting)
 	require.NotEmpty(t, tags.Findings)
 	assert.Contains(t, tags.Findings[0].Message, "the default is {}")
+}
+
+// A cassette's stream key is a mark (REDACTED#...), which the key's
+// pattern refuses: the recorded answer still matches its shape, while a
+// stream key that is neither a key nor a mark breaks it.
+func TestRecordedSecretsBreakNoSchema(t *testing.T) {
+	ctx := context.Background()
+	sensitive := cassette.NewRedactor(ivscases.Contract.Sensitive, false)
+	cs := record(t, func(c *ivsrealtime.Client) {
+		_, err := c.CreateIngestConfiguration(ctx, &ivsrealtime.CreateIngestConfigurationInput{IngestProtocol: types.IngestProtocolRtmps})
+		require.NoError(t, err)
+	})
+	require.Len(t, cs.Exchanges, 1)
+	ex := &cs.Exchanges[0]
+	sensitive.Exchange(ex)
+	require.Contains(t, ex.Response.Body, `"streamKey":"`+cassette.Redacted+"#")
+	shape := ivscases.OpCreateIngestConfiguration + "/shape/success"
+	c := newChecker(t)
+	var confirmed bool
+	for _, f := range c.Exchange(ex) {
+		assert.True(t, f.Confirms || f.Note, "%s: %s", f.Check, f.Message)
+		confirmed = confirmed || f.Check == shape && f.Confirms
+	}
+	assert.True(t, confirmed, "the redacted answer matches the spec")
+
+	ex.Response.Body = regexp.MustCompile(`"streamKey":"[^"]*"`).ReplaceAllString(ex.Response.Body, `"streamKey":"not a key"`)
+	var broke bool
+	for _, f := range c.Exchange(ex) {
+		broke = broke || f.Check == shape && !f.Confirms && !f.Note
+	}
+	assert.True(t, broke, "a stream key out of its pattern, and no mark, breaks the shape")
 }
