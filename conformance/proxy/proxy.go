@@ -9,6 +9,7 @@ package proxy
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -161,7 +162,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.count(func(s *Stats) { s.Errors++ })
 		p.logf("ivsrt proxy: %s %s: the upstream gave no answer: %v", r.Method, r.URL.RequestURI(), err)
-		http.Error(w, "ivsrt proxy: the upstream gave no answer: "+err.Error(), http.StatusBadGateway)
+		// 502, as any reverse proxy answers, with the reason where an
+		// SDK shows an error's message (a JSON body's message).
+		body, _ := json.Marshal(map[string]string{"message": "ivsrt proxy: the upstream gave no answer: " + err.Error()})
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write(body)
 		return
 	}
 	defer resp.Body.Close()

@@ -225,3 +225,17 @@ func TestProxyAnswersUnchanged(t *testing.T) {
 		assert.Equal(t, dr.Header, pr.Header, c.path)
 	}
 }
+
+// An upstream that does not answer: the client gets 502 with the reason
+// as the message its SDK shows, the proxy counts it, and nothing else.
+func TestProxyWithoutAnUpstreamAnswers502(t *testing.T) {
+	px := startProxy(t, "http://127.0.0.1:1", proxy.Options{})
+	_, err := ivsfake.NewClient(px.URL, "us-east-1").GetStage(context.Background(), &ivsrealtime.GetStageInput{Arn: aws.String("arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "StatusCode: 502")
+	assert.Contains(t, err.Error(), "ivsrt proxy: the upstream gave no answer")
+	st := px.stats()
+	assert.Equal(t, 1, st.Errors)
+	assert.Zero(t, st.Violations)
+	assert.Contains(t, px.Log.String(), "POST /GetStage: the upstream gave no answer")
+}
