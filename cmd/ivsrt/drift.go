@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,7 +35,7 @@ import (
 // not run (bad usage, a cassette it cannot read, a target that does not
 // answer).
 func driftCmd(args []string, stdout, stderr io.Writer) int {
-	cmd := newCommand("drift", "CASSETTE [-endpoint URL] [-region R] [-json FILE] [-html FILE]", `It replays the cassette's exchanges in order against the target (the ARNs,
+	cmd := newCommand("drift", "CASSETTE [-endpoint URL] [-region R] [-json FILE] [-html FILE] [-evidence]", `It replays the cassette's exchanges in order against the target (the ARNs,
 ids, tokens and page tokens the target mints stand for the recorded ones from
 then on), makes the participants the cassette shows joining, publishing and
 leaving through the control API of an ivsrt fake where the cassette holds no
@@ -43,7 +44,10 @@ status, error type, the members the spec knows, the values that must agree,
 the form of the identifiers the target minted. Each difference names the
 rule of docs/contract.md it touches. It exits 0 when nothing differs, 1 when
 something does, and 2 when the replay could not run: bad usage, a cassette
-it cannot read, a target that does not answer. The region is -region, else
+it cannot read, a target that does not answer, is not IVS or refuses the
+credentials. With -evidence it calls no target: it says, for each rule,
+whether the cassette confirms it, contradicts it (exit 1) or says nothing
+of it. The region is -region, else
 the cassette's, else AWS_REGION, else `+suite.DefaultRegion+`. Requests are signed
 with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)
 when they are set; else an ivsrt fake or a target on loopback gets dummy
@@ -148,6 +152,25 @@ credentials, and any other the SDK's standard chain.
 			cmd.say("%s", strings.TrimPrefix(err.Error(), "drift: "))
 			return exitUsage
 		}
+	}
+	// As conform does: a target that is not an IVS endpoint, or that
+	// refuses the credentials, is one line and exit 2, not a drift in
+	// every exchange.
+	s, err := conformance.SuiteFor(cs.Header.API)
+	if err != nil {
+		s, err = conformance.Suite()
+	}
+	if err != nil {
+		return cmd.fail("%v", err)
+	}
+	if err := conformance.Probe(ctx, target.Target, s); err != nil {
+		var ce *suite.CredentialsError
+		if errors.As(err, &ce) {
+			cmd.say("%s", ce.Text(suite.CommandLine))
+		} else {
+			cmd.say("%v", err)
+		}
+		return exitUsage
 	}
 	fmt.Fprintf(text, "ivsrt drift: %d exchanges of %s (recorded from %s) against %s\n", len(cs.Exchanges), path, orUnknown(cs.Header.Upstream), where)
 	rep, err := drift.Replay(ctx, cs, target, drift.Options{Name: path})

@@ -96,6 +96,12 @@ func TestDriftThatCannotRunExits2(t *testing.T) {
 	dir := t.TempDir()
 	notCassette := filepath.Join(dir, "notes.jsonl")
 	require.NoError(t, os.WriteFile(notCassette, []byte("{\"hello\":1}\n"), 0o644))
+	// A web server, not IVS: every exchange would "drift".
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html>hello</html>"))
+	}))
+	t.Cleanup(web.Close)
 	for _, tc := range []struct {
 		args  []string
 		first string
@@ -104,7 +110,8 @@ func TestDriftThatCannotRunExits2(t *testing.T) {
 		{[]string{"drift", exampleCassette, "extra"}, `ivsrt drift: unexpected argument "extra"; run 'ivsrt drift -h' for usage`},
 		{[]string{"drift", filepath.Join(dir, "missing.jsonl")}, "ivsrt drift: cassette " + filepath.Join(dir, "missing.jsonl") + ": no such file"},
 		{[]string{"drift", notCassette}, "ivsrt drift: " + notCassette + ": cassette: line 1 is not the header"},
-		{[]string{"drift", exampleCassette, "-endpoint", "http://127.0.0.1:1"}, "ivsrt drift: the target gave no answer"},
+		{[]string{"drift", exampleCassette, "-endpoint", "http://127.0.0.1:1"}, "ivsrt drift: nothing answers at http://127.0.0.1:1"},
+		{[]string{"drift", exampleCassette, "-endpoint", web.URL}, "ivsrt drift: " + web.URL + " does not answer as an AWS JSON service"},
 		{[]string{"drift", "-endpoint", "ftp://example.com", exampleCassette}, `ivsrt drift: -endpoint "ftp://example.com": not an http(s) URL; run 'ivsrt drift -h' for usage`},
 	} {
 		var out, errb bytes.Buffer
