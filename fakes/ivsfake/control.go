@@ -406,8 +406,40 @@ func (m *Memory) EndSession(stageArn string) (err error) {
 func (m *Memory) Reset() (err error) {
 	m.mu.Lock()
 	defer m.unlock(&err)
+	gone := m.crossReplications(m.now())
 	m.clear()
+	m.outbox = gone // delivered as m.mu is let go (unlock)
 	return nil
+}
+
+// crossReplications are the changes a reset of m makes in other
+// accounts' namespaces, as deleting each of its stages would: a replica
+// here of a source elsewhere is gone (the source records
+// REPLICATION_STOPPED), and a source here stops its replicas elsewhere
+// (they leave). m.mu is held.
+func (m *Memory) crossReplications(at time.Time) []crossEffect {
+	var out []crossEffect
+	for _, st := range m.order {
+		s := st.active
+		if s == nil {
+			continue
+		}
+		for _, p := range s.byID {
+			if from := p.source; from != nil && from.state == ivsapi.ReplicationStateActive {
+				if ns, ok := m.foreign(from.stageArn); ok {
+					out = append(out, crossEffect{ns: ns, kind: replicaGone, srcArn: from.stageArn, srcSession: from.sessionID,
+						dstArn: st.arn, dstSession: s.id, id: p.id, at: at})
+				}
+			}
+			for _, r := range p.replicas {
+				if ns, ok := m.foreign(r.stageArn); ok && r.state == ivsapi.ReplicationStateActive {
+					out = append(out, crossEffect{ns: ns, kind: sourceStopped, srcArn: st.arn, srcSession: s.id,
+						dstArn: r.stageArn, dstSession: r.sessionID, id: p.id, at: at})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // keepClientInfo is what a participant keeps of the client attributes it

@@ -333,3 +333,38 @@ func TestReplicationAcrossAccountsConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// A reset of either account's namespace ends a replication across
+// accounts as deleting its stage does: reset B (the destination's), and
+// A's source records REPLICATION_STOPPED; reset A (the source's), and
+// the replica leaves B's stage.
+func TestReplicationAcrossAccountsEndsWithAReset(t *testing.T) {
+	f := startVerifying(t, ivsfake.Options{})
+	ctx := ctxT(t)
+	const region = "us-west-2"
+	a, b := accountOf(f, keyA, region), accountOf(f, keyB, region)
+	as := a.stage(t, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("alice")})
+	srcArn := *as.Stage.Arn
+	alice := a.join(t, as.ParticipantTokens[0])
+	require.NoError(t, a.ctl.Publish(ctx, alice.Ref()))
+	id := alice.ParticipantId
+
+	bs := b.stage(t, nil)
+	require.NoError(t, a.start(srcArn, *bs.Stage.Arn, id))
+	require.NoError(t, b.ctl.Reset(ctx))
+	reps := a.replicas(t, srcArn, id)
+	require.Len(t, reps, 1)
+	assert.Equal(t, types.ReplicationStateStopped, reps[0].ReplicationState, "B's reset stopped it")
+	assert.Equal(t, types.EventNameReplicationStopped, a.events(t, srcArn, alice.SessionId, id)[0].Name)
+	requireErrorCode(t, a.start(srcArn, *bs.Stage.Arn, id), ivsapi.ErrResourceNotFoundException, http.StatusNotFound)
+
+	bs = b.stage(t, &ivsrealtime.CreateStageInput{ParticipantTokenConfigurations: tokenConfigs("carol")})
+	dstArn := *bs.Stage.Arn
+	carol := b.join(t, bs.ParticipantTokens[0])
+	require.NoError(t, a.start(srcArn, dstArn, id))
+	require.Equal(t, types.ParticipantStateConnected, b.participant(t, dstArn, carol.SessionId, id).State)
+	require.NoError(t, a.ctl.Reset(ctx))
+	r := b.participant(t, dstArn, carol.SessionId, id)
+	assert.Equal(t, types.ParticipantStateDisconnected, r.State, "A's reset ended the replica")
+	assert.Equal(t, types.ReplicationStateStopped, r.ReplicationState)
+}
