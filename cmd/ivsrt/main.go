@@ -6,7 +6,7 @@
 //	ivsrt serve    -addr 127.0.0.1:4566 [-region R] [-account A]
 //	ivsrt generate -spec FILE -out DIR -package NAME [-emit fake|suite|all]
 //	ivsrt conform  [-endpoint URL] [-region R] [-run REGEX] [-rules SOURCES] [-junit FILE] [-json FILE] [-html FILE]
-//	ivsrt proxy    -upstream URL [-listen ADDR] [-record FILE] [-redact-account] [-strict] [-summary-json FILE] [-summary-html FILE]
+//	ivsrt proxy    -upstream URL [-listen ADDR] [-record FILE] [-redact-account] [-serial] [-strict] [-summary-json FILE] [-summary-html FILE]
 //	ivsrt drift    CASSETTE [-endpoint URL] [-region R] [-json FILE] [-html FILE] [-evidence]
 //	ivsrt import   -model SOURCE [-ops Op1,Op2,...] [-overlay FILE] [-version YYYY-MM-DD] [-o FILE]
 //	ivsrt diff     [-format text|markdown|json] OLD NEW

@@ -25,7 +25,7 @@ import (
 // proxyCmd is `ivsrt proxy`: a checking reverse proxy in front of an IVS
 // Real-Time endpoint.
 func proxyCmd(args []string, stdout, stderr io.Writer) int {
-	cmd := newCommand("proxy", "-upstream URL [-listen ADDR] [-record FILE] [-redact-account] [-strict] [-sign MODE] [-api VERSION] [-summary-json FILE] [-summary-html FILE]", `Clients point at the proxy as at the endpoint. Every request and answer
+	cmd := newCommand("proxy", "-upstream URL [-listen ADDR] [-record FILE] [-redact-account] [-serial] [-strict] [-sign MODE] [-api VERSION] [-summary-json FILE] [-summary-html FILE]", `Clients point at the proxy as at the endpoint. Every request and answer
 goes through unchanged; each is checked against the spec (what the fake
 would refuse of a request; an answer's shape, enums, required members,
 error form) and the rules of docs/contract.md that traffic alone shows
@@ -42,6 +42,7 @@ bad usage. docs/proxy.md says more.
 	listen := fs.String("listen", "127.0.0.1:4567", "listen `address`; port 0 picks a free port")
 	record := fs.String("record", "", "write every exchange to this cassette `file` (docs/cassette.md), secrets redacted")
 	redactAccount := fs.Bool("redact-account", false, "in the cassette, replace every AWS account id with a stand-in (000000000001, ...)")
+	serial := fs.Bool("serial", false, "let one request through to the upstream at a time, so that a cassette of concurrent clients replays as recorded (ivsrt drift)")
 	strict := fs.Bool("strict", false, "refuse a request the spec refuses, in AWS's form, without sending it upstream")
 	sign := fs.String("sign", "auto", "`mode` of signing requests again for the upstream with the standard AWS credential chain: auto (when the upstream is not loopback), always or never")
 	region := fs.String("region", "", "`region` to sign a request in whose client gave none (default: the AWS config's)")
@@ -78,7 +79,7 @@ bad usage. docs/proxy.md says more.
 	if err != nil {
 		return cmd.fail("%v", err)
 	}
-	opts := proxy.Options{Upstream: up, Checker: checker, Strict: *strict, Log: stderr}
+	opts := proxy.Options{Upstream: up, Checker: checker, Strict: *strict, Serial: *serial, Log: stderr}
 	if *sign == "always" || *sign == "auto" && !proxy.IsLoopback(up) {
 		signer, err := proxy.NewSigner(context.Background(), s.Contract.SigningName, *region)
 		if err != nil {

@@ -42,6 +42,11 @@ type Options struct {
 	Sign     *Signer            // nil forwards the client's signature as it is
 	// Log gets one line per violation as it is seen; nil discards them.
 	Log io.Writer
+	// Serial lets one request through to the upstream at a time, so that
+	// the cassette's order (that of the answers) is the order the
+	// upstream saw the requests in: what `ivsrt drift`, which replays one
+	// exchange after the other, needs of concurrent clients.
+	Serial bool
 	// Transport carries requests upstream; nil is a transport like
 	// http.DefaultTransport that leaves bodies as they are (no gzip).
 	Transport http.RoundTripper
@@ -53,6 +58,7 @@ type Proxy struct {
 	transport http.RoundTripper
 
 	checks sync.WaitGroup // checks of answered exchanges still running
+	serial sync.Mutex     // held for each request upstream under Options.Serial
 
 	mu       sync.Mutex
 	seq      int
@@ -149,10 +155,16 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out, err := p.outgoing(r, body)
 	if err != nil {
 		p.count(func(s *Stats) { s.Errors++ })
-		http.Error(w, "ivsrt proxy: "+err.Error(), http.StatusBadGateway)
+		badGateway(w, "ivsrt proxy: "+err.Error())
 		return
 	}
+	if p.opts.Serial {
+		p.serial.Lock()
+	}
 	resp, err := p.transport.RoundTrip(out)
+	if p.opts.Serial {
+		p.serial.Unlock()
+	}
 	if p.opts.Record == nil {
 		p.mu.Lock()
 		p.seq++
@@ -162,12 +174,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.count(func(s *Stats) { s.Errors++ })
 		p.logf("ivsrt proxy: %s %s: the upstream gave no answer: %v", r.Method, r.URL.RequestURI(), err)
-		// 502, as any reverse proxy answers, with the reason where an
-		// SDK shows an error's message (a JSON body's message).
-		body, _ := json.Marshal(map[string]string{"message": "ivsrt proxy: the upstream gave no answer: " + err.Error()})
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = w.Write(body)
+		badGateway(w, "ivsrt proxy: the upstream gave no answer: "+err.Error())
 		return
 	}
 	defer resp.Body.Close()
@@ -278,6 +285,15 @@ func (p *Proxy) check(ex *cassette.Exchange) {
 			p.logf("%s", ViolationLine(f))
 		}
 	}
+}
+
+// badGateway answers 502, as any reverse proxy does, with the reason
+// where an SDK shows an error's message (a JSON body's message).
+func badGateway(w http.ResponseWriter, msg string) {
+	body, _ := json.Marshal(map[string]string{"message": msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = w.Write(body)
 }
 
 // ViolationLine is a violation's line in the proxy's log (or a note's,

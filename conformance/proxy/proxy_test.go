@@ -239,3 +239,50 @@ func TestProxyWithoutAnUpstreamAnswers502(t *testing.T) {
 	assert.Zero(t, st.Violations)
 	assert.Contains(t, px.Log.String(), "POST /GetStage: the upstream gave no answer")
 }
+
+// Serial lets one request through to the upstream at a time, whatever the
+// clients do at once; without it, requests reach the upstream together.
+func TestProxySerialForwardsOneAtATime(t *testing.T) {
+	fake := ivsfake.New(ivsfake.Options{})
+	for _, serial := range []bool{true, false} {
+		var mu sync.Mutex
+		inFlight, most := 0, 0
+		together := make(chan struct{})
+		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			if inFlight == 2 {
+				close(together)
+			}
+			mu.Unlock()
+			if !serial {
+				// Hold each request until two are in: proof they came at once.
+				select {
+				case <-together:
+				case <-r.Context().Done():
+				}
+			}
+			fake.ServeHTTP(w, r)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}))
+		px := startProxy(t, up.URL, proxy.Options{Serial: serial})
+		c := ivsfake.NewClient(px.URL, "us-east-1")
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				_, err := c.ListStages(context.Background(), &ivsrealtime.ListStagesInput{})
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		up.Close()
+		if serial {
+			assert.Equal(t, 1, most, "one request upstream at a time")
+		} else {
+			assert.Equal(t, 2, most)
+		}
+	}
+}
