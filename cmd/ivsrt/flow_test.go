@@ -64,28 +64,33 @@ func plantedServer(t *testing.T) string {
 // API) through `ivsrt proxy -record` to the fake; `ivsrt drift` of the
 // cassette against the embedded fake finds no drift (exit 0), against an
 // implementation broken three ways names each break with its rule (exit
-// 1), and -evidence confirms what the fake's answers show.
+// 1); recorded against that implementation and replayed against the
+// fake, the same three; and -evidence confirms what the fake's answers
+// show.
 func TestProxyRecordThenDrift(t *testing.T) {
 	dir := t.TempDir()
 	rec := filepath.Join(dir, "session.jsonl")
 	fake := ivsfake.Start(t)
 	var stdout, stderr syncBuffer
 	addr, stop := runProxy(t, &stdout, &stderr, "-upstream", fake.URL, "-record", rec)
-	c := ivsfake.NewClient(addr, "us-east-1")
-	ctx := context.Background()
-	st, err := c.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("flow"),
-		ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{{UserId: aws.String("alice")}}})
-	require.NoError(t, err)
-	_, err = c.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
-	require.NoError(t, err)
-	joined, err := ivscontrol.NewControl(addr, http.DefaultClient).Join(ctx, ivscontrol.JoinInput{Token: *st.ParticipantTokens[0].Token})
-	require.NoError(t, err)
-	_, err = c.ListParticipants(ctx, &ivsrealtime.ListParticipantsInput{StageArn: st.Stage.Arn, SessionId: aws.String(joined.SessionId)})
-	require.NoError(t, err)
-	_, err = c.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: st.Stage.Arn, Name: aws.String("renamed")})
-	require.NoError(t, err)
-	_, err = c.ListStages(ctx, &ivsrealtime.ListStagesInput{MaxResults: aws.Int32(1)})
-	require.NoError(t, err)
+	// session is what the application does, through the proxy at addr.
+	session := func(c *ivsrealtime.Client, addr string) {
+		ctx := context.Background()
+		st, err := c.CreateStage(ctx, &ivsrealtime.CreateStageInput{Name: aws.String("flow"),
+			ParticipantTokenConfigurations: []types.ParticipantTokenConfiguration{{UserId: aws.String("alice")}}})
+		require.NoError(t, err)
+		_, err = c.CreateStage(ctx, &ivsrealtime.CreateStageInput{})
+		require.NoError(t, err)
+		joined, err := ivscontrol.NewControl(addr, http.DefaultClient).Join(ctx, ivscontrol.JoinInput{Token: *st.ParticipantTokens[0].Token})
+		require.NoError(t, err)
+		_, err = c.ListParticipants(ctx, &ivsrealtime.ListParticipantsInput{StageArn: st.Stage.Arn, SessionId: aws.String(joined.SessionId)})
+		require.NoError(t, err)
+		_, err = c.UpdateStage(ctx, &ivsrealtime.UpdateStageInput{Arn: st.Stage.Arn, Name: aws.String("renamed")})
+		require.NoError(t, err)
+		_, err = c.ListStages(ctx, &ivsrealtime.ListStagesInput{MaxResults: aws.Int32(1)})
+		require.NoError(t, err)
+	}
+	session(ivsfake.NewClient(addr, "us-east-1"), addr)
 	require.Equal(t, 0, stop(), "stderr:\n%s", stderr.String())
 
 	var out, errb bytes.Buffer
@@ -100,6 +105,26 @@ func TestProxyRecordThenDrift(t *testing.T) {
 	for _, planted := range []struct{ check, rule string }{
 		{"DRIFT CreateStage/defaults/stage.tags", "A stage created without tags reports `{}`"},
 		{"DRIFT UpdateStage/", `target:   "flow"`},
+		{"DRIFT ListStages/pagination/maxResults=1", "no page over `maxResults`"},
+	} {
+		assert.Contains(t, out.String(), planted.check)
+		assert.Contains(t, out.String(), planted.rule)
+	}
+
+	// The other way round: recorded against the broken implementation,
+	// replayed against the embedded fake, each break is found all the same.
+	brokenRec := filepath.Join(dir, "broken.jsonl")
+	stdout, stderr = syncBuffer{}, syncBuffer{}
+	addr, stop = runProxy(t, &stdout, &stderr, "-upstream", plantedServer(t), "-record", brokenRec)
+	session(ivsfake.NewClient(addr, "us-east-1"), addr)
+	require.Equal(t, 1, stop(), "the proxy saw the breaks as they happened; stderr:\n%s", stderr.String())
+	out.Reset()
+	errb.Reset()
+	code = run([]string{"drift", brokenRec}, &out, &errb)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	for _, planted := range []struct{ check, rule string }{
+		{"DRIFT CreateStage/defaults/stage.tags", "A stage created without tags reports `{}`"},
+		{"DRIFT UpdateStage/", `recorded: "flow"`},
 		{"DRIFT ListStages/pagination/maxResults=1", "no page over `maxResults`"},
 	} {
 		assert.Contains(t, out.String(), planted.check)
