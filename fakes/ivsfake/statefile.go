@@ -80,7 +80,7 @@ func checkFrame(path string, page, size int64) error {
 	}
 	w := &pageWalk{f: f, page: uint64(page), highWater: m.highWater, seen: map[uint64]bool{}}
 	if err := w.tree(m.root, 0); err != nil {
-		return refuse(path, "corrupt ("+err.Error()+")")
+		return refuse(path, "corrupt ("+oneLine(err)+")")
 	}
 	if m.freelist == noFreelist {
 		return nil
@@ -89,7 +89,7 @@ func checkFrame(path string, page, size int64) error {
 		return refuse(path, fmt.Sprintf("corrupt (freelist page %d outside the %d pages in use)", m.freelist, m.highWater))
 	}
 	if err := w.freelist(m.freelist); err != nil {
-		return refuse(path, "corrupt ("+err.Error()+")")
+		return refuse(path, "corrupt ("+oneLine(err)+")")
 	}
 	return nil
 }

@@ -219,7 +219,7 @@ func checkStateFile(path string, size int64) error {
 				return refuse(path, fmt.Sprintf("corrupt (%q is a record among the namespaces)", name))
 			}
 			if _, err := loadNamespace(all.Bucket(name), name); err != nil {
-				return refuse(path, fmt.Sprintf("namespace %s: %s", name, oneLine(err)))
+				return refuse(path, fmt.Sprintf("namespace %q: %s", name, oneLine(err)))
 			}
 			return nil
 		})

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -190,6 +191,19 @@ func TestStoreRefusesAChangedRecord(t *testing.T) {
 		}
 		require.NoError(t, os.WriteFile(path, damaged, 0o600))
 		assert.False(t, openDamaged(t, path, damaged, arns, want, p.what, true), "%s changed: refused", p.what)
+	}
+	// A namespace's name damaged into a line break: the refusal, which
+	// names the namespace, is still one line (FuzzStateFile found it).
+	for _, p := range places {
+		if !strings.HasPrefix(p.what, "namespace ") {
+			continue
+		}
+		damaged := slices.Clone(data)
+		for _, at := range p.at {
+			damaged[at] = '\n'
+		}
+		require.NoError(t, os.WriteFile(path, damaged, 0o600))
+		assert.False(t, openDamaged(t, path, damaged, arns, want, p.what+" with a line break", true), "%s changed: refused", p.what)
 	}
 	n := 0
 	for _, p := range places {
