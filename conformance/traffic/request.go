@@ -18,6 +18,7 @@ import (
 
 	"github.com/ivsrt/contract/conformance/suite"
 	"github.com/ivsrt/contract/fakes/ivsapi"
+	"github.com/ivsrt/contract/fakes/validate"
 	"github.com/ivsrt/contract/fakes/wire"
 )
 
@@ -97,51 +98,39 @@ func messageOf(body []byte) string {
 	return e.Message
 }
 
-// violation reads the first violation of a ValidationException message in
-// AWS's form: "Value X at 'path' failed to satisfy constraint: rule".
-var violation = regexp.MustCompile(`at '([^']+)' failed to satisfy constraint: ([^;]+)`)
-
 // refusalCheck names the check a refusal of op's request stands for, in
 // the suite's case-name form: the member (list indexes and ".member" as
-// the generated cases write them) and the rule. A message it cannot read
-// stands for the rule every refusal obeys (op/errors/ValidationException),
-// a body that is not JSON for op/json/malformed.
+// the generated cases write them) and the rule, read with the fake's own
+// validation (validate.FirstViolation, validate.KindOf). A message it
+// cannot read stands for the rule every refusal obeys
+// (op/errors/ValidationException), a body that is not JSON for
+// op/json/malformed.
 func refusalCheck(op, errType, msg string) string {
+	v, ok := validate.FirstViolation(msg)
 	if errType == "SerializationException" {
-		if m := violation.FindStringSubmatch(msg); m != nil {
-			return op + "/" + casePath(m[1]) + "/wrong-type"
+		if ok {
+			return op + "/" + casePath(v.Path) + "/wrong-type"
 		}
 		return op + "/json/malformed"
 	}
-	m := violation.FindStringSubmatch(msg)
-	if m == nil {
+	kind, known := validate.KindOf(v.Rule)
+	if !ok || !known {
 		return op + "/errors/ValidationException"
 	}
-	member, rule := casePath(m[1]), m[2]
-	var suffix string
-	switch {
-	case strings.Contains(rule, "must not be null"):
-		suffix = "required/omitted"
-	case strings.Contains(rule, "must have length less than"):
-		suffix = "maxLength/over"
-	case strings.Contains(rule, "must have length greater than"):
-		suffix = "minLength/under"
-	case strings.Contains(rule, "regular expression pattern"):
-		suffix = "pattern/mismatch"
-	case strings.Contains(rule, "must have value less than"):
-		suffix = "maximum/over"
-	case strings.Contains(rule, "must have value greater than"):
-		suffix = "minimum/under"
-	case strings.Contains(rule, "enum value set"):
-		suffix = "enum/not-a-member"
-	default:
-		return op + "/errors/ValidationException"
-	}
-	if strings.HasSuffix(member, "[]") && suffix != "enum/not-a-member" {
+	member := casePath(v.Path)
+	if strings.HasSuffix(member, "[]") && kind != validate.KindEnum {
 		// a list's own constraint is named by the list
 		member = strings.TrimSuffix(member, "[]")
 	}
-	return op + "/" + member + "/" + suffix
+	return op + "/" + member + "/" + string(kind) + "/" + variants[kind]
+}
+
+// variants are the suite's names for the refused side of each rule's
+// cases (CreateStage/name/maxLength/over).
+var variants = map[validate.Kind]string{
+	validate.KindRequired: "omitted", validate.KindMinLength: "under", validate.KindMaxLength: "over",
+	validate.KindPattern: "mismatch", validate.KindMinimum: "under", validate.KindMaximum: "over",
+	validate.KindEnum: "not-a-member",
 }
 
 // listIndex is a list index in a violation's path, as AWS writes it

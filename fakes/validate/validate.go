@@ -38,6 +38,66 @@ func (v Violation) String() string {
 	return "Value " + v.Value + " at '" + v.Path + "' failed to satisfy constraint: " + v.Rule
 }
 
+// The rules' words, as AWS's messages start them.
+const (
+	ruleRequired = "Member must not be null"
+	ruleLength   = "Member must have length "
+	rulePattern  = "Member must satisfy regular expression pattern: "
+	ruleValue    = "Member must have value "
+	ruleEnum     = "Member must satisfy enum value set: "
+)
+
+// Kind is the constraint a violation's rule states, named as the
+// suite's generated cases name their rules.
+type Kind string
+
+const (
+	KindRequired  Kind = "required"
+	KindMinLength Kind = "minLength" // of a string, a list or a map
+	KindMaxLength Kind = "maxLength" // of a string, a list or a map
+	KindPattern   Kind = "pattern"
+	KindMinimum   Kind = "minimum"
+	KindMaximum   Kind = "maximum"
+	KindEnum      Kind = "enum"
+)
+
+// KindOf is the constraint rule states, in the words the checks of this
+// package write (AWS's); ok is false for a rule in other words.
+func KindOf(rule string) (k Kind, ok bool) {
+	switch {
+	case rule == ruleRequired:
+		return KindRequired, true
+	case strings.HasPrefix(rule, ruleLength+greaterEq):
+		return KindMinLength, true
+	case strings.HasPrefix(rule, ruleLength+lessEq):
+		return KindMaxLength, true
+	case strings.HasPrefix(rule, rulePattern):
+		return KindPattern, true
+	case strings.HasPrefix(rule, ruleValue+greaterEq):
+		return KindMinimum, true
+	case strings.HasPrefix(rule, ruleValue+lessEq):
+		return KindMaximum, true
+	case strings.HasPrefix(rule, ruleEnum):
+		return KindEnum, true
+	}
+	return "", false
+}
+
+// firstViolation reads a message's first violation, as String writes it
+// (the value left out: it may hold anything).
+var firstViolation = regexp.MustCompile(`at '([^']+)' failed to satisfy constraint: ([^;]+)`)
+
+// FirstViolation reads the path and rule of the first violation of a
+// message in AWS's form (Errors.Message, or an AWS endpoint's); ok is
+// false for a message without one.
+func FirstViolation(msg string) (v Violation, ok bool) {
+	m := firstViolation.FindStringSubmatch(msg)
+	if m == nil {
+		return Violation{}, false
+	}
+	return Violation{Path: m[1], Rule: m[2]}, true
+}
+
 // Errors collects violations. The zero value is ready to use.
 type Errors struct {
 	list []Violation
@@ -83,12 +143,12 @@ func (e *Errors) add(path, value, rule string) {
 // be null".
 func (e *Errors) Required(path string, present bool) {
 	if !present {
-		e.add(path, "null", "Member must not be null")
+		e.add(path, "null", ruleRequired)
 	}
 }
 
 func lengthRule(op string, n int) string {
-	return "Member must have length " + op + " " + strconv.Itoa(n)
+	return ruleLength + op + " " + strconv.Itoa(n)
 }
 
 const (
@@ -116,35 +176,35 @@ func (e *Errors) MaxLength(path, s string, max int) {
 // passes an anchored regexp. display is the pattern as the message shows it.
 func (e *Errors) Pattern(path, s string, re *regexp.Regexp, display string) {
 	if !matchString(re, s) {
-		e.add(path, Render(s), "Member must satisfy regular expression pattern: "+display)
+		e.add(path, Render(s), rulePattern+display)
 	}
 }
 
 // MinValue checks v >= min.
 func (e *Errors) MinValue(path string, v int64, min int64) {
 	if v < min {
-		e.add(path, Render(v), "Member must have value greater than or equal to "+strconv.FormatInt(min, 10))
+		e.add(path, Render(v), ruleValue+greaterEq+" "+strconv.FormatInt(min, 10))
 	}
 }
 
 // MaxValue checks v <= max.
 func (e *Errors) MaxValue(path string, v int64, max int64) {
 	if v > max {
-		e.add(path, Render(v), "Member must have value less than or equal to "+strconv.FormatInt(max, 10))
+		e.add(path, Render(v), ruleValue+lessEq+" "+strconv.FormatInt(max, 10))
 	}
 }
 
 // MinFloat checks v >= min, for floats and doubles.
 func (e *Errors) MinFloat(path string, v float64, min float64) {
 	if v < min {
-		e.add(path, Render(v), "Member must have value greater than or equal to "+formatFloat(min))
+		e.add(path, Render(v), ruleValue+greaterEq+" "+formatFloat(min))
 	}
 }
 
 // MaxFloat checks v <= max, for floats and doubles.
 func (e *Errors) MaxFloat(path string, v float64, max float64) {
 	if v > max {
-		e.add(path, Render(v), "Member must have value less than or equal to "+formatFloat(max))
+		e.add(path, Render(v), ruleValue+lessEq+" "+formatFloat(max))
 	}
 }
 
@@ -158,7 +218,7 @@ func (e *Errors) Enum(path, s string, allowed []string) {
 			return
 		}
 	}
-	e.add(path, Render(s), "Member must satisfy enum value set: ["+strings.Join(allowed, ", ")+"]")
+	e.add(path, Render(s), ruleEnum+"["+strings.Join(allowed, ", ")+"]")
 }
 
 // MinItems checks that list has at least min items.

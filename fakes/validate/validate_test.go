@@ -353,3 +353,37 @@ func BenchmarkOneViolation(b *testing.B) {
 		_ = e.Message()
 	}
 }
+
+// KindOf reads back the constraint of every rule the checks write, and
+// FirstViolation the first violation of a message, so a tool that reads
+// AWS's messages (ivsrt proxy) names the rule as the suite does.
+func TestKindOfReadsWhatTheChecksWrite(t *testing.T) {
+	var e Errors
+	e.Required("a", false)
+	e.MinLength("b", "", 1)
+	e.MaxLength("c", "xx", 1)
+	e.Pattern("d", "x", regexp.MustCompile(`^y$`), "y")
+	e.MinValue("e", 0, 1)
+	e.MaxValue("f", 2, 1)
+	e.MinFloat("g", 0.5, 1)
+	e.MaxFloat("h", 2.5, 1)
+	e.Enum("i", "x", []string{"A", "B"})
+	MinItems(&e, "j", []int{}, 1)
+	MaxItems(&e, "k", []int{1, 2}, 1)
+	want := []Kind{KindRequired, KindMinLength, KindMaxLength, KindPattern, KindMinimum, KindMaximum, KindMinimum, KindMaximum, KindEnum, KindMinLength, KindMaxLength}
+	vs := e.Violations()
+	require.Len(t, vs, len(want))
+	for i, v := range vs {
+		k, ok := KindOf(v.Rule)
+		assert.True(t, ok, v.Rule)
+		assert.Equal(t, want[i], k, v.Rule)
+	}
+	_, ok := KindOf("Member must be a prime number")
+	assert.False(t, ok)
+
+	v, ok := FirstViolation(e.Message())
+	require.True(t, ok)
+	assert.Equal(t, Violation{Path: "a", Rule: "Member must not be null"}, v)
+	_, ok = FirstViolation("Invalid request")
+	assert.False(t, ok)
+}
